@@ -1,0 +1,8 @@
+module github.com/charterlang/charter
+
+go 1.24
+
+require (
+	github.com/alecthomas/participle/v2 v2.1.4
+	github.com/expr-lang/expr v1.17.8
+)

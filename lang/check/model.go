@@ -1,0 +1,271 @@
+package check
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/charterlang/charter/lang/syntax"
+)
+
+// Program is a checked load set: every community, with extends resolved.
+// It is the input of runtime.Compile and is not modified after Check.
+type Program struct {
+	Communities []*Community // in source order of the load set
+	Files       []*syntax.File
+	byName      map[string]*Community
+}
+
+// Community returns the community called name, or nil.
+func (p *Program) Community(name string) *Community { return p.byName[name] }
+
+// Kind is the kind of a Charter type.
+type Kind int
+
+// The kinds of Charter types.
+const (
+	Invalid Kind = iota
+	Int
+	Float
+	Bool
+	String
+	Time
+	Duration
+	List   // Elem holds the element type
+	Member // another member of the same community (action parameters only)
+	Role   // a rung of the ladder
+)
+
+// Type is a Charter value type.
+type Type struct {
+	Kind Kind
+	Elem Kind // for List
+}
+
+func (t Type) String() string {
+	if t.Kind == List {
+		return "[]" + Type{Kind: t.Elem}.String()
+	}
+	return kindNames[t.Kind]
+}
+
+var kindNames = map[Kind]string{
+	Invalid: "invalid", Int: "int", Float: "float", Bool: "bool", String: "string",
+	Time: "time", Duration: "duration", Member: "member", Role: "role",
+}
+
+// Community is one community with everything it inherits merged in.
+// Slices are in declaration order, parent's declarations first.
+type Community struct {
+	Name    string
+	Decl    *syntax.Community
+	Parent  *Community // nil unless the community extends another
+	Purpose string
+	// DefaultAllow is true for `default allow`; the default is deny.
+	DefaultAllow bool
+
+	Attrs   []*Attr    // member schema; Attr.Slot indexes this slice
+	Actions []*Action  // Action.Index indexes this slice
+	Roles   []*RoleDef // highest first; nil when the community declares no roles
+	Badges  []*BadgeDef
+	Rules   []*Rule
+	Effects []*Effect
+	Goals   []*Goal
+	// Messages are the nudges and offers, including those under when.
+	Messages []*Message
+	Admit    *syntax.Expr // nil unless declared (only with extends)
+	Tests    []*syntax.Test
+
+	attrByName   map[string]*Attr
+	actionByName map[string]*Action
+}
+
+// Attr returns the attribute called name, or nil.
+func (c *Community) Attr(name string) *Attr { return c.attrByName[name] }
+
+// Action returns the action called name, or nil.
+func (c *Community) Action(name string) *Action { return c.actionByName[name] }
+
+// Role returns the role called name, or nil.
+func (c *Community) Role(name string) *RoleDef {
+	for _, r := range c.Roles {
+		if r.Name == name {
+			return r
+		}
+	}
+	return nil
+}
+
+// Badge returns the badge called name, or nil.
+func (c *Community) Badge(name string) *BadgeDef {
+	for _, b := range c.Badges {
+		if b.Name == name {
+			return b
+		}
+	}
+	return nil
+}
+
+// Goal returns the goal called name, or nil.
+func (c *Community) Goal(name string) *Goal {
+	for _, g := range c.Goals {
+		if g.Name == name {
+			return g
+		}
+	}
+	return nil
+}
+
+// Attr is a member attribute.
+type Attr struct {
+	Name string
+	Type Type
+	// Default is the value a member without this attribute has: the declared
+	// default, or the type's zero value. Its Go type is int64, float64, bool,
+	// string, time.Time, time.Duration, or a slice of those.
+	Default any
+	Slot    int
+	Decl    *syntax.Attr
+}
+
+// Action is an action members can take.
+type Action struct {
+	Name   string
+	Params []*Param
+	Index  int
+	Decl   *syntax.Action
+}
+
+// Param returns the parameter called name, or nil.
+func (a *Action) Param(name string) *Param {
+	for _, p := range a.Params {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// Param is an action parameter; Slot indexes Action.Params.
+type Param struct {
+	Name string
+	Type Type
+	Slot int
+}
+
+// RoleDef is a rung of the ladder. Rank orders roles: the highest role has
+// the largest rank, the lowest has rank 0, so `role >= creator` compares ranks.
+type RoleDef struct {
+	Name      string
+	Rank      int
+	Cond      *syntax.Expr // nil for otherwise
+	Otherwise bool
+	Decl      *syntax.Rung
+}
+
+// BadgeDef is a badge and its condition.
+type BadgeDef struct {
+	Name string
+	Cond *syntax.Expr
+	Decl *syntax.Badge
+}
+
+// RuleKind says what a rule does.
+type RuleKind int
+
+// The kinds of rule.
+const (
+	May RuleKind = iota
+	MustNot
+	First
+	Limit
+	Duty
+)
+
+func (k RuleKind) String() string {
+	return [...]string{"may", "must not", "first", "limit", "must"}[k]
+}
+
+// Rule is one may, must not, first, limit or duty rule.
+type Rule struct {
+	Kind RuleKind
+	// Actions the rule governs: those listed by may and must not, Then of a
+	// first rule, the limited action, the duty's action.
+	Actions []*Action
+	Before  *Action       // first: the action that must come before
+	Count   int64         // limit and duty
+	Per     time.Duration // limit and duty
+	Cond    *syntax.Expr  // nil when unconditional
+	Because string
+	Else    *Sanction // nil when none
+	// When is the goal condition of the enclosing when block, or nil.
+	When *syntax.Expr
+	// Label names the rule in decisions: "may post (club.charter:36:3)".
+	Label string
+	Decl  syntax.Decl
+}
+
+// Sanction is what happens when a rule is broken.
+type Sanction struct {
+	Name string        // warn, mute, demote, remove, or a host-defined name
+	For  time.Duration // mute only
+}
+
+func (s *Sanction) String() string {
+	if s.Name == "mute" {
+		return "mute " + formatDuration(s.For)
+	}
+	return s.Name
+}
+
+// Effect is what an allowed action changes.
+type Effect struct {
+	Action  *Action
+	Assigns []*Assign
+	Decl    *syntax.Effect
+}
+
+// Assign changes one attribute, of the acting member or of the member a
+// member-typed parameter names.
+type Assign struct {
+	Param *Param // nil for the acting member
+	Attr  *Attr
+	Op    string // =, +=, -=, *=, /=
+	Value *syntax.Expr
+	Decl  *syntax.Assign
+}
+
+// Goal is a group goal.
+type Goal struct {
+	Name    string
+	Title   string
+	Measure *syntax.Expr
+	Op      string // >=, <=, >, <, ==
+	Target  *syntax.Expr
+	Index   int
+	Decl    *syntax.Goal
+}
+
+// Message is a nudge or an offer.
+type Message struct {
+	Nudge   bool   // false for an offer
+	To      string // role or badge name; "" for every member
+	ToRole  *RoleDef
+	ToBadge *BadgeDef
+	Text    string
+	When    *syntax.Expr // goal condition of the enclosing when, or nil
+	Decl    syntax.Decl
+}
+
+// formatDuration writes d in the largest Charter unit that divides it.
+func formatDuration(d time.Duration) string {
+	units := []struct {
+		suffix string
+		d      time.Duration
+	}{{"w", 7 * 24 * time.Hour}, {"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}, {"s", time.Second}}
+	for _, u := range units {
+		if d != 0 && d%u.d == 0 {
+			return strconv.FormatInt(int64(d/u.d), 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(int64(d/time.Millisecond), 10) + "ms"
+}

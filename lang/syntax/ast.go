@@ -1,0 +1,446 @@
+package syntax
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/charterlang/charter/lang/diag"
+)
+
+// The AST is the participle grammar: each struct's tags are its production,
+// and every node records where it starts (Pos) and ends (EndPos).
+
+// Node is embedded in every AST node and carries its source range.
+type Node struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+}
+
+// Range returns the node's source range.
+func (n Node) Range() diag.Range { return diag.Range{Start: toPos(n.Pos), End: toPos(n.EndPos)} }
+
+// File is one parsed source file.
+type File struct {
+	Node
+	Communities []*Community `parser:"( @@ \";\"* )*"`
+
+	Name     string    // the file name given to Parse
+	Src      []byte    // the source text
+	Comments []Comment // every comment, in source order
+}
+
+// Comment is a // or /* */ comment as written.
+type Comment struct {
+	Node
+	Text string
+}
+
+// Ident is a name with its position.
+type Ident struct {
+	Node
+	Name string `parser:"@Ident"`
+}
+
+// StringLit is a string literal; Raw keeps the quotes and escapes as written.
+type StringLit struct {
+	Node
+	Raw string `parser:"@String"`
+}
+
+// Value returns the string the literal stands for.
+func (s *StringLit) Value() string {
+	v, _ := Unquote(s.Raw) // the lexer rejected literals that do not unquote
+	return v
+}
+
+// IntLit is a whole-number literal such as a count.
+type IntLit struct {
+	Node
+	Raw string `parser:"@Int"`
+}
+
+// Value returns the literal's value, or an error when it does not fit an int64.
+func (n *IntLit) Value() (int64, error) {
+	return strconv.ParseInt(strings.ReplaceAll(n.Raw, "_", ""), 10, 64)
+}
+
+// DurationLit is a duration literal such as 7d.
+type DurationLit struct {
+	Node
+	Raw string `parser:"@Duration"`
+}
+
+// Value returns the duration in nanoseconds.
+func (d *DurationLit) Value() (int64, error) { return DurationValue(d.Raw) }
+
+// Community is `community Name [extends Parent] { decls }`.
+type Community struct {
+	Node
+	Name    *Ident `parser:"\"community\" @@"`
+	Extends *Ident `parser:"( \"extends\" @@ )?"`
+	Decls   []Decl `parser:"\"{\" ( @@ \";\"* )* \"}\""`
+}
+
+// Decl is any declaration inside a community.
+type Decl interface{ decl() }
+
+// WhenDecl is a declaration allowed inside a when block.
+type WhenDecl interface {
+	Decl
+	whenDecl()
+}
+
+// Purpose is `purpose "text"`.
+type Purpose struct {
+	Node
+	Text *StringLit `parser:"\"purpose\" @@"`
+}
+
+// Default is `default allow` or `default deny`.
+type Default struct {
+	Node
+	Value string `parser:"\"default\" @( \"allow\" | \"deny\" )"`
+}
+
+// Schema is `member { attr: type = default ... }`.
+type Schema struct {
+	Node
+	Attrs []*Attr `parser:"\"member\" \"{\" ( @@ ( \";\" | \",\" )* )* \"}\""`
+}
+
+// Attr declares one member attribute.
+type Attr struct {
+	Node
+	Name    *Ident   `parser:"@@ \":\""`
+	Type    *TypeRef `parser:"@@"`
+	Default *Expr    `parser:"( \"=\" @@ )?"`
+}
+
+// TypeRef is a type name, optionally a list: int, []string, member.
+type TypeRef struct {
+	Node
+	List bool   `parser:"@( \"[\" \"]\" )?"`
+	Name *Ident `parser:"@@"`
+}
+
+func (t *TypeRef) String() string {
+	if t.List {
+		return "[]" + t.Name.Name
+	}
+	return t.Name.Name
+}
+
+// Action is `action name(param: type, ...)`.
+type Action struct {
+	Node
+	Name   *Ident   `parser:"\"action\" @@ \"(\""`
+	Params []*Param `parser:"( @@ ( \",\" @@ )* \",\"? )? \")\""`
+}
+
+// Param is one typed action parameter.
+type Param struct {
+	Node
+	Name *Ident   `parser:"@@ \":\""`
+	Type *TypeRef `parser:"@@"`
+}
+
+// Roles is the ladder, highest role first.
+type Roles struct {
+	Node
+	Rungs []*Rung `parser:"\"roles\" \"{\" ( @@ \";\"? )* \"}\""`
+}
+
+// Rung is `name if cond` or `name otherwise`.
+type Rung struct {
+	Node
+	Name      *Ident `parser:"@@"`
+	Cond      *Expr  `parser:"( \"if\" @@"`
+	Otherwise bool   `parser:"| @\"otherwise\" )"`
+}
+
+// Badge is `badge name if cond`.
+type Badge struct {
+	Node
+	Name *Ident `parser:"\"badge\" @@"`
+	Cond *Expr  `parser:"\"if\" @@"`
+}
+
+// Admit is `admit if cond`, in a community that extends another.
+type Admit struct {
+	Node
+	Cond *Expr `parser:"\"admit\" \"if\" @@"`
+}
+
+// Sanction is what `else` names: warn, mute D, demote, remove, or a host-defined name.
+type Sanction struct {
+	Node
+	Name *Ident       `parser:"@@"`
+	For  *DurationLit `parser:"@@?"`
+}
+
+// May is `may a, b [if cond] [because "why"]`.
+type May struct {
+	Node
+	Actions []*Ident   `parser:"\"may\" @@ ( \",\" @@ )*"`
+	Cond    *Expr      `parser:"( \"if\" @@ )?"`
+	Because *StringLit `parser:"( \"because\" @@ )?"`
+}
+
+// MustNot is `must not a, b [if cond] [because "why"] [else sanction]`.
+type MustNot struct {
+	Node
+	Actions []*Ident   `parser:"\"must\" \"not\" @@ ( \",\" @@ )*"`
+	Cond    *Expr      `parser:"( \"if\" @@ )?"`
+	Because *StringLit `parser:"( \"because\" @@ )?"`
+	Else    *Sanction  `parser:"( \"else\" @@ )?"`
+}
+
+// First is `first a then b [if cond] [because "why"] [else sanction]`.
+type First struct {
+	Node
+	Before  *Ident     `parser:"\"first\" @@"`
+	Then    *Ident     `parser:"\"then\" @@"`
+	Cond    *Expr      `parser:"( \"if\" @@ )?"`
+	Because *StringLit `parser:"( \"because\" @@ )?"`
+	Else    *Sanction  `parser:"( \"else\" @@ )?"`
+}
+
+// Limit is `limit a N per D [if cond] [because "why"] [else sanction]`.
+type Limit struct {
+	Node
+	Action  *Ident       `parser:"\"limit\" @@"`
+	Count   *IntLit      `parser:"@@"`
+	Per     *DurationLit `parser:"\"per\" @@"`
+	Cond    *Expr        `parser:"( \"if\" @@ )?"`
+	Because *StringLit   `parser:"( \"because\" @@ )?"`
+	Else    *Sanction    `parser:"( \"else\" @@ )?"`
+}
+
+// Duty is `must a N per D [if cond] [because "why"] [else sanction]`.
+type Duty struct {
+	Node
+	Action  *Ident       `parser:"\"must\" @@"`
+	Count   *IntLit      `parser:"@@"`
+	Per     *DurationLit `parser:"\"per\" @@"`
+	Cond    *Expr        `parser:"( \"if\" @@ )?"`
+	Because *StringLit   `parser:"( \"because\" @@ )?"`
+	Else    *Sanction    `parser:"( \"else\" @@ )?"`
+}
+
+// Effect is `on action { assignments }`.
+type Effect struct {
+	Node
+	Action  *Ident    `parser:"\"on\" @@"`
+	Assigns []*Assign `parser:"\"{\" ( @@ \";\"* )* \"}\""`
+}
+
+// Assign is `attr op value` or `param.attr op value`.
+type Assign struct {
+	Node
+	Target *Ident `parser:"@@"`
+	Field  *Ident `parser:"( \".\" @@ )?"`
+	Op     string `parser:"@( \"=\" | \"+=\" | \"-=\" | \"*=\" | \"/=\" )"`
+	Value  *Expr  `parser:"@@"`
+}
+
+// Goal is `goal name ["title"] { measure e; target op e }`.
+type Goal struct {
+	Node
+	Name  *Ident      `parser:"\"goal\" @@"`
+	Title *StringLit  `parser:"@@?"`
+	Items []*GoalItem `parser:"\"{\" ( @@ \";\"* )* \"}\""`
+}
+
+// GoalItem is one `measure` or `target` line of a goal.
+type GoalItem struct {
+	Node
+	Measure *Expr  `parser:"( \"measure\" @@"`
+	Op      string `parser:"| \"target\" @( \">=\" | \"<=\" | \">\" | \"<\" | \"==\" )"`
+	Target  *Expr  `parser:"@@ )"`
+}
+
+// When holds rules and messages that apply while a goal condition holds.
+type When struct {
+	Node
+	Cond  *Expr      `parser:"\"when\" @@"`
+	Decls []WhenDecl `parser:"\"{\" ( @@ \";\"* )* \"}\""`
+}
+
+// Nudge is `nudge [role-or-badge] "text"`.
+type Nudge struct {
+	Node
+	To   *Ident     `parser:"\"nudge\" @@?"`
+	Text *StringLit `parser:"@@"`
+}
+
+// Offer is `offer [role-or-badge] "text"`.
+type Offer struct {
+	Node
+	To   *Ident     `parser:"\"offer\" @@?"`
+	Text *StringLit `parser:"@@"`
+}
+
+// Test is `test "name" { steps }`.
+type Test struct {
+	Node
+	Name  *StringLit `parser:"\"test\" @@"`
+	Steps []Step     `parser:"\"{\" ( @@ \";\"* )* \"}\""`
+}
+
+// Step is one line of a test.
+type Step interface{ step() }
+
+// Field is `name: value` in a member literal or an action call.
+type Field struct {
+	Node
+	Name  *Ident `parser:"@@ \":\""`
+	Value *Expr  `parser:"@@"`
+}
+
+// Given is `given member [name] { attr: value, ... }`.
+type Given struct {
+	Node
+	Name   *Ident   `parser:"\"given\" \"member\" @@?"`
+	Fields []*Field `parser:"\"{\" ( @@ ( \",\" | \";\" )* )* \"}\""`
+}
+
+// GivenMembers is `given members N { attr: value, ... }`: N more members alike.
+type GivenMembers struct {
+	Node
+	Count  *IntLit  `parser:"\"given\" \"members\" @@"`
+	Fields []*Field `parser:"\"{\" ( @@ ( \",\" | \";\" )* )* \"}\""`
+}
+
+// At is `at "RFC 3339 time"`: the time of the steps that follow.
+type At struct {
+	Node
+	Time *StringLit `parser:"\"at\" @@"`
+}
+
+// Wait is `wait D`: moves the test's time forward.
+type Wait struct {
+	Node
+	For *DurationLit `parser:"\"wait\" @@"`
+}
+
+// Do is `do action(args) [times N]`: the member acts, through the live state.
+type Do struct {
+	Node
+	Call  *Call   `parser:"\"do\" @@"`
+	Times *IntLit `parser:"( \"times\" @@ )?"`
+}
+
+// Call is `action(name: value, ...)`.
+type Call struct {
+	Node
+	Action *Ident   `parser:"@@ \"(\""`
+	Args   []*Field `parser:"( @@ ( \",\" @@ )* \",\"? )? \")\""`
+}
+
+// Expect is `expect ...`: one assertion of a test.
+type Expect struct {
+	Node
+	Body ExpectBody `parser:"\"expect\" @@"`
+}
+
+// ExpectBody is what an expect line asserts.
+type ExpectBody interface{ expect() }
+
+// ExpectDecision is `expect allow|deny action(args) [because "reason"]`.
+type ExpectDecision struct {
+	Node
+	Verdict string     `parser:"@( \"allow\" | \"deny\" )"`
+	Call    *Call      `parser:"@@"`
+	Because *StringLit `parser:"( \"because\" @@ )?"`
+}
+
+// ExpectRole is `expect role name`.
+type ExpectRole struct {
+	Node
+	Role *Ident `parser:"\"role\" @@"`
+}
+
+// ExpectBadge is `expect [no] badge name`.
+type ExpectBadge struct {
+	Node
+	No    bool   `parser:"@\"no\"?"`
+	Badge *Ident `parser:"\"badge\" @@"`
+}
+
+// ExpectDuty is `expect [no] duty action`.
+type ExpectDuty struct {
+	Node
+	No     bool   `parser:"@\"no\"?"`
+	Action *Ident `parser:"\"duty\" @@"`
+}
+
+// ExpectMessage is `expect [no] message "text"`.
+type ExpectMessage struct {
+	Node
+	No   bool       `parser:"@\"no\"?"`
+	Text *StringLit `parser:"\"message\" @@"`
+}
+
+// ExpectGoal is `expect goal name met|unmet`.
+type ExpectGoal struct {
+	Node
+	Goal  *Ident `parser:"\"goal\" @@"`
+	State string `parser:"@( \"met\" | \"unmet\" )"`
+}
+
+// ExpectAdmit is `expect [no] admit`.
+type ExpectAdmit struct {
+	Node
+	No    bool `parser:"@\"no\"?"`
+	Admit bool `parser:"@\"admit\""`
+}
+
+// ExpectThat is `expect that cond`: a boolean over the member's attributes.
+type ExpectThat struct {
+	Node
+	Cond *Expr `parser:"\"that\" @@"`
+}
+
+func (*Purpose) decl()     {}
+func (*Default) decl()     {}
+func (*Schema) decl()      {}
+func (*Action) decl()      {}
+func (*Roles) decl()       {}
+func (*Badge) decl()       {}
+func (*Admit) decl()       {}
+func (*May) decl()         {}
+func (*MustNot) decl()     {}
+func (*First) decl()       {}
+func (*Limit) decl()       {}
+func (*Duty) decl()        {}
+func (*Effect) decl()      {}
+func (*Goal) decl()        {}
+func (*When) decl()        {}
+func (*Nudge) decl()       {}
+func (*Offer) decl()       {}
+func (*Test) decl()        {}
+func (*May) whenDecl()     {}
+func (*MustNot) whenDecl() {}
+func (*First) whenDecl()   {}
+func (*Limit) whenDecl()   {}
+func (*Duty) whenDecl()    {}
+func (*Nudge) whenDecl()   {}
+func (*Offer) whenDecl()   {}
+
+func (*Given) step()        {}
+func (*GivenMembers) step() {}
+func (*At) step()           {}
+func (*Wait) step()         {}
+func (*Do) step()           {}
+func (*Expect) step()       {}
+
+func (*ExpectDecision) expect() {}
+func (*ExpectRole) expect()     {}
+func (*ExpectBadge) expect()    {}
+func (*ExpectDuty) expect()     {}
+func (*ExpectMessage) expect()  {}
+func (*ExpectGoal) expect()     {}
+func (*ExpectAdmit) expect()    {}
+func (*ExpectThat) expect()     {}

@@ -1,0 +1,184 @@
+package syntax
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+	exprast "github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/conf"
+	"github.com/expr-lang/expr/file"
+	exprparser "github.com/expr-lang/expr/parser"
+
+	"github.com/charterlang/charter/lang/diag"
+)
+
+// Expr is an expression in expr-lang syntax, embedded in a declaration. Its
+// extent is found by the Charter grammar: it runs to the end of the line
+// (unless a bracket is open, or the line ends with or the next begins with
+// an operator that needs more), or to a `,` `;` `{` `}` or an unmatched
+// closing bracket, or to the keywords `because` and `else`.
+type Expr struct {
+	Node
+	// Src is the expression as written.
+	Src string
+	// Text is Src as given to expr-lang: duration literals such as 7d become
+	// the identifiers $7d, which the checker declares.
+	Text string
+	// Root is expr-lang's AST of Text; nil when Err is set.
+	Root exprast.Node
+	// Err is the syntax error in the expression, if any.
+	Err *diag.Diagnostic
+
+	inserts []int // rune offsets in Text where a $ was inserted
+}
+
+var stopWords = map[string]bool{"because": true, "else": true}
+
+var exprStop = map[string]bool{";": true, ",": true, "{": true, "}": true, ")": true, "]": true}
+
+var openers = map[string]bool{"(": true, "[": true, "{": true}
+var closers = map[string]bool{")": true, "]": true, "}": true}
+
+// binary operators that, ending a line, continue the expression onto the next;
+// or that, starting a line, continue the expression of the line before.
+var trailingOps = map[string]bool{
+	"&&": true, "||": true, "+": true, "-": true, "*": true, "/": true, "%": true, "**": true,
+	"==": true, "!=": true, "<": true, ">": true, "<=": true, ">=": true, "??": true, "?": true,
+	":": true, ".": true, "?.": true, "^": true, "!": true, "..": true, "|": true,
+	"and": true, "or": true, "in": true, "not": true, "matches": true, "contains": true,
+	"startsWith": true, "endsWith": true,
+}
+var leadingOps = map[string]bool{
+	"&&": true, "||": true, "??": true, "?": true, ":": true, ".": true, "?.": true, "|": true,
+	"and": true, "or": true,
+}
+
+// Parse implements participle.Parseable.
+func (e *Expr) Parse(lex *lexer.PeekingLexer) error {
+	first, rawStart := lex.PeekAny(func(lexer.Token) bool { return false })
+	depth := 0
+	var prev *lexer.Token
+	for {
+		t := lex.Peek()
+		if t.EOF() {
+			break
+		}
+		if depth == 0 {
+			if t.Type == TokPunct && exprStop[t.Value] || t.Type == TokIdent && stopWords[t.Value] {
+				break
+			}
+			if prev != nil && t.Pos.Line > tokenEnd(*prev).Line && !trailingOps[prev.Value] && !leadingOps[t.Value] {
+				break
+			}
+		}
+		if t.Type == TokPunct {
+			if openers[t.Value] {
+				depth++
+				if depth > MaxDepth {
+					return participle.Errorf(t.Pos, "expression nested more than %d deep", MaxDepth)
+				}
+			} else if closers[t.Value] {
+				depth--
+			}
+		}
+		prev = lex.Next()
+	}
+	if prev == nil {
+		return participle.NextMatch
+	}
+	var src strings.Builder
+	for _, t := range lex.Range(rawStart, lex.RawCursor()) {
+		src.WriteString(t.Value)
+	}
+	e.Pos = first.Pos
+	e.EndPos = tokenEnd(*prev)
+	e.Src = src.String()
+	e.compile(lex.Range(rawStart, lex.RawCursor()))
+	return nil
+}
+
+// compile rewrites duration literals and runs expr-lang's parser.
+func (e *Expr) compile(toks []lexer.Token) {
+	var text strings.Builder
+	runes := 0
+	for _, t := range toks {
+		if t.Type == TokDuration {
+			e.inserts = append(e.inserts, runes)
+			text.WriteByte('$')
+			runes++
+		}
+		text.WriteString(t.Value)
+		runes += utf8.RuneCountInString(t.Value)
+	}
+	e.Text = text.String()
+	cfg := conf.CreateNew()
+	cfg.MaxNodes = MaxExprNodes
+	cfg.DisableIfOperator = true // Charter reads `else` as a sanction; use `c ? a : b`
+	tree, err := exprparser.ParseWithConfig(e.Text, cfg)
+	if err != nil {
+		d := diag.Diagnostic{Severity: diag.Error, Code: diag.ExprSyntax, Message: err.Error()}
+		var fe *file.Error
+		if errors.As(err, &fe) {
+			d.Message = fe.Message
+			p := e.PosAt(fe.From)
+			d.Range = diag.Range{Start: p, End: p}
+			if strings.Contains(fe.Message, "exceeds maximum allowed nodes") {
+				d.Code = diag.LimitNodes
+				d.Message = fmt.Sprintf("expression has more than %d nodes", MaxExprNodes)
+				d.Range = e.Range()
+			}
+		} else {
+			d.Range = e.Range()
+		}
+		e.Err = &d
+		return
+	}
+	e.Root = tree.Node
+}
+
+// PosAt maps a rune offset in Text (as expr-lang reports locations) to a
+// position in the source file.
+func (e *Expr) PosAt(textRune int) diag.Pos {
+	orig := textRune
+	for _, ins := range e.inserts {
+		if ins < textRune {
+			orig--
+		}
+	}
+	p := e.Pos
+	i := 0
+	for _, r := range e.Src {
+		if i >= orig {
+			break
+		}
+		p.Offset += utf8.RuneLen(r)
+		if r == '\n' {
+			p.Line++
+			p.Column = 1
+		} else {
+			p.Column++
+		}
+		i++
+	}
+	return toPos(p)
+}
+
+// RangeOf returns the source range of an expr-lang node of this expression.
+func (e *Expr) RangeOf(n exprast.Node) diag.Range {
+	loc := n.Location()
+	if loc.From == 0 && loc.To == 0 && n != e.Root {
+		return e.Range()
+	}
+	to := loc.To
+	if to < loc.From {
+		to = loc.From
+	}
+	return diag.Range{Start: e.PosAt(loc.From), End: e.PosAt(to)}
+}
+
+// String returns the expression as written.
+func (e *Expr) String() string { return e.Src }

@@ -1,0 +1,358 @@
+package syntax
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/charterlang/charter/lang/diag"
+)
+
+// Limits on what the front end accepts. SPEC.md ("Limits") documents them.
+const (
+	MaxFileSize  = 2 << 20 // bytes in one source file
+	MaxDepth     = 64      // nesting of (), [] and {} inside one expression
+	MaxTokenLen  = 4096    // bytes in one identifier, number or string literal
+	MaxExprNodes = 2000    // expr-lang AST nodes in one expression
+)
+
+// Token types of the Charter lexer.
+const (
+	EOF                         = lexer.EOF
+	TokSpace    lexer.TokenType = iota + 1 // spaces, tabs and newlines (elided)
+	TokComment                             // // to end of line, or /* ... */ (elided)
+	TokIdent                               // Unicode letters, digits and _; not starting with a digit
+	TokString                              // "...", '...' or `...`
+	TokInt                                 // 42
+	TokFloat                               // 1.5, 2e3
+	TokDuration                            // 30s 15m 24h 7d 2w 500ms
+	TokPunct                               // operators and brackets
+)
+
+var symbols = map[string]lexer.TokenType{
+	"EOF": EOF, "Space": TokSpace, "Comment": TokComment, "Ident": TokIdent, "String": TokString,
+	"Int": TokInt, "Float": TokFloat, "Duration": TokDuration, "Punct": TokPunct,
+}
+
+// puncts lists the operators, longest first so that the lexer is greedy.
+var puncts = []string{
+	"...", "**=",
+	"==", "!=", "<=", ">=", "&&", "||", "??", "?.", "..", "**", "+=", "-=", "*=", "/=", "%=",
+	"(", ")", "[", "]", "{", "}", ",", ";", ":", ".", "+", "-", "*", "/", "%", "^",
+	"<", ">", "=", "!", "?", "|", "#", "~",
+}
+
+// durationUnits are the suffixes of duration literals and their length.
+var durationUnits = map[string]int64{
+	"ms": 1e6, "s": 1e9, "m": 60e9, "h": 3600e9, "d": 86400e9, "w": 7 * 86400e9,
+}
+
+// definition is the participle lexer definition; Lex does the work.
+type definition struct{}
+
+func (definition) Symbols() map[string]lexer.TokenType { return symbols }
+
+func (definition) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
+	src, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	toks, ds := Lex(filename, src)
+	if len(ds) > 0 {
+		return nil, ds[0]
+	}
+	return newSliceLexer(toks, filename, len(src)), nil
+}
+
+// scanner turns source bytes into tokens. It keeps going after an error so
+// that a file with several bad characters reports each of them.
+type scanner struct {
+	src      string
+	pos      lexer.Position
+	toks     []lexer.Token
+	diags    diag.List
+	filename string
+}
+
+// Lex splits src into tokens, including the elided Space and Comment tokens.
+// Lexical problems are reported as diagnostics; the tokens returned are the
+// ones that could be read.
+func Lex(filename string, src []byte) ([]lexer.Token, diag.List) {
+	s := &scanner{filename: filename, pos: lexer.Position{Filename: filename, Line: 1, Column: 1}}
+	text := string(src)
+	if strings.HasPrefix(text, "\uFEFF") { // a byte order mark is allowed and ignored
+		s.pos.Offset = 3
+	}
+	s.src = text
+	s.run()
+	return s.toks, s.diags
+}
+
+func (s *scanner) errorf(code diag.Code, start lexer.Position, end lexer.Position, format string, args ...any) {
+	if len(s.diags) >= 20 { // one bad byte in a binary file would otherwise repeat forever
+		return
+	}
+	s.diags.Add(diag.Error, code, diag.Range{Start: toPos(start), End: toPos(end)}, format, args...)
+}
+
+// advance moves the position over n bytes of source.
+func (s *scanner) advance(n int) {
+	end := s.pos.Offset + n
+	for s.pos.Offset < end {
+		r, w := utf8.DecodeRuneInString(s.src[s.pos.Offset:])
+		s.pos.Offset += w
+		if r == '\n' {
+			s.pos.Line++
+			s.pos.Column = 1
+		} else {
+			s.pos.Column++
+		}
+	}
+}
+
+func (s *scanner) emit(typ lexer.TokenType, start lexer.Position) {
+	s.toks = append(s.toks, lexer.Token{Type: typ, Value: s.src[start.Offset:s.pos.Offset], Pos: start})
+}
+
+func (s *scanner) run() {
+	for s.pos.Offset < len(s.src) {
+		start := s.pos
+		rest := s.src[start.Offset:]
+		c := rest[0]
+		r, w := utf8.DecodeRuneInString(rest)
+		switch {
+		case r == utf8.RuneError && w == 1:
+			s.advance(1)
+			s.errorf(diag.Encoding, start, s.pos, "invalid UTF-8 byte 0x%02x", c)
+		case c == 0:
+			s.advance(1)
+			s.errorf(diag.Encoding, start, s.pos, "NUL byte: is this a binary file?")
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			n := 0
+			for n < len(rest) && strings.IndexByte(" \t\n\r", rest[n]) >= 0 {
+				n++
+			}
+			s.advance(n)
+			s.emit(TokSpace, start)
+		case strings.HasPrefix(rest, "//"):
+			n := strings.IndexByte(rest, '\n')
+			if n < 0 {
+				n = len(rest)
+			}
+			if n > 0 && rest[n-1] == '\r' {
+				n--
+			}
+			s.advance(n)
+			s.emit(TokComment, start)
+		case strings.HasPrefix(rest, "/*"):
+			n := strings.Index(rest[2:], "*/")
+			if n < 0 {
+				s.advance(len(rest))
+				s.errorf(diag.Lex, start, s.pos, "comment not terminated: add */")
+				return
+			}
+			s.advance(n + 4)
+			s.emit(TokComment, start)
+		case c == '"' || c == '\'' || c == '`':
+			s.string(start, c)
+		case c >= '0' && c <= '9':
+			s.number(start)
+		case r == '_' || unicode.IsLetter(r):
+			n := w
+			for n < len(rest) {
+				r2, w2 := utf8.DecodeRuneInString(rest[n:])
+				if r2 != '_' && !unicode.IsLetter(r2) && !unicode.IsDigit(r2) {
+					break
+				}
+				n += w2
+			}
+			s.advance(n)
+			s.checkLen(start)
+			s.emit(TokIdent, start)
+		default:
+			for _, p := range puncts {
+				if strings.HasPrefix(rest, p) {
+					s.advance(len(p))
+					s.emit(TokPunct, start)
+					goto next
+				}
+			}
+			s.advance(w)
+			if unicode.IsPrint(r) {
+				s.errorf(diag.Lex, start, s.pos, "unexpected character %q", r)
+			} else {
+				s.errorf(diag.Lex, start, s.pos, "unexpected character %U", r)
+			}
+		next:
+		}
+	}
+}
+
+func (s *scanner) checkLen(start lexer.Position) {
+	if s.pos.Offset-start.Offset > MaxTokenLen {
+		s.errorf(diag.LimitLine, start, s.pos, "token is %d bytes long; the limit is %d", s.pos.Offset-start.Offset, MaxTokenLen)
+	}
+}
+
+func (s *scanner) string(start lexer.Position, quote byte) {
+	rest := s.src[start.Offset:]
+	n := 1
+	for {
+		if n >= len(rest) || (quote != '`' && rest[n] == '\n') {
+			s.advance(n)
+			s.errorf(diag.Lex, start, s.pos, "string not terminated: add the closing %c", quote)
+			return
+		}
+		if rest[n] == '\\' && quote != '`' {
+			n += 2
+			continue
+		}
+		if rest[n] == quote {
+			n++
+			break
+		}
+		n++
+	}
+	s.advance(n)
+	s.checkLen(start)
+	raw := rest[:n]
+	if _, err := Unquote(raw); err != nil {
+		s.errorf(diag.Lex, start, s.pos, "malformed string %s: %v", raw, err)
+		return
+	}
+	s.emit(TokString, start)
+}
+
+// Unquote returns the value of a string literal as written in a source file.
+func Unquote(raw string) (string, error) {
+	if len(raw) >= 2 && raw[0] == '\'' {
+		// Go reads '...' as a rune; Charter (like expr) reads it as a string.
+		body := raw[1 : len(raw)-1]
+		body = strings.ReplaceAll(body, `\'`, `'`)
+		body = strings.ReplaceAll(body, `"`, `\"`)
+		raw = `"` + body + `"`
+	}
+	v, err := strconv.Unquote(raw)
+	if err != nil {
+		return "", fmt.Errorf("bad escape sequence")
+	}
+	return v, nil
+}
+
+func (s *scanner) number(start lexer.Position) {
+	rest := s.src[start.Offset:]
+	n := 0
+	digits := func() {
+		for n < len(rest) && (rest[n] >= '0' && rest[n] <= '9' || rest[n] == '_') {
+			n++
+		}
+	}
+	digits()
+	typ := TokInt
+	if n+1 < len(rest) && rest[n] == '.' && rest[n+1] >= '0' && rest[n+1] <= '9' {
+		n++
+		digits()
+		typ = TokFloat
+	}
+	if n < len(rest) && (rest[n] == 'e' || rest[n] == 'E') {
+		m := n + 1
+		if m < len(rest) && (rest[m] == '+' || rest[m] == '-') {
+			m++
+		}
+		if m < len(rest) && rest[m] >= '0' && rest[m] <= '9' {
+			n = m
+			digits()
+			typ = TokFloat
+		}
+	}
+	if typ == TokInt {
+		for _, u := range []string{"ms", "s", "m", "h", "d", "w"} {
+			if strings.HasPrefix(rest[n:], u) && !identRuneAt(rest, n+len(u)) {
+				n += len(u)
+				typ = TokDuration
+				break
+			}
+		}
+	}
+	if identRuneAt(rest, n) {
+		m := n
+		for identRuneAt(rest, m) {
+			_, w := utf8.DecodeRuneInString(rest[m:])
+			m += w
+		}
+		s.advance(m)
+		s.errorf(diag.Lex, start, s.pos, "malformed number %q: durations end in ms, s, m, h, d or w", rest[:m])
+		return
+	}
+	s.advance(n)
+	s.checkLen(start)
+	s.emit(typ, start)
+}
+
+func identRuneAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// DurationValue returns the nanoseconds a duration literal such as "7d"
+// stands for, or an error when it overflows.
+func DurationValue(lit string) (int64, error) {
+	i := strings.IndexFunc(lit, func(r rune) bool { return r < '0' || r > '9' && r != '_' })
+	num, unit := strings.ReplaceAll(lit[:i], "_", ""), lit[i:]
+	n, err := strconv.ParseInt(num, 10, 64)
+	mul := durationUnits[unit]
+	if err != nil || mul == 0 || n > (1<<63-1)/mul {
+		return 0, fmt.Errorf("duration %s is out of range", lit)
+	}
+	return n * mul, nil
+}
+
+func toPos(p lexer.Position) diag.Pos {
+	return diag.Pos{Filename: p.Filename, Offset: p.Offset, Line: p.Line, Column: p.Column}
+}
+
+// tokenEnd returns the position just after tok.
+func tokenEnd(tok lexer.Token) lexer.Position {
+	p := tok.Pos
+	for _, r := range tok.Value {
+		p.Offset += utf8.RuneLen(r)
+		if r == '\n' {
+			p.Line++
+			p.Column = 1
+		} else {
+			p.Column++
+		}
+	}
+	return p
+}
+
+// sliceLexer feeds pre-lexed tokens to participle.
+type sliceLexer struct {
+	toks []lexer.Token
+	i    int
+	eof  lexer.Token
+}
+
+func newSliceLexer(toks []lexer.Token, filename string, size int) *sliceLexer {
+	end := lexer.Position{Filename: filename, Offset: size, Line: 1, Column: 1}
+	if n := len(toks); n > 0 {
+		end = tokenEnd(toks[n-1])
+	}
+	return &sliceLexer{toks: toks, eof: lexer.EOFToken(end)}
+}
+
+func (l *sliceLexer) Next() (lexer.Token, error) {
+	if l.i >= len(l.toks) {
+		return l.eof, nil
+	}
+	l.i++
+	return l.toks[l.i-1], nil
+}

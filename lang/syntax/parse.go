@@ -1,0 +1,102 @@
+// Package syntax reads Charter source: the lexer, the participle grammar
+// whose structs are the AST, and the parser that ties them together with
+// expr-lang's expression parser.
+//
+//	f, ds := syntax.Parse("club.charter", src)
+//	for _, c := range f.Communities { ... }
+package syntax
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/charterlang/charter/lang/diag"
+)
+
+var parser = participle.MustBuild[File](
+	participle.Lexer(definition{}),
+	participle.Elide("Space", "Comment"),
+	participle.UseLookahead(4),
+	participle.Union[Decl](
+		&Purpose{}, &Default{}, &Schema{}, &Action{}, &Roles{}, &Badge{}, &Admit{},
+		&May{}, &MustNot{}, &Duty{}, &First{}, &Limit{}, &Effect{}, &Goal{}, &When{},
+		&Nudge{}, &Offer{}, &Test{},
+	),
+	participle.Union[WhenDecl](&May{}, &MustNot{}, &Duty{}, &First{}, &Limit{}, &Nudge{}, &Offer{}),
+	participle.Union[Step](&Given{}, &GivenMembers{}, &At{}, &Wait{}, &Do{}, &Expect{}),
+	participle.Union[ExpectBody](
+		&ExpectDecision{}, &ExpectRole{}, &ExpectBadge{}, &ExpectDuty{}, &ExpectMessage{},
+		&ExpectGoal{}, &ExpectAdmit{}, &ExpectThat{},
+	),
+)
+
+// Grammar returns the EBNF of the declaration grammar, as participle sees it.
+func Grammar() string { return parser.String() }
+
+// Parse reads one source file. It always returns a File (possibly with
+// fewer communities than the source has) and the diagnostics found: every
+// lexical error, the first syntax error, and every expression syntax error.
+func Parse(filename string, src []byte) (*File, diag.List) {
+	f := &File{Name: filename, Src: src}
+	start := lexer.Position{Filename: filename, Line: 1, Column: 1}
+	f.Pos = start
+	if len(src) > MaxFileSize {
+		var ds diag.List
+		ds.Add(diag.Error, diag.LimitFile, diag.Range{Start: toPos(start), End: toPos(start)},
+			"file is %d bytes; the limit is %d", len(src), MaxFileSize)
+		return f, ds
+	}
+	toks, ds := Lex(filename, src)
+	for _, t := range toks {
+		if t.Type == TokComment {
+			f.Comments = append(f.Comments, Comment{Node: Node{Pos: t.Pos, EndPos: tokenEnd(t)}, Text: t.Value})
+		}
+	}
+	sl := newSliceLexer(toks, filename, len(src))
+	f.EndPos = sl.eof.Pos
+	if len(ds) > 0 {
+		return f, ds
+	}
+	pl, err := lexer.Upgrade(sl, TokSpace, TokComment)
+	if err != nil {
+		ds.Add(diag.Error, diag.Lex, f.Range(), "%v", err)
+		return f, ds
+	}
+	parsed, err := parser.ParseFromLexer(pl)
+	if parsed != nil {
+		f.Communities = parsed.Communities
+	}
+	if err != nil {
+		ds = append(ds, syntaxDiag(err, f.EndPos))
+	}
+	for _, e := range Exprs(f) {
+		if e.Err != nil {
+			ds = append(ds, *e.Err)
+		}
+	}
+	ds.Sort()
+	return f, ds
+}
+
+func syntaxDiag(err error, eof lexer.Position) diag.Diagnostic {
+	d := diag.Diagnostic{Severity: diag.Error, Code: diag.Syntax, Message: err.Error()}
+	var pe participle.Error
+	if errors.As(err, &pe) {
+		d.Message = pe.Message()
+		p := pe.Position()
+		if p.Line == 0 {
+			p = eof
+		}
+		d.Range = diag.Range{Start: toPos(p), End: toPos(p)}
+	}
+	if d.Range.Start.Line == 0 {
+		d.Range = diag.Range{Start: toPos(eof), End: toPos(eof)}
+	}
+	if len(d.Message) > 0 && d.Message[0] == '"' {
+		d.Message = fmt.Sprintf("syntax error: %s", d.Message)
+	}
+	return d
+}
