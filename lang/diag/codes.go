@@ -54,15 +54,15 @@ const (
 	PointlessMay    Code = "CH0205" // a may with no condition under default allow
 )
 
-// Info describes a code for catalogues (SARIF rules, SPEC.md).
-type Info struct {
+// CodeInfo describes a code for catalogues (SARIF rules, SPEC.md).
+type CodeInfo struct {
 	Code     Code
 	Severity Severity
 	Title    string
 }
 
 // Catalogue lists every code with its default severity and a one-line title.
-var Catalogue = []Info{
+var Catalogue = []CodeInfo{
 	{Lex, Error, "malformed token"},
 	{Syntax, Error, "syntax error"},
 	{ExprSyntax, Error, "expression syntax error"},
@@ -91,7 +91,7 @@ var Catalogue = []Info{
 	{Reserved, Error, "reserved name"},
 	{BadAdmit, Error, "invalid admit"},
 	{MissingPart, Error, "missing part"},
-	{Override, Warning, "override of parent declaration"},
+	{Override, Info, "override of parent declaration"},
 	{BadTarget, Error, "invalid goal target"},
 	{ExprError, Error, "invalid expression"},
 	{BadDefault, Error, "invalid attribute default"},

@@ -46,11 +46,17 @@ const (
 	Error Severity = iota
 	// Warning diagnostics are lint findings: the file still compiles.
 	Warning
+	// Info diagnostics say what the checker decided, such as which inherited
+	// declaration a child overrides; `charter check -v` shows them.
+	Info
 )
 
 func (s Severity) String() string {
-	if s == Warning {
+	switch s {
+	case Warning:
 		return "warning"
+	case Info:
+		return "info"
 	}
 	return "error"
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 	exprast "github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/builtin"
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
 	exprparser "github.com/expr-lang/expr/parser"
@@ -115,10 +116,7 @@ func (e *Expr) compile(toks []lexer.Token) {
 		runes += utf8.RuneCountInString(t.Value)
 	}
 	e.Text = text.String()
-	cfg := conf.CreateNew()
-	cfg.MaxNodes = MaxExprNodes
-	cfg.DisableIfOperator = true // Charter reads `else` as a sanction; use `c ? a : b`
-	tree, err := exprparser.ParseWithConfig(e.Text, cfg)
+	tree, err := exprparser.ParseWithConfig(e.Text, parseConfig)
 	if err != nil {
 		d := diag.Diagnostic{Severity: diag.Error, Code: diag.ExprSyntax, Message: err.Error()}
 		var fe *file.Error
@@ -139,6 +137,20 @@ func (e *Expr) compile(toks []lexer.Token) {
 	}
 	e.Root = tree.Node
 }
+
+// parseConfig makes expr-lang's parser read every call, including names of
+// expr-lang builtins, as a plain call: the checker decides which functions
+// exist (Charter's stdlib and goal aggregates), not expr-lang.
+var parseConfig = func() *conf.Config {
+	cfg := conf.CreateNew()
+	cfg.MaxNodes = MaxExprNodes
+	cfg.DisableIfOperator = true // Charter reads `else` as a sanction; use `c ? a : b`
+	for name := range builtin.Index {
+		cfg.Disabled[name] = true
+		cfg.Functions[name] = &builtin.Function{Name: name} // predicates such as count(x) too
+	}
+	return cfg
+}()
 
 // PosAt maps a rune offset in Text (as expr-lang reports locations) to a
 // position in the source file.

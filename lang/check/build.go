@@ -1,0 +1,731 @@
+package check
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/charterlang/charter/lang/diag"
+	"github.com/charterlang/charter/lang/syntax"
+)
+
+// builder checks the declarations of one community, on top of what it
+// inherited from its parent.
+type builder struct {
+	*checker
+	com *Community
+	// own marks names declared in this community (not inherited), by kind.
+	ownAttrs map[string]bool
+	used     map[string]bool // attribute names read by some expression
+	envs     envs
+}
+
+var typeKinds = map[string]Kind{
+	"int": Int, "float": Float, "bool": Bool, "string": String, "time": Time, "duration": Duration,
+}
+
+func (b *builder) resolveType(t *syntax.TypeRef, param bool) (Type, bool) {
+	if t.Name.Name == "member" {
+		if !param || t.List {
+			b.errorf(diag.UnknownType, t.Range(), "type member is only for action parameters")
+			return Type{}, false
+		}
+		return Type{Kind: Member}, true
+	}
+	k, ok := typeKinds[t.Name.Name]
+	if !ok {
+		names := []string{"int", "float", "bool", "string", "time", "duration"}
+		if param {
+			names = append(names, "member")
+		}
+		d := b.errorf(diag.UnknownType, t.Name.Range(), "unknown type %s; the types are int, float, bool, string, time, duration and []T", t.Name.Name)
+		d.Suggestion = suggest(t.Name.Name, names)
+		return Type{}, false
+	}
+	if t.List {
+		return Type{Kind: List, Elem: k}, true
+	}
+	return Type{Kind: k}, true
+}
+
+func (b *builder) build() {
+	com := b.com
+	b.ownAttrs = map[string]bool{}
+	b.used = map[string]bool{}
+	var (
+		schemaSeen                      *syntax.Schema
+		purposeSeen, defaultSeen, roles *syntax.Node
+		admitSeen                       *syntax.Admit
+	)
+	ownActions := map[string]*syntax.Action{}
+	ownBadges := map[string]*syntax.Badge{}
+	ownGoals := map[string]*syntax.Goal{}
+	ownEffects := map[string]*syntax.Effect{}
+
+	// Pass 1: declarations that introduce names.
+	for _, d := range com.Decl.Decls {
+		switch d := d.(type) {
+		case *syntax.Purpose:
+			if purposeSeen != nil {
+				b.errorf(diag.Duplicate, d.Range(), "purpose is already stated at %s", purposeSeen.Pos)
+				continue
+			}
+			purposeSeen = &d.Node
+			com.Purpose = d.Text.Value()
+		case *syntax.Default:
+			if defaultSeen != nil {
+				b.errorf(diag.Duplicate, d.Range(), "default is already stated at %s", defaultSeen.Pos)
+				continue
+			}
+			defaultSeen = &d.Node
+			com.DefaultAllow = d.Value == "allow"
+		case *syntax.Schema:
+			if schemaSeen != nil {
+				b.errorf(diag.Duplicate, d.Range(), "member schema is already declared at %s; declare every attribute in one block", schemaSeen.Pos)
+				continue
+			}
+			schemaSeen = d
+			b.schema(d)
+		case *syntax.Action:
+			if prev, ok := ownActions[d.Name.Name]; ok {
+				b.errorf(diag.Duplicate, d.Name.Range(), "action %s is already declared at %s", d.Name.Name, prev.Name.Pos)
+				continue
+			}
+			ownActions[d.Name.Name] = d
+			b.action(d)
+		case *syntax.Roles:
+			if roles != nil {
+				b.errorf(diag.Duplicate, d.Range(), "roles are already declared at %s; a community has one ladder", roles.Pos)
+				continue
+			}
+			roles = &d.Node
+			b.roles(d)
+		case *syntax.Badge:
+			if prev, ok := ownBadges[d.Name.Name]; ok {
+				b.errorf(diag.Duplicate, d.Name.Range(), "badge %s is already declared at %s", d.Name.Name, prev.Name.Pos)
+				continue
+			}
+			ownBadges[d.Name.Name] = d
+			b.badge(d)
+		case *syntax.Goal:
+			if prev, ok := ownGoals[d.Name.Name]; ok {
+				b.errorf(diag.Duplicate, d.Name.Range(), "goal %s is already declared at %s", d.Name.Name, prev.Name.Pos)
+				continue
+			}
+			ownGoals[d.Name.Name] = d
+			b.goal(d)
+		case *syntax.Admit:
+			if com.Parent == nil {
+				b.errorf(diag.BadAdmit, d.Range(), "admit needs a parent: write `community %s extends Parent`", com.Name)
+				continue
+			}
+			if admitSeen != nil {
+				b.errorf(diag.BadAdmit, d.Range(), "admit is already stated at %s; combine the conditions with &&", admitSeen.Pos)
+				continue
+			}
+			admitSeen = d
+			com.Admit = d.Cond
+		}
+	}
+	b.namespace()
+	b.envs = b.makeEnvs()
+
+	// Pass 2: expressions, rules, effects, messages, tests.
+	for _, a := range com.Attrs {
+		if a.Decl != nil && b.ownAttrs[a.Name] && a.Decl.Default != nil {
+			b.attrDefault(a)
+		}
+	}
+	for _, r := range com.Roles {
+		if r.Cond != nil && r.Decl != nil && b.isOwnRung(r) {
+			b.cond(r.Cond, b.envs.ladder, "role "+r.Name)
+		}
+	}
+	for _, bd := range com.Badges {
+		if ownBadges[bd.Name] == bd.Decl {
+			b.cond(bd.Cond, b.envs.badge, "badge "+bd.Name)
+		}
+	}
+	if com.Admit != nil {
+		b.cond(com.Admit, b.envs.member, "admit")
+	}
+	for _, g := range com.Goals {
+		if ownGoals[g.Name] == g.Decl {
+			b.goalExprs(g)
+		}
+	}
+	for _, d := range com.Decl.Decls {
+		switch d := d.(type) {
+		case *syntax.May, *syntax.MustNot, *syntax.First, *syntax.Limit, *syntax.Duty:
+			b.rule(d, nil)
+		case *syntax.Nudge, *syntax.Offer:
+			b.message(d, nil)
+		case *syntax.When:
+			b.when(d)
+		case *syntax.Effect:
+			if prev, ok := ownEffects[d.Action.Name]; ok {
+				b.errorf(diag.Duplicate, d.Action.Range(), "effects of %s are already declared at %s; put every assignment in one block", d.Action.Name, prev.Pos)
+				continue
+			}
+			ownEffects[d.Action.Name] = d
+			b.effect(d)
+		case *syntax.Test:
+			com.Tests = append(com.Tests, d)
+		}
+	}
+	for _, t := range com.Tests {
+		b.test(t)
+	}
+	b.lint()
+}
+
+func (b *builder) isOwnRung(r *RoleDef) bool {
+	for _, d := range b.com.Decl.Decls {
+		if rs, ok := d.(*syntax.Roles); ok {
+			for _, rung := range rs.Rungs {
+				if rung == r.Decl {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (b *builder) schema(s *syntax.Schema) {
+	com := b.com
+	for _, ad := range s.Attrs {
+		name := ad.Name.Name
+		if b.ownAttrs[name] {
+			b.errorf(diag.Duplicate, ad.Name.Range(), "attribute %s is already declared at %s", name, com.attrByName[name].Decl.Name.Pos)
+			continue
+		}
+		t, ok := b.resolveType(ad.Type, false)
+		if !ok {
+			continue
+		}
+		b.ownAttrs[name] = true
+		if prev := com.attrByName[name]; prev != nil { // inherited
+			if prev.Type != t {
+				b.errorf(diag.Duplicate, ad.Name.Range(), "attribute %s is inherited from %s as %s and cannot change type to %s", name, com.Parent.Name, prev.Type, t)
+				continue
+			}
+			b.infof(diag.Override, ad.Name.Range(), "attribute %s overrides the one inherited from %s", name, com.Parent.Name)
+			prev.Decl = ad
+			prev.Default = zeroValue(t)
+			continue
+		}
+		a := &Attr{Name: name, Type: t, Default: zeroValue(t), Slot: len(com.Attrs), Decl: ad}
+		com.Attrs = append(com.Attrs, a)
+		com.attrByName[name] = a
+	}
+}
+
+func zeroValue(t Type) any {
+	switch t.Kind {
+	case Int:
+		return int64(0)
+	case Float:
+		return float64(0)
+	case Bool:
+		return false
+	case String:
+		return ""
+	case Time:
+		return time.Time{}
+	case Duration:
+		return time.Duration(0)
+	case List:
+		switch t.Elem {
+		case Int:
+			return []int64(nil)
+		case Float:
+			return []float64(nil)
+		case Bool:
+			return []bool(nil)
+		case Time:
+			return []time.Time(nil)
+		case Duration:
+			return []time.Duration(nil)
+		}
+		return []string(nil)
+	}
+	return nil
+}
+
+func (b *builder) action(d *syntax.Action) {
+	com := b.com
+	a := &Action{Name: d.Name.Name, Decl: d}
+	seen := map[string]bool{}
+	for _, pd := range d.Params {
+		if seen[pd.Name.Name] {
+			b.errorf(diag.Duplicate, pd.Name.Range(), "parameter %s is declared twice in %s", pd.Name.Name, a.Name)
+			continue
+		}
+		seen[pd.Name.Name] = true
+		t, ok := b.resolveType(pd.Type, true)
+		if !ok {
+			t = Type{Kind: Invalid}
+		}
+		a.Params = append(a.Params, &Param{Name: pd.Name.Name, Type: t, Slot: len(a.Params)})
+	}
+	if prev := com.actionByName[a.Name]; prev != nil {
+		b.infof(diag.Override, d.Name.Range(), "action %s overrides the one inherited from %s", a.Name, com.Parent.Name)
+		a.Index = prev.Index
+		com.Actions[prev.Index] = a
+		// Inherited rules and effects name the parent's action; point them here.
+		b.replaceAction(prev, a)
+	} else {
+		a.Index = len(com.Actions)
+		com.Actions = append(com.Actions, a)
+	}
+	com.actionByName[a.Name] = a
+}
+
+// replaceAction makes inherited rules and effects refer to the child's
+// redeclared action.
+func (b *builder) replaceAction(old, repl *Action) {
+	com := b.com
+	for i, r := range com.Rules {
+		changed := false
+		nr := *r
+		nr.Actions = append([]*Action(nil), r.Actions...)
+		for j, a := range nr.Actions {
+			if a == old {
+				nr.Actions[j] = repl
+				changed = true
+			}
+		}
+		if nr.Before == old {
+			nr.Before = repl
+			changed = true
+		}
+		if changed {
+			com.Rules[i] = &nr
+		}
+	}
+	for i, e := range com.Effects {
+		if e.Action == old {
+			ne := *e
+			ne.Action = repl
+			com.Effects[i] = &ne
+		}
+	}
+}
+
+func (b *builder) roles(d *syntax.Roles) {
+	com := b.com
+	if com.Parent != nil && len(com.Parent.Roles) > 0 {
+		b.infof(diag.Override, d.Range(), "roles replace the ladder inherited from %s", com.Parent.Name)
+	}
+	com.Roles = nil
+	seen := map[string]*syntax.Rung{}
+	n := len(d.Rungs)
+	for i, rd := range d.Rungs {
+		if prev, ok := seen[rd.Name.Name]; ok {
+			b.errorf(diag.Duplicate, rd.Name.Range(), "role %s is already on the ladder at %s", rd.Name.Name, prev.Pos)
+			continue
+		}
+		seen[rd.Name.Name] = rd
+		if rd.Otherwise && i != n-1 {
+			b.errorf(diag.BadOtherwise, rd.Range(), "otherwise must be the last rung: roles below %s could never be held", rd.Name.Name)
+		}
+		com.Roles = append(com.Roles, &RoleDef{Name: rd.Name.Name, Cond: rd.Cond, Otherwise: rd.Otherwise, Decl: rd})
+	}
+	if n > 0 && !d.Rungs[n-1].Otherwise {
+		last := d.Rungs[n-1]
+		b.errorf(diag.BadOtherwise, last.Range(), "the last rung must be `%s otherwise` (or add a rung `NAME otherwise`) so that every member holds a role", last.Name.Name)
+	}
+	for i, r := range com.Roles {
+		r.Rank = len(com.Roles) - 1 - i
+	}
+}
+
+func (b *builder) badge(d *syntax.Badge) {
+	com := b.com
+	bd := &BadgeDef{Name: d.Name.Name, Cond: d.Cond, Decl: d}
+	for i, prev := range com.Badges {
+		if prev.Name == bd.Name {
+			b.infof(diag.Override, d.Name.Range(), "badge %s overrides the one inherited from %s", bd.Name, com.Parent.Name)
+			com.Badges[i] = bd
+			return
+		}
+	}
+	com.Badges = append(com.Badges, bd)
+}
+
+func (b *builder) goal(d *syntax.Goal) {
+	com := b.com
+	g := &Goal{Name: d.Name.Name, Decl: d}
+	if d.Title != nil {
+		g.Title = d.Title.Value()
+	}
+	for _, it := range d.Items {
+		switch {
+		case it.Measure != nil && g.Measure != nil:
+			b.errorf(diag.Duplicate, it.Range(), "goal %s already has a measure", g.Name)
+		case it.Measure != nil:
+			g.Measure = it.Measure
+		case g.Target != nil:
+			b.errorf(diag.Duplicate, it.Range(), "goal %s already has a target", g.Name)
+		default:
+			g.Op, g.Target = it.Op, it.Target
+		}
+	}
+	if g.Measure == nil {
+		b.errorf(diag.MissingPart, d.Name.Range(), "goal %s has no measure: add `measure EXPR`", g.Name)
+	}
+	if g.Target == nil {
+		b.errorf(diag.MissingPart, d.Name.Range(), "goal %s has no target: add `target >= N`", g.Name)
+	}
+	for i, prev := range com.Goals {
+		if prev.Name == g.Name {
+			b.infof(diag.Override, d.Name.Range(), "goal %s overrides the one inherited from %s", g.Name, com.Parent.Name)
+			g.Index = i
+			com.Goals[i] = g
+			return
+		}
+	}
+	g.Index = len(com.Goals)
+	com.Goals = append(com.Goals, g)
+}
+
+// namespace reports names that clash across kinds, and reserved names.
+func (b *builder) namespace() {
+	com := b.com
+	type owner struct {
+		kind string
+		r    diag.Range
+	}
+	seen := map[string]owner{}
+	reserved := map[string]bool{}
+	for _, n := range reservedNames {
+		reserved[n] = true
+	}
+	for _, n := range b.cfg.funcNames {
+		reserved[n] = true
+	}
+	for _, n := range aggregateNames {
+		reserved[n] = true
+	}
+	add := func(kind, name string, r diag.Range) {
+		if reserved[name] {
+			b.errorf(diag.Reserved, r, "%s name %s is reserved; choose another name", kind, name)
+			return
+		}
+		if prev, ok := seen[name]; ok && prev.kind != kind {
+			b.errorf(diag.Duplicate, r, "%s %s has the same name as the %s at %s; names of attributes, parameters, roles, badges and goals must differ", kind, name, prev.kind, prev.r.Start)
+			return
+		}
+		if _, ok := seen[name]; !ok {
+			seen[name] = owner{kind, r}
+		}
+	}
+	for _, a := range com.Attrs {
+		if a.Decl != nil {
+			add("attribute", a.Name, a.Decl.Name.Range())
+		}
+	}
+	for _, r := range com.Roles {
+		add("role", r.Name, r.Decl.Name.Range())
+	}
+	for _, bd := range com.Badges {
+		add("badge", bd.Name, bd.Decl.Name.Range())
+	}
+	for _, g := range com.Goals {
+		add("goal", g.Name, g.Decl.Name.Range())
+	}
+	for _, a := range com.Actions {
+		for i, p := range a.Params {
+			add("parameter", p.Name, a.Decl.Params[i].Name.Range())
+		}
+	}
+}
+
+var reservedNames = []string{
+	"role", "members", "true", "false", "nil", "in", "not", "and", "or", "matches",
+	"contains", "startsWith", "endsWith", "let", "if", "else",
+}
+
+var aggregateNames = []string{"count", "share", "sum", "avg", "min", "max"}
+
+func (b *builder) attrDefault(a *Attr) {
+	v, ok := b.constant(a.Decl.Default, a.Type, "default of "+a.Name, diag.BadDefault)
+	if ok {
+		a.Default = v
+	}
+}
+
+// sanction converts an else clause.
+func (b *builder) sanction(s *syntax.Sanction) *Sanction {
+	if s == nil {
+		return nil
+	}
+	out := &Sanction{Name: s.Name.Name}
+	switch {
+	case s.Name.Name == "mute" && s.For == nil:
+		b.errorf(diag.BadSanction, s.Range(), "mute needs a duration: `else mute 1d`")
+	case s.Name.Name != "mute" && s.For != nil:
+		b.errorf(diag.BadSanction, s.For.Range(), "only mute takes a duration")
+	case s.For != nil:
+		d, err := durationOf(s.For)
+		if err != nil || d <= 0 {
+			b.errorf(diag.BadCount, s.For.Range(), "mute duration must be positive")
+		}
+		out.For = d
+	}
+	return out
+}
+
+func (b *builder) lookupAction(id *syntax.Ident) *Action {
+	a := b.com.actionByName[id.Name]
+	if a == nil {
+		d := b.errorf(diag.UnknownAction, id.Range(), "unknown action %s", id.Name)
+		d.Suggestion = suggest(id.Name, keys(b.com.actionByName))
+	}
+	return a
+}
+
+func (b *builder) countPer(count *syntax.IntLit, per *syntax.DurationLit) (int64, time.Duration) {
+	n, err := count.Value()
+	if err != nil || n <= 0 {
+		b.errorf(diag.BadCount, count.Range(), "count must be a positive whole number, not %s", count.Raw)
+	}
+	d, err := durationOf(per)
+	if err != nil || d <= 0 {
+		b.errorf(diag.BadCount, per.Range(), "period must be a positive duration, not %s", per.Raw)
+	}
+	return n, d
+}
+
+func (b *builder) rule(d syntax.Decl, when *syntax.Expr) {
+	r := &Rule{When: when, Decl: d}
+	var (
+		cond    *syntax.Expr
+		because *syntax.StringLit
+		els     *syntax.Sanction
+		pos     syntax.Node
+	)
+	switch d := d.(type) {
+	case *syntax.May:
+		r.Kind, cond, because, pos = May, d.Cond, d.Because, d.Node
+		r.Actions = b.actionList(d.Actions)
+	case *syntax.MustNot:
+		r.Kind, cond, because, els, pos = MustNot, d.Cond, d.Because, d.Else, d.Node
+		r.Actions = b.actionList(d.Actions)
+	case *syntax.First:
+		r.Kind, cond, because, els, pos = First, d.Cond, d.Because, d.Else, d.Node
+		r.Before = b.lookupAction(d.Before)
+		if a := b.lookupAction(d.Then); a != nil {
+			r.Actions = []*Action{a}
+		}
+		if r.Before != nil && len(r.Actions) == 1 && r.Before == r.Actions[0] {
+			b.errorf(diag.UnknownAction, d.Then.Range(), "first %s then %s names one action twice", d.Before.Name, d.Then.Name)
+		}
+	case *syntax.Limit:
+		r.Kind, cond, because, els, pos = Limit, d.Cond, d.Because, d.Else, d.Node
+		if a := b.lookupAction(d.Action); a != nil {
+			r.Actions = []*Action{a}
+		}
+		r.Count, r.Per = b.countPer(d.Count, d.Per)
+	case *syntax.Duty:
+		r.Kind, cond, because, els, pos = Duty, d.Cond, d.Because, d.Else, d.Node
+		if a := b.lookupAction(d.Action); a != nil {
+			r.Actions = []*Action{a}
+		}
+		r.Count, r.Per = b.countPer(d.Count, d.Per)
+	}
+	r.Cond = cond
+	if because != nil {
+		r.Because = because.Value()
+	}
+	r.Else = b.sanction(els)
+	names := make([]string, len(r.Actions))
+	for i, a := range r.Actions {
+		names[i] = a.Name
+	}
+	what := fmt.Sprint(names)
+	if len(names) == 1 {
+		what = names[0]
+	}
+	switch r.Kind {
+	case First:
+		if r.Before != nil {
+			what = r.Before.Name + " then " + what
+		}
+	case Limit, Duty:
+		what = fmt.Sprintf("%s %d per %s", what, r.Count, formatDuration(r.Per))
+	}
+	r.Label = fmt.Sprintf("%s %s (%s:%d:%d)", r.Kind, what, pos.Pos.Filename, pos.Pos.Line, pos.Pos.Column)
+	if cond != nil {
+		params := []*Param(nil)
+		if r.Kind != Duty {
+			params = commonParams(r.Actions)
+		}
+		b.cond(cond, b.envs.rule(params), r.Kind.String())
+	}
+	b.com.Rules = append(b.com.Rules, r)
+}
+
+func (b *builder) actionList(ids []*syntax.Ident) []*Action {
+	var out []*Action
+	for _, id := range ids {
+		if a := b.lookupAction(id); a != nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// commonParams returns the parameters every action declares with one type.
+func commonParams(actions []*Action) []*Param {
+	if len(actions) == 0 {
+		return nil
+	}
+	var out []*Param
+	for _, p := range actions[0].Params {
+		ok := true
+		for _, a := range actions[1:] {
+			if q := a.Param(p.Name); q == nil || q.Type != p.Type {
+				ok = false
+			}
+		}
+		if ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (b *builder) message(d syntax.Decl, when *syntax.Expr) {
+	m := &Message{When: when, Decl: d}
+	var to *syntax.Ident
+	switch d := d.(type) {
+	case *syntax.Nudge:
+		m.Nudge, to, m.Text = true, d.To, d.Text.Value()
+	case *syntax.Offer:
+		to, m.Text = d.To, d.Text.Value()
+	}
+	if to != nil {
+		m.To = to.Name
+		m.ToRole = b.com.Role(to.Name)
+		m.ToBadge = b.com.Badge(to.Name)
+		if m.ToRole == nil && m.ToBadge == nil {
+			var names []string
+			for _, r := range b.com.Roles {
+				names = append(names, r.Name)
+			}
+			for _, bd := range b.com.Badges {
+				names = append(names, bd.Name)
+			}
+			dg := b.errorf(diag.UnknownName, to.Range(), "%s is neither a role nor a badge", to.Name)
+			dg.Suggestion = suggest(to.Name, names)
+		}
+	}
+	b.com.Messages = append(b.com.Messages, m)
+}
+
+func (b *builder) when(w *syntax.When) {
+	b.cond(w.Cond, b.envs.when, "when")
+	for _, d := range w.Decls {
+		switch d := d.(type) {
+		case *syntax.Nudge, *syntax.Offer:
+			b.message(d, w.Cond)
+		default:
+			b.rule(d, w.Cond)
+		}
+	}
+}
+
+func (b *builder) effect(d *syntax.Effect) {
+	com := b.com
+	a := b.lookupAction(d.Action)
+	if a == nil {
+		return
+	}
+	e := &Effect{Action: a, Decl: d}
+	for _, as := range d.Assigns {
+		x := &Assign{Op: as.Op, Value: as.Value, Decl: as}
+		attrName := as.Target.Name
+		if as.Field != nil {
+			p := a.Param(as.Target.Name)
+			if p == nil || p.Type.Kind != Member {
+				b.errorf(diag.BadEffect, as.Target.Range(), "%s is not a member parameter of %s; only `p.attr` with p: member can change another member", as.Target.Name, a.Name)
+				continue
+			}
+			x.Param = p
+			attrName = as.Field.Name
+		}
+		x.Attr = com.attrByName[attrName]
+		if x.Attr == nil {
+			r := as.Target.Range()
+			if as.Field != nil {
+				r = as.Field.Range()
+			}
+			what := "attribute"
+			if as.Field == nil && a.Param(attrName) != nil {
+				b.errorf(diag.BadEffect, r, "%s is a parameter of %s; effects assign member attributes", attrName, a.Name)
+				continue
+			}
+			if com.Role(attrName) != nil || com.Badge(attrName) != nil || attrName == "role" {
+				b.errorf(diag.BadEffect, r, "%s is derived from attributes and cannot be assigned", attrName)
+				continue
+			}
+			d := b.errorf(diag.UnknownName, r, "unknown %s %s", what, attrName)
+			d.Suggestion = suggest(attrName, keys(com.attrByName))
+			continue
+		}
+		b.used[x.Attr.Name] = true
+		got, ok := b.expr(as.Value, b.envs.effect(a.Params), "effect value")
+		if ok {
+			b.checkAssign(x, got)
+		}
+		e.Assigns = append(e.Assigns, x)
+	}
+	for i, prev := range com.Effects {
+		if prev.Action == a {
+			if com.Parent != nil {
+				b.infof(diag.Override, d.Action.Range(), "effects of %s replace the ones inherited from %s", a.Name, com.Parent.Name)
+			}
+			com.Effects[i] = e
+			return
+		}
+	}
+	com.Effects = append(com.Effects, e)
+}
+
+func (b *builder) checkAssign(x *Assign, got Type) {
+	want := x.Attr.Type
+	r := x.Value.Range()
+	switch x.Op {
+	case "=":
+		if !assignable(want, got) {
+			b.errorf(diag.TypeMismatch, r, "cannot assign %s to %s attribute %s", got, want, x.Attr.Name)
+		}
+	case "+=":
+		if want.Kind == String && got.Kind == String {
+			return
+		}
+		fallthrough
+	case "-=", "*=":
+		if want.Kind == Duration && got.Kind == Duration && x.Op != "*=" {
+			return
+		}
+		if !numeric(want) || !assignable(want, got) {
+			b.errorf(diag.TypeMismatch, r, "%s needs a number on both sides: %s is %s, the value is %s", x.Op, x.Attr.Name, want, got)
+		}
+	case "/=":
+		if want.Kind != Float || !numeric(got) {
+			b.errorf(diag.TypeMismatch, r, "/= needs a float attribute and a number: %s is %s, the value is %s", x.Attr.Name, want, got)
+		}
+	}
+}
+
+func numeric(t Type) bool { return t.Kind == Int || t.Kind == Float }
+
+// assignable reports whether a value of type got may be stored in want.
+func assignable(want, got Type) bool {
+	if want == got {
+		return true
+	}
+	return want.Kind == Float && got.Kind == Int
+}

@@ -1,0 +1,236 @@
+package check_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/expr-lang/expr"
+
+	"github.com/charterlang/charter/lang/check"
+	"github.com/charterlang/charter/lang/diag"
+	"github.com/charterlang/charter/lang/syntax"
+)
+
+// testFuncs declares the stdlib functions these tests use, so that package
+// check is tested without importing stdlib.
+var testFuncs = check.WithFunctions([]string{"days_since", "now"},
+	expr.Function("days_since", nil, new(func(time.Time) int)),
+	expr.Function("now", nil, new(func() time.Time)),
+)
+
+func checkSrc(t *testing.T, src string) (*check.Program, diag.List) {
+	t.Helper()
+	f, ds := syntax.Parse("t.charter", []byte(src))
+	if len(ds) > 0 {
+		t.Fatalf("parse: %v", ds)
+	}
+	return check.Check([]*syntax.File{f}, testFuncs)
+}
+
+func TestFanClubChecksClean(t *testing.T) {
+	src, err := os.ReadFile("../../examples/fanclub/fanclub.charter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, ds := checkSrc(t, string(src))
+	for _, d := range ds {
+		if d.Severity != diag.Info {
+			t.Errorf("%v", d)
+		}
+	}
+	club := prog.Community("FanClub")
+	if club == nil {
+		t.Fatal("no FanClub")
+	}
+	if got := len(club.Roles); got != 6 {
+		t.Errorf("roles = %d, want 6", got)
+	}
+	if r := club.Role("leader"); r == nil || r.Rank != 5 {
+		t.Errorf("leader rank = %+v, want 5", r)
+	}
+	if r := club.Role("onlooker"); r == nil || r.Rank != 0 || !r.Otherwise {
+		t.Errorf("onlooker = %+v, want rank 0 otherwise", r)
+	}
+	if a := club.Attr("reputation"); a == nil || a.Default != 1.0 {
+		t.Errorf("reputation default = %+v", a)
+	}
+	kinds := map[check.RuleKind]int{}
+	for _, r := range club.Rules {
+		kinds[r.Kind]++
+	}
+	want := map[check.RuleKind]int{check.May: 4, check.MustNot: 2, check.First: 1, check.Limit: 1, check.Duty: 1}
+	for k, n := range want {
+		if kinds[k] != n {
+			t.Errorf("%v rules = %d, want %d", k, kinds[k], n)
+		}
+	}
+	wa := prog.Community("WritingAdvisors")
+	if wa == nil || wa.Parent != club || wa.Admit == nil {
+		t.Fatalf("WritingAdvisors not resolved: %+v", wa)
+	}
+	if g := wa.Goal("size"); g == nil || g.Title != "A close circle" || len(wa.Goals) != 3 {
+		t.Errorf("size goal not overridden: %+v", wa.Goals)
+	}
+	if len(wa.Rules) != len(club.Rules) || len(wa.Attrs) != len(club.Attrs) {
+		t.Errorf("rules or attributes not inherited")
+	}
+	var tip *check.Effect
+	for _, e := range club.Effects {
+		if e.Action.Name == "tip" {
+			tip = e
+		}
+	}
+	if tip == nil || len(tip.Assigns) != 2 || tip.Assigns[1].Param == nil || tip.Assigns[1].Param.Name != "to" {
+		t.Errorf("tip effect = %+v", tip)
+	}
+}
+
+const base = `community C {
+  member {
+    posts: int
+    score: float
+    name: string
+    seen: time
+  }
+  action post(length: int)
+  action tip(to: member, amount: int)
+  roles {
+    creator if posts >= 5
+    onlooker otherwise
+  }
+  badge star if score > 10
+  may post if length < 100 && role >= creator && star
+  may tip
+  on post { posts += 1; score += 0.5 }
+  on tip { score -= amount; to.score += amount }
+  goal g { measure share(star); target >= 0.5 }
+  when !g.met { nudge creator "hi" }
+}
+`
+
+func TestBaseIsClean(t *testing.T) {
+	_, ds := checkSrc(t, base)
+	for _, d := range ds {
+		if d.Severity == diag.Error {
+			t.Errorf("%v", d)
+		}
+	}
+}
+
+// TestErrors edits base and asserts the code and position of the finding.
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name      string
+		old, new  string // replace old with new in base
+		code      diag.Code
+		line, col int
+		suggest   string
+	}{
+		{"unknown type", "score: float", "score: flaot", diag.UnknownType, 4, 12, "float"},
+		{"duplicate attr", "name: string", "posts: string", diag.Duplicate, 5, 5, ""},
+		{"unknown action", "may tip\n", "may tipp\n", diag.UnknownAction, 16, 7, "tip"},
+		{"unknown name", "role >= creator", "role >= creatr", diag.UnknownName, 15, 39, "creator"},
+		{"attr in role", "creator if posts >= 5", "creator if star", diag.UnknownName, 11, 16, ""},
+		{"bad assign", "posts += 1;", "posts = \"x\";", diag.TypeMismatch, 17, 21, ""},
+		{"otherwise not last", "    creator if posts >= 5\n    onlooker otherwise", "    onlooker otherwise\n    creator if posts >= 5", diag.BadOtherwise, 11, 5, ""},
+		{"share needs bool", "share(star)", "share(posts)", diag.BadMeasure, 19, 26, ""},
+		{"member in measure", "share(star)", "posts", diag.BadMeasure, 19, 20, ""},
+		{"goal in role", "creator if posts >= 5", "creator if g.met", diag.UnknownName, 11, 16, ""},
+		{"attr in when", "when !g.met", "when posts > 1", diag.UnknownName, 20, 8, ""},
+		{"nudge unknown", "nudge creator", "nudge creater", diag.UnknownName, 20, 23, "creator"},
+		{"assign param", "to.score += amount", "amount += 1", diag.BadEffect, 18, 29, ""},
+		{"assign to non-member", "to.score += amount", "amount.score += 1", diag.BadEffect, 18, 29, ""},
+		{"cond not bool", "may tip\n", "may tip if amount\n", diag.TypeMismatch, 16, 14, ""},
+		{"reserved", "badge star", "badge members", diag.Reserved, 14, 9, ""},
+		{"clash", "badge star if", "badge posts if", diag.Duplicate, 14, 9, ""},
+		{"admit without parent", "may tip\n", "admit if true\n", diag.BadAdmit, 16, 3, ""},
+		{"limit count", "may tip\n", "limit tip 0 per 1d\n", diag.BadCount, 16, 13, ""},
+		{"mute needs duration", "may tip\n", "must not tip else mute\n", diag.BadSanction, 16, 21, ""},
+		{"goal without target", "; target >= 0.5", "", diag.MissingPart, 19, 8, ""},
+		{"non-constant default", "posts: int", "posts: int = score", diag.BadDefault, 3, 18, ""},
+		{"default type", "posts: int", "posts: int = 1.5", diag.BadDefault, 3, 18, ""},
+		{"test unknown role", "when !g.met", "test \"x\" { expect role nobody }\n  when !g.met", diag.BadTest, 20, 26, ""},
+		{"test bad value", "when !g.met", "test \"x\" { given member { posts: \"a\" } }\n  when !g.met", diag.BadTest, 20, 36, ""},
+		{"test missing arg", "when !g.met", "test \"x\" { expect allow post() }\n  when !g.met", diag.BadTest, 20, 27, ""},
+		{"member arg undeclared", "when !g.met", "test \"x\" { do tip(to: \"bob\", amount: 1) }\n  when !g.met", diag.BadTest, 20, 25, ""},
+		{"param across actions", "may tip\n", "may tip, post if amount > 1\n", diag.UnknownName, 16, 20, ""},
+		{"duty sees no params", "may tip\n", "must post 1 per 1d if length > 1\n", diag.UnknownName, 16, 25, ""},
+		{"type mismatch compare", "length < 100", "length < \"a\"", diag.TypeMismatch, 15, 22, ""},
+		{"nested aggregate", "share(star)", "sum(count(star))", diag.BadMeasure, 19, 24, ""},
+		{"target not constant", "target >= 0.5", "target >= members", diag.BadTarget, 19, 43, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(base, tc.old) {
+				t.Fatalf("base has no %q", tc.old)
+			}
+			src := strings.Replace(base, tc.old, tc.new, 1)
+			_, ds := checkSrc(t, src)
+			for _, d := range ds {
+				if d.Code == tc.code {
+					if d.Range.Start.Line != tc.line || d.Range.Start.Column != tc.col {
+						t.Errorf("%s at %d:%d, want %d:%d", d, d.Range.Start.Line, d.Range.Start.Column, tc.line, tc.col)
+					}
+					if tc.suggest != "" && !strings.Contains(d.Suggestion, tc.suggest) {
+						t.Errorf("suggestion %q, want one naming %s", d.Suggestion, tc.suggest)
+					}
+					return
+				}
+			}
+			t.Errorf("no %s diagnostic; got %v", tc.code, ds)
+		})
+	}
+}
+
+func TestExtends(t *testing.T) {
+	src := `community A extends B { purpose "a" }
+community B extends C { purpose "b" }
+community C extends A { purpose "c" }
+community D extends Nope { purpose "d" }
+community A { purpose "again" }
+`
+	_, ds := checkSrc(t, src)
+	var codes []string
+	for _, d := range ds {
+		codes = append(codes, string(d.Code)+" "+d.Message)
+	}
+	got := strings.Join(codes, "\n")
+	for _, want := range []string{"A -> B -> C -> A", "extends Nope", "community A is already declared"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in\n%s", want, got)
+		}
+	}
+}
+
+func TestLints(t *testing.T) {
+	src := `community C {
+  default allow
+  member { posts: int; unused: int }
+  action post()
+  roles {
+    a if true
+    b if posts > 1
+    c otherwise
+  }
+  may post
+  must not post if 1 > 2
+}
+`
+	_, ds := checkSrc(t, src)
+	want := map[diag.Code]bool{diag.UnusedAttr: false, diag.UnreachableRole: false, diag.ConstCondition: false, diag.PointlessMay: false}
+	for _, d := range ds {
+		if d.Severity == diag.Error {
+			t.Errorf("unexpected error %v", d)
+		}
+		if _, ok := want[d.Code]; ok {
+			want[d.Code] = true
+		}
+	}
+	for c, seen := range want {
+		if !seen {
+			t.Errorf("no %s warning in %v", c, ds)
+		}
+	}
+}

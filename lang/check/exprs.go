@@ -1,0 +1,555 @@
+package check
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr"
+	exprast "github.com/expr-lang/expr/ast"
+	exprchecker "github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/conf"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/types"
+
+	"github.com/charterlang/charter/lang/diag"
+	"github.com/charterlang/charter/lang/syntax"
+)
+
+var (
+	tInt      = types.Int
+	tFloat    = types.Float64
+	tBool     = types.Bool
+	tString   = types.String
+	tTime     = types.TypeOf(time.Time{})
+	tDuration = types.TypeOf(time.Duration(0))
+	tRole     = types.Int // roles compare as ranks: see RoleValue
+	goalType  = types.Map{"value": tFloat, "target": tFloat, "met": tBool, "progress": tFloat}
+)
+
+var elemTypes = map[Kind]types.Type{
+	Int: tInt, Float: tFloat, Bool: tBool, String: tString, Time: tTime, Duration: tDuration,
+}
+
+// exprType is the expr-lang type Charter uses for t.
+func exprType(t Type) types.Type {
+	if t.Kind == List {
+		return types.Array(elemTypes[t.Elem])
+	}
+	if t.Kind == Role {
+		return tRole
+	}
+	return elemTypes[t.Kind]
+}
+
+// typeOf maps expr-lang's result type back to a Charter type.
+func typeOf(rt reflect.Type) Type {
+	if rt == nil {
+		return Type{}
+	}
+	switch rt {
+	case reflect.TypeOf(time.Time{}):
+		return Type{Kind: Time}
+	case reflect.TypeOf(time.Duration(0)):
+		return Type{Kind: Duration}
+	}
+	switch rt.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return Type{Kind: Int}
+	case reflect.Float32, reflect.Float64:
+		return Type{Kind: Float}
+	case reflect.Bool:
+		return Type{Kind: Bool}
+	case reflect.String:
+		return Type{Kind: String}
+	case reflect.Slice, reflect.Array:
+		e := typeOf(rt.Elem())
+		if e.Kind == Invalid || e.Kind == List {
+			return Type{}
+		}
+		return Type{Kind: List, Elem: e.Kind}
+	}
+	return Type{}
+}
+
+// envs are the expression environments of one community, by context.
+type envs struct {
+	ladder, badge, member, when, measure types.Map
+	rule, effect                         func(params []*Param) types.Map
+}
+
+func (b *builder) makeEnvs() envs {
+	com := b.com
+	attrs := types.Map{}
+	memberMap := types.Map{}
+	for _, a := range com.Attrs {
+		attrs[a.Name] = exprType(a.Type)
+		memberMap[a.Name] = exprType(a.Type)
+	}
+	with := func(base types.Map, more func(types.Map)) types.Map {
+		m := types.Map{}
+		for k, v := range base {
+			m[k] = v
+		}
+		more(m)
+		return m
+	}
+	badge := with(attrs, func(m types.Map) {
+		if len(com.Roles) > 0 {
+			m["role"] = tRole
+			for _, r := range com.Roles {
+				m[r.Name] = tRole
+			}
+		}
+	})
+	member := with(badge, func(m types.Map) {
+		for _, bd := range com.Badges {
+			m[bd.Name] = tBool
+		}
+	})
+	goals := func(m types.Map) {
+		for _, g := range com.Goals {
+			m[g.Name] = goalType
+		}
+	}
+	params := func(m types.Map, ps []*Param) {
+		for _, p := range ps {
+			if p.Type.Kind == Member {
+				m[p.Name] = memberMap
+			} else if p.Type.Kind != Invalid {
+				m[p.Name] = exprType(p.Type)
+			}
+		}
+	}
+	return envs{
+		ladder: attrs,
+		badge:  badge,
+		member: member,
+		when:   with(types.Map{"members": tInt}, goals),
+		measure: with(member, func(m types.Map) {
+			m["members"] = tInt
+		}),
+		rule: func(ps []*Param) types.Map {
+			return with(member, func(m types.Map) { goals(m); params(m, ps) })
+		},
+		effect: func(ps []*Param) types.Map {
+			return with(member, func(m types.Map) { params(m, ps) })
+		},
+	}
+}
+
+// cond checks a condition: it must be a bool.
+func (b *builder) cond(e *syntax.Expr, env types.Map, what string) {
+	t, ok := b.expr(e, env, what)
+	if ok && t.Kind != Bool {
+		b.errorf(diag.TypeMismatch, e.Range(), "%s condition must be a bool, not %s", what, t)
+	}
+}
+
+// expr type-checks e against env with expr-lang's checker and returns its type.
+func (b *builder) expr(e *syntax.Expr, env types.Map, what string) (Type, bool) {
+	return b.exprWith(e, env, nil)
+}
+
+func (b *builder) exprWith(e *syntax.Expr, env types.Map, extra []expr.Option) (Type, bool) {
+	if e == nil || e.Root == nil {
+		return Type{}, false // syntax error already reported
+	}
+	env = withDurations(e, env)
+	b.markUsed(e)
+	cfg := conf.CreateNew()
+	for name := range cfg.Builtins {
+		delete(cfg.Builtins, name)
+	}
+	cfg.WithEnv(env)
+	for _, o := range b.cfg.funcs {
+		o(cfg)
+	}
+	for _, o := range extra {
+		o(cfg)
+	}
+	tree := &parser.Tree{Node: e.Root, Source: file.NewSource(e.Text)}
+	rt, err := exprchecker.Check(tree, cfg)
+	if err != nil {
+		b.exprError(e, err, env)
+		return Type{}, false
+	}
+	e.Root = tree.Node
+	t := typeOf(rt)
+	if t.Kind == Invalid {
+		b.errorf(diag.TypeMismatch, e.Range(), "expression has type %v, which Charter cannot store or compare", rt)
+		return t, false
+	}
+	return t, true
+}
+
+// withDurations adds the $7d identifiers the parser made of duration literals.
+func withDurations(e *syntax.Expr, env types.Map) types.Map {
+	var durs []string
+	exprast.Find(e.Root, func(n exprast.Node) bool {
+		if id, ok := n.(*exprast.IdentifierNode); ok && strings.HasPrefix(id.Value, "$") {
+			durs = append(durs, id.Value)
+		}
+		return false
+	})
+	if len(durs) == 0 {
+		return env
+	}
+	m := types.Map{}
+	for k, v := range env {
+		m[k] = v
+	}
+	for _, d := range durs {
+		m[d] = tDuration
+	}
+	return m
+}
+
+func (b *builder) markUsed(e *syntax.Expr) {
+	exprast.Find(e.Root, func(n exprast.Node) bool {
+		if id, ok := n.(*exprast.IdentifierNode); ok {
+			b.used[id.Value] = true
+		}
+		if m, ok := n.(*exprast.MemberNode); ok {
+			if s, ok := m.Property.(*exprast.StringNode); ok {
+				b.used[s.Value] = true
+			}
+		}
+		return false
+	})
+}
+
+func (b *builder) exprError(e *syntax.Expr, err error, env types.Map) {
+	d := diag.Diagnostic{Severity: diag.Error, Code: diag.ExprError, Message: err.Error(), Range: e.Range()}
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		d.Message = fe.Message
+		p := e.PosAt(fe.From)
+		d.Range = diag.Range{Start: p, End: e.PosAt(max(fe.To, fe.From))}
+	}
+	switch {
+	case strings.HasPrefix(d.Message, "unknown name "):
+		name := strings.TrimPrefix(d.Message, "unknown name ")
+		d.Code = diag.UnknownName
+		names := append(keys(env), b.cfg.funcNames...)
+		d.Message = "unknown name " + name + b.notInScope(name)
+		d.Suggestion = suggest(name, names)
+		if d.Range.Start == d.Range.End {
+			d.Range.End.Column += len([]rune(name))
+			d.Range.End.Offset += len(name)
+		}
+	case strings.HasPrefix(d.Message, "invalid operation"), strings.Contains(d.Message, "mismatched types"),
+		strings.HasPrefix(d.Message, "cannot use"):
+		d.Code = diag.TypeMismatch
+	}
+	b.diags = append(b.diags, d)
+}
+
+// notInScope explains a name that exists in the community but not here.
+func (b *builder) notInScope(name string) string {
+	com := b.com
+	switch {
+	case com.Attr(name) != nil:
+		return " (attribute " + name + " is not visible here)"
+	case com.Badge(name) != nil:
+		return " (badges are not visible here)"
+	case com.Goal(name) != nil:
+		return " (goals are visible only in rule and when conditions)"
+	case com.Role(name) != nil || name == "role" && len(com.Roles) > 0:
+		return " (roles are not visible here)"
+	}
+	for _, a := range com.Actions {
+		if a.Param(name) != nil {
+			return " (parameter " + name + " of " + a.Name + " is not visible here)"
+		}
+	}
+	return ""
+}
+
+// isConstant reports whether e reads no names but duration literals.
+func isConstant(e *syntax.Expr) bool {
+	return exprast.Find(e.Root, func(n exprast.Node) bool {
+		switch n := n.(type) {
+		case *exprast.IdentifierNode:
+			return !strings.HasPrefix(n.Value, "$")
+		case *exprast.CallNode, *exprast.BuiltinNode, *exprast.PointerNode, *exprast.VariableDeclaratorNode:
+			return true
+		}
+		return false
+	}) == nil
+}
+
+// constant checks that e is a constant of type want and returns its value
+// in the Go representation Attr.Default documents.
+func (b *builder) constant(e *syntax.Expr, want Type, what string, code diag.Code) (any, bool) {
+	if e == nil || e.Root == nil {
+		return nil, false
+	}
+	if !isConstant(e) {
+		b.errorf(code, e.Range(), "%s must be a constant: a literal, a duration or a list of literals", what)
+		return nil, false
+	}
+	env := withDurations(e, types.Map{})
+	vals := map[string]any{}
+	for k := range env {
+		v, _ := syntax.DurationValue(k[1:])
+		vals[k] = time.Duration(v)
+	}
+	got, err := expr.Eval(e.Text, vals)
+	if err != nil {
+		b.errorf(code, e.Range(), "%s: %v", what, err)
+		return nil, false
+	}
+	v, err := convertConst(got, want)
+	if err != nil {
+		b.errorf(code, e.Range(), "%s: %v", what, err)
+		return nil, false
+	}
+	return v, true
+}
+
+// convertConst converts an evaluated constant to want's Go representation.
+func convertConst(v any, want Type) (any, error) {
+	bad := func() (any, error) { return nil, fmt.Errorf("%v (%T) is not a %s", v, v, want) }
+	switch want.Kind {
+	case Int:
+		if i, ok := v.(int); ok {
+			return int64(i), nil
+		}
+	case Float:
+		switch x := v.(type) {
+		case int:
+			return float64(x), nil
+		case float64:
+			return x, nil
+		}
+	case Bool:
+		if x, ok := v.(bool); ok {
+			return x, nil
+		}
+	case String:
+		if x, ok := v.(string); ok {
+			return x, nil
+		}
+	case Duration:
+		if x, ok := v.(time.Duration); ok {
+			return x, nil
+		}
+	case Time:
+		if x, ok := v.(string); ok {
+			t, err := time.Parse(time.RFC3339, x)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an RFC 3339 time such as \"2026-01-02T15:04:05Z\"", x)
+			}
+			return t, nil
+		}
+	case List:
+		xs, ok := v.([]any)
+		if !ok {
+			return bad()
+		}
+		out := reflect.MakeSlice(reflect.TypeOf(zeroValue(want)), 0, len(xs))
+		for _, x := range xs {
+			c, err := convertConst(x, Type{Kind: want.Elem})
+			if err != nil {
+				return nil, err
+			}
+			out = reflect.Append(out, reflect.ValueOf(c))
+		}
+		return out.Interface(), nil
+	}
+	return bad()
+}
+
+func (b *builder) goalExprs(g *Goal) {
+	if g.Measure != nil && g.Measure.Root != nil {
+		b.measure(g)
+	}
+	if g.Target != nil && g.Target.Root != nil {
+		if !isConstant(g.Target) {
+			b.errorf(diag.BadTarget, g.Target.Range(), "target of goal %s must be a constant number", g.Name)
+			return
+		}
+		t, ok := b.expr(g.Target, types.Map{}, "target")
+		if ok && !numeric(t) {
+			b.errorf(diag.BadTarget, g.Target.Range(), "target of goal %s must be a number, not %s", g.Name, t)
+		}
+	}
+}
+
+// measure checks a goal measure: aggregates over member expressions, and
+// arithmetic on aggregates and `members`.
+func (b *builder) measure(g *Goal) {
+	e := g.Measure
+	ok := true
+	var walk func(n exprast.Node, inAgg string)
+	walk = func(n exprast.Node, inAgg string) {
+		switch n := n.(type) {
+		case *exprast.CallNode:
+			if id, isID := n.Callee.(*exprast.IdentifierNode); isID && isAggregate(id.Value) {
+				if inAgg != "" {
+					b.errorf(diag.BadMeasure, e.RangeOf(n), "%s cannot appear inside %s", id.Value, inAgg)
+					ok = false
+					return
+				}
+				if len(n.Arguments) != 1 {
+					b.errorf(diag.BadMeasure, e.RangeOf(n), "%s takes one member expression, got %d arguments", id.Value, len(n.Arguments))
+					ok = false
+					return
+				}
+				walk(n.Arguments[0], id.Value)
+				return
+			}
+		case *exprast.IdentifierNode:
+			if inAgg == "" && n.Value != "members" && !strings.HasPrefix(n.Value, "$") && b.envs.member[n.Value] != nil {
+				b.errorf(diag.BadMeasure, e.RangeOf(n), "%s is a member value: wrap it in an aggregate such as sum(%s) or count(...)", n.Value, n.Value)
+				ok = false
+			}
+			if inAgg != "" && n.Value == "members" {
+				b.errorf(diag.BadMeasure, e.RangeOf(n), "members counts the whole group and cannot appear inside %s", inAgg)
+				ok = false
+			}
+		}
+		for _, c := range children(n) {
+			walk(c, inAgg)
+		}
+	}
+	walk(e.Root, "")
+	if !ok {
+		return
+	}
+	t, tok := b.exprWith(e, b.envs.measure, aggregateOptions)
+	if !tok {
+		return
+	}
+	if !numeric(t) {
+		b.errorf(diag.BadMeasure, e.Range(), "measure of goal %s must be a number, not %s", g.Name, t)
+		return
+	}
+	// Argument types: count and share need a bool, the rest a number.
+	exprast.Find(e.Root, func(n exprast.Node) bool {
+		c, isCall := n.(*exprast.CallNode)
+		if !isCall {
+			return false
+		}
+		id, isID := c.Callee.(*exprast.IdentifierNode)
+		if !isID || !isAggregate(id.Value) || len(c.Arguments) != 1 {
+			return false
+		}
+		at := typeOf(c.Arguments[0].Type())
+		switch id.Value {
+		case "count", "share":
+			if at.Kind != Bool {
+				b.errorf(diag.BadMeasure, e.RangeOf(c.Arguments[0]), "%s needs a bool condition, not %s", id.Value, at)
+			}
+		default:
+			if !numeric(at) {
+				b.errorf(diag.BadMeasure, e.RangeOf(c.Arguments[0]), "%s needs a number, not %s", id.Value, at)
+			}
+		}
+		return false
+	})
+}
+
+func isAggregate(name string) bool {
+	for _, a := range aggregateNames {
+		if a == name {
+			return true
+		}
+	}
+	return false
+}
+
+var aggregateOptions = []expr.Option{
+	expr.Function("count", nil, new(func(any) int)),
+	expr.Function("share", nil, new(func(any) float64)),
+	expr.Function("sum", nil, new(func(any) float64)),
+	expr.Function("avg", nil, new(func(any) float64)),
+	expr.Function("min", nil, new(func(any) float64)),
+	expr.Function("max", nil, new(func(any) float64)),
+}
+
+// children returns the direct sub-nodes of n.
+func children(n exprast.Node) []exprast.Node {
+	var out []exprast.Node
+	v := &collector{root: n}
+	exprast.Walk(&n, v)
+	out = v.kids
+	return out
+}
+
+type collector struct {
+	root  exprast.Node
+	kids  []exprast.Node
+	depth int
+}
+
+// Visit is called after a node's children (post-order); direct children of
+// root are those visited while depth is 0 at their own level. expr-lang's
+// Walk is post-order, so collect by identity of parent links instead.
+func (c *collector) Visit(node *exprast.Node) {
+	if *node != c.root && isChild(c.root, *node) {
+		c.kids = append(c.kids, *node)
+	}
+}
+
+func isChild(parent, n exprast.Node) bool {
+	switch p := parent.(type) {
+	case *exprast.UnaryNode:
+		return p.Node == n
+	case *exprast.BinaryNode:
+		return p.Left == n || p.Right == n
+	case *exprast.ChainNode:
+		return p.Node == n
+	case *exprast.MemberNode:
+		return p.Node == n || p.Property == n
+	case *exprast.SliceNode:
+		return p.Node == n || p.From == n || p.To == n
+	case *exprast.CallNode:
+		if p.Callee == n {
+			return true
+		}
+		for _, a := range p.Arguments {
+			if a == n {
+				return true
+			}
+		}
+	case *exprast.BuiltinNode:
+		for _, a := range p.Arguments {
+			if a == n {
+				return true
+			}
+		}
+	case *exprast.ConditionalNode:
+		return p.Cond == n || p.Exp1 == n || p.Exp2 == n
+	case *exprast.ArrayNode:
+		for _, a := range p.Nodes {
+			if a == n {
+				return true
+			}
+		}
+	case *exprast.MapNode:
+		for _, a := range p.Pairs {
+			if a == n {
+				return true
+			}
+		}
+	case *exprast.PairNode:
+		return p.Key == n || p.Value == n
+	case *exprast.PredicateNode:
+		return p.Node == n
+	case *exprast.VariableDeclaratorNode:
+		return p.Value == n || p.Expr == n
+	case *exprast.SequenceNode:
+		for _, a := range p.Nodes {
+			if a == n {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,172 @@
+package check
+
+import (
+	"github.com/expr-lang/expr/types"
+
+	"github.com/charterlang/charter/lang/diag"
+	"github.com/charterlang/charter/lang/syntax"
+)
+
+// test checks that a test block names things that exist and gives values of
+// the right types.
+func (b *builder) test(t *syntax.Test) {
+	named := map[string]bool{}
+	for _, s := range t.Steps {
+		if g, ok := s.(*syntax.Given); ok && g.Name != nil {
+			named[g.Name.Name] = true
+		}
+	}
+	for _, s := range t.Steps {
+		switch s := s.(type) {
+		case *syntax.Given:
+			b.fields(s.Fields)
+		case *syntax.GivenMembers:
+			if n, err := s.Count.Value(); err != nil || n <= 0 || n > 1_000_000 {
+				b.errorf(diag.BadCount, s.Count.Range(), "given members needs a count from 1 to 1000000, not %s", s.Count.Raw)
+			}
+			b.fields(s.Fields)
+		case *syntax.At:
+			if _, err := convertConst(s.Time.Value(), Type{Kind: Time}); err != nil {
+				b.errorf(diag.BadTest, s.Time.Range(), "at: %v", err)
+			}
+		case *syntax.Wait:
+			if d, err := durationOf(s.For); err != nil || d <= 0 {
+				b.errorf(diag.BadCount, s.For.Range(), "wait needs a positive duration")
+			}
+		case *syntax.Do:
+			b.call(s.Call, named)
+			if s.Times != nil {
+				if n, err := s.Times.Value(); err != nil || n <= 0 || n > 100_000 {
+					b.errorf(diag.BadCount, s.Times.Range(), "times needs a count from 1 to 100000, not %s", s.Times.Raw)
+				}
+			}
+		case *syntax.Expect:
+			b.expect(s.Body, named)
+		}
+	}
+}
+
+func (b *builder) fields(fs []*syntax.Field) {
+	seen := map[string]bool{}
+	for _, f := range fs {
+		a := b.com.Attr(f.Name.Name)
+		if a == nil {
+			d := b.errorf(diag.BadTest, f.Name.Range(), "unknown attribute %s", f.Name.Name)
+			d.Suggestion = suggest(f.Name.Name, keys(b.com.attrByName))
+			continue
+		}
+		if seen[a.Name] {
+			b.errorf(diag.BadTest, f.Name.Range(), "attribute %s is given twice", a.Name)
+		}
+		seen[a.Name] = true
+		b.constant(f.Value, a.Type, "value of "+a.Name, diag.BadTest)
+	}
+}
+
+// call checks an action call in a test; member arguments name given members.
+func (b *builder) call(c *syntax.Call, named map[string]bool) {
+	a := b.com.Action(c.Action.Name)
+	if a == nil {
+		d := b.errorf(diag.BadTest, c.Action.Range(), "unknown action %s", c.Action.Name)
+		d.Suggestion = suggest(c.Action.Name, keys(b.com.actionByName))
+		return
+	}
+	given := map[string]bool{}
+	for _, f := range c.Args {
+		p := a.Param(f.Name.Name)
+		if p == nil {
+			var names []string
+			for _, q := range a.Params {
+				names = append(names, q.Name)
+			}
+			d := b.errorf(diag.BadTest, f.Name.Range(), "%s has no parameter %s", a.Name, f.Name.Name)
+			d.Suggestion = suggest(f.Name.Name, names)
+			continue
+		}
+		if given[p.Name] {
+			b.errorf(diag.BadTest, f.Name.Range(), "argument %s is given twice", p.Name)
+		}
+		given[p.Name] = true
+		if p.Type.Kind == Member {
+			v, ok := b.constant(f.Value, Type{Kind: String}, "argument "+p.Name, diag.BadTest)
+			if ok && !named[v.(string)] {
+				b.errorf(diag.BadTest, f.Value.Range(), "argument %s names %q, but no `given member %s {...}` declares it", p.Name, v, v)
+			}
+			continue
+		}
+		b.constant(f.Value, p.Type, "argument "+p.Name, diag.BadTest)
+	}
+	for _, p := range a.Params {
+		if !given[p.Name] {
+			b.errorf(diag.BadTest, c.Range(), "%s needs argument %s", a.Name, p.Name)
+		}
+	}
+}
+
+func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {
+	com := b.com
+	switch e := e.(type) {
+	case *syntax.ExpectDecision:
+		b.call(e.Call, named)
+	case *syntax.ExpectRole:
+		if com.Role(e.Role.Name) == nil {
+			var names []string
+			for _, r := range com.Roles {
+				names = append(names, r.Name)
+			}
+			d := b.errorf(diag.BadTest, e.Role.Range(), "unknown role %s", e.Role.Name)
+			d.Suggestion = suggest(e.Role.Name, names)
+		}
+	case *syntax.ExpectBadge:
+		if com.Badge(e.Badge.Name) == nil {
+			var names []string
+			for _, x := range com.Badges {
+				names = append(names, x.Name)
+			}
+			d := b.errorf(diag.BadTest, e.Badge.Range(), "unknown badge %s", e.Badge.Name)
+			d.Suggestion = suggest(e.Badge.Name, names)
+		}
+	case *syntax.ExpectDuty:
+		a := com.Action(e.Action.Name)
+		if a == nil {
+			b.errorf(diag.BadTest, e.Action.Range(), "unknown action %s", e.Action.Name)
+			return
+		}
+		for _, r := range com.Rules {
+			if r.Kind == Duty && r.Actions[0] == a {
+				return
+			}
+		}
+		b.errorf(diag.BadTest, e.Action.Range(), "no duty `must %s N per D` is declared", a.Name)
+	case *syntax.ExpectMessage:
+		for _, m := range com.Messages {
+			if m.Text == e.Text.Value() {
+				return
+			}
+		}
+		b.errorf(diag.BadTest, e.Text.Range(), "no nudge or offer has the text %s", e.Text.Raw)
+	case *syntax.ExpectGoal:
+		if com.Goal(e.Goal.Name) == nil {
+			var names []string
+			for _, g := range com.Goals {
+				names = append(names, g.Name)
+			}
+			d := b.errorf(diag.BadTest, e.Goal.Range(), "unknown goal %s", e.Goal.Name)
+			d.Suggestion = suggest(e.Goal.Name, names)
+		}
+	case *syntax.ExpectAdmit:
+		if com.Admit == nil {
+			b.errorf(diag.BadTest, e.Range(), "community %s has no admit condition", com.Name)
+		}
+	case *syntax.ExpectThat:
+		env := types.Map{}
+		for k, v := range b.envs.member {
+			env[k] = v
+		}
+		for _, g := range com.Goals {
+			env[g.Name] = goalType
+		}
+		env["members"] = tInt
+		b.cond(e.Cond, env, "expect that")
+	}
+}
