@@ -331,7 +331,11 @@ func (b *builder) roles(d *syntax.Roles) {
 		}
 		com.Roles = append(com.Roles, &RoleDef{Name: rd.Name.Name, Cond: rd.Cond, Otherwise: rd.Otherwise, Decl: rd})
 	}
-	if n > 0 && !d.Rungs[n-1].Otherwise {
+	hasOtherwise := false
+	for _, rd := range d.Rungs {
+		hasOtherwise = hasOtherwise || rd.Otherwise
+	}
+	if n > 0 && !hasOtherwise {
 		last := d.Rungs[n-1]
 		b.errorf(diag.BadOtherwise, last.Range(), "the last rung must be `%s otherwise` (or add a rung `NAME otherwise`) so that every member holds a role", last.Name.Name)
 	}

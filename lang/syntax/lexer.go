@@ -148,6 +148,7 @@ func (s *scanner) run() {
 				n--
 			}
 			s.advance(n)
+			s.checkUTF8(start)
 			s.emit(TokComment, start)
 		case strings.HasPrefix(rest, "/*"):
 			n := strings.Index(rest[2:], "*/")
@@ -157,6 +158,7 @@ func (s *scanner) run() {
 				return
 			}
 			s.advance(n + 4)
+			s.checkUTF8(start)
 			s.emit(TokComment, start)
 		case c == '"' || c == '\'' || c == '`':
 			s.string(start, c)
@@ -193,6 +195,28 @@ func (s *scanner) run() {
 	}
 }
 
+// checkUTF8 reports invalid UTF-8 in the token that ends here.
+func (s *scanner) checkUTF8(start lexer.Position) bool {
+	text := s.src[start.Offset:s.pos.Offset]
+	if utf8.ValidString(text) && strings.IndexByte(text, 0) < 0 {
+		return true
+	}
+	p := start
+	for i, r := range text {
+		if r == utf8.RuneError || r == 0 {
+			bad := p
+			bad.Offset = start.Offset + i
+			bad.Column = start.Column + utf8.RuneCountInString(text[:i])
+			end := bad
+			end.Offset++
+			end.Column++
+			s.errorf(diag.Encoding, bad, end, "invalid UTF-8 or NUL byte in a string or comment")
+			break
+		}
+	}
+	return false
+}
+
 func (s *scanner) checkLen(start lexer.Position) {
 	if s.pos.Offset-start.Offset > MaxTokenLen {
 		s.errorf(diag.LimitLine, start, s.pos, "token is %d bytes long; the limit is %d", s.pos.Offset-start.Offset, MaxTokenLen)
@@ -220,6 +244,9 @@ func (s *scanner) string(start lexer.Position, quote byte) {
 	}
 	s.advance(n)
 	s.checkLen(start)
+	if !s.checkUTF8(start) {
+		return
+	}
 	raw := rest[:n]
 	if _, err := Unquote(raw); err != nil {
 		s.errorf(diag.Lex, start, s.pos, "malformed string %s: %v", raw, err)

@@ -9,6 +9,7 @@ package syntax
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -94,6 +95,11 @@ func syntaxDiag(err error, eof lexer.Position) diag.Diagnostic {
 	}
 	if d.Range.Start.Line == 0 {
 		d.Range = diag.Range{Start: toPos(eof), End: toPos(eof)}
+	}
+	// Expr.Parse reports the nesting limit through participle, which keeps
+	// only the message; the limit has a code of its own.
+	if strings.HasPrefix(d.Message, "expression nested more than") {
+		d.Code = diag.LimitDepth
 	}
 	if len(d.Message) > 0 && d.Message[0] == '"' {
 		d.Message = fmt.Sprintf("syntax error: %s", d.Message)

@@ -1,0 +1,230 @@
+package lang
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/charterlang/charter/lang/check"
+	"github.com/charterlang/charter/lang/diag"
+	"github.com/charterlang/charter/lang/syntax"
+	"github.com/charterlang/charter/stdlib"
+)
+
+// Ext is the file name extension of Charter source files. Test files end in
+// _test.charter and are loaded like any other.
+const Ext = ".charter"
+
+// LoadSet is the result of loading: every file read, the checked program
+// and every diagnostic, sorted by file and position.
+type LoadSet struct {
+	// Files holds one entry per file read, in the order they were loaded
+	// (sorted by name). A file with syntax errors is here with the
+	// communities that could be read; a file over the size limit is here
+	// with no source and no communities.
+	Files []*syntax.File
+	// Program is the checked load set of the files that parsed without
+	// errors. It is never nil, but usable only when Diags has no errors.
+	Program *check.Program
+	// Diags holds the diagnostics of every file and of the checker.
+	Diags diag.List
+}
+
+// Sources returns the text of each loaded file by name, as the diagnostics
+// name them; it is what diag.WriteText needs for its excerpts.
+func (s *LoadSet) Sources() map[string][]byte {
+	m := make(map[string][]byte, len(s.Files))
+	for _, f := range s.Files {
+		if f.Src != nil {
+			m[f.Name] = f.Src
+		}
+	}
+	return m
+}
+
+// Load reads the Charter files named by paths. A path may be a file, which
+// is loaded whatever its extension, or a directory, which is walked
+// recursively for files ending in .charter; directories and files whose
+// names begin with "." are skipped below a directory given, but a path given
+// explicitly is always read. Files are loaded once each, in name order.
+//
+// The error is non-nil only when a path does not exist, cannot be read, or
+// is a directory holding no .charter file. Problems in the files themselves
+// are diagnostics in the LoadSet: every lexical, syntax and limit error of
+// every file, then what check.Check reports about the files that parsed.
+func Load(paths ...string) (*LoadSet, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("no paths to load")
+	}
+	var names []string
+	for _, p := range paths {
+		found, err := expand(p)
+		if err != nil {
+			return nil, err
+		}
+		names = append(names, found...)
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+
+	files := make([]*syntax.File, 0, len(names))
+	var ds diag.List
+	for _, name := range names {
+		src, size, err := readSource(name)
+		if err != nil {
+			return nil, err
+		}
+		if src == nil {
+			f, d := tooLarge(name, size)
+			files = append(files, f)
+			ds = append(ds, d)
+			continue
+		}
+		f, fds := syntax.Parse(name, src)
+		files = append(files, f)
+		ds = append(ds, fds...)
+	}
+	return finish(files, ds), nil
+}
+
+// LoadSources parses and checks in-memory files, keyed by the name their
+// diagnostics should carry; files are loaded in name order. It is Load
+// without the file system, for tests and for hosts that store rules
+// elsewhere.
+func LoadSources(sources map[string][]byte) *LoadSet {
+	names := make([]string, 0, len(sources))
+	for name := range sources {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	files := make([]*syntax.File, 0, len(names))
+	var ds diag.List
+	for _, name := range names {
+		f, fds := syntax.Parse(name, sources[name])
+		files = append(files, f)
+		ds = append(ds, fds...)
+	}
+	return finish(files, ds)
+}
+
+// finish checks the files that parsed cleanly: a partly read file would
+// only add confusing follow-on errors (names declared after the syntax
+// error would look undeclared).
+func finish(files []*syntax.File, ds diag.List) *LoadSet {
+	bad := map[string]bool{}
+	for _, d := range ds {
+		if d.Severity == diag.Error {
+			bad[d.Range.Start.Filename] = true
+		}
+	}
+	var good []*syntax.File
+	for _, f := range files {
+		if !bad[f.Name] {
+			good = append(good, f)
+		}
+	}
+	prog, cds := check.Check(good, Stdlib())
+	ds = append(ds, cds...)
+	ds.Sort()
+	return &LoadSet{Files: files, Program: prog, Diags: ds}
+}
+
+// expand returns the files path names: itself when it is not a directory,
+// the .charter files below it when it is.
+func expand(path string) ([]string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.IsDir() {
+		return []string{path}, nil
+	}
+	var names []string
+	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p != path && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.IsDir() && strings.HasSuffix(d.Name(), Ext) {
+			names = append(names, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no %s files in %s", Ext, path)
+	}
+	return names, nil
+}
+
+// readSource reads a file of at most syntax.MaxFileSize bytes. For a larger
+// file it returns a nil slice and the size (-1 when unknown, as for a pipe)
+// without reading the rest, so that a huge file costs no memory.
+func readSource(name string) ([]byte, int64, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, 0, err
+	}
+	if info.IsDir() {
+		return nil, 0, fmt.Errorf("read %s: is a directory", name)
+	}
+	if info.Mode().IsRegular() && info.Size() > syntax.MaxFileSize {
+		return nil, info.Size(), nil
+	}
+	src, err := io.ReadAll(io.LimitReader(f, syntax.MaxFileSize+1))
+	if err != nil {
+		return nil, 0, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(src) > syntax.MaxFileSize {
+		return nil, -1, nil
+	}
+	if src == nil {
+		src = []byte{} // an empty file has a source: nil means "too large"
+	}
+	return src, int64(len(src)), nil
+}
+
+// tooLarge is the file and diagnostic for a file over the size limit; the
+// text matches what syntax.Parse says of a large source in memory.
+func tooLarge(name string, size int64) (*syntax.File, diag.Diagnostic) {
+	start := lexer.Position{Filename: name, Line: 1, Column: 1}
+	f := &syntax.File{Name: name}
+	f.Pos, f.EndPos = start, start
+	p := diag.Pos{Filename: name, Line: 1, Column: 1}
+	d := diag.Diagnostic{Severity: diag.Error, Code: diag.LimitFile, Range: diag.Range{Start: p, End: p}}
+	if size >= 0 {
+		d.Message = fmt.Sprintf("file is %d bytes; the limit is %d", size, syntax.MaxFileSize)
+	} else {
+		d.Message = fmt.Sprintf("file is more than %d bytes; the limit is %d", syntax.MaxFileSize, syntax.MaxFileSize)
+	}
+	return f, d
+}
+
+// Stdlib is the check option that declares Charter's standard library
+// functions, the ones every expression may call.
+func Stdlib() check.Option {
+	names := make([]string, len(stdlib.Functions))
+	for i, f := range stdlib.Functions {
+		names[i] = f.Name
+	}
+	return check.WithFunctions(names, stdlib.ExprOptions()...)
+}
