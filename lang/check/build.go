@@ -231,7 +231,7 @@ func zeroValue(t Type) any {
 	case String:
 		return ""
 	case Time:
-		return time.Time{}
+		return time.Unix(0, 0).UTC() // records hold nanoseconds since the epoch
 	case Duration:
 		return time.Duration(0)
 	case List:

@@ -1,0 +1,307 @@
+package runtime
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/charterlang/charter/lang/check"
+	"github.com/charterlang/charter/runtime/eval"
+	"github.com/charterlang/charter/stdlib"
+)
+
+// Goals is a snapshot of goal values that rules under `when` read; the
+// live State passes its current one. A nil snapshot makes every `when`
+// block inactive.
+type Goals []GoalValue
+
+func nanos(at time.Time) int64 {
+	ns, ok := stdlib.Nanos(at)
+	if !ok {
+		if at.Before(time.Unix(0, 0)) {
+			return -1 << 63
+		}
+		return 1<<63 - 1
+	}
+	return ns
+}
+
+func (c *Community) env() *eval.Env { return c.envs.Get().(*eval.Env) }
+
+func (c *Community) release(e *eval.Env) {
+	e.Reset()
+	c.envs.Put(e)
+}
+
+// setGoals points e at the goal snapshot g (nil: no snapshot).
+func setGoals(e *eval.Env, g Goals, buf []eval.GoalValue) []eval.GoalValue {
+	if g == nil {
+		e.Goals = nil
+		return buf
+	}
+	buf = buf[:0]
+	for _, v := range g {
+		buf = append(buf, eval.GoalValue{Value: v.Value, Target: v.Target, Met: v.Met, Progress: v.Progress})
+	}
+	e.Goals = buf
+	return buf
+}
+
+// Decide decides whether m may take action with args at time at, without a
+// goal snapshot (rules under `when` are inactive; see DecideCall).
+func (c *Community) Decide(m *Member, action string, args Args, at time.Time) (Decision, error) {
+	k, err := c.Call(action, args)
+	if err != nil {
+		return Decision{}, err
+	}
+	return c.DecideCall(m, k, at, nil), nil
+}
+
+// DecideCall decides a prepared call for m at time at, with goals as the
+// snapshot `when` conditions read (nil: `when` blocks are inactive). It
+// does not allocate when the decision is made by at most one rule.
+func (c *Community) DecideCall(m *Member, k *Call, at time.Time, goals Goals) Decision {
+	m = c.adopt(m)
+	e := c.env()
+	e.M, e.Args, e.At = m.rec, k.args, nanos(at)
+	c.bindOthers(e, k)
+	var gbuf [8]eval.GoalValue
+	setGoals(e, goals, gbuf[:0])
+	d := c.decide(e, m, k.act, nil)
+	c.release(e)
+	return d
+}
+
+// Explain is DecideCall with a trace of every condition evaluated.
+func (c *Community) Explain(m *Member, k *Call, at time.Time, goals Goals) Decision {
+	m = c.adopt(m)
+	e := c.env()
+	e.M, e.Args, e.At = m.rec, k.args, nanos(at)
+	c.bindOthers(e, k)
+	setGoals(e, goals, nil)
+	var trace []TraceStep
+	d := c.decide(e, m, k.act, &trace)
+	d.Trace = trace
+	c.release(e)
+	return d
+}
+
+func (c *Community) bindOthers(e *eval.Env, k *Call) {
+	for _, o := range k.others {
+		if o != nil {
+			e.Others = append(e.Others, o.rec)
+		} else {
+			e.Others = append(e.Others, c.defaults) // stateless call naming a member by ID only
+		}
+	}
+}
+
+// decide is the decision algorithm of SPEC.md: every active must not whose
+// condition holds, unmet first and reached limit denies; else the first
+// active may whose condition holds allows; else the default.
+func (c *Community) decide(e *eval.Env, m *Member, a *action, trace *[]TraceStep) Decision {
+	d := Decision{Action: a.name}
+	for _, r := range a.deny {
+		if !r.applies(e, trace) {
+			continue
+		}
+		switch r.Kind {
+		case check.First:
+			done := m.hist.done(r.before)
+			if trace != nil {
+				*trace = append(*trace, TraceStep{Rule: r.Label, What: "already did " + c.actions[r.before].name, Value: done})
+			}
+			if done {
+				continue
+			}
+		case check.Limit:
+			n := m.hist.count(&c.hist, a.index, e.At, r.per)
+			reached := n >= r.count
+			if trace != nil {
+				*trace = append(*trace, TraceStep{Rule: r.Label, What: fmt.Sprintf("%d of %d in %s", n, r.count, time.Duration(r.per)), Value: reached})
+			}
+			if !reached {
+				continue
+			}
+		}
+		if d.Rules == nil {
+			d.Rules = r.self
+		} else {
+			d.Rules = append(d.Rules[:len(d.Rules):len(d.Rules)], &r.Rule)
+		}
+	}
+	if d.Rules != nil {
+		return d
+	}
+	for _, r := range a.may {
+		if r.applies(e, trace) {
+			d.Allowed, d.Rules = true, r.self
+			return d
+		}
+	}
+	d.Allowed, d.ByDefault = c.defaultAllow, true
+	if trace != nil {
+		verdict := "deny"
+		if c.defaultAllow {
+			verdict = "allow"
+		}
+		*trace = append(*trace, TraceStep{Rule: "default " + verdict, What: "no rule decided", Value: c.defaultAllow})
+	}
+	return d
+}
+
+// applies reports whether r is active (its when condition holds) and its
+// condition holds.
+func (r *rule) applies(e *eval.Env, trace *[]TraceStep) bool {
+	if r.when != nil {
+		if e.Goals == nil {
+			if trace != nil {
+				*trace = append(*trace, TraceStep{Rule: r.Label, What: "when " + r.whenS + " (no goal snapshot)", Value: false})
+			}
+			return false
+		}
+		ok := r.when.Bool(e)
+		if trace != nil {
+			*trace = append(*trace, TraceStep{Rule: r.Label, What: "when " + r.whenS, Value: ok})
+		}
+		if !ok {
+			return false
+		}
+	}
+	if r.cond == nil {
+		return true
+	}
+	ok := r.cond.Bool(e)
+	if trace != nil {
+		*trace = append(*trace, TraceStep{Rule: r.Label, What: r.what, Value: ok})
+	}
+	return ok
+}
+
+// Role returns m's role at time at, or "" when the community has no roles.
+func (c *Community) Role(m *Member, at time.Time) string {
+	if len(c.roleNames) == 0 {
+		return ""
+	}
+	m = c.adopt(m)
+	e := c.env()
+	e.M, e.At = m.rec, nanos(at)
+	r := e.Role()
+	c.release(e)
+	return c.roleNames[r]
+}
+
+// RoleRank returns m's role as its rank on the ladder (0 is the lowest).
+func (c *Community) RoleRank(m *Member, at time.Time) int {
+	m = c.adopt(m)
+	e := c.env()
+	e.M, e.At = m.rec, nanos(at)
+	r := e.Role()
+	c.release(e)
+	return int(r)
+}
+
+// RoleNames returns the roles, lowest first (index = rank).
+func (c *Community) RoleNames() []string { return append([]string(nil), c.roleNames...) }
+
+// Badges returns the badges m holds at time at, in declaration order.
+func (c *Community) Badges(m *Member, at time.Time) []string {
+	m = c.adopt(m)
+	e := c.env()
+	e.M, e.At = m.rec, nanos(at)
+	var out []string
+	for i, b := range c.badgeNames {
+		if e.Badge(i) {
+			out = append(out, b)
+		}
+	}
+	c.release(e)
+	return out
+}
+
+// Duties returns the duties m has not met at time at: each `must A N per D`
+// whose condition holds while m took A fewer than N times in (at-D, at].
+func (c *Community) Duties(m *Member, at time.Time) []Duty {
+	m = c.adopt(m)
+	e := c.env()
+	e.M, e.At = m.rec, nanos(at)
+	var out []Duty
+	for _, a := range c.actions {
+		for _, r := range a.duties {
+			if r.when != nil || (r.cond != nil && !r.cond.Bool(e)) {
+				continue
+			}
+			n := m.hist.count(&c.hist, a.index, e.At, r.per)
+			if n < r.count {
+				out = append(out, Duty{Action: a.name, Need: r.count, Per: time.Duration(r.per), Done: n, Rule: &r.Rule})
+			}
+		}
+	}
+	c.release(e)
+	return out
+}
+
+// DutiesWith is Duties with a goal snapshot, so duties under `when` count.
+func (c *Community) DutiesWith(m *Member, at time.Time, goals Goals) []Duty {
+	m = c.adopt(m)
+	e := c.env()
+	e.M, e.At = m.rec, nanos(at)
+	setGoals(e, goals, nil)
+	var out []Duty
+	for _, a := range c.actions {
+		for _, r := range a.duties {
+			if !r.applies(e, nil) {
+				continue
+			}
+			n := m.hist.count(&c.hist, a.index, e.At, r.per)
+			if n < r.count {
+				out = append(out, Duty{Action: a.name, Need: r.count, Per: time.Duration(r.per), Done: n, Rule: &r.Rule})
+			}
+		}
+	}
+	c.release(e)
+	return out
+}
+
+// Messages returns the nudges and offers that reach m at time at: those for
+// everyone, for m's role or for a badge m holds, whose `when` condition (if
+// any) holds on goals.
+func (c *Community) Messages(m *Member, at time.Time, goals Goals) []Message {
+	m = c.adopt(m)
+	e := c.env()
+	e.M, e.At = m.rec, nanos(at)
+	setGoals(e, goals, nil)
+	var out []Message
+	for _, msg := range c.messages {
+		switch {
+		case msg.role >= 0 && e.Role() != int64(msg.role):
+			continue
+		case msg.badge >= 0 && !e.Badge(msg.badge):
+			continue
+		case msg.when != nil && (e.Goals == nil || !msg.when.Bool(e)):
+			continue
+		}
+		out = append(out, msg.Message)
+	}
+	c.release(e)
+	return out
+}
+
+// Admit reports whether m may belong to c, a community that extends
+// another: c's admit condition holds and so, recursively, does its
+// parent's. A community without an admit condition admits every member.
+func (c *Community) Admit(m *Member, at time.Time) bool {
+	for x := c; x != nil; x = x.parent {
+		if x.admit == nil {
+			continue
+		}
+		xm := x.adopt(m)
+		e := x.env()
+		e.M, e.At = xm.rec, nanos(at)
+		ok := x.admit.Bool(e)
+		x.release(e)
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,170 @@
+package eval
+
+// Env is the state of one evaluation: the member, the action's arguments,
+// the evaluation time and the goal snapshot. A compiled Expr is shared and
+// immutable; everything that varies per call is here. An Env is not safe
+// for concurrent use; give each goroutine its own and reuse it with Reset,
+// which never allocates.
+type Env struct {
+	// M is the member the expression is about (the acting member).
+	M *Record
+	// Args are the arguments of the action being decided; nil outside
+	// action conditions.
+	Args *Record
+	// Others are the members that member-typed parameters name, in the
+	// order the scope's RefOther references number them.
+	Others []*Record
+	// At is the evaluation time, in nanoseconds since the Unix epoch.
+	At int64
+	// Goals are the current values of the community's goals, by goal index.
+	Goals []GoalValue
+	// Members is the number of members of the community.
+	Members int64
+	// Aggs are values computed by the caller before evaluation, such as
+	// the goal aggregates a CallScope compiled to RefAgg references.
+	Aggs []float64
+	// Derived computes the member's role and badges; nil when the
+	// community has neither.
+	Derived *Derived
+
+	roleState  uint8
+	role       int64
+	badgeKnown uint64 // badges 0..63: computed, and held
+	badgeSet   uint64
+	moreKnown  []uint64 // badges from 64 on
+	moreSet    []uint64
+}
+
+// GoalValue is a goal's state as conditions see it: `size.met`,
+// `engagement.value`.
+type GoalValue struct {
+	Value, Target float64
+	Met           bool
+	Progress      float64
+}
+
+// Derived holds the compiled role ladder and badge conditions of a
+// community, so that an Env computes a member's role and badges on first
+// use, at most once per member.
+type Derived struct {
+	// Ladder is highest role first; the first rung whose condition holds
+	// gives the member's role.
+	Ladder []Rung
+	// Fallback is the rank when no rung holds, and the rank a role
+	// condition sees if it (wrongly) depends on the role itself.
+	Fallback int64
+	// Badges are the badge conditions, by badge index; nil entries never
+	// hold.
+	Badges []*Expr
+}
+
+// Rung is one role of the ladder.
+type Rung struct {
+	Rank int64
+	Cond *Expr // nil for `otherwise`
+}
+
+const (
+	roleUnknown uint8 = iota
+	roleComputing
+	roleKnown
+)
+
+// Reset clears e for a new evaluation: the inputs become zero (Derived
+// stays) and the role and badges computed for the previous member are
+// forgotten. It keeps the memory e has grown, so it never allocates.
+func (e *Env) Reset() {
+	clear(e.Others)
+	*e = Env{
+		Derived:   e.Derived,
+		Others:    e.Others[:0],
+		moreKnown: e.moreKnown,
+		moreSet:   e.moreSet,
+	}
+	clear(e.moreKnown)
+	clear(e.moreSet)
+}
+
+// SetMember makes m the member e is about and forgets the role and badges
+// of the previous one, keeping every other input.
+func (e *Env) SetMember(m *Record) {
+	e.M = m
+	e.roleState = roleUnknown
+	e.badgeKnown, e.badgeSet = 0, 0
+	clear(e.moreKnown)
+	clear(e.moreSet)
+}
+
+// Role returns the member's role rank, computing it on first use.
+func (e *Env) Role() int64 {
+	if e.roleState == roleKnown {
+		return e.role
+	}
+	return e.computeRole()
+}
+
+func (e *Env) computeRole() int64 {
+	d := e.Derived
+	if d == nil {
+		return 0
+	}
+	if e.roleState == roleComputing {
+		return d.Fallback // a role condition that reads role: the checker rejects it
+	}
+	e.roleState = roleComputing
+	r := d.Fallback
+	for _, rung := range d.Ladder {
+		if rung.Cond == nil || rung.Cond.Bool(e) {
+			r = rung.Rank
+			break
+		}
+	}
+	e.role, e.roleState = r, roleKnown
+	return r
+}
+
+// Badge reports whether the member holds badge i, computing it on first
+// use.
+func (e *Env) Badge(i int) bool {
+	if uint(i) < 64 {
+		if bit := uint64(1) << uint(i); e.badgeKnown&bit != 0 {
+			return e.badgeSet&bit != 0
+		}
+	}
+	return e.computeBadge(i)
+}
+
+func (e *Env) computeBadge(i int) bool {
+	d := e.Derived
+	if d == nil || i < 0 || i >= len(d.Badges) {
+		return false
+	}
+	known, set, bit := e.badgeWord(i)
+	if *known&bit != 0 {
+		return *set&bit != 0
+	}
+	// Marked known and not held before the condition runs, so a badge
+	// whose condition (wrongly) reads itself sees false instead of looping.
+	*known |= bit
+	held := d.Badges[i] != nil && d.Badges[i].Bool(e)
+	// The condition may have grown the words; look them up again.
+	_, set, _ = e.badgeWord(i)
+	if held {
+		*set |= bit
+	}
+	return held
+}
+
+// badgeWord returns the words that hold badge i's bits.
+func (e *Env) badgeWord(i int) (known, set *uint64, bit uint64) {
+	if i < 64 {
+		return &e.badgeKnown, &e.badgeSet, 1 << uint(i)
+	}
+	w := i/64 - 1
+	if w >= len(e.moreKnown) {
+		n := len(e.Derived.Badges)/64 + 1
+		e.moreKnown = append(e.moreKnown, make([]uint64, n-len(e.moreKnown))...)
+		e.moreSet = append(e.moreSet, make([]uint64, n-len(e.moreSet))...)
+	}
+	return &e.moreKnown[w], &e.moreSet[w], 1 << uint(i%64)
+}

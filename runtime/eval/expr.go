@@ -1,0 +1,252 @@
+// Package eval compiles type-checked expr-lang expressions into typed Go
+// closures, the form in which Charter's runtime evaluates conditions,
+// effects and measures: no interface boxing, no allocation, no reflection
+// on the hot path.
+//
+//	x, err := eval.Compile(tree.Node, scope) // once, after checker.Check
+//	env := &eval.Env{M: member, At: now}     // per call; reuse with Reset
+//	ok := x.Bool(env)
+//
+// Values live in typed slots of a Record (see Layout); names resolve
+// through a caller-supplied Scope to Refs. The semantics are expr-lang's,
+// checked against expr-lang's own VM by the tests, with these differences,
+// each where expr-lang would stop with a run-time error or has no meaning
+// for Charter:
+//
+//   - x % 0 is 0 (expr-lang fails with "integer divide by zero");
+//   - times are nanoseconds since the Unix epoch, so time + duration
+//     saturates at the years 1677 and 2262 instead of reaching further;
+//   - a duration multiplies only by an int: d * 1.5 and d * d are rejected
+//     (expr-lang types them as durations but computes a float);
+//   - nil, maps, let, predicates (all, filter, map, ...), indexing,
+//     slicing, methods and ?? are not supported: see Supported.
+//
+// Division of ints is float division, as in expr-lang: 1 / 0 is +Inf and
+// 0 / 0 is NaN; every comparison with NaN is false.
+package eval
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/expr-lang/expr/ast"
+
+	"github.com/charterlang/charter/lang/check"
+	"github.com/charterlang/charter/stdlib"
+)
+
+// Expr is a compiled expression. It is immutable and safe for concurrent
+// use; the evaluators read only the Env they are given. Calling the
+// evaluator of another type than Type panics, except that Float also
+// evaluates int and role expressions, widening them.
+type Expr struct {
+	typ   check.Type
+	konst bool
+	b     func(*Env) bool
+	i     func(*Env) int64
+	f     func(*Env) float64
+	s     func(*Env) string
+	l     func(*Env) any
+	// ref is set when the expression only loads a reference, so that the
+	// operators around it can read the slot directly.
+	ref *Ref
+}
+
+// Type returns the expression's type.
+func (x *Expr) Type() check.Type { return x.typ }
+
+// Const reports whether the expression was folded to a constant.
+func (x *Expr) Const() bool { return x.konst }
+
+// Bool evaluates a bool expression.
+func (x *Expr) Bool(e *Env) bool { return x.b(e) }
+
+// Int evaluates an int, role (rank), time (nanoseconds since the Unix
+// epoch) or duration (nanoseconds) expression.
+func (x *Expr) Int(e *Env) int64 { return x.i(e) }
+
+// Float evaluates a float expression, or an int or role one widened.
+func (x *Expr) Float(e *Env) float64 { return x.f(e) }
+
+// String evaluates a string or member expression.
+func (x *Expr) String(e *Env) string { return x.s(e) }
+
+// List evaluates a list expression: []int64 (int, time and duration
+// elements), []float64, []string or []bool. The slice is shared: never
+// modify it.
+func (x *Expr) List(e *Env) any { return x.l(e) }
+
+// Value evaluates the expression to a Go value, for traces and printing:
+// int64, float64, bool, string, time.Time (UTC), time.Duration, or a slice.
+// Unlike the typed evaluators it allocates.
+func (x *Expr) Value(e *Env) any {
+	switch x.typ.Kind {
+	case check.Bool:
+		return x.b(e)
+	case check.Float:
+		return x.f(e)
+	case check.String, check.Member:
+		return x.s(e)
+	case check.List:
+		return goList(x.typ.Elem, x.l(e))
+	case check.Time:
+		return stdlib.Time(x.i(e))
+	case check.Duration:
+		return time.Duration(x.i(e))
+	}
+	return x.i(e)
+}
+
+// Error is a compile error at a node of the expression; syntax.Expr.RangeOf
+// turns the node into a source range.
+type Error struct {
+	Node ast.Node
+	Msg  string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+func errorf(n ast.Node, format string, args ...any) *Error {
+	return &Error{Node: n, Msg: fmt.Sprintf(format, args...)}
+}
+
+// wrong is installed for the evaluators of the other types, so that a
+// mistaken call says what happened.
+func wrong[T any](t check.Type, want string) func(*Env) T {
+	return func(*Env) T { panic("eval: " + want + " evaluator called on a " + t.String() + " expression") }
+}
+
+// newExpr returns an expression of type t with every evaluator set to
+// panic; the caller sets the right one.
+func newExpr(t check.Type) *Expr {
+	return &Expr{
+		typ: t,
+		b:   wrong[bool](t, "Bool"),
+		i:   wrong[int64](t, "Int"),
+		f:   wrong[float64](t, "Float"),
+		s:   wrong[string](t, "String"),
+		l:   wrong[any](t, "List"),
+	}
+}
+
+func boolExpr(f func(*Env) bool) *Expr {
+	x := newExpr(tBool)
+	x.b = f
+	return x
+}
+
+// intExpr returns an int-represented expression; int and role ones also
+// evaluate as floats.
+func intExpr(t check.Type, f func(*Env) int64) *Expr {
+	x := newExpr(t)
+	x.i = f
+	if t.Kind == check.Int || t.Kind == check.Role {
+		x.f = func(e *Env) float64 { return float64(f(e)) }
+	}
+	return x
+}
+
+func floatExpr(f func(*Env) float64) *Expr {
+	x := newExpr(tFloat)
+	x.f = f
+	return x
+}
+
+func stringExpr(t check.Type, f func(*Env) string) *Expr {
+	x := newExpr(t)
+	x.s = f
+	return x
+}
+
+func listExpr(t check.Type, f func(*Env) any) *Expr {
+	x := newExpr(t)
+	x.l = f
+	return x
+}
+
+// constant returns a constant expression of type t holding v in its
+// runtime form (int64, float64, bool, string or typed slice).
+func constant(t check.Type, v any) *Expr {
+	var x *Expr
+	switch v := v.(type) {
+	case bool:
+		x = boolExpr(func(*Env) bool { return v })
+	case int64:
+		x = intExpr(t, func(*Env) int64 { return v })
+		if t.Kind == check.Int || t.Kind == check.Role {
+			fv := float64(v)
+			x.f = func(*Env) float64 { return fv }
+		}
+	case float64:
+		x = floatExpr(func(*Env) float64 { return v })
+	case string:
+		x = stringExpr(t, func(*Env) string { return v })
+	default:
+		x = listExpr(t, func(*Env) any { return v })
+	}
+	x.konst = true
+	return x
+}
+
+// fold evaluates a pure expression whose operands are all constant.
+func fold(x *Expr) *Expr {
+	var v any
+	switch rep(x.typ) {
+	case repBool:
+		v = x.b(nil)
+	case repInt:
+		v = x.i(nil)
+	case repFloat:
+		v = x.f(nil)
+	case repString:
+		v = x.s(nil)
+	default:
+		v = x.l(nil)
+	}
+	return constant(x.typ, v)
+}
+
+var (
+	tInt      = check.Type{Kind: check.Int}
+	tFloat    = check.Type{Kind: check.Float}
+	tBool     = check.Type{Kind: check.Bool}
+	tString   = check.Type{Kind: check.String}
+	tTime     = check.Type{Kind: check.Time}
+	tDuration = check.Type{Kind: check.Duration}
+)
+
+// representation is how a type's values are held by the closures.
+type representation int
+
+const (
+	repInvalid representation = iota
+	repBool
+	repInt
+	repFloat
+	repString
+	repList
+)
+
+func rep(t check.Type) representation {
+	switch t.Kind {
+	case check.Bool:
+		return repBool
+	case check.Int, check.Role, check.Time, check.Duration:
+		return repInt
+	case check.Float:
+		return repFloat
+	case check.String, check.Member:
+		return repString
+	case check.List:
+		return repList
+	}
+	return repInvalid
+}
+
+// isNumber reports whether t is a number in expr-lang's sense: int (role
+// is an int in expressions) or float.
+func isNumber(t check.Type) bool {
+	return t.Kind == check.Int || t.Kind == check.Role || t.Kind == check.Float
+}
+
+func isInteger(t check.Type) bool { return t.Kind == check.Int || t.Kind == check.Role }

@@ -1,0 +1,100 @@
+package eval
+
+import (
+	"github.com/expr-lang/expr/ast"
+
+	"github.com/charterlang/charter/lang/check"
+)
+
+// RefKind says where the value a name stands for comes from.
+type RefKind uint8
+
+// The kinds of reference.
+const (
+	_ RefKind = iota
+	// RefAttr is an attribute of the member: Env.M at Slot index Index.
+	RefAttr
+	// RefParam is an action argument: Env.Args at Slot index Index.
+	RefParam
+	// RefOther is an attribute of another member, `to.reputation` where
+	// `to` is a member-typed parameter: Env.Others[Param] at Slot index
+	// Index.
+	RefOther
+	// RefConst is a constant: Const holds the value (role constants are
+	// their rank, of Type role; duration literals are time.Duration).
+	RefConst
+	// RefRole is the member's role rank (Env.Role).
+	RefRole
+	// RefBadge is whether the member holds badge Index (Env.Badge).
+	RefBadge
+	// RefGoal is field Field of Env.Goals[Index]: GoalValueField,
+	// GoalTargetField, GoalMetField or GoalProgressField.
+	RefGoal
+	// RefMembers is the number of members (Env.Members).
+	RefMembers
+	// RefAgg is Env.Aggs[Index], a value the caller computes before
+	// evaluating, such as a goal aggregate; Type is int or float.
+	RefAgg
+)
+
+// The fields of a goal, for RefGoal.
+const (
+	GoalValueField = iota
+	GoalTargetField
+	GoalMetField
+	GoalProgressField
+)
+
+// Ref is what a name in an expression refers to, as the caller's Scope
+// resolves it.
+type Ref struct {
+	Kind RefKind
+	Type check.Type
+	// Index is the Slot index for RefAttr, RefParam and RefOther, the
+	// badge index for RefBadge, the goal index for RefGoal and the Aggs
+	// index for RefAgg.
+	Index int
+	// Param is the index into Env.Others for RefOther.
+	Param int
+	// Field is the goal field for RefGoal.
+	Field int
+	// Const is the value of a RefConst: a Go value Convert accepts for
+	// Type (int, int64, float64, bool, string, time.Time, time.Duration,
+	// slices).
+	Const any
+}
+
+// Scope resolves the names of an expression. The caller builds one per
+// context: a member condition sees attributes, roles and badges; an action
+// condition also its parameters; a `when` condition goals and members.
+type Scope interface {
+	// Lookup resolves a plain name: posts, creator, $7d.
+	Lookup(name string) (Ref, bool)
+	// LookupField resolves obj.field: to.reputation, size.met.
+	LookupField(obj, field string) (Ref, bool)
+}
+
+// CallScope is implemented by scopes that compile some calls themselves,
+// as the goals code does for the aggregates count, share, sum, avg, min
+// and max. Compile asks Call before the stdlib; ok false leaves the call
+// to the stdlib. The aggregate's value is typically computed by the
+// caller into Env.Aggs and returned as a RefAgg.
+type CallScope interface {
+	Call(name string, args []ast.Node) (ref Ref, ok bool, err error)
+}
+
+// Refs is a Scope backed by a map: plain names map to themselves and
+// fields to "obj.field".
+type Refs map[string]Ref
+
+// Lookup implements Scope.
+func (r Refs) Lookup(name string) (Ref, bool) {
+	ref, ok := r[name]
+	return ref, ok
+}
+
+// LookupField implements Scope.
+func (r Refs) LookupField(obj, field string) (Ref, bool) {
+	ref, ok := r[obj+"."+field]
+	return ref, ok
+}

@@ -1,0 +1,155 @@
+package runtime
+
+import (
+	"math"
+	"time"
+
+	"github.com/charterlang/charter/runtime/eval"
+)
+
+// Aggregates of goal measures.
+const (
+	aggCount = iota
+	aggShare
+	aggSum
+	aggAvg
+	aggMin
+	aggMax
+)
+
+var aggregateKinds = map[string]int{
+	"count": aggCount, "share": aggShare, "sum": aggSum, "avg": aggAvg, "min": aggMin, "max": aggMax,
+}
+
+// aggregate is one aggregate call of a goal measure, such as
+// share(role >= participant); arg is evaluated per member.
+type aggregate struct {
+	kind      int
+	arg       *eval.Expr
+	readsTime bool
+}
+
+// acc accumulates one aggregate over members. Count, share, sum and avg are
+// kept exactly under additions and removals; min and max are kept under
+// additions, and a removal of the current extreme marks them stale until
+// the next scan (see State).
+type acc struct {
+	n     int64   // members counted (for share and avg, and min/max emptiness)
+	count int64   // true conditions, for count and share
+	sum   float64 // for sum and avg
+	ext   float64 // current min or max
+	stale bool
+}
+
+// contribution is one member's input to an aggregate: the condition (count,
+// share) or the number (sum, avg, min, max).
+func (a *aggregate) contribution(e *eval.Env) float64 {
+	switch a.kind {
+	case aggCount, aggShare:
+		if a.arg.Bool(e) {
+			return 1
+		}
+		return 0
+	}
+	return a.arg.Float(e)
+}
+
+func (x *acc) add(kind int, v float64) {
+	x.n++
+	switch kind {
+	case aggCount, aggShare:
+		if v != 0 {
+			x.count++
+		}
+	case aggSum, aggAvg:
+		x.sum += v
+	case aggMin:
+		if x.n == 1 || v < x.ext {
+			x.ext = v
+		}
+	case aggMax:
+		if x.n == 1 || v > x.ext {
+			x.ext = v
+		}
+	}
+}
+
+func (x *acc) remove(kind int, v float64) {
+	x.n--
+	switch kind {
+	case aggCount, aggShare:
+		if v != 0 {
+			x.count--
+		}
+	case aggSum, aggAvg:
+		x.sum -= v
+	case aggMin, aggMax:
+		if v == x.ext || x.n == 0 {
+			x.stale = x.n > 0 // the extreme may have left; a scan finds the next one
+			if x.n == 0 {
+				x.ext = 0
+			}
+		}
+	}
+}
+
+func (x *acc) value(kind int) float64 {
+	switch kind {
+	case aggCount:
+		return float64(x.count)
+	case aggShare:
+		if x.n == 0 {
+			return 0
+		}
+		return float64(x.count) / float64(x.n)
+	case aggSum:
+		return x.sum
+	case aggAvg:
+		if x.n == 0 {
+			return 0
+		}
+		return x.sum / float64(x.n)
+	}
+	if x.n == 0 {
+		return 0
+	}
+	return x.ext
+}
+
+// Goals computes every goal over members at time at, in a single pass over
+// the members for all goals together.
+func (c *Community) Goals(members []*Member, at time.Time) []GoalValue {
+	accs := make([]acc, len(c.aggs))
+	e := c.env()
+	e.At = nanos(at)
+	for _, m := range members {
+		m = c.adopt(m)
+		e.SetMember(m.rec)
+		for i, a := range c.aggs {
+			accs[i].add(a.kind, a.contribution(e))
+		}
+	}
+	out := c.goalValues(e, accs, int64(len(members)))
+	c.release(e)
+	return out
+}
+
+// goalValues evaluates the measures from the aggregates' accumulators.
+func (c *Community) goalValues(e *eval.Env, accs []acc, members int64) []GoalValue {
+	aggs := make([]float64, len(accs))
+	for i := range accs {
+		aggs[i] = accs[i].value(c.aggs[i].kind)
+	}
+	e.Aggs, e.Members = aggs, members
+	out := make([]GoalValue, len(c.goals))
+	for i, g := range c.goals {
+		v := GoalValue{Name: g.def.Name, Title: g.def.Title, Op: g.def.Op, Target: g.target}
+		v.Value = g.measure.Float(e)
+		if math.IsNaN(v.Value) {
+			v.Value = 0
+		}
+		v.evaluate()
+		out[i] = v
+	}
+	return out
+}

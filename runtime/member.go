@@ -1,0 +1,380 @@
+package runtime
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/charterlang/charter/lang/check"
+	"github.com/charterlang/charter/runtime/eval"
+	"github.com/charterlang/charter/stdlib"
+)
+
+// Member is one member's values in the compact, slot-indexed form the
+// compiled conditions read, with the action history that `first`, `limit`
+// and duties need. Build one with Community.Member or MemberFromStruct.
+// A Member is a plain value: reading it from several goroutines is safe,
+// changing it while others read is not (the State does its own locking).
+type Member struct {
+	ID   string
+	c    *Community // the community whose layout rec has
+	rec  *eval.Record
+	hist history
+}
+
+// HistoryKey is the key under which a member record given as a map may
+// carry its action history: {"@history": {"introduce": ["2026-01-02T10:00:00Z"]}}.
+// The "@" keeps it apart from attribute names, which cannot contain it.
+const HistoryKey = "@history"
+
+// Member builds a member from attribute values: int, int64, float64,
+// json.Number, bool, string, time.Time or an RFC 3339 string for times,
+// time.Duration or a duration string ("36h", "7d") for durations, and
+// slices of those. Missing attributes take their default; an unknown
+// attribute or a value of the wrong type is an error naming the attribute,
+// the expected and the given type. The optional HistoryKey entry lists
+// when each action was taken.
+func (c *Community) Member(values map[string]any) (*Member, error) {
+	m := c.newMember("")
+	names := make([]string, 0, len(values))
+	for k := range values {
+		names = append(names, k)
+	}
+	sort.Strings(names) // deterministic: the first error is always the same
+	for _, k := range names {
+		v := values[k]
+		if k == HistoryKey {
+			if err := c.setHistory(m, v); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		i, ok := c.layout.Lookup(k)
+		if !ok {
+			return nil, fmt.Errorf("unknown attribute %q: %s declares %s", k, c.Name, c.attrList())
+		}
+		if err := c.layout.Set(m.rec, i, v); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// MemberJSON builds a member from one JSON object, as Member does; numbers
+// keep their exact text so that 3 is an int and 3.5 is not.
+func (c *Community) MemberJSON(data []byte) (*Member, error) {
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.UseNumber()
+	var values map[string]any
+	if err := dec.Decode(&values); err != nil {
+		return nil, fmt.Errorf("member JSON: %w", err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("member JSON: more than one value")
+	}
+	if values == nil {
+		return nil, fmt.Errorf("member JSON: want an object, got null")
+	}
+	return c.Member(values)
+}
+
+func (c *Community) attrList() string {
+	names := make([]string, c.layout.Len())
+	for i := range names {
+		names[i] = c.layout.Name(i)
+	}
+	if len(names) == 0 {
+		return "no attributes"
+	}
+	return strings.Join(names, ", ")
+}
+
+func (c *Community) newMember(id string) *Member {
+	return &Member{ID: id, c: c, rec: c.defaults.Clone(), hist: c.hist.empty()}
+}
+
+// adopt returns m in c's layout: m itself when c built it, else a copy whose
+// attributes are taken by name (defaults for those m lacks), as when a
+// parent's member is asked about a child community's admit rule.
+func (c *Community) adopt(m *Member) *Member {
+	if m.c == c {
+		return m
+	}
+	out := c.newMember(m.ID)
+	if m.c != nil {
+		for i := 0; i < c.layout.Len(); i++ {
+			if j, ok := m.c.layout.Lookup(c.layout.Name(i)); ok && m.c.layout.Slot(j).Type == c.layout.Slot(i).Type {
+				_ = c.layout.Set(out.rec, i, m.rec.Get(m.c.layout.Slot(j)))
+			}
+		}
+		for _, a := range c.actions {
+			if b, ok := m.c.actionByName[a.name]; ok {
+				if m.hist.done(b.index) {
+					out.hist.ever[a.index/64] |= 1 << (a.index % 64)
+				}
+				k := m.c.hist.keep[b.index]
+				for _, t := range m.hist.times[m.c.hist.off[b.index] : m.c.hist.off[b.index]+k] {
+					if t != noTime {
+						out.hist.record(&c.hist, a.index, t)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (c *Community) setHistory(m *Member, v any) error {
+	h, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("%s: want an object of action: [times], got %T", HistoryKey, v)
+	}
+	actions := make([]string, 0, len(h))
+	for k := range h {
+		actions = append(actions, k)
+	}
+	sort.Strings(actions)
+	for _, name := range actions {
+		a, ok := c.actionByName[name]
+		if !ok {
+			return fmt.Errorf("%s: unknown action %q", HistoryKey, name)
+		}
+		times, ok := h[name].([]any)
+		if !ok {
+			return fmt.Errorf("%s.%s: want a list of times, got %T", HistoryKey, name, h[name])
+		}
+		for i, t := range times {
+			ns, err := timeValue(t)
+			if err != nil {
+				return fmt.Errorf("%s.%s[%d]: %w", HistoryKey, name, i, err)
+			}
+			m.hist.record(&c.hist, a.index, ns)
+		}
+	}
+	return nil
+}
+
+func timeValue(v any) (int64, error) {
+	switch t := v.(type) {
+	case time.Time:
+		ns, ok := stdlib.Nanos(t)
+		if !ok {
+			return 0, fmt.Errorf("time %v is out of range", t)
+		}
+		return ns, nil
+	case string:
+		tt, err := time.Parse(time.RFC3339Nano, t)
+		if err != nil {
+			return 0, fmt.Errorf("want an RFC 3339 time such as 2026-01-02T15:04:05Z, got %q", t)
+		}
+		return timeValue(tt)
+	}
+	return 0, fmt.Errorf("want an RFC 3339 time, got %T", v)
+}
+
+// Did records in m's history that it took action at time at, as the live
+// state does after an allowed action; for hosts that keep their own state
+// and ask stateless questions.
+func (c *Community) Did(m *Member, action string, at time.Time) error {
+	if m.c != c {
+		return fmt.Errorf("member %q was built by community %s, not %s", m.ID, m.c.Name, c.Name)
+	}
+	a, ok := c.actionByName[action]
+	if !ok {
+		return c.unknownAction(action)
+	}
+	ns, err := timeValue(at)
+	if err != nil {
+		return err
+	}
+	m.hist.record(&c.hist, a.index, ns)
+	return nil
+}
+
+// Get returns attribute name of m as a Go value (int64, float64, bool,
+// string, time.Time, time.Duration or a slice).
+func (c *Community) Get(m *Member, name string) (any, bool) {
+	m = c.adopt(m)
+	i, ok := c.layout.Lookup(name)
+	if !ok {
+		return nil, false
+	}
+	return m.rec.Get(c.layout.Slot(i)), true
+}
+
+// Values returns every attribute of m by name.
+func (c *Community) Values(m *Member) map[string]any {
+	m = c.adopt(m)
+	out := make(map[string]any, c.layout.Len())
+	for i := 0; i < c.layout.Len(); i++ {
+		out[c.layout.Name(i)] = m.rec.Get(c.layout.Slot(i))
+	}
+	return out
+}
+
+// Clone returns a copy of m that shares no mutable memory with it.
+func (m *Member) Clone() *Member {
+	return &Member{ID: m.ID, c: m.c, rec: m.rec.Clone(), hist: m.hist.clone()}
+}
+
+// structBinding maps the tagged fields of a Go struct type to attributes.
+type structBinding struct {
+	fields []fieldBinding
+	err    error
+}
+
+type fieldBinding struct {
+	index []int
+	attr  int
+}
+
+var bindings sync.Map // key bindingKey -> *structBinding
+
+type bindingKey struct {
+	c *Community
+	t reflect.Type
+}
+
+// MemberFromStruct builds a member from a struct (or pointer to one) whose
+// fields carry `charter:"name"` tags. The binding of a struct type to the
+// community's attributes is computed once per type; untagged fields are
+// ignored; a tag naming no attribute is an error.
+func (c *Community) MemberFromStruct(v any) (*Member, error) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return nil, fmt.Errorf("member struct: nil pointer")
+		}
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("member struct: want a struct, got %T", v)
+	}
+	b := c.binding(rv.Type())
+	if b.err != nil {
+		return nil, b.err
+	}
+	m := c.newMember("")
+	for _, f := range b.fields {
+		if err := c.layout.Set(m.rec, f.attr, rv.FieldByIndex(f.index).Interface()); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func (c *Community) binding(t reflect.Type) *structBinding {
+	key := bindingKey{c, t}
+	if b, ok := bindings.Load(key); ok {
+		return b.(*structBinding)
+	}
+	b := &structBinding{}
+	for _, f := range reflect.VisibleFields(t) {
+		tag, ok := f.Tag.Lookup("charter")
+		if !ok || tag == "-" || !f.IsExported() {
+			continue
+		}
+		i, ok := c.layout.Lookup(tag)
+		if !ok {
+			b.err = fmt.Errorf("member struct %s: field %s is tagged %q, which is not an attribute of %s (%s)", t, f.Name, tag, c.Name, c.attrList())
+			break
+		}
+		b.fields = append(b.fields, fieldBinding{index: f.Index, attr: i})
+	}
+	actual, _ := bindings.LoadOrStore(key, b)
+	return actual.(*structBinding)
+}
+
+// Args are the arguments of an action call by parameter name. A member-typed
+// parameter takes the other member's ID (a string) in the live state, or a
+// *Member in stateless calls.
+type Args map[string]any
+
+// Call is a prepared action call: the action resolved and the arguments
+// converted, so that deciding it repeatedly does no lookups or conversions.
+type Call struct {
+	act    *action
+	args   *eval.Record
+	others []*Member // by member parameter, when given as *Member
+	ids    []string  // by member parameter, when given as IDs
+}
+
+// Action returns the name of the called action.
+func (k *Call) Action() string { return k.act.name }
+
+// Call prepares a call of action with args. Every parameter must be given;
+// an unknown action or parameter, or an argument of the wrong type, is an
+// error.
+func (c *Community) Call(action string, args Args) (*Call, error) {
+	a, ok := c.actionByName[action]
+	if !ok {
+		return nil, c.unknownAction(action)
+	}
+	k := &Call{act: a, args: eval.NewRecord(a.args), others: make([]*Member, len(a.others)), ids: make([]string, len(a.others))}
+	for name := range args {
+		if p := a.def.Param(name); p == nil {
+			return nil, fmt.Errorf("%s has no parameter %q (parameters: %s)", action, name, paramList(a.def))
+		}
+	}
+	for _, p := range a.def.Params {
+		v, ok := args[p.Name]
+		if !ok {
+			return nil, fmt.Errorf("%s needs argument %s (%s)", action, p.Name, p.Type)
+		}
+		if p.Type.Kind == check.Member {
+			oi := a.otherIndex(p.Slot)
+			switch v := v.(type) {
+			case *Member:
+				if v == nil {
+					return nil, fmt.Errorf("argument %s: nil member", p.Name)
+				}
+				k.others[oi], k.ids[oi] = v, v.ID
+			case string:
+				k.ids[oi] = v
+			default:
+				return nil, fmt.Errorf("argument %s: want a member (its ID as a string, or a *Member), got %T", p.Name, v)
+			}
+			if err := a.args.Set(k.args, p.Slot, k.ids[oi]); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := a.args.Set(k.args, p.Slot, v); err != nil {
+			return nil, fmt.Errorf("argument %s of %s: %w", p.Name, action, unwrapAttr(err))
+		}
+	}
+	return k, nil
+}
+
+// unwrapAttr rewords eval's "attribute x:" errors for arguments.
+func unwrapAttr(err error) error {
+	var ve *eval.ValueError
+	if e, ok := err.(*eval.ValueError); ok {
+		ve = e
+		return fmt.Errorf("want %s, got %T %v", ve.Want, ve.Got, ve.Got)
+	}
+	return err
+}
+
+func paramList(a *check.Action) string {
+	if len(a.Params) == 0 {
+		return "none"
+	}
+	var parts []string
+	for _, p := range a.Params {
+		parts = append(parts, p.Name+": "+p.Type.String())
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (c *Community) unknownAction(name string) error {
+	names := make([]string, len(c.actions))
+	for i, a := range c.actions {
+		names[i] = a.name
+	}
+	return fmt.Errorf("unknown action %q: %s declares %s", name, c.Name, strings.Join(names, ", "))
+}

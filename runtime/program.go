@@ -1,0 +1,582 @@
+// Package runtime runs checked Charter communities: it compiles a load set
+// into an immutable Program whose communities decide member actions, assign
+// roles and badges, list duties and messages and compute goals, and keeps
+// live State that applies actions and keeps goals current.
+//
+//	prog, err := runtime.CompileFiles("club.charter") // err lists every diagnostic
+//	club := prog.Community("FanClub")
+//	m, err := club.Member(map[string]any{"posts": 3, "introduced": true})
+//	d, err := club.Decide(m, "post", runtime.Args{"length": 120, "topic": "x"}, now)
+//
+// A Program and its Communities are safe for concurrent use. Nothing here
+// reads the wall clock: every question takes the evaluation time.
+package runtime
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	exprast "github.com/expr-lang/expr/ast"
+
+	"github.com/charterlang/charter/lang"
+	"github.com/charterlang/charter/lang/check"
+	"github.com/charterlang/charter/lang/syntax"
+	"github.com/charterlang/charter/runtime/eval"
+	"github.com/charterlang/charter/stdlib"
+)
+
+// Program is a compiled load set.
+type Program struct {
+	communities []*Community
+	byName      map[string]*Community
+	checked     *check.Program
+}
+
+// CompileFiles loads, checks and compiles the Charter files or directories
+// named by paths. When the files have errors the error is the diag.List of
+// every diagnostic (warnings included).
+func CompileFiles(paths ...string) (*Program, error) {
+	ls, err := lang.Load(paths...)
+	if err != nil {
+		return nil, err
+	}
+	if ls.Diags.HasErrors() {
+		return nil, ls.Diags
+	}
+	return Compile(ls.Program)
+}
+
+// CompileSource checks and compiles one file's text; name is used in
+// positions.
+func CompileSource(name string, src []byte) (*Program, error) {
+	f, ds := syntax.Parse(name, src)
+	if ds.HasErrors() {
+		return nil, ds
+	}
+	cp, ds := check.Check([]*syntax.File{f}, lang.Stdlib())
+	if ds.HasErrors() {
+		return nil, ds
+	}
+	return Compile(cp)
+}
+
+// Compile compiles a checked program. cp must have been checked without
+// errors (with the stdlib declared, as lang.Load does).
+func Compile(cp *check.Program) (*Program, error) {
+	p := &Program{byName: map[string]*Community{}, checked: cp}
+	for _, cc := range cp.Communities {
+		c, err := compileCommunity(cc, p.byName)
+		if err != nil {
+			return nil, fmt.Errorf("community %s: %w", cc.Name, err)
+		}
+		p.communities = append(p.communities, c)
+		p.byName[c.Name] = c
+	}
+	return p, nil
+}
+
+// Community returns the community called name, or nil.
+func (p *Program) Community(name string) *Community { return p.byName[name] }
+
+// Communities returns every community in declaration order.
+func (p *Program) Communities() []*Community { return p.communities }
+
+// Checked returns the checked program p was compiled from.
+func (p *Program) Checked() *check.Program { return p.checked }
+
+// Community is a compiled community.
+type Community struct {
+	Name string
+	// Purpose is the community's purpose text.
+	Purpose string
+
+	def          *check.Community
+	parent       *Community
+	layout       *eval.Layout
+	derived      *eval.Derived
+	actions      []*action
+	actionByName map[string]*action
+	roleNames    []string // by rank
+	badgeNames   []string
+	goals        []*goal
+	aggs         []*aggregate
+	messages     []*message
+	admit        *eval.Expr
+	hist         historyShape
+	defaultAllow bool
+	defaults     *eval.Record
+	envs         sync.Pool
+	// timeAggs is true when some aggregate reads the evaluation time, so
+	// its members' contributions change without events.
+	timeAggs bool
+}
+
+type action struct {
+	index    int
+	name     string
+	def      *check.Action
+	args     *eval.Layout
+	others   []int // parameter indexes of member-typed parameters, in Env.Others order
+	deny     []*rule
+	may      []*rule
+	duties   []*rule
+	effect   []*assign
+	deciders []*rule // deny then may, for explain
+}
+
+type rule struct {
+	Rule
+	cond   *eval.Expr // nil: always holds
+	when   *eval.Expr // nil: not under when
+	before int        // first: action index
+	count  int
+	per    int64
+	what   string // the condition as written, for traces
+	whenS  string
+}
+
+type assign struct {
+	other int // -1 for the acting member, else index into Env.Others
+	attr  int // attribute index in the layout
+	slot  eval.Slot
+	op    string
+	value *eval.Expr
+	def   *check.Assign
+}
+
+type goal struct {
+	def     *check.Goal
+	measure *eval.Expr
+	target  float64
+}
+
+type message struct {
+	Message
+	role  int // rank, or -1
+	badge int // index, or -1
+	when  *eval.Expr
+}
+
+func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Community, error) {
+	c := &Community{
+		Name:         cc.Name,
+		Purpose:      cc.Purpose,
+		def:          cc,
+		actionByName: map[string]*action{},
+		defaultAllow: cc.DefaultAllow,
+	}
+	if cc.Parent != nil {
+		c.parent = compiled[cc.Parent.Name]
+	}
+	names := make([]string, len(cc.Attrs))
+	types := make([]check.Type, len(cc.Attrs))
+	for i, a := range cc.Attrs {
+		names[i], types[i] = a.Name, a.Type
+	}
+	var err error
+	if c.layout, err = eval.NewLayout(names, types); err != nil {
+		return nil, err
+	}
+	c.defaults = eval.NewRecord(c.layout)
+	for i, a := range cc.Attrs {
+		if err := c.layout.Set(c.defaults, i, a.Default); err != nil {
+			return nil, fmt.Errorf("default of %s: %w", a.Name, err)
+		}
+	}
+	c.roleNames = make([]string, len(cc.Roles))
+	for _, r := range cc.Roles {
+		c.roleNames[r.Rank] = r.Name
+	}
+	for _, b := range cc.Badges {
+		c.badgeNames = append(c.badgeNames, b.Name)
+	}
+	cm := &compiler{c: c}
+	if err := cm.derivedValues(); err != nil {
+		return nil, err
+	}
+	if err := cm.actions(); err != nil {
+		return nil, err
+	}
+	if err := cm.goals(); err != nil {
+		return nil, err
+	}
+	if err := cm.messages(); err != nil {
+		return nil, err
+	}
+	if cc.Admit != nil {
+		if c.admit, err = cm.expr(cc.Admit, nil); err != nil {
+			return nil, err
+		}
+	}
+	c.envs.New = func() any { return &eval.Env{Derived: c.derived} }
+	return c, nil
+}
+
+// compiler turns checked declarations into closures.
+type compiler struct {
+	c *Community
+}
+
+// scope resolves every name a checked expression of the community may use;
+// the checker has already rejected names a context may not see, and names
+// are unique across kinds within a community.
+type scope struct {
+	c      *Community
+	params *check.Action // nil outside action conditions and effects
+	aggs   *[]*aggregate // non-nil while compiling a goal measure
+	cm     *compiler
+}
+
+func (s *scope) Lookup(name string) (eval.Ref, bool) {
+	c := s.c
+	if strings.HasPrefix(name, "$") {
+		d, err := syntax.DurationValue(name[1:])
+		if err != nil {
+			return eval.Ref{}, false
+		}
+		return eval.Ref{Kind: eval.RefConst, Type: check.Type{Kind: check.Duration}, Const: time.Duration(d)}, true
+	}
+	if s.params != nil {
+		if p := s.params.Param(name); p != nil && p.Type.Kind != check.Member {
+			slot := s.c.actionByName[s.params.Name].args.Slot(p.Slot)
+			return eval.Ref{Kind: eval.RefParam, Type: p.Type, Index: slot.Index}, true
+		}
+	}
+	if i, ok := c.layout.Lookup(name); ok {
+		slot := c.layout.Slot(i)
+		return eval.Ref{Kind: eval.RefAttr, Type: slot.Type, Index: slot.Index}, true
+	}
+	switch name {
+	case "role":
+		if len(c.roleNames) > 0 {
+			return eval.Ref{Kind: eval.RefRole, Type: check.Type{Kind: check.Role}}, true
+		}
+	case "members":
+		return eval.Ref{Kind: eval.RefMembers, Type: check.Type{Kind: check.Int}}, true
+	}
+	for rank, r := range c.roleNames {
+		if r == name {
+			return eval.Ref{Kind: eval.RefConst, Type: check.Type{Kind: check.Role}, Const: int64(rank)}, true
+		}
+	}
+	for i, b := range c.badgeNames {
+		if b == name {
+			return eval.Ref{Kind: eval.RefBadge, Type: check.Type{Kind: check.Bool}, Index: i}, true
+		}
+	}
+	return eval.Ref{}, false
+}
+
+var goalFields = map[string]struct {
+	field int
+	kind  check.Kind
+}{
+	"value":    {eval.GoalValueField, check.Float},
+	"target":   {eval.GoalTargetField, check.Float},
+	"met":      {eval.GoalMetField, check.Bool},
+	"progress": {eval.GoalProgressField, check.Float},
+}
+
+func (s *scope) LookupField(obj, field string) (eval.Ref, bool) {
+	if s.params != nil {
+		if p := s.params.Param(obj); p != nil && p.Type.Kind == check.Member {
+			i, ok := s.c.layout.Lookup(field)
+			if !ok {
+				return eval.Ref{}, false
+			}
+			slot := s.c.layout.Slot(i)
+			return eval.Ref{Kind: eval.RefOther, Type: slot.Type, Index: slot.Index, Param: s.c.actionByName[s.params.Name].otherIndex(p.Slot)}, true
+		}
+	}
+	if g := s.c.def.Goal(obj); g != nil {
+		f, ok := goalFields[field]
+		if !ok {
+			return eval.Ref{}, false
+		}
+		return eval.Ref{Kind: eval.RefGoal, Type: check.Type{Kind: f.kind}, Index: g.Index, Field: f.field}, true
+	}
+	return eval.Ref{}, false
+}
+
+// Call compiles the goal aggregates while a measure is compiled.
+func (s *scope) Call(name string, args []exprast.Node) (eval.Ref, bool, error) {
+	if s.aggs == nil {
+		return eval.Ref{}, false, nil
+	}
+	kind, ok := aggregateKinds[name]
+	if !ok || len(args) != 1 {
+		return eval.Ref{}, false, nil
+	}
+	arg, err := eval.Compile(args[0], &scope{c: s.c, cm: s.cm})
+	if err != nil {
+		return eval.Ref{}, false, err
+	}
+	a := &aggregate{kind: kind, arg: arg, readsTime: s.cm.readsTime(args[0])}
+	*s.aggs = append(*s.aggs, a)
+	t := check.Type{Kind: check.Float}
+	if kind == aggCount {
+		t = check.Type{Kind: check.Int}
+	}
+	return eval.Ref{Kind: eval.RefAgg, Type: t, Index: len(*s.aggs) - 1}, true, nil
+}
+
+func (a *action) otherIndex(paramSlot int) int {
+	for i, p := range a.others {
+		if p == paramSlot {
+			return i
+		}
+	}
+	return -1
+}
+
+func (cm *compiler) expr(e *syntax.Expr, params *check.Action) (*eval.Expr, error) {
+	if e == nil {
+		return nil, nil
+	}
+	x, err := eval.Compile(e.Root, &scope{c: cm.c, params: params, cm: cm})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", e.Pos, err)
+	}
+	return x, nil
+}
+
+func (cm *compiler) derivedValues() error {
+	c := cm.c
+	d := &eval.Derived{}
+	for _, r := range c.def.Roles {
+		rung := eval.Rung{Rank: int64(r.Rank)}
+		if r.Cond != nil {
+			x, err := cm.expr(r.Cond, nil)
+			if err != nil {
+				return err
+			}
+			rung.Cond = x
+		}
+		d.Ladder = append(d.Ladder, rung)
+	}
+	for _, b := range c.def.Badges {
+		x, err := cm.expr(b.Cond, nil)
+		if err != nil {
+			return err
+		}
+		d.Badges = append(d.Badges, x)
+	}
+	c.derived = d
+	return nil
+}
+
+func (cm *compiler) actions() error {
+	c := cm.c
+	keep := make([]int, len(c.def.Actions))
+	for _, ca := range c.def.Actions {
+		names := make([]string, len(ca.Params))
+		types := make([]check.Type, len(ca.Params))
+		a := &action{index: ca.Index, name: ca.Name, def: ca}
+		for i, p := range ca.Params {
+			names[i], types[i] = p.Name, p.Type
+			if p.Type.Kind == check.Member {
+				a.others = append(a.others, p.Slot)
+			}
+		}
+		var err error
+		if a.args, err = eval.NewLayout(names, types); err != nil {
+			return fmt.Errorf("action %s: %w", ca.Name, err)
+		}
+		c.actions = append(c.actions, a)
+		c.actionByName[a.name] = a
+	}
+	for _, cr := range c.def.Rules {
+		for _, ca := range cr.Actions {
+			a := c.actions[ca.Index]
+			r, err := cm.rule(cr, ca)
+			if err != nil {
+				return err
+			}
+			switch cr.Kind {
+			case check.May:
+				a.may = append(a.may, r)
+			case check.Duty:
+				a.duties = append(a.duties, r)
+				keep[a.index] = max(keep[a.index], r.count)
+			case check.Limit:
+				keep[a.index] = max(keep[a.index], r.count)
+				a.deny = append(a.deny, r)
+			default:
+				a.deny = append(a.deny, r)
+			}
+		}
+	}
+	for _, a := range c.actions {
+		a.deciders = append(append([]*rule(nil), a.deny...), a.may...)
+	}
+	c.hist = newHistoryShape(keep)
+	for _, ce := range c.def.Effects {
+		a := c.actions[ce.Action.Index]
+		for _, as := range ce.Assigns {
+			x := &assign{other: -1, attr: as.Attr.Slot, slot: c.layout.Slot(as.Attr.Slot), op: as.Op, def: as}
+			if as.Param != nil {
+				x.other = a.otherIndex(as.Param.Slot)
+			}
+			v, err := cm.expr(as.Value, ce.Action)
+			if err != nil {
+				return err
+			}
+			x.value = v
+			a.effect = append(a.effect, x)
+		}
+	}
+	return nil
+}
+
+// rule compiles cr for one of the actions it governs: its parameters are
+// that action's slots.
+func (cm *compiler) rule(cr *check.Rule, ca *check.Action) (*rule, error) {
+	r := &rule{Rule: Rule{Kind: cr.Kind, Label: cr.Label, Reason: cr.Because, def: cr}, before: -1}
+	if r.Reason == "" {
+		r.Reason = defaultReason(cr)
+	}
+	if cr.Else != nil {
+		r.Sanction = &Sanction{Name: cr.Else.Name, For: cr.Else.For}
+	}
+	r.self = []*Rule{&r.Rule}
+	if cr.Before != nil {
+		r.before = cr.Before.Index
+	}
+	r.count, r.per = int(cr.Count), int64(cr.Per)
+	var params *check.Action
+	if cr.Kind != check.Duty {
+		params = ca
+	}
+	var err error
+	if r.cond, err = cm.expr(cr.Cond, params); err != nil {
+		return nil, err
+	}
+	if cr.Cond != nil {
+		r.what = cr.Cond.Src
+	}
+	if r.when, err = cm.expr(cr.When, nil); err != nil {
+		return nil, err
+	}
+	if cr.When != nil {
+		r.whenS = cr.When.Src
+	}
+	return r, nil
+}
+
+func defaultReason(cr *check.Rule) string {
+	names := make([]string, len(cr.Actions))
+	for i, a := range cr.Actions {
+		names[i] = a.Name
+	}
+	what := strings.Join(names, ", ")
+	switch cr.Kind {
+	case check.May:
+		return what + " is allowed"
+	case check.MustNot:
+		return what + " is not allowed"
+	case check.First:
+		return fmt.Sprintf("%s must come before %s", cr.Before.Name, what)
+	case check.Limit:
+		return fmt.Sprintf("at most %d %s per %s", cr.Count, what, cr.Per)
+	default:
+		return fmt.Sprintf("must %s %d times per %s", what, cr.Count, cr.Per)
+	}
+}
+
+func (cm *compiler) goals() error {
+	c := cm.c
+	for _, cg := range c.def.Goals {
+		g := &goal{def: cg}
+		x, err := eval.Compile(cg.Measure.Root, &scope{c: c, aggs: &c.aggs, cm: cm})
+		if err != nil {
+			return fmt.Errorf("%s: %w", cg.Measure.Pos, err)
+		}
+		g.measure = x
+		t, err := cm.expr(cg.Target, nil)
+		if err != nil {
+			return err
+		}
+		g.target = t.Float(&eval.Env{})
+		c.goals = append(c.goals, g)
+	}
+	for _, a := range c.aggs {
+		c.timeAggs = c.timeAggs || a.readsTime
+	}
+	return nil
+}
+
+func (cm *compiler) messages() error {
+	c := cm.c
+	for _, cmsg := range c.def.Messages {
+		m := &message{Message: Message{Nudge: cmsg.Nudge, To: cmsg.To, Text: cmsg.Text}, role: -1, badge: -1}
+		if cmsg.ToRole != nil {
+			m.role = cmsg.ToRole.Rank
+		}
+		if cmsg.ToBadge != nil {
+			for i, b := range c.badgeNames {
+				if b == cmsg.ToBadge.Name {
+					m.badge = i
+				}
+			}
+		}
+		var err error
+		if m.when, err = cm.expr(cmsg.When, nil); err != nil {
+			return err
+		}
+		c.messages = append(c.messages, m)
+	}
+	return nil
+}
+
+// readsTime reports whether n, or a role or badge condition it reads, calls
+// a function of the evaluation time.
+func (cm *compiler) readsTime(n exprast.Node) bool {
+	seen := map[string]bool{}
+	var reads func(n exprast.Node) bool
+	reads = func(n exprast.Node) bool {
+		return exprast.Find(n, func(n exprast.Node) bool {
+			switch n := n.(type) {
+			case *exprast.CallNode:
+				if id, ok := n.Callee.(*exprast.IdentifierNode); ok && needsTime(id.Value) {
+					return true
+				}
+			case *exprast.IdentifierNode:
+				if seen[n.Value] {
+					return false
+				}
+				seen[n.Value] = true
+				if n.Value == "role" {
+					for _, r := range cm.c.def.Roles {
+						if r.Cond != nil && reads(r.Cond.Root) {
+							return true
+						}
+					}
+				}
+				if b := cm.c.def.Badge(n.Value); b != nil && reads(b.Cond.Root) {
+					return true
+				}
+			}
+			return false
+		}) != nil
+	}
+	return reads(n)
+}
+
+// needsTime reports whether the stdlib function called name reads the
+// evaluation time.
+func needsTime(name string) bool {
+	for i := range stdlib.Functions {
+		f := &stdlib.Functions[i]
+		if f.Name != name {
+			continue
+		}
+		for j := range f.Sigs {
+			if f.Sigs[j].NeedsTime() {
+				return true
+			}
+		}
+	}
+	return false
+}

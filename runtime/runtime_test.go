@@ -1,0 +1,354 @@
+package runtime_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charterlang/charter/runtime"
+)
+
+var t0 = time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+
+func fanclub(t testing.TB) (*runtime.Program, *runtime.Community) {
+	t.Helper()
+	prog, err := runtime.CompileFiles("../examples/fanclub/fanclub.charter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return prog, prog.Community("FanClub")
+}
+
+func member(t testing.TB, c *runtime.Community, v map[string]any) *runtime.Member {
+	t.Helper()
+	m, err := c.Member(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestDecideRuleKinds(t *testing.T) {
+	_, club := fanclub(t)
+	post := runtime.Args{"length": 10, "topic": "x"}
+	intro := map[string]any{"@history": map[string]any{"introduce": []any{"2025-12-01T00:00:00Z"}}}
+	tests := []struct {
+		name    string
+		member  map[string]any
+		action  string
+		args    runtime.Args
+		allowed bool
+		reason  string
+	}{
+		{"first then: never introduced", map[string]any{}, "post", post, false, "Say hello before your first post"},
+		{"first then: introduced", intro, "post", post, true, ""},
+		{"must not: too long", intro, "post", runtime.Args{"length": 6000, "topic": "x"}, false, "Posts are capped at 5,000 characters"},
+		{"may: comment", map[string]any{}, "comment", runtime.Args{"on": "p1"}, true, ""},
+		{"may if: invite as onlooker", map[string]any{}, "invite", runtime.Args{"guest": "g"}, false, ""},
+		{"may if: invite as creator", map[string]any{"posts": 6}, "invite", runtime.Args{"guest": "g"}, true, ""},
+		{"may if: tip within reputation", map[string]any{"reputation": 5.0}, "tip", runtime.Args{"to": "bob", "amount": 3}, true, ""},
+		{"may if: tip beyond reputation", map[string]any{"reputation": 5.0}, "tip", runtime.Args{"to": "bob", "amount": 6}, false, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := member(t, club, tc.member)
+			d, err := club.Decide(m, tc.action, tc.args, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Allowed != tc.allowed {
+				t.Fatalf("allowed = %v, want %v: %v", d.Allowed, tc.allowed, d)
+			}
+			if tc.reason != "" && !strings.Contains(strings.Join(d.Reasons(), "|"), tc.reason) {
+				t.Errorf("reasons %q, want %q", d.Reasons(), tc.reason)
+			}
+		})
+	}
+}
+
+func TestDenialsAreAllReported(t *testing.T) {
+	_, club := fanclub(t)
+	m := member(t, club, map[string]any{})
+	d, err := club.Decide(m, "post", runtime.Args{"length": 9000, "topic": "x"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Allowed || len(d.Rules) != 2 {
+		t.Fatalf("want two denying rules, got %v", d)
+	}
+}
+
+func TestLimitWindow(t *testing.T) {
+	_, club := fanclub(t)
+	m := member(t, club, map[string]any{"@history": map[string]any{"introduce": []any{"2025-12-01T00:00:00Z"}}})
+	for i := 0; i < 3; i++ {
+		if err := club.Did(m, "post", t0.Add(time.Duration(i)*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	args := runtime.Args{"length": 10, "topic": "x"}
+	d, _ := club.Decide(m, "post", args, t0.Add(3*time.Hour))
+	if d.Allowed || !strings.Contains(d.Reasons()[0], "Newcomers post at most 3 times a day") {
+		t.Fatalf("4th post in a day: %v", d)
+	}
+	d, _ = club.Decide(m, "post", args, t0.Add(24*time.Hour)) // the first post left the window (t-1d, t]
+	if !d.Allowed {
+		t.Fatalf("after a day: %v", d)
+	}
+}
+
+func TestRolesBadgesDuties(t *testing.T) {
+	_, club := fanclub(t)
+	cases := []struct {
+		v    map[string]any
+		role string
+	}{
+		{map[string]any{}, "onlooker"},
+		{map[string]any{"comments": 1}, "participant"},
+		{map[string]any{"saves": 10}, "collector"},
+		{map[string]any{"comments": 20}, "commenter"},
+		{map[string]any{"posts": 5}, "creator"},
+		{map[string]any{"posts": 50, "followers": 100}, "leader"},
+	}
+	for _, c := range cases {
+		if got := club.Role(member(t, club, c.v), t0); got != c.role {
+			t.Errorf("Role(%v) = %s, want %s", c.v, got, c.role)
+		}
+	}
+	m := member(t, club, map[string]any{"followers": 600, "reputation": 60.0, "last_seen": "2025-11-01T00:00:00Z"})
+	if got := fmt.Sprint(club.Badges(m, t0)); got != "[opinion_leader inactive]" {
+		t.Errorf("badges = %s", got)
+	}
+	creator := member(t, club, map[string]any{"posts": 5})
+	duties := club.Duties(creator, t0)
+	if len(duties) != 1 || duties[0].Action != "post" || duties[0].Rule.Sanction == nil || duties[0].Rule.Sanction.Name != "demote" {
+		t.Fatalf("duties = %+v", duties)
+	}
+	if err := club.Did(creator, "post", t0.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if d := club.Duties(creator, t0); len(d) != 0 {
+		t.Errorf("duty met but listed: %+v", d)
+	}
+	if d := club.Duties(member(t, club, nil), t0); len(d) != 0 {
+		t.Errorf("onlooker has no duty, got %+v", d)
+	}
+}
+
+func TestMemberErrors(t *testing.T) {
+	_, club := fanclub(t)
+	for _, v := range []map[string]any{
+		{"posts": "three"},
+		{"posts": 1.5},
+		{"nope": 1},
+		{"last_seen": "yesterday"},
+		{"reputation": "x"},
+	} {
+		if _, err := club.Member(v); err == nil {
+			t.Errorf("Member(%v): no error", v)
+		}
+	}
+	m := member(t, club, nil)
+	for _, tc := range []struct {
+		action string
+		args   runtime.Args
+	}{
+		{"fly", nil},
+		{"post", runtime.Args{"length": 1}},
+		{"post", runtime.Args{"length": "x", "topic": "t"}},
+		{"post", runtime.Args{"length": 1, "topic": "t", "extra": 1}},
+		{"tip", runtime.Args{"to": 3, "amount": 1}},
+	} {
+		if _, err := club.Decide(m, tc.action, tc.args, t0); err == nil {
+			t.Errorf("Decide(%s, %v): no error", tc.action, tc.args)
+		}
+	}
+}
+
+type fan struct {
+	Posts      int     `charter:"posts"`
+	Reputation float64 `charter:"reputation"`
+	Name       string  // untagged: ignored
+}
+
+func TestMemberFromStruct(t *testing.T) {
+	_, club := fanclub(t)
+	m, err := club.MemberFromStruct(fan{Posts: 7, Reputation: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := club.Role(m, t0); got != "creator" {
+		t.Errorf("role = %s", got)
+	}
+	type bad struct {
+		X int `charter:"nope"`
+	}
+	if _, err := club.MemberFromStruct(bad{}); err == nil {
+		t.Error("unknown tag accepted")
+	}
+}
+
+func TestStateTransferAndRoles(t *testing.T) {
+	_, club := fanclub(t)
+	st := runtime.NewState(club)
+	ctx := context.Background()
+	if err := st.Join("alice", member(t, club, map[string]any{"reputation": 10.0})); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Join("bob", member(t, club, nil)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.Apply(ctx, "alice", "tip", runtime.Args{"to": "bob", "amount": 4}, t0)
+	if err != nil || !res.Applied {
+		t.Fatalf("tip: %v %+v", err, res)
+	}
+	a, _ := st.Member("alice")
+	b, _ := st.Member("bob")
+	if ra, _ := club.Get(a, "reputation"); ra != 6.0 {
+		t.Errorf("alice reputation = %v", ra)
+	}
+	if rb, _ := club.Get(b, "reputation"); rb != 5.0 {
+		t.Errorf("bob reputation = %v", rb)
+	}
+	if _, err := st.Apply(ctx, "alice", "tip", runtime.Args{"to": "carol", "amount": 1}, t0); err == nil {
+		t.Error("tip to an unknown member applied")
+	}
+	// Roles move as effects accumulate.
+	if _, err := st.Apply(ctx, "alice", "introduce", runtime.Args{}, t0); err != nil {
+		t.Fatal(err)
+	}
+	var changes []string
+	for i := 0; i < 5; i++ {
+		res, err := st.Apply(ctx, "alice", "post", runtime.Args{"length": 10, "topic": "x"}, t0.Add(time.Duration(i)*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Applied && i < 3 {
+			t.Fatalf("post %d denied: %v", i, res.Decision)
+		}
+		for _, c := range res.Changes {
+			changes = append(changes, c.String())
+		}
+	}
+	if got := strings.Join(changes, ", "); got != "alice: onlooker → participant" {
+		t.Errorf("changes = %q", got)
+	}
+}
+
+func TestDunbarStopsInvitations(t *testing.T) {
+	_, club := fanclub(t)
+	st := runtime.NewState(club)
+	creator := member(t, club, map[string]any{"posts": 10})
+	for i := 0; i < 150; i++ {
+		if err := st.Join(fmt.Sprint("m", i), creator); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := st.Decide("m0", "invite", runtime.Args{"guest": "x"}, t0)
+	if err != nil || !d.Allowed {
+		t.Fatalf("150 members: %v %v", d, err)
+	}
+	if err := st.Join("m150", creator); err != nil {
+		t.Fatal(err)
+	}
+	d, _ = st.Decide("m0", "invite", runtime.Args{"guest": "x"}, t0)
+	if d.Allowed || !strings.Contains(d.Reasons()[0], "Dunbar") {
+		t.Fatalf("151 members: %v", d)
+	}
+	if err := st.Leave("m150"); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ = st.Decide("m0", "invite", runtime.Args{"guest": "x"}, t0); !d.Allowed {
+		t.Fatalf("back to 150: %v", d)
+	}
+}
+
+func TestNudgesOnlyWhileVoicesUnmet(t *testing.T) {
+	_, club := fanclub(t)
+	creator := member(t, club, map[string]any{"posts": 10})
+	leader := member(t, club, map[string]any{"followers": 600, "reputation": 60.0})
+	nudge := "Host a topic this week: the group needs more voices"
+	has := func(goals []runtime.GoalValue, m *runtime.Member) bool {
+		for _, msg := range club.Messages(m, t0, goals) {
+			if msg.Text == nudge {
+				return true
+			}
+		}
+		return false
+	}
+	unmet := club.Goals([]*runtime.Member{creator, leader}, t0)
+	if !has(unmet, creator) {
+		t.Error("creator not nudged while voices unmet")
+	}
+	if has(unmet, leader) {
+		t.Error("non-creator nudged")
+	}
+	met := club.Goals([]*runtime.Member{creator, leader, leader}, t0)
+	if has(met, creator) {
+		t.Error("creator nudged while voices met")
+	}
+}
+
+func TestGoals(t *testing.T) {
+	_, club := fanclub(t)
+	ms := []*runtime.Member{
+		member(t, club, nil),
+		member(t, club, map[string]any{"comments": 1}),
+		member(t, club, map[string]any{"posts": 5}),
+		member(t, club, map[string]any{"followers": 600, "reputation": 60.0}),
+	}
+	gs := club.Goals(ms, t0)
+	want := map[string]struct {
+		value float64
+		met   bool
+	}{"engagement": {0.5, true}, "voices": {1, false}, "size": {4, true}}
+	for _, g := range gs {
+		w := want[g.Name]
+		if g.Value != w.value || g.Met != w.met {
+			t.Errorf("%s = %v met %v, want %v met %v", g.Name, g.Value, g.Met, w.value, w.met)
+		}
+	}
+}
+
+func TestAdmit(t *testing.T) {
+	prog, club := fanclub(t)
+	wa := prog.Community("WritingAdvisors")
+	if wa.Admit(member(t, club, map[string]any{"posts": 19}), t0) {
+		t.Error("19 posts admitted")
+	}
+	if !wa.Admit(member(t, club, map[string]any{"posts": 20}), t0) {
+		t.Error("20 posts not admitted")
+	}
+}
+
+func TestSnapshotRoundTrip(t *testing.T) {
+	_, club := fanclub(t)
+	st := runtime.NewState(club)
+	ctx := context.Background()
+	_ = st.Join("alice", member(t, club, map[string]any{"reputation": 3.0, "last_seen": "2025-12-24T10:00:00Z"}))
+	_ = st.Join("bob", member(t, club, nil))
+	_, _ = st.Apply(ctx, "alice", "introduce", runtime.Args{}, t0)
+	_, _ = st.Apply(ctx, "alice", "post", runtime.Args{"length": 3, "topic": "t"}, t0)
+	data, err := st.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := runtime.ReadSnapshot(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st2, err := runtime.Restore(club, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data2, _ := st2.MarshalJSON()
+	if string(data) != string(data2) {
+		t.Errorf("round trip differs:\n%s\n%s", data, data2)
+	}
+	g1, g2 := fmt.Sprint(st.Goals(t0)), fmt.Sprint(st2.Goals(t0))
+	if g1 != g2 {
+		t.Errorf("goals differ: %s vs %s", g1, g2)
+	}
+}

@@ -1,0 +1,132 @@
+package runtime
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/charterlang/charter/stdlib"
+)
+
+// Snapshot is the documented JSON form of a live state (SPEC.md, "Live
+// state"): the community's name, the number of events committed, and every
+// member, sorted by ID, with its attributes and action history.
+type Snapshot struct {
+	Community string           `json:"community"`
+	Events    uint64           `json:"events"`
+	Members   []MemberSnapshot `json:"members"`
+}
+
+// MemberSnapshot is one member in a Snapshot. Attribute values are JSON
+// numbers, booleans and strings; times are RFC 3339 strings and durations
+// Go duration strings ("36h0m0s"). History lists, per action, whether it was
+// ever taken and the times the rules keep.
+type MemberSnapshot struct {
+	ID         string                    `json:"id"`
+	Attributes map[string]any            `json:"attributes"`
+	History    map[string]ActionSnapshot `json:"history,omitempty"`
+}
+
+// ActionSnapshot is one action's history in a MemberSnapshot.
+type ActionSnapshot struct {
+	Ever  bool        `json:"ever"`
+	Times []time.Time `json:"times,omitempty"`
+}
+
+// Snapshot returns a consistent copy of the whole state: it reflects every
+// event committed before it and none after.
+func (s *State) Snapshot() *Snapshot {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c := s.c
+	snap := &Snapshot{Community: c.Name, Events: s.events, Members: make([]MemberSnapshot, 0, len(s.order))}
+	for _, m := range s.order {
+		ms := MemberSnapshot{ID: m.ID, Attributes: map[string]any{}}
+		for i := 0; i < c.layout.Len(); i++ {
+			v := m.rec.Get(c.layout.Slot(i))
+			switch v := v.(type) {
+			case time.Duration:
+				ms.Attributes[c.layout.Name(i)] = v.String()
+			case []time.Duration:
+				ds := make([]string, len(v))
+				for j, d := range v {
+					ds[j] = d.String()
+				}
+				ms.Attributes[c.layout.Name(i)] = ds
+			default:
+				ms.Attributes[c.layout.Name(i)] = v
+			}
+		}
+		for _, a := range c.actions {
+			if !m.hist.done(a.index) {
+				continue
+			}
+			as := ActionSnapshot{Ever: true}
+			k := c.hist.keep[a.index]
+			for _, t := range m.hist.times[c.hist.off[a.index] : c.hist.off[a.index]+k] {
+				if t != noTime {
+					as.Times = append(as.Times, stdlib.Time(t))
+				}
+			}
+			if ms.History == nil {
+				ms.History = map[string]ActionSnapshot{}
+			}
+			ms.History[a.name] = as
+		}
+		snap.Members = append(snap.Members, ms)
+	}
+	sort.Slice(snap.Members, func(i, j int) bool { return snap.Members[i].ID < snap.Members[j].ID })
+	return snap
+}
+
+// MarshalJSON writes the snapshot of s.
+func (s *State) MarshalJSON() ([]byte, error) { return json.Marshal(s.Snapshot()) }
+
+// Restore builds a live state of c from a snapshot, as Snapshot or its
+// JSON form (ReadSnapshot) gives it.
+func Restore(c *Community, snap *Snapshot) (*State, error) {
+	if snap.Community != c.Name {
+		return nil, fmt.Errorf("restore: snapshot is of community %q, not %s", snap.Community, c.Name)
+	}
+	s := NewState(c)
+	for i, ms := range snap.Members {
+		m, err := c.Member(ms.Attributes)
+		if err != nil {
+			return nil, fmt.Errorf("restore: member %d (%q): %w", i, ms.ID, err)
+		}
+		for name, as := range ms.History {
+			a, ok := c.actionByName[name]
+			if !ok {
+				return nil, fmt.Errorf("restore: member %q: unknown action %q in history", ms.ID, name)
+			}
+			if as.Ever {
+				m.hist.ever[a.index/64] |= 1 << (a.index % 64)
+			}
+			for _, t := range as.Times {
+				ns, err := timeValue(t)
+				if err != nil {
+					return nil, fmt.Errorf("restore: member %q: %s: %w", ms.ID, name, err)
+				}
+				m.hist.record(&c.hist, a.index, ns)
+			}
+		}
+		if err := s.Join(ms.ID, m); err != nil {
+			return nil, fmt.Errorf("restore: %w", err)
+		}
+	}
+	s.events = snap.Events
+	return s, nil
+}
+
+// ReadSnapshot decodes a snapshot's JSON form, keeping numbers exact.
+func ReadSnapshot(data []byte) (*Snapshot, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var snap Snapshot
+	if err := dec.Decode(&snap); err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	return &snap, nil
+}

@@ -1,0 +1,501 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/charterlang/charter/lang/check"
+	"github.com/charterlang/charter/runtime/eval"
+)
+
+// State is a live community: its members, the action history the rules
+// need, and goals kept current as events arrive. All methods are safe for
+// concurrent use; events are applied one at a time, in the order they
+// acquire the state, so the result equals a sequential replay of that order.
+//
+// Goals are kept incrementally: an event changes the aggregates by the
+// difference between the changed members' old and new contributions, in
+// O(aggregates) per event for count, share, sum and avg and for `members`.
+// min and max are kept under additions; when the member holding the
+// current extreme moves away from it or leaves, the next read of the goals
+// rescans the members. An aggregate whose member expression reads the time
+// (days_since, now, ...) changes without events, so it is rescanned when
+// goals are read at a new time.
+type State struct {
+	c *Community
+
+	mu      sync.RWMutex
+	members map[string]*Member
+	order   []*Member // insertion order, for deterministic scans
+	pos     map[*Member]int
+	accs    []acc
+	goals   []GoalValue
+	goalsAt int64 // time of the goals (matters when aggregates read the time)
+	events  uint64
+	env     *eval.Env // used under mu only
+	env2    *eval.Env
+}
+
+// NewState returns an empty live state of community c.
+func NewState(c *Community) *State {
+	s := &State{
+		c:       c,
+		members: map[string]*Member{},
+		pos:     map[*Member]int{},
+		accs:    make([]acc, len(c.aggs)),
+		env:     &eval.Env{Derived: c.derived},
+		env2:    &eval.Env{Derived: c.derived},
+	}
+	s.goals = c.goalValues(s.env, s.accs, 0)
+	return s
+}
+
+// Community returns the community s runs.
+func (s *State) Community() *Community { return s.c }
+
+// Change is a role or badge change an event caused.
+type Change struct {
+	Member string
+	// Kind is "role", "badge+" (badge gained) or "badge-" (badge lost).
+	Kind     string
+	From, To string
+}
+
+func (ch Change) String() string {
+	switch ch.Kind {
+	case "badge+":
+		return fmt.Sprintf("%s: +%s", ch.Member, ch.To)
+	case "badge-":
+		return fmt.Sprintf("%s: -%s", ch.Member, ch.From)
+	}
+	return fmt.Sprintf("%s: %s → %s", ch.Member, ch.From, ch.To)
+}
+
+// Result is what Apply did.
+type Result struct {
+	Decision Decision
+	// Applied is true when the action was allowed and its effects applied.
+	Applied bool
+	// Changes lists role and badge changes of the members the action touched.
+	Changes []Change
+}
+
+// ErrUnknownMember is returned (wrapped) for an ID the state does not hold.
+var ErrUnknownMember = errors.New("unknown member")
+
+// Join adds member m under id at time at (the time matters only to goals
+// that read it). m must have been built by this state's community; the
+// state keeps its own copy.
+func (s *State) Join(id string, m *Member) error {
+	if id == "" {
+		return fmt.Errorf("join: empty member id")
+	}
+	if m.c != s.c {
+		m = s.c.adopt(m)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.members[id]; ok {
+		return fmt.Errorf("join: member %q is already in %s", id, s.c.Name)
+	}
+	m = m.Clone()
+	m.ID = id
+	s.members[id] = m
+	s.pos[m] = len(s.order)
+	s.order = append(s.order, m)
+	s.contribute(m.rec, +1)
+	s.events++
+	s.refresh()
+	return nil
+}
+
+// Leave removes member id.
+func (s *State) Leave(id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.members[id]
+	if !ok {
+		return fmt.Errorf("leave %q: %w", id, ErrUnknownMember)
+	}
+	s.contribute(m.rec, -1)
+	delete(s.members, id)
+	i := s.pos[m]
+	last := s.order[len(s.order)-1]
+	s.order[i] = last
+	s.pos[last] = i
+	s.order = s.order[:len(s.order)-1]
+	delete(s.pos, m)
+	s.events++
+	s.refresh()
+	return nil
+}
+
+// Update sets attributes of member id, as Community.Member converts them.
+// Either every value is stored or, on an error, none is.
+func (s *State) Update(id string, values map[string]any) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.members[id]
+	if !ok {
+		return fmt.Errorf("update %q: %w", id, ErrUnknownMember)
+	}
+	rec := m.rec.Clone()
+	names := make([]string, 0, len(values))
+	for k := range values {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		i, ok := s.c.layout.Lookup(k)
+		if !ok {
+			return fmt.Errorf("update %q: unknown attribute %q", id, k)
+		}
+		if err := s.c.layout.Set(rec, i, values[k]); err != nil {
+			return fmt.Errorf("update %q: %w", id, err)
+		}
+	}
+	s.contribute(m.rec, -1)
+	m.rec = rec
+	s.contribute(m.rec, +1)
+	s.events++
+	s.refresh()
+	return nil
+}
+
+// Member returns a copy of member id.
+func (s *State) Member(id string) (*Member, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	m, ok := s.members[id]
+	if !ok {
+		return nil, false
+	}
+	return m.Clone(), true
+}
+
+// Len returns the number of members.
+func (s *State) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.order)
+}
+
+// Events returns how many events (joins, leaves, updates and applied
+// actions) the state has committed.
+func (s *State) Events() uint64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.events
+}
+
+// IDs returns the member IDs, sorted.
+func (s *State) IDs() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	ids := make([]string, 0, len(s.members))
+	for id := range s.members {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// contribute adds (sign +1) or removes (-1) rec's contributions to the
+// aggregates.
+func (s *State) contribute(rec *eval.Record, sign int) {
+	if len(s.c.aggs) == 0 {
+		return
+	}
+	e := s.env2
+	e.SetMember(rec)
+	e.At = s.goalsAt
+	for i, a := range s.c.aggs {
+		v := a.contribution(e)
+		if sign > 0 {
+			s.accs[i].add(a.kind, v)
+		} else {
+			s.accs[i].remove(a.kind, v)
+		}
+	}
+}
+
+// refresh recomputes the goal values from the aggregates.
+func (s *State) refresh() {
+	s.goals = s.c.goalValues(s.env2, s.accs, int64(len(s.order)))
+}
+
+// rescan recomputes the aggregates from every member at time at.
+func (s *State) rescan(at int64) {
+	for i := range s.accs {
+		s.accs[i] = acc{}
+	}
+	s.goalsAt = at
+	for _, m := range s.order {
+		s.contribute(m.rec, +1)
+	}
+	s.refresh()
+}
+
+// currentGoals returns the goals at time at, rescanning when needed. The
+// caller holds mu for writing.
+func (s *State) currentGoals(at int64) []GoalValue {
+	stale := s.c.timeAggs && at != s.goalsAt
+	for i := range s.accs {
+		stale = stale || s.accs[i].stale
+	}
+	if stale {
+		s.rescan(at)
+	}
+	return s.goals
+}
+
+// Goals returns every goal's value at time at.
+func (s *State) Goals(at time.Time) []GoalValue {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]GoalValue(nil), s.currentGoals(nanos(at))...)
+}
+
+// Decide decides without applying: member id taking action with args at
+// time at, with the state's current goals.
+func (s *State) Decide(id, action string, args Args, at time.Time) (Decision, error) {
+	k, err := s.c.Call(action, args)
+	if err != nil {
+		return Decision{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, others, err := s.resolve(id, k)
+	if err != nil {
+		return Decision{}, err
+	}
+	e := s.bind(m, k, others, nanos(at))
+	return s.c.decide(e, m, k.act, nil), nil
+}
+
+// resolve finds the acting member and the members that member-typed
+// arguments name.
+func (s *State) resolve(id string, k *Call) (*Member, []*Member, error) {
+	m, ok := s.members[id]
+	if !ok {
+		return nil, nil, fmt.Errorf("member %q: %w", id, ErrUnknownMember)
+	}
+	others := make([]*Member, len(k.ids))
+	for i, oid := range k.ids {
+		o, ok := s.members[oid]
+		if !ok {
+			p := k.act.def.Params[k.act.others[i]].Name
+			return nil, nil, fmt.Errorf("argument %s: member %q: %w", p, oid, ErrUnknownMember)
+		}
+		others[i] = o
+	}
+	return m, others, nil
+}
+
+func (s *State) bind(m *Member, k *Call, others []*Member, at int64) *eval.Env {
+	goals := s.currentGoals(at)
+	e := s.env
+	e.Reset()
+	e.M, e.Args, e.At = m.rec, k.args, at
+	for _, o := range others {
+		e.Others = append(e.Others, o.rec)
+	}
+	e.Members = int64(len(s.order))
+	e.Goals = e.Goals[:0]
+	for _, g := range goals {
+		e.Goals = append(e.Goals, eval.GoalValue{Value: g.Value, Target: g.Target, Met: g.Met, Progress: g.Progress})
+	}
+	return e
+}
+
+// Apply decides whether member id may take action with args at time at
+// and, if allowed, applies the action's effects atomically (to the actor
+// and to any member a member-typed argument names: all of them or none),
+// records it in the actor's history and updates the goals. A denied action
+// changes nothing and is not an error. Errors (unknown member or action,
+// bad arguments, an effect that would store a non-finite number or divide
+// by zero, a cancelled ctx) leave the state unchanged.
+func (s *State) Apply(ctx context.Context, id, action string, args Args, at time.Time) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	k, err := s.c.Call(action, args)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m, others, err := s.resolve(id, k)
+	if err != nil {
+		return nil, err
+	}
+	ns := nanos(at)
+	e := s.bind(m, k, others, ns)
+	res := &Result{Decision: s.c.decide(e, m, k.act, nil)}
+	if !res.Decision.Allowed {
+		return res, nil
+	}
+	// New records for every member touched; a member named twice (or the
+	// actor named as an argument) gets one record, changed in order.
+	touched := []*Member{m}
+	newRecs := []*eval.Record{m.rec.Clone()}
+	recFor := func(x *Member) *eval.Record {
+		for i, t := range touched {
+			if t == x {
+				return newRecs[i]
+			}
+		}
+		touched = append(touched, x)
+		newRecs = append(newRecs, x.rec.Clone())
+		return newRecs[len(newRecs)-1]
+	}
+	targets := make([]*eval.Record, len(k.act.effect))
+	for i, as := range k.act.effect {
+		if as.other < 0 {
+			targets[i] = newRecs[0]
+		} else {
+			targets[i] = recFor(others[as.other])
+		}
+	}
+	// Every right-hand side is evaluated against the state before the action.
+	vals := make([]value, len(k.act.effect))
+	for i, as := range k.act.effect {
+		vals[i] = evalValue(as, e)
+	}
+	for i, as := range k.act.effect {
+		if err := as.apply(targets[i], vals[i]); err != nil {
+			return nil, fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
+		}
+	}
+	// Commit: role and badge changes, aggregates, records, history, goals.
+	for i, t := range touched {
+		res.Changes = append(res.Changes, s.changes(t.ID, t.rec, newRecs[i], ns)...)
+		s.contribute(t.rec, -1)
+		t.rec = newRecs[i]
+		s.contribute(t.rec, +1)
+	}
+	m.hist.record(&s.c.hist, k.act.index, ns)
+	s.events++
+	s.refresh()
+	res.Applied = true
+	return res, nil
+}
+
+// changes compares the role and badges of one member before and after.
+func (s *State) changes(id string, before, after *eval.Record, at int64) []Change {
+	c := s.c
+	if len(c.roleNames) == 0 && len(c.badgeNames) == 0 {
+		return nil
+	}
+	a, b := s.env2, &eval.Env{Derived: c.derived}
+	a.SetMember(before)
+	a.At = at
+	b.SetMember(after)
+	b.At = at
+	var out []Change
+	if len(c.roleNames) > 0 {
+		if r0, r1 := a.Role(), b.Role(); r0 != r1 {
+			out = append(out, Change{Member: id, Kind: "role", From: c.roleNames[r0], To: c.roleNames[r1]})
+		}
+	}
+	for i, name := range c.badgeNames {
+		h0, h1 := a.Badge(i), b.Badge(i)
+		switch {
+		case !h0 && h1:
+			out = append(out, Change{Member: id, Kind: "badge+", To: name})
+		case h0 && !h1:
+			out = append(out, Change{Member: id, Kind: "badge-", From: name})
+		}
+	}
+	return out
+}
+
+// value is an effect's computed right-hand side.
+type value struct {
+	i int64
+	f float64
+	s string
+}
+
+func evalValue(as *assign, e *eval.Env) value {
+	switch as.slot.Type.Kind {
+	case check.Float:
+		return value{f: as.value.Float(e)}
+	case check.String:
+		return value{s: as.value.String(e)}
+	case check.Bool:
+		if as.value.Bool(e) {
+			return value{i: 1}
+		}
+		return value{}
+	}
+	return value{i: as.value.Int(e)}
+}
+
+// apply stores v into rec according to the assignment's operator.
+func (as *assign) apply(rec *eval.Record, v value) error {
+	idx := as.slot.Index
+	switch as.slot.Type.Kind {
+	case check.Float:
+		cur := rec.F[idx]
+		var n float64
+		switch as.op {
+		case "=":
+			n = v.f
+		case "+=":
+			n = cur + v.f
+		case "-=":
+			n = cur - v.f
+		case "*=":
+			n = cur * v.f
+		case "/=":
+			if v.f == 0 {
+				return fmt.Errorf("division of %s by zero", as.def.Attr.Name)
+			}
+			n = cur / v.f
+		}
+		if math.IsNaN(n) || math.IsInf(n, 0) {
+			return fmt.Errorf("%s would become %v", as.def.Attr.Name, n)
+		}
+		rec.F[idx] = n
+	case check.String:
+		if as.op == "+=" {
+			rec.S[idx] += v.s
+		} else {
+			rec.S[idx] = v.s
+		}
+	case check.List:
+		return fmt.Errorf("effects on list attribute %s are not supported", as.def.Attr.Name)
+	default: // int, bool, time, duration: in I
+		cur := rec.I[idx]
+		switch as.op {
+		case "=":
+			rec.I[idx] = v.i
+		case "+=":
+			rec.I[idx] = cur + v.i
+		case "-=":
+			rec.I[idx] = cur - v.i
+		case "*=":
+			rec.I[idx] = cur * v.i
+		}
+	}
+	return nil
+}
+
+// String describes the state briefly, for debugging.
+func (s *State) String() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d members, %d events", s.c.Name, len(s.order), s.events)
+	return b.String()
+}
