@@ -155,9 +155,12 @@ func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {
 			d.Suggestion = suggest(e.Goal.Name, names)
 		}
 	case *syntax.ExpectAdmit:
-		if com.Admit == nil {
-			b.errorf(diag.BadTest, e.Range(), "community %s has no admit condition", com.Name)
+		for x := com; x != nil; x = x.Parent {
+			if x.Admit != nil {
+				return
+			}
 		}
+		b.errorf(diag.BadTest, e.Range(), "neither community %s nor a community it extends has an admit condition", com.Name)
 	case *syntax.ExpectThat:
 		env := types.Map{}
 		for k, v := range b.envs.member {

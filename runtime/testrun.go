@@ -1,0 +1,333 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr"
+
+	"github.com/charterlang/charter/lang/diag"
+	"github.com/charterlang/charter/lang/syntax"
+	"github.com/charterlang/charter/runtime/eval"
+)
+
+// TestStart is the time a test block starts at unless `at` says otherwise.
+var TestStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// subjectID is the live-state ID of a test's unnamed `given member`; the
+// "@" keeps it apart from names a test can write.
+const subjectID = "@subject"
+
+// TestResult is the outcome of one test block.
+type TestResult struct {
+	Community string
+	Name      string
+	Pos       diag.Pos // where the test block starts
+	Passed    bool
+	// Failure says what was expected and what happened; FailPos is the
+	// step that failed.
+	Failure string
+	FailPos diag.Pos
+}
+
+func (r TestResult) String() string {
+	if r.Passed {
+		return fmt.Sprintf("ok   %s/%s", r.Community, r.Name)
+	}
+	return fmt.Sprintf("%s: FAIL %s/%q: %s", r.FailPos, r.Community, r.Name, r.Failure)
+}
+
+// RunTests runs every test block of every community in p, in declaration
+// order. Each test runs in a fresh live state of its community.
+func (p *Program) RunTests() []TestResult {
+	var out []TestResult
+	for _, c := range p.communities {
+		for _, t := range c.def.Tests {
+			out = append(out, c.RunTest(t))
+		}
+	}
+	return out
+}
+
+// failure stops a test at a step.
+type failure struct {
+	pos diag.Pos
+	msg string
+}
+
+// RunTest runs one test block of c.
+func (c *Community) RunTest(t *syntax.Test) TestResult {
+	res := TestResult{Community: c.Name, Name: t.Name.Value(), Pos: t.Range().Start}
+	tr := &testRun{c: c, st: NewState(c), at: TestStart}
+	for _, step := range t.Steps {
+		if f := tr.step(step); f != nil {
+			res.Failure, res.FailPos = f.msg, f.pos
+			return res
+		}
+	}
+	res.Passed = true
+	return res
+}
+
+type testRun struct {
+	c       *Community
+	st      *State
+	at      time.Time
+	subject bool // joined
+	anon    int
+}
+
+func failAt(n interface{ Range() diag.Range }, format string, args ...any) *failure {
+	return &failure{pos: n.Range().Start, msg: fmt.Sprintf(format, args...)}
+}
+
+// constant evaluates a test value (the checker made sure it is a constant).
+func constant(e *syntax.Expr) (any, error) {
+	env := map[string]any{}
+	for _, f := range strings.FieldsFunc(e.Text, func(r rune) bool { return r != '$' && !isIdentRune(r) }) {
+		if strings.HasPrefix(f, "$") {
+			d, err := syntax.DurationValue(f[1:])
+			if err != nil {
+				return nil, err
+			}
+			env[f] = time.Duration(d)
+		}
+	}
+	return expr.Eval(e.Text, env)
+}
+
+func isIdentRune(r rune) bool {
+	return r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127
+}
+
+func (tr *testRun) fields(fs []*syntax.Field) (map[string]any, *failure) {
+	vals := map[string]any{}
+	for _, f := range fs {
+		v, err := constant(f.Value)
+		if err != nil {
+			return nil, failAt(f, "%s: %v", f.Name.Name, err)
+		}
+		vals[f.Name.Name] = v
+	}
+	return vals, nil
+}
+
+func (tr *testRun) join(id string, n interface{ Range() diag.Range }, fs []*syntax.Field) *failure {
+	vals, f := tr.fields(fs)
+	if f != nil {
+		return f
+	}
+	m, err := tr.c.Member(vals)
+	if err != nil {
+		return failAt(n, "%v", err)
+	}
+	if err := tr.st.Join(id, m); err != nil {
+		return failAt(n, "%v", err)
+	}
+	return nil
+}
+
+// ensureSubject joins the subject with default values if no `given member`
+// did before the first step that needs it.
+func (tr *testRun) ensureSubject() {
+	if !tr.subject {
+		tr.subject = true
+		_ = tr.st.Join(subjectID, tr.c.newMember(subjectID))
+	}
+}
+
+func (tr *testRun) args(k *syntax.Call) (Args, *failure) {
+	vals, f := tr.fields(k.Args)
+	if f != nil {
+		return nil, f
+	}
+	return Args(vals), nil
+}
+
+func callString(k *syntax.Call) string {
+	parts := make([]string, len(k.Args))
+	for i, a := range k.Args {
+		parts[i] = a.Name.Name + ": " + a.Value.Src
+	}
+	return k.Action.Name + "(" + strings.Join(parts, ", ") + ")"
+}
+
+func (tr *testRun) step(s syntax.Step) *failure {
+	c := tr.c
+	switch s := s.(type) {
+	case *syntax.Given:
+		if s.Name == nil {
+			if tr.subject {
+				return failAt(s, "the unnamed `given member` must come once, before any do or expect")
+			}
+			tr.subject = true
+			return tr.join(subjectID, s, s.Fields)
+		}
+		return tr.join(s.Name.Name, s, s.Fields)
+	case *syntax.GivenMembers:
+		n, _ := s.Count.Value()
+		vals, f := tr.fields(s.Fields)
+		if f != nil {
+			return f
+		}
+		m, err := c.Member(vals)
+		if err != nil {
+			return failAt(s, "%v", err)
+		}
+		for i := int64(0); i < n; i++ {
+			tr.anon++
+			if err := tr.st.Join(fmt.Sprintf("@%d", tr.anon), m); err != nil {
+				return failAt(s, "%v", err)
+			}
+		}
+		return nil
+	case *syntax.At:
+		t, err := time.Parse(time.RFC3339, s.Time.Value())
+		if err != nil {
+			return failAt(s, "at: %v", err)
+		}
+		if t.Before(tr.at) {
+			return failAt(s, "at %s moves the test's time backwards from %s", t.Format(time.RFC3339), tr.at.Format(time.RFC3339))
+		}
+		tr.at = t
+		return nil
+	case *syntax.Wait:
+		d, _ := s.For.Value()
+		tr.at = tr.at.Add(time.Duration(d))
+		return nil
+	case *syntax.Do:
+		tr.ensureSubject()
+		args, f := tr.args(s.Call)
+		if f != nil {
+			return f
+		}
+		times := int64(1)
+		if s.Times != nil {
+			times, _ = s.Times.Value()
+		}
+		for i := int64(0); i < times; i++ {
+			res, err := tr.st.Apply(context.Background(), subjectID, s.Call.Action.Name, args, tr.at)
+			if err != nil {
+				return failAt(s, "do %s: %v", callString(s.Call), err)
+			}
+			if !res.Applied {
+				which := ""
+				if times > 1 {
+					which = fmt.Sprintf(" (time %d of %d)", i+1, times)
+				}
+				return failAt(s, "do %s%s was denied: %s", callString(s.Call), which, res.Decision)
+			}
+		}
+		return nil
+	case *syntax.Expect:
+		tr.ensureSubject()
+		return tr.expect(s)
+	}
+	return nil
+}
+
+func (tr *testRun) subjectMember() *Member {
+	m, _ := tr.st.Member(subjectID)
+	return m
+}
+
+func (tr *testRun) goals() Goals { return Goals(tr.st.Goals(tr.at)) }
+
+func (tr *testRun) expect(x *syntax.Expect) *failure {
+	c := tr.c
+	m := tr.subjectMember()
+	switch b := x.Body.(type) {
+	case *syntax.ExpectDecision:
+		args, f := tr.args(b.Call)
+		if f != nil {
+			return f
+		}
+		d, err := tr.st.Decide(subjectID, b.Call.Action.Name, args, tr.at)
+		if err != nil {
+			return failAt(x, "%s: %v", callString(b.Call), err)
+		}
+		want := b.Verdict == "allow"
+		if d.Allowed != want {
+			return failAt(x, "expected %s %s, got %s", b.Verdict, callString(b.Call), d)
+		}
+		if b.Because != nil {
+			for _, r := range d.Reasons() {
+				if r == b.Because.Value() {
+					return nil
+				}
+			}
+			return failAt(x, "expected %s %s because %s, got reasons %q", b.Verdict, callString(b.Call), b.Because.Raw, d.Reasons())
+		}
+	case *syntax.ExpectRole:
+		if got := c.Role(m, tr.at); got != b.Role.Name {
+			return failAt(x, "expected role %s, got %s", b.Role.Name, got)
+		}
+	case *syntax.ExpectBadge:
+		held := false
+		for _, name := range c.Badges(m, tr.at) {
+			held = held || name == b.Badge.Name
+		}
+		if held == b.No {
+			return failAt(x, "expected %sbadge %s, got badges %v", no(b.No), b.Badge.Name, c.Badges(m, tr.at))
+		}
+	case *syntax.ExpectDuty:
+		owed := false
+		for _, d := range c.DutiesWith(m, tr.at, tr.goals()) {
+			owed = owed || d.Action == b.Action.Name
+		}
+		if owed == b.No {
+			return failAt(x, "expected %sduty %s, got the opposite", no(b.No), b.Action.Name)
+		}
+	case *syntax.ExpectMessage:
+		got := false
+		var texts []string
+		for _, msg := range c.Messages(m, tr.at, tr.goals()) {
+			got = got || msg.Text == b.Text.Value()
+			texts = append(texts, msg.Text)
+		}
+		if got == b.No {
+			return failAt(x, "expected %smessage %s, got messages %q", no(b.No), b.Text.Raw, texts)
+		}
+	case *syntax.ExpectGoal:
+		for _, g := range tr.goals() {
+			if g.Name == b.Goal.Name {
+				if g.Met != (b.State == "met") {
+					return failAt(x, "expected goal %s %s, got value %v %s %v (met: %v)", g.Name, b.State, g.Value, g.Op, g.Target, g.Met)
+				}
+				return nil
+			}
+		}
+		return failAt(x, "no goal %s", b.Goal.Name)
+	case *syntax.ExpectAdmit:
+		if got := c.Admit(m, tr.at); got == b.No {
+			return failAt(x, "expected %sadmit, got the opposite", no(b.No))
+		}
+	case *syntax.ExpectThat:
+		cm := &compiler{c: c}
+		cond, err := cm.expr(b.Cond, nil)
+		if err != nil {
+			return failAt(x, "%v", err)
+		}
+		st := tr.st
+		st.mu.Lock()
+		goals := st.currentGoals(nanos(tr.at))
+		e := &eval.Env{Derived: c.derived, M: m.rec, At: nanos(tr.at), Members: int64(len(st.order))}
+		for _, g := range goals {
+			e.Goals = append(e.Goals, eval.GoalValue{Value: g.Value, Target: g.Target, Met: g.Met, Progress: g.Progress})
+		}
+		st.mu.Unlock()
+		if !cond.Bool(e) {
+			return failAt(x, "expected that %s, got false", b.Cond.Src)
+		}
+	}
+	return nil
+}
+
+func no(b bool) string {
+	if b {
+		return "no "
+	}
+	return ""
+}

@@ -1,0 +1,106 @@
+package runtime_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/charterlang/charter/runtime"
+)
+
+// TestExamples runs the test blocks of every example community.
+func TestExamples(t *testing.T) {
+	dirs, err := filepath.Glob("../examples/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range dirs {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			continue
+		}
+		if m, _ := filepath.Glob(filepath.Join(dir, "*.charter")); len(m) == 0 {
+			continue
+		}
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			prog, err := runtime.CompileFiles(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			results := prog.RunTests()
+			if len(results) == 0 {
+				t.Fatal("no test blocks")
+			}
+			for _, r := range results {
+				if !r.Passed {
+					t.Errorf("%v", r)
+				}
+			}
+		})
+	}
+}
+
+// TestFailuresSayWhatAndWhere runs tests that must fail and checks the
+// failure's position and message.
+func TestFailuresSayWhatAndWhere(t *testing.T) {
+	src := `community C {
+  member { posts: int }
+  action post()
+  roles {
+    creator if posts >= 2
+    onlooker otherwise
+  }
+  may post if posts < 1
+  on post { posts += 1 }
+  goal g { measure members; target <= 1 }
+  test "wrong role" {
+    expect role creator
+  }
+  test "denied do" {
+    do post()
+    do post()
+  }
+  test "wrong verdict" {
+    expect deny post()
+  }
+  test "time goes backwards" {
+    at "2025-01-01T00:00:00Z"
+  }
+  test "goal" {
+    given members 2 {}
+    expect goal g met
+  }
+  test "that" {
+    expect that posts == 3
+  }
+}
+`
+	prog, err := runtime.CompileSource("c.charter", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		line int
+		msg  string
+	}{
+		{12, "expected role creator, got onlooker"},
+		{16, "do post() was denied"},
+		{19, "expected deny post(), got allow post"},
+		{22, "moves the test's time backwards"},
+		{26, "expected goal g met, got value 3 <= 1"},
+		{29, "expected that posts == 3, got false"},
+	}
+	results := prog.RunTests()
+	if len(results) != len(want) {
+		t.Fatalf("%d results, want %d", len(results), len(want))
+	}
+	for i, r := range results {
+		if r.Passed {
+			t.Errorf("%s passed", r.Name)
+			continue
+		}
+		if r.FailPos.Line != want[i].line || !strings.Contains(r.Failure, want[i].msg) {
+			t.Errorf("%s: failure at line %d %q, want line %d containing %q", r.Name, r.FailPos.Line, r.Failure, want[i].line, want[i].msg)
+		}
+	}
+}
