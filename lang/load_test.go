@@ -304,7 +304,7 @@ func TestLoadChecksOnlyParsedFiles(t *testing.T) {
 }
 
 func TestLoadFanClub(t *testing.T) {
-	ls, err := Load("../examples/fanclub")
+	ls, err := Load("../examples/fanclub/fanclub.charter")
 	if err != nil {
 		t.Fatal(err)
 	}
