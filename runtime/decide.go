@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"time"
+	"unsafe"
 
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/runtime/eval"
@@ -25,25 +26,33 @@ func nanos(at time.Time) int64 {
 	return ns
 }
 
-func (c *Community) env() *eval.Env { return c.envs.Get().(*eval.Env) }
+// pooledEnv is an evaluation environment with a buffer for goal snapshots
+// that survives eval.Env's Reset, so that pooled environments never allocate.
+type pooledEnv struct {
+	eval.Env
+	goals []eval.GoalValue
+}
+
+func (c *Community) env() *eval.Env { return &c.envs.Get().(*pooledEnv).Env }
 
 func (c *Community) release(e *eval.Env) {
 	e.Reset()
-	c.envs.Put(e)
+	c.envs.Put((*pooledEnv)(unsafe.Pointer(e)))
 }
 
-// setGoals points e at the goal snapshot g (nil: no snapshot).
-func setGoals(e *eval.Env, g Goals, buf []eval.GoalValue) []eval.GoalValue {
+// setGoals points e, which env returned, at the goal snapshot g (nil: no
+// snapshot, so `when` blocks are inactive).
+func setGoals(e *eval.Env, g Goals) {
 	if g == nil {
 		e.Goals = nil
-		return buf
+		return
 	}
-	buf = buf[:0]
+	pe := (*pooledEnv)(unsafe.Pointer(e))
+	pe.goals = pe.goals[:0]
 	for _, v := range g {
-		buf = append(buf, eval.GoalValue{Value: v.Value, Target: v.Target, Met: v.Met, Progress: v.Progress})
+		pe.goals = append(pe.goals, eval.GoalValue{Value: v.Value, Target: v.Target, Met: v.Met, Progress: v.Progress})
 	}
-	e.Goals = buf
-	return buf
+	e.Goals = pe.goals
 }
 
 // Decide decides whether m may take action with args at time at, without a
@@ -64,8 +73,7 @@ func (c *Community) DecideCall(m *Member, k *Call, at time.Time, goals Goals) De
 	e := c.env()
 	e.M, e.Args, e.At = m.rec, k.args, nanos(at)
 	c.bindOthers(e, k)
-	var gbuf [8]eval.GoalValue
-	setGoals(e, goals, gbuf[:0])
+	setGoals(e, goals)
 	d := c.decide(e, m, k.act, nil)
 	c.release(e)
 	return d
@@ -77,7 +85,7 @@ func (c *Community) Explain(m *Member, k *Call, at time.Time, goals Goals) Decis
 	e := c.env()
 	e.M, e.Args, e.At = m.rec, k.args, nanos(at)
 	c.bindOthers(e, k)
-	setGoals(e, goals, nil)
+	setGoals(e, goals)
 	var trace []TraceStep
 	d := c.decide(e, m, k.act, &trace)
 	d.Trace = trace
@@ -245,7 +253,7 @@ func (c *Community) DutiesWith(m *Member, at time.Time, goals Goals) []Duty {
 	m = c.adopt(m)
 	e := c.env()
 	e.M, e.At = m.rec, nanos(at)
-	setGoals(e, goals, nil)
+	setGoals(e, goals)
 	var out []Duty
 	for _, a := range c.actions {
 		for _, r := range a.duties {
@@ -269,7 +277,7 @@ func (c *Community) Messages(m *Member, at time.Time, goals Goals) []Message {
 	m = c.adopt(m)
 	e := c.env()
 	e.M, e.At = m.rec, nanos(at)
-	setGoals(e, goals, nil)
+	setGoals(e, goals)
 	var out []Message
 	for _, msg := range c.messages {
 		switch {

@@ -129,27 +129,28 @@ func (c *Community) Goals(members []*Member, at time.Time) []GoalValue {
 			accs[i].add(a.kind, a.contribution(e))
 		}
 	}
-	out := c.goalValues(e, accs, int64(len(members)))
+	out := c.goalValues(e, accs, int64(len(members)), nil, nil)
 	c.release(e)
 	return out
 }
 
-// goalValues evaluates the measures from the aggregates' accumulators.
-func (c *Community) goalValues(e *eval.Env, accs []acc, members int64) []GoalValue {
-	aggs := make([]float64, len(accs))
+// goalValues evaluates the measures from the aggregates' accumulators,
+// reusing aggs and out when they are large enough.
+func (c *Community) goalValues(e *eval.Env, accs []acc, members int64, aggs []float64, out []GoalValue) []GoalValue {
+	aggs = aggs[:0]
 	for i := range accs {
-		aggs[i] = accs[i].value(c.aggs[i].kind)
+		aggs = append(aggs, accs[i].value(c.aggs[i].kind))
 	}
 	e.Aggs, e.Members = aggs, members
-	out := make([]GoalValue, len(c.goals))
-	for i, g := range c.goals {
+	out = out[:0]
+	for _, g := range c.goals {
 		v := GoalValue{Name: g.def.Name, Title: g.def.Title, Op: g.def.Op, Target: g.target}
 		v.Value = g.measure.Float(e)
 		if math.IsNaN(v.Value) {
 			v.Value = 0
 		}
 		v.evaluate()
-		out[i] = v
+		out = append(out, v)
 	}
 	return out
 }

@@ -210,7 +210,7 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 			return nil, err
 		}
 	}
-	c.envs.New = func() any { return &eval.Env{Derived: c.derived} }
+	c.envs.New = func() any { return &pooledEnv{Env: eval.Env{Derived: c.derived}} }
 	return c, nil
 }
 

@@ -38,8 +38,10 @@ type State struct {
 	goals   []GoalValue
 	goalsAt int64 // time of the goals (matters when aggregates read the time)
 	events  uint64
-	env     *eval.Env // used under mu only
-	env2    *eval.Env
+	// Buffers used under mu only, so that events do not allocate them.
+	env, env2, env3 *eval.Env
+	aggBuf          []float64
+	goalBuf         []eval.GoalValue
 }
 
 // NewState returns an empty live state of community c.
@@ -51,8 +53,9 @@ func NewState(c *Community) *State {
 		accs:    make([]acc, len(c.aggs)),
 		env:     &eval.Env{Derived: c.derived},
 		env2:    &eval.Env{Derived: c.derived},
+		env3:    &eval.Env{Derived: c.derived},
 	}
-	s.goals = c.goalValues(s.env, s.accs, 0)
+	s.refresh()
 	return s
 }
 
@@ -227,7 +230,8 @@ func (s *State) contribute(rec *eval.Record, sign int) {
 
 // refresh recomputes the goal values from the aggregates.
 func (s *State) refresh() {
-	s.goals = s.c.goalValues(s.env2, s.accs, int64(len(s.order)))
+	s.goals = s.c.goalValues(s.env2, s.accs, int64(len(s.order)), s.aggBuf, s.goals)
+	s.aggBuf = s.env2.Aggs
 }
 
 // rescan recomputes the aggregates from every member at time at.
@@ -307,10 +311,11 @@ func (s *State) bind(m *Member, k *Call, others []*Member, at int64) *eval.Env {
 		e.Others = append(e.Others, o.rec)
 	}
 	e.Members = int64(len(s.order))
-	e.Goals = e.Goals[:0]
+	s.goalBuf = s.goalBuf[:0]
 	for _, g := range goals {
-		e.Goals = append(e.Goals, eval.GoalValue{Value: g.Value, Target: g.Target, Met: g.Met, Progress: g.Progress})
+		s.goalBuf = append(s.goalBuf, eval.GoalValue{Value: g.Value, Target: g.Target, Met: g.Met, Progress: g.Progress})
 	}
+	e.Goals = s.goalBuf
 	return e
 }
 
@@ -346,8 +351,10 @@ func (s *State) Apply(ctx context.Context, id, action string, args Args, at time
 	}
 	// New records for every member touched; a member named twice (or the
 	// actor named as an argument) gets one record, changed in order.
-	touched := []*Member{m}
-	newRecs := []*eval.Record{m.rec.Clone()}
+	var touchedBuf [4]*Member
+	var recsBuf [4]*eval.Record
+	touched := append(touchedBuf[:0], m)
+	newRecs := append(recsBuf[:0], m.next())
 	recFor := func(x *Member) *eval.Record {
 		for i, t := range touched {
 			if t == x {
@@ -355,10 +362,14 @@ func (s *State) Apply(ctx context.Context, id, action string, args Args, at time
 			}
 		}
 		touched = append(touched, x)
-		newRecs = append(newRecs, x.rec.Clone())
+		newRecs = append(newRecs, x.next())
 		return newRecs[len(newRecs)-1]
 	}
-	targets := make([]*eval.Record, len(k.act.effect))
+	var targetsBuf [8]*eval.Record
+	targets := targetsBuf[:0]
+	for range k.act.effect {
+		targets = append(targets, nil)
+	}
 	for i, as := range k.act.effect {
 		if as.other < 0 {
 			targets[i] = newRecs[0]
@@ -367,9 +378,10 @@ func (s *State) Apply(ctx context.Context, id, action string, args Args, at time
 		}
 	}
 	// Every right-hand side is evaluated against the state before the action.
-	vals := make([]value, len(k.act.effect))
-	for i, as := range k.act.effect {
-		vals[i] = evalValue(as, e)
+	var valsBuf [8]value
+	vals := valsBuf[:0]
+	for _, as := range k.act.effect {
+		vals = append(vals, evalValue(as, e))
 	}
 	for i, as := range k.act.effect {
 		if err := as.apply(targets[i], vals[i]); err != nil {
@@ -380,7 +392,7 @@ func (s *State) Apply(ctx context.Context, id, action string, args Args, at time
 	for i, t := range touched {
 		res.Changes = append(res.Changes, s.changes(t.ID, t.rec, newRecs[i], ns)...)
 		s.contribute(t.rec, -1)
-		t.rec = newRecs[i]
+		t.rec, t.spare = newRecs[i], t.rec
 		s.contribute(t.rec, +1)
 	}
 	m.hist.record(&s.c.hist, k.act.index, ns)
@@ -396,7 +408,7 @@ func (s *State) changes(id string, before, after *eval.Record, at int64) []Chang
 	if len(c.roleNames) == 0 && len(c.badgeNames) == 0 {
 		return nil
 	}
-	a, b := s.env2, &eval.Env{Derived: c.derived}
+	a, b := s.env2, s.env3
 	a.SetMember(before)
 	a.At = at
 	b.SetMember(after)

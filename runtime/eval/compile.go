@@ -136,9 +136,6 @@ func (c *compiler) ref(n ast.Node, name string, ref Ref) (*Expr, *Error) {
 		if err != nil {
 			return bad(err.Error())
 		}
-		if b, ok := v.(bool); ok {
-			return constant(t, b), nil
-		}
 		return constant(t, v), nil
 	case RefRole:
 		if !isInteger(t) {
@@ -367,6 +364,7 @@ func (c *compiler) conditional(n *ast.ConditionalNode) (*Expr, *Error) {
 	if err != nil {
 		return nil, err
 	}
+	a, b = retypeEmpty(a, b), retypeEmpty(b, a)
 	t, ok := unify(a.typ, b.typ)
 	if !ok {
 		return nil, errorf(n, "the branches of ?: have different types, %s and %s", a.typ, b.typ)
@@ -428,6 +426,15 @@ func (c *compiler) conditional(n *ast.ConditionalNode) (*Expr, *Error) {
 		}
 		return bl(e)
 	}), nil
+}
+
+// retypeEmpty gives the empty list literal [] the list type of the other
+// branch of a ?:, as expr-lang's untyped [] fits any list.
+func retypeEmpty(x, other *Expr) *Expr {
+	if x.konst && x.typ.Kind == check.List && other.typ.Kind == check.List && stdlib.ListLen(x.l(nil)) == 0 {
+		return constant(other.typ, emptyList(other.typ.Elem))
+	}
+	return x
 }
 
 // unify is the type of a ?: whose branches have types a and b. Like

@@ -16,7 +16,7 @@ import (
 // at is the evaluation time of every test.
 var at = time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
 
-func typ(k check.Kind) check.Type     { return check.Type{Kind: k} }
+func typ(k check.Kind) check.Type    { return check.Type{Kind: k} }
 func listOf(k check.Kind) check.Type { return check.Type{Kind: check.List, Elem: k} }
 
 // binding is one name of the fixture: its Charter type and its value as

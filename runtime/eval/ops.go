@@ -329,6 +329,9 @@ func (c *compiler) in(n *ast.BinaryNode) (*Expr, *Error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(xs) == 0 {
+			return constant(tBool, false), nil
+		}
 		konst := true
 		for _, x := range xs {
 			konst = konst && x.konst

@@ -490,14 +490,14 @@ func ParseDuration(s string) (int64, bool) {
 	return int64(d), err == nil
 }
 
-// parseLiteral reads a Charter duration literal: digits, optionally
-// grouped with _, then one unit.
+// parseLiteral reads a Charter duration literal as lang/syntax lexes it:
+// a digit, more digits and _, then one unit.
 func parseLiteral(s string) (int64, bool) {
 	i := 0
 	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '_' && i > 0) {
 		i++
 	}
-	if i == 0 || s[i-1] == '_' {
+	if i == 0 {
 		return 0, false
 	}
 	mul, ok := durationUnits[s[i:]]

@@ -157,6 +157,14 @@ var hints = map[string]string{
 	"toUpper":    "; did you mean upper?",
 }
 
+func init() {
+	// expr-lang's list functions take predicates, which Charter leaves out.
+	for _, name := range []string{"all", "any", "none", "one", "filter", "map", "find", "findIndex",
+		"findLast", "findLastIndex", "groupBy", "sortBy", "reduce"} {
+		hints[name] = "; expr-lang's list functions are not part of Charter (use x in list)"
+	}
+}
+
 // suggest returns a hint for an unknown function name: a known better
 // name, or the stdlib name within two edits.
 func suggest(name string) string {

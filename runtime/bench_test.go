@@ -1,0 +1,136 @@
+package runtime_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/charterlang/charter/runtime"
+)
+
+// genMembers makes n FanClub members spread over every role and badge,
+// deterministically.
+func genMembers(b testing.TB, c *runtime.Community, n int) []*runtime.Member {
+	r := rand.New(rand.NewPCG(1, 2))
+	out := make([]*runtime.Member, n)
+	for i := range out {
+		m, err := c.Member(map[string]any{
+			"posts":      r.IntN(60),
+			"comments":   r.IntN(30),
+			"saves":      r.IntN(15),
+			"followers":  r.IntN(700),
+			"reputation": float64(r.IntN(80)),
+			"introduced": r.IntN(2) == 0,
+			"last_seen":  t0.Add(-time.Duration(r.IntN(60*24)) * time.Hour),
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		out[i] = m
+	}
+	return out
+}
+
+func BenchmarkDecide(b *testing.B) {
+	_, club := fanclub(b)
+	m := member(b, club, map[string]any{"posts": 3, "reputation": 2.0, "@history": map[string]any{"introduce": []any{"2025-12-01T00:00:00Z"}}})
+	k, err := club.Call("post", runtime.Args{"length": 120, "topic": "x"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if d := club.DecideCall(m, k, t0, nil); !d.Allowed {
+		b.Fatalf("post denied: %v", d)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		club.DecideCall(m, k, t0, nil)
+	}
+}
+
+func BenchmarkDecideDenied(b *testing.B) {
+	_, club := fanclub(b)
+	m := member(b, club, nil)
+	k, err := club.Call("post", runtime.Args{"length": 120, "topic": "x"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		club.DecideCall(m, k, t0, nil)
+	}
+}
+
+func BenchmarkRole(b *testing.B) {
+	_, club := fanclub(b)
+	m := member(b, club, map[string]any{"comments": 3})
+	b.ReportAllocs()
+	for b.Loop() {
+		club.Role(m, t0)
+	}
+}
+
+func BenchmarkGoals1M(b *testing.B) {
+	_, club := fanclub(b)
+	ms := genMembers(b, club, 1_000_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		club.Goals(ms, t0)
+	}
+}
+
+func newState(b *testing.B, n int) (*runtime.State, *runtime.Community) {
+	_, club := fanclub(b)
+	st := runtime.NewState(club)
+	for i, m := range genMembers(b, club, n) {
+		if err := st.Join(fmt.Sprint("m", i), m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return st, club
+}
+
+// BenchmarkApply applies an allowed action with an effect and goals kept
+// current.
+func BenchmarkApply(b *testing.B) {
+	st, _ := newState(b, 1000)
+	ctx := context.Background()
+	args := runtime.Args{"on": "p"}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := st.Apply(ctx, "m7", "comment", args, t0.Add(time.Duration(i))); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkGoalsIncremental compares keeping goals current with an event
+// against recomputing them by a full scan, at 100,000 members.
+func BenchmarkGoalsIncremental(b *testing.B) {
+	const n = 100_000
+	b.Run("apply", func(b *testing.B) {
+		st, _ := newState(b, n)
+		ctx := context.Background()
+		args := runtime.Args{"on": "p"}
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if _, err := st.Apply(ctx, "m7", "comment", args, t0); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("rescan", func(b *testing.B) {
+		_, club := fanclub(b)
+		ms := genMembers(b, club, n)
+		b.ReportAllocs()
+		for b.Loop() {
+			club.Goals(ms, t0)
+		}
+	})
+}
