@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/conf"
 
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
@@ -64,11 +65,14 @@ func Check(files []*syntax.File, opts ...Option) (*Program, diag.List) {
 }
 
 type checker struct {
-	cfg   config
-	prog  *Program
-	diags diag.List
-	decls map[string]*syntax.Community
-	done  map[string]bool
+	cfg config
+	// base and measureBase are the expr-lang configurations expressions are
+	// checked with, built on first use (see builder.exprConfig).
+	base, measureBase *conf.Config
+	prog              *Program
+	diags             diag.List
+	decls             map[string]*syntax.Community
+	done              map[string]bool
 }
 
 func (c *checker) errorf(code diag.Code, r diag.Range, format string, args ...any) *diag.Diagnostic {

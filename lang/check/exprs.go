@@ -125,6 +125,7 @@ func (b *builder) makeEnvs() envs {
 			}
 		}
 	}
+	ruleEnvs := map[string]types.Map{} // by parameter list: rules on one action share one
 	return envs{
 		ladder: attrs,
 		badge:  badge,
@@ -134,12 +135,29 @@ func (b *builder) makeEnvs() envs {
 			m["members"] = tInt
 		}),
 		rule: func(ps []*Param) types.Map {
-			return with(member, func(m types.Map) { goals(m); params(m, ps) })
+			key := paramsKey(ps)
+			if m, ok := ruleEnvs[key]; ok {
+				return m
+			}
+			m := with(member, func(m types.Map) { goals(m); params(m, ps) })
+			ruleEnvs[key] = m
+			return m
 		},
 		effect: func(ps []*Param) types.Map {
 			return with(member, func(m types.Map) { params(m, ps) })
 		},
 	}
+}
+
+func paramsKey(ps []*Param) string {
+	var b strings.Builder
+	for _, p := range ps {
+		b.WriteString(p.Name)
+		b.WriteByte(':')
+		b.WriteString(p.Type.String())
+		b.WriteByte(',')
+	}
+	return b.String()
 }
 
 // cond checks a condition: it must be a bool.
@@ -161,17 +179,8 @@ func (b *builder) exprWith(e *syntax.Expr, env types.Map, extra []expr.Option) (
 	}
 	env = withDurations(e, env)
 	b.markUsed(e)
-	cfg := conf.CreateNew()
-	for name := range cfg.Builtins {
-		delete(cfg.Builtins, name)
-	}
+	cfg := b.exprConfig(extra != nil)
 	cfg.WithEnv(env)
-	for _, o := range b.cfg.funcs {
-		o(cfg)
-	}
-	for _, o := range extra {
-		o(cfg)
-	}
 	tree := &parser.Tree{Node: e.Root, Source: file.NewSource(e.Text)}
 	rt, err := exprchecker.Check(tree, cfg)
 	if err != nil {
@@ -185,6 +194,34 @@ func (b *builder) exprWith(e *syntax.Expr, env types.Map, extra []expr.Option) (
 		return t, false
 	}
 	return t, true
+}
+
+// exprConfig returns a copy of the checker's expr-lang configuration (the
+// stdlib declared, expr-lang's builtins removed; with the goal aggregates
+// when measures is set). The base is built once per Check: building it per
+// expression dominated the time to check large files.
+func (b *builder) exprConfig(measures bool) *conf.Config {
+	base := &b.checker.base
+	if measures {
+		base = &b.checker.measureBase
+	}
+	if *base == nil {
+		cfg := conf.CreateNew()
+		for name := range cfg.Builtins {
+			delete(cfg.Builtins, name)
+		}
+		for _, o := range b.cfg.funcs {
+			o(cfg)
+		}
+		if measures {
+			for _, o := range aggregateOptions {
+				o(cfg)
+			}
+		}
+		*base = cfg
+	}
+	cp := **base
+	return &cp
 }
 
 // withDurations adds the $7d identifiers the parser made of duration literals.
