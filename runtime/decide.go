@@ -160,6 +160,12 @@ func (c *Community) decide(e *eval.Env, m *Member, a *action, trace *[]TraceStep
 // applies reports whether r is active (its when condition holds) and its
 // condition holds.
 func (r *rule) applies(e *eval.Env, trace *[]TraceStep) bool {
+	if r.goals && e.Goals == nil {
+		if trace != nil {
+			*trace = append(*trace, TraceStep{Rule: r.Label, What: r.what + " (reads goals; no goal snapshot)", Value: false})
+		}
+		return false
+	}
 	if r.when != nil {
 		if e.Goals == nil {
 			if trace != nil {
@@ -235,7 +241,7 @@ func (c *Community) Duties(m *Member, at time.Time) []Duty {
 	var out []Duty
 	for _, a := range c.actions {
 		for _, r := range a.duties {
-			if r.when != nil || (r.cond != nil && !r.cond.Bool(e)) {
+			if r.when != nil || r.goals || (r.cond != nil && !r.cond.Bool(e)) {
 				continue
 			}
 			n := m.hist.count(&c.hist, a.index, e.At, r.per)

@@ -135,6 +135,9 @@ type rule struct {
 	per    int64
 	what   string // the condition as written, for traces
 	whenS  string
+	// goals is true when the condition reads goal fields: without a goal
+	// snapshot such a rule is inactive, like a rule under when.
+	goals bool
 }
 
 type assign struct {
@@ -455,6 +458,7 @@ func (cm *compiler) rule(cr *check.Rule, ca *check.Action) (*rule, error) {
 	}
 	if cr.Cond != nil {
 		r.what = cr.Cond.Src
+		r.goals = cm.readsGoals(cr.Cond.Root)
 	}
 	if r.when, err = cm.expr(cr.When, nil); err != nil {
 		return nil, err
@@ -528,6 +532,14 @@ func (cm *compiler) messages() error {
 		c.messages = append(c.messages, m)
 	}
 	return nil
+}
+
+// readsGoals reports whether n reads a goal's fields.
+func (cm *compiler) readsGoals(n exprast.Node) bool {
+	return exprast.Find(n, func(n exprast.Node) bool {
+		id, ok := n.(*exprast.IdentifierNode)
+		return ok && cm.c.def.Goal(id.Value) != nil
+	}) != nil
 }
 
 // readsTime reports whether n, or a role or badge condition it reads, calls

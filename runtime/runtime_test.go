@@ -352,3 +352,35 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		t.Errorf("goals differ: %s vs %s", g1, g2)
 	}
 }
+
+// TestGoalRulesNeedASnapshot: without a goal snapshot, rules that read goals
+// (under when, or in their condition) are inactive; with one they apply.
+func TestGoalRulesNeedASnapshot(t *testing.T) {
+	prog, err := runtime.CompileSource("g.charter", []byte(`community G {
+  member { n: int }
+  action post()
+  may post
+  must not post if !size.met because "full"
+  goal size { measure members; target <= 1 }
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("G")
+	m := member(t, c, nil)
+	k, err := c.Call("post", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := c.DecideCall(m, k, t0, nil); !d.Allowed {
+		t.Errorf("without a snapshot: %v", d)
+	}
+	full := c.Goals([]*runtime.Member{m, m}, t0)
+	if d := c.DecideCall(m, k, t0, full); d.Allowed || d.Reasons()[0] != "full" {
+		t.Errorf("with a snapshot of 2 members: %v", d)
+	}
+	if d := c.Explain(m, k, t0, nil); len(d.Trace) == 0 || !strings.Contains(d.Trace[0].What, "no goal snapshot") {
+		t.Errorf("trace = %+v", d.Trace)
+	}
+}

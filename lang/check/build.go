@@ -169,6 +169,11 @@ func (b *builder) build() {
 			ownEffects[d.Action.Name] = d
 			b.effect(d)
 		case *syntax.Test:
+			for _, prev := range com.Tests {
+				if prev.Name.Value() == d.Name.Value() {
+					b.errorf(diag.Duplicate, d.Name.Range(), "test %s is already declared at %s", d.Name.Raw, prev.Name.Pos)
+				}
+			}
 			com.Tests = append(com.Tests, d)
 		}
 	}
@@ -447,7 +452,7 @@ func (b *builder) namespace() {
 
 var reservedNames = []string{
 	"role", "members", "true", "false", "nil", "in", "not", "and", "or", "matches",
-	"contains", "startsWith", "endsWith", "let", "if", "else",
+	"contains", "startsWith", "endsWith", "let", "if", "else", "because",
 }
 
 var aggregateNames = []string{"count", "share", "sum", "avg", "min", "max"}

@@ -25,8 +25,8 @@ import (
 
 // Limits on a load set, documented in SPEC.md.
 const (
-	MaxDecls = 20000 // declarations in one load set
-	MaxTests = 5000  // test blocks in one load set
+	MaxDecls = 10000 // declarations in one load set, counting those inside when blocks
+	MaxTests = 1000  // test blocks in one load set
 )
 
 // RoleValue is the value of `role` and of role constants in expressions: the
@@ -99,8 +99,11 @@ func (c *checker) run() {
 			}
 			ndecls += len(cd.Decls)
 			for _, d := range cd.Decls {
-				if _, ok := d.(*syntax.Test); ok {
+				switch d := d.(type) {
+				case *syntax.Test:
 					ntests++
+				case *syntax.When:
+					ndecls += len(d.Decls)
 				}
 			}
 			if prev, ok := c.decls[cd.Name.Name]; ok {
@@ -174,6 +177,7 @@ func newCommunity(cd *syntax.Community, parent *Community) *Community {
 		return com
 	}
 	com.DefaultAllow = parent.DefaultAllow
+	com.Purpose = parent.Purpose
 	for _, a := range parent.Attrs {
 		cp := *a
 		com.Attrs = append(com.Attrs, &cp)

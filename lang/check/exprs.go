@@ -116,10 +116,14 @@ func (b *builder) makeEnvs() envs {
 			m[g.Name] = goalType
 		}
 	}
-	params := func(m types.Map, ps []*Param) {
+	// A member parameter is a value only in effects, as p.attr: a rule is
+	// decided before any other member's record is at hand.
+	params := func(m types.Map, ps []*Param, members bool) {
 		for _, p := range ps {
 			if p.Type.Kind == Member {
-				m[p.Name] = memberMap
+				if members {
+					m[p.Name] = memberMap
+				}
 			} else if p.Type.Kind != Invalid {
 				m[p.Name] = exprType(p.Type)
 			}
@@ -139,12 +143,12 @@ func (b *builder) makeEnvs() envs {
 			if m, ok := ruleEnvs[key]; ok {
 				return m
 			}
-			m := with(member, func(m types.Map) { goals(m); params(m, ps) })
+			m := with(member, func(m types.Map) { goals(m); params(m, ps, false) })
 			ruleEnvs[key] = m
 			return m
 		},
 		effect: func(ps []*Param) types.Map {
-			return with(member, func(m types.Map) { params(m, ps) })
+			return with(member, func(m types.Map) { params(m, ps, true) })
 		},
 	}
 }
@@ -300,7 +304,10 @@ func (b *builder) notInScope(name string) string {
 		return " (roles are not visible here)"
 	}
 	for _, a := range com.Actions {
-		if a.Param(name) != nil {
+		if p := a.Param(name); p != nil {
+			if p.Type.Kind == Member {
+				return " (member parameter " + name + " of " + a.Name + " is readable only in effects, as " + name + ".attr)"
+			}
 			return " (parameter " + name + " of " + a.Name + " is not visible here)"
 		}
 	}
