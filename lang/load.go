@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/participle/v2/lexer"
 
@@ -219,12 +220,40 @@ func tooLarge(name string, size int64) (*syntax.File, diag.Diagnostic) {
 	return f, d
 }
 
-// Stdlib is the check option that declares Charter's standard library
-// functions, the ones every expression may call.
+// Stdlib is the check option that declares Charter's standard library:
+// the functions every expression may call and the pieces `use std.NAME`
+// mixes in.
 func Stdlib() check.Option {
 	names := make([]string, len(stdlib.Functions))
 	for i, f := range stdlib.Functions {
 		names[i] = f.Name
 	}
-	return check.WithFunctions(names, stdlib.ExprOptions()...)
+	funcs := check.WithFunctions(names, stdlib.ExprOptions()...)
+	pieces := check.WithPieces(stdPiece)
+	return func(c *check.Config) {
+		funcs(c)
+		pieces(c)
+	}
+}
+
+var (
+	piecesOnce   sync.Once
+	parsedPieces map[string]*syntax.File
+)
+
+// stdPiece returns the parsed standard piece called name. Pieces are
+// parsed once per process; they are part of the binary and never change.
+func stdPiece(name string) (*syntax.File, bool) {
+	piecesOnce.Do(func() {
+		parsedPieces = map[string]*syntax.File{}
+		for _, n := range stdlib.PieceNames() {
+			filename, src, _ := stdlib.Piece(n)
+			f, ds := syntax.Parse(filename, src)
+			if len(ds) == 0 {
+				parsedPieces[n] = f
+			}
+		}
+	})
+	f, ok := parsedPieces[name]
+	return f, ok
 }

@@ -392,7 +392,7 @@ func (cm *compiler) actions() error {
 	}
 	for _, cr := range c.def.Rules {
 		for _, ca := range cr.Actions {
-			a := c.actions[ca.Index]
+			a := c.actionByName[ca.Name]
 			r, err := cm.rule(cr, ca)
 			if err != nil {
 				return err
@@ -416,9 +416,15 @@ func (cm *compiler) actions() error {
 	}
 	c.hist = newHistoryShape(keep)
 	for _, ce := range c.def.Effects {
-		a := c.actions[ce.Action.Index]
+		a := c.actionByName[ce.Action.Name]
 		for _, as := range ce.Assigns {
-			x := &assign{other: -1, attr: as.Attr.Slot, slot: c.layout.Slot(as.Attr.Slot), op: as.Op, def: as}
+			// By name: an effect mixed in from a standard piece refers to
+			// the piece's attribute, whose slot differs here.
+			ai, ok := c.layout.Lookup(as.Attr.Name)
+			if !ok {
+				return fmt.Errorf("effect of %s assigns unknown attribute %s", a.name, as.Attr.Name)
+			}
+			x := &assign{other: -1, attr: ai, slot: c.layout.Slot(ai), op: as.Op, def: as}
 			if as.Param != nil {
 				x.other = a.otherIndex(as.Param.Slot)
 			}
@@ -445,7 +451,7 @@ func (cm *compiler) rule(cr *check.Rule, ca *check.Action) (*rule, error) {
 	}
 	r.self = []*Rule{&r.Rule}
 	if cr.Before != nil {
-		r.before = cr.Before.Index
+		r.before = cm.c.actionByName[cr.Before.Name].index
 	}
 	r.count, r.per = int(cr.Count), int64(cr.Per)
 	var params *check.Action
@@ -515,14 +521,15 @@ func (cm *compiler) messages() error {
 	c := cm.c
 	for _, cmsg := range c.def.Messages {
 		m := &message{Message: Message{Nudge: cmsg.Nudge, To: cmsg.To, Text: cmsg.Text}, role: -1, badge: -1}
-		if cmsg.ToRole != nil {
-			m.role = cmsg.ToRole.Rank
+		// By name: a message mixed in from a piece names the piece's role.
+		for rank, r := range c.roleNames {
+			if cmsg.ToRole != nil && r == cmsg.ToRole.Name {
+				m.role = rank
+			}
 		}
-		if cmsg.ToBadge != nil {
-			for i, b := range c.badgeNames {
-				if b == cmsg.ToBadge.Name {
-					m.badge = i
-				}
+		for i, b := range c.badgeNames {
+			if cmsg.ToBadge != nil && b == cmsg.ToBadge.Name {
+				m.badge = i
 			}
 		}
 		var err error

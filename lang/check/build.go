@@ -183,6 +183,18 @@ func (b *builder) build() {
 	b.lint()
 }
 
+// origin names where an inherited declaration came from: the parent
+// community, or the standard piece that brought it.
+func (b *builder) origin(key string) string {
+	if o, ok := b.com.origins[key]; ok {
+		return o
+	}
+	if b.com.Parent != nil {
+		return b.com.Parent.Name
+	}
+	return "a standard piece"
+}
+
 func (b *builder) isOwnRung(r *RoleDef) bool {
 	for _, d := range b.com.Decl.Decls {
 		if rs, ok := d.(*syntax.Roles); ok {
@@ -211,10 +223,10 @@ func (b *builder) schema(s *syntax.Schema) {
 		b.ownAttrs[name] = true
 		if prev := com.attrByName[name]; prev != nil { // inherited
 			if prev.Type != t {
-				b.errorf(diag.Duplicate, ad.Name.Range(), "attribute %s is inherited from %s as %s and cannot change type to %s", name, com.Parent.Name, prev.Type, t)
+				b.errorf(diag.Duplicate, ad.Name.Range(), "attribute %s is inherited from %s as %s and cannot change type to %s", name, b.origin("attr:"+name), prev.Type, t)
 				continue
 			}
-			b.infof(diag.Override, ad.Name.Range(), "attribute %s overrides the one inherited from %s", name, com.Parent.Name)
+			b.infof(diag.Override, ad.Name.Range(), "attribute %s overrides the one inherited from %s", name, b.origin("attr:"+name))
 			prev.Decl = ad
 			prev.Default = zeroValue(t)
 			continue
@@ -274,7 +286,7 @@ func (b *builder) action(d *syntax.Action) {
 		a.Params = append(a.Params, &Param{Name: pd.Name.Name, Type: t, Slot: len(a.Params)})
 	}
 	if prev := com.actionByName[a.Name]; prev != nil {
-		b.infof(diag.Override, d.Name.Range(), "action %s overrides the one inherited from %s", a.Name, com.Parent.Name)
+		b.infof(diag.Override, d.Name.Range(), "action %s overrides the one inherited from %s", a.Name, b.origin("action:"+a.Name))
 		a.Index = prev.Index
 		com.Actions[prev.Index] = a
 		// Inherited rules and effects name the parent's action; point them here.
@@ -319,8 +331,8 @@ func (b *builder) replaceAction(old, repl *Action) {
 
 func (b *builder) roles(d *syntax.Roles) {
 	com := b.com
-	if com.Parent != nil && len(com.Parent.Roles) > 0 {
-		b.infof(diag.Override, d.Range(), "roles replace the ladder inherited from %s", com.Parent.Name)
+	if len(com.Roles) > 0 {
+		b.infof(diag.Override, d.Range(), "roles replace the ladder inherited from %s", b.origin("roles"))
 	}
 	com.Roles = nil
 	seen := map[string]*syntax.Rung{}
@@ -354,7 +366,7 @@ func (b *builder) badge(d *syntax.Badge) {
 	bd := &BadgeDef{Name: d.Name.Name, Cond: d.Cond, Decl: d}
 	for i, prev := range com.Badges {
 		if prev.Name == bd.Name {
-			b.infof(diag.Override, d.Name.Range(), "badge %s overrides the one inherited from %s", bd.Name, com.Parent.Name)
+			b.infof(diag.Override, d.Name.Range(), "badge %s overrides the one inherited from %s", bd.Name, b.origin("badge:"+bd.Name))
 			com.Badges[i] = bd
 			return
 		}
@@ -388,7 +400,7 @@ func (b *builder) goal(d *syntax.Goal) {
 	}
 	for i, prev := range com.Goals {
 		if prev.Name == g.Name {
-			b.infof(diag.Override, d.Name.Range(), "goal %s overrides the one inherited from %s", g.Name, com.Parent.Name)
+			b.infof(diag.Override, d.Name.Range(), "goal %s overrides the one inherited from %s", g.Name, b.origin("goal:"+g.Name))
 			g.Index = i
 			com.Goals[i] = g
 			return
@@ -692,9 +704,7 @@ func (b *builder) effect(d *syntax.Effect) {
 	}
 	for i, prev := range com.Effects {
 		if prev.Action == a {
-			if com.Parent != nil {
-				b.infof(diag.Override, d.Action.Range(), "effects of %s replace the ones inherited from %s", a.Name, com.Parent.Name)
-			}
+			b.infof(diag.Override, d.Action.Range(), "effects of %s replace the ones inherited from %s", a.Name, b.origin("effect:"+a.Name))
 			com.Effects[i] = e
 			return
 		}

@@ -35,17 +35,25 @@ const (
 type RoleValue = int
 
 // Option configures Check.
-type Option func(*config)
+type Option func(*Config)
 
-type config struct {
+// Config is what Options set; it is opaque outside this package.
+type Config struct {
 	funcs     []expr.Option
 	funcNames []string
+	pieces    func(name string) (*syntax.File, bool)
+}
+
+// WithPieces makes `use std.NAME` find the standard piece NAME: pieces
+// returns the parsed file that declares community NAME.
+func WithPieces(pieces func(name string) (*syntax.File, bool)) Option {
+	return func(c *Config) { c.pieces = pieces }
 }
 
 // WithFunctions declares the functions expressions may call (the stdlib).
 // names lists them, for reserved-name checks and suggestions.
 func WithFunctions(names []string, opts ...expr.Option) Option {
-	return func(c *config) {
+	return func(c *Config) {
 		c.funcs = append(c.funcs, opts...)
 		c.funcNames = append(c.funcNames, names...)
 	}
@@ -65,7 +73,7 @@ func Check(files []*syntax.File, opts ...Option) (*Program, diag.List) {
 }
 
 type checker struct {
-	cfg config
+	cfg Config
 	// base and measureBase are the expr-lang configurations expressions are
 	// checked with, built on first use (see builder.exprConfig).
 	base, measureBase *conf.Config
@@ -73,6 +81,8 @@ type checker struct {
 	diags             diag.List
 	decls             map[string]*syntax.Community
 	done              map[string]bool
+	// pieces are the standard pieces checked so far, by name (nil: failed).
+	pieces map[string]*Community
 }
 
 func (c *checker) errorf(code diag.Code, r diag.Range, format string, args ...any) *diag.Diagnostic {
@@ -164,10 +174,165 @@ func (c *checker) community(cd *syntax.Community, stack []string) *Community {
 	}
 	c.done[name] = true
 	com := newCommunity(cd, parent)
+	for _, d := range cd.Decls {
+		if u, ok := d.(*syntax.Use); ok {
+			if p := c.piece(u); p != nil {
+				c.mixin(com, p, u)
+			}
+		}
+	}
 	b := &builder{checker: c, com: com}
 	b.build()
 	c.prog.byName[name] = com
 	return com
+}
+
+// piece returns the checked standard piece u names, checking it on first use.
+func (c *checker) piece(u *syntax.Use) *Community {
+	name := u.Name()
+	if len(u.Path) != 2 || u.Path[0].Name != "std" {
+		c.errorf(diag.UnknownName, u.Range(), "use names a standard piece as std.NAME, not %s", name)
+		return nil
+	}
+	short := u.Path[1].Name
+	if p, ok := c.pieces[short]; ok {
+		return p
+	}
+	if c.pieces == nil {
+		c.pieces = map[string]*Community{}
+	}
+	c.pieces[short] = nil
+	var f *syntax.File
+	if c.cfg.pieces != nil {
+		f, _ = c.cfg.pieces(short)
+	}
+	if f == nil || len(f.Communities) != 1 || f.Communities[0].Name.Name != short {
+		d := c.errorf(diag.UnknownName, u.Path[1].Range(), "unknown standard piece std.%s", short)
+		d.Suggestion = suggest(short, c.pieceNames())
+		return nil
+	}
+	sub := &checker{cfg: c.cfg, prog: &Program{Files: []*syntax.File{f}, byName: map[string]*Community{}}}
+	sub.run()
+	if sub.diags.HasErrors() {
+		c.errorf(diag.UnknownName, u.Range(), "standard piece std.%s does not check: %v", short, sub.diags.Errors()[0])
+		return nil
+	}
+	p := sub.prog.byName[short]
+	c.pieces[short] = p
+	return p
+}
+
+func (c *checker) pieceNames() []string {
+	var out []string
+	for _, n := range []string{"dunbar", "dunbar_close", "kinds", "paid", "exchange"} {
+		if c.cfg.pieces != nil {
+			if _, ok := c.cfg.pieces(n); ok {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// mixin adds what piece p declares to com, before com's own declarations
+// (which override it by name). Names com already has from its parent or an
+// earlier piece keep their first declaration; a clash of types is an error.
+func (c *checker) mixin(com *Community, p *Community, u *syntax.Use) {
+	from := "std." + p.Name
+	if com.origins == nil {
+		com.origins = map[string]string{}
+	}
+	origin := func(key string) {
+		if _, ok := com.origins[key]; !ok {
+			com.origins[key] = from
+		}
+	}
+	for _, a := range p.Attrs {
+		if prev := com.attrByName[a.Name]; prev != nil {
+			if prev.Type != a.Type {
+				c.errorf(diag.Duplicate, u.Range(), "std.%s declares attribute %s as %s, but it is already %s", p.Name, a.Name, a.Type, prev.Type)
+			}
+			continue
+		}
+		cp := *a
+		cp.Slot = len(com.Attrs)
+		com.Attrs = append(com.Attrs, &cp)
+		com.attrByName[a.Name] = &cp
+		origin("attr:" + a.Name)
+	}
+	actions := map[*Action]*Action{}
+	for _, a := range p.Actions {
+		if prev := com.actionByName[a.Name]; prev != nil {
+			if paramList(prev) != paramList(a) {
+				c.errorf(diag.Duplicate, u.Range(), "std.%s declares action %s(%s), but it is already %s(%s)", p.Name, a.Name, paramList(a), a.Name, paramList(prev))
+			}
+			actions[a] = prev
+			continue
+		}
+		cp := *a
+		cp.Index = len(com.Actions)
+		com.Actions = append(com.Actions, &cp)
+		com.actionByName[a.Name] = &cp
+		actions[a] = &cp
+		origin("action:" + a.Name)
+	}
+	if len(p.Roles) > 0 {
+		if len(com.Roles) > 0 {
+			c.errorf(diag.Duplicate, u.Range(), "std.%s brings a roles ladder, but the community already has one", p.Name)
+		} else {
+			com.Roles = append(com.Roles, p.Roles...)
+			origin("roles")
+		}
+	}
+	for _, bd := range p.Badges {
+		if com.Badge(bd.Name) == nil {
+			com.Badges = append(com.Badges, bd)
+			origin("badge:" + bd.Name)
+		}
+	}
+	for _, r := range p.Rules {
+		nr := *r
+		nr.Actions = nil
+		for _, a := range r.Actions {
+			nr.Actions = append(nr.Actions, actions[a])
+		}
+		if r.Before != nil {
+			nr.Before = actions[r.Before]
+		}
+		com.Rules = append(com.Rules, &nr)
+	}
+	for _, e := range p.Effects {
+		ne := *e
+		ne.Action = actions[e.Action]
+		replaced := false
+		for i, prev := range com.Effects {
+			if prev.Action == ne.Action {
+				com.Effects[i], replaced = &ne, true
+			}
+		}
+		if !replaced {
+			com.Effects = append(com.Effects, &ne)
+		}
+		origin("effect:" + ne.Action.Name)
+	}
+	for _, g := range p.Goals {
+		if com.Goal(g.Name) != nil {
+			continue
+		}
+		cp := *g
+		cp.Index = len(com.Goals)
+		com.Goals = append(com.Goals, &cp)
+		origin("goal:" + g.Name)
+	}
+	com.Messages = append(com.Messages, p.Messages...)
+}
+
+func paramList(a *Action) string {
+	parts := make([]string, len(a.Params))
+	for i, p := range a.Params {
+		parts[i] = p.Name + ": " + p.Type.String()
+	}
+	return strings.Join(parts, ", ")
 }
 
 func newCommunity(cd *syntax.Community, parent *Community) *Community {

@@ -77,6 +77,10 @@ type Community struct {
 
 	attrByName   map[string]*Attr
 	actionByName map[string]*Action
+	// origins records, for declarations mixed in by `use`, the piece that
+	// brought them ("std.dunbar"), keyed "attr:NAME", "action:NAME", "roles",
+	// "badge:NAME", "goal:NAME", "effect:ACTION".
+	origins map[string]string
 }
 
 // Attr returns the attribute called name, or nil.

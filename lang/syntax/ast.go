@@ -92,6 +92,21 @@ type WhenDecl interface {
 	whenDecl()
 }
 
+// Use is `use std.name`: mixes a standard community piece into this one.
+type Use struct {
+	Node
+	Path []*Ident `parser:"\"use\" @@ ( \".\" @@ )*"`
+}
+
+// Name returns the dotted path as written: "std.dunbar".
+func (u *Use) Name() string {
+	parts := make([]string, len(u.Path))
+	for i, p := range u.Path {
+		parts[i] = p.Name
+	}
+	return strings.Join(parts, ".")
+}
+
 // Purpose is `purpose "text"`.
 type Purpose struct {
 	Node
@@ -403,6 +418,7 @@ type ExpectThat struct {
 	Cond *Expr `parser:"\"that\" @@"`
 }
 
+func (*Use) decl()         {}
 func (*Purpose) decl()     {}
 func (*Default) decl()     {}
 func (*Schema) decl()      {}

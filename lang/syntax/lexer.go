@@ -228,6 +228,7 @@ func (s *scanner) string(start lexer.Position, quote byte) {
 	n := 1
 	for {
 		if n >= len(rest) || (quote != '`' && rest[n] == '\n') {
+			n = min(n, len(rest)) // a backslash as the last byte steps past the end
 			s.advance(n)
 			s.errorf(diag.Lex, start, s.pos, "string not terminated: add the closing %c", quote)
 			return

@@ -22,7 +22,7 @@ var parser = participle.MustBuild[File](
 	participle.Elide("Space", "Comment"),
 	participle.UseLookahead(4),
 	participle.Union[Decl](
-		&Purpose{}, &Default{}, &Schema{}, &Action{}, &Roles{}, &Badge{}, &Admit{},
+		&Use{}, &Purpose{}, &Default{}, &Schema{}, &Action{}, &Roles{}, &Badge{}, &Admit{},
 		&May{}, &MustNot{}, &Duty{}, &First{}, &Limit{}, &Effect{}, &Goal{}, &When{},
 		&Nudge{}, &Offer{}, &Test{},
 	),

@@ -21,6 +21,10 @@ func Inspect(n any, fn func(any) bool) {
 		for _, d := range n.Decls {
 			visit(d)
 		}
+	case *Use:
+		for _, p := range n.Path {
+			visit(p)
+		}
 	case *Purpose:
 		visit(n.Text)
 	case *Schema:
