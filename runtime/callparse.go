@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -129,14 +130,15 @@ func constProblem(t check.Type, v any) string {
 	if ok {
 		return ""
 	}
-	return fmt.Sprintf("want %s, got %s", t, describe(v))
+	return fmt.Sprintf("want %s, got %s", t, describeConst(v))
 }
 
 // valueProblem rewords eval's "attribute x: want T, got ..." for an
 // argument, keeping the reason when there is one.
 func valueProblem(err error) string {
-	if ve, ok := err.(*eval.ValueError); ok {
-		msg := fmt.Sprintf("want %s, got %s", ve.Want, describe(ve.Got))
+	var ve *eval.ValueError
+	if errors.As(err, &ve) {
+		msg := fmt.Sprintf("want %s, got %s", ve.Want, describeConst(ve.Got))
 		if ve.Reason != "" {
 			msg += ": " + ve.Reason
 		}
@@ -145,9 +147,9 @@ func valueProblem(err error) string {
 	return err.Error()
 }
 
-// describe names a parsed constant the way it was written: a Charter type
+// describeConst names a parsed constant the way it was written: a Charter type
 // and the value.
-func describe(v any) string {
+func describeConst(v any) string {
 	switch x := v.(type) {
 	case int64:
 		return fmt.Sprintf("int %d", x)
@@ -172,7 +174,7 @@ func (p callPos) errorf(format string, args ...any) *CallError {
 	return &CallError{Line: p.line, Column: p.col, Msg: fmt.Sprintf(format, args...)}
 }
 
-func posOf(t lexer.Token) callPos { return callPos{t.Pos.Line, t.Pos.Column} }
+func callPosOf(t lexer.Token) callPos { return callPos{t.Pos.Line, t.Pos.Column} }
 
 type parsedCall struct {
 	action    string
@@ -216,14 +218,14 @@ func parseCall(src string) (*parsedCall, error) {
 	}
 	if n := len(toks); n > 0 {
 		last := toks[n-1]
-		p.end = endOf(last)
+		p.end = callEndOf(last)
 	}
 	return p.call()
 }
 
-// endOf is the position just after t.
-func endOf(t lexer.Token) callPos {
-	pos := posOf(t)
+// callEndOf is the position just after t.
+func callEndOf(t lexer.Token) callPos {
+	pos := callPosOf(t)
 	for _, r := range t.Value {
 		if r == '\n' {
 			pos.line++
@@ -245,7 +247,7 @@ func (p *callParser) peek() (lexer.Token, bool) {
 // here is the position of the next token, or the end of the text.
 func (p *callParser) here() callPos {
 	if t, ok := p.peek(); ok {
-		return posOf(t)
+		return callPosOf(t)
 	}
 	return p.end
 }
@@ -272,7 +274,7 @@ func (p *callParser) call() (*parsedCall, error) {
 	if t.Type != syntax.TokIdent {
 		return nil, p.here().errorf("want %s, got %s", callExample, p.got())
 	}
-	pc := &parsedCall{action: t.Value, actionPos: posOf(t)}
+	pc := &parsedCall{action: t.Value, actionPos: callPosOf(t)}
 	p.i++
 	if !p.isPunct("(") {
 		return nil, p.here().errorf("want ( after %s, got %s: write %s() even without arguments", pc.action, p.got(), pc.action)
@@ -310,7 +312,7 @@ func (p *callParser) arg() (parsedArg, error) {
 	if !ok || t.Type != syntax.TokIdent {
 		return parsedArg{}, p.here().errorf("want an argument name or ), got %s", p.got())
 	}
-	arg := parsedArg{name: t.Value, namePos: posOf(t)}
+	arg := parsedArg{name: t.Value, namePos: callPosOf(t)}
 	p.i++
 	if !p.isPunct(":") {
 		return parsedArg{}, p.here().errorf("want : after argument name %s, got %s", arg.name, p.got())

@@ -151,3 +151,25 @@ func TestCommunityParseCall(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseCall checks that no text makes ParseCall panic, and that every
+// error it returns is a *CallError with a position inside the text.
+func FuzzParseCall(f *testing.F) {
+	for _, s := range []string{`post(length: 10, topic: "x")`, `f(a: [1, -2.5, 7d], b: true,)`, `post(length: )`, "f(\n a: 'x' /* c */)", `f(a: -`, `é(`, `"\`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		_, _, err := runtime.ParseCall(src)
+		if err == nil {
+			return
+		}
+		var ce *runtime.CallError
+		if !errors.As(err, &ce) {
+			t.Fatalf("ParseCall(%q): %T %v, want a *CallError", src, err, err)
+		}
+		lines := strings.Count(src, "\n") + 1
+		if ce.Line < 1 || ce.Line > lines || ce.Column < 1 {
+			t.Fatalf("ParseCall(%q): position %d:%d outside the text", src, ce.Line, ce.Column)
+		}
+	})
+}

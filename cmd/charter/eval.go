@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charterlang/charter/runtime"
+)
+
+func init() {
+	register(&command{
+		name:    "eval",
+		summary: "decide one action of one member",
+		usage: `usage: charter eval FILE... --community NAME --action CALL --at TIME
+                    [--member JSON|@PATH] [--explain] [--format text|json]
+
+Eval decides whether a member may take an action at a time, as the rules
+of the community say, and prints the decision with the rules that made it.
+A FILE is a Charter file or a directory of them, as for charter check.
+
+Flags:
+  --community NAME  the community that decides (required)
+  --action CALL     the action call, written as in a test block:
+                    'post(length: 10, topic: "hi")'. Arguments are
+                    constants: numbers, strings, true, false, durations
+                    such as 7d and lists such as ["a", "b"]; a member
+                    parameter takes the other member's ID as a string
+  --at TIME         the evaluation time in RFC 3339, such as
+                    2026-01-15T00:00:00Z (required: eval never reads the
+                    clock, and windows and days_since depend on it)
+  --member JSON     the member as a JSON object of attributes; missing
+                    attributes take their defaults (the default is {}).
+                    Write @PATH to read the object from a file, @- from
+                    standard input. The "@history" key lists when the
+                    member took each action:
+                    {"posts": 3, "@history": {"introduce": ["2026-01-02T10:00:00Z"]}}
+  --explain         also print every condition evaluated, in order
+  --format text     the decision, then for each deciding rule its label,
+                    reason and sanction (the default)
+  --format json     one JSON object: {"action", "allowed", "byDefault",
+                    "rules": [{"label", "kind", "reason", "sanction"}],
+                    "trace": [{"rule", "what", "value"}]} (trace only with
+                    --explain; sanction only when the rule has one)
+
+Rules inside a when block are inactive: a single member gives no goal
+values for their conditions to read.
+
+Example:
+
+  $ charter eval examples/fanclub --community FanClub \
+      --member '{"posts": 2}' --action 'post(length: 10, topic: "hi")' \
+      --at 2026-01-15T00:00:00Z
+  deny post
+    rule: first introduce then post (examples/fanclub/fanclub.charter:40:3)
+    reason: Say hello before your first post
+
+Exit status: 0 a decision was made (allow or deny: the decision is the
+output, not a failure), 1 the rule files have errors (printed as charter
+check prints them, on standard error), 2 usage errors: a missing or
+unknown flag, an unknown community or action, a malformed call or member,
+an argument or attribute of the wrong type, a bad --at. Nothing is printed
+on standard output unless the decision is made.
+`,
+		run: runEval,
+	})
+}
+
+// decisionJSON is the --format json form of a decision.
+type decisionJSON struct {
+	Action    string      `json:"action"`
+	Allowed   bool        `json:"allowed"`
+	ByDefault bool        `json:"byDefault"`
+	Rules     []ruleJSON  `json:"rules"`
+	Trace     []traceJSON `json:"trace,omitempty"`
+}
+
+type ruleJSON struct {
+	Label    string `json:"label"`
+	Kind     string `json:"kind"`
+	Reason   string `json:"reason"`
+	Sanction string `json:"sanction,omitempty"`
+}
+
+type traceJSON struct {
+	Rule  string `json:"rule"`
+	What  string `json:"what"`
+	Value bool   `json:"value"`
+}
+
+func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := commands["eval"]
+	fs := newFlags(c, stderr)
+	community := fs.String("community", "", "the community that decides")
+	action := fs.String("action", "", "the action call, such as 'post(length: 10)'")
+	at := fs.String("at", "", "the evaluation time, RFC 3339")
+	memberArg := fs.String("member", "{}", "the member as a JSON object, or @path")
+	explain := fs.Bool("explain", false, "print every condition evaluated")
+	format := fs.String("format", "text", "output format: text or json")
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	fail := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "charter eval: "+format+"\n", args...)
+		return exitUsage
+	}
+	if err := checkFormat(*format); err != nil {
+		return fail("%v", err)
+	}
+	if len(paths) == 0 {
+		fmt.Fprint(stderr, "charter eval: no rule files given\n\n", c.usage)
+		return exitUsage
+	}
+	if *action == "" {
+		return fail(`--action is required: give the call, such as --action 'post(length: 10, topic: "hi")'`)
+	}
+	when, err := parseAt(*at)
+	if err != nil {
+		return fail("%v", err)
+	}
+	// Read the member before loading, so that an unreadable @file is
+	// reported whatever the rule files hold.
+	data, err := readArg(*memberArg, stdin)
+	if err != nil {
+		return fail("--member: %v", err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return fail(`--member is empty: give a JSON object such as {"posts": 3}`)
+	}
+
+	com, code := openCommunity("eval", paths, *community, stderr)
+	if com == nil {
+		return code
+	}
+	m, err := com.MemberJSON(data)
+	if err != nil {
+		return fail("--member: %v", err)
+	}
+	call, err := com.ParseCall(*action)
+	if err != nil {
+		return fail("--action: %v", err)
+	}
+	var d runtime.Decision
+	if *explain {
+		d = com.Explain(m, call, when, nil)
+	} else {
+		d = com.DecideCall(m, call, when, nil)
+	}
+
+	var out bytes.Buffer
+	if *format == "json" {
+		err = writeDecisionJSON(&out, d, *explain)
+	} else {
+		writeDecisionText(&out, d)
+	}
+	if err != nil {
+		return fail("%v", err)
+	}
+	if _, err := stdout.Write(out.Bytes()); err != nil {
+		return fail("writing the decision: %v", err)
+	}
+	return exitOK
+}
+
+func writeDecisionText(w *bytes.Buffer, d runtime.Decision) {
+	verdict := "deny"
+	if d.Allowed {
+		verdict = "allow"
+	}
+	fmt.Fprintf(w, "%s %s", verdict, d.Action)
+	if d.ByDefault {
+		w.WriteString(" (by default)")
+	}
+	w.WriteByte('\n')
+	for _, r := range d.Rules {
+		fmt.Fprintf(w, "  rule: %s\n  reason: %s\n", r.Label, oneLine(r.Reason))
+		if r.Sanction != nil {
+			fmt.Fprintf(w, "  sanction: %s\n", r.Sanction)
+		}
+	}
+	for _, s := range d.Trace {
+		fmt.Fprintf(w, "  [%t] %s: %s\n", s.Value, s.Rule, oneLine(s.What))
+	}
+}
+
+// oneLine keeps a reason or condition that spans lines on one output line,
+// so that every output line starts with what it is.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func writeDecisionJSON(w *bytes.Buffer, d runtime.Decision, explain bool) error {
+	out := decisionJSON{Action: d.Action, Allowed: d.Allowed, ByDefault: d.ByDefault, Rules: []ruleJSON{}}
+	for _, r := range d.Rules {
+		rj := ruleJSON{Label: r.Label, Kind: r.Kind.String(), Reason: r.Reason}
+		if r.Sanction != nil {
+			rj.Sanction = r.Sanction.String()
+		}
+		out.Rules = append(out.Rules, rj)
+	}
+	if explain {
+		out.Trace = []traceJSON{}
+		for _, s := range d.Trace {
+			out.Trace = append(out.Trace, traceJSON{Rule: s.Rule, What: s.What, Value: s.Value})
+		}
+	}
+	return encodeJSON(w, out, "  ")
+}
+
+// encodeJSON writes v and a newline; indent "" writes one line. HTML
+// escaping is off: conditions such as "role <= participant" stay readable.
+func encodeJSON(w io.Writer, v any, indent string) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", indent)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encoding JSON: %w", err)
+	}
+	return nil
+}

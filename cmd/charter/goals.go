@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/charterlang/charter/runtime"
+)
+
+func init() {
+	register(&command{
+		name:    "goals",
+		summary: "compute the community's goals over its members",
+		usage: `usage: charter goals FILE... --community NAME --members PATH --at TIME
+                     [--format text|json]
+
+Goals computes each goal of a community over a set of members at a time:
+the measure's value, the target, whether it is met and the progress
+towards it. A FILE is a Charter file or a directory of them, as for
+charter check.
+
+Flags:
+  --community NAME  the community whose goals to compute (required)
+  --members PATH    the members, as JSON Lines (required; - for standard
+                    input), read as charter roles reads them
+  --at TIME         the evaluation time in RFC 3339, such as
+                    2026-01-15T00:00:00Z (required: measures may read it
+                    through roles and badges)
+  --format text     a table with a header: GOAL VALUE OP TARGET MET
+                    PROGRESS TITLE, one row per goal in declaration order;
+                    numbers are rounded to 4 decimals, progress is a
+                    percentage (the default)
+  --format json     one JSON array of {"name", "title", "value", "op",
+                    "target", "met", "progress"}, numbers unrounded and
+                    progress from 0 to 1
+
+Example:
+
+  $ charter goals examples/fanclub --community FanClub \
+      --members examples/fanclub/members.jsonl --at 2026-01-15T00:00:00Z
+  GOAL        VALUE  OP  TARGET  MET  PROGRESS  TITLE
+  engagement  0.8    >=  0.4     yes  100%      Most members take part
+  voices      3      >=  2       yes  100%      Two or three opinion leaders activate the rest
+  size        15     <=  150     yes  100%      Stay within Dunbar's number
+
+Exit status: 0 success (met or not: the goals are the output), 1 the rule
+files have errors, 2 usage errors and bad members lines, as for charter
+roles. On an error, standard output is empty.
+`,
+		run: runGoals,
+	})
+}
+
+type goalJSON struct {
+	Name     string  `json:"name"`
+	Title    string  `json:"title"`
+	Value    float64 `json:"value"`
+	Op       string  `json:"op"`
+	Target   float64 `json:"target"`
+	Met      bool    `json:"met"`
+	Progress float64 `json:"progress"`
+}
+
+func runGoals(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := commands["goals"]
+	fs := newFlags(c, stderr)
+	community := fs.String("community", "", "the community whose goals to compute")
+	membersPath := fs.String("members", "", "the members as JSON Lines, - for stdin")
+	at := fs.String("at", "", "the evaluation time, RFC 3339")
+	format := fs.String("format", "text", "output format: text or json")
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "charter goals: %v\n", err)
+		return exitUsage
+	}
+	if err := checkFormat(*format); err != nil {
+		return fail(err)
+	}
+	if len(paths) == 0 {
+		fmt.Fprint(stderr, "charter goals: no rule files given\n\n", c.usage)
+		return exitUsage
+	}
+	when, err := parseAt(*at)
+	if err != nil {
+		return fail(err)
+	}
+	if *membersPath == "" {
+		return fail(errors.New(`--members is required: give a JSON Lines file of members, one object with an "id" per line`))
+	}
+	com, code := openCommunity("goals", paths, *community, stderr)
+	if com == nil {
+		return code
+	}
+	members, err := readMembersFile(*membersPath, stdin, com)
+	if err != nil {
+		return fail(err)
+	}
+	ms := make([]*runtime.Member, len(members))
+	for i, m := range members {
+		ms[i] = m.m
+	}
+	goals := com.Goals(ms, when)
+
+	var out bytes.Buffer
+	if *format == "json" {
+		rows := make([]goalJSON, len(goals))
+		for i, g := range goals {
+			rows[i] = goalJSON{Name: g.Name, Title: g.Title, Value: g.Value, Op: g.Op, Target: g.Target, Met: g.Met, Progress: g.Progress}
+		}
+		if err := encodeJSON(&out, rows, "  "); err != nil {
+			// Only an infinite value can fail: a sum that overflowed.
+			return fail(err)
+		}
+	} else {
+		tw := tabwriter.NewWriter(&out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "GOAL\tVALUE\tOP\tTARGET\tMET\tPROGRESS\tTITLE")
+		for _, g := range goals {
+			met := "no"
+			if g.Met {
+				met = "yes"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s%%\t%s\n", g.Name, round4(g.Value), g.Op, round4(g.Target), met, round4(g.Progress*100), g.Title)
+		}
+		tw.Flush()
+	}
+	if _, err := stdout.Write(out.Bytes()); err != nil {
+		return fail(fmt.Errorf("writing the goals: %w", err))
+	}
+	return exitOK
+}
+
+// round4 prints x rounded to 4 decimals without trailing zeros: 2, 0.7333.
+func round4(x float64) string {
+	if math.IsInf(x, 0) || math.IsNaN(x) || math.Abs(x) >= 1e15 {
+		return strconv.FormatFloat(x, 'g', -1, 64) // x*1e4 could overflow
+	}
+	r := math.Round(x*1e4) / 1e4
+	if r == 0 {
+		r = 0 // no "-0"
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64)
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func goalsArgs(members string, flags ...string) []string {
+	return append([]string{"goals", fanclubFile, "--community", "FanClub", "--members", members, "--at", at0}, flags...)
+}
+
+func TestGoalsText(t *testing.T) {
+	code, out, errOut := charterIn(t, "", goalsArgs(sampleMembers)...)
+	if code != exitOK || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	want := "" +
+		"GOAL        VALUE  OP  TARGET  MET  PROGRESS  TITLE\n" +
+		"engagement  0.8    >=  0.4     yes  100%      Most members take part\n" +
+		"voices      3      >=  2       yes  100%      Two or three opinion leaders activate the rest\n" +
+		"size        15     <=  150     yes  100%      Stay within Dunbar's number\n"
+	if out != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+func TestGoalsUnmetAndRounded(t *testing.T) {
+	// One participant of three, no opinion leader.
+	members := `{"id": "a", "comments": 1}
+{"id": "b"}
+{"id": "c"}
+`
+	code, out, _ := charterIn(t, members, goalsArgs("-")...)
+	want := "" +
+		"GOAL        VALUE   OP  TARGET  MET  PROGRESS  TITLE\n" +
+		"engagement  0.3333  >=  0.4     no   83.3333%  Most members take part\n" +
+		"voices      0       >=  2       no   0%        Two or three opinion leaders activate the rest\n" +
+		"size        3       <=  150     yes  100%      Stay within Dunbar's number\n"
+	if code != exitOK || out != want {
+		t.Errorf("exit %d, stdout:\n%s\nwant:\n%s", code, out, want)
+	}
+}
+
+func TestGoalsJSON(t *testing.T) {
+	code, out, errOut := charterIn(t, "", goalsArgs(sampleMembers, "--format", "json")...)
+	if code != exitOK || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	var goals []goalJSON
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&goals); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	want := []goalJSON{
+		{Name: "engagement", Title: "Most members take part", Value: 0.8, Op: ">=", Target: 0.4, Met: true, Progress: 1},
+		{Name: "voices", Title: "Two or three opinion leaders activate the rest", Value: 3, Op: ">=", Target: 2, Met: true, Progress: 1},
+		{Name: "size", Title: "Stay within Dunbar's number", Value: 15, Op: "<=", Target: 150, Met: true, Progress: 1},
+	}
+	if len(goals) != len(want) {
+		t.Fatalf("got %d goals, want %d:\n%s", len(goals), len(want), out)
+	}
+	for i := range want {
+		if goals[i] != want[i] {
+			t.Errorf("goal %d: %+v, want %+v", i, goals[i], want[i])
+		}
+	}
+	if strings.Contains(out, `\u003e`) {
+		t.Errorf("operators are escaped:\n%s", out)
+	}
+}
+
+func TestGoalsOfAnotherCommunity(t *testing.T) {
+	// WritingAdvisors overrides size: a close circle of at most 20.
+	code, out, _ := charterIn(t, "", "goals", fanclubFile, "--community", "WritingAdvisors", "--members", sampleMembers, "--at", at0)
+	if code != exitOK || !strings.Contains(out, "size        15     <=  20 ") {
+		t.Errorf("exit %d, stdout:\n%s", code, out)
+	}
+}
+
+func TestGoalsBadInput(t *testing.T) {
+	bad := tempFile(t, "members.jsonl", "{\"id\": \"a\"}\n\n{\"id\": \"a\"}\n")
+	code, out, errOut := charterIn(t, "", goalsArgs(bad)...)
+	if want := "charter goals: " + bad + `:3: duplicate id "a" (first on line 1)` + "\n"; code != exitUsage || out != "" || errOut != want {
+		t.Errorf("exit %d, stdout %q, stderr %q; want %d, nothing, %q", code, out, errOut, exitUsage, want)
+	}
+	code, out, errOut = charterIn(t, "", "goals", fanclubFile, "--community", "FanClub", "--members", sampleMembers)
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "--at is required") {
+		t.Errorf("missing --at: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	code, out, errOut = charterIn(t, "", "goals", badFile(t), "--community", "Club", "--members", sampleMembers, "--at", at0)
+	if code != exitFindings || out != "" || !strings.Contains(errOut, ":3:3: error: ") {
+		t.Errorf("rule file errors: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// TestHelpExamples runs the example of each command's help text, as a
+// shell would from the repository root, and compares the output: the
+// examples are what users copy first. A `$ cat FILE` example is written
+// to FILE instead.
+func TestHelpExamples(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"eval", "roles", "goals"} {
+		t.Run(name, func(t *testing.T) {
+			code, usage, _ := charterIn(t, "", "help", name)
+			if code != exitOK || !strings.HasPrefix(usage, "usage: charter "+name) {
+				t.Fatalf("help %s: exit %d:\n%s", name, code, usage)
+			}
+			dir := t.TempDir()
+			if err := os.Symlink(filepath.Join(root, "examples"), filepath.Join(dir, "examples")); err != nil {
+				t.Skip("no symlinks:", err)
+			}
+			t.Chdir(dir)
+			ran := 0
+			for _, ex := range shellExamples(usage) {
+				args := shellWords(t, ex.command)
+				if args[0] == "cat" {
+					if err := os.WriteFile(args[1], []byte(ex.output), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				code, out, errOut := charterIn(t, "", args[1:]...)
+				if code != exitOK || out != ex.output {
+					t.Errorf("$ %s\nexit %d, stderr %q, stdout:\n%s\nthe help text says:\n%s", ex.command, code, errOut, out, ex.output)
+				}
+				ran++
+			}
+			if ran == 0 {
+				t.Errorf("help %s has no example", name)
+			}
+		})
+	}
+}
+
+type shellExample struct{ command, output string }
+
+// shellExamples finds "  $ command" lines (continued by a trailing \) and
+// the indented output lines after them.
+func shellExamples(text string) []shellExample {
+	var out []shellExample
+	lines := strings.Split(text, "\n")
+	for i := 0; i < len(lines); i++ {
+		cmd, ok := strings.CutPrefix(lines[i], "  $ ")
+		if !ok {
+			continue
+		}
+		for strings.HasSuffix(cmd, "\\") && i+1 < len(lines) {
+			i++
+			cmd = strings.TrimSuffix(cmd, "\\") + " " + strings.TrimSpace(lines[i])
+		}
+		var ex strings.Builder
+		for i+1 < len(lines) && strings.HasPrefix(lines[i+1], "  ") && !strings.HasPrefix(lines[i+1], "  $ ") {
+			i++
+			ex.WriteString(lines[i][2:] + "\n")
+		}
+		out = append(out, shellExample{cmd, ex.String()})
+	}
+	return out
+}
+
+// shellWords splits a command line on spaces, keeping '...' together.
+func shellWords(t *testing.T, s string) []string {
+	var words []string
+	var w strings.Builder
+	inWord, quoted := false, false
+	for _, r := range s {
+		switch {
+		case r == '\'':
+			quoted = !quoted
+			inWord = true
+		case r == ' ' && !quoted:
+			if inWord {
+				words = append(words, w.String())
+				w.Reset()
+				inWord = false
+			}
+		default:
+			w.WriteRune(r)
+			inWord = true
+		}
+	}
+	if quoted {
+		t.Fatalf("unbalanced quote in %q", s)
+	}
+	if inWord {
+		words = append(words, w.String())
+	}
+	return words
+}
