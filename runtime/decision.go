@@ -30,7 +30,7 @@ type Sanction struct {
 
 func (s *Sanction) String() string {
 	if s.Name == "mute" {
-		return fmt.Sprintf("mute %s", s.For)
+		return "mute " + check.FormatDuration(s.For)
 	}
 	return s.Name
 }
@@ -49,8 +49,15 @@ type Decision struct {
 	Trace []TraceStep
 }
 
-// Reasons returns the reasons of the deciding rules.
+// Reasons returns the reasons of the deciding rules, or "default deny" /
+// "default allow" when the community's default decided.
 func (d *Decision) Reasons() []string {
+	if d.ByDefault {
+		if d.Allowed {
+			return []string{"default allow"}
+		}
+		return []string{"default deny"}
+	}
 	out := make([]string, len(d.Rules))
 	for i, r := range d.Rules {
 		out[i] = r.Reason

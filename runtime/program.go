@@ -444,7 +444,7 @@ func (cm *compiler) actions() error {
 func (cm *compiler) rule(cr *check.Rule, ca *check.Action) (*rule, error) {
 	r := &rule{Rule: Rule{Kind: cr.Kind, Label: cr.Label, Reason: cr.Because, def: cr}, before: -1}
 	if r.Reason == "" {
-		r.Reason = defaultReason(cr)
+		r.Reason = defaultReason(cr, ca)
 	}
 	if cr.Else != nil {
 		r.Sanction = &Sanction{Name: cr.Else.Name, For: cr.Else.For}
@@ -475,23 +475,21 @@ func (cm *compiler) rule(cr *check.Rule, ca *check.Action) (*rule, error) {
 	return r, nil
 }
 
-func defaultReason(cr *check.Rule) string {
-	names := make([]string, len(cr.Actions))
-	for i, a := range cr.Actions {
-		names[i] = a.Name
-	}
-	what := strings.Join(names, ", ")
+// defaultReason is the generated reason of a rule without `because`, as
+// SPEC.md §10.1 gives it, for the action a the rule is compiled for.
+func defaultReason(cr *check.Rule, a *check.Action) string {
+	per := check.FormatDuration(cr.Per)
 	switch cr.Kind {
 	case check.May:
-		return what + " is allowed"
+		return "may " + a.Name
 	case check.MustNot:
-		return what + " is not allowed"
+		return "must not " + a.Name
 	case check.First:
-		return fmt.Sprintf("%s must come before %s", cr.Before.Name, what)
+		return fmt.Sprintf("first %s then %s: %s not done yet", cr.Before.Name, a.Name, cr.Before.Name)
 	case check.Limit:
-		return fmt.Sprintf("at most %d %s per %s", cr.Count, what, cr.Per)
+		return fmt.Sprintf("limit %s %d per %s reached", a.Name, cr.Count, per)
 	default:
-		return fmt.Sprintf("must %s %d times per %s", what, cr.Count, cr.Per)
+		return fmt.Sprintf("must %s %d per %s", a.Name, cr.Count, per)
 	}
 }
 

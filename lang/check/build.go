@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/charterlang/charter/lang/diag"
@@ -564,17 +565,14 @@ func (b *builder) rule(d syntax.Decl, when *syntax.Expr) {
 	for i, a := range r.Actions {
 		names[i] = a.Name
 	}
-	what := fmt.Sprint(names)
-	if len(names) == 1 {
-		what = names[0]
-	}
+	what := strings.Join(names, ", ")
 	switch r.Kind {
 	case First:
 		if r.Before != nil {
 			what = r.Before.Name + " then " + what
 		}
 	case Limit, Duty:
-		what = fmt.Sprintf("%s %d per %s", what, r.Count, formatDuration(r.Per))
+		what = fmt.Sprintf("%s %d per %s", what, r.Count, FormatDuration(r.Per))
 	}
 	r.Label = fmt.Sprintf("%s %s (%s:%d:%d)", r.Kind, what, pos.Pos.Filename, pos.Pos.Line, pos.Pos.Column)
 	if cond != nil {

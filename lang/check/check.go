@@ -140,6 +140,7 @@ func (c *checker) run() {
 			c.prog.Communities = append(c.prog.Communities, com)
 		}
 	}
+	c.unusedAttrs()
 }
 
 // community checks cd after its parent; stack detects extends cycles.

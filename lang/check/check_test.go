@@ -234,3 +234,19 @@ func TestLints(t *testing.T) {
 		}
 	}
 }
+
+// TestUnusedAttrCountsChildren: an attribute a child community reads is used.
+func TestUnusedAttrCountsChildren(t *testing.T) {
+	_, ds := checkSrc(t, `community P { member { a: int; b: int; c: int; d: int }; action x(); may x }
+community C extends P { admit if a > 0; badge big if b > 1; on x { c += 1 } }
+`)
+	var unused []string
+	for _, d := range ds {
+		if d.Code == diag.UnusedAttr {
+			unused = append(unused, d.Message)
+		}
+	}
+	if len(unused) != 1 || !strings.Contains(unused[0], "attribute d ") {
+		t.Errorf("unused = %q, want only d", unused)
+	}
+}

@@ -25,12 +25,10 @@ func (b *builder) lint() {
 		}
 		return false
 	}
-	// Unused attributes.
-	for _, a := range com.Attrs {
-		if b.ownAttrs[a.Name] && !b.used[a.Name] {
-			b.warnf(diag.UnusedAttr, a.Decl.Name.Range(), "attribute %s is never read or changed by any rule, role, badge, goal or effect", a.Name)
-		}
-	}
+	// Unused attributes are reported by checker.unusedAttrs once every
+	// community is built, since a community extending this one may use them.
+	com.used = b.used
+	com.ownAttrs = b.ownAttrs
 	// Actions that no rule mentions (under default deny they can never be taken).
 	if !com.DefaultAllow {
 		for _, a := range com.Actions {
@@ -158,4 +156,31 @@ func declRange(d syntax.Decl) diag.Range {
 		return d.Range()
 	}
 	return diag.Range{}
+}
+
+// unusedAttrs warns about attributes that neither the community declaring
+// them nor any community extending it reads or changes.
+func (c *checker) unusedAttrs() {
+	for _, com := range c.prog.Communities {
+		for _, a := range com.Attrs {
+			if !com.ownAttrs[a.Name] || a.Decl == nil {
+				continue
+			}
+			used := false
+			for _, other := range c.prog.Communities {
+				for x := other; x != nil && !used; x = x.Parent {
+					if x == com {
+						used = other.used[a.Name]
+						break
+					}
+				}
+				if used {
+					break
+				}
+			}
+			if !used {
+				c.warnf(diag.UnusedAttr, a.Decl.Name.Range(), "attribute %s is never read or changed by any rule, role, badge, goal or effect of %s or a community extending it", a.Name, com.Name)
+			}
+		}
+	}
 }

@@ -81,6 +81,8 @@ type Community struct {
 	// brought them ("std.dunbar"), keyed "attr:NAME", "action:NAME", "roles",
 	// "badge:NAME", "goal:NAME", "effect:ACTION".
 	origins map[string]string
+	// used and ownAttrs feed the unused-attribute lint.
+	used, ownAttrs map[string]bool
 }
 
 // Attr returns the attribute called name, or nil.
@@ -216,7 +218,7 @@ type Sanction struct {
 
 func (s *Sanction) String() string {
 	if s.Name == "mute" {
-		return "mute " + formatDuration(s.For)
+		return "mute " + FormatDuration(s.For)
 	}
 	return s.Name
 }
@@ -260,8 +262,9 @@ type Message struct {
 	Decl    syntax.Decl
 }
 
-// formatDuration writes d in the largest Charter unit that divides it.
-func formatDuration(d time.Duration) string {
+// FormatDuration writes d as a Charter duration literal in the largest unit
+// that divides it exactly: 36h, 90m, 2w, 1d.
+func FormatDuration(d time.Duration) string {
 	units := []struct {
 		suffix string
 		d      time.Duration
