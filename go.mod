@@ -7,4 +7,4 @@ require (
 	github.com/expr-lang/expr v1.17.8
 )
 
-require github.com/google/go-cmp v0.7.0 // indirect
+require github.com/google/go-cmp v0.7.0

@@ -87,6 +87,9 @@ type Result struct {
 	Applied bool
 	// Changes lists role and badge changes of the members the action touched.
 	Changes []Change
+	// Seq is the event's place in the state's commit order (the value of
+	// Events right after it); 0 when nothing was applied.
+	Seq uint64
 }
 
 // ErrUnknownMember is returned (wrapped) for an ID the state does not hold.
@@ -398,7 +401,7 @@ func (s *State) Apply(ctx context.Context, id, action string, args Args, at time
 	m.hist.record(&s.c.hist, k.act.index, ns)
 	s.events++
 	s.refresh()
-	res.Applied = true
+	res.Applied, res.Seq = true, s.events
 	return res, nil
 }
 
