@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
 )
@@ -150,5 +151,67 @@ func TestGeneratedLimits(t *testing.T) {
 	d := ls.Diags[0]
 	if d.Code != diag.LimitNodes || d.Range.Start.Line != 4 || d.Range.Start.Column != 15 {
 		t.Errorf("got %v, want CH0006 at 4:15", d)
+	}
+}
+
+// TestLoadSetLimits triggers CH0007 and CH0008 with generated load sets.
+func TestLoadSetLimits(t *testing.T) {
+	for _, tc := range []struct {
+		code diag.Code
+		decl string
+		n    int
+	}{
+		{diag.LimitDecls, "  may a\n", check.MaxDecls + 1},
+		{diag.LimitTests, "  test \"t%d\" { expect that true }\n", check.MaxTests + 1},
+	} {
+		var b strings.Builder
+		b.WriteString("community Big {\n  action a()\n")
+		for i := 0; i < tc.n; i++ {
+			if strings.Contains(tc.decl, "%d") {
+				fmt.Fprintf(&b, tc.decl, i)
+			} else {
+				b.WriteString(tc.decl)
+			}
+		}
+		b.WriteString("}\n")
+		dir := t.TempDir()
+		path := filepath.Join(dir, "big.charter")
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ls, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ls.Diags) != 1 || ls.Diags[0].Code != tc.code {
+			t.Errorf("%s: got %v", tc.code, ls.Diags)
+		}
+	}
+}
+
+// TestEveryCodeIsCovered: every code of the catalogue appears in a golden
+// file or is produced by one of the generated-input tests named here.
+func TestEveryCodeIsCovered(t *testing.T) {
+	covered := map[diag.Code]string{
+		diag.LimitFile:  "TestGeneratedLimits (a generated 2 MiB file)",
+		diag.LimitNodes: "TestGeneratedLimits (a generated expression)",
+		diag.LimitDecls: "TestLoadSetLimits",
+		diag.LimitTests: "TestLoadSetLimits",
+	}
+	goldens, _ := filepath.Glob("testdata/diagnostics/*.golden")
+	codeRE := regexp.MustCompile(`\[(CH\d{4})\]`)
+	for _, g := range goldens {
+		data, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range codeRE.FindAllSubmatch(data, -1) {
+			covered[diag.Code(m[1])] = g
+		}
+	}
+	for _, info := range diag.Catalogue {
+		if _, ok := covered[info.Code]; !ok {
+			t.Errorf("%s (%s) is in no golden file and no generated-input test", info.Code, info.Title)
+		}
 	}
 }

@@ -18,6 +18,7 @@ type builder struct {
 	ownAttrs map[string]bool
 	used     map[string]bool // attribute names read by some expression
 	envs     envs
+	inWhen   bool // checking a when condition: member values there are CH0111
 }
 
 var typeKinds = map[string]Kind{
@@ -644,7 +645,9 @@ func (b *builder) message(d syntax.Decl, when *syntax.Expr) {
 }
 
 func (b *builder) when(w *syntax.When) {
+	b.inWhen = true
 	b.cond(w.Cond, b.envs.when, "when")
+	b.inWhen = false
 	for _, d := range w.Decls {
 		switch d := d.(type) {
 		case *syntax.Nudge, *syntax.Offer:

@@ -138,7 +138,7 @@ func TestErrors(t *testing.T) {
 		{"share needs bool", "share(star)", "share(posts)", diag.BadMeasure, 19, 26, ""},
 		{"member in measure", "share(star)", "posts", diag.BadMeasure, 19, 20, ""},
 		{"goal in role", "creator if posts >= 5", "creator if g.met", diag.UnknownName, 11, 16, ""},
-		{"attr in when", "when !g.met", "when posts > 1", diag.UnknownName, 20, 8, ""},
+		{"attr in when", "when !g.met", "when posts > 1", diag.BadWhen, 20, 8, ""},
 		{"nudge unknown", "nudge creator", "nudge creater", diag.UnknownName, 20, 23, "creator"},
 		{"assign param", "to.score += amount", "amount += 1", diag.BadEffect, 18, 29, ""},
 		{"assign to non-member", "to.score += amount", "amount.score += 1", diag.BadEffect, 18, 29, ""},

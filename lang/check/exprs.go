@@ -279,6 +279,10 @@ func (b *builder) exprError(e *syntax.Expr, err error, env types.Map) {
 		names := append(keys(env), b.cfg.funcNames...)
 		d.Message = "unknown name " + name + b.notInScope(name)
 		d.Suggestion = suggest(name, names)
+		if b.inWhen && b.envs.member[name] != nil {
+			d.Code = diag.BadWhen
+			d.Message = "when conditions read goals (name.met, name.value, ...) and members, not member values such as " + name
+		}
 		if d.Range.Start == d.Range.End {
 			d.Range.End.Column += len([]rune(name))
 			d.Range.End.Offset += len(name)
@@ -358,7 +362,9 @@ func (b *builder) constant(e *syntax.Expr, want Type, what string, code diag.Cod
 
 // convertConst converts an evaluated constant to want's Go representation.
 func convertConst(v any, want Type) (any, error) {
-	bad := func() (any, error) { return nil, fmt.Errorf("%v (%T) is not a %s", v, v, want) }
+	bad := func() (any, error) {
+		return nil, fmt.Errorf("%s is %s, not %s", constString(v), article(constKind(v)), article(want.String()))
+	}
 	switch want.Kind {
 	case Int:
 		if i, ok := v.(int); ok {
@@ -596,4 +602,38 @@ func isChild(parent, n exprast.Node) bool {
 		}
 	}
 	return false
+}
+
+// constKind names the Charter type of an evaluated constant.
+func constKind(v any) string {
+	switch v.(type) {
+	case int:
+		return "int"
+	case float64:
+		return "float"
+	case bool:
+		return "bool"
+	case string:
+		return "string"
+	case time.Duration:
+		return "duration"
+	case []any:
+		return "list"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func constString(v any) string {
+	if s, ok := v.(string); ok {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprint(v)
+}
+
+// article puts "a" or "an" before a type name.
+func article(name string) string {
+	if name != "" && strings.ContainsRune("aeiou", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
 }
