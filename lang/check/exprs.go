@@ -192,6 +192,16 @@ func (b *builder) exprWith(e *syntax.Expr, env types.Map, extra []expr.Option) (
 		return Type{}, false
 	}
 	e.Root = tree.Node
+	if b.cfg.supported != nil {
+		if n, err := b.cfg.supported(e.Root, extra != nil); err != nil {
+			r := e.Range()
+			if n != nil {
+				r = e.RangeOf(n)
+			}
+			b.errorf(diag.ExprError, r, "%v", err)
+			return Type{}, false
+		}
+	}
 	t := typeOf(rt)
 	if t.Kind == Invalid {
 		b.errorf(diag.TypeMismatch, e.Range(), "expression has type %v, which Charter cannot store or compare", rt)
