@@ -86,6 +86,10 @@ func (p *Program) Communities() []*Community { return p.communities }
 // Checked returns the checked program p was compiled from.
 func (p *Program) Checked() *check.Program { return p.checked }
 
+// Checked returns the checked declarations c was compiled from: its
+// attributes, actions, roles, rules and goals.
+func (c *Community) Checked() *check.Community { return c.def }
+
 // Community is a compiled community.
 type Community struct {
 	Name string
