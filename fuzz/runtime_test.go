@@ -234,4 +234,3 @@ func FuzzState(f *testing.F) {
 		}
 	})
 }
-
