@@ -143,7 +143,7 @@ func NewConfig(env any, extra ...expr.Option) *conf.Config {
 
 // Nanos returns t as nanoseconds since the Unix epoch, the runtime form of a
 // Charter time, or false when t is outside what that can hold (about the
-// years 1678 to 2262). The zero time.Time, Go's "unset", is the Unix epoch,
+// times from 1677-09-21 to 2262-04-11). The zero time.Time, Go's "unset", is the Unix epoch,
 // which is Charter's zero time.
 func Nanos(t time.Time) (int64, bool) {
 	if t.IsZero() {

@@ -86,8 +86,11 @@ func (c *compiler) node(n ast.Node) (*Expr, *Error) {
 		}
 		return c.ref(n, n.Value, ref)
 	case *ast.MemberNode:
-		obj := n.Node.(*ast.IdentifierNode).Value
-		field := n.Property.(*ast.StringNode).Value
+		prop, isField := n.Property.(*ast.StringNode)
+		if !isField {
+			return c.index(n)
+		}
+		obj, field := n.Node.(*ast.IdentifierNode).Value, prop.Value
 		ref, ok := c.scope.LookupField(obj, field)
 		if !ok {
 			return nil, errorf(n, "unknown field %s.%s", obj, field)
@@ -182,7 +185,7 @@ func (c *compiler) ref(n ast.Node, name string, ref Ref) (*Expr, *Error) {
 		switch t.Kind {
 		case check.Float:
 			return floatExpr(func(e *Env) float64 { return e.Aggs[i] }), nil
-		case check.Int:
+		case check.Int: // the caller stores a whole number, such as a count
 			return intExpr(t, func(e *Env) int64 { return int64(e.Aggs[i]) }), nil
 		}
 		return bad("an aggregate is an int or a float")
@@ -217,6 +220,9 @@ func load(ref Ref) *Expr {
 			x = boolExpr(func(e *Env) bool { return e.Args.I[i] != 0 })
 		case repInt:
 			x = intExpr(t, func(e *Env) int64 { return e.Args.I[i] })
+			if isInteger(t) {
+				x.f = func(e *Env) float64 { return float64(e.Args.I[i]) }
+			}
 		case repFloat:
 			x = floatExpr(func(e *Env) float64 { return e.Args.F[i] })
 		case repString:
@@ -230,6 +236,9 @@ func load(ref Ref) *Expr {
 			x = boolExpr(func(e *Env) bool { return e.Others[p].I[i] != 0 })
 		case repInt:
 			x = intExpr(t, func(e *Env) int64 { return e.Others[p].I[i] })
+			if isInteger(t) {
+				x.f = func(e *Env) float64 { return float64(e.Others[p].I[i]) }
+			}
 		case repFloat:
 			x = floatExpr(func(e *Env) float64 { return e.Others[p].F[i] })
 		case repString:
@@ -288,6 +297,8 @@ func (c *compiler) binary(n *ast.BinaryNode) (*Expr, *Error) {
 		return c.in(n)
 	case "..":
 		return c.rangeList(n)
+	case "??":
+		return c.coalesce(n)
 	}
 	l, err := c.compile(n.Left)
 	if err != nil {
@@ -435,6 +446,103 @@ func retypeEmpty(x, other *Expr) *Expr {
 		return constant(other.typ, emptyList(other.typ.Elem))
 	}
 	return x
+}
+
+// coalesce compiles a ?? b, which is a: Charter values are never nil. b
+// must still compile and fit, as expr-lang's checker would type it.
+func (c *compiler) coalesce(n *ast.BinaryNode) (*Expr, *Error) {
+	l, err := c.compile(n.Left)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.compile(n.Right)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := unify(l.typ, retypeEmpty(r, l).typ); !ok {
+		return nil, errorf(n, "the sides of ?? have different types, %s and %s", l.typ, r.typ)
+	}
+	return l, nil
+}
+
+// index compiles list[i]; a negative i counts from the end, as in
+// expr-lang. Out of range, it records an error in Env.Err and reads the
+// element type's zero value.
+func (c *compiler) index(n *ast.MemberNode) (*Expr, *Error) {
+	list, err := c.compile(n.Node)
+	if err != nil {
+		return nil, err
+	}
+	if list.typ.Kind != check.List {
+		return nil, errorf(n, "only lists can be indexed, not %s", list.typ)
+	}
+	idx, err := c.compile(n.Property)
+	if err != nil {
+		return nil, err
+	}
+	if !isInteger(idx.typ) {
+		return nil, errorf(n.Property, "a list index must be an int, not %s", idx.typ)
+	}
+	elem := check.Type{Kind: list.typ.Elem}
+	oob := errorf(n, "list index out of range")
+	ll, ix := list.l, idx.i
+	var x *Expr
+	switch rep(elem) {
+	case repFloat:
+		x = floatExpr(func(e *Env) float64 {
+			xs, _ := ll(e).([]float64)
+			if i, ok := position(ix(e), len(xs)); ok {
+				return xs[i]
+			}
+			e.fail(oob)
+			return 0
+		})
+	case repString:
+		x = stringExpr(elem, func(e *Env) string {
+			xs, _ := ll(e).([]string)
+			if i, ok := position(ix(e), len(xs)); ok {
+				return xs[i]
+			}
+			e.fail(oob)
+			return ""
+		})
+	case repBool:
+		x = boolExpr(func(e *Env) bool {
+			xs, _ := ll(e).([]bool)
+			if i, ok := position(ix(e), len(xs)); ok {
+				return xs[i]
+			}
+			e.fail(oob)
+			return false
+		})
+	default:
+		x = intExpr(elem, func(e *Env) int64 {
+			xs, _ := ll(e).([]int64)
+			if i, ok := position(ix(e), len(xs)); ok {
+				return xs[i]
+			}
+			e.fail(oob)
+			return 0
+		})
+	}
+	if list.konst && idx.konst {
+		if _, ok := position(idx.i(nil), stdlib.ListLen(list.l(nil))); !ok {
+			return nil, oob
+		}
+		x = fold(x)
+	}
+	return x, nil
+}
+
+// position turns index i of a list of length n into a slice index.
+func position(i int64, n int) (int, bool) {
+	if i < 0 {
+		i += int64(n)
+	}
+	if i < 0 || i >= int64(n) {
+		return 0, false
+	}
+	return int(i), true
 }
 
 // unify is the type of a ?: whose branches have types a and b. Like

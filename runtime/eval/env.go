@@ -27,6 +27,15 @@ type Env struct {
 	// community has neither.
 	Derived *Derived
 
+	// Err is the first evaluation error since Reset: a division or
+	// remainder by zero, or a list index out of range. The expression
+	// records it and goes on with a defined value (x / 0 is ±Inf or NaN,
+	// x % 0 is 0, an index out of range reads the zero value), so a caller
+	// that checks Err after evaluating can fail the question, and one that
+	// does not gets the defined value. The error is an *Error naming the
+	// node; recording it never allocates.
+	Err error
+
 	roleState  uint8
 	role       int64
 	badgeKnown uint64 // badges 0..63: computed, and held
@@ -85,8 +94,16 @@ func (e *Env) Reset() {
 	clear(e.moreSet)
 }
 
+// fail records err as e.Err unless an earlier error is there. A nil e is
+// the constant folder's, which never divides by zero.
+func (e *Env) fail(err *Error) {
+	if e != nil && e.Err == nil {
+		e.Err = err
+	}
+}
+
 // SetMember makes m the member e is about and forgets the role and badges
-// of the previous one, keeping every other input.
+// of the previous one, keeping every other input (and Err).
 func (e *Env) SetMember(m *Record) {
 	e.M = m
 	e.roleState = roleUnknown
@@ -126,10 +143,8 @@ func (e *Env) computeRole() int64 {
 // Badge reports whether the member holds badge i, computing it on first
 // use.
 func (e *Env) Badge(i int) bool {
-	if uint(i) < 64 {
-		if bit := uint64(1) << uint(i); e.badgeKnown&bit != 0 {
-			return e.badgeSet&bit != 0
-		}
+	if uint(i) < 64 && e.badgeKnown>>uint(i)&1 != 0 {
+		return e.badgeSet>>uint(i)&1 != 0
 	}
 	return e.computeBadge(i)
 }

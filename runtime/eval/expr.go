@@ -13,16 +13,24 @@
 // each where expr-lang would stop with a run-time error or has no meaning
 // for Charter:
 //
-//   - x % 0 is 0 (expr-lang fails with "integer divide by zero");
+//   - x % 0 is 0 (expr-lang fails with "integer divide by zero"), and a
+//     list index out of range reads the zero value (expr-lang fails), both
+//     recording an error in Env.Err;
 //   - times are nanoseconds since the Unix epoch, so time + duration
 //     saturates at the years 1677 and 2262 instead of reaching further;
 //   - a duration multiplies only by an int: d * 1.5 and d * d are rejected
 //     (expr-lang types them as durations but computes a float);
-//   - nil, maps, let, predicates (all, filter, map, ...), indexing,
-//     slicing, methods and ?? are not supported: see Supported.
+//   - a constant divisor of 0 is a compile error;
+//   - nil, maps, let, predicates (all, filter, map, ...), slicing and
+//     methods are not supported: see Supported.
 //
-// Division of ints is float division, as in expr-lang: 1 / 0 is +Inf and
-// 0 / 0 is NaN; every comparison with NaN is false.
+// Division of ints is float division, as in expr-lang: x / 0 is ±Inf (0 / 0
+// is NaN) and also records an error in Env.Err, so that a caller may treat
+// it as one. Every comparison with NaN is false. Int overflow wraps, as in
+// Go and expr-lang. a ?? b is a, since Charter values are never nil.
+//
+// Evaluation never allocates, except where an expression builds a new
+// string: concatenation, and lower or upper of a string they change.
 package eval
 
 import (

@@ -207,17 +207,32 @@ func arith(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
 	op, lt, rt := n.Operator, l.typ, r.typ
 	switch {
 	case op == "/" && isNumber(lt) && isNumber(rt):
+		if r.konst && r.f(nil) == 0 {
+			return nil, errorf(n, "division by zero")
+		}
 		lf, rf := l.f, r.f
-		return floatExpr(func(e *Env) float64 { return lf(e) / rf(e) }), nil
+		zero := errorf(n, "division by zero")
+		return floatExpr(func(e *Env) float64 {
+			d := rf(e)
+			if d == 0 {
+				e.fail(zero) // and the IEEE result, as in expr-lang
+			}
+			return lf(e) / d
+		}), nil
 	case (op == "**" || op == "^") && isNumber(lt) && isNumber(rt):
 		lf, rf := l.f, r.f
 		return floatExpr(func(e *Env) float64 { return math.Pow(lf(e), rf(e)) }), nil
 	case op == "%" && isInteger(lt) && isInteger(rt):
+		if r.konst && r.i(nil) == 0 {
+			return nil, errorf(n, "remainder of division by zero")
+		}
 		li, ri := l.i, r.i
+		zero := errorf(n, "remainder of division by zero")
 		return intExpr(tInt, func(e *Env) int64 {
 			d := ri(e)
 			if d == 0 {
-				return 0 // expr-lang fails here; Charter defines x % 0 as 0
+				e.fail(zero)
+				return 0 // where expr-lang panics
 			}
 			return li(e) % d
 		}), nil

@@ -307,7 +307,7 @@ func convert(name string, t check.Type, v any) (any, error) {
 		case time.Time:
 			ns, ok := stdlib.Nanos(x)
 			if !ok {
-				return nil, bad("times must lie between the years 1678 and 2262")
+				return nil, bad("times must lie between 1677-09-21 and 2262-04-11")
 			}
 			return ns, nil
 		case string:
@@ -317,7 +317,7 @@ func convert(name string, t check.Type, v any) (any, error) {
 			}
 			ns, ok := stdlib.Nanos(tm)
 			if !ok {
-				return nil, bad("times must lie between the years 1678 and 2262")
+				return nil, bad("times must lie between 1677-09-21 and 2262-04-11")
 			}
 			return ns, nil
 		}

@@ -18,7 +18,8 @@ import (
 //
 // It checks what does not depend on names: node kinds, operators, the
 // functions called. Compile reports the rest (unknown names, types that do
-// not fit, list literals of non-constants, bad regular expressions).
+// not fit, list literals of non-constants, bad regular expressions,
+// constant divisors of zero and constant indexes out of range).
 func Supported(node ast.Node, aggregates ...string) error {
 	if node == nil {
 		return nil
@@ -70,7 +71,7 @@ func unsupported(n ast.Node) string {
 	case *ast.MapNode, *ast.PairNode:
 		return "maps are not supported"
 	case *ast.SliceNode:
-		return "slicing is not supported"
+		return "slicing is not supported: it would build a new list at every evaluation"
 	case *ast.IdentifierNode:
 		if n.Value == "$env" {
 			return "$env is not supported"
@@ -79,12 +80,14 @@ func unsupported(n ast.Node) string {
 		if n.Method {
 			return "methods are not supported"
 		}
-		id, ok := n.Node.(*ast.IdentifierNode)
-		if _, isName := n.Property.(*ast.StringNode); !ok || !isName {
-			return "indexing is not supported: only name.field"
-		}
-		if id.Value == "$env" {
-			return "$env is not supported"
+		if _, isField := n.Property.(*ast.StringNode); isField {
+			id, ok := n.Node.(*ast.IdentifierNode)
+			if !ok {
+				return "only name.field and list[i] are supported"
+			}
+			if id.Value == "$env" {
+				return "$env is not supported"
+			}
 		}
 	case *ast.CallNode:
 		if m, ok := n.Callee.(*ast.MemberNode); ok && m.Method {
@@ -99,8 +102,6 @@ func unsupported(n ast.Node) string {
 		}
 	case *ast.BinaryNode:
 		switch n.Operator {
-		case "??":
-			return "?? is not supported: Charter values are never nil"
 		case "|":
 			return "operator | is not supported"
 		}
