@@ -2,6 +2,8 @@ package runtime_test
 
 import (
 	"context"
+	"encoding/json"
+	"math"
 	"fmt"
 	"strings"
 	"testing"
@@ -144,7 +146,14 @@ func TestMemberErrors(t *testing.T) {
 		{"posts": 1.5},
 		{"nope": 1},
 		{"last_seen": "yesterday"},
+		{"last_seen": "15/01/2026"},
 		{"reputation": "x"},
+		{"reputation": math.NaN()},
+		{"reputation": math.Inf(1)},
+		{"posts": json.Number("99999999999999999999999")},
+		{"posts": nil},
+		{"@history": map[string]any{"fly": []any{}}},
+		{"@history": map[string]any{"post": []any{"not a time"}}},
 	} {
 		if _, err := club.Member(v); err == nil {
 			t.Errorf("Member(%v): no error", v)

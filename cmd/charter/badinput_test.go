@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestBadInputMatrix runs the CLI over every kind of bad input SPEC.md
+// ("Bad input") lists and checks the exit status, that nothing is printed
+// as if it were a result, and that the error names a position or the thing
+// that was wrong.
+func TestBadInputMatrix(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	club := "../../examples/fanclub/fanclub.charter"
+	n := 0
+	members := func(lines string) string {
+		n++
+		return write(fmt.Sprintf("m%d.jsonl", n), []byte(lines))
+	}
+	at := "--at=2026-01-15T00:00:00Z"
+	pos := regexp.MustCompile(`:\d+:\d+:`)
+	tests := []struct {
+		name   string
+		args   []string
+		status int
+		stderr string // a substring of stdout+stderr
+		posed  bool   // the message carries file:line:col
+	}{
+		{"empty file", []string{"check", write("empty.charter", nil)}, 0, "", false},
+		{"binary", []string{"check", write("bin.charter", []byte{0, 1, 2, 0xff, 0xfe})}, 1, "CH0010", true},
+		{"invalid UTF-8", []string{"check", write("utf.charter", []byte("community A { purpose \"\xc3\x28\" }"))}, 1, "CH0010", true},
+		{"BOM", []string{"check", write("bom.charter", []byte("\uFEFFcommunity A { purpose \"x\" }\n"))}, 0, "", false},
+		{"CRLF", []string{"check", write("crlf.charter", []byte("community A {\r\n  purpose \"x\"\r\n}\r\n"))}, 0, "", false},
+		{"10 MB file", []string{"check", write("big.charter", bytes.Repeat([]byte("// padding line\n"), 10<<20/16))}, 1, "CH0004", true},
+		{"10,000-deep parentheses", []string{"check", write("deep.charter", []byte("community A { member { x: int }; action a(); may a if "+strings.Repeat("(", 10000)+"x > 1"+strings.Repeat(")", 10000)+" }"))}, 1, "CH0005", true},
+		{"100,000-char identifier", []string{"check", write("long.charter", []byte("community "+strings.Repeat("a", 100000)+" {}"))}, 1, "CH0009", true},
+		{"unknown community", []string{"eval", club, "--community", "Nope", "--action", "introduce()", at}, 2, "Nope", false},
+		{"unknown action", []string{"eval", club, "--community", "FanClub", "--action", "fly()", at}, 2, "fly", false},
+		{"malformed action call", []string{"eval", club, "--community", "FanClub", "--action", "post(length: )", at}, 2, "1:14", false},
+		{"wrong argument type", []string{"eval", club, "--community", "FanClub", "--action", `post(length: "long", topic: "x")`, at}, 2, "length", false},
+		{"wrong attribute type", []string{"eval", club, "--community", "FanClub", "--member", `{"posts": "many"}`, "--action", "introduce()", at}, 2, "posts", false},
+		{"NaN float", []string{"roles", club, "--community", "FanClub", "--members", members(`{"id": "a", "reputation": NaN}` + "\n"), at}, 2, "m1.jsonl:1", false},
+		{"huge integer", []string{"eval", club, "--community", "FanClub", "--member", `{"posts": 99999999999999999999999}`, "--action", "introduce()", at}, 2, "posts", false},
+		{"float into int", []string{"eval", club, "--community", "FanClub", "--member", `{"posts": 1.5}`, "--action", "introduce()", at}, 2, "posts", false},
+		{"odd time format", []string{"eval", club, "--community", "FanClub", "--member", `{"last_seen": "15/01/2026"}`, "--action", "introduce()", at}, 2, "last_seen", false},
+		{"odd --at", []string{"eval", club, "--community", "FanClub", "--action", "introduce()", "--at", "yesterday"}, 2, "--at", false},
+		{"missing --at", []string{"eval", club, "--community", "FanClub", "--action", "introduce()"}, 2, "--at", false},
+		{"malformed JSON line", []string{"roles", club, "--community", "FanClub", "--members", members("{\"id\": \"a\"}\n{\"id\": \"b\",\n"), at}, 2, "m2.jsonl:2", false},
+		{"duplicate member id", []string{"roles", club, "--community", "FanClub", "--members", members("{\"id\": \"a\"}\n{\"id\": \"a\"}\n"), at}, 2, "m3.jsonl:2", false},
+		{"missing file", []string{"check", filepath.Join(dir, "nope.charter")}, 2, "nope.charter", false},
+		{"unknown flag", []string{"check", "--frobnicate", club}, 2, "frobnicate", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			got := run(tc.args, strings.NewReader(""), &stdout, &stderr)
+			all := stdout.String() + stderr.String()
+			if got != tc.status {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", got, tc.status, stdout.String(), stderr.String())
+			}
+			if tc.status == 2 && stdout.Len() > 0 {
+				t.Errorf("usage/input error printed a result: %q", stdout.String())
+			}
+			if tc.stderr != "" && !strings.Contains(all, tc.stderr) {
+				t.Errorf("output %q does not mention %q", all, tc.stderr)
+			}
+			if tc.posed && !pos.MatchString(all) {
+				t.Errorf("output %q has no file:line:col", all)
+			}
+		})
+	}
+}
