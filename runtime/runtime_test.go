@@ -3,8 +3,8 @@ package runtime_test
 import (
 	"context"
 	"encoding/json"
-	"math"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
