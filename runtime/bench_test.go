@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	goruntime "runtime"
 	"testing"
 	"time"
 
@@ -133,4 +134,46 @@ func BenchmarkGoalsIncremental(b *testing.B) {
 			club.Goals(ms, t0)
 		}
 	})
+}
+
+// BenchmarkGoals1MParallel scans 1,000,000 members in one part per core.
+func BenchmarkGoals1MParallel(b *testing.B) {
+	_, club := fanclub(b)
+	ms := genMembers(b, club, 1_000_000)
+	parts := goruntime.GOMAXPROCS(0)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		club.GoalsParallel(ms, t0, parts)
+	}
+}
+
+// BenchmarkStateMemory reports the heap bytes per member of a live state of
+// 1,000,000 FanClub members, each with some history.
+func BenchmarkStateMemory(b *testing.B) {
+	_, club := fanclub(b)
+	protos := genMembers(b, club, 1000)
+	for b.Loop() {
+		goruntime.GC()
+		var before, after goruntime.MemStats
+		goruntime.ReadMemStats(&before)
+		st := runtime.NewState(club)
+		ctx := context.Background()
+		const n = 1_000_000
+		for i := 0; i < n; i++ {
+			id := fmt.Sprint("m", i)
+			if err := st.Join(id, protos[i%len(protos)]); err != nil {
+				b.Fatal(err)
+			}
+			if i%2 == 0 {
+				if _, err := st.Apply(ctx, id, "introduce", nil, t0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		goruntime.GC()
+		goruntime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "bytes/member")
+		goruntime.KeepAlive(st)
+	}
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"math"
+	"sync"
 	"time"
 
 	"github.com/charterlang/charter/runtime/eval"
@@ -93,6 +94,26 @@ func (x *acc) remove(kind int, v float64) {
 	}
 }
 
+// merge adds the members y accumulated to x.
+func (x *acc) merge(kind int, y *acc) {
+	if y.n == 0 {
+		return
+	}
+	switch kind {
+	case aggMin:
+		if x.n == 0 || y.ext < x.ext {
+			x.ext = y.ext
+		}
+	case aggMax:
+		if x.n == 0 || y.ext > x.ext {
+			x.ext = y.ext
+		}
+	}
+	x.n += y.n
+	x.count += y.count
+	x.sum += y.sum
+}
+
 func (x *acc) value(kind int) float64 {
 	switch kind {
 	case aggCount:
@@ -119,19 +140,68 @@ func (x *acc) value(kind int) float64 {
 // Goals computes every goal over members at time at, in a single pass over
 // the members for all goals together.
 func (c *Community) Goals(members []*Member, at time.Time) []GoalValue {
-	accs := make([]acc, len(c.aggs))
+	accs := c.scan(members, nanos(at))
 	e := c.env()
-	e.At = nanos(at)
+	out := c.goalValues(e, accs, int64(len(members)), nil, nil)
+	c.release(e)
+	return out
+}
+
+// GoalsParallel is Goals with the members split into parts scanned
+// concurrently, one goroutine each, and the aggregates merged. Sums may
+// differ from Goals' in the last bits of a float, since they are added in
+// another order.
+func (c *Community) GoalsParallel(members []*Member, at time.Time, parts int) []GoalValue {
+	if parts < 1 {
+		parts = 1
+	}
+	if parts > len(members) {
+		parts = max(1, len(members))
+	}
+	ns := nanos(at)
+	results := make([][]acc, parts)
+	var wg sync.WaitGroup
+	size := (len(members) + parts - 1) / parts
+	for p := 0; p < parts; p++ {
+		lo, hi := p*size, min((p+1)*size, len(members))
+		wg.Add(1)
+		go func(p int) {
+			defer wg.Done()
+			results[p] = c.scan(members[lo:hi], ns)
+		}(p)
+	}
+	wg.Wait()
+	accs := make([]acc, len(c.aggs))
+	for _, r := range results {
+		for i := range accs {
+			accs[i].merge(c.aggs[i].kind, &r[i])
+		}
+	}
+	e := c.env()
+	out := c.goalValues(e, accs, int64(len(members)), nil, nil)
+	c.release(e)
+	return out
+}
+
+// scan accumulates every aggregate over members at time at.
+func (c *Community) scan(members []*Member, at int64) []acc {
+	accs := make([]acc, len(c.aggs))
+	if len(c.aggs) == 0 {
+		return accs
+	}
+	e := c.env()
+	e.At = at
 	for _, m := range members {
-		m = c.adopt(m)
+		if m.c != c {
+			m = c.adopt(m)
+		}
 		e.SetMember(m.rec)
 		for i, a := range c.aggs {
 			accs[i].add(a.kind, a.contribution(e))
 		}
 	}
-	out := c.goalValues(e, accs, int64(len(members)), nil, nil)
 	c.release(e)
-	return out
+	return accs
 }
 
 // goalValues evaluates the measures from the aggregates' accumulators,

@@ -393,3 +393,20 @@ func TestGoalRulesNeedASnapshot(t *testing.T) {
 		t.Errorf("trace = %+v", d.Trace)
 	}
 }
+
+func TestGoalsParallelEqualsGoals(t *testing.T) {
+	_, club := fanclub(t)
+	ms := genMembers(t, club, 5000)
+	want := club.Goals(ms, t0)
+	for _, parts := range []int{1, 2, 3, 7, 10000} {
+		got := club.GoalsParallel(ms, t0, parts)
+		for i := range want {
+			if math.Abs(got[i].Value-want[i].Value) > 1e-9 || got[i].Met != want[i].Met {
+				t.Errorf("parts %d: %s = %v, want %v", parts, want[i].Name, got[i].Value, want[i].Value)
+			}
+		}
+	}
+	if got := club.GoalsParallel(nil, t0, 4); got[2].Value != 0 {
+		t.Errorf("no members: %+v", got)
+	}
+}

@@ -83,15 +83,18 @@ const (
 // stays) and the role and badges computed for the previous member are
 // forgotten. It keeps the memory e has grown, so it never allocates.
 func (e *Env) Reset() {
-	clear(e.Others)
-	*e = Env{
-		Derived:   e.Derived,
-		Others:    e.Others[:0],
-		moreKnown: e.moreKnown,
-		moreSet:   e.moreSet,
+	// Field by field rather than *e = Env{...}: copying the whole struct
+	// was a sixth of the time of deciding an action.
+	if len(e.Others) > 0 {
+		clear(e.Others)
+		e.Others = e.Others[:0]
 	}
-	clear(e.moreKnown)
-	clear(e.moreSet)
+	e.M, e.Args, e.At, e.Goals, e.Members, e.Aggs, e.Err = nil, nil, 0, nil, 0, nil, nil
+	e.roleState, e.role, e.badgeKnown, e.badgeSet = roleUnknown, 0, 0, 0
+	if len(e.moreKnown) > 0 {
+		clear(e.moreKnown)
+		clear(e.moreSet)
+	}
 }
 
 // fail records err as e.Err unless an earlier error is there. A nil e is
