@@ -109,6 +109,24 @@ func BenchmarkApply(b *testing.B) {
 	}
 }
 
+// BenchmarkApplyCall applies a prepared call: no argument conversion.
+func BenchmarkApplyCall(b *testing.B) {
+	st, club := newState(b, 1000)
+	ctx := context.Background()
+	k, err := club.Call("comment", runtime.Args{"on": "p"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := st.ApplyCall(ctx, "m7", k, t0.Add(time.Duration(i))); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
 // BenchmarkGoalsIncremental compares keeping goals current with an event
 // against recomputing them by a full scan, at 100,000 members.
 func BenchmarkGoalsIncremental(b *testing.B) {

@@ -337,6 +337,17 @@ func (s *State) Apply(ctx context.Context, id, action string, args Args, at time
 	if err != nil {
 		return nil, err
 	}
+	return s.ApplyCall(ctx, id, k, at)
+}
+
+// ApplyCall is Apply with a call prepared by Community.Call, for hosts that
+// apply the same call shape often: it skips converting the arguments.
+// Member-typed arguments are member IDs, resolved when the call is applied.
+func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	action := k.act.name
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := ctx.Err(); err != nil {
