@@ -76,7 +76,7 @@ func TestParseCallErrors(t *testing.T) {
 		{`post(length: -"x")`, 1, 15, "- must be followed by a number or a duration"},
 		{`post(length: -)`, 1, 15, "- must be followed by a number"},
 		{`post(length: 9223372036854775808)`, 1, 14, "out of range for an int"},
-		{`post(length: -9223372036854775809)`, 1, 14, "out of range for an int"},
+		{`post(length: -9223372036854775809)`, 1, 15, "out of range: integers are 64-bit"},
 		{`post(length: 1e999)`, 1, 14, "out of range for a float"},
 		{`post(length: 99999999999999999w)`, 1, 14, "out of range"},
 		{`post(tags: [1, [2]])`, 1, 16, "not lists"},

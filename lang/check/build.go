@@ -212,27 +212,30 @@ func (b *builder) isOwnRung(r *RoleDef) bool {
 
 func (b *builder) schema(s *syntax.Schema) {
 	com := b.com
+	declared := map[string]*syntax.Attr{}
 	for _, ad := range s.Attrs {
 		name := ad.Name.Name
-		if b.ownAttrs[name] {
-			b.errorf(diag.Duplicate, ad.Name.Range(), "attribute %s is already declared at %s", name, com.attrByName[name].Decl.Name.Pos)
+		if prev, ok := declared[name]; ok {
+			b.errorf(diag.Duplicate, ad.Name.Range(), "attribute %s is already declared at %s", name, prev.Name.Pos)
 			continue
 		}
+		declared[name] = ad
 		t, ok := b.resolveType(ad.Type, false)
 		if !ok {
 			continue
 		}
-		b.ownAttrs[name] = true
 		if prev := com.attrByName[name]; prev != nil { // inherited
 			if prev.Type != t {
 				b.errorf(diag.Duplicate, ad.Name.Range(), "attribute %s is inherited from %s as %s and cannot change type to %s", name, b.origin("attr:"+name), prev.Type, t)
 				continue
 			}
 			b.infof(diag.Override, ad.Name.Range(), "attribute %s overrides the one inherited from %s", name, b.origin("attr:"+name))
+			b.ownAttrs[name] = true
 			prev.Decl = ad
 			prev.Default = zeroValue(t)
 			continue
 		}
+		b.ownAttrs[name] = true
 		a := &Attr{Name: name, Type: t, Default: zeroValue(t), Slot: len(com.Attrs), Decl: ad}
 		com.Attrs = append(com.Attrs, a)
 		com.attrByName[name] = a

@@ -34,10 +34,18 @@ var elemTypes = map[Kind]types.Type{
 	Int: tInt, Float: tFloat, Bool: tBool, String: tString, Time: tTime, Duration: tDuration,
 }
 
+// listTypes are the Go slice types of list attributes, as the stdlib
+// declares its list parameters (len([]int) and so on): a types.Array would
+// be []interface{} to expr-lang and match none of them.
+var listTypes = map[Kind]types.Type{
+	Int: types.TypeOf([]int{}), Float: types.TypeOf([]float64{}), Bool: types.TypeOf([]bool{}),
+	String: types.TypeOf([]string{}), Time: types.TypeOf([]time.Time{}), Duration: types.TypeOf([]time.Duration{}),
+}
+
 // exprType is the expr-lang type Charter uses for t.
 func exprType(t Type) types.Type {
 	if t.Kind == List {
-		return types.Array(elemTypes[t.Elem])
+		return listTypes[t.Elem]
 	}
 	if t.Kind == Role {
 		return tRole
@@ -202,6 +210,9 @@ func (b *builder) exprWith(e *syntax.Expr, env types.Map, extra []expr.Option) (
 			return Type{}, false
 		}
 	}
+	if !b.rolesCompareWithRoles(e) {
+		return Type{}, false
+	}
 	t := typeOf(rt)
 	if t.Kind == Invalid {
 		b.errorf(diag.TypeMismatch, e.Range(), "expression has type %v, which Charter cannot store or compare", rt)
@@ -289,6 +300,11 @@ func (b *builder) exprError(e *syntax.Expr, err error, env types.Map) {
 		names := append(keys(env), b.cfg.funcNames...)
 		d.Message = "unknown name " + name + b.notInScope(name)
 		d.Suggestion = suggest(name, names)
+		if isAggregate(name) {
+			d.Code = diag.BadMeasure
+			d.Message = name + " is a goal aggregate: only a goal's measure can use it"
+			d.Suggestion = ""
+		}
 		if b.inWhen && b.envs.member[name] != nil {
 			d.Code = diag.BadWhen
 			d.Message = "when conditions read goals (name.met, name.value, ...) and members, not member values such as " + name
@@ -646,4 +662,47 @@ func article(name string) string {
 		return "an " + name
 	}
 	return "a " + name
+}
+
+// rolesCompareWithRoles reports a role compared with, or combined with, a
+// value that is not a role: expr-lang sees ranks as ints and would accept
+// role >= 3, whose meaning changes whenever the ladder does.
+func (b *builder) rolesCompareWithRoles(e *syntax.Expr) bool {
+	if len(b.com.Roles) == 0 {
+		return true
+	}
+	isRole := func(n exprast.Node) bool {
+		id, ok := n.(*exprast.IdentifierNode)
+		return ok && (id.Value == "role" || b.com.Role(id.Value) != nil)
+	}
+	ok := true
+	exprast.Find(e.Root, func(n exprast.Node) bool {
+		bn, isBin := n.(*exprast.BinaryNode)
+		if !isBin || !ok {
+			return false
+		}
+		switch bn.Operator {
+		case "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "**":
+			if isRole(bn.Left) != isRole(bn.Right) {
+				b.errorf(diag.TypeMismatch, e.RangeOf(bn), "a role compares only with roles (its rank is not a number): write role >= %s", b.com.Roles[len(b.com.Roles)/2].Name)
+				ok = false
+			}
+		case "in", "not in":
+			if isRole(bn.Left) {
+				arr, isArr := bn.Right.(*exprast.ArrayNode)
+				all := isArr
+				if isArr {
+					for _, x := range arr.Nodes {
+						all = all && isRole(x)
+					}
+				}
+				if !all {
+					b.errorf(diag.TypeMismatch, e.RangeOf(bn), "role in [...] takes a list of roles: role in [%s]", b.com.Roles[0].Name)
+					ok = false
+				}
+			}
+		}
+		return false
+	})
+	return ok
 }

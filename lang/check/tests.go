@@ -67,7 +67,7 @@ func (b *builder) fields(fs []*syntax.Field) {
 func (b *builder) call(c *syntax.Call, named map[string]bool) {
 	a := b.com.Action(c.Action.Name)
 	if a == nil {
-		d := b.errorf(diag.BadTest, c.Action.Range(), "unknown action %s", c.Action.Name)
+		d := b.errorf(diag.UnknownAction, c.Action.Range(), "unknown action %s", c.Action.Name)
 		d.Suggestion = suggest(c.Action.Name, keys(b.com.actionByName))
 		return
 	}
@@ -129,7 +129,8 @@ func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {
 	case *syntax.ExpectDuty:
 		a := com.Action(e.Action.Name)
 		if a == nil {
-			b.errorf(diag.BadTest, e.Action.Range(), "unknown action %s", e.Action.Name)
+			d := b.errorf(diag.UnknownAction, e.Action.Range(), "unknown action %s", e.Action.Name)
+			d.Suggestion = suggest(e.Action.Name, keys(com.actionByName))
 			return
 		}
 		for _, r := range com.Rules {

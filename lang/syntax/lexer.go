@@ -319,6 +319,20 @@ func (s *scanner) number(start lexer.Position) {
 	}
 	s.advance(n)
 	s.checkLen(start)
+	switch typ {
+	case TokDuration:
+		if _, err := DurationValue(rest[:n]); err != nil {
+			s.errorf(diag.Lex, start, s.pos, "%v: the largest duration is about 292 years", err)
+			return
+		}
+	case TokInt:
+		// 1<<63 itself is allowed: it is the magnitude of the least int64,
+		// written -9223372036854775808.
+		if v, err := strconv.ParseUint(strings.ReplaceAll(rest[:n], "_", ""), 10, 64); err != nil || v > 1<<63 {
+			s.errorf(diag.Lex, start, s.pos, "integer %s is out of range: integers are 64-bit", rest[:n])
+			return
+		}
+	}
 	s.emit(typ, start)
 }
 
