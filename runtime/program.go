@@ -13,6 +13,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/charterlang/charter/lang"
 	"github.com/charterlang/charter/lang/check"
+	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime/eval"
 	"github.com/charterlang/charter/stdlib"
@@ -64,17 +66,58 @@ func CompileSource(name string, src []byte) (*Program, error) {
 
 // Compile compiles a checked program. cp must have been checked without
 // errors (with the stdlib declared, as lang.Load does).
+//
+// What the checker accepts but the evaluator cannot run (a constant divisor
+// of zero, a pattern that does not compile, ...) is reported as a diag.List
+// of CH0120 errors at their positions, the first of each community.
 func Compile(cp *check.Program) (*Program, error) {
 	p := &Program{byName: map[string]*Community{}, checked: cp}
+	var ds diag.List
 	for _, cc := range cp.Communities {
 		c, err := compileCommunity(cc, p.byName)
 		if err != nil {
-			return nil, fmt.Errorf("community %s: %w", cc.Name, err)
+			var d diag.Diagnostic
+			if !errors.As(err, &d) {
+				d = diag.Diagnostic{Severity: diag.Error, Code: diag.ExprError, Range: cc.Decl.Name.Range()}
+				d.Message = err.Error()
+			}
+			d.Message = fmt.Sprintf("community %s: %s", cc.Name, d.Message)
+			ds = append(ds, d)
+			continue
 		}
 		p.communities = append(p.communities, c)
 		p.byName[c.Name] = c
 	}
+	if len(ds) > 0 {
+		ds.Sort()
+		return nil, ds
+	}
 	return p, nil
+}
+
+// Load loads the Charter files named by paths (as lang.Load does) and
+// compiles them. What the compiler rejects joins the load set's
+// diagnostics, so that `charter check` reports every reason a file cannot
+// run; the program is nil when there is any error.
+func Load(paths ...string) (*lang.LoadSet, *Program, error) {
+	ls, err := lang.Load(paths...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ls.Diags.HasErrors() {
+		return ls, nil, nil
+	}
+	prog, err := Compile(ls.Program)
+	if err != nil {
+		var ds diag.List
+		if errors.As(err, &ds) {
+			ls.Diags = append(ls.Diags, ds...)
+			ls.Diags.Sort()
+			return ls, nil, nil
+		}
+		return nil, nil, err
+	}
+	return ls, prog, nil
 }
 
 // Community returns the community called name, or nil.
@@ -189,7 +232,11 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 	c.defaults = eval.NewRecord(c.layout)
 	for i, a := range cc.Attrs {
 		if err := c.layout.Set(c.defaults, i, a.Default); err != nil {
-			return nil, fmt.Errorf("default of %s: %w", a.Name, err)
+			d := diag.Diagnostic{Severity: diag.Error, Code: diag.BadDefault, Range: cc.Decl.Name.Range(), Message: fmt.Sprintf("default of %s: %v", a.Name, err)}
+			if a.Decl != nil {
+				d.Range = a.Decl.Range()
+			}
+			return nil, d
 		}
 	}
 	c.roleNames = make([]string, len(cc.Roles))
@@ -344,9 +391,19 @@ func (cm *compiler) expr(e *syntax.Expr, params *check.Action) (*eval.Expr, erro
 	}
 	x, err := eval.Compile(e.Root, &scope{c: cm.c, params: params, cm: cm})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", e.Pos, err)
+		return nil, exprDiag(e, err)
 	}
 	return x, nil
+}
+
+// exprDiag places an evaluator compile error at its node in e.
+func exprDiag(e *syntax.Expr, err error) diag.Diagnostic {
+	d := diag.Diagnostic{Severity: diag.Error, Code: diag.ExprError, Range: e.Range(), Message: err.Error()}
+	var ee *eval.Error
+	if errors.As(err, &ee) && ee.Node != nil {
+		d.Range = e.RangeOf(ee.Node)
+	}
+	return d
 }
 
 func (cm *compiler) derivedValues() error {
@@ -503,7 +560,7 @@ func (cm *compiler) goals() error {
 		g := &goal{def: cg}
 		x, err := eval.Compile(cg.Measure.Root, &scope{c: c, aggs: &c.aggs, cm: cm})
 		if err != nil {
-			return fmt.Errorf("%s: %w", cg.Measure.Pos, err)
+			return exprDiag(cg.Measure, err)
 		}
 		g.measure = x
 		t, err := cm.expr(cg.Target, nil)

@@ -10,8 +10,8 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/charterlang/charter/lang"
 	"github.com/charterlang/charter/lang/diag"
+	"github.com/charterlang/charter/runtime"
 )
 
 func init() {
@@ -69,7 +69,9 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
-	ls, err := lang.Load(paths...)
+	// runtime.Load also compiles, so that check reports what the
+	// evaluator would reject when the files run.
+	ls, _, err := runtime.Load(paths...)
 	if err != nil {
 		fmt.Fprintf(stderr, "charter check: %v\n", err)
 		return exitUsage

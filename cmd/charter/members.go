@@ -17,7 +17,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/charterlang/charter/lang"
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/runtime"
 )
@@ -32,7 +31,7 @@ const maxMemberLine = 4 << 20
 // `charter check` prints them) give exitFindings; unreadable paths and an
 // unknown or missing community give exitUsage.
 func openCommunity(cmd string, paths []string, name string, stderr io.Writer) (*runtime.Community, int) {
-	ls, err := lang.Load(paths...)
+	ls, prog, err := runtime.Load(paths...)
 	if err != nil {
 		fmt.Fprintf(stderr, "charter %s: %v\n", cmd, err)
 		return nil, exitUsage
@@ -49,11 +48,6 @@ func openCommunity(cmd string, paths []string, name string, stderr io.Writer) (*
 			fmt.Fprintf(stderr, "charter %s: writing diagnostics: %v\n", cmd, err)
 		}
 		fmt.Fprintf(stderr, "charter %s: the rule files have %s\n", cmd, plural(len(errs), "error"))
-		return nil, exitFindings
-	}
-	prog, err := runtime.Compile(ls.Program)
-	if err != nil {
-		fmt.Fprintf(stderr, "charter %s: %v\n", cmd, err)
 		return nil, exitFindings
 	}
 	known := communityNames(prog)

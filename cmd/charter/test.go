@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/charterlang/charter/lang"
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/runtime"
 )
@@ -47,7 +46,7 @@ func runTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "charter test: no paths given; run 'charter help test'")
 		return exitUsage
 	}
-	ls, err := lang.Load(fs.Args()...)
+	ls, prog, err := runtime.Load(fs.Args()...)
 	if err != nil {
 		fmt.Fprintf(stderr, "charter test: %v\n", err)
 		return exitUsage
@@ -57,11 +56,6 @@ func runTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "charter test: %v\n", err)
 			return exitUsage
 		}
-		return exitFindings
-	}
-	prog, err := runtime.Compile(ls.Program)
-	if err != nil {
-		fmt.Fprintf(stderr, "charter test: %v\n", err)
 		return exitFindings
 	}
 	var out bytes.Buffer
