@@ -182,7 +182,91 @@ func (b *builder) build() {
 	for _, t := range com.Tests {
 		b.test(t)
 	}
+	b.recheckInherited()
 	b.lint()
+}
+
+// recheckInherited checks, in this community's environments, every
+// expression it inherited from its parent or a standard piece: a child may
+// replace the ladder, or a badge or goal, that an inherited rule reads. A
+// failure is reported at the community's name, naming the inherited
+// declaration's position.
+func (b *builder) recheckInherited() {
+	com := b.com
+	if com.Parent == nil && len(com.origins) == 0 {
+		return
+	}
+	own := map[syntax.Decl]bool{}
+	for _, d := range com.Decl.Decls {
+		own[d] = true
+		if w, ok := d.(*syntax.When); ok {
+			for _, x := range w.Decls {
+				own[x] = true
+			}
+		}
+	}
+	check := func(e *syntax.Expr, what string, run func()) {
+		if e == nil || e.Root == nil {
+			return
+		}
+		start := len(b.diags)
+		run()
+		for i := start; i < len(b.diags); i++ {
+			d := &b.diags[i]
+			if d.Severity != diag.Error {
+				continue
+			}
+			d.Message = fmt.Sprintf("%s inherited from %s does not check in %s: %s", what, e.Pos, com.Name, d.Message)
+			d.Range = com.Decl.Name.Range()
+		}
+	}
+	ownRungs := false
+	for _, d := range com.Decl.Decls {
+		_, ownRungs = d.(*syntax.Roles)
+		if ownRungs {
+			break
+		}
+	}
+	if !ownRungs {
+		for _, r := range com.Roles {
+			check(r.Cond, "role "+r.Name, func() { b.cond(r.Cond, b.envs.ladder, "role "+r.Name) })
+		}
+	}
+	for _, bd := range com.Badges {
+		if !own[syntax.Decl(bd.Decl)] {
+			check(bd.Cond, "badge "+bd.Name, func() { b.cond(bd.Cond, b.envs.badge, "badge "+bd.Name) })
+		}
+	}
+	for _, r := range com.Rules {
+		if own[r.Decl] {
+			continue
+		}
+		var params []*Param
+		if r.Kind != Duty {
+			params = commonParams(r.Actions)
+		}
+		check(r.Cond, r.Kind.String()+" rule", func() { b.cond(r.Cond, b.envs.rule(params), r.Kind.String()) })
+		check(r.When, "when condition", func() { b.cond(r.When, b.envs.when, "when") })
+	}
+	for _, e := range com.Effects {
+		if own[syntax.Decl(e.Decl)] {
+			continue
+		}
+		for _, as := range e.Assigns {
+			check(as.Value, "effect of "+e.Action.Name, func() { b.expr(as.Value, b.envs.effect(e.Action.Params), "effect value") })
+		}
+	}
+	for _, g := range com.Goals {
+		if own[syntax.Decl(g.Decl)] || g.Measure == nil {
+			continue
+		}
+		check(g.Measure, "measure of goal "+g.Name, func() { b.exprWith(g.Measure, b.envs.measure, aggregateOptions) })
+	}
+	for _, m := range com.Messages {
+		if !own[m.Decl] {
+			check(m.When, "when condition", func() { b.cond(m.When, b.envs.when, "when") })
+		}
+	}
 }
 
 // origin names where an inherited declaration came from: the parent

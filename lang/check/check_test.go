@@ -1,6 +1,7 @@
 package check_test
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -248,5 +249,30 @@ community C extends P { admit if a > 0; badge big if b > 1; on x { c += 1 } }
 	}
 	if len(unused) != 1 || !strings.Contains(unused[0], "attribute d ") {
 		t.Errorf("unused = %q, want only d", unused)
+	}
+}
+
+// TestInheritedExpressionsAreRechecked: a child that replaces the ladder
+// an inherited rule reads is an error at the child, naming the rule.
+func TestInheritedExpressionsAreRechecked(t *testing.T) {
+	_, ds := checkSrc(t, `community P {
+  member { posts: int }
+  action invite()
+  roles { creator if posts > 5; reader otherwise }
+  may invite if role >= creator
+}
+community C extends P {
+  roles { boss if posts > 50; pleb otherwise }
+}
+community Fine extends P {
+  roles { creator if posts > 50; reader otherwise }
+}
+`)
+	var errs []string
+	for _, d := range ds.Errors() {
+		errs = append(errs, fmt.Sprintf("%d:%d %s %s", d.Range.Start.Line, d.Range.Start.Column, d.Code, d.Message))
+	}
+	if len(errs) != 1 || !strings.HasPrefix(errs[0], "7:11 CH0104 may rule inherited from t.charter:5:17 does not check in C") {
+		t.Errorf("errors = %q", errs)
 	}
 }
