@@ -24,20 +24,8 @@ type Member struct {
 	c    *Community // the community whose layout rec has
 	rec  *eval.Record
 	hist history
-	// spare is the record the live state writes an event's effects into
-	// before swapping it with rec, so that applying an action copies into
-	// memory it already has.
-	spare *eval.Record
-}
-
-// next returns m's spare record holding a copy of rec.
-func (m *Member) next() *eval.Record {
-	if m.spare == nil {
-		m.spare = m.rec.Clone()
-		return m.spare
-	}
-	m.spare.CopyFrom(m.rec)
-	return m.spare
+	// index is m's place in its State's member list.
+	index int
 }
 
 // HistoryKey is the key under which a member record given as a map may

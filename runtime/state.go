@@ -32,8 +32,11 @@ type State struct {
 
 	mu      sync.RWMutex
 	members map[string]*Member
-	order   []*Member // insertion order, for deterministic scans
-	pos     map[*Member]int
+	order   []*Member // insertion order (with swap-removal), for deterministic scans
+	// spares are records an event writes its effects into before they are
+	// swapped in; the records they replace become the next spares, so
+	// applying an action copies into memory the state already has.
+	spares []*eval.Record
 	accs    []acc
 	goals   []GoalValue
 	goalsAt int64 // time of the goals (matters when aggregates read the time)
@@ -49,7 +52,6 @@ func NewState(c *Community) *State {
 	s := &State{
 		c:       c,
 		members: map[string]*Member{},
-		pos:     map[*Member]int{},
 		accs:    make([]acc, len(c.aggs)),
 		env:     &eval.Env{Derived: c.derived},
 		env2:    &eval.Env{Derived: c.derived},
@@ -113,7 +115,7 @@ func (s *State) Join(id string, m *Member) error {
 	m = m.Clone()
 	m.ID = id
 	s.members[id] = m
-	s.pos[m] = len(s.order)
+	m.index = len(s.order)
 	s.order = append(s.order, m)
 	s.contribute(m.rec, +1)
 	s.events++
@@ -131,12 +133,11 @@ func (s *State) Leave(id string) error {
 	}
 	s.contribute(m.rec, -1)
 	delete(s.members, id)
-	i := s.pos[m]
+	i := m.index
 	last := s.order[len(s.order)-1]
 	s.order[i] = last
-	s.pos[last] = i
+	last.index = i
 	s.order = s.order[:len(s.order)-1]
-	delete(s.pos, m)
 	s.events++
 	s.refresh()
 	return nil
@@ -368,7 +369,7 @@ func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time)
 	var touchedBuf [4]*Member
 	var recsBuf [4]*eval.Record
 	touched := append(touchedBuf[:0], m)
-	newRecs := append(recsBuf[:0], m.next())
+	newRecs := append(recsBuf[:0], s.spare(m.rec))
 	recFor := func(x *Member) *eval.Record {
 		for i, t := range touched {
 			if t == x {
@@ -376,7 +377,7 @@ func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time)
 			}
 		}
 		touched = append(touched, x)
-		newRecs = append(newRecs, x.next())
+		newRecs = append(newRecs, s.spare(x.rec))
 		return newRecs[len(newRecs)-1]
 	}
 	var targetsBuf [8]*eval.Record
@@ -399,6 +400,7 @@ func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time)
 	}
 	for i, as := range k.act.effect {
 		if err := as.apply(targets[i], vals[i]); err != nil {
+			s.spares = append(s.spares, newRecs...)
 			return nil, fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
 		}
 	}
@@ -406,7 +408,8 @@ func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time)
 	for i, t := range touched {
 		res.Changes = append(res.Changes, s.changes(t.ID, t.rec, newRecs[i], ns)...)
 		s.contribute(t.rec, -1)
-		t.rec, t.spare = newRecs[i], t.rec
+		s.spares = append(s.spares, t.rec)
+		t.rec = newRecs[i]
 		s.contribute(t.rec, +1)
 	}
 	m.hist.record(&s.c.hist, k.act.index, ns)
@@ -414,6 +417,18 @@ func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time)
 	s.refresh()
 	res.Applied, res.Seq = true, s.events
 	return res, nil
+}
+
+// spare returns a record holding a copy of rec, from the spares when there
+// is one.
+func (s *State) spare(rec *eval.Record) *eval.Record {
+	if n := len(s.spares); n > 0 {
+		r := s.spares[n-1]
+		s.spares = s.spares[:n-1]
+		r.CopyFrom(rec)
+		return r
+	}
+	return rec.Clone()
 }
 
 // changes compares the role and badges of one member before and after.
