@@ -125,7 +125,7 @@ func (c *Community) decide(e *eval.Env, m *Member, a *action, trace *[]TraceStep
 			n := m.hist.count(&c.hist, a.index, e.At, r.per)
 			reached := n >= r.count
 			if trace != nil {
-				*trace = append(*trace, TraceStep{Rule: r.Label, What: fmt.Sprintf("%d of %d in %s", n, r.count, time.Duration(r.per)), Value: reached})
+				*trace = append(*trace, TraceStep{Rule: r.Label, What: fmt.Sprintf("%d of %d in %s", n, r.count, check.FormatDuration(time.Duration(r.per))), Value: reached})
 			}
 			if !reached {
 				continue

@@ -36,7 +36,7 @@ type State struct {
 	// spares are records an event writes its effects into before they are
 	// swapped in; the records they replace become the next spares, so
 	// applying an action copies into memory the state already has.
-	spares []*eval.Record
+	spares  []*eval.Record
 	accs    []acc
 	goals   []GoalValue
 	goalsAt int64 // time of the goals (matters when aggregates read the time)
