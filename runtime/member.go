@@ -3,11 +3,13 @@ package runtime
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/runtime/eval"
@@ -225,6 +227,7 @@ func (m *Member) Clone() *Member {
 
 // structBinding maps the tagged fields of a Go struct type to attributes.
 type structBinding struct {
+	t      reflect.Type
 	fields []fieldBinding
 	err    error
 }
@@ -232,6 +235,48 @@ type structBinding struct {
 type fieldBinding struct {
 	index []int
 	attr  int
+	// set stores the field without boxing it when its Go kind matches the
+	// attribute's type directly; nil means convert through Layout.Set.
+	set func(rec *eval.Record, slot int, v reflect.Value) error
+	// offset and fast let fill read the field straight from the struct's
+	// memory when it was given by pointer: fast is the field's kind when
+	// the field is reached without following a pointer and is one of int,
+	// int64, float64, bool or string into a matching attribute.
+	offset uintptr
+	fast   reflect.Kind
+}
+
+// directSetter returns a setter for a struct field of type ft into an
+// attribute of type t, for the kinds that need no conversion or check.
+func directSetter(ft reflect.Type, t check.Type) func(*eval.Record, int, reflect.Value) error {
+	switch {
+	case t.Kind == check.Int && ft.Kind() >= reflect.Int && ft.Kind() <= reflect.Int64:
+		return func(r *eval.Record, i int, v reflect.Value) error { r.I[i] = v.Int(); return nil }
+	case t.Kind == check.Int && ft.Kind() >= reflect.Uint8 && ft.Kind() <= reflect.Uint32:
+		return func(r *eval.Record, i int, v reflect.Value) error { r.I[i] = int64(v.Uint()); return nil }
+	case t.Kind == check.Float && (ft.Kind() == reflect.Float64 || ft.Kind() == reflect.Float32):
+		return func(r *eval.Record, i int, v reflect.Value) error {
+			f := v.Float()
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				return fmt.Errorf("attribute: want float, got %v: NaN and infinities are not stored", f)
+			}
+			r.F[i] = f
+			return nil
+		}
+	case t.Kind == check.Bool && ft.Kind() == reflect.Bool:
+		return func(r *eval.Record, i int, v reflect.Value) error {
+			r.I[i] = 0
+			if v.Bool() {
+				r.I[i] = 1
+			}
+			return nil
+		}
+	case t.Kind == check.String && ft.Kind() == reflect.String:
+		return func(r *eval.Record, i int, v reflect.Value) error { r.S[i] = v.String(); return nil }
+	case t.Kind == check.Duration && ft == reflect.TypeOf(time.Duration(0)):
+		return func(r *eval.Record, i int, v reflect.Value) error { r.I[i] = v.Int(); return nil }
+	}
+	return nil // times (range checked), lists and the rest: convert
 }
 
 var bindings sync.Map // key bindingKey -> *structBinding
@@ -256,25 +301,133 @@ func (c *Community) MemberFromStruct(v any) (*Member, error) {
 	if rv.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("member struct: want a struct, got %T", v)
 	}
-	b := c.binding(rv.Type())
-	if b.err != nil {
-		return nil, b.err
-	}
 	m := c.newMember("")
-	for _, f := range b.fields {
-		if err := c.layout.Set(m.rec, f.attr, rv.FieldByIndex(f.index).Interface()); err != nil {
-			return nil, err
-		}
+	if err := c.fill(m, rv); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
 
+// FillFromStruct refills m, a member c built, from a struct as
+// MemberFromStruct reads it: untagged attributes take their defaults and
+// the history is emptied. It reuses m's memory, so a host deciding for
+// many members from its own structs can keep one Member per goroutine and
+// decide without allocating. On an error m is left with defaults.
+func (c *Community) FillFromStruct(m *Member, v any) error {
+	if m.c != c {
+		return fmt.Errorf("member %q was built by community %s, not %s", m.ID, m.c.Name, c.Name)
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return fmt.Errorf("member struct: nil pointer")
+		}
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Struct {
+		return fmt.Errorf("member struct: want a struct, got %T", v)
+	}
+	m.rec.CopyFrom(c.defaults)
+	clear(m.hist.ever)
+	for i := range m.hist.times {
+		m.hist.times[i] = noTime
+	}
+	if err := c.fill(m, rv); err != nil {
+		m.rec.CopyFrom(c.defaults)
+		return err
+	}
+	return nil
+}
+
+// fastField returns the byte offset of field f of struct type t and its
+// kind when fill may read it directly, or kind Invalid.
+func fastField(t reflect.Type, f reflect.StructField, at check.Type) (uintptr, reflect.Kind) {
+	var off uintptr
+	cur := t
+	for _, i := range f.Index {
+		sf := cur.Field(i)
+		off += sf.Offset
+		cur = sf.Type
+		if cur.Kind() == reflect.Pointer && len(f.Index) > 1 && i != f.Index[len(f.Index)-1] {
+			return 0, reflect.Invalid // an embedded pointer: not inline memory
+		}
+	}
+	switch k := f.Type.Kind(); {
+	case f.Type.PkgPath() != "" && f.Type.Name() != "":
+		return 0, reflect.Invalid // named types such as time.Duration: convert
+	case at.Kind == check.Int && (k == reflect.Int || k == reflect.Int64),
+		at.Kind == check.Float && k == reflect.Float64,
+		at.Kind == check.Bool && k == reflect.Bool,
+		at.Kind == check.String && k == reflect.String:
+		return off, k
+	}
+	return 0, reflect.Invalid
+}
+
+func (c *Community) fill(m *Member, rv reflect.Value) error {
+	b := c.binding(rv.Type())
+	if b.err != nil {
+		return b.err
+	}
+	if rv.CanAddr() {
+		base := rv.Addr().UnsafePointer()
+		for _, f := range b.fields {
+			if f.fast == reflect.Invalid {
+				continue
+			}
+			i := c.layout.Slot(f.attr).Index
+			p := unsafe.Add(base, f.offset)
+			switch f.fast {
+			case reflect.Int:
+				m.rec.I[i] = int64(*(*int)(p))
+			case reflect.Int64:
+				m.rec.I[i] = *(*int64)(p)
+			case reflect.Float64:
+				v := *(*float64)(p)
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return fmt.Errorf("%s: want float, got %v: NaN and infinities are not stored", c.layout.Name(f.attr), v)
+				}
+				m.rec.F[i] = v
+			case reflect.Bool:
+				m.rec.I[i] = 0
+				if *(*bool)(p) {
+					m.rec.I[i] = 1
+				}
+			case reflect.String:
+				m.rec.S[i] = *(*string)(p)
+			}
+		}
+	}
+	for _, f := range b.fields {
+		if f.fast != reflect.Invalid && rv.CanAddr() {
+			continue
+		}
+		fv := rv.FieldByIndex(f.index)
+		if f.set != nil {
+			if err := f.set(m.rec, c.layout.Slot(f.attr).Index, fv); err != nil {
+				return fmt.Errorf("%s: %w", c.layout.Name(f.attr), err)
+			}
+			continue
+		}
+		if err := c.layout.Set(m.rec, f.attr, fv.Interface()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (c *Community) binding(t reflect.Type) *structBinding {
+	// Hosts usually bind one struct type: remember the last one, which
+	// saves a map lookup hashing an interface on every member.
+	if b := c.lastBinding.Load(); b != nil && b.t == t {
+		return b
+	}
 	key := bindingKey{c, t}
 	if b, ok := bindings.Load(key); ok {
+		c.lastBinding.Store(b.(*structBinding))
 		return b.(*structBinding)
 	}
-	b := &structBinding{}
+	b := &structBinding{t: t}
 	for _, f := range reflect.VisibleFields(t) {
 		tag, ok := f.Tag.Lookup("charter")
 		if !ok || tag == "-" || !f.IsExported() {
@@ -285,9 +438,12 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 			b.err = fmt.Errorf("member struct %s: field %s is tagged %q, which is not an attribute of %s (%s)", t, f.Name, tag, c.Name, c.attrList())
 			break
 		}
-		b.fields = append(b.fields, fieldBinding{index: f.Index, attr: i})
+		fb := fieldBinding{index: f.Index, attr: i, set: directSetter(f.Type, c.layout.Slot(i).Type)}
+		fb.offset, fb.fast = fastField(t, f, c.layout.Slot(i).Type)
+		b.fields = append(b.fields, fb)
 	}
 	actual, _ := bindings.LoadOrStore(key, b)
+	c.lastBinding.Store(actual.(*structBinding))
 	return actual.(*structBinding)
 }
 
@@ -350,6 +506,66 @@ func (c *Community) Call(action string, args Args) (*Call, error) {
 		}
 	}
 	return k, nil
+}
+
+// SetInt sets the int argument name of a prepared call, without
+// allocating; an unknown parameter, or one of another type, is an error.
+func (k *Call) SetInt(name string, v int64) error {
+	i, err := k.param(name, check.Int)
+	if err != nil {
+		return err
+	}
+	k.args.I[i] = v
+	return nil
+}
+
+// SetFloat sets the float argument name of a prepared call; NaN and the
+// infinities are refused, as everywhere.
+func (k *Call) SetFloat(name string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("argument %s: %v is not a number Charter stores", name, v)
+	}
+	i, err := k.param(name, check.Float)
+	if err != nil {
+		return err
+	}
+	k.args.F[i] = v
+	return nil
+}
+
+// SetString sets the string argument name of a prepared call.
+func (k *Call) SetString(name string, v string) error {
+	i, err := k.param(name, check.String)
+	if err != nil {
+		return err
+	}
+	k.args.S[i] = v
+	return nil
+}
+
+// SetBool sets the bool argument name of a prepared call.
+func (k *Call) SetBool(name string, v bool) error {
+	i, err := k.param(name, check.Bool)
+	if err != nil {
+		return err
+	}
+	k.args.I[i] = 0
+	if v {
+		k.args.I[i] = 1
+	}
+	return nil
+}
+
+// param returns the record slot of parameter name, which must be of kind.
+func (k *Call) param(name string, kind check.Kind) (int, error) {
+	p := k.act.def.Param(name)
+	if p == nil {
+		return 0, fmt.Errorf("%s has no parameter %q (parameters: %s)", k.act.name, name, paramList(k.act.def))
+	}
+	if p.Type.Kind != kind {
+		return 0, fmt.Errorf("argument %s of %s: want %s, got %s", name, k.act.name, p.Type, check.Type{Kind: kind})
+	}
+	return k.act.args.Slot(p.Slot).Index, nil
 }
 
 // unwrapAttr rewords eval's "attribute x:" errors for arguments.

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	exprast "github.com/expr-lang/expr/ast"
@@ -158,6 +159,8 @@ type Community struct {
 	// timeAggs is true when some aggregate reads the evaluation time, so
 	// its members' contributions change without events.
 	timeAggs bool
+	// lastBinding caches the struct binding MemberFromStruct used last.
+	lastBinding atomic.Pointer[structBinding]
 }
 
 type action struct {

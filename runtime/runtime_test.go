@@ -410,3 +410,53 @@ func TestGoalsParallelEqualsGoals(t *testing.T) {
 		t.Errorf("no members: %+v", got)
 	}
 }
+
+func TestFillFromStructAndCallSetters(t *testing.T) {
+	_, club := fanclub(t)
+	m, err := club.MemberFromStruct(fan{Posts: 7, Reputation: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := club.Did(m, "introduce", t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := club.FillFromStruct(m, &fan{Posts: 0, Reputation: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if got := club.Role(m, t0); got != "onlooker" {
+		t.Errorf("role after refill = %s", got)
+	}
+	k, err := club.Call("post", runtime.Args{"length": 1, "topic": "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := club.DecideCall(m, k, t0, nil); d.Allowed {
+		t.Errorf("refill kept the history: %v", d)
+	}
+	if err := k.SetInt("length", 6000); err != nil {
+		t.Fatal(err)
+	}
+	if d := club.DecideCall(m, k, t0, nil); len(d.Rules) != 2 {
+		t.Errorf("length 6000 should add the cap denial: %v", d)
+	}
+	for _, err := range []error{k.SetInt("topic", 1), k.SetString("nope", "x"), k.SetFloat("length", math.NaN())} {
+		if err == nil {
+			t.Error("a bad setter call succeeded")
+		}
+	}
+	if err := club.FillFromStruct(m, 3); err == nil {
+		t.Error("FillFromStruct(3) succeeded")
+	}
+	src := &fan{Posts: 3, Reputation: 2}
+	allocs := testing.AllocsPerRun(100, func() {
+		_ = club.FillFromStruct(m, src)
+		_ = k.SetInt("length", 10)
+		club.DecideCall(m, k, t0, nil)
+	})
+	if allocs != 0 {
+		t.Errorf("refill + set + decide: %v allocs, want 0", allocs)
+	}
+	if err := club.FillFromStruct(m, &fan{Reputation: math.Inf(1)}); err == nil {
+		t.Error("an infinite reputation was stored")
+	}
+}
