@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	goruntime "runtime"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/charterlang/charter/lang"
 	"github.com/charterlang/charter/runtime"
 )
 
@@ -194,4 +197,89 @@ func BenchmarkStateMemory(b *testing.B) {
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "bytes/member")
 		goruntime.KeepAlive(st)
 	}
+}
+
+// BenchmarkCompile1000 compiles a checked community of 1,000 rules.
+func BenchmarkCompile1000(b *testing.B) {
+	var src strings.Builder
+	src.WriteString("community Big {\n  member { posts: int; score: float; banned: bool }\n")
+	for a := 0; a < 20; a++ {
+		fmt.Fprintf(&src, "  action act%d(size: int)\n", a)
+	}
+	src.WriteString("  roles {\n    lead if posts >= 50\n    maker if posts >= 5\n    guest otherwise\n  }\n")
+	for i := 0; i < 1000; i++ {
+		switch i % 3 {
+		case 0:
+			fmt.Fprintf(&src, "  may act%d if role >= maker && size < %d\n", i%20, i)
+		case 1:
+			fmt.Fprintf(&src, "  must not act%d if banned || score > %d.5\n", i%20, i)
+		default:
+			fmt.Fprintf(&src, "  limit act%d %d per 1d if role <= maker\n", i%20, 1+i%4)
+		}
+	}
+	src.WriteString("}\n")
+	ls := lang.LoadSources(map[string][]byte{"big.charter": []byte(src.String())})
+	if ls.Diags.HasErrors() {
+		b.Fatal(ls.Diags)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := runtime.Compile(ls.Program); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecideParallel decides from every core at once: with -cpu 1,2
+// the time per decision falls with the cores, since the read path takes no
+// shared lock (each goroutine has its own member and prepared call).
+func BenchmarkDecideParallel(b *testing.B) {
+	_, club := fanclub(b)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		m := member(b, club, map[string]any{"posts": 3, "reputation": 2.0, "@history": map[string]any{"introduce": []any{"2025-12-01T00:00:00Z"}}})
+		k, err := club.Call("post", runtime.Args{"length": 120, "topic": "x"})
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		for pb.Next() {
+			club.DecideCall(m, k, t0, nil)
+		}
+	})
+}
+
+// BenchmarkRoleParallel computes roles from every core at once.
+func BenchmarkRoleParallel(b *testing.B) {
+	_, club := fanclub(b)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		m := member(b, club, map[string]any{"comments": 3})
+		for pb.Next() {
+			club.Role(m, t0)
+		}
+	})
+}
+
+// BenchmarkApplyParallel applies from every core at once to one state.
+// Events are serialised by the state's lock, so this shows the cost of
+// contention rather than a speed-up.
+func BenchmarkApplyParallel(b *testing.B) {
+	st, club := newState(b, 1000)
+	k, err := club.Call("comment", runtime.Args{"on": "p"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	var n atomic.Int64
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		id := fmt.Sprint("m", n.Add(1))
+		for pb.Next() {
+			if _, err := st.ApplyCall(ctx, id, k, t0); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }

@@ -460,3 +460,53 @@ func TestFillFromStructAndCallSetters(t *testing.T) {
 		t.Error("an infinite reputation was stored")
 	}
 }
+
+func TestCost(t *testing.T) {
+	prog, err := runtime.CompileSource("c.charter", []byte(`community C {
+  member { tags: []string; n: int }
+  action a(tag: string)
+  action b()
+  roles {
+    top if n > 10
+    low otherwise
+  }
+  may a if tag in tags
+  may b if role >= top
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("C")
+	ca, err := c.Cost("a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, err := c.Cost("b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ca < 65536 || ca > 65536+10 {
+		t.Errorf("cost of a = %d, want a list scan (65,536) plus a few nodes", ca)
+	}
+	if cb < 4 || cb > 20 {
+		t.Errorf("cost of b = %d, want the rule and the ladder's few nodes", cb)
+	}
+	if _, err := c.Cost("nope"); err == nil {
+		t.Error("cost of an unknown action")
+	}
+}
+
+func TestHostValuesAreBounded(t *testing.T) {
+	prog, err := runtime.CompileSource("c.charter", []byte("community C {\n  member { tags: []string; s: string }\n  action a()\n  may a if \"x\" in tags && s != \"\"\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("C")
+	if _, err := c.Member(map[string]any{"tags": make([]any, 65537)}); err == nil || !strings.Contains(err.Error(), "at most 65536") {
+		t.Errorf("a list of 65,537 elements: %v", err)
+	}
+	if _, err := c.Member(map[string]any{"s": strings.Repeat("x", 1<<20+1)}); err == nil {
+		t.Error("a string over 1 MiB was accepted")
+	}
+}

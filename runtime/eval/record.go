@@ -13,6 +13,14 @@ import (
 	"github.com/charterlang/charter/stdlib"
 )
 
+// Bounds on values from the host, so that no condition's cost depends on
+// unbounded input: scanning a list (`in`) or a string (`contains`,
+// `matches`, len) is linear in these. SPEC.md ("Limits") lists them.
+const (
+	MaxListLen   = 65536   // elements of a list attribute or argument
+	MaxStringLen = 1 << 20 // bytes of a string attribute or argument
+)
+
 // Record holds the values of one member, or of one action call's
 // arguments, in typed slots so that compiled expressions read them without
 // boxing. int, bool (0 or 1), time (nanoseconds since the Unix epoch),
@@ -300,6 +308,9 @@ func convert(name string, t check.Type, v any) (any, error) {
 		}
 	case check.String, check.Member:
 		if s, ok := v.(string); ok {
+			if len(s) > MaxStringLen {
+				return nil, bad(fmt.Sprintf("a string value may be at most %d bytes, got %d", MaxStringLen, len(s)))
+			}
 			return s, nil
 		}
 	case check.Time:
@@ -349,6 +360,9 @@ func convertList(name string, t check.Type, v any) (any, error) {
 		return nil, &ValueError{Name: name, Want: t, Got: v}
 	}
 	n := rv.Len()
+	if n > MaxListLen {
+		return nil, &ValueError{Name: name, Want: t, Got: v, Reason: fmt.Sprintf("a list may hold at most %d elements, got %d", MaxListLen, n)}
+	}
 	et := check.Type{Kind: t.Elem}
 	elem := func(i int) (any, error) {
 		return convert(name+"["+strconv.Itoa(i)+"]", et, rv.Index(i).Interface())

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Fuzz every target for the given time each (default 60s), one after the
+# other, and print a summary table row per target: its name, the time run,
+# the executions reached and whether it found a crasher. A crasher is kept
+# under testdata/fuzz/TARGET/ by go test; commit it as a regression test.
+#
+#   fuzz/run.sh 5m
+set -uo pipefail
+cd "$(dirname "$0")"
+time=${1:-60s}
+targets=$(grep -ho '^func Fuzz[A-Za-z]*' ./*_test.go | sed 's/^func //' | sort)
+status=0
+printf '| target | time | executions | result |\n| --- | --- | --- | --- |\n' > run.summary
+for t in $targets; do
+  log=$(mktemp)
+  if go test -run '^$' -fuzz "^${t}\$" -fuzztime "$time" . >"$log" 2>&1; then
+    result="no crasher"
+  else
+    result="FAILED: see testdata/fuzz/$t"
+    status=1
+  fi
+  execs=$(grep -o 'execs: [0-9]*' "$log" | tail -1 | sed 's/execs: //')
+  printf '| %s | %s | %s | %s |\n' "$t" "$time" "${execs:-?}" "$result" | tee -a run.summary
+  tail -3 "$log"
+  rm -f "$log"
+done
+cat run.summary
+exit $status
