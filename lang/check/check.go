@@ -391,9 +391,12 @@ func suggest(name string, names []string) string {
 	if bestD > 3 {
 		bestD = 3
 	}
+	if len(name) > 64 {
+		return "" // no one means a name that long; and distance is quadratic
+	}
 	for _, n := range names {
-		if n == name || strings.HasPrefix(n, "$") {
-			continue
+		if n == name || strings.HasPrefix(n, "$") || abs(len(n)-len(name)) > 3 {
+			continue // a length difference over 3 means a distance over 3
 		}
 		if d := distance(strings.ToLower(name), strings.ToLower(n)); d < bestD || d == bestD && best == "" && d <= 2 {
 			best, bestD = n, d
@@ -403,6 +406,13 @@ func suggest(name string, names []string) string {
 		return ""
 	}
 	return "did you mean " + best + "?"
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // distance is the Levenshtein distance between a and b, in runes.

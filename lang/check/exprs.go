@@ -352,6 +352,11 @@ func isConstant(e *syntax.Expr) bool {
 			return !strings.HasPrefix(n.Value, "$")
 		case *exprast.CallNode, *exprast.BuiltinNode, *exprast.PointerNode, *exprast.VariableDeclaratorNode:
 			return true
+		case *exprast.BinaryNode:
+			// expr-lang's optimizer folds a constant range into an array
+			// of every element: 1..1000000000 would take seconds and
+			// gigabytes before anything could refuse it.
+			return n.Operator == ".."
 		}
 		return false
 	}) == nil
