@@ -74,9 +74,30 @@ func (c *Community) DecideCall(m *Member, k *Call, at time.Time, goals Goals) De
 	e.M, e.Args, e.At = m.rec, k.args, nanos(at)
 	c.bindOthers(e, k)
 	setGoals(e, goals)
+	c.seedRole(e, m)
 	d := c.decide(e, m, k.act, nil)
+	c.keepRole(e, m)
 	c.release(e)
 	return d
+}
+
+// seedRole tells e m's cached role, when the ladder does not read the time.
+func (c *Community) seedRole(e *eval.Env, m *Member) {
+	if !c.ladderTime {
+		if r := m.role.Load(); r >= 0 {
+			e.SetRole(r)
+		}
+	}
+}
+
+// keepRole caches the role e computed for m, when it does not depend on
+// the time of the question.
+func (c *Community) keepRole(e *eval.Env, m *Member) {
+	if !c.ladderTime {
+		if r, ok := e.KnownRole(); ok {
+			m.role.Store(r)
+		}
+	}
 }
 
 // Explain is DecideCall with a trace of every condition evaluated.
@@ -196,20 +217,21 @@ func (c *Community) Role(m *Member, at time.Time) string {
 	if len(c.roleNames) == 0 {
 		return ""
 	}
-	m = c.adopt(m)
-	e := c.env()
-	e.M, e.At = m.rec, nanos(at)
-	r := e.Role()
-	c.release(e)
-	return c.roleNames[r]
+	return c.roleNames[c.RoleRank(m, at)]
 }
 
 // RoleRank returns m's role as its rank on the ladder (0 is the lowest).
 func (c *Community) RoleRank(m *Member, at time.Time) int {
 	m = c.adopt(m)
+	if !c.ladderTime {
+		if r := m.role.Load(); r >= 0 {
+			return int(r)
+		}
+	}
 	e := c.env()
 	e.M, e.At = m.rec, nanos(at)
 	r := e.Role()
+	c.keepRole(e, m)
 	c.release(e)
 	return int(r)
 }

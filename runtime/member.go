@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"sync/atomic"
 	"reflect"
 	"sort"
 	"strings"
@@ -28,7 +29,14 @@ type Member struct {
 	hist history
 	// index is m's place in its State's member list.
 	index int
+	// role caches the member's rank when the ladder does not read the
+	// time: -1 unknown. Atomic, since a member may be read by several
+	// goroutines at once; reset whenever rec changes.
+	role atomic.Int64
 }
+
+// forgetRole clears the cached role; call it whenever m.rec changes.
+func (m *Member) forgetRole() { m.role.Store(-1) }
 
 // HistoryKey is the key under which a member record given as a map may
 // carry its action history: {"@history": {"introduce": ["2026-01-02T10:00:00Z"]}}.
@@ -98,7 +106,9 @@ func (c *Community) attrList() string {
 }
 
 func (c *Community) newMember(id string) *Member {
-	return &Member{ID: id, c: c, rec: c.defaults.Clone(), hist: c.hist.empty()}
+	m := &Member{ID: id, c: c, rec: c.defaults.Clone(), hist: c.hist.empty()}
+	m.forgetRole()
+	return m
 }
 
 // adopt returns m in c's layout: m itself when c built it, else a copy whose
@@ -222,7 +232,9 @@ func (c *Community) Values(m *Member) map[string]any {
 
 // Clone returns a copy of m that shares no mutable memory with it.
 func (m *Member) Clone() *Member {
-	return &Member{ID: m.ID, c: m.c, rec: m.rec.Clone(), hist: m.hist.clone()}
+	cp := &Member{ID: m.ID, c: m.c, rec: m.rec.Clone(), hist: m.hist.clone()}
+	cp.forgetRole()
+	return cp
 }
 
 // structBinding maps the tagged fields of a Go struct type to attributes.
@@ -327,6 +339,7 @@ func (c *Community) FillFromStruct(m *Member, v any) error {
 	if rv.Kind() != reflect.Struct {
 		return fmt.Errorf("member struct: want a struct, got %T", v)
 	}
+	m.forgetRole()
 	m.rec.CopyFrom(c.defaults)
 	clear(m.hist.ever)
 	for i := range m.hist.times {

@@ -159,6 +159,9 @@ type Community struct {
 	// timeAggs is true when some aggregate reads the evaluation time, so
 	// its members' contributions change without events.
 	timeAggs bool
+	// ladderTime is true when a rung's condition reads the time, so a
+	// member's role cannot be cached across questions.
+	ladderTime bool
 	// lastBinding caches the struct binding MemberFromStruct used last.
 	lastBinding atomic.Pointer[structBinding]
 }
@@ -252,6 +255,11 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 	cm := &compiler{c: c}
 	if err := cm.derivedValues(); err != nil {
 		return nil, err
+	}
+	for _, r := range cc.Roles {
+		if r.Cond != nil && cm.readsTime(r.Cond.Root) {
+			c.ladderTime = true
+		}
 	}
 	if err := cm.actions(); err != nil {
 		return nil, err

@@ -510,3 +510,52 @@ func TestHostValuesAreBounded(t *testing.T) {
 		t.Error("a string over 1 MiB was accepted")
 	}
 }
+
+// TestRoleCache: a member's role is cached only while it cannot change:
+// refilling the member or changing it in a state forgets it, and a ladder
+// that reads the time is never cached.
+func TestRoleCache(t *testing.T) {
+	_, club := fanclub(t)
+	m, _ := club.MemberFromStruct(fan{Posts: 0})
+	if got := club.Role(m, t0); got != "onlooker" {
+		t.Fatalf("role = %s", got)
+	}
+	if err := club.FillFromStruct(m, &fan{Posts: 7}); err != nil {
+		t.Fatal(err)
+	}
+	if got := club.Role(m, t0); got != "creator" {
+		t.Errorf("after refill role = %s, want creator", got)
+	}
+	st := runtime.NewState(club)
+	_ = st.Join("a", member(t, club, map[string]any{"posts": 4}))
+	a, _ := st.Member("a")
+	_ = club.Role(a, t0)
+	if _, err := st.Apply(context.Background(), "a", "introduce", nil, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(context.Background(), "a", "post", runtime.Args{"length": 1, "topic": "t"}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := st.Decide("a", "invite", runtime.Args{"guest": "g"}, t0); !d.Allowed {
+		t.Errorf("after the fifth post a is a creator and may invite: %v", d)
+	}
+	prog, err := runtime.CompileSource("t.charter", []byte(`community T {
+  member { seen: time }
+  roles {
+    fresh if days_since(seen) < 7
+    stale otherwise
+  }
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("T")
+	tm := member(t, c, map[string]any{"seen": t0})
+	if got := c.Role(tm, t0); got != "fresh" {
+		t.Errorf("role at t0 = %s", got)
+	}
+	if got := c.Role(tm, t0.Add(30*24*time.Hour)); got != "stale" {
+		t.Errorf("role 30 days later = %s, want stale (a time-dependent ladder is not cached)", got)
+	}
+}

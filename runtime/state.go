@@ -169,6 +169,7 @@ func (s *State) Update(id string, values map[string]any) error {
 	}
 	s.contribute(m.rec, -1)
 	m.rec = rec
+	m.forgetRole()
 	s.contribute(m.rec, +1)
 	s.events++
 	s.refresh()
@@ -410,6 +411,7 @@ func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time)
 		s.contribute(t.rec, -1)
 		s.spares = append(s.spares, t.rec)
 		t.rec = newRecs[i]
+		t.forgetRole()
 		s.contribute(t.rec, +1)
 	}
 	m.hist.record(&s.c.hist, k.act.index, ns)

@@ -115,6 +115,18 @@ func (e *Env) SetMember(m *Record) {
 	clear(e.moreSet)
 }
 
+// SetRole tells e the member's role rank, known to the caller (cached from
+// an earlier evaluation), so that the ladder is not evaluated again.
+func (e *Env) SetRole(rank int64) {
+	e.role, e.roleState = rank, roleKnown
+}
+
+// KnownRole returns the role rank if this evaluation computed or was told
+// it, so that the caller can cache it.
+func (e *Env) KnownRole() (int64, bool) {
+	return e.role, e.roleState == roleKnown
+}
+
 // Role returns the member's role rank, computing it on first use.
 func (e *Env) Role() int64 {
 	if e.roleState == roleKnown {

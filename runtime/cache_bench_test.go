@@ -1,0 +1,27 @@
+package runtime
+
+import (
+	"testing"
+	"time"
+)
+
+// BenchmarkRoleUncached computes a role from the ladder every time, as for
+// a member seen for the first time or a ladder that reads the time; Role
+// on a member already asked about returns its cached rank.
+func BenchmarkRoleUncached(b *testing.B) {
+	prog, err := CompileFiles("../examples/fanclub/fanclub.charter")
+	if err != nil {
+		b.Fatal(err)
+	}
+	club := prog.Community("FanClub")
+	m, err := club.Member(map[string]any{"comments": 3})
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	b.ReportAllocs()
+	for b.Loop() {
+		m.forgetRole()
+		club.Role(m, at)
+	}
+}
