@@ -144,7 +144,7 @@ func (s *scanner) run() {
 			if n < 0 {
 				n = len(rest)
 			}
-			if n > 0 && rest[n-1] == '\r' {
+			for n > 2 && rest[n-1] == '\r' { // CRLF, or stray CRs, end the line
 				n--
 			}
 			s.advance(n)
