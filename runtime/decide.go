@@ -256,24 +256,10 @@ func (c *Community) Badges(m *Member, at time.Time) []string {
 
 // Duties returns the duties m has not met at time at: each `must A N per D`
 // whose condition holds while m took A fewer than N times in (at-D, at].
+// Without a goal snapshot, duties under when, or whose condition reads
+// goals, do not count (see DutiesWith).
 func (c *Community) Duties(m *Member, at time.Time) []Duty {
-	m = c.adopt(m)
-	e := c.env()
-	e.M, e.At = m.rec, nanos(at)
-	var out []Duty
-	for _, a := range c.actions {
-		for _, r := range a.duties {
-			if r.when != nil || r.goals || (r.cond != nil && !r.cond.Bool(e)) {
-				continue
-			}
-			n := m.hist.count(&c.hist, a.index, e.At, r.per)
-			if n < r.count {
-				out = append(out, Duty{Action: a.name, Need: r.count, Per: time.Duration(r.per), Done: n, Rule: &r.Rule})
-			}
-		}
-	}
-	c.release(e)
-	return out
+	return c.DutiesWith(m, at, nil)
 }
 
 // DutiesWith is Duties with a goal snapshot, so duties under `when` count.

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -68,44 +66,14 @@ type goalJSON struct {
 }
 
 func runGoals(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	c := commands["goals"]
-	fs := newFlags(c, stderr)
-	community := fs.String("community", "", "the community whose goals to compute")
-	membersPath := fs.String("members", "", "the members as JSON Lines, - for stdin")
-	at := fs.String("at", "", "the evaluation time, RFC 3339")
-	format := fs.String("format", "text", "output format: text or json")
-	paths, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	q, code := parseMembersQuery(commands["goals"], args, stdin, stderr)
+	if q == nil {
+		return code
 	}
+	com, members, when, format := q.com, q.members, q.at, &q.format
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "charter goals: %v\n", err)
 		return exitUsage
-	}
-	if err := checkFormat(*format); err != nil {
-		return fail(err)
-	}
-	if len(paths) == 0 {
-		fmt.Fprint(stderr, "charter goals: no rule files given\n\n", c.usage)
-		return exitUsage
-	}
-	when, err := parseAt(*at)
-	if err != nil {
-		return fail(err)
-	}
-	if *membersPath == "" {
-		return fail(errors.New(`--members is required: give a JSON Lines file of members, one object with an "id" per line`))
-	}
-	com, code := openCommunity("goals", paths, *community, stderr)
-	if com == nil {
-		return code
-	}
-	members, err := readMembersFile(*membersPath, stdin, com)
-	if err != nil {
-		return fail(err)
 	}
 	ms := make([]*runtime.Member, len(members))
 	for i, m := range members {

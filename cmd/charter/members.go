@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -254,4 +255,59 @@ func readArg(v string, stdin io.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("%s is more than %d bytes", path, maxMemberLine)
 	}
 	return data, nil
+}
+
+// membersQuery is what `charter roles` and `charter goals` share: the rule
+// files, the community, the members read from JSON Lines, the time and the
+// output format.
+type membersQuery struct {
+	com     *runtime.Community
+	members []memberLine
+	at      time.Time
+	format  string
+}
+
+// parseMembersQuery parses the flags and reads the inputs of a members
+// command. It reports its own errors; a nil query comes with the exit
+// status to return.
+func parseMembersQuery(c *command, args []string, stdin io.Reader, stderr io.Writer) (*membersQuery, int) {
+	fs := newFlags(c, stderr)
+	community := fs.String("community", "", "the community to ask")
+	membersPath := fs.String("members", "", "the members as JSON Lines, - for stdin")
+	at := fs.String("at", "", "the evaluation time, RFC 3339")
+	format := fs.String("format", "text", "output format: text or json")
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, exitOK
+		}
+		return nil, exitUsage
+	}
+	fail := func(err error) (*membersQuery, int) {
+		fmt.Fprintf(stderr, "charter %s: %v\n", c.name, err)
+		return nil, exitUsage
+	}
+	if err := checkFormat(*format); err != nil {
+		return fail(err)
+	}
+	if len(paths) == 0 {
+		fmt.Fprintf(stderr, "charter %s: no rule files given\n\n%s", c.name, c.usage)
+		return nil, exitUsage
+	}
+	when, err := parseAt(*at)
+	if err != nil {
+		return fail(err)
+	}
+	if *membersPath == "" {
+		return fail(errors.New(`--members is required: give a JSON Lines file of members, one object with an "id" per line`))
+	}
+	com, code := openCommunity(c.name, paths, *community, stderr)
+	if com == nil {
+		return nil, code
+	}
+	members, err := readMembersFile(*membersPath, stdin, com)
+	if err != nil {
+		return fail(err)
+	}
+	return &membersQuery{com: com, members: members, at: when, format: *format}, exitOK
 }

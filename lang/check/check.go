@@ -398,7 +398,7 @@ func suggest(name string, names []string) string {
 		if n == name || strings.HasPrefix(n, "$") || abs(len(n)-len(name)) > 3 {
 			continue // a length difference over 3 means a distance over 3
 		}
-		if d := distance(strings.ToLower(name), strings.ToLower(n)); d < bestD || d == bestD && best == "" && d <= 2 {
+		if d := Distance(strings.ToLower(name), strings.ToLower(n)); d < bestD || d == bestD && best == "" && d <= 2 {
 			best, bestD = n, d
 		}
 	}
@@ -415,8 +415,9 @@ func abs(x int) int {
 	return x
 }
 
-// distance is the Levenshtein distance between a and b, in runes.
-func distance(a, b string) int {
+// Distance is the Levenshtein distance between a and b, in runes; the
+// did-you-mean suggestions of the checker and the evaluator use it.
+func Distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)

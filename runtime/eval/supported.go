@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"github.com/charterlang/charter/lang/check"
 	"slices"
 	"strings"
 
@@ -174,7 +175,7 @@ func suggest(name string) string {
 	}
 	best, bestD := "", 3
 	for _, f := range stdlib.Functions {
-		if d := distance(name, f.Name); d < bestD {
+		if d := check.Distance(name, f.Name); d < bestD {
 			best, bestD = f.Name, d
 		}
 	}
@@ -182,26 +183,4 @@ func suggest(name string) string {
 		return "; did you mean " + best + "?"
 	}
 	return ""
-}
-
-// distance is the Levenshtein distance between a and b, in runes.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
