@@ -485,40 +485,92 @@ func (c *Community) Call(action string, args Args) (*Call, error) {
 	if !ok {
 		return nil, c.unknownAction(action)
 	}
-	k := &Call{act: a, args: eval.NewRecord(a.args), others: make([]*Member, len(a.others)), ids: make([]string, len(a.others))}
-	for name := range args {
-		if p := a.def.Param(name); p == nil {
-			return nil, fmt.Errorf("%s has no parameter %q (parameters: %s)", action, name, paramList(a.def))
+	k := a.newCall()
+	if err := k.fill(args); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+func (a *action) newCall() *Call {
+	return &Call{act: a, args: eval.NewRecord(a.args), others: make([]*Member, len(a.others)), ids: make([]string, len(a.others))}
+}
+
+// fill converts args into k's record, every parameter given and no other.
+// It reuses k's memory, so that the live state can convert the arguments
+// of each event into one scratch call per action.
+func (k *Call) fill(args Args) error {
+	a := k.act
+	if len(args) > len(a.def.Params) {
+		for name := range args {
+			if a.def.Param(name) == nil {
+				return fmt.Errorf("%s has no parameter %q (parameters: %s)", a.name, name, paramList(a.def))
+			}
 		}
 	}
+	found := 0
 	for _, p := range a.def.Params {
 		v, ok := args[p.Name]
 		if !ok {
-			return nil, fmt.Errorf("%s needs argument %s (%s)", action, p.Name, p.Type)
+			return fmt.Errorf("%s needs argument %s (%s)", a.name, p.Name, p.Type)
 		}
+		found++
+		slot := a.args.Slot(p.Slot)
 		if p.Type.Kind == check.Member {
 			oi := a.otherIndex(p.Slot)
 			switch v := v.(type) {
 			case *Member:
 				if v == nil {
-					return nil, fmt.Errorf("argument %s: nil member", p.Name)
+					return fmt.Errorf("argument %s: nil member", p.Name)
 				}
 				k.others[oi], k.ids[oi] = v, v.ID
 			case string:
-				k.ids[oi] = v
+				k.others[oi], k.ids[oi] = nil, v
 			default:
-				return nil, fmt.Errorf("argument %s: want a member (its ID as a string, or a *Member), got %T", p.Name, v)
+				return fmt.Errorf("argument %s: want a member (its ID as a string, or a *Member), got %T", p.Name, v)
 			}
-			if err := a.args.Set(k.args, p.Slot, k.ids[oi]); err != nil {
-				return nil, err
-			}
+			k.args.S[slot.Index] = k.ids[oi]
 			continue
 		}
+		// The common Go types go straight into their slots; the rest, and
+		// every check Convert makes, go through Layout.Set.
+		switch x := v.(type) {
+		case int:
+			if p.Type.Kind == check.Int {
+				k.args.I[slot.Index] = int64(x)
+				continue
+			}
+		case int64:
+			if p.Type.Kind == check.Int {
+				k.args.I[slot.Index] = x
+				continue
+			}
+		case string:
+			if p.Type.Kind == check.String && len(x) <= eval.MaxStringLen {
+				k.args.S[slot.Index] = x
+				continue
+			}
+		case bool:
+			if p.Type.Kind == check.Bool {
+				k.args.I[slot.Index] = 0
+				if x {
+					k.args.I[slot.Index] = 1
+				}
+				continue
+			}
+		}
 		if err := a.args.Set(k.args, p.Slot, v); err != nil {
-			return nil, fmt.Errorf("argument %s of %s: %w", p.Name, action, unwrapAttr(err))
+			return fmt.Errorf("argument %s of %s: %w", p.Name, a.name, unwrapAttr(err))
 		}
 	}
-	return k, nil
+	if found != len(args) {
+		for name := range args {
+			if a.def.Param(name) == nil {
+				return fmt.Errorf("%s has no parameter %q (parameters: %s)", a.name, name, paramList(a.def))
+			}
+		}
+	}
+	return nil
 }
 
 // SetInt sets the int argument name of a prepared call, without

@@ -45,6 +45,7 @@ type State struct {
 	env, env2, env3 *eval.Env
 	aggBuf          []float64
 	goalBuf         []eval.GoalValue
+	calls           []*Call // per action: the call Apply converts arguments into
 }
 
 // NewState returns an empty live state of community c.
@@ -335,11 +336,26 @@ func (s *State) Apply(ctx context.Context, id, action string, args Args, at time
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	k, err := s.c.Call(action, args)
-	if err != nil {
+	a, ok := s.c.actionByName[action]
+	if !ok {
+		return nil, s.c.unknownAction(action)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// The arguments are converted into this state's scratch call for the
+	// action: events are serialised anyway, and it saves allocating a call.
+	if s.calls == nil {
+		s.calls = make([]*Call, len(s.c.actions))
+	}
+	k := s.calls[a.index]
+	if k == nil {
+		k = a.newCall()
+		s.calls[a.index] = k
+	}
+	if err := k.fill(args); err != nil {
 		return nil, err
 	}
-	return s.ApplyCall(ctx, id, k, at)
+	return s.applyLocked(ctx, id, k, at)
 }
 
 // ApplyCall is Apply with a call prepared by Community.Call, for hosts that
@@ -349,12 +365,17 @@ func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	action := k.act.name
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.applyLocked(ctx, id, k, at)
+}
+
+// applyLocked is Apply with s.mu held and the call prepared.
+func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Time) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	action := k.act.name
 	m, others, err := s.resolve(id, k)
 	if err != nil {
 		return nil, err
