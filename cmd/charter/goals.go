@@ -21,7 +21,8 @@ func init() {
 Goals computes each goal of a community over a set of members at a time:
 the measure's value, the target, whether it is met and the progress
 towards it. A FILE is a Charter file or a directory of them, as for
-charter check.
+charter check. For a community that extends another with an admit rule,
+only the members it admits are counted.
 
 Flags:
   --community NAME  the community whose goals to compute (required)
@@ -75,9 +76,13 @@ func runGoals(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "charter goals: %v\n", err)
 		return exitUsage
 	}
-	ms := make([]*runtime.Member, len(members))
-	for i, m := range members {
-		ms[i] = m.m
+	// A community that extends another is made of the members it admits:
+	// the others are not counted (a community without admit admits all).
+	ms := make([]*runtime.Member, 0, len(members))
+	for _, m := range members {
+		if com.Admit(m.m, when) {
+			ms = append(ms, m.m)
+		}
 	}
 	goals := com.Goals(ms, when)
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -74,9 +75,10 @@ func TestGoalsJSON(t *testing.T) {
 }
 
 func TestGoalsOfAnotherCommunity(t *testing.T) {
-	// WritingAdvisors overrides size: a close circle of at most 20.
+	// WritingAdvisors overrides size: a close circle of at most 20, counting
+	// the 3 sample members it admits (creators with 20 posts or more).
 	code, out, _ := charterIn(t, "", "goals", fanclubFile, "--community", "WritingAdvisors", "--members", sampleMembers, "--at", at0)
-	if code != exitOK || !strings.Contains(out, "size        15     <=  20 ") {
+	if code != exitOK || !strings.Contains(out, "size        3      <=  20 ") {
 		t.Errorf("exit %d, stdout:\n%s", code, out)
 	}
 }
@@ -193,4 +195,25 @@ func shellWords(t *testing.T, s string) []string {
 		words = append(words, w.String())
 	}
 	return words
+}
+
+// TestGoalsCountOnlyAdmittedMembers: a sub-community's goals are over the
+// members its admit rule lets in.
+func TestGoalsCountOnlyAdmittedMembers(t *testing.T) {
+	dir := t.TempDir()
+	members := filepath.Join(dir, "m.jsonl")
+	if err := os.WriteFile(members, []byte(`{"id": "a", "posts": 25}
+{"id": "b", "posts": 30}
+{"id": "c", "posts": 1}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"goals", "../../examples/fanclub/fanclub.charter", "--community", "WritingAdvisors", "--members", members, "--at", "2026-01-15T00:00:00Z", "--format", "json"}, strings.NewReader(""), &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), `"name": "size",`) || !strings.Contains(stdout.String(), `"value": 2,`) {
+		t.Errorf("size should count the 2 admitted members:\n%s", stdout.String())
+	}
 }
