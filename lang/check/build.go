@@ -717,15 +717,8 @@ func (b *builder) message(d syntax.Decl, when *syntax.Expr) {
 		m.ToRole = b.com.Role(to.Name)
 		m.ToBadge = b.com.Badge(to.Name)
 		if m.ToRole == nil && m.ToBadge == nil {
-			var names []string
-			for _, r := range b.com.Roles {
-				names = append(names, r.Name)
-			}
-			for _, bd := range b.com.Badges {
-				names = append(names, bd.Name)
-			}
 			dg := b.errorf(diag.UnknownName, to.Range(), "%s is neither a role nor a badge", to.Name)
-			dg.Suggestion = suggest(to.Name, names)
+			dg.Suggestion = suggest(to.Name, append(b.com.roleNames(), b.com.badgeNames()...))
 		}
 	}
 	b.com.Messages = append(b.com.Messages, m)

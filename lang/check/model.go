@@ -101,6 +101,32 @@ func (c *Community) Role(name string) *RoleDef {
 	return nil
 }
 
+// roleNames, badgeNames and goalNames list declared names, for
+// did-you-mean suggestions.
+func (c *Community) roleNames() []string {
+	out := make([]string, len(c.Roles))
+	for i, r := range c.Roles {
+		out[i] = r.Name
+	}
+	return out
+}
+
+func (c *Community) badgeNames() []string {
+	out := make([]string, len(c.Badges))
+	for i, b := range c.Badges {
+		out[i] = b.Name
+	}
+	return out
+}
+
+func (c *Community) goalNames() []string {
+	out := make([]string, len(c.Goals))
+	for i, g := range c.Goals {
+		out[i] = g.Name
+	}
+	return out
+}
+
 // Badge returns the badge called name, or nil.
 func (c *Community) Badge(name string) *BadgeDef {
 	for _, b := range c.Badges {

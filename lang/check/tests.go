@@ -110,21 +110,13 @@ func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {
 		b.call(e.Call, named)
 	case *syntax.ExpectRole:
 		if com.Role(e.Role.Name) == nil {
-			var names []string
-			for _, r := range com.Roles {
-				names = append(names, r.Name)
-			}
 			d := b.errorf(diag.BadTest, e.Role.Range(), "unknown role %s", e.Role.Name)
-			d.Suggestion = suggest(e.Role.Name, names)
+			d.Suggestion = suggest(e.Role.Name, com.roleNames())
 		}
 	case *syntax.ExpectBadge:
 		if com.Badge(e.Badge.Name) == nil {
-			var names []string
-			for _, x := range com.Badges {
-				names = append(names, x.Name)
-			}
 			d := b.errorf(diag.BadTest, e.Badge.Range(), "unknown badge %s", e.Badge.Name)
-			d.Suggestion = suggest(e.Badge.Name, names)
+			d.Suggestion = suggest(e.Badge.Name, com.badgeNames())
 		}
 	case *syntax.ExpectDuty:
 		a := com.Action(e.Action.Name)
@@ -148,12 +140,8 @@ func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {
 		b.errorf(diag.BadTest, e.Text.Range(), "no nudge or offer has the text %s", e.Text.Raw)
 	case *syntax.ExpectGoal:
 		if com.Goal(e.Goal.Name) == nil {
-			var names []string
-			for _, g := range com.Goals {
-				names = append(names, g.Name)
-			}
 			d := b.errorf(diag.BadTest, e.Goal.Range(), "unknown goal %s", e.Goal.Name)
-			d.Suggestion = suggest(e.Goal.Name, names)
+			d.Suggestion = suggest(e.Goal.Name, com.goalNames())
 		}
 	case *syntax.ExpectAdmit:
 		for x := com; x != nil; x = x.Parent {
