@@ -30,11 +30,6 @@ const (
 	MaxTests = 1000  // test blocks in one load set
 )
 
-// RoleValue is the value of `role` and of role constants in expressions: the
-// role's rank, so that comparisons follow the ladder. Expressions see it as
-// an int (expr-lang compares named integer types only with themselves).
-type RoleValue = int
-
 // Option configures Check.
 type Option func(*Config)
 

@@ -26,8 +26,11 @@ var (
 	tString   = types.String
 	tTime     = types.TypeOf(time.Time{})
 	tDuration = types.TypeOf(time.Duration(0))
-	tRole     = types.Int // roles compare as ranks: see RoleValue
-	goalType  = types.Map{"value": tFloat, "target": tFloat, "met": tBool, "progress": tFloat}
+	// A role is its rank, an int: expr-lang orders only its own number
+	// types, so a named type would break role >= creator. The checker
+	// keeps roles apart from other ints itself (rolesCompareWithRoles).
+	tRole    = types.Int
+	goalType = types.Map{"value": tFloat, "target": tFloat, "met": tBool, "progress": tFloat}
 )
 
 var elemTypes = map[Kind]types.Type{
