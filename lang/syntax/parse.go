@@ -22,9 +22,11 @@ var parser = participle.MustBuild[File](
 	participle.Elide("Space", "Comment"),
 	participle.UseLookahead(4),
 	participle.Union[Decl](
-		&Use{}, &Purpose{}, &Default{}, &Schema{}, &Action{}, &Roles{}, &Badge{}, &Admit{},
-		&May{}, &MustNot{}, &Duty{}, &First{}, &Limit{}, &Effect{}, &Goal{}, &When{},
-		&Nudge{}, &Offer{}, &Test{},
+		// Rules first: they are most of a large file, and participle tries
+		// the members in order.
+		&May{}, &MustNot{}, &Duty{}, &Limit{}, &First{}, &Effect{}, &Badge{},
+		&Use{}, &Purpose{}, &Default{}, &Schema{}, &Action{}, &Roles{}, &Admit{},
+		&Goal{}, &When{}, &Nudge{}, &Offer{}, &Test{},
 	),
 	participle.Union[WhenDecl](&May{}, &MustNot{}, &Duty{}, &First{}, &Limit{}, &Nudge{}, &Offer{}),
 	participle.Union[Step](&Given{}, &GivenMembers{}, &At{}, &Wait{}, &Do{}, &Expect{}),
