@@ -69,16 +69,25 @@ func (c *Community) Decide(m *Member, action string, args Args, at time.Time) (D
 // snapshot `when` conditions read (nil: `when` blocks are inactive). It
 // does not allocate when the decision is made by at most one rule.
 func (c *Community) DecideCall(m *Member, k *Call, at time.Time, goals Goals) Decision {
-	m = c.adopt(m)
-	e := c.env()
-	e.M, e.Args, e.At = m.rec, k.args, nanos(at)
+	m, e := c.memberEnv(m, at, goals)
+	e.Args = k.args
 	c.bindOthers(e, k)
-	setGoals(e, goals)
-	c.seedRole(e, m)
 	d := c.decide(e, m, k.act, nil)
 	c.keepRole(e, m)
 	c.release(e)
 	return d
+}
+
+// memberEnv returns m in c's layout and a pooled environment about it at
+// time at with the goal snapshot goals, seeded with m's cached role. The
+// caller releases the environment.
+func (c *Community) memberEnv(m *Member, at time.Time, goals Goals) (*Member, *eval.Env) {
+	m = c.adopt(m)
+	e := c.env()
+	e.M, e.At = m.rec, nanos(at)
+	setGoals(e, goals)
+	c.seedRole(e, m)
+	return m, e
 }
 
 // seedRole tells e m's cached role, when the ladder does not read the time.
@@ -102,11 +111,9 @@ func (c *Community) keepRole(e *eval.Env, m *Member) {
 
 // Explain is DecideCall with a trace of every condition evaluated.
 func (c *Community) Explain(m *Member, k *Call, at time.Time, goals Goals) Decision {
-	m = c.adopt(m)
-	e := c.env()
-	e.M, e.Args, e.At = m.rec, k.args, nanos(at)
+	m, e := c.memberEnv(m, at, goals)
+	e.Args = k.args
 	c.bindOthers(e, k)
-	setGoals(e, goals)
 	var trace []TraceStep
 	d := c.decide(e, m, k.act, &trace)
 	d.Trace = trace
@@ -241,9 +248,7 @@ func (c *Community) RoleNames() []string { return append([]string(nil), c.roleNa
 
 // Badges returns the badges m holds at time at, in declaration order.
 func (c *Community) Badges(m *Member, at time.Time) []string {
-	m = c.adopt(m)
-	e := c.env()
-	e.M, e.At = m.rec, nanos(at)
+	m, e := c.memberEnv(m, at, nil)
 	var out []string
 	for i, b := range c.badgeNames {
 		if e.Badge(i) {
@@ -264,10 +269,7 @@ func (c *Community) Duties(m *Member, at time.Time) []Duty {
 
 // DutiesWith is Duties with a goal snapshot, so duties under `when` count.
 func (c *Community) DutiesWith(m *Member, at time.Time, goals Goals) []Duty {
-	m = c.adopt(m)
-	e := c.env()
-	e.M, e.At = m.rec, nanos(at)
-	setGoals(e, goals)
+	m, e := c.memberEnv(m, at, goals)
 	var out []Duty
 	for _, a := range c.actions {
 		for _, r := range a.duties {
@@ -288,10 +290,7 @@ func (c *Community) DutiesWith(m *Member, at time.Time, goals Goals) []Duty {
 // everyone, for m's role or for a badge m holds, whose `when` condition (if
 // any) holds on goals.
 func (c *Community) Messages(m *Member, at time.Time, goals Goals) []Message {
-	m = c.adopt(m)
-	e := c.env()
-	e.M, e.At = m.rec, nanos(at)
-	setGoals(e, goals)
+	m, e := c.memberEnv(m, at, goals)
 	var out []Message
 	for _, msg := range c.messages {
 		switch {
