@@ -27,8 +27,6 @@ type Member struct {
 	c    *Community // the community whose layout rec has
 	rec  *eval.Record
 	hist history
-	// index is m's place in its State's member list.
-	index int
 	// role caches the member's rank when the ladder does not read the
 	// time: -1 unknown. Atomic, since a member may be read by several
 	// goroutines at once; reset whenever rec changes.

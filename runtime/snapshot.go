@@ -41,8 +41,11 @@ func (s *State) Snapshot() *Snapshot {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	c := s.c
-	snap := &Snapshot{Community: c.Name, Events: s.events, Members: make([]MemberSnapshot, 0, len(s.order))}
-	for _, m := range s.order {
+	snap := &Snapshot{Community: c.Name, Events: s.events, Members: make([]MemberSnapshot, 0, s.st.len())}
+	var v view // a view of each member in turn (snapshots may run concurrently, so not a shared one)
+	m := &v.m
+	for k := range s.st.len() {
+		s.st.load(c, k, &v)
 		ms := MemberSnapshot{ID: m.ID, Attributes: map[string]any{}}
 		for i := 0; i < c.layout.Len(); i++ {
 			v := m.rec.Get(c.layout.Slot(i))

@@ -30,9 +30,13 @@ import (
 type State struct {
 	c *Community
 
-	mu      sync.RWMutex
-	members map[string]*Member
-	order   []*Member // insertion order (with swap-removal), for deterministic scans
+	mu sync.RWMutex
+	st store // the members, column-wise
+	// views are the members an event reads or writes (the actor and the
+	// members its arguments name), as views of st; loaded counts those in use.
+	views  []*view
+	loaded int
+	scan   eval.Record // a record view for scans of every member
 	// spares are records an event writes its effects into before they are
 	// swapped in; the records they replace become the next spares, so
 	// applying an action copies into memory the state already has.
@@ -51,12 +55,12 @@ type State struct {
 // NewState returns an empty live state of community c.
 func NewState(c *Community) *State {
 	s := &State{
-		c:       c,
-		members: map[string]*Member{},
-		accs:    make([]acc, len(c.aggs)),
-		env:     &eval.Env{Derived: c.derived},
-		env2:    &eval.Env{Derived: c.derived},
-		env3:    &eval.Env{Derived: c.derived},
+		c:    c,
+		st:   newStore(c),
+		accs: make([]acc, len(c.aggs)),
+		env:  &eval.Env{Derived: c.derived},
+		env2: &eval.Env{Derived: c.derived},
+		env3: &eval.Env{Derived: c.derived},
 	}
 	s.refresh()
 	return s
@@ -110,14 +114,10 @@ func (s *State) Join(id string, m *Member) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.members[id]; ok {
+	if _, ok := s.st.index[id]; ok {
 		return fmt.Errorf("join: member %q is already in %s", id, s.c.Name)
 	}
-	m = m.Clone()
-	m.ID = id
-	s.members[id] = m
-	m.index = len(s.order)
-	s.order = append(s.order, m)
+	s.st.add(id, m)
 	s.contribute(m.rec, +1)
 	s.events++
 	s.refresh()
@@ -128,17 +128,13 @@ func (s *State) Join(id string, m *Member) error {
 func (s *State) Leave(id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, ok := s.members[id]
+	k, ok := s.st.index[id]
 	if !ok {
 		return fmt.Errorf("leave %q: %w", id, ErrUnknownMember)
 	}
-	s.contribute(m.rec, -1)
-	delete(s.members, id)
-	i := m.index
-	last := s.order[len(s.order)-1]
-	s.order[i] = last
-	last.index = i
-	s.order = s.order[:len(s.order)-1]
+	s.st.record(k, &s.scan)
+	s.contribute(&s.scan, -1)
+	s.st.remove(k)
 	s.events++
 	s.refresh()
 	return nil
@@ -149,11 +145,13 @@ func (s *State) Leave(id string) error {
 func (s *State) Update(id string, values map[string]any) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, ok := s.members[id]
+	k, ok := s.st.index[id]
 	if !ok {
 		return fmt.Errorf("update %q: %w", id, ErrUnknownMember)
 	}
-	rec := m.rec.Clone()
+	cur := &s.scan
+	s.st.record(k, cur)
+	rec := cur.Clone()
 	names := make([]string, 0, len(values))
 	for k := range values {
 		names = append(names, k)
@@ -168,10 +166,9 @@ func (s *State) Update(id string, values map[string]any) error {
 			return fmt.Errorf("update %q: %w", id, err)
 		}
 	}
-	s.contribute(m.rec, -1)
-	m.rec = rec
-	m.forgetRole()
-	s.contribute(m.rec, +1)
+	s.contribute(cur, -1)
+	cur.CopyFrom(rec)
+	s.contribute(cur, +1)
 	s.events++
 	s.refresh()
 	return nil
@@ -181,18 +178,18 @@ func (s *State) Update(id string, values map[string]any) error {
 func (s *State) Member(id string) (*Member, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	m, ok := s.members[id]
+	k, ok := s.st.index[id]
 	if !ok {
 		return nil, false
 	}
-	return m.Clone(), true
+	return s.st.member(s.c, k), true
 }
 
 // Len returns the number of members.
 func (s *State) Len() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.order)
+	return s.st.len()
 }
 
 // Events returns how many events (joins, leaves, updates and applied
@@ -207,10 +204,7 @@ func (s *State) Events() uint64 {
 func (s *State) IDs() []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	ids := make([]string, 0, len(s.members))
-	for id := range s.members {
-		ids = append(ids, id)
-	}
+	ids := append([]string(nil), s.st.ids...)
 	sort.Strings(ids)
 	return ids
 }
@@ -236,7 +230,7 @@ func (s *State) contribute(rec *eval.Record, sign int) {
 
 // refresh recomputes the goal values from the aggregates.
 func (s *State) refresh() {
-	s.goals = s.c.goalValues(s.env2, s.accs, int64(len(s.order)), s.aggBuf, s.goals)
+	s.goals = s.c.goalValues(s.env2, s.accs, int64(s.st.len()), s.aggBuf, s.goals)
 	s.aggBuf = s.env2.Aggs
 }
 
@@ -246,8 +240,9 @@ func (s *State) rescan(at int64) {
 		s.accs[i] = acc{}
 	}
 	s.goalsAt = at
-	for _, m := range s.order {
-		s.contribute(m.rec, +1)
+	for k := range s.st.len() {
+		s.st.record(k, &s.scan)
+		s.contribute(&s.scan, +1)
 	}
 	s.refresh()
 }
@@ -290,15 +285,20 @@ func (s *State) Decide(id, action string, args Args, at time.Time) (Decision, er
 }
 
 // resolve finds the acting member and the members that member-typed
-// arguments name.
+// arguments name, as views of the store: the same member named twice is
+// the same view. The caller holds mu for writing.
 func (s *State) resolve(id string, k *Call) (*Member, []*Member, error) {
-	m, ok := s.members[id]
+	s.loaded = 0
+	m, ok := s.load(id)
 	if !ok {
 		return nil, nil, fmt.Errorf("member %q: %w", id, ErrUnknownMember)
 	}
-	others := make([]*Member, len(k.ids))
+	var others []*Member
+	if len(k.ids) > 0 {
+		others = make([]*Member, len(k.ids))
+	}
 	for i, oid := range k.ids {
-		o, ok := s.members[oid]
+		o, ok := s.load(oid)
 		if !ok {
 			p := k.act.def.Params[k.act.others[i]].Name
 			return nil, nil, fmt.Errorf("argument %s: member %q: %w", p, oid, ErrUnknownMember)
@@ -306,6 +306,27 @@ func (s *State) resolve(id string, k *Call) (*Member, []*Member, error) {
 		others[i] = o
 	}
 	return m, others, nil
+}
+
+// load returns a view of member id, reusing the view of this event that
+// already shows it.
+func (s *State) load(id string) (*Member, bool) {
+	k, ok := s.st.index[id]
+	if !ok {
+		return nil, false
+	}
+	for _, v := range s.views[:s.loaded] {
+		if v.k == k {
+			return &v.m, true
+		}
+	}
+	if s.loaded == len(s.views) {
+		s.views = append(s.views, &view{})
+	}
+	v := s.views[s.loaded]
+	s.loaded++
+	s.st.load(s.c, k, v)
+	return &v.m, true
 }
 
 func (s *State) bind(m *Member, k *Call, others []*Member, at int64) *eval.Env {
@@ -316,7 +337,7 @@ func (s *State) bind(m *Member, k *Call, others []*Member, at int64) *eval.Env {
 	for _, o := range others {
 		e.Others = append(e.Others, o.rec)
 	}
-	e.Members = int64(len(s.order))
+	e.Members = int64(s.st.len())
 	s.goalBuf = s.goalBuf[:0]
 	for _, g := range goals {
 		s.goalBuf = append(s.goalBuf, eval.GoalValue{Value: g.Value, Target: g.Target, Met: g.Met, Progress: g.Progress})
@@ -430,9 +451,8 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 	for i, t := range touched {
 		res.Changes = append(res.Changes, s.changes(t.ID, t.rec, newRecs[i], ns)...)
 		s.contribute(t.rec, -1)
-		s.spares = append(s.spares, t.rec)
-		t.rec = newRecs[i]
-		t.forgetRole()
+		t.rec.CopyFrom(newRecs[i]) // t is a view: this writes the store
+		s.spares = append(s.spares, newRecs[i])
 		s.contribute(t.rec, +1)
 	}
 	m.hist.record(&s.c.hist, k.act.index, ns)
@@ -560,6 +580,6 @@ func (s *State) String() string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d members, %d events", s.c.Name, len(s.order), s.events)
+	fmt.Fprintf(&b, "%s: %d members, %d events", s.c.Name, s.st.len(), s.events)
 	return b.String()
 }

@@ -283,3 +283,102 @@ func TestConcurrentTipsConservePoints(t *testing.T) {
 		}
 	}
 }
+
+// TestStateLeaveKeepsOthers checks the column-wise store: members leaving
+// from the middle and the end move others into their places, and every
+// remaining member keeps its attributes of every kind and its history.
+func TestStateLeaveKeepsOthers(t *testing.T) {
+	prog, err := runtime.CompileSource("store.charter", []byte(`community Store {
+  default allow
+  member {
+    n:    int
+    x:    float
+    name: string
+    tags: []string
+    seen: time
+  }
+  action ping()
+  action pong()
+  limit ping 2 per 1d
+  first ping then pong
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("Store")
+	st := runtime.NewState(c)
+	ctx := context.Background()
+	for i := range 6 {
+		m, err := c.Member(map[string]any{
+			"n": i, "x": float64(i) / 2, "name": fmt.Sprint("name", i),
+			"tags": []string{fmt.Sprint("t", i), "shared"}, "seen": t0.Add(-time.Duration(i) * time.Hour),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := fmt.Sprint("m", i)
+		if err := st.Join(id, m); err != nil {
+			t.Fatal(err)
+		}
+		for j := 0; j < i%3; j++ {
+			if _, err := st.Apply(ctx, id, "ping", nil, t0.Add(time.Duration(i)*time.Second+time.Duration(j)*time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	before := map[string]runtime.MemberSnapshot{}
+	for _, ms := range st.Snapshot().Members {
+		before[ms.ID] = ms
+	}
+	for _, id := range []string{"m1", "m5", "m3"} {
+		if err := st.Leave(id); err != nil {
+			t.Fatal(err)
+		}
+		delete(before, id)
+	}
+	after := map[string]runtime.MemberSnapshot{}
+	for _, ms := range st.Snapshot().Members {
+		after[ms.ID] = ms
+	}
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("members after leaves differ (-want +got):\n%s", diff)
+	}
+	// The moved members are found by their IDs: m2 pinged twice and is at
+	// its limit; m4 pinged once and may ping again; m0 never pinged, so it
+	// may not pong.
+	for _, tc := range []struct {
+		id, action string
+		allowed    bool
+	}{{"m2", "ping", false}, {"m4", "ping", true}, {"m0", "pong", false}, {"m4", "pong", true}} {
+		d, err := st.Decide(tc.id, tc.action, nil, t0.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Allowed != tc.allowed {
+			t.Errorf("%s %s: allowed = %v, want %v (%v)", tc.id, tc.action, d.Allowed, tc.allowed, d.Reasons())
+		}
+	}
+	// A member joining into a vacated place starts with its own record and
+	// an empty history.
+	fresh, err := c.Member(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Join("new", fresh); err != nil {
+		t.Fatal(err)
+	}
+	got, ok := st.Member("new")
+	if !ok {
+		t.Fatal("new member not found")
+	}
+	if diff := cmp.Diff(c.Values(fresh), c.Values(got)); diff != "" {
+		t.Errorf("new member's values (-want +got):\n%s", diff)
+	}
+	if d, _ := st.Decide("new", "pong", nil, t0); d.Allowed {
+		t.Errorf("new member may pong before pinging: its history is not empty")
+	}
+	if ids := st.IDs(); !cmp.Equal(ids, []string{"m0", "m2", "m4", "new"}) {
+		t.Errorf("IDs = %v", ids)
+	}
+}

@@ -313,7 +313,7 @@ func (tr *testRun) expect(x *syntax.Expect) *failure {
 		st := tr.st
 		st.mu.Lock()
 		goals := st.currentGoals(nanos(tr.at))
-		e := &eval.Env{Derived: c.derived, M: m.rec, At: nanos(tr.at), Members: int64(len(st.order))}
+		e := &eval.Env{Derived: c.derived, M: m.rec, At: nanos(tr.at), Members: int64(st.st.len())}
 		for _, g := range goals {
 			e.Goals = append(e.Goals, eval.GoalValue{Value: g.Value, Target: g.Target, Met: g.Met, Progress: g.Progress})
 		}

@@ -1,0 +1,125 @@
+package runtime
+
+import (
+	"github.com/charterlang/charter/runtime/eval"
+)
+
+// store keeps a State's members column-wise rather than as one *Member
+// each: member k's int slots are ints[k*ni : (k+1)*ni], and likewise its
+// float, string and list slots and its history. A member then costs its
+// slot values, its ID and its index entry, with no slice headers or
+// pointers of its own (BENCHMARKS.md, StateMemory), and a scan of every
+// member walks contiguous memory.
+//
+// The questions and effects of the runtime work on *Member values; a view
+// is a Member whose record and history are slices of the store's arrays,
+// so reading a view reads the store and writing through it (effects copied
+// in, history recorded) writes the store. A view is valid until the store
+// next grows or shrinks.
+type store struct {
+	ni, nf, ns, nl int // slots per member of each record array
+	ne, nt         int // history words per member: ever bits, kept times
+	ids            []string
+	ints           []int64
+	flts           []float64
+	strs           []string
+	lists          []any
+	ever           []uint64
+	times          []int64
+	index          map[string]int // member ID → k
+}
+
+func newStore(c *Community) store {
+	return store{
+		ni: len(c.defaults.I), nf: len(c.defaults.F), ns: len(c.defaults.S), nl: len(c.defaults.L),
+		ne: (len(c.hist.keep) + 63) / 64, nt: c.hist.size,
+		index: map[string]int{},
+	}
+}
+
+func (st *store) len() int { return len(st.ids) }
+
+// add appends a copy of m's record and history under id. m is in the
+// store's community's layout.
+func (st *store) add(id string, m *Member) {
+	st.index[id] = len(st.ids)
+	st.ids = append(st.ids, id)
+	st.ints = append(st.ints, m.rec.I...)
+	st.flts = append(st.flts, m.rec.F...)
+	st.strs = append(st.strs, m.rec.S...)
+	st.lists = append(st.lists, m.rec.L...)
+	st.ever = append(st.ever, m.hist.ever...)
+	st.times = append(st.times, m.hist.times...)
+}
+
+// remove deletes member k by moving the last member into its place.
+func (st *store) remove(k int) {
+	delete(st.index, st.ids[k])
+	last := len(st.ids) - 1
+	if k != last {
+		st.ids[k] = st.ids[last]
+		st.index[st.ids[k]] = k
+		move(st.ints, k, last, st.ni)
+		move(st.flts, k, last, st.nf)
+		move(st.strs, k, last, st.ns)
+		move(st.lists, k, last, st.nl)
+		move(st.ever, k, last, st.ne)
+		move(st.times, k, last, st.nt)
+	}
+	// Clear the vacated tail so that the arrays hold no strings or lists
+	// of a member that left.
+	st.ids[last] = ""
+	clear(st.strs[last*st.ns:])
+	clear(st.lists[last*st.nl:])
+	st.ids = st.ids[:last]
+	st.ints = st.ints[:last*st.ni]
+	st.flts = st.flts[:last*st.nf]
+	st.strs = st.strs[:last*st.ns]
+	st.lists = st.lists[:last*st.nl]
+	st.ever = st.ever[:last*st.ne]
+	st.times = st.times[:last*st.nt]
+}
+
+// move copies element block from onto block to of an array of blocks of n.
+func move[T any](a []T, to, from, n int) {
+	copy(a[to*n:(to+1)*n], a[from*n:(from+1)*n])
+}
+
+// block returns block k of an array of blocks of n, its capacity limited
+// so that nothing appended to it can reach the next block.
+func block[T any](a []T, k, n int) []T {
+	return a[k*n : (k+1)*n : (k+1)*n]
+}
+
+// record points rec at member k's slots.
+func (st *store) record(k int, rec *eval.Record) {
+	rec.I = block(st.ints, k, st.ni)
+	rec.F = block(st.flts, k, st.nf)
+	rec.S = block(st.strs, k, st.ns)
+	rec.L = block(st.lists, k, st.nl)
+}
+
+// view is a Member that reads and writes member k of a store.
+type view struct {
+	m   Member
+	rec eval.Record
+	k   int
+}
+
+// load makes v a view of member k of community c's store.
+func (st *store) load(c *Community, k int, v *view) {
+	st.record(k, &v.rec)
+	v.k = k
+	v.m.ID = st.ids[k]
+	v.m.c = c
+	v.m.rec = &v.rec
+	v.m.hist = history{ever: block(st.ever, k, st.ne), times: block(st.times, k, st.nt)}
+	v.m.forgetRole()
+}
+
+// member returns a copy of member k that shares no memory with the store.
+func (st *store) member(c *Community, k int) *Member {
+	var v view
+	st.load(c, k, &v)
+	return v.m.Clone()
+}
