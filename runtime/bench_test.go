@@ -37,6 +37,25 @@ func genMembers(b testing.TB, c *runtime.Community, n int) []*runtime.Member {
 	return out
 }
 
+// BenchmarkDecideScratch is BenchmarkDecide through a Scratch the caller
+// keeps, without the pool.
+func BenchmarkDecideScratch(b *testing.B) {
+	_, club := fanclub(b)
+	m := member(b, club, map[string]any{"posts": 3, "reputation": 2.0, "@history": map[string]any{"introduce": []any{"2025-12-01T00:00:00Z"}}})
+	k, err := club.Call("post", runtime.Args{"length": 120, "topic": "x"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := club.NewScratch()
+	if d := s.DecideCall(m, k, t0, nil); !d.Allowed {
+		b.Fatalf("post denied: %v", d)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s.DecideCall(m, k, t0, nil)
+	}
+}
+
 func BenchmarkDecide(b *testing.B) {
 	_, club := fanclub(b)
 	m := member(b, club, map[string]any{"posts": 3, "reputation": 2.0, "@history": map[string]any{"introduce": []any{"2025-12-01T00:00:00Z"}}})

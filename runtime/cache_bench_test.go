@@ -25,3 +25,24 @@ func BenchmarkRoleUncached(b *testing.B) {
 		club.Role(m, at)
 	}
 }
+
+// BenchmarkRoleScratchUncached is BenchmarkRoleUncached through a Scratch
+// the caller keeps, without the pool.
+func BenchmarkRoleScratchUncached(b *testing.B) {
+	prog, err := CompileFiles("../examples/fanclub/fanclub.charter")
+	if err != nil {
+		b.Fatal(err)
+	}
+	club := prog.Community("FanClub")
+	m, err := club.Member(map[string]any{"comments": 3})
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	s := club.NewScratch()
+	b.ReportAllocs()
+	for b.Loop() {
+		m.forgetRole()
+		s.Role(m, at)
+	}
+}

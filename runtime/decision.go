@@ -39,12 +39,12 @@ func (s *Sanction) String() string {
 type Decision struct {
 	Action  string
 	Allowed bool
+	// ByDefault is true when no rule decided and the community's default did.
+	ByDefault bool
 	// Rules are the rules that decided: every denying rule when denied,
 	// the allowing may when allowed by a rule; empty when the community's
 	// default decided.
 	Rules []*Rule
-	// ByDefault is true when no rule decided and the community's default did.
-	ByDefault bool
 	// Trace lists every condition evaluated, in order, when explain was asked.
 	Trace []TraceStep
 }

@@ -281,7 +281,9 @@ func (s *State) Decide(id, action string, args Args, at time.Time) (Decision, er
 		return Decision{}, err
 	}
 	e := s.bind(m, k, others, nanos(at))
-	return s.c.decide(e, m, k.act, nil), nil
+	var d Decision
+	s.c.decide(&d, e, m, k.act, nil)
+	return d, nil
 }
 
 // resolve finds the acting member and the members that member-typed
@@ -403,7 +405,8 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 	}
 	ns := nanos(at)
 	e := s.bind(m, k, others, ns)
-	res := &Result{Decision: s.c.decide(e, m, k.act, nil)}
+	res := &Result{}
+	s.c.decide(&res.Decision, e, m, k.act, nil)
 	if !res.Decision.Allowed {
 		return res, nil
 	}

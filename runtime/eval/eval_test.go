@@ -57,6 +57,17 @@ var evalCases = []evalCase{
 	{src: "big * 2"},
 	{src: "-big - 2"},
 	{src: "half * 3 + posts"},
+	// Attributes and constants read directly (arithAttrs).
+	{src: "posts - comments"},
+	{src: "posts * comments"},
+	{src: "posts - 3"},
+	{src: "3 - posts"},
+	{src: "2 * posts"},
+	{src: "neg * 7"},
+	{src: "big * big"},
+	{src: "big + big"},
+	{src: "posts + comments > 0"},
+	{src: "neg - posts < -10"},
 
 	// Comparisons: mixed numbers, strings, bools, times, durations.
 	{src: "posts >= 50 && followers >= 100"},

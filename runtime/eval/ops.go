@@ -239,6 +239,9 @@ func arith(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
 	case op == "%":
 		return nil, errorf(n, "operator %% needs ints, not %s and %s", lt, rt)
 	case isInteger(lt) && isInteger(rt):
+		if x := arithAttrs(op, l, r); x != nil {
+			return x, nil
+		}
 		li, ri := l.i, r.i
 		switch op {
 		case "+":
@@ -283,6 +286,52 @@ func arith(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
 		return nil, errorf(n, "a duration multiplies only by an int, not by %s", other(lt, rt))
 	}
 	return nil, errorf(n, "invalid operation: %s %s %s", lt, op, rt)
+}
+
+// arithAttrs is int +, - or * of two int attributes of the member, or of
+// one and a constant, reading the slots directly (as cmpAttrInt does)
+// rather than through their closures; nil for other operands.
+func arithAttrs(op string, l, r *Expr) *Expr {
+	if op != "+" && op != "-" && op != "*" {
+		return nil
+	}
+	slot := func(x *Expr) (int, bool) {
+		if x.ref != nil && x.ref.Kind == RefAttr && x.typ.Kind == check.Int {
+			return x.ref.Index, true
+		}
+		return 0, false
+	}
+	i, lok := slot(l)
+	j, rok := slot(r)
+	switch {
+	case lok && rok:
+		switch op {
+		case "+":
+			return intExpr(tInt, func(e *Env) int64 { return e.M.I[i] + e.M.I[j] })
+		case "-":
+			return intExpr(tInt, func(e *Env) int64 { return e.M.I[i] - e.M.I[j] })
+		}
+		return intExpr(tInt, func(e *Env) int64 { return e.M.I[i] * e.M.I[j] })
+	case lok && r.konst:
+		c := r.i(nil)
+		switch op {
+		case "+":
+			return intExpr(tInt, func(e *Env) int64 { return e.M.I[i] + c })
+		case "-":
+			return intExpr(tInt, func(e *Env) int64 { return e.M.I[i] - c })
+		}
+		return intExpr(tInt, func(e *Env) int64 { return e.M.I[i] * c })
+	case l.konst && rok:
+		c := l.i(nil)
+		switch op {
+		case "+":
+			return intExpr(tInt, func(e *Env) int64 { return c + e.M.I[j] })
+		case "-":
+			return intExpr(tInt, func(e *Env) int64 { return c - e.M.I[j] })
+		}
+		return intExpr(tInt, func(e *Env) int64 { return c * e.M.I[j] })
+	}
+	return nil
 }
 
 // other is the operand type that is not a duration.
