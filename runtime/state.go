@@ -355,13 +355,13 @@ func (s *State) bind(m *Member, k *Call, others []*Member, at int64) *eval.Env {
 // changes nothing and is not an error. Errors (unknown member or action,
 // bad arguments, an effect that would store a non-finite number or divide
 // by zero, a cancelled ctx) leave the state unchanged.
-func (s *State) Apply(ctx context.Context, id, action string, args Args, at time.Time) (*Result, error) {
+func (s *State) Apply(ctx context.Context, id, action string, args Args, at time.Time) (Result, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	a, ok := s.c.actionByName[action]
 	if !ok {
-		return nil, s.c.unknownAction(action)
+		return Result{}, s.c.unknownAction(action)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -376,7 +376,7 @@ func (s *State) Apply(ctx context.Context, id, action string, args Args, at time
 		s.calls[a.index] = k
 	}
 	if err := k.fill(args); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	return s.applyLocked(ctx, id, k, at)
 }
@@ -384,9 +384,9 @@ func (s *State) Apply(ctx context.Context, id, action string, args Args, at time
 // ApplyCall is Apply with a call prepared by Community.Call, for hosts that
 // apply the same call shape often: it skips converting the arguments.
 // Member-typed arguments are member IDs, resolved when the call is applied.
-func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time) (*Result, error) {
+func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time) (Result, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -394,18 +394,18 @@ func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time)
 }
 
 // applyLocked is Apply with s.mu held and the call prepared.
-func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Time) (*Result, error) {
+func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Time) (Result, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	action := k.act.name
 	m, others, err := s.resolve(id, k)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	ns := nanos(at)
 	e := s.bind(m, k, others, ns)
-	res := &Result{}
+	var res Result
 	s.c.decide(&res.Decision, e, m, k.act, nil)
 	if !res.Decision.Allowed {
 		return res, nil
@@ -447,7 +447,7 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 	for i, as := range k.act.effect {
 		if err := as.apply(targets[i], vals[i]); err != nil {
 			s.spares = append(s.spares, newRecs...)
-			return nil, fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
+			return Result{}, fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
 		}
 	}
 	// Commit: role and badge changes, aggregates, records, history, goals.
