@@ -302,3 +302,28 @@ func BenchmarkApplyParallel(b *testing.B) {
 		}
 	})
 }
+
+// fanRecord is a host's struct with every FanClub attribute.
+type fanRecord struct {
+	Posts      int       `charter:"posts"`
+	Comments   int       `charter:"comments"`
+	Saves      int       `charter:"saves"`
+	Followers  int       `charter:"followers"`
+	Reputation float64   `charter:"reputation"`
+	Introduced bool      `charter:"introduced"`
+	LastSeen   time.Time `charter:"last_seen"`
+}
+
+// BenchmarkFillFromStruct refills a reused member from a host struct that
+// binds every attribute (one of them a time.Time, which converts).
+func BenchmarkFillFromStruct(b *testing.B) {
+	_, club := fanclub(b)
+	m := member(b, club, nil)
+	src := &fanRecord{Posts: 7, Comments: 3, Saves: 1, Followers: 40, Reputation: 2.5, Introduced: true, LastSeen: t0}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := club.FillFromStruct(m, src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

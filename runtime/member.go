@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -240,11 +241,30 @@ type structBinding struct {
 	t      reflect.Type
 	fields []fieldBinding
 	err    error
+	// direct lists by kind the fields fill reads straight from memory
+	// when the struct is given by pointer; allFast is true when that is
+	// every field, complete when the fields bind every attribute.
+	direct            direct
+	allFast, complete bool
+}
+
+// direct lists, per Go kind, the fields of a struct that fill reads
+// straight from memory: one loop per kind, no dispatch per field.
+type direct struct {
+	ints, int64s, bools, floats, strs, times []fieldAt
+}
+
+// fieldAt is a field at byte offset off, bound to attribute attr, whose
+// value goes to slot slot of its record array.
+type fieldAt struct {
+	off        uintptr
+	slot, attr int
 }
 
 type fieldBinding struct {
 	index []int
-	attr  int
+	attr  int // the attribute's index in the layout
+	slot  int // and its slot's index in its record array
 	// set stores the field without boxing it when its Go kind matches the
 	// attribute's type directly; nil means convert through Layout.Set.
 	set func(rec *eval.Record, slot int, v reflect.Value) error
@@ -328,22 +348,29 @@ func (c *Community) FillFromStruct(m *Member, v any) error {
 		return fmt.Errorf("member %q was built by community %s, not %s", m.ID, m.c.Name, c.Name)
 	}
 	rv := reflect.ValueOf(v)
+	var base unsafe.Pointer // the struct's memory, when given by pointer
 	if rv.Kind() == reflect.Pointer {
 		if rv.IsNil() {
 			return fmt.Errorf("member struct: nil pointer")
 		}
+		base = rv.UnsafePointer()
 		rv = rv.Elem()
 	}
 	if rv.Kind() != reflect.Struct {
 		return fmt.Errorf("member struct: want a struct, got %T", v)
 	}
 	m.forgetRole()
-	m.rec.CopyFrom(c.defaults)
+	b := c.binding(rv.Type())
+	if !b.complete || base == nil {
+		// Attributes the struct does not bind keep their defaults; when
+		// it binds all of them, fill overwrites every slot.
+		m.rec.CopyFrom(c.defaults)
+	}
 	clear(m.hist.ever)
 	for i := range m.hist.times {
 		m.hist.times[i] = noTime
 	}
-	if err := c.fill(m, rv); err != nil {
+	if err := c.fillWith(b, m, rv, base); err != nil {
 		m.rec.CopyFrom(c.defaults)
 		return err
 	}
@@ -352,6 +379,11 @@ func (c *Community) FillFromStruct(m *Member, v any) error {
 
 // fastField returns the byte offset of field f of struct type t and its
 // kind when fill may read it directly, or kind Invalid.
+var (
+	timeType     = reflect.TypeFor[time.Time]()
+	durationType = reflect.TypeFor[time.Duration]()
+)
+
 func fastField(t reflect.Type, f reflect.StructField, at check.Type) (uintptr, reflect.Kind) {
 	var off uintptr
 	cur := t
@@ -364,6 +396,10 @@ func fastField(t reflect.Type, f reflect.StructField, at check.Type) (uintptr, r
 		}
 	}
 	switch k := f.Type.Kind(); {
+	case at.Kind == check.Time && f.Type == timeType:
+		return off, reflect.Struct // the one struct read directly: a time.Time
+	case at.Kind == check.Duration && f.Type == durationType:
+		return off, reflect.Int64
 	case f.Type.PkgPath() != "" && f.Type.Name() != "":
 		return 0, reflect.Invalid // named types such as time.Duration: convert
 	case at.Kind == check.Int && (k == reflect.Int || k == reflect.Int64),
@@ -376,46 +412,35 @@ func fastField(t reflect.Type, f reflect.StructField, at check.Type) (uintptr, r
 }
 
 func (c *Community) fill(m *Member, rv reflect.Value) error {
-	b := c.binding(rv.Type())
+	var base unsafe.Pointer
+	if rv.CanAddr() {
+		base = rv.Addr().UnsafePointer()
+	}
+	return c.fillWith(c.binding(rv.Type()), m, rv, base)
+}
+
+// fillWith is fill with the binding b of rv's type and rv's address base
+// (nil when rv is not addressable).
+func (c *Community) fillWith(b *structBinding, m *Member, rv reflect.Value, base unsafe.Pointer) error {
 	if b.err != nil {
 		return b.err
 	}
-	if rv.CanAddr() {
-		base := rv.Addr().UnsafePointer()
-		for _, f := range b.fields {
-			if f.fast == reflect.Invalid {
-				continue
-			}
-			i := c.layout.Slot(f.attr).Index
-			p := unsafe.Add(base, f.offset)
-			switch f.fast {
-			case reflect.Int:
-				m.rec.I[i] = int64(*(*int)(p))
-			case reflect.Int64:
-				m.rec.I[i] = *(*int64)(p)
-			case reflect.Float64:
-				v := *(*float64)(p)
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					return fmt.Errorf("%s: want float, got %v: NaN and infinities are not stored", c.layout.Name(f.attr), v)
-				}
-				m.rec.F[i] = v
-			case reflect.Bool:
-				m.rec.I[i] = 0
-				if *(*bool)(p) {
-					m.rec.I[i] = 1
-				}
-			case reflect.String:
-				m.rec.S[i] = *(*string)(p)
-			}
+	addr := base != nil
+	if addr {
+		if err := c.fillDirect(&b.direct, m.rec, base); err != nil {
+			return err
+		}
+		if b.allFast {
+			return nil
 		}
 	}
 	for _, f := range b.fields {
-		if f.fast != reflect.Invalid && rv.CanAddr() {
+		if f.fast != reflect.Invalid && addr {
 			continue
 		}
 		fv := rv.FieldByIndex(f.index)
 		if f.set != nil {
-			if err := f.set(m.rec, c.layout.Slot(f.attr).Index, fv); err != nil {
+			if err := f.set(m.rec, f.slot, fv); err != nil {
 				return fmt.Errorf("%s: %w", c.layout.Name(f.attr), err)
 			}
 			continue
@@ -423,6 +448,43 @@ func (c *Community) fill(m *Member, rv reflect.Value) error {
 		if err := c.layout.Set(m.rec, f.attr, fv.Interface()); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// fillDirect reads the fields d lists from the struct at base into rec,
+// one loop per kind.
+func (c *Community) fillDirect(d *direct, rec *eval.Record, base unsafe.Pointer) error {
+	for _, f := range d.ints {
+		rec.I[f.slot] = int64(*(*int)(unsafe.Add(base, f.off)))
+	}
+	for _, f := range d.int64s {
+		rec.I[f.slot] = *(*int64)(unsafe.Add(base, f.off))
+	}
+	for _, f := range d.bools {
+		var v int64
+		if *(*bool)(unsafe.Add(base, f.off)) {
+			v = 1
+		}
+		rec.I[f.slot] = v
+	}
+	for _, f := range d.floats {
+		v := *(*float64)(unsafe.Add(base, f.off))
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s: want float, got %v: NaN and infinities are not stored", c.layout.Name(f.attr), v)
+		}
+		rec.F[f.slot] = v
+	}
+	for _, f := range d.strs {
+		rec.S[f.slot] = *(*string)(unsafe.Add(base, f.off))
+	}
+	for _, f := range d.times {
+		tm := *(*time.Time)(unsafe.Add(base, f.off))
+		ns, ok := stdlib.Nanos(tm)
+		if !ok {
+			return c.layout.Set(rec, f.attr, tm) // out of range: its error
+		}
+		rec.I[f.slot] = ns
 	}
 	return nil
 }
@@ -449,10 +511,32 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 			b.err = fmt.Errorf("member struct %s: field %s is tagged %q, which is not an attribute of %s (%s)", t, f.Name, tag, c.Name, c.attrList())
 			break
 		}
-		fb := fieldBinding{index: f.Index, attr: i, set: directSetter(f.Type, c.layout.Slot(i).Type)}
+		fb := fieldBinding{index: f.Index, attr: i, slot: c.layout.Slot(i).Index, set: directSetter(f.Type, c.layout.Slot(i).Type)}
 		fb.offset, fb.fast = fastField(t, f, c.layout.Slot(i).Type)
 		b.fields = append(b.fields, fb)
 	}
+	b.allFast = true
+	bound := make([]bool, c.layout.Len())
+	for _, f := range b.fields {
+		b.allFast = b.allFast && f.fast != reflect.Invalid
+		bound[f.attr] = true
+		at := fieldAt{off: f.offset, slot: f.slot, attr: f.attr}
+		switch f.fast {
+		case reflect.Int:
+			b.direct.ints = append(b.direct.ints, at)
+		case reflect.Int64:
+			b.direct.int64s = append(b.direct.int64s, at)
+		case reflect.Bool:
+			b.direct.bools = append(b.direct.bools, at)
+		case reflect.Float64:
+			b.direct.floats = append(b.direct.floats, at)
+		case reflect.String:
+			b.direct.strs = append(b.direct.strs, at)
+		case reflect.Struct:
+			b.direct.times = append(b.direct.times, at)
+		}
+	}
+	b.complete = !slices.Contains(bound, false)
 	actual, _ := bindings.LoadOrStore(key, b)
 	c.lastBinding.Store(actual.(*structBinding))
 	return actual.(*structBinding)

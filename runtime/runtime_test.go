@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/charterlang/charter/runtime"
 )
 
@@ -557,5 +559,88 @@ func TestRoleCache(t *testing.T) {
 	}
 	if got := c.Role(tm, t0.Add(30*24*time.Hour)); got != "stale" {
 		t.Errorf("role 30 days later = %s, want stale (a time-dependent ladder is not cached)", got)
+	}
+}
+
+// TestFillFromStructPaths checks that every way a struct reaches
+// FillFromStruct (by pointer, read straight from memory; by value, through
+// reflection; binding every attribute or only some) stores what Member
+// stores for the same values, and that unbound attributes return to their
+// defaults after a refill.
+func TestFillFromStructPaths(t *testing.T) {
+	prog, err := runtime.CompileSource("kinds.charter", []byte(`community Kinds {
+  default allow
+  member {
+    n:     int = 5
+    i64:   int
+    x:     float = 0.5
+    ok:    bool
+    name:  string = "anon"
+    seen:  time
+    every: duration = 1h
+  }
+  action act()
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("Kinds")
+	type all struct {
+		N     int           `charter:"n"`
+		I64   int64         `charter:"i64"`
+		X     float64       `charter:"x"`
+		OK    bool          `charter:"ok"`
+		Name  string        `charter:"name"`
+		Seen  time.Time     `charter:"seen"`
+		Every time.Duration `charter:"every"`
+	}
+	type some struct {
+		N    int       `charter:"n"`
+		Seen time.Time `charter:"seen"`
+	}
+	full := all{N: -3, I64: 1 << 40, X: 2.25, OK: true, Name: "zoë", Seen: t0, Every: 90 * time.Minute}
+	wantFull := map[string]any{"n": -3, "i64": int64(1 << 40), "x": 2.25, "ok": true, "name": "zoë", "seen": t0, "every": 90 * time.Minute}
+	part := some{N: 9, Seen: t0.Add(time.Hour)}
+	wantPart := map[string]any{"n": 9, "seen": t0.Add(time.Hour)}
+	m, err := c.Member(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		src  any
+		want map[string]any
+	}{
+		{"all by pointer", &full, wantFull},
+		{"some by pointer", &part, wantPart},
+		{"all by value", full, wantFull},
+		{"some by value", part, wantPart},
+		{"all by pointer again", &full, wantFull},
+	} {
+		if err := c.FillFromStruct(m, tc.src); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		want, err := c.Member(tc.want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(c.Values(want), c.Values(m)); diff != "" {
+			t.Errorf("%s: values differ (-want +got):\n%s", tc.name, diff)
+		}
+	}
+	// A time outside Charter's range is refused with the same error on
+	// both paths, and the member is left with the defaults.
+	far := all{Seen: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)}
+	errPtr, errVal := c.FillFromStruct(m, &far), c.FillFromStruct(m, far)
+	if errPtr == nil || errVal == nil {
+		t.Fatalf("a time in 3000 was stored: %v, %v", errPtr, errVal)
+	}
+	if errPtr.Error() != errVal.Error() || !strings.Contains(errPtr.Error(), "seen") {
+		t.Errorf("errors differ or do not name the attribute:\n  by pointer: %v\n  by value:   %v", errPtr, errVal)
+	}
+	defaults, _ := c.Member(nil)
+	if diff := cmp.Diff(c.Values(defaults), c.Values(m)); diff != "" {
+		t.Errorf("after a failed fill (-defaults +got):\n%s", diff)
 	}
 }
