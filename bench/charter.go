@@ -32,10 +32,20 @@ type Charter struct {
 	scratch   sync.Pool // of *charterScratch
 }
 
-// charterScratch is one goroutine's reusable member and prepared calls.
+// charterScratch is one goroutine's reusable member, prepared calls and
+// evaluation memory (runtime.Scratch, so that a question does not also
+// take an environment from the runtime's own pool).
 type charterScratch struct {
 	m     *runtime.Member
-	calls map[string]*runtime.Call
+	calls map[string]charterPrepared
+	s     *runtime.Scratch
+}
+
+// charterPrepared is an action's prepared call, and whether the action
+// declares the length parameter.
+type charterPrepared struct {
+	k         *runtime.Call
+	hasLength bool
 }
 
 func (c *Charter) newScratch() *charterScratch {
@@ -43,7 +53,7 @@ func (c *Charter) newScratch() *charterScratch {
 	if err != nil {
 		panic(err) // the empty record always converts
 	}
-	s := &charterScratch{m: m, calls: map[string]*runtime.Call{}}
+	s := &charterScratch{m: m, calls: map[string]charterPrepared{}, s: c.club.NewScratch()}
 	for _, a := range Actions {
 		var args runtime.Args
 		if c.hasLength[a] {
@@ -53,7 +63,7 @@ func (c *Charter) newScratch() *charterScratch {
 		if err != nil {
 			panic(err)
 		}
-		s.calls[a] = k
+		s.calls[a] = charterPrepared{k: k, hasLength: c.hasLength[a]}
 	}
 	return s
 }
@@ -111,20 +121,24 @@ func (c *Charter) Decide(m *Member, action string, length int) (bool, string) {
 	if err := c.club.FillFromStruct(s.m, m); err != nil {
 		return false, "engine error: " + err.Error()
 	}
-	k, ok := s.calls[action]
+	p, ok := s.calls[action]
 	if !ok {
 		return false, "engine error: unknown action " + action
 	}
-	if c.hasLength[action] {
-		if err := k.SetInt("length", int64(length)); err != nil {
+	if p.hasLength {
+		if err := p.k.SetInt("length", int64(length)); err != nil {
 			return false, "engine error: " + err.Error()
 		}
 	}
-	return c.eval(charterCall{m: s.m, k: k})
+	return verdict(s.s.DecideCall(s.m, p.k, charterAt, nil))
 }
 
 func (c *Charter) eval(call charterCall) (bool, string) {
-	d := c.club.DecideCall(call.m, call.k, charterAt, nil)
+	return verdict(c.club.DecideCall(call.m, call.k, charterAt, nil))
+}
+
+// verdict is the allow or deny and the first reason of a decision.
+func verdict(d runtime.Decision) (bool, string) {
 	switch {
 	case d.Allowed:
 		return true, ""
@@ -140,7 +154,7 @@ func (c *Charter) Role(m *Member) string {
 	if err := c.club.FillFromStruct(s.m, m); err != nil {
 		return "engine error: " + err.Error()
 	}
-	return c.club.Role(s.m, charterAt)
+	return s.s.Role(s.m, charterAt)
 }
 
 // Prepare builds the runtime member and the prepared call. An error is

@@ -149,6 +149,9 @@ func Nanos(t time.Time) (int64, bool) {
 	if t.IsZero() {
 		return 0, true
 	}
+	if s := t.Unix(); s > minSec && s < maxSec {
+		return t.UnixNano(), true // well inside the range: the common case, without comparing times
+	}
 	if t.Before(minTime) || t.After(maxTime) {
 		return 0, false
 	}
@@ -161,6 +164,9 @@ func Time(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 var (
 	minTime = time.Unix(0, math.MinInt64)
 	maxTime = time.Unix(0, math.MaxInt64)
+	// minSec and maxSec are whole seconds strictly inside the range.
+	minSec = minTime.Unix() + 1
+	maxSec = maxTime.Unix() - 1
 )
 
 // value is an argument or result in the runtime representation.

@@ -162,9 +162,21 @@ func TestNanos(t *testing.T) {
 	if ns, ok := Nanos(at); !ok || !Time(ns).Equal(at) {
 		t.Errorf("Nanos(%v) does not round-trip", at)
 	}
-	for _, bad := range []time.Time{time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)} {
+	for _, bad := range []time.Time{
+		time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Unix(0, math.MaxInt64).Add(1), time.Unix(0, math.MinInt64).Add(-1),
+	} {
 		if _, ok := Nanos(bad); ok {
 			t.Errorf("Nanos(%v) accepted a time out of range", bad)
+		}
+	}
+	// The ends of the range, and the seconds next to them, are inside.
+	for _, ns := range []int64{math.MaxInt64, math.MinInt64, math.MaxInt64 - 1e9, math.MinInt64 + 1e9, -1, 0, 1} {
+		for _, loc := range []*time.Location{time.UTC, time.FixedZone("east", 14*3600)} {
+			tm := time.Unix(0, ns).In(loc)
+			if got, ok := Nanos(tm); !ok || got != ns {
+				t.Errorf("Nanos(%v) = %d, %v; want %d", tm, got, ok, ns)
+			}
 		}
 	}
 }
