@@ -230,10 +230,10 @@ func (r *rule) applies(e *eval.Env, trace *[]TraceStep) bool {
 			return false
 		}
 	}
-	if r.cond == nil {
+	if r.test == nil {
 		return true
 	}
-	ok := r.cond.Bool(e)
+	ok := r.test(e)
 	if trace != nil {
 		*trace = append(*trace, TraceStep{Rule: r.Label, What: r.what, Value: ok})
 	}

@@ -180,17 +180,20 @@ type action struct {
 }
 
 type rule struct {
+	// What every decision reads comes first, in one cache line with Kind:
+	// test is cond's closure, called without going through cond.
+	test func(*eval.Env) bool // nil: always holds
+	when *eval.Expr           // nil: not under when
+	// goals is true when the condition reads goal fields: without a goal
+	// snapshot such a rule is inactive, like a rule under when.
+	goals bool
 	Rule
 	cond   *eval.Expr // nil: always holds
-	when   *eval.Expr // nil: not under when
 	before int        // first: action index
 	count  int
 	per    int64
 	what   string // the condition as written, for traces
 	whenS  string
-	// goals is true when the condition reads goal fields: without a goal
-	// snapshot such a rule is inactive, like a rule under when.
-	goals bool
 }
 
 type assign struct {
@@ -537,6 +540,7 @@ func (cm *compiler) rule(cr *check.Rule, ca *check.Action) (*rule, error) {
 	if cr.Cond != nil {
 		r.what = cr.Cond.Src
 		r.goals = cm.readsGoals(cr.Cond.Root)
+		r.test = r.cond.BoolFunc()
 	}
 	if r.when, err = cm.expr(cr.When, nil); err != nil {
 		return nil, err

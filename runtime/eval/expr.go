@@ -69,6 +69,10 @@ func (x *Expr) Const() bool { return x.konst }
 // Bool evaluates a bool expression.
 func (x *Expr) Bool(e *Env) bool { return x.b(e) }
 
+// BoolFunc returns the function Bool calls, for callers that keep it
+// beside their own data to save a load per evaluation.
+func (x *Expr) BoolFunc() func(*Env) bool { return x.b }
+
 // Int evaluates an int, role (rank), time (nanoseconds since the Unix
 // epoch) or duration (nanoseconds) expression.
 func (x *Expr) Int(e *Env) int64 { return x.i(e) }
