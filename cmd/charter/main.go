@@ -1,8 +1,10 @@
-// Command charter checks, formats, evaluates and tests Charter rule files.
+// Command charter checks, formats, evaluates and tests Charter rule files,
+// and compiles them into Go.
 //
 //	charter check examples/
 //	charter fmt -w club.charter
 //	charter test examples/
+//	charter gen --community FanClub -o fanclub/fanclub.go club.charter
 //
 // Each sub-command lives in its own file and registers itself in commands;
 // the work is done by the library packages, never here.

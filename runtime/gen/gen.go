@@ -1,0 +1,1065 @@
+// Package gen compiles a checked Charter community ahead of time into a
+// standalone Go package: a Member struct with one typed field per
+// attribute and the history the rules read, the role ladder, the badges,
+// and one decision method per action, in straight-line Go that imports
+// only the standard library and does not allocate.
+//
+//	src, err := gen.Generate(ls.Program, "FanClub", gen.Options{Package: "fanclub"})
+//
+// The generated code answers exactly as the runtime does (runtime.Community
+// Role, Badges and DecideCall): expressions are compiled case by case as
+// runtime/eval compiles them, constants are folded by eval itself, and the
+// decision algorithm is runtime/decide.go's. The differential tests under
+// internal/ hold the generated packages of every example against the
+// runtime on random members. What needs live state is not generated:
+// effects, goal measures, messages, duties and admit rules stay with the
+// runtime. SPEC.md §17.7 documents the generated API.
+package gen
+
+import (
+	"fmt"
+	"go/format"
+	"go/token"
+	"math"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	exprast "github.com/expr-lang/expr/ast"
+
+	"github.com/charterlang/charter/lang/check"
+	"github.com/charterlang/charter/lang/diag"
+	"github.com/charterlang/charter/lang/syntax"
+	"github.com/charterlang/charter/runtime/eval"
+	"github.com/charterlang/charter/stdlib"
+)
+
+// Options configure Generate.
+type Options struct {
+	// Package is the Go package name of the generated file; it must be a
+	// Go identifier.
+	Package string
+}
+
+// Generate returns the gofmt-ed Go source of a package deciding for the
+// community called community of prog, which must have checked without
+// errors. An error about the rule files is a diag.Diagnostic placed at
+// the construct charter gen cannot generate.
+func Generate(prog *check.Program, community string, opts Options) ([]byte, error) {
+	if !token.IsIdentifier(opts.Package) || opts.Package == "_" {
+		return nil, fmt.Errorf("charter gen: package name %q is not a Go identifier", opts.Package)
+	}
+	c := prog.Community(community)
+	if c == nil {
+		var known []string
+		for _, cc := range prog.Communities {
+			known = append(known, cc.Name)
+		}
+		sort.Strings(known)
+		return nil, fmt.Errorf("charter gen: unknown community %q; the files declare %s", community, strings.Join(known, ", "))
+	}
+	nm, err := newNames(c)
+	if err != nil {
+		return nil, err
+	}
+	g := &generator{
+		prog: prog, c: c, opts: opts, names: nm,
+		values:  map[*expr]any{},
+		imports: map[string]bool{"math": true, "strconv": true, "time": true},
+		needs:   map[string]bool{},
+		lists:   map[string]string{},
+		regexps: map[string]string{},
+	}
+	if err := g.generate(); err != nil {
+		return nil, err
+	}
+	src := g.assemble()
+	out, err := format.Source(src)
+	if err != nil {
+		return nil, fmt.Errorf("charter gen: internal error: the generated code does not parse: %v\n%s", err, src)
+	}
+	return out, nil
+}
+
+type generator struct {
+	prog  *check.Program
+	c     *check.Community
+	opts  Options
+	names *names
+
+	values      map[*expr]any // constant values, by literal
+	imports     map[string]bool
+	needs       map[string]bool // helpers used
+	lists       map[string]string
+	listOrder   []string
+	regexps     map[string]string
+	regexpOrder []string
+
+	// compiled parts, written by generate and assembled after
+	ladder    strings.Builder
+	ladderUse uses
+	badges    []string // env methods
+	badgeUse  []uses
+	decide    strings.Builder
+	rules     []ruleInfo
+	maxRules  int
+	keep      []int
+}
+
+// ruleInfo is one rule compiled for one action, as the runtime compiles it.
+type ruleInfo struct {
+	def      *check.Rule
+	action   *check.Action
+	reason   string
+	sanction *check.Sanction
+}
+
+func (g *generator) need(helper string) { g.needs[helper] = true }
+
+func (g *generator) exprError(src *syntax.Expr, n exprast.Node, msg string) error {
+	r := src.Range()
+	if n != nil {
+		r = src.RangeOf(n)
+	}
+	return diag.Diagnostic{Severity: diag.Error, Code: diag.ExprError, Range: r, Message: "charter gen: " + msg}
+}
+
+func (g *generator) generate() error {
+	if err := g.compileLadder(); err != nil {
+		return err
+	}
+	if err := g.compileBadges(); err != nil {
+		return err
+	}
+	return g.compileActions()
+}
+
+// compileLadder writes env.ladder: the rungs top-down, the first whose
+// condition holds giving the rank, as eval.Env.computeRole does.
+func (g *generator) compileLadder() error {
+	if len(g.c.Roles) == 0 {
+		return nil
+	}
+	w := &g.ladder
+	w.WriteString("// ladder returns the member's rank: that of the first rung, from the top,\n// whose condition holds.\nfunc (e *env) ladder() int64 {\n")
+	done := false
+	for _, r := range g.c.Roles {
+		if r.Cond == nil {
+			fmt.Fprintf(w, "return %d // %s (otherwise)\n", r.Rank, r.Name)
+			done = true
+			break
+		}
+		x, u, err := g.compileBool(r.Cond, nil, nil)
+		if err != nil {
+			return err
+		}
+		g.ladderUse.add(u)
+		if x.konst {
+			if !g.constValue(x).(bool) {
+				fmt.Fprintf(w, "// %s: %s never holds\n", r.Name, oneLine(r.Cond.Src))
+				continue
+			}
+			fmt.Fprintf(w, "return %d // %s: %s always holds\n", r.Rank, r.Name, oneLine(r.Cond.Src))
+			done = true
+			break
+		}
+		fmt.Fprintf(w, "// %s if %s\nif %s {\nreturn %d\n}\n", r.Name, oneLine(r.Cond.Src), unparen(x.code), r.Rank)
+	}
+	if !done {
+		w.WriteString("return 0 // no rung holds\n")
+	}
+	w.WriteString("}\n\n")
+	return nil
+}
+
+// compileBadges writes one env method per badge, computing it on first
+// use, as eval.Env.Badge does.
+func (g *generator) compileBadges() error {
+	for i, b := range g.c.Badges {
+		x, u, err := g.compileBool(b.Cond, nil, nil)
+		if err != nil {
+			return err
+		}
+		g.badgeUse = append(g.badgeUse, *u)
+		word, bit := i/64, i%64
+		var w strings.Builder
+		fmt.Fprintf(&w, "%sfunc (e *env) %s() bool {\n", comment(fmt.Sprintf("%s reports whether the member holds badge %s: %s.", g.names.badgeMethod[i], b.Name, oneLine(b.Cond.Src))), g.names.badgeMethod[i])
+		fmt.Fprintf(&w, "const bit = 1 << %d\nif e.badgeKnown[%d]&bit == 0 {\ne.badgeKnown[%d] |= bit\n", bit, word, word)
+		switch {
+		case !x.konst:
+			fmt.Fprintf(&w, "if %s {\ne.badgeHeld[%d] |= bit\n}\n", unparen(x.code), word)
+		case g.constValue(x).(bool):
+			fmt.Fprintf(&w, "e.badgeHeld[%d] |= bit // always holds\n", word)
+		}
+		fmt.Fprintf(&w, "}\nreturn e.badgeHeld[%d]&bit != 0\n}\n\n", word)
+		g.badges = append(g.badges, w.String())
+	}
+	return nil
+}
+
+// needsAt reports whether code with uses u reads the evaluation time,
+// directly or through the role or a badge.
+func (g *generator) needsAt(u *uses) bool {
+	if u.at || u.role && g.ladderUse.at {
+		return true
+	}
+	for i := range u.badges {
+		if g.badgeUse[i].at || g.badgeUse[i].role && g.ladderUse.at {
+			return true
+		}
+	}
+	return false
+}
+
+// actionRules holds the rules of one action in the runtime's order.
+type actionRules struct {
+	deny, may []int // rule ids
+}
+
+// compileActions assigns rule ids in the order runtime/program.go
+// compiles rules (declaration order, then the actions a rule lists) and
+// writes one decision method per action.
+func (g *generator) compileActions() error {
+	c := g.c
+	per := make([]actionRules, len(c.Actions))
+	g.keep = make([]int, len(c.Actions))
+	for _, cr := range c.Rules {
+		for _, ca := range cr.Actions {
+			ri := ruleInfo{def: cr, action: ca, reason: cr.Because, sanction: cr.Else}
+			if ri.reason == "" {
+				ri.reason = defaultReason(cr, ca)
+			}
+			switch cr.Kind {
+			case check.Duty:
+				g.keep[ca.Index] = max(g.keep[ca.Index], int(cr.Count))
+				continue // duties are not deciders
+			case check.Limit:
+				g.keep[ca.Index] = max(g.keep[ca.Index], int(cr.Count))
+			}
+			id := len(g.rules)
+			g.rules = append(g.rules, ri)
+			if cr.Kind == check.May {
+				per[ca.Index].may = append(per[ca.Index].may, id)
+			} else {
+				per[ca.Index].deny = append(per[ca.Index].deny, id)
+			}
+		}
+	}
+	g.maxRules = 1
+	for _, a := range c.Actions {
+		g.maxRules = max(g.maxRules, len(per[a.Index].deny))
+	}
+	for _, a := range c.Actions {
+		if err := g.compileAction(a, per[a.Index]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// defaultReason is runtime/program.go's generated reason of a rule without
+// `because` (SPEC.md §10.1), for the action a the rule is compiled for.
+func defaultReason(cr *check.Rule, a *check.Action) string {
+	per := check.FormatDuration(cr.Per)
+	switch cr.Kind {
+	case check.May:
+		return "may " + a.Name
+	case check.MustNot:
+		return "must not " + a.Name
+	case check.First:
+		return fmt.Sprintf("first %s then %s: %s not done yet", cr.Before.Name, a.Name, cr.Before.Name)
+	case check.Limit:
+		return fmt.Sprintf("limit %s %d per %s reached", a.Name, cr.Count, per)
+	default:
+		return fmt.Sprintf("must %s %d per %s", a.Name, cr.Count, per)
+	}
+}
+
+// readsGoals is runtime/program.go's readsGoals: whether n names a goal.
+func (g *generator) readsGoals(n exprast.Node) bool {
+	return exprast.Find(n, func(n exprast.Node) bool {
+		id, ok := n.(*exprast.IdentifierNode)
+		return ok && g.c.Goal(id.Value) != nil
+	}) != nil
+}
+
+// activeCond returns the Go conditions under which rule id applies for
+// action a, as runtime/decide.go's applies: the goal snapshot is there
+// when the rule is under when or reads goals, the when condition holds,
+// the rule's condition holds. never is true when a folded condition is
+// false; the parts are empty when the rule always applies.
+func (g *generator) activeCond(id int, a *check.Action, u *uses) (parts []string, never bool, err error) {
+	ri := g.rules[id]
+	cr := ri.def
+	if cr.When != nil || cr.Cond != nil && g.readsGoals(cr.Cond.Root) {
+		parts = append(parts, "e.goals != nil")
+		u.env = true
+	}
+	if cr.When != nil {
+		x, wu, err := g.compileBool(cr.When, nil, nil)
+		if err != nil {
+			return nil, false, err
+		}
+		u.add(wu)
+		if x.konst {
+			never = never || !g.constValue(x).(bool)
+		} else {
+			parts = append(parts, wrapAnd(x))
+		}
+	}
+	if cr.Cond != nil {
+		x, cu, err := g.compileBool(cr.Cond, a, g.paramMap(a))
+		if err != nil {
+			return nil, false, err
+		}
+		u.add(cu)
+		if x.konst {
+			never = never || !g.constValue(x).(bool)
+		} else {
+			parts = append(parts, wrapAnd(x))
+		}
+	}
+	return parts, never, nil
+}
+
+// joinAnd joins the parts of a rule's condition, a line each when long.
+func joinAnd(parts []string) string {
+	one := strings.Join(parts, " && ")
+	if len(one) <= 90 || strings.Contains(one, "\n") {
+		return one
+	}
+	return strings.Join(parts, " &&\n")
+}
+
+func wrapAnd(x *expr) string {
+	if x.prec < precAnd {
+		return "(" + x.code + ")"
+	}
+	return x.code
+}
+
+func (g *generator) paramMap(a *check.Action) map[string]string {
+	m := map[string]string{}
+	for _, p := range a.Params {
+		m[p.Name] = g.names.param[a.Index][p.Slot]
+	}
+	return m
+}
+
+// compileAction writes the decision method of action a: runtime/decide.go's
+// decide, unrolled.
+func (g *generator) compileAction(a *check.Action, rs actionRules) error {
+	goName := g.names.action[a.Index]
+	var body strings.Builder
+	var u uses
+	for _, id := range rs.deny {
+		ri := g.rules[id]
+		parts, never, err := g.activeCond(id, a, &u)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&body, "// %s\n", ri.def.Label)
+		if never {
+			body.WriteString("// never applies: its condition is always false\n")
+			continue
+		}
+		switch ri.def.Kind {
+		case check.First:
+			parts = append(parts, fmt.Sprintf("!e.m.hist.done(Action%s)", g.names.action[ri.def.Before.Index]))
+			u.env = true
+		case check.Limit:
+			parts = append(parts, fmt.Sprintf("e.m.hist.count(Action%s, e.at, %d) >= %d", goName, int64(ri.def.Per), ri.def.Count))
+			u.env, u.at = true, true
+		}
+		if len(parts) == 0 {
+			fmt.Fprintf(&body, "d.add(%d)\n", id)
+			continue
+		}
+		fmt.Fprintf(&body, "if %s {\nd.add(%d)\n}\n", joinAnd(parts), id)
+	}
+	if len(rs.deny) > 0 {
+		body.WriteString("if d.n > 0 {\nreturn d\n}\n")
+	}
+	decided := false
+	for _, id := range rs.may {
+		ri := g.rules[id]
+		parts, never, err := g.activeCond(id, a, &u)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&body, "// %s\n", ri.def.Label)
+		if never {
+			body.WriteString("// never applies: its condition is always false\n")
+			continue
+		}
+		allow := fmt.Sprintf("d.Allowed = true\nd.add(%d)\nreturn d\n", id)
+		if len(parts) == 0 {
+			body.WriteString(allow)
+			decided = true
+			break
+		}
+		fmt.Fprintf(&body, "if %s {\n%s}\n", joinAnd(parts), allow)
+	}
+	if !decided {
+		verdict := "deny"
+		if g.c.DefaultAllow {
+			verdict = "allow"
+		}
+		fmt.Fprintf(&body, "// default %s\nd.Allowed, d.ByDefault = %t, true\nreturn d\n", verdict, g.c.DefaultAllow)
+	}
+
+	w := &g.decide
+	doc := fmt.Sprintf("Decide%s decides whether m may %s at time at, as runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules under when, and rules that read goals, are inactive).", goName, signature(a))
+	if hasMemberParam(a) {
+		doc += " Member arguments are part of the call, but no rule reads them."
+	}
+	fmt.Fprintf(w, "%sfunc (m *Member) Decide%s(at time.Time, goals *Goals", comment(doc), goName)
+	for _, p := range a.Params {
+		fmt.Fprintf(w, ", %s %s", g.names.param[a.Index][p.Slot], fieldType(p.Type))
+	}
+	w.WriteString(") Decision {\n")
+	if u.env {
+		at := ""
+		if g.needsAt(&u) {
+			at = ", at: nanos(at)"
+		}
+		fmt.Fprintf(w, "e := env{m: m%s, goals: goals}\n", at)
+	}
+	fmt.Fprintf(w, "d := Decision{Action: Action%s}\n%s}\n\n", goName, body.String())
+	return nil
+}
+
+func hasMemberParam(a *check.Action) bool {
+	return slices.ContainsFunc(a.Params, func(p *check.Param) bool { return p.Type.Kind == check.Member })
+}
+
+// signature writes an action call as Charter declares it: post(length: int).
+func signature(a *check.Action) string {
+	ps := make([]string, len(a.Params))
+	for i, p := range a.Params {
+		ps[i] = p.Name + ": " + p.Type.String()
+	}
+	return a.Name + "(" + strings.Join(ps, ", ") + ")"
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// comment writes text as a Go comment wrapped at 80 columns.
+func comment(text string) string {
+	var b strings.Builder
+	line := "//"
+	for _, word := range strings.Fields(text) {
+		if len(line)+1+len(word) > 80 && line != "//" {
+			b.WriteString(line + "\n")
+			line = "//"
+		}
+		line += " " + word
+	}
+	b.WriteString(line + "\n")
+	return b.String()
+}
+
+// assemble writes the whole file.
+func (g *generator) assemble() []byte {
+	c := g.c
+	var w strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&w, format, args...) }
+
+	var files []string
+	for _, f := range g.prog.Files {
+		files = append(files, filepath.ToSlash(f.Name))
+	}
+	p("// Code generated by charter gen from %s; DO NOT EDIT.\n\n", strings.Join(files, ", "))
+	g.packageDoc(&w)
+	p("package %s\n\n", g.opts.Package)
+
+	imports := make([]string, 0, len(g.imports))
+	for imp := range g.imports {
+		imports = append(imports, strconv.Quote(imp))
+	}
+	sort.Strings(imports)
+	p("import (\n%s\n)\n\n", strings.Join(imports, "\n"))
+
+	g.memberDecl(&w)
+	g.historyDecl(&w)
+	g.enumDecl(&w, "Action", "an action of "+c.Name, "action", func() []string {
+		out := make([]string, len(c.Actions))
+		for i, a := range c.Actions {
+			out[i] = a.Name
+		}
+		return out
+	}(), g.names.action)
+	if len(c.Roles) > 0 {
+		g.roleDecl(&w)
+	}
+	if len(c.Badges) > 0 {
+		g.badgeDecl(&w)
+	}
+	g.goalsDecl(&w)
+	g.decisionDecl(&w)
+	g.callDecl(&w)
+	g.envDecl(&w)
+	w.WriteString(g.decide.String())
+	g.helpersDecl(&w)
+	return []byte(w.String())
+}
+
+func (g *generator) packageDoc(w *strings.Builder) {
+	c := g.c
+	fmt.Fprintf(w, "// Package %s decides for the Charter community %s", g.opts.Package, c.Name)
+	if c.Purpose != "" {
+		fmt.Fprintf(w, ",\n// whose purpose is %q", c.Purpose)
+	}
+	w.WriteString(`.
+// It was compiled ahead of time by charter gen and gives the same answers as
+// the runtime (runtime.Community's Role, Badges and DecideCall) for the same
+// member, history, time and goal snapshot, without allocating.
+//
+// Build a member with NewMember (which sets the declared defaults and an
+// empty history; the zero Member is not one), set its fields, and note the
+// actions it takes with Record. Then ask:
+//
+//   - m.Role(at) for its role on the ladder,
+//   - m.Badges(at), or m.HasBadgeNAME(at), for its badges,
+//   - m.DecideACTION(at, goals, args...), or m.Decide(at, goals, &call),
+//     whether it may take an action: the Decision says whether, whether by
+//     default, and which rules decided, with their reasons and sanctions.
+//
+// goals is the goal snapshot that rules under when read; nil makes them
+// inactive, as in the runtime. Times are read as the runtime reads them:
+// nanoseconds since the Unix epoch, the zero time.Time being the epoch, and
+// times before 1677 or after 2262 saturating.
+//
+// Effects, goal measures, messages, duties and admit rules are not here:
+// they need the community's live state, which the runtime keeps.
+`)
+}
+
+func (g *generator) memberDecl(w *strings.Builder) {
+	c := g.c
+	fmt.Fprintf(w, "// Member is one member of %s: its attributes and the history of its\n// actions that the rules read. Make one with NewMember.\ntype Member struct {\n", c.Name)
+	for _, a := range c.Attrs {
+		fmt.Fprintf(w, "%s %s // %s: %s\n", g.names.attr[a.Name], fieldType(a.Type), a.Name, a.Type)
+	}
+	w.WriteString("\nhist history\n}\n\n")
+
+	w.WriteString("// defaultMember holds the declared defaults and an empty history.\nvar defaultMember = Member{\n")
+	for _, a := range c.Attrs {
+		if v := g.defaultLit(a); v != "" {
+			fmt.Fprintf(w, "%s: %s,\n", g.names.attr[a.Name], v)
+		}
+	}
+	size := 0
+	for _, k := range g.keep {
+		size += k
+	}
+	if size > 0 {
+		fmt.Fprintf(w, "hist: history{times: [%d]int64{%s}},\n", size, strings.TrimSuffix(strings.Repeat("noTime, ", size), ", "))
+	}
+	w.WriteString("}\n\n")
+	w.WriteString(`// NewMember returns a member whose attributes have their declared defaults
+// (the type's zero value when none is declared) and whose history is empty.
+func NewMember() *Member {
+	m := defaultMember
+	return &m
+}
+
+// Reset gives m its declared defaults and an empty history again. Default
+// lists are shared between members: replace them, never change them in place.
+func (m *Member) Reset() { *m = defaultMember }
+
+// Record notes in m's history that it took action a at time at, as the
+// runtime does after an allowed action (runtime.Community.Did).
+func (m *Member) Record(a Action, at time.Time) { m.hist.record(a, nanos(at)) }
+
+// Done reports whether m's history holds action a, as first rules read it.
+func (m *Member) Done(a Action) bool { return m.hist.done(a) }
+
+`)
+}
+
+// defaultLit is the Go literal of an attribute's declared default, or ""
+// for the zero value.
+func (g *generator) defaultLit(a *check.Attr) string {
+	v, err := eval.Convert(a.Name, a.Type, a.Default)
+	if err != nil {
+		return ""
+	}
+	switch v := v.(type) {
+	case bool:
+		if v {
+			return "true"
+		}
+	case int64:
+		switch {
+		case v == 0:
+		case a.Type.Kind == check.Time:
+			return fmt.Sprintf("time.Unix(0, %d).UTC()", v)
+		case a.Type.Kind == check.Duration:
+			return fmt.Sprintf("time.Duration(%d)", v)
+		default:
+			return strconv.FormatInt(v, 10)
+		}
+	case float64:
+		if v != 0 || math.Signbit(v) {
+			s, _ := g.floatLit(v)
+			return s
+		}
+	case string:
+		if v != "" {
+			return strconv.Quote(v)
+		}
+	default:
+		if stdlib.ListLen(v) > 0 {
+			return g.constant(a.Type, v).code
+		}
+	}
+	return ""
+}
+
+func (g *generator) historyDecl(w *strings.Builder) {
+	c := g.c
+	offs := make([]string, len(g.keep))
+	keeps := make([]string, len(g.keep))
+	size := 0
+	for i, k := range g.keep {
+		offs[i], keeps[i] = strconv.Itoa(size), strconv.Itoa(k)
+		size += k
+	}
+	fmt.Fprintf(w, `// noTime marks an empty slot of a history.
+const noTime = math.MinInt64
+
+// keep is, per action, how many of its latest takings a history keeps: the
+// largest count of a limit or must rule on it; off is where they start.
+var (
+	keep = [...]int{%s}
+	off  = [...]int{%s}
+)
+
+// history is what a member has done, as runtime/history.go keeps it:
+// whether each action was ever taken, and the times of its last keep[a]
+// takings in ascending order (nanoseconds since the Unix epoch).
+type history struct {
+	ever  [%d]uint64
+	times [%d]int64
+}
+
+func (h *history) done(a Action) bool { return h.ever[a/64]&(1<<(a%%64)) != 0 }
+
+// record notes that action a was taken at t.
+func (h *history) record(a Action, t int64) {
+	h.ever[a/64] |= 1 << (a %% 64)
+	k := keep[a]
+	if k == 0 {
+		return
+	}
+	ts := h.times[off[a] : off[a]+k]
+	if ts[0] != noTime && t < ts[0] {
+		return // older than everything kept: it cannot matter to any window
+	}
+	copy(ts, ts[1:])
+	i := k - 1
+	for i > 0 && ts[i-1] != noTime && ts[i-1] > t {
+		ts[i] = ts[i-1]
+		i--
+	}
+	ts[i] = t
+}
+
+// count returns how many of the kept takings of a fall in (at-per, at].
+func (h *history) count(a Action, at, per int64) int {
+	k := keep[a]
+	ts := h.times[off[a] : off[a]+k]
+	from := at - per
+	n := 0
+	for i := k - 1; i >= 0; i-- {
+		t := ts[i]
+		if t == noTime || t <= from {
+			break
+		}
+		if t <= at {
+			n++
+		}
+	}
+	return n
+}
+
+`, strings.Join(keeps, ", "), strings.Join(offs, ", "), (len(c.Actions)+63)/64, size)
+}
+
+// enumDecl writes an int type with one constant per name and String.
+func (g *generator) enumDecl(w *strings.Builder, typ, doc, what string, names, goNames []string) {
+	fmt.Fprintf(w, "// %s is %s.\ntype %s int\n\n// The %ss of the community.\nconst (\n", typ, doc, typ, what)
+	for i, n := range names {
+		if i == 0 {
+			fmt.Fprintf(w, "%s%s %s = iota // %s\n", typ, goNames[i], typ, n)
+		} else {
+			fmt.Fprintf(w, "%s%s // %s\n", typ, goNames[i], n)
+		}
+	}
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = strconv.Quote(n)
+	}
+	lower := strings.ToLower(typ[:1]) + typ[1:]
+	fmt.Fprintf(w, `)
+
+var %sNames = [...]string{%s}
+
+// String returns the name the rule files give it.
+func (x %s) String() string {
+	if x >= 0 && int(x) < len(%sNames) {
+		return %sNames[x]
+	}
+	return "%s(" + strconv.Itoa(int(x)) + ")"
+}
+
+`, lower, strings.Join(quoted, ", "), typ, lower, lower, typ)
+}
+
+func (g *generator) roleDecl(w *strings.Builder) {
+	c := g.c
+	names := make([]string, len(c.Roles))
+	for _, r := range c.Roles {
+		names[r.Rank] = r.Name
+	}
+	g.enumDecl(w, "Role", "a rung of the role ladder, ordered by rank: the lowest is 0, and\n// role comparisons in the rule files compare ranks", "role", names, g.names.role)
+	at := "e := env{m: m}\n"
+	if g.ladderUse.at {
+		at = "e := env{m: m, at: nanos(at)}\n"
+	}
+	fmt.Fprintf(w, `// Role returns m's role at time at: the first rung of the ladder, from the
+// top, whose condition holds.
+func (m *Member) Role(at time.Time) Role {
+	%sreturn Role(e.rank())
+}
+
+`, at)
+}
+
+func (g *generator) badgeDecl(w *strings.Builder) {
+	c := g.c
+	names := make([]string, len(c.Badges))
+	for i, b := range c.Badges {
+		names[i] = b.Name
+	}
+	g.enumDecl(w, "Badge", "a badge, numbered in declaration order", "badge", names, g.names.badge)
+	words := (len(c.Badges) + 63) / 64
+	fmt.Fprintf(w, `// BadgeSet is a set of badges, one bit per badge.
+type BadgeSet [%d]uint64
+
+// Has reports whether b is in the set.
+func (s BadgeSet) Has(b Badge) bool { return b >= 0 && int(b) < len(badgeNames) && s[b/64]&(1<<(b%%64)) != 0 }
+
+// Names returns the names of the badges in the set, in declaration order, as
+// runtime.Community.Badges lists them (nil for none).
+func (s BadgeSet) Names() []string {
+	var out []string
+	for b := range Badge(len(badgeNames)) {
+		if s.Has(b) {
+			out = append(out, b.String())
+		}
+	}
+	return out
+}
+
+`, words)
+	var all uses
+	for i := range c.Badges {
+		all.useBadge(i)
+	}
+	fmt.Fprintf(w, "// Badges returns the badges m holds at time at.\nfunc (m *Member) Badges(at time.Time) BadgeSet {\n%s\tvar s BadgeSet\n", g.envLine(&all))
+	for i := range c.Badges {
+		fmt.Fprintf(w, "if e.%s() {\ns[%d] |= 1 << %d\n}\n", g.names.badgeMethod[i], i/64, i%64)
+	}
+	w.WriteString("return s\n}\n\n")
+	for i, b := range c.Badges {
+		var one uses
+		one.useBadge(i)
+		doc := fmt.Sprintf("HasBadge%s reports whether m holds badge %s at time at: %s.", g.names.badge[i], b.Name, oneLine(b.Cond.Src))
+		fmt.Fprintf(w, "%sfunc (m *Member) HasBadge%s(at time.Time) bool {\n%sreturn e.%s()\n}\n\n",
+			comment(doc), g.names.badge[i], g.envLine(&one), g.names.badgeMethod[i])
+	}
+}
+
+// envLine declares e for a public method that reads the role or badges.
+func (g *generator) envLine(u *uses) string {
+	if g.needsAt(u) {
+		return "e := env{m: m, at: nanos(at)}\n"
+	}
+	return "e := env{m: m}\n"
+}
+
+func (g *generator) goalsDecl(w *strings.Builder) {
+	c := g.c
+	w.WriteString(`// GoalValue is one goal's state as conditions read it: name.value,
+// name.target, name.met and name.progress.
+type GoalValue struct {
+	Value, Target float64
+	Met           bool
+	Progress      float64
+}
+
+// Goals is a goal snapshot, the one runtime.Goals carries: the host
+// computes it (with the runtime's goal measures, or its own counts).
+type Goals struct {
+`)
+	for i, gl := range c.Goals {
+		title := ""
+		if gl.Title != "" {
+			title = " " + strconv.Quote(gl.Title)
+		}
+		fmt.Fprintf(w, "%s GoalValue // goal %s%s\n", g.names.goal[i], gl.Name, title)
+	}
+	w.WriteString(`// Members is what members reads in when conditions: the number of
+	// members. The runtime's stateless DecideCall reads 0 here; its State
+	// reads its member count.
+	Members int64
+}
+
+`)
+}
+
+func (g *generator) decisionDecl(w *strings.Builder) {
+	fmt.Fprintf(w, `// Rule is a rule that decides an action, numbered in the order the runtime
+// compiles rules. A rule that lists several actions is one Rule per action.
+type Rule int
+
+// Kind is "may", "must not", "first" or "limit".
+func (r Rule) Kind() string { return rules[r].kind }
+
+// Label names the rule and where it is declared, as runtime.Rule.Label does.
+func (r Rule) Label() string { return rules[r].label }
+
+// Reason is the rule's because text, or the sentence the runtime makes of
+// the rule.
+func (r Rule) Reason() string { return rules[r].reason }
+
+// Sanction is what the rule's else calls for, or nil.
+func (r Rule) Sanction() *Sanction { return rules[r].sanction }
+
+// Sanction is what a broken rule calls for. Charter reports sanctions; the
+// host carries them out.
+type Sanction struct {
+	Name string        // warn, mute, demote, remove, or a host-defined name
+	For  time.Duration // for mute
+}
+
+func (s *Sanction) String() string {
+	if s.Name == "mute" {
+		return "mute " + formatDuration(s.For)
+	}
+	return s.Name
+}
+
+// formatDuration writes d as a Charter duration literal in the largest unit
+// that divides it exactly: 36h, 90m, 2w, 1d.
+func formatDuration(d time.Duration) string {
+	for _, u := range [...]struct {
+		suffix string
+		d      time.Duration
+	}{{"w", 7 * 24 * time.Hour}, {"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}, {"s", time.Second}} {
+		if d != 0 && d%%u.d == 0 {
+			return strconv.FormatInt(int64(d/u.d), 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(int64(d/time.Millisecond), 10) + "ms"
+}
+
+// Decision is the answer to "may this member take this action now?", as
+// runtime.Decision gives it. It holds its rules in an array, so that
+// deciding never allocates.
+type Decision struct {
+	Action  Action
+	Allowed bool
+	// ByDefault is true when no rule decided and the community's default did.
+	ByDefault bool
+
+	n     int
+	rules [%d]Rule
+}
+
+func (d *Decision) add(r Rule) {
+	d.rules[d.n] = r
+	d.n++
+}
+
+// Rules returns the rules that decided: every denying rule when denied, the
+// allowing may when allowed by a rule; none when the default decided.
+func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
+
+// Reasons returns the reasons of the deciding rules, or "default deny" /
+// "default allow" when the community's default decided.
+func (d *Decision) Reasons() []string {
+	if d.ByDefault {
+		if d.Allowed {
+			return []string{"default allow"}
+		}
+		return []string{"default deny"}
+	}
+	out := make([]string, d.n)
+	for i, r := range d.Rules() {
+		out[i] = r.Reason()
+	}
+	return out
+}
+
+// Sanctions returns the sanctions of the deciding rules that have one.
+func (d *Decision) Sanctions() []*Sanction {
+	var out []*Sanction
+	for _, r := range d.Rules() {
+		if s := r.Sanction(); s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (d Decision) String() string {
+	verdict := "deny"
+	if d.Allowed {
+		verdict = "allow"
+	}
+	if d.ByDefault {
+		return verdict + " " + d.Action.String() + " (by default)"
+	}
+	s := verdict + " " + d.Action.String()
+	for _, r := range d.Rules() {
+		s += "; " + r.Label() + ": " + r.Reason()
+		if sn := r.Sanction(); sn != nil {
+			s += " (else " + sn.String() + ")"
+		}
+	}
+	return s
+}
+
+`, g.maxRules)
+	w.WriteString("var rules = [...]struct {\nkind, label, reason string\nsanction *Sanction\n}{\n")
+	for _, ri := range g.rules {
+		s := "nil"
+		if ri.sanction != nil {
+			s = fmt.Sprintf("&Sanction{Name: %q", ri.sanction.Name)
+			if ri.sanction.For != 0 {
+				s += fmt.Sprintf(", For: %d", int64(ri.sanction.For))
+			}
+			s += "}"
+		}
+		fmt.Fprintf(w, "{%q, %q, %q, %s},\n", ri.def.Kind.String(), ri.def.Label, ri.reason, s)
+	}
+	w.WriteString("}\n\n")
+}
+
+func (g *generator) callDecl(w *strings.Builder) {
+	c := g.c
+	for _, a := range c.Actions {
+		if len(a.Params) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "// %sArgs are the arguments of %s.\ntype %sArgs struct {\n", g.names.action[a.Index], signature(a), g.names.action[a.Index])
+		for _, p := range a.Params {
+			fmt.Fprintf(w, "%s %s // %s: %s\n", g.names.paramField[a.Index][p.Slot], fieldType(p.Type), p.Name, p.Type)
+		}
+		w.WriteString("}\n\n")
+	}
+	w.WriteString("// Call is an action call for Decide: the action, and the arguments of that\n// action in its field.\ntype Call struct {\nAction Action\n")
+	for _, a := range c.Actions {
+		if len(a.Params) > 0 {
+			fmt.Fprintf(w, "%s %sArgs\n", g.names.action[a.Index], g.names.action[a.Index])
+		}
+	}
+	w.WriteString(`}
+
+// Decide decides the call k for m at time at with the goal snapshot goals,
+// as the DecideACTION method of k.Action does. An Action that is not one of
+// the community's is denied by no rule.
+func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
+	switch k.Action {
+`)
+	for _, a := range c.Actions {
+		goName := g.names.action[a.Index]
+		args := ""
+		for _, p := range a.Params {
+			args += fmt.Sprintf(", k.%s.%s", goName, g.names.paramField[a.Index][p.Slot])
+		}
+		fmt.Fprintf(w, "case Action%s:\nreturn m.Decide%s(at, goals%s)\n", goName, goName, args)
+	}
+	w.WriteString("}\nreturn Decision{Action: k.Action}\n}\n\n")
+}
+
+func (g *generator) envDecl(w *strings.Builder) {
+	c := g.c
+	w.WriteString(`// env is one question about a member: what eval.Env holds in the runtime.
+// The role and badges are computed on first use, once per question.
+type env struct {
+	m     *Member
+	at    int64 // nanoseconds since the Unix epoch
+	goals *Goals
+`)
+	if len(c.Roles) > 0 {
+		w.WriteString("\nrole      int64\nroleKnown bool\n")
+	}
+	if n := len(c.Badges); n > 0 {
+		fmt.Fprintf(w, "\nbadgeKnown, badgeHeld [%d]uint64\n", (n+63)/64)
+	}
+	w.WriteString("}\n\n")
+	if len(c.Roles) > 0 {
+		w.WriteString(`// rank returns the member's rank. The checker keeps role and badges out of
+// rung conditions, so the ladder never reads the rank it computes.
+func (e *env) rank() int64 {
+	if !e.roleKnown {
+		e.role, e.roleKnown = e.ladder(), true
+	}
+	return e.role
+}
+
+`)
+		w.WriteString(g.ladder.String())
+	}
+	for _, b := range g.badges {
+		w.WriteString(b)
+	}
+	w.WriteString(`var (
+	minTime = time.Unix(0, math.MinInt64)
+	maxTime = time.Unix(0, math.MaxInt64)
+)
+
+// nanos is a time as the runtime reads it: nanoseconds since the Unix epoch,
+// the zero time.Time being the epoch; times out of range saturate.
+func nanos(t time.Time) int64 {
+	switch {
+	case t.IsZero():
+		return 0
+	case t.Before(minTime):
+		return math.MinInt64
+	case t.After(maxTime):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
+`)
+}
+
+func (g *generator) helpersDecl(w *strings.Builder) {
+	var names []string
+	for n := range g.needs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		w.WriteString(helpers[n])
+		w.WriteString("\n\n")
+	}
+	if len(g.listOrder)+len(g.regexpOrder) > 0 {
+		w.WriteString("// The constant lists and patterns of the rule files.\nvar (\n")
+		for _, l := range g.listOrder {
+			w.WriteString(l + "\n")
+		}
+		for _, r := range g.regexpOrder {
+			w.WriteString(r + "\n")
+		}
+		w.WriteString(")\n")
+	}
+}

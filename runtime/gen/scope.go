@@ -1,0 +1,91 @@
+package gen
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charterlang/charter/lang/check"
+	"github.com/charterlang/charter/lang/syntax"
+	"github.com/charterlang/charter/runtime/eval"
+)
+
+// scope resolves names as runtime/program.go's scope does, so that
+// eval.Compile types and folds each expression exactly as it does for the
+// runtime. Indexes differ: RefAttr.Index is the attribute's index in
+// Community.Attrs, RefParam.Index the parameter's Slot, RefOther.Param the
+// member parameter's Slot; eval reads none of them while folding.
+type scope struct {
+	c      *check.Community
+	action *check.Action // nil outside rule conditions
+}
+
+func (s *scope) Lookup(name string) (eval.Ref, bool) {
+	c := s.c
+	if strings.HasPrefix(name, "$") {
+		d, err := syntax.DurationValue(name[1:])
+		if err != nil {
+			return eval.Ref{}, false
+		}
+		return eval.Ref{Kind: eval.RefConst, Type: tDuration, Const: time.Duration(d)}, true
+	}
+	if s.action != nil {
+		if p := s.action.Param(name); p != nil && p.Type.Kind != check.Member {
+			return eval.Ref{Kind: eval.RefParam, Type: p.Type, Index: p.Slot}, true
+		}
+	}
+	for i, a := range c.Attrs {
+		if a.Name == name {
+			return eval.Ref{Kind: eval.RefAttr, Type: a.Type, Index: i}, true
+		}
+	}
+	switch name {
+	case "role":
+		if len(c.Roles) > 0 {
+			return eval.Ref{Kind: eval.RefRole, Type: check.Type{Kind: check.Role}}, true
+		}
+	case "members":
+		return eval.Ref{Kind: eval.RefMembers, Type: tInt}, true
+	}
+	for _, r := range c.Roles {
+		if r.Name == name {
+			return eval.Ref{Kind: eval.RefConst, Type: check.Type{Kind: check.Role}, Const: int64(r.Rank)}, true
+		}
+	}
+	for i, b := range c.Badges {
+		if b.Name == name {
+			return eval.Ref{Kind: eval.RefBadge, Type: tBool, Index: i}, true
+		}
+	}
+	return eval.Ref{}, false
+}
+
+var goalFields = map[string]struct {
+	field int
+	kind  check.Kind
+}{
+	"value":    {eval.GoalValueField, check.Float},
+	"target":   {eval.GoalTargetField, check.Float},
+	"met":      {eval.GoalMetField, check.Bool},
+	"progress": {eval.GoalProgressField, check.Float},
+}
+
+func (s *scope) LookupField(obj, field string) (eval.Ref, bool) {
+	if s.action != nil {
+		if p := s.action.Param(obj); p != nil && p.Type.Kind == check.Member {
+			for i, a := range s.c.Attrs {
+				if a.Name == field {
+					return eval.Ref{Kind: eval.RefOther, Type: a.Type, Index: i, Param: p.Slot}, true
+				}
+			}
+			return eval.Ref{}, false
+		}
+	}
+	if g := s.c.Goal(obj); g != nil {
+		f, ok := goalFields[field]
+		if !ok {
+			return eval.Ref{}, false
+		}
+		return eval.Ref{Kind: eval.RefGoal, Type: check.Type{Kind: f.kind}, Index: g.Index, Field: f.field}, true
+	}
+	return eval.Ref{}, false
+}

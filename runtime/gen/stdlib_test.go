@@ -1,0 +1,44 @@
+package gen
+
+import (
+	"testing"
+
+	"github.com/charterlang/charter/lang/check"
+	"github.com/charterlang/charter/stdlib"
+)
+
+// TestStdlibCovered fails when a stdlib function or overload has no Go form
+// in callExpr, so that a new function cannot reach generated code
+// unnoticed; the exprs community then checks the Go form against the
+// runtime.
+func TestStdlibCovered(t *testing.T) {
+	g := &generator{c: &check.Community{}, values: map[*expr]any{}, imports: map[string]bool{}, needs: map[string]bool{}, lists: map[string]string{}, regexps: map[string]string{}}
+	c := &exprCompiler{g: g}
+	for i := range stdlib.Functions {
+		f := &stdlib.Functions[i]
+		for j := range f.Sigs {
+			sig := &f.Sigs[j]
+			var xs []*expr
+			for k := range sig.MinArgs() + 1 {
+				p, ok := sig.Param(k)
+				if !ok {
+					break
+				}
+				xs = append(xs, &expr{typ: p, code: "x", prec: precAtom})
+			}
+			x, ok := c.callExpr(f.Name, sig, xs)
+			if !ok {
+				t.Errorf("%s has no Go form", sig.String(f.Name))
+				continue
+			}
+			if x.typ != sig.Result {
+				t.Errorf("%s: the Go form is a %s", sig.String(f.Name), x.typ)
+			}
+		}
+	}
+	for name := range g.needs {
+		if helpers[name] == "" {
+			t.Errorf("helper %s is used but not defined", name)
+		}
+	}
+}
