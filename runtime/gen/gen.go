@@ -19,6 +19,7 @@ package gen
 import (
 	"fmt"
 	"go/format"
+	"go/scanner"
 	"go/token"
 	"math"
 	"path/filepath"
@@ -103,9 +104,13 @@ type generator struct {
 	badges    []string // env methods
 	badgeUse  []uses
 	decide    strings.Builder
-	rules     []ruleInfo
-	maxRules  int
-	keep      []int
+	// inline holds, per action index, the statements of its decision
+	// method after the parameters: Decide repeats them in its switch, so
+	// that a decision through Decide makes no second call.
+	inline   []string
+	rules    []ruleInfo
+	maxRules int
+	keep     []int
 }
 
 // ruleInfo is one rule compiled for one action, as the runtime compiles it.
@@ -420,15 +425,38 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 		fmt.Fprintf(w, ", %s %s", g.names.param[a.Index][p.Slot], fieldType(p.Type))
 	}
 	w.WriteString(") Decision {\n")
+	var stmts strings.Builder
 	if u.env {
 		at := ""
 		if g.needsAt(&u) {
 			at = ", at: nanos(at)"
 		}
-		fmt.Fprintf(w, "e := env{m: m%s, goals: goals}\n", at)
+		fmt.Fprintf(&stmts, "e := env{m: m%s, goals: goals}\n", at)
 	}
-	fmt.Fprintf(w, "d := Decision{Action: Action%s}\n%s}\n\n", goName, body.String())
+	fmt.Fprintf(&stmts, "d := Decision{Action: Action%s}\n%s", goName, body.String())
+	fmt.Fprintf(w, "%s}\n\n", stmts.String())
+	if g.inline == nil {
+		g.inline = make([]string, len(g.c.Actions))
+	}
+	g.inline[a.Index] = stmts.String()
 	return nil
+}
+
+// usesIdent reports whether the Go statements src use the identifier
+// name (not in a comment or a string).
+func usesIdent(src, name string) bool {
+	var sc scanner.Scanner
+	fs := token.NewFileSet()
+	sc.Init(fs.AddFile("", -1, len(src)), []byte(src), nil, 0)
+	for {
+		_, tok, lit := sc.Scan()
+		switch {
+		case tok == token.EOF:
+			return false
+		case tok == token.IDENT && lit == name:
+			return true
+		}
+	}
 }
 
 func hasMemberParam(a *check.Action) bool {
@@ -978,14 +1006,24 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 	switch k.Action {
 `)
 	for _, a := range c.Actions {
+		// The statements of DecideX, its parameters read from the call.
 		goName := g.names.action[a.Index]
-		args := ""
+		fmt.Fprintf(w, "case Action%s:\n", goName)
+		stmts := g.inline[a.Index]
 		for _, p := range a.Params {
-			args += fmt.Sprintf(", k.%s.%s", goName, g.names.paramField[a.Index][p.Slot])
+			name := g.names.param[a.Index][p.Slot]
+			if usesIdent(stmts, name) {
+				fmt.Fprintf(w, "%s := k.%s.%s\n", name, goName, g.names.paramField[a.Index][p.Slot])
+			}
 		}
-		fmt.Fprintf(w, "case Action%s:\nreturn m.Decide%s(at, goals%s)\n", goName, goName, args)
+		w.WriteString(stmts)
 	}
 	w.WriteString("}\nreturn Decision{Action: k.Action}\n}\n\n")
+	w.WriteString("// ActionNamed returns the action the rule files call name, for hosts that\n// receive actions by name.\nfunc ActionNamed(name string) (Action, bool) {\nswitch name {\n")
+	for _, a := range c.Actions {
+		fmt.Fprintf(w, "case %s:\nreturn Action%s, true\n", strconv.Quote(a.Name), g.names.action[a.Index])
+	}
+	w.WriteString("}\nreturn 0, false\n}\n\n")
 }
 
 func (g *generator) envDecl(w *strings.Builder) {

@@ -387,29 +387,282 @@ type Call struct {
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 	switch k.Action {
 	case ActionPost:
-		return m.DecidePost(at, goals, k.Post.Length)
+		length := k.Post.Length
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionPost}
+		// must not post (bench/workload.charter:40:3)
+		if e.m.Banned {
+			d.add(0)
+		}
+		// must not post (bench/workload.charter:41:3)
+		if !e.m.Introduced {
+			d.add(1)
+		}
+		// must not post (bench/workload.charter:42:3)
+		if e.rank() == 0 && length > 500 {
+			d.add(2)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may post (bench/workload.charter:43:3)
+		if e.rank() >= 1 {
+			d.Allowed = true
+			d.add(3)
+			return d
+		}
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	case ActionComment:
-		return m.DecideComment(at, goals, k.Comment.Length)
+		length := k.Comment.Length
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionComment}
+		// must not comment (bench/workload.charter:45:3)
+		if e.m.Banned {
+			d.add(4)
+		}
+		// must not comment (bench/workload.charter:46:3)
+		if length > 2000 {
+			d.add(5)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may comment (bench/workload.charter:47:3)
+		d.Allowed = true
+		d.add(6)
+		return d
 	case ActionReact:
-		return m.DecideReact(at, goals)
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionReact}
+		// must not react (bench/workload.charter:49:3)
+		if e.m.Banned {
+			d.add(7)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may react (bench/workload.charter:50:3)
+		d.Allowed = true
+		d.add(8)
+		return d
 	case ActionSave:
-		return m.DecideSave(at, goals)
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionSave}
+		// must not save (bench/workload.charter:52:3)
+		if e.m.Saves >= 5000 {
+			d.add(9)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may save (bench/workload.charter:53:3)
+		d.Allowed = true
+		d.add(10)
+		return d
 	case ActionInvite:
-		return m.DecideInvite(at, goals)
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionInvite}
+		// must not invite (bench/workload.charter:55:3)
+		if e.m.Banned {
+			d.add(11)
+		}
+		// must not invite (bench/workload.charter:56:3)
+		if e.m.DaysActive < 7 {
+			d.add(12)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may invite (bench/workload.charter:57:3)
+		if e.rank() >= 4 {
+			d.Allowed = true
+			d.add(13)
+			return d
+		}
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	case ActionPin:
-		return m.DecidePin(at, goals)
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionPin}
+		// must not pin (bench/workload.charter:59:3)
+		if e.m.Banned {
+			d.add(14)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may pin (bench/workload.charter:60:3)
+		if e.rank() == 5 {
+			d.Allowed = true
+			d.add(15)
+			return d
+		}
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	case ActionDelete:
-		return m.DecideDelete(at, goals)
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionDelete}
+		// must not delete (bench/workload.charter:62:3)
+		if e.m.Banned {
+			d.add(16)
+		}
+		// must not delete (bench/workload.charter:63:3)
+		if e.m.Reputation < 50.0 {
+			d.add(17)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may delete (bench/workload.charter:64:3)
+		if e.rank() >= 1 {
+			d.Allowed = true
+			d.add(18)
+			return d
+		}
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	case ActionEdit:
-		return m.DecideEdit(at, goals, k.Edit.Length)
+		length := k.Edit.Length
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionEdit}
+		// must not edit (bench/workload.charter:66:3)
+		if e.m.Banned {
+			d.add(19)
+		}
+		// must not edit (bench/workload.charter:67:3)
+		if length > 5000 {
+			d.add(20)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may edit (bench/workload.charter:68:3)
+		if e.rank() >= 1 {
+			d.Allowed = true
+			d.add(21)
+			return d
+		}
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	case ActionReport:
-		return m.DecideReport(at, goals)
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionReport}
+		// must not report (bench/workload.charter:70:3)
+		if e.rank() < 1 {
+			d.add(22)
+		}
+		// must not report (bench/workload.charter:71:3)
+		if e.m.DaysActive < 3 {
+			d.add(23)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may report (bench/workload.charter:72:3)
+		d.Allowed = true
+		d.add(24)
+		return d
 	case ActionMessage:
-		return m.DecideMessage(at, goals, k.Message.Length)
+		length := k.Message.Length
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionMessage}
+		// must not message (bench/workload.charter:74:3)
+		if e.m.Banned {
+			d.add(25)
+		}
+		// must not message (bench/workload.charter:75:3)
+		if !e.m.Introduced {
+			d.add(26)
+		}
+		// must not message (bench/workload.charter:76:3)
+		if length > 1000 {
+			d.add(27)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may message (bench/workload.charter:77:3)
+		if e.rank() >= 1 {
+			d.Allowed = true
+			d.add(28)
+			return d
+		}
+		// may message (bench/workload.charter:78:3)
+		if e.m.Reputation >= 5.0 {
+			d.Allowed = true
+			d.add(29)
+			return d
+		}
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	case ActionHost:
-		return m.DecideHost(at, goals)
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionHost}
+		// must not host (bench/workload.charter:80:3)
+		if e.m.Banned {
+			d.add(30)
+		}
+		// must not host (bench/workload.charter:81:3)
+		if e.m.DaysActive < 30 {
+			d.add(31)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may host (bench/workload.charter:82:3)
+		if e.rank() >= 4 {
+			d.Allowed = true
+			d.add(32)
+			return d
+		}
+		// may host (bench/workload.charter:83:3)
+		if e.rank() == 3 && e.m.Reputation >= 25.0 {
+			d.Allowed = true
+			d.add(33)
+			return d
+		}
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	}
 	return Decision{Action: k.Action}
+}
+
+// ActionNamed returns the action the rule files call name, for hosts that
+// receive actions by name.
+func ActionNamed(name string) (Action, bool) {
+	switch name {
+	case "post":
+		return ActionPost, true
+	case "comment":
+		return ActionComment, true
+	case "react":
+		return ActionReact, true
+	case "save":
+		return ActionSave, true
+	case "invite":
+		return ActionInvite, true
+	case "pin":
+		return ActionPin, true
+	case "delete":
+		return ActionDelete, true
+	case "edit":
+		return ActionEdit, true
+	case "report":
+		return ActionReport, true
+	case "message":
+		return ActionMessage, true
+	case "host":
+		return ActionHost, true
+	}
+	return 0, false
 }
 
 // env is one question about a member: what eval.Env holds in the runtime.

@@ -92,3 +92,24 @@ func BenchmarkRuntimeDecideCall(b *testing.B) {
 		_ = c.DecideCall(m, k, at, nil)
 	}
 }
+
+// TestActionNamed checks that every action is found by its name, and that
+// another name is not an action.
+func TestActionNamed(t *testing.T) {
+	n := 0
+	for a := bench.ActionPost; a <= bench.ActionHost; a++ {
+		got, ok := bench.ActionNamed(a.String())
+		if !ok || got != a {
+			t.Errorf("ActionNamed(%q) = %v, %v; want %v", a.String(), got, ok, a)
+		}
+		n++
+	}
+	if n != 11 {
+		t.Errorf("%d actions, want the workload's 11", n)
+	}
+	for _, name := range []string{"", "Post", "posts", "nope"} {
+		if a, ok := bench.ActionNamed(name); ok {
+			t.Errorf("ActionNamed(%q) = %v: not an action", name, a)
+		}
+	}
+}

@@ -579,25 +579,213 @@ type Call struct {
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 	switch k.Action {
 	case ActionInvite:
-		return m.DecideInvite(at, goals, k.Invite.Guest)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionInvite}
+		// must not invite (std/dunbar.charter:13:5)
+		if e.goals != nil && !e.goals.DunbarStable.Met {
+			d.add(0)
+		}
+		// must not invite (examples/wechat-group/wechat_group.charter:76:3)
+		if e.rank() < 5 {
+			d.add(12)
+		}
+		// must not invite (examples/wechat-group/wechat_group.charter:135:5)
+		if e.goals != nil && !e.goals.Introductions.Met {
+			d.add(25)
+		}
+		// must not invite (std/dunbar_close.charter:12:5)
+		if e.goals != nil && !e.goals.DunbarClose.Met {
+			d.add(26)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may invite (examples/wechat-group/wechat_group.charter:75:3)
+		d.Allowed = true
+		d.add(11)
+		return d
 	case ActionIntroduce:
-		return m.DecideIntroduce(at, goals, k.Introduce.Text)
+		text := k.Introduce.Text
+		d := Decision{Action: ActionIntroduce}
+		// must not introduce (examples/wechat-group/wechat_group.charter:62:3)
+		if int64(utf8.RuneCountInString(text)) < 20 {
+			d.add(2)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may introduce (examples/wechat-group/wechat_group.charter:61:3)
+		d.Allowed = true
+		d.add(1)
+		return d
 	case ActionPost:
-		return m.DecidePost(at, goals, k.Post.Length, k.Post.Links, k.Post.IsAd)
+		length := k.Post.Length
+		links := k.Post.Links
+		isAd := k.Post.IsAd
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionPost}
+		// first introduce then post (examples/wechat-group/wechat_group.charter:63:3)
+		if !e.m.hist.done(ActionIntroduce) {
+			d.add(3)
+		}
+		// must not post (examples/wechat-group/wechat_group.charter:68:3)
+		if isAd {
+			d.add(6)
+		}
+		// must not post (examples/wechat-group/wechat_group.charter:69:3)
+		if length > 2000 {
+			d.add(7)
+		}
+		// must not post (examples/wechat-group/wechat_group.charter:70:3)
+		if e.m.Warnings >= 3 {
+			d.add(8)
+		}
+		// limit post 5 per 1d (examples/wechat-group/wechat_group.charter:71:3)
+		if e.rank() == 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+			d.add(9)
+		}
+		// must not post (examples/wechat-group/wechat_group.charter:72:3)
+		if links > 0 && e.rank() <= 1 {
+			d.add(10)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may post (examples/wechat-group/wechat_group.charter:67:3)
+		d.Allowed = true
+		d.add(5)
+		return d
 	case ActionMentionAll:
-		return m.DecideMentionAll(at, goals, k.MentionAll.Text)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionMentionAll}
+		// must not mention_all (examples/wechat-group/wechat_group.charter:80:3)
+		if e.rank() < 4 {
+			d.add(14)
+		}
+		// limit mention_all 1 per 1d (examples/wechat-group/wechat_group.charter:81:3)
+		if e.m.hist.count(ActionMentionAll, e.at, 86400000000000) >= 1 {
+			d.add(15)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may mention_all (examples/wechat-group/wechat_group.charter:79:3)
+		d.Allowed = true
+		d.add(13)
+		return d
 	case ActionRedPacket:
-		return m.DecideRedPacket(at, goals, k.RedPacket.Fen, k.RedPacket.Shares)
+		fen := k.RedPacket.Fen
+		shares := k.RedPacket.Shares
+		d := Decision{Action: ActionRedPacket}
+		// must not red_packet (examples/wechat-group/wechat_group.charter:85:3)
+		if fen < 1 || fen > 20000 {
+			d.add(17)
+		}
+		// must not red_packet (examples/wechat-group/wechat_group.charter:86:3)
+		if shares < 1 || shares > 100 {
+			d.add(18)
+		}
+		// must not red_packet (examples/wechat-group/wechat_group.charter:87:3)
+		if fen < shares {
+			d.add(19)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may red_packet (examples/wechat-group/wechat_group.charter:84:3)
+		d.Allowed = true
+		d.add(16)
+		return d
 	case ActionShareReview:
-		return m.DecideShareReview(at, goals, k.ShareReview.Book, k.ShareReview.Words)
+		words := k.ShareReview.Words
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionShareReview}
+		// first introduce then share_review (examples/wechat-group/wechat_group.charter:64:3)
+		if !e.m.hist.done(ActionIntroduce) {
+			d.add(4)
+		}
+		// must not share_review (examples/wechat-group/wechat_group.charter:92:3)
+		if words < 100 {
+			d.add(21)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may share_review (examples/wechat-group/wechat_group.charter:91:3)
+		d.Allowed = true
+		d.add(20)
+		return d
 	case ActionRecommend:
-		return m.DecideRecommend(at, goals, k.Recommend.Who)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionRecommend}
+		// must not recommend (examples/wechat-group/wechat_group.charter:97:3)
+		if e.rank() < 2 {
+			d.add(23)
+		}
+		// limit recommend 3 per 1w (examples/wechat-group/wechat_group.charter:98:3)
+		if e.m.hist.count(ActionRecommend, e.at, 604800000000000) >= 3 {
+			d.add(24)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may recommend (examples/wechat-group/wechat_group.charter:96:3)
+		d.Allowed = true
+		d.add(22)
+		return d
 	case ActionSubmitCopy:
-		return m.DecideSubmitCopy(at, goals, k.SubmitCopy.Words, k.SubmitCopy.Original)
+		words := k.SubmitCopy.Words
+		original := k.SubmitCopy.Original
+		d := Decision{Action: ActionSubmitCopy}
+		// must not submit_copy (examples/wechat-group/wechat_group.charter:239:3)
+		if !original {
+			d.add(29)
+		}
+		// must not submit_copy (examples/wechat-group/wechat_group.charter:240:3)
+		if words > 2000 {
+			d.add(30)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may submit_copy, edit_copy (examples/wechat-group/wechat_group.charter:238:3)
+		d.Allowed = true
+		d.add(27)
+		return d
 	case ActionEditCopy:
-		return m.DecideEditCopy(at, goals, k.EditCopy.Author)
+		d := Decision{Action: ActionEditCopy}
+		// may submit_copy, edit_copy (examples/wechat-group/wechat_group.charter:238:3)
+		d.Allowed = true
+		d.add(28)
+		return d
 	}
 	return Decision{Action: k.Action}
+}
+
+// ActionNamed returns the action the rule files call name, for hosts that
+// receive actions by name.
+func ActionNamed(name string) (Action, bool) {
+	switch name {
+	case "invite":
+		return ActionInvite, true
+	case "introduce":
+		return ActionIntroduce, true
+	case "post":
+		return ActionPost, true
+	case "mention_all":
+		return ActionMentionAll, true
+	case "red_packet":
+		return ActionRedPacket, true
+	case "share_review":
+		return ActionShareReview, true
+	case "recommend":
+		return ActionRecommend, true
+	case "submit_copy":
+		return ActionSubmitCopy, true
+	case "edit_copy":
+		return ActionEditCopy, true
+	}
+	return 0, false
 }
 
 // env is one question about a member: what eval.Env holds in the runtime.

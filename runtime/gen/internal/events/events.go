@@ -470,19 +470,114 @@ type Call struct {
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 	switch k.Action {
 	case ActionRegister:
-		return m.DecideRegister(at, goals, k.Register.Product)
+		product := k.Register.Product
+		d := Decision{Action: ActionRegister}
+		// must not register (examples/brand/brand.charter:48:3)
+		if strings.TrimSpace(product) == "" {
+			d.add(2)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may register, post (examples/brand/brand.charter:47:3)
+		d.Allowed = true
+		d.add(0)
+		return d
 	case ActionPost:
-		return m.DecidePost(at, goals, k.Post.Topic)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionPost}
+		// limit post 5 per 1d (examples/brand/brand.charter:50:3)
+		if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+			d.add(3)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may register, post (examples/brand/brand.charter:47:3)
+		d.Allowed = true
+		d.add(1)
+		return d
 	case ActionInvite:
-		return m.DecideInvite(at, goals, k.Invite.Guest)
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionInvite}
+		// may invite (examples/brand/brand.charter:52:3)
+		if e.rank() >= 2 {
+			d.Allowed = true
+			d.add(4)
+			return d
+		}
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	case ActionRsvp:
-		return m.DecideRsvp(at, goals, k.Rsvp.Event, k.Rsvp.Guests)
+		guests := k.Rsvp.Guests
+		d := Decision{Action: ActionRsvp}
+		// must not rsvp (examples/brand/brand.charter:258:3)
+		if guests > 2 {
+			d.add(8)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may rsvp, check_in, host_event (examples/brand/brand.charter:257:3)
+		d.Allowed = true
+		d.add(5)
+		return d
 	case ActionCheckIn:
-		return m.DecideCheckIn(at, goals, k.CheckIn.Event)
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionCheckIn}
+		// first rsvp then check_in (examples/brand/brand.charter:261:3)
+		if !e.m.hist.done(ActionRsvp) {
+			d.add(9)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may rsvp, check_in, host_event (examples/brand/brand.charter:257:3)
+		d.Allowed = true
+		d.add(6)
+		return d
 	case ActionHostEvent:
-		return m.DecideHostEvent(at, goals, k.HostEvent.City, k.HostEvent.Capacity)
+		capacity := k.HostEvent.Capacity
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionHostEvent}
+		// must not host_event (examples/brand/brand.charter:262:3)
+		if e.rank() < 3 {
+			d.add(10)
+		}
+		// must not host_event (examples/brand/brand.charter:263:3)
+		if capacity > 150 {
+			d.add(11)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may rsvp, check_in, host_event (examples/brand/brand.charter:257:3)
+		d.Allowed = true
+		d.add(7)
+		return d
 	}
 	return Decision{Action: k.Action}
+}
+
+// ActionNamed returns the action the rule files call name, for hosts that
+// receive actions by name.
+func ActionNamed(name string) (Action, bool) {
+	switch name {
+	case "register":
+		return ActionRegister, true
+	case "post":
+		return ActionPost, true
+	case "invite":
+		return ActionInvite, true
+	case "rsvp":
+		return ActionRsvp, true
+	case "check_in":
+		return ActionCheckIn, true
+	case "host_event":
+		return ActionHostEvent, true
+	}
+	return 0, false
 }
 
 // env is one question about a member: what eval.Env holds in the runtime.

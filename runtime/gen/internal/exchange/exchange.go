@@ -461,17 +461,129 @@ type Call struct {
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 	switch k.Action {
 	case ActionShareCard:
-		return m.DecideShareCard(at, goals)
+		d := Decision{Action: ActionShareCard}
+		// may share_card, introduce_to (examples/exchange/exchange.charter:66:3)
+		d.Allowed = true
+		d.add(9)
+		return d
 	case ActionAsk:
-		return m.DecideAsk(at, goals, k.Ask.Question, k.Ask.Cost)
+		cost := k.Ask.Cost
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionAsk}
+		// must not ask (examples/exchange/exchange.charter:44:3)
+		if cost < 1 {
+			d.add(1)
+		}
+		// must not ask (examples/exchange/exchange.charter:45:3)
+		if e.m.Points < cost {
+			d.add(2)
+		}
+		// limit ask 1 per 1d (examples/exchange/exchange.charter:46:3)
+		if e.badgeTaker() && e.m.hist.count(ActionAsk, e.at, 86400000000000) >= 1 {
+			d.add(3)
+		}
+		// limit ask 2 per 1d (examples/exchange/exchange.charter:102:5)
+		if e.goals != nil &&
+			!e.goals.Balance.Met &&
+			e.rank() <= 1 &&
+			e.m.hist.count(ActionAsk, e.at, 86400000000000) >= 2 {
+			d.add(15)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may ask (examples/exchange/exchange.charter:43:3)
+		d.Allowed = true
+		d.add(0)
+		return d
 	case ActionAnswer:
-		return m.DecideAnswer(at, goals, k.Answer.Question)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionAnswer}
+		// limit answer 20 per 1d (examples/exchange/exchange.charter:51:3)
+		if e.m.hist.count(ActionAnswer, e.at, 86400000000000) >= 20 {
+			d.add(5)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may answer (examples/exchange/exchange.charter:50:3)
+		d.Allowed = true
+		d.add(4)
+		return d
 	case ActionThank:
-		return m.DecideThank(at, goals, k.Thank.To, k.Thank.Amount)
+		amount := k.Thank.Amount
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionThank}
+		// must not thank (examples/exchange/exchange.charter:58:3)
+		if amount < 1 {
+			d.add(7)
+		}
+		// must not thank (examples/exchange/exchange.charter:59:3)
+		if e.m.Points < amount {
+			d.add(8)
+		}
+		// must not thank, introduce_to (examples/exchange/exchange.charter:116:5)
+		if e.goals != nil && !e.goals.Solvency.Met {
+			d.add(16)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may thank (examples/exchange/exchange.charter:57:3)
+		d.Allowed = true
+		d.add(6)
+		return d
 	case ActionIntroduceTo:
-		return m.DecideIntroduceTo(at, goals, k.IntroduceTo.To, k.IntroduceTo.Price)
+		price := k.IntroduceTo.Price
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionIntroduceTo}
+		// first share_card then introduce_to (examples/exchange/exchange.charter:67:3)
+		if !e.m.hist.done(ActionShareCard) {
+			d.add(11)
+		}
+		// must not introduce_to (examples/exchange/exchange.charter:68:3)
+		if price < 5 {
+			d.add(12)
+		}
+		// must not introduce_to (examples/exchange/exchange.charter:69:3)
+		if e.m.Points < price {
+			d.add(13)
+		}
+		// limit introduce_to 3 per 1w (examples/exchange/exchange.charter:70:3)
+		if e.m.hist.count(ActionIntroduceTo, e.at, 604800000000000) >= 3 {
+			d.add(14)
+		}
+		// must not thank, introduce_to (examples/exchange/exchange.charter:116:5)
+		if e.goals != nil && !e.goals.Solvency.Met {
+			d.add(17)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may share_card, introduce_to (examples/exchange/exchange.charter:66:3)
+		d.Allowed = true
+		d.add(10)
+		return d
 	}
 	return Decision{Action: k.Action}
+}
+
+// ActionNamed returns the action the rule files call name, for hosts that
+// receive actions by name.
+func ActionNamed(name string) (Action, bool) {
+	switch name {
+	case "share_card":
+		return ActionShareCard, true
+	case "ask":
+		return ActionAsk, true
+	case "answer":
+		return ActionAnswer, true
+	case "thank":
+		return ActionThank, true
+	case "introduce_to":
+		return ActionIntroduceTo, true
+	}
+	return 0, false
 }
 
 // env is one question about a member: what eval.Env holds in the runtime.

@@ -539,15 +539,340 @@ type Call struct {
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 	switch k.Action {
 	case ActionCheck:
-		return m.DecideCheck(at, goals, k.Check.A, k.Check.B, k.Check.F, k.Check.S, k.Check.T, k.Check.D, k.Check.On)
+		a := k.Check.A
+		b := k.Check.B
+		f := k.Check.F
+		s := k.Check.S
+		t := k.Check.T
+		dArg := k.Check.D
+		on := k.Check.On
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionCheck}
+		// must not check (runtime/gen/testdata/exprs.charter:48:3)
+		if float64(a)/float64(b) > 2.5 {
+			d.add(0)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:49:3)
+		if mod(a, b) == 1 {
+			d.add(1)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:50:3)
+		if a+b > e.m.N {
+			d.add(2)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:51:3)
+		if a*b < 0 || -a > e.m.K {
+			d.add(3)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:52:3)
+		if float64(f*e.m.Y)+e.m.X > 10.0 {
+			d.add(4)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:53:3)
+		if f-e.m.X/3.0 < -2.5 {
+			d.add(5)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:54:3)
+		if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
+			d.add(6)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:55:3)
+		if e.m.X == float64(e.m.N) || float64(a) == f {
+			d.add(7)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:56:3)
+		if e.m.N-e.m.K*2 >= a%4+1 {
+			d.add(8)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:57:3)
+		if 0.30000000000000004 > f && f >= 0.3 {
+			d.add(9)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:58:3)
+		if math.Inf(1) > f || math.Copysign(0, -1) == f {
+			d.add(10)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:61:3)
+		if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
+			d.add(11)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:62:3)
+		if pattern0.MatchString(s) {
+			d.add(12)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:63:3)
+		if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
+			d.add(13)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:64:3)
+		if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
+			d.add(14)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:65:3)
+		if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
+			d.add(15)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:66:3)
+		if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
+			d.add(16)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:67:3)
+		if s < e.m.Name && s != "" {
+			d.add(17)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:70:3)
+		if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
+			d.add(18)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:71:3)
+		if addDuration(nanos(t), -int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
+			d.add(19)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:72:3)
+		if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
+			d.add(20)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:73:3)
+		if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
+			d.add(21)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:74:3)
+		if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
+			d.add(22)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:75:3)
+		if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
+			d.add(23)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:76:3)
+		if subTimes(addDuration(nanos(t), int64(dArg)), addDuration(nanos(e.m.Seen), -int64(dArg))) < 0 && int64(dArg) > 0 {
+			d.add(24)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:77:3)
+		if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
+			d.add(25)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:80:3)
+		if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
+			d.add(26)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:81:3)
+		if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
+			d.add(27)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:82:3)
+		if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
+			d.add(28)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:83:3)
+		if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
+			d.add(29)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:84:3)
+		if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
+			d.add(30)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:85:3)
+		if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
+			d.add(31)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:86:3)
+		if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
+			d.add(32)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:89:3)
+		if contains(list0, a) || contains(list1, s) || contains(list2, f) {
+			d.add(33)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:90:3)
+		if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
+			d.add(34)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:91:3)
+		if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
+			d.add(35)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:92:3)
+		if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
+			d.add(36)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:93:3)
+		if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
+			d.add(37)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:94:3)
+		if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
+			d.add(38)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:97:3)
+		if func() float64 {
+			if a > 0 {
+				return f
+			}
+			return float64(a)
+		}() > 1.5 || func() string {
+			if on {
+				return s
+			}
+			return e.m.Name
+		}() == "x" {
+			d.add(39)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:98:3)
+		if int64(len(func() []int64 {
+			if on {
+				return e.m.Nums
+			}
+			return list3
+		}())) > 1 || func() int64 {
+			if on {
+				return nanos(t)
+			}
+			return nanos(e.m.Seen)
+		}() > e.at {
+			d.add(40)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:99:3)
+		if func() int64 {
+			if on {
+				return 1
+			}
+			return 2
+		}()+a == 3 || func() int64 {
+			if e.m.Flag {
+				return int64(dArg)
+			}
+			return 3600000000000
+		}() > 7200000000000 {
+			d.add(41)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:100:3)
+		if !on && e.m.Flag || a > 1000 {
+			d.add(42)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:103:3)
+		if e.rank() == 3 || e.rank() < 1 && e.badgeFresh() {
+			d.add(43)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:104:3)
+		if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
+			d.add(44)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:105:3)
+		if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
+			d.add(45)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:106:3)
+		if e.goals != nil && e.goals.G1.Target == f {
+			d.add(46)
+		}
+		// must not check (runtime/gen/testdata/exprs.charter:109:5)
+		if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+			d.add(47)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	case ActionLists:
-		return m.DecideLists(at, goals, k.Lists.A, k.Lists.F, k.Lists.Xs, k.Lists.Ss)
+		a := k.Lists.A
+		f := k.Lists.F
+		xs := k.Lists.Xs
+		ss := k.Lists.Ss
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionLists}
+		// must not lists (runtime/gen/testdata/exprs.charter:112:5)
+		if e.goals != nil && e.goals.G2.Met {
+			d.add(48)
+		}
+		// must not lists (runtime/gen/testdata/exprs.charter:116:3)
+		if contains(xs, a) && containsWidened(xs, f) {
+			d.add(50)
+		}
+		// must not lists (runtime/gen/testdata/exprs.charter:117:3)
+		if contains(ss, "vip") || elem(ss, 0) == "a" {
+			d.add(51)
+		}
+		// must not lists (runtime/gen/testdata/exprs.charter:118:3)
+		if elem(xs, a) == 1 {
+			d.add(52)
+		}
+		// must not lists (runtime/gen/testdata/exprs.charter:119:3)
+		if a > 5 || int64(len(ss)) > 2 {
+			d.add(53)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may lists (runtime/gen/testdata/exprs.charter:115:3)
+		if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
+			d.Allowed = true
+			d.add(49)
+			return d
+		}
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	case ActionOther:
-		return m.DecideOther(at, goals, k.Other.To, k.Other.A)
+		a := k.Other.A
+		d := Decision{Action: ActionOther}
+		// must not other (runtime/gen/testdata/exprs.charter:124:3)
+		// never applies: its condition is always false
+		if d.n > 0 {
+			return d
+		}
+		// may other (runtime/gen/testdata/exprs.charter:121:3)
+		if a > 0 {
+			d.Allowed = true
+			d.add(54)
+			return d
+		}
+		// may other (runtime/gen/testdata/exprs.charter:123:3)
+		// never applies: its condition is always false
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	case ActionTimed:
-		return m.DecideTimed(at, goals)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionTimed}
+		// first check then timed (runtime/gen/testdata/exprs.charter:126:3)
+		if !e.m.hist.done(ActionCheck) {
+			d.add(57)
+		}
+		// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:127:3)
+		if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
+			d.add(58)
+		}
+		// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:128:3)
+		if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
+			d.add(59)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	}
 	return Decision{Action: k.Action}
+}
+
+// ActionNamed returns the action the rule files call name, for hosts that
+// receive actions by name.
+func ActionNamed(name string) (Action, bool) {
+	switch name {
+	case "check":
+		return ActionCheck, true
+	case "lists":
+		return ActionLists, true
+	case "other":
+		return ActionOther, true
+	case "timed":
+		return ActionTimed, true
+	}
+	return 0, false
 }
 
 // env is one question about a member: what eval.Env holds in the runtime.

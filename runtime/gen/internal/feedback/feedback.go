@@ -472,19 +472,106 @@ type Call struct {
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 	switch k.Action {
 	case ActionRegister:
-		return m.DecideRegister(at, goals, k.Register.Product)
+		product := k.Register.Product
+		d := Decision{Action: ActionRegister}
+		// must not register (examples/brand/brand.charter:48:3)
+		if strings.TrimSpace(product) == "" {
+			d.add(2)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may register, post (examples/brand/brand.charter:47:3)
+		d.Allowed = true
+		d.add(0)
+		return d
 	case ActionPost:
-		return m.DecidePost(at, goals, k.Post.Topic)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionPost}
+		// limit post 5 per 1d (examples/brand/brand.charter:50:3)
+		if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+			d.add(3)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may register, post (examples/brand/brand.charter:47:3)
+		d.Allowed = true
+		d.add(1)
+		return d
 	case ActionInvite:
-		return m.DecideInvite(at, goals, k.Invite.Guest)
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionInvite}
+		// may invite (examples/brand/brand.charter:52:3)
+		if e.rank() >= 2 {
+			d.Allowed = true
+			d.add(4)
+			return d
+		}
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	case ActionReadGuide:
-		return m.DecideReadGuide(at, goals)
+		d := Decision{Action: ActionReadGuide}
+		// may read_guide, report_bug, request_feature (examples/brand/brand.charter:125:3)
+		d.Allowed = true
+		d.add(5)
+		return d
 	case ActionReportBug:
-		return m.DecideReportBug(at, goals, k.ReportBug.Severity)
+		severity := k.ReportBug.Severity
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionReportBug}
+		// first read_guide then report_bug (examples/brand/brand.charter:127:3)
+		if !e.m.hist.done(ActionReadGuide) {
+			d.add(8)
+		}
+		// must not report_bug (examples/brand/brand.charter:128:3)
+		if severity < 1 || severity > 4 {
+			d.add(9)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may read_guide, report_bug, request_feature (examples/brand/brand.charter:125:3)
+		d.Allowed = true
+		d.add(6)
+		return d
 	case ActionRequestFeature:
-		return m.DecideRequestFeature(at, goals, k.RequestFeature.Title)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionRequestFeature}
+		// limit request_feature 3 per 1w (examples/brand/brand.charter:129:3)
+		if e.m.hist.count(ActionRequestFeature, e.at, 604800000000000) >= 3 {
+			d.add(10)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may read_guide, report_bug, request_feature (examples/brand/brand.charter:125:3)
+		d.Allowed = true
+		d.add(7)
+		return d
 	}
 	return Decision{Action: k.Action}
+}
+
+// ActionNamed returns the action the rule files call name, for hosts that
+// receive actions by name.
+func ActionNamed(name string) (Action, bool) {
+	switch name {
+	case "register":
+		return ActionRegister, true
+	case "post":
+		return ActionPost, true
+	case "invite":
+		return ActionInvite, true
+	case "read_guide":
+		return ActionReadGuide, true
+	case "report_bug":
+		return ActionReportBug, true
+	case "request_feature":
+		return ActionRequestFeature, true
+	}
+	return 0, false
 }
 
 // env is one question about a member: what eval.Env holds in the runtime.

@@ -495,23 +495,210 @@ type Call struct {
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 	switch k.Action {
 	case ActionVisit:
-		return m.DecideVisit(at, goals)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionVisit}
+		// limit visit 1 per 1d (examples/moderation/moderation.charter:64:3)
+		if e.m.hist.count(ActionVisit, e.at, 86400000000000) >= 1 {
+			d.add(2)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may visit, read (examples/moderation/moderation.charter:63:3)
+		d.Allowed = true
+		d.add(0)
+		return d
 	case ActionRead:
-		return m.DecideRead(at, goals, k.Read.Topic, k.Read.Posts, k.Read.Spent)
+		posts := k.Read.Posts
+		d := Decision{Action: ActionRead}
+		// must not read (examples/moderation/moderation.charter:65:3)
+		if posts < 1 {
+			d.add(3)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may visit, read (examples/moderation/moderation.charter:63:3)
+		d.Allowed = true
+		d.add(1)
+		return d
 	case ActionPost:
-		return m.DecidePost(at, goals, k.Post.Title, k.Post.Links, k.Post.Images)
+		links := k.Post.Links
+		images := k.Post.Images
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionPost}
+		// limit post 3 per 1d (examples/moderation/moderation.charter:70:3)
+		if e.badgeFirstDay() && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
+			d.add(6)
+		}
+		// must not post, reply (examples/moderation/moderation.charter:72:3)
+		if e.rank() == 0 && images > 0 {
+			d.add(8)
+		}
+		// must not post, reply (examples/moderation/moderation.charter:73:3)
+		if e.rank() == 0 && links > 2 {
+			d.add(10)
+		}
+		// must not post, reply (examples/moderation/moderation.charter:75:3)
+		if e.rank() == 0 && links > 5 {
+			d.add(12)
+		}
+		// must not post, reply (examples/moderation/moderation.charter:89:3)
+		if e.badgeFlagged() {
+			d.add(23)
+		}
+		// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
+		if e.m.FlagsUpheld >= 10 {
+			d.add(25)
+		}
+		// limit post 1 per 1d (examples/moderation/moderation.charter:134:5)
+		if e.goals != nil &&
+			!e.goals.Clean.Met &&
+			e.rank() == 0 &&
+			e.m.hist.count(ActionPost, e.at, 86400000000000) >= 1 {
+			d.add(30)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may post, reply (examples/moderation/moderation.charter:69:3)
+		d.Allowed = true
+		d.add(4)
+		return d
 	case ActionReply:
-		return m.DecideReply(at, goals, k.Reply.Topic, k.Reply.Links, k.Reply.Images)
+		links := k.Reply.Links
+		images := k.Reply.Images
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionReply}
+		// limit reply 10 per 1d (examples/moderation/moderation.charter:71:3)
+		if e.rank() == 0 && e.m.hist.count(ActionReply, e.at, 86400000000000) >= 10 {
+			d.add(7)
+		}
+		// must not post, reply (examples/moderation/moderation.charter:72:3)
+		if e.rank() == 0 && images > 0 {
+			d.add(9)
+		}
+		// must not post, reply (examples/moderation/moderation.charter:73:3)
+		if e.rank() == 0 && links > 2 {
+			d.add(11)
+		}
+		// must not post, reply (examples/moderation/moderation.charter:75:3)
+		if e.rank() == 0 && links > 5 {
+			d.add(13)
+		}
+		// must not post, reply (examples/moderation/moderation.charter:89:3)
+		if e.badgeFlagged() {
+			d.add(24)
+		}
+		// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
+		if e.m.FlagsUpheld >= 10 {
+			d.add(26)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may post, reply (examples/moderation/moderation.charter:69:3)
+		d.Allowed = true
+		d.add(5)
+		return d
 	case ActionLike:
-		return m.DecideLike(at, goals, k.Like.Author)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionLike}
+		// limit like 50 per 1d (examples/moderation/moderation.charter:76:3)
+		if e.rank() <= 1 && e.m.hist.count(ActionLike, e.at, 86400000000000) >= 50 {
+			d.add(14)
+		}
+		// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
+		if e.m.FlagsUpheld >= 10 {
+			d.add(28)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
+		d.Allowed = true
+		d.add(15)
+		return d
 	case ActionSendPm:
-		return m.DecideSendPm(at, goals, k.SendPm.To)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionSendPm}
+		// must not send_pm (examples/moderation/moderation.charter:82:3)
+		if e.rank() < 1 {
+			d.add(19)
+		}
+		// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
+		if e.m.FlagsUpheld >= 10 {
+			d.add(27)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
+		d.Allowed = true
+		d.add(16)
+		return d
 	case ActionFlag:
-		return m.DecideFlag(at, goals, k.Flag.Author, k.Flag.Reason)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionFlag}
+		// must not flag (examples/moderation/moderation.charter:83:3)
+		if e.rank() < 1 {
+			d.add(20)
+		}
+		// limit flag 5 per 1d (examples/moderation/moderation.charter:84:3)
+		if e.rank() == 1 && e.m.hist.count(ActionFlag, e.at, 86400000000000) >= 5 {
+			d.add(21)
+		}
+		// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
+		if e.m.FlagsUpheld >= 10 {
+			d.add(29)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
+		d.Allowed = true
+		d.add(17)
+		return d
 	case ActionReviewFlag:
-		return m.DecideReviewFlag(at, goals, k.ReviewFlag.Author, k.ReviewFlag.Agree)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionReviewFlag}
+		// must not review_flag (examples/moderation/moderation.charter:85:3)
+		if e.rank() < 3 {
+			d.add(22)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
+		d.Allowed = true
+		d.add(18)
+		return d
 	}
 	return Decision{Action: k.Action}
+}
+
+// ActionNamed returns the action the rule files call name, for hosts that
+// receive actions by name.
+func ActionNamed(name string) (Action, bool) {
+	switch name {
+	case "visit":
+		return ActionVisit, true
+	case "read":
+		return ActionRead, true
+	case "post":
+		return ActionPost, true
+	case "reply":
+		return ActionReply, true
+	case "like":
+		return ActionLike, true
+	case "send_pm":
+		return ActionSendPm, true
+	case "flag":
+		return ActionFlag, true
+	case "review_flag":
+		return ActionReviewFlag, true
+	}
+	return 0, false
 }
 
 // env is one question about a member: what eval.Env holds in the runtime.

@@ -472,17 +472,99 @@ type Call struct {
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 	switch k.Action {
 	case ActionRegister:
-		return m.DecideRegister(at, goals, k.Register.Product)
+		product := k.Register.Product
+		d := Decision{Action: ActionRegister}
+		// must not register (examples/brand/brand.charter:48:3)
+		if strings.TrimSpace(product) == "" {
+			d.add(2)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may register, post (examples/brand/brand.charter:47:3)
+		d.Allowed = true
+		d.add(0)
+		return d
 	case ActionPost:
-		return m.DecidePost(at, goals, k.Post.Topic)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionPost}
+		// limit post 5 per 1d (examples/brand/brand.charter:50:3)
+		if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+			d.add(3)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may register, post (examples/brand/brand.charter:47:3)
+		d.Allowed = true
+		d.add(1)
+		return d
 	case ActionInvite:
-		return m.DecideInvite(at, goals, k.Invite.Guest)
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionInvite}
+		// may invite (examples/brand/brand.charter:52:3)
+		if e.rank() >= 2 {
+			d.Allowed = true
+			d.add(4)
+			return d
+		}
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	case ActionOrderStock:
-		return m.DecideOrderStock(at, goals, k.OrderStock.Units)
+		units := k.OrderStock.Units
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionOrderStock}
+		// must not order_stock (examples/brand/brand.charter:191:3)
+		if units < 10 {
+			d.add(7)
+		}
+		// must not order_stock (examples/brand/brand.charter:193:3)
+		if units > 200 && e.m.UnitsSold < 500 {
+			d.add(8)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may order_stock, report_sales (examples/brand/brand.charter:190:3)
+		d.Allowed = true
+		d.add(5)
+		return d
 	case ActionReportSales:
-		return m.DecideReportSales(at, goals, k.ReportSales.Units)
+		units := k.ReportSales.Units
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionReportSales}
+		// must not report_sales (examples/brand/brand.charter:194:3)
+		if units < 1 || units > e.m.Stock {
+			d.add(9)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may order_stock, report_sales (examples/brand/brand.charter:190:3)
+		d.Allowed = true
+		d.add(6)
+		return d
 	}
 	return Decision{Action: k.Action}
+}
+
+// ActionNamed returns the action the rule files call name, for hosts that
+// receive actions by name.
+func ActionNamed(name string) (Action, bool) {
+	switch name {
+	case "register":
+		return ActionRegister, true
+	case "post":
+		return ActionPost, true
+	case "invite":
+		return ActionInvite, true
+	case "order_stock":
+		return ActionOrderStock, true
+	case "report_sales":
+		return ActionReportSales, true
+	}
+	return 0, false
 }
 
 // env is one question about a member: what eval.Env holds in the runtime.

@@ -471,17 +471,90 @@ type Call struct {
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 	switch k.Action {
 	case ActionRegister:
-		return m.DecideRegister(at, goals, k.Register.Product)
+		product := k.Register.Product
+		d := Decision{Action: ActionRegister}
+		// must not register (examples/brand/brand.charter:48:3)
+		if strings.TrimSpace(product) == "" {
+			d.add(2)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may register, post (examples/brand/brand.charter:47:3)
+		d.Allowed = true
+		d.add(0)
+		return d
 	case ActionPost:
-		return m.DecidePost(at, goals, k.Post.Topic)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionPost}
+		// limit post 5 per 1d (examples/brand/brand.charter:50:3)
+		if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+			d.add(3)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may register, post (examples/brand/brand.charter:47:3)
+		d.Allowed = true
+		d.add(1)
+		return d
 	case ActionInvite:
-		return m.DecideInvite(at, goals, k.Invite.Guest)
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionInvite}
+		// may invite (examples/brand/brand.charter:52:3)
+		if e.rank() >= 2 {
+			d.Allowed = true
+			d.add(4)
+			return d
+		}
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	case ActionTakeSurvey:
-		return m.DecideTakeSurvey(at, goals, k.TakeSurvey.Survey)
+		d := Decision{Action: ActionTakeSurvey}
+		// may take_survey, interview (examples/brand/brand.charter:97:3)
+		d.Allowed = true
+		d.add(5)
+		return d
 	case ActionInterview:
-		return m.DecideInterview(at, goals, k.Interview.Minutes)
+		minutes := k.Interview.Minutes
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionInterview}
+		// must not interview (examples/brand/brand.charter:98:3)
+		if minutes > 60 {
+			d.add(7)
+		}
+		// limit interview 1 per 30d (examples/brand/brand.charter:99:3)
+		if e.m.hist.count(ActionInterview, e.at, 2592000000000000) >= 1 {
+			d.add(8)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may take_survey, interview (examples/brand/brand.charter:97:3)
+		d.Allowed = true
+		d.add(6)
+		return d
 	}
 	return Decision{Action: k.Action}
+}
+
+// ActionNamed returns the action the rule files call name, for hosts that
+// receive actions by name.
+func ActionNamed(name string) (Action, bool) {
+	switch name {
+	case "register":
+		return ActionRegister, true
+	case "post":
+		return ActionPost, true
+	case "invite":
+		return ActionInvite, true
+	case "take_survey":
+		return ActionTakeSurvey, true
+	case "interview":
+		return ActionInterview, true
+	}
+	return 0, false
 }
 
 // env is one question about a member: what eval.Env holds in the runtime.

@@ -514,19 +514,146 @@ type Call struct {
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 	switch k.Action {
 	case ActionEnroll:
-		return m.DecideEnroll(at, goals, k.Enroll.Weeks)
+		weeks := k.Enroll.Weeks
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionEnroll}
+		// must not enroll (examples/training/training.charter:60:3)
+		if weeks < 1 || weeks > 52 {
+			d.add(3)
+		}
+		// must not enroll (examples/training/training.charter:61:3)
+		if e.rank() == 3 {
+			d.add(4)
+		}
+		// must not enroll (examples/training/training.charter:62:3)
+		if e.rank() == 2 && !e.badgeLapsing() {
+			d.add(5)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may enroll (examples/training/training.charter:59:3)
+		d.Allowed = true
+		d.add(2)
+		return d
 	case ActionAttend:
-		return m.DecideAttend(at, goals, k.Attend.Lecture)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionAttend}
+		// must not attend (examples/training/training.charter:55:3)
+		if e.rank() < 2 {
+			d.add(1)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may attend (examples/training/training.charter:54:3)
+		d.Allowed = true
+		d.add(0)
+		return d
 	case ActionTeach:
-		return m.DecideTeach(at, goals, k.Teach.Title)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionTeach}
+		// must not teach, publish (examples/training/training.charter:66:3)
+		if e.rank() < 3 {
+			d.add(8)
+		}
+		// limit teach 2 per 30d (examples/training/training.charter:67:3)
+		if e.badgeGuest() && e.m.hist.count(ActionTeach, e.at, 2592000000000000) >= 2 {
+			d.add(10)
+		}
+		// must not teach (examples/training/training.charter:68:3)
+		if e.badgeGuest() && e.badgePoorlyRated() {
+			d.add(11)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may teach, publish (examples/training/training.charter:65:3)
+		d.Allowed = true
+		d.add(6)
+		return d
 	case ActionPublish:
-		return m.DecidePublish(at, goals, k.Publish.Title, k.Publish.Minutes)
+		minutes := k.Publish.Minutes
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionPublish}
+		// must not teach, publish (examples/training/training.charter:66:3)
+		if e.rank() < 3 {
+			d.add(9)
+		}
+		// must not publish (examples/training/training.charter:69:3)
+		if minutes < 10 {
+			d.add(12)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may teach, publish (examples/training/training.charter:65:3)
+		d.Allowed = true
+		d.add(7)
+		return d
 	case ActionRate:
-		return m.DecideRate(at, goals, k.Rate.Lecturer, k.Rate.Stars)
+		stars := k.Rate.Stars
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionRate}
+		// first attend then rate (examples/training/training.charter:78:3)
+		if !e.m.hist.done(ActionAttend) {
+			d.add(14)
+		}
+		// must not rate (examples/training/training.charter:79:3)
+		if stars < 1 || stars > 5 {
+			d.add(15)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may rate (examples/training/training.charter:77:3)
+		d.Allowed = true
+		d.add(13)
+		return d
 	case ActionRefund:
-		return m.DecideRefund(at, goals, k.Refund.Reason)
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionRefund}
+		// must not refund (examples/training/training.charter:83:3)
+		if e.rank() != 2 {
+			d.add(17)
+		}
+		// must not refund (examples/training/training.charter:84:3)
+		if subTimes(e.at, nanos(e.m.PaidAt)) > 1209600000000000 {
+			d.add(18)
+		}
+		// must not refund (examples/training/training.charter:85:3)
+		if e.m.SeatLectures > 2 {
+			d.add(19)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may refund (examples/training/training.charter:82:3)
+		d.Allowed = true
+		d.add(16)
+		return d
 	}
 	return Decision{Action: k.Action}
+}
+
+// ActionNamed returns the action the rule files call name, for hosts that
+// receive actions by name.
+func ActionNamed(name string) (Action, bool) {
+	switch name {
+	case "enroll":
+		return ActionEnroll, true
+	case "attend":
+		return ActionAttend, true
+	case "teach":
+		return ActionTeach, true
+	case "publish":
+		return ActionPublish, true
+	case "rate":
+		return ActionRate, true
+	case "refund":
+		return ActionRefund, true
+	}
+	return 0, false
 }
 
 // env is one question about a member: what eval.Env holds in the runtime.

@@ -439,19 +439,100 @@ type Call struct {
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 	switch k.Action {
 	case ActionIntroduce:
-		return m.DecideIntroduce(at, goals)
+		d := Decision{Action: ActionIntroduce}
+		// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
+		d.Allowed = true
+		d.add(2)
+		return d
 	case ActionPost:
-		return m.DecidePost(at, goals, k.Post.Length, k.Post.Topic)
+		length := k.Post.Length
+		e := env{m: m, at: nanos(at), goals: goals}
+		d := Decision{Action: ActionPost}
+		// must not post (examples/fanclub/fanclub.charter:39:3)
+		if length > 5000 {
+			d.add(6)
+		}
+		// first introduce then post (examples/fanclub/fanclub.charter:40:3)
+		if !e.m.hist.done(ActionIntroduce) {
+			d.add(7)
+		}
+		// limit post 3 per 1d (examples/fanclub/fanclub.charter:41:3)
+		if e.rank() <= 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
+			d.add(8)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may post (examples/fanclub/fanclub.charter:36:3)
+		d.Allowed = true
+		d.add(3)
+		return d
 	case ActionComment:
-		return m.DecideComment(at, goals, k.Comment.On)
+		d := Decision{Action: ActionComment}
+		// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
+		d.Allowed = true
+		d.add(0)
+		return d
 	case ActionSave:
-		return m.DecideSave(at, goals, k.Save.Item)
+		d := Decision{Action: ActionSave}
+		// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
+		d.Allowed = true
+		d.add(1)
+		return d
 	case ActionInvite:
-		return m.DecideInvite(at, goals, k.Invite.Guest)
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionInvite}
+		// must not invite (examples/fanclub/fanclub.charter:66:5)
+		if e.goals != nil && !e.goals.Size.Met {
+			d.add(9)
+		}
+		if d.n > 0 {
+			return d
+		}
+		// may invite (examples/fanclub/fanclub.charter:37:3)
+		if e.rank() >= 4 {
+			d.Allowed = true
+			d.add(4)
+			return d
+		}
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	case ActionTip:
-		return m.DecideTip(at, goals, k.Tip.To, k.Tip.Amount)
+		amount := k.Tip.Amount
+		e := env{m: m, goals: goals}
+		d := Decision{Action: ActionTip}
+		// may tip (examples/fanclub/fanclub.charter:38:3)
+		if float64(amount) <= e.m.Reputation {
+			d.Allowed = true
+			d.add(5)
+			return d
+		}
+		// default deny
+		d.Allowed, d.ByDefault = false, true
+		return d
 	}
 	return Decision{Action: k.Action}
+}
+
+// ActionNamed returns the action the rule files call name, for hosts that
+// receive actions by name.
+func ActionNamed(name string) (Action, bool) {
+	switch name {
+	case "introduce":
+		return ActionIntroduce, true
+	case "post":
+		return ActionPost, true
+	case "comment":
+		return ActionComment, true
+	case "save":
+		return ActionSave, true
+	case "invite":
+		return ActionInvite, true
+	case "tip":
+		return ActionTip, true
+	}
+	return 0, false
 }
 
 // env is one question about a member: what eval.Env holds in the runtime.

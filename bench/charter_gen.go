@@ -1,0 +1,107 @@
+package bench
+
+//go:generate go run github.com/charterlang/charter/cmd/charter gen --community Bench --package workloadgen -o workloadgen/workloadgen.go workload.charter
+
+import (
+	"fmt"
+
+	"github.com/charterlang/charter/bench/workloadgen"
+)
+
+// CharterGen runs the workload on the Go code `charter gen` generated from
+// workload.charter (package workloadgen; TestGeneratedUpToDate fails when
+// it is stale): the same rules as the Charter engine, compiled ahead of
+// time instead of at run time. Decide copies the host's struct into a
+// generated Member on the stack and calls the action's method through
+// Member.Decide; nothing is shared, so a CharterGen is safe for concurrent
+// use without a pool.
+type CharterGen struct {
+	proto workloadgen.Member // the declared defaults and an empty history
+}
+
+func NewCharterGen() (*CharterGen, error) {
+	for _, name := range Actions {
+		if _, ok := workloadgen.ActionNamed(name); !ok {
+			return nil, fmt.Errorf("charter-gen: workloadgen has no action %s", name)
+		}
+	}
+	return &CharterGen{proto: *workloadgen.NewMember()}, nil
+}
+
+func (*CharterGen) Name() string { return "charter-gen" }
+
+func (g *CharterGen) member(m *Member) workloadgen.Member {
+	gm := g.proto
+	gm.Posts, gm.Comments, gm.Saves, gm.DaysActive = int64(m.Posts), int64(m.Comments), int64(m.Saves), int64(m.DaysActive)
+	gm.Reputation, gm.Introduced, gm.Banned = m.Reputation, m.Introduced, m.Banned
+	return gm
+}
+
+// call is the generated Call of action with the length argument, which
+// only post, comment, edit and message declare.
+func (g *CharterGen) call(action string, length int) (workloadgen.Call, bool) {
+	a, ok := workloadgen.ActionNamed(action)
+	if !ok {
+		return workloadgen.Call{}, false
+	}
+	k := workloadgen.Call{Action: a}
+	switch a {
+	case workloadgen.ActionPost:
+		k.Post.Length = int64(length)
+	case workloadgen.ActionComment:
+		k.Comment.Length = int64(length)
+	case workloadgen.ActionEdit:
+		k.Edit.Length = int64(length)
+	case workloadgen.ActionMessage:
+		k.Message.Length = int64(length)
+	}
+	return k, true
+}
+
+func (g *CharterGen) Decide(m *Member, action string, length int) (bool, string) {
+	k, ok := g.call(action, length)
+	if !ok {
+		return false, "engine error: unknown action " + action
+	}
+	gm := g.member(m)
+	return genVerdict(gm.Decide(charterAt, nil, &k))
+}
+
+func genVerdict(d workloadgen.Decision) (bool, string) {
+	rules := d.Rules()
+	switch {
+	case d.Allowed:
+		return true, ""
+	case d.ByDefault || len(rules) == 0:
+		return false, ReasonDefault
+	}
+	return false, rules[0].Reason()
+}
+
+func (g *CharterGen) Role(m *Member) string {
+	gm := g.member(m)
+	return gm.Role(charterAt).String()
+}
+
+// genCall is the generated code's natural prepared input: a member and a
+// call.
+type genCall struct {
+	m workloadgen.Member
+	k workloadgen.Call
+}
+
+func (g *CharterGen) Prepare(m *Member, action string, length int) any {
+	k, ok := g.call(action, length)
+	if !ok {
+		return fmt.Errorf("charter-gen: unknown action %s", action)
+	}
+	return &genCall{m: g.member(m), k: k}
+}
+
+func (g *CharterGen) DecideEval(in any) (bool, string) {
+	c, ok := in.(*genCall)
+	if !ok {
+		return false, fmt.Sprintf("engine error: %v", in)
+	}
+	return genVerdict(c.m.Decide(charterAt, nil, &c.k))
+}
