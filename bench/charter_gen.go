@@ -30,11 +30,10 @@ func NewCharterGen() (*CharterGen, error) {
 
 func (*CharterGen) Name() string { return "charter-gen" }
 
-func (g *CharterGen) member(m *Member) workloadgen.Member {
-	gm := g.proto
+// fill sets the attributes of gm, a copy of the prototype, from m.
+func fill(gm *workloadgen.Member, m *Member) {
 	gm.Posts, gm.Comments, gm.Saves, gm.DaysActive = int64(m.Posts), int64(m.Comments), int64(m.Saves), int64(m.DaysActive)
 	gm.Reputation, gm.Introduced, gm.Banned = m.Reputation, m.Introduced, m.Banned
-	return gm
 }
 
 // call is the generated Call of action with the length argument, which
@@ -63,7 +62,8 @@ func (g *CharterGen) Decide(m *Member, action string, length int) (bool, string)
 	if !ok {
 		return false, "engine error: unknown action " + action
 	}
-	gm := g.member(m)
+	gm := g.proto
+	fill(&gm, m)
 	return genVerdict(gm.Decide(charterAt, nil, &k))
 }
 
@@ -79,7 +79,8 @@ func genVerdict(d workloadgen.Decision) (bool, string) {
 }
 
 func (g *CharterGen) Role(m *Member) string {
-	gm := g.member(m)
+	gm := g.proto
+	fill(&gm, m)
 	return gm.Role(charterAt).String()
 }
 
@@ -95,7 +96,9 @@ func (g *CharterGen) Prepare(m *Member, action string, length int) any {
 	if !ok {
 		return fmt.Errorf("charter-gen: unknown action %s", action)
 	}
-	return &genCall{m: g.member(m), k: k}
+	c := &genCall{m: g.proto, k: k}
+	fill(&c.m, m)
+	return c
 }
 
 func (g *CharterGen) DecideEval(in any) (bool, string) {
