@@ -113,3 +113,32 @@ func BenchmarkRole(b *testing.B) {
 		})
 	}
 }
+
+// floor is an Evaluator whose decision is one field read: DecideEval's
+// loop, the `any` and the type assertion without an engine.
+type floor struct{}
+
+func (floor) Prepare(m *Member, action string, length int) any {
+	return &Call{Member: m, Action: action, Length: length}
+}
+
+func (floor) DecideEval(in any) (bool, string) {
+	return !in.(*Call).Member.Banned, ""
+}
+
+// BenchmarkHarnessFloor measures what every DecideEval column includes
+// besides the engine: the harness's own cost per operation.
+func BenchmarkHarnessFloor(b *testing.B) {
+	members := Members(memberCount)
+	calls := BenchCalls(members, benchCallCount)
+	var ev Evaluator = floor{}
+	in := make([]any, len(calls))
+	for i, c := range calls {
+		in[i] = ev.Prepare(c.Member, c.Action, c.Length)
+	}
+	i := 0
+	for b.Loop() {
+		sinkOK, sinkReason = ev.DecideEval(in[i%len(in)])
+		i++
+	}
+}
