@@ -337,16 +337,6 @@ func (s *scope) Lookup(name string) (eval.Ref, bool) {
 	return eval.Ref{}, false
 }
 
-var goalFields = map[string]struct {
-	field int
-	kind  check.Kind
-}{
-	"value":    {eval.GoalValueField, check.Float},
-	"target":   {eval.GoalTargetField, check.Float},
-	"met":      {eval.GoalMetField, check.Bool},
-	"progress": {eval.GoalProgressField, check.Float},
-}
-
 func (s *scope) LookupField(obj, field string) (eval.Ref, bool) {
 	if s.params != nil {
 		if p := s.params.Param(obj); p != nil && p.Type.Kind == check.Member {
@@ -359,11 +349,7 @@ func (s *scope) LookupField(obj, field string) (eval.Ref, bool) {
 		}
 	}
 	if g := s.c.def.Goal(obj); g != nil {
-		f, ok := goalFields[field]
-		if !ok {
-			return eval.Ref{}, false
-		}
-		return eval.Ref{Kind: eval.RefGoal, Type: check.Type{Kind: f.kind}, Index: g.Index, Field: f.field}, true
+		return eval.GoalRef(g.Index, field)
 	}
 	return eval.Ref{}, false
 }
@@ -517,10 +503,7 @@ func (cm *compiler) actions() error {
 // rule compiles cr for one of the actions it governs: its parameters are
 // that action's slots.
 func (cm *compiler) rule(cr *check.Rule, ca *check.Action) (*rule, error) {
-	r := &rule{Rule: Rule{Kind: cr.Kind, Label: cr.Label, Reason: cr.Because, def: cr}, before: -1}
-	if r.Reason == "" {
-		r.Reason = defaultReason(cr, ca)
-	}
+	r := &rule{Rule: Rule{Kind: cr.Kind, Label: cr.Label, Reason: cr.Reason(ca), def: cr}, before: -1}
 	if cr.Else != nil {
 		r.Sanction = &Sanction{Name: cr.Else.Name, For: cr.Else.For}
 	}
@@ -549,24 +532,6 @@ func (cm *compiler) rule(cr *check.Rule, ca *check.Action) (*rule, error) {
 		r.whenS = cr.When.Src
 	}
 	return r, nil
-}
-
-// defaultReason is the generated reason of a rule without `because`, as
-// SPEC.md §10.1 gives it, for the action a the rule is compiled for.
-func defaultReason(cr *check.Rule, a *check.Action) string {
-	per := check.FormatDuration(cr.Per)
-	switch cr.Kind {
-	case check.May:
-		return "may " + a.Name
-	case check.MustNot:
-		return "must not " + a.Name
-	case check.First:
-		return fmt.Sprintf("first %s then %s: %s not done yet", cr.Before.Name, a.Name, cr.Before.Name)
-	case check.Limit:
-		return fmt.Sprintf("limit %s %d per %s reached", a.Name, cr.Count, per)
-	default:
-		return fmt.Sprintf("must %s %d per %s", a.Name, cr.Count, per)
-	}
 }
 
 func (cm *compiler) goals() error {

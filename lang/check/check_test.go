@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/diag"
@@ -274,5 +275,40 @@ community Fine extends P {
 	}
 	if len(errs) != 1 || !strings.HasPrefix(errs[0], "7:11 CH0104 may rule inherited from t.charter:5:17 does not check in C") {
 		t.Errorf("errors = %q", errs)
+	}
+}
+
+// TestRuleReason checks the reason of each rule kind when it decides each
+// of its actions: the because text, or the sentence of SPEC.md §10.1.
+func TestRuleReason(t *testing.T) {
+	prog, diags := checkSrc(t, `community R {
+  member { n: int }
+  action hello()
+  action post()
+  action ping()
+  may post, ping
+  must not post if n > 3
+  must not ping if n > 3 because "too many"
+  first hello then post
+  limit post 3 per 1d
+  must post 1 per 7d
+}
+`)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	c := prog.Community("R")
+	var got []string
+	for _, r := range c.Rules {
+		for _, a := range r.Actions {
+			got = append(got, r.Reason(a))
+		}
+	}
+	want := []string{
+		"may post", "may ping", "must not post", "too many",
+		"first hello then post: hello not done yet", "limit post 3 per 1d reached", "must post 1 per 1w", // durations are written in their largest whole unit
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reasons (-want +got):\n%s", diff)
 	}
 }

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 
@@ -234,6 +235,28 @@ type Rule struct {
 	// Label names the rule in decisions: "may post (club.charter:36:3)".
 	Label string
 	Decl  syntax.Decl
+}
+
+// Reason is the rule's reason when it decides action a: its `because`
+// text, or the sentence SPEC.md §10.1 makes of the rule ("must not post",
+// "limit post 3 per 1d reached").
+func (r *Rule) Reason(a *Action) string {
+	if r.Because != "" {
+		return r.Because
+	}
+	per := FormatDuration(r.Per)
+	switch r.Kind {
+	case May:
+		return "may " + a.Name
+	case MustNot:
+		return "must not " + a.Name
+	case First:
+		return fmt.Sprintf("first %s then %s: %s not done yet", r.Before.Name, a.Name, r.Before.Name)
+	case Limit:
+		return fmt.Sprintf("limit %s %d per %s reached", a.Name, r.Count, per)
+	default:
+		return fmt.Sprintf("must %s %d per %s", a.Name, r.Count, per)
+	}
 }
 
 // Sanction is what happens when a rule is broken.

@@ -98,3 +98,24 @@ func (r Refs) LookupField(obj, field string) (Ref, bool) {
 	ref, ok := r[obj+"."+field]
 	return ref, ok
 }
+
+var goalFields = map[string]struct {
+	field int
+	kind  check.Kind
+}{
+	"value":    {GoalValueField, check.Float},
+	"target":   {GoalTargetField, check.Float},
+	"met":      {GoalMetField, check.Bool},
+	"progress": {GoalProgressField, check.Float},
+}
+
+// GoalRef is the reference to field (value, target, met or progress) of
+// goal index goal, for scopes resolving `goal.field`; false for another
+// field.
+func GoalRef(goal int, field string) (Ref, bool) {
+	f, ok := goalFields[field]
+	if !ok {
+		return Ref{}, false
+	}
+	return Ref{Kind: RefGoal, Type: check.Type{Kind: f.kind}, Index: goal, Field: f.field}, true
+}

@@ -232,10 +232,7 @@ func (g *generator) compileActions() error {
 	g.keep = make([]int, len(c.Actions))
 	for _, cr := range c.Rules {
 		for _, ca := range cr.Actions {
-			ri := ruleInfo{def: cr, action: ca, reason: cr.Because, sanction: cr.Else}
-			if ri.reason == "" {
-				ri.reason = defaultReason(cr, ca)
-			}
+			ri := ruleInfo{def: cr, action: ca, reason: cr.Reason(ca), sanction: cr.Else}
 			switch cr.Kind {
 			case check.Duty:
 				g.keep[ca.Index] = max(g.keep[ca.Index], int(cr.Count))
@@ -262,24 +259,6 @@ func (g *generator) compileActions() error {
 		}
 	}
 	return nil
-}
-
-// defaultReason is runtime/program.go's generated reason of a rule without
-// `because` (SPEC.md §10.1), for the action a the rule is compiled for.
-func defaultReason(cr *check.Rule, a *check.Action) string {
-	per := check.FormatDuration(cr.Per)
-	switch cr.Kind {
-	case check.May:
-		return "may " + a.Name
-	case check.MustNot:
-		return "must not " + a.Name
-	case check.First:
-		return fmt.Sprintf("first %s then %s: %s not done yet", cr.Before.Name, a.Name, cr.Before.Name)
-	case check.Limit:
-		return fmt.Sprintf("limit %s %d per %s reached", a.Name, cr.Count, per)
-	default:
-		return fmt.Sprintf("must %s %d per %s", a.Name, cr.Count, per)
-	}
 }
 
 // readsGoals is runtime/program.go's readsGoals: whether n names a goal.

@@ -59,16 +59,6 @@ func (s *scope) Lookup(name string) (eval.Ref, bool) {
 	return eval.Ref{}, false
 }
 
-var goalFields = map[string]struct {
-	field int
-	kind  check.Kind
-}{
-	"value":    {eval.GoalValueField, check.Float},
-	"target":   {eval.GoalTargetField, check.Float},
-	"met":      {eval.GoalMetField, check.Bool},
-	"progress": {eval.GoalProgressField, check.Float},
-}
-
 func (s *scope) LookupField(obj, field string) (eval.Ref, bool) {
 	if s.action != nil {
 		if p := s.action.Param(obj); p != nil && p.Type.Kind == check.Member {
@@ -81,11 +71,7 @@ func (s *scope) LookupField(obj, field string) (eval.Ref, bool) {
 		}
 	}
 	if g := s.c.Goal(obj); g != nil {
-		f, ok := goalFields[field]
-		if !ok {
-			return eval.Ref{}, false
-		}
-		return eval.Ref{Kind: eval.RefGoal, Type: check.Type{Kind: f.kind}, Index: g.Index, Field: f.field}, true
+		return eval.GoalRef(g.Index, field)
 	}
 	return eval.Ref{}, false
 }
