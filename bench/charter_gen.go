@@ -64,10 +64,11 @@ func (g *CharterGen) Decide(m *Member, action string, length int) (bool, string)
 	}
 	gm := g.proto
 	fill(&gm, m)
-	return genVerdict(gm.Decide(charterAt, nil, &k))
+	d := gm.Decide(charterAt, nil, &k)
+	return genVerdict(&d)
 }
 
-func genVerdict(d workloadgen.Decision) (bool, string) {
+func genVerdict(d *workloadgen.Decision) (bool, string) {
 	rules := d.Rules()
 	switch {
 	case d.Allowed:
@@ -106,5 +107,6 @@ func (g *CharterGen) DecideEval(in any) (bool, string) {
 	if !ok {
 		return false, fmt.Sprintf("engine error: %v", in)
 	}
-	return genVerdict(c.m.Decide(charterAt, nil, &c.k))
+	d := c.m.Decide(charterAt, nil, &c.k)
+	return genVerdict(&d)
 }
