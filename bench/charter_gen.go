@@ -69,14 +69,14 @@ func (g *CharterGen) Decide(m *Member, action string, length int) (bool, string)
 }
 
 func genVerdict(d *workloadgen.Decision) (bool, string) {
-	rules := d.Rules()
-	switch {
-	case d.Allowed:
+	if d.Allowed {
 		return true, ""
-	case d.ByDefault || len(rules) == 0:
+	}
+	r, ok := d.First()
+	if !ok {
 		return false, ReasonDefault
 	}
-	return false, rules[0].Reason()
+	return false, r.Reason()
 }
 
 func (g *CharterGen) Role(m *Member) string {

@@ -266,6 +266,17 @@ func (d *Decision) add(r Rule) {
 // allowing may when allowed by a rule; none when the default decided.
 func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
 
+// First returns the first deciding rule (the first denying one when the
+// decision denies), and false when the community's default decided. It
+// takes the Decision by value, so that a caller reading one rule does not
+// copy the Decision to take its address.
+func (d Decision) First() (Rule, bool) {
+	if d.n == 0 {
+		return 0, false
+	}
+	return d.rules[0], true
+}
+
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
 func (d *Decision) Reasons() []string {
@@ -384,12 +395,12 @@ type Call struct {
 // Decide decides the call k for m at time at with the goal snapshot goals,
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
-func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
+func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 	switch k.Action {
 	case ActionPost:
 		length := k.Post.Length
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionPost}
+		d.Action = ActionPost
 		// must not post (workload.charter:40:3)
 		if e.m.Banned {
 			d.add(0)
@@ -403,21 +414,21 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(2)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may post (workload.charter:43:3)
 		if e.rank() >= 1 {
 			d.Allowed = true
 			d.add(3)
-			return d
+			return
 		}
 		// default deny
 		d.Allowed, d.ByDefault = false, true
-		return d
+		return
 	case ActionComment:
 		length := k.Comment.Length
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionComment}
+		d.Action = ActionComment
 		// must not comment (workload.charter:45:3)
 		if e.m.Banned {
 			d.add(4)
@@ -427,43 +438,43 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(5)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may comment (workload.charter:47:3)
 		d.Allowed = true
 		d.add(6)
-		return d
+		return
 	case ActionReact:
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionReact}
+		d.Action = ActionReact
 		// must not react (workload.charter:49:3)
 		if e.m.Banned {
 			d.add(7)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may react (workload.charter:50:3)
 		d.Allowed = true
 		d.add(8)
-		return d
+		return
 	case ActionSave:
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionSave}
+		d.Action = ActionSave
 		// must not save (workload.charter:52:3)
 		if e.m.Saves >= 5000 {
 			d.add(9)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may save (workload.charter:53:3)
 		d.Allowed = true
 		d.add(10)
-		return d
+		return
 	case ActionInvite:
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionInvite}
+		d.Action = ActionInvite
 		// must not invite (workload.charter:55:3)
 		if e.m.Banned {
 			d.add(11)
@@ -473,39 +484,39 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(12)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may invite (workload.charter:57:3)
 		if e.rank() >= 4 {
 			d.Allowed = true
 			d.add(13)
-			return d
+			return
 		}
 		// default deny
 		d.Allowed, d.ByDefault = false, true
-		return d
+		return
 	case ActionPin:
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionPin}
+		d.Action = ActionPin
 		// must not pin (workload.charter:59:3)
 		if e.m.Banned {
 			d.add(14)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may pin (workload.charter:60:3)
 		if e.rank() == 5 {
 			d.Allowed = true
 			d.add(15)
-			return d
+			return
 		}
 		// default deny
 		d.Allowed, d.ByDefault = false, true
-		return d
+		return
 	case ActionDelete:
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionDelete}
+		d.Action = ActionDelete
 		// must not delete (workload.charter:62:3)
 		if e.m.Banned {
 			d.add(16)
@@ -515,21 +526,21 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(17)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may delete (workload.charter:64:3)
 		if e.rank() >= 1 {
 			d.Allowed = true
 			d.add(18)
-			return d
+			return
 		}
 		// default deny
 		d.Allowed, d.ByDefault = false, true
-		return d
+		return
 	case ActionEdit:
 		length := k.Edit.Length
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionEdit}
+		d.Action = ActionEdit
 		// must not edit (workload.charter:66:3)
 		if e.m.Banned {
 			d.add(19)
@@ -539,20 +550,20 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(20)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may edit (workload.charter:68:3)
 		if e.rank() >= 1 {
 			d.Allowed = true
 			d.add(21)
-			return d
+			return
 		}
 		// default deny
 		d.Allowed, d.ByDefault = false, true
-		return d
+		return
 	case ActionReport:
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionReport}
+		d.Action = ActionReport
 		// must not report (workload.charter:70:3)
 		if e.rank() < 1 {
 			d.add(22)
@@ -562,16 +573,16 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(23)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may report (workload.charter:72:3)
 		d.Allowed = true
 		d.add(24)
-		return d
+		return
 	case ActionMessage:
 		length := k.Message.Length
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionMessage}
+		d.Action = ActionMessage
 		// must not message (workload.charter:74:3)
 		if e.m.Banned {
 			d.add(25)
@@ -585,26 +596,26 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(27)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may message (workload.charter:77:3)
 		if e.rank() >= 1 {
 			d.Allowed = true
 			d.add(28)
-			return d
+			return
 		}
 		// may message (workload.charter:78:3)
 		if e.m.Reputation >= 5.0 {
 			d.Allowed = true
 			d.add(29)
-			return d
+			return
 		}
 		// default deny
 		d.Allowed, d.ByDefault = false, true
-		return d
+		return
 	case ActionHost:
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionHost}
+		d.Action = ActionHost
 		// must not host (workload.charter:80:3)
 		if e.m.Banned {
 			d.add(30)
@@ -614,25 +625,26 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(31)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may host (workload.charter:82:3)
 		if e.rank() >= 4 {
 			d.Allowed = true
 			d.add(32)
-			return d
+			return
 		}
 		// may host (workload.charter:83:3)
 		if e.rank() == 3 && e.m.Reputation >= 25.0 {
 			d.Allowed = true
 			d.add(33)
-			return d
+			return
 		}
 		// default deny
 		d.Allowed, d.ByDefault = false, true
-		return d
+		return
 	}
-	return Decision{Action: k.Action}
+	d.Action = k.Action
+	return
 }
 
 // ActionNamed returns the action the rule files call name, for hosts that
@@ -733,9 +745,9 @@ func nanos(t time.Time) int64 {
 // DecidePost decides whether m may post(length: int) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecidePost(at time.Time, goals *Goals, length int64) Decision {
+func (m *Member) DecidePost(at time.Time, goals *Goals, length int64) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionPost}
+	d.Action = ActionPost
 	// must not post (workload.charter:40:3)
 	if e.m.Banned {
 		d.add(0)
@@ -749,25 +761,25 @@ func (m *Member) DecidePost(at time.Time, goals *Goals, length int64) Decision {
 		d.add(2)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may post (workload.charter:43:3)
 	if e.rank() >= 1 {
 		d.Allowed = true
 		d.add(3)
-		return d
+		return
 	}
 	// default deny
 	d.Allowed, d.ByDefault = false, true
-	return d
+	return
 }
 
 // DecideComment decides whether m may comment(length: int) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideComment(at time.Time, goals *Goals, length int64) Decision {
+func (m *Member) DecideComment(at time.Time, goals *Goals, length int64) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionComment}
+	d.Action = ActionComment
 	// must not comment (workload.charter:45:3)
 	if e.m.Banned {
 		d.add(4)
@@ -777,58 +789,58 @@ func (m *Member) DecideComment(at time.Time, goals *Goals, length int64) Decisio
 		d.add(5)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may comment (workload.charter:47:3)
 	d.Allowed = true
 	d.add(6)
-	return d
+	return
 }
 
 // DecideReact decides whether m may react() at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideReact(at time.Time, goals *Goals) Decision {
+func (m *Member) DecideReact(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionReact}
+	d.Action = ActionReact
 	// must not react (workload.charter:49:3)
 	if e.m.Banned {
 		d.add(7)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may react (workload.charter:50:3)
 	d.Allowed = true
 	d.add(8)
-	return d
+	return
 }
 
 // DecideSave decides whether m may save() at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideSave(at time.Time, goals *Goals) Decision {
+func (m *Member) DecideSave(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionSave}
+	d.Action = ActionSave
 	// must not save (workload.charter:52:3)
 	if e.m.Saves >= 5000 {
 		d.add(9)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may save (workload.charter:53:3)
 	d.Allowed = true
 	d.add(10)
-	return d
+	return
 }
 
 // DecideInvite decides whether m may invite() at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideInvite(at time.Time, goals *Goals) Decision {
+func (m *Member) DecideInvite(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionInvite}
+	d.Action = ActionInvite
 	// must not invite (workload.charter:55:3)
 	if e.m.Banned {
 		d.add(11)
@@ -838,49 +850,49 @@ func (m *Member) DecideInvite(at time.Time, goals *Goals) Decision {
 		d.add(12)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may invite (workload.charter:57:3)
 	if e.rank() >= 4 {
 		d.Allowed = true
 		d.add(13)
-		return d
+		return
 	}
 	// default deny
 	d.Allowed, d.ByDefault = false, true
-	return d
+	return
 }
 
 // DecidePin decides whether m may pin() at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecidePin(at time.Time, goals *Goals) Decision {
+func (m *Member) DecidePin(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionPin}
+	d.Action = ActionPin
 	// must not pin (workload.charter:59:3)
 	if e.m.Banned {
 		d.add(14)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may pin (workload.charter:60:3)
 	if e.rank() == 5 {
 		d.Allowed = true
 		d.add(15)
-		return d
+		return
 	}
 	// default deny
 	d.Allowed, d.ByDefault = false, true
-	return d
+	return
 }
 
 // DecideDelete decides whether m may delete() at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideDelete(at time.Time, goals *Goals) Decision {
+func (m *Member) DecideDelete(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionDelete}
+	d.Action = ActionDelete
 	// must not delete (workload.charter:62:3)
 	if e.m.Banned {
 		d.add(16)
@@ -890,25 +902,25 @@ func (m *Member) DecideDelete(at time.Time, goals *Goals) Decision {
 		d.add(17)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may delete (workload.charter:64:3)
 	if e.rank() >= 1 {
 		d.Allowed = true
 		d.add(18)
-		return d
+		return
 	}
 	// default deny
 	d.Allowed, d.ByDefault = false, true
-	return d
+	return
 }
 
 // DecideEdit decides whether m may edit(length: int) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideEdit(at time.Time, goals *Goals, length int64) Decision {
+func (m *Member) DecideEdit(at time.Time, goals *Goals, length int64) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionEdit}
+	d.Action = ActionEdit
 	// must not edit (workload.charter:66:3)
 	if e.m.Banned {
 		d.add(19)
@@ -918,25 +930,25 @@ func (m *Member) DecideEdit(at time.Time, goals *Goals, length int64) Decision {
 		d.add(20)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may edit (workload.charter:68:3)
 	if e.rank() >= 1 {
 		d.Allowed = true
 		d.add(21)
-		return d
+		return
 	}
 	// default deny
 	d.Allowed, d.ByDefault = false, true
-	return d
+	return
 }
 
 // DecideReport decides whether m may report() at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideReport(at time.Time, goals *Goals) Decision {
+func (m *Member) DecideReport(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionReport}
+	d.Action = ActionReport
 	// must not report (workload.charter:70:3)
 	if e.rank() < 1 {
 		d.add(22)
@@ -946,20 +958,20 @@ func (m *Member) DecideReport(at time.Time, goals *Goals) Decision {
 		d.add(23)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may report (workload.charter:72:3)
 	d.Allowed = true
 	d.add(24)
-	return d
+	return
 }
 
 // DecideMessage decides whether m may message(length: int) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideMessage(at time.Time, goals *Goals, length int64) Decision {
+func (m *Member) DecideMessage(at time.Time, goals *Goals, length int64) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionMessage}
+	d.Action = ActionMessage
 	// must not message (workload.charter:74:3)
 	if e.m.Banned {
 		d.add(25)
@@ -973,31 +985,31 @@ func (m *Member) DecideMessage(at time.Time, goals *Goals, length int64) Decisio
 		d.add(27)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may message (workload.charter:77:3)
 	if e.rank() >= 1 {
 		d.Allowed = true
 		d.add(28)
-		return d
+		return
 	}
 	// may message (workload.charter:78:3)
 	if e.m.Reputation >= 5.0 {
 		d.Allowed = true
 		d.add(29)
-		return d
+		return
 	}
 	// default deny
 	d.Allowed, d.ByDefault = false, true
-	return d
+	return
 }
 
 // DecideHost decides whether m may host() at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideHost(at time.Time, goals *Goals) Decision {
+func (m *Member) DecideHost(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionHost}
+	d.Action = ActionHost
 	// must not host (workload.charter:80:3)
 	if e.m.Banned {
 		d.add(30)
@@ -1007,21 +1019,21 @@ func (m *Member) DecideHost(at time.Time, goals *Goals) Decision {
 		d.add(31)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may host (workload.charter:82:3)
 	if e.rank() >= 4 {
 		d.Allowed = true
 		d.add(32)
-		return d
+		return
 	}
 	// may host (workload.charter:83:3)
 	if e.rank() == 3 && e.m.Reputation >= 25.0 {
 		d.Allowed = true
 		d.add(33)
-		return d
+		return
 	}
 	// default deny
 	d.Allowed, d.ByDefault = false, true
-	return d
+	return
 }

@@ -30,7 +30,7 @@ func TestGenFanClub(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"func (m *Member) DecidePost(at time.Time, goals *Goals, length int64, topic string) Decision {",
+		"func (m *Member) DecidePost(at time.Time, goals *Goals, length int64, topic string) (d Decision) {",
 		"func (m *Member) Role(at time.Time) Role {",
 		`"Say hello before your first post"`,
 	} {

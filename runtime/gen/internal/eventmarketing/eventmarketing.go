@@ -413,6 +413,17 @@ func (d *Decision) add(r Rule) {
 // allowing may when allowed by a rule; none when the default decided.
 func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
 
+// First returns the first deciding rule (the first denying one when the
+// decision denies), and false when the community's default decided. It
+// takes the Decision by value, so that a caller reading one rule does not
+// copy the Decision to take its address.
+func (d Decision) First() (Rule, bool) {
+	if d.n == 0 {
+		return 0, false
+	}
+	return d.rules[0], true
+}
+
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
 func (d *Decision) Reasons() []string {
@@ -558,11 +569,11 @@ type Call struct {
 // Decide decides the call k for m at time at with the goal snapshot goals,
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
-func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
+func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 	switch k.Action {
 	case ActionInvite:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionInvite}
+		d.Action = ActionInvite
 		// must not invite (std/dunbar.charter:13:5)
 		if e.goals != nil && !e.goals.DunbarStable.Met {
 			d.add(0)
@@ -580,32 +591,32 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(26)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may invite (examples/wechat-group/wechat_group.charter:75:3)
 		d.Allowed = true
 		d.add(11)
-		return d
+		return
 	case ActionIntroduce:
 		text := k.Introduce.Text
-		d := Decision{Action: ActionIntroduce}
+		d.Action = ActionIntroduce
 		// must not introduce (examples/wechat-group/wechat_group.charter:62:3)
 		if int64(utf8.RuneCountInString(text)) < 20 {
 			d.add(2)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may introduce (examples/wechat-group/wechat_group.charter:61:3)
 		d.Allowed = true
 		d.add(1)
-		return d
+		return
 	case ActionPost:
 		length := k.Post.Length
 		links := k.Post.Links
 		isAd := k.Post.IsAd
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionPost}
+		d.Action = ActionPost
 		// first introduce then post (examples/wechat-group/wechat_group.charter:63:3)
 		if !e.m.hist.done(ActionIntroduce) {
 			d.add(3)
@@ -631,15 +642,15 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(10)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may post (examples/wechat-group/wechat_group.charter:67:3)
 		d.Allowed = true
 		d.add(5)
-		return d
+		return
 	case ActionMentionAll:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionMentionAll}
+		d.Action = ActionMentionAll
 		// must not mention_all (examples/wechat-group/wechat_group.charter:80:3)
 		if e.rank() < 4 {
 			d.add(14)
@@ -649,16 +660,16 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(15)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may mention_all (examples/wechat-group/wechat_group.charter:79:3)
 		d.Allowed = true
 		d.add(13)
-		return d
+		return
 	case ActionRedPacket:
 		fen := k.RedPacket.Fen
 		shares := k.RedPacket.Shares
-		d := Decision{Action: ActionRedPacket}
+		d.Action = ActionRedPacket
 		// must not red_packet (examples/wechat-group/wechat_group.charter:85:3)
 		if fen < 1 || fen > 20000 {
 			d.add(17)
@@ -672,16 +683,16 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(19)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may red_packet (examples/wechat-group/wechat_group.charter:84:3)
 		d.Allowed = true
 		d.add(16)
-		return d
+		return
 	case ActionShareReview:
 		words := k.ShareReview.Words
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionShareReview}
+		d.Action = ActionShareReview
 		// first introduce then share_review (examples/wechat-group/wechat_group.charter:64:3)
 		if !e.m.hist.done(ActionIntroduce) {
 			d.add(4)
@@ -691,15 +702,15 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(21)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may share_review (examples/wechat-group/wechat_group.charter:91:3)
 		d.Allowed = true
 		d.add(20)
-		return d
+		return
 	case ActionRecommend:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionRecommend}
+		d.Action = ActionRecommend
 		// must not recommend (examples/wechat-group/wechat_group.charter:97:3)
 		if e.rank() < 2 {
 			d.add(23)
@@ -709,17 +720,17 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(24)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may recommend (examples/wechat-group/wechat_group.charter:96:3)
 		d.Allowed = true
 		d.add(22)
-		return d
+		return
 	case ActionProposeEvent:
 		budget := k.ProposeEvent.Budget
 		seats := k.ProposeEvent.Seats
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionProposeEvent}
+		d.Action = ActionProposeEvent
 		// must not propose_event (examples/wechat-group/wechat_group.charter:207:3)
 		if seats < 1 || seats > 150 {
 			d.add(28)
@@ -733,14 +744,15 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(30)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may propose_event (examples/wechat-group/wechat_group.charter:206:3)
 		d.Allowed = true
 		d.add(27)
-		return d
+		return
 	}
-	return Decision{Action: k.Action}
+	d.Action = k.Action
+	return
 }
 
 // ActionNamed returns the action the rule files call name, for hosts that
@@ -939,9 +951,9 @@ func nanos(t time.Time) int64 {
 // DecideInvite decides whether m may invite(guest: string) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideInvite(at time.Time, goals *Goals, guest string) Decision {
+func (m *Member) DecideInvite(at time.Time, goals *Goals, guest string) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionInvite}
+	d.Action = ActionInvite
 	// must not invite (std/dunbar.charter:13:5)
 	if e.goals != nil && !e.goals.DunbarStable.Met {
 		d.add(0)
@@ -959,38 +971,38 @@ func (m *Member) DecideInvite(at time.Time, goals *Goals, guest string) Decision
 		d.add(26)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may invite (examples/wechat-group/wechat_group.charter:75:3)
 	d.Allowed = true
 	d.add(11)
-	return d
+	return
 }
 
 // DecideIntroduce decides whether m may introduce(text: string) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideIntroduce(at time.Time, goals *Goals, text string) Decision {
-	d := Decision{Action: ActionIntroduce}
+func (m *Member) DecideIntroduce(at time.Time, goals *Goals, text string) (d Decision) {
+	d.Action = ActionIntroduce
 	// must not introduce (examples/wechat-group/wechat_group.charter:62:3)
 	if int64(utf8.RuneCountInString(text)) < 20 {
 		d.add(2)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may introduce (examples/wechat-group/wechat_group.charter:61:3)
 	d.Allowed = true
 	d.add(1)
-	return d
+	return
 }
 
 // DecidePost decides whether m may post(length: int, links: int, is_ad: bool)
 // at time at, as runtime.Community.DecideCall does, with the goal snapshot
 // goals (nil: rules under when, and rules that read goals, are inactive).
-func (m *Member) DecidePost(at time.Time, goals *Goals, length int64, links int64, isAd bool) Decision {
+func (m *Member) DecidePost(at time.Time, goals *Goals, length int64, links int64, isAd bool) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionPost}
+	d.Action = ActionPost
 	// first introduce then post (examples/wechat-group/wechat_group.charter:63:3)
 	if !e.m.hist.done(ActionIntroduce) {
 		d.add(3)
@@ -1016,20 +1028,20 @@ func (m *Member) DecidePost(at time.Time, goals *Goals, length int64, links int6
 		d.add(10)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may post (examples/wechat-group/wechat_group.charter:67:3)
 	d.Allowed = true
 	d.add(5)
-	return d
+	return
 }
 
 // DecideMentionAll decides whether m may mention_all(text: string) at time at,
 // as runtime.Community.DecideCall does, with the goal snapshot goals (nil:
 // rules under when, and rules that read goals, are inactive).
-func (m *Member) DecideMentionAll(at time.Time, goals *Goals, text string) Decision {
+func (m *Member) DecideMentionAll(at time.Time, goals *Goals, text string) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionMentionAll}
+	d.Action = ActionMentionAll
 	// must not mention_all (examples/wechat-group/wechat_group.charter:80:3)
 	if e.rank() < 4 {
 		d.add(14)
@@ -1039,19 +1051,19 @@ func (m *Member) DecideMentionAll(at time.Time, goals *Goals, text string) Decis
 		d.add(15)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may mention_all (examples/wechat-group/wechat_group.charter:79:3)
 	d.Allowed = true
 	d.add(13)
-	return d
+	return
 }
 
 // DecideRedPacket decides whether m may red_packet(fen: int, shares: int) at
 // time at, as runtime.Community.DecideCall does, with the goal snapshot goals
 // (nil: rules under when, and rules that read goals, are inactive).
-func (m *Member) DecideRedPacket(at time.Time, goals *Goals, fen int64, shares int64) Decision {
-	d := Decision{Action: ActionRedPacket}
+func (m *Member) DecideRedPacket(at time.Time, goals *Goals, fen int64, shares int64) (d Decision) {
+	d.Action = ActionRedPacket
 	// must not red_packet (examples/wechat-group/wechat_group.charter:85:3)
 	if fen < 1 || fen > 20000 {
 		d.add(17)
@@ -1065,20 +1077,20 @@ func (m *Member) DecideRedPacket(at time.Time, goals *Goals, fen int64, shares i
 		d.add(19)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may red_packet (examples/wechat-group/wechat_group.charter:84:3)
 	d.Allowed = true
 	d.add(16)
-	return d
+	return
 }
 
 // DecideShareReview decides whether m may share_review(book: string, words:
 // int) at time at, as runtime.Community.DecideCall does, with the goal snapshot
 // goals (nil: rules under when, and rules that read goals, are inactive).
-func (m *Member) DecideShareReview(at time.Time, goals *Goals, book string, words int64) Decision {
+func (m *Member) DecideShareReview(at time.Time, goals *Goals, book string, words int64) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionShareReview}
+	d.Action = ActionShareReview
 	// first introduce then share_review (examples/wechat-group/wechat_group.charter:64:3)
 	if !e.m.hist.done(ActionIntroduce) {
 		d.add(4)
@@ -1088,21 +1100,21 @@ func (m *Member) DecideShareReview(at time.Time, goals *Goals, book string, word
 		d.add(21)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may share_review (examples/wechat-group/wechat_group.charter:91:3)
 	d.Allowed = true
 	d.add(20)
-	return d
+	return
 }
 
 // DecideRecommend decides whether m may recommend(who: member) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive). Member arguments are
 // part of the call, but no rule reads them.
-func (m *Member) DecideRecommend(at time.Time, goals *Goals, who *Member) Decision {
+func (m *Member) DecideRecommend(at time.Time, goals *Goals, who *Member) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionRecommend}
+	d.Action = ActionRecommend
 	// must not recommend (examples/wechat-group/wechat_group.charter:97:3)
 	if e.rank() < 2 {
 		d.add(23)
@@ -1112,21 +1124,21 @@ func (m *Member) DecideRecommend(at time.Time, goals *Goals, who *Member) Decisi
 		d.add(24)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may recommend (examples/wechat-group/wechat_group.charter:96:3)
 	d.Allowed = true
 	d.add(22)
-	return d
+	return
 }
 
 // DecideProposeEvent decides whether m may propose_event(title: string, budget:
 // int, seats: int) at time at, as runtime.Community.DecideCall does, with the
 // goal snapshot goals (nil: rules under when, and rules that read goals, are
 // inactive).
-func (m *Member) DecideProposeEvent(at time.Time, goals *Goals, title string, budget int64, seats int64) Decision {
+func (m *Member) DecideProposeEvent(at time.Time, goals *Goals, title string, budget int64, seats int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionProposeEvent}
+	d.Action = ActionProposeEvent
 	// must not propose_event (examples/wechat-group/wechat_group.charter:207:3)
 	if seats < 1 || seats > 150 {
 		d.add(28)
@@ -1140,12 +1152,12 @@ func (m *Member) DecideProposeEvent(at time.Time, goals *Goals, title string, bu
 		d.add(30)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may propose_event (examples/wechat-group/wechat_group.charter:206:3)
 	d.Allowed = true
 	d.add(27)
-	return d
+	return
 }
 
 // floorDiv divides rounding toward negative infinity; b > 0 (days_since,

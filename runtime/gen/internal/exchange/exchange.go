@@ -353,6 +353,17 @@ func (d *Decision) add(r Rule) {
 // allowing may when allowed by a rule; none when the default decided.
 func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
 
+// First returns the first deciding rule (the first denying one when the
+// decision denies), and false when the community's default decided. It
+// takes the Decision by value, so that a caller reading one rule does not
+// copy the Decision to take its address.
+func (d Decision) First() (Rule, bool) {
+	if d.n == 0 {
+		return 0, false
+	}
+	return d.rules[0], true
+}
+
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
 func (d *Decision) Reasons() []string {
@@ -458,18 +469,18 @@ type Call struct {
 // Decide decides the call k for m at time at with the goal snapshot goals,
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
-func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
+func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 	switch k.Action {
 	case ActionShareCard:
-		d := Decision{Action: ActionShareCard}
+		d.Action = ActionShareCard
 		// may share_card, introduce_to (examples/exchange/exchange.charter:66:3)
 		d.Allowed = true
 		d.add(9)
-		return d
+		return
 	case ActionAsk:
 		cost := k.Ask.Cost
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionAsk}
+		d.Action = ActionAsk
 		// must not ask (examples/exchange/exchange.charter:44:3)
 		if cost < 1 {
 			d.add(1)
@@ -490,30 +501,30 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(15)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may ask (examples/exchange/exchange.charter:43:3)
 		d.Allowed = true
 		d.add(0)
-		return d
+		return
 	case ActionAnswer:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionAnswer}
+		d.Action = ActionAnswer
 		// limit answer 20 per 1d (examples/exchange/exchange.charter:51:3)
 		if e.m.hist.count(ActionAnswer, e.at, 86400000000000) >= 20 {
 			d.add(5)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may answer (examples/exchange/exchange.charter:50:3)
 		d.Allowed = true
 		d.add(4)
-		return d
+		return
 	case ActionThank:
 		amount := k.Thank.Amount
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionThank}
+		d.Action = ActionThank
 		// must not thank (examples/exchange/exchange.charter:58:3)
 		if amount < 1 {
 			d.add(7)
@@ -527,16 +538,16 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(16)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may thank (examples/exchange/exchange.charter:57:3)
 		d.Allowed = true
 		d.add(6)
-		return d
+		return
 	case ActionIntroduceTo:
 		price := k.IntroduceTo.Price
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionIntroduceTo}
+		d.Action = ActionIntroduceTo
 		// first share_card then introduce_to (examples/exchange/exchange.charter:67:3)
 		if !e.m.hist.done(ActionShareCard) {
 			d.add(11)
@@ -558,14 +569,15 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(17)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may share_card, introduce_to (examples/exchange/exchange.charter:66:3)
 		d.Allowed = true
 		d.add(10)
-		return d
+		return
 	}
-	return Decision{Action: k.Action}
+	d.Action = k.Action
+	return
 }
 
 // ActionNamed returns the action the rule files call name, for hosts that
@@ -701,20 +713,20 @@ func nanos(t time.Time) int64 {
 // DecideShareCard decides whether m may share_card() at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideShareCard(at time.Time, goals *Goals) Decision {
-	d := Decision{Action: ActionShareCard}
+func (m *Member) DecideShareCard(at time.Time, goals *Goals) (d Decision) {
+	d.Action = ActionShareCard
 	// may share_card, introduce_to (examples/exchange/exchange.charter:66:3)
 	d.Allowed = true
 	d.add(9)
-	return d
+	return
 }
 
 // DecideAsk decides whether m may ask(question: string, cost: int) at time at,
 // as runtime.Community.DecideCall does, with the goal snapshot goals (nil:
 // rules under when, and rules that read goals, are inactive).
-func (m *Member) DecideAsk(at time.Time, goals *Goals, question string, cost int64) Decision {
+func (m *Member) DecideAsk(at time.Time, goals *Goals, question string, cost int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionAsk}
+	d.Action = ActionAsk
 	// must not ask (examples/exchange/exchange.charter:44:3)
 	if cost < 1 {
 		d.add(1)
@@ -735,40 +747,40 @@ func (m *Member) DecideAsk(at time.Time, goals *Goals, question string, cost int
 		d.add(15)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may ask (examples/exchange/exchange.charter:43:3)
 	d.Allowed = true
 	d.add(0)
-	return d
+	return
 }
 
 // DecideAnswer decides whether m may answer(question: string) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideAnswer(at time.Time, goals *Goals, question string) Decision {
+func (m *Member) DecideAnswer(at time.Time, goals *Goals, question string) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionAnswer}
+	d.Action = ActionAnswer
 	// limit answer 20 per 1d (examples/exchange/exchange.charter:51:3)
 	if e.m.hist.count(ActionAnswer, e.at, 86400000000000) >= 20 {
 		d.add(5)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may answer (examples/exchange/exchange.charter:50:3)
 	d.Allowed = true
 	d.add(4)
-	return d
+	return
 }
 
 // DecideThank decides whether m may thank(to: member, amount: int) at time at,
 // as runtime.Community.DecideCall does, with the goal snapshot goals (nil:
 // rules under when, and rules that read goals, are inactive). Member arguments
 // are part of the call, but no rule reads them.
-func (m *Member) DecideThank(at time.Time, goals *Goals, to *Member, amount int64) Decision {
+func (m *Member) DecideThank(at time.Time, goals *Goals, to *Member, amount int64) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionThank}
+	d.Action = ActionThank
 	// must not thank (examples/exchange/exchange.charter:58:3)
 	if amount < 1 {
 		d.add(7)
@@ -782,21 +794,21 @@ func (m *Member) DecideThank(at time.Time, goals *Goals, to *Member, amount int6
 		d.add(16)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may thank (examples/exchange/exchange.charter:57:3)
 	d.Allowed = true
 	d.add(6)
-	return d
+	return
 }
 
 // DecideIntroduceTo decides whether m may introduce_to(to: member, price: int)
 // at time at, as runtime.Community.DecideCall does, with the goal snapshot
 // goals (nil: rules under when, and rules that read goals, are inactive).
 // Member arguments are part of the call, but no rule reads them.
-func (m *Member) DecideIntroduceTo(at time.Time, goals *Goals, to *Member, price int64) Decision {
+func (m *Member) DecideIntroduceTo(at time.Time, goals *Goals, to *Member, price int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionIntroduceTo}
+	d.Action = ActionIntroduceTo
 	// first share_card then introduce_to (examples/exchange/exchange.charter:67:3)
 	if !e.m.hist.done(ActionShareCard) {
 		d.add(11)
@@ -818,10 +830,10 @@ func (m *Member) DecideIntroduceTo(at time.Time, goals *Goals, to *Member, price
 		d.add(17)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may share_card, introduce_to (examples/exchange/exchange.charter:66:3)
 	d.Allowed = true
 	d.add(10)
-	return d
+	return
 }

@@ -388,6 +388,17 @@ func (d *Decision) add(r Rule) {
 // allowing may when allowed by a rule; none when the default decided.
 func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
 
+// First returns the first deciding rule (the first denying one when the
+// decision denies), and false when the community's default decided. It
+// takes the Decision by value, so that a caller reading one rule does not
+// copy the Decision to take its address.
+func (d Decision) First() (Rule, bool) {
+	if d.n == 0 {
+		return 0, false
+	}
+	return d.rules[0], true
+}
+
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
 func (d *Decision) Reasons() []string {
@@ -536,7 +547,7 @@ type Call struct {
 // Decide decides the call k for m at time at with the goal snapshot goals,
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
-func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
+func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 	switch k.Action {
 	case ActionCheck:
 		a := k.Check.A
@@ -547,7 +558,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 		dArg := k.Check.D
 		on := k.Check.On
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionCheck}
+		d.Action = ActionCheck
 		// must not check (runtime/gen/testdata/exprs.charter:48:3)
 		if float64(a)/float64(b) > 2.5 {
 			d.add(0)
@@ -771,18 +782,18 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(47)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// default deny
 		d.Allowed, d.ByDefault = false, true
-		return d
+		return
 	case ActionLists:
 		a := k.Lists.A
 		f := k.Lists.F
 		xs := k.Lists.Xs
 		ss := k.Lists.Ss
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionLists}
+		d.Action = ActionLists
 		// must not lists (runtime/gen/testdata/exprs.charter:112:5)
 		if e.goals != nil && e.goals.G2.Met {
 			d.add(48)
@@ -804,39 +815,39 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(53)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may lists (runtime/gen/testdata/exprs.charter:115:3)
 		if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 			d.Allowed = true
 			d.add(49)
-			return d
+			return
 		}
 		// default deny
 		d.Allowed, d.ByDefault = false, true
-		return d
+		return
 	case ActionOther:
 		a := k.Other.A
-		d := Decision{Action: ActionOther}
+		d.Action = ActionOther
 		// must not other (runtime/gen/testdata/exprs.charter:124:3)
 		// never applies: its condition is always false
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may other (runtime/gen/testdata/exprs.charter:121:3)
 		if a > 0 {
 			d.Allowed = true
 			d.add(54)
-			return d
+			return
 		}
 		// may other (runtime/gen/testdata/exprs.charter:123:3)
 		// never applies: its condition is always false
 		// default deny
 		d.Allowed, d.ByDefault = false, true
-		return d
+		return
 	case ActionTimed:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionTimed}
+		d.Action = ActionTimed
 		// first check then timed (runtime/gen/testdata/exprs.charter:126:3)
 		if !e.m.hist.done(ActionCheck) {
 			d.add(57)
@@ -850,13 +861,14 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(59)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// default deny
 		d.Allowed, d.ByDefault = false, true
-		return d
+		return
 	}
-	return Decision{Action: k.Action}
+	d.Action = k.Action
+	return
 }
 
 // ActionNamed returns the action the rule files call name, for hosts that
@@ -1015,9 +1027,9 @@ func nanos(t time.Time) int64 {
 // t: time, d: duration, on: bool) at time at, as runtime.Community.DecideCall
 // does, with the goal snapshot goals (nil: rules under when, and rules that
 // read goals, are inactive).
-func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f float64, s string, t time.Time, dArg time.Duration, on bool) Decision {
+func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f float64, s string, t time.Time, dArg time.Duration, on bool) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionCheck}
+	d.Action = ActionCheck
 	// must not check (runtime/gen/testdata/exprs.charter:48:3)
 	if float64(a)/float64(b) > 2.5 {
 		d.add(0)
@@ -1241,20 +1253,20 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 		d.add(47)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// default deny
 	d.Allowed, d.ByDefault = false, true
-	return d
+	return
 }
 
 // DecideLists decides whether m may lists(a: int, f: float, xs: []int, ss:
 // []string) at time at, as runtime.Community.DecideCall does, with the goal
 // snapshot goals (nil: rules under when, and rules that read goals, are
 // inactive).
-func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs []int64, ss []string) Decision {
+func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs []int64, ss []string) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionLists}
+	d.Action = ActionLists
 	// must not lists (runtime/gen/testdata/exprs.charter:112:5)
 	if e.goals != nil && e.goals.G2.Met {
 		d.add(48)
@@ -1276,49 +1288,49 @@ func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs 
 		d.add(53)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may lists (runtime/gen/testdata/exprs.charter:115:3)
 	if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 		d.Allowed = true
 		d.add(49)
-		return d
+		return
 	}
 	// default deny
 	d.Allowed, d.ByDefault = false, true
-	return d
+	return
 }
 
 // DecideOther decides whether m may other(to: member, a: int) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive). Member arguments are
 // part of the call, but no rule reads them.
-func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) Decision {
-	d := Decision{Action: ActionOther}
+func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d Decision) {
+	d.Action = ActionOther
 	// must not other (runtime/gen/testdata/exprs.charter:124:3)
 	// never applies: its condition is always false
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may other (runtime/gen/testdata/exprs.charter:121:3)
 	if a > 0 {
 		d.Allowed = true
 		d.add(54)
-		return d
+		return
 	}
 	// may other (runtime/gen/testdata/exprs.charter:123:3)
 	// never applies: its condition is always false
 	// default deny
 	d.Allowed, d.ByDefault = false, true
-	return d
+	return
 }
 
 // DecideTimed decides whether m may timed() at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideTimed(at time.Time, goals *Goals) Decision {
+func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionTimed}
+	d.Action = ActionTimed
 	// first check then timed (runtime/gen/testdata/exprs.charter:126:3)
 	if !e.m.hist.done(ActionCheck) {
 		d.add(57)
@@ -1332,11 +1344,11 @@ func (m *Member) DecideTimed(at time.Time, goals *Goals) Decision {
 		d.add(59)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// default deny
 	d.Allowed, d.ByDefault = false, true
-	return d
+	return
 }
 
 // absInt is abs of an int: the most negative int stays negative.

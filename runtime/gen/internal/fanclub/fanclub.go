@@ -334,6 +334,17 @@ func (d *Decision) add(r Rule) {
 // allowing may when allowed by a rule; none when the default decided.
 func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
 
+// First returns the first deciding rule (the first denying one when the
+// decision denies), and false when the community's default decided. It
+// takes the Decision by value, so that a caller reading one rule does not
+// copy the Decision to take its address.
+func (d Decision) First() (Rule, bool) {
+	if d.n == 0 {
+		return 0, false
+	}
+	return d.rules[0], true
+}
+
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
 func (d *Decision) Reasons() []string {
@@ -436,18 +447,18 @@ type Call struct {
 // Decide decides the call k for m at time at with the goal snapshot goals,
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
-func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
+func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 	switch k.Action {
 	case ActionIntroduce:
-		d := Decision{Action: ActionIntroduce}
+		d.Action = ActionIntroduce
 		// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
 		d.Allowed = true
 		d.add(2)
-		return d
+		return
 	case ActionPost:
 		length := k.Post.Length
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionPost}
+		d.Action = ActionPost
 		// must not post (examples/fanclub/fanclub.charter:39:3)
 		if length > 5000 {
 			d.add(6)
@@ -461,58 +472,59 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(8)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may post (examples/fanclub/fanclub.charter:36:3)
 		d.Allowed = true
 		d.add(3)
-		return d
+		return
 	case ActionComment:
-		d := Decision{Action: ActionComment}
+		d.Action = ActionComment
 		// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
 		d.Allowed = true
 		d.add(0)
-		return d
+		return
 	case ActionSave:
-		d := Decision{Action: ActionSave}
+		d.Action = ActionSave
 		// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
 		d.Allowed = true
 		d.add(1)
-		return d
+		return
 	case ActionInvite:
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionInvite}
+		d.Action = ActionInvite
 		// must not invite (examples/fanclub/fanclub.charter:66:5)
 		if e.goals != nil && !e.goals.Size.Met {
 			d.add(9)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may invite (examples/fanclub/fanclub.charter:37:3)
 		if e.rank() >= 4 {
 			d.Allowed = true
 			d.add(4)
-			return d
+			return
 		}
 		// default deny
 		d.Allowed, d.ByDefault = false, true
-		return d
+		return
 	case ActionTip:
 		amount := k.Tip.Amount
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionTip}
+		d.Action = ActionTip
 		// may tip (examples/fanclub/fanclub.charter:38:3)
 		if float64(amount) <= e.m.Reputation {
 			d.Allowed = true
 			d.add(5)
-			return d
+			return
 		}
 		// default deny
 		d.Allowed, d.ByDefault = false, true
-		return d
+		return
 	}
-	return Decision{Action: k.Action}
+	d.Action = k.Action
+	return
 }
 
 // ActionNamed returns the action the rule files call name, for hosts that
@@ -631,20 +643,20 @@ func nanos(t time.Time) int64 {
 // DecideIntroduce decides whether m may introduce() at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideIntroduce(at time.Time, goals *Goals) Decision {
-	d := Decision{Action: ActionIntroduce}
+func (m *Member) DecideIntroduce(at time.Time, goals *Goals) (d Decision) {
+	d.Action = ActionIntroduce
 	// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
 	d.Allowed = true
 	d.add(2)
-	return d
+	return
 }
 
 // DecidePost decides whether m may post(length: int, topic: string) at time at,
 // as runtime.Community.DecideCall does, with the goal snapshot goals (nil:
 // rules under when, and rules that read goals, are inactive).
-func (m *Member) DecidePost(at time.Time, goals *Goals, length int64, topic string) Decision {
+func (m *Member) DecidePost(at time.Time, goals *Goals, length int64, topic string) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionPost}
+	d.Action = ActionPost
 	// must not post (examples/fanclub/fanclub.charter:39:3)
 	if length > 5000 {
 		d.add(6)
@@ -658,76 +670,76 @@ func (m *Member) DecidePost(at time.Time, goals *Goals, length int64, topic stri
 		d.add(8)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may post (examples/fanclub/fanclub.charter:36:3)
 	d.Allowed = true
 	d.add(3)
-	return d
+	return
 }
 
 // DecideComment decides whether m may comment(on: string) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideComment(at time.Time, goals *Goals, on string) Decision {
-	d := Decision{Action: ActionComment}
+func (m *Member) DecideComment(at time.Time, goals *Goals, on string) (d Decision) {
+	d.Action = ActionComment
 	// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
 	d.Allowed = true
 	d.add(0)
-	return d
+	return
 }
 
 // DecideSave decides whether m may save(item: string) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideSave(at time.Time, goals *Goals, item string) Decision {
-	d := Decision{Action: ActionSave}
+func (m *Member) DecideSave(at time.Time, goals *Goals, item string) (d Decision) {
+	d.Action = ActionSave
 	// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
 	d.Allowed = true
 	d.add(1)
-	return d
+	return
 }
 
 // DecideInvite decides whether m may invite(guest: string) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideInvite(at time.Time, goals *Goals, guest string) Decision {
+func (m *Member) DecideInvite(at time.Time, goals *Goals, guest string) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionInvite}
+	d.Action = ActionInvite
 	// must not invite (examples/fanclub/fanclub.charter:66:5)
 	if e.goals != nil && !e.goals.Size.Met {
 		d.add(9)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may invite (examples/fanclub/fanclub.charter:37:3)
 	if e.rank() >= 4 {
 		d.Allowed = true
 		d.add(4)
-		return d
+		return
 	}
 	// default deny
 	d.Allowed, d.ByDefault = false, true
-	return d
+	return
 }
 
 // DecideTip decides whether m may tip(to: member, amount: int) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive). Member arguments are
 // part of the call, but no rule reads them.
-func (m *Member) DecideTip(at time.Time, goals *Goals, to *Member, amount int64) Decision {
+func (m *Member) DecideTip(at time.Time, goals *Goals, to *Member, amount int64) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionTip}
+	d.Action = ActionTip
 	// may tip (examples/fanclub/fanclub.charter:38:3)
 	if float64(amount) <= e.m.Reputation {
 		d.Allowed = true
 		d.add(5)
-		return d
+		return
 	}
 	// default deny
 	d.Allowed, d.ByDefault = false, true
-	return d
+	return
 }
 
 // floorDiv divides rounding toward negative infinity; b > 0 (days_since,

@@ -368,6 +368,17 @@ func (d *Decision) add(r Rule) {
 // allowing may when allowed by a rule; none when the default decided.
 func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
 
+// First returns the first deciding rule (the first denying one when the
+// decision denies), and false when the community's default decided. It
+// takes the Decision by value, so that a caller reading one rule does not
+// copy the Decision to take its address.
+func (d Decision) First() (Rule, bool) {
+	if d.n == 0 {
+		return 0, false
+	}
+	return d.rules[0], true
+}
+
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
 func (d *Decision) Reasons() []string {
@@ -469,58 +480,58 @@ type Call struct {
 // Decide decides the call k for m at time at with the goal snapshot goals,
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
-func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
+func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 	switch k.Action {
 	case ActionRegister:
 		product := k.Register.Product
-		d := Decision{Action: ActionRegister}
+		d.Action = ActionRegister
 		// must not register (examples/brand/brand.charter:48:3)
 		if strings.TrimSpace(product) == "" {
 			d.add(2)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may register, post (examples/brand/brand.charter:47:3)
 		d.Allowed = true
 		d.add(0)
-		return d
+		return
 	case ActionPost:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionPost}
+		d.Action = ActionPost
 		// limit post 5 per 1d (examples/brand/brand.charter:50:3)
 		if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
 			d.add(3)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may register, post (examples/brand/brand.charter:47:3)
 		d.Allowed = true
 		d.add(1)
-		return d
+		return
 	case ActionInvite:
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionInvite}
+		d.Action = ActionInvite
 		// may invite (examples/brand/brand.charter:52:3)
 		if e.rank() >= 2 {
 			d.Allowed = true
 			d.add(4)
-			return d
+			return
 		}
 		// default deny
 		d.Allowed, d.ByDefault = false, true
-		return d
+		return
 	case ActionReadGuide:
-		d := Decision{Action: ActionReadGuide}
+		d.Action = ActionReadGuide
 		// may read_guide, report_bug, request_feature (examples/brand/brand.charter:125:3)
 		d.Allowed = true
 		d.add(5)
-		return d
+		return
 	case ActionReportBug:
 		severity := k.ReportBug.Severity
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionReportBug}
+		d.Action = ActionReportBug
 		// first read_guide then report_bug (examples/brand/brand.charter:127:3)
 		if !e.m.hist.done(ActionReadGuide) {
 			d.add(8)
@@ -530,28 +541,29 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(9)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may read_guide, report_bug, request_feature (examples/brand/brand.charter:125:3)
 		d.Allowed = true
 		d.add(6)
-		return d
+		return
 	case ActionRequestFeature:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionRequestFeature}
+		d.Action = ActionRequestFeature
 		// limit request_feature 3 per 1w (examples/brand/brand.charter:129:3)
 		if e.m.hist.count(ActionRequestFeature, e.at, 604800000000000) >= 3 {
 			d.add(10)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may read_guide, report_bug, request_feature (examples/brand/brand.charter:125:3)
 		d.Allowed = true
 		d.add(7)
-		return d
+		return
 	}
-	return Decision{Action: k.Action}
+	d.Action = k.Action
+	return
 }
 
 // ActionNamed returns the action the rule files call name, for hosts that
@@ -704,74 +716,74 @@ func nanos(t time.Time) int64 {
 // DecideRegister decides whether m may register(product: string) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideRegister(at time.Time, goals *Goals, product string) Decision {
-	d := Decision{Action: ActionRegister}
+func (m *Member) DecideRegister(at time.Time, goals *Goals, product string) (d Decision) {
+	d.Action = ActionRegister
 	// must not register (examples/brand/brand.charter:48:3)
 	if strings.TrimSpace(product) == "" {
 		d.add(2)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may register, post (examples/brand/brand.charter:47:3)
 	d.Allowed = true
 	d.add(0)
-	return d
+	return
 }
 
 // DecidePost decides whether m may post(topic: string) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecidePost(at time.Time, goals *Goals, topic string) Decision {
+func (m *Member) DecidePost(at time.Time, goals *Goals, topic string) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionPost}
+	d.Action = ActionPost
 	// limit post 5 per 1d (examples/brand/brand.charter:50:3)
 	if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
 		d.add(3)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may register, post (examples/brand/brand.charter:47:3)
 	d.Allowed = true
 	d.add(1)
-	return d
+	return
 }
 
 // DecideInvite decides whether m may invite(guest: string) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideInvite(at time.Time, goals *Goals, guest string) Decision {
+func (m *Member) DecideInvite(at time.Time, goals *Goals, guest string) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionInvite}
+	d.Action = ActionInvite
 	// may invite (examples/brand/brand.charter:52:3)
 	if e.rank() >= 2 {
 		d.Allowed = true
 		d.add(4)
-		return d
+		return
 	}
 	// default deny
 	d.Allowed, d.ByDefault = false, true
-	return d
+	return
 }
 
 // DecideReadGuide decides whether m may read_guide() at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideReadGuide(at time.Time, goals *Goals) Decision {
-	d := Decision{Action: ActionReadGuide}
+func (m *Member) DecideReadGuide(at time.Time, goals *Goals) (d Decision) {
+	d.Action = ActionReadGuide
 	// may read_guide, report_bug, request_feature (examples/brand/brand.charter:125:3)
 	d.Allowed = true
 	d.add(5)
-	return d
+	return
 }
 
 // DecideReportBug decides whether m may report_bug(severity: int) at time at,
 // as runtime.Community.DecideCall does, with the goal snapshot goals (nil:
 // rules under when, and rules that read goals, are inactive).
-func (m *Member) DecideReportBug(at time.Time, goals *Goals, severity int64) Decision {
+func (m *Member) DecideReportBug(at time.Time, goals *Goals, severity int64) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionReportBug}
+	d.Action = ActionReportBug
 	// first read_guide then report_bug (examples/brand/brand.charter:127:3)
 	if !e.m.hist.done(ActionReadGuide) {
 		d.add(8)
@@ -781,31 +793,31 @@ func (m *Member) DecideReportBug(at time.Time, goals *Goals, severity int64) Dec
 		d.add(9)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may read_guide, report_bug, request_feature (examples/brand/brand.charter:125:3)
 	d.Allowed = true
 	d.add(6)
-	return d
+	return
 }
 
 // DecideRequestFeature decides whether m may request_feature(title: string) at
 // time at, as runtime.Community.DecideCall does, with the goal snapshot goals
 // (nil: rules under when, and rules that read goals, are inactive).
-func (m *Member) DecideRequestFeature(at time.Time, goals *Goals, title string) Decision {
+func (m *Member) DecideRequestFeature(at time.Time, goals *Goals, title string) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionRequestFeature}
+	d.Action = ActionRequestFeature
 	// limit request_feature 3 per 1w (examples/brand/brand.charter:129:3)
 	if e.m.hist.count(ActionRequestFeature, e.at, 604800000000000) >= 3 {
 		d.add(10)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may read_guide, report_bug, request_feature (examples/brand/brand.charter:125:3)
 	d.Allowed = true
 	d.add(7)
-	return d
+	return
 }
 
 // contains is v in xs.

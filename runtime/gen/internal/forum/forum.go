@@ -351,6 +351,17 @@ func (d *Decision) add(r Rule) {
 // allowing may when allowed by a rule; none when the default decided.
 func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
 
+// First returns the first deciding rule (the first denying one when the
+// decision denies), and false when the community's default decided. It
+// takes the Decision by value, so that a caller reading one rule does not
+// copy the Decision to take its address.
+func (d Decision) First() (Rule, bool) {
+	if d.n == 0 {
+		return 0, false
+	}
+	return d.rules[0], true
+}
+
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
 func (d *Decision) Reasons() []string {
@@ -492,41 +503,41 @@ type Call struct {
 // Decide decides the call k for m at time at with the goal snapshot goals,
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
-func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
+func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 	switch k.Action {
 	case ActionVisit:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionVisit}
+		d.Action = ActionVisit
 		// limit visit 1 per 1d (examples/moderation/moderation.charter:64:3)
 		if e.m.hist.count(ActionVisit, e.at, 86400000000000) >= 1 {
 			d.add(2)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may visit, read (examples/moderation/moderation.charter:63:3)
 		d.Allowed = true
 		d.add(0)
-		return d
+		return
 	case ActionRead:
 		posts := k.Read.Posts
-		d := Decision{Action: ActionRead}
+		d.Action = ActionRead
 		// must not read (examples/moderation/moderation.charter:65:3)
 		if posts < 1 {
 			d.add(3)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may visit, read (examples/moderation/moderation.charter:63:3)
 		d.Allowed = true
 		d.add(1)
-		return d
+		return
 	case ActionPost:
 		links := k.Post.Links
 		images := k.Post.Images
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionPost}
+		d.Action = ActionPost
 		// limit post 3 per 1d (examples/moderation/moderation.charter:70:3)
 		if e.badgeFirstDay() && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
 			d.add(6)
@@ -559,17 +570,17 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(30)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may post, reply (examples/moderation/moderation.charter:69:3)
 		d.Allowed = true
 		d.add(4)
-		return d
+		return
 	case ActionReply:
 		links := k.Reply.Links
 		images := k.Reply.Images
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionReply}
+		d.Action = ActionReply
 		// limit reply 10 per 1d (examples/moderation/moderation.charter:71:3)
 		if e.rank() == 0 && e.m.hist.count(ActionReply, e.at, 86400000000000) >= 10 {
 			d.add(7)
@@ -595,15 +606,15 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(26)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may post, reply (examples/moderation/moderation.charter:69:3)
 		d.Allowed = true
 		d.add(5)
-		return d
+		return
 	case ActionLike:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionLike}
+		d.Action = ActionLike
 		// limit like 50 per 1d (examples/moderation/moderation.charter:76:3)
 		if e.rank() <= 1 && e.m.hist.count(ActionLike, e.at, 86400000000000) >= 50 {
 			d.add(14)
@@ -613,15 +624,15 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(28)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
 		d.Allowed = true
 		d.add(15)
-		return d
+		return
 	case ActionSendPm:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionSendPm}
+		d.Action = ActionSendPm
 		// must not send_pm (examples/moderation/moderation.charter:82:3)
 		if e.rank() < 1 {
 			d.add(19)
@@ -631,15 +642,15 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(27)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
 		d.Allowed = true
 		d.add(16)
-		return d
+		return
 	case ActionFlag:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionFlag}
+		d.Action = ActionFlag
 		// must not flag (examples/moderation/moderation.charter:83:3)
 		if e.rank() < 1 {
 			d.add(20)
@@ -653,28 +664,29 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(29)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
 		d.Allowed = true
 		d.add(17)
-		return d
+		return
 	case ActionReviewFlag:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionReviewFlag}
+		d.Action = ActionReviewFlag
 		// must not review_flag (examples/moderation/moderation.charter:85:3)
 		if e.rank() < 3 {
 			d.add(22)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
 		d.Allowed = true
 		d.add(18)
-		return d
+		return
 	}
-	return Decision{Action: k.Action}
+	d.Action = k.Action
+	return
 }
 
 // ActionNamed returns the action the rule files call name, for hosts that
@@ -806,47 +818,47 @@ func nanos(t time.Time) int64 {
 // DecideVisit decides whether m may visit() at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideVisit(at time.Time, goals *Goals) Decision {
+func (m *Member) DecideVisit(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionVisit}
+	d.Action = ActionVisit
 	// limit visit 1 per 1d (examples/moderation/moderation.charter:64:3)
 	if e.m.hist.count(ActionVisit, e.at, 86400000000000) >= 1 {
 		d.add(2)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may visit, read (examples/moderation/moderation.charter:63:3)
 	d.Allowed = true
 	d.add(0)
-	return d
+	return
 }
 
 // DecideRead decides whether m may read(topic: string, posts: int, spent:
 // duration) at time at, as runtime.Community.DecideCall does, with the goal
 // snapshot goals (nil: rules under when, and rules that read goals, are
 // inactive).
-func (m *Member) DecideRead(at time.Time, goals *Goals, topic string, posts int64, spent time.Duration) Decision {
-	d := Decision{Action: ActionRead}
+func (m *Member) DecideRead(at time.Time, goals *Goals, topic string, posts int64, spent time.Duration) (d Decision) {
+	d.Action = ActionRead
 	// must not read (examples/moderation/moderation.charter:65:3)
 	if posts < 1 {
 		d.add(3)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may visit, read (examples/moderation/moderation.charter:63:3)
 	d.Allowed = true
 	d.add(1)
-	return d
+	return
 }
 
 // DecidePost decides whether m may post(title: string, links: int, images: int)
 // at time at, as runtime.Community.DecideCall does, with the goal snapshot
 // goals (nil: rules under when, and rules that read goals, are inactive).
-func (m *Member) DecidePost(at time.Time, goals *Goals, title string, links int64, images int64) Decision {
+func (m *Member) DecidePost(at time.Time, goals *Goals, title string, links int64, images int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionPost}
+	d.Action = ActionPost
 	// limit post 3 per 1d (examples/moderation/moderation.charter:70:3)
 	if e.badgeFirstDay() && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
 		d.add(6)
@@ -879,20 +891,20 @@ func (m *Member) DecidePost(at time.Time, goals *Goals, title string, links int6
 		d.add(30)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may post, reply (examples/moderation/moderation.charter:69:3)
 	d.Allowed = true
 	d.add(4)
-	return d
+	return
 }
 
 // DecideReply decides whether m may reply(topic: string, links: int, images:
 // int) at time at, as runtime.Community.DecideCall does, with the goal snapshot
 // goals (nil: rules under when, and rules that read goals, are inactive).
-func (m *Member) DecideReply(at time.Time, goals *Goals, topic string, links int64, images int64) Decision {
+func (m *Member) DecideReply(at time.Time, goals *Goals, topic string, links int64, images int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionReply}
+	d.Action = ActionReply
 	// limit reply 10 per 1d (examples/moderation/moderation.charter:71:3)
 	if e.rank() == 0 && e.m.hist.count(ActionReply, e.at, 86400000000000) >= 10 {
 		d.add(7)
@@ -918,21 +930,21 @@ func (m *Member) DecideReply(at time.Time, goals *Goals, topic string, links int
 		d.add(26)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may post, reply (examples/moderation/moderation.charter:69:3)
 	d.Allowed = true
 	d.add(5)
-	return d
+	return
 }
 
 // DecideLike decides whether m may like(author: member) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive). Member arguments are
 // part of the call, but no rule reads them.
-func (m *Member) DecideLike(at time.Time, goals *Goals, author *Member) Decision {
+func (m *Member) DecideLike(at time.Time, goals *Goals, author *Member) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionLike}
+	d.Action = ActionLike
 	// limit like 50 per 1d (examples/moderation/moderation.charter:76:3)
 	if e.rank() <= 1 && e.m.hist.count(ActionLike, e.at, 86400000000000) >= 50 {
 		d.add(14)
@@ -942,21 +954,21 @@ func (m *Member) DecideLike(at time.Time, goals *Goals, author *Member) Decision
 		d.add(28)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
 	d.Allowed = true
 	d.add(15)
-	return d
+	return
 }
 
 // DecideSendPm decides whether m may send_pm(to: member) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive). Member arguments are
 // part of the call, but no rule reads them.
-func (m *Member) DecideSendPm(at time.Time, goals *Goals, to *Member) Decision {
+func (m *Member) DecideSendPm(at time.Time, goals *Goals, to *Member) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionSendPm}
+	d.Action = ActionSendPm
 	// must not send_pm (examples/moderation/moderation.charter:82:3)
 	if e.rank() < 1 {
 		d.add(19)
@@ -966,21 +978,21 @@ func (m *Member) DecideSendPm(at time.Time, goals *Goals, to *Member) Decision {
 		d.add(27)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
 	d.Allowed = true
 	d.add(16)
-	return d
+	return
 }
 
 // DecideFlag decides whether m may flag(author: member, reason: string) at time
 // at, as runtime.Community.DecideCall does, with the goal snapshot goals (nil:
 // rules under when, and rules that read goals, are inactive). Member arguments
 // are part of the call, but no rule reads them.
-func (m *Member) DecideFlag(at time.Time, goals *Goals, author *Member, reason string) Decision {
+func (m *Member) DecideFlag(at time.Time, goals *Goals, author *Member, reason string) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionFlag}
+	d.Action = ActionFlag
 	// must not flag (examples/moderation/moderation.charter:83:3)
 	if e.rank() < 1 {
 		d.add(20)
@@ -994,32 +1006,32 @@ func (m *Member) DecideFlag(at time.Time, goals *Goals, author *Member, reason s
 		d.add(29)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
 	d.Allowed = true
 	d.add(17)
-	return d
+	return
 }
 
 // DecideReviewFlag decides whether m may review_flag(author: member, agree:
 // bool) at time at, as runtime.Community.DecideCall does, with the goal
 // snapshot goals (nil: rules under when, and rules that read goals, are
 // inactive). Member arguments are part of the call, but no rule reads them.
-func (m *Member) DecideReviewFlag(at time.Time, goals *Goals, author *Member, agree bool) Decision {
+func (m *Member) DecideReviewFlag(at time.Time, goals *Goals, author *Member, agree bool) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionReviewFlag}
+	d.Action = ActionReviewFlag
 	// must not review_flag (examples/moderation/moderation.charter:85:3)
 	if e.rank() < 3 {
 		d.add(22)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
 	d.Allowed = true
 	d.add(18)
-	return d
+	return
 }
 
 // floorDiv divides rounding toward negative infinity; b > 0 (days_since,

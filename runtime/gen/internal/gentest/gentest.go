@@ -374,6 +374,7 @@ type outcome struct {
 	Allowed, ByDefault bool
 	Rules              []ruleOut
 	Reasons            []string
+	First              string // the label Decision.First gives, "" when false
 }
 
 type ruleOut struct {
@@ -447,6 +448,9 @@ func (h *harness) decide(s *subject, a *check.Action, withGoals bool) {
 		want.Rules = append(want.Rules, ruleOut{r.Kind.String(), r.Label, r.Reason, s})
 		h.hit[r.Label] = true
 	}
+	if len(rd.Rules) > 0 {
+		want.First = rd.Rules[0].Label
+	}
 
 	direct := gm.MethodByName("Decide" + gen.GoName(a.Name)).Call(goArgs)[0]
 	generic := gm.MethodByName("Decide").Call([]reflect.Value{goArgs[0], goArgs[1], call.Addr()})[0]
@@ -477,6 +481,9 @@ func genOutcome(d reflect.Value) outcome {
 		Allowed:   d.FieldByName("Allowed").Bool(),
 		ByDefault: d.FieldByName("ByDefault").Bool(),
 		Reasons:   p.MethodByName("Reasons").Call(nil)[0].Interface().([]string),
+	}
+	if first := d.MethodByName("First").Call(nil); first[1].Bool() {
+		out.First = first[0].MethodByName("Label").Call(nil)[0].String()
 	}
 	rules := p.MethodByName("Rules").Call(nil)[0]
 	for j := range rules.Len() {

@@ -393,6 +393,17 @@ func (d *Decision) add(r Rule) {
 // allowing may when allowed by a rule; none when the default decided.
 func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
 
+// First returns the first deciding rule (the first denying one when the
+// decision denies), and false when the community's default decided. It
+// takes the Decision by value, so that a caller reading one rule does not
+// copy the Decision to take its address.
+func (d Decision) First() (Rule, bool) {
+	if d.n == 0 {
+		return 0, false
+	}
+	return d.rules[0], true
+}
+
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
 func (d *Decision) Reasons() []string {
@@ -511,12 +522,12 @@ type Call struct {
 // Decide decides the call k for m at time at with the goal snapshot goals,
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
-func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
+func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 	switch k.Action {
 	case ActionEnroll:
 		weeks := k.Enroll.Weeks
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionEnroll}
+		d.Action = ActionEnroll
 		// must not enroll (examples/training/training.charter:60:3)
 		if weeks < 1 || weeks > 52 {
 			d.add(3)
@@ -530,29 +541,29 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(5)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may enroll (examples/training/training.charter:59:3)
 		d.Allowed = true
 		d.add(2)
-		return d
+		return
 	case ActionAttend:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionAttend}
+		d.Action = ActionAttend
 		// must not attend (examples/training/training.charter:55:3)
 		if e.rank() < 2 {
 			d.add(1)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may attend (examples/training/training.charter:54:3)
 		d.Allowed = true
 		d.add(0)
-		return d
+		return
 	case ActionTeach:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionTeach}
+		d.Action = ActionTeach
 		// must not teach, publish (examples/training/training.charter:66:3)
 		if e.rank() < 3 {
 			d.add(8)
@@ -566,16 +577,16 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(11)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may teach, publish (examples/training/training.charter:65:3)
 		d.Allowed = true
 		d.add(6)
-		return d
+		return
 	case ActionPublish:
 		minutes := k.Publish.Minutes
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionPublish}
+		d.Action = ActionPublish
 		// must not teach, publish (examples/training/training.charter:66:3)
 		if e.rank() < 3 {
 			d.add(9)
@@ -585,16 +596,16 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(12)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may teach, publish (examples/training/training.charter:65:3)
 		d.Allowed = true
 		d.add(7)
-		return d
+		return
 	case ActionRate:
 		stars := k.Rate.Stars
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionRate}
+		d.Action = ActionRate
 		// first attend then rate (examples/training/training.charter:78:3)
 		if !e.m.hist.done(ActionAttend) {
 			d.add(14)
@@ -604,15 +615,15 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(15)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may rate (examples/training/training.charter:77:3)
 		d.Allowed = true
 		d.add(13)
-		return d
+		return
 	case ActionRefund:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionRefund}
+		d.Action = ActionRefund
 		// must not refund (examples/training/training.charter:83:3)
 		if e.rank() != 2 {
 			d.add(17)
@@ -626,14 +637,15 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(19)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may refund (examples/training/training.charter:82:3)
 		d.Allowed = true
 		d.add(16)
-		return d
+		return
 	}
-	return Decision{Action: k.Action}
+	d.Action = k.Action
+	return
 }
 
 // ActionNamed returns the action the rule files call name, for hosts that
@@ -809,9 +821,9 @@ func nanos(t time.Time) int64 {
 // DecideEnroll decides whether m may enroll(weeks: int) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideEnroll(at time.Time, goals *Goals, weeks int64) Decision {
+func (m *Member) DecideEnroll(at time.Time, goals *Goals, weeks int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionEnroll}
+	d.Action = ActionEnroll
 	// must not enroll (examples/training/training.charter:60:3)
 	if weeks < 1 || weeks > 52 {
 		d.add(3)
@@ -825,39 +837,39 @@ func (m *Member) DecideEnroll(at time.Time, goals *Goals, weeks int64) Decision 
 		d.add(5)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may enroll (examples/training/training.charter:59:3)
 	d.Allowed = true
 	d.add(2)
-	return d
+	return
 }
 
 // DecideAttend decides whether m may attend(lecture: string) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideAttend(at time.Time, goals *Goals, lecture string) Decision {
+func (m *Member) DecideAttend(at time.Time, goals *Goals, lecture string) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionAttend}
+	d.Action = ActionAttend
 	// must not attend (examples/training/training.charter:55:3)
 	if e.rank() < 2 {
 		d.add(1)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may attend (examples/training/training.charter:54:3)
 	d.Allowed = true
 	d.add(0)
-	return d
+	return
 }
 
 // DecideTeach decides whether m may teach(title: string) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideTeach(at time.Time, goals *Goals, title string) Decision {
+func (m *Member) DecideTeach(at time.Time, goals *Goals, title string) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionTeach}
+	d.Action = ActionTeach
 	// must not teach, publish (examples/training/training.charter:66:3)
 	if e.rank() < 3 {
 		d.add(8)
@@ -871,20 +883,20 @@ func (m *Member) DecideTeach(at time.Time, goals *Goals, title string) Decision 
 		d.add(11)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may teach, publish (examples/training/training.charter:65:3)
 	d.Allowed = true
 	d.add(6)
-	return d
+	return
 }
 
 // DecidePublish decides whether m may publish(title: string, minutes: int) at
 // time at, as runtime.Community.DecideCall does, with the goal snapshot goals
 // (nil: rules under when, and rules that read goals, are inactive).
-func (m *Member) DecidePublish(at time.Time, goals *Goals, title string, minutes int64) Decision {
+func (m *Member) DecidePublish(at time.Time, goals *Goals, title string, minutes int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionPublish}
+	d.Action = ActionPublish
 	// must not teach, publish (examples/training/training.charter:66:3)
 	if e.rank() < 3 {
 		d.add(9)
@@ -894,21 +906,21 @@ func (m *Member) DecidePublish(at time.Time, goals *Goals, title string, minutes
 		d.add(12)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may teach, publish (examples/training/training.charter:65:3)
 	d.Allowed = true
 	d.add(7)
-	return d
+	return
 }
 
 // DecideRate decides whether m may rate(lecturer: member, stars: int) at time
 // at, as runtime.Community.DecideCall does, with the goal snapshot goals (nil:
 // rules under when, and rules that read goals, are inactive). Member arguments
 // are part of the call, but no rule reads them.
-func (m *Member) DecideRate(at time.Time, goals *Goals, lecturer *Member, stars int64) Decision {
+func (m *Member) DecideRate(at time.Time, goals *Goals, lecturer *Member, stars int64) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionRate}
+	d.Action = ActionRate
 	// first attend then rate (examples/training/training.charter:78:3)
 	if !e.m.hist.done(ActionAttend) {
 		d.add(14)
@@ -918,20 +930,20 @@ func (m *Member) DecideRate(at time.Time, goals *Goals, lecturer *Member, stars 
 		d.add(15)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may rate (examples/training/training.charter:77:3)
 	d.Allowed = true
 	d.add(13)
-	return d
+	return
 }
 
 // DecideRefund decides whether m may refund(reason: string) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideRefund(at time.Time, goals *Goals, reason string) Decision {
+func (m *Member) DecideRefund(at time.Time, goals *Goals, reason string) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionRefund}
+	d.Action = ActionRefund
 	// must not refund (examples/training/training.charter:83:3)
 	if e.rank() != 2 {
 		d.add(17)
@@ -945,12 +957,12 @@ func (m *Member) DecideRefund(at time.Time, goals *Goals, reason string) Decisio
 		d.add(19)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may refund (examples/training/training.charter:82:3)
 	d.Allowed = true
 	d.add(16)
-	return d
+	return
 }
 
 // subTimes is a - b between two times, saturated as time.Time.Sub does

@@ -409,6 +409,17 @@ func (d *Decision) add(r Rule) {
 // allowing may when allowed by a rule; none when the default decided.
 func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
 
+// First returns the first deciding rule (the first denying one when the
+// decision denies), and false when the community's default decided. It
+// takes the Decision by value, so that a caller reading one rule does not
+// copy the Decision to take its address.
+func (d Decision) First() (Rule, bool) {
+	if d.n == 0 {
+		return 0, false
+	}
+	return d.rules[0], true
+}
+
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
 func (d *Decision) Reasons() []string {
@@ -541,11 +552,11 @@ type Call struct {
 // Decide decides the call k for m at time at with the goal snapshot goals,
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
-func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
+func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 	switch k.Action {
 	case ActionInvite:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionInvite}
+		d.Action = ActionInvite
 		// must not invite (std/dunbar.charter:13:5)
 		if e.goals != nil && !e.goals.DunbarStable.Met {
 			d.add(0)
@@ -559,32 +570,32 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(25)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may invite (examples/wechat-group/wechat_group.charter:75:3)
 		d.Allowed = true
 		d.add(11)
-		return d
+		return
 	case ActionIntroduce:
 		text := k.Introduce.Text
-		d := Decision{Action: ActionIntroduce}
+		d.Action = ActionIntroduce
 		// must not introduce (examples/wechat-group/wechat_group.charter:62:3)
 		if int64(utf8.RuneCountInString(text)) < 20 {
 			d.add(2)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may introduce (examples/wechat-group/wechat_group.charter:61:3)
 		d.Allowed = true
 		d.add(1)
-		return d
+		return
 	case ActionPost:
 		length := k.Post.Length
 		links := k.Post.Links
 		isAd := k.Post.IsAd
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionPost}
+		d.Action = ActionPost
 		// first introduce then post (examples/wechat-group/wechat_group.charter:63:3)
 		if !e.m.hist.done(ActionIntroduce) {
 			d.add(3)
@@ -610,15 +621,15 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(10)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may post (examples/wechat-group/wechat_group.charter:67:3)
 		d.Allowed = true
 		d.add(5)
-		return d
+		return
 	case ActionMentionAll:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionMentionAll}
+		d.Action = ActionMentionAll
 		// must not mention_all (examples/wechat-group/wechat_group.charter:80:3)
 		if e.rank() < 4 {
 			d.add(14)
@@ -628,16 +639,16 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(15)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may mention_all (examples/wechat-group/wechat_group.charter:79:3)
 		d.Allowed = true
 		d.add(13)
-		return d
+		return
 	case ActionRedPacket:
 		fen := k.RedPacket.Fen
 		shares := k.RedPacket.Shares
-		d := Decision{Action: ActionRedPacket}
+		d.Action = ActionRedPacket
 		// must not red_packet (examples/wechat-group/wechat_group.charter:85:3)
 		if fen < 1 || fen > 20000 {
 			d.add(17)
@@ -651,16 +662,16 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(19)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may red_packet (examples/wechat-group/wechat_group.charter:84:3)
 		d.Allowed = true
 		d.add(16)
-		return d
+		return
 	case ActionShareReview:
 		words := k.ShareReview.Words
 		e := env{m: m, goals: goals}
-		d := Decision{Action: ActionShareReview}
+		d.Action = ActionShareReview
 		// first introduce then share_review (examples/wechat-group/wechat_group.charter:64:3)
 		if !e.m.hist.done(ActionIntroduce) {
 			d.add(4)
@@ -670,15 +681,15 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(21)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may share_review (examples/wechat-group/wechat_group.charter:91:3)
 		d.Allowed = true
 		d.add(20)
-		return d
+		return
 	case ActionRecommend:
 		e := env{m: m, at: nanos(at), goals: goals}
-		d := Decision{Action: ActionRecommend}
+		d.Action = ActionRecommend
 		// must not recommend (examples/wechat-group/wechat_group.charter:97:3)
 		if e.rank() < 2 {
 			d.add(23)
@@ -688,14 +699,15 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) Decision {
 			d.add(24)
 		}
 		if d.n > 0 {
-			return d
+			return
 		}
 		// may recommend (examples/wechat-group/wechat_group.charter:96:3)
 		d.Allowed = true
 		d.add(22)
-		return d
+		return
 	}
-	return Decision{Action: k.Action}
+	d.Action = k.Action
+	return
 }
 
 // ActionNamed returns the action the rule files call name, for hosts that
@@ -892,9 +904,9 @@ func nanos(t time.Time) int64 {
 // DecideInvite decides whether m may invite(guest: string) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideInvite(at time.Time, goals *Goals, guest string) Decision {
+func (m *Member) DecideInvite(at time.Time, goals *Goals, guest string) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionInvite}
+	d.Action = ActionInvite
 	// must not invite (std/dunbar.charter:13:5)
 	if e.goals != nil && !e.goals.DunbarStable.Met {
 		d.add(0)
@@ -908,38 +920,38 @@ func (m *Member) DecideInvite(at time.Time, goals *Goals, guest string) Decision
 		d.add(25)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may invite (examples/wechat-group/wechat_group.charter:75:3)
 	d.Allowed = true
 	d.add(11)
-	return d
+	return
 }
 
 // DecideIntroduce decides whether m may introduce(text: string) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
-func (m *Member) DecideIntroduce(at time.Time, goals *Goals, text string) Decision {
-	d := Decision{Action: ActionIntroduce}
+func (m *Member) DecideIntroduce(at time.Time, goals *Goals, text string) (d Decision) {
+	d.Action = ActionIntroduce
 	// must not introduce (examples/wechat-group/wechat_group.charter:62:3)
 	if int64(utf8.RuneCountInString(text)) < 20 {
 		d.add(2)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may introduce (examples/wechat-group/wechat_group.charter:61:3)
 	d.Allowed = true
 	d.add(1)
-	return d
+	return
 }
 
 // DecidePost decides whether m may post(length: int, links: int, is_ad: bool)
 // at time at, as runtime.Community.DecideCall does, with the goal snapshot
 // goals (nil: rules under when, and rules that read goals, are inactive).
-func (m *Member) DecidePost(at time.Time, goals *Goals, length int64, links int64, isAd bool) Decision {
+func (m *Member) DecidePost(at time.Time, goals *Goals, length int64, links int64, isAd bool) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionPost}
+	d.Action = ActionPost
 	// first introduce then post (examples/wechat-group/wechat_group.charter:63:3)
 	if !e.m.hist.done(ActionIntroduce) {
 		d.add(3)
@@ -965,20 +977,20 @@ func (m *Member) DecidePost(at time.Time, goals *Goals, length int64, links int6
 		d.add(10)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may post (examples/wechat-group/wechat_group.charter:67:3)
 	d.Allowed = true
 	d.add(5)
-	return d
+	return
 }
 
 // DecideMentionAll decides whether m may mention_all(text: string) at time at,
 // as runtime.Community.DecideCall does, with the goal snapshot goals (nil:
 // rules under when, and rules that read goals, are inactive).
-func (m *Member) DecideMentionAll(at time.Time, goals *Goals, text string) Decision {
+func (m *Member) DecideMentionAll(at time.Time, goals *Goals, text string) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionMentionAll}
+	d.Action = ActionMentionAll
 	// must not mention_all (examples/wechat-group/wechat_group.charter:80:3)
 	if e.rank() < 4 {
 		d.add(14)
@@ -988,19 +1000,19 @@ func (m *Member) DecideMentionAll(at time.Time, goals *Goals, text string) Decis
 		d.add(15)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may mention_all (examples/wechat-group/wechat_group.charter:79:3)
 	d.Allowed = true
 	d.add(13)
-	return d
+	return
 }
 
 // DecideRedPacket decides whether m may red_packet(fen: int, shares: int) at
 // time at, as runtime.Community.DecideCall does, with the goal snapshot goals
 // (nil: rules under when, and rules that read goals, are inactive).
-func (m *Member) DecideRedPacket(at time.Time, goals *Goals, fen int64, shares int64) Decision {
-	d := Decision{Action: ActionRedPacket}
+func (m *Member) DecideRedPacket(at time.Time, goals *Goals, fen int64, shares int64) (d Decision) {
+	d.Action = ActionRedPacket
 	// must not red_packet (examples/wechat-group/wechat_group.charter:85:3)
 	if fen < 1 || fen > 20000 {
 		d.add(17)
@@ -1014,20 +1026,20 @@ func (m *Member) DecideRedPacket(at time.Time, goals *Goals, fen int64, shares i
 		d.add(19)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may red_packet (examples/wechat-group/wechat_group.charter:84:3)
 	d.Allowed = true
 	d.add(16)
-	return d
+	return
 }
 
 // DecideShareReview decides whether m may share_review(book: string, words:
 // int) at time at, as runtime.Community.DecideCall does, with the goal snapshot
 // goals (nil: rules under when, and rules that read goals, are inactive).
-func (m *Member) DecideShareReview(at time.Time, goals *Goals, book string, words int64) Decision {
+func (m *Member) DecideShareReview(at time.Time, goals *Goals, book string, words int64) (d Decision) {
 	e := env{m: m, goals: goals}
-	d := Decision{Action: ActionShareReview}
+	d.Action = ActionShareReview
 	// first introduce then share_review (examples/wechat-group/wechat_group.charter:64:3)
 	if !e.m.hist.done(ActionIntroduce) {
 		d.add(4)
@@ -1037,21 +1049,21 @@ func (m *Member) DecideShareReview(at time.Time, goals *Goals, book string, word
 		d.add(21)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may share_review (examples/wechat-group/wechat_group.charter:91:3)
 	d.Allowed = true
 	d.add(20)
-	return d
+	return
 }
 
 // DecideRecommend decides whether m may recommend(who: member) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive). Member arguments are
 // part of the call, but no rule reads them.
-func (m *Member) DecideRecommend(at time.Time, goals *Goals, who *Member) Decision {
+func (m *Member) DecideRecommend(at time.Time, goals *Goals, who *Member) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
-	d := Decision{Action: ActionRecommend}
+	d.Action = ActionRecommend
 	// must not recommend (examples/wechat-group/wechat_group.charter:97:3)
 	if e.rank() < 2 {
 		d.add(23)
@@ -1061,12 +1073,12 @@ func (m *Member) DecideRecommend(at time.Time, goals *Goals, who *Member) Decisi
 		d.add(24)
 	}
 	if d.n > 0 {
-		return d
+		return
 	}
 	// may recommend (examples/wechat-group/wechat_group.charter:96:3)
 	d.Allowed = true
 	d.add(22)
-	return d
+	return
 }
 
 // floorDiv divides rounding toward negative infinity; b > 0 (days_since,
