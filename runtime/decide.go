@@ -127,17 +127,17 @@ func (c *Community) keepRole(e *eval.Env, m *Member) {
 	}
 }
 
-// Explain is DecideCall with a trace of every condition evaluated.
-func (c *Community) Explain(m *Member, k *Call, at time.Time, goals Goals) Decision {
+// Explain is DecideCall that also returns the trace: every condition
+// evaluated, in order, with its value.
+func (c *Community) Explain(m *Member, k *Call, at time.Time, goals Goals) (Decision, []TraceStep) {
 	m, e := c.memberEnv(m, at, goals)
 	e.Args = k.args
 	c.bindOthers(e, k)
 	var trace []TraceStep
 	var d Decision
 	c.decide(&d, e, m, k.act, &trace)
-	d.Trace = trace
 	c.release(e)
-	return d
+	return d, trace
 }
 
 func (c *Community) bindOthers(e *eval.Env, k *Call) {

@@ -45,8 +45,9 @@ type Decision struct {
 	// the allowing may when allowed by a rule; empty when the community's
 	// default decided.
 	Rules []*Rule
-	// Trace lists every condition evaluated, in order, when explain was asked.
-	Trace []TraceStep
+	// A Decision is seven words, which Go returns in registers: an eighth
+	// (Explain's trace, once a field here) made every decision a copy
+	// through memory, a sixth of its time.
 }
 
 // Reasons returns the reasons of the deciding rules, or "default deny" /

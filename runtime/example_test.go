@@ -232,9 +232,9 @@ func ExampleCommunity_Explain() {
 	}
 	// A goal snapshot activates the rules and messages under `when`; nil
 	// leaves them inactive, as here.
-	d := c.Explain(m, k, now, nil)
+	d, trace := c.Explain(m, k, now, nil)
 	fmt.Println(d)
-	for _, step := range d.Trace {
+	for _, step := range trace {
 		fmt.Printf("[%t] %s: %s\n", step.Value, step.Rule, step.What)
 	}
 	// Output:

@@ -391,8 +391,8 @@ func TestGoalRulesNeedASnapshot(t *testing.T) {
 	if d := c.DecideCall(m, k, t0, full); d.Allowed || d.Reasons()[0] != "full" {
 		t.Errorf("with a snapshot of 2 members: %v", d)
 	}
-	if d := c.Explain(m, k, t0, nil); len(d.Trace) == 0 || !strings.Contains(d.Trace[0].What, "no goal snapshot") {
-		t.Errorf("trace = %+v", d.Trace)
+	if _, trace := c.Explain(m, k, t0, nil); len(trace) == 0 || !strings.Contains(trace[0].What, "no goal snapshot") {
+		t.Errorf("trace = %+v", trace)
 	}
 }
 

@@ -149,17 +149,18 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail("--action: %v", err)
 	}
 	var d runtime.Decision
+	var trace []runtime.TraceStep
 	if *explain {
-		d = com.Explain(m, call, when, nil)
+		d, trace = com.Explain(m, call, when, nil)
 	} else {
 		d = com.DecideCall(m, call, when, nil)
 	}
 
 	var out bytes.Buffer
 	if *format == "json" {
-		err = writeDecisionJSON(&out, d, *explain)
+		err = writeDecisionJSON(&out, d, trace, *explain)
 	} else {
-		writeDecisionText(&out, d)
+		writeDecisionText(&out, d, trace)
 	}
 	if err != nil {
 		return fail("%v", err)
@@ -170,7 +171,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func writeDecisionText(w *bytes.Buffer, d runtime.Decision) {
+func writeDecisionText(w *bytes.Buffer, d runtime.Decision, trace []runtime.TraceStep) {
 	verdict := "deny"
 	if d.Allowed {
 		verdict = "allow"
@@ -186,7 +187,7 @@ func writeDecisionText(w *bytes.Buffer, d runtime.Decision) {
 			fmt.Fprintf(w, "  sanction: %s\n", r.Sanction)
 		}
 	}
-	for _, s := range d.Trace {
+	for _, s := range trace {
 		fmt.Fprintf(w, "  [%t] %s: %s\n", s.Value, s.Rule, oneLine(s.What))
 	}
 }
@@ -195,7 +196,7 @@ func writeDecisionText(w *bytes.Buffer, d runtime.Decision) {
 // so that every output line starts with what it is.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func writeDecisionJSON(w *bytes.Buffer, d runtime.Decision, explain bool) error {
+func writeDecisionJSON(w *bytes.Buffer, d runtime.Decision, trace []runtime.TraceStep, explain bool) error {
 	out := decisionJSON{Action: d.Action, Allowed: d.Allowed, ByDefault: d.ByDefault, Rules: []ruleJSON{}}
 	for _, r := range d.Rules {
 		rj := ruleJSON{Label: r.Label, Kind: r.Kind.String(), Reason: r.Reason}
@@ -206,7 +207,7 @@ func writeDecisionJSON(w *bytes.Buffer, d runtime.Decision, explain bool) error 
 	}
 	if explain {
 		out.Trace = []traceJSON{}
-		for _, s := range d.Trace {
+		for _, s := range trace {
 			out.Trace = append(out.Trace, traceJSON{Rule: s.Rule, What: s.What, Value: s.Value})
 		}
 	}
