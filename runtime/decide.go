@@ -69,6 +69,8 @@ func (c *Community) Decide(m *Member, action string, args Args, at time.Time) (D
 // snapshot `when` conditions read (nil: `when` blocks are inactive). It
 // does not allocate when the decision is made by at most one rule.
 func (c *Community) DecideCall(m *Member, k *Call, at time.Time, goals Goals) Decision {
+	// decideCall's steps, repeated rather than called: the extra call
+	// measured 4 ns of the 49 (BenchmarkDecide).
 	e := c.env()
 	m = c.bindMember(e, m, at, goals)
 	e.Args = k.args
