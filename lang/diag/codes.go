@@ -42,6 +42,7 @@ const (
 	BadTarget     Code = "CH0119" // a goal target that is not a number comparison
 	ExprError     Code = "CH0120" // any other expr-lang checker error
 	BadDefault    Code = "CH0121" // an attribute default of the wrong type or not constant
+	GoNameClash   Code = "CH0122" // charter gen: two declarations would get one Go name
 )
 
 // Lint findings (warnings).
@@ -95,6 +96,7 @@ var Catalogue = []CodeInfo{
 	{BadTarget, Error, "invalid goal target"},
 	{ExprError, Error, "invalid expression"},
 	{BadDefault, Error, "invalid attribute default"},
+	{GoNameClash, Error, "Go name clash (charter gen)"},
 	{UnusedAttr, Warning, "unused attribute"},
 	{UnusedAction, Warning, "action without rules"},
 	{UnreachableRole, Warning, "unreachable role"},

@@ -74,7 +74,7 @@ func TestNameClash(t *testing.T) {
 		src, want string
 	}{
 		{"community C {\n  member { days_active: int\n daysActive: int }\n}\n",
-			"c.charter:3:2: error: charter gen: attribute daysActive and attribute days_active (c.charter:2:12) would both be the Go name DaysActive [CH0115]"},
+			"c.charter:3:2: error: charter gen: attribute daysActive and attribute days_active (c.charter:2:12) would both be the Go name DaysActive [CH0122]"},
 		{"community C {\n  action set()\n  badge set if true\n}\n",
 			"c.charter:3:3: error: charter gen: badge set and the generated type BadgeSet"},
 	} {
