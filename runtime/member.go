@@ -743,3 +743,41 @@ func (c *Community) unknownAction(name string) error {
 	}
 	return fmt.Errorf("unknown action %q: %s declares %s", name, c.Name, strings.Join(names, ", "))
 }
+
+// adoptCall returns k as a call of c's action of the same name when k was
+// prepared by another community (a parent deciding for a child, say), so
+// that c's own rules decide. ok is false, and k returned as it is, when c
+// has no action of that name with the same parameters.
+func (c *Community) adoptCall(k *Call) (*Call, bool) {
+	a := k.act
+	if a.index < len(c.actions) && c.actions[a.index] == a {
+		return k, true
+	}
+	b, ok := c.actionByName[a.name]
+	if !ok || !sameParams(a.def, b.def) {
+		return k, false
+	}
+	out := b.newCall()
+	out.args.CopyFrom(k.args)
+	copy(out.others, k.others)
+	copy(out.ids, k.ids)
+	return out, true
+}
+
+// sameParams reports whether two actions take the same parameters in the
+// same order, so that their argument records have one layout.
+func sameParams(a, b *check.Action) bool {
+	return slices.EqualFunc(a.Params, b.Params, func(p, q *check.Param) bool {
+		return p.Name == q.Name && p.Type == q.Type
+	})
+}
+
+// foreignCall is the decision on a call c cannot adopt: denied, with the
+// reason.
+func (c *Community) foreignCall(k *Call) Decision {
+	return Decision{Action: k.act.name, Rules: []*Rule{{
+		Kind:   check.MustNot,
+		Label:  "call of " + k.act.name + " prepared by another community",
+		Reason: fmt.Sprintf("%s is not an action of %s with the parameters of the call (%s)", k.act.name, c.Name, paramList(k.act.def)),
+	}}}
+}

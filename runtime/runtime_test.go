@@ -644,3 +644,68 @@ func TestFillFromStructPaths(t *testing.T) {
 		t.Errorf("after a failed fill (-defaults +got):\n%s", diff)
 	}
 }
+
+// TestCallFromAnotherCommunity checks that a call prepared by one
+// community and decided by another is decided by the other's rules (a
+// parent's call asked of a child), and that a call the other cannot take
+// is denied, or refused by ApplyCall, with the reason.
+func TestCallFromAnotherCommunity(t *testing.T) {
+	prog, err := runtime.CompileSource("two.charter", []byte(`community Parent {
+  member { n: int }
+  action post(length: int)
+  may post if length < 10
+}
+
+community Child extends Parent {
+  must not post if length > 5 because "child cap"
+}
+
+community Other {
+  member { n: int }
+  action wave()
+  may wave
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent, child, other := prog.Community("Parent"), prog.Community("Child"), prog.Community("Other")
+	k, err := parent.Call("post", runtime.Args{"length": 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pm, err := parent.Member(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := parent.DecideCall(pm, k, t0, nil); !d.Allowed {
+		t.Fatalf("parent denies its own call: %v", d)
+	}
+	cm, err := child.Member(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d1 := child.DecideCall(cm, k, t0, nil)
+	d2 := child.NewScratch().DecideCall(cm, k, t0, nil)
+	d3, _ := child.Explain(cm, k, t0, nil)
+	for _, d := range []runtime.Decision{d1, d2, d3} {
+		if d.Allowed || len(d.Rules) != 1 || d.Rules[0].Reason != "child cap" {
+			t.Errorf("child deciding the parent's call: %v, want denied by the child's cap", d)
+		}
+	}
+	om, err := other.Member(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := other.DecideCall(om, k, t0, nil)
+	if d.Allowed || len(d.Rules) != 1 || !strings.Contains(d.Rules[0].Reason, "post is not an action of Other") {
+		t.Errorf("Other deciding post: %v, want denied with the reason", d)
+	}
+	st := runtime.NewState(other)
+	if err := st.Join("o", om); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ApplyCall(context.Background(), "o", k, t0); err == nil || !strings.Contains(err.Error(), "post is not an action of Other") {
+		t.Errorf("ApplyCall of another community's call: %v", err)
+	}
+}

@@ -388,6 +388,10 @@ func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time)
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
+	k, ok := s.c.adoptCall(k)
+	if !ok {
+		return Result{}, fmt.Errorf("apply: %s is not an action of %s with the parameters of the call (it was prepared by another community)", k.act.name, s.c.Name)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.applyLocked(ctx, id, k, at)
