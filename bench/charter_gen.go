@@ -12,9 +12,10 @@ import (
 // workload.charter (package workloadgen; TestGeneratedUpToDate fails when
 // it is stale): the same rules as the Charter engine, compiled ahead of
 // time instead of at run time. Decide copies the host's struct into a
-// generated Member on the stack and calls the action's method through
-// Member.Decide; nothing is shared, so a CharterGen is safe for concurrent
-// use without a pool.
+// generated Member on the stack and asks Member.Check, which gives the
+// verdict and the first deciding rule (all the bench compares) and stops at
+// the first denial, as the other engines do; nothing is shared, so a
+// CharterGen is safe for concurrent use without a pool.
 type CharterGen struct {
 	proto workloadgen.Member // the declared defaults and an empty history
 }
@@ -64,19 +65,19 @@ func (g *CharterGen) Decide(m *Member, action string, length int) (bool, string)
 	}
 	gm := g.proto
 	fill(&gm, m)
-	d := gm.Decide(charterAt, nil, &k)
-	return genVerdict(&d)
+	return genVerdict(gm.Check(charterAt, nil, &k))
 }
 
-func genVerdict(d *workloadgen.Decision) (bool, string) {
-	if d.Allowed {
+// genVerdict turns Check's answer into the bench's: "" when allowed, the
+// first denying rule's reason, or the default's.
+func genVerdict(allowed bool, first workloadgen.Rule, byRule bool) (bool, string) {
+	switch {
+	case allowed:
 		return true, ""
-	}
-	r, ok := d.First()
-	if !ok {
+	case !byRule:
 		return false, ReasonDefault
 	}
-	return false, r.Reason()
+	return false, first.Reason()
 }
 
 func (g *CharterGen) Role(m *Member) string {
@@ -107,6 +108,5 @@ func (g *CharterGen) DecideEval(in any) (bool, string) {
 	if !ok {
 		return false, fmt.Sprintf("engine error: %v", in)
 	}
-	d := c.m.Decide(charterAt, nil, &c.k)
-	return genVerdict(&d)
+	return genVerdict(c.m.Check(charterAt, nil, &c.k))
 }

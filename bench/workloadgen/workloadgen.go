@@ -13,7 +13,9 @@
 //   - m.Badges(at), or m.HasBadgeNAME(at), for its badges,
 //   - m.DecideACTION(at, goals, args...), or m.Decide(at, goals, &call),
 //     whether it may take an action: the Decision says whether, whether by
-//     default, and which rules decided, with their reasons and sanctions.
+//     default, and which rules decided, with their reasons and sanctions;
+//   - m.Check(at, goals, &call) for the verdict and the first deciding rule
+//     only, stopping at the first denial: cheaper when one reason will do.
 //
 // goals is the goal snapshot that rules under when read; nil makes them
 // inactive, as in the runtime. Times are read as the runtime reads them:
@@ -645,6 +647,145 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 	}
 	d.Action = k.Action
 	return
+}
+
+// Check is Decide reduced to the verdict and the rule that gives it:
+// whether the call is allowed, and the first deciding rule (the first
+// denying rule when denied, the allowing may when allowed by a rule), with
+// byRule false when the community's default decided. It evaluates the
+// denying rules in order and stops at the first that holds, so it is
+// cheaper than Decide when a host needs one reason, not every rule.
+func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
+	switch k.Action {
+	case ActionPost:
+		length := k.Post.Length
+		e := env{m: m, goals: goals}
+		if e.m.Banned {
+			return false, 0, true
+		}
+		if !e.m.Introduced {
+			return false, 1, true
+		}
+		if e.rank() == 0 && length > 500 {
+			return false, 2, true
+		}
+		if e.rank() >= 1 {
+			return true, 3, true
+		}
+		return false, 0, false
+	case ActionComment:
+		length := k.Comment.Length
+		e := env{m: m, goals: goals}
+		if e.m.Banned {
+			return false, 4, true
+		}
+		if length > 2000 {
+			return false, 5, true
+		}
+		return true, 6, true
+	case ActionReact:
+		e := env{m: m, goals: goals}
+		if e.m.Banned {
+			return false, 7, true
+		}
+		return true, 8, true
+	case ActionSave:
+		e := env{m: m, goals: goals}
+		if e.m.Saves >= 5000 {
+			return false, 9, true
+		}
+		return true, 10, true
+	case ActionInvite:
+		e := env{m: m, goals: goals}
+		if e.m.Banned {
+			return false, 11, true
+		}
+		if e.m.DaysActive < 7 {
+			return false, 12, true
+		}
+		if e.rank() >= 4 {
+			return true, 13, true
+		}
+		return false, 0, false
+	case ActionPin:
+		e := env{m: m, goals: goals}
+		if e.m.Banned {
+			return false, 14, true
+		}
+		if e.rank() == 5 {
+			return true, 15, true
+		}
+		return false, 0, false
+	case ActionDelete:
+		e := env{m: m, goals: goals}
+		if e.m.Banned {
+			return false, 16, true
+		}
+		if e.m.Reputation < 50.0 {
+			return false, 17, true
+		}
+		if e.rank() >= 1 {
+			return true, 18, true
+		}
+		return false, 0, false
+	case ActionEdit:
+		length := k.Edit.Length
+		e := env{m: m, goals: goals}
+		if e.m.Banned {
+			return false, 19, true
+		}
+		if length > 5000 {
+			return false, 20, true
+		}
+		if e.rank() >= 1 {
+			return true, 21, true
+		}
+		return false, 0, false
+	case ActionReport:
+		e := env{m: m, goals: goals}
+		if e.rank() < 1 {
+			return false, 22, true
+		}
+		if e.m.DaysActive < 3 {
+			return false, 23, true
+		}
+		return true, 24, true
+	case ActionMessage:
+		length := k.Message.Length
+		e := env{m: m, goals: goals}
+		if e.m.Banned {
+			return false, 25, true
+		}
+		if !e.m.Introduced {
+			return false, 26, true
+		}
+		if length > 1000 {
+			return false, 27, true
+		}
+		if e.rank() >= 1 {
+			return true, 28, true
+		}
+		if e.m.Reputation >= 5.0 {
+			return true, 29, true
+		}
+		return false, 0, false
+	case ActionHost:
+		e := env{m: m, goals: goals}
+		if e.m.Banned {
+			return false, 30, true
+		}
+		if e.m.DaysActive < 30 {
+			return false, 31, true
+		}
+		if e.rank() >= 4 {
+			return true, 32, true
+		}
+		if e.rank() == 3 && e.m.Reputation >= 25.0 {
+			return true, 33, true
+		}
+		return false, 0, false
+	}
+	return false, 0, false
 }
 
 // ActionNamed returns the action the rule files call name, for hosts that

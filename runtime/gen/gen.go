@@ -107,7 +107,9 @@ type generator struct {
 	// inline holds, per action index, the statements of its decision
 	// method after the parameters: Decide repeats them in its switch, so
 	// that a decision through Decide makes no second call.
-	inline   []string
+	inline []string
+	// checks holds, per action index, the statements of Check's case.
+	checks   []string
 	rules    []ruleInfo
 	maxRules int
 	keep     []int
@@ -336,7 +338,12 @@ func (g *generator) paramMap(a *check.Action) map[string]string {
 // decide, unrolled.
 func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 	goName := g.names.action[a.Index]
-	var body strings.Builder
+	// body is the decision method's statements after the environment;
+	// chk is Check's: the same conditions in the same order, returning at
+	// the first deciding rule (checked: a return that always runs is
+	// written, so nothing after it is).
+	var body, chk strings.Builder
+	checked := false
 	var u uses
 	for _, id := range rs.deny {
 		ri := g.rules[id]
@@ -359,9 +366,16 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 		}
 		if len(parts) == 0 {
 			fmt.Fprintf(&body, "d.add(%d)\n", id)
+			if !checked {
+				fmt.Fprintf(&chk, "return false, %d, true\n", id)
+				checked = true
+			}
 			continue
 		}
 		fmt.Fprintf(&body, "if %s {\nd.add(%d)\n}\n", joinAnd(parts), id)
+		if !checked {
+			fmt.Fprintf(&chk, "if %s {\nreturn false, %d, true\n}\n", joinAnd(parts), id)
+		}
 	}
 	if len(rs.deny) > 0 {
 		body.WriteString("if d.n > 0 {\nreturn\n}\n")
@@ -381,10 +395,17 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 		allow := fmt.Sprintf("d.Allowed = true\nd.add(%d)\nreturn\n", id)
 		if len(parts) == 0 {
 			body.WriteString(allow)
+			if !checked {
+				fmt.Fprintf(&chk, "return true, %d, true\n", id)
+				checked = true
+			}
 			decided = true
 			break
 		}
 		fmt.Fprintf(&body, "if %s {\n%s}\n", joinAnd(parts), allow)
+		if !checked {
+			fmt.Fprintf(&chk, "if %s {\nreturn true, %d, true\n}\n", joinAnd(parts), id)
+		}
 	}
 	if !decided {
 		verdict := "deny"
@@ -392,6 +413,9 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 			verdict = "allow"
 		}
 		fmt.Fprintf(&body, "// default %s\nd.Allowed, d.ByDefault = %t, true\nreturn\n", verdict, g.c.DefaultAllow)
+	}
+	if !checked {
+		fmt.Fprintf(&chk, "return %t, 0, false\n", g.c.DefaultAllow)
 	}
 
 	w := &g.decide
@@ -415,12 +439,20 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 		}
 		fmt.Fprintf(&stmts, "e := env{m: m%s, goals: goals}\n", at)
 	}
+	prelude := stmts.String()
 	fmt.Fprintf(&stmts, "d.Action = Action%s\n%s", goName, body.String())
 	fmt.Fprintf(w, "%s}\n\n", stmts.String())
 	if g.inline == nil {
 		g.inline = make([]string, len(g.c.Actions))
+		g.checks = make([]string, len(g.c.Actions))
 	}
 	g.inline[a.Index] = stmts.String()
+	// Check may return before every condition that reads the environment.
+	if usesIdent(chk.String(), "e") {
+		g.checks[a.Index] = prelude + chk.String()
+	} else {
+		g.checks[a.Index] = chk.String()
+	}
 	return nil
 }
 
@@ -535,7 +567,9 @@ func (g *generator) packageDoc(w *strings.Builder) {
 //   - m.Badges(at), or m.HasBadgeNAME(at), for its badges,
 //   - m.DecideACTION(at, goals, args...), or m.Decide(at, goals, &call),
 //     whether it may take an action: the Decision says whether, whether by
-//     default, and which rules decided, with their reasons and sanctions.
+//     default, and which rules decided, with their reasons and sanctions;
+//   - m.Check(at, goals, &call) for the verdict and the first deciding rule
+//     only, stopping at the first denial: cheaper when one reason will do.
 //
 // goals is the goal snapshot that rules under when read; nil makes them
 // inactive, as in the runtime. Times are read as the runtime reads them:
@@ -1012,6 +1046,28 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 		w.WriteString(stmts)
 	}
 	w.WriteString("}\nd.Action = k.Action\nreturn\n}\n\n")
+	w.WriteString(`// Check is Decide reduced to the verdict and the rule that gives it:
+// whether the call is allowed, and the first deciding rule (the first
+// denying rule when denied, the allowing may when allowed by a rule), with
+// byRule false when the community's default decided. It evaluates the
+// denying rules in order and stops at the first that holds, so it is
+// cheaper than Decide when a host needs one reason, not every rule.
+func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
+	switch k.Action {
+`)
+	for _, a := range c.Actions {
+		goName := g.names.action[a.Index]
+		fmt.Fprintf(w, "case Action%s:\n", goName)
+		stmts := g.checks[a.Index]
+		for _, p := range a.Params {
+			name := g.names.param[a.Index][p.Slot]
+			if usesIdent(stmts, name) {
+				fmt.Fprintf(w, "%s := k.%s.%s\n", name, goName, g.names.paramField[a.Index][p.Slot])
+			}
+		}
+		w.WriteString(stmts)
+	}
+	w.WriteString("}\nreturn false, 0, false\n}\n\n")
 	w.WriteString("// ActionNamed returns the action the rule files call name, for hosts that\n// receive actions by name.\nfunc ActionNamed(name string) (Action, bool) {\nswitch name {\n")
 	for _, a := range c.Actions {
 		fmt.Fprintf(w, "case %s:\nreturn Action%s, true\n", strconv.Quote(a.Name), g.names.action[a.Index])

@@ -14,7 +14,9 @@
 //   - m.Badges(at), or m.HasBadgeNAME(at), for its badges,
 //   - m.DecideACTION(at, goals, args...), or m.Decide(at, goals, &call),
 //     whether it may take an action: the Decision says whether, whether by
-//     default, and which rules decided, with their reasons and sanctions.
+//     default, and which rules decided, with their reasons and sanctions;
+//   - m.Check(at, goals, &call) for the verdict and the first deciding rule
+//     only, stopping at the first denial: cheaper when one reason will do.
 //
 // goals is the goal snapshot that rules under when read; nil makes them
 // inactive, as in the runtime. Times are read as the runtime reads them:
@@ -578,6 +580,77 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 	}
 	d.Action = k.Action
 	return
+}
+
+// Check is Decide reduced to the verdict and the rule that gives it:
+// whether the call is allowed, and the first deciding rule (the first
+// denying rule when denied, the allowing may when allowed by a rule), with
+// byRule false when the community's default decided. It evaluates the
+// denying rules in order and stops at the first that holds, so it is
+// cheaper than Decide when a host needs one reason, not every rule.
+func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
+	switch k.Action {
+	case ActionShareCard:
+		return true, 9, true
+	case ActionAsk:
+		cost := k.Ask.Cost
+		e := env{m: m, at: nanos(at), goals: goals}
+		if cost < 1 {
+			return false, 1, true
+		}
+		if e.m.Points < cost {
+			return false, 2, true
+		}
+		if e.badgeTaker() && e.m.hist.count(ActionAsk, e.at, 86400000000000) >= 1 {
+			return false, 3, true
+		}
+		if e.goals != nil &&
+			!e.goals.Balance.Met &&
+			e.rank() <= 1 &&
+			e.m.hist.count(ActionAsk, e.at, 86400000000000) >= 2 {
+			return false, 15, true
+		}
+		return true, 0, true
+	case ActionAnswer:
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.m.hist.count(ActionAnswer, e.at, 86400000000000) >= 20 {
+			return false, 5, true
+		}
+		return true, 4, true
+	case ActionThank:
+		amount := k.Thank.Amount
+		e := env{m: m, goals: goals}
+		if amount < 1 {
+			return false, 7, true
+		}
+		if e.m.Points < amount {
+			return false, 8, true
+		}
+		if e.goals != nil && !e.goals.Solvency.Met {
+			return false, 16, true
+		}
+		return true, 6, true
+	case ActionIntroduceTo:
+		price := k.IntroduceTo.Price
+		e := env{m: m, at: nanos(at), goals: goals}
+		if !e.m.hist.done(ActionShareCard) {
+			return false, 11, true
+		}
+		if price < 5 {
+			return false, 12, true
+		}
+		if e.m.Points < price {
+			return false, 13, true
+		}
+		if e.m.hist.count(ActionIntroduceTo, e.at, 604800000000000) >= 3 {
+			return false, 14, true
+		}
+		if e.goals != nil && !e.goals.Solvency.Met {
+			return false, 17, true
+		}
+		return true, 10, true
+	}
+	return false, 0, false
 }
 
 // ActionNamed returns the action the rule files call name, for hosts that

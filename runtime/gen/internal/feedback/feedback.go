@@ -14,7 +14,9 @@
 //   - m.Badges(at), or m.HasBadgeNAME(at), for its badges,
 //   - m.DecideACTION(at, goals, args...), or m.Decide(at, goals, &call),
 //     whether it may take an action: the Decision says whether, whether by
-//     default, and which rules decided, with their reasons and sanctions.
+//     default, and which rules decided, with their reasons and sanctions;
+//   - m.Check(at, goals, &call) for the verdict and the first deciding rule
+//     only, stopping at the first denial: cheaper when one reason will do.
 //
 // goals is the goal snapshot that rules under when read; nil makes them
 // inactive, as in the runtime. Times are read as the runtime reads them:
@@ -564,6 +566,54 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 	}
 	d.Action = k.Action
 	return
+}
+
+// Check is Decide reduced to the verdict and the rule that gives it:
+// whether the call is allowed, and the first deciding rule (the first
+// denying rule when denied, the allowing may when allowed by a rule), with
+// byRule false when the community's default decided. It evaluates the
+// denying rules in order and stops at the first that holds, so it is
+// cheaper than Decide when a host needs one reason, not every rule.
+func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
+	switch k.Action {
+	case ActionRegister:
+		product := k.Register.Product
+		if strings.TrimSpace(product) == "" {
+			return false, 2, true
+		}
+		return true, 0, true
+	case ActionPost:
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+			return false, 3, true
+		}
+		return true, 1, true
+	case ActionInvite:
+		e := env{m: m, goals: goals}
+		if e.rank() >= 2 {
+			return true, 4, true
+		}
+		return false, 0, false
+	case ActionReadGuide:
+		return true, 5, true
+	case ActionReportBug:
+		severity := k.ReportBug.Severity
+		e := env{m: m, goals: goals}
+		if !e.m.hist.done(ActionReadGuide) {
+			return false, 8, true
+		}
+		if severity < 1 || severity > 4 {
+			return false, 9, true
+		}
+		return true, 6, true
+	case ActionRequestFeature:
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.m.hist.count(ActionRequestFeature, e.at, 604800000000000) >= 3 {
+			return false, 10, true
+		}
+		return true, 7, true
+	}
+	return false, 0, false
 }
 
 // ActionNamed returns the action the rule files call name, for hosts that

@@ -14,7 +14,9 @@
 //   - m.Badges(at), or m.HasBadgeNAME(at), for its badges,
 //   - m.DecideACTION(at, goals, args...), or m.Decide(at, goals, &call),
 //     whether it may take an action: the Decision says whether, whether by
-//     default, and which rules decided, with their reasons and sanctions.
+//     default, and which rules decided, with their reasons and sanctions;
+//   - m.Check(at, goals, &call) for the verdict and the first deciding rule
+//     only, stopping at the first denial: cheaper when one reason will do.
 //
 // goals is the goal snapshot that rules under when read; nil makes them
 // inactive, as in the runtime. Times are read as the runtime reads them:
@@ -687,6 +689,118 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 	}
 	d.Action = k.Action
 	return
+}
+
+// Check is Decide reduced to the verdict and the rule that gives it:
+// whether the call is allowed, and the first deciding rule (the first
+// denying rule when denied, the allowing may when allowed by a rule), with
+// byRule false when the community's default decided. It evaluates the
+// denying rules in order and stops at the first that holds, so it is
+// cheaper than Decide when a host needs one reason, not every rule.
+func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
+	switch k.Action {
+	case ActionVisit:
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.m.hist.count(ActionVisit, e.at, 86400000000000) >= 1 {
+			return false, 2, true
+		}
+		return true, 0, true
+	case ActionRead:
+		posts := k.Read.Posts
+		if posts < 1 {
+			return false, 3, true
+		}
+		return true, 1, true
+	case ActionPost:
+		links := k.Post.Links
+		images := k.Post.Images
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.badgeFirstDay() && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
+			return false, 6, true
+		}
+		if e.rank() == 0 && images > 0 {
+			return false, 8, true
+		}
+		if e.rank() == 0 && links > 2 {
+			return false, 10, true
+		}
+		if e.rank() == 0 && links > 5 {
+			return false, 12, true
+		}
+		if e.badgeFlagged() {
+			return false, 23, true
+		}
+		if e.m.FlagsUpheld >= 10 {
+			return false, 25, true
+		}
+		if e.goals != nil &&
+			!e.goals.Clean.Met &&
+			e.rank() == 0 &&
+			e.m.hist.count(ActionPost, e.at, 86400000000000) >= 1 {
+			return false, 30, true
+		}
+		return true, 4, true
+	case ActionReply:
+		links := k.Reply.Links
+		images := k.Reply.Images
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.rank() == 0 && e.m.hist.count(ActionReply, e.at, 86400000000000) >= 10 {
+			return false, 7, true
+		}
+		if e.rank() == 0 && images > 0 {
+			return false, 9, true
+		}
+		if e.rank() == 0 && links > 2 {
+			return false, 11, true
+		}
+		if e.rank() == 0 && links > 5 {
+			return false, 13, true
+		}
+		if e.badgeFlagged() {
+			return false, 24, true
+		}
+		if e.m.FlagsUpheld >= 10 {
+			return false, 26, true
+		}
+		return true, 5, true
+	case ActionLike:
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.rank() <= 1 && e.m.hist.count(ActionLike, e.at, 86400000000000) >= 50 {
+			return false, 14, true
+		}
+		if e.m.FlagsUpheld >= 10 {
+			return false, 28, true
+		}
+		return true, 15, true
+	case ActionSendPm:
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.rank() < 1 {
+			return false, 19, true
+		}
+		if e.m.FlagsUpheld >= 10 {
+			return false, 27, true
+		}
+		return true, 16, true
+	case ActionFlag:
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.rank() < 1 {
+			return false, 20, true
+		}
+		if e.rank() == 1 && e.m.hist.count(ActionFlag, e.at, 86400000000000) >= 5 {
+			return false, 21, true
+		}
+		if e.m.FlagsUpheld >= 10 {
+			return false, 29, true
+		}
+		return true, 17, true
+	case ActionReviewFlag:
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.rank() < 3 {
+			return false, 22, true
+		}
+		return true, 18, true
+	}
+	return false, 0, false
 }
 
 // ActionNamed returns the action the rule files call name, for hosts that

@@ -377,6 +377,12 @@ type outcome struct {
 	First              string // the label Decision.First gives, "" when false
 }
 
+// checkOut is what Check returns, with the rule by its label.
+type checkOut struct {
+	Allowed, ByRule bool
+	First           string
+}
+
 type ruleOut struct {
 	Kind, Label, Reason, Sanction string
 }
@@ -450,6 +456,17 @@ func (h *harness) decide(s *subject, a *check.Action, withGoals bool) {
 	}
 	if len(rd.Rules) > 0 {
 		want.First = rd.Rules[0].Label
+	}
+
+	// Check: the verdict and the first deciding rule.
+	chk := gm.MethodByName("Check").Call([]reflect.Value{goArgs[0], goArgs[1], call.Addr()})
+	gotCheck := checkOut{Allowed: chk[0].Bool(), ByRule: chk[2].Bool()}
+	if gotCheck.ByRule {
+		gotCheck.First = chk[1].MethodByName("Label").Call(nil)[0].String()
+	}
+	if diff := cmp.Diff(checkOut{Allowed: rd.Allowed, ByRule: !rd.ByDefault, First: want.First}, gotCheck); diff != "" {
+		t.Errorf("member %d %v, history %v, at %s, goals %v: Check %v (-runtime +generated):\n%s",
+			i, s.values, s.hist, at, goals, args, diff)
 	}
 
 	direct := gm.MethodByName("Decide" + gen.GoName(a.Name)).Call(goArgs)[0]

@@ -14,7 +14,9 @@
 //   - m.Badges(at), or m.HasBadgeNAME(at), for its badges,
 //   - m.DecideACTION(at, goals, args...), or m.Decide(at, goals, &call),
 //     whether it may take an action: the Decision says whether, whether by
-//     default, and which rules decided, with their reasons and sanctions.
+//     default, and which rules decided, with their reasons and sanctions;
+//   - m.Check(at, goals, &call) for the verdict and the first deciding rule
+//     only, stopping at the first denial: cheaper when one reason will do.
 //
 // goals is the goal snapshot that rules under when read; nil makes them
 // inactive, as in the runtime. Times are read as the runtime reads them:
@@ -809,6 +811,129 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 	}
 	d.Action = k.Action
 	return
+}
+
+// Check is Decide reduced to the verdict and the rule that gives it:
+// whether the call is allowed, and the first deciding rule (the first
+// denying rule when denied, the allowing may when allowed by a rule), with
+// byRule false when the community's default decided. It evaluates the
+// denying rules in order and stops at the first that holds, so it is
+// cheaper than Decide when a host needs one reason, not every rule.
+func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
+	switch k.Action {
+	case ActionInvite:
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.goals != nil && !e.goals.DunbarStable.Met {
+			return false, 0, true
+		}
+		if e.rank() < 5 {
+			return false, 12, true
+		}
+		if e.goals != nil && !e.goals.Introductions.Met {
+			return false, 25, true
+		}
+		if e.goals != nil && !e.goals.DunbarClose.Met {
+			return false, 26, true
+		}
+		return true, 11, true
+	case ActionIntroduce:
+		text := k.Introduce.Text
+		if int64(utf8.RuneCountInString(text)) < 20 {
+			return false, 2, true
+		}
+		return true, 1, true
+	case ActionPost:
+		length := k.Post.Length
+		links := k.Post.Links
+		isAd := k.Post.IsAd
+		e := env{m: m, at: nanos(at), goals: goals}
+		if !e.m.hist.done(ActionIntroduce) {
+			return false, 3, true
+		}
+		if isAd {
+			return false, 6, true
+		}
+		if length > 2000 {
+			return false, 7, true
+		}
+		if e.m.Warnings >= 3 {
+			return false, 8, true
+		}
+		if e.rank() == 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+			return false, 9, true
+		}
+		if links > 0 && e.rank() <= 1 {
+			return false, 10, true
+		}
+		return true, 5, true
+	case ActionMentionAll:
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.rank() < 4 {
+			return false, 14, true
+		}
+		if e.m.hist.count(ActionMentionAll, e.at, 86400000000000) >= 1 {
+			return false, 15, true
+		}
+		return true, 13, true
+	case ActionRedPacket:
+		fen := k.RedPacket.Fen
+		shares := k.RedPacket.Shares
+		if fen < 1 || fen > 20000 {
+			return false, 17, true
+		}
+		if shares < 1 || shares > 100 {
+			return false, 18, true
+		}
+		if fen < shares {
+			return false, 19, true
+		}
+		return true, 16, true
+	case ActionShareReview:
+		words := k.ShareReview.Words
+		e := env{m: m, goals: goals}
+		if !e.m.hist.done(ActionIntroduce) {
+			return false, 4, true
+		}
+		if words < 100 {
+			return false, 21, true
+		}
+		return true, 20, true
+	case ActionRecommend:
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.rank() < 2 {
+			return false, 23, true
+		}
+		if e.m.hist.count(ActionRecommend, e.at, 604800000000000) >= 3 {
+			return false, 24, true
+		}
+		return true, 22, true
+	case ActionTakeProject:
+		price := k.TakeProject.Price
+		e := env{m: m, goals: goals}
+		if price < 1 {
+			return false, 30, true
+		}
+		if e.m.OpenProjects >= 2 {
+			return false, 31, true
+		}
+		if e.goals != nil && !e.goals.Delivery.Met && e.m.OpenProjects >= 1 {
+			return false, 34, true
+		}
+		return true, 27, true
+	case ActionDeliver:
+		e := env{m: m, goals: goals}
+		if e.m.OpenProjects < 1 {
+			return false, 32, true
+		}
+		return true, 28, true
+	case ActionReport:
+		progress := k.Report.Progress
+		if progress < 0 || progress > 100 {
+			return false, 33, true
+		}
+		return true, 29, true
+	}
+	return false, 0, false
 }
 
 // ActionNamed returns the action the rule files call name, for hosts that

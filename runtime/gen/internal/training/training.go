@@ -14,7 +14,9 @@
 //   - m.Badges(at), or m.HasBadgeNAME(at), for its badges,
 //   - m.DecideACTION(at, goals, args...), or m.Decide(at, goals, &call),
 //     whether it may take an action: the Decision says whether, whether by
-//     default, and which rules decided, with their reasons and sanctions.
+//     default, and which rules decided, with their reasons and sanctions;
+//   - m.Check(at, goals, &call) for the verdict and the first deciding rule
+//     only, stopping at the first denial: cheaper when one reason will do.
 //
 // goals is the goal snapshot that rules under when read; nil makes them
 // inactive, as in the runtime. Times are read as the runtime reads them:
@@ -646,6 +648,81 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 	}
 	d.Action = k.Action
 	return
+}
+
+// Check is Decide reduced to the verdict and the rule that gives it:
+// whether the call is allowed, and the first deciding rule (the first
+// denying rule when denied, the allowing may when allowed by a rule), with
+// byRule false when the community's default decided. It evaluates the
+// denying rules in order and stops at the first that holds, so it is
+// cheaper than Decide when a host needs one reason, not every rule.
+func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
+	switch k.Action {
+	case ActionEnroll:
+		weeks := k.Enroll.Weeks
+		e := env{m: m, at: nanos(at), goals: goals}
+		if weeks < 1 || weeks > 52 {
+			return false, 3, true
+		}
+		if e.rank() == 3 {
+			return false, 4, true
+		}
+		if e.rank() == 2 && !e.badgeLapsing() {
+			return false, 5, true
+		}
+		return true, 2, true
+	case ActionAttend:
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.rank() < 2 {
+			return false, 1, true
+		}
+		return true, 0, true
+	case ActionTeach:
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.rank() < 3 {
+			return false, 8, true
+		}
+		if e.badgeGuest() && e.m.hist.count(ActionTeach, e.at, 2592000000000000) >= 2 {
+			return false, 10, true
+		}
+		if e.badgeGuest() && e.badgePoorlyRated() {
+			return false, 11, true
+		}
+		return true, 6, true
+	case ActionPublish:
+		minutes := k.Publish.Minutes
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.rank() < 3 {
+			return false, 9, true
+		}
+		if minutes < 10 {
+			return false, 12, true
+		}
+		return true, 7, true
+	case ActionRate:
+		stars := k.Rate.Stars
+		e := env{m: m, goals: goals}
+		if !e.m.hist.done(ActionAttend) {
+			return false, 14, true
+		}
+		if stars < 1 || stars > 5 {
+			return false, 15, true
+		}
+		return true, 13, true
+	case ActionRefund:
+		e := env{m: m, at: nanos(at), goals: goals}
+		if e.rank() != 2 {
+			return false, 17, true
+		}
+		if subTimes(e.at, nanos(e.m.PaidAt)) > 1209600000000000 {
+			return false, 18, true
+		}
+		if e.m.SeatLectures > 2 {
+			return false, 19, true
+		}
+		return true, 16, true
+	}
+	return false, 0, false
 }
 
 // ActionNamed returns the action the rule files call name, for hosts that
