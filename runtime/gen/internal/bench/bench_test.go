@@ -36,9 +36,22 @@ func TestNoAllocs(t *testing.T) {
 		if n := testing.AllocsPerRun(100, func() { _ = m.Decide(at, nil, &k) }); n != 0 {
 			t.Errorf("Decide %s: %v allocations", k.Action, n)
 		}
+		if n := testing.AllocsPerRun(100, func() { _, _, _ = m.Check(at, nil, &k) }); n != 0 {
+			t.Errorf("Check %s: %v allocations", k.Action, n)
+		}
 	}
 	if n := testing.AllocsPerRun(100, func() { _ = m.Role(at) }); n != 0 {
 		t.Errorf("Role: %v allocations", n)
+	}
+}
+
+// BenchmarkCheckPost is BenchmarkDecidePost through Check: the verdict and
+// the first deciding rule only.
+func BenchmarkCheckPost(b *testing.B) {
+	m := member()
+	k := bench.Call{Action: bench.ActionPost, Post: bench.PostArgs{Length: 120}}
+	for b.Loop() {
+		_, _, _ = m.Check(at, nil, &k)
 	}
 }
 
