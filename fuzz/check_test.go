@@ -5,8 +5,20 @@ import (
 
 	"github.com/charterlang/charter/lang"
 	"github.com/charterlang/charter/lang/check"
+	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
 )
+
+// checkSource parses src as f.charter and, when it parses, checks it with
+// the standard library; ok is false for a file with syntax errors.
+func checkSource(src []byte) (*check.Program, diag.List, bool) {
+	file, ds := syntax.Parse("f.charter", src)
+	if ds.HasErrors() {
+		return nil, nil, false
+	}
+	prog, cds := check.Check([]*syntax.File{file}, lang.Stdlib())
+	return prog, cds, true
+}
 
 // FuzzCheck checks that the checker never panics on a file that parses, and
 // that every diagnostic has a valid position inside the file.
@@ -15,11 +27,10 @@ func FuzzCheck(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		file, ds := syntax.Parse("f.charter", src)
-		if ds.HasErrors() {
+		_, cds, ok := checkSource(src)
+		if !ok {
 			return
 		}
-		_, cds := check.Check([]*syntax.File{file}, lang.Stdlib())
 		lines := 1
 		for _, c := range src {
 			if c == '\n' {

@@ -4,10 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/charterlang/charter/lang"
-	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/diag"
-	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime/gen"
 )
 
@@ -20,12 +17,8 @@ func FuzzGenerate(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		file, ds := syntax.Parse("f.charter", src)
-		if ds.HasErrors() {
-			return
-		}
-		prog, cds := check.Check([]*syntax.File{file}, lang.Stdlib())
-		if cds.HasErrors() {
+		prog, cds, ok := checkSource(src)
+		if !ok || cds.HasErrors() {
 			return
 		}
 		for _, c := range prog.Communities {

@@ -141,7 +141,7 @@ func (c *compiler) ref(n ast.Node, name string, ref Ref) (*Expr, *Error) {
 		}
 		return constant(t, v), nil
 	case RefRole:
-		if !isInteger(t) {
+		if !IsInteger(t) {
 			return bad("a role is of type role, not " + t.String())
 		}
 		x := intExpr(t, func(e *Env) int64 { return e.Role() })
@@ -204,7 +204,7 @@ func load(ref Ref) *Expr {
 			x = boolExpr(func(e *Env) bool { return e.M.I[i] != 0 })
 		case repInt:
 			x = intExpr(t, func(e *Env) int64 { return e.M.I[i] })
-			if isInteger(t) {
+			if IsInteger(t) {
 				x.f = func(e *Env) float64 { return float64(e.M.I[i]) }
 			}
 		case repFloat:
@@ -220,7 +220,7 @@ func load(ref Ref) *Expr {
 			x = boolExpr(func(e *Env) bool { return e.Args.I[i] != 0 })
 		case repInt:
 			x = intExpr(t, func(e *Env) int64 { return e.Args.I[i] })
-			if isInteger(t) {
+			if IsInteger(t) {
 				x.f = func(e *Env) float64 { return float64(e.Args.I[i]) }
 			}
 		case repFloat:
@@ -236,7 +236,7 @@ func load(ref Ref) *Expr {
 			x = boolExpr(func(e *Env) bool { return e.Others[p].I[i] != 0 })
 		case repInt:
 			x = intExpr(t, func(e *Env) int64 { return e.Others[p].I[i] })
-			if isInteger(t) {
+			if IsInteger(t) {
 				x.f = func(e *Env) float64 { return float64(e.Others[p].I[i]) }
 			}
 		case repFloat:
@@ -266,7 +266,7 @@ func (c *compiler) unary(n *ast.UnaryNode) (*Expr, *Error) {
 		out = boolExpr(func(e *Env) bool { return !xb(e) })
 	case "-":
 		switch {
-		case isInteger(x.typ):
+		case IsInteger(x.typ):
 			xi := x.i
 			out = intExpr(tInt, func(e *Env) int64 { return -xi(e) })
 		case x.typ.Kind == check.Float:
@@ -276,7 +276,7 @@ func (c *compiler) unary(n *ast.UnaryNode) (*Expr, *Error) {
 			return nil, errorf(n, "operator - needs a number, not %s", x.typ)
 		}
 	case "+":
-		if !isNumber(x.typ) {
+		if !IsNumber(x.typ) {
 			return nil, errorf(n, "operator + needs a number, not %s", x.typ)
 		}
 		return x, nil
@@ -443,7 +443,7 @@ func (c *compiler) conditional(n *ast.ConditionalNode) (*Expr, *Error) {
 // branch of a ?:, as expr-lang's untyped [] fits any list.
 func retypeEmpty(x, other *Expr) *Expr {
 	if x.konst && x.typ.Kind == check.List && other.typ.Kind == check.List && stdlib.ListLen(x.l(nil)) == 0 {
-		return constant(other.typ, emptyList(other.typ.Elem))
+		return constant(other.typ, EmptyList(other.typ.Elem))
 	}
 	return x
 }
@@ -480,7 +480,7 @@ func (c *compiler) index(n *ast.MemberNode) (*Expr, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	if !isInteger(idx.typ) {
+	if !IsInteger(idx.typ) {
 		return nil, errorf(n.Property, "a list index must be an int, not %s", idx.typ)
 	}
 	elem := check.Type{Kind: list.typ.Elem}
@@ -551,9 +551,9 @@ func unify(a, b check.Type) (check.Type, bool) {
 	switch {
 	case a == b:
 		return a, true
-	case isInteger(a) && isInteger(b):
+	case IsInteger(a) && IsInteger(b):
 		return tInt, true
-	case isNumber(a) && isNumber(b):
+	case IsNumber(a) && IsNumber(b):
 		return tFloat, true
 	}
 	return check.Type{}, false
@@ -809,7 +809,7 @@ func (c *compiler) rangeEnds(n *ast.BinaryNode) (lo, hi *Expr, err *Error) {
 	if hi, err = c.compile(n.Right); err != nil {
 		return nil, nil, err
 	}
-	if !isInteger(lo.typ) || !isInteger(hi.typ) {
+	if !IsInteger(lo.typ) || !IsInteger(hi.typ) {
 		return nil, nil, errorf(n, "the ends of a range must be ints, not %s and %s", lo.typ, hi.typ)
 	}
 	return lo, hi, nil
@@ -882,7 +882,7 @@ func agrees(rt reflect.Type, t check.Type) bool {
 		return t.Kind == check.String || t.Kind == check.Member
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return isInteger(t)
+		return IsInteger(t)
 	case reflect.Float32, reflect.Float64:
 		return t.Kind == check.Float
 	case reflect.Slice, reflect.Array:

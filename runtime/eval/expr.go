@@ -255,10 +255,11 @@ func rep(t check.Type) representation {
 	return repInvalid
 }
 
-// isNumber reports whether t is a number in expr-lang's sense: int (role
-// is an int in expressions) or float.
-func isNumber(t check.Type) bool {
+// IsNumber reports whether t is a number in expr-lang's sense: int (role
+// is an int in expressions) or float. charter gen types its code by it too.
+func IsNumber(t check.Type) bool {
 	return t.Kind == check.Int || t.Kind == check.Role || t.Kind == check.Float
 }
 
-func isInteger(t check.Type) bool { return t.Kind == check.Int || t.Kind == check.Role }
+// IsInteger reports whether t is an int in expressions: int or role.
+func IsInteger(t check.Type) bool { return t.Kind == check.Int || t.Kind == check.Role }

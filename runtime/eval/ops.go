@@ -165,9 +165,9 @@ func compareStrings(op string, l, r *Expr) *Expr {
 func equality(n ast.Node, op string, l, r *Expr) (*Expr, *Error) {
 	lt, rt := l.typ, r.typ
 	switch {
-	case isInteger(lt) && isInteger(rt):
+	case IsInteger(lt) && IsInteger(rt):
 		return compareInts(op, l, r), nil
-	case isNumber(lt) && isNumber(rt):
+	case IsNumber(lt) && IsNumber(rt):
 		return compareFloats(op, l, r), nil
 	case lt.Kind == check.Bool && rt.Kind == check.Bool:
 		lb, rb := l.b, r.b
@@ -188,9 +188,9 @@ func equality(n ast.Node, op string, l, r *Expr) (*Expr, *Error) {
 func ordering(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
 	lt, rt := l.typ, r.typ
 	switch {
-	case isInteger(lt) && isInteger(rt):
+	case IsInteger(lt) && IsInteger(rt):
 		return compareInts(n.Operator, l, r), nil
-	case isNumber(lt) && isNumber(rt):
+	case IsNumber(lt) && IsNumber(rt):
 		return compareFloats(n.Operator, l, r), nil
 	case lt.Kind == check.String && rt.Kind == check.String:
 		return compareStrings(n.Operator, l, r), nil
@@ -206,7 +206,7 @@ func ordering(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
 func arith(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
 	op, lt, rt := n.Operator, l.typ, r.typ
 	switch {
-	case op == "/" && isNumber(lt) && isNumber(rt):
+	case op == "/" && IsNumber(lt) && IsNumber(rt):
 		if r.konst && r.f(nil) == 0 {
 			return nil, errorf(n, "division by zero")
 		}
@@ -219,10 +219,10 @@ func arith(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
 			}
 			return lf(e) / d
 		}), nil
-	case (op == "**" || op == "^") && isNumber(lt) && isNumber(rt):
+	case (op == "**" || op == "^") && IsNumber(lt) && IsNumber(rt):
 		lf, rf := l.f, r.f
 		return floatExpr(func(e *Env) float64 { return math.Pow(lf(e), rf(e)) }), nil
-	case op == "%" && isInteger(lt) && isInteger(rt):
+	case op == "%" && IsInteger(lt) && IsInteger(rt):
 		if r.konst && r.i(nil) == 0 {
 			return nil, errorf(n, "remainder of division by zero")
 		}
@@ -238,7 +238,7 @@ func arith(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
 		}), nil
 	case op == "%":
 		return nil, errorf(n, "operator %% needs ints, not %s and %s", lt, rt)
-	case isInteger(lt) && isInteger(rt):
+	case IsInteger(lt) && IsInteger(rt):
 		if x := arithAttrs(op, l, r); x != nil {
 			return x, nil
 		}
@@ -251,7 +251,7 @@ func arith(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
 		case "*":
 			return intExpr(tInt, func(e *Env) int64 { return li(e) * ri(e) }), nil
 		}
-	case isNumber(lt) && isNumber(rt):
+	case IsNumber(lt) && IsNumber(rt):
 		lf, rf := l.f, r.f
 		switch op {
 		case "+":
@@ -280,7 +280,7 @@ func arith(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
 		return intExpr(tDuration, func(e *Env) int64 { return li(e) + ri(e) }), nil
 	case op == "-" && lt.Kind == check.Duration && rt.Kind == check.Duration:
 		return intExpr(tDuration, func(e *Env) int64 { return li(e) - ri(e) }), nil
-	case op == "*" && (lt.Kind == check.Duration && isInteger(rt) || isInteger(lt) && rt.Kind == check.Duration):
+	case op == "*" && (lt.Kind == check.Duration && IsInteger(rt) || IsInteger(lt) && rt.Kind == check.Duration):
 		return intExpr(tDuration, func(e *Env) int64 { return li(e) * ri(e) }), nil
 	case op == "*" && (lt.Kind == check.Duration || rt.Kind == check.Duration):
 		return nil, errorf(n, "a duration multiplies only by an int, not by %s", other(lt, rt))
@@ -450,7 +450,7 @@ func (c *compiler) in(n *ast.BinaryNode) (*Expr, *Error) {
 func inRange(n *ast.BinaryNode, x, lo, hi *Expr) (*Expr, *Error) {
 	a, b := lo.i, hi.i
 	switch {
-	case isInteger(x.typ):
+	case IsInteger(x.typ):
 		xi := x.i
 		return boolExpr(func(e *Env) bool { v := xi(e); return a(e) <= v && v <= b(e) }), nil
 	case x.typ.Kind == check.Float:
@@ -475,7 +475,7 @@ func inList(n *ast.BinaryNode, x, list *Expr) (*Expr, *Error) {
 	lf := list.l
 	var out *Expr
 	switch {
-	case isInteger(x.typ) && elem == check.Int, x.typ.Kind == elem && (elem == check.Time || elem == check.Duration):
+	case IsInteger(x.typ) && elem == check.Int, x.typ.Kind == elem && (elem == check.Time || elem == check.Duration):
 		xi := x.i
 		if list.konst {
 			xs := lf(nil).([]int64)
@@ -491,7 +491,7 @@ func inList(n *ast.BinaryNode, x, list *Expr) (*Expr, *Error) {
 			break
 		}
 		out = boolExpr(func(e *Env) bool { xs, _ := lf(e).([]int64); return containsInt(xs, xi(e)) })
-	case isNumber(x.typ) && elem == check.Float:
+	case IsNumber(x.typ) && elem == check.Float:
 		xf := x.f
 		out = boolExpr(func(e *Env) bool {
 			v := xf(e)

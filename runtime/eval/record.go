@@ -124,13 +124,15 @@ func NewRecord(l *Layout) *Record {
 	}
 	for _, s := range l.slots {
 		if s.Type.Kind == check.List {
-			r.L[s.Index] = emptyList(s.Type.Elem)
+			r.L[s.Index] = EmptyList(s.Type.Elem)
 		}
 	}
 	return r
 }
 
-func emptyList(elem check.Kind) any {
+// EmptyList is the empty list of elem's Go type ([]int64 for the kinds
+// held as ints), as records and charter gen's constants hold it.
+func EmptyList(elem check.Kind) any {
 	switch elem {
 	case check.Float:
 		return []float64{}

@@ -302,14 +302,14 @@ func (c *exprCompiler) unary(n *ast.UnaryNode) (*expr, error) {
 		return &expr{typ: tBool, code: "!" + wrap(x), prec: precUnary}, nil
 	case "-":
 		switch {
-		case isInteger(x.typ):
+		case eval.IsInteger(x.typ):
 			return &expr{typ: tInt, code: "-" + wrap(x), prec: precUnary}, nil
 		case x.typ.Kind == check.Float:
 			return &expr{typ: tFloat, code: "-" + wrap(x), prec: precUnary}, nil
 		}
 		return nil, c.errorf(n, "operator - needs a number, not %s", x.typ)
 	case "+":
-		if !isNumber(x.typ) {
+		if !eval.IsNumber(x.typ) {
 			return nil, c.errorf(n, "operator + needs a number, not %s", x.typ)
 		}
 		return x, nil
@@ -414,7 +414,7 @@ func (c *exprCompiler) conditional(n *ast.ConditionalNode) (*expr, error) {
 // branch of a ?:, as eval does.
 func (c *exprCompiler) retypeEmpty(x, other *expr) *expr {
 	if x.konst && x.typ.Kind == check.List && other.typ.Kind == check.List && stdlib.ListLen(c.g.constValue(x)) == 0 {
-		return c.g.constant(other.typ, emptyList(other.typ.Elem))
+		return c.g.constant(other.typ, eval.EmptyList(other.typ.Elem))
 	}
 	return x
 }
@@ -450,7 +450,7 @@ func (c *exprCompiler) index(n *ast.MemberNode) (*expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !isInteger(idx.typ) {
+	if !eval.IsInteger(idx.typ) {
 		return nil, c.errorf(n.Property, "a list index must be an int, not %s", idx.typ)
 	}
 	elem := check.Type{Kind: list.typ.Elem}
@@ -464,9 +464,9 @@ func unify(a, b check.Type) (check.Type, bool) {
 	switch {
 	case a == b:
 		return a, true
-	case isInteger(a) && isInteger(b):
+	case eval.IsInteger(a) && eval.IsInteger(b):
 		return tInt, true
-	case isNumber(a) && isNumber(b):
+	case eval.IsNumber(a) && eval.IsNumber(b):
 		return tFloat, true
 	}
 	return check.Type{}, false
@@ -615,9 +615,9 @@ func (c *exprCompiler) callExpr(name string, sig *stdlib.Sig, xs []*expr) (*expr
 func (c *exprCompiler) equality(n ast.Node, o string, l, r *expr) (*expr, error) {
 	lt, rt := l.typ, r.typ
 	switch {
-	case isInteger(lt) && isInteger(rt):
+	case eval.IsInteger(lt) && eval.IsInteger(rt):
 		return binop(tBool, l, o, r, precCmp), nil
-	case isNumber(lt) && isNumber(rt):
+	case eval.IsNumber(lt) && eval.IsNumber(rt):
 		return binop(tBool, c.fview(l), o, c.fview(r), precCmp), nil
 	case lt.Kind == check.Bool && rt.Kind == check.Bool:
 		return binop(tBool, l, o, r, precCmp), nil
@@ -634,9 +634,9 @@ func (c *exprCompiler) equality(n ast.Node, o string, l, r *expr) (*expr, error)
 func (c *exprCompiler) ordering(n *ast.BinaryNode, l, r *expr) (*expr, error) {
 	lt, rt := l.typ, r.typ
 	switch {
-	case isInteger(lt) && isInteger(rt):
+	case eval.IsInteger(lt) && eval.IsInteger(rt):
 		return binop(tBool, l, n.Operator, r, precCmp), nil
-	case isNumber(lt) && isNumber(rt):
+	case eval.IsNumber(lt) && eval.IsNumber(rt):
 		return binop(tBool, c.fview(l), n.Operator, c.fview(r), precCmp), nil
 	case lt.Kind == check.String && rt.Kind == check.String:
 		return binop(tBool, l, n.Operator, r, precCmp), nil
@@ -654,15 +654,15 @@ func (c *exprCompiler) ordering(n *ast.BinaryNode, l, r *expr) (*expr, error) {
 func (c *exprCompiler) arith(n *ast.BinaryNode, l, r *expr) (*expr, error) {
 	o, lt, rt := n.Operator, l.typ, r.typ
 	switch {
-	case o == "/" && isNumber(lt) && isNumber(rt):
+	case o == "/" && eval.IsNumber(lt) && eval.IsNumber(rt):
 		// A divisor of 0 gives the IEEE result, as in eval (which also
 		// records an error that decisions do not read); eval rejects a
 		// constant 0.
 		return binop(tFloat, c.fview(l), "/", c.fview(r), precMul), nil
-	case (o == "**" || o == "^") && isNumber(lt) && isNumber(rt):
+	case (o == "**" || o == "^") && eval.IsNumber(lt) && eval.IsNumber(rt):
 		c.g.imports["math"] = true
 		return call(tFloat, "math.Pow", c.fview(l), c.fview(r)), nil
-	case o == "%" && isInteger(lt) && isInteger(rt):
+	case o == "%" && eval.IsInteger(lt) && eval.IsInteger(rt):
 		if r.konst {
 			return binop(tInt, l, "%", r, precMul), nil // eval rejects a constant 0
 		}
@@ -670,14 +670,14 @@ func (c *exprCompiler) arith(n *ast.BinaryNode, l, r *expr) (*expr, error) {
 		return call(tInt, "mod", l, r), nil
 	case o == "%":
 		return nil, c.errorf(n, "operator %% needs ints, not %s and %s", lt, rt)
-	case isInteger(lt) && isInteger(rt):
+	case eval.IsInteger(lt) && eval.IsInteger(rt):
 		switch o {
 		case "+", "-":
 			return binop(tInt, l, o, r, precAdd), nil
 		case "*":
 			return binop(tInt, l, o, r, precMul), nil
 		}
-	case isNumber(lt) && isNumber(rt):
+	case eval.IsNumber(lt) && eval.IsNumber(rt):
 		lf, rf := c.fview(l), c.fview(r)
 		switch o {
 		case "+", "-":
@@ -710,7 +710,7 @@ func (c *exprCompiler) arith(n *ast.BinaryNode, l, r *expr) (*expr, error) {
 		return call(tDuration, "subTimes", l, r), nil
 	case (o == "+" || o == "-") && lt.Kind == check.Duration && rt.Kind == check.Duration:
 		return binop(tDuration, l, o, r, precAdd), nil
-	case o == "*" && (lt.Kind == check.Duration && isInteger(rt) || isInteger(lt) && rt.Kind == check.Duration):
+	case o == "*" && (lt.Kind == check.Duration && eval.IsInteger(rt) || eval.IsInteger(lt) && rt.Kind == check.Duration):
 		return binop(tDuration, l, o, r, precMul), nil
 	case o == "*" && (lt.Kind == check.Duration || rt.Kind == check.Duration):
 		return nil, c.errorf(n, "a duration multiplies only by an int")
@@ -793,11 +793,11 @@ func (c *exprCompiler) in(n *ast.BinaryNode) (*expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			if !isInteger(lo.typ) || !isInteger(hi.typ) {
+			if !eval.IsInteger(lo.typ) || !eval.IsInteger(hi.typ) {
 				return nil, c.errorf(r, "the ends of a range must be ints, not %s and %s", lo.typ, hi.typ)
 			}
 			switch {
-			case isInteger(l.typ):
+			case eval.IsInteger(l.typ):
 				c.g.need("betweenInt")
 				return call(tBool, "betweenInt", l, lo, hi), nil
 			case l.typ.Kind == check.Float:
@@ -873,10 +873,10 @@ func (c *exprCompiler) inList(n *ast.BinaryNode, x, list *expr) (*expr, error) {
 	case elem == check.Duration && x.typ.Kind == check.Duration:
 		c.g.need("contains")
 		return call(tBool, "contains", list, &expr{typ: x.typ, code: "time.Duration(" + unparen(x.code) + ")", prec: precAtom}), nil
-	case isInteger(x.typ) && elem == check.Int:
+	case eval.IsInteger(x.typ) && elem == check.Int:
 		c.g.need("contains")
 		return call(tBool, "contains", list, x), nil
-	case isNumber(x.typ) && elem == check.Float:
+	case eval.IsNumber(x.typ) && elem == check.Float:
 		c.g.need("contains")
 		return call(tBool, "contains", list, c.fview(x)), nil
 	case x.typ.Kind == check.Float && elem == check.Int:
@@ -1026,18 +1026,6 @@ func fieldType(t check.Type) string {
 	return goType(t)
 }
 
-func emptyList(elem check.Kind) any {
-	switch elem {
-	case check.Float:
-		return []float64{}
-	case check.String:
-		return []string{}
-	case check.Bool:
-		return []bool{}
-	}
-	return []int64{}
-}
-
 // unparen removes the parentheses around a whole expression.
 func unparen(s string) string {
 	for strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
@@ -1100,9 +1088,3 @@ func rep(t check.Type) representation {
 	}
 	return repInvalid
 }
-
-func isNumber(t check.Type) bool {
-	return t.Kind == check.Int || t.Kind == check.Role || t.Kind == check.Float
-}
-
-func isInteger(t check.Type) bool { return t.Kind == check.Int || t.Kind == check.Role }
