@@ -398,252 +398,263 @@ type Call struct {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	switch k.Action {
-	case ActionPost:
-		length := k.Post.Length
-		e := env{m: m, goals: goals}
-		d.Action = ActionPost
-		// must not post (workload.charter:40:3)
-		if e.m.Banned {
-			d.add(0)
+	if k.Action < ActionPin {
+		if k.Action < ActionReact {
+			if k.Action == ActionPost {
+				length := k.Post.Length
+				e := env{m: m, goals: goals}
+				d.Action = ActionPost
+				// must not post (workload.charter:40:3)
+				if e.m.Banned {
+					d.add(0)
+				}
+				// must not post (workload.charter:41:3)
+				if !e.m.Introduced {
+					d.add(1)
+				}
+				// must not post (workload.charter:42:3)
+				if e.rank() == 0 && length > 500 {
+					d.add(2)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may post (workload.charter:43:3)
+				if e.rank() >= 1 {
+					d.Allowed = true
+					d.add(3)
+					return
+				}
+				// default deny
+				d.Allowed, d.ByDefault = false, true
+				return
+			} else if k.Action == ActionComment {
+				length := k.Comment.Length
+				e := env{m: m, goals: goals}
+				d.Action = ActionComment
+				// must not comment (workload.charter:45:3)
+				if e.m.Banned {
+					d.add(4)
+				}
+				// must not comment (workload.charter:46:3)
+				if length > 2000 {
+					d.add(5)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may comment (workload.charter:47:3)
+				d.Allowed = true
+				d.add(6)
+				return
+			}
+		} else {
+			if k.Action == ActionReact {
+				e := env{m: m, goals: goals}
+				d.Action = ActionReact
+				// must not react (workload.charter:49:3)
+				if e.m.Banned {
+					d.add(7)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may react (workload.charter:50:3)
+				d.Allowed = true
+				d.add(8)
+				return
+			} else if k.Action == ActionSave {
+				e := env{m: m, goals: goals}
+				d.Action = ActionSave
+				// must not save (workload.charter:52:3)
+				if e.m.Saves >= 5000 {
+					d.add(9)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may save (workload.charter:53:3)
+				d.Allowed = true
+				d.add(10)
+				return
+			} else if k.Action == ActionInvite {
+				e := env{m: m, goals: goals}
+				d.Action = ActionInvite
+				// must not invite (workload.charter:55:3)
+				if e.m.Banned {
+					d.add(11)
+				}
+				// must not invite (workload.charter:56:3)
+				if e.m.DaysActive < 7 {
+					d.add(12)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may invite (workload.charter:57:3)
+				if e.rank() >= 4 {
+					d.Allowed = true
+					d.add(13)
+					return
+				}
+				// default deny
+				d.Allowed, d.ByDefault = false, true
+				return
+			}
 		}
-		// must not post (workload.charter:41:3)
-		if !e.m.Introduced {
-			d.add(1)
+	} else {
+		if k.Action < ActionReport {
+			if k.Action == ActionPin {
+				e := env{m: m, goals: goals}
+				d.Action = ActionPin
+				// must not pin (workload.charter:59:3)
+				if e.m.Banned {
+					d.add(14)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may pin (workload.charter:60:3)
+				if e.rank() == 5 {
+					d.Allowed = true
+					d.add(15)
+					return
+				}
+				// default deny
+				d.Allowed, d.ByDefault = false, true
+				return
+			} else if k.Action == ActionDelete {
+				e := env{m: m, goals: goals}
+				d.Action = ActionDelete
+				// must not delete (workload.charter:62:3)
+				if e.m.Banned {
+					d.add(16)
+				}
+				// must not delete (workload.charter:63:3)
+				if e.m.Reputation < 50.0 {
+					d.add(17)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may delete (workload.charter:64:3)
+				if e.rank() >= 1 {
+					d.Allowed = true
+					d.add(18)
+					return
+				}
+				// default deny
+				d.Allowed, d.ByDefault = false, true
+				return
+			} else if k.Action == ActionEdit {
+				length := k.Edit.Length
+				e := env{m: m, goals: goals}
+				d.Action = ActionEdit
+				// must not edit (workload.charter:66:3)
+				if e.m.Banned {
+					d.add(19)
+				}
+				// must not edit (workload.charter:67:3)
+				if length > 5000 {
+					d.add(20)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may edit (workload.charter:68:3)
+				if e.rank() >= 1 {
+					d.Allowed = true
+					d.add(21)
+					return
+				}
+				// default deny
+				d.Allowed, d.ByDefault = false, true
+				return
+			}
+		} else {
+			if k.Action == ActionReport {
+				e := env{m: m, goals: goals}
+				d.Action = ActionReport
+				// must not report (workload.charter:70:3)
+				if e.rank() < 1 {
+					d.add(22)
+				}
+				// must not report (workload.charter:71:3)
+				if e.m.DaysActive < 3 {
+					d.add(23)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may report (workload.charter:72:3)
+				d.Allowed = true
+				d.add(24)
+				return
+			} else if k.Action == ActionMessage {
+				length := k.Message.Length
+				e := env{m: m, goals: goals}
+				d.Action = ActionMessage
+				// must not message (workload.charter:74:3)
+				if e.m.Banned {
+					d.add(25)
+				}
+				// must not message (workload.charter:75:3)
+				if !e.m.Introduced {
+					d.add(26)
+				}
+				// must not message (workload.charter:76:3)
+				if length > 1000 {
+					d.add(27)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may message (workload.charter:77:3)
+				if e.rank() >= 1 {
+					d.Allowed = true
+					d.add(28)
+					return
+				}
+				// may message (workload.charter:78:3)
+				if e.m.Reputation >= 5.0 {
+					d.Allowed = true
+					d.add(29)
+					return
+				}
+				// default deny
+				d.Allowed, d.ByDefault = false, true
+				return
+			} else if k.Action == ActionHost {
+				e := env{m: m, goals: goals}
+				d.Action = ActionHost
+				// must not host (workload.charter:80:3)
+				if e.m.Banned {
+					d.add(30)
+				}
+				// must not host (workload.charter:81:3)
+				if e.m.DaysActive < 30 {
+					d.add(31)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may host (workload.charter:82:3)
+				if e.rank() >= 4 {
+					d.Allowed = true
+					d.add(32)
+					return
+				}
+				// may host (workload.charter:83:3)
+				if e.rank() == 3 && e.m.Reputation >= 25.0 {
+					d.Allowed = true
+					d.add(33)
+					return
+				}
+				// default deny
+				d.Allowed, d.ByDefault = false, true
+				return
+			}
 		}
-		// must not post (workload.charter:42:3)
-		if e.rank() == 0 && length > 500 {
-			d.add(2)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may post (workload.charter:43:3)
-		if e.rank() >= 1 {
-			d.Allowed = true
-			d.add(3)
-			return
-		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
-	case ActionComment:
-		length := k.Comment.Length
-		e := env{m: m, goals: goals}
-		d.Action = ActionComment
-		// must not comment (workload.charter:45:3)
-		if e.m.Banned {
-			d.add(4)
-		}
-		// must not comment (workload.charter:46:3)
-		if length > 2000 {
-			d.add(5)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may comment (workload.charter:47:3)
-		d.Allowed = true
-		d.add(6)
-		return
-	case ActionReact:
-		e := env{m: m, goals: goals}
-		d.Action = ActionReact
-		// must not react (workload.charter:49:3)
-		if e.m.Banned {
-			d.add(7)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may react (workload.charter:50:3)
-		d.Allowed = true
-		d.add(8)
-		return
-	case ActionSave:
-		e := env{m: m, goals: goals}
-		d.Action = ActionSave
-		// must not save (workload.charter:52:3)
-		if e.m.Saves >= 5000 {
-			d.add(9)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may save (workload.charter:53:3)
-		d.Allowed = true
-		d.add(10)
-		return
-	case ActionInvite:
-		e := env{m: m, goals: goals}
-		d.Action = ActionInvite
-		// must not invite (workload.charter:55:3)
-		if e.m.Banned {
-			d.add(11)
-		}
-		// must not invite (workload.charter:56:3)
-		if e.m.DaysActive < 7 {
-			d.add(12)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may invite (workload.charter:57:3)
-		if e.rank() >= 4 {
-			d.Allowed = true
-			d.add(13)
-			return
-		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
-	case ActionPin:
-		e := env{m: m, goals: goals}
-		d.Action = ActionPin
-		// must not pin (workload.charter:59:3)
-		if e.m.Banned {
-			d.add(14)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may pin (workload.charter:60:3)
-		if e.rank() == 5 {
-			d.Allowed = true
-			d.add(15)
-			return
-		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
-	case ActionDelete:
-		e := env{m: m, goals: goals}
-		d.Action = ActionDelete
-		// must not delete (workload.charter:62:3)
-		if e.m.Banned {
-			d.add(16)
-		}
-		// must not delete (workload.charter:63:3)
-		if e.m.Reputation < 50.0 {
-			d.add(17)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may delete (workload.charter:64:3)
-		if e.rank() >= 1 {
-			d.Allowed = true
-			d.add(18)
-			return
-		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
-	case ActionEdit:
-		length := k.Edit.Length
-		e := env{m: m, goals: goals}
-		d.Action = ActionEdit
-		// must not edit (workload.charter:66:3)
-		if e.m.Banned {
-			d.add(19)
-		}
-		// must not edit (workload.charter:67:3)
-		if length > 5000 {
-			d.add(20)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may edit (workload.charter:68:3)
-		if e.rank() >= 1 {
-			d.Allowed = true
-			d.add(21)
-			return
-		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
-	case ActionReport:
-		e := env{m: m, goals: goals}
-		d.Action = ActionReport
-		// must not report (workload.charter:70:3)
-		if e.rank() < 1 {
-			d.add(22)
-		}
-		// must not report (workload.charter:71:3)
-		if e.m.DaysActive < 3 {
-			d.add(23)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may report (workload.charter:72:3)
-		d.Allowed = true
-		d.add(24)
-		return
-	case ActionMessage:
-		length := k.Message.Length
-		e := env{m: m, goals: goals}
-		d.Action = ActionMessage
-		// must not message (workload.charter:74:3)
-		if e.m.Banned {
-			d.add(25)
-		}
-		// must not message (workload.charter:75:3)
-		if !e.m.Introduced {
-			d.add(26)
-		}
-		// must not message (workload.charter:76:3)
-		if length > 1000 {
-			d.add(27)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may message (workload.charter:77:3)
-		if e.rank() >= 1 {
-			d.Allowed = true
-			d.add(28)
-			return
-		}
-		// may message (workload.charter:78:3)
-		if e.m.Reputation >= 5.0 {
-			d.Allowed = true
-			d.add(29)
-			return
-		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
-	case ActionHost:
-		e := env{m: m, goals: goals}
-		d.Action = ActionHost
-		// must not host (workload.charter:80:3)
-		if e.m.Banned {
-			d.add(30)
-		}
-		// must not host (workload.charter:81:3)
-		if e.m.DaysActive < 30 {
-			d.add(31)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may host (workload.charter:82:3)
-		if e.rank() >= 4 {
-			d.Allowed = true
-			d.add(32)
-			return
-		}
-		// may host (workload.charter:83:3)
-		if e.rank() == 3 && e.m.Reputation >= 25.0 {
-			d.Allowed = true
-			d.add(33)
-			return
-		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
 	}
 	d.Action = k.Action
 	return
@@ -656,134 +667,145 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	switch k.Action {
-	case ActionPost:
-		length := k.Post.Length
-		e := env{m: m, goals: goals}
-		if e.m.Banned {
-			return false, 0, true
+	if k.Action < ActionPin {
+		if k.Action < ActionReact {
+			if k.Action == ActionPost {
+				length := k.Post.Length
+				e := env{m: m, goals: goals}
+				if e.m.Banned {
+					return false, 0, true
+				}
+				if !e.m.Introduced {
+					return false, 1, true
+				}
+				if e.rank() == 0 && length > 500 {
+					return false, 2, true
+				}
+				if e.rank() >= 1 {
+					return true, 3, true
+				}
+				return false, 0, false
+			} else if k.Action == ActionComment {
+				length := k.Comment.Length
+				e := env{m: m, goals: goals}
+				if e.m.Banned {
+					return false, 4, true
+				}
+				if length > 2000 {
+					return false, 5, true
+				}
+				return true, 6, true
+			}
+		} else {
+			if k.Action == ActionReact {
+				e := env{m: m, goals: goals}
+				if e.m.Banned {
+					return false, 7, true
+				}
+				return true, 8, true
+			} else if k.Action == ActionSave {
+				e := env{m: m, goals: goals}
+				if e.m.Saves >= 5000 {
+					return false, 9, true
+				}
+				return true, 10, true
+			} else if k.Action == ActionInvite {
+				e := env{m: m, goals: goals}
+				if e.m.Banned {
+					return false, 11, true
+				}
+				if e.m.DaysActive < 7 {
+					return false, 12, true
+				}
+				if e.rank() >= 4 {
+					return true, 13, true
+				}
+				return false, 0, false
+			}
 		}
-		if !e.m.Introduced {
-			return false, 1, true
+	} else {
+		if k.Action < ActionReport {
+			if k.Action == ActionPin {
+				e := env{m: m, goals: goals}
+				if e.m.Banned {
+					return false, 14, true
+				}
+				if e.rank() == 5 {
+					return true, 15, true
+				}
+				return false, 0, false
+			} else if k.Action == ActionDelete {
+				e := env{m: m, goals: goals}
+				if e.m.Banned {
+					return false, 16, true
+				}
+				if e.m.Reputation < 50.0 {
+					return false, 17, true
+				}
+				if e.rank() >= 1 {
+					return true, 18, true
+				}
+				return false, 0, false
+			} else if k.Action == ActionEdit {
+				length := k.Edit.Length
+				e := env{m: m, goals: goals}
+				if e.m.Banned {
+					return false, 19, true
+				}
+				if length > 5000 {
+					return false, 20, true
+				}
+				if e.rank() >= 1 {
+					return true, 21, true
+				}
+				return false, 0, false
+			}
+		} else {
+			if k.Action == ActionReport {
+				e := env{m: m, goals: goals}
+				if e.rank() < 1 {
+					return false, 22, true
+				}
+				if e.m.DaysActive < 3 {
+					return false, 23, true
+				}
+				return true, 24, true
+			} else if k.Action == ActionMessage {
+				length := k.Message.Length
+				e := env{m: m, goals: goals}
+				if e.m.Banned {
+					return false, 25, true
+				}
+				if !e.m.Introduced {
+					return false, 26, true
+				}
+				if length > 1000 {
+					return false, 27, true
+				}
+				if e.rank() >= 1 {
+					return true, 28, true
+				}
+				if e.m.Reputation >= 5.0 {
+					return true, 29, true
+				}
+				return false, 0, false
+			} else if k.Action == ActionHost {
+				e := env{m: m, goals: goals}
+				if e.m.Banned {
+					return false, 30, true
+				}
+				if e.m.DaysActive < 30 {
+					return false, 31, true
+				}
+				if e.rank() >= 4 {
+					return true, 32, true
+				}
+				if e.rank() == 3 && e.m.Reputation >= 25.0 {
+					return true, 33, true
+				}
+				return false, 0, false
+			}
 		}
-		if e.rank() == 0 && length > 500 {
-			return false, 2, true
-		}
-		if e.rank() >= 1 {
-			return true, 3, true
-		}
-		return false, 0, false
-	case ActionComment:
-		length := k.Comment.Length
-		e := env{m: m, goals: goals}
-		if e.m.Banned {
-			return false, 4, true
-		}
-		if length > 2000 {
-			return false, 5, true
-		}
-		return true, 6, true
-	case ActionReact:
-		e := env{m: m, goals: goals}
-		if e.m.Banned {
-			return false, 7, true
-		}
-		return true, 8, true
-	case ActionSave:
-		e := env{m: m, goals: goals}
-		if e.m.Saves >= 5000 {
-			return false, 9, true
-		}
-		return true, 10, true
-	case ActionInvite:
-		e := env{m: m, goals: goals}
-		if e.m.Banned {
-			return false, 11, true
-		}
-		if e.m.DaysActive < 7 {
-			return false, 12, true
-		}
-		if e.rank() >= 4 {
-			return true, 13, true
-		}
-		return false, 0, false
-	case ActionPin:
-		e := env{m: m, goals: goals}
-		if e.m.Banned {
-			return false, 14, true
-		}
-		if e.rank() == 5 {
-			return true, 15, true
-		}
-		return false, 0, false
-	case ActionDelete:
-		e := env{m: m, goals: goals}
-		if e.m.Banned {
-			return false, 16, true
-		}
-		if e.m.Reputation < 50.0 {
-			return false, 17, true
-		}
-		if e.rank() >= 1 {
-			return true, 18, true
-		}
-		return false, 0, false
-	case ActionEdit:
-		length := k.Edit.Length
-		e := env{m: m, goals: goals}
-		if e.m.Banned {
-			return false, 19, true
-		}
-		if length > 5000 {
-			return false, 20, true
-		}
-		if e.rank() >= 1 {
-			return true, 21, true
-		}
-		return false, 0, false
-	case ActionReport:
-		e := env{m: m, goals: goals}
-		if e.rank() < 1 {
-			return false, 22, true
-		}
-		if e.m.DaysActive < 3 {
-			return false, 23, true
-		}
-		return true, 24, true
-	case ActionMessage:
-		length := k.Message.Length
-		e := env{m: m, goals: goals}
-		if e.m.Banned {
-			return false, 25, true
-		}
-		if !e.m.Introduced {
-			return false, 26, true
-		}
-		if length > 1000 {
-			return false, 27, true
-		}
-		if e.rank() >= 1 {
-			return true, 28, true
-		}
-		if e.m.Reputation >= 5.0 {
-			return true, 29, true
-		}
-		return false, 0, false
-	case ActionHost:
-		e := env{m: m, goals: goals}
-		if e.m.Banned {
-			return false, 30, true
-		}
-		if e.m.DaysActive < 30 {
-			return false, 31, true
-		}
-		if e.rank() >= 4 {
-			return true, 32, true
-		}
-		if e.rank() == 3 && e.m.Reputation >= 25.0 {
-			return true, 33, true
-		}
-		return false, 0, false
 	}
 	return false, 0, false
 }

@@ -1030,22 +1030,11 @@ func (g *generator) callDecl(w *strings.Builder) {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	switch k.Action {
 `)
-	for _, a := range c.Actions {
-		// The statements of DecideX, its parameters read from the call.
-		goName := g.names.action[a.Index]
-		fmt.Fprintf(w, "case Action%s:\n", goName)
-		stmts := g.inline[a.Index]
-		for _, p := range a.Params {
-			name := g.names.param[a.Index][p.Slot]
-			if usesIdent(stmts, name) {
-				fmt.Fprintf(w, "%s := k.%s.%s\n", name, goName, g.names.paramField[a.Index][p.Slot])
-			}
-		}
-		w.WriteString(stmts)
-	}
-	w.WriteString("}\nd.Action = k.Action\nreturn\n}\n\n")
+	// Each action runs the statements of its DecideX, its parameters read
+	// from the call.
+	g.dispatch(w, c.Actions, g.inline)
+	w.WriteString("d.Action = k.Action\nreturn\n}\n\n")
 	w.WriteString(`// Check is Decide reduced to the verdict and the rule that gives it:
 // whether the call is allowed, and the first deciding rule (the first
 // denying rule when denied, the allowing may when allowed by a rule), with
@@ -1053,26 +1042,55 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	switch k.Action {
 `)
-	for _, a := range c.Actions {
-		goName := g.names.action[a.Index]
-		fmt.Fprintf(w, "case Action%s:\n", goName)
-		stmts := g.checks[a.Index]
-		for _, p := range a.Params {
-			name := g.names.param[a.Index][p.Slot]
-			if usesIdent(stmts, name) {
-				fmt.Fprintf(w, "%s := k.%s.%s\n", name, goName, g.names.paramField[a.Index][p.Slot])
-			}
-		}
-		w.WriteString(stmts)
-	}
-	w.WriteString("}\nreturn false, 0, false\n}\n\n")
+	g.dispatch(w, c.Actions, g.checks)
+	w.WriteString("return false, 0, false\n}\n\n")
 	w.WriteString("// ActionNamed returns the action the rule files call name, for hosts that\n// receive actions by name.\nfunc ActionNamed(name string) (Action, bool) {\nswitch name {\n")
 	for _, a := range c.Actions {
 		fmt.Fprintf(w, "case %s:\nreturn Action%s, true\n", strconv.Quote(a.Name), g.names.action[a.Index])
 	}
 	w.WriteString("}\nreturn 0, false\n}\n\n")
+}
+
+// dispatchLeaf is the most actions dispatch tests one after another; more
+// are split in halves by comparing the action with the first of the upper
+// half.
+const dispatchLeaf = 4
+
+// dispatch writes the statements stmts[a.Index] of the action a that k.Action
+// names, its parameters first read from the call, for the actions acts in
+// ascending order; an Action that is none of them runs nothing. It writes
+// if statements, not a switch: Go compiles a switch over eight or more
+// consecutive constants into a jump table, whose indirect jump cost
+// Check 7 ns more than compares on calls that change action from one to the
+// next (bench/: DecideEval 15.4 vs 8.3 ns).
+func (g *generator) dispatch(w *strings.Builder, acts []*check.Action, stmts []string) {
+	if len(acts) > dispatchLeaf {
+		mid := len(acts) / 2
+		fmt.Fprintf(w, "if k.Action < Action%s {\n", g.names.action[acts[mid].Index])
+		g.dispatch(w, acts[:mid], stmts)
+		w.WriteString("} else {\n")
+		g.dispatch(w, acts[mid:], stmts)
+		w.WriteString("}\n")
+		return
+	}
+	for i, a := range acts {
+		goName := g.names.action[a.Index]
+		if i > 0 {
+			w.WriteString(" else ")
+		}
+		fmt.Fprintf(w, "if k.Action == Action%s {\n", goName)
+		body := stmts[a.Index]
+		for _, p := range a.Params {
+			name := g.names.param[a.Index][p.Slot]
+			if usesIdent(body, name) {
+				fmt.Fprintf(w, "%s := k.%s.%s\n", name, goName, g.names.paramField[a.Index][p.Slot])
+			}
+		}
+		w.WriteString(body)
+		w.WriteString("}")
+	}
+	w.WriteString("\n")
 }
 
 func (g *generator) envDecl(w *strings.Builder) {

@@ -450,8 +450,7 @@ type Call struct {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	switch k.Action {
-	case ActionRegister:
+	if k.Action == ActionRegister {
 		product := k.Register.Product
 		d.Action = ActionRegister
 		// must not register (examples/brand/brand.charter:48:3)
@@ -465,7 +464,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 		d.Allowed = true
 		d.add(0)
 		return
-	case ActionPost:
+	} else if k.Action == ActionPost {
 		e := env{m: m, at: nanos(at), goals: goals}
 		d.Action = ActionPost
 		// limit post 5 per 1d (examples/brand/brand.charter:50:3)
@@ -479,7 +478,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 		d.Allowed = true
 		d.add(1)
 		return
-	case ActionInvite:
+	} else if k.Action == ActionInvite {
 		e := env{m: m, goals: goals}
 		d.Action = ActionInvite
 		// may invite (examples/brand/brand.charter:52:3)
@@ -503,20 +502,19 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	switch k.Action {
-	case ActionRegister:
+	if k.Action == ActionRegister {
 		product := k.Register.Product
 		if strings.TrimSpace(product) == "" {
 			return false, 2, true
 		}
 		return true, 0, true
-	case ActionPost:
+	} else if k.Action == ActionPost {
 		e := env{m: m, at: nanos(at), goals: goals}
 		if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
 			return false, 3, true
 		}
 		return true, 1, true
-	case ActionInvite:
+	} else if k.Action == ActionInvite {
 		e := env{m: m, goals: goals}
 		if e.rank() >= 2 {
 			return true, 4, true

@@ -572,186 +572,189 @@ type Call struct {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	switch k.Action {
-	case ActionInvite:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionInvite
-		// must not invite (std/dunbar.charter:13:5)
-		if e.goals != nil && !e.goals.DunbarStable.Met {
-			d.add(0)
-		}
-		// must not invite (examples/wechat-group/wechat_group.charter:76:3)
-		if e.rank() < 5 {
-			d.add(12)
-		}
-		// must not invite (examples/wechat-group/wechat_group.charter:135:5)
-		if e.goals != nil && !e.goals.Introductions.Met {
-			d.add(25)
-		}
-		// must not invite (std/dunbar_close.charter:12:5)
-		if e.goals != nil && !e.goals.DunbarClose.Met {
-			d.add(26)
-		}
-		if d.n > 0 {
+	if k.Action < ActionRedPacket {
+		if k.Action == ActionInvite {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionInvite
+			// must not invite (std/dunbar.charter:13:5)
+			if e.goals != nil && !e.goals.DunbarStable.Met {
+				d.add(0)
+			}
+			// must not invite (examples/wechat-group/wechat_group.charter:76:3)
+			if e.rank() < 5 {
+				d.add(12)
+			}
+			// must not invite (examples/wechat-group/wechat_group.charter:135:5)
+			if e.goals != nil && !e.goals.Introductions.Met {
+				d.add(25)
+			}
+			// must not invite (std/dunbar_close.charter:12:5)
+			if e.goals != nil && !e.goals.DunbarClose.Met {
+				d.add(26)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may invite (examples/wechat-group/wechat_group.charter:75:3)
+			d.Allowed = true
+			d.add(11)
+			return
+		} else if k.Action == ActionIntroduce {
+			text := k.Introduce.Text
+			d.Action = ActionIntroduce
+			// must not introduce (examples/wechat-group/wechat_group.charter:62:3)
+			if int64(utf8.RuneCountInString(text)) < 20 {
+				d.add(2)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may introduce (examples/wechat-group/wechat_group.charter:61:3)
+			d.Allowed = true
+			d.add(1)
+			return
+		} else if k.Action == ActionPost {
+			length := k.Post.Length
+			links := k.Post.Links
+			isAd := k.Post.IsAd
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionPost
+			// first introduce then post (examples/wechat-group/wechat_group.charter:63:3)
+			if !e.m.hist.done(ActionIntroduce) {
+				d.add(3)
+			}
+			// must not post (examples/wechat-group/wechat_group.charter:68:3)
+			if isAd {
+				d.add(6)
+			}
+			// must not post (examples/wechat-group/wechat_group.charter:69:3)
+			if length > 2000 {
+				d.add(7)
+			}
+			// must not post (examples/wechat-group/wechat_group.charter:70:3)
+			if e.m.Warnings >= 3 {
+				d.add(8)
+			}
+			// limit post 5 per 1d (examples/wechat-group/wechat_group.charter:71:3)
+			if e.rank() == 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+				d.add(9)
+			}
+			// must not post (examples/wechat-group/wechat_group.charter:72:3)
+			if links > 0 && e.rank() <= 1 {
+				d.add(10)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may post (examples/wechat-group/wechat_group.charter:67:3)
+			d.Allowed = true
+			d.add(5)
+			return
+		} else if k.Action == ActionMentionAll {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionMentionAll
+			// must not mention_all (examples/wechat-group/wechat_group.charter:80:3)
+			if e.rank() < 4 {
+				d.add(14)
+			}
+			// limit mention_all 1 per 1d (examples/wechat-group/wechat_group.charter:81:3)
+			if e.m.hist.count(ActionMentionAll, e.at, 86400000000000) >= 1 {
+				d.add(15)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may mention_all (examples/wechat-group/wechat_group.charter:79:3)
+			d.Allowed = true
+			d.add(13)
 			return
 		}
-		// may invite (examples/wechat-group/wechat_group.charter:75:3)
-		d.Allowed = true
-		d.add(11)
-		return
-	case ActionIntroduce:
-		text := k.Introduce.Text
-		d.Action = ActionIntroduce
-		// must not introduce (examples/wechat-group/wechat_group.charter:62:3)
-		if int64(utf8.RuneCountInString(text)) < 20 {
-			d.add(2)
-		}
-		if d.n > 0 {
+	} else {
+		if k.Action == ActionRedPacket {
+			fen := k.RedPacket.Fen
+			shares := k.RedPacket.Shares
+			d.Action = ActionRedPacket
+			// must not red_packet (examples/wechat-group/wechat_group.charter:85:3)
+			if fen < 1 || fen > 20000 {
+				d.add(17)
+			}
+			// must not red_packet (examples/wechat-group/wechat_group.charter:86:3)
+			if shares < 1 || shares > 100 {
+				d.add(18)
+			}
+			// must not red_packet (examples/wechat-group/wechat_group.charter:87:3)
+			if fen < shares {
+				d.add(19)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may red_packet (examples/wechat-group/wechat_group.charter:84:3)
+			d.Allowed = true
+			d.add(16)
+			return
+		} else if k.Action == ActionShareReview {
+			words := k.ShareReview.Words
+			e := env{m: m, goals: goals}
+			d.Action = ActionShareReview
+			// first introduce then share_review (examples/wechat-group/wechat_group.charter:64:3)
+			if !e.m.hist.done(ActionIntroduce) {
+				d.add(4)
+			}
+			// must not share_review (examples/wechat-group/wechat_group.charter:92:3)
+			if words < 100 {
+				d.add(21)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may share_review (examples/wechat-group/wechat_group.charter:91:3)
+			d.Allowed = true
+			d.add(20)
+			return
+		} else if k.Action == ActionRecommend {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionRecommend
+			// must not recommend (examples/wechat-group/wechat_group.charter:97:3)
+			if e.rank() < 2 {
+				d.add(23)
+			}
+			// limit recommend 3 per 1w (examples/wechat-group/wechat_group.charter:98:3)
+			if e.m.hist.count(ActionRecommend, e.at, 604800000000000) >= 3 {
+				d.add(24)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may recommend (examples/wechat-group/wechat_group.charter:96:3)
+			d.Allowed = true
+			d.add(22)
+			return
+		} else if k.Action == ActionProposeEvent {
+			budget := k.ProposeEvent.Budget
+			seats := k.ProposeEvent.Seats
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionProposeEvent
+			// must not propose_event (examples/wechat-group/wechat_group.charter:207:3)
+			if seats < 1 || seats > 150 {
+				d.add(28)
+			}
+			// must not propose_event (examples/wechat-group/wechat_group.charter:208:3)
+			if budget > 5000 && e.rank() < 4 {
+				d.add(29)
+			}
+			// limit propose_event 2 per 1w (examples/wechat-group/wechat_group.charter:209:3)
+			if e.m.hist.count(ActionProposeEvent, e.at, 604800000000000) >= 2 {
+				d.add(30)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may propose_event (examples/wechat-group/wechat_group.charter:206:3)
+			d.Allowed = true
+			d.add(27)
 			return
 		}
-		// may introduce (examples/wechat-group/wechat_group.charter:61:3)
-		d.Allowed = true
-		d.add(1)
-		return
-	case ActionPost:
-		length := k.Post.Length
-		links := k.Post.Links
-		isAd := k.Post.IsAd
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionPost
-		// first introduce then post (examples/wechat-group/wechat_group.charter:63:3)
-		if !e.m.hist.done(ActionIntroduce) {
-			d.add(3)
-		}
-		// must not post (examples/wechat-group/wechat_group.charter:68:3)
-		if isAd {
-			d.add(6)
-		}
-		// must not post (examples/wechat-group/wechat_group.charter:69:3)
-		if length > 2000 {
-			d.add(7)
-		}
-		// must not post (examples/wechat-group/wechat_group.charter:70:3)
-		if e.m.Warnings >= 3 {
-			d.add(8)
-		}
-		// limit post 5 per 1d (examples/wechat-group/wechat_group.charter:71:3)
-		if e.rank() == 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-			d.add(9)
-		}
-		// must not post (examples/wechat-group/wechat_group.charter:72:3)
-		if links > 0 && e.rank() <= 1 {
-			d.add(10)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may post (examples/wechat-group/wechat_group.charter:67:3)
-		d.Allowed = true
-		d.add(5)
-		return
-	case ActionMentionAll:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionMentionAll
-		// must not mention_all (examples/wechat-group/wechat_group.charter:80:3)
-		if e.rank() < 4 {
-			d.add(14)
-		}
-		// limit mention_all 1 per 1d (examples/wechat-group/wechat_group.charter:81:3)
-		if e.m.hist.count(ActionMentionAll, e.at, 86400000000000) >= 1 {
-			d.add(15)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may mention_all (examples/wechat-group/wechat_group.charter:79:3)
-		d.Allowed = true
-		d.add(13)
-		return
-	case ActionRedPacket:
-		fen := k.RedPacket.Fen
-		shares := k.RedPacket.Shares
-		d.Action = ActionRedPacket
-		// must not red_packet (examples/wechat-group/wechat_group.charter:85:3)
-		if fen < 1 || fen > 20000 {
-			d.add(17)
-		}
-		// must not red_packet (examples/wechat-group/wechat_group.charter:86:3)
-		if shares < 1 || shares > 100 {
-			d.add(18)
-		}
-		// must not red_packet (examples/wechat-group/wechat_group.charter:87:3)
-		if fen < shares {
-			d.add(19)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may red_packet (examples/wechat-group/wechat_group.charter:84:3)
-		d.Allowed = true
-		d.add(16)
-		return
-	case ActionShareReview:
-		words := k.ShareReview.Words
-		e := env{m: m, goals: goals}
-		d.Action = ActionShareReview
-		// first introduce then share_review (examples/wechat-group/wechat_group.charter:64:3)
-		if !e.m.hist.done(ActionIntroduce) {
-			d.add(4)
-		}
-		// must not share_review (examples/wechat-group/wechat_group.charter:92:3)
-		if words < 100 {
-			d.add(21)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may share_review (examples/wechat-group/wechat_group.charter:91:3)
-		d.Allowed = true
-		d.add(20)
-		return
-	case ActionRecommend:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionRecommend
-		// must not recommend (examples/wechat-group/wechat_group.charter:97:3)
-		if e.rank() < 2 {
-			d.add(23)
-		}
-		// limit recommend 3 per 1w (examples/wechat-group/wechat_group.charter:98:3)
-		if e.m.hist.count(ActionRecommend, e.at, 604800000000000) >= 3 {
-			d.add(24)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may recommend (examples/wechat-group/wechat_group.charter:96:3)
-		d.Allowed = true
-		d.add(22)
-		return
-	case ActionProposeEvent:
-		budget := k.ProposeEvent.Budget
-		seats := k.ProposeEvent.Seats
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionProposeEvent
-		// must not propose_event (examples/wechat-group/wechat_group.charter:207:3)
-		if seats < 1 || seats > 150 {
-			d.add(28)
-		}
-		// must not propose_event (examples/wechat-group/wechat_group.charter:208:3)
-		if budget > 5000 && e.rank() < 4 {
-			d.add(29)
-		}
-		// limit propose_event 2 per 1w (examples/wechat-group/wechat_group.charter:209:3)
-		if e.m.hist.count(ActionProposeEvent, e.at, 604800000000000) >= 2 {
-			d.add(30)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may propose_event (examples/wechat-group/wechat_group.charter:206:3)
-		d.Allowed = true
-		d.add(27)
-		return
 	}
 	d.Action = k.Action
 	return
@@ -764,107 +767,110 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	switch k.Action {
-	case ActionInvite:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.goals != nil && !e.goals.DunbarStable.Met {
-			return false, 0, true
+	if k.Action < ActionRedPacket {
+		if k.Action == ActionInvite {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.goals != nil && !e.goals.DunbarStable.Met {
+				return false, 0, true
+			}
+			if e.rank() < 5 {
+				return false, 12, true
+			}
+			if e.goals != nil && !e.goals.Introductions.Met {
+				return false, 25, true
+			}
+			if e.goals != nil && !e.goals.DunbarClose.Met {
+				return false, 26, true
+			}
+			return true, 11, true
+		} else if k.Action == ActionIntroduce {
+			text := k.Introduce.Text
+			if int64(utf8.RuneCountInString(text)) < 20 {
+				return false, 2, true
+			}
+			return true, 1, true
+		} else if k.Action == ActionPost {
+			length := k.Post.Length
+			links := k.Post.Links
+			isAd := k.Post.IsAd
+			e := env{m: m, at: nanos(at), goals: goals}
+			if !e.m.hist.done(ActionIntroduce) {
+				return false, 3, true
+			}
+			if isAd {
+				return false, 6, true
+			}
+			if length > 2000 {
+				return false, 7, true
+			}
+			if e.m.Warnings >= 3 {
+				return false, 8, true
+			}
+			if e.rank() == 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+				return false, 9, true
+			}
+			if links > 0 && e.rank() <= 1 {
+				return false, 10, true
+			}
+			return true, 5, true
+		} else if k.Action == ActionMentionAll {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.rank() < 4 {
+				return false, 14, true
+			}
+			if e.m.hist.count(ActionMentionAll, e.at, 86400000000000) >= 1 {
+				return false, 15, true
+			}
+			return true, 13, true
 		}
-		if e.rank() < 5 {
-			return false, 12, true
+	} else {
+		if k.Action == ActionRedPacket {
+			fen := k.RedPacket.Fen
+			shares := k.RedPacket.Shares
+			if fen < 1 || fen > 20000 {
+				return false, 17, true
+			}
+			if shares < 1 || shares > 100 {
+				return false, 18, true
+			}
+			if fen < shares {
+				return false, 19, true
+			}
+			return true, 16, true
+		} else if k.Action == ActionShareReview {
+			words := k.ShareReview.Words
+			e := env{m: m, goals: goals}
+			if !e.m.hist.done(ActionIntroduce) {
+				return false, 4, true
+			}
+			if words < 100 {
+				return false, 21, true
+			}
+			return true, 20, true
+		} else if k.Action == ActionRecommend {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.rank() < 2 {
+				return false, 23, true
+			}
+			if e.m.hist.count(ActionRecommend, e.at, 604800000000000) >= 3 {
+				return false, 24, true
+			}
+			return true, 22, true
+		} else if k.Action == ActionProposeEvent {
+			budget := k.ProposeEvent.Budget
+			seats := k.ProposeEvent.Seats
+			e := env{m: m, at: nanos(at), goals: goals}
+			if seats < 1 || seats > 150 {
+				return false, 28, true
+			}
+			if budget > 5000 && e.rank() < 4 {
+				return false, 29, true
+			}
+			if e.m.hist.count(ActionProposeEvent, e.at, 604800000000000) >= 2 {
+				return false, 30, true
+			}
+			return true, 27, true
 		}
-		if e.goals != nil && !e.goals.Introductions.Met {
-			return false, 25, true
-		}
-		if e.goals != nil && !e.goals.DunbarClose.Met {
-			return false, 26, true
-		}
-		return true, 11, true
-	case ActionIntroduce:
-		text := k.Introduce.Text
-		if int64(utf8.RuneCountInString(text)) < 20 {
-			return false, 2, true
-		}
-		return true, 1, true
-	case ActionPost:
-		length := k.Post.Length
-		links := k.Post.Links
-		isAd := k.Post.IsAd
-		e := env{m: m, at: nanos(at), goals: goals}
-		if !e.m.hist.done(ActionIntroduce) {
-			return false, 3, true
-		}
-		if isAd {
-			return false, 6, true
-		}
-		if length > 2000 {
-			return false, 7, true
-		}
-		if e.m.Warnings >= 3 {
-			return false, 8, true
-		}
-		if e.rank() == 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-			return false, 9, true
-		}
-		if links > 0 && e.rank() <= 1 {
-			return false, 10, true
-		}
-		return true, 5, true
-	case ActionMentionAll:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() < 4 {
-			return false, 14, true
-		}
-		if e.m.hist.count(ActionMentionAll, e.at, 86400000000000) >= 1 {
-			return false, 15, true
-		}
-		return true, 13, true
-	case ActionRedPacket:
-		fen := k.RedPacket.Fen
-		shares := k.RedPacket.Shares
-		if fen < 1 || fen > 20000 {
-			return false, 17, true
-		}
-		if shares < 1 || shares > 100 {
-			return false, 18, true
-		}
-		if fen < shares {
-			return false, 19, true
-		}
-		return true, 16, true
-	case ActionShareReview:
-		words := k.ShareReview.Words
-		e := env{m: m, goals: goals}
-		if !e.m.hist.done(ActionIntroduce) {
-			return false, 4, true
-		}
-		if words < 100 {
-			return false, 21, true
-		}
-		return true, 20, true
-	case ActionRecommend:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() < 2 {
-			return false, 23, true
-		}
-		if e.m.hist.count(ActionRecommend, e.at, 604800000000000) >= 3 {
-			return false, 24, true
-		}
-		return true, 22, true
-	case ActionProposeEvent:
-		budget := k.ProposeEvent.Budget
-		seats := k.ProposeEvent.Seats
-		e := env{m: m, at: nanos(at), goals: goals}
-		if seats < 1 || seats > 150 {
-			return false, 28, true
-		}
-		if budget > 5000 && e.rank() < 4 {
-			return false, 29, true
-		}
-		if e.m.hist.count(ActionProposeEvent, e.at, 604800000000000) >= 2 {
-			return false, 30, true
-		}
-		return true, 27, true
 	}
 	return false, 0, false
 }

@@ -481,94 +481,97 @@ type Call struct {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	switch k.Action {
-	case ActionRegister:
-		product := k.Register.Product
-		d.Action = ActionRegister
-		// must not register (examples/brand/brand.charter:48:3)
-		if strings.TrimSpace(product) == "" {
-			d.add(2)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may register, post (examples/brand/brand.charter:47:3)
-		d.Allowed = true
-		d.add(0)
-		return
-	case ActionPost:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionPost
-		// limit post 5 per 1d (examples/brand/brand.charter:50:3)
-		if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-			d.add(3)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may register, post (examples/brand/brand.charter:47:3)
-		d.Allowed = true
-		d.add(1)
-		return
-	case ActionInvite:
-		e := env{m: m, goals: goals}
-		d.Action = ActionInvite
-		// may invite (examples/brand/brand.charter:52:3)
-		if e.rank() >= 2 {
+	if k.Action < ActionRsvp {
+		if k.Action == ActionRegister {
+			product := k.Register.Product
+			d.Action = ActionRegister
+			// must not register (examples/brand/brand.charter:48:3)
+			if strings.TrimSpace(product) == "" {
+				d.add(2)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may register, post (examples/brand/brand.charter:47:3)
 			d.Allowed = true
-			d.add(4)
+			d.add(0)
+			return
+		} else if k.Action == ActionPost {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionPost
+			// limit post 5 per 1d (examples/brand/brand.charter:50:3)
+			if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+				d.add(3)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may register, post (examples/brand/brand.charter:47:3)
+			d.Allowed = true
+			d.add(1)
+			return
+		} else if k.Action == ActionInvite {
+			e := env{m: m, goals: goals}
+			d.Action = ActionInvite
+			// may invite (examples/brand/brand.charter:52:3)
+			if e.rank() >= 2 {
+				d.Allowed = true
+				d.add(4)
+				return
+			}
+			// default deny
+			d.Allowed, d.ByDefault = false, true
 			return
 		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
-	case ActionRsvp:
-		guests := k.Rsvp.Guests
-		d.Action = ActionRsvp
-		// must not rsvp (examples/brand/brand.charter:258:3)
-		if guests > 2 {
-			d.add(8)
-		}
-		if d.n > 0 {
+	} else {
+		if k.Action == ActionRsvp {
+			guests := k.Rsvp.Guests
+			d.Action = ActionRsvp
+			// must not rsvp (examples/brand/brand.charter:258:3)
+			if guests > 2 {
+				d.add(8)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may rsvp, check_in, host_event (examples/brand/brand.charter:257:3)
+			d.Allowed = true
+			d.add(5)
+			return
+		} else if k.Action == ActionCheckIn {
+			e := env{m: m, goals: goals}
+			d.Action = ActionCheckIn
+			// first rsvp then check_in (examples/brand/brand.charter:261:3)
+			if !e.m.hist.done(ActionRsvp) {
+				d.add(9)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may rsvp, check_in, host_event (examples/brand/brand.charter:257:3)
+			d.Allowed = true
+			d.add(6)
+			return
+		} else if k.Action == ActionHostEvent {
+			capacity := k.HostEvent.Capacity
+			e := env{m: m, goals: goals}
+			d.Action = ActionHostEvent
+			// must not host_event (examples/brand/brand.charter:262:3)
+			if e.rank() < 3 {
+				d.add(10)
+			}
+			// must not host_event (examples/brand/brand.charter:263:3)
+			if capacity > 150 {
+				d.add(11)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may rsvp, check_in, host_event (examples/brand/brand.charter:257:3)
+			d.Allowed = true
+			d.add(7)
 			return
 		}
-		// may rsvp, check_in, host_event (examples/brand/brand.charter:257:3)
-		d.Allowed = true
-		d.add(5)
-		return
-	case ActionCheckIn:
-		e := env{m: m, goals: goals}
-		d.Action = ActionCheckIn
-		// first rsvp then check_in (examples/brand/brand.charter:261:3)
-		if !e.m.hist.done(ActionRsvp) {
-			d.add(9)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may rsvp, check_in, host_event (examples/brand/brand.charter:257:3)
-		d.Allowed = true
-		d.add(6)
-		return
-	case ActionHostEvent:
-		capacity := k.HostEvent.Capacity
-		e := env{m: m, goals: goals}
-		d.Action = ActionHostEvent
-		// must not host_event (examples/brand/brand.charter:262:3)
-		if e.rank() < 3 {
-			d.add(10)
-		}
-		// must not host_event (examples/brand/brand.charter:263:3)
-		if capacity > 150 {
-			d.add(11)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may rsvp, check_in, host_event (examples/brand/brand.charter:257:3)
-		d.Allowed = true
-		d.add(7)
-		return
 	}
 	d.Action = k.Action
 	return
@@ -581,47 +584,50 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	switch k.Action {
-	case ActionRegister:
-		product := k.Register.Product
-		if strings.TrimSpace(product) == "" {
-			return false, 2, true
+	if k.Action < ActionRsvp {
+		if k.Action == ActionRegister {
+			product := k.Register.Product
+			if strings.TrimSpace(product) == "" {
+				return false, 2, true
+			}
+			return true, 0, true
+		} else if k.Action == ActionPost {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+				return false, 3, true
+			}
+			return true, 1, true
+		} else if k.Action == ActionInvite {
+			e := env{m: m, goals: goals}
+			if e.rank() >= 2 {
+				return true, 4, true
+			}
+			return false, 0, false
 		}
-		return true, 0, true
-	case ActionPost:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-			return false, 3, true
+	} else {
+		if k.Action == ActionRsvp {
+			guests := k.Rsvp.Guests
+			if guests > 2 {
+				return false, 8, true
+			}
+			return true, 5, true
+		} else if k.Action == ActionCheckIn {
+			e := env{m: m, goals: goals}
+			if !e.m.hist.done(ActionRsvp) {
+				return false, 9, true
+			}
+			return true, 6, true
+		} else if k.Action == ActionHostEvent {
+			capacity := k.HostEvent.Capacity
+			e := env{m: m, goals: goals}
+			if e.rank() < 3 {
+				return false, 10, true
+			}
+			if capacity > 150 {
+				return false, 11, true
+			}
+			return true, 7, true
 		}
-		return true, 1, true
-	case ActionInvite:
-		e := env{m: m, goals: goals}
-		if e.rank() >= 2 {
-			return true, 4, true
-		}
-		return false, 0, false
-	case ActionRsvp:
-		guests := k.Rsvp.Guests
-		if guests > 2 {
-			return false, 8, true
-		}
-		return true, 5, true
-	case ActionCheckIn:
-		e := env{m: m, goals: goals}
-		if !e.m.hist.done(ActionRsvp) {
-			return false, 9, true
-		}
-		return true, 6, true
-	case ActionHostEvent:
-		capacity := k.HostEvent.Capacity
-		e := env{m: m, goals: goals}
-		if e.rank() < 3 {
-			return false, 10, true
-		}
-		if capacity > 150 {
-			return false, 11, true
-		}
-		return true, 7, true
 	}
 	return false, 0, false
 }

@@ -472,111 +472,114 @@ type Call struct {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	switch k.Action {
-	case ActionShareCard:
-		d.Action = ActionShareCard
-		// may share_card, introduce_to (examples/exchange/exchange.charter:66:3)
-		d.Allowed = true
-		d.add(9)
-		return
-	case ActionAsk:
-		cost := k.Ask.Cost
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionAsk
-		// must not ask (examples/exchange/exchange.charter:44:3)
-		if cost < 1 {
-			d.add(1)
-		}
-		// must not ask (examples/exchange/exchange.charter:45:3)
-		if e.m.Points < cost {
-			d.add(2)
-		}
-		// limit ask 1 per 1d (examples/exchange/exchange.charter:46:3)
-		if e.badgeTaker() && e.m.hist.count(ActionAsk, e.at, 86400000000000) >= 1 {
-			d.add(3)
-		}
-		// limit ask 2 per 1d (examples/exchange/exchange.charter:102:5)
-		if e.goals != nil &&
-			!e.goals.Balance.Met &&
-			e.rank() <= 1 &&
-			e.m.hist.count(ActionAsk, e.at, 86400000000000) >= 2 {
-			d.add(15)
-		}
-		if d.n > 0 {
+	if k.Action < ActionAnswer {
+		if k.Action == ActionShareCard {
+			d.Action = ActionShareCard
+			// may share_card, introduce_to (examples/exchange/exchange.charter:66:3)
+			d.Allowed = true
+			d.add(9)
+			return
+		} else if k.Action == ActionAsk {
+			cost := k.Ask.Cost
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionAsk
+			// must not ask (examples/exchange/exchange.charter:44:3)
+			if cost < 1 {
+				d.add(1)
+			}
+			// must not ask (examples/exchange/exchange.charter:45:3)
+			if e.m.Points < cost {
+				d.add(2)
+			}
+			// limit ask 1 per 1d (examples/exchange/exchange.charter:46:3)
+			if e.badgeTaker() && e.m.hist.count(ActionAsk, e.at, 86400000000000) >= 1 {
+				d.add(3)
+			}
+			// limit ask 2 per 1d (examples/exchange/exchange.charter:102:5)
+			if e.goals != nil &&
+				!e.goals.Balance.Met &&
+				e.rank() <= 1 &&
+				e.m.hist.count(ActionAsk, e.at, 86400000000000) >= 2 {
+				d.add(15)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may ask (examples/exchange/exchange.charter:43:3)
+			d.Allowed = true
+			d.add(0)
 			return
 		}
-		// may ask (examples/exchange/exchange.charter:43:3)
-		d.Allowed = true
-		d.add(0)
-		return
-	case ActionAnswer:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionAnswer
-		// limit answer 20 per 1d (examples/exchange/exchange.charter:51:3)
-		if e.m.hist.count(ActionAnswer, e.at, 86400000000000) >= 20 {
-			d.add(5)
-		}
-		if d.n > 0 {
+	} else {
+		if k.Action == ActionAnswer {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionAnswer
+			// limit answer 20 per 1d (examples/exchange/exchange.charter:51:3)
+			if e.m.hist.count(ActionAnswer, e.at, 86400000000000) >= 20 {
+				d.add(5)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may answer (examples/exchange/exchange.charter:50:3)
+			d.Allowed = true
+			d.add(4)
+			return
+		} else if k.Action == ActionThank {
+			amount := k.Thank.Amount
+			e := env{m: m, goals: goals}
+			d.Action = ActionThank
+			// must not thank (examples/exchange/exchange.charter:58:3)
+			if amount < 1 {
+				d.add(7)
+			}
+			// must not thank (examples/exchange/exchange.charter:59:3)
+			if e.m.Points < amount {
+				d.add(8)
+			}
+			// must not thank, introduce_to (examples/exchange/exchange.charter:116:5)
+			if e.goals != nil && !e.goals.Solvency.Met {
+				d.add(16)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may thank (examples/exchange/exchange.charter:57:3)
+			d.Allowed = true
+			d.add(6)
+			return
+		} else if k.Action == ActionIntroduceTo {
+			price := k.IntroduceTo.Price
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionIntroduceTo
+			// first share_card then introduce_to (examples/exchange/exchange.charter:67:3)
+			if !e.m.hist.done(ActionShareCard) {
+				d.add(11)
+			}
+			// must not introduce_to (examples/exchange/exchange.charter:68:3)
+			if price < 5 {
+				d.add(12)
+			}
+			// must not introduce_to (examples/exchange/exchange.charter:69:3)
+			if e.m.Points < price {
+				d.add(13)
+			}
+			// limit introduce_to 3 per 1w (examples/exchange/exchange.charter:70:3)
+			if e.m.hist.count(ActionIntroduceTo, e.at, 604800000000000) >= 3 {
+				d.add(14)
+			}
+			// must not thank, introduce_to (examples/exchange/exchange.charter:116:5)
+			if e.goals != nil && !e.goals.Solvency.Met {
+				d.add(17)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may share_card, introduce_to (examples/exchange/exchange.charter:66:3)
+			d.Allowed = true
+			d.add(10)
 			return
 		}
-		// may answer (examples/exchange/exchange.charter:50:3)
-		d.Allowed = true
-		d.add(4)
-		return
-	case ActionThank:
-		amount := k.Thank.Amount
-		e := env{m: m, goals: goals}
-		d.Action = ActionThank
-		// must not thank (examples/exchange/exchange.charter:58:3)
-		if amount < 1 {
-			d.add(7)
-		}
-		// must not thank (examples/exchange/exchange.charter:59:3)
-		if e.m.Points < amount {
-			d.add(8)
-		}
-		// must not thank, introduce_to (examples/exchange/exchange.charter:116:5)
-		if e.goals != nil && !e.goals.Solvency.Met {
-			d.add(16)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may thank (examples/exchange/exchange.charter:57:3)
-		d.Allowed = true
-		d.add(6)
-		return
-	case ActionIntroduceTo:
-		price := k.IntroduceTo.Price
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionIntroduceTo
-		// first share_card then introduce_to (examples/exchange/exchange.charter:67:3)
-		if !e.m.hist.done(ActionShareCard) {
-			d.add(11)
-		}
-		// must not introduce_to (examples/exchange/exchange.charter:68:3)
-		if price < 5 {
-			d.add(12)
-		}
-		// must not introduce_to (examples/exchange/exchange.charter:69:3)
-		if e.m.Points < price {
-			d.add(13)
-		}
-		// limit introduce_to 3 per 1w (examples/exchange/exchange.charter:70:3)
-		if e.m.hist.count(ActionIntroduceTo, e.at, 604800000000000) >= 3 {
-			d.add(14)
-		}
-		// must not thank, introduce_to (examples/exchange/exchange.charter:116:5)
-		if e.goals != nil && !e.goals.Solvency.Met {
-			d.add(17)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may share_card, introduce_to (examples/exchange/exchange.charter:66:3)
-		d.Allowed = true
-		d.add(10)
-		return
 	}
 	d.Action = k.Action
 	return
@@ -589,66 +592,69 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	switch k.Action {
-	case ActionShareCard:
-		return true, 9, true
-	case ActionAsk:
-		cost := k.Ask.Cost
-		e := env{m: m, at: nanos(at), goals: goals}
-		if cost < 1 {
-			return false, 1, true
+	if k.Action < ActionAnswer {
+		if k.Action == ActionShareCard {
+			return true, 9, true
+		} else if k.Action == ActionAsk {
+			cost := k.Ask.Cost
+			e := env{m: m, at: nanos(at), goals: goals}
+			if cost < 1 {
+				return false, 1, true
+			}
+			if e.m.Points < cost {
+				return false, 2, true
+			}
+			if e.badgeTaker() && e.m.hist.count(ActionAsk, e.at, 86400000000000) >= 1 {
+				return false, 3, true
+			}
+			if e.goals != nil &&
+				!e.goals.Balance.Met &&
+				e.rank() <= 1 &&
+				e.m.hist.count(ActionAsk, e.at, 86400000000000) >= 2 {
+				return false, 15, true
+			}
+			return true, 0, true
 		}
-		if e.m.Points < cost {
-			return false, 2, true
+	} else {
+		if k.Action == ActionAnswer {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.m.hist.count(ActionAnswer, e.at, 86400000000000) >= 20 {
+				return false, 5, true
+			}
+			return true, 4, true
+		} else if k.Action == ActionThank {
+			amount := k.Thank.Amount
+			e := env{m: m, goals: goals}
+			if amount < 1 {
+				return false, 7, true
+			}
+			if e.m.Points < amount {
+				return false, 8, true
+			}
+			if e.goals != nil && !e.goals.Solvency.Met {
+				return false, 16, true
+			}
+			return true, 6, true
+		} else if k.Action == ActionIntroduceTo {
+			price := k.IntroduceTo.Price
+			e := env{m: m, at: nanos(at), goals: goals}
+			if !e.m.hist.done(ActionShareCard) {
+				return false, 11, true
+			}
+			if price < 5 {
+				return false, 12, true
+			}
+			if e.m.Points < price {
+				return false, 13, true
+			}
+			if e.m.hist.count(ActionIntroduceTo, e.at, 604800000000000) >= 3 {
+				return false, 14, true
+			}
+			if e.goals != nil && !e.goals.Solvency.Met {
+				return false, 17, true
+			}
+			return true, 10, true
 		}
-		if e.badgeTaker() && e.m.hist.count(ActionAsk, e.at, 86400000000000) >= 1 {
-			return false, 3, true
-		}
-		if e.goals != nil &&
-			!e.goals.Balance.Met &&
-			e.rank() <= 1 &&
-			e.m.hist.count(ActionAsk, e.at, 86400000000000) >= 2 {
-			return false, 15, true
-		}
-		return true, 0, true
-	case ActionAnswer:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.m.hist.count(ActionAnswer, e.at, 86400000000000) >= 20 {
-			return false, 5, true
-		}
-		return true, 4, true
-	case ActionThank:
-		amount := k.Thank.Amount
-		e := env{m: m, goals: goals}
-		if amount < 1 {
-			return false, 7, true
-		}
-		if e.m.Points < amount {
-			return false, 8, true
-		}
-		if e.goals != nil && !e.goals.Solvency.Met {
-			return false, 16, true
-		}
-		return true, 6, true
-	case ActionIntroduceTo:
-		price := k.IntroduceTo.Price
-		e := env{m: m, at: nanos(at), goals: goals}
-		if !e.m.hist.done(ActionShareCard) {
-			return false, 11, true
-		}
-		if price < 5 {
-			return false, 12, true
-		}
-		if e.m.Points < price {
-			return false, 13, true
-		}
-		if e.m.hist.count(ActionIntroduceTo, e.at, 604800000000000) >= 3 {
-			return false, 14, true
-		}
-		if e.goals != nil && !e.goals.Solvency.Met {
-			return false, 17, true
-		}
-		return true, 10, true
 	}
 	return false, 0, false
 }

@@ -559,340 +559,343 @@ type Call struct {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	switch k.Action {
-	case ActionCheck:
-		a := k.Check.A
-		b := k.Check.B
-		f := k.Check.F
-		s := k.Check.S
-		t := k.Check.T
-		dArg := k.Check.D
-		on := k.Check.On
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionCheck
-		// must not check (runtime/gen/testdata/exprs.charter:49:3)
-		if float64(a)/float64(b) > 2.5 {
-			d.add(0)
+	if k.Action < ActionOther {
+		if k.Action == ActionCheck {
+			a := k.Check.A
+			b := k.Check.B
+			f := k.Check.F
+			s := k.Check.S
+			t := k.Check.T
+			dArg := k.Check.D
+			on := k.Check.On
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionCheck
+			// must not check (runtime/gen/testdata/exprs.charter:49:3)
+			if float64(a)/float64(b) > 2.5 {
+				d.add(0)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:50:3)
+			if mod(a, b) == 1 {
+				d.add(1)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:51:3)
+			if a+b > e.m.N {
+				d.add(2)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:52:3)
+			if a*b < 0 || -a > e.m.K {
+				d.add(3)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:53:3)
+			if float64(f*e.m.Y)+e.m.X > 10.0 {
+				d.add(4)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:54:3)
+			if f-e.m.X/3.0 < -2.5 {
+				d.add(5)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:55:3)
+			if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
+				d.add(6)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:56:3)
+			if e.m.X == float64(e.m.N) || float64(a) == f {
+				d.add(7)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:57:3)
+			if e.m.N-e.m.K*2 >= a%4+1 {
+				d.add(8)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:58:3)
+			if 0.30000000000000004 > f && f >= 0.3 {
+				d.add(9)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:59:3)
+			if math.Inf(1) > f || math.Copysign(0, -1) == f {
+				d.add(10)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:62:3)
+			if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
+				d.add(11)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:63:3)
+			if pattern0.MatchString(s) {
+				d.add(12)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:64:3)
+			if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
+				d.add(13)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:65:3)
+			if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
+				d.add(14)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:66:3)
+			if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
+				d.add(15)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:67:3)
+			if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
+				d.add(16)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:68:3)
+			if s < e.m.Name && s != "" {
+				d.add(17)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:71:3)
+			if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
+				d.add(18)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:72:3)
+			if addDuration(nanos(t), -int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
+				d.add(19)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:73:3)
+			if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
+				d.add(20)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:74:3)
+			if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
+				d.add(21)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:75:3)
+			if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
+				d.add(22)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:76:3)
+			if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
+				d.add(23)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:77:3)
+			if subTimes(addDuration(nanos(t), int64(dArg)), addDuration(nanos(e.m.Seen), -int64(dArg))) < 0 && int64(dArg) > 0 {
+				d.add(24)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:78:3)
+			if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
+				d.add(25)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:81:3)
+			if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
+				d.add(26)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:82:3)
+			if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
+				d.add(27)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:83:3)
+			if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
+				d.add(28)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:84:3)
+			if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
+				d.add(29)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:85:3)
+			if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
+				d.add(30)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:86:3)
+			if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
+				d.add(31)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:87:3)
+			if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
+				d.add(32)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:90:3)
+			if contains(list0, a) || contains(list1, s) || contains(list2, f) {
+				d.add(33)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:91:3)
+			if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
+				d.add(34)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:92:3)
+			if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
+				d.add(35)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:93:3)
+			if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
+				d.add(36)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:94:3)
+			if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
+				d.add(37)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:95:3)
+			if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
+				d.add(38)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:98:3)
+			if func() float64 {
+				if a > 0 {
+					return f
+				}
+				return float64(a)
+			}() > 1.5 || func() string {
+				if on {
+					return s
+				}
+				return e.m.Name
+			}() == "x" {
+				d.add(39)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:99:3)
+			if int64(len(func() []int64 {
+				if on {
+					return e.m.Nums
+				}
+				return list3
+			}())) > 1 || func() int64 {
+				if on {
+					return nanos(t)
+				}
+				return nanos(e.m.Seen)
+			}() > e.at {
+				d.add(40)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:100:3)
+			if func() int64 {
+				if on {
+					return 1
+				}
+				return 2
+			}()+a == 3 || func() int64 {
+				if e.m.Flag {
+					return int64(dArg)
+				}
+				return 3600000000000
+			}() > 7200000000000 {
+				d.add(41)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:101:3)
+			if !on && e.m.Flag || a > 1000 {
+				d.add(42)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:104:3)
+			if e.rank() == 3 || e.rank() < 1 && e.badgeFresh() {
+				d.add(43)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:105:3)
+			if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
+				d.add(44)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:106:3)
+			if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
+				d.add(45)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:107:3)
+			if e.goals != nil && e.goals.G1.Target == f {
+				d.add(46)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:110:5)
+			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+				d.add(47)
+			}
+			if d.n > 0 {
+				return
+			}
+			// default deny
+			d.Allowed, d.ByDefault = false, true
+			return
+		} else if k.Action == ActionLists {
+			a := k.Lists.A
+			f := k.Lists.F
+			xs := k.Lists.Xs
+			ss := k.Lists.Ss
+			e := env{m: m, goals: goals}
+			d.Action = ActionLists
+			// must not lists (runtime/gen/testdata/exprs.charter:113:5)
+			if e.goals != nil && e.goals.G2.Met {
+				d.add(48)
+			}
+			// must not lists (runtime/gen/testdata/exprs.charter:117:3)
+			if contains(xs, a) && containsWidened(xs, f) {
+				d.add(50)
+			}
+			// must not lists (runtime/gen/testdata/exprs.charter:118:3)
+			if contains(ss, "vip") || elem(ss, 0) == "a" {
+				d.add(51)
+			}
+			// must not lists (runtime/gen/testdata/exprs.charter:119:3)
+			if elem(xs, a) == 1 {
+				d.add(52)
+			}
+			// must not lists (runtime/gen/testdata/exprs.charter:120:3)
+			if a > 5 || int64(len(ss)) > 2 {
+				d.add(53)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may lists (runtime/gen/testdata/exprs.charter:116:3)
+			if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
+				d.Allowed = true
+				d.add(49)
+				return
+			}
+			// default deny
+			d.Allowed, d.ByDefault = false, true
+			return
 		}
-		// must not check (runtime/gen/testdata/exprs.charter:50:3)
-		if mod(a, b) == 1 {
-			d.add(1)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:51:3)
-		if a+b > e.m.N {
-			d.add(2)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:52:3)
-		if a*b < 0 || -a > e.m.K {
-			d.add(3)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:53:3)
-		if float64(f*e.m.Y)+e.m.X > 10.0 {
-			d.add(4)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:54:3)
-		if f-e.m.X/3.0 < -2.5 {
-			d.add(5)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:55:3)
-		if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
-			d.add(6)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:56:3)
-		if e.m.X == float64(e.m.N) || float64(a) == f {
-			d.add(7)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:57:3)
-		if e.m.N-e.m.K*2 >= a%4+1 {
-			d.add(8)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:58:3)
-		if 0.30000000000000004 > f && f >= 0.3 {
-			d.add(9)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:59:3)
-		if math.Inf(1) > f || math.Copysign(0, -1) == f {
-			d.add(10)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:62:3)
-		if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
-			d.add(11)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:63:3)
-		if pattern0.MatchString(s) {
-			d.add(12)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:64:3)
-		if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
-			d.add(13)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:65:3)
-		if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
-			d.add(14)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:66:3)
-		if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
-			d.add(15)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:67:3)
-		if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
-			d.add(16)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:68:3)
-		if s < e.m.Name && s != "" {
-			d.add(17)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:71:3)
-		if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
-			d.add(18)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:72:3)
-		if addDuration(nanos(t), -int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
-			d.add(19)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:73:3)
-		if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
-			d.add(20)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:74:3)
-		if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
-			d.add(21)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:75:3)
-		if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
-			d.add(22)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:76:3)
-		if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
-			d.add(23)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:77:3)
-		if subTimes(addDuration(nanos(t), int64(dArg)), addDuration(nanos(e.m.Seen), -int64(dArg))) < 0 && int64(dArg) > 0 {
-			d.add(24)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:78:3)
-		if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
-			d.add(25)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:81:3)
-		if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
-			d.add(26)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:82:3)
-		if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
-			d.add(27)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:83:3)
-		if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
-			d.add(28)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:84:3)
-		if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
-			d.add(29)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:85:3)
-		if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
-			d.add(30)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:86:3)
-		if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
-			d.add(31)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:87:3)
-		if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
-			d.add(32)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:90:3)
-		if contains(list0, a) || contains(list1, s) || contains(list2, f) {
-			d.add(33)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:91:3)
-		if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
-			d.add(34)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:92:3)
-		if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
-			d.add(35)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:93:3)
-		if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
-			d.add(36)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:94:3)
-		if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
-			d.add(37)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:95:3)
-		if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
-			d.add(38)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:98:3)
-		if func() float64 {
+	} else {
+		if k.Action == ActionOther {
+			a := k.Other.A
+			d.Action = ActionOther
+			// must not other (runtime/gen/testdata/exprs.charter:125:3)
+			// never applies: its condition is always false
+			if d.n > 0 {
+				return
+			}
+			// may other (runtime/gen/testdata/exprs.charter:122:3)
 			if a > 0 {
-				return f
+				d.Allowed = true
+				d.add(54)
+				return
 			}
-			return float64(a)
-		}() > 1.5 || func() string {
-			if on {
-				return s
+			// may other (runtime/gen/testdata/exprs.charter:124:3)
+			// never applies: its condition is always false
+			// default deny
+			d.Allowed, d.ByDefault = false, true
+			return
+		} else if k.Action == ActionTimed {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionTimed
+			// first check then timed (runtime/gen/testdata/exprs.charter:133:3)
+			if !e.m.hist.done(ActionCheck) {
+				d.add(59)
 			}
-			return e.m.Name
-		}() == "x" {
-			d.add(39)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:99:3)
-		if int64(len(func() []int64 {
-			if on {
-				return e.m.Nums
+			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:134:3)
+			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
+				d.add(60)
 			}
-			return list3
-		}())) > 1 || func() int64 {
-			if on {
-				return nanos(t)
+			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:135:3)
+			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
+				d.add(61)
 			}
-			return nanos(e.m.Seen)
-		}() > e.at {
-			d.add(40)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:100:3)
-		if func() int64 {
-			if on {
-				return 1
+			if d.n > 0 {
+				return
 			}
-			return 2
-		}()+a == 3 || func() int64 {
-			if e.m.Flag {
-				return int64(dArg)
+			// default deny
+			d.Allowed, d.ByDefault = false, true
+			return
+		} else if k.Action == ActionQuick {
+			a := k.Quick.A
+			e := env{m: m, goals: goals}
+			d.Action = ActionQuick
+			// must not quick (runtime/gen/testdata/exprs.charter:130:3)
+			d.add(57)
+			// must not quick (runtime/gen/testdata/exprs.charter:131:3)
+			if e.rank() == 3 && a > 0 {
+				d.add(58)
 			}
-			return 3600000000000
-		}() > 7200000000000 {
-			d.add(41)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:101:3)
-		if !on && e.m.Flag || a > 1000 {
-			d.add(42)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:104:3)
-		if e.rank() == 3 || e.rank() < 1 && e.badgeFresh() {
-			d.add(43)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:105:3)
-		if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
-			d.add(44)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:106:3)
-		if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
-			d.add(45)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:107:3)
-		if e.goals != nil && e.goals.G1.Target == f {
-			d.add(46)
-		}
-		// must not check (runtime/gen/testdata/exprs.charter:110:5)
-		if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
-			d.add(47)
-		}
-		if d.n > 0 {
+			if d.n > 0 {
+				return
+			}
+			// default deny
+			d.Allowed, d.ByDefault = false, true
 			return
 		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
-	case ActionLists:
-		a := k.Lists.A
-		f := k.Lists.F
-		xs := k.Lists.Xs
-		ss := k.Lists.Ss
-		e := env{m: m, goals: goals}
-		d.Action = ActionLists
-		// must not lists (runtime/gen/testdata/exprs.charter:113:5)
-		if e.goals != nil && e.goals.G2.Met {
-			d.add(48)
-		}
-		// must not lists (runtime/gen/testdata/exprs.charter:117:3)
-		if contains(xs, a) && containsWidened(xs, f) {
-			d.add(50)
-		}
-		// must not lists (runtime/gen/testdata/exprs.charter:118:3)
-		if contains(ss, "vip") || elem(ss, 0) == "a" {
-			d.add(51)
-		}
-		// must not lists (runtime/gen/testdata/exprs.charter:119:3)
-		if elem(xs, a) == 1 {
-			d.add(52)
-		}
-		// must not lists (runtime/gen/testdata/exprs.charter:120:3)
-		if a > 5 || int64(len(ss)) > 2 {
-			d.add(53)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may lists (runtime/gen/testdata/exprs.charter:116:3)
-		if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
-			d.Allowed = true
-			d.add(49)
-			return
-		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
-	case ActionOther:
-		a := k.Other.A
-		d.Action = ActionOther
-		// must not other (runtime/gen/testdata/exprs.charter:125:3)
-		// never applies: its condition is always false
-		if d.n > 0 {
-			return
-		}
-		// may other (runtime/gen/testdata/exprs.charter:122:3)
-		if a > 0 {
-			d.Allowed = true
-			d.add(54)
-			return
-		}
-		// may other (runtime/gen/testdata/exprs.charter:124:3)
-		// never applies: its condition is always false
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
-	case ActionTimed:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionTimed
-		// first check then timed (runtime/gen/testdata/exprs.charter:133:3)
-		if !e.m.hist.done(ActionCheck) {
-			d.add(59)
-		}
-		// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:134:3)
-		if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
-			d.add(60)
-		}
-		// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:135:3)
-		if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
-			d.add(61)
-		}
-		if d.n > 0 {
-			return
-		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
-	case ActionQuick:
-		a := k.Quick.A
-		e := env{m: m, goals: goals}
-		d.Action = ActionQuick
-		// must not quick (runtime/gen/testdata/exprs.charter:130:3)
-		d.add(57)
-		// must not quick (runtime/gen/testdata/exprs.charter:131:3)
-		if e.rank() == 3 && a > 0 {
-			d.add(58)
-		}
-		if d.n > 0 {
-			return
-		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
 	}
 	d.Action = k.Action
 	return
@@ -905,236 +908,239 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	switch k.Action {
-	case ActionCheck:
-		a := k.Check.A
-		b := k.Check.B
-		f := k.Check.F
-		s := k.Check.S
-		t := k.Check.T
-		dArg := k.Check.D
-		on := k.Check.On
-		e := env{m: m, at: nanos(at), goals: goals}
-		if float64(a)/float64(b) > 2.5 {
-			return false, 0, true
+	if k.Action < ActionOther {
+		if k.Action == ActionCheck {
+			a := k.Check.A
+			b := k.Check.B
+			f := k.Check.F
+			s := k.Check.S
+			t := k.Check.T
+			dArg := k.Check.D
+			on := k.Check.On
+			e := env{m: m, at: nanos(at), goals: goals}
+			if float64(a)/float64(b) > 2.5 {
+				return false, 0, true
+			}
+			if mod(a, b) == 1 {
+				return false, 1, true
+			}
+			if a+b > e.m.N {
+				return false, 2, true
+			}
+			if a*b < 0 || -a > e.m.K {
+				return false, 3, true
+			}
+			if float64(f*e.m.Y)+e.m.X > 10.0 {
+				return false, 4, true
+			}
+			if f-e.m.X/3.0 < -2.5 {
+				return false, 5, true
+			}
+			if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
+				return false, 6, true
+			}
+			if e.m.X == float64(e.m.N) || float64(a) == f {
+				return false, 7, true
+			}
+			if e.m.N-e.m.K*2 >= a%4+1 {
+				return false, 8, true
+			}
+			if 0.30000000000000004 > f && f >= 0.3 {
+				return false, 9, true
+			}
+			if math.Inf(1) > f || math.Copysign(0, -1) == f {
+				return false, 10, true
+			}
+			if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
+				return false, 11, true
+			}
+			if pattern0.MatchString(s) {
+				return false, 12, true
+			}
+			if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
+				return false, 13, true
+			}
+			if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
+				return false, 14, true
+			}
+			if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
+				return false, 15, true
+			}
+			if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
+				return false, 16, true
+			}
+			if s < e.m.Name && s != "" {
+				return false, 17, true
+			}
+			if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
+				return false, 18, true
+			}
+			if addDuration(nanos(t), -int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
+				return false, 19, true
+			}
+			if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
+				return false, 20, true
+			}
+			if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
+				return false, 21, true
+			}
+			if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
+				return false, 22, true
+			}
+			if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
+				return false, 23, true
+			}
+			if subTimes(addDuration(nanos(t), int64(dArg)), addDuration(nanos(e.m.Seen), -int64(dArg))) < 0 && int64(dArg) > 0 {
+				return false, 24, true
+			}
+			if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
+				return false, 25, true
+			}
+			if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
+				return false, 26, true
+			}
+			if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
+				return false, 27, true
+			}
+			if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
+				return false, 28, true
+			}
+			if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
+				return false, 29, true
+			}
+			if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
+				return false, 30, true
+			}
+			if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
+				return false, 31, true
+			}
+			if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
+				return false, 32, true
+			}
+			if contains(list0, a) || contains(list1, s) || contains(list2, f) {
+				return false, 33, true
+			}
+			if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
+				return false, 34, true
+			}
+			if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
+				return false, 35, true
+			}
+			if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
+				return false, 36, true
+			}
+			if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
+				return false, 37, true
+			}
+			if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
+				return false, 38, true
+			}
+			if func() float64 {
+				if a > 0 {
+					return f
+				}
+				return float64(a)
+			}() > 1.5 || func() string {
+				if on {
+					return s
+				}
+				return e.m.Name
+			}() == "x" {
+				return false, 39, true
+			}
+			if int64(len(func() []int64 {
+				if on {
+					return e.m.Nums
+				}
+				return list3
+			}())) > 1 || func() int64 {
+				if on {
+					return nanos(t)
+				}
+				return nanos(e.m.Seen)
+			}() > e.at {
+				return false, 40, true
+			}
+			if func() int64 {
+				if on {
+					return 1
+				}
+				return 2
+			}()+a == 3 || func() int64 {
+				if e.m.Flag {
+					return int64(dArg)
+				}
+				return 3600000000000
+			}() > 7200000000000 {
+				return false, 41, true
+			}
+			if !on && e.m.Flag || a > 1000 {
+				return false, 42, true
+			}
+			if e.rank() == 3 || e.rank() < 1 && e.badgeFresh() {
+				return false, 43, true
+			}
+			if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
+				return false, 44, true
+			}
+			if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
+				return false, 45, true
+			}
+			if e.goals != nil && e.goals.G1.Target == f {
+				return false, 46, true
+			}
+			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+				return false, 47, true
+			}
+			return false, 0, false
+		} else if k.Action == ActionLists {
+			a := k.Lists.A
+			f := k.Lists.F
+			xs := k.Lists.Xs
+			ss := k.Lists.Ss
+			e := env{m: m, goals: goals}
+			if e.goals != nil && e.goals.G2.Met {
+				return false, 48, true
+			}
+			if contains(xs, a) && containsWidened(xs, f) {
+				return false, 50, true
+			}
+			if contains(ss, "vip") || elem(ss, 0) == "a" {
+				return false, 51, true
+			}
+			if elem(xs, a) == 1 {
+				return false, 52, true
+			}
+			if a > 5 || int64(len(ss)) > 2 {
+				return false, 53, true
+			}
+			if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
+				return true, 49, true
+			}
+			return false, 0, false
 		}
-		if mod(a, b) == 1 {
-			return false, 1, true
-		}
-		if a+b > e.m.N {
-			return false, 2, true
-		}
-		if a*b < 0 || -a > e.m.K {
-			return false, 3, true
-		}
-		if float64(f*e.m.Y)+e.m.X > 10.0 {
-			return false, 4, true
-		}
-		if f-e.m.X/3.0 < -2.5 {
-			return false, 5, true
-		}
-		if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
-			return false, 6, true
-		}
-		if e.m.X == float64(e.m.N) || float64(a) == f {
-			return false, 7, true
-		}
-		if e.m.N-e.m.K*2 >= a%4+1 {
-			return false, 8, true
-		}
-		if 0.30000000000000004 > f && f >= 0.3 {
-			return false, 9, true
-		}
-		if math.Inf(1) > f || math.Copysign(0, -1) == f {
-			return false, 10, true
-		}
-		if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
-			return false, 11, true
-		}
-		if pattern0.MatchString(s) {
-			return false, 12, true
-		}
-		if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
-			return false, 13, true
-		}
-		if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
-			return false, 14, true
-		}
-		if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
-			return false, 15, true
-		}
-		if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
-			return false, 16, true
-		}
-		if s < e.m.Name && s != "" {
-			return false, 17, true
-		}
-		if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
-			return false, 18, true
-		}
-		if addDuration(nanos(t), -int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
-			return false, 19, true
-		}
-		if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
-			return false, 20, true
-		}
-		if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
-			return false, 21, true
-		}
-		if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
-			return false, 22, true
-		}
-		if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
-			return false, 23, true
-		}
-		if subTimes(addDuration(nanos(t), int64(dArg)), addDuration(nanos(e.m.Seen), -int64(dArg))) < 0 && int64(dArg) > 0 {
-			return false, 24, true
-		}
-		if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
-			return false, 25, true
-		}
-		if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
-			return false, 26, true
-		}
-		if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
-			return false, 27, true
-		}
-		if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
-			return false, 28, true
-		}
-		if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
-			return false, 29, true
-		}
-		if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
-			return false, 30, true
-		}
-		if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
-			return false, 31, true
-		}
-		if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
-			return false, 32, true
-		}
-		if contains(list0, a) || contains(list1, s) || contains(list2, f) {
-			return false, 33, true
-		}
-		if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
-			return false, 34, true
-		}
-		if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
-			return false, 35, true
-		}
-		if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
-			return false, 36, true
-		}
-		if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
-			return false, 37, true
-		}
-		if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
-			return false, 38, true
-		}
-		if func() float64 {
+	} else {
+		if k.Action == ActionOther {
+			a := k.Other.A
 			if a > 0 {
-				return f
+				return true, 54, true
 			}
-			return float64(a)
-		}() > 1.5 || func() string {
-			if on {
-				return s
+			return false, 0, false
+		} else if k.Action == ActionTimed {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if !e.m.hist.done(ActionCheck) {
+				return false, 59, true
 			}
-			return e.m.Name
-		}() == "x" {
-			return false, 39, true
-		}
-		if int64(len(func() []int64 {
-			if on {
-				return e.m.Nums
+			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
+				return false, 60, true
 			}
-			return list3
-		}())) > 1 || func() int64 {
-			if on {
-				return nanos(t)
+			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
+				return false, 61, true
 			}
-			return nanos(e.m.Seen)
-		}() > e.at {
-			return false, 40, true
+			return false, 0, false
+		} else if k.Action == ActionQuick {
+			return false, 57, true
 		}
-		if func() int64 {
-			if on {
-				return 1
-			}
-			return 2
-		}()+a == 3 || func() int64 {
-			if e.m.Flag {
-				return int64(dArg)
-			}
-			return 3600000000000
-		}() > 7200000000000 {
-			return false, 41, true
-		}
-		if !on && e.m.Flag || a > 1000 {
-			return false, 42, true
-		}
-		if e.rank() == 3 || e.rank() < 1 && e.badgeFresh() {
-			return false, 43, true
-		}
-		if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
-			return false, 44, true
-		}
-		if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
-			return false, 45, true
-		}
-		if e.goals != nil && e.goals.G1.Target == f {
-			return false, 46, true
-		}
-		if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
-			return false, 47, true
-		}
-		return false, 0, false
-	case ActionLists:
-		a := k.Lists.A
-		f := k.Lists.F
-		xs := k.Lists.Xs
-		ss := k.Lists.Ss
-		e := env{m: m, goals: goals}
-		if e.goals != nil && e.goals.G2.Met {
-			return false, 48, true
-		}
-		if contains(xs, a) && containsWidened(xs, f) {
-			return false, 50, true
-		}
-		if contains(ss, "vip") || elem(ss, 0) == "a" {
-			return false, 51, true
-		}
-		if elem(xs, a) == 1 {
-			return false, 52, true
-		}
-		if a > 5 || int64(len(ss)) > 2 {
-			return false, 53, true
-		}
-		if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
-			return true, 49, true
-		}
-		return false, 0, false
-	case ActionOther:
-		a := k.Other.A
-		if a > 0 {
-			return true, 54, true
-		}
-		return false, 0, false
-	case ActionTimed:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if !e.m.hist.done(ActionCheck) {
-			return false, 59, true
-		}
-		if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
-			return false, 60, true
-		}
-		if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
-			return false, 61, true
-		}
-		return false, 0, false
-	case ActionQuick:
-		return false, 57, true
 	}
 	return false, 0, false
 }

@@ -483,86 +483,89 @@ type Call struct {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	switch k.Action {
-	case ActionRegister:
-		product := k.Register.Product
-		d.Action = ActionRegister
-		// must not register (examples/brand/brand.charter:48:3)
-		if strings.TrimSpace(product) == "" {
-			d.add(2)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may register, post (examples/brand/brand.charter:47:3)
-		d.Allowed = true
-		d.add(0)
-		return
-	case ActionPost:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionPost
-		// limit post 5 per 1d (examples/brand/brand.charter:50:3)
-		if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-			d.add(3)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may register, post (examples/brand/brand.charter:47:3)
-		d.Allowed = true
-		d.add(1)
-		return
-	case ActionInvite:
-		e := env{m: m, goals: goals}
-		d.Action = ActionInvite
-		// may invite (examples/brand/brand.charter:52:3)
-		if e.rank() >= 2 {
+	if k.Action < ActionReadGuide {
+		if k.Action == ActionRegister {
+			product := k.Register.Product
+			d.Action = ActionRegister
+			// must not register (examples/brand/brand.charter:48:3)
+			if strings.TrimSpace(product) == "" {
+				d.add(2)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may register, post (examples/brand/brand.charter:47:3)
 			d.Allowed = true
-			d.add(4)
+			d.add(0)
+			return
+		} else if k.Action == ActionPost {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionPost
+			// limit post 5 per 1d (examples/brand/brand.charter:50:3)
+			if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+				d.add(3)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may register, post (examples/brand/brand.charter:47:3)
+			d.Allowed = true
+			d.add(1)
+			return
+		} else if k.Action == ActionInvite {
+			e := env{m: m, goals: goals}
+			d.Action = ActionInvite
+			// may invite (examples/brand/brand.charter:52:3)
+			if e.rank() >= 2 {
+				d.Allowed = true
+				d.add(4)
+				return
+			}
+			// default deny
+			d.Allowed, d.ByDefault = false, true
 			return
 		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
-	case ActionReadGuide:
-		d.Action = ActionReadGuide
-		// may read_guide, report_bug, request_feature (examples/brand/brand.charter:125:3)
-		d.Allowed = true
-		d.add(5)
-		return
-	case ActionReportBug:
-		severity := k.ReportBug.Severity
-		e := env{m: m, goals: goals}
-		d.Action = ActionReportBug
-		// first read_guide then report_bug (examples/brand/brand.charter:127:3)
-		if !e.m.hist.done(ActionReadGuide) {
-			d.add(8)
-		}
-		// must not report_bug (examples/brand/brand.charter:128:3)
-		if severity < 1 || severity > 4 {
-			d.add(9)
-		}
-		if d.n > 0 {
+	} else {
+		if k.Action == ActionReadGuide {
+			d.Action = ActionReadGuide
+			// may read_guide, report_bug, request_feature (examples/brand/brand.charter:125:3)
+			d.Allowed = true
+			d.add(5)
+			return
+		} else if k.Action == ActionReportBug {
+			severity := k.ReportBug.Severity
+			e := env{m: m, goals: goals}
+			d.Action = ActionReportBug
+			// first read_guide then report_bug (examples/brand/brand.charter:127:3)
+			if !e.m.hist.done(ActionReadGuide) {
+				d.add(8)
+			}
+			// must not report_bug (examples/brand/brand.charter:128:3)
+			if severity < 1 || severity > 4 {
+				d.add(9)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may read_guide, report_bug, request_feature (examples/brand/brand.charter:125:3)
+			d.Allowed = true
+			d.add(6)
+			return
+		} else if k.Action == ActionRequestFeature {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionRequestFeature
+			// limit request_feature 3 per 1w (examples/brand/brand.charter:129:3)
+			if e.m.hist.count(ActionRequestFeature, e.at, 604800000000000) >= 3 {
+				d.add(10)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may read_guide, report_bug, request_feature (examples/brand/brand.charter:125:3)
+			d.Allowed = true
+			d.add(7)
 			return
 		}
-		// may read_guide, report_bug, request_feature (examples/brand/brand.charter:125:3)
-		d.Allowed = true
-		d.add(6)
-		return
-	case ActionRequestFeature:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionRequestFeature
-		// limit request_feature 3 per 1w (examples/brand/brand.charter:129:3)
-		if e.m.hist.count(ActionRequestFeature, e.at, 604800000000000) >= 3 {
-			d.add(10)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may read_guide, report_bug, request_feature (examples/brand/brand.charter:125:3)
-		d.Allowed = true
-		d.add(7)
-		return
 	}
 	d.Action = k.Action
 	return
@@ -575,43 +578,46 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	switch k.Action {
-	case ActionRegister:
-		product := k.Register.Product
-		if strings.TrimSpace(product) == "" {
-			return false, 2, true
+	if k.Action < ActionReadGuide {
+		if k.Action == ActionRegister {
+			product := k.Register.Product
+			if strings.TrimSpace(product) == "" {
+				return false, 2, true
+			}
+			return true, 0, true
+		} else if k.Action == ActionPost {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+				return false, 3, true
+			}
+			return true, 1, true
+		} else if k.Action == ActionInvite {
+			e := env{m: m, goals: goals}
+			if e.rank() >= 2 {
+				return true, 4, true
+			}
+			return false, 0, false
 		}
-		return true, 0, true
-	case ActionPost:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-			return false, 3, true
+	} else {
+		if k.Action == ActionReadGuide {
+			return true, 5, true
+		} else if k.Action == ActionReportBug {
+			severity := k.ReportBug.Severity
+			e := env{m: m, goals: goals}
+			if !e.m.hist.done(ActionReadGuide) {
+				return false, 8, true
+			}
+			if severity < 1 || severity > 4 {
+				return false, 9, true
+			}
+			return true, 6, true
+		} else if k.Action == ActionRequestFeature {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.m.hist.count(ActionRequestFeature, e.at, 604800000000000) >= 3 {
+				return false, 10, true
+			}
+			return true, 7, true
 		}
-		return true, 1, true
-	case ActionInvite:
-		e := env{m: m, goals: goals}
-		if e.rank() >= 2 {
-			return true, 4, true
-		}
-		return false, 0, false
-	case ActionReadGuide:
-		return true, 5, true
-	case ActionReportBug:
-		severity := k.ReportBug.Severity
-		e := env{m: m, goals: goals}
-		if !e.m.hist.done(ActionReadGuide) {
-			return false, 8, true
-		}
-		if severity < 1 || severity > 4 {
-			return false, 9, true
-		}
-		return true, 6, true
-	case ActionRequestFeature:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.m.hist.count(ActionRequestFeature, e.at, 604800000000000) >= 3 {
-			return false, 10, true
-		}
-		return true, 7, true
 	}
 	return false, 0, false
 }

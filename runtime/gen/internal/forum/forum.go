@@ -506,186 +506,189 @@ type Call struct {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	switch k.Action {
-	case ActionVisit:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionVisit
-		// limit visit 1 per 1d (examples/moderation/moderation.charter:64:3)
-		if e.m.hist.count(ActionVisit, e.at, 86400000000000) >= 1 {
-			d.add(2)
-		}
-		if d.n > 0 {
+	if k.Action < ActionLike {
+		if k.Action == ActionVisit {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionVisit
+			// limit visit 1 per 1d (examples/moderation/moderation.charter:64:3)
+			if e.m.hist.count(ActionVisit, e.at, 86400000000000) >= 1 {
+				d.add(2)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may visit, read (examples/moderation/moderation.charter:63:3)
+			d.Allowed = true
+			d.add(0)
+			return
+		} else if k.Action == ActionRead {
+			posts := k.Read.Posts
+			d.Action = ActionRead
+			// must not read (examples/moderation/moderation.charter:65:3)
+			if posts < 1 {
+				d.add(3)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may visit, read (examples/moderation/moderation.charter:63:3)
+			d.Allowed = true
+			d.add(1)
+			return
+		} else if k.Action == ActionPost {
+			links := k.Post.Links
+			images := k.Post.Images
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionPost
+			// limit post 3 per 1d (examples/moderation/moderation.charter:70:3)
+			if e.badgeFirstDay() && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
+				d.add(6)
+			}
+			// must not post, reply (examples/moderation/moderation.charter:72:3)
+			if e.rank() == 0 && images > 0 {
+				d.add(8)
+			}
+			// must not post, reply (examples/moderation/moderation.charter:73:3)
+			if e.rank() == 0 && links > 2 {
+				d.add(10)
+			}
+			// must not post, reply (examples/moderation/moderation.charter:75:3)
+			if e.rank() == 0 && links > 5 {
+				d.add(12)
+			}
+			// must not post, reply (examples/moderation/moderation.charter:89:3)
+			if e.badgeFlagged() {
+				d.add(23)
+			}
+			// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
+			if e.m.FlagsUpheld >= 10 {
+				d.add(25)
+			}
+			// limit post 1 per 1d (examples/moderation/moderation.charter:134:5)
+			if e.goals != nil &&
+				!e.goals.Clean.Met &&
+				e.rank() == 0 &&
+				e.m.hist.count(ActionPost, e.at, 86400000000000) >= 1 {
+				d.add(30)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may post, reply (examples/moderation/moderation.charter:69:3)
+			d.Allowed = true
+			d.add(4)
+			return
+		} else if k.Action == ActionReply {
+			links := k.Reply.Links
+			images := k.Reply.Images
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionReply
+			// limit reply 10 per 1d (examples/moderation/moderation.charter:71:3)
+			if e.rank() == 0 && e.m.hist.count(ActionReply, e.at, 86400000000000) >= 10 {
+				d.add(7)
+			}
+			// must not post, reply (examples/moderation/moderation.charter:72:3)
+			if e.rank() == 0 && images > 0 {
+				d.add(9)
+			}
+			// must not post, reply (examples/moderation/moderation.charter:73:3)
+			if e.rank() == 0 && links > 2 {
+				d.add(11)
+			}
+			// must not post, reply (examples/moderation/moderation.charter:75:3)
+			if e.rank() == 0 && links > 5 {
+				d.add(13)
+			}
+			// must not post, reply (examples/moderation/moderation.charter:89:3)
+			if e.badgeFlagged() {
+				d.add(24)
+			}
+			// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
+			if e.m.FlagsUpheld >= 10 {
+				d.add(26)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may post, reply (examples/moderation/moderation.charter:69:3)
+			d.Allowed = true
+			d.add(5)
 			return
 		}
-		// may visit, read (examples/moderation/moderation.charter:63:3)
-		d.Allowed = true
-		d.add(0)
-		return
-	case ActionRead:
-		posts := k.Read.Posts
-		d.Action = ActionRead
-		// must not read (examples/moderation/moderation.charter:65:3)
-		if posts < 1 {
-			d.add(3)
-		}
-		if d.n > 0 {
+	} else {
+		if k.Action == ActionLike {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionLike
+			// limit like 50 per 1d (examples/moderation/moderation.charter:76:3)
+			if e.rank() <= 1 && e.m.hist.count(ActionLike, e.at, 86400000000000) >= 50 {
+				d.add(14)
+			}
+			// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
+			if e.m.FlagsUpheld >= 10 {
+				d.add(28)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
+			d.Allowed = true
+			d.add(15)
+			return
+		} else if k.Action == ActionSendPm {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionSendPm
+			// must not send_pm (examples/moderation/moderation.charter:82:3)
+			if e.rank() < 1 {
+				d.add(19)
+			}
+			// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
+			if e.m.FlagsUpheld >= 10 {
+				d.add(27)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
+			d.Allowed = true
+			d.add(16)
+			return
+		} else if k.Action == ActionFlag {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionFlag
+			// must not flag (examples/moderation/moderation.charter:83:3)
+			if e.rank() < 1 {
+				d.add(20)
+			}
+			// limit flag 5 per 1d (examples/moderation/moderation.charter:84:3)
+			if e.rank() == 1 && e.m.hist.count(ActionFlag, e.at, 86400000000000) >= 5 {
+				d.add(21)
+			}
+			// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
+			if e.m.FlagsUpheld >= 10 {
+				d.add(29)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
+			d.Allowed = true
+			d.add(17)
+			return
+		} else if k.Action == ActionReviewFlag {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionReviewFlag
+			// must not review_flag (examples/moderation/moderation.charter:85:3)
+			if e.rank() < 3 {
+				d.add(22)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
+			d.Allowed = true
+			d.add(18)
 			return
 		}
-		// may visit, read (examples/moderation/moderation.charter:63:3)
-		d.Allowed = true
-		d.add(1)
-		return
-	case ActionPost:
-		links := k.Post.Links
-		images := k.Post.Images
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionPost
-		// limit post 3 per 1d (examples/moderation/moderation.charter:70:3)
-		if e.badgeFirstDay() && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
-			d.add(6)
-		}
-		// must not post, reply (examples/moderation/moderation.charter:72:3)
-		if e.rank() == 0 && images > 0 {
-			d.add(8)
-		}
-		// must not post, reply (examples/moderation/moderation.charter:73:3)
-		if e.rank() == 0 && links > 2 {
-			d.add(10)
-		}
-		// must not post, reply (examples/moderation/moderation.charter:75:3)
-		if e.rank() == 0 && links > 5 {
-			d.add(12)
-		}
-		// must not post, reply (examples/moderation/moderation.charter:89:3)
-		if e.badgeFlagged() {
-			d.add(23)
-		}
-		// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
-		if e.m.FlagsUpheld >= 10 {
-			d.add(25)
-		}
-		// limit post 1 per 1d (examples/moderation/moderation.charter:134:5)
-		if e.goals != nil &&
-			!e.goals.Clean.Met &&
-			e.rank() == 0 &&
-			e.m.hist.count(ActionPost, e.at, 86400000000000) >= 1 {
-			d.add(30)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may post, reply (examples/moderation/moderation.charter:69:3)
-		d.Allowed = true
-		d.add(4)
-		return
-	case ActionReply:
-		links := k.Reply.Links
-		images := k.Reply.Images
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionReply
-		// limit reply 10 per 1d (examples/moderation/moderation.charter:71:3)
-		if e.rank() == 0 && e.m.hist.count(ActionReply, e.at, 86400000000000) >= 10 {
-			d.add(7)
-		}
-		// must not post, reply (examples/moderation/moderation.charter:72:3)
-		if e.rank() == 0 && images > 0 {
-			d.add(9)
-		}
-		// must not post, reply (examples/moderation/moderation.charter:73:3)
-		if e.rank() == 0 && links > 2 {
-			d.add(11)
-		}
-		// must not post, reply (examples/moderation/moderation.charter:75:3)
-		if e.rank() == 0 && links > 5 {
-			d.add(13)
-		}
-		// must not post, reply (examples/moderation/moderation.charter:89:3)
-		if e.badgeFlagged() {
-			d.add(24)
-		}
-		// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
-		if e.m.FlagsUpheld >= 10 {
-			d.add(26)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may post, reply (examples/moderation/moderation.charter:69:3)
-		d.Allowed = true
-		d.add(5)
-		return
-	case ActionLike:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionLike
-		// limit like 50 per 1d (examples/moderation/moderation.charter:76:3)
-		if e.rank() <= 1 && e.m.hist.count(ActionLike, e.at, 86400000000000) >= 50 {
-			d.add(14)
-		}
-		// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
-		if e.m.FlagsUpheld >= 10 {
-			d.add(28)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
-		d.Allowed = true
-		d.add(15)
-		return
-	case ActionSendPm:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionSendPm
-		// must not send_pm (examples/moderation/moderation.charter:82:3)
-		if e.rank() < 1 {
-			d.add(19)
-		}
-		// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
-		if e.m.FlagsUpheld >= 10 {
-			d.add(27)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
-		d.Allowed = true
-		d.add(16)
-		return
-	case ActionFlag:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionFlag
-		// must not flag (examples/moderation/moderation.charter:83:3)
-		if e.rank() < 1 {
-			d.add(20)
-		}
-		// limit flag 5 per 1d (examples/moderation/moderation.charter:84:3)
-		if e.rank() == 1 && e.m.hist.count(ActionFlag, e.at, 86400000000000) >= 5 {
-			d.add(21)
-		}
-		// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
-		if e.m.FlagsUpheld >= 10 {
-			d.add(29)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
-		d.Allowed = true
-		d.add(17)
-		return
-	case ActionReviewFlag:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionReviewFlag
-		// must not review_flag (examples/moderation/moderation.charter:85:3)
-		if e.rank() < 3 {
-			d.add(22)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
-		d.Allowed = true
-		d.add(18)
-		return
 	}
 	d.Action = k.Action
 	return
@@ -698,107 +701,110 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	switch k.Action {
-	case ActionVisit:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.m.hist.count(ActionVisit, e.at, 86400000000000) >= 1 {
-			return false, 2, true
+	if k.Action < ActionLike {
+		if k.Action == ActionVisit {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.m.hist.count(ActionVisit, e.at, 86400000000000) >= 1 {
+				return false, 2, true
+			}
+			return true, 0, true
+		} else if k.Action == ActionRead {
+			posts := k.Read.Posts
+			if posts < 1 {
+				return false, 3, true
+			}
+			return true, 1, true
+		} else if k.Action == ActionPost {
+			links := k.Post.Links
+			images := k.Post.Images
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.badgeFirstDay() && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
+				return false, 6, true
+			}
+			if e.rank() == 0 && images > 0 {
+				return false, 8, true
+			}
+			if e.rank() == 0 && links > 2 {
+				return false, 10, true
+			}
+			if e.rank() == 0 && links > 5 {
+				return false, 12, true
+			}
+			if e.badgeFlagged() {
+				return false, 23, true
+			}
+			if e.m.FlagsUpheld >= 10 {
+				return false, 25, true
+			}
+			if e.goals != nil &&
+				!e.goals.Clean.Met &&
+				e.rank() == 0 &&
+				e.m.hist.count(ActionPost, e.at, 86400000000000) >= 1 {
+				return false, 30, true
+			}
+			return true, 4, true
+		} else if k.Action == ActionReply {
+			links := k.Reply.Links
+			images := k.Reply.Images
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.rank() == 0 && e.m.hist.count(ActionReply, e.at, 86400000000000) >= 10 {
+				return false, 7, true
+			}
+			if e.rank() == 0 && images > 0 {
+				return false, 9, true
+			}
+			if e.rank() == 0 && links > 2 {
+				return false, 11, true
+			}
+			if e.rank() == 0 && links > 5 {
+				return false, 13, true
+			}
+			if e.badgeFlagged() {
+				return false, 24, true
+			}
+			if e.m.FlagsUpheld >= 10 {
+				return false, 26, true
+			}
+			return true, 5, true
 		}
-		return true, 0, true
-	case ActionRead:
-		posts := k.Read.Posts
-		if posts < 1 {
-			return false, 3, true
+	} else {
+		if k.Action == ActionLike {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.rank() <= 1 && e.m.hist.count(ActionLike, e.at, 86400000000000) >= 50 {
+				return false, 14, true
+			}
+			if e.m.FlagsUpheld >= 10 {
+				return false, 28, true
+			}
+			return true, 15, true
+		} else if k.Action == ActionSendPm {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.rank() < 1 {
+				return false, 19, true
+			}
+			if e.m.FlagsUpheld >= 10 {
+				return false, 27, true
+			}
+			return true, 16, true
+		} else if k.Action == ActionFlag {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.rank() < 1 {
+				return false, 20, true
+			}
+			if e.rank() == 1 && e.m.hist.count(ActionFlag, e.at, 86400000000000) >= 5 {
+				return false, 21, true
+			}
+			if e.m.FlagsUpheld >= 10 {
+				return false, 29, true
+			}
+			return true, 17, true
+		} else if k.Action == ActionReviewFlag {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.rank() < 3 {
+				return false, 22, true
+			}
+			return true, 18, true
 		}
-		return true, 1, true
-	case ActionPost:
-		links := k.Post.Links
-		images := k.Post.Images
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.badgeFirstDay() && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
-			return false, 6, true
-		}
-		if e.rank() == 0 && images > 0 {
-			return false, 8, true
-		}
-		if e.rank() == 0 && links > 2 {
-			return false, 10, true
-		}
-		if e.rank() == 0 && links > 5 {
-			return false, 12, true
-		}
-		if e.badgeFlagged() {
-			return false, 23, true
-		}
-		if e.m.FlagsUpheld >= 10 {
-			return false, 25, true
-		}
-		if e.goals != nil &&
-			!e.goals.Clean.Met &&
-			e.rank() == 0 &&
-			e.m.hist.count(ActionPost, e.at, 86400000000000) >= 1 {
-			return false, 30, true
-		}
-		return true, 4, true
-	case ActionReply:
-		links := k.Reply.Links
-		images := k.Reply.Images
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() == 0 && e.m.hist.count(ActionReply, e.at, 86400000000000) >= 10 {
-			return false, 7, true
-		}
-		if e.rank() == 0 && images > 0 {
-			return false, 9, true
-		}
-		if e.rank() == 0 && links > 2 {
-			return false, 11, true
-		}
-		if e.rank() == 0 && links > 5 {
-			return false, 13, true
-		}
-		if e.badgeFlagged() {
-			return false, 24, true
-		}
-		if e.m.FlagsUpheld >= 10 {
-			return false, 26, true
-		}
-		return true, 5, true
-	case ActionLike:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() <= 1 && e.m.hist.count(ActionLike, e.at, 86400000000000) >= 50 {
-			return false, 14, true
-		}
-		if e.m.FlagsUpheld >= 10 {
-			return false, 28, true
-		}
-		return true, 15, true
-	case ActionSendPm:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() < 1 {
-			return false, 19, true
-		}
-		if e.m.FlagsUpheld >= 10 {
-			return false, 27, true
-		}
-		return true, 16, true
-	case ActionFlag:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() < 1 {
-			return false, 20, true
-		}
-		if e.rank() == 1 && e.m.hist.count(ActionFlag, e.at, 86400000000000) >= 5 {
-			return false, 21, true
-		}
-		if e.m.FlagsUpheld >= 10 {
-			return false, 29, true
-		}
-		return true, 17, true
-	case ActionReviewFlag:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() < 3 {
-			return false, 22, true
-		}
-		return true, 18, true
 	}
 	return false, 0, false
 }

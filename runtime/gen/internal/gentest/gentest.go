@@ -21,6 +21,7 @@ import (
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/charterlang/charter/lang"
 	"github.com/charterlang/charter/lang/check"
@@ -140,6 +141,7 @@ func Run(t *testing.T, pkg string, newMember any, opts Options) {
 			return
 		}
 	}
+	h.unknownActions()
 	t.Logf("%s: %d members, %d roles, %d badge sets, %d decisions compared (%d allowed, %d by default); rules that decided: %d of %d",
 		c.Community, opts.Members, h.roles, h.badgeSets, h.decisions, h.allowed, h.byDefault, len(h.hit), h.ruleCount)
 	var missed []string
@@ -487,6 +489,33 @@ func (h *harness) decide(s *subject, a *check.Action, withGoals bool) {
 	}
 	if rd.ByDefault {
 		h.byDefault++
+	}
+}
+
+// unknownActions asks Decide and Check about Actions that are not the
+// community's, one below the first and one past the last: no rule decides
+// them, so Decide returns a Decision with no rules that neither allows nor
+// says the default decided, and Check answers (false, 0, false).
+func (h *harness) unknownActions() {
+	t := h.t
+	gm := h.newM.Call(nil)[0]
+	at := reflect.ValueOf(time.Unix(1e9, 0))
+	goals := reflect.Zero(reflect.PointerTo(h.goalsType))
+	for _, a := range []int{-1, len(h.cc.Actions)} {
+		call := reflect.New(h.callType).Elem()
+		action := call.FieldByName("Action")
+		action.Set(reflect.ValueOf(a).Convert(action.Type()))
+		chk := gm.MethodByName("Check").Call([]reflect.Value{at, goals, call.Addr()})
+		if chk[0].Bool() || chk[1].Int() != 0 || chk[2].Bool() {
+			t.Errorf("Check of Action(%d), no action of %s: got (%v, %v, %v), want (false, 0, false)", a, h.cc.Name, chk[0], chk[1], chk[2])
+		}
+		d := gm.MethodByName("Decide").Call([]reflect.Value{at, goals, call.Addr()})[0]
+		if got := genOutcome(d); !cmp.Equal(got, outcome{Reasons: []string{}}, cmpopts.EquateEmpty()) {
+			t.Errorf("Decide of Action(%d), no action of %s: got %+v, want no rule and not allowed", a, h.cc.Name, got)
+		}
+		if got := d.FieldByName("Action").Int(); got != int64(a) {
+			t.Errorf("Decide of Action(%d): the Decision's Action is %d", a, got)
+		}
 	}
 }
 

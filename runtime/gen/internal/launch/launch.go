@@ -483,68 +483,71 @@ type Call struct {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	switch k.Action {
-	case ActionRegister:
-		product := k.Register.Product
-		d.Action = ActionRegister
-		// must not register (examples/brand/brand.charter:48:3)
-		if strings.TrimSpace(product) == "" {
-			d.add(2)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may register, post (examples/brand/brand.charter:47:3)
-		d.Allowed = true
-		d.add(0)
-		return
-	case ActionPost:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionPost
-		// limit post 5 per 1d (examples/brand/brand.charter:50:3)
-		if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-			d.add(3)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may register, post (examples/brand/brand.charter:47:3)
-		d.Allowed = true
-		d.add(1)
-		return
-	case ActionInvite:
-		e := env{m: m, goals: goals}
-		d.Action = ActionInvite
-		// may invite (examples/brand/brand.charter:52:3)
-		if e.rank() >= 2 {
+	if k.Action < ActionInvite {
+		if k.Action == ActionRegister {
+			product := k.Register.Product
+			d.Action = ActionRegister
+			// must not register (examples/brand/brand.charter:48:3)
+			if strings.TrimSpace(product) == "" {
+				d.add(2)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may register, post (examples/brand/brand.charter:47:3)
 			d.Allowed = true
-			d.add(4)
+			d.add(0)
+			return
+		} else if k.Action == ActionPost {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionPost
+			// limit post 5 per 1d (examples/brand/brand.charter:50:3)
+			if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+				d.add(3)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may register, post (examples/brand/brand.charter:47:3)
+			d.Allowed = true
+			d.add(1)
 			return
 		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
-	case ActionTryBuild:
-		d.Action = ActionTryBuild
-		// may try_build, publish_review (examples/brand/brand.charter:227:3)
-		d.Allowed = true
-		d.add(5)
-		return
-	case ActionPublishReview:
-		public := k.PublishReview.Public
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionPublishReview
-		// must not publish_review (examples/brand/brand.charter:229:3)
-		if public && e.at < nanos(e.m.EmbargoUntil) {
-			d.add(7)
-		}
-		if d.n > 0 {
+	} else {
+		if k.Action == ActionInvite {
+			e := env{m: m, goals: goals}
+			d.Action = ActionInvite
+			// may invite (examples/brand/brand.charter:52:3)
+			if e.rank() >= 2 {
+				d.Allowed = true
+				d.add(4)
+				return
+			}
+			// default deny
+			d.Allowed, d.ByDefault = false, true
+			return
+		} else if k.Action == ActionTryBuild {
+			d.Action = ActionTryBuild
+			// may try_build, publish_review (examples/brand/brand.charter:227:3)
+			d.Allowed = true
+			d.add(5)
+			return
+		} else if k.Action == ActionPublishReview {
+			public := k.PublishReview.Public
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionPublishReview
+			// must not publish_review (examples/brand/brand.charter:229:3)
+			if public && e.at < nanos(e.m.EmbargoUntil) {
+				d.add(7)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may try_build, publish_review (examples/brand/brand.charter:227:3)
+			d.Allowed = true
+			d.add(6)
 			return
 		}
-		// may try_build, publish_review (examples/brand/brand.charter:227:3)
-		d.Allowed = true
-		d.add(6)
-		return
 	}
 	d.Action = k.Action
 	return
@@ -557,34 +560,37 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	switch k.Action {
-	case ActionRegister:
-		product := k.Register.Product
-		if strings.TrimSpace(product) == "" {
-			return false, 2, true
+	if k.Action < ActionInvite {
+		if k.Action == ActionRegister {
+			product := k.Register.Product
+			if strings.TrimSpace(product) == "" {
+				return false, 2, true
+			}
+			return true, 0, true
+		} else if k.Action == ActionPost {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+				return false, 3, true
+			}
+			return true, 1, true
 		}
-		return true, 0, true
-	case ActionPost:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-			return false, 3, true
+	} else {
+		if k.Action == ActionInvite {
+			e := env{m: m, goals: goals}
+			if e.rank() >= 2 {
+				return true, 4, true
+			}
+			return false, 0, false
+		} else if k.Action == ActionTryBuild {
+			return true, 5, true
+		} else if k.Action == ActionPublishReview {
+			public := k.PublishReview.Public
+			e := env{m: m, at: nanos(at), goals: goals}
+			if public && e.at < nanos(e.m.EmbargoUntil) {
+				return false, 7, true
+			}
+			return true, 6, true
 		}
-		return true, 1, true
-	case ActionInvite:
-		e := env{m: m, goals: goals}
-		if e.rank() >= 2 {
-			return true, 4, true
-		}
-		return false, 0, false
-	case ActionTryBuild:
-		return true, 5, true
-	case ActionPublishReview:
-		public := k.PublishReview.Public
-		e := env{m: m, at: nanos(at), goals: goals}
-		if public && e.at < nanos(e.m.EmbargoUntil) {
-			return false, 7, true
-		}
-		return true, 6, true
 	}
 	return false, 0, false
 }

@@ -483,81 +483,84 @@ type Call struct {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	switch k.Action {
-	case ActionRegister:
-		product := k.Register.Product
-		d.Action = ActionRegister
-		// must not register (examples/brand/brand.charter:48:3)
-		if strings.TrimSpace(product) == "" {
-			d.add(2)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may register, post (examples/brand/brand.charter:47:3)
-		d.Allowed = true
-		d.add(0)
-		return
-	case ActionPost:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionPost
-		// limit post 5 per 1d (examples/brand/brand.charter:50:3)
-		if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-			d.add(3)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may register, post (examples/brand/brand.charter:47:3)
-		d.Allowed = true
-		d.add(1)
-		return
-	case ActionInvite:
-		e := env{m: m, goals: goals}
-		d.Action = ActionInvite
-		// may invite (examples/brand/brand.charter:52:3)
-		if e.rank() >= 2 {
+	if k.Action < ActionInvite {
+		if k.Action == ActionRegister {
+			product := k.Register.Product
+			d.Action = ActionRegister
+			// must not register (examples/brand/brand.charter:48:3)
+			if strings.TrimSpace(product) == "" {
+				d.add(2)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may register, post (examples/brand/brand.charter:47:3)
 			d.Allowed = true
-			d.add(4)
+			d.add(0)
+			return
+		} else if k.Action == ActionPost {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionPost
+			// limit post 5 per 1d (examples/brand/brand.charter:50:3)
+			if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+				d.add(3)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may register, post (examples/brand/brand.charter:47:3)
+			d.Allowed = true
+			d.add(1)
 			return
 		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
-	case ActionOrderStock:
-		units := k.OrderStock.Units
-		e := env{m: m, goals: goals}
-		d.Action = ActionOrderStock
-		// must not order_stock (examples/brand/brand.charter:191:3)
-		if units < 10 {
-			d.add(7)
-		}
-		// must not order_stock (examples/brand/brand.charter:193:3)
-		if units > 200 && e.m.UnitsSold < 500 {
-			d.add(8)
-		}
-		if d.n > 0 {
+	} else {
+		if k.Action == ActionInvite {
+			e := env{m: m, goals: goals}
+			d.Action = ActionInvite
+			// may invite (examples/brand/brand.charter:52:3)
+			if e.rank() >= 2 {
+				d.Allowed = true
+				d.add(4)
+				return
+			}
+			// default deny
+			d.Allowed, d.ByDefault = false, true
+			return
+		} else if k.Action == ActionOrderStock {
+			units := k.OrderStock.Units
+			e := env{m: m, goals: goals}
+			d.Action = ActionOrderStock
+			// must not order_stock (examples/brand/brand.charter:191:3)
+			if units < 10 {
+				d.add(7)
+			}
+			// must not order_stock (examples/brand/brand.charter:193:3)
+			if units > 200 && e.m.UnitsSold < 500 {
+				d.add(8)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may order_stock, report_sales (examples/brand/brand.charter:190:3)
+			d.Allowed = true
+			d.add(5)
+			return
+		} else if k.Action == ActionReportSales {
+			units := k.ReportSales.Units
+			e := env{m: m, goals: goals}
+			d.Action = ActionReportSales
+			// must not report_sales (examples/brand/brand.charter:194:3)
+			if units < 1 || units > e.m.Stock {
+				d.add(9)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may order_stock, report_sales (examples/brand/brand.charter:190:3)
+			d.Allowed = true
+			d.add(6)
 			return
 		}
-		// may order_stock, report_sales (examples/brand/brand.charter:190:3)
-		d.Allowed = true
-		d.add(5)
-		return
-	case ActionReportSales:
-		units := k.ReportSales.Units
-		e := env{m: m, goals: goals}
-		d.Action = ActionReportSales
-		// must not report_sales (examples/brand/brand.charter:194:3)
-		if units < 1 || units > e.m.Stock {
-			d.add(9)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may order_stock, report_sales (examples/brand/brand.charter:190:3)
-		d.Allowed = true
-		d.add(6)
-		return
 	}
 	d.Action = k.Action
 	return
@@ -570,42 +573,45 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	switch k.Action {
-	case ActionRegister:
-		product := k.Register.Product
-		if strings.TrimSpace(product) == "" {
-			return false, 2, true
+	if k.Action < ActionInvite {
+		if k.Action == ActionRegister {
+			product := k.Register.Product
+			if strings.TrimSpace(product) == "" {
+				return false, 2, true
+			}
+			return true, 0, true
+		} else if k.Action == ActionPost {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+				return false, 3, true
+			}
+			return true, 1, true
 		}
-		return true, 0, true
-	case ActionPost:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-			return false, 3, true
+	} else {
+		if k.Action == ActionInvite {
+			e := env{m: m, goals: goals}
+			if e.rank() >= 2 {
+				return true, 4, true
+			}
+			return false, 0, false
+		} else if k.Action == ActionOrderStock {
+			units := k.OrderStock.Units
+			e := env{m: m, goals: goals}
+			if units < 10 {
+				return false, 7, true
+			}
+			if units > 200 && e.m.UnitsSold < 500 {
+				return false, 8, true
+			}
+			return true, 5, true
+		} else if k.Action == ActionReportSales {
+			units := k.ReportSales.Units
+			e := env{m: m, goals: goals}
+			if units < 1 || units > e.m.Stock {
+				return false, 9, true
+			}
+			return true, 6, true
 		}
-		return true, 1, true
-	case ActionInvite:
-		e := env{m: m, goals: goals}
-		if e.rank() >= 2 {
-			return true, 4, true
-		}
-		return false, 0, false
-	case ActionOrderStock:
-		units := k.OrderStock.Units
-		e := env{m: m, goals: goals}
-		if units < 10 {
-			return false, 7, true
-		}
-		if units > 200 && e.m.UnitsSold < 500 {
-			return false, 8, true
-		}
-		return true, 5, true
-	case ActionReportSales:
-		units := k.ReportSales.Units
-		e := env{m: m, goals: goals}
-		if units < 1 || units > e.m.Stock {
-			return false, 9, true
-		}
-		return true, 6, true
 	}
 	return false, 0, false
 }

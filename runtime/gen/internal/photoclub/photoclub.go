@@ -473,8 +473,7 @@ type Call struct {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	switch k.Action {
-	case ActionRegister:
+	if k.Action == ActionRegister {
 		product := k.Register.Product
 		d.Action = ActionRegister
 		// must not register (examples/brand/brand.charter:48:3)
@@ -488,7 +487,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 		d.Allowed = true
 		d.add(0)
 		return
-	case ActionPost:
+	} else if k.Action == ActionPost {
 		e := env{m: m, at: nanos(at), goals: goals}
 		d.Action = ActionPost
 		// limit post 5 per 1d (examples/brand/brand.charter:50:3)
@@ -502,7 +501,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 		d.Allowed = true
 		d.add(1)
 		return
-	case ActionInvite:
+	} else if k.Action == ActionInvite {
 		e := env{m: m, goals: goals}
 		d.Action = ActionInvite
 		// must not invite (examples/brand/brand.charter:171:5)
@@ -521,7 +520,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 		// default deny
 		d.Allowed, d.ByDefault = false, true
 		return
-	case ActionSharePhoto:
+	} else if k.Action == ActionSharePhoto {
 		shotOnProduct := k.SharePhoto.ShotOnProduct
 		d.Action = ActionSharePhoto
 		// must not share_photo (examples/brand/brand.charter:158:3)
@@ -547,20 +546,19 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	switch k.Action {
-	case ActionRegister:
+	if k.Action == ActionRegister {
 		product := k.Register.Product
 		if strings.TrimSpace(product) == "" {
 			return false, 2, true
 		}
 		return true, 0, true
-	case ActionPost:
+	} else if k.Action == ActionPost {
 		e := env{m: m, at: nanos(at), goals: goals}
 		if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
 			return false, 3, true
 		}
 		return true, 1, true
-	case ActionInvite:
+	} else if k.Action == ActionInvite {
 		e := env{m: m, goals: goals}
 		if e.goals != nil && !e.goals.Size.Met {
 			return false, 7, true
@@ -569,7 +567,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			return true, 4, true
 		}
 		return false, 0, false
-	case ActionSharePhoto:
+	} else if k.Action == ActionSharePhoto {
 		shotOnProduct := k.SharePhoto.ShotOnProduct
 		if !shotOnProduct {
 			return false, 6, true

@@ -601,213 +601,224 @@ type Call struct {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	switch k.Action {
-	case ActionInvite:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionInvite
-		// must not invite (std/dunbar.charter:13:5)
-		if e.goals != nil && !e.goals.DunbarStable.Met {
-			d.add(0)
+	if k.Action < ActionShareReview {
+		if k.Action < ActionPost {
+			if k.Action == ActionInvite {
+				e := env{m: m, at: nanos(at), goals: goals}
+				d.Action = ActionInvite
+				// must not invite (std/dunbar.charter:13:5)
+				if e.goals != nil && !e.goals.DunbarStable.Met {
+					d.add(0)
+				}
+				// must not invite (examples/wechat-group/wechat_group.charter:76:3)
+				if e.rank() < 5 {
+					d.add(12)
+				}
+				// must not invite (examples/wechat-group/wechat_group.charter:135:5)
+				if e.goals != nil && !e.goals.Introductions.Met {
+					d.add(25)
+				}
+				// must not invite (std/dunbar_close.charter:12:5)
+				if e.goals != nil && !e.goals.DunbarClose.Met {
+					d.add(26)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may invite (examples/wechat-group/wechat_group.charter:75:3)
+				d.Allowed = true
+				d.add(11)
+				return
+			} else if k.Action == ActionIntroduce {
+				text := k.Introduce.Text
+				d.Action = ActionIntroduce
+				// must not introduce (examples/wechat-group/wechat_group.charter:62:3)
+				if int64(utf8.RuneCountInString(text)) < 20 {
+					d.add(2)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may introduce (examples/wechat-group/wechat_group.charter:61:3)
+				d.Allowed = true
+				d.add(1)
+				return
+			}
+		} else {
+			if k.Action == ActionPost {
+				length := k.Post.Length
+				links := k.Post.Links
+				isAd := k.Post.IsAd
+				e := env{m: m, at: nanos(at), goals: goals}
+				d.Action = ActionPost
+				// first introduce then post (examples/wechat-group/wechat_group.charter:63:3)
+				if !e.m.hist.done(ActionIntroduce) {
+					d.add(3)
+				}
+				// must not post (examples/wechat-group/wechat_group.charter:68:3)
+				if isAd {
+					d.add(6)
+				}
+				// must not post (examples/wechat-group/wechat_group.charter:69:3)
+				if length > 2000 {
+					d.add(7)
+				}
+				// must not post (examples/wechat-group/wechat_group.charter:70:3)
+				if e.m.Warnings >= 3 {
+					d.add(8)
+				}
+				// limit post 5 per 1d (examples/wechat-group/wechat_group.charter:71:3)
+				if e.rank() == 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+					d.add(9)
+				}
+				// must not post (examples/wechat-group/wechat_group.charter:72:3)
+				if links > 0 && e.rank() <= 1 {
+					d.add(10)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may post (examples/wechat-group/wechat_group.charter:67:3)
+				d.Allowed = true
+				d.add(5)
+				return
+			} else if k.Action == ActionMentionAll {
+				e := env{m: m, at: nanos(at), goals: goals}
+				d.Action = ActionMentionAll
+				// must not mention_all (examples/wechat-group/wechat_group.charter:80:3)
+				if e.rank() < 4 {
+					d.add(14)
+				}
+				// limit mention_all 1 per 1d (examples/wechat-group/wechat_group.charter:81:3)
+				if e.m.hist.count(ActionMentionAll, e.at, 86400000000000) >= 1 {
+					d.add(15)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may mention_all (examples/wechat-group/wechat_group.charter:79:3)
+				d.Allowed = true
+				d.add(13)
+				return
+			} else if k.Action == ActionRedPacket {
+				fen := k.RedPacket.Fen
+				shares := k.RedPacket.Shares
+				d.Action = ActionRedPacket
+				// must not red_packet (examples/wechat-group/wechat_group.charter:85:3)
+				if fen < 1 || fen > 20000 {
+					d.add(17)
+				}
+				// must not red_packet (examples/wechat-group/wechat_group.charter:86:3)
+				if shares < 1 || shares > 100 {
+					d.add(18)
+				}
+				// must not red_packet (examples/wechat-group/wechat_group.charter:87:3)
+				if fen < shares {
+					d.add(19)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may red_packet (examples/wechat-group/wechat_group.charter:84:3)
+				d.Allowed = true
+				d.add(16)
+				return
+			}
 		}
-		// must not invite (examples/wechat-group/wechat_group.charter:76:3)
-		if e.rank() < 5 {
-			d.add(12)
+	} else {
+		if k.Action < ActionTakeProject {
+			if k.Action == ActionShareReview {
+				words := k.ShareReview.Words
+				e := env{m: m, goals: goals}
+				d.Action = ActionShareReview
+				// first introduce then share_review (examples/wechat-group/wechat_group.charter:64:3)
+				if !e.m.hist.done(ActionIntroduce) {
+					d.add(4)
+				}
+				// must not share_review (examples/wechat-group/wechat_group.charter:92:3)
+				if words < 100 {
+					d.add(21)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may share_review (examples/wechat-group/wechat_group.charter:91:3)
+				d.Allowed = true
+				d.add(20)
+				return
+			} else if k.Action == ActionRecommend {
+				e := env{m: m, at: nanos(at), goals: goals}
+				d.Action = ActionRecommend
+				// must not recommend (examples/wechat-group/wechat_group.charter:97:3)
+				if e.rank() < 2 {
+					d.add(23)
+				}
+				// limit recommend 3 per 1w (examples/wechat-group/wechat_group.charter:98:3)
+				if e.m.hist.count(ActionRecommend, e.at, 604800000000000) >= 3 {
+					d.add(24)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may recommend (examples/wechat-group/wechat_group.charter:96:3)
+				d.Allowed = true
+				d.add(22)
+				return
+			}
+		} else {
+			if k.Action == ActionTakeProject {
+				price := k.TakeProject.Price
+				e := env{m: m, goals: goals}
+				d.Action = ActionTakeProject
+				// must not take_project (examples/wechat-group/wechat_group.charter:276:3)
+				if price < 1 {
+					d.add(30)
+				}
+				// must not take_project (examples/wechat-group/wechat_group.charter:277:3)
+				if e.m.OpenProjects >= 2 {
+					d.add(31)
+				}
+				// must not take_project (examples/wechat-group/wechat_group.charter:292:5)
+				if e.goals != nil && !e.goals.Delivery.Met && e.m.OpenProjects >= 1 {
+					d.add(34)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may take_project, deliver, report (examples/wechat-group/wechat_group.charter:275:3)
+				d.Allowed = true
+				d.add(27)
+				return
+			} else if k.Action == ActionDeliver {
+				e := env{m: m, goals: goals}
+				d.Action = ActionDeliver
+				// must not deliver (examples/wechat-group/wechat_group.charter:278:3)
+				if e.m.OpenProjects < 1 {
+					d.add(32)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may take_project, deliver, report (examples/wechat-group/wechat_group.charter:275:3)
+				d.Allowed = true
+				d.add(28)
+				return
+			} else if k.Action == ActionReport {
+				progress := k.Report.Progress
+				d.Action = ActionReport
+				// must not report (examples/wechat-group/wechat_group.charter:279:3)
+				if progress < 0 || progress > 100 {
+					d.add(33)
+				}
+				if d.n > 0 {
+					return
+				}
+				// may take_project, deliver, report (examples/wechat-group/wechat_group.charter:275:3)
+				d.Allowed = true
+				d.add(29)
+				return
+			}
 		}
-		// must not invite (examples/wechat-group/wechat_group.charter:135:5)
-		if e.goals != nil && !e.goals.Introductions.Met {
-			d.add(25)
-		}
-		// must not invite (std/dunbar_close.charter:12:5)
-		if e.goals != nil && !e.goals.DunbarClose.Met {
-			d.add(26)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may invite (examples/wechat-group/wechat_group.charter:75:3)
-		d.Allowed = true
-		d.add(11)
-		return
-	case ActionIntroduce:
-		text := k.Introduce.Text
-		d.Action = ActionIntroduce
-		// must not introduce (examples/wechat-group/wechat_group.charter:62:3)
-		if int64(utf8.RuneCountInString(text)) < 20 {
-			d.add(2)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may introduce (examples/wechat-group/wechat_group.charter:61:3)
-		d.Allowed = true
-		d.add(1)
-		return
-	case ActionPost:
-		length := k.Post.Length
-		links := k.Post.Links
-		isAd := k.Post.IsAd
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionPost
-		// first introduce then post (examples/wechat-group/wechat_group.charter:63:3)
-		if !e.m.hist.done(ActionIntroduce) {
-			d.add(3)
-		}
-		// must not post (examples/wechat-group/wechat_group.charter:68:3)
-		if isAd {
-			d.add(6)
-		}
-		// must not post (examples/wechat-group/wechat_group.charter:69:3)
-		if length > 2000 {
-			d.add(7)
-		}
-		// must not post (examples/wechat-group/wechat_group.charter:70:3)
-		if e.m.Warnings >= 3 {
-			d.add(8)
-		}
-		// limit post 5 per 1d (examples/wechat-group/wechat_group.charter:71:3)
-		if e.rank() == 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-			d.add(9)
-		}
-		// must not post (examples/wechat-group/wechat_group.charter:72:3)
-		if links > 0 && e.rank() <= 1 {
-			d.add(10)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may post (examples/wechat-group/wechat_group.charter:67:3)
-		d.Allowed = true
-		d.add(5)
-		return
-	case ActionMentionAll:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionMentionAll
-		// must not mention_all (examples/wechat-group/wechat_group.charter:80:3)
-		if e.rank() < 4 {
-			d.add(14)
-		}
-		// limit mention_all 1 per 1d (examples/wechat-group/wechat_group.charter:81:3)
-		if e.m.hist.count(ActionMentionAll, e.at, 86400000000000) >= 1 {
-			d.add(15)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may mention_all (examples/wechat-group/wechat_group.charter:79:3)
-		d.Allowed = true
-		d.add(13)
-		return
-	case ActionRedPacket:
-		fen := k.RedPacket.Fen
-		shares := k.RedPacket.Shares
-		d.Action = ActionRedPacket
-		// must not red_packet (examples/wechat-group/wechat_group.charter:85:3)
-		if fen < 1 || fen > 20000 {
-			d.add(17)
-		}
-		// must not red_packet (examples/wechat-group/wechat_group.charter:86:3)
-		if shares < 1 || shares > 100 {
-			d.add(18)
-		}
-		// must not red_packet (examples/wechat-group/wechat_group.charter:87:3)
-		if fen < shares {
-			d.add(19)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may red_packet (examples/wechat-group/wechat_group.charter:84:3)
-		d.Allowed = true
-		d.add(16)
-		return
-	case ActionShareReview:
-		words := k.ShareReview.Words
-		e := env{m: m, goals: goals}
-		d.Action = ActionShareReview
-		// first introduce then share_review (examples/wechat-group/wechat_group.charter:64:3)
-		if !e.m.hist.done(ActionIntroduce) {
-			d.add(4)
-		}
-		// must not share_review (examples/wechat-group/wechat_group.charter:92:3)
-		if words < 100 {
-			d.add(21)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may share_review (examples/wechat-group/wechat_group.charter:91:3)
-		d.Allowed = true
-		d.add(20)
-		return
-	case ActionRecommend:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionRecommend
-		// must not recommend (examples/wechat-group/wechat_group.charter:97:3)
-		if e.rank() < 2 {
-			d.add(23)
-		}
-		// limit recommend 3 per 1w (examples/wechat-group/wechat_group.charter:98:3)
-		if e.m.hist.count(ActionRecommend, e.at, 604800000000000) >= 3 {
-			d.add(24)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may recommend (examples/wechat-group/wechat_group.charter:96:3)
-		d.Allowed = true
-		d.add(22)
-		return
-	case ActionTakeProject:
-		price := k.TakeProject.Price
-		e := env{m: m, goals: goals}
-		d.Action = ActionTakeProject
-		// must not take_project (examples/wechat-group/wechat_group.charter:276:3)
-		if price < 1 {
-			d.add(30)
-		}
-		// must not take_project (examples/wechat-group/wechat_group.charter:277:3)
-		if e.m.OpenProjects >= 2 {
-			d.add(31)
-		}
-		// must not take_project (examples/wechat-group/wechat_group.charter:292:5)
-		if e.goals != nil && !e.goals.Delivery.Met && e.m.OpenProjects >= 1 {
-			d.add(34)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may take_project, deliver, report (examples/wechat-group/wechat_group.charter:275:3)
-		d.Allowed = true
-		d.add(27)
-		return
-	case ActionDeliver:
-		e := env{m: m, goals: goals}
-		d.Action = ActionDeliver
-		// must not deliver (examples/wechat-group/wechat_group.charter:278:3)
-		if e.m.OpenProjects < 1 {
-			d.add(32)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may take_project, deliver, report (examples/wechat-group/wechat_group.charter:275:3)
-		d.Allowed = true
-		d.add(28)
-		return
-	case ActionReport:
-		progress := k.Report.Progress
-		d.Action = ActionReport
-		// must not report (examples/wechat-group/wechat_group.charter:279:3)
-		if progress < 0 || progress > 100 {
-			d.add(33)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may take_project, deliver, report (examples/wechat-group/wechat_group.charter:275:3)
-		d.Allowed = true
-		d.add(29)
-		return
 	}
 	d.Action = k.Action
 	return
@@ -820,118 +831,129 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	switch k.Action {
-	case ActionInvite:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.goals != nil && !e.goals.DunbarStable.Met {
-			return false, 0, true
+	if k.Action < ActionShareReview {
+		if k.Action < ActionPost {
+			if k.Action == ActionInvite {
+				e := env{m: m, at: nanos(at), goals: goals}
+				if e.goals != nil && !e.goals.DunbarStable.Met {
+					return false, 0, true
+				}
+				if e.rank() < 5 {
+					return false, 12, true
+				}
+				if e.goals != nil && !e.goals.Introductions.Met {
+					return false, 25, true
+				}
+				if e.goals != nil && !e.goals.DunbarClose.Met {
+					return false, 26, true
+				}
+				return true, 11, true
+			} else if k.Action == ActionIntroduce {
+				text := k.Introduce.Text
+				if int64(utf8.RuneCountInString(text)) < 20 {
+					return false, 2, true
+				}
+				return true, 1, true
+			}
+		} else {
+			if k.Action == ActionPost {
+				length := k.Post.Length
+				links := k.Post.Links
+				isAd := k.Post.IsAd
+				e := env{m: m, at: nanos(at), goals: goals}
+				if !e.m.hist.done(ActionIntroduce) {
+					return false, 3, true
+				}
+				if isAd {
+					return false, 6, true
+				}
+				if length > 2000 {
+					return false, 7, true
+				}
+				if e.m.Warnings >= 3 {
+					return false, 8, true
+				}
+				if e.rank() == 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
+					return false, 9, true
+				}
+				if links > 0 && e.rank() <= 1 {
+					return false, 10, true
+				}
+				return true, 5, true
+			} else if k.Action == ActionMentionAll {
+				e := env{m: m, at: nanos(at), goals: goals}
+				if e.rank() < 4 {
+					return false, 14, true
+				}
+				if e.m.hist.count(ActionMentionAll, e.at, 86400000000000) >= 1 {
+					return false, 15, true
+				}
+				return true, 13, true
+			} else if k.Action == ActionRedPacket {
+				fen := k.RedPacket.Fen
+				shares := k.RedPacket.Shares
+				if fen < 1 || fen > 20000 {
+					return false, 17, true
+				}
+				if shares < 1 || shares > 100 {
+					return false, 18, true
+				}
+				if fen < shares {
+					return false, 19, true
+				}
+				return true, 16, true
+			}
 		}
-		if e.rank() < 5 {
-			return false, 12, true
+	} else {
+		if k.Action < ActionTakeProject {
+			if k.Action == ActionShareReview {
+				words := k.ShareReview.Words
+				e := env{m: m, goals: goals}
+				if !e.m.hist.done(ActionIntroduce) {
+					return false, 4, true
+				}
+				if words < 100 {
+					return false, 21, true
+				}
+				return true, 20, true
+			} else if k.Action == ActionRecommend {
+				e := env{m: m, at: nanos(at), goals: goals}
+				if e.rank() < 2 {
+					return false, 23, true
+				}
+				if e.m.hist.count(ActionRecommend, e.at, 604800000000000) >= 3 {
+					return false, 24, true
+				}
+				return true, 22, true
+			}
+		} else {
+			if k.Action == ActionTakeProject {
+				price := k.TakeProject.Price
+				e := env{m: m, goals: goals}
+				if price < 1 {
+					return false, 30, true
+				}
+				if e.m.OpenProjects >= 2 {
+					return false, 31, true
+				}
+				if e.goals != nil && !e.goals.Delivery.Met && e.m.OpenProjects >= 1 {
+					return false, 34, true
+				}
+				return true, 27, true
+			} else if k.Action == ActionDeliver {
+				e := env{m: m, goals: goals}
+				if e.m.OpenProjects < 1 {
+					return false, 32, true
+				}
+				return true, 28, true
+			} else if k.Action == ActionReport {
+				progress := k.Report.Progress
+				if progress < 0 || progress > 100 {
+					return false, 33, true
+				}
+				return true, 29, true
+			}
 		}
-		if e.goals != nil && !e.goals.Introductions.Met {
-			return false, 25, true
-		}
-		if e.goals != nil && !e.goals.DunbarClose.Met {
-			return false, 26, true
-		}
-		return true, 11, true
-	case ActionIntroduce:
-		text := k.Introduce.Text
-		if int64(utf8.RuneCountInString(text)) < 20 {
-			return false, 2, true
-		}
-		return true, 1, true
-	case ActionPost:
-		length := k.Post.Length
-		links := k.Post.Links
-		isAd := k.Post.IsAd
-		e := env{m: m, at: nanos(at), goals: goals}
-		if !e.m.hist.done(ActionIntroduce) {
-			return false, 3, true
-		}
-		if isAd {
-			return false, 6, true
-		}
-		if length > 2000 {
-			return false, 7, true
-		}
-		if e.m.Warnings >= 3 {
-			return false, 8, true
-		}
-		if e.rank() == 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-			return false, 9, true
-		}
-		if links > 0 && e.rank() <= 1 {
-			return false, 10, true
-		}
-		return true, 5, true
-	case ActionMentionAll:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() < 4 {
-			return false, 14, true
-		}
-		if e.m.hist.count(ActionMentionAll, e.at, 86400000000000) >= 1 {
-			return false, 15, true
-		}
-		return true, 13, true
-	case ActionRedPacket:
-		fen := k.RedPacket.Fen
-		shares := k.RedPacket.Shares
-		if fen < 1 || fen > 20000 {
-			return false, 17, true
-		}
-		if shares < 1 || shares > 100 {
-			return false, 18, true
-		}
-		if fen < shares {
-			return false, 19, true
-		}
-		return true, 16, true
-	case ActionShareReview:
-		words := k.ShareReview.Words
-		e := env{m: m, goals: goals}
-		if !e.m.hist.done(ActionIntroduce) {
-			return false, 4, true
-		}
-		if words < 100 {
-			return false, 21, true
-		}
-		return true, 20, true
-	case ActionRecommend:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() < 2 {
-			return false, 23, true
-		}
-		if e.m.hist.count(ActionRecommend, e.at, 604800000000000) >= 3 {
-			return false, 24, true
-		}
-		return true, 22, true
-	case ActionTakeProject:
-		price := k.TakeProject.Price
-		e := env{m: m, goals: goals}
-		if price < 1 {
-			return false, 30, true
-		}
-		if e.m.OpenProjects >= 2 {
-			return false, 31, true
-		}
-		if e.goals != nil && !e.goals.Delivery.Met && e.m.OpenProjects >= 1 {
-			return false, 34, true
-		}
-		return true, 27, true
-	case ActionDeliver:
-		e := env{m: m, goals: goals}
-		if e.m.OpenProjects < 1 {
-			return false, 32, true
-		}
-		return true, 28, true
-	case ActionReport:
-		progress := k.Report.Progress
-		if progress < 0 || progress > 100 {
-			return false, 33, true
-		}
-		return true, 29, true
 	}
 	return false, 0, false
 }

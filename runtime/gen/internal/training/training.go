@@ -525,126 +525,129 @@ type Call struct {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	switch k.Action {
-	case ActionEnroll:
-		weeks := k.Enroll.Weeks
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionEnroll
-		// must not enroll (examples/training/training.charter:60:3)
-		if weeks < 1 || weeks > 52 {
-			d.add(3)
-		}
-		// must not enroll (examples/training/training.charter:61:3)
-		if e.rank() == 3 {
-			d.add(4)
-		}
-		// must not enroll (examples/training/training.charter:62:3)
-		if e.rank() == 2 && !e.badgeLapsing() {
-			d.add(5)
-		}
-		if d.n > 0 {
+	if k.Action < ActionPublish {
+		if k.Action == ActionEnroll {
+			weeks := k.Enroll.Weeks
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionEnroll
+			// must not enroll (examples/training/training.charter:60:3)
+			if weeks < 1 || weeks > 52 {
+				d.add(3)
+			}
+			// must not enroll (examples/training/training.charter:61:3)
+			if e.rank() == 3 {
+				d.add(4)
+			}
+			// must not enroll (examples/training/training.charter:62:3)
+			if e.rank() == 2 && !e.badgeLapsing() {
+				d.add(5)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may enroll (examples/training/training.charter:59:3)
+			d.Allowed = true
+			d.add(2)
+			return
+		} else if k.Action == ActionAttend {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionAttend
+			// must not attend (examples/training/training.charter:55:3)
+			if e.rank() < 2 {
+				d.add(1)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may attend (examples/training/training.charter:54:3)
+			d.Allowed = true
+			d.add(0)
+			return
+		} else if k.Action == ActionTeach {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionTeach
+			// must not teach, publish (examples/training/training.charter:66:3)
+			if e.rank() < 3 {
+				d.add(8)
+			}
+			// limit teach 2 per 30d (examples/training/training.charter:67:3)
+			if e.badgeGuest() && e.m.hist.count(ActionTeach, e.at, 2592000000000000) >= 2 {
+				d.add(10)
+			}
+			// must not teach (examples/training/training.charter:68:3)
+			if e.badgeGuest() && e.badgePoorlyRated() {
+				d.add(11)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may teach, publish (examples/training/training.charter:65:3)
+			d.Allowed = true
+			d.add(6)
 			return
 		}
-		// may enroll (examples/training/training.charter:59:3)
-		d.Allowed = true
-		d.add(2)
-		return
-	case ActionAttend:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionAttend
-		// must not attend (examples/training/training.charter:55:3)
-		if e.rank() < 2 {
-			d.add(1)
-		}
-		if d.n > 0 {
+	} else {
+		if k.Action == ActionPublish {
+			minutes := k.Publish.Minutes
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionPublish
+			// must not teach, publish (examples/training/training.charter:66:3)
+			if e.rank() < 3 {
+				d.add(9)
+			}
+			// must not publish (examples/training/training.charter:69:3)
+			if minutes < 10 {
+				d.add(12)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may teach, publish (examples/training/training.charter:65:3)
+			d.Allowed = true
+			d.add(7)
+			return
+		} else if k.Action == ActionRate {
+			stars := k.Rate.Stars
+			e := env{m: m, goals: goals}
+			d.Action = ActionRate
+			// first attend then rate (examples/training/training.charter:78:3)
+			if !e.m.hist.done(ActionAttend) {
+				d.add(14)
+			}
+			// must not rate (examples/training/training.charter:79:3)
+			if stars < 1 || stars > 5 {
+				d.add(15)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may rate (examples/training/training.charter:77:3)
+			d.Allowed = true
+			d.add(13)
+			return
+		} else if k.Action == ActionRefund {
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionRefund
+			// must not refund (examples/training/training.charter:83:3)
+			if e.rank() != 2 {
+				d.add(17)
+			}
+			// must not refund (examples/training/training.charter:84:3)
+			if subTimes(e.at, nanos(e.m.PaidAt)) > 1209600000000000 {
+				d.add(18)
+			}
+			// must not refund (examples/training/training.charter:85:3)
+			if e.m.SeatLectures > 2 {
+				d.add(19)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may refund (examples/training/training.charter:82:3)
+			d.Allowed = true
+			d.add(16)
 			return
 		}
-		// may attend (examples/training/training.charter:54:3)
-		d.Allowed = true
-		d.add(0)
-		return
-	case ActionTeach:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionTeach
-		// must not teach, publish (examples/training/training.charter:66:3)
-		if e.rank() < 3 {
-			d.add(8)
-		}
-		// limit teach 2 per 30d (examples/training/training.charter:67:3)
-		if e.badgeGuest() && e.m.hist.count(ActionTeach, e.at, 2592000000000000) >= 2 {
-			d.add(10)
-		}
-		// must not teach (examples/training/training.charter:68:3)
-		if e.badgeGuest() && e.badgePoorlyRated() {
-			d.add(11)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may teach, publish (examples/training/training.charter:65:3)
-		d.Allowed = true
-		d.add(6)
-		return
-	case ActionPublish:
-		minutes := k.Publish.Minutes
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionPublish
-		// must not teach, publish (examples/training/training.charter:66:3)
-		if e.rank() < 3 {
-			d.add(9)
-		}
-		// must not publish (examples/training/training.charter:69:3)
-		if minutes < 10 {
-			d.add(12)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may teach, publish (examples/training/training.charter:65:3)
-		d.Allowed = true
-		d.add(7)
-		return
-	case ActionRate:
-		stars := k.Rate.Stars
-		e := env{m: m, goals: goals}
-		d.Action = ActionRate
-		// first attend then rate (examples/training/training.charter:78:3)
-		if !e.m.hist.done(ActionAttend) {
-			d.add(14)
-		}
-		// must not rate (examples/training/training.charter:79:3)
-		if stars < 1 || stars > 5 {
-			d.add(15)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may rate (examples/training/training.charter:77:3)
-		d.Allowed = true
-		d.add(13)
-		return
-	case ActionRefund:
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionRefund
-		// must not refund (examples/training/training.charter:83:3)
-		if e.rank() != 2 {
-			d.add(17)
-		}
-		// must not refund (examples/training/training.charter:84:3)
-		if subTimes(e.at, nanos(e.m.PaidAt)) > 1209600000000000 {
-			d.add(18)
-		}
-		// must not refund (examples/training/training.charter:85:3)
-		if e.m.SeatLectures > 2 {
-			d.add(19)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may refund (examples/training/training.charter:82:3)
-		d.Allowed = true
-		d.add(16)
-		return
 	}
 	d.Action = k.Action
 	return
@@ -657,70 +660,73 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	switch k.Action {
-	case ActionEnroll:
-		weeks := k.Enroll.Weeks
-		e := env{m: m, at: nanos(at), goals: goals}
-		if weeks < 1 || weeks > 52 {
-			return false, 3, true
+	if k.Action < ActionPublish {
+		if k.Action == ActionEnroll {
+			weeks := k.Enroll.Weeks
+			e := env{m: m, at: nanos(at), goals: goals}
+			if weeks < 1 || weeks > 52 {
+				return false, 3, true
+			}
+			if e.rank() == 3 {
+				return false, 4, true
+			}
+			if e.rank() == 2 && !e.badgeLapsing() {
+				return false, 5, true
+			}
+			return true, 2, true
+		} else if k.Action == ActionAttend {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.rank() < 2 {
+				return false, 1, true
+			}
+			return true, 0, true
+		} else if k.Action == ActionTeach {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.rank() < 3 {
+				return false, 8, true
+			}
+			if e.badgeGuest() && e.m.hist.count(ActionTeach, e.at, 2592000000000000) >= 2 {
+				return false, 10, true
+			}
+			if e.badgeGuest() && e.badgePoorlyRated() {
+				return false, 11, true
+			}
+			return true, 6, true
 		}
-		if e.rank() == 3 {
-			return false, 4, true
+	} else {
+		if k.Action == ActionPublish {
+			minutes := k.Publish.Minutes
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.rank() < 3 {
+				return false, 9, true
+			}
+			if minutes < 10 {
+				return false, 12, true
+			}
+			return true, 7, true
+		} else if k.Action == ActionRate {
+			stars := k.Rate.Stars
+			e := env{m: m, goals: goals}
+			if !e.m.hist.done(ActionAttend) {
+				return false, 14, true
+			}
+			if stars < 1 || stars > 5 {
+				return false, 15, true
+			}
+			return true, 13, true
+		} else if k.Action == ActionRefund {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.rank() != 2 {
+				return false, 17, true
+			}
+			if subTimes(e.at, nanos(e.m.PaidAt)) > 1209600000000000 {
+				return false, 18, true
+			}
+			if e.m.SeatLectures > 2 {
+				return false, 19, true
+			}
+			return true, 16, true
 		}
-		if e.rank() == 2 && !e.badgeLapsing() {
-			return false, 5, true
-		}
-		return true, 2, true
-	case ActionAttend:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() < 2 {
-			return false, 1, true
-		}
-		return true, 0, true
-	case ActionTeach:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() < 3 {
-			return false, 8, true
-		}
-		if e.badgeGuest() && e.m.hist.count(ActionTeach, e.at, 2592000000000000) >= 2 {
-			return false, 10, true
-		}
-		if e.badgeGuest() && e.badgePoorlyRated() {
-			return false, 11, true
-		}
-		return true, 6, true
-	case ActionPublish:
-		minutes := k.Publish.Minutes
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() < 3 {
-			return false, 9, true
-		}
-		if minutes < 10 {
-			return false, 12, true
-		}
-		return true, 7, true
-	case ActionRate:
-		stars := k.Rate.Stars
-		e := env{m: m, goals: goals}
-		if !e.m.hist.done(ActionAttend) {
-			return false, 14, true
-		}
-		if stars < 1 || stars > 5 {
-			return false, 15, true
-		}
-		return true, 13, true
-	case ActionRefund:
-		e := env{m: m, at: nanos(at), goals: goals}
-		if e.rank() != 2 {
-			return false, 17, true
-		}
-		if subTimes(e.at, nanos(e.m.PaidAt)) > 1209600000000000 {
-			return false, 18, true
-		}
-		if e.m.SeatLectures > 2 {
-			return false, 19, true
-		}
-		return true, 16, true
 	}
 	return false, 0, false
 }

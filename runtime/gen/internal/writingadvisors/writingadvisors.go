@@ -450,80 +450,83 @@ type Call struct {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	switch k.Action {
-	case ActionIntroduce:
-		d.Action = ActionIntroduce
-		// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
-		d.Allowed = true
-		d.add(2)
-		return
-	case ActionPost:
-		length := k.Post.Length
-		e := env{m: m, at: nanos(at), goals: goals}
-		d.Action = ActionPost
-		// must not post (examples/fanclub/fanclub.charter:39:3)
-		if length > 5000 {
-			d.add(6)
-		}
-		// first introduce then post (examples/fanclub/fanclub.charter:40:3)
-		if !e.m.hist.done(ActionIntroduce) {
-			d.add(7)
-		}
-		// limit post 3 per 1d (examples/fanclub/fanclub.charter:41:3)
-		if e.rank() <= 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
-			d.add(8)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may post (examples/fanclub/fanclub.charter:36:3)
-		d.Allowed = true
-		d.add(3)
-		return
-	case ActionComment:
-		d.Action = ActionComment
-		// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
-		d.Allowed = true
-		d.add(0)
-		return
-	case ActionSave:
-		d.Action = ActionSave
-		// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
-		d.Allowed = true
-		d.add(1)
-		return
-	case ActionInvite:
-		e := env{m: m, goals: goals}
-		d.Action = ActionInvite
-		// must not invite (examples/fanclub/fanclub.charter:66:5)
-		if e.goals != nil && !e.goals.Size.Met {
-			d.add(9)
-		}
-		if d.n > 0 {
-			return
-		}
-		// may invite (examples/fanclub/fanclub.charter:37:3)
-		if e.rank() >= 4 {
+	if k.Action < ActionSave {
+		if k.Action == ActionIntroduce {
+			d.Action = ActionIntroduce
+			// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
 			d.Allowed = true
-			d.add(4)
+			d.add(2)
 			return
-		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
-	case ActionTip:
-		amount := k.Tip.Amount
-		e := env{m: m, goals: goals}
-		d.Action = ActionTip
-		// may tip (examples/fanclub/fanclub.charter:38:3)
-		if float64(amount) <= e.m.Reputation {
+		} else if k.Action == ActionPost {
+			length := k.Post.Length
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionPost
+			// must not post (examples/fanclub/fanclub.charter:39:3)
+			if length > 5000 {
+				d.add(6)
+			}
+			// first introduce then post (examples/fanclub/fanclub.charter:40:3)
+			if !e.m.hist.done(ActionIntroduce) {
+				d.add(7)
+			}
+			// limit post 3 per 1d (examples/fanclub/fanclub.charter:41:3)
+			if e.rank() <= 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
+				d.add(8)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may post (examples/fanclub/fanclub.charter:36:3)
 			d.Allowed = true
-			d.add(5)
+			d.add(3)
+			return
+		} else if k.Action == ActionComment {
+			d.Action = ActionComment
+			// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
+			d.Allowed = true
+			d.add(0)
 			return
 		}
-		// default deny
-		d.Allowed, d.ByDefault = false, true
-		return
+	} else {
+		if k.Action == ActionSave {
+			d.Action = ActionSave
+			// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
+			d.Allowed = true
+			d.add(1)
+			return
+		} else if k.Action == ActionInvite {
+			e := env{m: m, goals: goals}
+			d.Action = ActionInvite
+			// must not invite (examples/fanclub/fanclub.charter:66:5)
+			if e.goals != nil && !e.goals.Size.Met {
+				d.add(9)
+			}
+			if d.n > 0 {
+				return
+			}
+			// may invite (examples/fanclub/fanclub.charter:37:3)
+			if e.rank() >= 4 {
+				d.Allowed = true
+				d.add(4)
+				return
+			}
+			// default deny
+			d.Allowed, d.ByDefault = false, true
+			return
+		} else if k.Action == ActionTip {
+			amount := k.Tip.Amount
+			e := env{m: m, goals: goals}
+			d.Action = ActionTip
+			// may tip (examples/fanclub/fanclub.charter:38:3)
+			if float64(amount) <= e.m.Reputation {
+				d.Allowed = true
+				d.add(5)
+				return
+			}
+			// default deny
+			d.Allowed, d.ByDefault = false, true
+			return
+		}
 	}
 	d.Action = k.Action
 	return
@@ -536,42 +539,45 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	switch k.Action {
-	case ActionIntroduce:
-		return true, 2, true
-	case ActionPost:
-		length := k.Post.Length
-		e := env{m: m, at: nanos(at), goals: goals}
-		if length > 5000 {
-			return false, 6, true
+	if k.Action < ActionSave {
+		if k.Action == ActionIntroduce {
+			return true, 2, true
+		} else if k.Action == ActionPost {
+			length := k.Post.Length
+			e := env{m: m, at: nanos(at), goals: goals}
+			if length > 5000 {
+				return false, 6, true
+			}
+			if !e.m.hist.done(ActionIntroduce) {
+				return false, 7, true
+			}
+			if e.rank() <= 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
+				return false, 8, true
+			}
+			return true, 3, true
+		} else if k.Action == ActionComment {
+			return true, 0, true
 		}
-		if !e.m.hist.done(ActionIntroduce) {
-			return false, 7, true
+	} else {
+		if k.Action == ActionSave {
+			return true, 1, true
+		} else if k.Action == ActionInvite {
+			e := env{m: m, goals: goals}
+			if e.goals != nil && !e.goals.Size.Met {
+				return false, 9, true
+			}
+			if e.rank() >= 4 {
+				return true, 4, true
+			}
+			return false, 0, false
+		} else if k.Action == ActionTip {
+			amount := k.Tip.Amount
+			e := env{m: m, goals: goals}
+			if float64(amount) <= e.m.Reputation {
+				return true, 5, true
+			}
+			return false, 0, false
 		}
-		if e.rank() <= 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
-			return false, 8, true
-		}
-		return true, 3, true
-	case ActionComment:
-		return true, 0, true
-	case ActionSave:
-		return true, 1, true
-	case ActionInvite:
-		e := env{m: m, goals: goals}
-		if e.goals != nil && !e.goals.Size.Met {
-			return false, 9, true
-		}
-		if e.rank() >= 4 {
-			return true, 4, true
-		}
-		return false, 0, false
-	case ActionTip:
-		amount := k.Tip.Amount
-		e := env{m: m, goals: goals}
-		if float64(amount) <= e.m.Reputation {
-			return true, 5, true
-		}
-		return false, 0, false
 	}
 	return false, 0, false
 }
