@@ -16,6 +16,7 @@ func engines(tb testing.TB) []Engine {
 	for _, mk := range []func() (Engine, error){
 		func() (Engine, error) { return NewCharter() },
 		func() (Engine, error) { return NewCharterGen() },
+		func() (Engine, error) { return NewCharterGenDecide() },
 		func() (Engine, error) { return NewExpr() },
 		func() (Engine, error) { return NewCEL() },
 		func() (Engine, error) { return NewRego() },

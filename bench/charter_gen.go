@@ -112,3 +112,50 @@ func (g *CharterGen) DecideEval(in any) (bool, string) {
 	}
 	return genVerdict(c.m.Check(charterAt, nil, &c.k))
 }
+
+// CharterGenDecide is CharterGen asking Member.Decide instead of Check:
+// every deciding rule of the action, in a Decision like the runtime's, of
+// which the bench reports the first. It shows what a host pays for all the
+// reasons rather than the first.
+type CharterGenDecide struct{ CharterGen }
+
+func NewCharterGenDecide() (*CharterGenDecide, error) {
+	g, err := NewCharterGen()
+	if err != nil {
+		return nil, err
+	}
+	return &CharterGenDecide{*g}, nil
+}
+
+func (*CharterGenDecide) Name() string { return "charter-gen-decide" }
+
+func (g *CharterGenDecide) Decide(m *Member, action string, length int) (bool, string) {
+	var k workloadgen.Call
+	if !call(&k, action, length) {
+		return false, "engine error: unknown action " + action
+	}
+	gm := g.proto
+	fill(&gm, m)
+	d := gm.Decide(charterAt, nil, &k)
+	return decisionVerdict(&d)
+}
+
+func (g *CharterGenDecide) DecideEval(in any) (bool, string) {
+	c, ok := in.(*genCall)
+	if !ok {
+		return false, fmt.Sprintf("engine error: %v", in)
+	}
+	d := c.m.Decide(charterAt, nil, &c.k)
+	return decisionVerdict(&d)
+}
+
+// decisionVerdict turns a generated Decision into the bench's answer.
+func decisionVerdict(d *workloadgen.Decision) (bool, string) {
+	if d.Allowed {
+		return true, ""
+	}
+	if r, ok := d.First(); ok {
+		return false, r.Reason()
+	}
+	return false, ReasonDefault
+}
