@@ -68,7 +68,7 @@ func Generate(prog *check.Program, community string, opts Options) ([]byte, erro
 	g := &generator{
 		prog: prog, c: c, opts: opts, names: nm,
 		values:  map[*expr]any{},
-		imports: map[string]bool{"math": true, "strconv": true, "time": true},
+		imports: map[string]bool{"math": true, "math/bits": true, "strconv": true, "time": true},
 		needs:   map[string]bool{},
 		lists:   map[string]string{},
 		regexps: map[string]string{},
@@ -109,10 +109,13 @@ type generator struct {
 	// that a decision through Decide makes no second call.
 	inline []string
 	// checks holds, per action index, the statements of Check's case.
-	checks   []string
-	rules    []ruleInfo
-	maxRules int
-	keep     []int
+	checks []string
+	rules  []ruleInfo
+	// actionRules holds, per action index, the ids of its deciding rules:
+	// the denying ones in order, then the mays. A Decision's bit i stands
+	// for actionRules[d.Action][i].
+	actionRules [][]int
+	keep        []int
 }
 
 // ruleInfo is one rule compiled for one action, as the runtime compiles it.
@@ -251,9 +254,9 @@ func (g *generator) compileActions() error {
 			}
 		}
 	}
-	g.maxRules = 1
+	g.actionRules = make([][]int, len(c.Actions))
 	for _, a := range c.Actions {
-		g.maxRules = max(g.maxRules, len(per[a.Index].deny))
+		g.actionRules[a.Index] = slices.Concat(per[a.Index].deny, per[a.Index].may)
 	}
 	for _, a := range c.Actions {
 		if err := g.compileAction(a, per[a.Index]); err != nil {
@@ -345,7 +348,7 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 	var body, chk strings.Builder
 	checked := false
 	var u uses
-	for _, id := range rs.deny {
+	for bit, id := range rs.deny {
 		ri := g.rules[id]
 		parts, never, err := g.activeCond(id, a, &u)
 		if err != nil {
@@ -365,23 +368,23 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 			u.env, u.at = true, true
 		}
 		if len(parts) == 0 {
-			fmt.Fprintf(&body, "d.add(%d)\n", id)
+			fmt.Fprintf(&body, "d.add(%d)\n", bit)
 			if !checked {
 				fmt.Fprintf(&chk, "return false, %d, true\n", id)
 				checked = true
 			}
 			continue
 		}
-		fmt.Fprintf(&body, "if %s {\nd.add(%d)\n}\n", joinAnd(parts), id)
+		fmt.Fprintf(&body, "if %s {\nd.add(%d)\n}\n", joinAnd(parts), bit)
 		if !checked {
 			fmt.Fprintf(&chk, "if %s {\nreturn false, %d, true\n}\n", joinAnd(parts), id)
 		}
 	}
 	if len(rs.deny) > 0 {
-		body.WriteString("if d.n > 0 {\nreturn\n}\n")
+		body.WriteString("if d.ruled() {\nreturn\n}\n")
 	}
 	decided := false
-	for _, id := range rs.may {
+	for j, id := range rs.may {
 		ri := g.rules[id]
 		parts, never, err := g.activeCond(id, a, &u)
 		if err != nil {
@@ -392,7 +395,7 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 			body.WriteString("// never applies: its condition is always false\n")
 			continue
 		}
-		allow := fmt.Sprintf("d.Allowed = true\nd.add(%d)\nreturn\n", id)
+		allow := fmt.Sprintf("d.Allowed = true\nd.add(%d)\nreturn\n", len(rs.deny)+j)
 		if len(parts) == 0 {
 			body.WriteString(allow)
 			if !checked {
@@ -913,56 +916,66 @@ func formatDuration(d time.Duration) string {
 }
 
 // Decision is the answer to "may this member take this action now?", as
-// runtime.Decision gives it. It holds its rules in an array, so that
-// deciding never allocates.
+// runtime.Decision gives it. It holds its deciding rules as bits over the
+// action's rules, so that deciding never allocates and, when no action has
+// more than 64 rules, Go returns a Decision in registers.
 type Decision struct {
 	Action  Action
 	Allowed bool
 	// ByDefault is true when no rule decided and the community's default did.
 	ByDefault bool
 
-	n     int
-	rules [%d]Rule
+	set [%[1]d]uint64 // bit i: actionRules[Action][i] decided
 }
 
-func (d *Decision) add(r Rule) {
-	d.rules[d.n] = r
-	d.n++
-}
+// add notes that the action's rule i decided.
+func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i %% 64) }
 
-// Rules returns the rules that decided: every denying rule when denied, the
-// allowing may when allowed by a rule; none when the default decided.
-func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
+// ruled reports whether a rule decided.
+func (d *Decision) ruled() bool { return d.set != [%[1]d]uint64{} }
+
+// Rules returns the rules that decided, in a new slice: every denying rule
+// when denied, the allowing may when allowed by a rule; none when the
+// default decided.
+func (d Decision) Rules() []Rule {
+	var out []Rule
+	for w, s := range d.set {
+		for ; s != 0; s &= s - 1 {
+			out = append(out, actionRules[d.Action][w*64+bits.TrailingZeros64(s)])
+		}
+	}
+	return out
+}
 
 // First returns the first deciding rule (the first denying one when the
-// decision denies), and false when the community's default decided. It
-// takes the Decision by value, so that a caller reading one rule does not
-// copy the Decision to take its address.
+// decision denies), and false when the community's default decided.
 func (d Decision) First() (Rule, bool) {
-	if d.n == 0 {
-		return 0, false
+	for w, s := range d.set {
+		if s != 0 {
+			return actionRules[d.Action][w*64+bits.TrailingZeros64(s)], true
+		}
 	}
-	return d.rules[0], true
+	return 0, false
 }
 
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
-func (d *Decision) Reasons() []string {
+func (d Decision) Reasons() []string {
 	if d.ByDefault {
 		if d.Allowed {
 			return []string{"default allow"}
 		}
 		return []string{"default deny"}
 	}
-	out := make([]string, d.n)
-	for i, r := range d.Rules() {
-		out[i] = r.Reason()
+	var out []string
+	for _, r := range d.Rules() {
+		out = append(out, r.Reason())
 	}
 	return out
 }
 
 // Sanctions returns the sanctions of the deciding rules that have one.
-func (d *Decision) Sanctions() []*Sanction {
+func (d Decision) Sanctions() []*Sanction {
 	var out []*Sanction
 	for _, r := range d.Rules() {
 		if s := r.Sanction(); s != nil {
@@ -990,7 +1003,7 @@ func (d Decision) String() string {
 	return s
 }
 
-`, g.maxRules)
+`, g.decisionWords())
 	w.WriteString("var rules = [...]struct {\nkind, label, reason string\nsanction *Sanction\n}{\n")
 	for _, ri := range g.rules {
 		s := "nil"
@@ -1004,6 +1017,25 @@ func (d Decision) String() string {
 		fmt.Fprintf(w, "{%q, %q, %q, %s},\n", ri.def.Kind.String(), ri.def.Label, ri.reason, s)
 	}
 	w.WriteString("}\n\n")
+	w.WriteString("// actionRules are, per action, the rules that can decide it: the denying\n// ones in order, then the mays. A Decision's bits index them.\nvar actionRules = [...][]Rule{\n")
+	for _, a := range g.c.Actions {
+		ids := make([]string, len(g.actionRules[a.Index]))
+		for i, id := range g.actionRules[a.Index] {
+			ids[i] = strconv.Itoa(id)
+		}
+		fmt.Fprintf(w, "Action%s: {%s},\n", g.names.action[a.Index], strings.Join(ids, ", "))
+	}
+	w.WriteString("}\n\n")
+}
+
+// decisionWords is how many 64-bit words a Decision's rule bits take: one
+// bit per rule of the action with the most.
+func (g *generator) decisionWords() int {
+	n := 1
+	for _, ids := range g.actionRules {
+		n = max(n, (len(ids)+63)/64)
+	}
+	return n
 }
 
 func (g *generator) callDecl(w *strings.Builder) {

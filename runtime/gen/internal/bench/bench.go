@@ -28,6 +28,7 @@ package bench
 
 import (
 	"math"
+	"math/bits"
 	"strconv"
 	"time"
 )
@@ -247,56 +248,66 @@ func formatDuration(d time.Duration) string {
 }
 
 // Decision is the answer to "may this member take this action now?", as
-// runtime.Decision gives it. It holds its rules in an array, so that
-// deciding never allocates.
+// runtime.Decision gives it. It holds its deciding rules as bits over the
+// action's rules, so that deciding never allocates and, when no action has
+// more than 64 rules, Go returns a Decision in registers.
 type Decision struct {
 	Action  Action
 	Allowed bool
 	// ByDefault is true when no rule decided and the community's default did.
 	ByDefault bool
 
-	n     int
-	rules [3]Rule
+	set [1]uint64 // bit i: actionRules[Action][i] decided
 }
 
-func (d *Decision) add(r Rule) {
-	d.rules[d.n] = r
-	d.n++
-}
+// add notes that the action's rule i decided.
+func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i % 64) }
 
-// Rules returns the rules that decided: every denying rule when denied, the
-// allowing may when allowed by a rule; none when the default decided.
-func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
+// ruled reports whether a rule decided.
+func (d *Decision) ruled() bool { return d.set != [1]uint64{} }
+
+// Rules returns the rules that decided, in a new slice: every denying rule
+// when denied, the allowing may when allowed by a rule; none when the
+// default decided.
+func (d Decision) Rules() []Rule {
+	var out []Rule
+	for w, s := range d.set {
+		for ; s != 0; s &= s - 1 {
+			out = append(out, actionRules[d.Action][w*64+bits.TrailingZeros64(s)])
+		}
+	}
+	return out
+}
 
 // First returns the first deciding rule (the first denying one when the
-// decision denies), and false when the community's default decided. It
-// takes the Decision by value, so that a caller reading one rule does not
-// copy the Decision to take its address.
+// decision denies), and false when the community's default decided.
 func (d Decision) First() (Rule, bool) {
-	if d.n == 0 {
-		return 0, false
+	for w, s := range d.set {
+		if s != 0 {
+			return actionRules[d.Action][w*64+bits.TrailingZeros64(s)], true
+		}
 	}
-	return d.rules[0], true
+	return 0, false
 }
 
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
-func (d *Decision) Reasons() []string {
+func (d Decision) Reasons() []string {
 	if d.ByDefault {
 		if d.Allowed {
 			return []string{"default allow"}
 		}
 		return []string{"default deny"}
 	}
-	out := make([]string, d.n)
-	for i, r := range d.Rules() {
-		out[i] = r.Reason()
+	var out []string
+	for _, r := range d.Rules() {
+		out = append(out, r.Reason())
 	}
 	return out
 }
 
 // Sanctions returns the sanctions of the deciding rules that have one.
-func (d *Decision) Sanctions() []*Sanction {
+func (d Decision) Sanctions() []*Sanction {
 	var out []*Sanction
 	for _, r := range d.Rules() {
 		if s := r.Sanction(); s != nil {
@@ -364,6 +375,22 @@ var rules = [...]struct {
 	{"may", "may host (bench/workload.charter:83:3)", "may host", nil},
 }
 
+// actionRules are, per action, the rules that can decide it: the denying
+// ones in order, then the mays. A Decision's bits index them.
+var actionRules = [...][]Rule{
+	ActionPost:    {0, 1, 2, 3},
+	ActionComment: {4, 5, 6},
+	ActionReact:   {7, 8},
+	ActionSave:    {9, 10},
+	ActionInvite:  {11, 12, 13},
+	ActionPin:     {14, 15},
+	ActionDelete:  {16, 17, 18},
+	ActionEdit:    {19, 20, 21},
+	ActionReport:  {22, 23, 24},
+	ActionMessage: {25, 26, 27, 28, 29},
+	ActionHost:    {30, 31, 32, 33},
+}
+
 // PostArgs are the arguments of post(length: int).
 type PostArgs struct {
 	Length int64 // length: int
@@ -416,7 +443,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				if e.rank() == 0 && length > 500 {
 					d.add(2)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may post (bench/workload.charter:43:3)
@@ -434,18 +461,18 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				d.Action = ActionComment
 				// must not comment (bench/workload.charter:45:3)
 				if e.m.Banned {
-					d.add(4)
+					d.add(0)
 				}
 				// must not comment (bench/workload.charter:46:3)
 				if length > 2000 {
-					d.add(5)
+					d.add(1)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may comment (bench/workload.charter:47:3)
 				d.Allowed = true
-				d.add(6)
+				d.add(2)
 				return
 			}
 		} else {
@@ -454,47 +481,47 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				d.Action = ActionReact
 				// must not react (bench/workload.charter:49:3)
 				if e.m.Banned {
-					d.add(7)
+					d.add(0)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may react (bench/workload.charter:50:3)
 				d.Allowed = true
-				d.add(8)
+				d.add(1)
 				return
 			} else if k.Action == ActionSave {
 				e := env{m: m, goals: goals}
 				d.Action = ActionSave
 				// must not save (bench/workload.charter:52:3)
 				if e.m.Saves >= 5000 {
-					d.add(9)
+					d.add(0)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may save (bench/workload.charter:53:3)
 				d.Allowed = true
-				d.add(10)
+				d.add(1)
 				return
 			} else if k.Action == ActionInvite {
 				e := env{m: m, goals: goals}
 				d.Action = ActionInvite
 				// must not invite (bench/workload.charter:55:3)
 				if e.m.Banned {
-					d.add(11)
+					d.add(0)
 				}
 				// must not invite (bench/workload.charter:56:3)
 				if e.m.DaysActive < 7 {
-					d.add(12)
+					d.add(1)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may invite (bench/workload.charter:57:3)
 				if e.rank() >= 4 {
 					d.Allowed = true
-					d.add(13)
+					d.add(2)
 					return
 				}
 				// default deny
@@ -509,15 +536,15 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				d.Action = ActionPin
 				// must not pin (bench/workload.charter:59:3)
 				if e.m.Banned {
-					d.add(14)
+					d.add(0)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may pin (bench/workload.charter:60:3)
 				if e.rank() == 5 {
 					d.Allowed = true
-					d.add(15)
+					d.add(1)
 					return
 				}
 				// default deny
@@ -528,19 +555,19 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				d.Action = ActionDelete
 				// must not delete (bench/workload.charter:62:3)
 				if e.m.Banned {
-					d.add(16)
+					d.add(0)
 				}
 				// must not delete (bench/workload.charter:63:3)
 				if e.m.Reputation < 50.0 {
-					d.add(17)
+					d.add(1)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may delete (bench/workload.charter:64:3)
 				if e.rank() >= 1 {
 					d.Allowed = true
-					d.add(18)
+					d.add(2)
 					return
 				}
 				// default deny
@@ -552,19 +579,19 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				d.Action = ActionEdit
 				// must not edit (bench/workload.charter:66:3)
 				if e.m.Banned {
-					d.add(19)
+					d.add(0)
 				}
 				// must not edit (bench/workload.charter:67:3)
 				if length > 5000 {
-					d.add(20)
+					d.add(1)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may edit (bench/workload.charter:68:3)
 				if e.rank() >= 1 {
 					d.Allowed = true
-					d.add(21)
+					d.add(2)
 					return
 				}
 				// default deny
@@ -577,18 +604,18 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				d.Action = ActionReport
 				// must not report (bench/workload.charter:70:3)
 				if e.rank() < 1 {
-					d.add(22)
+					d.add(0)
 				}
 				// must not report (bench/workload.charter:71:3)
 				if e.m.DaysActive < 3 {
-					d.add(23)
+					d.add(1)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may report (bench/workload.charter:72:3)
 				d.Allowed = true
-				d.add(24)
+				d.add(2)
 				return
 			} else if k.Action == ActionMessage {
 				length := k.Message.Length
@@ -596,29 +623,29 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				d.Action = ActionMessage
 				// must not message (bench/workload.charter:74:3)
 				if e.m.Banned {
-					d.add(25)
+					d.add(0)
 				}
 				// must not message (bench/workload.charter:75:3)
 				if !e.m.Introduced {
-					d.add(26)
+					d.add(1)
 				}
 				// must not message (bench/workload.charter:76:3)
 				if length > 1000 {
-					d.add(27)
+					d.add(2)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may message (bench/workload.charter:77:3)
 				if e.rank() >= 1 {
 					d.Allowed = true
-					d.add(28)
+					d.add(3)
 					return
 				}
 				// may message (bench/workload.charter:78:3)
 				if e.m.Reputation >= 5.0 {
 					d.Allowed = true
-					d.add(29)
+					d.add(4)
 					return
 				}
 				// default deny
@@ -629,25 +656,25 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				d.Action = ActionHost
 				// must not host (bench/workload.charter:80:3)
 				if e.m.Banned {
-					d.add(30)
+					d.add(0)
 				}
 				// must not host (bench/workload.charter:81:3)
 				if e.m.DaysActive < 30 {
-					d.add(31)
+					d.add(1)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may host (bench/workload.charter:82:3)
 				if e.rank() >= 4 {
 					d.Allowed = true
-					d.add(32)
+					d.add(2)
 					return
 				}
 				// may host (bench/workload.charter:83:3)
 				if e.rank() == 3 && e.m.Reputation >= 25.0 {
 					d.Allowed = true
-					d.add(33)
+					d.add(3)
 					return
 				}
 				// default deny
@@ -923,7 +950,7 @@ func (m *Member) DecidePost(at time.Time, goals *Goals, length int64) (d Decisio
 	if e.rank() == 0 && length > 500 {
 		d.add(2)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may post (bench/workload.charter:43:3)
@@ -945,18 +972,18 @@ func (m *Member) DecideComment(at time.Time, goals *Goals, length int64) (d Deci
 	d.Action = ActionComment
 	// must not comment (bench/workload.charter:45:3)
 	if e.m.Banned {
-		d.add(4)
+		d.add(0)
 	}
 	// must not comment (bench/workload.charter:46:3)
 	if length > 2000 {
-		d.add(5)
+		d.add(1)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may comment (bench/workload.charter:47:3)
 	d.Allowed = true
-	d.add(6)
+	d.add(2)
 	return
 }
 
@@ -968,14 +995,14 @@ func (m *Member) DecideReact(at time.Time, goals *Goals) (d Decision) {
 	d.Action = ActionReact
 	// must not react (bench/workload.charter:49:3)
 	if e.m.Banned {
-		d.add(7)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may react (bench/workload.charter:50:3)
 	d.Allowed = true
-	d.add(8)
+	d.add(1)
 	return
 }
 
@@ -987,14 +1014,14 @@ func (m *Member) DecideSave(at time.Time, goals *Goals) (d Decision) {
 	d.Action = ActionSave
 	// must not save (bench/workload.charter:52:3)
 	if e.m.Saves >= 5000 {
-		d.add(9)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may save (bench/workload.charter:53:3)
 	d.Allowed = true
-	d.add(10)
+	d.add(1)
 	return
 }
 
@@ -1006,19 +1033,19 @@ func (m *Member) DecideInvite(at time.Time, goals *Goals) (d Decision) {
 	d.Action = ActionInvite
 	// must not invite (bench/workload.charter:55:3)
 	if e.m.Banned {
-		d.add(11)
+		d.add(0)
 	}
 	// must not invite (bench/workload.charter:56:3)
 	if e.m.DaysActive < 7 {
-		d.add(12)
+		d.add(1)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may invite (bench/workload.charter:57:3)
 	if e.rank() >= 4 {
 		d.Allowed = true
-		d.add(13)
+		d.add(2)
 		return
 	}
 	// default deny
@@ -1034,15 +1061,15 @@ func (m *Member) DecidePin(at time.Time, goals *Goals) (d Decision) {
 	d.Action = ActionPin
 	// must not pin (bench/workload.charter:59:3)
 	if e.m.Banned {
-		d.add(14)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may pin (bench/workload.charter:60:3)
 	if e.rank() == 5 {
 		d.Allowed = true
-		d.add(15)
+		d.add(1)
 		return
 	}
 	// default deny
@@ -1058,19 +1085,19 @@ func (m *Member) DecideDelete(at time.Time, goals *Goals) (d Decision) {
 	d.Action = ActionDelete
 	// must not delete (bench/workload.charter:62:3)
 	if e.m.Banned {
-		d.add(16)
+		d.add(0)
 	}
 	// must not delete (bench/workload.charter:63:3)
 	if e.m.Reputation < 50.0 {
-		d.add(17)
+		d.add(1)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may delete (bench/workload.charter:64:3)
 	if e.rank() >= 1 {
 		d.Allowed = true
-		d.add(18)
+		d.add(2)
 		return
 	}
 	// default deny
@@ -1086,19 +1113,19 @@ func (m *Member) DecideEdit(at time.Time, goals *Goals, length int64) (d Decisio
 	d.Action = ActionEdit
 	// must not edit (bench/workload.charter:66:3)
 	if e.m.Banned {
-		d.add(19)
+		d.add(0)
 	}
 	// must not edit (bench/workload.charter:67:3)
 	if length > 5000 {
-		d.add(20)
+		d.add(1)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may edit (bench/workload.charter:68:3)
 	if e.rank() >= 1 {
 		d.Allowed = true
-		d.add(21)
+		d.add(2)
 		return
 	}
 	// default deny
@@ -1114,18 +1141,18 @@ func (m *Member) DecideReport(at time.Time, goals *Goals) (d Decision) {
 	d.Action = ActionReport
 	// must not report (bench/workload.charter:70:3)
 	if e.rank() < 1 {
-		d.add(22)
+		d.add(0)
 	}
 	// must not report (bench/workload.charter:71:3)
 	if e.m.DaysActive < 3 {
-		d.add(23)
+		d.add(1)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may report (bench/workload.charter:72:3)
 	d.Allowed = true
-	d.add(24)
+	d.add(2)
 	return
 }
 
@@ -1137,29 +1164,29 @@ func (m *Member) DecideMessage(at time.Time, goals *Goals, length int64) (d Deci
 	d.Action = ActionMessage
 	// must not message (bench/workload.charter:74:3)
 	if e.m.Banned {
-		d.add(25)
+		d.add(0)
 	}
 	// must not message (bench/workload.charter:75:3)
 	if !e.m.Introduced {
-		d.add(26)
+		d.add(1)
 	}
 	// must not message (bench/workload.charter:76:3)
 	if length > 1000 {
-		d.add(27)
+		d.add(2)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may message (bench/workload.charter:77:3)
 	if e.rank() >= 1 {
 		d.Allowed = true
-		d.add(28)
+		d.add(3)
 		return
 	}
 	// may message (bench/workload.charter:78:3)
 	if e.m.Reputation >= 5.0 {
 		d.Allowed = true
-		d.add(29)
+		d.add(4)
 		return
 	}
 	// default deny
@@ -1175,25 +1202,25 @@ func (m *Member) DecideHost(at time.Time, goals *Goals) (d Decision) {
 	d.Action = ActionHost
 	// must not host (bench/workload.charter:80:3)
 	if e.m.Banned {
-		d.add(30)
+		d.add(0)
 	}
 	// must not host (bench/workload.charter:81:3)
 	if e.m.DaysActive < 30 {
-		d.add(31)
+		d.add(1)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may host (bench/workload.charter:82:3)
 	if e.rank() >= 4 {
 		d.Allowed = true
-		d.add(32)
+		d.add(2)
 		return
 	}
 	// may host (bench/workload.charter:83:3)
 	if e.rank() == 3 && e.m.Reputation >= 25.0 {
 		d.Allowed = true
-		d.add(33)
+		d.add(3)
 		return
 	}
 	// default deny

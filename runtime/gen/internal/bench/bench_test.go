@@ -36,6 +36,9 @@ func TestNoAllocs(t *testing.T) {
 		if n := testing.AllocsPerRun(100, func() { _ = m.Decide(at, nil, &k) }); n != 0 {
 			t.Errorf("Decide %s: %v allocations", k.Action, n)
 		}
+		if n := testing.AllocsPerRun(100, func() { _, _ = m.Decide(at, nil, &k).First() }); n != 0 {
+			t.Errorf("Decide %s, First: %v allocations", k.Action, n)
+		}
 		if n := testing.AllocsPerRun(100, func() { _, _, _ = m.Check(at, nil, &k) }); n != 0 {
 			t.Errorf("Check %s: %v allocations", k.Action, n)
 		}

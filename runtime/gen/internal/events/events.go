@@ -29,6 +29,7 @@ package events
 
 import (
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 	"time"
@@ -338,56 +339,66 @@ func formatDuration(d time.Duration) string {
 }
 
 // Decision is the answer to "may this member take this action now?", as
-// runtime.Decision gives it. It holds its rules in an array, so that
-// deciding never allocates.
+// runtime.Decision gives it. It holds its deciding rules as bits over the
+// action's rules, so that deciding never allocates and, when no action has
+// more than 64 rules, Go returns a Decision in registers.
 type Decision struct {
 	Action  Action
 	Allowed bool
 	// ByDefault is true when no rule decided and the community's default did.
 	ByDefault bool
 
-	n     int
-	rules [2]Rule
+	set [1]uint64 // bit i: actionRules[Action][i] decided
 }
 
-func (d *Decision) add(r Rule) {
-	d.rules[d.n] = r
-	d.n++
-}
+// add notes that the action's rule i decided.
+func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i % 64) }
 
-// Rules returns the rules that decided: every denying rule when denied, the
-// allowing may when allowed by a rule; none when the default decided.
-func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
+// ruled reports whether a rule decided.
+func (d *Decision) ruled() bool { return d.set != [1]uint64{} }
+
+// Rules returns the rules that decided, in a new slice: every denying rule
+// when denied, the allowing may when allowed by a rule; none when the
+// default decided.
+func (d Decision) Rules() []Rule {
+	var out []Rule
+	for w, s := range d.set {
+		for ; s != 0; s &= s - 1 {
+			out = append(out, actionRules[d.Action][w*64+bits.TrailingZeros64(s)])
+		}
+	}
+	return out
+}
 
 // First returns the first deciding rule (the first denying one when the
-// decision denies), and false when the community's default decided. It
-// takes the Decision by value, so that a caller reading one rule does not
-// copy the Decision to take its address.
+// decision denies), and false when the community's default decided.
 func (d Decision) First() (Rule, bool) {
-	if d.n == 0 {
-		return 0, false
+	for w, s := range d.set {
+		if s != 0 {
+			return actionRules[d.Action][w*64+bits.TrailingZeros64(s)], true
+		}
 	}
-	return d.rules[0], true
+	return 0, false
 }
 
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
-func (d *Decision) Reasons() []string {
+func (d Decision) Reasons() []string {
 	if d.ByDefault {
 		if d.Allowed {
 			return []string{"default allow"}
 		}
 		return []string{"default deny"}
 	}
-	out := make([]string, d.n)
-	for i, r := range d.Rules() {
-		out[i] = r.Reason()
+	var out []string
+	for _, r := range d.Rules() {
+		out = append(out, r.Reason())
 	}
 	return out
 }
 
 // Sanctions returns the sanctions of the deciding rules that have one.
-func (d *Decision) Sanctions() []*Sanction {
+func (d Decision) Sanctions() []*Sanction {
 	var out []*Sanction
 	for _, r := range d.Rules() {
 		if s := r.Sanction(); s != nil {
@@ -431,6 +442,17 @@ var rules = [...]struct {
 	{"first", "first rsvp then check_in (examples/brand/brand.charter:261:3)", "RSVP before you check in", nil},
 	{"must not", "must not host_event (examples/brand/brand.charter:262:3)", "Core fans and staff host events", nil},
 	{"must not", "must not host_event (examples/brand/brand.charter:263:3)", "Events stay within Dunbar's number: 150 people", nil},
+}
+
+// actionRules are, per action, the rules that can decide it: the denying
+// ones in order, then the mays. A Decision's bits index them.
+var actionRules = [...][]Rule{
+	ActionRegister:  {2, 0},
+	ActionPost:      {3, 1},
+	ActionInvite:    {4},
+	ActionRsvp:      {8, 5},
+	ActionCheckIn:   {9, 6},
+	ActionHostEvent: {10, 11, 7},
 }
 
 // RegisterArgs are the arguments of register(product: string).
@@ -487,23 +509,23 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionRegister
 			// must not register (examples/brand/brand.charter:48:3)
 			if strings.TrimSpace(product) == "" {
-				d.add(2)
+				d.add(0)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may register, post (examples/brand/brand.charter:47:3)
 			d.Allowed = true
-			d.add(0)
+			d.add(1)
 			return
 		} else if k.Action == ActionPost {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionPost
 			// limit post 5 per 1d (examples/brand/brand.charter:50:3)
 			if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-				d.add(3)
+				d.add(0)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may register, post (examples/brand/brand.charter:47:3)
@@ -516,7 +538,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			// may invite (examples/brand/brand.charter:52:3)
 			if e.rank() >= 2 {
 				d.Allowed = true
-				d.add(4)
+				d.add(0)
 				return
 			}
 			// default deny
@@ -529,28 +551,28 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionRsvp
 			// must not rsvp (examples/brand/brand.charter:258:3)
 			if guests > 2 {
-				d.add(8)
+				d.add(0)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may rsvp, check_in, host_event (examples/brand/brand.charter:257:3)
 			d.Allowed = true
-			d.add(5)
+			d.add(1)
 			return
 		} else if k.Action == ActionCheckIn {
 			e := env{m: m, goals: goals}
 			d.Action = ActionCheckIn
 			// first rsvp then check_in (examples/brand/brand.charter:261:3)
 			if !e.m.hist.done(ActionRsvp) {
-				d.add(9)
+				d.add(0)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may rsvp, check_in, host_event (examples/brand/brand.charter:257:3)
 			d.Allowed = true
-			d.add(6)
+			d.add(1)
 			return
 		} else if k.Action == ActionHostEvent {
 			capacity := k.HostEvent.Capacity
@@ -558,18 +580,18 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionHostEvent
 			// must not host_event (examples/brand/brand.charter:262:3)
 			if e.rank() < 3 {
-				d.add(10)
+				d.add(0)
 			}
 			// must not host_event (examples/brand/brand.charter:263:3)
 			if capacity > 150 {
-				d.add(11)
+				d.add(1)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may rsvp, check_in, host_event (examples/brand/brand.charter:257:3)
 			d.Allowed = true
-			d.add(7)
+			d.add(2)
 			return
 		}
 	}
@@ -773,14 +795,14 @@ func (m *Member) DecideRegister(at time.Time, goals *Goals, product string) (d D
 	d.Action = ActionRegister
 	// must not register (examples/brand/brand.charter:48:3)
 	if strings.TrimSpace(product) == "" {
-		d.add(2)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may register, post (examples/brand/brand.charter:47:3)
 	d.Allowed = true
-	d.add(0)
+	d.add(1)
 	return
 }
 
@@ -792,9 +814,9 @@ func (m *Member) DecidePost(at time.Time, goals *Goals, topic string) (d Decisio
 	d.Action = ActionPost
 	// limit post 5 per 1d (examples/brand/brand.charter:50:3)
 	if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-		d.add(3)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may register, post (examples/brand/brand.charter:47:3)
@@ -812,7 +834,7 @@ func (m *Member) DecideInvite(at time.Time, goals *Goals, guest string) (d Decis
 	// may invite (examples/brand/brand.charter:52:3)
 	if e.rank() >= 2 {
 		d.Allowed = true
-		d.add(4)
+		d.add(0)
 		return
 	}
 	// default deny
@@ -827,14 +849,14 @@ func (m *Member) DecideRsvp(at time.Time, goals *Goals, event string, guests int
 	d.Action = ActionRsvp
 	// must not rsvp (examples/brand/brand.charter:258:3)
 	if guests > 2 {
-		d.add(8)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may rsvp, check_in, host_event (examples/brand/brand.charter:257:3)
 	d.Allowed = true
-	d.add(5)
+	d.add(1)
 	return
 }
 
@@ -846,14 +868,14 @@ func (m *Member) DecideCheckIn(at time.Time, goals *Goals, event string) (d Deci
 	d.Action = ActionCheckIn
 	// first rsvp then check_in (examples/brand/brand.charter:261:3)
 	if !e.m.hist.done(ActionRsvp) {
-		d.add(9)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may rsvp, check_in, host_event (examples/brand/brand.charter:257:3)
 	d.Allowed = true
-	d.add(6)
+	d.add(1)
 	return
 }
 
@@ -865,18 +887,18 @@ func (m *Member) DecideHostEvent(at time.Time, goals *Goals, city string, capaci
 	d.Action = ActionHostEvent
 	// must not host_event (examples/brand/brand.charter:262:3)
 	if e.rank() < 3 {
-		d.add(10)
+		d.add(0)
 	}
 	// must not host_event (examples/brand/brand.charter:263:3)
 	if capacity > 150 {
-		d.add(11)
+		d.add(1)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may rsvp, check_in, host_event (examples/brand/brand.charter:257:3)
 	d.Allowed = true
-	d.add(7)
+	d.add(2)
 	return
 }
 

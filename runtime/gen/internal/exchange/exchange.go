@@ -29,6 +29,7 @@ package exchange
 
 import (
 	"math"
+	"math/bits"
 	"strconv"
 	"time"
 )
@@ -334,56 +335,66 @@ func formatDuration(d time.Duration) string {
 }
 
 // Decision is the answer to "may this member take this action now?", as
-// runtime.Decision gives it. It holds its rules in an array, so that
-// deciding never allocates.
+// runtime.Decision gives it. It holds its deciding rules as bits over the
+// action's rules, so that deciding never allocates and, when no action has
+// more than 64 rules, Go returns a Decision in registers.
 type Decision struct {
 	Action  Action
 	Allowed bool
 	// ByDefault is true when no rule decided and the community's default did.
 	ByDefault bool
 
-	n     int
-	rules [5]Rule
+	set [1]uint64 // bit i: actionRules[Action][i] decided
 }
 
-func (d *Decision) add(r Rule) {
-	d.rules[d.n] = r
-	d.n++
-}
+// add notes that the action's rule i decided.
+func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i % 64) }
 
-// Rules returns the rules that decided: every denying rule when denied, the
-// allowing may when allowed by a rule; none when the default decided.
-func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
+// ruled reports whether a rule decided.
+func (d *Decision) ruled() bool { return d.set != [1]uint64{} }
+
+// Rules returns the rules that decided, in a new slice: every denying rule
+// when denied, the allowing may when allowed by a rule; none when the
+// default decided.
+func (d Decision) Rules() []Rule {
+	var out []Rule
+	for w, s := range d.set {
+		for ; s != 0; s &= s - 1 {
+			out = append(out, actionRules[d.Action][w*64+bits.TrailingZeros64(s)])
+		}
+	}
+	return out
+}
 
 // First returns the first deciding rule (the first denying one when the
-// decision denies), and false when the community's default decided. It
-// takes the Decision by value, so that a caller reading one rule does not
-// copy the Decision to take its address.
+// decision denies), and false when the community's default decided.
 func (d Decision) First() (Rule, bool) {
-	if d.n == 0 {
-		return 0, false
+	for w, s := range d.set {
+		if s != 0 {
+			return actionRules[d.Action][w*64+bits.TrailingZeros64(s)], true
+		}
 	}
-	return d.rules[0], true
+	return 0, false
 }
 
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
-func (d *Decision) Reasons() []string {
+func (d Decision) Reasons() []string {
 	if d.ByDefault {
 		if d.Allowed {
 			return []string{"default allow"}
 		}
 		return []string{"default deny"}
 	}
-	out := make([]string, d.n)
-	for i, r := range d.Rules() {
-		out[i] = r.Reason()
+	var out []string
+	for _, r := range d.Rules() {
+		out = append(out, r.Reason())
 	}
 	return out
 }
 
 // Sanctions returns the sanctions of the deciding rules that have one.
-func (d *Decision) Sanctions() []*Sanction {
+func (d Decision) Sanctions() []*Sanction {
 	var out []*Sanction
 	for _, r := range d.Rules() {
 		if s := r.Sanction(); s != nil {
@@ -435,6 +446,16 @@ var rules = [...]struct {
 	{"must not", "must not thank, introduce_to (examples/exchange/exchange.charter:116:5)", "A balance is below zero: transfers pause until it is settled", nil},
 }
 
+// actionRules are, per action, the rules that can decide it: the denying
+// ones in order, then the mays. A Decision's bits index them.
+var actionRules = [...][]Rule{
+	ActionShareCard:   {9},
+	ActionAsk:         {1, 2, 3, 15, 0},
+	ActionAnswer:      {5, 4},
+	ActionThank:       {7, 8, 16, 6},
+	ActionIntroduceTo: {11, 12, 13, 14, 17, 10},
+}
+
 // AskArgs are the arguments of ask(question: string, cost: int).
 type AskArgs struct {
 	Question string // question: string
@@ -477,7 +498,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionShareCard
 			// may share_card, introduce_to (examples/exchange/exchange.charter:66:3)
 			d.Allowed = true
-			d.add(9)
+			d.add(0)
 			return
 		} else if k.Action == ActionAsk {
 			cost := k.Ask.Cost
@@ -485,29 +506,29 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionAsk
 			// must not ask (examples/exchange/exchange.charter:44:3)
 			if cost < 1 {
-				d.add(1)
+				d.add(0)
 			}
 			// must not ask (examples/exchange/exchange.charter:45:3)
 			if e.m.Points < cost {
-				d.add(2)
+				d.add(1)
 			}
 			// limit ask 1 per 1d (examples/exchange/exchange.charter:46:3)
 			if e.badgeTaker() && e.m.hist.count(ActionAsk, e.at, 86400000000000) >= 1 {
-				d.add(3)
+				d.add(2)
 			}
 			// limit ask 2 per 1d (examples/exchange/exchange.charter:102:5)
 			if e.goals != nil &&
 				!e.goals.Balance.Met &&
 				e.rank() <= 1 &&
 				e.m.hist.count(ActionAsk, e.at, 86400000000000) >= 2 {
-				d.add(15)
+				d.add(3)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may ask (examples/exchange/exchange.charter:43:3)
 			d.Allowed = true
-			d.add(0)
+			d.add(4)
 			return
 		}
 	} else {
@@ -516,14 +537,14 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionAnswer
 			// limit answer 20 per 1d (examples/exchange/exchange.charter:51:3)
 			if e.m.hist.count(ActionAnswer, e.at, 86400000000000) >= 20 {
-				d.add(5)
+				d.add(0)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may answer (examples/exchange/exchange.charter:50:3)
 			d.Allowed = true
-			d.add(4)
+			d.add(1)
 			return
 		} else if k.Action == ActionThank {
 			amount := k.Thank.Amount
@@ -531,22 +552,22 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionThank
 			// must not thank (examples/exchange/exchange.charter:58:3)
 			if amount < 1 {
-				d.add(7)
+				d.add(0)
 			}
 			// must not thank (examples/exchange/exchange.charter:59:3)
 			if e.m.Points < amount {
-				d.add(8)
+				d.add(1)
 			}
 			// must not thank, introduce_to (examples/exchange/exchange.charter:116:5)
 			if e.goals != nil && !e.goals.Solvency.Met {
-				d.add(16)
+				d.add(2)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may thank (examples/exchange/exchange.charter:57:3)
 			d.Allowed = true
-			d.add(6)
+			d.add(3)
 			return
 		} else if k.Action == ActionIntroduceTo {
 			price := k.IntroduceTo.Price
@@ -554,30 +575,30 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionIntroduceTo
 			// first share_card then introduce_to (examples/exchange/exchange.charter:67:3)
 			if !e.m.hist.done(ActionShareCard) {
-				d.add(11)
+				d.add(0)
 			}
 			// must not introduce_to (examples/exchange/exchange.charter:68:3)
 			if price < 5 {
-				d.add(12)
+				d.add(1)
 			}
 			// must not introduce_to (examples/exchange/exchange.charter:69:3)
 			if e.m.Points < price {
-				d.add(13)
+				d.add(2)
 			}
 			// limit introduce_to 3 per 1w (examples/exchange/exchange.charter:70:3)
 			if e.m.hist.count(ActionIntroduceTo, e.at, 604800000000000) >= 3 {
-				d.add(14)
+				d.add(3)
 			}
 			// must not thank, introduce_to (examples/exchange/exchange.charter:116:5)
 			if e.goals != nil && !e.goals.Solvency.Met {
-				d.add(17)
+				d.add(4)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may share_card, introduce_to (examples/exchange/exchange.charter:66:3)
 			d.Allowed = true
-			d.add(10)
+			d.add(5)
 			return
 		}
 	}
@@ -796,7 +817,7 @@ func (m *Member) DecideShareCard(at time.Time, goals *Goals) (d Decision) {
 	d.Action = ActionShareCard
 	// may share_card, introduce_to (examples/exchange/exchange.charter:66:3)
 	d.Allowed = true
-	d.add(9)
+	d.add(0)
 	return
 }
 
@@ -808,29 +829,29 @@ func (m *Member) DecideAsk(at time.Time, goals *Goals, question string, cost int
 	d.Action = ActionAsk
 	// must not ask (examples/exchange/exchange.charter:44:3)
 	if cost < 1 {
-		d.add(1)
+		d.add(0)
 	}
 	// must not ask (examples/exchange/exchange.charter:45:3)
 	if e.m.Points < cost {
-		d.add(2)
+		d.add(1)
 	}
 	// limit ask 1 per 1d (examples/exchange/exchange.charter:46:3)
 	if e.badgeTaker() && e.m.hist.count(ActionAsk, e.at, 86400000000000) >= 1 {
-		d.add(3)
+		d.add(2)
 	}
 	// limit ask 2 per 1d (examples/exchange/exchange.charter:102:5)
 	if e.goals != nil &&
 		!e.goals.Balance.Met &&
 		e.rank() <= 1 &&
 		e.m.hist.count(ActionAsk, e.at, 86400000000000) >= 2 {
-		d.add(15)
+		d.add(3)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may ask (examples/exchange/exchange.charter:43:3)
 	d.Allowed = true
-	d.add(0)
+	d.add(4)
 	return
 }
 
@@ -842,14 +863,14 @@ func (m *Member) DecideAnswer(at time.Time, goals *Goals, question string) (d De
 	d.Action = ActionAnswer
 	// limit answer 20 per 1d (examples/exchange/exchange.charter:51:3)
 	if e.m.hist.count(ActionAnswer, e.at, 86400000000000) >= 20 {
-		d.add(5)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may answer (examples/exchange/exchange.charter:50:3)
 	d.Allowed = true
-	d.add(4)
+	d.add(1)
 	return
 }
 
@@ -862,22 +883,22 @@ func (m *Member) DecideThank(at time.Time, goals *Goals, to *Member, amount int6
 	d.Action = ActionThank
 	// must not thank (examples/exchange/exchange.charter:58:3)
 	if amount < 1 {
-		d.add(7)
+		d.add(0)
 	}
 	// must not thank (examples/exchange/exchange.charter:59:3)
 	if e.m.Points < amount {
-		d.add(8)
+		d.add(1)
 	}
 	// must not thank, introduce_to (examples/exchange/exchange.charter:116:5)
 	if e.goals != nil && !e.goals.Solvency.Met {
-		d.add(16)
+		d.add(2)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may thank (examples/exchange/exchange.charter:57:3)
 	d.Allowed = true
-	d.add(6)
+	d.add(3)
 	return
 }
 
@@ -890,29 +911,29 @@ func (m *Member) DecideIntroduceTo(at time.Time, goals *Goals, to *Member, price
 	d.Action = ActionIntroduceTo
 	// first share_card then introduce_to (examples/exchange/exchange.charter:67:3)
 	if !e.m.hist.done(ActionShareCard) {
-		d.add(11)
+		d.add(0)
 	}
 	// must not introduce_to (examples/exchange/exchange.charter:68:3)
 	if price < 5 {
-		d.add(12)
+		d.add(1)
 	}
 	// must not introduce_to (examples/exchange/exchange.charter:69:3)
 	if e.m.Points < price {
-		d.add(13)
+		d.add(2)
 	}
 	// limit introduce_to 3 per 1w (examples/exchange/exchange.charter:70:3)
 	if e.m.hist.count(ActionIntroduceTo, e.at, 604800000000000) >= 3 {
-		d.add(14)
+		d.add(3)
 	}
 	// must not thank, introduce_to (examples/exchange/exchange.charter:116:5)
 	if e.goals != nil && !e.goals.Solvency.Met {
-		d.add(17)
+		d.add(4)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may share_card, introduce_to (examples/exchange/exchange.charter:66:3)
 	d.Allowed = true
-	d.add(10)
+	d.add(5)
 	return
 }

@@ -29,6 +29,7 @@ package exprs
 
 import (
 	"math"
+	"math/bits"
 	"regexp"
 	"strconv"
 	"strings"
@@ -370,56 +371,66 @@ func formatDuration(d time.Duration) string {
 }
 
 // Decision is the answer to "may this member take this action now?", as
-// runtime.Decision gives it. It holds its rules in an array, so that
-// deciding never allocates.
+// runtime.Decision gives it. It holds its deciding rules as bits over the
+// action's rules, so that deciding never allocates and, when no action has
+// more than 64 rules, Go returns a Decision in registers.
 type Decision struct {
 	Action  Action
 	Allowed bool
 	// ByDefault is true when no rule decided and the community's default did.
 	ByDefault bool
 
-	n     int
-	rules [48]Rule
+	set [1]uint64 // bit i: actionRules[Action][i] decided
 }
 
-func (d *Decision) add(r Rule) {
-	d.rules[d.n] = r
-	d.n++
-}
+// add notes that the action's rule i decided.
+func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i % 64) }
 
-// Rules returns the rules that decided: every denying rule when denied, the
-// allowing may when allowed by a rule; none when the default decided.
-func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
+// ruled reports whether a rule decided.
+func (d *Decision) ruled() bool { return d.set != [1]uint64{} }
+
+// Rules returns the rules that decided, in a new slice: every denying rule
+// when denied, the allowing may when allowed by a rule; none when the
+// default decided.
+func (d Decision) Rules() []Rule {
+	var out []Rule
+	for w, s := range d.set {
+		for ; s != 0; s &= s - 1 {
+			out = append(out, actionRules[d.Action][w*64+bits.TrailingZeros64(s)])
+		}
+	}
+	return out
+}
 
 // First returns the first deciding rule (the first denying one when the
-// decision denies), and false when the community's default decided. It
-// takes the Decision by value, so that a caller reading one rule does not
-// copy the Decision to take its address.
+// decision denies), and false when the community's default decided.
 func (d Decision) First() (Rule, bool) {
-	if d.n == 0 {
-		return 0, false
+	for w, s := range d.set {
+		if s != 0 {
+			return actionRules[d.Action][w*64+bits.TrailingZeros64(s)], true
+		}
 	}
-	return d.rules[0], true
+	return 0, false
 }
 
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
-func (d *Decision) Reasons() []string {
+func (d Decision) Reasons() []string {
 	if d.ByDefault {
 		if d.Allowed {
 			return []string{"default allow"}
 		}
 		return []string{"default deny"}
 	}
-	out := make([]string, d.n)
-	for i, r := range d.Rules() {
-		out[i] = r.Reason()
+	var out []string
+	for _, r := range d.Rules() {
+		out = append(out, r.Reason())
 	}
 	return out
 }
 
 // Sanctions returns the sanctions of the deciding rules that have one.
-func (d *Decision) Sanctions() []*Sanction {
+func (d Decision) Sanctions() []*Sanction {
 	var out []*Sanction
 	for _, r := range d.Rules() {
 		if s := r.Sanction(); s != nil {
@@ -513,6 +524,16 @@ var rules = [...]struct {
 	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:133:3)", "first check then timed: check not done yet", nil},
 	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:134:3)", "limit timed 2 per 1h reached", nil},
 	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:135:3)", "five a day", &Sanction{Name: "demote"}},
+}
+
+// actionRules are, per action, the rules that can decide it: the denying
+// ones in order, then the mays. A Decision's bits index them.
+var actionRules = [...][]Rule{
+	ActionCheck: {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47},
+	ActionLists: {48, 50, 51, 52, 53, 49},
+	ActionOther: {56, 54, 55},
+	ActionTimed: {59, 60, 61},
+	ActionQuick: {57, 58},
 }
 
 // CheckArgs are the arguments of check(a: int, b: int, f: float, s: string, t: time, d: duration, on: bool).
@@ -792,7 +813,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
 				d.add(47)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// default deny
@@ -807,31 +828,31 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionLists
 			// must not lists (runtime/gen/testdata/exprs.charter:113:5)
 			if e.goals != nil && e.goals.G2.Met {
-				d.add(48)
+				d.add(0)
 			}
 			// must not lists (runtime/gen/testdata/exprs.charter:117:3)
 			if contains(xs, a) && containsWidened(xs, f) {
-				d.add(50)
+				d.add(1)
 			}
 			// must not lists (runtime/gen/testdata/exprs.charter:118:3)
 			if contains(ss, "vip") || elem(ss, 0) == "a" {
-				d.add(51)
+				d.add(2)
 			}
 			// must not lists (runtime/gen/testdata/exprs.charter:119:3)
 			if elem(xs, a) == 1 {
-				d.add(52)
+				d.add(3)
 			}
 			// must not lists (runtime/gen/testdata/exprs.charter:120:3)
 			if a > 5 || int64(len(ss)) > 2 {
-				d.add(53)
+				d.add(4)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may lists (runtime/gen/testdata/exprs.charter:116:3)
 			if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 				d.Allowed = true
-				d.add(49)
+				d.add(5)
 				return
 			}
 			// default deny
@@ -844,13 +865,13 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionOther
 			// must not other (runtime/gen/testdata/exprs.charter:125:3)
 			// never applies: its condition is always false
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may other (runtime/gen/testdata/exprs.charter:122:3)
 			if a > 0 {
 				d.Allowed = true
-				d.add(54)
+				d.add(1)
 				return
 			}
 			// may other (runtime/gen/testdata/exprs.charter:124:3)
@@ -863,17 +884,17 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionTimed
 			// first check then timed (runtime/gen/testdata/exprs.charter:133:3)
 			if !e.m.hist.done(ActionCheck) {
-				d.add(59)
+				d.add(0)
 			}
 			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:134:3)
 			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
-				d.add(60)
+				d.add(1)
 			}
 			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:135:3)
 			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
-				d.add(61)
+				d.add(2)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// default deny
@@ -884,12 +905,12 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			e := env{m: m, goals: goals}
 			d.Action = ActionQuick
 			// must not quick (runtime/gen/testdata/exprs.charter:130:3)
-			d.add(57)
+			d.add(0)
 			// must not quick (runtime/gen/testdata/exprs.charter:131:3)
 			if e.rank() == 3 && a > 0 {
-				d.add(58)
+				d.add(1)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// default deny
@@ -1528,7 +1549,7 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 	if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
 		d.add(47)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// default deny
@@ -1545,31 +1566,31 @@ func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs 
 	d.Action = ActionLists
 	// must not lists (runtime/gen/testdata/exprs.charter:113:5)
 	if e.goals != nil && e.goals.G2.Met {
-		d.add(48)
+		d.add(0)
 	}
 	// must not lists (runtime/gen/testdata/exprs.charter:117:3)
 	if contains(xs, a) && containsWidened(xs, f) {
-		d.add(50)
+		d.add(1)
 	}
 	// must not lists (runtime/gen/testdata/exprs.charter:118:3)
 	if contains(ss, "vip") || elem(ss, 0) == "a" {
-		d.add(51)
+		d.add(2)
 	}
 	// must not lists (runtime/gen/testdata/exprs.charter:119:3)
 	if elem(xs, a) == 1 {
-		d.add(52)
+		d.add(3)
 	}
 	// must not lists (runtime/gen/testdata/exprs.charter:120:3)
 	if a > 5 || int64(len(ss)) > 2 {
-		d.add(53)
+		d.add(4)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may lists (runtime/gen/testdata/exprs.charter:116:3)
 	if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 		d.Allowed = true
-		d.add(49)
+		d.add(5)
 		return
 	}
 	// default deny
@@ -1585,13 +1606,13 @@ func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d
 	d.Action = ActionOther
 	// must not other (runtime/gen/testdata/exprs.charter:125:3)
 	// never applies: its condition is always false
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may other (runtime/gen/testdata/exprs.charter:122:3)
 	if a > 0 {
 		d.Allowed = true
-		d.add(54)
+		d.add(1)
 		return
 	}
 	// may other (runtime/gen/testdata/exprs.charter:124:3)
@@ -1609,17 +1630,17 @@ func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 	d.Action = ActionTimed
 	// first check then timed (runtime/gen/testdata/exprs.charter:133:3)
 	if !e.m.hist.done(ActionCheck) {
-		d.add(59)
+		d.add(0)
 	}
 	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:134:3)
 	if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
-		d.add(60)
+		d.add(1)
 	}
 	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:135:3)
 	if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
-		d.add(61)
+		d.add(2)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// default deny
@@ -1634,12 +1655,12 @@ func (m *Member) DecideQuick(at time.Time, goals *Goals, a int64) (d Decision) {
 	e := env{m: m, goals: goals}
 	d.Action = ActionQuick
 	// must not quick (runtime/gen/testdata/exprs.charter:130:3)
-	d.add(57)
+	d.add(0)
 	// must not quick (runtime/gen/testdata/exprs.charter:131:3)
 	if e.rank() == 3 && a > 0 {
-		d.add(58)
+		d.add(1)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// default deny

@@ -29,6 +29,7 @@ package forum
 
 import (
 	"math"
+	"math/bits"
 	"strconv"
 	"time"
 )
@@ -332,56 +333,66 @@ func formatDuration(d time.Duration) string {
 }
 
 // Decision is the answer to "may this member take this action now?", as
-// runtime.Decision gives it. It holds its rules in an array, so that
-// deciding never allocates.
+// runtime.Decision gives it. It holds its deciding rules as bits over the
+// action's rules, so that deciding never allocates and, when no action has
+// more than 64 rules, Go returns a Decision in registers.
 type Decision struct {
 	Action  Action
 	Allowed bool
 	// ByDefault is true when no rule decided and the community's default did.
 	ByDefault bool
 
-	n     int
-	rules [7]Rule
+	set [1]uint64 // bit i: actionRules[Action][i] decided
 }
 
-func (d *Decision) add(r Rule) {
-	d.rules[d.n] = r
-	d.n++
-}
+// add notes that the action's rule i decided.
+func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i % 64) }
 
-// Rules returns the rules that decided: every denying rule when denied, the
-// allowing may when allowed by a rule; none when the default decided.
-func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
+// ruled reports whether a rule decided.
+func (d *Decision) ruled() bool { return d.set != [1]uint64{} }
+
+// Rules returns the rules that decided, in a new slice: every denying rule
+// when denied, the allowing may when allowed by a rule; none when the
+// default decided.
+func (d Decision) Rules() []Rule {
+	var out []Rule
+	for w, s := range d.set {
+		for ; s != 0; s &= s - 1 {
+			out = append(out, actionRules[d.Action][w*64+bits.TrailingZeros64(s)])
+		}
+	}
+	return out
+}
 
 // First returns the first deciding rule (the first denying one when the
-// decision denies), and false when the community's default decided. It
-// takes the Decision by value, so that a caller reading one rule does not
-// copy the Decision to take its address.
+// decision denies), and false when the community's default decided.
 func (d Decision) First() (Rule, bool) {
-	if d.n == 0 {
-		return 0, false
+	for w, s := range d.set {
+		if s != 0 {
+			return actionRules[d.Action][w*64+bits.TrailingZeros64(s)], true
+		}
 	}
-	return d.rules[0], true
+	return 0, false
 }
 
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
-func (d *Decision) Reasons() []string {
+func (d Decision) Reasons() []string {
 	if d.ByDefault {
 		if d.Allowed {
 			return []string{"default allow"}
 		}
 		return []string{"default deny"}
 	}
-	out := make([]string, d.n)
-	for i, r := range d.Rules() {
-		out[i] = r.Reason()
+	var out []string
+	for _, r := range d.Rules() {
+		out = append(out, r.Reason())
 	}
 	return out
 }
 
 // Sanctions returns the sanctions of the deciding rules that have one.
-func (d *Decision) Sanctions() []*Sanction {
+func (d Decision) Sanctions() []*Sanction {
 	var out []*Sanction
 	for _, r := range d.Rules() {
 		if s := r.Sanction(); s != nil {
@@ -444,6 +455,19 @@ var rules = [...]struct {
 	{"must not", "must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)", "Ten upheld flags: this account is closed", &Sanction{Name: "remove"}},
 	{"must not", "must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)", "Ten upheld flags: this account is closed", &Sanction{Name: "remove"}},
 	{"limit", "limit post 1 per 1d (examples/moderation/moderation.charter:134:5)", "The forum is fighting spam: new users start one topic a day", nil},
+}
+
+// actionRules are, per action, the rules that can decide it: the denying
+// ones in order, then the mays. A Decision's bits index them.
+var actionRules = [...][]Rule{
+	ActionVisit:      {2, 0},
+	ActionRead:       {3, 1},
+	ActionPost:       {6, 8, 10, 12, 23, 25, 30, 4},
+	ActionReply:      {7, 9, 11, 13, 24, 26, 5},
+	ActionLike:       {14, 28, 15},
+	ActionSendPm:     {19, 27, 16},
+	ActionFlag:       {20, 21, 29, 17},
+	ActionReviewFlag: {22, 18},
 }
 
 // ReadArgs are the arguments of read(topic: string, posts: int, spent: duration).
@@ -512,23 +536,23 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionVisit
 			// limit visit 1 per 1d (examples/moderation/moderation.charter:64:3)
 			if e.m.hist.count(ActionVisit, e.at, 86400000000000) >= 1 {
-				d.add(2)
+				d.add(0)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may visit, read (examples/moderation/moderation.charter:63:3)
 			d.Allowed = true
-			d.add(0)
+			d.add(1)
 			return
 		} else if k.Action == ActionRead {
 			posts := k.Read.Posts
 			d.Action = ActionRead
 			// must not read (examples/moderation/moderation.charter:65:3)
 			if posts < 1 {
-				d.add(3)
+				d.add(0)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may visit, read (examples/moderation/moderation.charter:63:3)
@@ -542,41 +566,41 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionPost
 			// limit post 3 per 1d (examples/moderation/moderation.charter:70:3)
 			if e.badgeFirstDay() && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
-				d.add(6)
+				d.add(0)
 			}
 			// must not post, reply (examples/moderation/moderation.charter:72:3)
 			if e.rank() == 0 && images > 0 {
-				d.add(8)
+				d.add(1)
 			}
 			// must not post, reply (examples/moderation/moderation.charter:73:3)
 			if e.rank() == 0 && links > 2 {
-				d.add(10)
+				d.add(2)
 			}
 			// must not post, reply (examples/moderation/moderation.charter:75:3)
 			if e.rank() == 0 && links > 5 {
-				d.add(12)
+				d.add(3)
 			}
 			// must not post, reply (examples/moderation/moderation.charter:89:3)
 			if e.badgeFlagged() {
-				d.add(23)
+				d.add(4)
 			}
 			// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
 			if e.m.FlagsUpheld >= 10 {
-				d.add(25)
+				d.add(5)
 			}
 			// limit post 1 per 1d (examples/moderation/moderation.charter:134:5)
 			if e.goals != nil &&
 				!e.goals.Clean.Met &&
 				e.rank() == 0 &&
 				e.m.hist.count(ActionPost, e.at, 86400000000000) >= 1 {
-				d.add(30)
+				d.add(6)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may post, reply (examples/moderation/moderation.charter:69:3)
 			d.Allowed = true
-			d.add(4)
+			d.add(7)
 			return
 		} else if k.Action == ActionReply {
 			links := k.Reply.Links
@@ -585,34 +609,34 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionReply
 			// limit reply 10 per 1d (examples/moderation/moderation.charter:71:3)
 			if e.rank() == 0 && e.m.hist.count(ActionReply, e.at, 86400000000000) >= 10 {
-				d.add(7)
+				d.add(0)
 			}
 			// must not post, reply (examples/moderation/moderation.charter:72:3)
 			if e.rank() == 0 && images > 0 {
-				d.add(9)
+				d.add(1)
 			}
 			// must not post, reply (examples/moderation/moderation.charter:73:3)
 			if e.rank() == 0 && links > 2 {
-				d.add(11)
+				d.add(2)
 			}
 			// must not post, reply (examples/moderation/moderation.charter:75:3)
 			if e.rank() == 0 && links > 5 {
-				d.add(13)
+				d.add(3)
 			}
 			// must not post, reply (examples/moderation/moderation.charter:89:3)
 			if e.badgeFlagged() {
-				d.add(24)
+				d.add(4)
 			}
 			// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
 			if e.m.FlagsUpheld >= 10 {
-				d.add(26)
+				d.add(5)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may post, reply (examples/moderation/moderation.charter:69:3)
 			d.Allowed = true
-			d.add(5)
+			d.add(6)
 			return
 		}
 	} else {
@@ -621,72 +645,72 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionLike
 			// limit like 50 per 1d (examples/moderation/moderation.charter:76:3)
 			if e.rank() <= 1 && e.m.hist.count(ActionLike, e.at, 86400000000000) >= 50 {
-				d.add(14)
+				d.add(0)
 			}
 			// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
 			if e.m.FlagsUpheld >= 10 {
-				d.add(28)
+				d.add(1)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
 			d.Allowed = true
-			d.add(15)
+			d.add(2)
 			return
 		} else if k.Action == ActionSendPm {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionSendPm
 			// must not send_pm (examples/moderation/moderation.charter:82:3)
 			if e.rank() < 1 {
-				d.add(19)
+				d.add(0)
 			}
 			// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
 			if e.m.FlagsUpheld >= 10 {
-				d.add(27)
+				d.add(1)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
 			d.Allowed = true
-			d.add(16)
+			d.add(2)
 			return
 		} else if k.Action == ActionFlag {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionFlag
 			// must not flag (examples/moderation/moderation.charter:83:3)
 			if e.rank() < 1 {
-				d.add(20)
+				d.add(0)
 			}
 			// limit flag 5 per 1d (examples/moderation/moderation.charter:84:3)
 			if e.rank() == 1 && e.m.hist.count(ActionFlag, e.at, 86400000000000) >= 5 {
-				d.add(21)
+				d.add(1)
 			}
 			// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
 			if e.m.FlagsUpheld >= 10 {
-				d.add(29)
+				d.add(2)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
 			d.Allowed = true
-			d.add(17)
+			d.add(3)
 			return
 		} else if k.Action == ActionReviewFlag {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionReviewFlag
 			// must not review_flag (examples/moderation/moderation.charter:85:3)
 			if e.rank() < 3 {
-				d.add(22)
+				d.add(0)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
 			d.Allowed = true
-			d.add(18)
+			d.add(1)
 			return
 		}
 	}
@@ -943,14 +967,14 @@ func (m *Member) DecideVisit(at time.Time, goals *Goals) (d Decision) {
 	d.Action = ActionVisit
 	// limit visit 1 per 1d (examples/moderation/moderation.charter:64:3)
 	if e.m.hist.count(ActionVisit, e.at, 86400000000000) >= 1 {
-		d.add(2)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may visit, read (examples/moderation/moderation.charter:63:3)
 	d.Allowed = true
-	d.add(0)
+	d.add(1)
 	return
 }
 
@@ -962,9 +986,9 @@ func (m *Member) DecideRead(at time.Time, goals *Goals, topic string, posts int6
 	d.Action = ActionRead
 	// must not read (examples/moderation/moderation.charter:65:3)
 	if posts < 1 {
-		d.add(3)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may visit, read (examples/moderation/moderation.charter:63:3)
@@ -981,41 +1005,41 @@ func (m *Member) DecidePost(at time.Time, goals *Goals, title string, links int6
 	d.Action = ActionPost
 	// limit post 3 per 1d (examples/moderation/moderation.charter:70:3)
 	if e.badgeFirstDay() && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
-		d.add(6)
+		d.add(0)
 	}
 	// must not post, reply (examples/moderation/moderation.charter:72:3)
 	if e.rank() == 0 && images > 0 {
-		d.add(8)
+		d.add(1)
 	}
 	// must not post, reply (examples/moderation/moderation.charter:73:3)
 	if e.rank() == 0 && links > 2 {
-		d.add(10)
+		d.add(2)
 	}
 	// must not post, reply (examples/moderation/moderation.charter:75:3)
 	if e.rank() == 0 && links > 5 {
-		d.add(12)
+		d.add(3)
 	}
 	// must not post, reply (examples/moderation/moderation.charter:89:3)
 	if e.badgeFlagged() {
-		d.add(23)
+		d.add(4)
 	}
 	// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
 	if e.m.FlagsUpheld >= 10 {
-		d.add(25)
+		d.add(5)
 	}
 	// limit post 1 per 1d (examples/moderation/moderation.charter:134:5)
 	if e.goals != nil &&
 		!e.goals.Clean.Met &&
 		e.rank() == 0 &&
 		e.m.hist.count(ActionPost, e.at, 86400000000000) >= 1 {
-		d.add(30)
+		d.add(6)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may post, reply (examples/moderation/moderation.charter:69:3)
 	d.Allowed = true
-	d.add(4)
+	d.add(7)
 	return
 }
 
@@ -1027,34 +1051,34 @@ func (m *Member) DecideReply(at time.Time, goals *Goals, topic string, links int
 	d.Action = ActionReply
 	// limit reply 10 per 1d (examples/moderation/moderation.charter:71:3)
 	if e.rank() == 0 && e.m.hist.count(ActionReply, e.at, 86400000000000) >= 10 {
-		d.add(7)
+		d.add(0)
 	}
 	// must not post, reply (examples/moderation/moderation.charter:72:3)
 	if e.rank() == 0 && images > 0 {
-		d.add(9)
+		d.add(1)
 	}
 	// must not post, reply (examples/moderation/moderation.charter:73:3)
 	if e.rank() == 0 && links > 2 {
-		d.add(11)
+		d.add(2)
 	}
 	// must not post, reply (examples/moderation/moderation.charter:75:3)
 	if e.rank() == 0 && links > 5 {
-		d.add(13)
+		d.add(3)
 	}
 	// must not post, reply (examples/moderation/moderation.charter:89:3)
 	if e.badgeFlagged() {
-		d.add(24)
+		d.add(4)
 	}
 	// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
 	if e.m.FlagsUpheld >= 10 {
-		d.add(26)
+		d.add(5)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may post, reply (examples/moderation/moderation.charter:69:3)
 	d.Allowed = true
-	d.add(5)
+	d.add(6)
 	return
 }
 
@@ -1067,18 +1091,18 @@ func (m *Member) DecideLike(at time.Time, goals *Goals, author *Member) (d Decis
 	d.Action = ActionLike
 	// limit like 50 per 1d (examples/moderation/moderation.charter:76:3)
 	if e.rank() <= 1 && e.m.hist.count(ActionLike, e.at, 86400000000000) >= 50 {
-		d.add(14)
+		d.add(0)
 	}
 	// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
 	if e.m.FlagsUpheld >= 10 {
-		d.add(28)
+		d.add(1)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
 	d.Allowed = true
-	d.add(15)
+	d.add(2)
 	return
 }
 
@@ -1091,18 +1115,18 @@ func (m *Member) DecideSendPm(at time.Time, goals *Goals, to *Member) (d Decisio
 	d.Action = ActionSendPm
 	// must not send_pm (examples/moderation/moderation.charter:82:3)
 	if e.rank() < 1 {
-		d.add(19)
+		d.add(0)
 	}
 	// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
 	if e.m.FlagsUpheld >= 10 {
-		d.add(27)
+		d.add(1)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
 	d.Allowed = true
-	d.add(16)
+	d.add(2)
 	return
 }
 
@@ -1115,22 +1139,22 @@ func (m *Member) DecideFlag(at time.Time, goals *Goals, author *Member, reason s
 	d.Action = ActionFlag
 	// must not flag (examples/moderation/moderation.charter:83:3)
 	if e.rank() < 1 {
-		d.add(20)
+		d.add(0)
 	}
 	// limit flag 5 per 1d (examples/moderation/moderation.charter:84:3)
 	if e.rank() == 1 && e.m.hist.count(ActionFlag, e.at, 86400000000000) >= 5 {
-		d.add(21)
+		d.add(1)
 	}
 	// must not post, reply, send_pm, like, flag (examples/moderation/moderation.charter:90:3)
 	if e.m.FlagsUpheld >= 10 {
-		d.add(29)
+		d.add(2)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
 	d.Allowed = true
-	d.add(17)
+	d.add(3)
 	return
 }
 
@@ -1143,14 +1167,14 @@ func (m *Member) DecideReviewFlag(at time.Time, goals *Goals, author *Member, ag
 	d.Action = ActionReviewFlag
 	// must not review_flag (examples/moderation/moderation.charter:85:3)
 	if e.rank() < 3 {
-		d.add(22)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may like, send_pm, flag, review_flag (examples/moderation/moderation.charter:81:3)
 	d.Allowed = true
-	d.add(18)
+	d.add(1)
 	return
 }
 

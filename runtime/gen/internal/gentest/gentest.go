@@ -38,10 +38,12 @@ type Case struct {
 }
 
 // Cases are the generated packages: the bench workload, every community of
-// the examples, and exprs, which exercises every operator and function.
+// the examples, exprs, which exercises every operator and function, and
+// wide, whose decisions keep their rule bits in two words.
 var Cases = []Case{
 	{"bench", "Bench", []string{"bench/workload.charter"}},
 	{"exprs", "Exprs", []string{"runtime/gen/testdata/exprs.charter"}},
+	{"wide", "Wide", []string{"runtime/gen/testdata/wide.charter"}},
 	{"fanclub", "FanClub", []string{"examples/fanclub/fanclub.charter"}},
 	{"writingadvisors", "WritingAdvisors", []string{"examples/fanclub/fanclub.charter"}},
 	{"exchange", "Exchange", []string{"examples/exchange/exchange.charter"}},

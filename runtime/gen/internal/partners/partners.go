@@ -29,6 +29,7 @@ package partners
 
 import (
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 	"time"
@@ -350,56 +351,66 @@ func formatDuration(d time.Duration) string {
 }
 
 // Decision is the answer to "may this member take this action now?", as
-// runtime.Decision gives it. It holds its rules in an array, so that
-// deciding never allocates.
+// runtime.Decision gives it. It holds its deciding rules as bits over the
+// action's rules, so that deciding never allocates and, when no action has
+// more than 64 rules, Go returns a Decision in registers.
 type Decision struct {
 	Action  Action
 	Allowed bool
 	// ByDefault is true when no rule decided and the community's default did.
 	ByDefault bool
 
-	n     int
-	rules [2]Rule
+	set [1]uint64 // bit i: actionRules[Action][i] decided
 }
 
-func (d *Decision) add(r Rule) {
-	d.rules[d.n] = r
-	d.n++
-}
+// add notes that the action's rule i decided.
+func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i % 64) }
 
-// Rules returns the rules that decided: every denying rule when denied, the
-// allowing may when allowed by a rule; none when the default decided.
-func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
+// ruled reports whether a rule decided.
+func (d *Decision) ruled() bool { return d.set != [1]uint64{} }
+
+// Rules returns the rules that decided, in a new slice: every denying rule
+// when denied, the allowing may when allowed by a rule; none when the
+// default decided.
+func (d Decision) Rules() []Rule {
+	var out []Rule
+	for w, s := range d.set {
+		for ; s != 0; s &= s - 1 {
+			out = append(out, actionRules[d.Action][w*64+bits.TrailingZeros64(s)])
+		}
+	}
+	return out
+}
 
 // First returns the first deciding rule (the first denying one when the
-// decision denies), and false when the community's default decided. It
-// takes the Decision by value, so that a caller reading one rule does not
-// copy the Decision to take its address.
+// decision denies), and false when the community's default decided.
 func (d Decision) First() (Rule, bool) {
-	if d.n == 0 {
-		return 0, false
+	for w, s := range d.set {
+		if s != 0 {
+			return actionRules[d.Action][w*64+bits.TrailingZeros64(s)], true
+		}
 	}
-	return d.rules[0], true
+	return 0, false
 }
 
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
-func (d *Decision) Reasons() []string {
+func (d Decision) Reasons() []string {
 	if d.ByDefault {
 		if d.Allowed {
 			return []string{"default allow"}
 		}
 		return []string{"default deny"}
 	}
-	out := make([]string, d.n)
-	for i, r := range d.Rules() {
-		out[i] = r.Reason()
+	var out []string
+	for _, r := range d.Rules() {
+		out = append(out, r.Reason())
 	}
 	return out
 }
 
 // Sanctions returns the sanctions of the deciding rules that have one.
-func (d *Decision) Sanctions() []*Sanction {
+func (d Decision) Sanctions() []*Sanction {
 	var out []*Sanction
 	for _, r := range d.Rules() {
 		if s := r.Sanction(); s != nil {
@@ -441,6 +452,16 @@ var rules = [...]struct {
 	{"must not", "must not order_stock (examples/brand/brand.charter:191:3)", "Stock is ordered in lots of 10 or more", nil},
 	{"must not", "must not order_stock (examples/brand/brand.charter:193:3)", "Partners who sold under 500 units order at most 200 at a time", nil},
 	{"must not", "must not report_sales (examples/brand/brand.charter:194:3)", "Sales are reported from stock on hand", nil},
+}
+
+// actionRules are, per action, the rules that can decide it: the denying
+// ones in order, then the mays. A Decision's bits index them.
+var actionRules = [...][]Rule{
+	ActionRegister:    {2, 0},
+	ActionPost:        {3, 1},
+	ActionInvite:      {4},
+	ActionOrderStock:  {7, 8, 5},
+	ActionReportSales: {9, 6},
 }
 
 // RegisterArgs are the arguments of register(product: string).
@@ -489,23 +510,23 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionRegister
 			// must not register (examples/brand/brand.charter:48:3)
 			if strings.TrimSpace(product) == "" {
-				d.add(2)
+				d.add(0)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may register, post (examples/brand/brand.charter:47:3)
 			d.Allowed = true
-			d.add(0)
+			d.add(1)
 			return
 		} else if k.Action == ActionPost {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionPost
 			// limit post 5 per 1d (examples/brand/brand.charter:50:3)
 			if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-				d.add(3)
+				d.add(0)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may register, post (examples/brand/brand.charter:47:3)
@@ -520,7 +541,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			// may invite (examples/brand/brand.charter:52:3)
 			if e.rank() >= 2 {
 				d.Allowed = true
-				d.add(4)
+				d.add(0)
 				return
 			}
 			// default deny
@@ -532,18 +553,18 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionOrderStock
 			// must not order_stock (examples/brand/brand.charter:191:3)
 			if units < 10 {
-				d.add(7)
+				d.add(0)
 			}
 			// must not order_stock (examples/brand/brand.charter:193:3)
 			if units > 200 && e.m.UnitsSold < 500 {
-				d.add(8)
+				d.add(1)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may order_stock, report_sales (examples/brand/brand.charter:190:3)
 			d.Allowed = true
-			d.add(5)
+			d.add(2)
 			return
 		} else if k.Action == ActionReportSales {
 			units := k.ReportSales.Units
@@ -551,14 +572,14 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionReportSales
 			// must not report_sales (examples/brand/brand.charter:194:3)
 			if units < 1 || units > e.m.Stock {
-				d.add(9)
+				d.add(0)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may order_stock, report_sales (examples/brand/brand.charter:190:3)
 			d.Allowed = true
-			d.add(6)
+			d.add(1)
 			return
 		}
 	}
@@ -768,14 +789,14 @@ func (m *Member) DecideRegister(at time.Time, goals *Goals, product string) (d D
 	d.Action = ActionRegister
 	// must not register (examples/brand/brand.charter:48:3)
 	if strings.TrimSpace(product) == "" {
-		d.add(2)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may register, post (examples/brand/brand.charter:47:3)
 	d.Allowed = true
-	d.add(0)
+	d.add(1)
 	return
 }
 
@@ -787,9 +808,9 @@ func (m *Member) DecidePost(at time.Time, goals *Goals, topic string) (d Decisio
 	d.Action = ActionPost
 	// limit post 5 per 1d (examples/brand/brand.charter:50:3)
 	if e.rank() == 0 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-		d.add(3)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may register, post (examples/brand/brand.charter:47:3)
@@ -807,7 +828,7 @@ func (m *Member) DecideInvite(at time.Time, goals *Goals, guest string) (d Decis
 	// may invite (examples/brand/brand.charter:52:3)
 	if e.rank() >= 2 {
 		d.Allowed = true
-		d.add(4)
+		d.add(0)
 		return
 	}
 	// default deny
@@ -823,18 +844,18 @@ func (m *Member) DecideOrderStock(at time.Time, goals *Goals, units int64) (d De
 	d.Action = ActionOrderStock
 	// must not order_stock (examples/brand/brand.charter:191:3)
 	if units < 10 {
-		d.add(7)
+		d.add(0)
 	}
 	// must not order_stock (examples/brand/brand.charter:193:3)
 	if units > 200 && e.m.UnitsSold < 500 {
-		d.add(8)
+		d.add(1)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may order_stock, report_sales (examples/brand/brand.charter:190:3)
 	d.Allowed = true
-	d.add(5)
+	d.add(2)
 	return
 }
 
@@ -846,14 +867,14 @@ func (m *Member) DecideReportSales(at time.Time, goals *Goals, units int64) (d D
 	d.Action = ActionReportSales
 	// must not report_sales (examples/brand/brand.charter:194:3)
 	if units < 1 || units > e.m.Stock {
-		d.add(9)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may order_stock, report_sales (examples/brand/brand.charter:190:3)
 	d.Allowed = true
-	d.add(6)
+	d.add(1)
 	return
 }
 

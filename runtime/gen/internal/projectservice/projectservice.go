@@ -29,6 +29,7 @@ package projectservice
 
 import (
 	"math"
+	"math/bits"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -408,56 +409,66 @@ func formatDuration(d time.Duration) string {
 }
 
 // Decision is the answer to "may this member take this action now?", as
-// runtime.Decision gives it. It holds its rules in an array, so that
-// deciding never allocates.
+// runtime.Decision gives it. It holds its deciding rules as bits over the
+// action's rules, so that deciding never allocates and, when no action has
+// more than 64 rules, Go returns a Decision in registers.
 type Decision struct {
 	Action  Action
 	Allowed bool
 	// ByDefault is true when no rule decided and the community's default did.
 	ByDefault bool
 
-	n     int
-	rules [6]Rule
+	set [1]uint64 // bit i: actionRules[Action][i] decided
 }
 
-func (d *Decision) add(r Rule) {
-	d.rules[d.n] = r
-	d.n++
-}
+// add notes that the action's rule i decided.
+func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i % 64) }
 
-// Rules returns the rules that decided: every denying rule when denied, the
-// allowing may when allowed by a rule; none when the default decided.
-func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
+// ruled reports whether a rule decided.
+func (d *Decision) ruled() bool { return d.set != [1]uint64{} }
+
+// Rules returns the rules that decided, in a new slice: every denying rule
+// when denied, the allowing may when allowed by a rule; none when the
+// default decided.
+func (d Decision) Rules() []Rule {
+	var out []Rule
+	for w, s := range d.set {
+		for ; s != 0; s &= s - 1 {
+			out = append(out, actionRules[d.Action][w*64+bits.TrailingZeros64(s)])
+		}
+	}
+	return out
+}
 
 // First returns the first deciding rule (the first denying one when the
-// decision denies), and false when the community's default decided. It
-// takes the Decision by value, so that a caller reading one rule does not
-// copy the Decision to take its address.
+// decision denies), and false when the community's default decided.
 func (d Decision) First() (Rule, bool) {
-	if d.n == 0 {
-		return 0, false
+	for w, s := range d.set {
+		if s != 0 {
+			return actionRules[d.Action][w*64+bits.TrailingZeros64(s)], true
+		}
 	}
-	return d.rules[0], true
+	return 0, false
 }
 
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
-func (d *Decision) Reasons() []string {
+func (d Decision) Reasons() []string {
 	if d.ByDefault {
 		if d.Allowed {
 			return []string{"default allow"}
 		}
 		return []string{"default deny"}
 	}
-	out := make([]string, d.n)
-	for i, r := range d.Rules() {
-		out[i] = r.Reason()
+	var out []string
+	for _, r := range d.Rules() {
+		out = append(out, r.Reason())
 	}
 	return out
 }
 
 // Sanctions returns the sanctions of the deciding rules that have one.
-func (d *Decision) Sanctions() []*Sanction {
+func (d Decision) Sanctions() []*Sanction {
 	var out []*Sanction
 	for _, r := range d.Rules() {
 		if s := r.Sanction(); s != nil {
@@ -524,6 +535,21 @@ var rules = [...]struct {
 	{"must not", "must not deliver (examples/wechat-group/wechat_group.charter:278:3)", "No open project to deliver", nil},
 	{"must not", "must not report (examples/wechat-group/wechat_group.charter:279:3)", "Progress is a percentage from 0 to 100", nil},
 	{"must not", "must not take_project (examples/wechat-group/wechat_group.charter:292:5)", "Too many projects are open: deliver before taking another", nil},
+}
+
+// actionRules are, per action, the rules that can decide it: the denying
+// ones in order, then the mays. A Decision's bits index them.
+var actionRules = [...][]Rule{
+	ActionInvite:      {0, 12, 25, 26, 11},
+	ActionIntroduce:   {2, 1},
+	ActionPost:        {3, 6, 7, 8, 9, 10, 5},
+	ActionMentionAll:  {14, 15, 13},
+	ActionRedPacket:   {17, 18, 19, 16},
+	ActionShareReview: {4, 21, 20},
+	ActionRecommend:   {23, 24, 22},
+	ActionTakeProject: {30, 31, 34, 27},
+	ActionDeliver:     {32, 28},
+	ActionReport:      {33, 29},
 }
 
 // InviteArgs are the arguments of invite(guest: string).
@@ -612,31 +638,31 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				}
 				// must not invite (examples/wechat-group/wechat_group.charter:76:3)
 				if e.rank() < 5 {
-					d.add(12)
+					d.add(1)
 				}
 				// must not invite (examples/wechat-group/wechat_group.charter:135:5)
 				if e.goals != nil && !e.goals.Introductions.Met {
-					d.add(25)
+					d.add(2)
 				}
 				// must not invite (std/dunbar_close.charter:12:5)
 				if e.goals != nil && !e.goals.DunbarClose.Met {
-					d.add(26)
+					d.add(3)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may invite (examples/wechat-group/wechat_group.charter:75:3)
 				d.Allowed = true
-				d.add(11)
+				d.add(4)
 				return
 			} else if k.Action == ActionIntroduce {
 				text := k.Introduce.Text
 				d.Action = ActionIntroduce
 				// must not introduce (examples/wechat-group/wechat_group.charter:62:3)
 				if int64(utf8.RuneCountInString(text)) < 20 {
-					d.add(2)
+					d.add(0)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may introduce (examples/wechat-group/wechat_group.charter:61:3)
@@ -653,52 +679,52 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				d.Action = ActionPost
 				// first introduce then post (examples/wechat-group/wechat_group.charter:63:3)
 				if !e.m.hist.done(ActionIntroduce) {
-					d.add(3)
+					d.add(0)
 				}
 				// must not post (examples/wechat-group/wechat_group.charter:68:3)
 				if isAd {
-					d.add(6)
+					d.add(1)
 				}
 				// must not post (examples/wechat-group/wechat_group.charter:69:3)
 				if length > 2000 {
-					d.add(7)
+					d.add(2)
 				}
 				// must not post (examples/wechat-group/wechat_group.charter:70:3)
 				if e.m.Warnings >= 3 {
-					d.add(8)
+					d.add(3)
 				}
 				// limit post 5 per 1d (examples/wechat-group/wechat_group.charter:71:3)
 				if e.rank() == 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-					d.add(9)
+					d.add(4)
 				}
 				// must not post (examples/wechat-group/wechat_group.charter:72:3)
 				if links > 0 && e.rank() <= 1 {
-					d.add(10)
+					d.add(5)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may post (examples/wechat-group/wechat_group.charter:67:3)
 				d.Allowed = true
-				d.add(5)
+				d.add(6)
 				return
 			} else if k.Action == ActionMentionAll {
 				e := env{m: m, at: nanos(at), goals: goals}
 				d.Action = ActionMentionAll
 				// must not mention_all (examples/wechat-group/wechat_group.charter:80:3)
 				if e.rank() < 4 {
-					d.add(14)
+					d.add(0)
 				}
 				// limit mention_all 1 per 1d (examples/wechat-group/wechat_group.charter:81:3)
 				if e.m.hist.count(ActionMentionAll, e.at, 86400000000000) >= 1 {
-					d.add(15)
+					d.add(1)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may mention_all (examples/wechat-group/wechat_group.charter:79:3)
 				d.Allowed = true
-				d.add(13)
+				d.add(2)
 				return
 			} else if k.Action == ActionRedPacket {
 				fen := k.RedPacket.Fen
@@ -706,22 +732,22 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				d.Action = ActionRedPacket
 				// must not red_packet (examples/wechat-group/wechat_group.charter:85:3)
 				if fen < 1 || fen > 20000 {
-					d.add(17)
+					d.add(0)
 				}
 				// must not red_packet (examples/wechat-group/wechat_group.charter:86:3)
 				if shares < 1 || shares > 100 {
-					d.add(18)
+					d.add(1)
 				}
 				// must not red_packet (examples/wechat-group/wechat_group.charter:87:3)
 				if fen < shares {
-					d.add(19)
+					d.add(2)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may red_packet (examples/wechat-group/wechat_group.charter:84:3)
 				d.Allowed = true
-				d.add(16)
+				d.add(3)
 				return
 			}
 		}
@@ -733,36 +759,36 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				d.Action = ActionShareReview
 				// first introduce then share_review (examples/wechat-group/wechat_group.charter:64:3)
 				if !e.m.hist.done(ActionIntroduce) {
-					d.add(4)
+					d.add(0)
 				}
 				// must not share_review (examples/wechat-group/wechat_group.charter:92:3)
 				if words < 100 {
-					d.add(21)
+					d.add(1)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may share_review (examples/wechat-group/wechat_group.charter:91:3)
 				d.Allowed = true
-				d.add(20)
+				d.add(2)
 				return
 			} else if k.Action == ActionRecommend {
 				e := env{m: m, at: nanos(at), goals: goals}
 				d.Action = ActionRecommend
 				// must not recommend (examples/wechat-group/wechat_group.charter:97:3)
 				if e.rank() < 2 {
-					d.add(23)
+					d.add(0)
 				}
 				// limit recommend 3 per 1w (examples/wechat-group/wechat_group.charter:98:3)
 				if e.m.hist.count(ActionRecommend, e.at, 604800000000000) >= 3 {
-					d.add(24)
+					d.add(1)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may recommend (examples/wechat-group/wechat_group.charter:96:3)
 				d.Allowed = true
-				d.add(22)
+				d.add(2)
 				return
 			}
 		} else {
@@ -772,50 +798,50 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				d.Action = ActionTakeProject
 				// must not take_project (examples/wechat-group/wechat_group.charter:276:3)
 				if price < 1 {
-					d.add(30)
+					d.add(0)
 				}
 				// must not take_project (examples/wechat-group/wechat_group.charter:277:3)
 				if e.m.OpenProjects >= 2 {
-					d.add(31)
+					d.add(1)
 				}
 				// must not take_project (examples/wechat-group/wechat_group.charter:292:5)
 				if e.goals != nil && !e.goals.Delivery.Met && e.m.OpenProjects >= 1 {
-					d.add(34)
+					d.add(2)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may take_project, deliver, report (examples/wechat-group/wechat_group.charter:275:3)
 				d.Allowed = true
-				d.add(27)
+				d.add(3)
 				return
 			} else if k.Action == ActionDeliver {
 				e := env{m: m, goals: goals}
 				d.Action = ActionDeliver
 				// must not deliver (examples/wechat-group/wechat_group.charter:278:3)
 				if e.m.OpenProjects < 1 {
-					d.add(32)
+					d.add(0)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may take_project, deliver, report (examples/wechat-group/wechat_group.charter:275:3)
 				d.Allowed = true
-				d.add(28)
+				d.add(1)
 				return
 			} else if k.Action == ActionReport {
 				progress := k.Report.Progress
 				d.Action = ActionReport
 				// must not report (examples/wechat-group/wechat_group.charter:279:3)
 				if progress < 0 || progress > 100 {
-					d.add(33)
+					d.add(0)
 				}
-				if d.n > 0 {
+				if d.ruled() {
 					return
 				}
 				// may take_project, deliver, report (examples/wechat-group/wechat_group.charter:275:3)
 				d.Allowed = true
-				d.add(29)
+				d.add(1)
 				return
 			}
 		}
@@ -1180,22 +1206,22 @@ func (m *Member) DecideInvite(at time.Time, goals *Goals, guest string) (d Decis
 	}
 	// must not invite (examples/wechat-group/wechat_group.charter:76:3)
 	if e.rank() < 5 {
-		d.add(12)
+		d.add(1)
 	}
 	// must not invite (examples/wechat-group/wechat_group.charter:135:5)
 	if e.goals != nil && !e.goals.Introductions.Met {
-		d.add(25)
+		d.add(2)
 	}
 	// must not invite (std/dunbar_close.charter:12:5)
 	if e.goals != nil && !e.goals.DunbarClose.Met {
-		d.add(26)
+		d.add(3)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may invite (examples/wechat-group/wechat_group.charter:75:3)
 	d.Allowed = true
-	d.add(11)
+	d.add(4)
 	return
 }
 
@@ -1206,9 +1232,9 @@ func (m *Member) DecideIntroduce(at time.Time, goals *Goals, text string) (d Dec
 	d.Action = ActionIntroduce
 	// must not introduce (examples/wechat-group/wechat_group.charter:62:3)
 	if int64(utf8.RuneCountInString(text)) < 20 {
-		d.add(2)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may introduce (examples/wechat-group/wechat_group.charter:61:3)
@@ -1225,34 +1251,34 @@ func (m *Member) DecidePost(at time.Time, goals *Goals, length int64, links int6
 	d.Action = ActionPost
 	// first introduce then post (examples/wechat-group/wechat_group.charter:63:3)
 	if !e.m.hist.done(ActionIntroduce) {
-		d.add(3)
+		d.add(0)
 	}
 	// must not post (examples/wechat-group/wechat_group.charter:68:3)
 	if isAd {
-		d.add(6)
+		d.add(1)
 	}
 	// must not post (examples/wechat-group/wechat_group.charter:69:3)
 	if length > 2000 {
-		d.add(7)
+		d.add(2)
 	}
 	// must not post (examples/wechat-group/wechat_group.charter:70:3)
 	if e.m.Warnings >= 3 {
-		d.add(8)
+		d.add(3)
 	}
 	// limit post 5 per 1d (examples/wechat-group/wechat_group.charter:71:3)
 	if e.rank() == 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 5 {
-		d.add(9)
+		d.add(4)
 	}
 	// must not post (examples/wechat-group/wechat_group.charter:72:3)
 	if links > 0 && e.rank() <= 1 {
-		d.add(10)
+		d.add(5)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may post (examples/wechat-group/wechat_group.charter:67:3)
 	d.Allowed = true
-	d.add(5)
+	d.add(6)
 	return
 }
 
@@ -1264,18 +1290,18 @@ func (m *Member) DecideMentionAll(at time.Time, goals *Goals, text string) (d De
 	d.Action = ActionMentionAll
 	// must not mention_all (examples/wechat-group/wechat_group.charter:80:3)
 	if e.rank() < 4 {
-		d.add(14)
+		d.add(0)
 	}
 	// limit mention_all 1 per 1d (examples/wechat-group/wechat_group.charter:81:3)
 	if e.m.hist.count(ActionMentionAll, e.at, 86400000000000) >= 1 {
-		d.add(15)
+		d.add(1)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may mention_all (examples/wechat-group/wechat_group.charter:79:3)
 	d.Allowed = true
-	d.add(13)
+	d.add(2)
 	return
 }
 
@@ -1286,22 +1312,22 @@ func (m *Member) DecideRedPacket(at time.Time, goals *Goals, fen int64, shares i
 	d.Action = ActionRedPacket
 	// must not red_packet (examples/wechat-group/wechat_group.charter:85:3)
 	if fen < 1 || fen > 20000 {
-		d.add(17)
+		d.add(0)
 	}
 	// must not red_packet (examples/wechat-group/wechat_group.charter:86:3)
 	if shares < 1 || shares > 100 {
-		d.add(18)
+		d.add(1)
 	}
 	// must not red_packet (examples/wechat-group/wechat_group.charter:87:3)
 	if fen < shares {
-		d.add(19)
+		d.add(2)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may red_packet (examples/wechat-group/wechat_group.charter:84:3)
 	d.Allowed = true
-	d.add(16)
+	d.add(3)
 	return
 }
 
@@ -1313,18 +1339,18 @@ func (m *Member) DecideShareReview(at time.Time, goals *Goals, book string, word
 	d.Action = ActionShareReview
 	// first introduce then share_review (examples/wechat-group/wechat_group.charter:64:3)
 	if !e.m.hist.done(ActionIntroduce) {
-		d.add(4)
+		d.add(0)
 	}
 	// must not share_review (examples/wechat-group/wechat_group.charter:92:3)
 	if words < 100 {
-		d.add(21)
+		d.add(1)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may share_review (examples/wechat-group/wechat_group.charter:91:3)
 	d.Allowed = true
-	d.add(20)
+	d.add(2)
 	return
 }
 
@@ -1337,18 +1363,18 @@ func (m *Member) DecideRecommend(at time.Time, goals *Goals, who *Member) (d Dec
 	d.Action = ActionRecommend
 	// must not recommend (examples/wechat-group/wechat_group.charter:97:3)
 	if e.rank() < 2 {
-		d.add(23)
+		d.add(0)
 	}
 	// limit recommend 3 per 1w (examples/wechat-group/wechat_group.charter:98:3)
 	if e.m.hist.count(ActionRecommend, e.at, 604800000000000) >= 3 {
-		d.add(24)
+		d.add(1)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may recommend (examples/wechat-group/wechat_group.charter:96:3)
 	d.Allowed = true
-	d.add(22)
+	d.add(2)
 	return
 }
 
@@ -1360,22 +1386,22 @@ func (m *Member) DecideTakeProject(at time.Time, goals *Goals, client string, pr
 	d.Action = ActionTakeProject
 	// must not take_project (examples/wechat-group/wechat_group.charter:276:3)
 	if price < 1 {
-		d.add(30)
+		d.add(0)
 	}
 	// must not take_project (examples/wechat-group/wechat_group.charter:277:3)
 	if e.m.OpenProjects >= 2 {
-		d.add(31)
+		d.add(1)
 	}
 	// must not take_project (examples/wechat-group/wechat_group.charter:292:5)
 	if e.goals != nil && !e.goals.Delivery.Met && e.m.OpenProjects >= 1 {
-		d.add(34)
+		d.add(2)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may take_project, deliver, report (examples/wechat-group/wechat_group.charter:275:3)
 	d.Allowed = true
-	d.add(27)
+	d.add(3)
 	return
 }
 
@@ -1387,14 +1413,14 @@ func (m *Member) DecideDeliver(at time.Time, goals *Goals, client string) (d Dec
 	d.Action = ActionDeliver
 	// must not deliver (examples/wechat-group/wechat_group.charter:278:3)
 	if e.m.OpenProjects < 1 {
-		d.add(32)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may take_project, deliver, report (examples/wechat-group/wechat_group.charter:275:3)
 	d.Allowed = true
-	d.add(28)
+	d.add(1)
 	return
 }
 
@@ -1405,14 +1431,14 @@ func (m *Member) DecideReport(at time.Time, goals *Goals, progress int64) (d Dec
 	d.Action = ActionReport
 	// must not report (examples/wechat-group/wechat_group.charter:279:3)
 	if progress < 0 || progress > 100 {
-		d.add(33)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may take_project, deliver, report (examples/wechat-group/wechat_group.charter:275:3)
 	d.Allowed = true
-	d.add(29)
+	d.add(1)
 	return
 }
 

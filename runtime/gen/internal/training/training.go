@@ -29,6 +29,7 @@ package training
 
 import (
 	"math"
+	"math/bits"
 	"strconv"
 	"time"
 )
@@ -374,56 +375,66 @@ func formatDuration(d time.Duration) string {
 }
 
 // Decision is the answer to "may this member take this action now?", as
-// runtime.Decision gives it. It holds its rules in an array, so that
-// deciding never allocates.
+// runtime.Decision gives it. It holds its deciding rules as bits over the
+// action's rules, so that deciding never allocates and, when no action has
+// more than 64 rules, Go returns a Decision in registers.
 type Decision struct {
 	Action  Action
 	Allowed bool
 	// ByDefault is true when no rule decided and the community's default did.
 	ByDefault bool
 
-	n     int
-	rules [3]Rule
+	set [1]uint64 // bit i: actionRules[Action][i] decided
 }
 
-func (d *Decision) add(r Rule) {
-	d.rules[d.n] = r
-	d.n++
-}
+// add notes that the action's rule i decided.
+func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i % 64) }
 
-// Rules returns the rules that decided: every denying rule when denied, the
-// allowing may when allowed by a rule; none when the default decided.
-func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
+// ruled reports whether a rule decided.
+func (d *Decision) ruled() bool { return d.set != [1]uint64{} }
+
+// Rules returns the rules that decided, in a new slice: every denying rule
+// when denied, the allowing may when allowed by a rule; none when the
+// default decided.
+func (d Decision) Rules() []Rule {
+	var out []Rule
+	for w, s := range d.set {
+		for ; s != 0; s &= s - 1 {
+			out = append(out, actionRules[d.Action][w*64+bits.TrailingZeros64(s)])
+		}
+	}
+	return out
+}
 
 // First returns the first deciding rule (the first denying one when the
-// decision denies), and false when the community's default decided. It
-// takes the Decision by value, so that a caller reading one rule does not
-// copy the Decision to take its address.
+// decision denies), and false when the community's default decided.
 func (d Decision) First() (Rule, bool) {
-	if d.n == 0 {
-		return 0, false
+	for w, s := range d.set {
+		if s != 0 {
+			return actionRules[d.Action][w*64+bits.TrailingZeros64(s)], true
+		}
 	}
-	return d.rules[0], true
+	return 0, false
 }
 
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
-func (d *Decision) Reasons() []string {
+func (d Decision) Reasons() []string {
 	if d.ByDefault {
 		if d.Allowed {
 			return []string{"default allow"}
 		}
 		return []string{"default deny"}
 	}
-	out := make([]string, d.n)
-	for i, r := range d.Rules() {
-		out[i] = r.Reason()
+	var out []string
+	for _, r := range d.Rules() {
+		out = append(out, r.Reason())
 	}
 	return out
 }
 
 // Sanctions returns the sanctions of the deciding rules that have one.
-func (d *Decision) Sanctions() []*Sanction {
+func (d Decision) Sanctions() []*Sanction {
 	var out []*Sanction
 	for _, r := range d.Rules() {
 		if s := r.Sanction(); s != nil {
@@ -475,6 +486,17 @@ var rules = [...]struct {
 	{"must not", "must not refund (examples/training/training.charter:83:3)", "Only a current paid seat can be refunded", nil},
 	{"must not", "must not refund (examples/training/training.charter:84:3)", "Refunds are possible for 14 days after paying", nil},
 	{"must not", "must not refund (examples/training/training.charter:85:3)", "A seat with more than two lectures attended is not refunded", nil},
+}
+
+// actionRules are, per action, the rules that can decide it: the denying
+// ones in order, then the mays. A Decision's bits index them.
+var actionRules = [...][]Rule{
+	ActionEnroll:  {3, 4, 5, 2},
+	ActionAttend:  {1, 0},
+	ActionTeach:   {8, 10, 11, 6},
+	ActionPublish: {9, 12, 7},
+	ActionRate:    {14, 15, 13},
+	ActionRefund:  {17, 18, 19, 16},
 }
 
 // EnrollArgs are the arguments of enroll(weeks: int).
@@ -532,58 +554,58 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionEnroll
 			// must not enroll (examples/training/training.charter:60:3)
 			if weeks < 1 || weeks > 52 {
-				d.add(3)
+				d.add(0)
 			}
 			// must not enroll (examples/training/training.charter:61:3)
 			if e.rank() == 3 {
-				d.add(4)
+				d.add(1)
 			}
 			// must not enroll (examples/training/training.charter:62:3)
 			if e.rank() == 2 && !e.badgeLapsing() {
-				d.add(5)
+				d.add(2)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may enroll (examples/training/training.charter:59:3)
 			d.Allowed = true
-			d.add(2)
+			d.add(3)
 			return
 		} else if k.Action == ActionAttend {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionAttend
 			// must not attend (examples/training/training.charter:55:3)
 			if e.rank() < 2 {
-				d.add(1)
+				d.add(0)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may attend (examples/training/training.charter:54:3)
 			d.Allowed = true
-			d.add(0)
+			d.add(1)
 			return
 		} else if k.Action == ActionTeach {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionTeach
 			// must not teach, publish (examples/training/training.charter:66:3)
 			if e.rank() < 3 {
-				d.add(8)
+				d.add(0)
 			}
 			// limit teach 2 per 30d (examples/training/training.charter:67:3)
 			if e.badgeGuest() && e.m.hist.count(ActionTeach, e.at, 2592000000000000) >= 2 {
-				d.add(10)
+				d.add(1)
 			}
 			// must not teach (examples/training/training.charter:68:3)
 			if e.badgeGuest() && e.badgePoorlyRated() {
-				d.add(11)
+				d.add(2)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may teach, publish (examples/training/training.charter:65:3)
 			d.Allowed = true
-			d.add(6)
+			d.add(3)
 			return
 		}
 	} else {
@@ -593,18 +615,18 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionPublish
 			// must not teach, publish (examples/training/training.charter:66:3)
 			if e.rank() < 3 {
-				d.add(9)
+				d.add(0)
 			}
 			// must not publish (examples/training/training.charter:69:3)
 			if minutes < 10 {
-				d.add(12)
+				d.add(1)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may teach, publish (examples/training/training.charter:65:3)
 			d.Allowed = true
-			d.add(7)
+			d.add(2)
 			return
 		} else if k.Action == ActionRate {
 			stars := k.Rate.Stars
@@ -612,40 +634,40 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionRate
 			// first attend then rate (examples/training/training.charter:78:3)
 			if !e.m.hist.done(ActionAttend) {
-				d.add(14)
+				d.add(0)
 			}
 			// must not rate (examples/training/training.charter:79:3)
 			if stars < 1 || stars > 5 {
-				d.add(15)
+				d.add(1)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may rate (examples/training/training.charter:77:3)
 			d.Allowed = true
-			d.add(13)
+			d.add(2)
 			return
 		} else if k.Action == ActionRefund {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionRefund
 			// must not refund (examples/training/training.charter:83:3)
 			if e.rank() != 2 {
-				d.add(17)
+				d.add(0)
 			}
 			// must not refund (examples/training/training.charter:84:3)
 			if subTimes(e.at, nanos(e.m.PaidAt)) > 1209600000000000 {
-				d.add(18)
+				d.add(1)
 			}
 			// must not refund (examples/training/training.charter:85:3)
 			if e.m.SeatLectures > 2 {
-				d.add(19)
+				d.add(2)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may refund (examples/training/training.charter:82:3)
 			d.Allowed = true
-			d.add(16)
+			d.add(3)
 			return
 		}
 	}
@@ -909,22 +931,22 @@ func (m *Member) DecideEnroll(at time.Time, goals *Goals, weeks int64) (d Decisi
 	d.Action = ActionEnroll
 	// must not enroll (examples/training/training.charter:60:3)
 	if weeks < 1 || weeks > 52 {
-		d.add(3)
+		d.add(0)
 	}
 	// must not enroll (examples/training/training.charter:61:3)
 	if e.rank() == 3 {
-		d.add(4)
+		d.add(1)
 	}
 	// must not enroll (examples/training/training.charter:62:3)
 	if e.rank() == 2 && !e.badgeLapsing() {
-		d.add(5)
+		d.add(2)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may enroll (examples/training/training.charter:59:3)
 	d.Allowed = true
-	d.add(2)
+	d.add(3)
 	return
 }
 
@@ -936,14 +958,14 @@ func (m *Member) DecideAttend(at time.Time, goals *Goals, lecture string) (d Dec
 	d.Action = ActionAttend
 	// must not attend (examples/training/training.charter:55:3)
 	if e.rank() < 2 {
-		d.add(1)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may attend (examples/training/training.charter:54:3)
 	d.Allowed = true
-	d.add(0)
+	d.add(1)
 	return
 }
 
@@ -955,22 +977,22 @@ func (m *Member) DecideTeach(at time.Time, goals *Goals, title string) (d Decisi
 	d.Action = ActionTeach
 	// must not teach, publish (examples/training/training.charter:66:3)
 	if e.rank() < 3 {
-		d.add(8)
+		d.add(0)
 	}
 	// limit teach 2 per 30d (examples/training/training.charter:67:3)
 	if e.badgeGuest() && e.m.hist.count(ActionTeach, e.at, 2592000000000000) >= 2 {
-		d.add(10)
+		d.add(1)
 	}
 	// must not teach (examples/training/training.charter:68:3)
 	if e.badgeGuest() && e.badgePoorlyRated() {
-		d.add(11)
+		d.add(2)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may teach, publish (examples/training/training.charter:65:3)
 	d.Allowed = true
-	d.add(6)
+	d.add(3)
 	return
 }
 
@@ -982,18 +1004,18 @@ func (m *Member) DecidePublish(at time.Time, goals *Goals, title string, minutes
 	d.Action = ActionPublish
 	// must not teach, publish (examples/training/training.charter:66:3)
 	if e.rank() < 3 {
-		d.add(9)
+		d.add(0)
 	}
 	// must not publish (examples/training/training.charter:69:3)
 	if minutes < 10 {
-		d.add(12)
+		d.add(1)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may teach, publish (examples/training/training.charter:65:3)
 	d.Allowed = true
-	d.add(7)
+	d.add(2)
 	return
 }
 
@@ -1006,18 +1028,18 @@ func (m *Member) DecideRate(at time.Time, goals *Goals, lecturer *Member, stars 
 	d.Action = ActionRate
 	// first attend then rate (examples/training/training.charter:78:3)
 	if !e.m.hist.done(ActionAttend) {
-		d.add(14)
+		d.add(0)
 	}
 	// must not rate (examples/training/training.charter:79:3)
 	if stars < 1 || stars > 5 {
-		d.add(15)
+		d.add(1)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may rate (examples/training/training.charter:77:3)
 	d.Allowed = true
-	d.add(13)
+	d.add(2)
 	return
 }
 
@@ -1029,22 +1051,22 @@ func (m *Member) DecideRefund(at time.Time, goals *Goals, reason string) (d Deci
 	d.Action = ActionRefund
 	// must not refund (examples/training/training.charter:83:3)
 	if e.rank() != 2 {
-		d.add(17)
+		d.add(0)
 	}
 	// must not refund (examples/training/training.charter:84:3)
 	if subTimes(e.at, nanos(e.m.PaidAt)) > 1209600000000000 {
-		d.add(18)
+		d.add(1)
 	}
 	// must not refund (examples/training/training.charter:85:3)
 	if e.m.SeatLectures > 2 {
-		d.add(19)
+		d.add(2)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may refund (examples/training/training.charter:82:3)
 	d.Allowed = true
-	d.add(16)
+	d.add(3)
 	return
 }
 

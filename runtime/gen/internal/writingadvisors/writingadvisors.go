@@ -29,6 +29,7 @@ package writingadvisors
 
 import (
 	"math"
+	"math/bits"
 	"strconv"
 	"time"
 )
@@ -315,56 +316,66 @@ func formatDuration(d time.Duration) string {
 }
 
 // Decision is the answer to "may this member take this action now?", as
-// runtime.Decision gives it. It holds its rules in an array, so that
-// deciding never allocates.
+// runtime.Decision gives it. It holds its deciding rules as bits over the
+// action's rules, so that deciding never allocates and, when no action has
+// more than 64 rules, Go returns a Decision in registers.
 type Decision struct {
 	Action  Action
 	Allowed bool
 	// ByDefault is true when no rule decided and the community's default did.
 	ByDefault bool
 
-	n     int
-	rules [3]Rule
+	set [1]uint64 // bit i: actionRules[Action][i] decided
 }
 
-func (d *Decision) add(r Rule) {
-	d.rules[d.n] = r
-	d.n++
-}
+// add notes that the action's rule i decided.
+func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i % 64) }
 
-// Rules returns the rules that decided: every denying rule when denied, the
-// allowing may when allowed by a rule; none when the default decided.
-func (d *Decision) Rules() []Rule { return d.rules[:d.n] }
+// ruled reports whether a rule decided.
+func (d *Decision) ruled() bool { return d.set != [1]uint64{} }
+
+// Rules returns the rules that decided, in a new slice: every denying rule
+// when denied, the allowing may when allowed by a rule; none when the
+// default decided.
+func (d Decision) Rules() []Rule {
+	var out []Rule
+	for w, s := range d.set {
+		for ; s != 0; s &= s - 1 {
+			out = append(out, actionRules[d.Action][w*64+bits.TrailingZeros64(s)])
+		}
+	}
+	return out
+}
 
 // First returns the first deciding rule (the first denying one when the
-// decision denies), and false when the community's default decided. It
-// takes the Decision by value, so that a caller reading one rule does not
-// copy the Decision to take its address.
+// decision denies), and false when the community's default decided.
 func (d Decision) First() (Rule, bool) {
-	if d.n == 0 {
-		return 0, false
+	for w, s := range d.set {
+		if s != 0 {
+			return actionRules[d.Action][w*64+bits.TrailingZeros64(s)], true
+		}
 	}
-	return d.rules[0], true
+	return 0, false
 }
 
 // Reasons returns the reasons of the deciding rules, or "default deny" /
 // "default allow" when the community's default decided.
-func (d *Decision) Reasons() []string {
+func (d Decision) Reasons() []string {
 	if d.ByDefault {
 		if d.Allowed {
 			return []string{"default allow"}
 		}
 		return []string{"default deny"}
 	}
-	out := make([]string, d.n)
-	for i, r := range d.Rules() {
-		out[i] = r.Reason()
+	var out []string
+	for _, r := range d.Rules() {
+		out = append(out, r.Reason())
 	}
 	return out
 }
 
 // Sanctions returns the sanctions of the deciding rules that have one.
-func (d *Decision) Sanctions() []*Sanction {
+func (d Decision) Sanctions() []*Sanction {
 	var out []*Sanction
 	for _, r := range d.Rules() {
 		if s := r.Sanction(); s != nil {
@@ -406,6 +417,17 @@ var rules = [...]struct {
 	{"first", "first introduce then post (examples/fanclub/fanclub.charter:40:3)", "Say hello before your first post", nil},
 	{"limit", "limit post 3 per 1d (examples/fanclub/fanclub.charter:41:3)", "Newcomers post at most 3 times a day", nil},
 	{"must not", "must not invite (examples/fanclub/fanclub.charter:66:5)", "The group is at Dunbar's number: start a sub-community", nil},
+}
+
+// actionRules are, per action, the rules that can decide it: the denying
+// ones in order, then the mays. A Decision's bits index them.
+var actionRules = [...][]Rule{
+	ActionIntroduce: {2},
+	ActionPost:      {6, 7, 8, 3},
+	ActionComment:   {0},
+	ActionSave:      {1},
+	ActionInvite:    {9, 4},
+	ActionTip:       {5},
 }
 
 // PostArgs are the arguments of post(length: int, topic: string).
@@ -455,7 +477,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionIntroduce
 			// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
 			d.Allowed = true
-			d.add(2)
+			d.add(0)
 			return
 		} else if k.Action == ActionPost {
 			length := k.Post.Length
@@ -463,17 +485,17 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionPost
 			// must not post (examples/fanclub/fanclub.charter:39:3)
 			if length > 5000 {
-				d.add(6)
+				d.add(0)
 			}
 			// first introduce then post (examples/fanclub/fanclub.charter:40:3)
 			if !e.m.hist.done(ActionIntroduce) {
-				d.add(7)
+				d.add(1)
 			}
 			// limit post 3 per 1d (examples/fanclub/fanclub.charter:41:3)
 			if e.rank() <= 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
-				d.add(8)
+				d.add(2)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may post (examples/fanclub/fanclub.charter:36:3)
@@ -492,22 +514,22 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.Action = ActionSave
 			// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
 			d.Allowed = true
-			d.add(1)
+			d.add(0)
 			return
 		} else if k.Action == ActionInvite {
 			e := env{m: m, goals: goals}
 			d.Action = ActionInvite
 			// must not invite (examples/fanclub/fanclub.charter:66:5)
 			if e.goals != nil && !e.goals.Size.Met {
-				d.add(9)
+				d.add(0)
 			}
-			if d.n > 0 {
+			if d.ruled() {
 				return
 			}
 			// may invite (examples/fanclub/fanclub.charter:37:3)
 			if e.rank() >= 4 {
 				d.Allowed = true
-				d.add(4)
+				d.add(1)
 				return
 			}
 			// default deny
@@ -520,7 +542,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			// may tip (examples/fanclub/fanclub.charter:38:3)
 			if float64(amount) <= e.m.Reputation {
 				d.Allowed = true
-				d.add(5)
+				d.add(0)
 				return
 			}
 			// default deny
@@ -702,7 +724,7 @@ func (m *Member) DecideIntroduce(at time.Time, goals *Goals) (d Decision) {
 	d.Action = ActionIntroduce
 	// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
 	d.Allowed = true
-	d.add(2)
+	d.add(0)
 	return
 }
 
@@ -714,17 +736,17 @@ func (m *Member) DecidePost(at time.Time, goals *Goals, length int64, topic stri
 	d.Action = ActionPost
 	// must not post (examples/fanclub/fanclub.charter:39:3)
 	if length > 5000 {
-		d.add(6)
+		d.add(0)
 	}
 	// first introduce then post (examples/fanclub/fanclub.charter:40:3)
 	if !e.m.hist.done(ActionIntroduce) {
-		d.add(7)
+		d.add(1)
 	}
 	// limit post 3 per 1d (examples/fanclub/fanclub.charter:41:3)
 	if e.rank() <= 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
-		d.add(8)
+		d.add(2)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may post (examples/fanclub/fanclub.charter:36:3)
@@ -751,7 +773,7 @@ func (m *Member) DecideSave(at time.Time, goals *Goals, item string) (d Decision
 	d.Action = ActionSave
 	// may comment, save, introduce (examples/fanclub/fanclub.charter:35:3)
 	d.Allowed = true
-	d.add(1)
+	d.add(0)
 	return
 }
 
@@ -763,15 +785,15 @@ func (m *Member) DecideInvite(at time.Time, goals *Goals, guest string) (d Decis
 	d.Action = ActionInvite
 	// must not invite (examples/fanclub/fanclub.charter:66:5)
 	if e.goals != nil && !e.goals.Size.Met {
-		d.add(9)
+		d.add(0)
 	}
-	if d.n > 0 {
+	if d.ruled() {
 		return
 	}
 	// may invite (examples/fanclub/fanclub.charter:37:3)
 	if e.rank() >= 4 {
 		d.Allowed = true
-		d.add(4)
+		d.add(1)
 		return
 	}
 	// default deny
@@ -789,7 +811,7 @@ func (m *Member) DecideTip(at time.Time, goals *Goals, to *Member, amount int64)
 	// may tip (examples/fanclub/fanclub.charter:38:3)
 	if float64(amount) <= e.m.Reputation {
 		d.Allowed = true
-		d.add(5)
+		d.add(0)
 		return
 	}
 	// default deny
