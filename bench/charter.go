@@ -3,7 +3,6 @@ package bench
 import (
 	_ "embed"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/charterlang/charter/runtime"
@@ -22,14 +21,18 @@ var charterAt = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 // prepared call of the action (Call.SetInt) and decides it (DecideCall):
 // the runtime's allocation-free path, as expr's reused VM is expr's.
 // Charter indexes the rules by action itself and reports every denying
-// rule; the bench compares the first one's reason. A Charter value is safe
-// for concurrent use: each goroutine takes its own scratch from a pool.
+// rule; the bench compares the first one's reason. Like the expr adapter's
+// reused VM, a Charter value holds one scratch (member, prepared calls and
+// runtime.Scratch), so it serves one goroutine at a time; a concurrent host
+// keeps one scratch per goroutine, or takes one from a sync.Pool (12 ns a
+// question more: the difference between the runtime's Scratch and pooled
+// paths in BENCHMARKS.md).
 type Charter struct {
 	club *runtime.Community
 	// hasLength says which actions declare the length parameter: Call
 	// rejects an argument the action does not declare.
 	hasLength map[string]bool
-	scratch   sync.Pool // of *charterScratch
+	s         *charterScratch
 }
 
 // charterScratch is one goroutine's reusable member, prepared calls and
@@ -86,7 +89,7 @@ func NewCharter() (*Charter, error) {
 		}
 		c.hasLength[a] = ca.Param("length") != nil
 	}
-	c.scratch.New = func() any { return c.newScratch() }
+	c.s = c.newScratch()
 	return c, nil
 }
 
@@ -116,8 +119,7 @@ func (c *Charter) prepare(m *Member, action string, length int) (charterCall, er
 }
 
 func (c *Charter) Decide(m *Member, action string, length int) (bool, string) {
-	s := c.scratch.Get().(*charterScratch)
-	defer c.scratch.Put(s)
+	s := c.s
 	if err := c.club.FillFromStruct(s.m, m); err != nil {
 		return false, "engine error: " + err.Error()
 	}
@@ -134,7 +136,7 @@ func (c *Charter) Decide(m *Member, action string, length int) (bool, string) {
 }
 
 func (c *Charter) eval(call charterCall) (bool, string) {
-	return verdict(c.club.DecideCall(call.m, call.k, charterAt, nil))
+	return verdict(c.s.s.DecideCall(call.m, call.k, charterAt, nil))
 }
 
 // verdict is the allow or deny and the first reason of a decision.
@@ -149,8 +151,7 @@ func verdict(d runtime.Decision) (bool, string) {
 }
 
 func (c *Charter) Role(m *Member) string {
-	s := c.scratch.Get().(*charterScratch)
-	defer c.scratch.Put(s)
+	s := c.s
 	if err := c.club.FillFromStruct(s.m, m); err != nil {
 		return "engine error: " + err.Error()
 	}
