@@ -111,11 +111,11 @@ type generator struct {
 	// checks holds, per action index, the statements of Check's case.
 	checks []string
 	rules  []ruleInfo
-	// actionRules holds, per action index, the ids of its deciding rules:
-	// the denying ones in order, then the mays. A Decision's bit i stands
-	// for actionRules[d.Action][i].
-	actionRules [][]int
-	keep        []int
+	// deciders holds, per action index, the ids of its deciding rules: the
+	// denying ones in order, then the mays. It is emitted as actionRules: a
+	// Decision's bit i stands for actionRules[d.Action][i].
+	deciders [][]int
+	keep     []int
 }
 
 // ruleInfo is one rule compiled for one action, as the runtime compiles it.
@@ -254,9 +254,9 @@ func (g *generator) compileActions() error {
 			}
 		}
 	}
-	g.actionRules = make([][]int, len(c.Actions))
+	g.deciders = make([][]int, len(c.Actions))
 	for _, a := range c.Actions {
-		g.actionRules[a.Index] = slices.Concat(per[a.Index].deny, per[a.Index].may)
+		g.deciders[a.Index] = slices.Concat(per[a.Index].deny, per[a.Index].may)
 	}
 	for _, a := range c.Actions {
 		if err := g.compileAction(a, per[a.Index]); err != nil {
@@ -1019,8 +1019,8 @@ func (d Decision) String() string {
 	w.WriteString("}\n\n")
 	w.WriteString("// actionRules are, per action, the rules that can decide it: the denying\n// ones in order, then the mays. A Decision's bits index them.\nvar actionRules = [...][]Rule{\n")
 	for _, a := range g.c.Actions {
-		ids := make([]string, len(g.actionRules[a.Index]))
-		for i, id := range g.actionRules[a.Index] {
+		ids := make([]string, len(g.deciders[a.Index]))
+		for i, id := range g.deciders[a.Index] {
 			ids[i] = strconv.Itoa(id)
 		}
 		fmt.Fprintf(w, "Action%s: {%s},\n", g.names.action[a.Index], strings.Join(ids, ", "))
@@ -1032,7 +1032,7 @@ func (d Decision) String() string {
 // bit per rule of the action with the most.
 func (g *generator) decisionWords() int {
 	n := 1
-	for _, ids := range g.actionRules {
+	for _, ids := range g.deciders {
 		n = max(n, (len(ids)+63)/64)
 	}
 	return n
