@@ -12,8 +12,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/alecthomas/participle/v2/lexer"
-
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
@@ -209,10 +207,9 @@ func readSource(name string) ([]byte, int64, error) {
 // tooLarge is the file and diagnostic for a file over the size limit; the
 // text matches what syntax.Parse says of a large source in memory.
 func tooLarge(name string, size int64) (*syntax.File, diag.Diagnostic) {
-	start := lexer.Position{Filename: name, Line: 1, Column: 1}
-	f := &syntax.File{Name: name}
-	f.Pos, f.EndPos = start, start
 	p := diag.Pos{Filename: name, Line: 1, Column: 1}
+	f := &syntax.File{Name: name}
+	f.Pos, f.EndPos = p, p
 	d := diag.Diagnostic{Severity: diag.Error, Code: diag.LimitFile, Range: diag.Range{Start: p, End: p}}
 	if size >= 0 {
 		d.Message = fmt.Sprintf("file is %d bytes; the limit is %d", size, syntax.MaxFileSize)

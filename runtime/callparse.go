@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alecthomas/participle/v2/lexer"
-
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime/eval"
@@ -174,7 +172,7 @@ func (p callPos) errorf(format string, args ...any) *CallError {
 	return &CallError{Line: p.line, Column: p.col, Msg: fmt.Sprintf(format, args...)}
 }
 
-func callPosOf(t lexer.Token) callPos { return callPos{t.Pos.Line, t.Pos.Column} }
+func callPosOf(t syntax.Token) callPos { return callPos{t.Pos.Line, t.Pos.Column} }
 
 type parsedCall struct {
 	action    string
@@ -193,7 +191,7 @@ type parsedArg struct {
 // the grammar is tiny, and reading it by hand lets every error point at the
 // exact token and say what was wanted there.
 type callParser struct {
-	toks []lexer.Token
+	toks []syntax.Token
 	i    int
 	end  callPos // just after the last token
 }
@@ -224,7 +222,7 @@ func parseCall(src string) (*parsedCall, error) {
 }
 
 // callEndOf is the position just after t.
-func callEndOf(t lexer.Token) callPos {
+func callEndOf(t syntax.Token) callPos {
 	pos := callPosOf(t)
 	for _, r := range t.Value {
 		if r == '\n' {
@@ -237,9 +235,9 @@ func callEndOf(t lexer.Token) callPos {
 	return pos
 }
 
-func (p *callParser) peek() (lexer.Token, bool) {
+func (p *callParser) peek() (syntax.Token, bool) {
 	if p.i >= len(p.toks) {
-		return lexer.Token{}, false
+		return syntax.Token{}, false
 	}
 	return p.toks[p.i], true
 }

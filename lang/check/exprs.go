@@ -1,7 +1,6 @@
 package check
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -289,13 +288,7 @@ func (b *builder) markUsed(e *syntax.Expr) {
 }
 
 func (b *builder) exprError(e *syntax.Expr, err error, env types.Map) {
-	d := diag.Diagnostic{Severity: diag.Error, Code: diag.ExprError, Message: err.Error(), Range: e.Range()}
-	var fe *file.Error
-	if errors.As(err, &fe) {
-		d.Message = fe.Message
-		p := e.PosAt(fe.From)
-		d.Range = diag.Range{Start: p, End: e.PosAt(max(fe.To, fe.From))}
-	}
+	d := e.Diagnostic(diag.ExprError, err)
 	switch {
 	case strings.HasPrefix(d.Message, "unknown name "):
 		name := strings.TrimPrefix(d.Message, "unknown name ")

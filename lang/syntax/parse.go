@@ -44,26 +44,26 @@ func Grammar() string { return parser.String() }
 // lexical error, the first syntax error, and every expression syntax error.
 func Parse(filename string, src []byte) (*File, diag.List) {
 	f := &File{Name: filename, Src: src}
-	start := lexer.Position{Filename: filename, Line: 1, Column: 1}
+	start := diag.Pos{Filename: filename, Line: 1, Column: 1}
 	f.Pos = start
 	if len(src) > MaxFileSize {
 		var ds diag.List
-		ds.Add(diag.Error, diag.LimitFile, diag.Range{Start: toPos(start), End: toPos(start)},
+		ds.Add(diag.Error, diag.LimitFile, diag.Range{Start: start, End: start},
 			"file is %d bytes; the limit is %d", len(src), MaxFileSize)
 		return f, ds
 	}
 	toks, ds := Lex(filename, src)
 	for _, t := range toks {
 		if t.Type == TokComment {
-			f.Comments = append(f.Comments, Comment{Node: Node{Pos: t.Pos, EndPos: tokenEnd(t)}, Text: t.Value})
+			f.Comments = append(f.Comments, Comment{Node: Node{Pos: t.Pos, EndPos: t.End()}, Text: t.Value})
 		}
 	}
 	sl := newSliceLexer(toks, filename, len(src))
-	f.EndPos = sl.eof.Pos
+	f.EndPos = diag.Pos(sl.eof.Pos)
 	if len(ds) > 0 {
 		return f, ds
 	}
-	pl, err := lexer.Upgrade(sl, TokSpace, TokComment)
+	pl, err := lexer.Upgrade(sl, lexer.TokenType(TokSpace), lexer.TokenType(TokComment))
 	if err != nil {
 		ds.Add(diag.Error, diag.Lex, f.Range(), "%v", err)
 		return f, ds
@@ -84,19 +84,16 @@ func Parse(filename string, src []byte) (*File, diag.List) {
 	return f, ds
 }
 
-func syntaxDiag(err error, eof lexer.Position) diag.Diagnostic {
+func syntaxDiag(err error, eof diag.Pos) diag.Diagnostic {
 	d := diag.Diagnostic{Severity: diag.Error, Code: diag.Syntax, Message: err.Error()}
 	var pe participle.Error
 	if errors.As(err, &pe) {
 		d.Message = pe.Message()
-		p := pe.Position()
-		if p.Line == 0 {
-			p = eof
-		}
-		d.Range = diag.Range{Start: toPos(p), End: toPos(p)}
+		p := diag.Pos(pe.Position())
+		d.Range = diag.Range{Start: p, End: p}
 	}
 	if d.Range.Start.Line == 0 {
-		d.Range = diag.Range{Start: toPos(eof), End: toPos(eof)}
+		d.Range = diag.Range{Start: eof, End: eof}
 	}
 	// Expr.Parse reports the nesting limit through participle, which keeps
 	// only the message; the limit has a code of its own.
