@@ -1,7 +1,6 @@
 package check
 
 import (
-	"fmt"
 	"reflect"
 	"strings"
 	"time"
@@ -340,108 +339,6 @@ func (b *builder) notInScope(name string) string {
 	return ""
 }
 
-// isConstant reports whether e reads no names but duration literals.
-func isConstant(e *syntax.Expr) bool {
-	return exprast.Find(e.Root, func(n exprast.Node) bool {
-		switch n := n.(type) {
-		case *exprast.IdentifierNode:
-			return !strings.HasPrefix(n.Value, "$")
-		case *exprast.CallNode, *exprast.BuiltinNode, *exprast.PointerNode, *exprast.VariableDeclaratorNode:
-			return true
-		case *exprast.BinaryNode:
-			// expr-lang's optimizer folds a constant range into an array
-			// of every element: 1..1000000000 would take seconds and
-			// gigabytes before anything could refuse it.
-			return n.Operator == ".."
-		}
-		return false
-	}) == nil
-}
-
-// constant checks that e is a constant of type want and returns its value
-// in the Go representation Attr.Default documents.
-func (b *builder) constant(e *syntax.Expr, want Type, what string, code diag.Code) (any, bool) {
-	if e == nil || e.Root == nil {
-		return nil, false
-	}
-	if !isConstant(e) {
-		b.errorf(code, e.Range(), "%s must be a constant: a literal, a duration or a list of literals", what)
-		return nil, false
-	}
-	env := withDurations(e, types.Map{})
-	vals := map[string]any{}
-	for k := range env {
-		v, _ := syntax.DurationValue(k[1:])
-		vals[k] = time.Duration(v)
-	}
-	got, err := expr.Eval(e.Text, vals)
-	if err != nil {
-		b.errorf(code, e.Range(), "%s: %v", what, err)
-		return nil, false
-	}
-	v, err := convertConst(got, want)
-	if err != nil {
-		b.errorf(code, e.Range(), "%s: %v", what, err)
-		return nil, false
-	}
-	return v, true
-}
-
-// convertConst converts an evaluated constant to want's Go representation.
-func convertConst(v any, want Type) (any, error) {
-	bad := func() (any, error) {
-		return nil, fmt.Errorf("%s is %s, not %s", constString(v), article(constKind(v)), article(want.String()))
-	}
-	switch want.Kind {
-	case Int:
-		if i, ok := v.(int); ok {
-			return int64(i), nil
-		}
-	case Float:
-		switch x := v.(type) {
-		case int:
-			return float64(x), nil
-		case float64:
-			return x, nil
-		}
-	case Bool:
-		if x, ok := v.(bool); ok {
-			return x, nil
-		}
-	case String:
-		if x, ok := v.(string); ok {
-			return x, nil
-		}
-	case Duration:
-		if x, ok := v.(time.Duration); ok {
-			return x, nil
-		}
-	case Time:
-		if x, ok := v.(string); ok {
-			t, err := time.Parse(time.RFC3339, x)
-			if err != nil {
-				return nil, fmt.Errorf("%q is not an RFC 3339 time such as \"2026-01-02T15:04:05Z\"", x)
-			}
-			return t, nil
-		}
-	case List:
-		xs, ok := v.([]any)
-		if !ok {
-			return bad()
-		}
-		out := reflect.MakeSlice(reflect.TypeOf(zeroValue(want)), 0, len(xs))
-		for _, x := range xs {
-			c, err := convertConst(x, Type{Kind: want.Elem})
-			if err != nil {
-				return nil, err
-			}
-			out = reflect.Append(out, reflect.ValueOf(c))
-		}
-		return out.Interface(), nil
-	}
-	return bad()
-}
-
 func (b *builder) goalExprs(g *Goal) {
 	if g.Measure != nil && g.Measure.Root != nil {
 		b.measure(g)
@@ -629,40 +526,6 @@ func isChild(parent, n exprast.Node) bool {
 		}
 	}
 	return false
-}
-
-// constKind names the Charter type of an evaluated constant.
-func constKind(v any) string {
-	switch v.(type) {
-	case int:
-		return "int"
-	case float64:
-		return "float"
-	case bool:
-		return "bool"
-	case string:
-		return "string"
-	case time.Duration:
-		return "duration"
-	case []any:
-		return "list"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
-func constString(v any) string {
-	if s, ok := v.(string); ok {
-		return fmt.Sprintf("%q", s)
-	}
-	return fmt.Sprint(v)
-}
-
-// article puts "a" or "an" before a type name.
-func article(name string) string {
-	if name != "" && strings.ContainsRune("aeiou", rune(name[0])) {
-		return "an " + name
-	}
-	return "a " + name
 }
 
 // rolesCompareWithRoles reports a role compared with, or combined with, a

@@ -1,8 +1,6 @@
 package check
 
 import (
-	"github.com/expr-lang/expr"
-
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
 )
@@ -131,10 +129,7 @@ func ownAction(com *Community, a *Action) bool {
 
 // constBool evaluates a condition that reads no names.
 func constBool(e *syntax.Expr) (bool, bool) {
-	if !isConstant(e) {
-		return false, false
-	}
-	v, err := expr.Eval(e.Text, nil)
+	v, err := evalConst(e)
 	if err != nil {
 		return false, false
 	}

@@ -144,6 +144,10 @@ func (e *Expr) Diagnostic(code diag.Code, err error) diag.Diagnostic {
 	if errors.As(err, &fe) {
 		d.Message = fe.Message
 		d.Range = diag.Range{Start: e.posAt(fe.From), End: e.posAt(max(fe.To, fe.From))}
+		if strings.HasPrefix(fe.Message, "invalid integer literal") || strings.HasPrefix(fe.Message, "invalid float literal") {
+			// expr-lang places these at the literal's last character.
+			d.Range = e.tokenAt(d.Range.Start)
+		}
 	}
 	return d
 }
@@ -162,6 +166,17 @@ var parseConfig = func() *conf.Config {
 	return cfg
 }()
 
+// tokenAt returns the range of the token of e that holds p, or p alone.
+func (e *Expr) tokenAt(p diag.Pos) diag.Range {
+	toks, _ := Lex("", []byte(e.Src))
+	for _, t := range toks {
+		if off := p.Offset - e.Pos.Offset; t.Pos.Offset <= off && off < t.Pos.Offset+len(t.Value) {
+			return diag.Range{Start: e.srcPos(t.Pos.Offset), End: e.srcPos(t.Pos.Offset + len(t.Value))}
+		}
+	}
+	return diag.Range{Start: p, End: p}
+}
+
 // posAt maps a rune offset in Text (as expr-lang reports locations) to a
 // position in the source file.
 func (e *Expr) posAt(textRune int) diag.Pos {
@@ -171,12 +186,21 @@ func (e *Expr) posAt(textRune int) diag.Pos {
 			orig--
 		}
 	}
-	p := e.Pos
-	i := 0
-	for _, r := range e.Src {
-		if i >= orig {
+	off := len(e.Src)
+	for i := range e.Src {
+		if orig == 0 {
+			off = i
 			break
 		}
+		orig--
+	}
+	return e.srcPos(off)
+}
+
+// srcPos returns the position of byte off of Src in the source file.
+func (e *Expr) srcPos(off int) diag.Pos {
+	p := e.Pos
+	for _, r := range e.Src[:off] {
 		p.Offset += utf8.RuneLen(r)
 		if r == '\n' {
 			p.Line++
@@ -184,7 +208,6 @@ func (e *Expr) posAt(textRune int) diag.Pos {
 		} else {
 			p.Column++
 		}
-		i++
 	}
 	return p
 }

@@ -4,6 +4,9 @@
 //
 //	f, ds := syntax.Parse("club.charter", src)
 //	for _, c := range f.Communities { ... }
+//
+// ParseCall reads one production on its own, an action call written as
+// text, as hclsyntax.ParseExpression does beside HCL's file parser.
 package syntax
 
 import (
@@ -34,6 +37,11 @@ var parser = participle.MustBuild[File](
 		&ExpectDecision{}, &ExpectRole{}, &ExpectBadge{}, &ExpectDuty{}, &ExpectMessage{},
 		&ExpectGoal{}, &ExpectAdmit{}, &ExpectThat{},
 	),
+)
+
+var callParser = participle.MustBuild[Call](
+	participle.Lexer(definition{}),
+	participle.Elide("Space", "Comment"),
 )
 
 // Grammar returns the EBNF of the declaration grammar, as participle sees it.
