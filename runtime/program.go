@@ -9,7 +9,8 @@
 //	d, err := club.Decide(m, "post", runtime.Args{"length": 120, "topic": "x"}, now)
 //
 // A Program and its Communities are safe for concurrent use. Nothing here
-// reads the wall clock: every question takes the evaluation time.
+// reads the wall clock: every question takes the evaluation time. The test
+// blocks of a program run with package runtime/chartertest.
 package runtime
 
 import (
