@@ -288,11 +288,12 @@ func (s *State) Decide(id, action string, args Args, at time.Time) (Decision, er
 }
 
 // Holds reports whether cond, a boolean expression over the community's
-// names (as an `expect that` step of a test block writes it), is true of
-// member id at time at, with the state's goals and member count. The
-// checker has vetted the conditions of a checked community's tests; any
-// other expression is compiled here, and one that names what the
-// community lacks or is not boolean is an error.
+// names as an `expect that` step of a test block writes it, is true of
+// member id at time at, with the state's goals and member count. cond is
+// an expression of the parsed files, such as the condition of such a step
+// in c.Checked().Tests, which the checker has vetted; it is compiled here,
+// and one that names what the community lacks or is not boolean is an
+// error.
 func (s *State) Holds(id string, cond *syntax.Expr, at time.Time) (bool, error) {
 	if cond == nil {
 		return false, fmt.Errorf("holds: no condition")
