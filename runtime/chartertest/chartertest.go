@@ -18,8 +18,8 @@ import (
 )
 
 // start is the time a test block's clock starts at unless `at` says
-// otherwise (SPEC §12.4). It is a function, not a variable, so that no
-// caller can move every test's clock at once.
+// otherwise. It is a function rather than a variable because SPEC §12.4
+// fixes it: it is part of the language, not a setting.
 func start() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 
 // subjectID is the live-state ID of a test's unnamed `given member`; the
