@@ -3,10 +3,16 @@
 // expr-lang's expression parser.
 //
 //	f, ds := syntax.Parse("club.charter", src)
-//	for _, c := range f.Communities { ... }
+//	if ds.HasErrors() {
+//		return ds
+//	}
+//	for _, c := range f.Communities {
+//		fmt.Println(c.Name.Name)
+//	}
 //
-// ParseCall reads one production on its own, an action call written as
-// text, as hclsyntax.ParseExpression does beside HCL's file parser.
+// ExampleParse shows the declarations and the diagnostics. ParseCall reads
+// one production on its own, an action call written as text, as
+// hclsyntax.ParseExpression does beside HCL's file parser.
 package syntax
 
 import (
