@@ -556,11 +556,7 @@ func (cm *compiler) goals() error {
 			return exprDiag(cg.Measure, err)
 		}
 		g.measure = x
-		t, err := cm.expr(cg.Target, nil)
-		if err != nil {
-			return err
-		}
-		g.target = t.Float(&eval.Env{})
+		g.target = cg.TargetValue // a constant: the checker evaluated it
 		c.goals = append(c.goals, g)
 	}
 	for _, a := range c.aggs {

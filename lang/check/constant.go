@@ -35,34 +35,40 @@ func (e *constError) Error() string { return e.msg }
 // 1..1000000000 would take seconds and gigabytes before anything could
 // refuse it).
 func notConstant(e *syntax.Expr) exprast.Node {
-	var bad func(n exprast.Node) exprast.Node
-	bad = func(n exprast.Node) exprast.Node { // outermost first, so a call is named whole
-		switch n := n.(type) {
-		case nil:
-			return nil
-		case *exprast.IdentifierNode:
-			if !strings.HasPrefix(n.Value, "$") {
-				return n
-			}
-		case *exprast.CallNode, *exprast.BuiltinNode, *exprast.PointerNode, *exprast.VariableDeclaratorNode:
+	if exprast.Find(e.Root, nonConstant) == nil { // the common case, in one walk
+		return nil
+	}
+	var outermost func(n exprast.Node) exprast.Node
+	outermost = func(n exprast.Node) exprast.Node { // so that a call is named whole
+		if nonConstant(n) {
 			return n
-		case *exprast.BinaryNode:
-			if n.Operator == ".." {
-				return n
-			}
 		}
 		for _, c := range children(n) {
-			if b := bad(c); b != nil {
+			if b := outermost(c); b != nil {
 				return b
 			}
 		}
 		return nil
 	}
-	return bad(e.Root)
+	return outermost(e.Root)
+}
+
+func nonConstant(n exprast.Node) bool {
+	switch n := n.(type) {
+	case *exprast.IdentifierNode:
+		return !strings.HasPrefix(n.Value, "$")
+	case *exprast.CallNode, *exprast.BuiltinNode, *exprast.PointerNode, *exprast.VariableDeclaratorNode:
+		return true
+	case *exprast.BinaryNode:
+		return n.Operator == ".."
+	}
+	return false
 }
 
 // isConstant reports whether e reads no names but duration literals.
-func isConstant(e *syntax.Expr) bool { return e.Root != nil && notConstant(e) == nil }
+func isConstant(e *syntax.Expr) bool {
+	return e.Root != nil && exprast.Find(e.Root, nonConstant) == nil
+}
 
 // evalConst is the constant evaluator. The value is in the untyped form of
 // a constant: int64, float64, bool, string, time.Duration, or a []any of

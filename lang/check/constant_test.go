@@ -76,3 +76,67 @@ func TestConstantErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestTestConstantsInModel: the checker keeps the value of every constant
+// of a test block, converted to the type it is given to, for the runner.
+func TestTestConstantsInModel(t *testing.T) {
+	prog, ds := checkSrc(t, `community C {
+  member { score: float; seen: time; tags: []string; wait: duration }
+  action tip(to: member, amount: int, within: duration)
+  may tip
+  test "t" {
+    given member bob { score: 2 }
+    given member { score: 1 + 2, seen: "2026-01-02T15:04:05Z", tags: ["a", 'b'], wait: 0s - 90m }
+    do tip(to: "bob", amount: 2 * 5, within: 7d)
+  }
+}`)
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	com := prog.Community("C")
+	var got []any
+	for _, e := range syntax.Exprs(com.Tests[0]) {
+		v, ok := com.Const(e)
+		if !ok {
+			t.Errorf("no value for %s", e.Src)
+		}
+		got = append(got, v)
+	}
+	want := []any{
+		2.0,
+		3.0, time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC), []string{"a", "b"}, -90 * time.Minute,
+		"bob", int64(10), 7 * 24 * time.Hour,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("constants (-want +got):\n%s", diff)
+	}
+	if _, ok := com.Const(&syntax.Expr{}); ok {
+		t.Error("Const of an expression of no test block has a value")
+	}
+}
+
+// TestGoalTargetInModel: a goal's target is evaluated by the checker, for
+// the runtime to read, in the community that declares it and in one that
+// inherits it.
+func TestGoalTargetInModel(t *testing.T) {
+	prog, ds := checkSrc(t, `community P {
+  member { posts: int }
+  action post()
+  may post
+  goal active { measure count(posts > 0); target >= 3 * 5 / 2 }
+}
+community C extends P {
+  goal busy { measure sum(posts); target > 9223372036854775807 + 1 }
+}`)
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	for _, tc := range []struct {
+		com, goal string
+		want      float64
+	}{{"P", "active", 7.5}, {"C", "active", 7.5}, {"C", "busy", -9223372036854775808}} {
+		if got := prog.Community(tc.com).Goal(tc.goal).TargetValue; got != tc.want {
+			t.Errorf("%s.%s: target %v, want %v", tc.com, tc.goal, got, tc.want)
+		}
+	}
+}

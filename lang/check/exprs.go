@@ -355,6 +355,24 @@ func (b *builder) goalExprs(g *Goal) {
 	}
 }
 
+// targetValue evaluates a goal's target; goalExprs reported a target that
+// is not a constant number, so an error here leaves 0 in a model that is
+// not used.
+func targetValue(g *Goal) float64 {
+	if g.Target == nil || g.Target.Root == nil {
+		return 0
+	}
+	v, err := evalConst(g.Target)
+	if err != nil {
+		return 0
+	}
+	f, err := convertConst(v, Type{Kind: Float})
+	if err != nil {
+		return 0
+	}
+	return f.(float64)
+}
+
 // measure checks a goal measure: aggregates over member expressions, and
 // arithmetic on aggregates and `members`.
 func (b *builder) measure(g *Goal) {

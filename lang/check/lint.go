@@ -129,6 +129,9 @@ func ownAction(com *Community, a *Action) bool {
 
 // constBool evaluates a condition that reads no names.
 func constBool(e *syntax.Expr) (bool, bool) {
+	if !isConstant(e) { // most conditions: no need to say why
+		return false, false
+	}
 	v, err := evalConst(e)
 	if err != nil {
 		return false, false

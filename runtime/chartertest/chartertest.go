@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/expr-lang/expr"
-
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime"
@@ -64,8 +62,8 @@ type failure struct {
 }
 
 // RunBlock runs one test block of c, t being one of c.Checked().Tests:
-// the runner relies on the checker for the steps' names, types and
-// constants.
+// the runner relies on the checker for the steps' names and types, and
+// reads the values of their constants from it (check.Community.Const).
 func RunBlock(c *runtime.Community, t *syntax.Test) Result {
 	res := Result{Community: c.Name, Name: t.Name.Value(), Pos: t.Range().Start}
 	tr := &testRun{c: c, st: runtime.NewState(c), at: start()}
@@ -91,31 +89,14 @@ func failAt(n interface{ Range() diag.Range }, format string, args ...any) *fail
 	return &failure{pos: n.Range().Start, msg: fmt.Sprintf(format, args...)}
 }
 
-// constant evaluates a test value (the checker made sure it is a constant).
-func constant(e *syntax.Expr) (any, error) {
-	env := map[string]any{}
-	for _, f := range strings.FieldsFunc(e.Text, func(r rune) bool { return r != '$' && !isIdentRune(r) }) {
-		if strings.HasPrefix(f, "$") {
-			d, err := syntax.DurationValue(f[1:])
-			if err != nil {
-				return nil, err
-			}
-			env[f] = time.Duration(d)
-		}
-	}
-	return expr.Eval(e.Text, env)
-}
-
-func isIdentRune(r rune) bool {
-	return r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127
-}
-
 func (tr *testRun) fields(fs []*syntax.Field) (map[string]any, *failure) {
 	vals := map[string]any{}
 	for _, f := range fs {
-		v, err := constant(f.Value)
-		if err != nil {
-			return nil, failAt(f, "%s: %v", f.Name.Name, err)
+		// The checker evaluated every constant of the block; the runner
+		// does not evaluate them again.
+		v, ok := tr.c.Checked().Const(f.Value)
+		if !ok {
+			return nil, failAt(f, "%s: the checker has no value for %s", f.Name.Name, f.Value.Src)
 		}
 		vals[f.Name.Name] = v
 	}
