@@ -14,8 +14,8 @@ import (
 	"github.com/charterlang/charter/lang/diag"
 )
 
-// CallExample is what an action call written as text looks like.
-const CallExample = `an action call such as post(length: 10, topic: "hi")`
+// callExample is what an action call written as text looks like.
+const callExample = `an action call such as post(length: 10, topic: "hi")`
 
 // ParseCall reads an action call written as text, such as
 //
@@ -52,7 +52,7 @@ func ParseCall(filename, src string) (*Call, diag.List) {
 	sl := newSliceLexer(all, filename, len(src))
 	end := diag.Pos(sl.eof.Pos)
 	if len(toks) == 0 {
-		ds.Add(diag.Error, diag.Syntax, diag.Range{Start: end, End: end}, "want %s, got nothing", CallExample)
+		ds.Add(diag.Error, diag.Syntax, diag.Range{Start: end, End: end}, "want %s, got nothing", callExample)
 		return nil, ds
 	}
 	pl, err := lexer.Upgrade(sl, lexer.TokenType(TokSpace), lexer.TokenType(TokComment))
@@ -70,7 +70,8 @@ func ParseCall(filename, src string) (*Call, diag.List) {
 	}
 	if err != nil {
 		// A value that is cut short also leaves the call unfinished; the
-		// value's error says more, so the grammar's goes only after it.
+		// value's error says more, so the grammar's is kept only when it
+		// comes before every value's.
 		if d := callSyntaxDiag(err, toks, end); len(ds) == 0 || d.Range.Start.Offset < ds[0].Range.Start.Offset {
 			ds = append(ds, d)
 		}
@@ -137,7 +138,7 @@ func callSyntaxDiag(err error, toks []Token, end diag.Pos) diag.Diagnostic {
 	}
 	switch {
 	case i == 0:
-		return place(i, "want %s, got %s", CallExample, got(i))
+		return place(i, "want %s, got %s", callExample, got(i))
 	case i == 1:
 		action := toks[0].Value
 		return place(i, "want ( after %s, got %s: write %s() even without arguments", action, got(i), action)

@@ -45,6 +45,13 @@ var parser = participle.MustBuild[File](
 	),
 )
 
+// callParser reads the Call production alone. It keeps participle's
+// default lookahead of one token, all the production needs: with more, a
+// failed argument would be backtracked and the error reported at the
+// argument's name instead of at the token where something else was wanted.
+// Like parser it must be declared in a file after lexer.go, whose symbols
+// participle reads while building: Go orders the initialisation of
+// package variables across files by file name when it sees no dependency.
 var callParser = participle.MustBuild[Call](
 	participle.Lexer(definition{}),
 	participle.Elide("Space", "Comment"),
