@@ -314,8 +314,13 @@ func TestAgainstExprLang(t *testing.T) {
 }
 
 // Every compiled expression runs without allocating, except those that
-// build a string.
+// build a string. A regexp reuses its matchers through a sync.Pool, which
+// a garbage collection does not empty at once (it keeps a victim cache),
+// so without -race the count is exact whatever the GC does.
 func TestZeroAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("-race: sync.Pool drops regexp's matchers at random")
+	}
 	f := newFixture(t)
 	for _, tc := range evalCases {
 		if tc.alloc {
