@@ -1,8 +1,13 @@
 // Package check resolves and type-checks a load set of parsed Charter files.
 //
-//	prog, ds := check.Check(files, check.WithFunctions(stdlib.ExprOptions()...))
-//	if ds.HasErrors() { ... }
-//	club := prog.Community("FanClub")
+//	prog, ds := check.Check(files, check.WithFunctions(stdlib.Names(), stdlib.ExprOptions()...))
+//	if ds.HasErrors() {
+//		return nil, ds
+//	}
+//	return prog.Community("FanClub"), nil
+//
+// ExampleCheck shows it whole; lang.Load does the same from file paths,
+// with the standard pieces declared too.
 //
 // Expressions are type-checked by expr-lang's checker against a strict
 // environment built from the community's declarations for each context

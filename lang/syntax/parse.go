@@ -3,7 +3,14 @@
 // expr-lang's expression parser.
 //
 //	f, ds := syntax.Parse("club.charter", src)
-//	for _, c := range f.Communities { ... }
+//	if ds.HasErrors() {
+//		return ds
+//	}
+//	for _, c := range f.Communities {
+//		fmt.Println(c.Name.Name)
+//	}
+//
+// ExampleParse shows the declarations and the diagnostics.
 package syntax
 
 import (

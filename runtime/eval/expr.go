@@ -4,8 +4,13 @@
 // on the hot path.
 //
 //	x, err := eval.Compile(tree.Node, scope) // once, after checker.Check
-//	env := &eval.Env{M: member, At: now}     // per call; reuse with Reset
-//	ok := x.Bool(env)
+//	if err != nil {
+//		return err
+//	}
+//	env := &eval.Env{M: member, At: now.UnixNano()} // per call; reuse with Reset
+//	fmt.Println(x.Bool(env))
+//
+// Example shows it whole, with the Layout, Record and Scope it needs.
 //
 // Values live in typed slots of a Record (see Layout); names resolve
 // through a caller-supplied Scope to Refs. The semantics are expr-lang's,
