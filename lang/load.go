@@ -3,7 +3,6 @@ package lang
 import (
 	"errors"
 	"fmt"
-	exprast "github.com/expr-lang/expr/ast"
 	"io"
 	"io/fs"
 	"os"
@@ -15,7 +14,6 @@ import (
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
-	"github.com/charterlang/charter/runtime/eval"
 	"github.com/charterlang/charter/stdlib"
 )
 
@@ -229,11 +227,9 @@ func Stdlib() check.Option {
 	}
 	funcs := check.WithFunctions(names, stdlib.ExprOptions()...)
 	pieces := check.WithPieces(stdPiece)
-	evaluator := check.WithEvaluator(evaluable)
 	return func(c *check.Config) {
 		funcs(c)
 		pieces(c)
-		evaluator(c)
 	}
 }
 
@@ -257,25 +253,4 @@ func stdPiece(name string) (*syntax.File, bool) {
 	})
 	f, ok := parsedPieces[name]
 	return f, ok
-}
-
-var aggregates = []string{"count", "share", "sum", "avg", "min", "max"}
-
-// evaluable reports what of node the runtime's evaluator cannot run, so
-// that charter check rejects it rather than the compile step.
-func evaluable(node exprast.Node, measure bool) (exprast.Node, error) {
-	var err error
-	if measure {
-		err = eval.Supported(node, aggregates...)
-	} else {
-		err = eval.Supported(node)
-	}
-	if err == nil {
-		return nil, nil
-	}
-	var ee *eval.Error
-	if errors.As(err, &ee) {
-		return ee.Node, err
-	}
-	return nil, err
 }

@@ -114,25 +114,16 @@ func TestConcurrentApply(t *testing.T) {
 	var (
 		mu      sync.Mutex
 		applied []done
-		wg      sync.WaitGroup
 		snaps   []*runtime.Snapshot
-		stop    = make(chan struct{})
-		snapped = make(chan struct{})
+		wg      sync.WaitGroup
 	)
 	ctx := context.Background()
 	// Snapshots taken while the workers apply must each be a cut: the state
-	// after some prefix of the committed events.
-	go func() {
-		defer close(snapped)
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(20 * time.Millisecond):
-				snaps = append(snaps, st.Snapshot())
-			}
-		}
-	}()
+	// after some prefix of the committed events. The workers take them, at
+	// fixed points of their own progress, so that every run (a short one on
+	// a fast machine too) checks the same number, 8 a worker, each while
+	// the other workers apply.
+	snapEvery := perWorker / 8
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
@@ -152,12 +143,19 @@ func TestConcurrentApply(t *testing.T) {
 				if i%1000 == 0 {
 					_ = st.Goals(ev.at) // concurrent readers
 				}
+				if i%snapEvery == snapEvery/2 {
+					snap := st.Snapshot()
+					mu.Lock()
+					snaps = append(snaps, snap)
+					mu.Unlock()
+				}
 			}
 		}(w)
 	}
 	wg.Wait()
-	close(stop)
-	<-snapped
+	if want := workers * 8; len(snaps) != want {
+		t.Fatalf("the workers took %d snapshots, want %d", len(snaps), want)
+	}
 	// Replay the applied events in the order the state committed them,
 	// comparing each snapshot taken on the way with the replay at its cut.
 	sort.Slice(applied, func(i, j int) bool { return applied[i].seq < applied[j].seq })

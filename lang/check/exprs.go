@@ -2,6 +2,7 @@ package check
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -201,15 +202,13 @@ func (b *builder) exprWith(e *syntax.Expr, env types.Map, extra []expr.Option) (
 		return Type{}, false
 	}
 	e.Root = tree.Node
-	if b.cfg.supported != nil {
-		if n, err := b.cfg.supported(e.Root, extra != nil); err != nil {
-			r := e.Range()
-			if n != nil {
-				r = e.RangeOf(n)
-			}
-			b.errorf(diag.ExprError, r, "%v", err)
-			return Type{}, false
-		}
+	funcs := b.cfg.funcNames
+	if extra != nil {
+		funcs = slices.Concat(funcs, aggregateNames)
+	}
+	if err := supported(e.Root, funcs); err != nil {
+		b.errorf(diag.ExprError, e.RangeOf(err.Node), "%s", err.Msg)
+		return Type{}, false
 	}
 	if !b.rolesCompareWithRoles(e) {
 		return Type{}, false

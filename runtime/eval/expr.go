@@ -27,7 +27,8 @@
 //     (expr-lang types them as durations but computes a float);
 //   - a constant divisor of 0 is a compile error;
 //   - nil, maps, let, predicates (all, filter, map, ...), slicing and
-//     methods are not supported: see Supported.
+//     methods are not supported: the checker refuses them (see
+//     check.Supported), and Compile again if handed them.
 //
 // Division of ints is float division, as in expr-lang: x / 0 is ±Inf (0 / 0
 // is NaN) and also records an error in Env.Err, so that a caller may treat
