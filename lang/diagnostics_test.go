@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charterlang/charter/internal/hostile"
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
@@ -230,7 +231,7 @@ func TestGeneratedLimits(t *testing.T) {
 	}
 }
 
-// TestLoadSetLimits triggers CH0007 and CH0008 with generated load sets.
+// TestLoadSetLimits triggers CH0007, CH0008 and CH0011 with generated load sets.
 func TestLoadSetLimits(t *testing.T) {
 	for _, tc := range []struct {
 		code diag.Code
@@ -263,6 +264,21 @@ func TestLoadSetLimits(t *testing.T) {
 			t.Errorf("%s: got %v", tc.code, ls.Diags)
 		}
 	}
+
+	// 5,000 rules inherited down a chain of 1,000 children: 5,008,003
+	// declarations with inherited ones (5,003 in each of 1,001
+	// communities), from 5,003 declared.
+	path := filepath.Join(t.TempDir(), "chain.charter")
+	if err := os.WriteFile(path, hostile.Chain(5000, 1000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ls, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls.Diags) != 1 || ls.Diags[0].Code != diag.LimitTotal || ls.Diags[0].Range.Start.Line != 1 || ls.Diags[0].Range.Start.Column != 1 {
+		t.Errorf("chain of 1,000 children: got %v, want one CH0011 at 1:1", ls.Diags)
+	}
 }
 
 // TestEveryCodeIsCovered: every code of the catalogue is expected by a
@@ -274,6 +290,7 @@ func TestEveryCodeIsCovered(t *testing.T) {
 		diag.LimitNodes: "TestGeneratedLimits (a generated expression)",
 		diag.LimitDecls: "TestLoadSetLimits",
 		diag.LimitTests: "TestLoadSetLimits",
+		diag.LimitTotal: "TestLoadSetLimits",
 		// Only charter gen reports it: runtime/gen's TestNameClash.
 		diag.GoNameClash: "runtime/gen TestNameClash",
 		// Only calls written as text have it: runtime's TestCommunityParseCall.

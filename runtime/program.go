@@ -28,6 +28,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -87,7 +88,18 @@ func CompileSource(name string, src []byte) (*Program, error) {
 func Compile(cp *check.Program) (*Program, error) {
 	p := &Program{byName: map[string]*Community{}, checked: cp}
 	var ds diag.List
-	for _, cc := range cp.Communities {
+	// Parents first, whatever the order of declaration: a child links to
+	// its compiled parent (Admit, shared rule code).
+	visited := map[*check.Community]bool{}
+	var visit func(cc *check.Community)
+	visit = func(cc *check.Community) {
+		if visited[cc] {
+			return
+		}
+		visited[cc] = true
+		if cc.Parent != nil {
+			visit(cc.Parent)
+		}
 		c, err := compileCommunity(cc, p.byName)
 		if err != nil {
 			var d diag.Diagnostic
@@ -97,14 +109,19 @@ func Compile(cp *check.Program) (*Program, error) {
 			}
 			d.Message = fmt.Sprintf("community %s: %s", cc.Name, d.Message)
 			ds = append(ds, d)
-			continue
+			return
 		}
-		p.communities = append(p.communities, c)
 		p.byName[c.Name] = c
+	}
+	for _, cc := range cp.Communities {
+		visit(cc)
 	}
 	if len(ds) > 0 {
 		ds.Sort()
 		return nil, ds
+	}
+	for _, cc := range cp.Communities {
+		p.communities = append(p.communities, p.byName[cc.Name])
 	}
 	return p, nil
 }
@@ -159,6 +176,9 @@ type Community struct {
 	derived      *eval.Derived
 	actions      []*action
 	actionByName map[string]*action
+	// ruleCode holds the compiled rules of def.Rules[i], one for each of
+	// its actions; a child shares the ones it inherits (sameNames).
+	ruleCode     [][]*rule
 	roleNames    []string // by rank
 	badgeNames   []string
 	goals        []*goal
@@ -464,13 +484,30 @@ func (cm *compiler) actions() error {
 		c.actions = append(c.actions, a)
 		c.actionByName[a.name] = a
 	}
-	for _, cr := range c.def.Rules {
-		for _, ca := range cr.Actions {
-			a := c.actionByName[ca.Name]
-			r, err := cm.rule(cr, ca)
-			if err != nil {
-				return err
+	// A child whose names read as its parent's takes the parent's compiled
+	// code for every rule it inherits unchanged: compiling them again in
+	// each child made a chain of 1,000 children of a 5,000-rule community
+	// compile 5,000,000 rules (issue 16).
+	var from *Community
+	if p := c.parent; p != nil && sameNames(c, p) {
+		from = p
+	}
+	c.ruleCode = make([][]*rule, len(c.def.Rules))
+	for i, cr := range c.def.Rules {
+		if from != nil && i < len(from.def.Rules) && from.def.Rules[i] == cr {
+			c.ruleCode[i] = from.ruleCode[i]
+		} else {
+			for _, ca := range cr.Actions {
+				r, err := cm.rule(cr, ca)
+				if err != nil {
+					return err
+				}
+				c.ruleCode[i] = append(c.ruleCode[i], r)
 			}
+		}
+		for j, ca := range cr.Actions {
+			a := c.actionByName[ca.Name]
+			r := c.ruleCode[i][j]
 			switch cr.Kind {
 			case check.May:
 				a.may = append(a.may, r)
@@ -511,6 +548,32 @@ func (cm *compiler) actions() error {
 		}
 	}
 	return nil
+}
+
+// sameNames reports whether every name an inherited rule can read
+// resolves in c as in p. c may add to p's names (attributes, badges,
+// goals, actions), since slots and indexes go by order and an added name
+// is one p's rules cannot read; but p's must keep their places, its
+// actions must not be redeclared and the ladder must be the same.
+func sameNames(c, p *Community) bool {
+	ca, pa := c.def.Attrs, p.def.Attrs
+	if len(ca) < len(pa) || len(c.badgeNames) < len(p.badgeNames) || len(c.def.Goals) < len(p.def.Goals) ||
+		len(c.def.Actions) < len(p.def.Actions) || !slices.Equal(c.roleNames, p.roleNames) ||
+		!slices.Equal(c.badgeNames[:len(p.badgeNames)], p.badgeNames) ||
+		!slices.Equal(c.def.Actions[:len(p.def.Actions)], p.def.Actions) {
+		return false
+	}
+	for i := range pa {
+		if ca[i].Name != pa[i].Name || ca[i].Type != pa[i].Type {
+			return false
+		}
+	}
+	for i, g := range p.def.Goals {
+		if g.Name != c.def.Goals[i].Name {
+			return false
+		}
+	}
+	return true
 }
 
 // rule compiles cr for one of the actions it governs: its parameters are

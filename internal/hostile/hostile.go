@@ -20,11 +20,16 @@ type Shape struct {
 	Src  []byte
 }
 
-// All returns every shape at the size the review of issue 16 used.
+// All returns every shape at the size the review of issue 16 used, and
+// the largest chains and stars within MaxTotalDecls (chain190, star190,
+// chaindecl): chain and star exceed it and are refused (CH0011).
 func All() []Shape {
 	return []Shape{
 		{"chain", Chain(5000, 1000)},
+		{"chain190", Chain(5000, 190)},
+		{"chaindecl", ChainDeclaring(5000, 180)},
 		{"star", Star(5000, 1000)},
+		{"star190", Star(5000, 190)},
 		{"widechain", WideChain(40, 1000)},
 		{"attrs", Attrs(60000, 9000, false)},
 		{"nearmiss", Attrs(60000, 9000, true)},
@@ -52,6 +57,21 @@ func Chain(rules, children int) []byte {
 	for i := range children {
 		name := fmt.Sprintf("C%d", i)
 		fmt.Fprintf(&b, "community %s extends %s {}\n", name, parent)
+		parent = name
+	}
+	return []byte(b.String())
+}
+
+// ChainDeclaring is Chain where each child declares a name of its own (an
+// attribute, and a badge and a rule reading it), so that no child sees
+// its names exactly as its parent does.
+func ChainDeclaring(rules, children int) []byte {
+	var b strings.Builder
+	root(&b, rules)
+	parent := "Root"
+	for i := range children {
+		name := fmt.Sprintf("C%d", i)
+		fmt.Fprintf(&b, "community %s extends %s {\n  member {\n    c%d: int\n  }\n  badge k%d if c%d > 1\n  may post if k%d\n}\n", name, parent, i, i, i, i)
 		parent = name
 	}
 	return []byte(b.String())

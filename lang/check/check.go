@@ -32,6 +32,11 @@ import (
 const (
 	MaxDecls = 10000 // declarations in one load set, counting those inside when blocks
 	MaxTests = 1000  // test blocks in one load set
+	// MaxTotalDecls bounds the declarations of every community of a load
+	// set counted with the ones it inherits, each attribute and rung as
+	// one: a chain or star of children multiplies what a parent declares,
+	// and each community is built, checked and compiled whole.
+	MaxTotalDecls = 1000000
 )
 
 // Option configures Check.
@@ -85,6 +90,8 @@ type checker struct {
 	pieces map[string]*Community
 	// suggestWork counts the candidates did-you-mean searches looked at.
 	suggestWork int
+	// reads caches the names each expression reads (readNames).
+	reads map[*syntax.Expr][]string
 }
 
 func (c *checker) errorf(code diag.Code, r diag.Range, format string, args ...any) *diag.Diagnostic {
@@ -134,6 +141,10 @@ func (c *checker) run() {
 		c.errorf(diag.LimitTests, c.prog.Files[0].Range(), "load set has %d tests; the limit is %d", ntests, MaxTests)
 		return
 	}
+	if total := c.totalDecls(order); total > MaxTotalDecls {
+		c.errorf(diag.LimitTotal, c.prog.Files[0].Range(), "load set has %d declarations counting inherited ones; the limit is %d", total, MaxTotalDecls)
+		return
+	}
 	for _, cd := range order {
 		c.community(cd, nil)
 	}
@@ -143,6 +154,46 @@ func (c *checker) run() {
 		}
 	}
 	c.unusedAttrs()
+}
+
+// totalDecls counts the declarations of every community with those it
+// inherits (MaxTotalDecls). Overrides are counted twice, so the count
+// bounds what the checker builds.
+func (c *checker) totalDecls(order []*syntax.Community) int {
+	merged := map[*syntax.Community]int{}
+	var count func(cd *syntax.Community) int
+	count = func(cd *syntax.Community) int {
+		if n, ok := merged[cd]; ok {
+			return n
+		}
+		merged[cd] = 0 // in a cycle, which is reported when it is checked
+		n := 0
+		for _, d := range cd.Decls {
+			switch d := d.(type) {
+			case *syntax.Schema:
+				n += max(len(d.Attrs), 1)
+			case *syntax.Roles:
+				n += max(len(d.Rungs), 1)
+			case *syntax.When:
+				n += 1 + len(d.Decls)
+			case *syntax.Test:
+			default:
+				n++
+			}
+		}
+		if cd.Extends != nil {
+			if pd, ok := c.decls[cd.Extends.Name]; ok {
+				n += count(pd)
+			}
+		}
+		merged[cd] = n
+		return n
+	}
+	total := 0
+	for _, cd := range order {
+		total += count(cd)
+	}
+	return total
 }
 
 // community checks cd after its parent; stack detects extends cycles.

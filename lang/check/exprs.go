@@ -94,10 +94,18 @@ func typeOf(rt reflect.Type) Type {
 // attribute each time (issue 16: 60,000 attributes and 9,000 rules took 74 s).
 type env struct {
 	names types.Map
-	nt    nature.Nature
+	nt    *nature.Nature // built on first use: many contexts have no expression
 }
 
-func newEnv(m types.Map) *env { return &env{names: m, nt: m.Nature()} }
+func newEnv(m types.Map) *env { return &env{names: m} }
+
+func (e *env) nature() *nature.Nature {
+	if e.nt == nil {
+		nt := e.names.Nature()
+		e.nt = &nt
+	}
+	return e.nt
+}
 
 // view is an env with an action's parameters on top. They are laid on the
 // env's nature only while an expression is checked (exprWith), so that
@@ -117,10 +125,73 @@ type binding struct {
 type envs struct {
 	ladder, badge, member, when, measure view
 	ruleBase, effectBase                 *env
-	memberNature                         nature.Nature // of a member parameter, p.attr
+	memberEnv                            *env // its nature is that of a member parameter, p.attr
 	memberType                           types.Map
 	none                                 view // nothing: goal targets
 	test                                 view // expect that: built on first use
+}
+
+// The contexts of envs.view.
+const (
+	envLadder = iota
+	envBadge
+	envRule
+	envWhen
+	envEffect
+	envMeasure
+)
+
+// view returns the environment of context ctx, with params for rules and
+// effects; e may be nil (a community without a parent), and the view then
+// binds nothing.
+func (e *envs) view(ctx int, params []*Param) view {
+	if e == nil {
+		return view{}
+	}
+	switch ctx {
+	case envLadder:
+		return e.ladder
+	case envBadge:
+		return e.badge
+	case envRule:
+		return e.rule(params)
+	case envWhen:
+		return e.when
+	case envEffect:
+		return e.effect(params)
+	}
+	return e.measure
+}
+
+// lookup returns the type v binds name to.
+func (v view) lookup(name string) (types.Type, bool) {
+	for i := len(v.params) - 1; i >= 0; i-- {
+		if v.params[i].name == name {
+			return v.params[i].t, true
+		}
+	}
+	if v.env == nil {
+		return nil, false
+	}
+	t, ok := v.names[name]
+	return t, ok
+}
+
+// sameType reports whether a name of type a in a parent reads as one of
+// type b in its child. Member types are maps that only grow from parent
+// to child, and an attribute never changes type, so any two agree; goals
+// share one map type.
+func sameType(a, b types.Type) bool {
+	ma, aMap := a.(types.Map)
+	mb, bMap := b.(types.Map)
+	if aMap || bMap {
+		return aMap && bMap && isGoalType(ma) == isGoalType(mb)
+	}
+	return a == b
+}
+
+func isGoalType(m types.Map) bool {
+	return reflect.ValueOf(m).Pointer() == reflect.ValueOf(goalType).Pointer()
 }
 
 // rule is the environment of a rule condition on actions with parameters
@@ -138,7 +209,7 @@ func (e *envs) params(base *env, ps []*Param, members bool) view {
 		switch {
 		case p.Type.Kind == Member:
 			if members {
-				v.params = append(v.params, binding{p.Name, e.memberType, e.memberNature})
+				v.params = append(v.params, binding{p.Name, e.memberType, *e.memberEnv.nature()})
 			}
 		case p.Type.Kind != Invalid:
 			t := exprType(p.Type)
@@ -184,16 +255,16 @@ func (b *builder) makeEnvs() envs {
 	}
 	memberEnv := newEnv(member)
 	return envs{
-		ladder:       view{env: newEnv(attrs)},
-		badge:        view{env: newEnv(badge)},
-		member:       view{env: memberEnv},
-		when:         view{env: newEnv(with(types.Map{"members": tInt}, goals))},
-		measure:      view{env: newEnv(with(member, func(m types.Map) { m["members"] = tInt }))},
-		ruleBase:     newEnv(with(member, goals)),
-		effectBase:   memberEnv,
-		memberNature: memberMap.Nature(),
-		memberType:   memberMap,
-		none:         view{env: newEnv(types.Map{})},
+		ladder:     view{env: newEnv(attrs)},
+		badge:      view{env: newEnv(badge)},
+		member:     view{env: memberEnv},
+		when:       view{env: newEnv(with(types.Map{"members": tInt}, goals))},
+		measure:    view{env: newEnv(with(member, func(m types.Map) { m["members"] = tInt }))},
+		ruleBase:   newEnv(with(member, goals)),
+		effectBase: memberEnv,
+		memberEnv:  newEnv(memberMap),
+		memberType: memberMap,
+		none:       view{env: newEnv(types.Map{})},
 	}
 }
 
@@ -217,9 +288,9 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 	b.withDurations(e, env.env)
 	b.markUsed(e)
 	cfg := b.exprConfig(extra != nil)
-	cfg.EnvObject, cfg.Env, cfg.Strict = env.names, env.nt, true
+	cfg.EnvObject, cfg.Env, cfg.Strict = env.names, *env.nature(), true
 	// Lay the parameters on the shared nature for this expression only.
-	fields := env.nt.Fields
+	fields := env.nature().Fields
 	type shadowed struct {
 		nt  nature.Nature
 		had bool
@@ -296,8 +367,9 @@ func (b *builder) exprConfig(measures bool) *conf.Config {
 func (b *builder) withDurations(e *syntax.Expr, env *env) {
 	exprast.Find(e.Root, func(n exprast.Node) bool {
 		if id, ok := n.(*exprast.IdentifierNode); ok && strings.HasPrefix(id.Value, "$") {
-			if _, ok := env.nt.Fields[id.Value]; !ok {
-				env.nt.Fields[id.Value] = tDuration.Nature()
+			fields := env.nature().Fields
+			if _, ok := fields[id.Value]; !ok {
+				fields[id.Value] = tDuration.Nature()
 			}
 		}
 		return false

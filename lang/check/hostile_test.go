@@ -1,7 +1,9 @@
 package check_test
 
 import (
+	"fmt"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/charterlang/charter/internal/hostile"
@@ -88,5 +90,42 @@ func TestWideSchemaBoundedWork(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestInheritedRecheckedWhereNamesChange: a child checks again only the
+// inherited expressions that read a name it binds differently, and reports
+// them as before; what it inherits unchanged is not reported again, and an
+// attribute it redeclares counts as read by the inherited expressions that
+// read it.
+func TestInheritedRecheckedWhereNamesChange(t *testing.T) {
+	_, ds := checkSrc(t, `community P {
+  member {
+    posts: int
+    score: int
+  }
+  action post(n: int)
+  may post if n > posts
+  badge vip if score > 3
+  must not post if vip
+}
+community C extends P {
+  action post(m: int)
+}
+community D extends P {
+  member {
+    score: int
+  }
+}
+community E extends D {}
+`)
+	var got []string
+	for _, d := range ds {
+		if d.Severity != diag.Info {
+			got = append(got, fmt.Sprintf("%d:%d %s %s", d.Range.Start.Line, d.Range.Start.Column, d.Code, d.Message))
+		}
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], "11:11 CH0104 may rule inherited from t.charter:7:15 does not check in C: unknown name n") {
+		t.Errorf("diagnostics = %q, want only C's inherited rule reading n", got)
 	}
 }

@@ -1,6 +1,8 @@
 package check
 
 import (
+	"sort"
+
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
 )
@@ -8,43 +10,39 @@ import (
 // lint reports warnings about declarations of this community (not inherited).
 func (b *builder) lint() {
 	com := b.com
-	own := func(d syntax.Decl) bool {
-		for _, x := range com.Decl.Decls {
-			if x == d {
-				return true
-			}
-			if w, ok := x.(*syntax.When); ok {
-				for _, y := range w.Decls {
-					if syntax.Decl(y) == d {
-						return true
-					}
-				}
+	// The community's own declarations, as a set: looking each inherited
+	// rule up in the list made lint quadratic in the rules.
+	owned := make(map[syntax.Decl]bool, len(com.Decl.Decls))
+	for _, x := range com.Decl.Decls {
+		owned[x] = true
+		if w, ok := x.(*syntax.When); ok {
+			for _, y := range w.Decls {
+				owned[y] = true
 			}
 		}
-		return false
 	}
+	own := func(d syntax.Decl) bool { return owned[d] }
 	// Unused attributes are reported by checker.unusedAttrs once every
 	// community is built, since a community extending this one may use them.
 	com.used = b.used
 	com.ownAttrs = b.ownAttrs
 	// Actions that no rule mentions (under default deny they can never be taken).
 	if !com.DefaultAllow {
+		var mentioned map[*Action]bool // by some rule; built on first need
 		for _, a := range com.Actions {
-			if a.Decl == nil || !ownAction(com, a) {
+			if a.Decl == nil || !owned[a.Decl] {
 				continue
 			}
-			mentioned := false
-			for _, r := range com.Rules {
-				if r.Before == a {
-					mentioned = true
-				}
-				for _, x := range r.Actions {
-					if x == a {
-						mentioned = true
+			if mentioned == nil {
+				mentioned = map[*Action]bool{}
+				for _, r := range com.Rules {
+					mentioned[r.Before] = true
+					for _, x := range r.Actions {
+						mentioned[x] = true
 					}
 				}
 			}
-			if !mentioned {
+			if !mentioned[a] {
 				b.warnf(diag.UnusedAction, a.Decl.Name.Range(), "no rule mentions action %s, so under default deny it is always denied", a.Name)
 			}
 		}
@@ -118,15 +116,6 @@ func (b *builder) lint() {
 	}
 }
 
-func ownAction(com *Community, a *Action) bool {
-	for _, d := range com.Decl.Decls {
-		if d == syntax.Decl(a.Decl) {
-			return true
-		}
-	}
-	return false
-}
-
 // constBool evaluates a condition that reads no names.
 func constBool(e *syntax.Expr) (bool, bool) {
 	if !isConstant(e) { // most conditions: no need to say why
@@ -157,28 +146,70 @@ func declRange(d syntax.Decl) diag.Range {
 }
 
 // unusedAttrs warns about attributes that neither the community declaring
-// them nor any community extending it reads or changes.
+// them nor any community extending it reads or changes. Communities are
+// numbered depth first along extends, so that those extending com are the
+// numbers after its own up to last[com], and the numbers of the
+// communities reading each name are searched, not every descendant walked.
 func (c *checker) unusedAttrs() {
-	for _, com := range c.prog.Communities {
+	coms := c.prog.Communities
+	inSet := make(map[*Community]bool, len(coms))
+	for _, com := range coms {
+		inSet[com] = true
+	}
+	kids := map[*Community][]*Community{}
+	var roots []*Community
+	for _, com := range coms {
+		if com.Parent != nil && inSet[com.Parent] {
+			kids[com.Parent] = append(kids[com.Parent], com)
+		} else {
+			roots = append(roots, com)
+		}
+	}
+	num := make(map[*Community]int, len(coms))
+	last := make(map[*Community]int, len(coms))
+	var order []*Community
+	// An explicit stack: a chain of children is as deep as it is long.
+	type frame struct {
+		com  *Community
+		next int
+	}
+	for _, r := range roots {
+		stack := []frame{{r, 0}}
+		num[r] = len(order)
+		order = append(order, r)
+		for len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			if f.next < len(kids[f.com]) {
+				k := kids[f.com][f.next]
+				f.next++
+				num[k] = len(order)
+				order = append(order, k)
+				stack = append(stack, frame{k, 0})
+				continue
+			}
+			last[f.com] = len(order) - 1
+			stack = stack[:len(stack)-1]
+		}
+	}
+	readers := map[string][]int{} // ascending numbers of the communities reading each name
+	for i, com := range order {
+		for name, ok := range com.used {
+			if ok {
+				readers[name] = append(readers[name], i)
+			}
+		}
+	}
+	for _, com := range coms {
 		for _, a := range com.Attrs {
 			if !com.ownAttrs[a.Name] || a.Decl == nil {
 				continue
 			}
-			used := false
-			for _, other := range c.prog.Communities {
-				for x := other; x != nil && !used; x = x.Parent {
-					if x == com {
-						used = other.used[a.Name]
-						break
-					}
-				}
-				if used {
-					break
-				}
+			r := readers[a.Name]
+			i := sort.SearchInts(r, num[com])
+			if i < len(r) && r[i] <= last[com] {
+				continue
 			}
-			if !used {
-				c.warnf(diag.UnusedAttr, a.Decl.Name.Range(), "attribute %s is never read or changed by any rule, role, badge, goal or effect of %s or a community extending it", a.Name, com.Name)
-			}
+			c.warnf(diag.UnusedAttr, a.Decl.Name.Range(), "attribute %s is never read or changed by any rule, role, badge, goal or effect of %s or a community extending it", a.Name, com.Name)
 		}
 	}
 }

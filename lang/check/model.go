@@ -87,6 +87,10 @@ type Community struct {
 	origins map[string]string
 	// used and ownAttrs feed the unused-attribute lint.
 	used, ownAttrs map[string]bool
+	// envs are the expression environments the community was checked
+	// in: a child compares its own with them to re-check only what it
+	// changes, and shares them when it declares no names.
+	envs *envs
 }
 
 // Attr returns the attribute called name, or nil.

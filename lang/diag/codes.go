@@ -16,6 +16,7 @@ const (
 	LimitTests Code = "CH0008" // more than MaxTests test blocks in a load set
 	LimitLine  Code = "CH0009" // a token longer than MaxTokenLen
 	Encoding   Code = "CH0010" // invalid UTF-8 or a NUL byte
+	LimitTotal Code = "CH0011" // more than MaxTotalDecls declarations counting inherited ones
 )
 
 // Names, declarations and types.
@@ -75,6 +76,7 @@ var Catalogue = []CodeInfo{
 	{LimitTests, Error, "too many tests"},
 	{LimitLine, Error, "token too long"},
 	{Encoding, Error, "invalid encoding"},
+	{LimitTotal, Error, "too many declarations with inherited ones"},
 	{DupCommunity, Error, "duplicate community"},
 	{UnknownParent, Error, "unknown parent community"},
 	{ExtendsCycle, Error, "extends cycle"},
