@@ -37,6 +37,8 @@ func TestHostileShapesBoundedWork(t *testing.T) {
 		{"chain of 1,000 children of 40 rules of 2,000 nodes", hostile.WideChain(40, 1000), 200 * mb, 0},
 		{"60,000 attributes, 9,000 rules", hostile.Attrs(60000, 9000, false), 500 * mb, 0},
 		{"60,000 attributes, 9,000 near-miss names", hostile.Attrs(60000, 9000, true), 600 * mb, 9000},
+		// Its cost was CPU, not allocation: each rung looked up among all.
+		{"a ladder of 50,000 rungs", hostile.Rungs(50000), 300 * mb, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, ds := syntax.Parse("h.charter", tc.src)
@@ -67,12 +69,13 @@ func TestHostileShapesBoundedWork(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The last child decides with what it inherited: post takes no
-			// arguments and the root's rules allow it to a member with a = 1.
+			// arguments and the root's rules (and the ladder) allow it to a member
+			// with a = 1,000,000.
 			last := prog.Communities()[len(prog.Communities())-1]
 			if last.Checked().Attr("a") == nil {
 				return
 			}
-			m, err := last.Member(map[string]any{"a": 1})
+			m, err := last.Member(map[string]any{"a": 1000000})
 			if err != nil {
 				t.Fatal(err)
 			}

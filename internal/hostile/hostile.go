@@ -34,6 +34,7 @@ func All() []Shape {
 		{"attrs", Attrs(60000, 9000, false)},
 		{"nearmiss", Attrs(60000, 9000, true)},
 		{"params", Params(60000, 3000)},
+		{"rungs", Rungs(95000)},
 		{"diags", UnusedAttrs(174000)},
 	}
 }
@@ -155,6 +156,18 @@ func Params(attrs, actions int) []byte {
 		fmt.Fprintf(&b, "  on t%d { %s = p%d.%s }\n", i, a, i, a)
 	}
 	b.WriteString("}\n")
+	return []byte(b.String())
+}
+
+// Rungs is one community whose ladder has n rungs, each reading an
+// attribute, with a rule, a badge and a nudge reading the ladder.
+func Rungs(n int) []byte {
+	var b strings.Builder
+	b.WriteString("community Ladder {\n  member {\n    a: int\n  }\n  action post()\n  roles {\n")
+	for i := range n {
+		fmt.Fprintf(&b, "r%d if a>%d\n", i, n-i)
+	}
+	b.WriteString("    base otherwise\n  }\n  may post if role >= r5\n  badge top if role >= r7\n  nudge top \"hi\"\n}\n")
 	return []byte(b.String())
 }
 

@@ -25,6 +25,9 @@ type builder struct {
 	sharedEnvs bool
 	// overridesAttr is true when the schema redeclares an inherited attribute.
 	overridesAttr bool
+	ownRungs      map[*syntax.Rung]bool // built by isOwnRung
+	roleIdx       map[string]*RoleDef   // built by role
+	badgeIdx      map[string]*BadgeDef  // built by badgeNamed
 }
 
 var typeKinds = map[string]Kind{
@@ -409,16 +412,45 @@ func (b *builder) origin(key string) string {
 }
 
 func (b *builder) isOwnRung(r *RoleDef) bool {
-	for _, d := range b.com.Decl.Decls {
-		if rs, ok := d.(*syntax.Roles); ok {
-			for _, rung := range rs.Rungs {
-				if rung == r.Decl {
-					return true
+	if b.ownRungs == nil {
+		b.ownRungs = map[*syntax.Rung]bool{}
+		for _, d := range b.com.Decl.Decls {
+			if rs, ok := d.(*syntax.Roles); ok {
+				for _, rung := range rs.Rungs {
+					b.ownRungs[rung] = true
 				}
 			}
 		}
 	}
-	return false
+	return b.ownRungs[r.Decl]
+}
+
+// role and badgeNamed find the community's role or badge called name through
+// an index built on first use (the ladder and badges are final after the
+// first pass): Community.Role and Badge scan, and a ladder of tens of
+// thousands of rungs made checking quadratic.
+func (b *builder) role(name string) *RoleDef {
+	if b.roleIdx == nil {
+		b.roleIdx = make(map[string]*RoleDef, len(b.com.Roles))
+		for _, r := range b.com.Roles {
+			if _, ok := b.roleIdx[r.Name]; !ok {
+				b.roleIdx[r.Name] = r
+			}
+		}
+	}
+	return b.roleIdx[name]
+}
+
+func (b *builder) badgeNamed(name string) *BadgeDef {
+	if b.badgeIdx == nil {
+		b.badgeIdx = make(map[string]*BadgeDef, len(b.com.Badges))
+		for _, bd := range b.com.Badges {
+			if _, ok := b.badgeIdx[bd.Name]; !ok {
+				b.badgeIdx[bd.Name] = bd
+			}
+		}
+	}
+	return b.badgeIdx[name]
 }
 
 func (b *builder) schema(s *syntax.Schema) {
@@ -842,8 +874,8 @@ func (b *builder) message(d syntax.Decl, when *syntax.Expr) {
 	}
 	if to != nil {
 		m.To = to.Name
-		m.ToRole = b.com.Role(to.Name)
-		m.ToBadge = b.com.Badge(to.Name)
+		m.ToRole = b.role(to.Name)
+		m.ToBadge = b.badgeNamed(to.Name)
 		if m.ToRole == nil && m.ToBadge == nil {
 			dg := b.errorf(diag.UnknownName, to.Range(), "%s is neither a role nor a badge", to.Name)
 			dg.Suggestion = b.suggest(to.Name, append(b.com.roleNames(), b.com.badgeNames()...))

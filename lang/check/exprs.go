@@ -679,7 +679,7 @@ func (b *builder) rolesCompareWithRoles(e *syntax.Expr) bool {
 	}
 	isRole := func(n exprast.Node) bool {
 		id, ok := n.(*exprast.IdentifierNode)
-		return ok && (id.Value == "role" || b.com.Role(id.Value) != nil)
+		return ok && (id.Value == "role" || b.role(id.Value) != nil)
 	}
 	ok := true
 	exprast.Find(e.Root, func(n exprast.Node) bool {
