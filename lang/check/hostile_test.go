@@ -45,6 +45,9 @@ func codes(ds diag.List) map[diag.Code]int {
 // attribute): tens of gigabytes allocated. The bounds here are a few times
 // what the check allocates now.
 func TestWideSchemaBoundedWork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and checks megabytes of rules")
+	}
 	const mb = 1 << 20
 	for _, tc := range []struct {
 		name  string
