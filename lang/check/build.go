@@ -19,7 +19,7 @@ type builder struct {
 	// own marks names declared in this community (not inherited), by kind.
 	ownAttrs map[string]bool
 	used     map[string]bool // attribute names read by some expression
-	envs     envs
+	envs     *envs
 	inWhen   bool // checking a when condition: member values there are CH0111
 	// sharedEnvs is true when the community uses its parent's envs.
 	sharedEnvs bool
@@ -142,7 +142,7 @@ func (b *builder) build() {
 	// parent's, already checked.
 	b.sharedEnvs = com.Parent != nil && len(com.origins) == 0 && !declaresNames(com.Decl)
 	if b.sharedEnvs {
-		b.envs = *com.Parent.envs
+		b.envs = com.Parent.envs
 	} else {
 		b.namespace()
 		b.envs = b.makeEnvs()
@@ -156,16 +156,16 @@ func (b *builder) build() {
 	}
 	for _, r := range com.Roles {
 		if r.Cond != nil && r.Decl != nil && b.isOwnRung(r) {
-			b.cond(r.Cond, b.envs.ladder, "role "+r.Name)
+			b.cond(r.Cond, b.envs.ladder(), "role "+r.Name)
 		}
 	}
 	for _, bd := range com.Badges {
 		if ownBadges[bd.Name] == bd.Decl {
-			b.cond(bd.Cond, b.envs.badge, "badge "+bd.Name)
+			b.cond(bd.Cond, b.envs.badge(), "badge "+bd.Name)
 		}
 	}
 	if com.Admit != nil {
-		b.cond(com.Admit, b.envs.member, "admit")
+		b.cond(com.Admit, b.envs.member(), "admit")
 	}
 	for _, g := range com.Goals {
 		if ownGoals[g.Name] == g.Decl {
@@ -202,7 +202,7 @@ func (b *builder) build() {
 	}
 	b.recheckInherited()
 	b.lint()
-	com.envs = &b.envs
+	com.envs = b.envs
 }
 
 // declaresNames reports whether cd declares a name an expression can read,
@@ -289,13 +289,13 @@ func (b *builder) recheckInherited() {
 	if !ownRungs {
 		fromParent := p != nil && com.origins["roles"] == ""
 		for _, r := range com.Roles {
-			check(r.Cond, "role "+r.Name, fromParent, pe.view(envLadder, nil), b.envs.ladder, func() { b.cond(r.Cond, b.envs.ladder, "role "+r.Name) })
+			check(r.Cond, "role "+r.Name, fromParent, pe.view(envLadder, nil), b.envs.ladder(), func() { b.cond(r.Cond, b.envs.ladder(), "role "+r.Name) })
 		}
 	}
 	for i, bd := range com.Badges {
 		if !own[syntax.Decl(bd.Decl)] {
 			fromParent := p != nil && i < len(p.Badges) && p.Badges[i] == bd
-			check(bd.Cond, "badge "+bd.Name, fromParent, pe.view(envBadge, nil), b.envs.badge, func() { b.cond(bd.Cond, b.envs.badge, "badge "+bd.Name) })
+			check(bd.Cond, "badge "+bd.Name, fromParent, pe.view(envBadge, nil), b.envs.badge(), func() { b.cond(bd.Cond, b.envs.badge(), "badge "+bd.Name) })
 		}
 	}
 	for i, r := range com.Rules {
@@ -311,7 +311,7 @@ func (b *builder) recheckInherited() {
 			}
 		}
 		check(r.Cond, r.Kind.String()+" rule", fromParent, pe.view(envRule, parentParams), b.envs.rule(params), func() { b.cond(r.Cond, b.envs.rule(params), r.Kind.String()) })
-		check(r.When, "when condition", fromParent, pe.view(envWhen, nil), b.envs.when, func() { b.cond(r.When, b.envs.when, "when") })
+		check(r.When, "when condition", fromParent, pe.view(envWhen, nil), b.envs.when(), func() { b.cond(r.When, b.envs.when(), "when") })
 	}
 	for i, e := range com.Effects {
 		if own[syntax.Decl(e.Decl)] {
@@ -331,12 +331,12 @@ func (b *builder) recheckInherited() {
 			continue
 		}
 		fromParent := p != nil && i < len(p.Goals) && p.Goals[i].Decl == g.Decl
-		check(g.Measure, "measure of goal "+g.Name, fromParent, pe.view(envMeasure, nil), b.envs.measure, func() { b.exprWith(g.Measure, b.envs.measure, aggregateOptions) })
+		check(g.Measure, "measure of goal "+g.Name, fromParent, pe.view(envMeasure, nil), b.envs.measure(), func() { b.exprWith(g.Measure, b.envs.measure(), aggregateOptions) })
 	}
 	for i, m := range com.Messages {
 		if !own[m.Decl] {
 			fromParent := p != nil && i < len(p.Messages) && p.Messages[i] == m
-			check(m.When, "when condition", fromParent, pe.view(envWhen, nil), b.envs.when, func() { b.cond(m.When, b.envs.when, "when") })
+			check(m.When, "when condition", fromParent, pe.view(envWhen, nil), b.envs.when(), func() { b.cond(m.When, b.envs.when(), "when") })
 		}
 	}
 }
@@ -662,11 +662,13 @@ func (b *builder) goal(d *syntax.Goal) {
 // namespace reports names that clash across kinds, and reserved names.
 func (b *builder) namespace() {
 	com := b.com
+	// An owner holds the name's identifier, not its range: the map holds
+	// every name of the community, tens of thousands in a wide schema.
 	type owner struct {
 		kind string
-		r    diag.Range
+		id   *syntax.Ident
 	}
-	seen := map[string]owner{}
+	seen := make(map[string]owner, len(com.Attrs)+len(com.Roles)+len(com.Badges)+len(com.Goals))
 	reserved := map[string]bool{}
 	for _, n := range reservedNames {
 		reserved[n] = true
@@ -677,36 +679,37 @@ func (b *builder) namespace() {
 	for _, n := range aggregateNames {
 		reserved[n] = true
 	}
-	add := func(kind, name string, r diag.Range) {
+	add := func(kind, name string, id *syntax.Ident) {
+		r := id.Range()
 		if reserved[name] {
 			b.errorf(diag.Reserved, r, "%s name %s is reserved; choose another name", kind, name)
 			return
 		}
 		if prev, ok := seen[name]; ok && prev.kind != kind {
-			b.errorf(diag.Duplicate, r, "%s %s has the same name as the %s at %s; names of attributes, parameters, roles, badges and goals must differ", kind, name, prev.kind, prev.r.Start)
+			b.errorf(diag.Duplicate, r, "%s %s has the same name as the %s at %s; names of attributes, parameters, roles, badges and goals must differ", kind, name, prev.kind, prev.id.Pos)
 			return
 		}
 		if _, ok := seen[name]; !ok {
-			seen[name] = owner{kind, r}
+			seen[name] = owner{kind, id}
 		}
 	}
 	for _, a := range com.Attrs {
 		if a.Decl != nil {
-			add("attribute", a.Name, a.Decl.Name.Range())
+			add("attribute", a.Name, a.Decl.Name)
 		}
 	}
 	for _, r := range com.Roles {
-		add("role", r.Name, r.Decl.Name.Range())
+		add("role", r.Name, r.Decl.Name)
 	}
 	for _, bd := range com.Badges {
-		add("badge", bd.Name, bd.Decl.Name.Range())
+		add("badge", bd.Name, bd.Decl.Name)
 	}
 	for _, g := range com.Goals {
-		add("goal", g.Name, g.Decl.Name.Range())
+		add("goal", g.Name, g.Decl.Name)
 	}
 	for _, a := range com.Actions {
 		for i, p := range a.Params {
-			add("parameter", p.Name, a.Decl.Params[i].Name.Range())
+			add("parameter", p.Name, a.Decl.Params[i].Name)
 		}
 	}
 }
@@ -886,7 +889,7 @@ func (b *builder) message(d syntax.Decl, when *syntax.Expr) {
 
 func (b *builder) when(w *syntax.When) {
 	b.inWhen = true
-	b.cond(w.Cond, b.envs.when, "when")
+	b.cond(w.Cond, b.envs.when(), "when")
 	b.inWhen = false
 	for _, d := range w.Decls {
 		switch d := d.(type) {

@@ -90,6 +90,8 @@ type checker struct {
 	pieces map[string]*Community
 	// suggestWork counts the candidates did-you-mean searches looked at.
 	suggestWork int
+	// children counts the communities extending each one still to check.
+	children map[string]int
 	// reads caches the names each expression reads (readNames).
 	reads map[*syntax.Expr][]string
 }
@@ -145,8 +147,17 @@ func (c *checker) run() {
 		c.errorf(diag.LimitTotal, c.prog.Files[0].Range(), "load set has %d declarations counting inherited ones; the limit is %d", total, MaxTotalDecls)
 		return
 	}
+	c.children = map[string]int{}
+	for _, cd := range order {
+		if cd.Extends != nil {
+			c.children[cd.Extends.Name]++
+		}
+	}
 	for _, cd := range order {
 		c.community(cd, nil)
+	}
+	for _, com := range c.prog.byName {
+		com.envs = nil // what remains of them is garbage once every child is checked
 	}
 	for _, cd := range order {
 		if com := c.prog.byName[cd.Name.Name]; com != nil {
@@ -238,6 +249,13 @@ func (c *checker) community(cd *syntax.Community, stack []string) *Community {
 	b := &builder{checker: c, com: com}
 	b.build()
 	c.prog.byName[name] = com
+	if parent != nil {
+		// The parent's environments serve only to check its children:
+		// drop them after the last, so that a chain holds two at a time.
+		if c.children[parent.Name]--; c.children[parent.Name] == 0 {
+			parent.envs = nil
+		}
+	}
 	return com
 }
 

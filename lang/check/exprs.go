@@ -121,46 +121,114 @@ type binding struct {
 	nt   nature.Nature
 }
 
-// envs are the expression environments of one community, by context.
+// envs are the expression environments of one community, by context,
+// each built on first use: many contexts of a community have no
+// expression, and each environment copies every attribute.
 type envs struct {
-	ladder, badge, member, when, measure view
-	ruleBase, effectBase                 *env
-	memberEnv                            *env // its nature is that of a member parameter, p.attr
-	memberType                           types.Map
-	none                                 view // nothing: goal targets
-	test                                 view // expect that: built on first use
+	com *Community
+	ctx [envCount]*env
+	// memberEnv binds the attributes alone: its names are the type, and
+	// its nature the nature, of a member parameter (p.attr).
+	memberEnv *env
 }
 
 // The contexts of envs.view.
 const (
-	envLadder = iota
-	envBadge
-	envRule
-	envWhen
-	envEffect
-	envMeasure
+	envLadder  = iota // role conditions: attributes
+	envBadge          // badge conditions: attributes and roles
+	envMember         // admit, effects: attributes, roles and badges
+	envRule           // rule conditions: envMember and goals
+	envWhen           // when conditions: goals and members
+	envEffect         // effects: envMember
+	envMeasure        // goal measures: envMember and members
+	envNone           // goal targets: nothing
+	envTest           // expect that: envMember, goals and members
+	envCount
 )
+
+func (b *builder) makeEnvs() *envs { return &envs{com: b.com} }
+
+func (e *envs) get(ctx int) *env {
+	if ctx == envEffect {
+		ctx = envMember
+	}
+	if e.ctx[ctx] != nil {
+		return e.ctx[ctx]
+	}
+	com := e.com
+	with := func(base types.Map, extra int) types.Map {
+		m := make(types.Map, len(base)+extra)
+		for k, v := range base {
+			m[k] = v
+		}
+		return m
+	}
+	goals := func(m types.Map) types.Map {
+		for _, g := range com.Goals {
+			m[g.Name] = goalType
+		}
+		return m
+	}
+	var m types.Map
+	switch ctx {
+	case envLadder:
+		m = make(types.Map, len(com.Attrs))
+		for _, a := range com.Attrs {
+			m[a.Name] = exprType(a.Type)
+		}
+	case envBadge:
+		m = with(e.get(envLadder).names, len(com.Roles)+1)
+		if len(com.Roles) > 0 {
+			m["role"] = tRole
+			for _, r := range com.Roles {
+				m[r.Name] = tRole
+			}
+		}
+	case envMember:
+		m = with(e.get(envBadge).names, len(com.Badges))
+		for _, bd := range com.Badges {
+			m[bd.Name] = tBool
+		}
+	case envRule:
+		m = goals(with(e.get(envMember).names, len(com.Goals)))
+	case envWhen:
+		m = goals(types.Map{"members": tInt})
+	case envMeasure:
+		m = with(e.get(envMember).names, 1)
+		m["members"] = tInt
+	case envTest:
+		m = goals(with(e.get(envMember).names, len(com.Goals)+1))
+		m["members"] = tInt
+	default:
+		m = types.Map{}
+	}
+	e.ctx[ctx] = newEnv(m)
+	return e.ctx[ctx]
+}
+
+func (e *envs) v(ctx int) view { return view{env: e.get(ctx)} }
+
+func (e *envs) ladder() view  { return e.v(envLadder) }
+func (e *envs) badge() view   { return e.v(envBadge) }
+func (e *envs) member() view  { return e.v(envMember) }
+func (e *envs) when() view    { return e.v(envWhen) }
+func (e *envs) measure() view { return e.v(envMeasure) }
+func (e *envs) none() view    { return e.v(envNone) }
+func (e *envs) test() view    { return e.v(envTest) }
 
 // view returns the environment of context ctx, with params for rules and
 // effects; e may be nil (a community without a parent), and the view then
 // binds nothing.
 func (e *envs) view(ctx int, params []*Param) view {
-	if e == nil {
+	switch {
+	case e == nil:
 		return view{}
-	}
-	switch ctx {
-	case envLadder:
-		return e.ladder
-	case envBadge:
-		return e.badge
-	case envRule:
+	case ctx == envRule:
 		return e.rule(params)
-	case envWhen:
-		return e.when
-	case envEffect:
+	case ctx == envEffect:
 		return e.effect(params)
 	}
-	return e.measure
+	return e.v(ctx)
 }
 
 // lookup returns the type v binds name to.
@@ -197,11 +265,11 @@ func isGoalType(m types.Map) bool {
 // rule is the environment of a rule condition on actions with parameters
 // ps: a member parameter is a value only in effects, as p.attr, since a
 // rule is decided before any other member's record is at hand.
-func (e *envs) rule(ps []*Param) view { return e.params(e.ruleBase, ps, false) }
+func (e *envs) rule(ps []*Param) view { return e.params(e.get(envRule), ps, false) }
 
 // effect is the environment of an effect value of an action with
 // parameters ps.
-func (e *envs) effect(ps []*Param) view { return e.params(e.effectBase, ps, true) }
+func (e *envs) effect(ps []*Param) view { return e.params(e.get(envMember), ps, true) }
 
 func (e *envs) params(base *env, ps []*Param, members bool) view {
 	v := view{env: base}
@@ -209,7 +277,10 @@ func (e *envs) params(base *env, ps []*Param, members bool) view {
 		switch {
 		case p.Type.Kind == Member:
 			if members {
-				v.params = append(v.params, binding{p.Name, e.memberType, *e.memberEnv.nature()})
+				if e.memberEnv == nil {
+					e.memberEnv = newEnv(e.get(envLadder).names)
+				}
+				v.params = append(v.params, binding{p.Name, e.memberEnv.names, *e.memberEnv.nature()})
 			}
 		case p.Type.Kind != Invalid:
 			t := exprType(p.Type)
@@ -217,55 +288,6 @@ func (e *envs) params(base *env, ps []*Param, members bool) view {
 		}
 	}
 	return v
-}
-
-func (b *builder) makeEnvs() envs {
-	com := b.com
-	attrs := types.Map{}
-	memberMap := types.Map{}
-	for _, a := range com.Attrs {
-		attrs[a.Name] = exprType(a.Type)
-		memberMap[a.Name] = exprType(a.Type)
-	}
-	with := func(base types.Map, more func(types.Map)) types.Map {
-		m := make(types.Map, len(base))
-		for k, v := range base {
-			m[k] = v
-		}
-		more(m)
-		return m
-	}
-	badge := with(attrs, func(m types.Map) {
-		if len(com.Roles) > 0 {
-			m["role"] = tRole
-			for _, r := range com.Roles {
-				m[r.Name] = tRole
-			}
-		}
-	})
-	member := with(badge, func(m types.Map) {
-		for _, bd := range com.Badges {
-			m[bd.Name] = tBool
-		}
-	})
-	goals := func(m types.Map) {
-		for _, g := range com.Goals {
-			m[g.Name] = goalType
-		}
-	}
-	memberEnv := newEnv(member)
-	return envs{
-		ladder:     view{env: newEnv(attrs)},
-		badge:      view{env: newEnv(badge)},
-		member:     view{env: memberEnv},
-		when:       view{env: newEnv(with(types.Map{"members": tInt}, goals))},
-		measure:    view{env: newEnv(with(member, func(m types.Map) { m["members"] = tInt }))},
-		ruleBase:   newEnv(with(member, goals)),
-		effectBase: memberEnv,
-		memberEnv:  newEnv(memberMap),
-		memberType: memberMap,
-		none:       view{env: newEnv(types.Map{})},
-	}
 }
 
 // cond checks a condition: it must be a bool.
@@ -403,7 +425,7 @@ func (b *builder) exprError(e *syntax.Expr, err error, env view) {
 			d.Message = name + " is a goal aggregate: only a goal's measure can use it"
 			d.Suggestion = ""
 		}
-		if b.inWhen && b.envs.member.names[name] != nil {
+		if b.inWhen && b.envs.member().names[name] != nil {
 			d.Code = diag.BadWhen
 			d.Message = "when conditions read goals (name.met, name.value, ...) and members, not member values such as " + name
 		}
@@ -472,7 +494,7 @@ func (b *builder) goalExprs(g *Goal) {
 			b.errorf(diag.BadTarget, g.Target.Range(), "target of goal %s must be a constant number", g.Name)
 			return
 		}
-		t, ok := b.expr(g.Target, b.envs.none, "target")
+		t, ok := b.expr(g.Target, b.envs.none(), "target")
 		if ok && !numeric(t) {
 			b.errorf(diag.BadTarget, g.Target.Range(), "target of goal %s must be a number, not %s", g.Name, t)
 		}
@@ -521,7 +543,7 @@ func (b *builder) measure(g *Goal) {
 				return
 			}
 		case *exprast.IdentifierNode:
-			if inAgg == "" && n.Value != "members" && !strings.HasPrefix(n.Value, "$") && b.envs.member.names[n.Value] != nil {
+			if inAgg == "" && n.Value != "members" && !strings.HasPrefix(n.Value, "$") && b.envs.member().names[n.Value] != nil {
 				b.errorf(diag.BadMeasure, e.RangeOf(n), "%s is a member value: wrap it in an aggregate such as sum(%s) or count(...)", n.Value, n.Value)
 				ok = false
 			}
@@ -538,7 +560,7 @@ func (b *builder) measure(g *Goal) {
 	if !ok {
 		return
 	}
-	t, tok := b.exprWith(e, b.envs.measure, aggregateOptions)
+	t, tok := b.exprWith(e, b.envs.measure(), aggregateOptions)
 	if !tok {
 		return
 	}

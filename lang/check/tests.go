@@ -1,8 +1,6 @@
 package check
 
 import (
-	"github.com/expr-lang/expr/types"
-
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
 )
@@ -164,17 +162,6 @@ func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {
 		}
 		b.errorf(diag.BadTest, e.Range(), "neither community %s nor a community it extends has an admit condition", com.Name)
 	case *syntax.ExpectThat:
-		if b.envs.test.env == nil {
-			m := make(types.Map, len(b.envs.member.names)+len(com.Goals)+1)
-			for k, v := range b.envs.member.names {
-				m[k] = v
-			}
-			for _, g := range com.Goals {
-				m[g.Name] = goalType
-			}
-			m["members"] = tInt
-			b.envs.test = view{env: newEnv(m)}
-		}
-		b.cond(e.Cond, b.envs.test, "expect that")
+		b.cond(e.Cond, b.envs.test(), "expect that")
 	}
 }
