@@ -34,6 +34,7 @@ func All() []Shape {
 		{"attrs", Attrs(60000, 9000, false)},
 		{"nearmiss", Attrs(60000, 9000, true)},
 		{"params", Params(60000, 3000)},
+		{"attrschain", AttrsChain(60000, 9000, 13)},
 		{"rungs", Rungs(95000)},
 		{"diags", UnusedAttrs(174000)},
 	}
@@ -135,6 +136,22 @@ func Attrs(attrs, rules int, nearMiss bool) []byte {
 		fmt.Fprintf(&b, "  may post if %s > 0\n", name)
 	}
 	b.WriteString("}\n")
+	return []byte(b.String())
+}
+
+// AttrsChain is Attrs (without near-miss names) followed by a chain of
+// children, each declaring an attribute, a badge reading it and a rule
+// reading the badge: every child has all the attributes in scope and
+// names of its own.
+func AttrsChain(attrs, rules, children int) []byte {
+	var b strings.Builder
+	b.Write(Attrs(attrs, rules, false))
+	parent := "Wide"
+	for i := range children {
+		name := fmt.Sprintf("K%d", i)
+		fmt.Fprintf(&b, "community %s extends %s {\n  member {\n    k%d: int\n  }\n  badge bk%d if k%d > 1\n  may post if bk%d\n}\n", name, parent, i, i, i, i)
+		parent = name
+	}
 	return []byte(b.String())
 }
 
