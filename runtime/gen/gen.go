@@ -9,9 +9,12 @@
 // The generated code answers exactly as the runtime does (runtime.Community
 // Role, Badges and DecideCall): expressions are compiled case by case as
 // runtime/eval compiles them, constants are folded by eval itself, and the
-// decision algorithm is runtime/decide.go's. The differential tests under
-// internal/ hold the generated packages of every example against the
-// runtime on random members. What needs live state is not generated:
+// decision algorithm is runtime/decide.go's. The differential tests hold
+// the committed packages under internal/, generated from testdata/ to
+// cover every construct the generator emits, and the bench workload's
+// (bench/workloadgen), against the runtime on random members; every
+// example community is generated and type-checked. go test -update
+// rewrites the committed packages. What needs live state is not generated:
 // effects, goal measures, messages, duties and admit rules stay with the
 // runtime. SPEC.md §17.7 documents the generated API.
 package gen

@@ -1,10 +1,13 @@
-// Package gentest holds the communities charter gen's tests generate, and
-// the differential test that holds each generated package against the
+// Package gentest holds the committed packages charter gen's tests
+// generate, and the differential test that holds each against the
 // runtime: the same random members, histories, times, arguments and goal
 // snapshots must get the same roles, badges and decisions from both.
 //
 // The generated packages are reached by reflection, by the names the
-// generator gives (gen.GoName), so that one harness serves them all.
+// generator gives (gen.GoName), so that one harness serves them all. It
+// sits at the repository root's internal/ so that the bench module, whose
+// import paths lie under this module's, can hold bench/workloadgen against
+// the runtime too.
 package gentest
 
 import (
@@ -30,64 +33,56 @@ import (
 	"github.com/charterlang/charter/runtime/gen"
 )
 
-// Case is a community generated into the package internal/Package.
+// Case is a community generated into a committed Go package.
 type Case struct {
-	Package   string
+	Package   string // the Go package name
 	Community string
-	Files     []string // relative to the repository root
+	// Dir is the working directory the files are loaded from, relative to
+	// the repository root: rule labels in the generated code and in the
+	// runtime's decisions name the files relative to it.
+	Dir   string
+	Files []string // relative to Dir
+	// Out is the committed generated file, relative to the repository
+	// root.
+	Out string
 }
 
-// Cases are the generated packages: the bench workload, every community of
-// the examples, exprs, which exercises every operator and function, and
-// wide, whose decisions keep their rule bits in two words.
-var Cases = []Case{
-	{"bench", "Bench", []string{"bench/workload.charter"}},
-	{"exprs", "Exprs", []string{"runtime/gen/testdata/exprs.charter"}},
-	{"wide", "Wide", []string{"runtime/gen/testdata/wide.charter"}},
-	{"fanclub", "FanClub", []string{"examples/fanclub/fanclub.charter"}},
-	{"writingadvisors", "WritingAdvisors", []string{"examples/fanclub/fanclub.charter"}},
-	{"exchange", "Exchange", []string{"examples/exchange/exchange.charter"}},
-	{"training", "Training", []string{"examples/training/training.charter"}},
-	{"forum", "Forum", []string{"examples/moderation/moderation.charter"}},
-	{"brand", "Brand", []string{"examples/brand/brand.charter"}},
-	{"research", "Research", []string{"examples/brand/brand.charter"}},
-	{"feedback", "Feedback", []string{"examples/brand/brand.charter"}},
-	{"photoclub", "PhotoClub", []string{"examples/brand/brand.charter"}},
-	{"partners", "Partners", []string{"examples/brand/brand.charter"}},
-	{"launch", "Launch", []string{"examples/brand/brand.charter"}},
-	{"events", "Events", []string{"examples/brand/brand.charter"}},
-	{"wechatgroup", "WeChatGroup", []string{"examples/wechat-group/wechat_group.charter"}},
-	{"bookadvisors", "BookAdvisors", []string{"examples/wechat-group/wechat_group.charter"}},
-	{"eventmarketing", "EventMarketing", []string{"examples/wechat-group/wechat_group.charter"}},
-	{"copywriting", "Copywriting", []string{"examples/wechat-group/wechat_group.charter"}},
-	{"projectservice", "ProjectService", []string{"examples/wechat-group/wechat_group.charter"}},
+// Goldens are the committed generated packages. exprs exercises every
+// operator, function and kind of value, and with wide (whose decisions
+// keep their rule bits in two words) every construct the generator
+// emits; runtime/gen's TestGoldensCoverExamples holds them to that. The
+// bench workload's package is bench/workloadgen, the only copy, which the
+// bench module benchmarks and holds against the runtime.
+var Goldens = []Case{
+	{"exprs", "Exprs", ".", []string{"runtime/gen/testdata/exprs.charter"}, "runtime/gen/internal/exprs/exprs.go"},
+	{"wide", "Wide", ".", []string{"runtime/gen/testdata/wide.charter"}, "runtime/gen/internal/wide/wide.go"},
+	{"workloadgen", "Bench", "bench", []string{"workload.charter"}, "bench/workloadgen/workloadgen.go"},
 }
 
-// Lookup returns the case of package pkg.
+// Lookup returns the golden of package pkg.
 func Lookup(t testing.TB, pkg string) Case {
 	t.Helper()
-	for _, c := range Cases {
+	for _, c := range Goldens {
 		if c.Package == pkg {
 			return c
 		}
 	}
-	t.Fatalf("no gentest case for package %s", pkg)
+	t.Fatalf("no golden package %s", pkg)
 	return Case{}
 }
 
 // Root returns the repository root.
 func Root() string {
 	_, file, _, _ := goruntime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "..", "..")
+	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
-// Load makes the repository root the test's working directory, so that
-// rule labels name the files as Cases do, and loads and compiles c's
-// files. The load set is what gen.Generate reads, the program what the
-// runtime runs.
+// Load makes c.Dir the test's working directory, so that rule labels name
+// the files as c.Files do, and loads and compiles c's files. The load set
+// is what gen.Generate reads, the program what the runtime runs.
 func Load(t testing.TB, c Case) (*lang.LoadSet, *runtime.Program) {
 	t.Helper()
-	t.Chdir(Root())
+	t.Chdir(filepath.Join(Root(), c.Dir))
 	ls, prog, err := runtime.Load(c.Files...)
 	if err != nil {
 		t.Fatal(err)

@@ -1,24 +1,26 @@
-package bench_test
+package workloadgen_test
 
 import (
 	"testing"
 	"time"
 
+	"github.com/charterlang/charter/bench/workloadgen"
+	"github.com/charterlang/charter/internal/gentest"
 	"github.com/charterlang/charter/runtime"
-	"github.com/charterlang/charter/runtime/gen/internal/bench"
-	"github.com/charterlang/charter/runtime/gen/internal/gentest"
 )
 
 // TestSameAsRuntime holds the generated package against the runtime on
-// random members, histories, times, arguments and goal snapshots.
+// random members, histories, times, arguments and goal snapshots, as
+// runtime/gen's TestSameAsRuntime holds its goldens; runtime/gen's
+// TestGolden fails when this package is stale.
 func TestSameAsRuntime(t *testing.T) {
-	gentest.Run(t, "bench", bench.NewMember, gentest.Options{Seed: 1})
+	gentest.Run(t, "workloadgen", workloadgen.NewMember, gentest.Options{Seed: 1})
 }
 
 // member is a participant who may post: what most of the bench workload's
 // questions are about.
-func member() *bench.Member {
-	m := bench.NewMember()
+func member() *workloadgen.Member {
+	m := workloadgen.NewMember()
 	m.Posts, m.Comments, m.DaysActive, m.Reputation, m.Introduced = 3, 12, 40, 30, true
 	return m
 }
@@ -27,10 +29,10 @@ var at = time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)
 
 func TestNoAllocs(t *testing.T) {
 	m := member()
-	calls := []bench.Call{
-		{Action: bench.ActionPost, Post: bench.PostArgs{Length: 120}},
-		{Action: bench.ActionHost},
-		{Action: bench.ActionMessage, Message: bench.MessageArgs{Length: 5000}},
+	calls := []workloadgen.Call{
+		{Action: workloadgen.ActionPost, Post: workloadgen.PostArgs{Length: 120}},
+		{Action: workloadgen.ActionHost},
+		{Action: workloadgen.ActionMessage, Message: workloadgen.MessageArgs{Length: 5000}},
 	}
 	for _, k := range calls {
 		if n := testing.AllocsPerRun(100, func() { _ = m.Decide(at, nil, &k) }); n != 0 {
@@ -52,7 +54,7 @@ func TestNoAllocs(t *testing.T) {
 // the first deciding rule only.
 func BenchmarkCheckPost(b *testing.B) {
 	m := member()
-	k := bench.Call{Action: bench.ActionPost, Post: bench.PostArgs{Length: 120}}
+	k := workloadgen.Call{Action: workloadgen.ActionPost, Post: workloadgen.PostArgs{Length: 120}}
 	for b.Loop() {
 		_, _, _ = m.Check(at, nil, &k)
 	}
@@ -69,12 +71,12 @@ func BenchmarkDecidePost(b *testing.B) {
 // generic Decide.
 func BenchmarkDecide(b *testing.B) {
 	m := member()
-	var calls []bench.Call
-	for _, a := range []bench.Action{bench.ActionPost, bench.ActionComment, bench.ActionReact, bench.ActionSave,
-		bench.ActionInvite, bench.ActionPin, bench.ActionDelete, bench.ActionEdit, bench.ActionReport,
-		bench.ActionMessage, bench.ActionHost} {
-		calls = append(calls, bench.Call{Action: a, Post: bench.PostArgs{Length: 120}, Comment: bench.CommentArgs{Length: 80},
-			Edit: bench.EditArgs{Length: 300}, Message: bench.MessageArgs{Length: 40}})
+	var calls []workloadgen.Call
+	for _, a := range []workloadgen.Action{workloadgen.ActionPost, workloadgen.ActionComment, workloadgen.ActionReact, workloadgen.ActionSave,
+		workloadgen.ActionInvite, workloadgen.ActionPin, workloadgen.ActionDelete, workloadgen.ActionEdit, workloadgen.ActionReport,
+		workloadgen.ActionMessage, workloadgen.ActionHost} {
+		calls = append(calls, workloadgen.Call{Action: a, Post: workloadgen.PostArgs{Length: 120}, Comment: workloadgen.CommentArgs{Length: 80},
+			Edit: workloadgen.EditArgs{Length: 300}, Message: workloadgen.MessageArgs{Length: 40}})
 	}
 	i := 0
 	for b.Loop() {
@@ -93,7 +95,7 @@ func BenchmarkRole(b *testing.B) {
 // BenchmarkRuntimeDecideCall is the runtime's answer to the question of
 // BenchmarkDecidePost, for comparison.
 func BenchmarkRuntimeDecideCall(b *testing.B) {
-	_, prog := gentest.Load(b, gentest.Lookup(b, "bench"))
+	_, prog := gentest.Load(b, gentest.Lookup(b, "workloadgen"))
 	c := prog.Community("Bench")
 	m, err := c.Member(map[string]any{"posts": 3, "comments": 12, "days_active": 40, "reputation": 30.0, "introduced": true})
 	if err != nil {
@@ -113,8 +115,8 @@ func BenchmarkRuntimeDecideCall(b *testing.B) {
 // another name is not an action.
 func TestActionNamed(t *testing.T) {
 	n := 0
-	for a := bench.ActionPost; a <= bench.ActionHost; a++ {
-		got, ok := bench.ActionNamed(a.String())
+	for a := workloadgen.ActionPost; a <= workloadgen.ActionHost; a++ {
+		got, ok := workloadgen.ActionNamed(a.String())
 		if !ok || got != a {
 			t.Errorf("ActionNamed(%q) = %v, %v; want %v", a.String(), got, ok, a)
 		}
@@ -124,7 +126,7 @@ func TestActionNamed(t *testing.T) {
 		t.Errorf("%d actions, want the workload's 11", n)
 	}
 	for _, name := range []string{"", "Post", "posts", "nope"} {
-		if a, ok := bench.ActionNamed(name); ok {
+		if a, ok := workloadgen.ActionNamed(name); ok {
 			t.Errorf("ActionNamed(%q) = %v: not an action", name, a)
 		}
 	}
