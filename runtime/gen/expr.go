@@ -186,7 +186,7 @@ func (c *exprCompiler) node(n ast.Node) (*expr, error) {
 	if _, err := eval.Compile(n, c.scope); err != nil {
 		return nil, c.evalError(n, err)
 	}
-	return nil, c.errorf(n, "%s is not supported by charter gen", strings.TrimPrefix(fmt.Sprintf("%T", n), "*ast."))
+	return nil, c.errorf(n, "%s is not supported in generated code", strings.TrimPrefix(fmt.Sprintf("%T", n), "*ast."))
 }
 
 func (c *exprCompiler) evalError(n ast.Node, err error) error {
@@ -230,9 +230,9 @@ func (c *exprCompiler) ref(n ast.Node, name string, ref eval.Ref) (*expr, error)
 		c.uses.env, c.uses.goals = true, true
 		return &expr{typ: t, code: "e.goals.Members", prec: precAtom}, nil
 	case eval.RefOther:
-		return nil, c.errorf(n, "%s: another member's attributes are read only in effects, which charter gen does not generate", name)
+		return nil, c.errorf(n, "%s: another member's attributes are read only in effects, which are not generated", name)
 	case eval.RefAgg:
-		return nil, c.errorf(n, "%s: aggregates are read only in goal measures, which charter gen does not generate", name)
+		return nil, c.errorf(n, "%s: aggregates are read only in goal measures, which are not generated", name)
 	}
 	return nil, c.errorf(n, "%s: the scope's reference is invalid", name)
 }
@@ -492,7 +492,7 @@ func (c *exprCompiler) call(n ast.Node, name string, args []ast.Node) (*expr, er
 	}
 	x, ok := c.callExpr(name, sig, xs)
 	if !ok {
-		return nil, c.errorf(n, "charter gen has no Go form for %s", sig.String(name))
+		return nil, c.errorf(n, "%s has no Go form", sig.String(name))
 	}
 	return x, nil
 }

@@ -53,7 +53,7 @@ type Options struct {
 // the construct charter gen cannot generate.
 func Generate(prog *check.Program, community string, opts Options) ([]byte, error) {
 	if !token.IsIdentifier(opts.Package) || opts.Package == "_" {
-		return nil, fmt.Errorf("charter gen: package name %q is not a Go identifier", opts.Package)
+		return nil, fmt.Errorf("package name %q is not a Go identifier", opts.Package)
 	}
 	c := prog.Community(community)
 	if c == nil {
@@ -62,7 +62,7 @@ func Generate(prog *check.Program, community string, opts Options) ([]byte, erro
 			known = append(known, cc.Name)
 		}
 		sort.Strings(known)
-		return nil, fmt.Errorf("charter gen: unknown community %q; the files declare %s", community, strings.Join(known, ", "))
+		return nil, fmt.Errorf("unknown community %q; the files declare %s", community, strings.Join(known, ", "))
 	}
 	nm, err := newNames(c)
 	if err != nil {
@@ -82,7 +82,7 @@ func Generate(prog *check.Program, community string, opts Options) ([]byte, erro
 	src := g.assemble()
 	out, err := format.Source(src)
 	if err != nil {
-		return nil, fmt.Errorf("charter gen: internal error: the generated code does not parse: %v\n%s", err, src)
+		return nil, fmt.Errorf("internal error: the generated code does not parse: %v\n%s", err, src)
 	}
 	return out, nil
 }
@@ -136,7 +136,7 @@ func (g *generator) exprError(src *syntax.Expr, n exprast.Node, msg string) erro
 	if n != nil {
 		r = src.RangeOf(n)
 	}
-	return diag.Diagnostic{Severity: diag.Error, Code: diag.ExprError, Range: r, Message: "charter gen: " + msg}
+	return diag.Diagnostic{Severity: diag.Error, Code: diag.ExprError, Range: r, Message: msg}
 }
 
 func (g *generator) generate() error {

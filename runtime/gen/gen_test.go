@@ -201,9 +201,9 @@ func TestGenerateErrors(t *testing.T) {
 	for _, tc := range []struct {
 		community, pkg, want string
 	}{
-		{"Nope", "x", `charter gen: unknown community "Nope"; the files declare FanClub, WritingAdvisors`},
-		{"FanClub", "fan-club", `charter gen: package name "fan-club" is not a Go identifier`},
-		{"FanClub", "", `charter gen: package name "" is not a Go identifier`},
+		{"Nope", "x", `unknown community "Nope"; the files declare FanClub, WritingAdvisors`},
+		{"FanClub", "fan-club", `package name "fan-club" is not a Go identifier`},
+		{"FanClub", "", `package name "" is not a Go identifier`},
 	} {
 		_, err := gen.Generate(ls.Program, tc.community, gen.Options{Package: tc.pkg})
 		if err == nil || err.Error() != tc.want {
@@ -219,9 +219,9 @@ func TestNameClash(t *testing.T) {
 		src, want string
 	}{
 		{"community C {\n  member { days_active: int\n daysActive: int }\n}\n",
-			"c.charter:3:2: error: charter gen: attribute daysActive and attribute days_active (c.charter:2:12) would both be the Go name DaysActive [CH0122]"},
+			"c.charter:3:2: error: attribute daysActive and attribute days_active (c.charter:2:12) would both be the Go name DaysActive [CH0122]"},
 		{"community C {\n  action set()\n  badge set if true\n}\n",
-			"c.charter:3:3: error: charter gen: badge set and the generated type BadgeSet"},
+			"c.charter:3:3: error: badge set and the generated type BadgeSet"},
 	} {
 		p := filepath.Join(t.TempDir(), "c.charter")
 		if err := os.WriteFile(p, []byte(tc.src), 0o644); err != nil {
