@@ -72,8 +72,12 @@ var reserved = func() map[string]bool {
 	} {
 		m[name] = true
 	}
-	for name := range helpers {
-		m[name] = true
+	// The prelude's functions, nanos and the helpers among them.
+	decls, _ := preludeDecls()
+	for name := range decls {
+		if !strings.Contains(name, ".") {
+			m[name] = true
+		}
 	}
 	return m
 }()

@@ -97,12 +97,18 @@ var (
 	off  = [...]int{0, 0, 0, 0, 5}
 )
 
+// A history holds a bit per action and a slot per kept taking.
+const (
+	actionWords = 1
+	historySize = 5
+)
+
 // history is what a member has done, as runtime/history.go keeps it:
 // whether each action was ever taken, and the times of its last keep[a]
 // takings in ascending order (nanoseconds since the Unix epoch).
 type history struct {
-	ever  [1]uint64
-	times [5]int64
+	ever  [actionWords]uint64
+	times [historySize]int64
 }
 
 func (h *history) done(a Action) bool { return h.ever[a/64]&(1<<(a%64)) != 0 }
@@ -221,8 +227,11 @@ func (x Badge) String() string {
 	return "Badge(" + strconv.Itoa(int(x)) + ")"
 }
 
+// badgeWords is how many words a set of badges takes, a bit per badge.
+const badgeWords = 1
+
 // BadgeSet is a set of badges, one bit per badge.
-type BadgeSet [1]uint64
+type BadgeSet [badgeWords]uint64
 
 // Has reports whether b is in the set.
 func (s BadgeSet) Has(b Badge) bool {
@@ -382,6 +391,10 @@ func formatDuration(d time.Duration) string {
 	return strconv.FormatInt(int64(d/time.Millisecond), 10) + "ms"
 }
 
+// decisionWords is how many words a Decision's rule bits take, a bit per
+// rule of the action with the most.
+const decisionWords = 1
+
 // Decision is the answer to "may this member take this action now?", as
 // runtime.Decision gives it. It holds its deciding rules as bits over the
 // action's rules, so that deciding never allocates and, when no action has
@@ -392,14 +405,14 @@ type Decision struct {
 	// ByDefault is true when no rule decided and the community's default did.
 	ByDefault bool
 
-	set [1]uint64 // bit i: actionRules[Action][i] decided
+	set [decisionWords]uint64 // bit i: actionRules[Action][i] decided
 }
 
 // add notes that the action's rule i decided.
 func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i % 64) }
 
 // ruled reports whether a rule decided.
-func (d *Decision) ruled() bool { return d.set != [1]uint64{} }
+func (d *Decision) ruled() bool { return d.set != [decisionWords]uint64{} }
 
 // Rules returns the rules that decided, in a new slice: every denying rule
 // when denied, the allowing may when allowed by a rule; none when the
@@ -1208,7 +1221,7 @@ type env struct {
 	role      int64
 	roleKnown bool
 
-	badgeKnown, badgeHeld [1]uint64
+	badgeKnown, badgeHeld [badgeWords]uint64
 }
 
 // rank returns the member's rank. The checker keeps role and badges out of

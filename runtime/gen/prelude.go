@@ -1,0 +1,99 @@
+package gen
+
+import (
+	"embed"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"sync"
+)
+
+// The fixed Go of every generated package is real Go in internal/prelude,
+// compiled, vetted and tested there; the generator copies its
+// declarations by name. stubs.go, which stands in for what the generator
+// writes per community, is not embedded.
+//
+//go:embed internal/prelude/decision.go internal/prelude/helpers.go internal/prelude/history.go internal/prelude/member.go
+var preludeFiles embed.FS
+
+// preludeDecls maps the name of each declaration of the prelude ("nanos",
+// "Decision", "Decision.Rules" for a method) to its source, doc comment
+// included; a grouped var or const is found by each of its names.
+var preludeDecls = sync.OnceValues(func() (map[string]string, error) {
+	decls := map[string]string{}
+	err := fs.WalkDir(preludeFiles, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		src, err := preludeFiles.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		text := func(n ast.Node, doc *ast.CommentGroup) string {
+			start := n.Pos()
+			if doc != nil {
+				start = doc.Pos()
+			}
+			return string(src[fset.Position(start).Offset:fset.Position(n.End()).Offset])
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				name := d.Name.Name
+				if d.Recv != nil {
+					recv := d.Recv.List[0].Type
+					if star, ok := recv.(*ast.StarExpr); ok {
+						recv = star.X
+					}
+					name = recv.(*ast.Ident).Name + "." + name
+				}
+				decls[name] = text(d, d.Doc)
+			case *ast.GenDecl:
+				if d.Tok == token.IMPORT {
+					continue
+				}
+				src := text(d, d.Doc)
+				for _, s := range d.Specs {
+					switch s := s.(type) {
+					case *ast.TypeSpec:
+						decls[s.Name.Name] = src
+					case *ast.ValueSpec:
+						for _, n := range s.Names {
+							decls[n.Name] = src
+						}
+					}
+				}
+			}
+		}
+		return nil
+	})
+	return decls, err
+})
+
+// prelude returns the source of the named declarations of the prelude,
+// each followed by a blank line. A name the prelude lacks is an internal
+// error, which Generate reports.
+func (g *generator) prelude(names ...string) string {
+	decls, err := preludeDecls()
+	if err != nil {
+		g.internal = fmt.Errorf("internal error: the prelude: %w", err)
+		return ""
+	}
+	var s string
+	for _, n := range names {
+		src, ok := decls[n]
+		if !ok {
+			g.internal = fmt.Errorf("internal error: no declaration %s in internal/prelude", n)
+			continue
+		}
+		s += src + "\n\n"
+	}
+	return s
+}
