@@ -1848,6 +1848,5 @@ var (
 	list2    = []string{"a", "b", "@guest"}
 	list3    = []float64{1.0, 2.5}
 	list4    = []int64{}
-	list5    = []string{}
 	pattern0 = regexp.MustCompile("^[a-z]+[0-9]?$")
 )
