@@ -7,20 +7,29 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"regexp"
 	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/charterlang/charter/internal/arith"
 )
 
-// The fixed Go of every generated package is real Go in internal/prelude,
-// compiled, vetted and tested there; the generator copies its
-// declarations by name. stubs.go, which stands in for what the generator
-// writes per community, is not embedded.
+// The fixed Go of every generated package is real Go, compiled, vetted
+// and tested where it lives, and copied by name: internal/prelude holds
+// what stands for runtime code (the history, Decision, the helpers for
+// eval's operators), and internal/arith the stdlib's arithmetic, which the
+// stdlib runs too. prelude's stubs.go, which stands in for what the
+// generator writes per community, is not embedded.
 //
 //go:embed internal/prelude/decision.go internal/prelude/helpers.go internal/prelude/history.go internal/prelude/member.go
 var preludeFiles embed.FS
 
 // preludeDecls maps the name of each declaration of the prelude ("nanos",
 // "Decision", "Decision.Rules" for a method) to its source, doc comment
-// included; a grouped var or const is found by each of its names.
+// included; a grouped var or const is found by each of its names. arith's
+// functions are renamed unexported (SubTimes is subTimes), in their doc
+// comments and calls too.
 var preludeDecls = sync.OnceValues(func() (map[string]string, error) {
 	decls := map[string]string{}
 	err := fs.WalkDir(preludeFiles, ".", func(path string, d fs.DirEntry, err error) error {
@@ -31,51 +40,81 @@ var preludeDecls = sync.OnceValues(func() (map[string]string, error) {
 		if err != nil {
 			return err
 		}
-		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
-		if err != nil {
-			return err
-		}
-		text := func(n ast.Node, doc *ast.CommentGroup) string {
-			start := n.Pos()
-			if doc != nil {
-				start = doc.Pos()
-			}
-			return string(src[fset.Position(start).Offset:fset.Position(n.End()).Offset])
-		}
-		for _, d := range f.Decls {
-			switch d := d.(type) {
-			case *ast.FuncDecl:
-				name := d.Name.Name
-				if d.Recv != nil {
-					recv := d.Recv.List[0].Type
-					if star, ok := recv.(*ast.StarExpr); ok {
-						recv = star.X
-					}
-					name = recv.(*ast.Ident).Name + "." + name
-				}
-				decls[name] = text(d, d.Doc)
-			case *ast.GenDecl:
-				if d.Tok == token.IMPORT {
-					continue
-				}
-				src := text(d, d.Doc)
-				for _, s := range d.Specs {
-					switch s := s.(type) {
-					case *ast.TypeSpec:
-						decls[s.Name.Name] = src
-					case *ast.ValueSpec:
-						for _, n := range s.Names {
-							decls[n.Name] = src
-						}
-					}
-				}
-			}
-		}
-		return nil
+		return addDecls(decls, path, src, nil)
 	})
-	return decls, err
+	if err != nil {
+		return nil, err
+	}
+	return decls, addDecls(decls, "internal/arith/arith.go", arith.Source, unexport)
 })
+
+// unexport is the name a copied arith function takes: SubTimes, subTimes.
+func unexport(name string) string {
+	r, n := utf8.DecodeRuneInString(name)
+	return string(unicode.ToLower(r)) + name[n:]
+}
+
+// addDecls adds the declarations of the Go file src to decls. rename, when
+// not nil, renames its functions: their names are whole words replaced
+// throughout the copied source.
+func addDecls(decls map[string]string, path string, src []byte, rename func(string) string) error {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return err
+	}
+	var renames []string
+	if rename != nil {
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+				renames = append(renames, fd.Name.Name, rename(fd.Name.Name))
+			}
+		}
+	}
+	text := func(n ast.Node, doc *ast.CommentGroup) string {
+		start := n.Pos()
+		if doc != nil {
+			start = doc.Pos()
+		}
+		s := string(src[fset.Position(start).Offset:fset.Position(n.End()).Offset])
+		for i := 0; i < len(renames); i += 2 {
+			s = regexp.MustCompile(`\b`+regexp.QuoteMeta(renames[i])+`\b`).ReplaceAllLiteralString(s, renames[i+1])
+		}
+		return s
+	}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			name := d.Name.Name
+			if d.Recv != nil {
+				recv := d.Recv.List[0].Type
+				if star, ok := recv.(*ast.StarExpr); ok {
+					recv = star.X
+				}
+				name = recv.(*ast.Ident).Name + "." + name
+			} else if rename != nil {
+				name = rename(name)
+			}
+			decls[name] = text(d, d.Doc)
+		case *ast.GenDecl:
+			if d.Tok == token.IMPORT {
+				continue
+			}
+			src := text(d, d.Doc)
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					decls[s.Name.Name] = src
+				case *ast.ValueSpec:
+					for _, n := range s.Names {
+						decls[n.Name] = src
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
 
 // prelude returns the source of the named declarations of the prelude,
 // each followed by a blank line. A name the prelude lacks is an internal

@@ -1713,7 +1713,8 @@ func (m *Member) DecideQuick(at time.Time, goals *Goals, a int64) (d Decision) {
 	return
 }
 
-// absInt is abs of an int: the most negative int stays negative.
+// absInt is abs of an int: the most negative int stays negative, as in Go
+// and expr-lang.
 func absInt(x int64) int64 {
 	if x < 0 {
 		return -x
@@ -1721,8 +1722,8 @@ func absInt(x int64) int64 {
 	return x
 }
 
-// addDuration is t + d, saturated at the earliest and latest times
-// (stdlib.AddDuration).
+// addDuration returns t + d, saturated at the latest and earliest times a
+// Charter time can hold (the years 1677 to 2262) instead of wrapping.
 func addDuration(t, d int64) int64 {
 	s := t + d
 	if d > 0 && s < t {
@@ -1740,7 +1741,8 @@ func betweenFloat(x, lo, hi float64) bool { return lo <= x && x <= hi }
 // betweenInt is lo <= x <= hi (between, and x in lo..hi).
 func betweenInt(x, lo, hi int64) bool { return lo <= x && x <= hi }
 
-// clampFloat raises x to lo, then lowers it to hi; NaN stays NaN (clamp).
+// clampFloat raises x to lo, then lowers it to hi, so hi wins when lo >
+// hi; a NaN x stays NaN (clamp).
 func clampFloat(x, lo, hi float64) float64 {
 	if x < lo {
 		x = lo
@@ -1751,7 +1753,8 @@ func clampFloat(x, lo, hi float64) float64 {
 	return x
 }
 
-// clampInt raises x to lo, then lowers it to hi (clamp).
+// clampInt raises x to lo, then lowers it to hi, so hi wins when lo > hi
+// (clamp).
 func clampInt(x, lo, hi int64) int64 {
 	if x < lo {
 		x = lo
@@ -1828,8 +1831,9 @@ func mod(a, b int64) int64 {
 	return a % b
 }
 
-// subTimes is a - b between two times, saturated as time.Time.Sub does
-// (stdlib.SubTimes).
+// subTimes returns the duration a - b between two times (nanoseconds since
+// the Unix epoch), saturated at the largest and smallest duration exactly
+// as time.Time.Sub does.
 func subTimes(a, b int64) int64 {
 	d := a - b
 	if (a >= 0) != (b >= 0) && (d >= 0) != (a >= 0) {

@@ -5,82 +5,10 @@ import (
 	"time"
 )
 
-// The helpers generated expressions call, each copied into a generated
-// file only when one of its expressions uses it. Each is the Go that the
-// stdlib implementation or eval operator it stands for runs: the comment
-// names it, and prelude_test.go holds it to that.
-
-// subTimes is a - b between two times, saturated as time.Time.Sub does
-// (stdlib.SubTimes).
-func subTimes(a, b int64) int64 {
-	d := a - b
-	if (a >= 0) != (b >= 0) && (d >= 0) != (a >= 0) {
-		if a >= 0 {
-			return math.MaxInt64
-		}
-		return math.MinInt64
-	}
-	return d
-}
-
-// addDuration is t + d, saturated at the earliest and latest times
-// (stdlib.AddDuration).
-func addDuration(t, d int64) int64 {
-	s := t + d
-	if d > 0 && s < t {
-		return math.MaxInt64
-	}
-	if d < 0 && s > t {
-		return math.MinInt64
-	}
-	return s
-}
-
-// floorDiv divides rounding toward negative infinity; b > 0 (days_since,
-// hours_since).
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b < 0 {
-		q--
-	}
-	return q
-}
-
-// absInt is abs of an int: the most negative int stays negative.
-func absInt(x int64) int64 {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
-// clampInt raises x to lo, then lowers it to hi (clamp).
-func clampInt(x, lo, hi int64) int64 {
-	if x < lo {
-		x = lo
-	}
-	if x > hi {
-		x = hi
-	}
-	return x
-}
-
-// clampFloat raises x to lo, then lowers it to hi; NaN stays NaN (clamp).
-func clampFloat(x, lo, hi float64) float64 {
-	if x < lo {
-		x = lo
-	}
-	if x > hi {
-		x = hi
-	}
-	return x
-}
-
-// betweenInt is lo <= x <= hi (between, and x in lo..hi).
-func betweenInt(x, lo, hi int64) bool { return lo <= x && x <= hi }
-
-// betweenFloat is lo <= x <= hi, false for NaN (between).
-func betweenFloat(x, lo, hi float64) bool { return lo <= x && x <= hi }
+// The helpers generated expressions call for eval's operators, each copied
+// into a generated file only when one of its expressions uses it; the
+// comment names the operator. The stdlib's functions come from
+// internal/arith, which the stdlib runs itself.
 
 // inRangeFloat is x in lo..hi for a float x: it must also be whole.
 func inRangeFloat(x float64, lo, hi int64) bool {
