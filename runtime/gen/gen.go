@@ -7,9 +7,11 @@
 //	src, err := gen.Generate(ls.Program, "FanClub", gen.Options{Package: "fanclub"})
 //
 // The generated code answers exactly as the runtime does (runtime.Community
-// Role, Badges and DecideCall): expressions are compiled case by case as
-// runtime/eval compiles them, constants are folded by eval itself, and the
-// decision algorithm is runtime/decide.go's. The differential tests hold
+// Role, Badges and DecideCall): runtime/eval compiles each expression
+// first and decides its types, its folded constants and its errors
+// (eval.CompileTyped), the generator writing the Go of each operator as
+// eval's closure for it runs; and the decision algorithm is
+// runtime/decide.go's. The differential tests hold
 // the committed packages under internal/, generated from testdata/ to
 // cover every construct the generator emits, and the bench workload's
 // (bench/workloadgen), against the runtime on random members; every
@@ -702,19 +704,9 @@ func (g *generator) enumDecl(w *strings.Builder, typ, doc, what string, names, g
 		quoted[i] = strconv.Quote(n)
 	}
 	lower := strings.ToLower(typ[:1]) + typ[1:]
-	fmt.Fprintf(w, `)
-
-var %sNames = [...]string{%s}
-
-// String returns the name the rule files give it.
-func (x %s) String() string {
-	if x >= 0 && int(x) < len(%sNames) {
-		return %sNames[x]
-	}
-	return "%s(" + strconv.Itoa(int(x)) + ")"
-}
-
-`, lower, strings.Join(quoted, ", "), typ, lower, lower, typ)
+	fmt.Fprintf(w, ")\n\nvar %sNames = [...]string{%s}\n\n", lower, strings.Join(quoted, ", "))
+	// Every enum's String is the prelude's Action.String, renamed.
+	w.WriteString(g.preludeRenamed("Action.String", "Action", typ, "actionNames", lower+"Names"))
 }
 
 func (g *generator) roleDecl(w *strings.Builder) {

@@ -76,11 +76,7 @@ func addDecls(decls map[string]string, path string, src []byte, rename func(stri
 		if doc != nil {
 			start = doc.Pos()
 		}
-		s := string(src[fset.Position(start).Offset:fset.Position(n.End()).Offset])
-		for i := 0; i < len(renames); i += 2 {
-			s = regexp.MustCompile(`\b`+regexp.QuoteMeta(renames[i])+`\b`).ReplaceAllLiteralString(s, renames[i+1])
-		}
-		return s
+		return renameWords(string(src[fset.Position(start).Offset:fset.Position(n.End()).Offset]), renames)
 	}
 	for _, d := range f.Decls {
 		switch d := d.(type) {
@@ -133,6 +129,21 @@ func (g *generator) prelude(names ...string) string {
 			continue
 		}
 		s += src + "\n\n"
+	}
+	return s
+}
+
+// preludeRenamed is prelude of the one declaration name, with whole words
+// renamed: pairs holds each old word and its new one.
+func (g *generator) preludeRenamed(name string, pairs ...string) string {
+	return renameWords(g.prelude(name), pairs)
+}
+
+// renameWords replaces, in Go source s, each whole word pairs[i] with
+// pairs[i+1], for even i.
+func renameWords(s string, pairs []string) string {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		s = regexp.MustCompile(`\b`+regexp.QuoteMeta(pairs[i])+`\b`).ReplaceAllLiteralString(s, pairs[i+1])
 	}
 	return s
 }

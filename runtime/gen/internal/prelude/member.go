@@ -2,8 +2,19 @@ package prelude
 
 import (
 	"math"
+	"strconv"
 	"time"
 )
+
+// charter gen writes this String for Role and Badge too, renamed.
+
+// String returns the name the rule files give it.
+func (x Action) String() string {
+	if x >= 0 && int(x) < len(actionNames) {
+		return actionNames[x]
+	}
+	return "Action(" + strconv.Itoa(int(x)) + ")"
+}
 
 // NewMember returns a member whose attributes have their declared defaults
 // (the type's zero value when none is declared) and whose history is empty.

@@ -163,6 +163,14 @@ func TestDecision(t *testing.T) {
 	}
 }
 
+func TestEnumString(t *testing.T) {
+	for x, want := range map[Action]string{ActionPost: "post", ActionSave: "save", -1: "Action(-1)", 2: "Action(2)"} {
+		if got := x.String(); got != want {
+			t.Errorf("Action(%d).String() = %q, want %q", int(x), got, want)
+		}
+	}
+}
+
 func TestFormatDuration(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		36 * time.Hour: "36h", 90 * time.Minute: "90m", 14 * 24 * time.Hour: "2w", 24 * time.Hour: "1d",

@@ -23,13 +23,6 @@ const (
 
 var actionNames = [...]string{"post", "save"}
 
-func (x Action) String() string {
-	if x >= 0 && int(x) < len(actionNames) {
-		return actionNames[x]
-	}
-	return "Action(" + strconv.Itoa(int(x)) + ")"
-}
-
 type Badge int
 
 var badgeNames = [...]string{"fresh", "old"}
