@@ -2,7 +2,7 @@ package lang
 
 import (
 	"bytes"
-	"flag"
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,67 +17,135 @@ import (
 	"github.com/charterlang/charter/lang/syntax"
 )
 
-var update = flag.Bool("update", false, "rewrite the .golden files of testdata/diagnostics")
-
-// wantRE matches the expectations written in a test file's comments:
-// `// want LINE:COL CODE` pins a diagnostic's start, `// want LINE CODE`
-// only its line. They check codes and positions independently of the
-// wording that the .golden files pin.
-var wantRE = regexp.MustCompile(`(?m)^// want (\d+)(?::(\d+))? (CH\d{4})\s*$`)
+// Each testdata/diagnostics/*.charter file states the diagnostics it must
+// produce in comments on the lines they are about, as go/types' test files
+// do with /* ERROR */ and starlark's with ###:
+//
+//	may fly // want error CH0105 at 7-10 "unknown action fly"
+//
+// says that the line has an error CH0105 starting at column 7 and ending
+// before column 10 (the end may be left out), whose message matches the
+// regular expression in quotes (also optional). `suggesting "RE"` after it
+// matches the suggestion; without it the diagnostic must have none. Several
+// expectations on one line are separated by ";". `want+N` or `want-N` is
+// about the line N after or before: for a line where a comment cannot go,
+// such as the end of the file or an unterminated string. Expectations are
+// read from the text of each line, whatever the lexer makes of it.
+//
+// Inserting a line moves a diagnostic and its expectation together. A
+// diagnostic that moves to another line, changes code, severity, column or
+// message, or appears where none is expected, fails the test, warnings and
+// infos included.
+var (
+	wantRE = regexp.MustCompile(`//\s*want([+-]\d+)?\s+(.*)$`)
+	itemRE = regexp.MustCompile(`^(error|warning|info) (CH\d{4}) at (\d+)(?:-(\d+))?` +
+		`(?: "((?:[^"\\]|\\.)*)")?(?: suggesting "((?:[^"\\]|\\.)*)")?\s*(;\s*|$)`)
+)
 
 type want struct {
-	line, col int // col 0: any column
-	code      diag.Code
+	line, col, end int // end 0: any end
+	severity       string
+	code           diag.Code
+	msg, suggest   *regexp.Regexp // msg nil: any message; suggest nil: none
+	src            string         // as written, for messages
 }
 
-func (w want) String() string {
-	if w.col == 0 {
-		return fmt.Sprintf("%d %s", w.line, w.code)
-	}
-	return fmt.Sprintf("%d:%d %s", w.line, w.col, w.code)
+func (w want) String() string { return fmt.Sprintf("line %d: %s", w.line, w.src) }
+
+func (w want) matches(d diag.Diagnostic) bool {
+	s, e := d.Range.Start, d.Range.End
+	return s.Line == w.line && s.Column == w.col && d.Code == w.code && d.Severity.String() == w.severity &&
+		(w.end == 0 || e.Line == s.Line && e.Column == w.end) &&
+		(w.msg == nil || w.msg.MatchString(d.Message)) &&
+		(w.suggest == nil && d.Suggestion == "" || w.suggest != nil && w.suggest.MatchString(d.Suggestion))
 }
 
-func wants(src []byte) []want {
+// wants reads the expectations of src; a `// want` it cannot read is an
+// error, so that a mistyped one does not silently expect nothing.
+func wants(t *testing.T, src []byte) []want {
+	t.Helper()
 	var ws []want
-	for _, m := range wantRE.FindAllSubmatch(src, -1) {
-		line, _ := strconv.Atoi(string(m[1]))
-		col, _ := strconv.Atoi(string(m[2])) // 0 when absent
-		ws = append(ws, want{line, col, diag.Code(m[3])})
+	for i, line := range strings.Split(string(src), "\n") {
+		m := wantRE.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		at := i + 1
+		if m[1] != "" {
+			off, _ := strconv.Atoi(m[1])
+			at += off
+		}
+		rest := m[2]
+		for rest != "" {
+			it := itemRE.FindStringSubmatchIndex(rest)
+			if it == nil {
+				t.Errorf("line %d: cannot read the expectation %q", i+1, rest)
+				break
+			}
+			sub := func(k int) string {
+				if it[2*k] < 0 {
+					return ""
+				}
+				return rest[it[2*k]:it[2*k+1]]
+			}
+			w := want{line: at, severity: sub(1), code: diag.Code(sub(2)), src: strings.TrimRight(sub(0), "; ")}
+			w.col, _ = strconv.Atoi(sub(3))
+			w.end, _ = strconv.Atoi(sub(4)) // 0 when absent
+			var err error
+			if it[10] >= 0 {
+				if w.msg, err = regexp.Compile(sub(5)); err != nil {
+					t.Errorf("line %d: %v", i+1, err)
+				}
+			}
+			if it[12] >= 0 {
+				if w.suggest, err = regexp.Compile(sub(6)); err != nil {
+					t.Errorf("line %d: %v", i+1, err)
+				}
+			}
+			ws = append(ws, w)
+			rest = rest[it[1]:]
+		}
 	}
 	return ws
 }
 
-// checkWants reports every want no diagnostic matches and every error no
-// want names. Warnings need no want: lint findings may accompany the
-// errors a file is about, and its .golden file shows them.
+// checkWants reports every want no diagnostic matches and every
+// diagnostic no want matches.
 func checkWants(t *testing.T, ws []want, ds diag.List) {
 	t.Helper()
 	used := make([]bool, len(ds))
 	for _, w := range ws {
-		i := slices.IndexFunc(ds, func(d diag.Diagnostic) bool {
-			p := d.Range.Start
-			return d.Code == w.code && p.Line == w.line && (w.col == 0 || p.Column == w.col)
-		})
+		i := slices.IndexFunc(ds, func(d diag.Diagnostic) bool { return w.matches(d) })
+		for i >= 0 && used[i] {
+			j := slices.IndexFunc(ds[i+1:], func(d diag.Diagnostic) bool { return w.matches(d) })
+			if j < 0 {
+				i = -1
+				break
+			}
+			i += 1 + j
+		}
 		if i < 0 {
-			t.Errorf("want %v: no such diagnostic", w)
+			var near []string
+			for _, d := range ds {
+				if d.Range.Start.Line == w.line {
+					near = append(near, fmt.Sprintf("\n\t%v (ends at %v)", d, d.Range.End))
+				}
+			}
+			t.Errorf("want %v: no such diagnostic; that line has%s", w, cmp.Or(strings.Join(near, ""), " none"))
 			continue
 		}
 		used[i] = true
 	}
 	for i, d := range ds {
-		if !used[i] && d.Severity == diag.Error && !slices.ContainsFunc(ws, func(w want) bool {
-			return d.Code == w.code && d.Range.Start.Line == w.line
-		}) {
+		if !used[i] {
 			t.Errorf("unexpected diagnostic %v", d)
 		}
 	}
 }
 
-// TestDiagnosticsGolden loads each testdata/diagnostics/*.charter file on
-// its own and compares what `charter check` would print with the .golden
-// file beside it. go test ./lang -update writes the .golden files; a test
-// file without one is skipped until then.
-func TestDiagnosticsGolden(t *testing.T) {
+// TestDiagnostics loads each testdata/diagnostics/*.charter file on its own
+// and checks its diagnostics against the expectations written in it.
+func TestDiagnostics(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join("testdata", "diagnostics", "*.charter"))
 	if err != nil {
 		t.Fatal(err)
@@ -88,30 +156,38 @@ func TestDiagnosticsGolden(t *testing.T) {
 	for _, path := range paths {
 		name := strings.TrimSuffix(filepath.Base(path), ".charter")
 		t.Run(name, func(t *testing.T) {
-			goldenPath := strings.TrimSuffix(path, ".charter") + ".golden"
-			want, err := os.ReadFile(goldenPath)
-			if os.IsNotExist(err) && !*update {
-				t.Skipf("%s does not exist yet: run go test ./lang -run TestDiagnosticsGolden -update to create it, and review it", goldenPath)
-			} else if err != nil && !*update {
-				t.Fatal(err)
-			}
 			ls, err := Load(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkWants(t, wants(ls.Files[0].Src), ls.Diags)
+			src := ls.Files[0].Src
+			ws := wants(t, src)
+			if len(ws) == 0 {
+				t.Fatal("no expectations: a test file states the diagnostics it is about")
+			}
+			checkWants(t, ws, ls.Diags)
+
+			// The loader hands WriteText every file's source, so each
+			// diagnostic prints with its line and a caret under it, unless
+			// it is past the last line (the end of the file); lang/diag's
+			// tests pin the layout itself.
 			var got bytes.Buffer
 			if err := diag.WriteText(&got, ls.Diags, ls.Sources()); err != nil {
 				t.Fatal(err)
 			}
-			if *update {
-				if err := os.WriteFile(goldenPath, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
+			lines := strings.Count(strings.TrimSuffix(string(src), "\n"), "\n") + 1
+			want := 0
+			for _, d := range ls.Diags {
+				want++
+				if d.Range.Start.Line <= lines {
+					want += 2
 				}
-				return
+				if d.Suggestion != "" {
+					want++
+				}
 			}
-			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("diagnostics differ from %s\ngot:\n%s\nwant:\n%s", goldenPath, got.Bytes(), want)
+			if n := strings.Count(got.String(), "\n"); n != want {
+				t.Errorf("printed %d lines, want %d:\n%s", n, want, got.Bytes())
 			}
 		})
 	}
@@ -189,8 +265,9 @@ func TestLoadSetLimits(t *testing.T) {
 	}
 }
 
-// TestEveryCodeIsCovered: every code of the catalogue appears in a golden
-// file or is produced by one of the generated-input tests named here.
+// TestEveryCodeIsCovered: every code of the catalogue is expected by a
+// file of testdata/diagnostics or produced by one of the generated-input
+// tests named here.
 func TestEveryCodeIsCovered(t *testing.T) {
 	covered := map[diag.Code]string{
 		diag.LimitFile:  "TestGeneratedLimits (a generated 2 MiB file)",
@@ -199,21 +276,22 @@ func TestEveryCodeIsCovered(t *testing.T) {
 		diag.LimitTests: "TestLoadSetLimits",
 		// Only charter gen reports it: runtime/gen's TestNameClash.
 		diag.GoNameClash: "runtime/gen TestNameClash",
+		// Only calls written as text have it: runtime's TestCommunityParseCall.
+		diag.BadCall: "runtime TestCommunityParseCall",
 	}
-	goldens, _ := filepath.Glob("testdata/diagnostics/*.golden")
-	codeRE := regexp.MustCompile(`\[(CH\d{4})\]`)
-	for _, g := range goldens {
-		data, err := os.ReadFile(g)
+	files, _ := filepath.Glob("testdata/diagnostics/*.charter")
+	for _, f := range files {
+		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range codeRE.FindAllSubmatch(data, -1) {
-			covered[diag.Code(m[1])] = g
+		for _, w := range wants(t, data) {
+			covered[w.code] = f
 		}
 	}
 	for _, info := range diag.Catalogue {
 		if _, ok := covered[info.Code]; !ok {
-			t.Errorf("%s (%s) is in no golden file and no generated-input test", info.Code, info.Title)
+			t.Errorf("%s (%s) is expected by no file of testdata/diagnostics and made by no generated-input test", info.Code, info.Title)
 		}
 	}
 }

@@ -4,13 +4,17 @@
 //
 //	ls, err := lang.Load("examples/")
 //	if err != nil {
-//		return err // a path that does not exist or cannot be read
+//		return nil, err // a path that does not exist or cannot be read
 //	}
-//	diag.WriteText(os.Stderr, ls.Diags, ls.Sources())
+//	if err := diag.WriteText(os.Stderr, ls.Diags, ls.Sources()); err != nil {
+//		return nil, err
+//	}
 //	if ls.Diags.HasErrors() {
-//		return ls.Diags
+//		return nil, ls.Diags
 //	}
-//	club := ls.Program.Community("FanClub")
+//	return ls.Program.Community("FanClub"), nil
+//
+// ExampleLoad and ExampleLoadSources run it.
 //
 // The parts live in sub-packages: lang/syntax reads one file, lang/check
 // resolves and type-checks a load set, lang/diag reports what they find.

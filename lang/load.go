@@ -3,7 +3,6 @@ package lang
 import (
 	"errors"
 	"fmt"
-	exprast "github.com/expr-lang/expr/ast"
 	"io"
 	"io/fs"
 	"os"
@@ -12,12 +11,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/alecthomas/participle/v2/lexer"
-
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
-	"github.com/charterlang/charter/runtime/eval"
 	"github.com/charterlang/charter/stdlib"
 )
 
@@ -209,10 +205,9 @@ func readSource(name string) ([]byte, int64, error) {
 // tooLarge is the file and diagnostic for a file over the size limit; the
 // text matches what syntax.Parse says of a large source in memory.
 func tooLarge(name string, size int64) (*syntax.File, diag.Diagnostic) {
-	start := lexer.Position{Filename: name, Line: 1, Column: 1}
-	f := &syntax.File{Name: name}
-	f.Pos, f.EndPos = start, start
 	p := diag.Pos{Filename: name, Line: 1, Column: 1}
+	f := &syntax.File{Name: name}
+	f.Pos, f.EndPos = p, p
 	d := diag.Diagnostic{Severity: diag.Error, Code: diag.LimitFile, Range: diag.Range{Start: p, End: p}}
 	if size >= 0 {
 		d.Message = fmt.Sprintf("file is %d bytes; the limit is %d", size, syntax.MaxFileSize)
@@ -232,11 +227,9 @@ func Stdlib() check.Option {
 	}
 	funcs := check.WithFunctions(names, stdlib.ExprOptions()...)
 	pieces := check.WithPieces(stdPiece)
-	evaluator := check.WithEvaluator(evaluable)
 	return func(c *check.Config) {
 		funcs(c)
 		pieces(c)
-		evaluator(c)
 	}
 }
 
@@ -260,25 +253,4 @@ func stdPiece(name string) (*syntax.File, bool) {
 	})
 	f, ok := parsedPieces[name]
 	return f, ok
-}
-
-var aggregates = []string{"count", "share", "sum", "avg", "min", "max"}
-
-// evaluable reports what of node the runtime's evaluator cannot run, so
-// that charter check rejects it rather than the compile step.
-func evaluable(node exprast.Node, measure bool) (exprast.Node, error) {
-	var err error
-	if measure {
-		err = eval.Supported(node, aggregates...)
-	} else {
-		err = eval.Supported(node)
-	}
-	if err == nil {
-		return nil, nil
-	}
-	var ee *eval.Error
-	if errors.As(err, &ee) {
-		return ee.Node, err
-	}
-	return nil, err
 }

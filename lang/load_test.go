@@ -320,7 +320,7 @@ func TestLoadFanClub(t *testing.T) {
 }
 
 // TestManyErrorsParses keeps testdata/diagnostics/many_errors.charter free
-// of syntax-level problems, so that its golden file tests the checker alone.
+// of syntax-level problems, so that its expectations test the checker alone.
 func TestManyErrorsParses(t *testing.T) {
 	src, err := os.ReadFile("testdata/diagnostics/many_errors.charter")
 	if err != nil {

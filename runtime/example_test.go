@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime"
 )
 
@@ -243,4 +244,48 @@ func ExampleCommunity_Explain() {
 	// [true] first introduce then post (club.charter:26:3): already did introduce
 	// [true] limit post 2 per 1d (club.charter:27:3): role < writer
 	// [false] limit post 2 per 1d (club.charter:27:3): 1 of 2 in 1d
+}
+
+// Holds evaluates a condition of the program, here the `expect that` of a
+// test block, against a member of a live state with its goals: what
+// chartertest does for that step.
+func ExampleState_Holds() {
+	prog, err := runtime.CompileSource("busy.charter", []byte(`community Busy {
+  member { posts: int }
+  action post()
+  may post
+  on post { posts += 1 }
+  goal active { measure count(posts > 0); target >= 2 }
+  test "busy" {
+    expect that posts >= 2 && active.met
+  }
+}
+`))
+	if err != nil {
+		panic(err)
+	}
+	c := prog.Community("Busy")
+	cond := syntax.Exprs(c.Checked().Tests[0])[0]
+
+	st := runtime.NewState(c)
+	for _, id := range []string{"alice", "bob"} {
+		m, err := c.Member(nil)
+		if err != nil {
+			panic(err)
+		}
+		if err := st.Join(id, m); err != nil {
+			panic(err)
+		}
+	}
+	for _, id := range []string{"alice", "alice", "bob"} {
+		if _, err := st.Apply(context.Background(), id, "post", nil, now); err != nil {
+			panic(err)
+		}
+		ok, err := st.Holds("alice", cond, now)
+		fmt.Printf("%s posted; alice: %s is %t (%v)\n", id, cond.Src, ok, err)
+	}
+	// Output:
+	// alice posted; alice: posts >= 2 && active.met is false (<nil>)
+	// alice posted; alice: posts >= 2 && active.met is false (<nil>)
+	// bob posted; alice: posts >= 2 && active.met is true (<nil>)
 }

@@ -3,13 +3,26 @@
 // roles and badges, list duties and messages and compute goals, and keeps
 // live State that applies actions and keeps goals current.
 //
-//	prog, err := runtime.CompileFiles("club.charter") // err lists every diagnostic
+//	prog, err := runtime.CompileFiles("club.charter")
+//	if err != nil {
+//		return err // a diag.List of every problem in the files
+//	}
 //	club := prog.Community("FanClub")
 //	m, err := club.Member(map[string]any{"posts": 3, "introduced": true})
+//	if err != nil {
+//		return err
+//	}
 //	d, err := club.Decide(m, "post", runtime.Args{"length": 120, "topic": "x"}, now)
+//	if err != nil {
+//		return err
+//	}
+//	fmt.Println(d.Allowed, d.Reasons())
+//
+// The examples run these calls and the live State on a small community.
 //
 // A Program and its Communities are safe for concurrent use. Nothing here
-// reads the wall clock: every question takes the evaluation time.
+// reads the wall clock: every question takes the evaluation time. The test
+// blocks of a program run with package runtime/chartertest.
 package runtime
 
 import (
@@ -543,11 +556,7 @@ func (cm *compiler) goals() error {
 			return exprDiag(cg.Measure, err)
 		}
 		g.measure = x
-		t, err := cm.expr(cg.Target, nil)
-		if err != nil {
-			return err
-		}
-		g.target = t.Float(&eval.Env{})
+		g.target = cg.TargetValue // a constant: the checker evaluated it
 		c.goals = append(c.goals, g)
 	}
 	for _, a := range c.aggs {

@@ -455,7 +455,9 @@ func TestFillFromStructAndCallSetters(t *testing.T) {
 		_ = k.SetInt("length", 10)
 		club.DecideCall(m, k, t0, nil)
 	})
-	if allocs != 0 {
+	// Decisions take their Env from a sync.Pool, which -race empties at
+	// random (see raceEnabled).
+	if allocs != 0 && !raceEnabled {
 		t.Errorf("refill + set + decide: %v allocs, want 0", allocs)
 	}
 	if err := club.FillFromStruct(m, &fan{Reputation: math.Inf(1)}); err == nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/charterlang/charter/lang/check"
+	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime/eval"
 )
 
@@ -284,6 +285,43 @@ func (s *State) Decide(id, action string, args Args, at time.Time) (Decision, er
 	var d Decision
 	s.c.decide(&d, e, m, k.act, nil)
 	return d, nil
+}
+
+// Holds reports whether cond, a boolean expression over the community's
+// names as an `expect that` step of a test block writes it, is true of
+// member id at time at, with the state's goals and member count. cond is
+// an expression of the parsed files, such as the condition of such a step
+// in c.Checked().Tests, which the checker has vetted; it is compiled here,
+// and one that names what the community lacks or is not boolean is an
+// error.
+func (s *State) Holds(id string, cond *syntax.Expr, at time.Time) (bool, error) {
+	if cond == nil {
+		return false, fmt.Errorf("holds: no condition")
+	}
+	if cond.Err != nil {
+		return false, *cond.Err
+	}
+	cm := &compiler{c: s.c}
+	x, err := cm.expr(cond, nil)
+	if err != nil {
+		return false, err
+	}
+	if x.Type().Kind != check.Bool {
+		return false, fmt.Errorf("%s: condition is %s, want bool", cond.Range().Start, x.Type())
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.loaded = 0
+	m, ok := s.load(id)
+	if !ok {
+		return false, fmt.Errorf("member %q: %w", id, ErrUnknownMember)
+	}
+	t := nanos(at)
+	e := &eval.Env{Derived: s.c.derived, M: m.rec, At: t, Members: int64(s.st.len())}
+	for _, g := range s.currentGoals(t) {
+		e.Goals = append(e.Goals, eval.GoalValue{Value: g.Value, Target: g.Target, Met: g.Met, Progress: g.Progress})
+	}
+	return x.Bool(e), nil
 }
 
 // resolve finds the acting member and the members that member-typed

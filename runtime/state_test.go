@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime"
 )
 
@@ -112,25 +114,16 @@ func TestConcurrentApply(t *testing.T) {
 	var (
 		mu      sync.Mutex
 		applied []done
-		wg      sync.WaitGroup
 		snaps   []*runtime.Snapshot
-		stop    = make(chan struct{})
-		snapped = make(chan struct{})
+		wg      sync.WaitGroup
 	)
 	ctx := context.Background()
 	// Snapshots taken while the workers apply must each be a cut: the state
-	// after some prefix of the committed events.
-	go func() {
-		defer close(snapped)
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(20 * time.Millisecond):
-				snaps = append(snaps, st.Snapshot())
-			}
-		}
-	}()
+	// after some prefix of the committed events. The workers take them, at
+	// fixed points of their own progress, so that every run (a short one on
+	// a fast machine too) checks the same number, 8 a worker, each while
+	// the other workers apply.
+	snapEvery := perWorker / 8
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
@@ -150,12 +143,19 @@ func TestConcurrentApply(t *testing.T) {
 				if i%1000 == 0 {
 					_ = st.Goals(ev.at) // concurrent readers
 				}
+				if i%snapEvery == snapEvery/2 {
+					snap := st.Snapshot()
+					mu.Lock()
+					snaps = append(snaps, snap)
+					mu.Unlock()
+				}
 			}
 		}(w)
 	}
 	wg.Wait()
-	close(stop)
-	<-snapped
+	if want := workers * 8; len(snaps) != want {
+		t.Fatalf("the workers took %d snapshots, want %d", len(snaps), want)
+	}
 	// Replay the applied events in the order the state committed them,
 	// comparing each snapshot taken on the way with the replay at its cut.
 	sort.Slice(applied, func(i, j int) bool { return applied[i].seq < applied[j].seq })
@@ -380,5 +380,77 @@ func TestStateLeaveKeepsOthers(t *testing.T) {
 	}
 	if ids := st.IDs(); !cmp.Equal(ids, []string{"m0", "m2", "m4", "new"}) {
 		t.Errorf("IDs = %v", ids)
+	}
+}
+
+// TestHolds evaluates conditions as `expect that` steps write them, against
+// a member of a live state, its goals and its member count.
+func TestHolds(t *testing.T) {
+	src := `community C {
+  member { posts: int }
+  action post()
+  may post if true
+  on post { posts += 1 }
+  goal g { measure sum(posts); target >= 3 }
+  test "t" {
+    expect that posts == 2 && members == 2
+    expect that g.met
+    expect that posts + 1
+  }
+}
+`
+	prog, err := runtime.CompileSource("c.charter", []byte(src))
+	if err == nil {
+		t.Fatal("want the checker to reject the int condition")
+	}
+	// The int condition is there to reach Holds unchecked; drop it to compile.
+	prog, err = runtime.CompileSource("c.charter", []byte(strings.Replace(src, "    expect that posts + 1\n", "", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("C")
+	conds := syntax.Exprs(c.Checked().Tests[0])
+	postsTwo, goalMet := conds[0], conds[1]
+	file, _ := syntax.Parse("x.charter", []byte(src))
+	var notBool *syntax.Expr
+	for _, e := range syntax.Exprs(file) {
+		if e.Src == "posts + 1" {
+			notBool = e
+		}
+	}
+
+	st := runtime.NewState(c)
+	if err := st.Join("a", member(t, c, map[string]any{"posts": 1})); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Holds("a", postsTwo, t0); err != nil || got {
+		t.Errorf("before: Holds(%s) = %v, %v; want false", postsTwo.Src, got, err)
+	}
+	if got, err := st.Holds("a", goalMet, t0); err != nil || got {
+		t.Errorf("before: Holds(%s) = %v, %v; want false", goalMet.Src, got, err)
+	}
+	if err := st.Join("b", member(t, c, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(context.Background(), "a", "post", nil, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Holds("a", postsTwo, t0); err != nil || !got {
+		t.Errorf("after: Holds(%s) = %v, %v; want true", postsTwo.Src, got, err)
+	}
+	if got, err := st.Holds("b", postsTwo, t0); err != nil || got {
+		t.Errorf("b: Holds(%s) = %v, %v; want false", postsTwo.Src, got, err)
+	}
+	if _, err := st.Apply(context.Background(), "b", "post", nil, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Holds("b", goalMet, t0); err != nil || !got {
+		t.Errorf("after: Holds(%s) = %v, %v; want true", goalMet.Src, got, err)
+	}
+	if _, err := st.Holds("nobody", postsTwo, t0); !errors.Is(err, runtime.ErrUnknownMember) {
+		t.Errorf("unknown member: err = %v, want ErrUnknownMember", err)
+	}
+	if _, err := st.Holds("a", notBool, t0); err == nil || !strings.Contains(err.Error(), "condition is int, want bool") {
+		t.Errorf("int condition: err = %v, want one saying it is not bool", err)
 	}
 }

@@ -20,8 +20,11 @@
 // string, and lists are the typed slices []int64, []float64, []string and
 // []bool held in an any.
 //
-//	cfg := stdlib.NewConfig(env)             // expr-lang config with the table declared
+//	cfg := stdlib.NewConfig(env) // expr-lang config with the table declared
 //	tree, err := parser.ParseWithConfig(src, cfg)
-//	_, err = checker.Check(tree, cfg)
-//	f, ok := stdlib.Lookup("days_since")
+//	if err == nil {
+//		_, err = checker.Check(tree, cfg)
+//	}
+//
+// Lookup finds one function; ExampleNewConfig and ExampleLookup run both.
 package stdlib

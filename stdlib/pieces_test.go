@@ -8,6 +8,7 @@ import (
 
 	"github.com/charterlang/charter/lang"
 	"github.com/charterlang/charter/runtime"
+	"github.com/charterlang/charter/runtime/chartertest"
 	"github.com/charterlang/charter/stdlib"
 )
 
@@ -31,7 +32,7 @@ func TestPieces(t *testing.T) {
 			t.Errorf("std.%s is not used by testdata/pieces.charter", name)
 		}
 	}
-	for _, r := range prog.RunTests() {
+	for _, r := range chartertest.Run(prog) {
 		if !r.Passed {
 			t.Errorf("%v", r)
 		}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/runtime"
 )
 
@@ -146,7 +147,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	call, err := com.ParseCall(*action)
 	if err != nil {
-		return fail("--action: %v", err)
+		return fail("--action: %s", callProblem(err))
 	}
 	var d runtime.Decision
 	var trace []runtime.TraceStep
@@ -224,4 +225,19 @@ func encodeJSON(w io.Writer, v any, indent string) error {
 		return fmt.Errorf("encoding JSON: %w", err)
 	}
 	return nil
+}
+
+// callProblem says what is wrong with the --action text: each diagnostic as
+// line:column in the text, message and code, without the severity, which
+// is always error here.
+func callProblem(err error) string {
+	var ds diag.List
+	if !errors.As(err, &ds) {
+		return err.Error()
+	}
+	lines := make([]string, len(ds))
+	for i, d := range ds {
+		lines[i] = fmt.Sprintf("%s: %s [%s]", d.Range.Start, d.Message, d.Code)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/runtime"
+	"github.com/charterlang/charter/runtime/chartertest"
 )
 
 func init() {
@@ -60,7 +61,7 @@ func runTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	var out bytes.Buffer
 	passed, failed := 0, 0
-	for _, r := range prog.RunTests() {
+	for _, r := range chartertest.Run(prog) {
 		if r.Passed {
 			passed++
 			if *verbose {

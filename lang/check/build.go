@@ -154,6 +154,7 @@ func (b *builder) build() {
 		if ownGoals[g.Name] == g.Decl {
 			b.goalExprs(g)
 		}
+		g.TargetValue = targetValue(g)
 	}
 	for _, d := range com.Decl.Decls {
 		switch d := d.(type) {

@@ -1,8 +1,13 @@
 // Package check resolves and type-checks a load set of parsed Charter files.
 //
-//	prog, ds := check.Check(files, check.WithFunctions(stdlib.ExprOptions()...))
-//	if ds.HasErrors() { ... }
-//	club := prog.Community("FanClub")
+//	prog, ds := check.Check(files, check.WithFunctions(stdlib.Names(), stdlib.ExprOptions()...))
+//	if ds.HasErrors() {
+//		return nil, ds
+//	}
+//	return prog.Community("FanClub"), nil
+//
+// ExampleCheck shows it whole; lang.Load does the same from file paths,
+// with the standard pieces declared too.
 //
 // Expressions are type-checked by expr-lang's checker against a strict
 // environment built from the community's declarations for each context
@@ -17,7 +22,6 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr"
-	exprast "github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/conf"
 
 	"github.com/charterlang/charter/lang/diag"
@@ -38,16 +42,6 @@ type Config struct {
 	funcs     []expr.Option
 	funcNames []string
 	pieces    func(name string) (*syntax.File, bool)
-	// supported rejects what the evaluator cannot run; it returns an error
-	// with a Node() method naming the construct, or nil.
-	supported func(node exprast.Node, measure bool) (exprast.Node, error)
-}
-
-// WithEvaluator makes the checker reject expressions the evaluator cannot
-// run: supported returns the offending node and why, or a nil error. The
-// measure flag is set for goal measures, where aggregates are allowed.
-func WithEvaluator(supported func(node exprast.Node, measure bool) (exprast.Node, error)) Option {
-	return func(c *Config) { c.supported = supported }
 }
 
 // WithPieces makes `use std.NAME` find the standard piece NAME: pieces

@@ -1,9 +1,8 @@
 package check
 
 import (
-	"errors"
-	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -203,15 +202,13 @@ func (b *builder) exprWith(e *syntax.Expr, env types.Map, extra []expr.Option) (
 		return Type{}, false
 	}
 	e.Root = tree.Node
-	if b.cfg.supported != nil {
-		if n, err := b.cfg.supported(e.Root, extra != nil); err != nil {
-			r := e.Range()
-			if n != nil {
-				r = e.RangeOf(n)
-			}
-			b.errorf(diag.ExprError, r, "%v", err)
-			return Type{}, false
-		}
+	funcs := b.cfg.funcNames
+	if extra != nil {
+		funcs = slices.Concat(funcs, aggregateNames)
+	}
+	if err := supported(e.Root, funcs); err != nil {
+		b.errorf(diag.ExprError, e.RangeOf(err.Node), "%s", err.Msg)
+		return Type{}, false
 	}
 	if !b.rolesCompareWithRoles(e) {
 		return Type{}, false
@@ -289,13 +286,7 @@ func (b *builder) markUsed(e *syntax.Expr) {
 }
 
 func (b *builder) exprError(e *syntax.Expr, err error, env types.Map) {
-	d := diag.Diagnostic{Severity: diag.Error, Code: diag.ExprError, Message: err.Error(), Range: e.Range()}
-	var fe *file.Error
-	if errors.As(err, &fe) {
-		d.Message = fe.Message
-		p := e.PosAt(fe.From)
-		d.Range = diag.Range{Start: p, End: e.PosAt(max(fe.To, fe.From))}
-	}
+	d := e.Diagnostic(diag.ExprError, err)
 	switch {
 	case strings.HasPrefix(d.Message, "unknown name "):
 		name := strings.TrimPrefix(d.Message, "unknown name ")
@@ -347,108 +338,6 @@ func (b *builder) notInScope(name string) string {
 	return ""
 }
 
-// isConstant reports whether e reads no names but duration literals.
-func isConstant(e *syntax.Expr) bool {
-	return exprast.Find(e.Root, func(n exprast.Node) bool {
-		switch n := n.(type) {
-		case *exprast.IdentifierNode:
-			return !strings.HasPrefix(n.Value, "$")
-		case *exprast.CallNode, *exprast.BuiltinNode, *exprast.PointerNode, *exprast.VariableDeclaratorNode:
-			return true
-		case *exprast.BinaryNode:
-			// expr-lang's optimizer folds a constant range into an array
-			// of every element: 1..1000000000 would take seconds and
-			// gigabytes before anything could refuse it.
-			return n.Operator == ".."
-		}
-		return false
-	}) == nil
-}
-
-// constant checks that e is a constant of type want and returns its value
-// in the Go representation Attr.Default documents.
-func (b *builder) constant(e *syntax.Expr, want Type, what string, code diag.Code) (any, bool) {
-	if e == nil || e.Root == nil {
-		return nil, false
-	}
-	if !isConstant(e) {
-		b.errorf(code, e.Range(), "%s must be a constant: a literal, a duration or a list of literals", what)
-		return nil, false
-	}
-	env := withDurations(e, types.Map{})
-	vals := map[string]any{}
-	for k := range env {
-		v, _ := syntax.DurationValue(k[1:])
-		vals[k] = time.Duration(v)
-	}
-	got, err := expr.Eval(e.Text, vals)
-	if err != nil {
-		b.errorf(code, e.Range(), "%s: %v", what, err)
-		return nil, false
-	}
-	v, err := convertConst(got, want)
-	if err != nil {
-		b.errorf(code, e.Range(), "%s: %v", what, err)
-		return nil, false
-	}
-	return v, true
-}
-
-// convertConst converts an evaluated constant to want's Go representation.
-func convertConst(v any, want Type) (any, error) {
-	bad := func() (any, error) {
-		return nil, fmt.Errorf("%s is %s, not %s", constString(v), article(constKind(v)), article(want.String()))
-	}
-	switch want.Kind {
-	case Int:
-		if i, ok := v.(int); ok {
-			return int64(i), nil
-		}
-	case Float:
-		switch x := v.(type) {
-		case int:
-			return float64(x), nil
-		case float64:
-			return x, nil
-		}
-	case Bool:
-		if x, ok := v.(bool); ok {
-			return x, nil
-		}
-	case String:
-		if x, ok := v.(string); ok {
-			return x, nil
-		}
-	case Duration:
-		if x, ok := v.(time.Duration); ok {
-			return x, nil
-		}
-	case Time:
-		if x, ok := v.(string); ok {
-			t, err := time.Parse(time.RFC3339, x)
-			if err != nil {
-				return nil, fmt.Errorf("%q is not an RFC 3339 time such as \"2026-01-02T15:04:05Z\"", x)
-			}
-			return t, nil
-		}
-	case List:
-		xs, ok := v.([]any)
-		if !ok {
-			return bad()
-		}
-		out := reflect.MakeSlice(reflect.TypeOf(zeroValue(want)), 0, len(xs))
-		for _, x := range xs {
-			c, err := convertConst(x, Type{Kind: want.Elem})
-			if err != nil {
-				return nil, err
-			}
-			out = reflect.Append(out, reflect.ValueOf(c))
-		}
-		return out.Interface(), nil
-	}
-	return bad()
-}
-
 func (b *builder) goalExprs(g *Goal) {
 	if g.Measure != nil && g.Measure.Root != nil {
 		b.measure(g)
@@ -463,6 +352,24 @@ func (b *builder) goalExprs(g *Goal) {
 			b.errorf(diag.BadTarget, g.Target.Range(), "target of goal %s must be a number, not %s", g.Name, t)
 		}
 	}
+}
+
+// targetValue evaluates a goal's target; goalExprs reported a target that
+// is not a constant number, so an error here leaves 0 in a model that is
+// not used.
+func targetValue(g *Goal) float64 {
+	if g.Target == nil || g.Target.Root == nil {
+		return 0
+	}
+	v, err := evalConst(g.Target)
+	if err != nil {
+		return 0
+	}
+	f, err := convertConst(v, Type{Kind: Float})
+	if err != nil {
+		return 0
+	}
+	return f.(float64)
 }
 
 // measure checks a goal measure: aggregates over member expressions, and
@@ -636,40 +543,6 @@ func isChild(parent, n exprast.Node) bool {
 		}
 	}
 	return false
-}
-
-// constKind names the Charter type of an evaluated constant.
-func constKind(v any) string {
-	switch v.(type) {
-	case int:
-		return "int"
-	case float64:
-		return "float"
-	case bool:
-		return "bool"
-	case string:
-		return "string"
-	case time.Duration:
-		return "duration"
-	case []any:
-		return "list"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
-func constString(v any) string {
-	if s, ok := v.(string); ok {
-		return fmt.Sprintf("%q", s)
-	}
-	return fmt.Sprint(v)
-}
-
-// article puts "a" or "an" before a type name.
-func article(name string) string {
-	if name != "" && strings.ContainsRune("aeiou", rune(name[0])) {
-		return "an " + name
-	}
-	return "a " + name
 }
 
 // rolesCompareWithRoles reports a role compared with, or combined with, a

@@ -1,8 +1,6 @@
 package check
 
 import (
-	"github.com/expr-lang/expr"
-
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
 )
@@ -131,10 +129,10 @@ func ownAction(com *Community, a *Action) bool {
 
 // constBool evaluates a condition that reads no names.
 func constBool(e *syntax.Expr) (bool, bool) {
-	if !isConstant(e) {
+	if !isConstant(e) { // most conditions: no need to say why
 		return false, false
 	}
-	v, err := expr.Eval(e.Text, nil)
+	v, err := evalConst(e)
 	if err != nil {
 		return false, false
 	}

@@ -75,6 +75,9 @@ type Community struct {
 	Messages []*Message
 	Admit    *syntax.Expr // nil unless declared (only with extends)
 	Tests    []*syntax.Test
+	// consts holds the value of each constant of the test blocks, by its
+	// expression: Const reads it.
+	consts map[*syntax.Expr]any
 
 	attrByName   map[string]*Attr
 	actionByName map[string]*Action
@@ -88,6 +91,18 @@ type Community struct {
 
 // Attr returns the attribute called name, or nil.
 func (c *Community) Attr(name string) *Attr { return c.attrByName[name] }
+
+// Const returns the value of a constant of one of the community's test
+// blocks: a field of a `given member` or `given members` step, or an
+// argument of a call in `do` or `expect allow|deny`. The checker evaluated
+// it, once, to the Go representation Attr.Default documents for the type
+// of the attribute or parameter it is given to (a member argument is the
+// other member's name, a string). ok is false for an expression that is
+// not such a constant, or that did not check.
+func (c *Community) Const(e *syntax.Expr) (v any, ok bool) {
+	v, ok = c.consts[e]
+	return v, ok
+}
 
 // Action returns the action called name, or nil.
 func (c *Community) Action(name string) *Action { return c.actionByName[name] }
@@ -296,8 +311,10 @@ type Goal struct {
 	Measure *syntax.Expr
 	Op      string // >=, <=, >, <, ==
 	Target  *syntax.Expr
-	Index   int
-	Decl    *syntax.Goal
+	// TargetValue is the value of Target, a constant the checker evaluated.
+	TargetValue float64
+	Index       int
+	Decl        *syntax.Goal
 }
 
 // Message is a nudge or an offer.

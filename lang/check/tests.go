@@ -59,7 +59,7 @@ func (b *builder) fields(fs []*syntax.Field) {
 			b.errorf(diag.BadTest, f.Name.Range(), "attribute %s is given twice", a.Name)
 		}
 		seen[a.Name] = true
-		b.constant(f.Value, a.Type, "value of "+a.Name, diag.BadTest)
+		b.storeConst(f.Value, a.Type, "value of "+a.Name)
 	}
 }
 
@@ -88,19 +88,32 @@ func (b *builder) call(c *syntax.Call, named map[string]bool) {
 		}
 		given[p.Name] = true
 		if p.Type.Kind == Member {
-			v, ok := b.constant(f.Value, Type{Kind: String}, "argument "+p.Name, diag.BadTest)
+			v, ok := b.storeConst(f.Value, Type{Kind: String}, "argument "+p.Name)
 			if ok && !named[v.(string)] {
 				b.errorf(diag.BadTest, f.Value.Range(), "argument %s names %q, but no `given member %s {...}` declares it", p.Name, v, v)
 			}
 			continue
 		}
-		b.constant(f.Value, p.Type, "argument "+p.Name, diag.BadTest)
+		b.storeConst(f.Value, p.Type, "argument "+p.Name)
 	}
 	for _, p := range a.Params {
 		if !given[p.Name] {
 			b.errorf(diag.BadTest, c.Range(), "%s needs argument %s", a.Name, p.Name)
 		}
 	}
+}
+
+// storeConst checks that e is a constant of type want and records its
+// value in the model, for the test runner to read through Const.
+func (b *builder) storeConst(e *syntax.Expr, want Type, what string) (any, bool) {
+	v, ok := b.constant(e, want, what, diag.BadTest)
+	if ok {
+		if b.com.consts == nil {
+			b.com.consts = map[*syntax.Expr]any{}
+		}
+		b.com.consts[e] = v
+	}
+	return v, ok
 }
 
 func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {

@@ -43,6 +43,7 @@ const (
 	ExprError     Code = "CH0120" // any other expr-lang checker error
 	BadDefault    Code = "CH0121" // an attribute default of the wrong type or not constant
 	GoNameClash   Code = "CH0122" // charter gen: two declarations would get one Go name
+	BadCall       Code = "CH0123" // a call written as text whose arguments do not fit its action
 )
 
 // Lint findings (warnings).
@@ -97,6 +98,7 @@ var Catalogue = []CodeInfo{
 	{ExprError, Error, "invalid expression"},
 	{BadDefault, Error, "invalid attribute default"},
 	{GoNameClash, Error, "Go name clash (charter gen)"},
+	{BadCall, Error, "invalid action call"},
 	{UnusedAttr, Warning, "unused attribute"},
 	{UnusedAction, Warning, "action without rules"},
 	{UnreachableRole, Warning, "unreachable role"},

@@ -2,9 +2,16 @@
 // position range in a source file, a severity, a stable code documented in
 // SPEC.md, a message and an optional suggestion.
 //
-//	ds := check.Files(files)
-//	if ds.HasErrors() { ... }
-//	for _, d := range ds { fmt.Println(d) }
+// A List of them is what each stage returns, and is itself an error:
+//
+//	f, ds := syntax.Parse("club.charter", src)
+//	if ds.HasErrors() {
+//		return nil, ds
+//	}
+//	return f, nil
+//
+// WriteText, WriteJSON and WriteSARIF print a List for people, editors and
+// code-scanning tools; see their examples.
 package diag
 
 import (

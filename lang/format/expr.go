@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/expr-lang/expr/file"
 	exprlexer "github.com/expr-lang/expr/parser/lexer"
 
@@ -32,7 +31,7 @@ func (p *printer) expr(e *syntax.Expr, space bool) {
 		return
 	}
 	all, _ := syntax.Lex("", []byte(e.Src))
-	var toks []lexer.Token
+	var toks []syntax.Token
 	for _, t := range all {
 		if t.Type != syntax.TokSpace && t.Type != syntax.TokComment {
 			toks = append(toks, t)
@@ -45,7 +44,7 @@ func (p *printer) expr(e *syntax.Expr, space bool) {
 	saved := p.cont
 	stack := []exprBracket{{}} // the bottom entry holds the ternaries outside brackets
 	lineNo := 0
-	var prev *lexer.Token
+	var prev *syntax.Token
 	prevTight := false // no space may follow prev
 	for k := range toks {
 		t := toks[k]
@@ -91,7 +90,7 @@ func (p *printer) expr(e *syntax.Expr, space bool) {
 // here, after the closing brackets the line starts with; a line inside no
 // bracket continues its expression and takes one level, unless it starts
 // by closing brackets.
-func continuation(rest []lexer.Token, src string, stack []exprBracket) int {
+func continuation(rest []syntax.Token, src string, stack []exprBracket) int {
 	closes := 0
 	for i, t := range rest {
 		if !isCloser(t) || i > 0 && strings.Contains(src[rest[i-1].Pos.Offset+len(rest[i-1].Value):t.Pos.Offset], "\n") {
@@ -113,17 +112,17 @@ func continuation(rest []lexer.Token, src string, stack []exprBracket) int {
 	return lines
 }
 
-func isCloser(t lexer.Token) bool {
+func isCloser(t syntax.Token) bool {
 	return t.Type == syntax.TokPunct && (t.Value == ")" || t.Value == "]" || t.Value == "}")
 }
 
-func isOpener(t lexer.Token) bool {
+func isOpener(t syntax.Token) bool {
 	return t.Type == syntax.TokPunct && (t.Value == "(" || t.Value == "[" || t.Value == "{")
 }
 
 // operandEnd reports whether t can end an operand, so that a `-` after it
 // is binary, a `(` a call and a `[` an index.
-func operandEnd(t *lexer.Token) bool {
+func operandEnd(t *syntax.Token) bool {
 	if t == nil {
 		return false
 	}
@@ -152,7 +151,7 @@ func colonKind(stack []exprBracket) string {
 }
 
 // tightBefore reports whether no space goes between prev and t.
-func tightBefore(prev, t lexer.Token, stack []exprBracket) bool {
+func tightBefore(prev, t syntax.Token, stack []exprBracket) bool {
 	if t.Type != syntax.TokPunct {
 		return false
 	}
@@ -169,7 +168,7 @@ func tightBefore(prev, t lexer.Token, stack []exprBracket) bool {
 
 // tightAfter reports whether no space goes after toks[k] (prev is the
 // token before it).
-func tightAfter(toks []lexer.Token, k int, prev *lexer.Token, stack []exprBracket) bool {
+func tightAfter(toks []syntax.Token, k int, prev *syntax.Token, stack []exprBracket) bool {
 	t := toks[k]
 	if t.Type != syntax.TokPunct {
 		return false
@@ -190,7 +189,7 @@ func tightAfter(toks []lexer.Token, k int, prev *lexer.Token, stack []exprBracke
 }
 
 // track updates the bracket stack after t.
-func track(t lexer.Token, prev *lexer.Token, stack []exprBracket, lineNo int) []exprBracket {
+func track(t syntax.Token, prev *syntax.Token, stack []exprBracket, lineNo int) []exprBracket {
 	switch {
 	case isOpener(t):
 		return append(stack, exprBracket{tok: t.Value, line: lineNo})
@@ -210,7 +209,7 @@ func track(t lexer.Token, prev *lexer.Token, stack []exprBracket, lineNo int) []
 
 // exprText is how expr-lang sees a token: Charter gives it duration
 // literals as identifiers such as $7d.
-func exprText(t lexer.Token) string {
+func exprText(t syntax.Token) string {
 	if t.Type == syntax.TokDuration {
 		return "$" + t.Value
 	}
@@ -231,7 +230,7 @@ func sameTokens(a, b []exprlexer.Token) bool {
 
 // apart reports whether expr-lang reads a and b as the same tokens whether
 // or not they touch.
-func apart(a, b lexer.Token) bool {
+func apart(a, b syntax.Token) bool {
 	ta, tb := exprText(a), exprText(b)
 	joined, ok1 := exprLex(ta + tb)
 	spaced, ok2 := exprLex(ta + " " + tb)
@@ -240,10 +239,10 @@ func apart(a, b lexer.Token) bool {
 
 // splitSafe reports whether a space may go between two tokens the source
 // wrote touching (not so for `::` or b"bytes", which expr-lang reads as one).
-func splitSafe(a, b lexer.Token) bool { return apart(a, b) }
+func splitSafe(a, b syntax.Token) bool { return apart(a, b) }
 
 // joinSafe reports whether two tokens the source wrote apart may touch.
-func joinSafe(a, b lexer.Token) bool {
+func joinSafe(a, b syntax.Token) bool {
 	toks, ds := syntax.Lex("", []byte(a.Value+b.Value))
 	if len(ds) > 0 || len(toks) != 2 || toks[0].Value != a.Value || toks[1].Value != b.Value {
 		return false

@@ -2,7 +2,10 @@
 // way gofmt prints Go: `charter fmt` is built on it.
 //
 //	out, ds := format.Bytes("club.charter", src)
-//	if ds.HasErrors() { ... } // nothing is formatted when the file has syntax errors
+//	if ds.HasErrors() {
+//		return nil, ds // nothing is formatted when the file has syntax errors
+//	}
+//	return out, nil
 //
 // The layout:
 //

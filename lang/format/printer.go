@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"strings"
 
-	"github.com/alecthomas/participle/v2/lexer"
-
 	"github.com/charterlang/charter/lang/syntax"
 )
 
@@ -57,10 +55,10 @@ func (l *line) code() string {
 
 type printer struct {
 	src       []byte
-	toks      []lexer.Token // the file's tokens without spaces and comments
-	closeOf   map[int]int   // index in toks of a `{` → index of its `}`
-	next      int           // index in toks of the next token to print
-	lastEnd   int           // source offset just after the last token printed
+	toks      []syntax.Token // the file's tokens without spaces and comments
+	closeOf   map[int]int    // index in toks of a `{` → index of its `}`
+	next      int            // index in toks of the next token to print
+	lastEnd   int            // source offset just after the last token printed
 	comments  []syntax.Comment
 	nextCom   int
 	lines     []*line

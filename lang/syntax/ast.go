@@ -4,22 +4,23 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/alecthomas/participle/v2/lexer"
-
 	"github.com/charterlang/charter/lang/diag"
 )
 
 // The AST is the participle grammar: each struct's tags are its production,
 // and every node records where it starts (Pos) and ends (EndPos).
 
-// Node is embedded in every AST node and carries its source range.
+// Node is embedded in every AST node and carries its source range. The
+// fields are diagnostics' own position type: participle fills any field
+// named Pos or EndPos that its lexer.Position converts to, so the parser
+// sets them once and nothing converts them afterwards.
 type Node struct {
-	Pos    lexer.Position
-	EndPos lexer.Position
+	Pos    diag.Pos
+	EndPos diag.Pos
 }
 
 // Range returns the node's source range.
-func (n Node) Range() diag.Range { return diag.Range{Start: toPos(n.Pos), End: toPos(n.EndPos)} }
+func (n Node) Range() diag.Range { return diag.Range{Start: n.Pos, End: n.EndPos} }
 
 // File is one parsed source file.
 type File struct {

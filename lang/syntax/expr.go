@@ -69,14 +69,14 @@ func (e *Expr) Parse(lex *lexer.PeekingLexer) error {
 			break
 		}
 		if depth == 0 {
-			if t.Type == TokPunct && exprStop[t.Value] || t.Type == TokIdent && stopWords[t.Value] {
+			if TokenType(t.Type) == TokPunct && exprStop[t.Value] || TokenType(t.Type) == TokIdent && stopWords[t.Value] {
 				break
 			}
-			if prev != nil && t.Pos.Line > tokenEnd(*prev).Line && !trailingOps[prev.Value] && !leadingOps[t.Value] {
+			if prev != nil && t.Pos.Line > endOf(*prev).Line && !trailingOps[prev.Value] && !leadingOps[t.Value] {
 				break
 			}
 		}
-		if t.Type == TokPunct {
+		if TokenType(t.Type) == TokPunct {
 			if openers[t.Value] {
 				depth++
 				if depth > MaxDepth {
@@ -95,8 +95,8 @@ func (e *Expr) Parse(lex *lexer.PeekingLexer) error {
 	for _, t := range lex.Range(rawStart, lex.RawCursor()) {
 		src.WriteString(t.Value)
 	}
-	e.Pos = first.Pos
-	e.EndPos = tokenEnd(*prev)
+	e.Pos = diag.Pos(first.Pos)
+	e.EndPos = endOf(*prev)
 	e.Src = src.String()
 	e.compile(lex.Range(rawStart, lex.RawCursor()))
 	return nil
@@ -107,7 +107,7 @@ func (e *Expr) compile(toks []lexer.Token) {
 	var text strings.Builder
 	runes := 0
 	for _, t := range toks {
-		if t.Type == TokDuration {
+		if TokenType(t.Type) == TokDuration {
 			e.inserts = append(e.inserts, runes)
 			text.WriteByte('$')
 			runes++
@@ -118,24 +118,38 @@ func (e *Expr) compile(toks []lexer.Token) {
 	e.Text = text.String()
 	tree, err := exprparser.ParseWithConfig(e.Text, parseConfig)
 	if err != nil {
-		d := diag.Diagnostic{Severity: diag.Error, Code: diag.ExprSyntax, Message: err.Error()}
-		var fe *file.Error
-		if errors.As(err, &fe) {
-			d.Message = fe.Message
-			p := e.PosAt(fe.From)
-			d.Range = diag.Range{Start: p, End: p}
-			if strings.Contains(fe.Message, "exceeds maximum allowed nodes") {
-				d.Code = diag.LimitNodes
-				d.Message = fmt.Sprintf("expression has more than %d nodes", MaxExprNodes)
-				d.Range = e.Range()
-			}
-		} else {
+		d := e.Diagnostic(diag.ExprSyntax, err)
+		if errors.As(err, new(*file.Error)) {
+			d.Range.End = d.Range.Start // a syntax error is a point: where the parser stopped
+		}
+		if strings.Contains(d.Message, "exceeds maximum allowed nodes") {
+			d.Code = diag.LimitNodes
+			d.Message = fmt.Sprintf("expression has more than %d nodes", MaxExprNodes)
 			d.Range = e.Range()
 		}
 		e.Err = &d
 		return
 	}
 	e.Root = tree.Node
+}
+
+// Diagnostic turns err, an error of expr-lang's parser, checker or
+// evaluator about this expression, into a diagnostic with the given code.
+// expr-lang places its errors by rune offsets in Text; this is the one place
+// that maps them to the source, so every expression diagnostic points where
+// the others do. An error expr-lang does not place covers the expression.
+func (e *Expr) Diagnostic(code diag.Code, err error) diag.Diagnostic {
+	d := diag.Diagnostic{Severity: diag.Error, Code: code, Message: err.Error(), Range: e.Range()}
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		d.Message = fe.Message
+		d.Range = diag.Range{Start: e.posAt(fe.From), End: e.posAt(max(fe.To, fe.From))}
+		if strings.HasPrefix(fe.Message, "invalid integer literal") || strings.HasPrefix(fe.Message, "invalid float literal") {
+			// expr-lang places these at the literal's last character.
+			d.Range = e.tokenAt(d.Range.Start)
+		}
+	}
+	return d
 }
 
 // parseConfig makes expr-lang's parser read every call, including names of
@@ -152,21 +166,41 @@ var parseConfig = func() *conf.Config {
 	return cfg
 }()
 
-// PosAt maps a rune offset in Text (as expr-lang reports locations) to a
+// tokenAt returns the range of the token of e that holds p, or p alone.
+func (e *Expr) tokenAt(p diag.Pos) diag.Range {
+	toks, _ := Lex("", []byte(e.Src))
+	for _, t := range toks {
+		if off := p.Offset - e.Pos.Offset; t.Pos.Offset <= off && off < t.Pos.Offset+len(t.Value) {
+			return diag.Range{Start: e.srcPos(t.Pos.Offset), End: e.srcPos(t.Pos.Offset + len(t.Value))}
+		}
+	}
+	return diag.Range{Start: p, End: p}
+}
+
+// posAt maps a rune offset in Text (as expr-lang reports locations) to a
 // position in the source file.
-func (e *Expr) PosAt(textRune int) diag.Pos {
+func (e *Expr) posAt(textRune int) diag.Pos {
 	orig := textRune
 	for _, ins := range e.inserts {
 		if ins < textRune {
 			orig--
 		}
 	}
-	p := e.Pos
-	i := 0
-	for _, r := range e.Src {
-		if i >= orig {
+	off := len(e.Src)
+	for i := range e.Src {
+		if orig == 0 {
+			off = i
 			break
 		}
+		orig--
+	}
+	return e.srcPos(off)
+}
+
+// srcPos returns the position of byte off of Src in the source file.
+func (e *Expr) srcPos(off int) diag.Pos {
+	p := e.Pos
+	for _, r := range e.Src[:off] {
 		p.Offset += utf8.RuneLen(r)
 		if r == '\n' {
 			p.Line++
@@ -174,9 +208,8 @@ func (e *Expr) PosAt(textRune int) diag.Pos {
 		} else {
 			p.Column++
 		}
-		i++
 	}
-	return toPos(p)
+	return p
 }
 
 // RangeOf returns the source range of an expr-lang node of this expression.
@@ -189,7 +222,7 @@ func (e *Expr) RangeOf(n exprast.Node) diag.Range {
 	if to < loc.From {
 		to = loc.From
 	}
-	return diag.Range{Start: e.PosAt(loc.From), End: e.PosAt(to)}
+	return diag.Range{Start: e.posAt(loc.From), End: e.posAt(to)}
 }
 
 // String returns the expression as written.

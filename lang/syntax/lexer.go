@@ -21,22 +21,50 @@ const (
 	MaxExprNodes = 2000    // expr-lang AST nodes in one expression
 )
 
-// Token types of the Charter lexer.
+// Token is one token of Charter source: its type, its text as written and
+// where it starts.
+type Token struct {
+	Type  TokenType
+	Value string
+	Pos   diag.Pos
+}
+
+// End returns the position just after the token.
+func (t Token) End() diag.Pos {
+	p := t.Pos
+	for _, r := range t.Value {
+		p.Offset += utf8.RuneLen(r)
+		if r == '\n' {
+			p.Line++
+			p.Column = 1
+		} else {
+			p.Column++
+		}
+	}
+	return p
+}
+
+// TokenType says what kind of token a Token is.
+type TokenType int
+
+// Token types of the Charter lexer. The numbers are participle's token
+// types too: the parser hands the tokens to participle unchanged.
 const (
-	EOF                         = lexer.EOF
-	TokSpace    lexer.TokenType = iota + 1 // spaces, tabs and newlines (elided)
-	TokComment                             // // to end of line, or /* ... */ (elided)
-	TokIdent                               // Unicode letters, digits and _; not starting with a digit
-	TokString                              // "...", '...' or `...`
-	TokInt                                 // 42
-	TokFloat                               // 1.5, 2e3
-	TokDuration                            // 30s 15m 24h 7d 2w 500ms
-	TokPunct                               // operators and brackets
+	EOF         = TokenType(lexer.EOF)
+	TokSpace    = TokenType(iota + 1) // spaces, tabs and newlines (elided)
+	TokComment                        // // to end of line, or /* ... */ (elided)
+	TokIdent                          // Unicode letters, digits and _; not starting with a digit
+	TokString                         // "...", '...' or `...`
+	TokInt                            // 42
+	TokFloat                          // 1.5, 2e3
+	TokDuration                       // 30s 15m 24h 7d 2w 500ms
+	TokPunct                          // operators and brackets
 )
 
 var symbols = map[string]lexer.TokenType{
-	"EOF": EOF, "Space": TokSpace, "Comment": TokComment, "Ident": TokIdent, "String": TokString,
-	"Int": TokInt, "Float": TokFloat, "Duration": TokDuration, "Punct": TokPunct,
+	"EOF": lexer.EOF, "Space": lexer.TokenType(TokSpace), "Comment": lexer.TokenType(TokComment),
+	"Ident": lexer.TokenType(TokIdent), "String": lexer.TokenType(TokString), "Int": lexer.TokenType(TokInt),
+	"Float": lexer.TokenType(TokFloat), "Duration": lexer.TokenType(TokDuration), "Punct": lexer.TokenType(TokPunct),
 }
 
 // puncts lists the operators, longest first so that the lexer is greedy.
@@ -73,8 +101,8 @@ func (definition) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
 // that a file with several bad characters reports each of them.
 type scanner struct {
 	src      string
-	pos      lexer.Position
-	toks     []lexer.Token
+	pos      diag.Pos
+	toks     []Token
 	diags    diag.List
 	filename string
 }
@@ -82,8 +110,8 @@ type scanner struct {
 // Lex splits src into tokens, including the elided Space and Comment tokens.
 // Lexical problems are reported as diagnostics; the tokens returned are the
 // ones that could be read.
-func Lex(filename string, src []byte) ([]lexer.Token, diag.List) {
-	s := &scanner{filename: filename, pos: lexer.Position{Filename: filename, Line: 1, Column: 1}}
+func Lex(filename string, src []byte) ([]Token, diag.List) {
+	s := &scanner{filename: filename, pos: diag.Pos{Filename: filename, Line: 1, Column: 1}}
 	text := string(src)
 	if strings.HasPrefix(text, "\uFEFF") { // a byte order mark is allowed and ignored
 		s.pos.Offset = 3
@@ -93,11 +121,11 @@ func Lex(filename string, src []byte) ([]lexer.Token, diag.List) {
 	return s.toks, s.diags
 }
 
-func (s *scanner) errorf(code diag.Code, start lexer.Position, end lexer.Position, format string, args ...any) {
+func (s *scanner) errorf(code diag.Code, start, end diag.Pos, format string, args ...any) {
 	if len(s.diags) >= 20 { // one bad byte in a binary file would otherwise repeat forever
 		return
 	}
-	s.diags.Add(diag.Error, code, diag.Range{Start: toPos(start), End: toPos(end)}, format, args...)
+	s.diags.Add(diag.Error, code, diag.Range{Start: start, End: end}, format, args...)
 }
 
 // advance moves the position over n bytes of source.
@@ -115,8 +143,8 @@ func (s *scanner) advance(n int) {
 	}
 }
 
-func (s *scanner) emit(typ lexer.TokenType, start lexer.Position) {
-	s.toks = append(s.toks, lexer.Token{Type: typ, Value: s.src[start.Offset:s.pos.Offset], Pos: start})
+func (s *scanner) emit(typ TokenType, start diag.Pos) {
+	s.toks = append(s.toks, Token{Type: typ, Value: s.src[start.Offset:s.pos.Offset], Pos: start})
 }
 
 func (s *scanner) run() {
@@ -196,7 +224,7 @@ func (s *scanner) run() {
 }
 
 // checkUTF8 reports invalid UTF-8 in the token that ends here.
-func (s *scanner) checkUTF8(start lexer.Position) bool {
+func (s *scanner) checkUTF8(start diag.Pos) bool {
 	text := s.src[start.Offset:s.pos.Offset]
 	if utf8.ValidString(text) && strings.IndexByte(text, 0) < 0 {
 		return true
@@ -217,13 +245,13 @@ func (s *scanner) checkUTF8(start lexer.Position) bool {
 	return false
 }
 
-func (s *scanner) checkLen(start lexer.Position) {
+func (s *scanner) checkLen(start diag.Pos) {
 	if s.pos.Offset-start.Offset > MaxTokenLen {
 		s.errorf(diag.LimitLine, start, s.pos, "token is %d bytes long; the limit is %d", s.pos.Offset-start.Offset, MaxTokenLen)
 	}
 }
 
-func (s *scanner) string(start lexer.Position, quote byte) {
+func (s *scanner) string(start diag.Pos, quote byte) {
 	rest := s.src[start.Offset:]
 	n := 1
 	for {
@@ -272,7 +300,7 @@ func Unquote(raw string) (string, error) {
 	return v, nil
 }
 
-func (s *scanner) number(start lexer.Position) {
+func (s *scanner) number(start diag.Pos) {
 	rest := s.src[start.Offset:]
 	n := 0
 	digits := func() {
@@ -357,44 +385,31 @@ func DurationValue(lit string) (int64, error) {
 	return n * mul, nil
 }
 
-func toPos(p lexer.Position) diag.Pos {
-	return diag.Pos{Filename: p.Filename, Offset: p.Offset, Line: p.Line, Column: p.Column}
-}
-
-// tokenEnd returns the position just after tok.
-func tokenEnd(tok lexer.Token) lexer.Position {
-	p := tok.Pos
-	for _, r := range tok.Value {
-		p.Offset += utf8.RuneLen(r)
-		if r == '\n' {
-			p.Line++
-			p.Column = 1
-		} else {
-			p.Column++
-		}
-	}
-	return p
-}
-
 // sliceLexer feeds pre-lexed tokens to participle.
 type sliceLexer struct {
-	toks []lexer.Token
+	toks []Token
 	i    int
 	eof  lexer.Token
 }
 
-func newSliceLexer(toks []lexer.Token, filename string, size int) *sliceLexer {
-	end := lexer.Position{Filename: filename, Offset: size, Line: 1, Column: 1}
+func newSliceLexer(toks []Token, filename string, size int) *sliceLexer {
+	end := diag.Pos{Filename: filename, Offset: size, Line: 1, Column: 1}
 	if n := len(toks); n > 0 {
-		end = tokenEnd(toks[n-1])
+		end = toks[n-1].End()
 	}
-	return &sliceLexer{toks: toks, eof: lexer.EOFToken(end)}
+	return &sliceLexer{toks: toks, eof: lexer.EOFToken(lexer.Position(end))}
 }
 
 func (l *sliceLexer) Next() (lexer.Token, error) {
 	if l.i >= len(l.toks) {
 		return l.eof, nil
 	}
+	t := l.toks[l.i]
 	l.i++
-	return l.toks[l.i-1], nil
+	return lexer.Token{Type: lexer.TokenType(t.Type), Value: t.Value, Pos: lexer.Position(t.Pos)}, nil
+}
+
+// endOf returns the position just after a token participle hands back.
+func endOf(t lexer.Token) diag.Pos {
+	return Token{Value: t.Value, Pos: diag.Pos(t.Pos)}.End()
 }

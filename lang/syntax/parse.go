@@ -3,7 +3,16 @@
 // expr-lang's expression parser.
 //
 //	f, ds := syntax.Parse("club.charter", src)
-//	for _, c := range f.Communities { ... }
+//	if ds.HasErrors() {
+//		return ds
+//	}
+//	for _, c := range f.Communities {
+//		fmt.Println(c.Name.Name)
+//	}
+//
+// ExampleParse shows the declarations and the diagnostics. ParseCall reads
+// one production on its own, an action call written as text, as
+// hclsyntax.ParseExpression does beside HCL's file parser.
 package syntax
 
 import (
@@ -36,6 +45,18 @@ var parser = participle.MustBuild[File](
 	),
 )
 
+// callParser reads the Call production alone. It keeps participle's
+// default lookahead of one token, all the production needs: with more, a
+// failed argument would be backtracked and the error reported at the
+// argument's name instead of at the token where something else was wanted.
+// Like parser it must be declared in a file after lexer.go, whose symbols
+// participle reads while building: Go orders the initialisation of
+// package variables across files by file name when it sees no dependency.
+var callParser = participle.MustBuild[Call](
+	participle.Lexer(definition{}),
+	participle.Elide("Space", "Comment"),
+)
+
 // Grammar returns the EBNF of the declaration grammar, as participle sees it.
 func Grammar() string { return parser.String() }
 
@@ -44,26 +65,26 @@ func Grammar() string { return parser.String() }
 // lexical error, the first syntax error, and every expression syntax error.
 func Parse(filename string, src []byte) (*File, diag.List) {
 	f := &File{Name: filename, Src: src}
-	start := lexer.Position{Filename: filename, Line: 1, Column: 1}
+	start := diag.Pos{Filename: filename, Line: 1, Column: 1}
 	f.Pos = start
 	if len(src) > MaxFileSize {
 		var ds diag.List
-		ds.Add(diag.Error, diag.LimitFile, diag.Range{Start: toPos(start), End: toPos(start)},
+		ds.Add(diag.Error, diag.LimitFile, diag.Range{Start: start, End: start},
 			"file is %d bytes; the limit is %d", len(src), MaxFileSize)
 		return f, ds
 	}
 	toks, ds := Lex(filename, src)
 	for _, t := range toks {
 		if t.Type == TokComment {
-			f.Comments = append(f.Comments, Comment{Node: Node{Pos: t.Pos, EndPos: tokenEnd(t)}, Text: t.Value})
+			f.Comments = append(f.Comments, Comment{Node: Node{Pos: t.Pos, EndPos: t.End()}, Text: t.Value})
 		}
 	}
 	sl := newSliceLexer(toks, filename, len(src))
-	f.EndPos = sl.eof.Pos
+	f.EndPos = diag.Pos(sl.eof.Pos)
 	if len(ds) > 0 {
 		return f, ds
 	}
-	pl, err := lexer.Upgrade(sl, TokSpace, TokComment)
+	pl, err := lexer.Upgrade(sl, lexer.TokenType(TokSpace), lexer.TokenType(TokComment))
 	if err != nil {
 		ds.Add(diag.Error, diag.Lex, f.Range(), "%v", err)
 		return f, ds
@@ -84,19 +105,16 @@ func Parse(filename string, src []byte) (*File, diag.List) {
 	return f, ds
 }
 
-func syntaxDiag(err error, eof lexer.Position) diag.Diagnostic {
+func syntaxDiag(err error, eof diag.Pos) diag.Diagnostic {
 	d := diag.Diagnostic{Severity: diag.Error, Code: diag.Syntax, Message: err.Error()}
 	var pe participle.Error
 	if errors.As(err, &pe) {
 		d.Message = pe.Message()
-		p := pe.Position()
-		if p.Line == 0 {
-			p = eof
-		}
-		d.Range = diag.Range{Start: toPos(p), End: toPos(p)}
+		p := diag.Pos(pe.Position())
+		d.Range = diag.Range{Start: p, End: p}
 	}
 	if d.Range.Start.Line == 0 {
-		d.Range = diag.Range{Start: toPos(eof), End: toPos(eof)}
+		d.Range = diag.Range{Start: eof, End: eof}
 	}
 	// Expr.Parse reports the nesting limit through participle, which keeps
 	// only the message; the limit has a code of its own.

@@ -2,6 +2,7 @@ package syntax
 
 import (
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,5 +43,35 @@ func TestUnterminatedStringEndingInBackslash(t *testing.T) {
 		case <-time.After(5 * time.Second):
 			t.Fatalf("%q: Parse does not return", src)
 		}
+	}
+}
+
+// TestPositions: nodes carry the diagnostics' position type, filled by the
+// parser, and an expression places expr-lang's errors past the $ it inserts
+// before each duration literal, counting characters, not bytes.
+func TestPositions(t *testing.T) {
+	src := "community Club {\n  action é(n: int)\n  may é if n > 7d +\n    * 2\n}\n"
+	f, ds := Parse("c.charter", []byte(src))
+	at := func(line, col int) diag.Pos {
+		off := 0
+		for l := 1; l < line; l++ {
+			off += len(strings.SplitAfter(src, "\n")[l-1])
+		}
+		off += len(string([]rune(strings.SplitAfter(src, "\n")[line-1])[:col-1]))
+		return diag.Pos{Filename: "c.charter", Offset: off, Line: line, Column: col}
+	}
+	com := f.Communities[0]
+	if got, want := com.Name.Range(), (diag.Range{Start: at(1, 11), End: at(1, 15)}); got != want {
+		t.Errorf("community name range %v, want %v", got, want)
+	}
+	act := com.Decls[0].(*Action)
+	if got, want := act.Params[0].Name.Pos, at(2, 12); got != want {
+		t.Errorf("parameter n at %#v, want %#v", got, want)
+	}
+	if len(ds) != 1 || ds[0].Code != diag.ExprSyntax {
+		t.Fatalf("diagnostics %v, want one %s", ds, diag.ExprSyntax)
+	}
+	if got, want := ds[0].Range, (diag.Range{Start: at(4, 5), End: at(4, 5)}); got != want {
+		t.Errorf("expression error at %v-%v, want %v (%v)", got.Start, got.End, want.Start, ds[0])
 	}
 }

@@ -2,8 +2,10 @@ package eval
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/expr-lang/expr/ast"
@@ -44,8 +46,11 @@ type compiler struct {
 	calls CallScope
 }
 
+// compile compiles node n. The checker has refused what Charter does not
+// support (check.Supported); asking check.Unsupported of each node again
+// keeps an unchecked expression from reaching a case that assumes it.
 func (c *compiler) compile(n ast.Node) (*Expr, *Error) {
-	if msg := unsupported(n); msg != "" {
+	if msg := check.Unsupported(n); msg != "" {
 		return nil, errorf(n, "%s", msg)
 	}
 	x, err := c.node(n)
@@ -578,7 +583,7 @@ func (c *compiler) call(n ast.Node, name string, args []ast.Node) (*Expr, *Error
 	}
 	f, ok := stdlib.Lookup(name)
 	if !ok {
-		return nil, errorf(n, "unknown function %s%s", name, suggest(name))
+		return nil, errorf(n, "%s", check.UnknownFunction(name, funcNames()))
 	}
 	xs := make([]*Expr, len(args))
 	types := make([]check.Type, len(args))
@@ -600,6 +605,21 @@ func (c *compiler) call(n ast.Node, name string, args []ast.Node) (*Expr, *Error
 		x = fold(x)
 	}
 	return x, nil
+}
+
+// funcNames lists the stdlib functions in declaration order, the order in
+// which the checker is given them, so that both suggest the same name.
+var funcNames = sync.OnceValue(func() []string {
+	names := make([]string, len(stdlib.Functions))
+	for i, f := range stdlib.Functions {
+		names[i] = f.Name
+	}
+	return names
+})
+
+// describe names a node kind for an error message.
+func describe(n ast.Node) string {
+	return strings.TrimSuffix(strings.TrimPrefix(fmt.Sprintf("%T", n), "*ast."), "Node")
 }
 
 func typeList(ts []check.Type) string {

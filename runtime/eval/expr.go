@@ -4,8 +4,13 @@
 // on the hot path.
 //
 //	x, err := eval.Compile(tree.Node, scope) // once, after checker.Check
-//	env := &eval.Env{M: member, At: now}     // per call; reuse with Reset
-//	ok := x.Bool(env)
+//	if err != nil {
+//		return err
+//	}
+//	env := &eval.Env{M: member, At: now.UnixNano()} // per call; reuse with Reset
+//	fmt.Println(x.Bool(env))
+//
+// Example shows it whole, with the Layout, Record and Scope it needs.
 //
 // Values live in typed slots of a Record (see Layout); names resolve
 // through a caller-supplied Scope to Refs. The semantics are expr-lang's,
@@ -22,7 +27,8 @@
 //     (expr-lang types them as durations but computes a float);
 //   - a constant divisor of 0 is a compile error;
 //   - nil, maps, let, predicates (all, filter, map, ...), slicing and
-//     methods are not supported: see Supported.
+//     methods are not supported: the checker refuses them (see
+//     check.Supported), and Compile again if handed them.
 //
 // Division of ints is float division, as in expr-lang: x / 0 is ±Inf (0 / 0
 // is NaN) and also records an error in Env.Err, so that a caller may treat

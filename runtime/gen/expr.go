@@ -90,7 +90,7 @@ type exprCompiler struct {
 // compileBool compiles a condition.
 func (g *generator) compileBool(src *syntax.Expr, action *check.Action, params map[string]string) (*expr, *uses, error) {
 	c := &exprCompiler{g: g, src: src, scope: &scope{c: g.c, action: action}, params: params}
-	if err := eval.Supported(src.Root); err != nil {
+	if err := check.Supported(src.Root, stdlib.Names()); err != nil {
 		return nil, nil, c.evalError(src.Root, err)
 	}
 	_, typed, err := eval.CompileTyped(src.Root, c.scope)
@@ -178,6 +178,9 @@ func (c *exprCompiler) node(n ast.Node) (*expr, error) {
 func (c *exprCompiler) evalError(n ast.Node, err error) error {
 	if ee, ok := err.(*eval.Error); ok && ee.Node != nil {
 		n = ee.Node
+	}
+	if ue, ok := err.(*check.UnsupportedError); ok {
+		n = ue.Node
 	}
 	return c.errorf(n, "%v", err)
 }

@@ -1,4 +1,4 @@
-package runtime_test
+package chartertest_test
 
 import (
 	"os"
@@ -7,11 +7,12 @@ import (
 	"testing"
 
 	"github.com/charterlang/charter/runtime"
+	"github.com/charterlang/charter/runtime/chartertest"
 )
 
 // TestExamples runs the test blocks of every example community.
 func TestExamples(t *testing.T) {
-	dirs, err := filepath.Glob("../examples/*")
+	dirs, err := filepath.Glob("../../examples/*")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +28,7 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			results := prog.RunTests()
+			results := chartertest.Run(prog)
 			if len(results) == 0 {
 				t.Fatal("no test blocks")
 			}
@@ -90,7 +91,7 @@ func TestFailuresSayWhatAndWhere(t *testing.T) {
 		{26, "expected goal g met, got value 3 <= 1"},
 		{29, "expected that posts == 3, got false"},
 	}
-	results := prog.RunTests()
+	results := chartertest.Run(prog)
 	if len(results) != len(want) {
 		t.Fatalf("%d results, want %d", len(results), len(want))
 	}
@@ -102,5 +103,37 @@ func TestFailuresSayWhatAndWhere(t *testing.T) {
 		if r.FailPos.Line != want[i].line || !strings.Contains(r.Failure, want[i].msg) {
 			t.Errorf("%s: failure at line %d %q, want line %d containing %q", r.Name, r.FailPos.Line, r.Failure, want[i].line, want[i].msg)
 		}
+	}
+}
+
+// TestClockStart pins where a test's clock starts (SPEC §12.4): at
+// 2026-01-01T00:00:00Z, so `at` that very time passes and a second earlier
+// fails, and now() reads it.
+func TestClockStart(t *testing.T) {
+	src := `community C {
+  member { joined: time = "2026-01-01T00:00:00Z" }
+  test "start" {
+    expect that now() == joined
+    at "2026-01-01T00:00:00Z"
+  }
+  test "before start" {
+    at "2025-12-31T23:59:59Z"
+  }
+}
+`
+	prog, err := runtime.CompileSource("c.charter", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := chartertest.Run(prog)
+	if len(results) != 2 {
+		t.Fatalf("%d results, want 2", len(results))
+	}
+	if !results[0].Passed {
+		t.Errorf("%v", results[0])
+	}
+	const want = "at 2025-12-31T23:59:59Z moves the test's time backwards from 2026-01-01T00:00:00Z"
+	if r := results[1]; r.Passed || r.Failure != want {
+		t.Errorf("%v; want failure %q", r, want)
 	}
 }

@@ -1,4 +1,8 @@
-package runtime
+// Package chartertest runs the test blocks of Charter communities (SPEC
+// §6.18), as `charter test` does. It is a host of package runtime like any
+// other: each test block runs in a fresh runtime.State, through the public
+// API that a service embedding Charter would use.
+package chartertest
 
 import (
 	"context"
@@ -6,22 +10,22 @@ import (
 	"strings"
 	"time"
 
-	"github.com/expr-lang/expr"
-
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
-	"github.com/charterlang/charter/runtime/eval"
+	"github.com/charterlang/charter/runtime"
 )
 
-// TestStart is the time a test block starts at unless `at` says otherwise.
-var TestStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+// start is the time a test block's clock starts at unless `at` says
+// otherwise. It is a function rather than a variable because SPEC §12.4
+// fixes it: it is part of the language, not a setting.
+func start() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 
 // subjectID is the live-state ID of a test's unnamed `given member`; the
 // "@" keeps it apart from names a test can write.
 const subjectID = "@subject"
 
-// TestResult is the outcome of one test block.
-type TestResult struct {
+// Result is the outcome of one test block.
+type Result struct {
 	Community string
 	Name      string
 	Pos       diag.Pos // where the test block starts
@@ -32,20 +36,20 @@ type TestResult struct {
 	FailPos diag.Pos
 }
 
-func (r TestResult) String() string {
+func (r Result) String() string {
 	if r.Passed {
 		return fmt.Sprintf("ok   %s/%s", r.Community, r.Name)
 	}
 	return fmt.Sprintf("%s: FAIL %s/%q: %s", r.FailPos, r.Community, r.Name, r.Failure)
 }
 
-// RunTests runs every test block of every community in p, in declaration
+// Run runs every test block of every community in p, in declaration
 // order. Each test runs in a fresh live state of its community.
-func (p *Program) RunTests() []TestResult {
-	var out []TestResult
-	for _, c := range p.communities {
-		for _, t := range c.def.Tests {
-			out = append(out, c.RunTest(t))
+func Run(p *runtime.Program) []Result {
+	var out []Result
+	for _, c := range p.Communities() {
+		for _, t := range c.Checked().Tests {
+			out = append(out, RunBlock(c, t))
 		}
 	}
 	return out
@@ -57,10 +61,12 @@ type failure struct {
 	msg string
 }
 
-// RunTest runs one test block of c.
-func (c *Community) RunTest(t *syntax.Test) TestResult {
-	res := TestResult{Community: c.Name, Name: t.Name.Value(), Pos: t.Range().Start}
-	tr := &testRun{c: c, st: NewState(c), at: TestStart}
+// RunBlock runs one test block of c, t being one of c.Checked().Tests:
+// the runner relies on the checker for the steps' names and types, and
+// reads the values of their constants from it (check.Community.Const).
+func RunBlock(c *runtime.Community, t *syntax.Test) Result {
+	res := Result{Community: c.Name, Name: t.Name.Value(), Pos: t.Range().Start}
+	tr := &testRun{c: c, st: runtime.NewState(c), at: start()}
 	for _, step := range t.Steps {
 		if f := tr.step(step); f != nil {
 			res.Failure, res.FailPos = f.msg, f.pos
@@ -72,8 +78,8 @@ func (c *Community) RunTest(t *syntax.Test) TestResult {
 }
 
 type testRun struct {
-	c       *Community
-	st      *State
+	c       *runtime.Community
+	st      *runtime.State
 	at      time.Time
 	subject bool // joined
 	anon    int
@@ -83,31 +89,14 @@ func failAt(n interface{ Range() diag.Range }, format string, args ...any) *fail
 	return &failure{pos: n.Range().Start, msg: fmt.Sprintf(format, args...)}
 }
 
-// constant evaluates a test value (the checker made sure it is a constant).
-func constant(e *syntax.Expr) (any, error) {
-	env := map[string]any{}
-	for _, f := range strings.FieldsFunc(e.Text, func(r rune) bool { return r != '$' && !isIdentRune(r) }) {
-		if strings.HasPrefix(f, "$") {
-			d, err := syntax.DurationValue(f[1:])
-			if err != nil {
-				return nil, err
-			}
-			env[f] = time.Duration(d)
-		}
-	}
-	return expr.Eval(e.Text, env)
-}
-
-func isIdentRune(r rune) bool {
-	return r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127
-}
-
 func (tr *testRun) fields(fs []*syntax.Field) (map[string]any, *failure) {
 	vals := map[string]any{}
 	for _, f := range fs {
-		v, err := constant(f.Value)
-		if err != nil {
-			return nil, failAt(f, "%s: %v", f.Name.Name, err)
+		// The checker evaluated every constant of the block; the runner
+		// does not evaluate them again.
+		v, ok := tr.c.Checked().Const(f.Value)
+		if !ok {
+			return nil, failAt(f, "%s: the checker has no value for %s", f.Name.Name, f.Value.Src)
 		}
 		vals[f.Name.Name] = v
 	}
@@ -134,16 +123,17 @@ func (tr *testRun) join(id string, n interface{ Range() diag.Range }, fs []*synt
 func (tr *testRun) ensureSubject() {
 	if !tr.subject {
 		tr.subject = true
-		_ = tr.st.Join(subjectID, tr.c.newMember(subjectID))
+		m, _ := tr.c.Member(nil) // every attribute at its default: cannot fail
+		_ = tr.st.Join(subjectID, m)
 	}
 }
 
-func (tr *testRun) args(k *syntax.Call) (Args, *failure) {
+func (tr *testRun) args(k *syntax.Call) (runtime.Args, *failure) {
 	vals, f := tr.fields(k.Args)
 	if f != nil {
 		return nil, f
 	}
-	return Args(vals), nil
+	return runtime.Args(vals), nil
 }
 
 func callString(k *syntax.Call) string {
@@ -228,12 +218,12 @@ func (tr *testRun) step(s syntax.Step) *failure {
 	return nil
 }
 
-func (tr *testRun) subjectMember() *Member {
+func (tr *testRun) subjectMember() *runtime.Member {
 	m, _ := tr.st.Member(subjectID)
 	return m
 }
 
-func (tr *testRun) goals() Goals { return Goals(tr.st.Goals(tr.at)) }
+func (tr *testRun) goals() runtime.Goals { return runtime.Goals(tr.st.Goals(tr.at)) }
 
 func (tr *testRun) expect(x *syntax.Expect) *failure {
 	c := tr.c
@@ -305,20 +295,11 @@ func (tr *testRun) expect(x *syntax.Expect) *failure {
 			return failAt(x, "expected %sadmit, got the opposite", no(b.No))
 		}
 	case *syntax.ExpectThat:
-		cm := &compiler{c: c}
-		cond, err := cm.expr(b.Cond, nil)
+		ok, err := tr.st.Holds(subjectID, b.Cond, tr.at)
 		if err != nil {
 			return failAt(x, "%v", err)
 		}
-		st := tr.st
-		st.mu.Lock()
-		goals := st.currentGoals(nanos(tr.at))
-		e := &eval.Env{Derived: c.derived, M: m.rec, At: nanos(tr.at), Members: int64(st.st.len())}
-		for _, g := range goals {
-			e.Goals = append(e.Goals, eval.GoalValue{Value: g.Value, Target: g.Target, Met: g.Met, Progress: g.Progress})
-		}
-		st.mu.Unlock()
-		if !cond.Bool(e) {
+		if !ok {
 			return failAt(x, "expected that %s, got false", b.Cond.Src)
 		}
 	}
