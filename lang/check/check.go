@@ -132,6 +132,9 @@ func (c *checker) run() {
 		c.errorf(diag.LimitTests, c.prog.Files[0].Range(), "load set has %d tests; the limit is %d", ntests, MaxTests)
 		return
 	}
+	for _, f := range c.prog.Files {
+		c.testWork(f)
+	}
 	for _, cd := range order {
 		c.community(cd, nil)
 	}
