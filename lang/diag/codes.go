@@ -6,16 +6,17 @@ type Code string
 
 // Syntax and limits.
 const (
-	Lex        Code = "CH0001" // a character, string, number or duration that cannot be read
-	Syntax     Code = "CH0002" // tokens that do not form a declaration
-	ExprSyntax Code = "CH0003" // an expression expr-lang cannot parse
-	LimitFile  Code = "CH0004" // file larger than MaxFileSize
-	LimitDepth Code = "CH0005" // brackets nested deeper than MaxDepth
-	LimitNodes Code = "CH0006" // an expression with more than MaxExprNodes nodes
-	LimitDecls Code = "CH0007" // more than MaxDecls declarations in a load set
-	LimitTests Code = "CH0008" // more than MaxTests test blocks in a load set
-	LimitLine  Code = "CH0009" // a token longer than MaxTokenLen
-	Encoding   Code = "CH0010" // invalid UTF-8 or a NUL byte
+	Lex          Code = "CH0001" // a character, string, number or duration that cannot be read
+	Syntax       Code = "CH0002" // tokens that do not form a declaration
+	ExprSyntax   Code = "CH0003" // an expression expr-lang cannot parse
+	LimitFile    Code = "CH0004" // file larger than MaxFileSize
+	LimitDepth   Code = "CH0005" // brackets nested deeper than MaxDepth
+	LimitNodes   Code = "CH0006" // an expression with more than MaxExprNodes nodes
+	LimitDecls   Code = "CH0007" // more than MaxDecls declarations in a load set
+	LimitTests   Code = "CH0008" // more than MaxTests test blocks in a load set
+	LimitLine    Code = "CH0009" // a token longer than MaxTokenLen
+	Encoding     Code = "CH0010" // invalid UTF-8 or a NUL byte
+	LimitPattern Code = "CH0011" // a matches pattern whose program exceeds MaxPatternInsts
 )
 
 // Names, declarations and types.
@@ -75,6 +76,7 @@ var Catalogue = []CodeInfo{
 	{LimitTests, Error, "too many tests"},
 	{LimitLine, Error, "token too long"},
 	{Encoding, Error, "invalid encoding"},
+	{LimitPattern, Error, "pattern too large"},
 	{DupCommunity, Error, "duplicate community"},
 	{UnknownParent, Error, "unknown parent community"},
 	{ExtendsCycle, Error, "extends cycle"},
