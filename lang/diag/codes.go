@@ -49,12 +49,13 @@ const (
 
 // Lint findings (warnings).
 const (
-	UnusedAttr      Code = "CH0200" // an attribute nothing reads
-	UnusedAction    Code = "CH0201" // an action no rule mentions
-	UnreachableRole Code = "CH0202" // a role that can never be held
-	DupCondition    Code = "CH0203" // the same condition twice in one list
-	ConstCondition  Code = "CH0204" // a condition that is always true or always false
-	PointlessMay    Code = "CH0205" // a may with no condition under default allow
+	UnusedAttr        Code = "CH0200" // an attribute nothing reads
+	UnusedAction      Code = "CH0201" // an action no rule mentions
+	UnreachableRole   Code = "CH0202" // a role that can never be held
+	DupCondition      Code = "CH0203" // the same condition twice in one list
+	ConstCondition    Code = "CH0204" // a condition that is always true or always false
+	PointlessMay      Code = "CH0205" // a may with no condition under default allow
+	UnboundedTransfer Code = "CH0206" // an effect moves a quantity between members by a parameter no rule bounds below
 )
 
 // CodeInfo describes a code for catalogues (SARIF rules, SPEC.md).
@@ -107,4 +108,5 @@ var Catalogue = []CodeInfo{
 	{DupCondition, Warning, "duplicate condition"},
 	{ConstCondition, Warning, "constant condition"},
 	{PointlessMay, Warning, "pointless may"},
+	{UnboundedTransfer, Warning, "transfer by an unbounded parameter"},
 }

@@ -540,7 +540,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			e := env{m: m, goals: goals}
 			d.Action = ActionTip
 			// may tip (examples/fanclub/fanclub.charter:38:3)
-			if float64(amount) <= e.m.Reputation {
+			if amount > 0 && float64(amount) <= e.m.Reputation {
 				d.Allowed = true
 				d.add(0)
 				return
@@ -595,7 +595,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 		} else if k.Action == ActionTip {
 			amount := k.Tip.Amount
 			e := env{m: m, goals: goals}
-			if float64(amount) <= e.m.Reputation {
+			if amount > 0 && float64(amount) <= e.m.Reputation {
 				return true, 5, true
 			}
 			return false, 0, false
@@ -809,7 +809,7 @@ func (m *Member) DecideTip(at time.Time, goals *Goals, to *Member, amount int64)
 	e := env{m: m, goals: goals}
 	d.Action = ActionTip
 	// may tip (examples/fanclub/fanclub.charter:38:3)
-	if float64(amount) <= e.m.Reputation {
+	if amount > 0 && float64(amount) <= e.m.Reputation {
 		d.Allowed = true
 		d.add(0)
 		return
