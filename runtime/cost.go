@@ -19,8 +19,9 @@ import (
 // eval.MaxStringLen bytes, a concatenation the sum of its operands' bounds
 // (it copies them), and a `matches` the input's bound times the size of
 // the pattern's program (Go's regexp is linear in both). In an effect a
-// string never grows past eval.MaxStringLen (the effect is refused), so
-// its bounds stop there. Charter expressions have no loops and no
+// string past eval.MaxStringLen is refused before it is built, so a
+// concatenation there copies at most that much and bounds stop at half as
+// much again (what lower and upper may build before the refusal). Charter expressions have no loops and no
 // recursion, so every decision finishes within this bound; a host that
 // accepts rule files from untrusted users can refuse files whose cost it
 // finds too high, as CEL's cost estimate allows.

@@ -574,9 +574,6 @@ func evalValue(as *assign, e *eval.Env) (value, error) {
 		v.f = as.value.Float(e)
 	case check.String:
 		v.s = as.value.String(e)
-		if len(v.s) > eval.MaxStringLen && e.Err == nil {
-			return v, fmt.Errorf("%s would be %d bytes, more than the limit of %d", as.def.Attr.Name, len(v.s), eval.MaxStringLen)
-		}
 	case check.Bool:
 		if as.value.Bool(e) {
 			v.i = 1
@@ -584,12 +581,14 @@ func evalValue(as *assign, e *eval.Env) (value, error) {
 	default:
 		v.i = as.value.Int(e)
 	}
-	if eval.IsLimit(e.Err) {
-		err := e.Err
-		e.Err = saved
+	err := e.Err
+	e.Err = saved
+	if eval.IsLimit(err) {
 		return v, fmt.Errorf("value of %s: %w", as.def.Attr.Name, err)
 	}
-	e.Err = saved
+	if len(v.s) > eval.MaxStringLen { // CompileEffect records these; kept in case a path does not
+		return v, fmt.Errorf("%s would be %d bytes, more than the limit of %d", as.def.Attr.Name, len(v.s), eval.MaxStringLen)
+	}
 	return v, nil
 }
 
