@@ -213,6 +213,7 @@ func (b *builder) exprWith(e *syntax.Expr, env types.Map, extra []expr.Option) (
 	if !b.rolesCompareWithRoles(e) {
 		return Type{}, false
 	}
+	b.checkPatterns(e)
 	t := typeOf(rt)
 	if t.Kind == Invalid {
 		b.errorf(diag.TypeMismatch, e.Range(), "expression has type %v, which Charter cannot store or compare", rt)
