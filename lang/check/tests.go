@@ -113,7 +113,7 @@ func (b *builder) fields(fs []*syntax.Field) {
 		a := b.com.Attr(f.Name.Name)
 		if a == nil {
 			d := b.errorf(diag.BadTest, f.Name.Range(), "unknown attribute %s", f.Name.Name)
-			d.Suggestion = suggest(f.Name.Name, keys(b.com.attrByName))
+			d.Suggestion = suggestKey(b.checker, f.Name.Name, b.com.attrByName)
 			continue
 		}
 		if seen[a.Name] {
@@ -129,7 +129,7 @@ func (b *builder) call(c *syntax.Call, named map[string]bool) {
 	a := b.com.Action(c.Action.Name)
 	if a == nil {
 		d := b.errorf(diag.UnknownAction, c.Action.Range(), "unknown action %s", c.Action.Name)
-		d.Suggestion = suggest(c.Action.Name, keys(b.com.actionByName))
+		d.Suggestion = suggestKey(b.checker, c.Action.Name, b.com.actionByName)
 		return
 	}
 	given := map[string]bool{}
@@ -141,7 +141,7 @@ func (b *builder) call(c *syntax.Call, named map[string]bool) {
 				names = append(names, q.Name)
 			}
 			d := b.errorf(diag.BadTest, f.Name.Range(), "%s has no parameter %s", a.Name, f.Name.Name)
-			d.Suggestion = suggest(f.Name.Name, names)
+			d.Suggestion = b.suggest(f.Name.Name, names)
 			continue
 		}
 		if given[p.Name] {
@@ -185,18 +185,18 @@ func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {
 	case *syntax.ExpectRole:
 		if com.Role(e.Role.Name) == nil {
 			d := b.errorf(diag.BadTest, e.Role.Range(), "unknown role %s", e.Role.Name)
-			d.Suggestion = suggest(e.Role.Name, com.roleNames())
+			d.Suggestion = b.suggest(e.Role.Name, com.roleNames())
 		}
 	case *syntax.ExpectBadge:
 		if com.Badge(e.Badge.Name) == nil {
 			d := b.errorf(diag.BadTest, e.Badge.Range(), "unknown badge %s", e.Badge.Name)
-			d.Suggestion = suggest(e.Badge.Name, com.badgeNames())
+			d.Suggestion = b.suggest(e.Badge.Name, com.badgeNames())
 		}
 	case *syntax.ExpectDuty:
 		a := com.Action(e.Action.Name)
 		if a == nil {
 			d := b.errorf(diag.UnknownAction, e.Action.Range(), "unknown action %s", e.Action.Name)
-			d.Suggestion = suggest(e.Action.Name, keys(com.actionByName))
+			d.Suggestion = suggestKey(b.checker, e.Action.Name, com.actionByName)
 			return
 		}
 		for _, r := range com.Rules {
@@ -215,7 +215,7 @@ func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {
 	case *syntax.ExpectGoal:
 		if com.Goal(e.Goal.Name) == nil {
 			d := b.errorf(diag.BadTest, e.Goal.Range(), "unknown goal %s", e.Goal.Name)
-			d.Suggestion = suggest(e.Goal.Name, com.goalNames())
+			d.Suggestion = b.suggest(e.Goal.Name, com.goalNames())
 		}
 	case *syntax.ExpectAdmit:
 		for x := com; x != nil; x = x.Parent {
@@ -225,14 +225,17 @@ func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {
 		}
 		b.errorf(diag.BadTest, e.Range(), "neither community %s nor a community it extends has an admit condition", com.Name)
 	case *syntax.ExpectThat:
-		env := types.Map{}
-		for k, v := range b.envs.member {
-			env[k] = v
+		if b.envs.test.env == nil {
+			m := make(types.Map, len(b.envs.member.names)+len(com.Goals)+1)
+			for k, v := range b.envs.member.names {
+				m[k] = v
+			}
+			for _, g := range com.Goals {
+				m[g.Name] = goalType
+			}
+			m["members"] = tInt
+			b.envs.test = view{env: newEnv(m)}
 		}
-		for _, g := range com.Goals {
-			env[g.Name] = goalType
-		}
-		env["members"] = tInt
-		b.cond(e.Cond, env, "expect that")
+		b.cond(e.Cond, b.envs.test, "expect that")
 	}
 }
