@@ -64,9 +64,11 @@ func (s *LoadSet) Sources() map[string][]byte {
 //
 // The error is non-nil only when a path does not exist, cannot be read, is
 // not a regular file (a named pipe, a socket or a device, whether named or
-// found in a directory), or is a directory holding no .charter file. Problems in the files themselves
-// are diagnostics in the LoadSet: every lexical, syntax and limit error of
-// every file, then what check.Check reports about the files that parsed.
+// found in a directory), or is a directory holding no .charter file.
+// Problems in the files themselves are diagnostics in the LoadSet: every
+// lexical, syntax and limit error of every file (MaxLoadSize and
+// MaxLoadFiles included), then what check.Check reports about the files
+// that parsed.
 func Load(paths ...string) (*LoadSet, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no paths to load")
@@ -153,7 +155,7 @@ func overLimit(files []*syntax.File, d diag.Diagnostic) *LoadSet {
 func tooManyFiles(names []string) diag.Diagnostic {
 	p := diag.Pos{Filename: names[MaxLoadFiles], Line: 1, Column: 1}
 	return diag.Diagnostic{Severity: diag.Error, Code: diag.LimitLoad, Range: diag.Range{Start: p, End: p},
-		Message: fmt.Sprintf("load set has more than %d files, the limit", MaxLoadFiles)}
+		Message: fmt.Sprintf("load set has more files than the limit of %d", MaxLoadFiles)}
 }
 
 // tooMuchSource is CH0011 at 1:1 of the file that takes the load set past

@@ -16,8 +16,8 @@ const (
 )
 
 // testWork reports CH0012 at the step where the tests of f go past
-// MaxTestMembers or MaxTestSteps; a count that is out of range is CH0112
-// on its own and counts here as its limit.
+// MaxTestMembers or MaxTestSteps. A count that is out of range is CH0112
+// on its own and counts nothing here, so as not to be reported twice.
 func (c *checker) testWork(f *syntax.File) {
 	members, steps := 0, 0
 	overMembers, overSteps := false, false
@@ -58,12 +58,12 @@ func (c *checker) testWork(f *syntax.File) {
 	}
 }
 
-// countOf is the value of a count literal, or max when it is not a whole
+// countOf is the value of a count literal, or 0 when it is not a whole
 // number from 1 to max (CH0112 reports that).
 func countOf(n *syntax.IntLit, max int64) int {
 	v, err := n.Value()
 	if err != nil || v <= 0 || v > max {
-		return int(max)
+		return 0
 	}
 	return int(v)
 }
