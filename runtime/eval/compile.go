@@ -62,6 +62,9 @@ func (c *compiler) compile(n ast.Node) (*Expr, *Error) {
 	if err := agree(n, x.typ); err != nil {
 		return nil, err
 	}
+	if ts, ok := c.scope.(*typedScope); ok {
+		ts.nodes[n] = x
+	}
 	return x, nil
 }
 

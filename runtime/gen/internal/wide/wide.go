@@ -73,12 +73,18 @@ var (
 	off  = [...]int{0, 0}
 )
 
+// A history holds a bit per action and a slot per kept taking.
+const (
+	actionWords = 1
+	historySize = 0
+)
+
 // history is what a member has done, as runtime/history.go keeps it:
 // whether each action was ever taken, and the times of its last keep[a]
 // takings in ascending order (nanoseconds since the Unix epoch).
 type history struct {
-	ever  [1]uint64
-	times [0]int64
+	ever  [actionWords]uint64
+	times [historySize]int64
 }
 
 func (h *history) done(a Action) bool { return h.ever[a/64]&(1<<(a%64)) != 0 }
@@ -202,6 +208,10 @@ func formatDuration(d time.Duration) string {
 	return strconv.FormatInt(int64(d/time.Millisecond), 10) + "ms"
 }
 
+// decisionWords is how many words a Decision's rule bits take, a bit per
+// rule of the action with the most.
+const decisionWords = 2
+
 // Decision is the answer to "may this member take this action now?", as
 // runtime.Decision gives it. It holds its deciding rules as bits over the
 // action's rules, so that deciding never allocates and, when no action has
@@ -212,14 +222,14 @@ type Decision struct {
 	// ByDefault is true when no rule decided and the community's default did.
 	ByDefault bool
 
-	set [2]uint64 // bit i: actionRules[Action][i] decided
+	set [decisionWords]uint64 // bit i: actionRules[Action][i] decided
 }
 
 // add notes that the action's rule i decided.
 func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i % 64) }
 
 // ruled reports whether a rule decided.
-func (d *Decision) ruled() bool { return d.set != [2]uint64{} }
+func (d *Decision) ruled() bool { return d.set != [decisionWords]uint64{} }
 
 // Rules returns the rules that decided, in a new slice: every denying rule
 // when denied, the allowing may when allowed by a rule; none when the
