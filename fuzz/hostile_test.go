@@ -5,11 +5,13 @@ package fuzz
 // arbitrary times, and the snapshot of any state Apply can reach.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"reflect"
 	"strings"
 	"testing"
@@ -225,15 +227,15 @@ func tooBig(values map[string]any) bool {
 // again, in an order and with arguments drawn from the input. Apply never
 // panics; it either applies (Applied, one event more) or returns an error
 // or a denial and changes nothing: no member's values and no event count.
-// A sequence stops once a value is past the host-value limits, which
-// effects are to refuse (issue 16, item 3): this target does not assert
-// the limits themselves, but it must not exhaust memory before they are
-// enforced.
+// What it applies obeys SPEC §6.14: no string past 1 MiB, integers and
+// durations exact (an effect that would leave the 64-bit range is an
+// error, never a wrap-around), floats finite.
 func FuzzEffectGrowth(f *testing.F) {
 	f.Add([]byte{})
 	f.Add(make([]byte, 48)) // 24 times dup: "ab" grows past 1 MiB
 	f.Add([]byte{3, 3, 3, 3, 3, 3, 3, 3, 4, 255, 4, 127, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5})
-	f.Add([]byte{7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7})
+	f.Add([]byte{1, 3, 1, 3, 1, 3, 1, 3, 1, 3, 1, 3}) // 3 squared six times leaves 64 bits
+	f.Add(bytes.Repeat([]byte{7}, 48))                // 1h doubled 24 times leaves 64 bits
 	f.Add([]byte{9, 0, 9, 1, 9, 0, 9, 1, 1, 40, 2, 6, 1, 200, 9, 0, 9, 1, 9, 0, 9, 1, 9, 0, 9, 1})
 	prog, err := runtime.CompileSource("grow.charter", []byte(growSource))
 	if err != nil {
@@ -297,22 +299,64 @@ func FuzzEffectGrowth(f *testing.F) {
 			if err != nil && err.Error() == "" {
 				t.Fatalf("%s %v: an error without a message", action, args)
 			}
+			want, fits, exact := exactResult(action, before[id], args)
 			if err != nil || !res.Applied {
 				if after := values(); !reflect.DeepEqual(before, after) || st.Events() != events {
 					t.Fatalf("%s %v by %s was not applied (%v, err %v) but changed the state: events %d -> %d", action, args, id, res.Decision, err, events, st.Events())
+				}
+				if exact != "" && fits {
+					t.Fatalf("%s %v by %s: %s = %v fits in 64 bits at every step, but Apply refused it: %v", action, args, id, exact, want, err)
 				}
 				continue
 			}
 			if st.Events() != events+1 {
 				t.Fatalf("%s %v applied: events %d -> %d, want one more", action, args, events, st.Events())
 			}
-			for _, v := range values() {
+			after := values()
+			for who, v := range after {
 				if tooBig(v) {
-					return
+					t.Fatalf("%s %v by %s applied, and %s now holds a value past the host-value limits", action, args, id, who)
+				}
+				if f := v["f"].(float64); math.IsNaN(f) || math.IsInf(f, 0) {
+					t.Fatalf("%s %v by %s applied, and %s now holds f = %v", action, args, id, who, f)
+				}
+			}
+			if exact != "" {
+				got := after[id][exact]
+				if d, ok := got.(time.Duration); ok {
+					got = int64(d)
+				}
+				if !fits || want.Int64() != got.(int64) {
+					t.Fatalf("%s %v by %s: %s is %v, want exactly %v (in 64 bits at every step: %v)", action, args, id, exact, got, want, fits)
 				}
 			}
 		}
 	})
+}
+
+// exactResult is, for the actions of growSource whose effect is integer or
+// duration arithmetic on the actor alone, the attribute it sets and its
+// exact value from the values before, with whether that value and every
+// step on the way to it fit in 64 bits (SPEC §6.14 refuses an effect when
+// any of them does not); exact is "" for the other actions.
+func exactResult(action string, before map[string]any, args runtime.Args) (want *big.Int, fits bool, exact string) {
+	fits = true
+	step := func(x *big.Int) *big.Int {
+		fits = fits && x.IsInt64()
+		return x
+	}
+	n := big.NewInt(before["n"].(int64))
+	d := big.NewInt(int64(before["d"].(time.Duration)))
+	switch action {
+	case "square":
+		return step(n.Mul(n, n)), fits, "n"
+	case "mul":
+		k := big.NewInt(args["k"].(int64))
+		return step(n.Add(step(n.Mul(n, k)), k)), fits, "n"
+	case "ddup":
+		return step(d.Add(d, d)), fits, "d"
+	}
+	return nil, false, ""
 }
 
 // histSource reads history every way a rule can: first/then, a limit per
@@ -468,9 +512,9 @@ const roundSource = `community Round {
 }
 `
 
-// big reports whether a member of st holds a value past the host-value
+// pastLimits reports whether a member of st holds a value past the host-value
 // limits.
-func big(st *runtime.State) bool {
+func pastLimits(st *runtime.State) bool {
 	for _, id := range st.IDs() {
 		if m, ok := st.Member(id); ok && tooBig(st.Community().Values(m)) {
 			return true
@@ -530,7 +574,7 @@ func FuzzSnapshotRoundTrip(f *testing.F) {
 			default:
 				st.Apply(context.Background(), id, "stamp", nil, at)
 			}
-			if big(st) {
+			if pastLimits(st) {
 				break // past what effects are to allow (see FuzzEffectGrowth)
 			}
 		}
