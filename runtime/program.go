@@ -447,6 +447,7 @@ func (cm *compiler) derivedValues() error {
 func (cm *compiler) actions() error {
 	c := cm.c
 	keep := make([]int, len(c.def.Actions))
+	firsts := make([]bool, len(c.def.Actions))
 	for _, ca := range c.def.Actions {
 		names := make([]string, len(ca.Params))
 		types := make([]check.Type, len(ca.Params))
@@ -481,6 +482,9 @@ func (cm *compiler) actions() error {
 				keep[a.index] = max(keep[a.index], r.count)
 				a.deny = append(a.deny, r)
 			default:
+				if r.before >= 0 {
+					firsts[r.before] = true
+				}
 				a.deny = append(a.deny, r)
 			}
 		}
@@ -488,7 +492,7 @@ func (cm *compiler) actions() error {
 	for _, a := range c.actions {
 		a.deciders = append(append([]*rule(nil), a.deny...), a.may...)
 	}
-	c.hist = newHistoryShape(keep)
+	c.hist = newHistoryShape(keep, firsts)
 	for _, ce := range c.def.Effects {
 		a := c.actionByName[ce.Action.Name]
 		for _, as := range ce.Assigns {

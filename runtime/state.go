@@ -13,6 +13,7 @@ import (
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime/eval"
+	"github.com/charterlang/charter/stdlib"
 )
 
 // State is a live community: its members, the action history the rules
@@ -46,6 +47,11 @@ type State struct {
 	goals   []GoalValue
 	goalsAt int64 // time of the goals (matters when aggregates read the time)
 	events  uint64
+	opts    stateOptions
+	// latest is the latest event time the state has seen (applied actions
+	// and histories given at join); seen is false until there is one.
+	latest int64
+	seen   bool
 	// Buffers used under mu only, so that events do not allocate them.
 	env, env2, env3 *eval.Env
 	aggBuf          []float64
@@ -53,10 +59,47 @@ type State struct {
 	calls           []*Call // per action: the call Apply converts arguments into
 }
 
+// DefaultMaxSkew is how far, by default, an event may be dated after the
+// state's reference time (see MaxSkew).
+const DefaultMaxSkew = 24 * time.Hour
+
+// A StateOption configures a State made by NewState or Restore.
+type StateOption func(*stateOptions)
+
+type stateOptions struct {
+	skew  time.Duration
+	clock func() time.Time
+}
+
+// MaxSkew sets how far after the state's reference time an event may be
+// dated: Apply refuses an action, and Join a history time, dated later than
+// reference + d. The reference is the host's clock when Clock gives one,
+// else the latest event time the state has seen (none before the first
+// event, which is then not checked). The default is DefaultMaxSkew; a
+// negative d turns the check off. Without it one event dated in the far
+// future would hold a kept history time for good (SPEC §11.2).
+func MaxSkew(d time.Duration) StateOption {
+	return func(o *stateOptions) { o.skew = d }
+}
+
+// Clock gives the state the host's clock, read only to check how far ahead
+// an event is (see MaxSkew); Charter's answers never read it (SPEC §12.1).
+// Without a clock, a community quiet for longer than the skew has its next
+// event refused, so a host whose events may be that far apart either gives
+// its clock or sets a larger skew.
+func Clock(now func() time.Time) StateOption {
+	return func(o *stateOptions) { o.clock = now }
+}
+
 // NewState returns an empty live state of community c.
-func NewState(c *Community) *State {
+func NewState(c *Community, opts ...StateOption) *State {
+	o := stateOptions{skew: DefaultMaxSkew}
+	for _, f := range opts {
+		f(&o)
+	}
 	s := &State{
 		c:    c,
+		opts: o,
 		st:   newStore(c),
 		accs: make([]acc, len(c.aggs)),
 		env:  &eval.Env{Derived: c.derived},
@@ -118,6 +161,19 @@ func (s *State) Join(id string, m *Member) error {
 	if _, ok := s.st.index[id]; ok {
 		return fmt.Errorf("join: member %q is already in %s", id, s.c.Name)
 	}
+	latest, seen := s.latest, s.seen
+	for _, a := range s.c.actions {
+		for _, t := range m.hist.kept(&s.c.hist, a.index) {
+			if t == noTime {
+				continue
+			}
+			if err := s.checkAhead(t); err != nil {
+				return fmt.Errorf("join %q: %s: %w", id, a.name, err)
+			}
+			latest, seen = max(latest, t), true
+		}
+	}
+	s.latest, s.seen = latest, seen
 	s.st.add(id, m)
 	s.contribute(m.rec, +1)
 	s.events++
@@ -446,6 +502,9 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 		return Result{}, err
 	}
 	ns := nanos(at)
+	if err := s.checkAhead(ns); err != nil {
+		return Result{}, fmt.Errorf("%s: %w", action, err)
+	}
 	e := s.bind(m, k, others, ns)
 	var res Result
 	s.c.decide(&res.Decision, e, m, k.act, nil)
@@ -501,10 +560,39 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 		s.contribute(t.rec, +1)
 	}
 	m.hist.record(&s.c.hist, k.act.index, ns)
+	if !s.seen || ns > s.latest {
+		s.latest, s.seen = ns, true
+	}
 	s.events++
 	s.refresh()
 	res.Applied, res.Seq = true, s.events
 	return res, nil
+}
+
+// ErrTooFarAhead is returned (wrapped) for an event dated later than the
+// state's MaxSkew allows.
+var ErrTooFarAhead = errors.New("event time too far ahead")
+
+// checkAhead refuses a time more than the skew after the reference.
+func (s *State) checkAhead(t int64) error {
+	if s.opts.skew < 0 {
+		return nil
+	}
+	var ref int64
+	what := "the latest event time"
+	switch {
+	case s.opts.clock != nil:
+		ref, what = nanos(s.opts.clock()), "the clock"
+	case s.seen:
+		ref = s.latest
+	default:
+		return nil
+	}
+	if lim := stdlib.AddDuration(ref, int64(s.opts.skew)); t > lim {
+		return fmt.Errorf("%w: %s is more than %s after %s %s", ErrTooFarAhead,
+			stdlib.Time(t).Format(time.RFC3339Nano), check.FormatDuration(s.opts.skew), what, stdlib.Time(ref).Format(time.RFC3339Nano))
+	}
+	return nil
 }
 
 // spare returns a record holding a copy of rec, from the spares when there

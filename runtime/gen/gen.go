@@ -116,6 +116,7 @@ type generator struct {
 	// Decision's bit i stands for actionRules[d.Action][i].
 	deciders [][]int
 	keep     []int
+	firsts   []bool // per action: a first rule names it, so its earliest time is kept
 }
 
 // ruleInfo is one rule compiled for one action, as the runtime compiles it.
@@ -235,6 +236,7 @@ func (g *generator) compileActions() error {
 	c := g.c
 	per := make([]actionRules, len(c.Actions))
 	g.keep = make([]int, len(c.Actions))
+	g.firsts = make([]bool, len(c.Actions))
 	for _, cr := range c.Rules {
 		for _, ca := range cr.Actions {
 			ri := ruleInfo{def: cr, action: ca, reason: cr.Reason(ca), sanction: cr.Else}
@@ -244,6 +246,8 @@ func (g *generator) compileActions() error {
 				continue // duties are not deciders
 			case check.Limit:
 				g.keep[ca.Index] = max(g.keep[ca.Index], int(cr.Count))
+			case check.First:
+				g.firsts[cr.Before.Index] = true
 			}
 			id := len(g.rules)
 			g.rules = append(g.rules, ri)
@@ -361,8 +365,8 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 		}
 		switch ri.def.Kind {
 		case check.First:
-			parts = append(parts, fmt.Sprintf("!e.m.hist.done(Action%s)", g.names.action[ri.def.Before.Index]))
-			u.env = true
+			parts = append(parts, fmt.Sprintf("!e.m.hist.doneBy(Action%s, e.at)", g.names.action[ri.def.Before.Index]))
+			u.env, u.at = true, true
 		case check.Limit:
 			parts = append(parts, fmt.Sprintf("e.m.hist.count(Action%s, e.at, %d) >= %d", goName, int64(ri.def.Per), ri.def.Count))
 			u.env, u.at = true, true
@@ -602,6 +606,11 @@ func (g *generator) memberDecl(w *strings.Builder) {
 	for _, k := range g.keep {
 		size += k
 	}
+	for _, f := range g.firsts {
+		if f {
+			size++
+		}
+	}
 	if size > 0 {
 		fmt.Fprintf(w, "hist: history{times: [%d]int64{%s}},\n", size, strings.TrimSuffix(strings.Repeat("noTime, ", size), ", "))
 	}
@@ -675,19 +684,31 @@ func (g *generator) historyDecl(w *strings.Builder) {
 		offs[i], keeps[i] = strconv.Itoa(size), strconv.Itoa(k)
 		size += k
 	}
+	firsts := make([]string, len(g.keep))
+	for i, f := range g.firsts {
+		firsts[i] = "-1"
+		if f {
+			firsts[i] = strconv.Itoa(size)
+			size++
+		}
+	}
 	fmt.Fprintf(w, `// noTime marks an empty slot of a history.
 const noTime = math.MinInt64
 
 // keep is, per action, how many of its latest takings a history keeps: the
 // largest count of a limit or must rule on it; off is where they start.
+// first is where the earliest taking of an action a first rule names is
+// kept (-1 for the others).
 var (
-	keep = [...]int{%s}
-	off  = [...]int{%s}
+	keep  = [...]int{%s}
+	off   = [...]int{%s}
+	first = [...]int{%s}
 )
 
 // history is what a member has done, as runtime/history.go keeps it:
-// whether each action was ever taken, and the times of its last keep[a]
-// takings in ascending order (nanoseconds since the Unix epoch).
+// whether each action was ever taken, the times of its last keep[a]
+// takings in ascending order (nanoseconds since the Unix epoch), and the
+// earliest taking of the actions first rules name.
 type history struct {
 	ever  [%d]uint64
 	times [%d]int64
@@ -695,8 +716,16 @@ type history struct {
 
 func (h *history) done(a Action) bool { return h.ever[a/64]&(1<<(a%%64)) != 0 }
 
+// doneBy reports whether a was taken at or before at.
+func (h *history) doneBy(a Action, at int64) bool {
+	return h.done(a) && (first[a] < 0 || h.times[first[a]] <= at)
+}
+
 // record notes that action a was taken at t.
 func (h *history) record(a Action, t int64) {
+	if f := first[a]; f >= 0 && (!h.done(a) || (h.times[f] != noTime && t < h.times[f])) {
+		h.times[f] = t
+	}
 	h.ever[a/64] |= 1 << (a %% 64)
 	k := keep[a]
 	if k == 0 {
@@ -733,7 +762,7 @@ func (h *history) count(a Action, at, per int64) int {
 	return n
 }
 
-`, strings.Join(keeps, ", "), strings.Join(offs, ", "), (len(c.Actions)+63)/64, size)
+`, strings.Join(keeps, ", "), strings.Join(offs, ", "), strings.Join(firsts, ", "), (len(c.Actions)+63)/64, size)
 }
 
 // enumDecl writes an int type with one constant per name and String.

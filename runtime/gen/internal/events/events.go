@@ -54,7 +54,7 @@ type Member struct {
 
 // defaultMember holds the declared defaults and an empty history.
 var defaultMember = Member{
-	hist: history{times: [5]int64{noTime, noTime, noTime, noTime, noTime}},
+	hist: history{times: [6]int64{noTime, noTime, noTime, noTime, noTime, noTime}},
 }
 
 // NewMember returns a member whose attributes have their declared defaults
@@ -80,23 +80,35 @@ const noTime = math.MinInt64
 
 // keep is, per action, how many of its latest takings a history keeps: the
 // largest count of a limit or must rule on it; off is where they start.
+// first is where the earliest taking of an action a first rule names is
+// kept (-1 for the others).
 var (
-	keep = [...]int{0, 5, 0, 0, 0, 0}
-	off  = [...]int{0, 0, 5, 5, 5, 5}
+	keep  = [...]int{0, 5, 0, 0, 0, 0}
+	off   = [...]int{0, 0, 5, 5, 5, 5}
+	first = [...]int{-1, -1, -1, 5, -1, -1}
 )
 
 // history is what a member has done, as runtime/history.go keeps it:
-// whether each action was ever taken, and the times of its last keep[a]
-// takings in ascending order (nanoseconds since the Unix epoch).
+// whether each action was ever taken, the times of its last keep[a]
+// takings in ascending order (nanoseconds since the Unix epoch), and the
+// earliest taking of the actions first rules name.
 type history struct {
 	ever  [1]uint64
-	times [5]int64
+	times [6]int64
 }
 
 func (h *history) done(a Action) bool { return h.ever[a/64]&(1<<(a%64)) != 0 }
 
+// doneBy reports whether a was taken at or before at.
+func (h *history) doneBy(a Action, at int64) bool {
+	return h.done(a) && (first[a] < 0 || h.times[first[a]] <= at)
+}
+
 // record notes that action a was taken at t.
 func (h *history) record(a Action, t int64) {
+	if f := first[a]; f >= 0 && (!h.done(a) || (h.times[f] != noTime && t < h.times[f])) {
+		h.times[f] = t
+	}
 	h.ever[a/64] |= 1 << (a % 64)
 	k := keep[a]
 	if k == 0 {
@@ -561,10 +573,10 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			d.add(1)
 			return
 		} else if k.Action == ActionCheckIn {
-			e := env{m: m, goals: goals}
+			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionCheckIn
 			// first rsvp then check_in (examples/brand/brand.charter:261:3)
-			if !e.m.hist.done(ActionRsvp) {
+			if !e.m.hist.doneBy(ActionRsvp, e.at) {
 				d.add(0)
 			}
 			if d.ruled() {
@@ -634,8 +646,8 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			}
 			return true, 5, true
 		} else if k.Action == ActionCheckIn {
-			e := env{m: m, goals: goals}
-			if !e.m.hist.done(ActionRsvp) {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if !e.m.hist.doneBy(ActionRsvp, e.at) {
 				return false, 9, true
 			}
 			return true, 6, true
@@ -864,10 +876,10 @@ func (m *Member) DecideRsvp(at time.Time, goals *Goals, event string, guests int
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
 func (m *Member) DecideCheckIn(at time.Time, goals *Goals, event string) (d Decision) {
-	e := env{m: m, goals: goals}
+	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionCheckIn
 	// first rsvp then check_in (examples/brand/brand.charter:261:3)
-	if !e.m.hist.done(ActionRsvp) {
+	if !e.m.hist.doneBy(ActionRsvp, e.at) {
 		d.add(0)
 	}
 	if d.ruled() {

@@ -49,7 +49,7 @@ type Member struct {
 // defaultMember holds the declared defaults and an empty history.
 var defaultMember = Member{
 	Points: 10,
-	hist:   history{times: [25]int64{noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime}},
+	hist:   history{times: [26]int64{noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime}},
 }
 
 // NewMember returns a member whose attributes have their declared defaults
@@ -75,23 +75,35 @@ const noTime = math.MinInt64
 
 // keep is, per action, how many of its latest takings a history keeps: the
 // largest count of a limit or must rule on it; off is where they start.
+// first is where the earliest taking of an action a first rule names is
+// kept (-1 for the others).
 var (
-	keep = [...]int{0, 2, 20, 0, 3}
-	off  = [...]int{0, 0, 2, 22, 22}
+	keep  = [...]int{0, 2, 20, 0, 3}
+	off   = [...]int{0, 0, 2, 22, 22}
+	first = [...]int{25, -1, -1, -1, -1}
 )
 
 // history is what a member has done, as runtime/history.go keeps it:
-// whether each action was ever taken, and the times of its last keep[a]
-// takings in ascending order (nanoseconds since the Unix epoch).
+// whether each action was ever taken, the times of its last keep[a]
+// takings in ascending order (nanoseconds since the Unix epoch), and the
+// earliest taking of the actions first rules name.
 type history struct {
 	ever  [1]uint64
-	times [25]int64
+	times [26]int64
 }
 
 func (h *history) done(a Action) bool { return h.ever[a/64]&(1<<(a%64)) != 0 }
 
+// doneBy reports whether a was taken at or before at.
+func (h *history) doneBy(a Action, at int64) bool {
+	return h.done(a) && (first[a] < 0 || h.times[first[a]] <= at)
+}
+
 // record notes that action a was taken at t.
 func (h *history) record(a Action, t int64) {
+	if f := first[a]; f >= 0 && (!h.done(a) || (h.times[f] != noTime && t < h.times[f])) {
+		h.times[f] = t
+	}
 	h.ever[a/64] |= 1 << (a % 64)
 	k := keep[a]
 	if k == 0 {
@@ -574,7 +586,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionIntroduceTo
 			// first share_card then introduce_to (examples/exchange/exchange.charter:67:3)
-			if !e.m.hist.done(ActionShareCard) {
+			if !e.m.hist.doneBy(ActionShareCard, e.at) {
 				d.add(0)
 			}
 			// must not introduce_to (examples/exchange/exchange.charter:68:3)
@@ -659,7 +671,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 		} else if k.Action == ActionIntroduceTo {
 			price := k.IntroduceTo.Price
 			e := env{m: m, at: nanos(at), goals: goals}
-			if !e.m.hist.done(ActionShareCard) {
+			if !e.m.hist.doneBy(ActionShareCard, e.at) {
 				return false, 11, true
 			}
 			if price < 5 {
@@ -910,7 +922,7 @@ func (m *Member) DecideIntroduceTo(at time.Time, goals *Goals, to *Member, price
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionIntroduceTo
 	// first share_card then introduce_to (examples/exchange/exchange.charter:67:3)
-	if !e.m.hist.done(ActionShareCard) {
+	if !e.m.hist.doneBy(ActionShareCard, e.at) {
 		d.add(0)
 	}
 	// must not introduce_to (examples/exchange/exchange.charter:68:3)

@@ -55,7 +55,7 @@ type Member struct {
 
 // defaultMember holds the declared defaults and an empty history.
 var defaultMember = Member{
-	hist: history{times: [4]int64{noTime, noTime, noTime, noTime}},
+	hist: history{times: [5]int64{noTime, noTime, noTime, noTime, noTime}},
 }
 
 // NewMember returns a member whose attributes have their declared defaults
@@ -81,23 +81,35 @@ const noTime = math.MinInt64
 
 // keep is, per action, how many of its latest takings a history keeps: the
 // largest count of a limit or must rule on it; off is where they start.
+// first is where the earliest taking of an action a first rule names is
+// kept (-1 for the others).
 var (
-	keep = [...]int{0, 0, 2, 2, 0, 0}
-	off  = [...]int{0, 0, 0, 2, 4, 4}
+	keep  = [...]int{0, 0, 2, 2, 0, 0}
+	off   = [...]int{0, 0, 0, 2, 4, 4}
+	first = [...]int{-1, 4, -1, -1, -1, -1}
 )
 
 // history is what a member has done, as runtime/history.go keeps it:
-// whether each action was ever taken, and the times of its last keep[a]
-// takings in ascending order (nanoseconds since the Unix epoch).
+// whether each action was ever taken, the times of its last keep[a]
+// takings in ascending order (nanoseconds since the Unix epoch), and the
+// earliest taking of the actions first rules name.
 type history struct {
 	ever  [1]uint64
-	times [4]int64
+	times [5]int64
 }
 
 func (h *history) done(a Action) bool { return h.ever[a/64]&(1<<(a%64)) != 0 }
 
+// doneBy reports whether a was taken at or before at.
+func (h *history) doneBy(a Action, at int64) bool {
+	return h.done(a) && (first[a] < 0 || h.times[first[a]] <= at)
+}
+
 // record notes that action a was taken at t.
 func (h *history) record(a Action, t int64) {
+	if f := first[a]; f >= 0 && (!h.done(a) || (h.times[f] != noTime && t < h.times[f])) {
+		h.times[f] = t
+	}
 	h.ever[a/64] |= 1 << (a % 64)
 	k := keep[a]
 	if k == 0 {
@@ -630,10 +642,10 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			return
 		} else if k.Action == ActionRate {
 			stars := k.Rate.Stars
-			e := env{m: m, goals: goals}
+			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionRate
 			// first attend then rate (examples/training/training.charter:78:3)
-			if !e.m.hist.done(ActionAttend) {
+			if !e.m.hist.doneBy(ActionAttend, e.at) {
 				d.add(0)
 			}
 			// must not rate (examples/training/training.charter:79:3)
@@ -728,8 +740,8 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			return true, 7, true
 		} else if k.Action == ActionRate {
 			stars := k.Rate.Stars
-			e := env{m: m, goals: goals}
-			if !e.m.hist.done(ActionAttend) {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if !e.m.hist.doneBy(ActionAttend, e.at) {
 				return false, 14, true
 			}
 			if stars < 1 || stars > 5 {
@@ -1024,10 +1036,10 @@ func (m *Member) DecidePublish(at time.Time, goals *Goals, title string, minutes
 // rules under when, and rules that read goals, are inactive). Member arguments
 // are part of the call, but no rule reads them.
 func (m *Member) DecideRate(at time.Time, goals *Goals, lecturer *Member, stars int64) (d Decision) {
-	e := env{m: m, goals: goals}
+	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionRate
 	// first attend then rate (examples/training/training.charter:78:3)
-	if !e.m.hist.done(ActionAttend) {
+	if !e.m.hist.doneBy(ActionAttend, e.at) {
 		d.add(0)
 	}
 	// must not rate (examples/training/training.charter:79:3)

@@ -57,7 +57,7 @@ type Member struct {
 
 // defaultMember holds the declared defaults and an empty history.
 var defaultMember = Member{
-	hist: history{times: [9]int64{noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime}},
+	hist: history{times: [10]int64{noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime}},
 }
 
 // NewMember returns a member whose attributes have their declared defaults
@@ -83,23 +83,35 @@ const noTime = math.MinInt64
 
 // keep is, per action, how many of its latest takings a history keeps: the
 // largest count of a limit or must rule on it; off is where they start.
+// first is where the earliest taking of an action a first rule names is
+// kept (-1 for the others).
 var (
-	keep = [...]int{0, 0, 5, 1, 0, 0, 3}
-	off  = [...]int{0, 0, 0, 5, 6, 6, 6}
+	keep  = [...]int{0, 0, 5, 1, 0, 0, 3}
+	off   = [...]int{0, 0, 0, 5, 6, 6, 6}
+	first = [...]int{-1, 9, -1, -1, -1, -1, -1}
 )
 
 // history is what a member has done, as runtime/history.go keeps it:
-// whether each action was ever taken, and the times of its last keep[a]
-// takings in ascending order (nanoseconds since the Unix epoch).
+// whether each action was ever taken, the times of its last keep[a]
+// takings in ascending order (nanoseconds since the Unix epoch), and the
+// earliest taking of the actions first rules name.
 type history struct {
 	ever  [1]uint64
-	times [9]int64
+	times [10]int64
 }
 
 func (h *history) done(a Action) bool { return h.ever[a/64]&(1<<(a%64)) != 0 }
 
+// doneBy reports whether a was taken at or before at.
+func (h *history) doneBy(a Action, at int64) bool {
+	return h.done(a) && (first[a] < 0 || h.times[first[a]] <= at)
+}
+
 // record notes that action a was taken at t.
 func (h *history) record(a Action, t int64) {
+	if f := first[a]; f >= 0 && (!h.done(a) || (h.times[f] != noTime && t < h.times[f])) {
+		h.times[f] = t
+	}
 	h.ever[a/64] |= 1 << (a % 64)
 	k := keep[a]
 	if k == 0 {
@@ -622,7 +634,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionPost
 			// first introduce then post (examples/wechat-group/wechat_group.charter:63:3)
-			if !e.m.hist.done(ActionIntroduce) {
+			if !e.m.hist.doneBy(ActionIntroduce, e.at) {
 				d.add(0)
 			}
 			// must not post (examples/wechat-group/wechat_group.charter:68:3)
@@ -697,10 +709,10 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			return
 		} else if k.Action == ActionShareReview {
 			words := k.ShareReview.Words
-			e := env{m: m, goals: goals}
+			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionShareReview
 			// first introduce then share_review (examples/wechat-group/wechat_group.charter:64:3)
-			if !e.m.hist.done(ActionIntroduce) {
+			if !e.m.hist.doneBy(ActionIntroduce, e.at) {
 				d.add(0)
 			}
 			// must not share_review (examples/wechat-group/wechat_group.charter:92:3)
@@ -769,7 +781,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			links := k.Post.Links
 			isAd := k.Post.IsAd
 			e := env{m: m, at: nanos(at), goals: goals}
-			if !e.m.hist.done(ActionIntroduce) {
+			if !e.m.hist.doneBy(ActionIntroduce, e.at) {
 				return false, 3, true
 			}
 			if isAd {
@@ -814,8 +826,8 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			return true, 16, true
 		} else if k.Action == ActionShareReview {
 			words := k.ShareReview.Words
-			e := env{m: m, goals: goals}
-			if !e.m.hist.done(ActionIntroduce) {
+			e := env{m: m, at: nanos(at), goals: goals}
+			if !e.m.hist.doneBy(ActionIntroduce, e.at) {
 				return false, 4, true
 			}
 			if words < 100 {
@@ -1079,7 +1091,7 @@ func (m *Member) DecidePost(at time.Time, goals *Goals, length int64, links int6
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionPost
 	// first introduce then post (examples/wechat-group/wechat_group.charter:63:3)
-	if !e.m.hist.done(ActionIntroduce) {
+	if !e.m.hist.doneBy(ActionIntroduce, e.at) {
 		d.add(0)
 	}
 	// must not post (examples/wechat-group/wechat_group.charter:68:3)
@@ -1164,10 +1176,10 @@ func (m *Member) DecideRedPacket(at time.Time, goals *Goals, fen int64, shares i
 // int) at time at, as runtime.Community.DecideCall does, with the goal snapshot
 // goals (nil: rules under when, and rules that read goals, are inactive).
 func (m *Member) DecideShareReview(at time.Time, goals *Goals, book string, words int64) (d Decision) {
-	e := env{m: m, goals: goals}
+	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionShareReview
 	// first introduce then share_review (examples/wechat-group/wechat_group.charter:64:3)
-	if !e.m.hist.done(ActionIntroduce) {
+	if !e.m.hist.doneBy(ActionIntroduce, e.at) {
 		d.add(0)
 	}
 	// must not share_review (examples/wechat-group/wechat_group.charter:92:3)

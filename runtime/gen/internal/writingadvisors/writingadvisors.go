@@ -51,7 +51,7 @@ type Member struct {
 // defaultMember holds the declared defaults and an empty history.
 var defaultMember = Member{
 	Reputation: 1.0,
-	hist:       history{times: [3]int64{noTime, noTime, noTime}},
+	hist:       history{times: [4]int64{noTime, noTime, noTime, noTime}},
 }
 
 // NewMember returns a member whose attributes have their declared defaults
@@ -77,23 +77,35 @@ const noTime = math.MinInt64
 
 // keep is, per action, how many of its latest takings a history keeps: the
 // largest count of a limit or must rule on it; off is where they start.
+// first is where the earliest taking of an action a first rule names is
+// kept (-1 for the others).
 var (
-	keep = [...]int{0, 3, 0, 0, 0, 0}
-	off  = [...]int{0, 0, 3, 3, 3, 3}
+	keep  = [...]int{0, 3, 0, 0, 0, 0}
+	off   = [...]int{0, 0, 3, 3, 3, 3}
+	first = [...]int{3, -1, -1, -1, -1, -1}
 )
 
 // history is what a member has done, as runtime/history.go keeps it:
-// whether each action was ever taken, and the times of its last keep[a]
-// takings in ascending order (nanoseconds since the Unix epoch).
+// whether each action was ever taken, the times of its last keep[a]
+// takings in ascending order (nanoseconds since the Unix epoch), and the
+// earliest taking of the actions first rules name.
 type history struct {
 	ever  [1]uint64
-	times [3]int64
+	times [4]int64
 }
 
 func (h *history) done(a Action) bool { return h.ever[a/64]&(1<<(a%64)) != 0 }
 
+// doneBy reports whether a was taken at or before at.
+func (h *history) doneBy(a Action, at int64) bool {
+	return h.done(a) && (first[a] < 0 || h.times[first[a]] <= at)
+}
+
 // record notes that action a was taken at t.
 func (h *history) record(a Action, t int64) {
+	if f := first[a]; f >= 0 && (!h.done(a) || (h.times[f] != noTime && t < h.times[f])) {
+		h.times[f] = t
+	}
 	h.ever[a/64] |= 1 << (a % 64)
 	k := keep[a]
 	if k == 0 {
@@ -488,7 +500,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				d.add(0)
 			}
 			// first introduce then post (examples/fanclub/fanclub.charter:40:3)
-			if !e.m.hist.done(ActionIntroduce) {
+			if !e.m.hist.doneBy(ActionIntroduce, e.at) {
 				d.add(1)
 			}
 			// limit post 3 per 1d (examples/fanclub/fanclub.charter:41:3)
@@ -570,7 +582,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			if length > 5000 {
 				return false, 6, true
 			}
-			if !e.m.hist.done(ActionIntroduce) {
+			if !e.m.hist.doneBy(ActionIntroduce, e.at) {
 				return false, 7, true
 			}
 			if e.rank() <= 1 && e.m.hist.count(ActionPost, e.at, 86400000000000) >= 3 {
@@ -739,7 +751,7 @@ func (m *Member) DecidePost(at time.Time, goals *Goals, length int64, topic stri
 		d.add(0)
 	}
 	// first introduce then post (examples/fanclub/fanclub.charter:40:3)
-	if !e.m.hist.done(ActionIntroduce) {
+	if !e.m.hist.doneBy(ActionIntroduce, e.at) {
 		d.add(1)
 	}
 	// limit post 3 per 1d (examples/fanclub/fanclub.charter:41:3)
