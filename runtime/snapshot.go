@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"time"
 
@@ -97,6 +98,9 @@ func (s *State) MarshalJSON() ([]byte, error) { return json.Marshal(s.Snapshot()
 // Restore builds a live state of c from a snapshot, as Snapshot or its
 // JSON form (ReadSnapshot) gives it, with the options NewState takes.
 func Restore(c *Community, snap *Snapshot, opts ...StateOption) (*State, error) {
+	if c == nil || snap == nil {
+		return nil, fmt.Errorf("restore: no community or no snapshot")
+	}
 	if snap.Community != c.Name {
 		return nil, fmt.Errorf("restore: snapshot is of community %q, not %s", snap.Community, c.Name)
 	}
@@ -155,13 +159,29 @@ func Restore(c *Community, snap *Snapshot, opts ...StateOption) (*State, error) 
 	return s, nil
 }
 
-// ReadSnapshot decodes a snapshot's JSON form, keeping numbers exact.
+// ReadSnapshot decodes a snapshot's JSON form, keeping numbers exact. A
+// field the form does not have (such as a misspelled "members", which would
+// otherwise restore no member at all), a missing "community", or anything
+// after the object is an error.
 func ReadSnapshot(data []byte) (*Snapshot, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	var snap Snapshot
+	dec.DisallowUnknownFields()
+	var snap *Snapshot
 	if err := dec.Decode(&snap); err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
-	return &snap, nil
+	if snap == nil {
+		return nil, fmt.Errorf("snapshot: want an object, got null")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			err = fmt.Errorf("more than one value")
+		}
+		return nil, fmt.Errorf("snapshot: after the object at byte %d: %w", dec.InputOffset(), err)
+	}
+	if snap.Community == "" {
+		return nil, fmt.Errorf("snapshot: no \"community\"")
+	}
+	return snap, nil
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/syntax"
@@ -150,11 +152,20 @@ var ErrUnknownMember = errors.New("unknown member")
 // that read it). m must have been built by this state's community; the
 // state keeps its own copy.
 func (s *State) Join(id string, m *Member) error {
-	if id == "" {
-		return fmt.Errorf("join: empty member id")
+	if err := checkID(id); err != nil {
+		return fmt.Errorf("join: %w", err)
+	}
+	if m == nil {
+		return fmt.Errorf("join %q: nil member", id)
 	}
 	if m.c != s.c {
 		m = s.c.adopt(m)
+	}
+	// Members built from Go structs, or changed through a view, skip
+	// Convert's checks; a string the snapshot could not give back would
+	// make the state's own snapshot unreadable.
+	if err := s.c.checkStrings(m.rec); err != nil {
+		return fmt.Errorf("join %q: %w", id, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -546,7 +557,19 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 		vals = append(vals, evalValue(as, e))
 	}
 	for i, as := range k.act.effect {
-		if err := as.apply(targets[i], vals[i]); err != nil {
+		err := as.apply(targets[i], vals[i])
+		if err == nil && as.slot.Type.Kind == check.String {
+			// Arguments set through Call.SetString or the fast path of
+			// Call.fill are not checked; what the state stores must be
+			// what its snapshot can give back.
+			switch x := targets[i].S[as.slot.Index]; {
+			case len(x) > eval.MaxStringLen:
+				err = fmt.Errorf("%s would be %d bytes: a string may be at most %d", as.def.Attr.Name, len(x), eval.MaxStringLen)
+			case !utf8.ValidString(x):
+				err = fmt.Errorf("%s would not be valid UTF-8", as.def.Attr.Name)
+			}
+		}
+		if err != nil {
 			s.spares = append(s.spares, newRecs...)
 			return Result{}, fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
 		}
@@ -567,6 +590,49 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 	s.refresh()
 	res.Applied, res.Seq = true, s.events
 	return res, nil
+}
+
+// checkID refuses a member ID a snapshot could not carry: empty, longer
+// than a host string may be, not UTF-8, or with control characters.
+func checkID(id string) error {
+	switch {
+	case id == "":
+		return fmt.Errorf("empty member id")
+	case len(id) > eval.MaxStringLen:
+		return fmt.Errorf("member id of %d bytes: at most %d", len(id), eval.MaxStringLen)
+	case !utf8.ValidString(id):
+		return fmt.Errorf("member id %q is not valid UTF-8", id)
+	}
+	for _, r := range id {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("member id %q holds the control character %U", id, r)
+		}
+	}
+	return nil
+}
+
+// checkStrings refuses a record whose strings a snapshot could not give
+// back: longer than a host string may be, or not UTF-8.
+func (c *Community) checkStrings(rec *eval.Record) error {
+	for i := 0; i < c.layout.Len(); i++ {
+		slot := c.layout.Slot(i)
+		var ss []string
+		switch slot.Type.Kind {
+		case check.String:
+			ss = rec.S[slot.Index : slot.Index+1]
+		case check.List:
+			ss, _ = rec.L[slot.Index].([]string)
+		}
+		for _, x := range ss {
+			if len(x) > eval.MaxStringLen {
+				return fmt.Errorf("%s: a string value may be at most %d bytes, got %d", c.layout.Name(i), eval.MaxStringLen, len(x))
+			}
+			if !utf8.ValidString(x) {
+				return fmt.Errorf("%s: a string value must be valid UTF-8", c.layout.Name(i))
+			}
+		}
+	}
+	return nil
 }
 
 // ErrTooFarAhead is returned (wrapped) for an event dated later than the
