@@ -190,6 +190,9 @@ func checkRoundTrip(t *testing.T, c *runtime.Community, st *runtime.State, at ti
 		if !bytes.Equal(got, want) {
 			t.Fatalf("%s: snapshot after restore differs:\nwant %s\ngot  %s", where, want, got)
 		}
+		if g, w := goalBits(back.Goals(at)), goalBits(st.Goals(at)); g != w {
+			t.Fatalf("%s: goals after restore\n%s\nwant\n%s", where, g, w)
+		}
 	}
 }
 

@@ -305,7 +305,11 @@ func (s *State) refresh() {
 // rescan recomputes the aggregates from every member at time at.
 func (s *State) rescan(at int64) {
 	for i := range s.accs {
-		s.accs[i] = acc{}
+		sum := s.accs[i].sum
+		if sum != nil {
+			*sum = exactSum{} // keep the allocation: time-reading goals rescan often
+		}
+		s.accs[i] = acc{sum: sum}
 	}
 	s.goalsAt = at
 	for k := range s.st.len() {

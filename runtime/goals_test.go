@@ -1,0 +1,200 @@
+package runtime_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/charterlang/charter/runtime"
+)
+
+const goalsSrc = `community G {
+  member {
+    f: float
+    n: int
+    b: bool
+    joined: time
+  }
+  goal total "Sum" {
+    measure sum(f)
+    target >= 0
+  }
+  goal mean "Avg" {
+    measure avg(n)
+    target >= 0
+  }
+  goal huge "Sum of products that overflow" {
+    measure sum(f * 1e300)
+    target >= 0
+  }
+  goal lowest "Min, with infinities" {
+    measure min(f * 1e300)
+    target >= 0
+  }
+  goal highest "Max, with NaN from 0/0" {
+    measure max(f / n)
+    target >= 0
+  }
+  goal many "Count" {
+    measure count(b) + share(b)
+    target >= 0
+  }
+  goal old "Reads the time" {
+    measure sum(days_since(joined)) + share(hours_since(joined) > 12)
+    target >= 0
+  }
+}
+`
+
+func goalsClub(t testing.TB) *runtime.Community {
+	t.Helper()
+	p, err := runtime.CompileSource("g.charter", []byte(goalsSrc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Community("G")
+}
+
+func randGoalAttrs(r *rand.Rand, at time.Time) map[string]any {
+	var f float64
+	switch r.IntN(6) {
+	case 0:
+		f = math.MaxFloat64 * (r.Float64()*2 - 1)
+	case 1:
+		f = 0
+	case 2:
+		f = math.Copysign(0, -1)
+	case 3:
+		f = 0.1 * float64(r.IntN(10))
+	default:
+		f = (r.Float64() - 0.5) * math.Pow(2, float64(r.IntN(120)-60))
+	}
+	return map[string]any{
+		"f":      f,
+		"n":      r.Int64N(7) - 3,
+		"b":      r.IntN(2) == 0,
+		"joined": at.Add(-time.Duration(r.Int64N(int64(30 * 24 * time.Hour)))),
+	}
+}
+
+// rescan is Goals over every member of st, read back one by one in ID
+// order (another order than the state's).
+func rescan(t *testing.T, c *runtime.Community, st *runtime.State, at time.Time) []runtime.GoalValue {
+	var ms []*runtime.Member
+	for _, id := range st.IDs() {
+		m, ok := st.Member(id)
+		if !ok {
+			t.Fatalf("member %q listed but not found", id)
+		}
+		ms = append(ms, m)
+	}
+	return c.Goals(ms, at)
+}
+
+// TestLiveGoalsEqualRescan: SPEC §11.4's MUST, exactly. Random joins,
+// leaves and updates with values whose float sums drift, overflow, or are
+// infinite or NaN for a while; after each, the live goals equal a rescan
+// of the members bit for bit, and so do a restored state's and
+// GoalsParallel's.
+func TestLiveGoalsEqualRescan(t *testing.T) {
+	c := goalsClub(t)
+	for seed := range uint64(10) {
+		r := rand.New(rand.NewPCG(seed, 6))
+		st := runtime.NewState(c)
+		at := t0
+		var ids []string
+		next := 0
+		for step := range 400 {
+			if r.IntN(4) == 0 {
+				at = at.Add(time.Duration(r.Int64N(int64(6 * time.Hour))))
+			}
+			switch op := r.IntN(10); {
+			case op < 4 || len(ids) == 0:
+				id := fmt.Sprint("m", next)
+				next++
+				if err := st.Join(id, member(t, c, randGoalAttrs(r, at))); err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, id)
+			case op < 6:
+				i := r.IntN(len(ids))
+				if err := st.Leave(ids[i]); err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids[:i], ids[i+1:]...)
+			default:
+				if err := st.Update(ids[r.IntN(len(ids))], randGoalAttrs(r, at)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			live, want := st.Goals(at), rescan(t, c, st, at)
+			if g, w := goalBits(live), goalBits(want); g != w {
+				t.Fatalf("seed %d step %d: live goals\n%s\nwant (rescan)\n%s", seed, step, g, w)
+			}
+			if step%40 == 39 {
+				var ms []*runtime.Member
+				for _, id := range st.IDs() {
+					m, _ := st.Member(id)
+					ms = append(ms, m)
+				}
+				if g, w := goalBits(c.GoalsParallel(ms, at, 3)), goalBits(want); g != w {
+					t.Fatalf("seed %d step %d: GoalsParallel\n%s\nwant\n%s", seed, step, g, w)
+				}
+				back, err := runtime.Restore(c, st.Snapshot())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g, w := goalBits(back.Goals(at)), goalBits(want); g != w {
+					t.Fatalf("seed %d step %d: restored goals\n%s\nwant\n%s", seed, step, g, w)
+				}
+			}
+		}
+	}
+}
+
+func goalBits(gs []runtime.GoalValue) string {
+	s := ""
+	for _, g := range gs {
+		s += fmt.Sprintf("%s: value %v (%#x) met %v progress %v\n", g.Name, g.Value, math.Float64bits(g.Value), g.Met, g.Progress)
+	}
+	return s
+}
+
+// One infinite contribution made a sum NaN for good: removing it left
+// Inf - Inf. Now the goal comes back when the member leaves.
+func TestInfiniteContributionLeaves(t *testing.T) {
+	c := goalsClub(t)
+	st := runtime.NewState(c)
+	for i, f := range []float64{1, 2, math.MaxFloat64} {
+		if err := st.Join(fmt.Sprint("m", i), member(t, c, map[string]any{"f": f, "n": 1})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	huge := func() float64 { return st.Goals(t0)[2].Value }
+	if v := huge(); !math.IsInf(v, 1) {
+		t.Fatalf("huge with MaxFloat64 * 1e300 = %v, want +Inf", v)
+	}
+	if err := st.Leave("m2"); err != nil {
+		t.Fatal(err)
+	}
+	if v, want := huge(), 3e300; v != want {
+		t.Errorf("huge after the infinite member left = %v, want %v", v, want)
+	}
+	// Float sums drift: 0.1 + 0.2 - 0.1 - 0.2 is not 0 in float64.
+	st = runtime.NewState(c)
+	for i, f := range []float64{0.1, 0.2} {
+		if err := st.Join(fmt.Sprint("m", i), member(t, c, map[string]any{"f": f})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 2 {
+		if err := st.Update(fmt.Sprint("m", i), map[string]any{"f": 0.0}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v := st.Goals(t0)[0].Value; v != 0 {
+		t.Errorf("total after 0.1 and 0.2 were updated to 0 = %v, want 0", v)
+	}
+}
