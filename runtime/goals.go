@@ -28,6 +28,7 @@ type aggregate struct {
 	kind      int
 	arg       *eval.Expr
 	readsTime bool
+	monotone  bool // readsTime, and monotone in the time (timegoals.go)
 }
 
 // acc accumulates one aggregate over members. Count, share, sum and avg are

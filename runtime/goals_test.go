@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -196,5 +197,120 @@ func TestInfiniteContributionLeaves(t *testing.T) {
 	}
 	if v := st.Goals(t0)[0].Value; v != 0 {
 		t.Errorf("total after 0.1 and 0.2 were updated to 0 = %v, want 0", v)
+	}
+}
+
+const timeGoalsSrc = `community TG {
+  member {
+    joined: time
+    last: time
+    posts: int
+    score: float
+  }
+  action ping()
+  action post(to: member)
+  may ping, post
+  on ping { last = now() }
+  on post { posts += 1; to.last = now(); score += 0.25 }
+  badge fresh if days_since(joined) < 7
+  goal fresh_share "Share of fresh members" {
+    measure share(fresh)
+    target >= 0.1
+  }
+  goal quiet "Quiet members" {
+    measure count(now() - last > 36h && posts < 5)
+    target <= 3
+  }
+  goal age "Total age" {
+    measure sum(days_since(joined)) + avg(hours_since(last) / 24.0)
+    target >= 0
+  }
+  goal oldest "Oldest" {
+    measure max(days_since(joined)) - min(hours_since(last))
+    target >= 0
+  }
+  goal mix "Mix" {
+    measure sum(score - hours_since(joined) / 3)
+    target >= 0
+  }
+}
+`
+
+// TestTimeGoalsEqualRescan: goals that read the time, kept incrementally
+// as events come at new times, equal a rescan of the members at every
+// step. Even seeds only go forward in time, so the state soon schedules
+// the members and moves the goals by its heap; odd seeds also go back and
+// ask ahead of the events, which rescans.
+func TestTimeGoalsEqualRescan(t *testing.T) {
+	p, err := runtime.CompileSource("tg.charter", []byte(timeGoalsSrc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.Community("TG")
+	ctx := context.Background()
+	for seed := range uint64(8) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		st := runtime.NewState(c, runtime.MaxSkew(-1))
+		at := t0
+		var ids []string
+		next := 0
+		attrs := func() map[string]any {
+			return map[string]any{
+				"joined": at.Add(-time.Duration(r.Int64N(int64(20 * 24 * time.Hour)))),
+				"last":   at.Add(-time.Duration(r.Int64N(int64(4 * 24 * time.Hour)))),
+				"posts":  r.IntN(8),
+				"score":  float64(r.IntN(100)) / 8,
+			}
+		}
+		wild := seed%2 == 1
+		for step := range 500 {
+			switch r.IntN(12) {
+			case 0:
+				if !wild {
+					break
+				}
+				at = at.Add(-time.Duration(r.Int64N(int64(48 * time.Hour))))
+			case 1, 2, 3, 4:
+				at = at.Add(time.Duration(r.Int64N(int64(30 * time.Hour))))
+			case 5:
+				at = at.Add(time.Duration(r.Int64N(int64(time.Minute))))
+			}
+			switch op := r.IntN(10); {
+			case op < 3 || len(ids) == 0:
+				id := fmt.Sprint("m", next)
+				next++
+				if err := st.Join(id, member(t, c, attrs())); err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, id)
+			case op == 3:
+				i := r.IntN(len(ids))
+				if err := st.Leave(ids[i]); err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids[:i], ids[i+1:]...)
+			case op == 4:
+				if err := st.Update(ids[r.IntN(len(ids))], attrs()); err != nil {
+					t.Fatal(err)
+				}
+			case op < 7:
+				if _, err := st.Apply(ctx, ids[r.IntN(len(ids))], "ping", nil, at); err != nil {
+					t.Fatal(err)
+				}
+			default:
+				args := runtime.Args{"to": ids[r.IntN(len(ids))]}
+				if _, err := st.Apply(ctx, ids[r.IntN(len(ids))], "post", args, at); err != nil {
+					t.Fatal(err)
+				}
+			}
+			q := at
+			if wild && r.IntN(3) == 0 {
+				q = at.Add(time.Duration(r.Int64N(int64(10 * 24 * time.Hour))))
+			}
+			live, want := st.Goals(q), rescan(t, c, st, q)
+			if g, w := goalBits(live), goalBits(want); g != w {
+				t.Fatalf("seed %d step %d at %s: live goals\n%s\nwant (rescan)\n%s", seed, step, q, g, w)
+			}
+		}
 	}
 }

@@ -29,8 +29,11 @@ import (
 // min and max are kept under additions; when the member holding the
 // current extreme moves away from it or leaves, the next read of the goals
 // rescans the members. An aggregate whose member expression reads the time
-// (days_since, now, ...) changes without events, so it is rescanned when
-// goals are read at a new time.
+// (days_since, now, ...) changes without events. When every such
+// expression is monotone in the time, the state keeps the members in a heap
+// by the time their contributions next change, and goals read at a later
+// time re-evaluate only the members whose time has come (timegoals.go);
+// otherwise, or at an earlier time, it rescans.
 type State struct {
 	c *Community
 
@@ -44,12 +47,20 @@ type State struct {
 	// spares are records an event writes its effects into before they are
 	// swapped in; the records they replace become the next spares, so
 	// applying an action copies into memory the state already has.
-	spares  []*eval.Record
-	accs    []acc
-	goals   []GoalValue
-	goalsAt int64 // time of the goals (matters when aggregates read the time)
-	events  uint64
-	opts    stateOptions
+	spares []*eval.Record
+	accs   []acc
+	// tcon holds, when the community's time-reading aggregates are kept
+	// incrementally, member k's contribution to each of them at goalsAt
+	// (tcon[k*len(timeAggIdx)+p]); times orders the members by when those
+	// contributions next change.
+	tcon      []float64
+	times     timeHeap
+	scheduled bool // times holds every member (see currentGoals)
+	forward   int  // rescans at later times in a row, while not scheduled
+	goals     []GoalValue
+	goalsAt   int64 // time of the goals (matters when aggregates read the time)
+	events    uint64
+	opts      stateOptions
 	// latest is the latest event time the state has seen (applied actions
 	// and histories given at join); seen is false until there is one.
 	latest int64
@@ -186,7 +197,7 @@ func (s *State) Join(id string, m *Member) error {
 	}
 	s.latest, s.seen = latest, seen
 	s.st.add(id, m)
-	s.contribute(m.rec, +1)
+	s.contribute(s.st.len()-1, m.rec, +1)
 	s.events++
 	s.refresh()
 	return nil
@@ -201,8 +212,9 @@ func (s *State) Leave(id string) error {
 		return fmt.Errorf("leave %q: %w", id, ErrUnknownMember)
 	}
 	s.st.record(k, &s.scan)
-	s.contribute(&s.scan, -1)
+	s.contribute(k, &s.scan, -1)
 	s.st.remove(k)
+	s.forgetTimes(k)
 	s.events++
 	s.refresh()
 	return nil
@@ -234,9 +246,9 @@ func (s *State) Update(id string, values map[string]any) error {
 			return fmt.Errorf("update %q: %w", id, err)
 		}
 	}
-	s.contribute(cur, -1)
+	s.contribute(k, cur, -1)
 	cur.CopyFrom(rec)
-	s.contribute(cur, +1)
+	s.contribute(k, cur, +1)
 	s.events++
 	s.refresh()
 	return nil
@@ -278,21 +290,46 @@ func (s *State) IDs() []string {
 }
 
 // contribute adds (sign +1) or removes (-1) rec's contributions to the
-// aggregates.
-func (s *State) contribute(rec *eval.Record, sign int) {
+// aggregates; rec is member k's record. When the time-reading aggregates
+// are kept incrementally (Community.timeInc), their contributions are the
+// ones stored for k, and adding them schedules k for the time they next
+// change (see timegoals.go).
+func (s *State) contribute(k int, rec *eval.Record, sign int) {
 	if len(s.c.aggs) == 0 {
 		return
 	}
 	e := s.env2
 	e.SetMember(rec)
 	e.At = s.goalsAt
+	inc := s.c.timeInc
+	nt := len(s.c.timeAggIdx)
+	p := 0
 	for i, a := range s.c.aggs {
-		v := a.contribution(e)
+		timed := inc && a.readsTime
+		var v float64
+		if timed && sign < 0 {
+			v = s.tcon[k*nt+p] // what the aggregate holds for k
+		} else {
+			v = a.contribution(e)
+		}
 		if sign > 0 {
 			s.accs[i].add(a.kind, v)
 		} else {
 			s.accs[i].remove(a.kind, v)
 		}
+		if timed {
+			if sign > 0 {
+				if k*nt+p == len(s.tcon) {
+					s.tcon = append(s.tcon, v)
+				} else {
+					s.tcon[k*nt+p] = v
+				}
+			}
+			p++
+		}
+	}
+	if inc && sign > 0 && s.scheduled {
+		s.schedule(k, rec)
 	}
 }
 
@@ -302,8 +339,10 @@ func (s *State) refresh() {
 	s.aggBuf = s.env2.Aggs
 }
 
-// rescan recomputes the aggregates from every member at time at.
-func (s *State) rescan(at int64) {
+// rescan recomputes the aggregates from every member at time at, and
+// with schedule also when each member's time-reading contributions next
+// change (which costs a binary search over the time per member).
+func (s *State) rescan(at int64, schedule bool) {
 	for i := range s.accs {
 		sum := s.accs[i].sum
 		if sum != nil {
@@ -312,24 +351,55 @@ func (s *State) rescan(at int64) {
 		s.accs[i] = acc{sum: sum}
 	}
 	s.goalsAt = at
+	s.tcon = s.tcon[:0]
+	s.times.reset()
+	s.scheduled = schedule && s.c.timeInc
 	for k := range s.st.len() {
 		s.st.record(k, &s.scan)
-		s.contribute(&s.scan, +1)
+		s.contribute(k, &s.scan, +1)
 	}
 	s.refresh()
 }
 
-// currentGoals returns the goals at time at, rescanning when needed. The
-// caller holds mu for writing.
+// rebuildAfter is how many rescans at later and later times the state makes
+// before it schedules the members (a rescan's cost many times over) to keep
+// the time-reading goals incremental: then a host that asks at times going
+// back and forth pays at most about twice what rescanning always would.
+const rebuildAfter = 64
+
+// currentGoals returns the goals at time at, moving the time-reading
+// aggregates forward or rescanning when needed. The caller holds mu for
+// writing.
 func (s *State) currentGoals(at int64) []GoalValue {
-	stale := s.c.timeAggs && at != s.goalsAt
-	for i := range s.accs {
-		stale = stale || s.accs[i].stale
+	if s.c.timeAggs && at != s.goalsAt {
+		if s.scheduled && at > s.goalsAt {
+			s.advance(at)
+		} else {
+			if at > s.goalsAt {
+				s.forward++
+			} else {
+				s.forward = 0
+			}
+			s.rescan(at, s.forward >= rebuildAfter)
+		}
 	}
-	if stale {
-		s.rescan(at)
+	if s.stale() {
+		if s.scheduled {
+			s.restale()
+		} else {
+			s.rescan(at, false)
+		}
 	}
 	return s.goals
+}
+
+func (s *State) stale() bool {
+	for i := range s.accs {
+		if s.accs[i].stale {
+			return true
+		}
+	}
+	return false
 }
 
 // Goals returns every goal's value at time at.
@@ -581,10 +651,11 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 	// Commit: role and badge changes, aggregates, records, history, goals.
 	for i, t := range touched {
 		res.Changes = append(res.Changes, s.changes(t.ID, t.rec, newRecs[i], ns)...)
-		s.contribute(t.rec, -1)
+		k := s.viewIndex(t)
+		s.contribute(k, t.rec, -1)
 		t.rec.CopyFrom(newRecs[i]) // t is a view: this writes the store
 		s.spares = append(s.spares, newRecs[i])
-		s.contribute(t.rec, +1)
+		s.contribute(k, t.rec, +1)
 	}
 	m.hist.record(&s.c.hist, k.act.index, ns)
 	if !s.seen || ns > s.latest {
