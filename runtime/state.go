@@ -55,8 +55,9 @@ type State struct {
 	// contributions next change.
 	tcon      []float64
 	times     timeHeap
-	scheduled bool // times holds every member (see currentGoals)
-	forward   int  // rescans at later times in a row, while not scheduled
+	past      pastGoals // goals at a time before goalsAt, once scheduled
+	scheduled bool      // times holds every member (see currentGoals)
+	forward   int       // rescans at later times in a row, while not scheduled
 	goals     []GoalValue
 	goalsAt   int64 // time of the goals (matters when aggregates read the time)
 	events    uint64
@@ -371,6 +372,9 @@ const rebuildAfter = 64
 // aggregates forward or rescanning when needed. The caller holds mu for
 // writing.
 func (s *State) currentGoals(at int64) []GoalValue {
+	if s.scheduled && at < s.goalsAt {
+		return s.goalsBefore(at) // keeps the heap for the later times
+	}
 	if s.c.timeAggs && at != s.goalsAt {
 		if s.scheduled && at > s.goalsAt {
 			s.advance(at)

@@ -384,3 +384,40 @@ func (s *State) viewIndex(m *Member) int {
 	}
 	return s.st.index[m.ID]
 }
+
+// pastGoals is the memory goalsBefore reuses.
+type pastGoals struct {
+	accs  []acc
+	aggs  []float64
+	goals []GoalValue
+}
+
+// goalsBefore computes the goals at a time before goalsAt by a scan of
+// every member, leaving the aggregates kept for goalsAt, their stored
+// contributions and the heap as they are: a question about the past does
+// not undo the scheduling that later questions need.
+func (s *State) goalsBefore(at int64) []GoalValue {
+	p := &s.past
+	if p.accs == nil {
+		p.accs = make([]acc, len(s.c.aggs))
+	}
+	for i := range p.accs {
+		sum := p.accs[i].sum
+		if sum != nil {
+			*sum = exactSum{}
+		}
+		p.accs[i] = acc{sum: sum}
+	}
+	e := s.env3
+	for k := range s.st.len() {
+		s.st.record(k, &s.scan)
+		e.SetMember(&s.scan)
+		e.At = at
+		for i, a := range s.c.aggs {
+			p.accs[i].add(a.kind, a.contribution(e))
+		}
+	}
+	p.goals = s.c.goalValues(e, p.accs, int64(s.st.len()), p.aggs, p.goals)
+	p.aggs = e.Aggs
+	return p.goals
+}
