@@ -215,3 +215,17 @@ func mustApply(t testing.TB, st *runtime.State, id, action string, at time.Time)
 	}
 	return res
 }
+
+// Times before 1970 are negative nanoseconds; the first one a state sees
+// is still its latest event time.
+func TestLatestBefore1970(t *testing.T) {
+	c := historyClub(t)
+	st := runtime.NewState(c)
+	old := time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := st.Join("a", member(t, c, map[string]any{runtime.HistoryKey: map[string]any{"post": []any{old}}})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(context.Background(), "a", "introduce", nil, time.Unix(0, 0).Add(time.Hour)); !errors.Is(err, runtime.ErrTooFarAhead) {
+		t.Errorf("apply ten years after the only event: err = %v", err)
+	}
+}

@@ -193,7 +193,9 @@ func (s *State) Join(id string, m *Member) error {
 			if err := s.checkAhead(t); err != nil {
 				return fmt.Errorf("join %q: %s: %w", id, a.name, err)
 			}
-			latest, seen = max(latest, t), true
+			if !seen || t > latest {
+				latest, seen = t, true
+			}
 		}
 	}
 	s.latest, s.seen = latest, seen
