@@ -274,6 +274,7 @@ func TestEveryCodeIsCovered(t *testing.T) {
 		diag.LimitNodes: "TestGeneratedLimits (a generated expression)",
 		diag.LimitDecls: "TestLoadSetLimits",
 		diag.LimitTests: "TestLoadSetLimits",
+		diag.LimitLoad:  "TestLoadSetSize",
 		// Only charter gen reports it: runtime/gen's TestNameClash.
 		diag.GoNameClash: "runtime/gen TestNameClash",
 		// Only calls written as text have it: runtime's TestCommunityParseCall.

@@ -512,9 +512,9 @@ func (cm *compiler) actions() error {
 			if as.Param != nil {
 				x.other = a.otherIndex(as.Param.Slot)
 			}
-			v, err := cm.expr(as.Value, ce.Action)
+			v, err := eval.CompileEffect(as.Value.Root, &scope{c: cm.c, params: ce.Action, cm: cm})
 			if err != nil {
-				return err
+				return exprDiag(as.Value, err)
 			}
 			x.value = v
 			a.effect = append(a.effect, x)

@@ -634,20 +634,21 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 	var valsBuf [8]value
 	vals := valsBuf[:0]
 	for _, as := range k.act.effect {
-		vals = append(vals, evalValue(as, e))
+		v, err := evalValue(as, e)
+		if err != nil {
+			s.spares = append(s.spares, newRecs...)
+			return Result{}, fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
+		}
+		vals = append(vals, v)
 	}
 	for i, as := range k.act.effect {
 		err := as.apply(targets[i], vals[i])
-		if err == nil && as.slot.Type.Kind == check.String {
+		if err == nil && as.slot.Type.Kind == check.String && !utf8.ValidString(targets[i].S[as.slot.Index]) {
 			// Arguments set through Call.SetString or the fast path of
-			// Call.fill are not checked; what the state stores must be
-			// what its snapshot can give back.
-			switch x := targets[i].S[as.slot.Index]; {
-			case len(x) > eval.MaxStringLen:
-				err = fmt.Errorf("%s would be %d bytes: a string may be at most %d", as.def.Attr.Name, len(x), eval.MaxStringLen)
-			case !utf8.ValidString(x):
-				err = fmt.Errorf("%s would not be valid UTF-8", as.def.Attr.Name)
-			}
+			// Call.fill are not checked for UTF-8 (apply bounds the
+			// length); what the state stores must be what its snapshot
+			// can give back.
+			err = fmt.Errorf("%s would not be valid UTF-8", as.def.Attr.Name)
 		}
 		if err != nil {
 			s.spares = append(s.spares, newRecs...)
@@ -790,24 +791,45 @@ type value struct {
 	s string
 }
 
-func evalValue(as *assign, e *eval.Env) value {
+// evalValue evaluates an effect's right-hand side. Effect values are
+// compiled by eval.CompileEffect, so one that leaves the int range or grows
+// a string past the limit records a limit error in e.Err, and the effect
+// is refused; the other errors an expression records (x % 0 is 0) keep
+// their defined values, as in conditions.
+func evalValue(as *assign, e *eval.Env) (value, error) {
+	saved := e.Err
+	e.Err = nil
+	var v value
 	switch as.slot.Type.Kind {
 	case check.Float:
-		return value{f: as.value.Float(e)}
+		v.f = as.value.Float(e)
 	case check.String:
-		return value{s: as.value.String(e)}
+		v.s = as.value.String(e)
 	case check.Bool:
 		if as.value.Bool(e) {
-			return value{i: 1}
+			v.i = 1
 		}
-		return value{}
+	default:
+		v.i = as.value.Int(e)
 	}
-	return value{i: as.value.Int(e)}
+	err := e.Err
+	e.Err = saved
+	if eval.IsLimit(err) {
+		return v, fmt.Errorf("value of %s: %w", as.def.Attr.Name, err)
+	}
+	if len(v.s) > eval.MaxStringLen { // CompileEffect records these; kept in case a path does not
+		return v, fmt.Errorf("%s would be %d bytes, more than the limit of %d", as.def.Attr.Name, len(v.s), eval.MaxStringLen)
+	}
+	return v, nil
 }
 
-// apply stores v into rec according to the assignment's operator.
+// apply stores v into rec according to the assignment's operator. It
+// checks the result against the limits of a stored value before building
+// it: a string of at most eval.MaxStringLen bytes, an int or duration in
+// the 64-bit range, a finite float.
 func (as *assign) apply(rec *eval.Record, v value) error {
 	idx := as.slot.Index
+	name := as.def.Attr.Name
 	switch as.slot.Type.Kind {
 	case check.Float:
 		cur := rec.F[idx]
@@ -823,34 +845,43 @@ func (as *assign) apply(rec *eval.Record, v value) error {
 			n = cur * v.f
 		case "/=":
 			if v.f == 0 {
-				return fmt.Errorf("division of %s by zero", as.def.Attr.Name)
+				return fmt.Errorf("division of %s by zero", name)
 			}
 			n = cur / v.f
 		}
 		if math.IsNaN(n) || math.IsInf(n, 0) {
-			return fmt.Errorf("%s would become %v", as.def.Attr.Name, n)
+			return fmt.Errorf("%s would become %v", name, n)
 		}
 		rec.F[idx] = n
 	case check.String:
 		if as.op == "+=" {
+			if n := len(rec.S[idx]) + len(v.s); n > eval.MaxStringLen {
+				return fmt.Errorf("%s would be %d bytes, more than the limit of %d", name, n, eval.MaxStringLen)
+			}
 			rec.S[idx] += v.s
 		} else {
 			rec.S[idx] = v.s
 		}
 	case check.List:
-		return fmt.Errorf("effects on list attribute %s are not supported", as.def.Attr.Name)
+		return fmt.Errorf("effects on list attribute %s are not supported", name)
 	default: // int, bool, time, duration: in I
 		cur := rec.I[idx]
+		n, ok := v.i, true
 		switch as.op {
-		case "=":
-			rec.I[idx] = v.i
 		case "+=":
-			rec.I[idx] = cur + v.i
+			n, ok = eval.AddInt(cur, v.i)
 		case "-=":
-			rec.I[idx] = cur - v.i
+			n, ok = eval.SubInt(cur, v.i)
 		case "*=":
-			rec.I[idx] = cur * v.i
+			n, ok = eval.MulInt(cur, v.i)
 		}
+		if !ok {
+			if as.slot.Type.Kind == check.Duration {
+				return fmt.Errorf("%s %s %v would leave the 64-bit range of duration (it is %v)", name, as.op, time.Duration(v.i), time.Duration(cur))
+			}
+			return fmt.Errorf("%s %s %d would leave the 64-bit range of int (it is %d)", name, as.op, v.i, cur)
+		}
+		rec.I[idx] = n
 	}
 	return nil
 }

@@ -40,7 +40,7 @@ func (b *builder) resolveType(t *syntax.TypeRef, param bool) (Type, bool) {
 			names = append(names, "member")
 		}
 		d := b.errorf(diag.UnknownType, t.Name.Range(), "unknown type %s; the types are int, float, bool, string, time, duration and []T", t.Name.Name)
-		d.Suggestion = suggest(t.Name.Name, names)
+		d.Suggestion = b.suggest(t.Name.Name, names)
 		return Type{}, false
 	}
 	if t.List {
@@ -591,7 +591,7 @@ func (b *builder) lookupAction(id *syntax.Ident) *Action {
 	a := b.com.actionByName[id.Name]
 	if a == nil {
 		d := b.errorf(diag.UnknownAction, id.Range(), "unknown action %s", id.Name)
-		d.Suggestion = suggest(id.Name, keys(b.com.actionByName))
+		d.Suggestion = suggestKey(b.checker, id.Name, b.com.actionByName)
 	}
 	return a
 }
@@ -719,7 +719,7 @@ func (b *builder) message(d syntax.Decl, when *syntax.Expr) {
 		m.ToBadge = b.com.Badge(to.Name)
 		if m.ToRole == nil && m.ToBadge == nil {
 			dg := b.errorf(diag.UnknownName, to.Range(), "%s is neither a role nor a badge", to.Name)
-			dg.Suggestion = suggest(to.Name, append(b.com.roleNames(), b.com.badgeNames()...))
+			dg.Suggestion = b.suggest(to.Name, append(b.com.roleNames(), b.com.badgeNames()...))
 		}
 	}
 	b.com.Messages = append(b.com.Messages, m)
@@ -774,7 +774,7 @@ func (b *builder) effect(d *syntax.Effect) {
 				continue
 			}
 			d := b.errorf(diag.UnknownName, r, "unknown %s %s", what, attrName)
-			d.Suggestion = suggest(attrName, keys(com.attrByName))
+			d.Suggestion = suggestKey(b.checker, attrName, com.attrByName)
 			continue
 		}
 		b.used[x.Attr.Name] = true

@@ -83,6 +83,8 @@ type checker struct {
 	done              map[string]bool
 	// pieces are the standard pieces checked so far, by name (nil: failed).
 	pieces map[string]*Community
+	// suggestWork counts the candidates did-you-mean searches looked at.
+	suggestWork int
 }
 
 func (c *checker) errorf(code diag.Code, r diag.Range, format string, args ...any) *diag.Diagnostic {
@@ -132,6 +134,9 @@ func (c *checker) run() {
 		c.errorf(diag.LimitTests, c.prog.Files[0].Range(), "load set has %d tests; the limit is %d", ntests, MaxTests)
 		return
 	}
+	for _, f := range c.prog.Files {
+		c.testWork(f)
+	}
 	for _, cd := range order {
 		c.community(cd, nil)
 	}
@@ -164,7 +169,7 @@ func (c *checker) community(cd *syntax.Community, stack []string) *Community {
 		pd, ok := c.decls[cd.Extends.Name]
 		if !ok {
 			d := c.errorf(diag.UnknownParent, cd.Extends.Range(), "community %s extends %s, which is not declared", name, cd.Extends.Name)
-			d.Suggestion = suggest(cd.Extends.Name, keys(c.decls))
+			d.Suggestion = suggestKey(c, cd.Extends.Name, c.decls)
 		} else {
 			parent = c.community(pd, append(stack, name))
 			if parent == nil {
@@ -209,7 +214,7 @@ func (c *checker) piece(u *syntax.Use) *Community {
 	}
 	if f == nil || len(f.Communities) != 1 || f.Communities[0].Name.Name != short {
 		d := c.errorf(diag.UnknownName, u.Path[1].Range(), "unknown standard piece std.%s", short)
-		d.Suggestion = suggest(short, c.pieceNames())
+		d.Suggestion = c.suggest(short, c.pieceNames())
 		return nil
 	}
 	sub := &checker{cfg: c.cfg, prog: &Program{Files: []*syntax.File{f}, byName: map[string]*Community{}}}
@@ -374,27 +379,84 @@ func keys[V any](m map[string]V) []string {
 	return out
 }
 
-// suggest returns "did you mean X?" for the closest of names, or "".
-func suggest(name string, names []string) string {
-	best, bestD := "", len(name)/2+1
-	if bestD > 3 {
-		bestD = 3
-	}
-	if len(name) > 64 {
-		return "" // no one means a name that long; and distance is quadratic
-	}
-	for _, n := range names {
-		if n == name || strings.HasPrefix(n, "$") || abs(len(n)-len(name)) > 3 {
-			continue // a length difference over 3 means a distance over 3
-		}
-		if d := Distance(strings.ToLower(name), strings.ToLower(n)); d < bestD || d == bestD && best == "" && d <= 2 {
-			best, bestD = n, d
-		}
-	}
-	if best == "" {
+// maxSuggestWork bounds the candidate names the did-you-mean searches of
+// one Check look at, all searches together. A search compares the unknown
+// name with every name in scope, so a file with tens of thousands of names
+// and as many near-miss errors made checking quadratic (issue 16: four
+// minutes); past the bound, errors come without a suggestion. A file of
+// ordinary size never reaches it.
+const maxSuggestWork = 1 << 20
+
+// suggest returns "did you mean X?" for the closest of names, or "": the
+// first of the closest in the order given.
+func (c *checker) suggest(name string, names []string) string {
+	m, ok := c.matcher(name, len(names))
+	if !ok {
 		return ""
 	}
-	return "did you mean " + best + "?"
+	for _, n := range names {
+		m.consider(n, false)
+	}
+	return m.result()
+}
+
+// suggestKey is suggest over the keys of a map: the alphabetically first of
+// the closest, as if they were sorted, without sorting them.
+func suggestKey[V any](c *checker, name string, names map[string]V) string {
+	m, ok := c.matcher(name, len(names))
+	if !ok {
+		return ""
+	}
+	for n := range names {
+		m.consider(n, true)
+	}
+	return m.result()
+}
+
+// matcher finds the closest name to one unknown name: at most 2 edits
+// apart (1 for names of one letter), case aside.
+type matcher struct {
+	name, lower string
+	best        string
+	bestD       int
+	// sealed ends the tie-breaking by name: candidates considered after
+	// the current best came from a later list, which loses ties.
+	sealed bool
+}
+
+// matcher starts a search over n candidates, or reports that the work
+// bound is spent.
+func (c *checker) matcher(name string, n int) (*matcher, bool) {
+	if len(name) > 64 {
+		return nil, false // no one means a name that long; and distance is quadratic
+	}
+	c.suggestWork += n
+	if c.suggestWork > maxSuggestWork {
+		return nil, false
+	}
+	return &matcher{name: name, lower: strings.ToLower(name), bestD: min(len(name)/2+1, 2) + 1}, true
+}
+
+// consider weighs candidate n; byName breaks a tie in favour of the
+// alphabetically first, otherwise the first considered keeps it.
+func (m *matcher) consider(n string, byName bool) {
+	if n == m.name || strings.HasPrefix(n, "$") || abs(len(n)-len(m.name)) > 3 {
+		return // a length difference over 3 means a distance over 3
+	}
+	d := Distance(m.lower, strings.ToLower(n))
+	if d < m.bestD || d == m.bestD && byName && !m.sealed && n < m.best {
+		m.best, m.bestD = n, d
+	}
+}
+
+// seal makes the candidates considered from now on lose ties.
+func (m *matcher) seal() { m.sealed = true }
+
+func (m *matcher) result() string {
+	if m.best == "" {
+		return ""
+	}
+	return "did you mean " + m.best + "?"
 }
 
 func abs(x int) int {

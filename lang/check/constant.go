@@ -9,7 +9,6 @@ import (
 
 	"github.com/expr-lang/expr"
 	exprast "github.com/expr-lang/expr/ast"
-	"github.com/expr-lang/expr/types"
 
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
@@ -97,10 +96,13 @@ func evalConst(e *syntax.Expr) (any, error) {
 		return nil, &constError{node: nested, msg: "lists hold single values, not lists"}
 	}
 	vals := map[string]any{}
-	for k := range withDurations(e, types.Map{}) {
-		v, _ := syntax.DurationValue(k[1:]) // the lexer refused durations that overflow
-		vals[k] = time.Duration(v)
-	}
+	exprast.Find(e.Root, func(n exprast.Node) bool {
+		if id, ok := n.(*exprast.IdentifierNode); ok && strings.HasPrefix(id.Value, "$") {
+			v, _ := syntax.DurationValue(id.Value[1:]) // the lexer refused durations that overflow
+			vals[id.Value] = time.Duration(v)
+		}
+		return false
+	})
 	got, err := expr.Eval(e.Text, vals)
 	if err != nil {
 		return nil, err

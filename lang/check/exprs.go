@@ -9,6 +9,7 @@ import (
 	"github.com/expr-lang/expr"
 	exprast "github.com/expr-lang/expr/ast"
 	exprchecker "github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/checker/nature"
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
@@ -86,10 +87,65 @@ func typeOf(rt reflect.Type) Type {
 	return Type{}
 }
 
+// env is what the expressions of one context see: the names with their
+// types, and the nature expr-lang's checker looks names up in. Both are
+// built once per community and context and shared by every expression
+// checked there: building the nature per expression cost a pass over every
+// attribute each time (issue 16: 60,000 attributes and 9,000 rules took 74 s).
+type env struct {
+	names types.Map
+	nt    nature.Nature
+}
+
+func newEnv(m types.Map) *env { return &env{names: m, nt: m.Nature()} }
+
+// view is an env with an action's parameters on top. They are laid on the
+// env's nature only while an expression is checked (exprWith), so that
+// rules and effects of many actions share one env instead of copying it.
+type view struct {
+	*env
+	params []binding
+}
+
+type binding struct {
+	name string
+	t    types.Type
+	nt   nature.Nature
+}
+
 // envs are the expression environments of one community, by context.
 type envs struct {
-	ladder, badge, member, when, measure types.Map
-	rule, effect                         func(params []*Param) types.Map
+	ladder, badge, member, when, measure view
+	ruleBase, effectBase                 *env
+	memberNature                         nature.Nature // of a member parameter, p.attr
+	memberType                           types.Map
+	none                                 view // nothing: goal targets
+	test                                 view // expect that: built on first use
+}
+
+// rule is the environment of a rule condition on actions with parameters
+// ps: a member parameter is a value only in effects, as p.attr, since a
+// rule is decided before any other member's record is at hand.
+func (e *envs) rule(ps []*Param) view { return e.params(e.ruleBase, ps, false) }
+
+// effect is the environment of an effect value of an action with
+// parameters ps.
+func (e *envs) effect(ps []*Param) view { return e.params(e.effectBase, ps, true) }
+
+func (e *envs) params(base *env, ps []*Param, members bool) view {
+	v := view{env: base}
+	for _, p := range ps {
+		switch {
+		case p.Type.Kind == Member:
+			if members {
+				v.params = append(v.params, binding{p.Name, e.memberType, e.memberNature})
+			}
+		case p.Type.Kind != Invalid:
+			t := exprType(p.Type)
+			v.params = append(v.params, binding{p.Name, t, t.Nature()})
+		}
+	}
+	return v
 }
 
 func (b *builder) makeEnvs() envs {
@@ -101,7 +157,7 @@ func (b *builder) makeEnvs() envs {
 		memberMap[a.Name] = exprType(a.Type)
 	}
 	with := func(base types.Map, more func(types.Map)) types.Map {
-		m := types.Map{}
+		m := make(types.Map, len(base))
 		for k, v := range base {
 			m[k] = v
 		}
@@ -126,56 +182,23 @@ func (b *builder) makeEnvs() envs {
 			m[g.Name] = goalType
 		}
 	}
-	// A member parameter is a value only in effects, as p.attr: a rule is
-	// decided before any other member's record is at hand.
-	params := func(m types.Map, ps []*Param, members bool) {
-		for _, p := range ps {
-			if p.Type.Kind == Member {
-				if members {
-					m[p.Name] = memberMap
-				}
-			} else if p.Type.Kind != Invalid {
-				m[p.Name] = exprType(p.Type)
-			}
-		}
-	}
-	ruleEnvs := map[string]types.Map{} // by parameter list: rules on one action share one
+	memberEnv := newEnv(member)
 	return envs{
-		ladder: attrs,
-		badge:  badge,
-		member: member,
-		when:   with(types.Map{"members": tInt}, goals),
-		measure: with(member, func(m types.Map) {
-			m["members"] = tInt
-		}),
-		rule: func(ps []*Param) types.Map {
-			key := paramsKey(ps)
-			if m, ok := ruleEnvs[key]; ok {
-				return m
-			}
-			m := with(member, func(m types.Map) { goals(m); params(m, ps, false) })
-			ruleEnvs[key] = m
-			return m
-		},
-		effect: func(ps []*Param) types.Map {
-			return with(member, func(m types.Map) { params(m, ps, true) })
-		},
+		ladder:       view{env: newEnv(attrs)},
+		badge:        view{env: newEnv(badge)},
+		member:       view{env: memberEnv},
+		when:         view{env: newEnv(with(types.Map{"members": tInt}, goals))},
+		measure:      view{env: newEnv(with(member, func(m types.Map) { m["members"] = tInt }))},
+		ruleBase:     newEnv(with(member, goals)),
+		effectBase:   memberEnv,
+		memberNature: memberMap.Nature(),
+		memberType:   memberMap,
+		none:         view{env: newEnv(types.Map{})},
 	}
-}
-
-func paramsKey(ps []*Param) string {
-	var b strings.Builder
-	for _, p := range ps {
-		b.WriteString(p.Name)
-		b.WriteByte(':')
-		b.WriteString(p.Type.String())
-		b.WriteByte(',')
-	}
-	return b.String()
 }
 
 // cond checks a condition: it must be a bool.
-func (b *builder) cond(e *syntax.Expr, env types.Map, what string) {
+func (b *builder) cond(e *syntax.Expr, env view, what string) {
 	t, ok := b.expr(e, env, what)
 	if ok && t.Kind != Bool {
 		b.errorf(diag.TypeMismatch, e.Range(), "%s condition must be a bool, not %s", what, t)
@@ -183,20 +206,38 @@ func (b *builder) cond(e *syntax.Expr, env types.Map, what string) {
 }
 
 // expr type-checks e against env with expr-lang's checker and returns its type.
-func (b *builder) expr(e *syntax.Expr, env types.Map, what string) (Type, bool) {
+func (b *builder) expr(e *syntax.Expr, env view, what string) (Type, bool) {
 	return b.exprWith(e, env, nil)
 }
 
-func (b *builder) exprWith(e *syntax.Expr, env types.Map, extra []expr.Option) (Type, bool) {
+func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type, bool) {
 	if e == nil || e.Root == nil {
 		return Type{}, false // syntax error already reported
 	}
-	env = withDurations(e, env)
+	b.withDurations(e, env.env)
 	b.markUsed(e)
 	cfg := b.exprConfig(extra != nil)
-	cfg.WithEnv(env)
+	cfg.EnvObject, cfg.Env, cfg.Strict = env.names, env.nt, true
+	// Lay the parameters on the shared nature for this expression only.
+	fields := env.nt.Fields
+	type shadowed struct {
+		nt  nature.Nature
+		had bool
+	}
+	saved := make([]shadowed, len(env.params))
+	for i, p := range env.params {
+		saved[i].nt, saved[i].had = fields[p.name]
+		fields[p.name] = p.nt
+	}
 	tree := &parser.Tree{Node: e.Root, Source: file.NewSource(e.Text)}
 	rt, err := exprchecker.Check(tree, cfg)
+	for i := len(saved) - 1; i >= 0; i-- {
+		if name := env.params[i].name; saved[i].had {
+			fields[name] = saved[i].nt
+		} else {
+			delete(fields, name)
+		}
+	}
 	if err != nil {
 		b.exprError(e, err, env)
 		return Type{}, false
@@ -213,6 +254,7 @@ func (b *builder) exprWith(e *syntax.Expr, env types.Map, extra []expr.Option) (
 	if !b.rolesCompareWithRoles(e) {
 		return Type{}, false
 	}
+	b.checkPatterns(e)
 	t := typeOf(rt)
 	if t.Kind == Invalid {
 		b.errorf(diag.TypeMismatch, e.Range(), "expression has type %v, which Charter cannot store or compare", rt)
@@ -249,26 +291,18 @@ func (b *builder) exprConfig(measures bool) *conf.Config {
 	return &cp
 }
 
-// withDurations adds the $7d identifiers the parser made of duration literals.
-func withDurations(e *syntax.Expr, env types.Map) types.Map {
-	var durs []string
+// withDurations declares the $7d identifiers the parser made of duration
+// literals in env's nature. They stay there: a $ name means the same
+// duration in every expression, and no declared name begins with $.
+func (b *builder) withDurations(e *syntax.Expr, env *env) {
 	exprast.Find(e.Root, func(n exprast.Node) bool {
 		if id, ok := n.(*exprast.IdentifierNode); ok && strings.HasPrefix(id.Value, "$") {
-			durs = append(durs, id.Value)
+			if _, ok := env.nt.Fields[id.Value]; !ok {
+				env.nt.Fields[id.Value] = tDuration.Nature()
+			}
 		}
 		return false
 	})
-	if len(durs) == 0 {
-		return env
-	}
-	m := types.Map{}
-	for k, v := range env {
-		m[k] = v
-	}
-	for _, d := range durs {
-		m[d] = tDuration
-	}
-	return m
 }
 
 func (b *builder) markUsed(e *syntax.Expr) {
@@ -285,21 +319,20 @@ func (b *builder) markUsed(e *syntax.Expr) {
 	})
 }
 
-func (b *builder) exprError(e *syntax.Expr, err error, env types.Map) {
+func (b *builder) exprError(e *syntax.Expr, err error, env view) {
 	d := e.Diagnostic(diag.ExprError, err)
 	switch {
 	case strings.HasPrefix(d.Message, "unknown name "):
 		name := strings.TrimPrefix(d.Message, "unknown name ")
 		d.Code = diag.UnknownName
-		names := append(keys(env), b.cfg.funcNames...)
 		d.Message = "unknown name " + name + b.notInScope(name)
-		d.Suggestion = suggest(name, names)
+		d.Suggestion = b.suggestInScope(name, env)
 		if isAggregate(name) {
 			d.Code = diag.BadMeasure
 			d.Message = name + " is a goal aggregate: only a goal's measure can use it"
 			d.Suggestion = ""
 		}
-		if b.inWhen && b.envs.member[name] != nil {
+		if b.inWhen && b.envs.member.names[name] != nil {
 			d.Code = diag.BadWhen
 			d.Message = "when conditions read goals (name.met, name.value, ...) and members, not member values such as " + name
 		}
@@ -312,6 +345,27 @@ func (b *builder) exprError(e *syntax.Expr, err error, env types.Map) {
 		d.Code = diag.TypeMismatch
 	}
 	b.diags = append(b.diags, d)
+}
+
+// suggestInScope is the did-you-mean of an unknown name in an expression:
+// the names in scope, alphabetically first among the closest, then the
+// functions in the order declared.
+func (b *builder) suggestInScope(name string, env view) string {
+	m, ok := b.matcher(name, len(env.names)+len(env.params)+len(b.cfg.funcNames))
+	if !ok {
+		return ""
+	}
+	for n := range env.names {
+		m.consider(n, true)
+	}
+	for _, p := range env.params {
+		m.consider(p.name, true)
+	}
+	m.seal()
+	for _, n := range b.cfg.funcNames {
+		m.consider(n, false)
+	}
+	return m.result()
 }
 
 // notInScope explains a name that exists in the community but not here.
@@ -347,7 +401,7 @@ func (b *builder) goalExprs(g *Goal) {
 			b.errorf(diag.BadTarget, g.Target.Range(), "target of goal %s must be a constant number", g.Name)
 			return
 		}
-		t, ok := b.expr(g.Target, types.Map{}, "target")
+		t, ok := b.expr(g.Target, b.envs.none, "target")
 		if ok && !numeric(t) {
 			b.errorf(diag.BadTarget, g.Target.Range(), "target of goal %s must be a number, not %s", g.Name, t)
 		}
@@ -396,7 +450,7 @@ func (b *builder) measure(g *Goal) {
 				return
 			}
 		case *exprast.IdentifierNode:
-			if inAgg == "" && n.Value != "members" && !strings.HasPrefix(n.Value, "$") && b.envs.member[n.Value] != nil {
+			if inAgg == "" && n.Value != "members" && !strings.HasPrefix(n.Value, "$") && b.envs.member.names[n.Value] != nil {
 				b.errorf(diag.BadMeasure, e.RangeOf(n), "%s is a member value: wrap it in an aggregate such as sum(%s) or count(...)", n.Value, n.Value)
 				ok = false
 			}

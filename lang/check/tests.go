@@ -7,6 +7,67 @@ import (
 	"github.com/charterlang/charter/lang/syntax"
 )
 
+// Limits on the work the tests of one file ask of a test runner (SPEC
+// §13): each `given members N` and `do ... times N` is bounded on its own,
+// but a file may hold many of them.
+const (
+	MaxTestMembers = 1_000_000 // members joined by the tests of one file, each given member and each of given members N counted
+	MaxTestSteps   = 1_000_000 // steps run by the tests of one file, do ... times N counted N times
+)
+
+// testWork reports CH0012 at the step where the tests of f go past
+// MaxTestMembers or MaxTestSteps; a count that is out of range is CH0112
+// on its own and counts here as its limit.
+func (c *checker) testWork(f *syntax.File) {
+	members, steps := 0, 0
+	overMembers, overSteps := false, false
+	for _, cd := range f.Communities {
+		if cd == nil {
+			continue
+		}
+		for _, d := range cd.Decls {
+			t, ok := d.(*syntax.Test)
+			if !ok {
+				continue
+			}
+			for _, s := range t.Steps {
+				joined, run := 0, 1
+				switch s := s.(type) {
+				case *syntax.Given:
+					joined = 1
+				case *syntax.GivenMembers:
+					joined = countOf(s.Count, 1_000_000)
+				case *syntax.Do:
+					if s.Times != nil {
+						run = countOf(s.Times, 100_000)
+					}
+				}
+				r := s.(interface{ Range() diag.Range }).Range()
+				members += joined
+				steps += run
+				if members > MaxTestMembers && !overMembers {
+					overMembers = true
+					c.errorf(diag.LimitTestWork, r, "the tests of this file join %d members up to here; the limit is %d", members, MaxTestMembers)
+				}
+				if steps > MaxTestSteps && !overSteps {
+					overSteps = true
+					c.errorf(diag.LimitTestWork, r, "the tests of this file run %d steps up to here; the limit is %d", steps, MaxTestSteps)
+				}
+			}
+		}
+	}
+}
+
+// countOf is the value of a count literal, or max when it is not a whole
+// number from 1 to max (CH0112 reports that).
+func countOf(n *syntax.IntLit, max int64) int {
+	v, err := n.Value()
+	if err != nil || v <= 0 || v > max {
+		return int(max)
+	}
+	return int(v)
+}
+
 // test checks that a test block names things that exist and gives values of
 // the right types.
 func (b *builder) test(t *syntax.Test) {
@@ -52,7 +113,7 @@ func (b *builder) fields(fs []*syntax.Field) {
 		a := b.com.Attr(f.Name.Name)
 		if a == nil {
 			d := b.errorf(diag.BadTest, f.Name.Range(), "unknown attribute %s", f.Name.Name)
-			d.Suggestion = suggest(f.Name.Name, keys(b.com.attrByName))
+			d.Suggestion = suggestKey(b.checker, f.Name.Name, b.com.attrByName)
 			continue
 		}
 		if seen[a.Name] {
@@ -68,7 +129,7 @@ func (b *builder) call(c *syntax.Call, named map[string]bool) {
 	a := b.com.Action(c.Action.Name)
 	if a == nil {
 		d := b.errorf(diag.UnknownAction, c.Action.Range(), "unknown action %s", c.Action.Name)
-		d.Suggestion = suggest(c.Action.Name, keys(b.com.actionByName))
+		d.Suggestion = suggestKey(b.checker, c.Action.Name, b.com.actionByName)
 		return
 	}
 	given := map[string]bool{}
@@ -80,7 +141,7 @@ func (b *builder) call(c *syntax.Call, named map[string]bool) {
 				names = append(names, q.Name)
 			}
 			d := b.errorf(diag.BadTest, f.Name.Range(), "%s has no parameter %s", a.Name, f.Name.Name)
-			d.Suggestion = suggest(f.Name.Name, names)
+			d.Suggestion = b.suggest(f.Name.Name, names)
 			continue
 		}
 		if given[p.Name] {
@@ -124,18 +185,18 @@ func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {
 	case *syntax.ExpectRole:
 		if com.Role(e.Role.Name) == nil {
 			d := b.errorf(diag.BadTest, e.Role.Range(), "unknown role %s", e.Role.Name)
-			d.Suggestion = suggest(e.Role.Name, com.roleNames())
+			d.Suggestion = b.suggest(e.Role.Name, com.roleNames())
 		}
 	case *syntax.ExpectBadge:
 		if com.Badge(e.Badge.Name) == nil {
 			d := b.errorf(diag.BadTest, e.Badge.Range(), "unknown badge %s", e.Badge.Name)
-			d.Suggestion = suggest(e.Badge.Name, com.badgeNames())
+			d.Suggestion = b.suggest(e.Badge.Name, com.badgeNames())
 		}
 	case *syntax.ExpectDuty:
 		a := com.Action(e.Action.Name)
 		if a == nil {
 			d := b.errorf(diag.UnknownAction, e.Action.Range(), "unknown action %s", e.Action.Name)
-			d.Suggestion = suggest(e.Action.Name, keys(com.actionByName))
+			d.Suggestion = suggestKey(b.checker, e.Action.Name, com.actionByName)
 			return
 		}
 		for _, r := range com.Rules {
@@ -154,7 +215,7 @@ func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {
 	case *syntax.ExpectGoal:
 		if com.Goal(e.Goal.Name) == nil {
 			d := b.errorf(diag.BadTest, e.Goal.Range(), "unknown goal %s", e.Goal.Name)
-			d.Suggestion = suggest(e.Goal.Name, com.goalNames())
+			d.Suggestion = b.suggest(e.Goal.Name, com.goalNames())
 		}
 	case *syntax.ExpectAdmit:
 		for x := com; x != nil; x = x.Parent {
@@ -164,14 +225,17 @@ func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {
 		}
 		b.errorf(diag.BadTest, e.Range(), "neither community %s nor a community it extends has an admit condition", com.Name)
 	case *syntax.ExpectThat:
-		env := types.Map{}
-		for k, v := range b.envs.member {
-			env[k] = v
+		if b.envs.test.env == nil {
+			m := make(types.Map, len(b.envs.member.names)+len(com.Goals)+1)
+			for k, v := range b.envs.member.names {
+				m[k] = v
+			}
+			for _, g := range com.Goals {
+				m[g.Name] = goalType
+			}
+			m["members"] = tInt
+			b.envs.test = view{env: newEnv(m)}
 		}
-		for _, g := range com.Goals {
-			env[g.Name] = goalType
-		}
-		env["members"] = tInt
-		b.cond(e.Cond, env, "expect that")
+		b.cond(e.Cond, b.envs.test, "expect that")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -347,5 +348,38 @@ func TestWriteSARIFStructure(t *testing.T) {
 	}
 	if got := run.Results[len(ds)-1].Locations[0].PhysicalLocation.ArtifactLocation.URI; got != "y.charter" {
 		t.Errorf("uri %q, want y.charter", got)
+	}
+}
+
+// TestWriteTextManyDiagnostics prints a warning at every line of a large
+// file and as many again at its last line. The printer once found each
+// line by scanning the file from its top: 174,000 warnings took minutes
+// and these would take hours; with an index of line starts the work is
+// linear in the file and the diagnostics.
+func TestWriteTextManyDiagnostics(t *testing.T) {
+	const n = 100000
+	var src bytes.Buffer
+	for i := range n {
+		fmt.Fprintf(&src, "a%05d: int\n", i)
+	}
+	var ds List
+	for i := range 2 * n {
+		line := min(i, n-1) + 1
+		ds = append(ds, Diagnostic{Severity: Warning, Code: UnusedAttr, Message: "unused",
+			Range: Range{Pos{Filename: "big.charter", Line: line, Column: 1}, Pos{Filename: "big.charter", Line: line, Column: 7}}})
+	}
+	var out bytes.Buffer
+	if err := WriteText(&out, ds, map[string][]byte{"big.charter": src.Bytes()}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 3*len(ds) {
+		t.Fatalf("got %d lines of output, want %d (a header, an excerpt and carets for each)", len(lines), 3*len(ds))
+	}
+	for _, i := range []int{0, 1, n / 2, n - 1, n, 2*n - 1} {
+		want := fmt.Sprintf("    a%05d: int", min(i, n-1))
+		if got := lines[3*i+1]; got != want {
+			t.Errorf("excerpt of diagnostic %d is %q, want %q", i, got, want)
+		}
 	}
 }
