@@ -304,11 +304,20 @@ func (s *State) contribute(k int, rec *eval.Record, sign int) {
 	e := s.env2
 	e.SetMember(rec)
 	e.At = s.goalsAt
-	inc := s.c.timeInc
+	if !s.c.timeInc { // the common case, on every event: nothing stored
+		for i, a := range s.c.aggs {
+			if v := a.contribution(e); sign > 0 {
+				s.accs[i].add(a.kind, v)
+			} else {
+				s.accs[i].remove(a.kind, v)
+			}
+		}
+		return
+	}
 	nt := len(s.c.timeAggIdx)
 	p := 0
 	for i, a := range s.c.aggs {
-		timed := inc && a.readsTime
+		timed := a.readsTime
 		var v float64
 		if timed && sign < 0 {
 			v = s.tcon[k*nt+p] // what the aggregate holds for k
@@ -331,7 +340,7 @@ func (s *State) contribute(k int, rec *eval.Record, sign int) {
 			p++
 		}
 	}
-	if inc && sign > 0 && s.scheduled {
+	if sign > 0 && s.scheduled {
 		s.schedule(k, rec)
 	}
 }
