@@ -316,3 +316,4 @@ func TestTimeGoalsEqualRescan(t *testing.T) {
 		}
 	}
 }
+

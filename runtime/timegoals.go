@@ -302,6 +302,10 @@ func (s *State) schedule(k int, rec *eval.Record) {
 		e.M = rec
 		next = min(next, s.c.aggs[i].nextChange(e, s.goalsAt, s.tcon[k*nt+p]))
 	}
+	// Leave e at the goals' time, as contribute set it: refresh evaluates
+	// the measures in it.
+	e.SetMember(rec)
+	e.At = s.goalsAt
 	s.times.set(k, next)
 }
 
