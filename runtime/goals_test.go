@@ -316,4 +316,3 @@ func TestTimeGoalsEqualRescan(t *testing.T) {
 		}
 	}
 }
-
