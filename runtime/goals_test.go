@@ -273,7 +273,14 @@ func TestTimeGoalsEqualRescan(t *testing.T) {
 				}
 				at = at.Add(-time.Duration(r.Int64N(int64(48 * time.Hour))))
 			case 1, 2, 3, 4:
-				at = at.Add(time.Duration(r.Int64N(int64(30 * time.Hour))))
+				// Steps short enough, when not wild, that few members
+				// change per step and the state keeps its heap; long
+				// ones make it rescan instead.
+				step := 30 * time.Hour
+				if !wild {
+					step = 5 * time.Minute
+				}
+				at = at.Add(time.Duration(r.Int64N(int64(step))))
 			case 5:
 				at = at.Add(time.Duration(r.Int64N(int64(time.Minute))))
 			}
@@ -313,6 +320,44 @@ func TestTimeGoalsEqualRescan(t *testing.T) {
 			if g, w := goalBits(live), goalBits(want); g != w {
 				t.Fatalf("seed %d step %d at %s: live goals\n%s\nwant (rescan)\n%s", seed, step, q, g, w)
 			}
+		}
+	}
+}
+
+// A contribution changes at an exact nanosecond; the state moves its
+// goals across that instant exactly, once it keeps them by its heap.
+func TestTimeGoalChangesAtItsInstant(t *testing.T) {
+	src := `community E {
+  member { joined: time }
+  goal fresh "Fresh" {
+    measure count(days_since(joined) < 1)
+    target >= 1
+  }
+}
+`
+	p, err := runtime.CompileSource("e.charter", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.Community("E")
+	st := runtime.NewState(c)
+	if err := st.Join("a", member(t, c, map[string]any{"joined": t0})); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 100 { // questions at later times in a row: the state schedules
+		st.Goals(t0.Add(time.Duration(i)))
+	}
+	for _, tc := range []struct {
+		at   time.Time
+		want float64
+	}{
+		{t0.Add(24*time.Hour - 1), 1},
+		{t0.Add(24 * time.Hour), 0},
+		{t0.Add(24*time.Hour - 1), 1}, // back: a scan of the past
+		{t0.Add(48 * time.Hour), 0},
+	} {
+		if got := st.Goals(tc.at)[0].Value; got != tc.want {
+			t.Errorf("fresh at %s = %v, want %v", tc.at.Format(time.RFC3339Nano), got, tc.want)
 		}
 	}
 }

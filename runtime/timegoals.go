@@ -361,7 +361,17 @@ func (s *State) advance(at int64) {
 	nt := len(s.c.timeAggIdx)
 	e := s.env2
 	h := &s.times
+	// Rescheduling a member costs many evaluations; when a good share of
+	// them change at once (questions far apart, goals that change every
+	// hour), a plain rescan is cheaper, and the state stops scheduling
+	// until questions come at later times in a row again (currentGoals).
+	budget := len(h.heap)/32 + 16
 	for len(h.heap) > 0 && h.next[h.heap[0]] <= at {
+		if budget--; budget < 0 {
+			s.forward = 0
+			s.rescan(at, false)
+			return
+		}
 		k := h.heap[0]
 		s.st.record(k, &s.scan)
 		e.SetMember(&s.scan)
