@@ -127,6 +127,7 @@ type generator struct {
 	// Decision's bit i stands for actionRules[d.Action][i].
 	deciders [][]int
 	keep     []int
+	firsts   []bool // per action: a first rule names it, so its earliest time is kept
 
 	// internal is an error of the generator itself, reported by Generate.
 	internal error
@@ -249,6 +250,7 @@ func (g *generator) compileActions() error {
 	c := g.c
 	per := make([]actionRules, len(c.Actions))
 	g.keep = make([]int, len(c.Actions))
+	g.firsts = make([]bool, len(c.Actions))
 	for _, cr := range c.Rules {
 		for _, ca := range cr.Actions {
 			ri := ruleInfo{def: cr, action: ca, reason: cr.Reason(ca), sanction: cr.Else}
@@ -258,6 +260,8 @@ func (g *generator) compileActions() error {
 				continue // duties are not deciders
 			case check.Limit:
 				g.keep[ca.Index] = max(g.keep[ca.Index], int(cr.Count))
+			case check.First:
+				g.firsts[cr.Before.Index] = true
 			}
 			id := len(g.rules)
 			g.rules = append(g.rules, ri)
@@ -375,8 +379,8 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 		}
 		switch ri.def.Kind {
 		case check.First:
-			parts = append(parts, fmt.Sprintf("!e.m.hist.done(Action%s)", g.names.action[ri.def.Before.Index]))
-			u.env = true
+			parts = append(parts, fmt.Sprintf("!e.m.hist.doneBy(Action%s, e.at)", g.names.action[ri.def.Before.Index]))
+			u.env, u.at = true, true
 		case check.Limit:
 			parts = append(parts, fmt.Sprintf("e.m.hist.count(Action%s, e.at, %d) >= %d", goName, int64(ri.def.Per), ri.def.Count))
 			u.env, u.at = true, true
@@ -627,6 +631,11 @@ func (g *generator) memberDecl(w *strings.Builder) {
 	for _, k := range g.keep {
 		size += k
 	}
+	for _, f := range g.firsts {
+		if f {
+			size++
+		}
+	}
 	if size > 0 {
 		fmt.Fprintf(w, "hist: history{times: [%d]int64{%s}},\n", size, strings.TrimSuffix(strings.Repeat("noTime, ", size), ", "))
 	}
@@ -682,22 +691,34 @@ func (g *generator) historyDecl(w *strings.Builder) {
 		offs[i], keeps[i] = strconv.Itoa(size), strconv.Itoa(k)
 		size += k
 	}
+	firsts := make([]string, len(g.keep))
+	for i, f := range g.firsts {
+		firsts[i] = "-1"
+		if f {
+			firsts[i] = strconv.Itoa(size)
+			size++
+		}
+	}
 	w.WriteString(g.prelude("noTime"))
 	fmt.Fprintf(w, `// keep is, per action, how many of its latest takings a history keeps: the
 // largest count of a limit or must rule on it; off is where they start.
+// first is where the earliest taking of an action a first rule names is
+// kept (-1 for the others).
 var (
-	keep = [...]int{%s}
-	off  = [...]int{%s}
+	keep  = [...]int{%s}
+	off   = [...]int{%s}
+	first = [...]int{%s}
 )
 
-// A history holds a bit per action and a slot per kept taking.
+// A history holds a bit per action, a slot per kept taking and one per
+// earliest taking kept.
 const (
 	actionWords = %d
 	historySize = %d
 )
 
-`, strings.Join(keeps, ", "), strings.Join(offs, ", "), (len(c.Actions)+63)/64, size)
-	w.WriteString(g.prelude("history", "history.done", "history.record", "history.count"))
+`, strings.Join(keeps, ", "), strings.Join(offs, ", "), strings.Join(firsts, ", "), (len(c.Actions)+63)/64, size)
+	w.WriteString(g.prelude("history", "history.done", "history.doneBy", "history.record", "history.count"))
 }
 
 // enumDecl writes an int type with one constant per name and String.

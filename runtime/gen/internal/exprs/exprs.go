@@ -66,7 +66,7 @@ var defaultMember = Member{
 	Name:   "ann",
 	Joined: time.Unix(0, 1748736000000000000).UTC(),
 	Spent:  time.Duration(5400000000000),
-	hist:   history{times: [5]int64{noTime, noTime, noTime, noTime, noTime}},
+	hist:   history{times: [6]int64{noTime, noTime, noTime, noTime, noTime, noTime}},
 }
 
 // NewMember returns a member whose attributes have their declared defaults
@@ -84,7 +84,8 @@ func (m *Member) Reset() { *m = defaultMember }
 // runtime does after an allowed action (runtime.Community.Did).
 func (m *Member) Record(a Action, at time.Time) { m.hist.record(a, nanos(at)) }
 
-// Done reports whether m's history holds action a, as first rules read it.
+// Done reports whether m's history holds action a, at any time (first rules
+// ask whether it was done by the time of the question).
 func (m *Member) Done(a Action) bool { return m.hist.done(a) }
 
 // noTime marks an empty slot of a history.
@@ -92,20 +93,25 @@ const noTime = math.MinInt64
 
 // keep is, per action, how many of its latest takings a history keeps: the
 // largest count of a limit or must rule on it; off is where they start.
+// first is where the earliest taking of an action a first rule names is
+// kept (-1 for the others).
 var (
-	keep = [...]int{0, 0, 0, 5, 0}
-	off  = [...]int{0, 0, 0, 0, 5}
+	keep  = [...]int{0, 0, 0, 5, 0}
+	off   = [...]int{0, 0, 0, 0, 5}
+	first = [...]int{5, -1, -1, -1, -1}
 )
 
-// A history holds a bit per action and a slot per kept taking.
+// A history holds a bit per action, a slot per kept taking and one per
+// earliest taking kept.
 const (
 	actionWords = 1
-	historySize = 5
+	historySize = 6
 )
 
 // history is what a member has done, as runtime/history.go keeps it:
-// whether each action was ever taken, and the times of its last keep[a]
-// takings in ascending order (nanoseconds since the Unix epoch).
+// whether each action was ever taken, the times of its last keep[a]
+// takings in ascending order (nanoseconds since the Unix epoch), and at
+// times[first[a]] the earliest taking of an action a first rule names.
 type history struct {
 	ever  [actionWords]uint64
 	times [historySize]int64
@@ -113,8 +119,16 @@ type history struct {
 
 func (h *history) done(a Action) bool { return h.ever[a/64]&(1<<(a%64)) != 0 }
 
+// doneBy reports whether a was taken at or before at, as first rules ask.
+func (h *history) doneBy(a Action, at int64) bool {
+	return h.done(a) && (first[a] < 0 || h.times[first[a]] <= at)
+}
+
 // record notes that action a was taken at t.
 func (h *history) record(a Action, t int64) {
+	if f := first[a]; f >= 0 && (!h.done(a) || (h.times[f] != noTime && t < h.times[f])) {
+		h.times[f] = t // an action done at an unknown time (noTime) stays so
+	}
 	h.ever[a/64] |= 1 << (a % 64)
 	k := keep[a]
 	if k == 0 {
@@ -909,7 +923,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionTimed
 			// first check then timed (runtime/gen/testdata/exprs.charter:136:3)
-			if !e.m.hist.done(ActionCheck) {
+			if !e.m.hist.doneBy(ActionCheck, e.at) {
 				d.add(0)
 			}
 			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:137:3)
@@ -1176,7 +1190,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			return false, 0, false
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
-			if !e.m.hist.done(ActionCheck) {
+			if !e.m.hist.doneBy(ActionCheck, e.at) {
 				return false, 59, true
 			}
 			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
@@ -1673,7 +1687,7 @@ func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionTimed
 	// first check then timed (runtime/gen/testdata/exprs.charter:136:3)
-	if !e.m.hist.done(ActionCheck) {
+	if !e.m.hist.doneBy(ActionCheck, e.at) {
 		d.add(0)
 	}
 	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:137:3)

@@ -6,8 +6,9 @@ import "math"
 const noTime = math.MinInt64
 
 // history is what a member has done, as runtime/history.go keeps it:
-// whether each action was ever taken, and the times of its last keep[a]
-// takings in ascending order (nanoseconds since the Unix epoch).
+// whether each action was ever taken, the times of its last keep[a]
+// takings in ascending order (nanoseconds since the Unix epoch), and at
+// times[first[a]] the earliest taking of an action a first rule names.
 type history struct {
 	ever  [actionWords]uint64
 	times [historySize]int64
@@ -15,8 +16,16 @@ type history struct {
 
 func (h *history) done(a Action) bool { return h.ever[a/64]&(1<<(a%64)) != 0 }
 
+// doneBy reports whether a was taken at or before at, as first rules ask.
+func (h *history) doneBy(a Action, at int64) bool {
+	return h.done(a) && (first[a] < 0 || h.times[first[a]] <= at)
+}
+
 // record notes that action a was taken at t.
 func (h *history) record(a Action, t int64) {
+	if f := first[a]; f >= 0 && (!h.done(a) || (h.times[f] != noTime && t < h.times[f])) {
+		h.times[f] = t // an action done at an unknown time (noTime) stays so
+	}
 	h.ever[a/64] |= 1 << (a % 64)
 	k := keep[a]
 	if k == 0 {

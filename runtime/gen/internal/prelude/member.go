@@ -31,7 +31,8 @@ func (m *Member) Reset() { *m = defaultMember }
 // runtime does after an allowed action (runtime.Community.Did).
 func (m *Member) Record(a Action, at time.Time) { m.hist.record(a, nanos(at)) }
 
-// Done reports whether m's history holds action a, as first rules read it.
+// Done reports whether m's history holds action a, at any time (first rules
+// ask whether it was done by the time of the question).
 func (m *Member) Done(a Action) bool { return m.hist.done(a) }
 
 // GoalValue is one goal's state as conditions read it: name.value,

@@ -104,6 +104,19 @@ func TestHistory(t *testing.T) {
 	if n := m.hist.count(ActionPost, nanos(at), 1e9); n != 0 {
 		t.Errorf("post keeps no takings, counted %d", n)
 	}
+	// post's earliest taking is kept for first rules: a question before
+	// it does not count it, one after an earlier taking does.
+	if m.hist.doneBy(ActionPost, 99e9) || !m.hist.doneBy(ActionPost, 100e9) {
+		t.Error("doneBy(post) around its only taking at 100s is wrong")
+	}
+	m.Record(ActionPost, time.Unix(50, 0))
+	m.Record(ActionPost, time.Unix(200, 0))
+	if m.hist.doneBy(ActionPost, 49e9) || !m.hist.doneBy(ActionPost, 50e9) {
+		t.Error("doneBy(post) after an earlier taking at 50s is wrong")
+	}
+	if m.hist.doneBy(ActionSave, 1e18) {
+		t.Error("doneBy(save) before any save")
+	}
 	for _, s := range []int64{50, 90, 70, 10} {
 		m.Record(ActionSave, time.Unix(s, 0))
 	}

@@ -5,11 +5,12 @@ import "strconv"
 // What follows stands for the declarations charter gen writes per
 // community, so that the copied code compiles and can be tested here; the
 // generator never copies this file. The values make a small community:
-// two actions, the second keeping its last two takings, two rules.
+// two actions, the first named by a first rule, the second keeping its
+// last two takings, two rules.
 
 const (
 	actionWords   = 1
-	historySize   = 2
+	historySize   = 3
 	decisionWords = 1
 	badgeWords    = 1
 )
@@ -35,8 +36,9 @@ func (x Badge) String() string {
 }
 
 var (
-	keep = [...]int{0, 2}
-	off  = [...]int{0, 0}
+	keep  = [...]int{0, 2}
+	off   = [...]int{0, 0}
+	first = [...]int{2, -1} // a first rule names post
 )
 
 type Member struct {
@@ -44,7 +46,7 @@ type Member struct {
 	hist  history
 }
 
-var defaultMember = Member{Posts: 1, hist: history{times: [historySize]int64{noTime, noTime}}}
+var defaultMember = Member{Posts: 1, hist: history{times: [historySize]int64{noTime, noTime, noTime}}}
 
 var rules = [...]struct {
 	kind, label, reason string
