@@ -5,46 +5,12 @@ package fuzz
 
 import (
 	"bytes"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/charterlang/charter/lang/format"
 	"github.com/charterlang/charter/lang/syntax"
 )
-
-// seeds returns every .charter file under examples/ and under the testdata
-// directories of lang/, including the broken ones the diagnostics tests use.
-func seeds(f *testing.F) [][]byte {
-	f.Helper()
-	var out [][]byte
-	for _, root := range []string{"../examples", "../lang"} {
-		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			wanted := root == "../examples" || strings.Contains(filepath.ToSlash(path), "/testdata/")
-			if d.IsDir() || !wanted || !strings.HasSuffix(path, ".charter") {
-				return nil
-			}
-			src, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			out = append(out, src)
-			return nil
-		})
-		if err != nil {
-			f.Fatal(err)
-		}
-	}
-	if len(out) == 0 {
-		f.Fatal("no seed files found")
-	}
-	return out
-}
 
 // FuzzParseFormat checks that the parser and the formatter never panic and
 // that, for any file that parses, the formatter keeps the syntax tree,

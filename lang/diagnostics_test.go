@@ -231,7 +231,7 @@ func TestGeneratedLimits(t *testing.T) {
 	}
 }
 
-// TestLoadSetLimits triggers CH0007, CH0008 and CH0011 with generated load sets.
+// TestLoadSetLimits triggers CH0007, CH0008 and CH0014 with generated load sets.
 func TestLoadSetLimits(t *testing.T) {
 	for _, tc := range []struct {
 		code diag.Code
@@ -277,7 +277,7 @@ func TestLoadSetLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(ls.Diags) != 1 || ls.Diags[0].Code != diag.LimitTotal || ls.Diags[0].Range.Start.Line != 1 || ls.Diags[0].Range.Start.Column != 1 {
-		t.Errorf("chain of 1,000 children: got %v, want one CH0011 at 1:1", ls.Diags)
+		t.Errorf("chain of 1,000 children: got %v, want one CH0014 at 1:1", ls.Diags)
 	}
 }
 
@@ -290,6 +290,7 @@ func TestEveryCodeIsCovered(t *testing.T) {
 		diag.LimitNodes: "TestGeneratedLimits (a generated expression)",
 		diag.LimitDecls: "TestLoadSetLimits",
 		diag.LimitTests: "TestLoadSetLimits",
+		diag.LimitLoad:  "TestLoadSetSize",
 		diag.LimitTotal: "TestLoadSetLimits",
 		// Only charter gen reports it: runtime/gen's TestNameClash.
 		diag.GoNameClash: "runtime/gen TestNameClash",

@@ -21,6 +21,14 @@ import (
 // _test.charter and are loaded like any other.
 const Ext = ".charter"
 
+// Limits on a load set as a whole (SPEC §13), beside syntax.MaxFileSize
+// for each file: a directory of many files each under the file limit must
+// not hold the checker to an unbounded amount of text.
+const (
+	MaxLoadSize  = 8 << 20 // bytes of source in one load set
+	MaxLoadFiles = 10000   // files in one load set
+)
+
 // LoadSet is the result of loading: every file read, the checked program
 // and every diagnostic, sorted by file and position.
 type LoadSet struct {
@@ -54,17 +62,20 @@ func (s *LoadSet) Sources() map[string][]byte {
 // names begin with "." are skipped below a directory given, but a path given
 // explicitly is always read. Files are loaded once each, in name order.
 //
-// The error is non-nil only when a path does not exist, cannot be read, or
-// is a directory holding no .charter file. Problems in the files themselves
-// are diagnostics in the LoadSet: every lexical, syntax and limit error of
-// every file, then what check.Check reports about the files that parsed.
+// The error is non-nil only when a path does not exist, cannot be read, is
+// not a regular file (a named pipe, a socket or a device, whether named or
+// found in a directory), or is a directory holding no .charter file.
+// Problems in the files themselves are diagnostics in the LoadSet: every
+// lexical, syntax and limit error of every file (MaxLoadSize and
+// MaxLoadFiles included), then what check.Check reports about the files
+// that parsed.
 func Load(paths ...string) (*LoadSet, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no paths to load")
 	}
 	var names []string
 	for _, p := range paths {
-		found, err := expand(p)
+		found, err := expand(p, MaxLoadFiles+1-len(names))
 		if err != nil {
 			return nil, err
 		}
@@ -72,9 +83,13 @@ func Load(paths ...string) (*LoadSet, error) {
 	}
 	slices.Sort(names)
 	names = slices.Compact(names)
+	if len(names) > MaxLoadFiles {
+		return overLimit(nil, tooManyFiles(names)), nil
+	}
 
 	files := make([]*syntax.File, 0, len(names))
 	var ds diag.List
+	total := 0
 	for _, name := range names {
 		src, size, err := readSource(name)
 		if err != nil {
@@ -85,6 +100,9 @@ func Load(paths ...string) (*LoadSet, error) {
 			files = append(files, f)
 			ds = append(ds, d)
 			continue
+		}
+		if total += len(src); total > MaxLoadSize {
+			return overLimit(files, tooMuchSource(name, total)), nil
 		}
 		f, fds := syntax.Parse(name, src)
 		files = append(files, f)
@@ -103,14 +121,49 @@ func LoadSources(sources map[string][]byte) *LoadSet {
 		names = append(names, name)
 	}
 	slices.Sort(names)
+	if len(names) > MaxLoadFiles {
+		return overLimit(nil, tooManyFiles(names))
+	}
 	files := make([]*syntax.File, 0, len(names))
 	var ds diag.List
+	total := 0
 	for _, name := range names {
+		// A file over syntax.MaxFileSize is refused by Parse unread, so it
+		// adds nothing to the text the checker would see.
+		if n := len(sources[name]); n <= syntax.MaxFileSize {
+			if total += n; total > MaxLoadSize {
+				return overLimit(files, tooMuchSource(name, total))
+			}
+		}
 		f, fds := syntax.Parse(name, sources[name])
 		files = append(files, f)
 		ds = append(ds, fds...)
 	}
 	return finish(files, ds)
+}
+
+// overLimit is the load set of a load that stopped at a load-set limit:
+// the files parsed so far are kept for their names, but nothing is checked,
+// since a partial load set would only add follow-on errors (a parent in a
+// file that was not read looks undeclared).
+func overLimit(files []*syntax.File, d diag.Diagnostic) *LoadSet {
+	prog, _ := check.Check(nil, Stdlib())
+	return &LoadSet{Files: files, Program: prog, Diags: diag.List{d}}
+}
+
+// tooManyFiles is CH0011 at 1:1 of the first file beyond MaxLoadFiles.
+func tooManyFiles(names []string) diag.Diagnostic {
+	p := diag.Pos{Filename: names[MaxLoadFiles], Line: 1, Column: 1}
+	return diag.Diagnostic{Severity: diag.Error, Code: diag.LimitLoad, Range: diag.Range{Start: p, End: p},
+		Message: fmt.Sprintf("load set has more files than the limit of %d", MaxLoadFiles)}
+}
+
+// tooMuchSource is CH0011 at 1:1 of the file that takes the load set past
+// MaxLoadSize; total counts the bytes up to and including it.
+func tooMuchSource(name string, total int) diag.Diagnostic {
+	p := diag.Pos{Filename: name, Line: 1, Column: 1}
+	return diag.Diagnostic{Severity: diag.Error, Code: diag.LimitLoad, Range: diag.Range{Start: p, End: p},
+		Message: fmt.Sprintf("load set has %d bytes of source up to this file; the limit is %d", total, MaxLoadSize)}
 }
 
 // finish checks the files that parsed cleanly: a partly read file would
@@ -136,8 +189,9 @@ func finish(files []*syntax.File, ds diag.List) *LoadSet {
 }
 
 // expand returns the files path names: itself when it is not a directory,
-// the .charter files below it when it is.
-func expand(path string) ([]string, error) {
+// the .charter files below it when it is. It stops walking after max
+// files, which is enough to know the load set is over MaxLoadFiles.
+func expand(path string, max int) ([]string, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -158,6 +212,9 @@ func expand(path string) ([]string, error) {
 		}
 		if !d.IsDir() && strings.HasSuffix(d.Name(), Ext) {
 			names = append(names, p)
+			if len(names) >= max {
+				return filepath.SkipAll
+			}
 		}
 		return nil
 	})
@@ -170,30 +227,68 @@ func expand(path string) ([]string, error) {
 	return names, nil
 }
 
-// readSource reads a file of at most syntax.MaxFileSize bytes. For a larger
-// file it returns a nil slice and the size (-1 when unknown, as for a pipe)
-// without reading the rest, so that a huge file costs no memory.
-func readSource(name string) ([]byte, int64, error) {
+// OpenSource opens the source file name, following symbolic links, and
+// refuses anything but a regular file: opening a named pipe blocks until
+// a writer comes, and a device such as /dev/zero never ends. The mode is
+// looked at before opening for that reason, and again on the opened file
+// in case name was replaced in between.
+func OpenSource(name string) (*os.File, fs.FileInfo, error) {
+	info, err := os.Stat(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := regular(name, info); err != nil {
+		return nil, nil, err
+	}
 	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err = f.Stat()
+	if err == nil {
+		err = regular(name, info)
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, info, nil
+}
+
+func regular(name string, info fs.FileInfo) error {
+	m := info.Mode()
+	switch {
+	case m.IsRegular():
+		return nil
+	case m.IsDir():
+		return fmt.Errorf("read %s: is a directory", name)
+	case m&fs.ModeNamedPipe != 0:
+		return fmt.Errorf("read %s: is a named pipe, not a regular file", name)
+	case m&fs.ModeSocket != 0:
+		return fmt.Errorf("read %s: is a socket, not a regular file", name)
+	case m&fs.ModeDevice != 0:
+		return fmt.Errorf("read %s: is a device, not a regular file", name)
+	}
+	return fmt.Errorf("read %s: not a regular file (mode %s)", name, m)
+}
+
+// readSource reads a file of at most syntax.MaxFileSize bytes. For a larger
+// file it returns a nil slice and the size without reading the rest, so
+// that a huge file costs no memory.
+func readSource(name string) ([]byte, int64, error) {
+	f, info, err := OpenSource(name)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, 0, err
-	}
-	if info.IsDir() {
-		return nil, 0, fmt.Errorf("read %s: is a directory", name)
-	}
-	if info.Mode().IsRegular() && info.Size() > syntax.MaxFileSize {
+	if info.Size() > syntax.MaxFileSize {
 		return nil, info.Size(), nil
 	}
 	src, err := io.ReadAll(io.LimitReader(f, syntax.MaxFileSize+1))
 	if err != nil {
 		return nil, 0, fmt.Errorf("read %s: %w", name, err)
 	}
-	if len(src) > syntax.MaxFileSize {
+	if len(src) > syntax.MaxFileSize { // it grew since Stat
 		return nil, -1, nil
 	}
 	if src == nil {

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -332,5 +333,50 @@ func TestManyErrorsParses(t *testing.T) {
 	}
 	if len(f.Communities) != 3 {
 		t.Errorf("got %d communities, want 3", len(f.Communities))
+	}
+}
+
+// TestLoadSetSize checks the limits on a load set as a whole: more source
+// than MaxLoadSize, in files each under syntax.MaxFileSize, or more files
+// than MaxLoadFiles, is CH0011 at 1:1 of the file that goes over, and
+// nothing is checked.
+func TestLoadSetSize(t *testing.T) {
+	// Comments only: each file parses cleanly and alone is within limits.
+	chunk := strings.Repeat("// padding line of a large load set\n", (syntax.MaxFileSize-100)/36)
+	dir := t.TempDir()
+	srcs := map[string][]byte{}
+	n := MaxLoadSize/len(chunk) + 1
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("f%02d.charter", i)
+		srcs[name] = []byte(chunk)
+		write(t, dir, map[string]string{name: chunk})
+	}
+	last := fmt.Sprintf("f%02d.charter", n-1)
+	ls, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ls := range []*LoadSet{ls, LoadSources(srcs)} {
+		if len(ls.Diags) != 1 || ls.Diags[0].Code != diag.LimitLoad ||
+			filepath.Base(ls.Diags[0].Range.Start.Filename) != last || ls.Diags[0].Range.Start.Line != 1 {
+			t.Fatalf("got %v, want one CH0011 at %s:1:1", ls.Diags, last)
+		}
+		if ls.Program == nil || len(ls.Program.Files) != 0 {
+			t.Errorf("want nothing checked")
+		}
+	}
+
+	many := map[string][]byte{}
+	for i := 0; i <= MaxLoadFiles; i++ {
+		many[fmt.Sprintf("f%05d.charter", i)] = nil
+	}
+	ls = LoadSources(many)
+	want := fmt.Sprintf("f%05d.charter", MaxLoadFiles)
+	if len(ls.Diags) != 1 || ls.Diags[0].Code != diag.LimitLoad || ls.Diags[0].Range.Start.Filename != want {
+		t.Fatalf("%d files: got %v, want one CH0011 at %s", len(many), ls.Diags, want)
+	}
+	delete(many, want)
+	if ls = LoadSources(many); len(ls.Diags) != 0 {
+		t.Errorf("%d files: got %v, want no diagnostics", len(many), ls.Diags)
 	}
 }

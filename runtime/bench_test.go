@@ -327,3 +327,70 @@ func BenchmarkFillFromStruct(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkApplyTimeGoal applies an action, each at a new time, to a state
+// of 100,000 members whose goals read the time. "incremental": the goals'
+// arguments are monotone in the time, so only the members whose
+// contributions change by the new time are evaluated again (timegoals.go);
+// "rescan": an argument that is not monotone (a weekday test), so every new
+// time rescans every member, as every time-reading goal did before.
+func BenchmarkApplyTimeGoal(b *testing.B) {
+	for _, bc := range []struct{ name, measure string }{
+		{"incremental", "share(now() - last_seen < 7d) + count(days_since(joined) < 30)"},
+		{"rescan", "share(now() - last_seen < 7d) + count(days_since(joined) % 7 == 0)"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			src := `community Timed {
+  member { joined: time; last_seen: time; posts: int }
+  action post()
+  may post
+  on post { posts += 1; last_seen = now() }
+  goal active "Active members" {
+    measure ` + bc.measure + `
+    target >= 0.5
+  }
+}
+`
+			p, err := runtime.CompileSource("timed.charter", []byte(src))
+			if err != nil {
+				b.Fatal(err)
+			}
+			c := p.Community("Timed")
+			st := runtime.NewState(c)
+			const n = 100_000
+			r := rand.New(rand.NewPCG(1, 2))
+			ids := make([]string, n)
+			for i := range n {
+				ids[i] = fmt.Sprint("m", i)
+				m, err := c.Member(map[string]any{
+					"joined":    t0.Add(-time.Duration(r.Int64N(int64(365 * 24 * time.Hour)))),
+					"last_seen": t0.Add(-time.Duration(r.Int64N(int64(30 * 24 * time.Hour)))),
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := st.Join(ids[i], m); err != nil {
+					b.Fatal(err)
+				}
+			}
+			// Questions at later and later times make the state schedule
+			// its members; that cost is paid once, before the timer.
+			at := t0
+			for range 100 {
+				at = at.Add(time.Second)
+				st.Goals(at)
+			}
+			ctx := context.Background()
+			b.ReportAllocs()
+			b.ResetTimer()
+			i := 0
+			for b.Loop() {
+				at = at.Add(time.Second)
+				if _, err := st.Apply(ctx, ids[i%n], "post", nil, at); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}

@@ -183,7 +183,7 @@ func (c *Community) decide(d *Decision, e *eval.Env, m *Member, a *action, trace
 		}
 		switch r.Kind {
 		case check.First:
-			done := m.hist.done(r.before)
+			done := m.hist.doneBy(&c.hist, r.before, e.At)
 			if trace != nil {
 				*trace = append(*trace, TraceStep{Rule: r.Label, What: "already did " + c.actions[r.before].name, Value: done})
 			}

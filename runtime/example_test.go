@@ -35,7 +35,7 @@ community Club {
   badge inactive if days_since(last_seen) > 30
 
   may introduce, post
-  may tip if amount <= reputation
+  may tip if amount > 0 && amount <= reputation
   must not post if length > 1000 because "Posts are capped at 1,000 characters" else warn
   first introduce then post      because "Say hello before your first post"
   limit post 2 per 1d if role < writer because "Newcomers post twice a day"

@@ -28,17 +28,22 @@ type aggregate struct {
 	kind      int
 	arg       *eval.Expr
 	readsTime bool
+	monotone  bool // readsTime, and monotone in the time (timegoals.go)
 }
 
 // acc accumulates one aggregate over members. Count, share, sum and avg are
-// kept exactly under additions and removals; min and max are kept under
-// additions, and a removal of the current extreme marks them stale until
-// the next scan (see State).
+// kept exactly under additions and removals (sums in an exactSum); min and
+// max are kept under additions, and a removal of the current extreme marks
+// them stale until the next scan (see State). NaN contributions are counted
+// apart (they make min and max NaN), so an acc depends only on the members
+// it holds, not on the order they came in.
 type acc struct {
-	n     int64   // members counted (for share and avg, and min/max emptiness)
-	count int64   // true conditions, for count and share
-	sum   float64 // for sum and avg
-	ext   float64 // current min or max
+	n     int64 // members counted (for share and avg, and min/max emptiness)
+	count int64 // true conditions, for count and share
+	sum   *exactSum
+	ext   float64 // current min or max of the values that are not NaN
+	extN  int64   // values that are not NaN, for min and max
+	nan   int64   // NaN values, for min and max
 	stale bool
 }
 
@@ -55,6 +60,19 @@ func (a *aggregate) contribution(e *eval.Env) float64 {
 	return a.arg.Float(e)
 }
 
+// beyond reports whether v is a new extreme of kind over ext. Zeros
+// compare by sign (-0 below +0), so that the extreme does not depend on
+// which zero came first.
+func beyond(kind int, v, ext float64) bool {
+	if v == ext {
+		v, ext = math.Copysign(1, v), math.Copysign(1, ext)
+	}
+	if kind == aggMin {
+		return v < ext
+	}
+	return v > ext
+}
+
 func (x *acc) add(kind int, v float64) {
 	x.n++
 	switch kind {
@@ -63,13 +81,17 @@ func (x *acc) add(kind int, v float64) {
 			x.count++
 		}
 	case aggSum, aggAvg:
-		x.sum += v
-	case aggMin:
-		if x.n == 1 || v < x.ext {
-			x.ext = v
+		if x.sum == nil {
+			x.sum = &exactSum{}
 		}
-	case aggMax:
-		if x.n == 1 || v > x.ext {
+		x.sum.add(v, +1)
+	case aggMin, aggMax:
+		if math.IsNaN(v) {
+			x.nan++
+			return
+		}
+		x.extN++
+		if x.extN == 1 || beyond(kind, v, x.ext) {
 			x.ext = v
 		}
 	}
@@ -83,11 +105,16 @@ func (x *acc) remove(kind int, v float64) {
 			x.count--
 		}
 	case aggSum, aggAvg:
-		x.sum -= v
+		x.sum.add(v, -1)
 	case aggMin, aggMax:
-		if v == x.ext || x.n == 0 {
-			x.stale = x.n > 0 // the extreme may have left; a scan finds the next one
-			if x.n == 0 {
+		if math.IsNaN(v) {
+			x.nan--
+			return
+		}
+		x.extN--
+		if v == x.ext || x.extN == 0 {
+			x.stale = x.extN > 0 // the extreme may have left; a scan finds the next one
+			if x.extN == 0 {
 				x.ext = 0
 			}
 		}
@@ -100,18 +127,20 @@ func (x *acc) merge(kind int, y *acc) {
 		return
 	}
 	switch kind {
-	case aggMin:
-		if x.n == 0 || y.ext < x.ext {
+	case aggMin, aggMax:
+		if y.extN > 0 && (x.extN == 0 || beyond(kind, y.ext, x.ext)) {
 			x.ext = y.ext
 		}
-	case aggMax:
-		if x.n == 0 || y.ext > x.ext {
-			x.ext = y.ext
+	case aggSum, aggAvg:
+		if x.sum == nil {
+			x.sum = &exactSum{}
 		}
+		x.sum.merge(y.sum)
 	}
 	x.n += y.n
 	x.count += y.count
-	x.sum += y.sum
+	x.extN += y.extN
+	x.nan += y.nan
 }
 
 func (x *acc) value(kind int) float64 {
@@ -124,15 +153,21 @@ func (x *acc) value(kind int) float64 {
 		}
 		return float64(x.count) / float64(x.n)
 	case aggSum:
-		return x.sum
-	case aggAvg:
-		if x.n == 0 {
+		if x.sum == nil {
 			return 0
 		}
-		return x.sum / float64(x.n)
+		return x.sum.value()
+	case aggAvg:
+		if x.n == 0 || x.sum == nil {
+			return 0
+		}
+		return x.sum.value() / float64(x.n)
 	}
 	if x.n == 0 {
 		return 0
+	}
+	if x.nan > 0 {
+		return math.NaN()
 	}
 	return x.ext
 }
@@ -148,9 +183,8 @@ func (c *Community) Goals(members []*Member, at time.Time) []GoalValue {
 }
 
 // GoalsParallel is Goals with the members split into parts scanned
-// concurrently, one goroutine each, and the aggregates merged. Sums may
-// differ from Goals' in the last bits of a float, since they are added in
-// another order.
+// concurrently, one goroutine each, and the aggregates merged. The result
+// equals Goals': sums are exact whatever order they are added in.
 func (c *Community) GoalsParallel(members []*Member, at time.Time, parts int) []GoalValue {
 	if parts < 1 {
 		parts = 1

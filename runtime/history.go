@@ -3,12 +3,14 @@ package runtime
 import "math"
 
 // history is what one member has done, as much as the rules need: whether
-// each action was ever taken (for `first`), and the times of its last K
-// takings, K being the largest count of any `limit` or `must` rule on it
-// (for windows). Times are Unix nanoseconds, kept in ascending order.
+// each action was ever taken and, for an action a `first` rule names, the
+// time of its earliest taking (so that a question at a time before it does
+// not count it); and the times of its last K takings, K being the largest
+// count of any `limit` or `must` rule on it (for windows). Times are Unix
+// nanoseconds, kept in ascending order.
 type history struct {
 	ever  []uint64 // bit i: action i was taken at least once
-	times []int64  // per action a, times[off[a] : off[a]+keep[a]]; empty slots hold noTime
+	times []int64  // per action a, times[off[a] : off[a]+keep[a]] and times[first[a]]; empty slots hold noTime
 }
 
 const noTime = math.MinInt64
@@ -17,14 +19,28 @@ const noTime = math.MinInt64
 type historyShape struct {
 	keep []int // per action index
 	off  []int
-	size int
+	// first is the slot of the action's earliest time, -1 for an action
+	// no `first` rule names. The slot holds noTime while the action was
+	// never taken, or when it was taken at a time not known (a snapshot
+	// that gives only "ever"): then it counts as taken at any time.
+	first []int
+	size  int
 }
 
-func newHistoryShape(keep []int) historyShape {
-	s := historyShape{keep: keep, off: make([]int, len(keep))}
+// newHistoryShape lays out the kept times of each action, and an earliest
+// time for each action whose firsts entry is true.
+func newHistoryShape(keep []int, firsts []bool) historyShape {
+	s := historyShape{keep: keep, off: make([]int, len(keep)), first: make([]int, len(keep))}
 	for i, k := range keep {
 		s.off[i] = s.size
 		s.size += k
+	}
+	for i := range s.first {
+		s.first[i] = -1
+		if i < len(firsts) && firsts[i] {
+			s.first[i] = s.size
+			s.size++
+		}
 	}
 	return s
 }
@@ -45,8 +61,24 @@ func (h *history) done(action int) bool {
 	return h.ever != nil && h.ever[action/64]&(1<<(action%64)) != 0
 }
 
+// doneBy reports whether action was taken at or before at: a taking dated
+// after the question's time does not count (SPEC §11.2).
+func (h *history) doneBy(s *historyShape, action int, at int64) bool {
+	if !h.done(action) {
+		return false
+	}
+	f := s.first[action]
+	return f < 0 || h.times[f] <= at // noTime, the least int64, is before any at
+}
+
 // record notes that action was taken at t.
 func (h *history) record(s *historyShape, action int, t int64) {
+	if f := s.first[action]; f >= 0 {
+		// An action already done at an unknown time (noTime) stays so.
+		if !h.done(action) || (h.times[f] != noTime && t < h.times[f]) {
+			h.times[f] = t
+		}
+	}
 	h.ever[action/64] |= 1 << (action % 64)
 	k := s.keep[action]
 	if k == 0 {
@@ -82,4 +114,45 @@ func (h *history) count(s *historyShape, action int, at, per int64) int {
 		}
 	}
 	return n
+}
+
+// kept returns the kept times of action (empty slots hold noTime) and its
+// earliest time, when it has a slot for it.
+func (h *history) kept(s *historyShape, action int) []int64 {
+	ts := h.times[s.off[action] : s.off[action]+s.keep[action]]
+	if f := s.first[action]; f >= 0 {
+		ts = append(ts[:len(ts):len(ts)], h.times[f])
+	}
+	return ts
+}
+
+// firstTime returns the earliest time action was taken, and false when
+// that is not kept or not known.
+func (h *history) firstTime(s *historyShape, action int) (int64, bool) {
+	f := s.first[action]
+	if f < 0 || !h.done(action) || h.times[f] == noTime {
+		return 0, false
+	}
+	return h.times[f], true
+}
+
+// copyAction makes action a of h, of shape s, what action b of src, of
+// shape ss, is: as when a member moves between related communities.
+func (h *history) copyAction(s *historyShape, a int, src *history, ss *historyShape, b int) {
+	if !src.done(b) {
+		return
+	}
+	h.ever[a/64] |= 1 << (a % 64)
+	for _, t := range src.times[ss.off[b] : ss.off[b]+ss.keep[b]] {
+		if t != noTime {
+			h.record(s, a, t)
+		}
+	}
+	if f := s.first[a]; f >= 0 {
+		ft, ok := src.firstTime(ss, b)
+		if !ok {
+			ft = noTime // earliest unknown: counts as done at any time
+		}
+		h.times[f] = ft
+	}
 }

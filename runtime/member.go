@@ -126,15 +126,7 @@ func (c *Community) adopt(m *Member) *Member {
 		}
 		for _, a := range c.actions {
 			if b, ok := m.c.actionByName[a.name]; ok {
-				if m.hist.done(b.index) {
-					out.hist.ever[a.index/64] |= 1 << (a.index % 64)
-				}
-				k := m.c.hist.keep[b.index]
-				for _, t := range m.hist.times[m.c.hist.off[b.index] : m.c.hist.off[b.index]+k] {
-					if t != noTime {
-						out.hist.record(&c.hist, a.index, t)
-					}
-				}
+				out.hist.copyAction(&c.hist, a.index, &m.hist, &m.c.hist, b.index)
 			}
 		}
 	}

@@ -192,6 +192,11 @@ type Community struct {
 	// timeAggs is true when some aggregate reads the evaluation time, so
 	// its members' contributions change without events.
 	timeAggs bool
+	// timeInc is true when every aggregate that reads the time is monotone
+	// in it, so that the State keeps them incrementally (timegoals.go);
+	// timeAggIdx lists those aggregates.
+	timeInc    bool
+	timeAggIdx []int
 	// ladderTime is true when a rung's condition reads the time, so a
 	// member's role cannot be cached across questions.
 	ladderTime bool
@@ -401,6 +406,7 @@ func (s *scope) Call(name string, args []exprast.Node) (eval.Ref, bool, error) {
 		return eval.Ref{}, false, err
 	}
 	a := &aggregate{kind: kind, arg: arg, readsTime: s.cm.readsTime(args[0])}
+	a.monotone = a.readsTime && s.cm.monotone(args[0]) != monoNone
 	*s.aggs = append(*s.aggs, a)
 	t := check.Type{Kind: check.Float}
 	if kind == aggCount {
@@ -467,6 +473,7 @@ func (cm *compiler) derivedValues() error {
 func (cm *compiler) actions() error {
 	c := cm.c
 	keep := make([]int, len(c.def.Actions))
+	firsts := make([]bool, len(c.def.Actions))
 	for _, ca := range c.def.Actions {
 		names := make([]string, len(ca.Params))
 		types := make([]check.Type, len(ca.Params))
@@ -518,6 +525,9 @@ func (cm *compiler) actions() error {
 				keep[a.index] = max(keep[a.index], r.count)
 				a.deny = append(a.deny, r)
 			default:
+				if r.before >= 0 {
+					firsts[r.before] = true
+				}
 				a.deny = append(a.deny, r)
 			}
 		}
@@ -525,7 +535,7 @@ func (cm *compiler) actions() error {
 	for _, a := range c.actions {
 		a.deciders = append(append([]*rule(nil), a.deny...), a.may...)
 	}
-	c.hist = newHistoryShape(keep)
+	c.hist = newHistoryShape(keep, firsts)
 	for _, ce := range c.def.Effects {
 		a := c.actionByName[ce.Action.Name]
 		for _, as := range ce.Assigns {
@@ -539,9 +549,9 @@ func (cm *compiler) actions() error {
 			if as.Param != nil {
 				x.other = a.otherIndex(as.Param.Slot)
 			}
-			v, err := cm.expr(as.Value, ce.Action)
+			v, err := eval.CompileEffect(as.Value.Root, &scope{c: cm.c, params: ce.Action, cm: cm})
 			if err != nil {
-				return err
+				return exprDiag(as.Value, err)
 			}
 			x.value = v
 			a.effect = append(a.effect, x)
@@ -622,9 +632,15 @@ func (cm *compiler) goals() error {
 		g.target = cg.TargetValue // a constant: the checker evaluated it
 		c.goals = append(c.goals, g)
 	}
-	for _, a := range c.aggs {
+	c.timeInc = true
+	for i, a := range c.aggs {
 		c.timeAggs = c.timeAggs || a.readsTime
+		if a.readsTime {
+			c.timeAggIdx = append(c.timeAggIdx, i)
+			c.timeInc = c.timeInc && a.monotone
+		}
 	}
+	c.timeInc = c.timeInc && c.timeAggs
 	return nil
 }
 

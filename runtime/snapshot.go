@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"time"
 
@@ -29,9 +30,12 @@ type MemberSnapshot struct {
 	History    map[string]ActionSnapshot `json:"history,omitempty"`
 }
 
-// ActionSnapshot is one action's history in a MemberSnapshot.
+// ActionSnapshot is one action's history in a MemberSnapshot. First is the
+// earliest taking, kept for an action a `first` rule names; without it an
+// action ever taken counts as taken before any question's time.
 type ActionSnapshot struct {
 	Ever  bool        `json:"ever"`
+	First *time.Time  `json:"first,omitempty"`
 	Times []time.Time `json:"times,omitempty"`
 }
 
@@ -67,6 +71,10 @@ func (s *State) Snapshot() *Snapshot {
 				continue
 			}
 			as := ActionSnapshot{Ever: true}
+			if t, ok := m.hist.firstTime(&c.hist, a.index); ok {
+				ft := stdlib.Time(t)
+				as.First = &ft
+			}
 			k := c.hist.keep[a.index]
 			for _, t := range m.hist.times[c.hist.off[a.index] : c.hist.off[a.index]+k] {
 				if t != noTime {
@@ -88,12 +96,32 @@ func (s *State) Snapshot() *Snapshot {
 func (s *State) MarshalJSON() ([]byte, error) { return json.Marshal(s.Snapshot()) }
 
 // Restore builds a live state of c from a snapshot, as Snapshot or its
-// JSON form (ReadSnapshot) gives it.
-func Restore(c *Community, snap *Snapshot) (*State, error) {
+// JSON form (ReadSnapshot) gives it, with the options NewState takes.
+func Restore(c *Community, snap *Snapshot, opts ...StateOption) (*State, error) {
+	if c == nil || snap == nil {
+		return nil, fmt.Errorf("restore: no community or no snapshot")
+	}
 	if snap.Community != c.Name {
 		return nil, fmt.Errorf("restore: snapshot is of community %q, not %s", snap.Community, c.Name)
 	}
-	s := NewState(c)
+	s := NewState(c, opts...)
+	// The snapshot's own times are the reference for its members' histories
+	// (a clock, when given, still checks them): members joined at times
+	// further apart than the skew are not refused because of that.
+	for _, ms := range snap.Members {
+		for _, as := range ms.History {
+			for _, t := range as.Times {
+				if ns, ok := stdlib.Nanos(t); ok && (!s.seen || ns > s.latest) {
+					s.latest, s.seen = ns, true
+				}
+			}
+			if as.First != nil {
+				if ns, ok := stdlib.Nanos(*as.First); ok && (!s.seen || ns > s.latest) {
+					s.latest, s.seen = ns, true
+				}
+			}
+		}
+	}
 	for i, ms := range snap.Members {
 		m, err := c.Member(ms.Attributes)
 		if err != nil {
@@ -114,6 +142,14 @@ func Restore(c *Community, snap *Snapshot) (*State, error) {
 				}
 				m.hist.record(&c.hist, a.index, ns)
 			}
+			if as.First != nil && c.hist.first[a.index] >= 0 {
+				ns, err := timeValue(*as.First)
+				if err != nil {
+					return nil, fmt.Errorf("restore: member %q: %s: first: %w", ms.ID, name, err)
+				}
+				m.hist.ever[a.index/64] |= 1 << (a.index % 64)
+				m.hist.times[c.hist.first[a.index]] = ns
+			}
 		}
 		if err := s.Join(ms.ID, m); err != nil {
 			return nil, fmt.Errorf("restore: %w", err)
@@ -123,13 +159,29 @@ func Restore(c *Community, snap *Snapshot) (*State, error) {
 	return s, nil
 }
 
-// ReadSnapshot decodes a snapshot's JSON form, keeping numbers exact.
+// ReadSnapshot decodes a snapshot's JSON form, keeping numbers exact. A
+// field the form does not have (such as a misspelled "members", which would
+// otherwise restore no member at all), a missing "community", or anything
+// after the object is an error.
 func ReadSnapshot(data []byte) (*Snapshot, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	var snap Snapshot
+	dec.DisallowUnknownFields()
+	var snap *Snapshot
 	if err := dec.Decode(&snap); err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
-	return &snap, nil
+	if snap == nil {
+		return nil, fmt.Errorf("snapshot: want an object, got null")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			err = fmt.Errorf("more than one value")
+		}
+		return nil, fmt.Errorf("snapshot: after the object at byte %d: %w", dec.InputOffset(), err)
+	}
+	if snap.Community == "" {
+		return nil, fmt.Errorf("snapshot: no \"community\"")
+	}
+	return snap, nil
 }

@@ -9,10 +9,13 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime/eval"
+	"github.com/charterlang/charter/stdlib"
 )
 
 // State is a live community: its members, the action history the rules
@@ -26,8 +29,11 @@ import (
 // min and max are kept under additions; when the member holding the
 // current extreme moves away from it or leaves, the next read of the goals
 // rescans the members. An aggregate whose member expression reads the time
-// (days_since, now, ...) changes without events, so it is rescanned when
-// goals are read at a new time.
+// (days_since, now, ...) changes without events. When every such
+// expression is monotone in the time, the state keeps the members in a heap
+// by the time their contributions next change, and goals read at a later
+// time re-evaluate only the members whose time has come (timegoals.go);
+// otherwise, or at an earlier time, it rescans.
 type State struct {
 	c *Community
 
@@ -41,11 +47,25 @@ type State struct {
 	// spares are records an event writes its effects into before they are
 	// swapped in; the records they replace become the next spares, so
 	// applying an action copies into memory the state already has.
-	spares  []*eval.Record
-	accs    []acc
-	goals   []GoalValue
-	goalsAt int64 // time of the goals (matters when aggregates read the time)
-	events  uint64
+	spares []*eval.Record
+	accs   []acc
+	// tcon holds, when the community's time-reading aggregates are kept
+	// incrementally, member k's contribution to each of them at goalsAt
+	// (tcon[k*len(timeAggIdx)+p]); times orders the members by when those
+	// contributions next change.
+	tcon      []float64
+	times     timeHeap
+	past      pastGoals // goals at a time before goalsAt, once scheduled
+	scheduled bool      // times holds every member (see currentGoals)
+	forward   int       // rescans at later times in a row, while not scheduled
+	goals     []GoalValue
+	goalsAt   int64 // time of the goals (matters when aggregates read the time)
+	events    uint64
+	opts      stateOptions
+	// latest is the latest event time the state has seen (applied actions
+	// and histories given at join); seen is false until there is one.
+	latest int64
+	seen   bool
 	// Buffers used under mu only, so that events do not allocate them.
 	env, env2, env3 *eval.Env
 	aggBuf          []float64
@@ -53,10 +73,47 @@ type State struct {
 	calls           []*Call // per action: the call Apply converts arguments into
 }
 
+// DefaultMaxSkew is how far, by default, an event may be dated after the
+// state's reference time (see MaxSkew).
+const DefaultMaxSkew = 24 * time.Hour
+
+// A StateOption configures a State made by NewState or Restore.
+type StateOption func(*stateOptions)
+
+type stateOptions struct {
+	skew  time.Duration
+	clock func() time.Time
+}
+
+// MaxSkew sets how far after the state's reference time an event may be
+// dated: Apply refuses an action, and Join a history time, dated later than
+// reference + d. The reference is the host's clock when Clock gives one,
+// else the latest event time the state has seen (none before the first
+// event, which is then not checked). The default is DefaultMaxSkew; a
+// negative d turns the check off. Without it one event dated in the far
+// future would hold a kept history time for good (SPEC §11.2).
+func MaxSkew(d time.Duration) StateOption {
+	return func(o *stateOptions) { o.skew = d }
+}
+
+// Clock gives the state the host's clock, read only to check how far ahead
+// an event is (see MaxSkew); Charter's answers never read it (SPEC §12.1).
+// Without a clock, a community quiet for longer than the skew has its next
+// event refused, so a host whose events may be that far apart either gives
+// its clock or sets a larger skew.
+func Clock(now func() time.Time) StateOption {
+	return func(o *stateOptions) { o.clock = now }
+}
+
 // NewState returns an empty live state of community c.
-func NewState(c *Community) *State {
+func NewState(c *Community, opts ...StateOption) *State {
+	o := stateOptions{skew: DefaultMaxSkew}
+	for _, f := range opts {
+		f(&o)
+	}
 	s := &State{
 		c:    c,
+		opts: o,
 		st:   newStore(c),
 		accs: make([]acc, len(c.aggs)),
 		env:  &eval.Env{Derived: c.derived},
@@ -107,19 +164,43 @@ var ErrUnknownMember = errors.New("unknown member")
 // that read it). m must have been built by this state's community; the
 // state keeps its own copy.
 func (s *State) Join(id string, m *Member) error {
-	if id == "" {
-		return fmt.Errorf("join: empty member id")
+	if err := checkID(id); err != nil {
+		return fmt.Errorf("join: %w", err)
+	}
+	if m == nil {
+		return fmt.Errorf("join %q: nil member", id)
 	}
 	if m.c != s.c {
 		m = s.c.adopt(m)
+	}
+	// Members built from Go structs, or changed through a view, skip
+	// Convert's checks; a string the snapshot could not give back would
+	// make the state's own snapshot unreadable.
+	if err := s.c.checkStrings(m.rec); err != nil {
+		return fmt.Errorf("join %q: %w", id, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.st.index[id]; ok {
 		return fmt.Errorf("join: member %q is already in %s", id, s.c.Name)
 	}
+	latest, seen := s.latest, s.seen
+	for _, a := range s.c.actions {
+		for _, t := range m.hist.kept(&s.c.hist, a.index) {
+			if t == noTime {
+				continue
+			}
+			if err := s.checkAhead(t); err != nil {
+				return fmt.Errorf("join %q: %s: %w", id, a.name, err)
+			}
+			if !seen || t > latest {
+				latest, seen = t, true
+			}
+		}
+	}
+	s.latest, s.seen = latest, seen
 	s.st.add(id, m)
-	s.contribute(m.rec, +1)
+	s.contribute(s.st.len()-1, m.rec, +1)
 	s.events++
 	s.refresh()
 	return nil
@@ -134,8 +215,9 @@ func (s *State) Leave(id string) error {
 		return fmt.Errorf("leave %q: %w", id, ErrUnknownMember)
 	}
 	s.st.record(k, &s.scan)
-	s.contribute(&s.scan, -1)
+	s.contribute(k, &s.scan, -1)
 	s.st.remove(k)
+	s.forgetTimes(k)
 	s.events++
 	s.refresh()
 	return nil
@@ -167,9 +249,9 @@ func (s *State) Update(id string, values map[string]any) error {
 			return fmt.Errorf("update %q: %w", id, err)
 		}
 	}
-	s.contribute(cur, -1)
+	s.contribute(k, cur, -1)
 	cur.CopyFrom(rec)
-	s.contribute(cur, +1)
+	s.contribute(k, cur, +1)
 	s.events++
 	s.refresh()
 	return nil
@@ -211,21 +293,55 @@ func (s *State) IDs() []string {
 }
 
 // contribute adds (sign +1) or removes (-1) rec's contributions to the
-// aggregates.
-func (s *State) contribute(rec *eval.Record, sign int) {
+// aggregates; rec is member k's record. When the time-reading aggregates
+// are kept incrementally (Community.timeInc), their contributions are the
+// ones stored for k, and adding them schedules k for the time they next
+// change (see timegoals.go).
+func (s *State) contribute(k int, rec *eval.Record, sign int) {
 	if len(s.c.aggs) == 0 {
 		return
 	}
 	e := s.env2
 	e.SetMember(rec)
 	e.At = s.goalsAt
+	if !s.c.timeInc { // the common case, on every event: nothing stored
+		for i, a := range s.c.aggs {
+			if v := a.contribution(e); sign > 0 {
+				s.accs[i].add(a.kind, v)
+			} else {
+				s.accs[i].remove(a.kind, v)
+			}
+		}
+		return
+	}
+	nt := len(s.c.timeAggIdx)
+	p := 0
 	for i, a := range s.c.aggs {
-		v := a.contribution(e)
+		timed := a.readsTime
+		var v float64
+		if timed && sign < 0 {
+			v = s.tcon[k*nt+p] // what the aggregate holds for k
+		} else {
+			v = a.contribution(e)
+		}
 		if sign > 0 {
 			s.accs[i].add(a.kind, v)
 		} else {
 			s.accs[i].remove(a.kind, v)
 		}
+		if timed {
+			if sign > 0 {
+				if k*nt+p == len(s.tcon) {
+					s.tcon = append(s.tcon, v)
+				} else {
+					s.tcon[k*nt+p] = v
+				}
+			}
+			p++
+		}
+	}
+	if sign > 0 && s.scheduled {
+		s.schedule(k, rec)
 	}
 }
 
@@ -235,30 +351,70 @@ func (s *State) refresh() {
 	s.aggBuf = s.env2.Aggs
 }
 
-// rescan recomputes the aggregates from every member at time at.
-func (s *State) rescan(at int64) {
+// rescan recomputes the aggregates from every member at time at, and
+// with schedule also when each member's time-reading contributions next
+// change (which costs a binary search over the time per member).
+func (s *State) rescan(at int64, schedule bool) {
 	for i := range s.accs {
-		s.accs[i] = acc{}
+		sum := s.accs[i].sum
+		if sum != nil {
+			*sum = exactSum{} // keep the allocation: time-reading goals rescan often
+		}
+		s.accs[i] = acc{sum: sum}
 	}
 	s.goalsAt = at
+	s.tcon = s.tcon[:0]
+	s.times.reset()
+	s.scheduled = schedule && s.c.timeInc
 	for k := range s.st.len() {
 		s.st.record(k, &s.scan)
-		s.contribute(&s.scan, +1)
+		s.contribute(k, &s.scan, +1)
 	}
 	s.refresh()
 }
 
-// currentGoals returns the goals at time at, rescanning when needed. The
-// caller holds mu for writing.
+// rebuildAfter is how many rescans at later and later times the state makes
+// before it schedules the members (a rescan's cost many times over) to keep
+// the time-reading goals incremental: then a host that asks at times going
+// back and forth pays at most about twice what rescanning always would.
+const rebuildAfter = 64
+
+// currentGoals returns the goals at time at, moving the time-reading
+// aggregates forward or rescanning when needed. The caller holds mu for
+// writing.
 func (s *State) currentGoals(at int64) []GoalValue {
-	stale := s.c.timeAggs && at != s.goalsAt
-	for i := range s.accs {
-		stale = stale || s.accs[i].stale
+	if s.scheduled && at < s.goalsAt {
+		return s.goalsBefore(at) // keeps the heap for the later times
 	}
-	if stale {
-		s.rescan(at)
+	if s.c.timeAggs && at != s.goalsAt {
+		if s.scheduled && at > s.goalsAt {
+			s.advance(at)
+		} else {
+			if at > s.goalsAt {
+				s.forward++
+			} else {
+				s.forward = 0
+			}
+			s.rescan(at, s.forward >= rebuildAfter)
+		}
+	}
+	if s.stale() {
+		if s.scheduled {
+			s.restale()
+		} else {
+			s.rescan(at, false)
+		}
 	}
 	return s.goals
+}
+
+func (s *State) stale() bool {
+	for i := range s.accs {
+		if s.accs[i].stale {
+			return true
+		}
+	}
+	return false
 }
 
 // Goals returns every goal's value at time at.
@@ -446,6 +602,9 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 		return Result{}, err
 	}
 	ns := nanos(at)
+	if err := s.checkAhead(ns); err != nil {
+		return Result{}, fmt.Errorf("%s: %w", action, err)
+	}
 	e := s.bind(m, k, others, ns)
 	var res Result
 	s.c.decide(&res.Decision, e, m, k.act, nil)
@@ -484,10 +643,23 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 	var valsBuf [8]value
 	vals := valsBuf[:0]
 	for _, as := range k.act.effect {
-		vals = append(vals, evalValue(as, e))
+		v, err := evalValue(as, e)
+		if err != nil {
+			s.spares = append(s.spares, newRecs...)
+			return Result{}, fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
+		}
+		vals = append(vals, v)
 	}
 	for i, as := range k.act.effect {
-		if err := as.apply(targets[i], vals[i]); err != nil {
+		err := as.apply(targets[i], vals[i])
+		if err == nil && as.slot.Type.Kind == check.String && !utf8.ValidString(targets[i].S[as.slot.Index]) {
+			// Arguments set through Call.SetString or the fast path of
+			// Call.fill are not checked for UTF-8 (apply bounds the
+			// length); what the state stores must be what its snapshot
+			// can give back.
+			err = fmt.Errorf("%s would not be valid UTF-8", as.def.Attr.Name)
+		}
+		if err != nil {
 			s.spares = append(s.spares, newRecs...)
 			return Result{}, fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
 		}
@@ -495,16 +667,89 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 	// Commit: role and badge changes, aggregates, records, history, goals.
 	for i, t := range touched {
 		res.Changes = append(res.Changes, s.changes(t.ID, t.rec, newRecs[i], ns)...)
-		s.contribute(t.rec, -1)
+		k := s.viewIndex(t)
+		s.contribute(k, t.rec, -1)
 		t.rec.CopyFrom(newRecs[i]) // t is a view: this writes the store
 		s.spares = append(s.spares, newRecs[i])
-		s.contribute(t.rec, +1)
+		s.contribute(k, t.rec, +1)
 	}
 	m.hist.record(&s.c.hist, k.act.index, ns)
+	if !s.seen || ns > s.latest {
+		s.latest, s.seen = ns, true
+	}
 	s.events++
 	s.refresh()
 	res.Applied, res.Seq = true, s.events
 	return res, nil
+}
+
+// checkID refuses a member ID a snapshot could not carry: empty, longer
+// than a host string may be, not UTF-8, or with control characters.
+func checkID(id string) error {
+	switch {
+	case id == "":
+		return fmt.Errorf("empty member id")
+	case len(id) > eval.MaxStringLen:
+		return fmt.Errorf("member id of %d bytes: at most %d", len(id), eval.MaxStringLen)
+	case !utf8.ValidString(id):
+		return fmt.Errorf("member id %q is not valid UTF-8", id)
+	}
+	for _, r := range id {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("member id %q holds the control character %U", id, r)
+		}
+	}
+	return nil
+}
+
+// checkStrings refuses a record whose strings a snapshot could not give
+// back: longer than a host string may be, or not UTF-8.
+func (c *Community) checkStrings(rec *eval.Record) error {
+	for i := 0; i < c.layout.Len(); i++ {
+		slot := c.layout.Slot(i)
+		var ss []string
+		switch slot.Type.Kind {
+		case check.String:
+			ss = rec.S[slot.Index : slot.Index+1]
+		case check.List:
+			ss, _ = rec.L[slot.Index].([]string)
+		}
+		for _, x := range ss {
+			if len(x) > eval.MaxStringLen {
+				return fmt.Errorf("%s: a string value may be at most %d bytes, got %d", c.layout.Name(i), eval.MaxStringLen, len(x))
+			}
+			if !utf8.ValidString(x) {
+				return fmt.Errorf("%s: a string value must be valid UTF-8", c.layout.Name(i))
+			}
+		}
+	}
+	return nil
+}
+
+// ErrTooFarAhead is returned (wrapped) for an event dated later than the
+// state's MaxSkew allows.
+var ErrTooFarAhead = errors.New("event time too far ahead")
+
+// checkAhead refuses a time more than the skew after the reference.
+func (s *State) checkAhead(t int64) error {
+	if s.opts.skew < 0 {
+		return nil
+	}
+	var ref int64
+	what := "the latest event time"
+	switch {
+	case s.opts.clock != nil:
+		ref, what = nanos(s.opts.clock()), "the clock"
+	case s.seen:
+		ref = s.latest
+	default:
+		return nil
+	}
+	if lim := stdlib.AddDuration(ref, int64(s.opts.skew)); t > lim {
+		return fmt.Errorf("%w: %s is more than %s after %s %s", ErrTooFarAhead,
+			stdlib.Time(t).Format(time.RFC3339Nano), check.FormatDuration(s.opts.skew), what, stdlib.Time(ref).Format(time.RFC3339Nano))
+	}
+	return nil
 }
 
 // spare returns a record holding a copy of rec, from the spares when there
@@ -555,24 +800,45 @@ type value struct {
 	s string
 }
 
-func evalValue(as *assign, e *eval.Env) value {
+// evalValue evaluates an effect's right-hand side. Effect values are
+// compiled by eval.CompileEffect, so one that leaves the int range or grows
+// a string past the limit records a limit error in e.Err, and the effect
+// is refused; the other errors an expression records (x % 0 is 0) keep
+// their defined values, as in conditions.
+func evalValue(as *assign, e *eval.Env) (value, error) {
+	saved := e.Err
+	e.Err = nil
+	var v value
 	switch as.slot.Type.Kind {
 	case check.Float:
-		return value{f: as.value.Float(e)}
+		v.f = as.value.Float(e)
 	case check.String:
-		return value{s: as.value.String(e)}
+		v.s = as.value.String(e)
 	case check.Bool:
 		if as.value.Bool(e) {
-			return value{i: 1}
+			v.i = 1
 		}
-		return value{}
+	default:
+		v.i = as.value.Int(e)
 	}
-	return value{i: as.value.Int(e)}
+	err := e.Err
+	e.Err = saved
+	if eval.IsLimit(err) {
+		return v, fmt.Errorf("value of %s: %w", as.def.Attr.Name, err)
+	}
+	if len(v.s) > eval.MaxStringLen { // CompileEffect records these; kept in case a path does not
+		return v, fmt.Errorf("%s would be %d bytes, more than the limit of %d", as.def.Attr.Name, len(v.s), eval.MaxStringLen)
+	}
+	return v, nil
 }
 
-// apply stores v into rec according to the assignment's operator.
+// apply stores v into rec according to the assignment's operator. It
+// checks the result against the limits of a stored value before building
+// it: a string of at most eval.MaxStringLen bytes, an int or duration in
+// the 64-bit range, a finite float.
 func (as *assign) apply(rec *eval.Record, v value) error {
 	idx := as.slot.Index
+	name := as.def.Attr.Name
 	switch as.slot.Type.Kind {
 	case check.Float:
 		cur := rec.F[idx]
@@ -588,34 +854,43 @@ func (as *assign) apply(rec *eval.Record, v value) error {
 			n = cur * v.f
 		case "/=":
 			if v.f == 0 {
-				return fmt.Errorf("division of %s by zero", as.def.Attr.Name)
+				return fmt.Errorf("division of %s by zero", name)
 			}
 			n = cur / v.f
 		}
 		if math.IsNaN(n) || math.IsInf(n, 0) {
-			return fmt.Errorf("%s would become %v", as.def.Attr.Name, n)
+			return fmt.Errorf("%s would become %v", name, n)
 		}
 		rec.F[idx] = n
 	case check.String:
 		if as.op == "+=" {
+			if n := len(rec.S[idx]) + len(v.s); n > eval.MaxStringLen {
+				return fmt.Errorf("%s would be %d bytes, more than the limit of %d", name, n, eval.MaxStringLen)
+			}
 			rec.S[idx] += v.s
 		} else {
 			rec.S[idx] = v.s
 		}
 	case check.List:
-		return fmt.Errorf("effects on list attribute %s are not supported", as.def.Attr.Name)
+		return fmt.Errorf("effects on list attribute %s are not supported", name)
 	default: // int, bool, time, duration: in I
 		cur := rec.I[idx]
+		n, ok := v.i, true
 		switch as.op {
-		case "=":
-			rec.I[idx] = v.i
 		case "+=":
-			rec.I[idx] = cur + v.i
+			n, ok = eval.AddInt(cur, v.i)
 		case "-=":
-			rec.I[idx] = cur - v.i
+			n, ok = eval.SubInt(cur, v.i)
 		case "*=":
-			rec.I[idx] = cur * v.i
+			n, ok = eval.MulInt(cur, v.i)
 		}
+		if !ok {
+			if as.slot.Type.Kind == check.Duration {
+				return fmt.Errorf("%s %s %v would leave the 64-bit range of duration (it is %v)", name, as.op, time.Duration(v.i), time.Duration(cur))
+			}
+			return fmt.Errorf("%s %s %d would leave the 64-bit range of int (it is %d)", name, as.op, v.i, cur)
+		}
+		rec.I[idx] = n
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/charterlang/charter/internal/arith"
 	"github.com/charterlang/charter/lang/check"
 )
 
@@ -210,19 +211,19 @@ var Functions = []Func{
 		Name: "days_since", Doc: "whole days from t to now(), rounded down (negative for a future t)",
 		Example: `badge inactive if days_since(last_seen) > 30`,
 		Sigs: []Sig{{Params: params(tTime), Names: names("t"), Result: tInt,
-			Impl: SinceFn(func(at, t int64) int64 { return floorDiv(SubTimes(at, t), day) })}},
+			Impl: SinceFn(func(at, t int64) int64 { return arith.FloorDiv(SubTimes(at, t), day) })}},
 	},
 	{
 		Name: "hours_since", Doc: "whole hours from t to now(), rounded down (negative for a future t)",
 		Example: `limit post 1 per 1h if hours_since(joined) < 24`,
 		Sigs: []Sig{{Params: params(tTime), Names: names("t"), Result: tInt,
-			Impl: SinceFn(func(at, t int64) int64 { return floorDiv(SubTimes(at, t), int64(time.Hour)) })}},
+			Impl: SinceFn(func(at, t int64) int64 { return arith.FloorDiv(SubTimes(at, t), int64(time.Hour)) })}},
 	},
 	{
 		Name: "abs", Doc: "the absolute value of x",
 		Example: `must not tip if abs(balance) > 1000`,
 		Sigs: []Sig{
-			{Params: params(tInt), Names: names("x"), Result: tInt, Impl: IntFn(absInt)},
+			{Params: params(tInt), Names: names("x"), Result: tInt, Impl: IntFn(arith.AbsInt)},
 			{Params: params(tFloat), Names: names("x"), Result: tFloat, Impl: FloatFn(math.Abs)},
 		},
 	},
@@ -230,18 +231,18 @@ var Functions = []Func{
 		Name: "clamp", Doc: "x limited to the range lo..hi (hi when lo > hi)",
 		Example: `badge trusted if clamp(reputation, 0, 100) >= 50`,
 		Sigs: []Sig{
-			{Params: params(tInt, tInt, tInt), Names: names("x", "lo", "hi"), Result: tInt, Impl: Int3Fn(clampInt)},
-			{Params: params(tFloat, tFloat, tFloat), Names: names("x", "lo", "hi"), Result: tFloat, Impl: Float3Fn(clampFloat)},
+			{Params: params(tInt, tInt, tInt), Names: names("x", "lo", "hi"), Result: tInt, Impl: Int3Fn(arith.ClampInt)},
+			{Params: params(tFloat, tFloat, tFloat), Names: names("x", "lo", "hi"), Result: tFloat, Impl: Float3Fn(arith.ClampFloat)},
 		},
 	},
 	{
 		Name: "between", Doc: "whether lo <= x <= hi (false for NaN)",
 		Example: `commenter if between(comments, 20, 99)`,
 		Sigs: []Sig{
-			{Params: params(tInt, tInt, tInt), Names: names("x", "lo", "hi"), Result: tBool, Impl: Int3PredFn(betweenInt)},
-			{Params: params(tFloat, tFloat, tFloat), Names: names("x", "lo", "hi"), Result: tBool, Impl: Float3PredFn(betweenFloat)},
-			{Params: params(tTime, tTime, tTime), Names: names("t", "from", "to"), Result: tBool, Impl: Int3PredFn(betweenInt)},
-			{Params: params(tDuration, tDuration, tDuration), Names: names("d", "lo", "hi"), Result: tBool, Impl: Int3PredFn(betweenInt)},
+			{Params: params(tInt, tInt, tInt), Names: names("x", "lo", "hi"), Result: tBool, Impl: Int3PredFn(arith.BetweenInt)},
+			{Params: params(tFloat, tFloat, tFloat), Names: names("x", "lo", "hi"), Result: tBool, Impl: Float3PredFn(arith.BetweenFloat)},
+			{Params: params(tTime, tTime, tTime), Names: names("t", "from", "to"), Result: tBool, Impl: Int3PredFn(arith.BetweenInt)},
+			{Params: params(tDuration, tDuration, tDuration), Names: names("d", "lo", "hi"), Result: tBool, Impl: Int3PredFn(arith.BetweenInt)},
 		},
 	},
 	{
@@ -350,76 +351,18 @@ func Names() []string {
 
 // SubTimes returns the duration a - b between two times, saturated at the
 // largest and smallest duration exactly as time.Time.Sub does.
-func SubTimes(a, b int64) int64 {
-	d := a - b
-	if (a >= 0) != (b >= 0) && (d >= 0) != (a >= 0) {
-		if a >= 0 {
-			return math.MaxInt64
-		}
-		return math.MinInt64
-	}
-	return d
-}
+func SubTimes(a, b int64) int64 { return arith.SubTimes(a, b) }
 
 // AddDuration returns t + d, saturated at the latest and earliest times a
 // Charter time can hold (the years 1677 to 2262) instead of wrapping.
-func AddDuration(t, d int64) int64 {
-	s := t + d
-	if d > 0 && s < t {
-		return math.MaxInt64
-	}
-	if d < 0 && s > t {
-		return math.MinInt64
-	}
-	return s
-}
+func AddDuration(t, d int64) int64 { return arith.AddDuration(t, d) }
 
-// floorDiv divides rounding toward negative infinity; b > 0.
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b < 0 {
-		q--
-	}
-	return q
-}
-
-func absInt(x int64) int64 {
-	if x < 0 {
-		return -x // the most negative int stays negative, as in Go and expr-lang
-	}
-	return x
-}
-
-// clampInt and clampFloat raise x to lo, then lower it to hi, so hi wins
-// when lo > hi; a NaN x stays NaN.
-func clampInt(x, lo, hi int64) int64 {
-	if x < lo {
-		x = lo
-	}
-	if x > hi {
-		x = hi
-	}
-	return x
-}
-
-func clampFloat(x, lo, hi float64) float64 {
-	if x < lo {
-		x = lo
-	}
-	if x > hi {
-		x = hi
-	}
-	return x
-}
-
-func betweenInt(x, lo, hi int64) bool     { return lo <= x && x <= hi }
-func betweenFloat(x, lo, hi float64) bool { return lo <= x && x <= hi }
-func minInt(a, b int64) int64             { return min(a, b) }
-func maxInt(a, b int64) int64             { return max(a, b) }
-func minFloat(a, b float64) float64       { return min(a, b) }
-func maxFloat(a, b float64) float64       { return max(a, b) }
-func runeCount(s string) int64            { return int64(utf8.RuneCountInString(s)) }
-func listLen(l any) int64                 { return int64(ListLen(l)) }
+func minInt(a, b int64) int64       { return min(a, b) }
+func maxInt(a, b int64) int64       { return max(a, b) }
+func minFloat(a, b float64) float64 { return min(a, b) }
+func maxFloat(a, b float64) float64 { return max(a, b) }
+func runeCount(s string) int64      { return int64(utf8.RuneCountInString(s)) }
+func listLen(l any) int64           { return int64(ListLen(l)) }
 
 // ListLen returns the number of elements of a list held in the runtime
 // representation ([]int64, []float64, []string or []bool), or 0 for any

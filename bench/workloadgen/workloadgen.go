@@ -65,7 +65,8 @@ func (m *Member) Reset() { *m = defaultMember }
 // runtime does after an allowed action (runtime.Community.Did).
 func (m *Member) Record(a Action, at time.Time) { m.hist.record(a, nanos(at)) }
 
-// Done reports whether m's history holds action a, as first rules read it.
+// Done reports whether m's history holds action a, at any time (first rules
+// ask whether it was done by the time of the question).
 func (m *Member) Done(a Action) bool { return m.hist.done(a) }
 
 // noTime marks an empty slot of a history.
@@ -73,23 +74,42 @@ const noTime = math.MinInt64
 
 // keep is, per action, how many of its latest takings a history keeps: the
 // largest count of a limit or must rule on it; off is where they start.
+// first is where the earliest taking of an action a first rule names is
+// kept (-1 for the others).
 var (
-	keep = [...]int{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
-	off  = [...]int{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+	keep  = [...]int{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+	off   = [...]int{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+	first = [...]int{-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1}
+)
+
+// A history holds a bit per action, a slot per kept taking and one per
+// earliest taking kept.
+const (
+	actionWords = 1
+	historySize = 0
 )
 
 // history is what a member has done, as runtime/history.go keeps it:
-// whether each action was ever taken, and the times of its last keep[a]
-// takings in ascending order (nanoseconds since the Unix epoch).
+// whether each action was ever taken, the times of its last keep[a]
+// takings in ascending order (nanoseconds since the Unix epoch), and at
+// times[first[a]] the earliest taking of an action a first rule names.
 type history struct {
-	ever  [1]uint64
-	times [0]int64
+	ever  [actionWords]uint64
+	times [historySize]int64
 }
 
 func (h *history) done(a Action) bool { return h.ever[a/64]&(1<<(a%64)) != 0 }
 
+// doneBy reports whether a was taken at or before at, as first rules ask.
+func (h *history) doneBy(a Action, at int64) bool {
+	return h.done(a) && (first[a] < 0 || h.times[first[a]] <= at)
+}
+
 // record notes that action a was taken at t.
 func (h *history) record(a Action, t int64) {
+	if f := first[a]; f >= 0 && (!h.done(a) || (h.times[f] != noTime && t < h.times[f])) {
+		h.times[f] = t // an action done at an unknown time (noTime) stays so
+	}
 	h.ever[a/64] |= 1 << (a % 64)
 	k := keep[a]
 	if k == 0 {
@@ -247,6 +267,10 @@ func formatDuration(d time.Duration) string {
 	return strconv.FormatInt(int64(d/time.Millisecond), 10) + "ms"
 }
 
+// decisionWords is how many words a Decision's rule bits take, a bit per
+// rule of the action with the most.
+const decisionWords = 1
+
 // Decision is the answer to "may this member take this action now?", as
 // runtime.Decision gives it. It holds its deciding rules as bits over the
 // action's rules, so that deciding never allocates and, when no action has
@@ -257,14 +281,14 @@ type Decision struct {
 	// ByDefault is true when no rule decided and the community's default did.
 	ByDefault bool
 
-	set [1]uint64 // bit i: actionRules[Action][i] decided
+	set [decisionWords]uint64 // bit i: actionRules[Action][i] decided
 }
 
 // add notes that the action's rule i decided.
 func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i % 64) }
 
 // ruled reports whether a rule decided.
-func (d *Decision) ruled() bool { return d.set != [1]uint64{} }
+func (d *Decision) ruled() bool { return d.set != [decisionWords]uint64{} }
 
 // Rules returns the rules that decided, in a new slice: every denying rule
 // when denied, the allowing may when allowed by a rule; none when the

@@ -30,6 +30,9 @@ func TestBadInputMatrix(t *testing.T) {
 		return write(fmt.Sprintf("m%d.jsonl", n), []byte(lines))
 	}
 	at := "--at=2026-01-15T00:00:00Z"
+	// Each given members step is within its own limit, but together they
+	// would have charter test join 2,000,000 members.
+	crowd := "community Crowd {\n  member { n: int }\n  test \"a\" {\n    given members 1000000 {}\n  }\n  test \"b\" {\n    given members 1000000 {}\n  }\n}\n"
 	pos := regexp.MustCompile(`:\d+:\d+:`)
 	tests := []struct {
 		name   string
@@ -59,6 +62,12 @@ func TestBadInputMatrix(t *testing.T) {
 		{"missing --at", []string{"eval", club, "--community", "FanClub", "--action", "introduce()"}, 2, "--at", false},
 		{"malformed JSON line", []string{"roles", club, "--community", "FanClub", "--members", members("{\"id\": \"a\"}\n{\"id\": \"b\",\n"), at}, 2, "m2.jsonl:2", false},
 		{"duplicate member id", []string{"roles", club, "--community", "FanClub", "--members", members("{\"id\": \"a\"}\n{\"id\": \"a\"}\n"), at}, 2, "m3.jsonl:2", false},
+		{"duplicate key in a member line", []string{"roles", club, "--community", "FanClub", "--members", members("{\"id\": \"a\"}\n{\"id\": \"b\", \"posts\": 1, \"posts\": 2}\n"), at}, 2, `m4.jsonl:2:25: duplicate key "posts"`, false},
+		{"duplicate key in --member", []string{"eval", club, "--community", "FanClub", "--member", `{"posts": 1, "reputation": 2, "posts": 3}`, "--action", "introduce()", at}, 2, `duplicate key "posts" at line 1, column 31`, false},
+		{"duplicate id key", []string{"roles", club, "--community", "FanClub", "--members", members(`{"id": "a", "id": "b"}` + "\n"), at}, 2, `m5.jsonl:1:13: duplicate key "id"`, false},
+		{"tests over the file's limit, checked", []string{"check", write("crowd_test.charter", []byte(crowd))}, 1, "CH0012", true},
+		{"tests over the file's limit, tested", []string{"test", write("crowd2_test.charter", []byte(crowd))}, 1, "CH0012", true},
+		{"load set over 8 MiB", []string{"check", bigSet(t)}, 1, "CH0011", true},
 		{"missing file", []string{"check", filepath.Join(dir, "nope.charter")}, 2, "nope.charter", false},
 		{"unknown flag", []string{"check", "--frobnicate", club}, 2, "frobnicate", false},
 	}
@@ -81,4 +90,17 @@ func TestBadInputMatrix(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bigSet returns a directory of rule files each under the 2 MiB file
+// limit, together over the load set's 8 MiB.
+func bigSet(t *testing.T) string {
+	dir := t.TempDir()
+	chunk := bytes.Repeat([]byte("// a comment line that pads the file out\n"), 2_000_000/41)
+	for i := 0; i < 5; i++ {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%d.charter", i)), chunk, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }

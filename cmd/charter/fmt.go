@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/charterlang/charter/lang"
 	"github.com/charterlang/charter/lang/format"
 	"github.com/charterlang/charter/lang/syntax"
 )
@@ -121,7 +122,7 @@ func readLimited(r io.Reader) ([]byte, error) {
 }
 
 func (o *fmtOptions) formatFile(path string) int {
-	f, err := os.Open(path)
+	f, info, err := lang.OpenSource(path)
 	if err != nil {
 		fmt.Fprintf(o.stderr, "charter fmt: %v\n", err)
 		return exitUsage
@@ -130,11 +131,6 @@ func (o *fmtOptions) formatFile(path string) int {
 	f.Close()
 	if err != nil {
 		fmt.Fprintf(o.stderr, "charter fmt: reading %s: %v\n", path, err)
-		return exitUsage
-	}
-	info, err := os.Stat(path)
-	if err != nil {
-		fmt.Fprintf(o.stderr, "charter fmt: %v\n", err)
 		return exitUsage
 	}
 	return o.format(path, src, info.Mode().Perm())
@@ -180,11 +176,23 @@ func (o *fmtOptions) format(name string, src []byte, perm fs.FileMode) int {
 
 // writeFile replaces path's content through a temporary file in the same
 // directory, renamed over it, so that a failure midway leaves the original
-// intact; the new file gets the old one's permissions.
+// intact; the new file gets the old one's permissions. When path is a
+// symbolic link the file it leads to is replaced, and the link kept.
 func writeFile(path string, data []byte, perm fs.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := replaceFile(target, data, perm); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+func replaceFile(path string, data []byte, perm fs.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
 	}
 	name := tmp.Name()
 	_, err = tmp.Write(data)
@@ -199,7 +207,7 @@ func writeFile(path string, data []byte, perm fs.FileMode) error {
 	}
 	if err != nil {
 		os.Remove(name)
-		return fmt.Errorf("writing %s: %w", path, err)
+		return err
 	}
 	return nil
 }

@@ -113,6 +113,7 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if err := diag.WriteText(stderr, diag.List{d}, ls.Sources()); err != nil {
 			return fail("writing diagnostics: %v", err)
 		}
+		fmt.Fprintf(stderr, "charter gen: cannot generate community %s\n", name)
 		return exitFindings
 	}
 	if *out == "" {

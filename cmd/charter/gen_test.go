@@ -80,7 +80,8 @@ func TestGenErrors(t *testing.T) {
 		{"unwritable output", []string{"gen", fanclubFile, "--community", "FanClub", "-o", filepath.Join(t.TempDir(), "no", "dir", "x.go")}, exitUsage, "no such file or directory"},
 		{"rule file errors", []string{"gen", badFile(t)}, exitFindings, "bad.charter:3:3: error:"},
 		{"a Go name taken twice", []string{"gen", collide}, exitFindings,
-			"collide.charter:3:3: error: charter gen: action post and attribute decide_post (" + collide + ":2:12) would both be the Go name DecidePost [CH0122]"},
+			"collide.charter:3:3: error: action post and attribute decide_post (" + collide + ":2:12) would both be the Go name DecidePost [CH0122]"},
+		{"a Go name taken twice, summed up", []string{"gen", collide}, exitFindings, "^^^^^^^^^^^^^\ncharter gen: cannot generate community C\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

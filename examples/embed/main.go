@@ -88,7 +88,10 @@ type server struct {
 }
 
 func newServer(club *runtime.Community) *server {
-	s := &server{club: club, state: runtime.NewState(club), mux: http.NewServeMux()}
+	// The wall clock only bounds how far ahead a client may date an action
+	// (one dated years ahead would hold a history slot until then); the
+	// answers still read only the "at" each request gives.
+	s := &server{club: club, state: runtime.NewState(club, runtime.Clock(time.Now)), mux: http.NewServeMux()}
 	s.mux.HandleFunc("POST /members", s.join)
 	s.mux.HandleFunc("POST /actions", s.act)
 	s.mux.HandleFunc("GET /goals", s.goals)
@@ -191,8 +194,9 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 	case err != nil && r.Context().Err() != nil:
 		return // the client went away: nobody reads the answer
 	case err != nil:
-		// An effect that would divide by zero or overflow a float: the
-		// request was well formed, the state refused it unchanged.
+		// An effect that would divide by zero or overflow a float, or a
+		// time more than a day ahead of the clock: the request was well
+		// formed, the state refused it unchanged.
 		fail(w, http.StatusUnprocessableEntity, err)
 		return
 	}

@@ -22,7 +22,7 @@ type Shape struct {
 
 // All returns every shape at the size the review of issue 16 used, and
 // the largest chains and stars within MaxTotalDecls (chain190, star190,
-// chaindecl): chain and star exceed it and are refused (CH0011).
+// chaindecl): chain and star exceed it and are refused (CH0014).
 func All() []Shape {
 	return []Shape{
 		{"chain", Chain(5000, 1000)},

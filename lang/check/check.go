@@ -147,6 +147,9 @@ func (c *checker) run() {
 		c.errorf(diag.LimitTotal, c.prog.Files[0].Range(), "load set has %d declarations counting inherited ones; the limit is %d", total, MaxTotalDecls)
 		return
 	}
+	for _, f := range c.prog.Files {
+		c.testWork(f)
+	}
 	c.children = map[string]int{}
 	for _, cd := range order {
 		if cd.Extends != nil {

@@ -347,6 +347,7 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 	if !b.rolesCompareWithRoles(e) {
 		return Type{}, false
 	}
+	b.checkPatterns(e)
 	t := typeOf(rt)
 	if t.Kind == Invalid {
 		b.errorf(diag.TypeMismatch, e.Range(), "expression has type %v, which Charter cannot store or compare", rt)

@@ -107,6 +107,7 @@ func (b *builder) lint() {
 			b.warnf(diag.PointlessMay, declRange(r.Decl), "may has no effect under `default allow`: every action not denied is allowed")
 		}
 	}
+	b.lintTransfers(own)
 	for _, bd := range com.Badges {
 		if bd.Cond != nil && bd.Cond.Root != nil && own(bd.Decl) {
 			if v, ok := constBool(bd.Cond); ok {

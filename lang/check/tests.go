@@ -5,6 +5,67 @@ import (
 	"github.com/charterlang/charter/lang/syntax"
 )
 
+// Limits on the work the tests of one file ask of a test runner (SPEC
+// §13): each `given members N` and `do ... times N` is bounded on its own,
+// but a file may hold many of them.
+const (
+	MaxTestMembers = 1_000_000 // members joined by the tests of one file, each given member and each of given members N counted
+	MaxTestSteps   = 1_000_000 // steps run by the tests of one file, do ... times N counted N times
+)
+
+// testWork reports CH0012 at the step where the tests of f go past
+// MaxTestMembers or MaxTestSteps. A count that is out of range is CH0112
+// on its own and counts nothing here, so as not to be reported twice.
+func (c *checker) testWork(f *syntax.File) {
+	members, steps := 0, 0
+	overMembers, overSteps := false, false
+	for _, cd := range f.Communities {
+		if cd == nil {
+			continue
+		}
+		for _, d := range cd.Decls {
+			t, ok := d.(*syntax.Test)
+			if !ok {
+				continue
+			}
+			for _, s := range t.Steps {
+				joined, run := 0, 1
+				switch s := s.(type) {
+				case *syntax.Given:
+					joined = 1
+				case *syntax.GivenMembers:
+					joined = countOf(s.Count, 1_000_000)
+				case *syntax.Do:
+					if s.Times != nil {
+						run = countOf(s.Times, 100_000)
+					}
+				}
+				r := s.(interface{ Range() diag.Range }).Range()
+				members += joined
+				steps += run
+				if members > MaxTestMembers && !overMembers {
+					overMembers = true
+					c.errorf(diag.LimitTestWork, r, "the tests of this file join %d members up to here; the limit is %d", members, MaxTestMembers)
+				}
+				if steps > MaxTestSteps && !overSteps {
+					overSteps = true
+					c.errorf(diag.LimitTestWork, r, "the tests of this file run %d steps up to here; the limit is %d", steps, MaxTestSteps)
+				}
+			}
+		}
+	}
+}
+
+// countOf is the value of a count literal, or 0 when it is not a whole
+// number from 1 to max (CH0112 reports that).
+func countOf(n *syntax.IntLit, max int64) int {
+	v, err := n.Value()
+	if err != nil || v <= 0 || v > max {
+		return 0
+	}
+	return int(v)
+}
+
 // test checks that a test block names things that exist and gives values of
 // the right types.
 func (b *builder) test(t *syntax.Test) {

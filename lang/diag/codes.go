@@ -6,17 +6,20 @@ type Code string
 
 // Syntax and limits.
 const (
-	Lex        Code = "CH0001" // a character, string, number or duration that cannot be read
-	Syntax     Code = "CH0002" // tokens that do not form a declaration
-	ExprSyntax Code = "CH0003" // an expression expr-lang cannot parse
-	LimitFile  Code = "CH0004" // file larger than MaxFileSize
-	LimitDepth Code = "CH0005" // brackets nested deeper than MaxDepth
-	LimitNodes Code = "CH0006" // an expression with more than MaxExprNodes nodes
-	LimitDecls Code = "CH0007" // more than MaxDecls declarations in a load set
-	LimitTests Code = "CH0008" // more than MaxTests test blocks in a load set
-	LimitLine  Code = "CH0009" // a token longer than MaxTokenLen
-	Encoding   Code = "CH0010" // invalid UTF-8 or a NUL byte
-	LimitTotal Code = "CH0011" // more than MaxTotalDecls declarations counting inherited ones
+	Lex           Code = "CH0001" // a character, string, number or duration that cannot be read
+	Syntax        Code = "CH0002" // tokens that do not form a declaration
+	ExprSyntax    Code = "CH0003" // an expression expr-lang cannot parse
+	LimitFile     Code = "CH0004" // file larger than MaxFileSize
+	LimitDepth    Code = "CH0005" // brackets nested deeper than MaxDepth
+	LimitNodes    Code = "CH0006" // an expression with more than MaxExprNodes nodes
+	LimitDecls    Code = "CH0007" // more than MaxDecls declarations in a load set
+	LimitTests    Code = "CH0008" // more than MaxTests test blocks in a load set
+	LimitLine     Code = "CH0009" // a token longer than MaxTokenLen
+	Encoding      Code = "CH0010" // invalid UTF-8 or a NUL byte
+	LimitLoad     Code = "CH0011" // a load set over MaxLoadSize bytes or MaxLoadFiles files
+	LimitTestWork Code = "CH0012" // the tests of one file join more than MaxTestMembers members or run more than MaxTestSteps steps
+	LimitPattern  Code = "CH0013" // a matches pattern whose program exceeds MaxPatternInsts
+	LimitTotal    Code = "CH0014" // more than MaxTotalDecls declarations counting inherited ones
 )
 
 // Names, declarations and types.
@@ -49,12 +52,13 @@ const (
 
 // Lint findings (warnings).
 const (
-	UnusedAttr      Code = "CH0200" // an attribute nothing reads
-	UnusedAction    Code = "CH0201" // an action no rule mentions
-	UnreachableRole Code = "CH0202" // a role that can never be held
-	DupCondition    Code = "CH0203" // the same condition twice in one list
-	ConstCondition  Code = "CH0204" // a condition that is always true or always false
-	PointlessMay    Code = "CH0205" // a may with no condition under default allow
+	UnusedAttr        Code = "CH0200" // an attribute nothing reads
+	UnusedAction      Code = "CH0201" // an action no rule mentions
+	UnreachableRole   Code = "CH0202" // a role that can never be held
+	DupCondition      Code = "CH0203" // the same condition twice in one list
+	ConstCondition    Code = "CH0204" // a condition that is always true or always false
+	PointlessMay      Code = "CH0205" // a may with no condition under default allow
+	UnboundedTransfer Code = "CH0206" // an effect moves a quantity between members by a parameter no rule bounds below
 )
 
 // CodeInfo describes a code for catalogues (SARIF rules, SPEC.md).
@@ -76,6 +80,9 @@ var Catalogue = []CodeInfo{
 	{LimitTests, Error, "too many tests"},
 	{LimitLine, Error, "token too long"},
 	{Encoding, Error, "invalid encoding"},
+	{LimitLoad, Error, "load set too large"},
+	{LimitTestWork, Error, "tests too large"},
+	{LimitPattern, Error, "pattern too large"},
 	{LimitTotal, Error, "too many declarations with inherited ones"},
 	{DupCommunity, Error, "duplicate community"},
 	{UnknownParent, Error, "unknown parent community"},
@@ -107,4 +114,5 @@ var Catalogue = []CodeInfo{
 	{DupCondition, Warning, "duplicate condition"},
 	{ConstCondition, Warning, "constant condition"},
 	{PointlessMay, Warning, "pointless may"},
+	{UnboundedTransfer, Warning, "transfer by an unbounded parameter"},
 }

@@ -66,7 +66,10 @@ type failure struct {
 // reads the values of their constants from it (check.Community.Const).
 func RunBlock(c *runtime.Community, t *syntax.Test) Result {
 	res := Result{Community: c.Name, Name: t.Name.Value(), Pos: t.Range().Start}
-	tr := &testRun{c: c, st: runtime.NewState(c), at: start()}
+	tr := &testRun{c: c, at: start()}
+	// The test's clock is the reference for how far ahead a step may be
+	// dated, so that `wait 30d` is not refused as a leap into the future.
+	tr.st = runtime.NewState(c, runtime.Clock(func() time.Time { return tr.at }))
 	for _, step := range t.Steps {
 		if f := tr.step(step); f != nil {
 			res.Failure, res.FailPos = f.msg, f.pos

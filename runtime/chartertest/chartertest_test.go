@@ -137,3 +137,31 @@ func TestClockStart(t *testing.T) {
 		t.Errorf("%v; want failure %q", r, want)
 	}
 }
+
+// TestEffectGrowthFails: a test that doubles a string 31 times (2 GiB by
+// the end, were it allowed) fails at the doubling that would pass 1 MiB,
+// naming the effect, instead of exhausting memory.
+func TestEffectGrowthFails(t *testing.T) {
+	src := `community C {
+  member { s: string = "ab" }
+  action grow()
+  may grow
+  on grow { s = s + s }
+  test "grow" {
+    do grow() times 31
+  }
+}
+`
+	prog, err := runtime.CompileSource("c.charter", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := chartertest.Run(prog)
+	if len(results) != 1 || results[0].Passed {
+		t.Fatalf("results %v, want one failure", results)
+	}
+	r := results[0]
+	if r.FailPos.Line != 7 || !strings.Contains(r.Failure, "effect c.charter:5:13: value of s: the string would be longer than the limit of 1048576 bytes") {
+		t.Errorf("failure at line %d %q", r.FailPos.Line, r.Failure)
+	}
+}

@@ -44,6 +44,8 @@ func Compile(node ast.Node, scope Scope) (*Expr, error) {
 type compiler struct {
 	scope Scope
 	calls CallScope
+	// checked is set by CompileEffect: values past a limit record errors.
+	checked bool
 }
 
 // compile compiles node n. The checker has refused what Charter does not
@@ -59,6 +61,9 @@ func (c *compiler) compile(n ast.Node) (*Expr, *Error) {
 	}
 	if err := agree(n, x.typ); err != nil {
 		return nil, err
+	}
+	if ts, ok := c.scope.(*typedScope); ok {
+		ts.nodes[n] = x
 	}
 	return x, nil
 }
@@ -271,6 +276,8 @@ func (c *compiler) unary(n *ast.UnaryNode) (*Expr, *Error) {
 		out = boolExpr(func(e *Env) bool { return !xb(e) })
 	case "-":
 		switch {
+		case IsInteger(x.typ) && c.checked:
+			out = intExpr(tInt, checkedNeg(n, x.i))
 		case IsInteger(x.typ):
 			xi := x.i
 			out = intExpr(tInt, func(e *Env) int64 { return -xi(e) })
@@ -289,6 +296,9 @@ func (c *compiler) unary(n *ast.UnaryNode) (*Expr, *Error) {
 		return nil, errorf(n, "operator %s is not supported", n.Operator)
 	}
 	if x.konst {
+		if c.checked {
+			return foldChecked(out), nil
+		}
 		out = fold(out)
 	}
 	return out, nil
@@ -320,7 +330,13 @@ func (c *compiler) binary(n *ast.BinaryNode) (*Expr, *Error) {
 	case "<", ">", "<=", ">=":
 		x, err = ordering(n, l, r)
 	case "+", "-", "*", "/", "%", "**", "^":
-		x, err = arith(n, l, r)
+		var ok bool
+		if c.checked {
+			x, ok = checkedArith(n, l, r)
+		}
+		if !ok {
+			x, err = arith(n, l, r)
+		}
 	case "contains", "startsWith", "endsWith":
 		x, err = stringOp(n, l, r)
 	case "matches":
@@ -332,6 +348,9 @@ func (c *compiler) binary(n *ast.BinaryNode) (*Expr, *Error) {
 		return nil, err
 	}
 	if l.konst && r.konst && !x.konst {
+		if c.checked {
+			return foldChecked(x), nil
+		}
 		x = fold(x)
 	}
 	return x, nil
@@ -598,6 +617,12 @@ func (c *compiler) call(n ast.Node, name string, args []ast.Node) (*Expr, *Error
 		return nil, errorf(n, "%s cannot take %s; it takes %s", name, typeList(types), overloads(f))
 	}
 	x := callExpr(sig, xs)
+	if c.checked {
+		x = checkedCall(n, sig, x)
+		if konst && !sig.NeedsTime() {
+			return foldChecked(x), nil
+		}
+	}
 	if konst && !sig.NeedsTime() {
 		x = fold(x)
 	}

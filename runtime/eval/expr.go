@@ -120,6 +120,9 @@ func (x *Expr) Value(e *Env) any {
 type Error struct {
 	Node ast.Node
 	Msg  string
+	// Limit marks an error recorded by an expression CompileEffect
+	// compiled: a value past a limit the live state must not store.
+	Limit bool
 }
 
 func (e *Error) Error() string { return e.Msg }

@@ -376,6 +376,11 @@ func matches(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
 	if err != nil {
 		return nil, errorf(n.Right, "bad pattern: %v", err)
 	}
+	// The checker refuses a literal pattern past the limit; this refuses
+	// one folded from a constant expression too.
+	if msg := check.PatternTooLarge(r.s(nil)); msg != "" {
+		return nil, errorf(n.Right, "%s", msg)
+	}
 	ls := l.s
 	return boolExpr(func(e *Env) bool { return re.MatchString(ls(e)) }), nil
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/stdlib"
@@ -312,6 +313,10 @@ func convert(name string, t check.Type, v any) (any, error) {
 		if s, ok := v.(string); ok {
 			if len(s) > MaxStringLen {
 				return nil, bad(fmt.Sprintf("a string value may be at most %d bytes, got %d", MaxStringLen, len(s)))
+			}
+			if !utf8.ValidString(s) {
+				// A snapshot's JSON could not give it back unchanged.
+				return nil, bad("a string value must be valid UTF-8")
 			}
 			return s, nil
 		}

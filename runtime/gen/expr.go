@@ -3,7 +3,6 @@ package gen
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -16,16 +15,15 @@ import (
 	"github.com/charterlang/charter/stdlib"
 )
 
-// This file turns a checked expression into one Go expression. Its cases
-// follow runtime/eval/compile.go and ops.go one for one, in the same
-// order, so that a reviewer can hold them side by side: where eval builds
-// a closure, the generator writes the Go that closure runs.
-//
-// Folding is eval's own: before compiling a node, the generator asks
-// eval.Compile whether the node is a constant and, if so, writes the value
-// eval computed. So every constant the runtime folds is folded here, to
-// the same bits, and Go's exact constant arithmetic never sees two
-// literals side by side.
+// This file turns a checked expression into one Go expression. eval
+// compiles it first (eval.CompileTyped), as it does for the runtime, and
+// decides what the generator then only writes: each node's type, which
+// nodes fold to constants and to what bits, the constant lists `in`
+// searches, and every compile error. So Go's exact constant arithmetic
+// never sees two literals side by side, and no typing rule is repeated
+// here. What remains is, per operator, the Go that eval's closure for it
+// runs; the cases follow runtime/eval/compile.go and ops.go in the same
+// order, so that a reviewer can hold them side by side.
 
 // Go operator precedences, for parenthesizing: atoms bind tightest.
 const (
@@ -84,6 +82,7 @@ type exprCompiler struct {
 	g      *generator
 	src    *syntax.Expr
 	scope  *scope
+	typed  *eval.Typed       // what eval decided about each node
 	params map[string]string // parameter name -> Go local name
 	uses   uses
 }
@@ -94,6 +93,11 @@ func (g *generator) compileBool(src *syntax.Expr, action *check.Action, params m
 	if err := check.Supported(src.Root, stdlib.Names()); err != nil {
 		return nil, nil, c.evalError(src.Root, err)
 	}
+	_, typed, err := eval.CompileTyped(src.Root, c.scope)
+	if err != nil {
+		return nil, nil, c.evalError(src.Root, err)
+	}
+	c.typed = typed
 	x, err := c.compile(src.Root)
 	if err != nil {
 		return nil, nil, err
@@ -108,36 +112,23 @@ func (c *exprCompiler) errorf(n ast.Node, format string, args ...any) error {
 	return c.g.exprError(c.src, n, fmt.Sprintf(format, args...))
 }
 
-func (c *exprCompiler) compile(n ast.Node) (*expr, error) {
-	if x, ok := c.folded(n); ok {
-		return x, nil
-	}
-	return c.node(n)
+// unexpected is the error of a node eval compiled but the generator has no
+// case for: eval and this file disagree.
+func (c *exprCompiler) unexpected(n ast.Node) error {
+	return c.errorf(n, "internal error: eval compiled this %s, the generator has no Go for it", strings.TrimPrefix(fmt.Sprintf("%T", n), "*ast."))
 }
 
-// folded returns n as a literal when eval folds it to a constant.
-func (c *exprCompiler) folded(n ast.Node) (*expr, bool) {
-	x, err := eval.Compile(n, c.scope)
-	if err != nil || !x.Const() {
-		return nil, false
+// typeOf is the type eval gave node n.
+func (c *exprCompiler) typeOf(n ast.Node) check.Type {
+	t, _ := c.typed.Type(n)
+	return t
+}
+
+func (c *exprCompiler) compile(n ast.Node) (*expr, error) {
+	if v, ok := c.typed.Const(n); ok {
+		return c.g.constant(c.typeOf(n), v), nil
 	}
-	t := x.Type()
-	var v any
-	switch rep(t) {
-	case repBool:
-		v = x.Bool(nil)
-	case repInt:
-		v = x.Int(nil)
-	case repFloat:
-		v = x.Float(nil)
-	case repString:
-		v = x.String(nil)
-	case repList:
-		v = x.List(nil)
-	default:
-		return nil, false
-	}
-	return c.g.constant(t, v), true
+	return c.node(n)
 }
 
 func (c *exprCompiler) node(n ast.Node) (*expr, error) {
@@ -145,7 +136,7 @@ func (c *exprCompiler) node(n ast.Node) (*expr, error) {
 	case *ast.IdentifierNode:
 		ref, ok := c.scope.Lookup(n.Value)
 		if !ok {
-			return nil, c.errorf(n, "unknown name %s", n.Value)
+			return nil, c.unexpected(n)
 		}
 		return c.ref(n, n.Value, ref)
 	case *ast.MemberNode:
@@ -155,11 +146,11 @@ func (c *exprCompiler) node(n ast.Node) (*expr, error) {
 		}
 		id, ok := n.Node.(*ast.IdentifierNode)
 		if !ok {
-			return nil, c.errorf(n, "only name.field and list[i] are supported")
+			return nil, c.unexpected(n)
 		}
 		ref, ok := c.scope.LookupField(id.Value, prop.Value)
 		if !ok {
-			return nil, c.errorf(n, "unknown field %s.%s", id.Value, prop.Value)
+			return nil, c.unexpected(n)
 		}
 		return c.ref(n, id.Value+"."+prop.Value, ref)
 	case *ast.ChainNode:
@@ -173,20 +164,15 @@ func (c *exprCompiler) node(n ast.Node) (*expr, error) {
 	case *ast.CallNode:
 		id, ok := n.Callee.(*ast.IdentifierNode)
 		if !ok {
-			return nil, c.errorf(n, "only functions can be called, by name")
+			return nil, c.unexpected(n)
 		}
 		return c.call(n, id.Value, n.Arguments)
 	case *ast.BuiltinNode:
 		return c.call(n, n.Name, n.Arguments)
-	case *ast.ArrayNode:
-		return nil, c.errorf(n, "a list literal must hold constants (here it is only used whole)")
 	}
-	// Literals and constants never get here: eval folds them. What does is
-	// a construct eval rejects too; say what eval says.
-	if _, err := eval.Compile(n, c.scope); err != nil {
-		return nil, c.evalError(n, err)
-	}
-	return nil, c.errorf(n, "%s is not supported by charter gen", strings.TrimPrefix(fmt.Sprintf("%T", n), "*ast."))
+	// Literals, constants and list literals never get here: eval folds
+	// them.
+	return nil, c.unexpected(n)
 }
 
 func (c *exprCompiler) evalError(n ast.Node, err error) error {
@@ -213,12 +199,6 @@ func (c *exprCompiler) ref(n ast.Node, name string, ref eval.Ref) (*expr, error)
 			return nil, c.errorf(n, "parameter %s is not visible here", name)
 		}
 		return load(t, local), nil
-	case eval.RefConst:
-		v, err := eval.Convert(name, t, ref.Const)
-		if err != nil {
-			return nil, c.errorf(n, "%s: %v", name, err)
-		}
-		return c.g.constant(t, v), nil
 	case eval.RefRole:
 		c.uses.env, c.uses.role = true, true
 		return &expr{typ: t, code: "e.rank()", prec: precAtom}, nil
@@ -233,11 +213,12 @@ func (c *exprCompiler) ref(n ast.Node, name string, ref eval.Ref) (*expr, error)
 		c.uses.env, c.uses.goals = true, true
 		return &expr{typ: t, code: "e.goals.Members", prec: precAtom}, nil
 	case eval.RefOther:
-		return nil, c.errorf(n, "%s: another member's attributes are read only in effects, which charter gen does not generate", name)
+		return nil, c.errorf(n, "%s: another member's attributes are read only in effects, which are not generated", name)
 	case eval.RefAgg:
-		return nil, c.errorf(n, "%s: aggregates are read only in goal measures, which charter gen does not generate", name)
+		return nil, c.errorf(n, "%s: aggregates are read only in goal measures, which are not generated", name)
 	}
-	return nil, c.errorf(n, "%s: the scope's reference is invalid", name)
+	// Constants never get here: eval folds them.
+	return nil, c.unexpected(n)
 }
 
 // load reads an attribute or argument held in its Go field type.
@@ -291,33 +272,19 @@ func (c *exprCompiler) unary(n *ast.UnaryNode) (*expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	wrap := func(x *expr) string {
-		if x.prec < precUnary {
-			return "(" + x.code + ")"
-		}
-		return x.code
+	code := x.code
+	if x.prec < precUnary {
+		code = "(" + code + ")"
 	}
 	switch n.Operator {
 	case "!", "not":
-		if x.typ.Kind != check.Bool {
-			return nil, c.errorf(n, "operator %s needs a bool, not %s", n.Operator, x.typ)
-		}
-		return &expr{typ: tBool, code: "!" + wrap(x), prec: precUnary}, nil
+		return &expr{typ: tBool, code: "!" + code, prec: precUnary}, nil
 	case "-":
-		switch {
-		case eval.IsInteger(x.typ):
-			return &expr{typ: tInt, code: "-" + wrap(x), prec: precUnary}, nil
-		case x.typ.Kind == check.Float:
-			return &expr{typ: tFloat, code: "-" + wrap(x), prec: precUnary}, nil
-		}
-		return nil, c.errorf(n, "operator - needs a number, not %s", x.typ)
+		return &expr{typ: c.typeOf(n), code: "-" + code, prec: precUnary}, nil
 	case "+":
-		if !eval.IsNumber(x.typ) {
-			return nil, c.errorf(n, "operator + needs a number, not %s", x.typ)
-		}
 		return x, nil
 	}
-	return nil, c.errorf(n, "operator %s is not supported", n.Operator)
+	return nil, c.unexpected(n)
 }
 
 func (c *exprCompiler) binary(n *ast.BinaryNode) (*expr, error) {
@@ -326,8 +293,6 @@ func (c *exprCompiler) binary(n *ast.BinaryNode) (*expr, error) {
 		return c.logical(n)
 	case "in":
 		return c.in(n)
-	case "..":
-		return nil, c.errorf(n, "a range lo..hi must have constant ends, except on the right of in")
 	case "??":
 		return c.coalesce(n)
 	}
@@ -349,9 +314,10 @@ func (c *exprCompiler) binary(n *ast.BinaryNode) (*expr, error) {
 	case "contains", "startsWith", "endsWith":
 		return c.stringOp(n, l, r)
 	case "matches":
-		return c.matches(n, l, r)
+		return c.matches(l, r)
 	}
-	return nil, c.errorf(n, "operator %s is not supported", n.Operator)
+	// A range lo..hi outside in has constant ends: eval folds it.
+	return nil, c.unexpected(n)
 }
 
 func (c *exprCompiler) logical(n *ast.BinaryNode) (*expr, error) {
@@ -363,16 +329,12 @@ func (c *exprCompiler) logical(n *ast.BinaryNode) (*expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if l.typ.Kind != check.Bool || r.typ.Kind != check.Bool {
-		return nil, c.errorf(n, "operator %s needs bools, not %s and %s", n.Operator, l.typ, r.typ)
-	}
-	and := n.Operator == "&&" || n.Operator == "and"
 	if l.konst {
 		// The left side decides alone (then eval folded the node), or hands
 		// over to the right.
 		return r, nil
 	}
-	if and {
+	if n.Operator == "&&" || n.Operator == "and" {
 		return binop(tBool, l, "&&", r, precAnd), nil
 	}
 	return binop(tBool, l, "||", r, precOr), nil
@@ -383,9 +345,6 @@ func (c *exprCompiler) conditional(n *ast.ConditionalNode) (*expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cond.typ.Kind != check.Bool {
-		return nil, c.errorf(n.Cond, "the condition of ?: must be a bool, not %s", cond.typ)
-	}
 	a, err := c.compile(n.Exp1)
 	if err != nil {
 		return nil, err
@@ -394,14 +353,8 @@ func (c *exprCompiler) conditional(n *ast.ConditionalNode) (*expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, b = c.retypeEmpty(a, b), c.retypeEmpty(b, a)
-	t, ok := unify(a.typ, b.typ)
-	if !ok {
-		return nil, c.errorf(n, "the branches of ?: have different types, %s and %s", a.typ, b.typ)
-	}
-	if t.Kind == check.Float {
-		a, b = c.fview(a), c.fview(b)
-	}
+	t := c.typeOf(n)
+	a, b = c.retype(a, t), c.retype(b, t)
 	if cond.konst {
 		if c.g.constValue(cond).(bool) {
 			return a, nil
@@ -413,29 +366,22 @@ func (c *exprCompiler) conditional(n *ast.ConditionalNode) (*expr, error) {
 	return &expr{typ: t, code: code, prec: precAtom}, nil
 }
 
-// retypeEmpty gives the empty list literal [] the list type of the other
-// branch of a ?:, as eval does.
-func (c *exprCompiler) retypeEmpty(x, other *expr) *expr {
-	if x.konst && x.typ.Kind == check.List && other.typ.Kind == check.List && stdlib.ListLen(c.g.constValue(x)) == 0 {
-		return c.g.constant(other.typ, eval.EmptyList(other.typ.Elem))
+// retype gives a branch of a ?: the type t eval gave the ?:: an int branch
+// of a float ?: reads its float view, and the empty list literal [] the
+// list type of the other branch.
+func (c *exprCompiler) retype(x *expr, t check.Type) *expr {
+	switch {
+	case t.Kind == check.Float:
+		return c.fview(x)
+	case x.konst && x.typ != t && t.Kind == check.List && stdlib.ListLen(c.g.constValue(x)) == 0:
+		return c.g.constant(t, eval.EmptyList(t.Elem))
 	}
 	return x
 }
 
 // coalesce compiles a ?? b, which is a: Charter values are never nil.
 func (c *exprCompiler) coalesce(n *ast.BinaryNode) (*expr, error) {
-	l, err := c.compile(n.Left)
-	if err != nil {
-		return nil, err
-	}
-	r, err := c.compile(n.Right)
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := unify(l.typ, c.retypeEmpty(r, l).typ); !ok {
-		return nil, c.errorf(n, "the sides of ?? have different types, %s and %s", l.typ, r.typ)
-	}
-	return l, nil
+	return c.compile(n.Left)
 }
 
 // index compiles list[i]: a negative i counts from the end; out of range
@@ -446,39 +392,20 @@ func (c *exprCompiler) index(n *ast.MemberNode) (*expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if list.typ.Kind != check.List {
-		return nil, c.errorf(n, "only lists can be indexed, not %s", list.typ)
-	}
 	idx, err := c.compile(n.Property)
 	if err != nil {
 		return nil, err
 	}
-	if !eval.IsInteger(idx.typ) {
-		return nil, c.errorf(n.Property, "a list index must be an int, not %s", idx.typ)
-	}
-	elem := check.Type{Kind: list.typ.Elem}
+	elem := c.typeOf(n)
 	c.g.need("elem")
 	x := call(elem, "elem", list, idx)
 	return load(elem, x.code), nil
 }
 
-// unify is the type of a ?: whose branches have types a and b.
-func unify(a, b check.Type) (check.Type, bool) {
-	switch {
-	case a == b:
-		return a, true
-	case eval.IsInteger(a) && eval.IsInteger(b):
-		return tInt, true
-	case eval.IsNumber(a) && eval.IsNumber(b):
-		return tFloat, true
-	}
-	return check.Type{}, false
-}
-
 func (c *exprCompiler) call(n ast.Node, name string, args []ast.Node) (*expr, error) {
 	f, ok := stdlib.Lookup(name)
 	if !ok {
-		return nil, c.errorf(n, "unknown function %s", name)
+		return nil, c.unexpected(n)
 	}
 	xs := make([]*expr, len(args))
 	types := make([]check.Type, len(args))
@@ -491,11 +418,11 @@ func (c *exprCompiler) call(n ast.Node, name string, args []ast.Node) (*expr, er
 	}
 	sig, ok := f.Match(types)
 	if !ok {
-		return nil, c.errorf(n, "%s cannot take these arguments", name)
+		return nil, c.unexpected(n)
 	}
 	x, ok := c.callExpr(name, sig, xs)
 	if !ok {
-		return nil, c.errorf(n, "charter gen has no Go form for %s", sig.String(name))
+		return nil, c.errorf(n, "%s has no Go form", sig.String(name))
 	}
 	return x, nil
 }
@@ -624,12 +551,12 @@ func (c *exprCompiler) equality(n ast.Node, o string, l, r *expr) (*expr, error)
 		return binop(tBool, c.fview(l), o, c.fview(r), precCmp), nil
 	case lt.Kind == check.Bool && rt.Kind == check.Bool:
 		return binop(tBool, l, o, r, precCmp), nil
-	case lt == rt && rep(lt) == repString:
+	case lt == rt && (lt.Kind == check.String || lt.Kind == check.Member):
 		return binop(tBool, l, o, r, precCmp), nil
 	case lt == rt && (lt.Kind == check.Time || lt.Kind == check.Duration):
 		return binop(tBool, l, o, r, precCmp), nil
 	}
-	return nil, c.errorf(n, "cannot compare %s with %s", lt, rt)
+	return nil, c.unexpected(n)
 }
 
 // ordering compiles < <= > >=: numbers, strings (byte-wise), times and
@@ -646,7 +573,7 @@ func (c *exprCompiler) ordering(n *ast.BinaryNode, l, r *expr) (*expr, error) {
 	case lt == rt && (lt.Kind == check.Time || lt.Kind == check.Duration):
 		return binop(tBool, l, n.Operator, r, precCmp), nil
 	}
-	return nil, c.errorf(n, "cannot order %s and %s with %s", lt, rt, n.Operator)
+	return nil, c.unexpected(n)
 }
 
 // arith compiles the arithmetic operators with eval's typing: int op int
@@ -671,8 +598,6 @@ func (c *exprCompiler) arith(n *ast.BinaryNode, l, r *expr) (*expr, error) {
 		}
 		c.g.need("mod")
 		return call(tInt, "mod", l, r), nil
-	case o == "%":
-		return nil, c.errorf(n, "operator %% needs ints, not %s and %s", lt, rt)
 	case eval.IsInteger(lt) && eval.IsInteger(rt):
 		switch o {
 		case "+", "-":
@@ -715,35 +640,20 @@ func (c *exprCompiler) arith(n *ast.BinaryNode, l, r *expr) (*expr, error) {
 		return binop(tDuration, l, o, r, precAdd), nil
 	case o == "*" && (lt.Kind == check.Duration && eval.IsInteger(rt) || eval.IsInteger(lt) && rt.Kind == check.Duration):
 		return binop(tDuration, l, o, r, precMul), nil
-	case o == "*" && (lt.Kind == check.Duration || rt.Kind == check.Duration):
-		return nil, c.errorf(n, "a duration multiplies only by an int")
 	}
-	return nil, c.errorf(n, "invalid operation: %s %s %s", lt, o, rt)
+	return nil, c.unexpected(n)
 }
 
 func (c *exprCompiler) stringOp(n *ast.BinaryNode, l, r *expr) (*expr, error) {
-	if l.typ.Kind != check.String || r.typ.Kind != check.String {
-		return nil, c.errorf(n, "operator %s needs strings, not %s and %s", n.Operator, l.typ, r.typ)
-	}
 	fn := map[string]string{"contains": "strings.Contains", "startsWith": "strings.HasPrefix", "endsWith": "strings.HasSuffix"}[n.Operator]
 	c.g.imports["strings"] = true
 	return call(tBool, fn, l, r), nil
 }
 
 // matches compiles the regular expression once, into a package variable;
-// its pattern must be constant.
-func (c *exprCompiler) matches(n *ast.BinaryNode, l, r *expr) (*expr, error) {
-	if l.typ.Kind != check.String || r.typ.Kind != check.String {
-		return nil, c.errorf(n, "operator matches needs strings, not %s and %s", l.typ, r.typ)
-	}
-	if !r.konst {
-		return nil, c.errorf(n.Right, "the pattern of matches must be a constant string")
-	}
-	pattern := c.g.constValue(r).(string)
-	if _, err := regexp.Compile(pattern); err != nil {
-		return nil, c.errorf(n.Right, "bad pattern: %v", err)
-	}
-	re := c.g.regexp(pattern)
+// eval has checked that its pattern is a constant that compiles.
+func (c *exprCompiler) matches(l, r *expr) (*expr, error) {
+	re := c.g.regexp(c.g.constValue(r).(string))
 	return &expr{typ: tBool, code: re + ".MatchString(" + unparen(l.code) + ")", prec: precAtom}, nil
 }
 
@@ -755,27 +665,16 @@ func (c *exprCompiler) in(n *ast.BinaryNode) (*expr, error) {
 	}
 	switch r := n.Right.(type) {
 	case *ast.ArrayNode:
-		xs := make([]*expr, len(r.Nodes))
-		for i, e := range r.Nodes {
-			if xs[i], err = c.compile(e); err != nil {
-				return nil, err
-			}
-		}
-		if len(xs) == 0 {
-			return c.g.constant(tBool, false), nil
-		}
-		konst := true
-		for _, x := range xs {
-			konst = konst && x.konst
-		}
-		if konst {
-			if t, v, ok := c.constList(xs); ok {
-				return c.inList(n, l, c.g.constant(t, v))
-			}
+		if t, v, ok := c.typed.ConstList(r); ok {
+			return c.inList(n, l, c.g.constant(t, v))
 		}
 		var out *expr
-		for i, x := range xs {
-			eq, err := c.equality(r.Nodes[i], "==", l, x)
+		for _, e := range r.Nodes {
+			x, err := c.compile(e)
+			if err != nil {
+				return nil, err
+			}
+			eq, err := c.equality(e, "==", l, x)
 			if err != nil {
 				return nil, err
 			}
@@ -796,18 +695,12 @@ func (c *exprCompiler) in(n *ast.BinaryNode) (*expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			if !eval.IsInteger(lo.typ) || !eval.IsInteger(hi.typ) {
-				return nil, c.errorf(r, "the ends of a range must be ints, not %s and %s", lo.typ, hi.typ)
-			}
-			switch {
-			case eval.IsInteger(l.typ):
-				c.g.need("betweenInt")
-				return call(tBool, "betweenInt", l, lo, hi), nil
-			case l.typ.Kind == check.Float:
+			if l.typ.Kind == check.Float {
 				c.g.need("inRangeFloat")
 				return call(tBool, "inRangeFloat", l, lo, hi), nil
 			}
-			return nil, c.errorf(n, "cannot look for a %s in a range of ints", l.typ)
+			c.g.need("betweenInt")
+			return call(tBool, "betweenInt", l, lo, hi), nil
 		}
 	}
 	list, err := c.compile(n.Right)
@@ -817,57 +710,7 @@ func (c *exprCompiler) in(n *ast.BinaryNode) (*expr, error) {
 	return c.inList(n, l, list)
 }
 
-// constList is eval's constList: the runtime form of a list of constants;
-// ints and floats mixed make a float list.
-func (c *exprCompiler) constList(xs []*expr) (check.Type, any, bool) {
-	elem := xs[0].typ
-	for _, x := range xs[1:] {
-		t, ok := unify(elem, x.typ)
-		if !ok {
-			return check.Type{}, nil, false
-		}
-		elem = t
-	}
-	if elem.Kind == check.Role {
-		elem = tInt
-	}
-	lt := check.Type{Kind: check.List, Elem: elem.Kind}
-	switch rep(elem) {
-	case repInt:
-		v := make([]int64, len(xs))
-		for i, x := range xs {
-			v[i] = c.g.constValue(x).(int64)
-		}
-		return lt, v, true
-	case repFloat:
-		v := make([]float64, len(xs))
-		for i, x := range xs {
-			v[i] = c.g.constValue(c.fview(x)).(float64)
-		}
-		return lt, v, true
-	case repString:
-		if elem.Kind != check.String {
-			return check.Type{}, nil, false
-		}
-		v := make([]string, len(xs))
-		for i, x := range xs {
-			v[i] = c.g.constValue(x).(string)
-		}
-		return lt, v, true
-	case repBool:
-		v := make([]bool, len(xs))
-		for i, x := range xs {
-			v[i] = c.g.constValue(x).(bool)
-		}
-		return lt, v, true
-	}
-	return check.Type{}, nil, false
-}
-
 func (c *exprCompiler) inList(n *ast.BinaryNode, x, list *expr) (*expr, error) {
-	if list.typ.Kind != check.List {
-		return nil, c.errorf(n.Right, "in needs a list on its right, not %s", list.typ)
-	}
 	elem := list.typ.Elem
 	switch {
 	case elem == check.Time && x.typ.Kind == check.Time:
@@ -890,7 +733,7 @@ func (c *exprCompiler) inList(n *ast.BinaryNode, x, list *expr) (*expr, error) {
 		c.g.need("contains")
 		return call(tBool, "contains", list, x), nil
 	}
-	return nil, c.errorf(n, "cannot look for a %s in a %s", x.typ, list.typ)
+	return nil, c.unexpected(n)
 }
 
 // constant returns the literal of a constant in eval's runtime form.
@@ -1064,30 +907,3 @@ var (
 	tTime     = check.Type{Kind: check.Time}
 	tDuration = check.Type{Kind: check.Duration}
 )
-
-type representation int
-
-const (
-	repInvalid representation = iota
-	repBool
-	repInt
-	repFloat
-	repString
-	repList
-)
-
-func rep(t check.Type) representation {
-	switch t.Kind {
-	case check.Bool:
-		return repBool
-	case check.Int, check.Role, check.Time, check.Duration:
-		return repInt
-	case check.Float:
-		return repFloat
-	case check.String, check.Member:
-		return repString
-	case check.List:
-		return repList
-	}
-	return repInvalid
-}

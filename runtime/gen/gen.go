@@ -7,11 +7,19 @@
 //	src, err := gen.Generate(ls.Program, "FanClub", gen.Options{Package: "fanclub"})
 //
 // The generated code answers exactly as the runtime does (runtime.Community
-// Role, Badges and DecideCall): expressions are compiled case by case as
-// runtime/eval compiles them, constants are folded by eval itself, and the
-// decision algorithm is runtime/decide.go's. The differential tests under
-// internal/ hold the generated packages of every example against the
-// runtime on random members. What needs live state is not generated:
+// Role, Badges and DecideCall): runtime/eval compiles each expression
+// first and decides its types, its folded constants and its errors
+// (eval.CompileTyped), the generator writing the Go of each operator as
+// eval's closure for it runs; and the decision algorithm is
+// runtime/decide.go's. The differential tests hold
+// the committed packages under internal/, generated from testdata/ to
+// cover every construct the generator emits, and the bench workload's
+// (bench/workloadgen), against the runtime on random members; every
+// example community is generated and type-checked. go test -update
+// rewrites the committed packages. The fixed Go of every generated package
+// (the history, Decision, the helpers expressions call) is internal/prelude,
+// compiled and tested there and copied by name; the generator writes only
+// what differs per community. What needs live state is not generated:
 // effects, goal measures, messages, duties and admit rules stay with the
 // runtime. SPEC.md §17.7 documents the generated API.
 package gen
@@ -50,7 +58,7 @@ type Options struct {
 // the construct charter gen cannot generate.
 func Generate(prog *check.Program, community string, opts Options) ([]byte, error) {
 	if !token.IsIdentifier(opts.Package) || opts.Package == "_" {
-		return nil, fmt.Errorf("charter gen: package name %q is not a Go identifier", opts.Package)
+		return nil, fmt.Errorf("package name %q is not a Go identifier", opts.Package)
 	}
 	c := prog.Community(community)
 	if c == nil {
@@ -59,7 +67,7 @@ func Generate(prog *check.Program, community string, opts Options) ([]byte, erro
 			known = append(known, cc.Name)
 		}
 		sort.Strings(known)
-		return nil, fmt.Errorf("charter gen: unknown community %q; the files declare %s", community, strings.Join(known, ", "))
+		return nil, fmt.Errorf("unknown community %q; the files declare %s", community, strings.Join(known, ", "))
 	}
 	nm, err := newNames(c)
 	if err != nil {
@@ -77,9 +85,12 @@ func Generate(prog *check.Program, community string, opts Options) ([]byte, erro
 		return nil, err
 	}
 	src := g.assemble()
+	if g.internal != nil {
+		return nil, g.internal
+	}
 	out, err := format.Source(src)
 	if err != nil {
-		return nil, fmt.Errorf("charter gen: internal error: the generated code does not parse: %v\n%s", err, src)
+		return nil, fmt.Errorf("internal error: the generated code does not parse: %v\n%s", err, src)
 	}
 	return out, nil
 }
@@ -116,6 +127,10 @@ type generator struct {
 	// Decision's bit i stands for actionRules[d.Action][i].
 	deciders [][]int
 	keep     []int
+	firsts   []bool // per action: a first rule names it, so its earliest time is kept
+
+	// internal is an error of the generator itself, reported by Generate.
+	internal error
 }
 
 // ruleInfo is one rule compiled for one action, as the runtime compiles it.
@@ -133,7 +148,7 @@ func (g *generator) exprError(src *syntax.Expr, n exprast.Node, msg string) erro
 	if n != nil {
 		r = src.RangeOf(n)
 	}
-	return diag.Diagnostic{Severity: diag.Error, Code: diag.ExprError, Range: r, Message: "charter gen: " + msg}
+	return diag.Diagnostic{Severity: diag.Error, Code: diag.ExprError, Range: r, Message: msg}
 }
 
 func (g *generator) generate() error {
@@ -235,6 +250,7 @@ func (g *generator) compileActions() error {
 	c := g.c
 	per := make([]actionRules, len(c.Actions))
 	g.keep = make([]int, len(c.Actions))
+	g.firsts = make([]bool, len(c.Actions))
 	for _, cr := range c.Rules {
 		for _, ca := range cr.Actions {
 			ri := ruleInfo{def: cr, action: ca, reason: cr.Reason(ca), sanction: cr.Else}
@@ -244,6 +260,8 @@ func (g *generator) compileActions() error {
 				continue // duties are not deciders
 			case check.Limit:
 				g.keep[ca.Index] = max(g.keep[ca.Index], int(cr.Count))
+			case check.First:
+				g.firsts[cr.Before.Index] = true
 			}
 			id := len(g.rules)
 			g.rules = append(g.rules, ri)
@@ -354,15 +372,15 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(&body, "// %s\n", ri.def.Label)
+		fmt.Fprintf(&body, "// %s\n", commentSafe(ri.def.Label))
 		if never {
 			body.WriteString("// never applies: its condition is always false\n")
 			continue
 		}
 		switch ri.def.Kind {
 		case check.First:
-			parts = append(parts, fmt.Sprintf("!e.m.hist.done(Action%s)", g.names.action[ri.def.Before.Index]))
-			u.env = true
+			parts = append(parts, fmt.Sprintf("!e.m.hist.doneBy(Action%s, e.at)", g.names.action[ri.def.Before.Index]))
+			u.env, u.at = true, true
 		case check.Limit:
 			parts = append(parts, fmt.Sprintf("e.m.hist.count(Action%s, e.at, %d) >= %d", goName, int64(ri.def.Per), ri.def.Count))
 			u.env, u.at = true, true
@@ -390,7 +408,7 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(&body, "// %s\n", ri.def.Label)
+		fmt.Fprintf(&body, "// %s\n", commentSafe(ri.def.Label))
 		if never {
 			body.WriteString("// never applies: its condition is always false\n")
 			continue
@@ -491,6 +509,17 @@ func signature(a *check.Action) string {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
+// commentSafe returns s for a line comment: s itself, or quoted when it
+// holds what a comment cannot, such as a newline, which would end the
+// comment and let a file name (in the header and in rule labels) write a
+// //go:generate line or code.
+func commentSafe(s string) string {
+	if q := strconv.Quote(s); q[1:len(q)-1] != s {
+		return q
+	}
+	return s
+}
+
 // comment writes text as a Go comment wrapped at 80 columns.
 func comment(text string) string {
 	var b strings.Builder
@@ -514,7 +543,7 @@ func (g *generator) assemble() []byte {
 
 	var files []string
 	for _, f := range g.prog.Files {
-		files = append(files, filepath.ToSlash(f.Name))
+		files = append(files, commentSafe(filepath.ToSlash(f.Name)))
 	}
 	p("// Code generated by charter gen from %s; DO NOT EDIT.\n\n", strings.Join(files, ", "))
 	g.packageDoc(&w)
@@ -602,29 +631,16 @@ func (g *generator) memberDecl(w *strings.Builder) {
 	for _, k := range g.keep {
 		size += k
 	}
+	for _, f := range g.firsts {
+		if f {
+			size++
+		}
+	}
 	if size > 0 {
 		fmt.Fprintf(w, "hist: history{times: [%d]int64{%s}},\n", size, strings.TrimSuffix(strings.Repeat("noTime, ", size), ", "))
 	}
 	w.WriteString("}\n\n")
-	w.WriteString(`// NewMember returns a member whose attributes have their declared defaults
-// (the type's zero value when none is declared) and whose history is empty.
-func NewMember() *Member {
-	m := defaultMember
-	return &m
-}
-
-// Reset gives m its declared defaults and an empty history again. Default
-// lists are shared between members: replace them, never change them in place.
-func (m *Member) Reset() { *m = defaultMember }
-
-// Record notes in m's history that it took action a at time at, as the
-// runtime does after an allowed action (runtime.Community.Did).
-func (m *Member) Record(a Action, at time.Time) { m.hist.record(a, nanos(at)) }
-
-// Done reports whether m's history holds action a, as first rules read it.
-func (m *Member) Done(a Action) bool { return m.hist.done(a) }
-
-`)
+	w.WriteString(g.prelude("NewMember", "Member.Reset", "Member.Record", "Member.Done"))
 }
 
 // defaultLit is the Go literal of an attribute's declared default, or ""
@@ -675,65 +691,34 @@ func (g *generator) historyDecl(w *strings.Builder) {
 		offs[i], keeps[i] = strconv.Itoa(size), strconv.Itoa(k)
 		size += k
 	}
-	fmt.Fprintf(w, `// noTime marks an empty slot of a history.
-const noTime = math.MinInt64
-
-// keep is, per action, how many of its latest takings a history keeps: the
+	firsts := make([]string, len(g.keep))
+	for i, f := range g.firsts {
+		firsts[i] = "-1"
+		if f {
+			firsts[i] = strconv.Itoa(size)
+			size++
+		}
+	}
+	w.WriteString(g.prelude("noTime"))
+	fmt.Fprintf(w, `// keep is, per action, how many of its latest takings a history keeps: the
 // largest count of a limit or must rule on it; off is where they start.
+// first is where the earliest taking of an action a first rule names is
+// kept (-1 for the others).
 var (
-	keep = [...]int{%s}
-	off  = [...]int{%s}
+	keep  = [...]int{%s}
+	off   = [...]int{%s}
+	first = [...]int{%s}
 )
 
-// history is what a member has done, as runtime/history.go keeps it:
-// whether each action was ever taken, and the times of its last keep[a]
-// takings in ascending order (nanoseconds since the Unix epoch).
-type history struct {
-	ever  [%d]uint64
-	times [%d]int64
-}
+// A history holds a bit per action, a slot per kept taking and one per
+// earliest taking kept.
+const (
+	actionWords = %d
+	historySize = %d
+)
 
-func (h *history) done(a Action) bool { return h.ever[a/64]&(1<<(a%%64)) != 0 }
-
-// record notes that action a was taken at t.
-func (h *history) record(a Action, t int64) {
-	h.ever[a/64] |= 1 << (a %% 64)
-	k := keep[a]
-	if k == 0 {
-		return
-	}
-	ts := h.times[off[a] : off[a]+k]
-	if ts[0] != noTime && t < ts[0] {
-		return // older than everything kept: it cannot matter to any window
-	}
-	copy(ts, ts[1:])
-	i := k - 1
-	for i > 0 && ts[i-1] != noTime && ts[i-1] > t {
-		ts[i] = ts[i-1]
-		i--
-	}
-	ts[i] = t
-}
-
-// count returns how many of the kept takings of a fall in (at-per, at].
-func (h *history) count(a Action, at, per int64) int {
-	k := keep[a]
-	ts := h.times[off[a] : off[a]+k]
-	from := at - per
-	n := 0
-	for i := k - 1; i >= 0; i-- {
-		t := ts[i]
-		if t == noTime || t <= from {
-			break
-		}
-		if t <= at {
-			n++
-		}
-	}
-	return n
-}
-
-`, strings.Join(keeps, ", "), strings.Join(offs, ", "), (len(c.Actions)+63)/64, size)
+`, strings.Join(keeps, ", "), strings.Join(offs, ", "), strings.Join(firsts, ", "), (len(c.Actions)+63)/64, size)
+	w.WriteString(g.prelude("history", "history.done", "history.doneBy", "history.record", "history.count"))
 }
 
 // enumDecl writes an int type with one constant per name and String.
@@ -751,19 +736,9 @@ func (g *generator) enumDecl(w *strings.Builder, typ, doc, what string, names, g
 		quoted[i] = strconv.Quote(n)
 	}
 	lower := strings.ToLower(typ[:1]) + typ[1:]
-	fmt.Fprintf(w, `)
-
-var %sNames = [...]string{%s}
-
-// String returns the name the rule files give it.
-func (x %s) String() string {
-	if x >= 0 && int(x) < len(%sNames) {
-		return %sNames[x]
-	}
-	return "%s(" + strconv.Itoa(int(x)) + ")"
-}
-
-`, lower, strings.Join(quoted, ", "), typ, lower, lower, typ)
+	fmt.Fprintf(w, ")\n\nvar %sNames = [...]string{%s}\n\n", lower, strings.Join(quoted, ", "))
+	// Every enum's String is the prelude's Action.String, renamed.
+	w.WriteString(g.preludeRenamed("Action.String", "Action", typ, "actionNames", lower+"Names"))
 }
 
 func (g *generator) roleDecl(w *strings.Builder) {
@@ -793,26 +768,8 @@ func (g *generator) badgeDecl(w *strings.Builder) {
 		names[i] = b.Name
 	}
 	g.enumDecl(w, "Badge", "a badge, numbered in declaration order", "badge", names, g.names.badge)
-	words := (len(c.Badges) + 63) / 64
-	fmt.Fprintf(w, `// BadgeSet is a set of badges, one bit per badge.
-type BadgeSet [%d]uint64
-
-// Has reports whether b is in the set.
-func (s BadgeSet) Has(b Badge) bool { return b >= 0 && int(b) < len(badgeNames) && s[b/64]&(1<<(b%%64)) != 0 }
-
-// Names returns the names of the badges in the set, in declaration order, as
-// runtime.Community.Badges lists them (nil for none).
-func (s BadgeSet) Names() []string {
-	var out []string
-	for b := range Badge(len(badgeNames)) {
-		if s.Has(b) {
-			out = append(out, b.String())
-		}
-	}
-	return out
-}
-
-`, words)
+	fmt.Fprintf(w, "// badgeWords is how many words a set of badges takes, a bit per badge.\nconst badgeWords = %d\n\n", (len(c.Badges)+63)/64)
+	w.WriteString(g.prelude("BadgeSet", "BadgeSet.Has", "BadgeSet.Names"))
 	var all uses
 	for i := range c.Badges {
 		all.useBadge(i)
@@ -841,15 +798,8 @@ func (g *generator) envLine(u *uses) string {
 
 func (g *generator) goalsDecl(w *strings.Builder) {
 	c := g.c
-	w.WriteString(`// GoalValue is one goal's state as conditions read it: name.value,
-// name.target, name.met and name.progress.
-type GoalValue struct {
-	Value, Target float64
-	Met           bool
-	Progress      float64
-}
-
-// Goals is a goal snapshot, the one runtime.Goals carries: the host
+	w.WriteString(g.prelude("GoalValue"))
+	w.WriteString(`// Goals is a goal snapshot, the one runtime.Goals carries: the host
 // computes it (with the runtime's goal measures, or its own counts).
 type Goals struct {
 `)
@@ -870,140 +820,11 @@ type Goals struct {
 }
 
 func (g *generator) decisionDecl(w *strings.Builder) {
-	fmt.Fprintf(w, `// Rule is a rule that decides an action, numbered in the order the runtime
-// compiles rules. A rule that lists several actions is one Rule per action.
-type Rule int
-
-// Kind is "may", "must not", "first" or "limit".
-func (r Rule) Kind() string { return rules[r].kind }
-
-// Label names the rule and where it is declared, as runtime.Rule.Label does.
-func (r Rule) Label() string { return rules[r].label }
-
-// Reason is the rule's because text, or the sentence the runtime makes of
-// the rule.
-func (r Rule) Reason() string { return rules[r].reason }
-
-// Sanction is what the rule's else calls for, or nil.
-func (r Rule) Sanction() *Sanction { return rules[r].sanction }
-
-// Sanction is what a broken rule calls for. Charter reports sanctions; the
-// host carries them out.
-type Sanction struct {
-	Name string        // warn, mute, demote, remove, or a host-defined name
-	For  time.Duration // for mute
-}
-
-func (s *Sanction) String() string {
-	if s.Name == "mute" {
-		return "mute " + formatDuration(s.For)
-	}
-	return s.Name
-}
-
-// formatDuration writes d as a Charter duration literal in the largest unit
-// that divides it exactly: 36h, 90m, 2w, 1d.
-func formatDuration(d time.Duration) string {
-	for _, u := range [...]struct {
-		suffix string
-		d      time.Duration
-	}{{"w", 7 * 24 * time.Hour}, {"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}, {"s", time.Second}} {
-		if d != 0 && d%%u.d == 0 {
-			return strconv.FormatInt(int64(d/u.d), 10) + u.suffix
-		}
-	}
-	return strconv.FormatInt(int64(d/time.Millisecond), 10) + "ms"
-}
-
-// Decision is the answer to "may this member take this action now?", as
-// runtime.Decision gives it. It holds its deciding rules as bits over the
-// action's rules, so that deciding never allocates and, when no action has
-// more than 64 rules, Go returns a Decision in registers.
-type Decision struct {
-	Action  Action
-	Allowed bool
-	// ByDefault is true when no rule decided and the community's default did.
-	ByDefault bool
-
-	set [%[1]d]uint64 // bit i: actionRules[Action][i] decided
-}
-
-// add notes that the action's rule i decided.
-func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i %% 64) }
-
-// ruled reports whether a rule decided.
-func (d *Decision) ruled() bool { return d.set != [%[1]d]uint64{} }
-
-// Rules returns the rules that decided, in a new slice: every denying rule
-// when denied, the allowing may when allowed by a rule; none when the
-// default decided.
-func (d Decision) Rules() []Rule {
-	var out []Rule
-	for w, s := range d.set {
-		for ; s != 0; s &= s - 1 {
-			out = append(out, actionRules[d.Action][w*64+bits.TrailingZeros64(s)])
-		}
-	}
-	return out
-}
-
-// First returns the first deciding rule (the first denying one when the
-// decision denies), and false when the community's default decided.
-func (d Decision) First() (Rule, bool) {
-	for w, s := range d.set {
-		if s != 0 {
-			return actionRules[d.Action][w*64+bits.TrailingZeros64(s)], true
-		}
-	}
-	return 0, false
-}
-
-// Reasons returns the reasons of the deciding rules, or "default deny" /
-// "default allow" when the community's default decided.
-func (d Decision) Reasons() []string {
-	if d.ByDefault {
-		if d.Allowed {
-			return []string{"default allow"}
-		}
-		return []string{"default deny"}
-	}
-	var out []string
-	for _, r := range d.Rules() {
-		out = append(out, r.Reason())
-	}
-	return out
-}
-
-// Sanctions returns the sanctions of the deciding rules that have one.
-func (d Decision) Sanctions() []*Sanction {
-	var out []*Sanction
-	for _, r := range d.Rules() {
-		if s := r.Sanction(); s != nil {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func (d Decision) String() string {
-	verdict := "deny"
-	if d.Allowed {
-		verdict = "allow"
-	}
-	if d.ByDefault {
-		return verdict + " " + d.Action.String() + " (by default)"
-	}
-	s := verdict + " " + d.Action.String()
-	for _, r := range d.Rules() {
-		s += "; " + r.Label() + ": " + r.Reason()
-		if sn := r.Sanction(); sn != nil {
-			s += " (else " + sn.String() + ")"
-		}
-	}
-	return s
-}
-
-`, g.decisionWords())
+	w.WriteString(g.prelude("Rule", "Rule.Kind", "Rule.Label", "Rule.Reason", "Rule.Sanction",
+		"Sanction", "Sanction.String", "formatDuration"))
+	fmt.Fprintf(w, "// decisionWords is how many words a Decision's rule bits take, a bit per\n// rule of the action with the most.\nconst decisionWords = %d\n\n", g.decisionWords())
+	w.WriteString(g.prelude("Decision", "Decision.add", "Decision.ruled", "Decision.Rules", "Decision.First",
+		"Decision.Reasons", "Decision.Sanctions", "Decision.String"))
 	w.WriteString("var rules = [...]struct {\nkind, label, reason string\nsanction *Sanction\n}{\n")
 	for _, ri := range g.rules {
 		s := "nil"
@@ -1137,46 +958,18 @@ type env struct {
 	if len(c.Roles) > 0 {
 		w.WriteString("\nrole      int64\nroleKnown bool\n")
 	}
-	if n := len(c.Badges); n > 0 {
-		fmt.Fprintf(w, "\nbadgeKnown, badgeHeld [%d]uint64\n", (n+63)/64)
+	if len(c.Badges) > 0 {
+		w.WriteString("\nbadgeKnown, badgeHeld [badgeWords]uint64\n")
 	}
 	w.WriteString("}\n\n")
 	if len(c.Roles) > 0 {
-		w.WriteString(`// rank returns the member's rank. The checker keeps role and badges out of
-// rung conditions, so the ladder never reads the rank it computes.
-func (e *env) rank() int64 {
-	if !e.roleKnown {
-		e.role, e.roleKnown = e.ladder(), true
-	}
-	return e.role
-}
-
-`)
+		w.WriteString(g.prelude("env.rank"))
 		w.WriteString(g.ladder.String())
 	}
 	for _, b := range g.badges {
 		w.WriteString(b)
 	}
-	w.WriteString(`var (
-	minTime = time.Unix(0, math.MinInt64)
-	maxTime = time.Unix(0, math.MaxInt64)
-)
-
-// nanos is a time as the runtime reads it: nanoseconds since the Unix epoch,
-// the zero time.Time being the epoch; times out of range saturate.
-func nanos(t time.Time) int64 {
-	switch {
-	case t.IsZero():
-		return 0
-	case t.Before(minTime):
-		return math.MinInt64
-	case t.After(maxTime):
-		return math.MaxInt64
-	}
-	return t.UnixNano()
-}
-
-`)
+	w.WriteString(g.prelude("minTime", "nanos"))
 }
 
 func (g *generator) helpersDecl(w *strings.Builder) {
@@ -1185,10 +978,7 @@ func (g *generator) helpersDecl(w *strings.Builder) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, n := range names {
-		w.WriteString(helpers[n])
-		w.WriteString("\n\n")
-	}
+	w.WriteString(g.prelude(names...))
 	if len(g.listOrder)+len(g.regexpOrder) > 0 {
 		w.WriteString("// The constant lists and patterns of the rule files.\nvar (\n")
 		for _, l := range g.listOrder {

@@ -72,8 +72,12 @@ var reserved = func() map[string]bool {
 	} {
 		m[name] = true
 	}
-	for name := range helpers {
-		m[name] = true
+	// The prelude's functions, nanos and the helpers among them.
+	decls, _ := preludeDecls()
+	for name := range decls {
+		if !strings.Contains(name, ".") {
+			m[name] = true
+		}
 	}
 	return m
 }()
@@ -114,7 +118,7 @@ func newNames(c *check.Community) (*names, error) {
 		at := declRange(c, decl)
 		if o, dup := taken[key]; dup {
 			return diag.Diagnostic{Severity: diag.Error, Code: diag.GoNameClash, Range: at,
-				Message: fmt.Sprintf("charter gen: %s and %s (%s) would both be the Go name %s", what, o.what, o.at.Start, goName)}
+				Message: fmt.Sprintf("%s and %s (%s) would both be the Go name %s", what, o.what, o.at.Start, goName)}
 		}
 		taken[key] = owner{what, at}
 		return nil
@@ -152,7 +156,7 @@ func newNames(c *check.Community) (*names, error) {
 			locals[p.Slot], fields[p.Slot] = localName(p.Name), GoName(p.Name)
 			if seen[fields[p.Slot]] || seen[locals[p.Slot]] {
 				return nil, diag.Diagnostic{Severity: diag.Error, Code: diag.GoNameClash, Range: declRange(c, a.Decl),
-					Message: fmt.Sprintf("charter gen: two parameters of %s would both be the Go name %s", a.Name, fields[p.Slot])}
+					Message: fmt.Sprintf("two parameters of %s would both be the Go name %s", a.Name, fields[p.Slot])}
 			}
 			seen[fields[p.Slot]], seen[locals[p.Slot]] = true, true
 		}

@@ -66,7 +66,7 @@ var defaultMember = Member{
 	Name:   "ann",
 	Joined: time.Unix(0, 1748736000000000000).UTC(),
 	Spent:  time.Duration(5400000000000),
-	hist:   history{times: [5]int64{noTime, noTime, noTime, noTime, noTime}},
+	hist:   history{times: [6]int64{noTime, noTime, noTime, noTime, noTime, noTime}},
 }
 
 // NewMember returns a member whose attributes have their declared defaults
@@ -84,7 +84,8 @@ func (m *Member) Reset() { *m = defaultMember }
 // runtime does after an allowed action (runtime.Community.Did).
 func (m *Member) Record(a Action, at time.Time) { m.hist.record(a, nanos(at)) }
 
-// Done reports whether m's history holds action a, as first rules read it.
+// Done reports whether m's history holds action a, at any time (first rules
+// ask whether it was done by the time of the question).
 func (m *Member) Done(a Action) bool { return m.hist.done(a) }
 
 // noTime marks an empty slot of a history.
@@ -92,23 +93,42 @@ const noTime = math.MinInt64
 
 // keep is, per action, how many of its latest takings a history keeps: the
 // largest count of a limit or must rule on it; off is where they start.
+// first is where the earliest taking of an action a first rule names is
+// kept (-1 for the others).
 var (
-	keep = [...]int{0, 0, 0, 5, 0}
-	off  = [...]int{0, 0, 0, 0, 5}
+	keep  = [...]int{0, 0, 0, 5, 0}
+	off   = [...]int{0, 0, 0, 0, 5}
+	first = [...]int{5, -1, -1, -1, -1}
+)
+
+// A history holds a bit per action, a slot per kept taking and one per
+// earliest taking kept.
+const (
+	actionWords = 1
+	historySize = 6
 )
 
 // history is what a member has done, as runtime/history.go keeps it:
-// whether each action was ever taken, and the times of its last keep[a]
-// takings in ascending order (nanoseconds since the Unix epoch).
+// whether each action was ever taken, the times of its last keep[a]
+// takings in ascending order (nanoseconds since the Unix epoch), and at
+// times[first[a]] the earliest taking of an action a first rule names.
 type history struct {
-	ever  [1]uint64
-	times [5]int64
+	ever  [actionWords]uint64
+	times [historySize]int64
 }
 
 func (h *history) done(a Action) bool { return h.ever[a/64]&(1<<(a%64)) != 0 }
 
+// doneBy reports whether a was taken at or before at, as first rules ask.
+func (h *history) doneBy(a Action, at int64) bool {
+	return h.done(a) && (first[a] < 0 || h.times[first[a]] <= at)
+}
+
 // record notes that action a was taken at t.
 func (h *history) record(a Action, t int64) {
+	if f := first[a]; f >= 0 && (!h.done(a) || (h.times[f] != noTime && t < h.times[f])) {
+		h.times[f] = t // an action done at an unknown time (noTime) stays so
+	}
 	h.ever[a/64] |= 1 << (a % 64)
 	k := keep[a]
 	if k == 0 {
@@ -173,13 +193,14 @@ type Role int
 
 // The roles of the community.
 const (
-	RoleNone Role = iota // none
-	RoleLow              // low
-	RoleMid              // mid
-	RoleTop              // top
+	RoleNone   Role = iota // none
+	RoleRecent             // recent
+	RoleLow                // low
+	RoleMid                // mid
+	RoleTop                // top
 )
 
-var roleNames = [...]string{"none", "low", "mid", "top"}
+var roleNames = [...]string{"none", "recent", "low", "mid", "top"}
 
 // String returns the name the rule files give it.
 func (x Role) String() string {
@@ -192,7 +213,7 @@ func (x Role) String() string {
 // Role returns m's role at time at: the first rung of the ladder, from the
 // top, whose condition holds.
 func (m *Member) Role(at time.Time) Role {
-	e := env{m: m}
+	e := env{m: m, at: nanos(at)}
 	return Role(e.rank())
 }
 
@@ -207,9 +228,10 @@ const (
 	BadgeTagged               // tagged
 	BadgeMixed                // mixed
 	BadgeSpender              // spender
+	BadgeRanked               // ranked
 )
 
-var badgeNames = [...]string{"fresh", "old", "future", "tagged", "mixed", "spender"}
+var badgeNames = [...]string{"fresh", "old", "future", "tagged", "mixed", "spender", "ranked"}
 
 // String returns the name the rule files give it.
 func (x Badge) String() string {
@@ -219,8 +241,11 @@ func (x Badge) String() string {
 	return "Badge(" + strconv.Itoa(int(x)) + ")"
 }
 
+// badgeWords is how many words a set of badges takes, a bit per badge.
+const badgeWords = 1
+
 // BadgeSet is a set of badges, one bit per badge.
-type BadgeSet [1]uint64
+type BadgeSet [badgeWords]uint64
 
 // Has reports whether b is in the set.
 func (s BadgeSet) Has(b Badge) bool {
@@ -261,6 +286,9 @@ func (m *Member) Badges(at time.Time) BadgeSet {
 	if e.badgeSpender() {
 		s[0] |= 1 << 5
 	}
+	if e.badgeRanked() {
+		s[0] |= 1 << 6
+	}
 	return s
 }
 
@@ -295,7 +323,7 @@ func (m *Member) HasBadgeTagged(at time.Time) bool {
 // HasBadgeMixed reports whether m holds badge mixed at time at: role >= mid &&
 // !flag.
 func (m *Member) HasBadgeMixed(at time.Time) bool {
-	e := env{m: m}
+	e := env{m: m, at: nanos(at)}
 	return e.badgeMixed()
 }
 
@@ -304,6 +332,13 @@ func (m *Member) HasBadgeMixed(at time.Time) bool {
 func (m *Member) HasBadgeSpender(at time.Time) bool {
 	e := env{m: m}
 	return e.badgeSpender()
+}
+
+// HasBadgeRanked reports whether m holds badge ranked at time at: role in [top,
+// recent] && (n > 0 || flag).
+func (m *Member) HasBadgeRanked(at time.Time) bool {
+	e := env{m: m, at: nanos(at)}
+	return e.badgeRanked()
 }
 
 // GoalValue is one goal's state as conditions read it: name.value,
@@ -370,6 +405,10 @@ func formatDuration(d time.Duration) string {
 	return strconv.FormatInt(int64(d/time.Millisecond), 10) + "ms"
 }
 
+// decisionWords is how many words a Decision's rule bits take, a bit per
+// rule of the action with the most.
+const decisionWords = 1
+
 // Decision is the answer to "may this member take this action now?", as
 // runtime.Decision gives it. It holds its deciding rules as bits over the
 // action's rules, so that deciding never allocates and, when no action has
@@ -380,14 +419,14 @@ type Decision struct {
 	// ByDefault is true when no rule decided and the community's default did.
 	ByDefault bool
 
-	set [1]uint64 // bit i: actionRules[Action][i] decided
+	set [decisionWords]uint64 // bit i: actionRules[Action][i] decided
 }
 
 // add notes that the action's rule i decided.
 func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i % 64) }
 
 // ruled reports whether a rule decided.
-func (d *Decision) ruled() bool { return d.set != [1]uint64{} }
+func (d *Decision) ruled() bool { return d.set != [decisionWords]uint64{} }
 
 // Rules returns the rules that decided, in a new slice: every denying rule
 // when denied, the allowing may when allowed by a rule; none when the
@@ -462,68 +501,69 @@ var rules = [...]struct {
 	kind, label, reason string
 	sanction            *Sanction
 }{
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:49:3)", "int division is float, x / 0 is Inf", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:50:3)", "x % 0 is 0", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:51:3)", "int addition wraps", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:52:3)", "int product and negation wrap", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:53:3)", "a float product is rounded before the sum", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:54:3)", "mixed float arithmetic", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:55:3)", "powers are floats", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:56:3)", "ints and floats compare as floats", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:57:3)", "precedence", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:58:3)", "constants fold as eval folds them", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:59:3)", "an infinite constant", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:62:3)", "string operators", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:63:3)", "a pattern", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:64:3)", "case", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:65:3)", "trim", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:66:3)", "prefix and suffix", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:67:3)", "length and concatenation", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:68:3)", "string order", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:71:3)", "time plus duration", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:72:3)", "time minus", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:73:3)", "duration arithmetic", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:74:3)", "time comparisons", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:75:3)", "saturating time sums", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:76:3)", "saturation at the latest time", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:77:3)", "saturating time differences", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:78:3)", "floor division of future times", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:81:3)", "between numbers", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:82:3)", "between times and durations", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:83:3)", "least and greatest", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:84:3)", "least and greatest of times", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:85:3)", "clamp", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:86:3)", "clamp with lo above hi", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:87:3)", "rounding", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:90:3)", "constant lists", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:91:3)", "list attributes", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:92:3)", "lists of times, durations and strings", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:93:3)", "ranges and lists of names", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:94:3)", "indexes", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:95:3)", "indexes of every type", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:98:3)", "conditionals", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:99:3)", "conditionals of lists and times", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:100:3)", "conditionals of the member", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:101:3)", "word operators", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:104:3)", "roles and badges", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:105:3)", "more badges", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:106:3)", "goal fields", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:107:3)", "goal targets", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:110:5)", "members is what the snapshot says", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:113:5)", "a when block", &Sanction{Name: "mute", For: 86400000000000}},
-	{"may", "may lists (runtime/gen/testdata/exprs.charter:116:3)", "may lists", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:117:3)", "list arguments", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:118:3)", "string list arguments", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:119:3)", "an index from an argument", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:120:3)", "nil-coalescing", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:122:3)", "may other", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:124:3)", "never", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:125:3)", "must not other", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:130:3)", "always", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:131:3)", "after an unconditional denial", nil},
-	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:133:3)", "first check then timed: check not done yet", nil},
-	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:134:3)", "limit timed 2 per 1h reached", nil},
-	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:135:3)", "five a day", &Sanction{Name: "demote"}},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:52:3)", "int division is float, x / 0 is Inf", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:53:3)", "x % 0 is 0", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:54:3)", "int addition wraps", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:55:3)", "int product and negation wrap", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:56:3)", "a float product is rounded before the sum", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:57:3)", "mixed float arithmetic", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:58:3)", "powers are floats", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:59:3)", "ints and floats compare as floats", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:60:3)", "precedence", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:61:3)", "constants fold as eval folds them", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:62:3)", "an infinite constant", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:65:3)", "string operators", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:66:3)", "a pattern", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:67:3)", "case", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:68:3)", "trim", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:69:3)", "prefix and suffix", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:70:3)", "length and concatenation", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:71:3)", "string order", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:74:3)", "time plus duration", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:75:3)", "time minus", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:76:3)", "duration arithmetic", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:77:3)", "time comparisons", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:78:3)", "saturating time sums", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:79:3)", "saturation at the latest time", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:80:3)", "saturating time differences", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:81:3)", "floor division of future times", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:84:3)", "between numbers", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:85:3)", "between times and durations", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:86:3)", "least and greatest", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:87:3)", "least and greatest of times", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:88:3)", "clamp", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:89:3)", "clamp with lo above hi", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:90:3)", "rounding", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:93:3)", "constant lists", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:94:3)", "list attributes", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:95:3)", "lists of times, durations and strings", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:96:3)", "ranges and lists of names", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:97:3)", "indexes", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:98:3)", "indexes of every type", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:101:3)", "conditionals", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:102:3)", "conditionals of lists and times", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:103:3)", "conditionals of the member", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:104:3)", "word operators", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:107:3)", "roles and badges", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:108:3)", "more badges", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:109:3)", "goal fields", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:110:3)", "goal targets", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:113:5)", "members is what the snapshot says", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:116:5)", "a when block", &Sanction{Name: "mute", For: 86400000000000}},
+	{"may", "may lists (runtime/gen/testdata/exprs.charter:119:3)", "may lists", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:120:3)", "list arguments", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:121:3)", "string list arguments", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:122:3)", "an index from an argument", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:123:3)", "nil-coalescing", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:125:3)", "may other", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:127:3)", "never", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:128:3)", "must not other", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:133:3)", "always", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:134:3)", "after an unconditional denial", nil},
+	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:136:3)", "first check then timed: check not done yet", nil},
+	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:137:3)", "limit timed 2 per 1h reached", nil},
+	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:138:3)", "five a day", &Sanction{Name: "demote"}},
+	{"may", "may timed (runtime/gen/testdata/exprs.charter:142:3)", "may timed", nil},
 }
 
 // actionRules are, per action, the rules that can decide it: the denying
@@ -532,7 +572,7 @@ var actionRules = [...][]Rule{
 	ActionCheck: {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47},
 	ActionLists: {48, 50, 51, 52, 53, 49},
 	ActionOther: {56, 54, 55},
-	ActionTimed: {59, 60, 61},
+	ActionTimed: {59, 60, 61, 62},
 	ActionQuick: {57, 58},
 }
 
@@ -591,163 +631,163 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			on := k.Check.On
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionCheck
-			// must not check (runtime/gen/testdata/exprs.charter:49:3)
+			// must not check (runtime/gen/testdata/exprs.charter:52:3)
 			if float64(a)/float64(b) > 2.5 {
 				d.add(0)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:50:3)
+			// must not check (runtime/gen/testdata/exprs.charter:53:3)
 			if mod(a, b) == 1 {
 				d.add(1)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:51:3)
+			// must not check (runtime/gen/testdata/exprs.charter:54:3)
 			if a+b > e.m.N {
 				d.add(2)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:52:3)
+			// must not check (runtime/gen/testdata/exprs.charter:55:3)
 			if a*b < 0 || -a > e.m.K {
 				d.add(3)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:53:3)
+			// must not check (runtime/gen/testdata/exprs.charter:56:3)
 			if float64(f*e.m.Y)+e.m.X > 10.0 {
 				d.add(4)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:54:3)
+			// must not check (runtime/gen/testdata/exprs.charter:57:3)
 			if f-e.m.X/3.0 < -2.5 {
 				d.add(5)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:55:3)
+			// must not check (runtime/gen/testdata/exprs.charter:58:3)
 			if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
 				d.add(6)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:56:3)
+			// must not check (runtime/gen/testdata/exprs.charter:59:3)
 			if e.m.X == float64(e.m.N) || float64(a) == f {
 				d.add(7)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:57:3)
+			// must not check (runtime/gen/testdata/exprs.charter:60:3)
 			if e.m.N-e.m.K*2 >= a%4+1 {
 				d.add(8)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:58:3)
+			// must not check (runtime/gen/testdata/exprs.charter:61:3)
 			if 0.30000000000000004 > f && f >= 0.3 {
 				d.add(9)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:59:3)
+			// must not check (runtime/gen/testdata/exprs.charter:62:3)
 			if math.Inf(1) > f || math.Copysign(0, -1) == f {
 				d.add(10)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:62:3)
+			// must not check (runtime/gen/testdata/exprs.charter:65:3)
 			if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
 				d.add(11)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:63:3)
+			// must not check (runtime/gen/testdata/exprs.charter:66:3)
 			if pattern0.MatchString(s) {
 				d.add(12)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:64:3)
+			// must not check (runtime/gen/testdata/exprs.charter:67:3)
 			if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
 				d.add(13)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:65:3)
+			// must not check (runtime/gen/testdata/exprs.charter:68:3)
 			if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
 				d.add(14)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:66:3)
+			// must not check (runtime/gen/testdata/exprs.charter:69:3)
 			if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
 				d.add(15)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:67:3)
+			// must not check (runtime/gen/testdata/exprs.charter:70:3)
 			if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
 				d.add(16)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:68:3)
+			// must not check (runtime/gen/testdata/exprs.charter:71:3)
 			if s < e.m.Name && s != "" {
 				d.add(17)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:71:3)
+			// must not check (runtime/gen/testdata/exprs.charter:74:3)
 			if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
 				d.add(18)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:72:3)
+			// must not check (runtime/gen/testdata/exprs.charter:75:3)
 			if addDuration(nanos(t), -int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
 				d.add(19)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:73:3)
+			// must not check (runtime/gen/testdata/exprs.charter:76:3)
 			if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
 				d.add(20)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:74:3)
+			// must not check (runtime/gen/testdata/exprs.charter:77:3)
 			if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
 				d.add(21)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:75:3)
+			// must not check (runtime/gen/testdata/exprs.charter:78:3)
 			if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
 				d.add(22)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:76:3)
+			// must not check (runtime/gen/testdata/exprs.charter:79:3)
 			if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
 				d.add(23)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:77:3)
+			// must not check (runtime/gen/testdata/exprs.charter:80:3)
 			if subTimes(addDuration(nanos(t), int64(dArg)), addDuration(nanos(e.m.Seen), -int64(dArg))) < 0 && int64(dArg) > 0 {
 				d.add(24)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:78:3)
+			// must not check (runtime/gen/testdata/exprs.charter:81:3)
 			if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
 				d.add(25)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:81:3)
+			// must not check (runtime/gen/testdata/exprs.charter:84:3)
 			if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
 				d.add(26)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:82:3)
+			// must not check (runtime/gen/testdata/exprs.charter:85:3)
 			if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
 				d.add(27)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:83:3)
+			// must not check (runtime/gen/testdata/exprs.charter:86:3)
 			if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
 				d.add(28)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:84:3)
+			// must not check (runtime/gen/testdata/exprs.charter:87:3)
 			if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
 				d.add(29)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:85:3)
+			// must not check (runtime/gen/testdata/exprs.charter:88:3)
 			if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
 				d.add(30)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:86:3)
+			// must not check (runtime/gen/testdata/exprs.charter:89:3)
 			if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
 				d.add(31)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:87:3)
+			// must not check (runtime/gen/testdata/exprs.charter:90:3)
 			if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
 				d.add(32)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:90:3)
-			if contains(list0, a) || contains(list1, s) || contains(list2, f) {
+			// must not check (runtime/gen/testdata/exprs.charter:93:3)
+			if contains(list1, a) || contains(list2, s) || contains(list3, f) {
 				d.add(33)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:91:3)
+			// must not check (runtime/gen/testdata/exprs.charter:94:3)
 			if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
 				d.add(34)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:92:3)
+			// must not check (runtime/gen/testdata/exprs.charter:95:3)
 			if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
 				d.add(35)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:93:3)
+			// must not check (runtime/gen/testdata/exprs.charter:96:3)
 			if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
 				d.add(36)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:94:3)
+			// must not check (runtime/gen/testdata/exprs.charter:97:3)
 			if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
 				d.add(37)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:95:3)
+			// must not check (runtime/gen/testdata/exprs.charter:98:3)
 			if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
 				d.add(38)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:98:3)
+			// must not check (runtime/gen/testdata/exprs.charter:101:3)
 			if func() float64 {
 				if a > 0 {
 					return f
@@ -761,12 +801,12 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			}() == "x" {
 				d.add(39)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:99:3)
+			// must not check (runtime/gen/testdata/exprs.charter:102:3)
 			if int64(len(func() []int64 {
 				if on {
 					return e.m.Nums
 				}
-				return list3
+				return list4
 			}())) > 1 || func() int64 {
 				if on {
 					return nanos(t)
@@ -775,7 +815,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			}() > e.at {
 				d.add(40)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:100:3)
+			// must not check (runtime/gen/testdata/exprs.charter:103:3)
 			if func() int64 {
 				if on {
 					return 1
@@ -789,27 +829,27 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			}() > 7200000000000 {
 				d.add(41)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:101:3)
+			// must not check (runtime/gen/testdata/exprs.charter:104:3)
 			if !on && e.m.Flag || a > 1000 {
 				d.add(42)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:104:3)
-			if e.rank() == 3 || e.rank() < 1 && e.badgeFresh() {
+			// must not check (runtime/gen/testdata/exprs.charter:107:3)
+			if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
 				d.add(43)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:105:3)
+			// must not check (runtime/gen/testdata/exprs.charter:108:3)
 			if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
 				d.add(44)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:106:3)
+			// must not check (runtime/gen/testdata/exprs.charter:109:3)
 			if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
 				d.add(45)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:107:3)
+			// must not check (runtime/gen/testdata/exprs.charter:110:3)
 			if e.goals != nil && e.goals.G1.Target == f {
 				d.add(46)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:110:5)
+			// must not check (runtime/gen/testdata/exprs.charter:113:5)
 			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
 				d.add(47)
 			}
@@ -826,30 +866,30 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			ss := k.Lists.Ss
 			e := env{m: m, goals: goals}
 			d.Action = ActionLists
-			// must not lists (runtime/gen/testdata/exprs.charter:113:5)
+			// must not lists (runtime/gen/testdata/exprs.charter:116:5)
 			if e.goals != nil && e.goals.G2.Met {
 				d.add(0)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:117:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:120:3)
 			if contains(xs, a) && containsWidened(xs, f) {
 				d.add(1)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:118:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:121:3)
 			if contains(ss, "vip") || elem(ss, 0) == "a" {
 				d.add(2)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:119:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:122:3)
 			if elem(xs, a) == 1 {
 				d.add(3)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:120:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:123:3)
 			if a > 5 || int64(len(ss)) > 2 {
 				d.add(4)
 			}
 			if d.ruled() {
 				return
 			}
-			// may lists (runtime/gen/testdata/exprs.charter:116:3)
+			// may lists (runtime/gen/testdata/exprs.charter:119:3)
 			if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 				d.Allowed = true
 				d.add(5)
@@ -863,18 +903,18 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 		if k.Action == ActionOther {
 			a := k.Other.A
 			d.Action = ActionOther
-			// must not other (runtime/gen/testdata/exprs.charter:125:3)
+			// must not other (runtime/gen/testdata/exprs.charter:128:3)
 			// never applies: its condition is always false
 			if d.ruled() {
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:122:3)
+			// may other (runtime/gen/testdata/exprs.charter:125:3)
 			if a > 0 {
 				d.Allowed = true
 				d.add(1)
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:124:3)
+			// may other (runtime/gen/testdata/exprs.charter:127:3)
 			// never applies: its condition is always false
 			// default deny
 			d.Allowed, d.ByDefault = false, true
@@ -882,32 +922,33 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionTimed
-			// first check then timed (runtime/gen/testdata/exprs.charter:133:3)
-			if !e.m.hist.done(ActionCheck) {
+			// first check then timed (runtime/gen/testdata/exprs.charter:136:3)
+			if !e.m.hist.doneBy(ActionCheck, e.at) {
 				d.add(0)
 			}
-			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:134:3)
+			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:137:3)
 			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 				d.add(1)
 			}
-			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:135:3)
+			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:138:3)
 			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 				d.add(2)
 			}
 			if d.ruled() {
 				return
 			}
-			// default deny
-			d.Allowed, d.ByDefault = false, true
+			// may timed (runtime/gen/testdata/exprs.charter:142:3)
+			d.Allowed = true
+			d.add(3)
 			return
 		} else if k.Action == ActionQuick {
 			a := k.Quick.A
-			e := env{m: m, goals: goals}
+			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionQuick
-			// must not quick (runtime/gen/testdata/exprs.charter:130:3)
+			// must not quick (runtime/gen/testdata/exprs.charter:133:3)
 			d.add(0)
-			// must not quick (runtime/gen/testdata/exprs.charter:131:3)
-			if e.rank() == 3 && a > 0 {
+			// must not quick (runtime/gen/testdata/exprs.charter:134:3)
+			if e.rank() == 4 && a > 0 {
 				d.add(1)
 			}
 			if d.ruled() {
@@ -1038,7 +1079,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
 				return false, 32, true
 			}
-			if contains(list0, a) || contains(list1, s) || contains(list2, f) {
+			if contains(list1, a) || contains(list2, s) || contains(list3, f) {
 				return false, 33, true
 			}
 			if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
@@ -1073,7 +1114,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 				if on {
 					return e.m.Nums
 				}
-				return list3
+				return list4
 			}())) > 1 || func() int64 {
 				if on {
 					return nanos(t)
@@ -1098,7 +1139,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			if !on && e.m.Flag || a > 1000 {
 				return false, 42, true
 			}
-			if e.rank() == 3 || e.rank() < 1 && e.badgeFresh() {
+			if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
 				return false, 43, true
 			}
 			if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
@@ -1149,7 +1190,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			return false, 0, false
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
-			if !e.m.hist.done(ActionCheck) {
+			if !e.m.hist.doneBy(ActionCheck, e.at) {
 				return false, 59, true
 			}
 			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
@@ -1158,7 +1199,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 				return false, 61, true
 			}
-			return false, 0, false
+			return true, 62, true
 		} else if k.Action == ActionQuick {
 			return false, 57, true
 		}
@@ -1194,7 +1235,7 @@ type env struct {
 	role      int64
 	roleKnown bool
 
-	badgeKnown, badgeHeld [1]uint64
+	badgeKnown, badgeHeld [badgeWords]uint64
 }
 
 // rank returns the member's rank. The checker keeps role and badges out of
@@ -1211,14 +1252,18 @@ func (e *env) rank() int64 {
 func (e *env) ladder() int64 {
 	// top if n * k > 1000 || x ** 2 >= 1e4
 	if e.m.N*e.m.K > 1000 || math.Pow(e.m.X, 2.0) >= 10000.0 {
-		return 3
+		return 4
 	}
 	// mid if n % 7 == 3 || abs(k) in 10..20 || x in 1..3
 	if e.m.N%7 == 3 || betweenInt(absInt(e.m.K), 10, 20) || inRangeFloat(e.m.X, 1, 3) {
-		return 2
+		return 3
 	}
 	// low if len(name) > 3 && name startsWith "a" && !(name endsWith "z")
 	if int64(utf8.RuneCountInString(e.m.Name)) > 3 && strings.HasPrefix(e.m.Name, "a") && !strings.HasSuffix(e.m.Name, "z") {
+		return 2
+	}
+	// recent if since(seen) < 1d
+	if subTimes(e.at, nanos(e.m.Seen)) < 86400000000000 {
 		return 1
 	}
 	return 0 // none (otherwise)
@@ -1281,7 +1326,7 @@ func (e *env) badgeMixed() bool {
 	const bit = 1 << 4
 	if e.badgeKnown[0]&bit == 0 {
 		e.badgeKnown[0] |= bit
-		if e.rank() >= 2 && !e.m.Flag {
+		if e.rank() >= 3 && !e.m.Flag {
 			e.badgeHeld[0] |= bit
 		}
 	}
@@ -1295,6 +1340,19 @@ func (e *env) badgeSpender() bool {
 	if e.badgeKnown[0]&bit == 0 {
 		e.badgeKnown[0] |= bit
 		if int64(e.m.Spent) > 3600000000000 && int64(e.m.Spent) <= 172800000000000 || contains(e.m.Waits, time.Duration(int64(e.m.Spent))) {
+			e.badgeHeld[0] |= bit
+		}
+	}
+	return e.badgeHeld[0]&bit != 0
+}
+
+// badgeRanked reports whether the member holds badge ranked: role in [top,
+// recent] && (n > 0 || flag).
+func (e *env) badgeRanked() bool {
+	const bit = 1 << 6
+	if e.badgeKnown[0]&bit == 0 {
+		e.badgeKnown[0] |= bit
+		if contains(list0, e.rank()) && (e.m.N > 0 || e.m.Flag) {
 			e.badgeHeld[0] |= bit
 		}
 	}
@@ -1327,163 +1385,163 @@ func nanos(t time.Time) int64 {
 func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f float64, s string, t time.Time, dArg time.Duration, on bool) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionCheck
-	// must not check (runtime/gen/testdata/exprs.charter:49:3)
+	// must not check (runtime/gen/testdata/exprs.charter:52:3)
 	if float64(a)/float64(b) > 2.5 {
 		d.add(0)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:50:3)
+	// must not check (runtime/gen/testdata/exprs.charter:53:3)
 	if mod(a, b) == 1 {
 		d.add(1)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:51:3)
+	// must not check (runtime/gen/testdata/exprs.charter:54:3)
 	if a+b > e.m.N {
 		d.add(2)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:52:3)
+	// must not check (runtime/gen/testdata/exprs.charter:55:3)
 	if a*b < 0 || -a > e.m.K {
 		d.add(3)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:53:3)
+	// must not check (runtime/gen/testdata/exprs.charter:56:3)
 	if float64(f*e.m.Y)+e.m.X > 10.0 {
 		d.add(4)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:54:3)
+	// must not check (runtime/gen/testdata/exprs.charter:57:3)
 	if f-e.m.X/3.0 < -2.5 {
 		d.add(5)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:55:3)
+	// must not check (runtime/gen/testdata/exprs.charter:58:3)
 	if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
 		d.add(6)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:56:3)
+	// must not check (runtime/gen/testdata/exprs.charter:59:3)
 	if e.m.X == float64(e.m.N) || float64(a) == f {
 		d.add(7)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:57:3)
+	// must not check (runtime/gen/testdata/exprs.charter:60:3)
 	if e.m.N-e.m.K*2 >= a%4+1 {
 		d.add(8)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:58:3)
+	// must not check (runtime/gen/testdata/exprs.charter:61:3)
 	if 0.30000000000000004 > f && f >= 0.3 {
 		d.add(9)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:59:3)
+	// must not check (runtime/gen/testdata/exprs.charter:62:3)
 	if math.Inf(1) > f || math.Copysign(0, -1) == f {
 		d.add(10)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:62:3)
+	// must not check (runtime/gen/testdata/exprs.charter:65:3)
 	if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
 		d.add(11)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:63:3)
+	// must not check (runtime/gen/testdata/exprs.charter:66:3)
 	if pattern0.MatchString(s) {
 		d.add(12)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:64:3)
+	// must not check (runtime/gen/testdata/exprs.charter:67:3)
 	if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
 		d.add(13)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:65:3)
+	// must not check (runtime/gen/testdata/exprs.charter:68:3)
 	if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
 		d.add(14)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:66:3)
+	// must not check (runtime/gen/testdata/exprs.charter:69:3)
 	if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
 		d.add(15)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:67:3)
+	// must not check (runtime/gen/testdata/exprs.charter:70:3)
 	if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
 		d.add(16)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:68:3)
+	// must not check (runtime/gen/testdata/exprs.charter:71:3)
 	if s < e.m.Name && s != "" {
 		d.add(17)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:71:3)
+	// must not check (runtime/gen/testdata/exprs.charter:74:3)
 	if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
 		d.add(18)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:72:3)
+	// must not check (runtime/gen/testdata/exprs.charter:75:3)
 	if addDuration(nanos(t), -int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
 		d.add(19)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:73:3)
+	// must not check (runtime/gen/testdata/exprs.charter:76:3)
 	if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
 		d.add(20)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:74:3)
+	// must not check (runtime/gen/testdata/exprs.charter:77:3)
 	if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
 		d.add(21)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:75:3)
+	// must not check (runtime/gen/testdata/exprs.charter:78:3)
 	if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
 		d.add(22)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:76:3)
+	// must not check (runtime/gen/testdata/exprs.charter:79:3)
 	if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
 		d.add(23)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:77:3)
+	// must not check (runtime/gen/testdata/exprs.charter:80:3)
 	if subTimes(addDuration(nanos(t), int64(dArg)), addDuration(nanos(e.m.Seen), -int64(dArg))) < 0 && int64(dArg) > 0 {
 		d.add(24)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:78:3)
+	// must not check (runtime/gen/testdata/exprs.charter:81:3)
 	if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
 		d.add(25)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:81:3)
+	// must not check (runtime/gen/testdata/exprs.charter:84:3)
 	if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
 		d.add(26)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:82:3)
+	// must not check (runtime/gen/testdata/exprs.charter:85:3)
 	if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
 		d.add(27)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:83:3)
+	// must not check (runtime/gen/testdata/exprs.charter:86:3)
 	if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
 		d.add(28)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:84:3)
+	// must not check (runtime/gen/testdata/exprs.charter:87:3)
 	if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
 		d.add(29)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:85:3)
+	// must not check (runtime/gen/testdata/exprs.charter:88:3)
 	if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
 		d.add(30)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:86:3)
+	// must not check (runtime/gen/testdata/exprs.charter:89:3)
 	if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
 		d.add(31)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:87:3)
+	// must not check (runtime/gen/testdata/exprs.charter:90:3)
 	if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
 		d.add(32)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:90:3)
-	if contains(list0, a) || contains(list1, s) || contains(list2, f) {
+	// must not check (runtime/gen/testdata/exprs.charter:93:3)
+	if contains(list1, a) || contains(list2, s) || contains(list3, f) {
 		d.add(33)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:91:3)
+	// must not check (runtime/gen/testdata/exprs.charter:94:3)
 	if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
 		d.add(34)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:92:3)
+	// must not check (runtime/gen/testdata/exprs.charter:95:3)
 	if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
 		d.add(35)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:93:3)
+	// must not check (runtime/gen/testdata/exprs.charter:96:3)
 	if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
 		d.add(36)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:94:3)
+	// must not check (runtime/gen/testdata/exprs.charter:97:3)
 	if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
 		d.add(37)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:95:3)
+	// must not check (runtime/gen/testdata/exprs.charter:98:3)
 	if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
 		d.add(38)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:98:3)
+	// must not check (runtime/gen/testdata/exprs.charter:101:3)
 	if func() float64 {
 		if a > 0 {
 			return f
@@ -1497,12 +1555,12 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 	}() == "x" {
 		d.add(39)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:99:3)
+	// must not check (runtime/gen/testdata/exprs.charter:102:3)
 	if int64(len(func() []int64 {
 		if on {
 			return e.m.Nums
 		}
-		return list3
+		return list4
 	}())) > 1 || func() int64 {
 		if on {
 			return nanos(t)
@@ -1511,7 +1569,7 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 	}() > e.at {
 		d.add(40)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:100:3)
+	// must not check (runtime/gen/testdata/exprs.charter:103:3)
 	if func() int64 {
 		if on {
 			return 1
@@ -1525,27 +1583,27 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 	}() > 7200000000000 {
 		d.add(41)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:101:3)
+	// must not check (runtime/gen/testdata/exprs.charter:104:3)
 	if !on && e.m.Flag || a > 1000 {
 		d.add(42)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:104:3)
-	if e.rank() == 3 || e.rank() < 1 && e.badgeFresh() {
+	// must not check (runtime/gen/testdata/exprs.charter:107:3)
+	if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
 		d.add(43)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:105:3)
+	// must not check (runtime/gen/testdata/exprs.charter:108:3)
 	if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
 		d.add(44)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:106:3)
+	// must not check (runtime/gen/testdata/exprs.charter:109:3)
 	if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
 		d.add(45)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:107:3)
+	// must not check (runtime/gen/testdata/exprs.charter:110:3)
 	if e.goals != nil && e.goals.G1.Target == f {
 		d.add(46)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:110:5)
+	// must not check (runtime/gen/testdata/exprs.charter:113:5)
 	if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
 		d.add(47)
 	}
@@ -1564,30 +1622,30 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs []int64, ss []string) (d Decision) {
 	e := env{m: m, goals: goals}
 	d.Action = ActionLists
-	// must not lists (runtime/gen/testdata/exprs.charter:113:5)
+	// must not lists (runtime/gen/testdata/exprs.charter:116:5)
 	if e.goals != nil && e.goals.G2.Met {
 		d.add(0)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:117:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:120:3)
 	if contains(xs, a) && containsWidened(xs, f) {
 		d.add(1)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:118:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:121:3)
 	if contains(ss, "vip") || elem(ss, 0) == "a" {
 		d.add(2)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:119:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:122:3)
 	if elem(xs, a) == 1 {
 		d.add(3)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:120:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:123:3)
 	if a > 5 || int64(len(ss)) > 2 {
 		d.add(4)
 	}
 	if d.ruled() {
 		return
 	}
-	// may lists (runtime/gen/testdata/exprs.charter:116:3)
+	// may lists (runtime/gen/testdata/exprs.charter:119:3)
 	if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 		d.Allowed = true
 		d.add(5)
@@ -1604,18 +1662,18 @@ func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs 
 // part of the call, but no rule reads them.
 func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d Decision) {
 	d.Action = ActionOther
-	// must not other (runtime/gen/testdata/exprs.charter:125:3)
+	// must not other (runtime/gen/testdata/exprs.charter:128:3)
 	// never applies: its condition is always false
 	if d.ruled() {
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:122:3)
+	// may other (runtime/gen/testdata/exprs.charter:125:3)
 	if a > 0 {
 		d.Allowed = true
 		d.add(1)
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:124:3)
+	// may other (runtime/gen/testdata/exprs.charter:127:3)
 	// never applies: its condition is always false
 	// default deny
 	d.Allowed, d.ByDefault = false, true
@@ -1628,23 +1686,24 @@ func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d
 func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionTimed
-	// first check then timed (runtime/gen/testdata/exprs.charter:133:3)
-	if !e.m.hist.done(ActionCheck) {
+	// first check then timed (runtime/gen/testdata/exprs.charter:136:3)
+	if !e.m.hist.doneBy(ActionCheck, e.at) {
 		d.add(0)
 	}
-	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:134:3)
+	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:137:3)
 	if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 		d.add(1)
 	}
-	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:135:3)
+	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:138:3)
 	if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 		d.add(2)
 	}
 	if d.ruled() {
 		return
 	}
-	// default deny
-	d.Allowed, d.ByDefault = false, true
+	// may timed (runtime/gen/testdata/exprs.charter:142:3)
+	d.Allowed = true
+	d.add(3)
 	return
 }
 
@@ -1652,12 +1711,12 @@ func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
 // under when, and rules that read goals, are inactive).
 func (m *Member) DecideQuick(at time.Time, goals *Goals, a int64) (d Decision) {
-	e := env{m: m, goals: goals}
+	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionQuick
-	// must not quick (runtime/gen/testdata/exprs.charter:130:3)
+	// must not quick (runtime/gen/testdata/exprs.charter:133:3)
 	d.add(0)
-	// must not quick (runtime/gen/testdata/exprs.charter:131:3)
-	if e.rank() == 3 && a > 0 {
+	// must not quick (runtime/gen/testdata/exprs.charter:134:3)
+	if e.rank() == 4 && a > 0 {
 		d.add(1)
 	}
 	if d.ruled() {
@@ -1668,7 +1727,8 @@ func (m *Member) DecideQuick(at time.Time, goals *Goals, a int64) (d Decision) {
 	return
 }
 
-// absInt is abs of an int: the most negative int stays negative.
+// absInt is abs of an int: the most negative int stays negative, as in Go
+// and expr-lang.
 func absInt(x int64) int64 {
 	if x < 0 {
 		return -x
@@ -1676,8 +1736,8 @@ func absInt(x int64) int64 {
 	return x
 }
 
-// addDuration is t + d, saturated at the earliest and latest times
-// (stdlib.AddDuration).
+// addDuration returns t + d, saturated at the latest and earliest times a
+// Charter time can hold (the years 1677 to 2262) instead of wrapping.
 func addDuration(t, d int64) int64 {
 	s := t + d
 	if d > 0 && s < t {
@@ -1695,7 +1755,8 @@ func betweenFloat(x, lo, hi float64) bool { return lo <= x && x <= hi }
 // betweenInt is lo <= x <= hi (between, and x in lo..hi).
 func betweenInt(x, lo, hi int64) bool { return lo <= x && x <= hi }
 
-// clampFloat raises x to lo, then lowers it to hi; NaN stays NaN (clamp).
+// clampFloat raises x to lo, then lowers it to hi, so hi wins when lo >
+// hi; a NaN x stays NaN (clamp).
 func clampFloat(x, lo, hi float64) float64 {
 	if x < lo {
 		x = lo
@@ -1706,7 +1767,8 @@ func clampFloat(x, lo, hi float64) float64 {
 	return x
 }
 
-// clampInt raises x to lo, then lowers it to hi (clamp).
+// clampInt raises x to lo, then lowers it to hi, so hi wins when lo > hi
+// (clamp).
 func clampInt(x, lo, hi int64) int64 {
 	if x < lo {
 		x = lo
@@ -1783,8 +1845,9 @@ func mod(a, b int64) int64 {
 	return a % b
 }
 
-// subTimes is a - b between two times, saturated as time.Time.Sub does
-// (stdlib.SubTimes).
+// subTimes returns the duration a - b between two times (nanoseconds since
+// the Unix epoch), saturated at the largest and smallest duration exactly
+// as time.Time.Sub does.
 func subTimes(a, b int64) int64 {
 	d := a - b
 	if (a >= 0) != (b >= 0) && (d >= 0) != (a >= 0) {
@@ -1798,10 +1861,10 @@ func subTimes(a, b int64) int64 {
 
 // The constant lists and patterns of the rule files.
 var (
-	list0    = []int64{1, 2, 3}
-	list1    = []string{"a", "b", "@guest"}
-	list2    = []float64{1.0, 2.5}
-	list3    = []int64{}
-	list4    = []string{}
+	list0    = []int64{4, 1}
+	list1    = []int64{1, 2, 3}
+	list2    = []string{"a", "b", "@guest"}
+	list3    = []float64{1.0, 2.5}
+	list4    = []int64{}
 	pattern0 = regexp.MustCompile("^[a-z]+[0-9]?$")
 )
