@@ -132,3 +132,77 @@ community E extends D {}
 		t.Errorf("diagnostics = %q, want only C's inherited rule reading n", got)
 	}
 }
+
+// TestLayeredChildEnvironments holds what a child that declares a few
+// names sees when its environments are layered on its parent's (the
+// names it adds laid on the parent's for each expression): its own names
+// with their types, in did-you-mean, in when and measure checks, in a
+// member parameter's fields, two generations down, and a clash that makes
+// the child build its environment whole.
+func TestLayeredChildEnvironments(t *testing.T) {
+	const root = `community Root {
+  member {
+    posts: int
+    score: float
+  }
+  action post(length: int)
+  action tip(to: member, amount: int)
+  roles {
+    creator if posts >= 5
+    onlooker otherwise
+  }
+  badge star if score > 10
+  may post if length < 100 && role >= creator && star
+}
+`
+	const kid = `community Kid extends Root {
+  member {
+    karma: int
+  }
+  badge shiny if karma > 3 && score > 1
+  goal g { measure share(shiny); target >= 0.5 }
+  RULE
+}
+community Grand extends Kid {
+  member {
+    stars: int
+  }
+  badge bright if stars > 1 && karma > 0
+  may post if stars + karma + posts > 2 && bright && g.met
+}
+`
+	for _, tc := range []struct {
+		name, rule string
+		code       diag.Code // zero: no error
+		suggest    string
+	}{
+		{"own and inherited names", "may post if karma > posts && shiny && star && role >= creator", "", ""},
+		{"own name's type", `may post if karma < "x"`, diag.TypeMismatch, ""},
+		{"did you mean an own name", "may post if karmma > 1", diag.UnknownName, "karma"},
+		{"own attribute in when", "when karma > 1 { nudge creator \"hi\" }", diag.BadWhen, ""},
+		{"own attribute in a measure", "goal h { measure karma; target >= 0.5 }", diag.BadMeasure, ""},
+		{"own attribute of a member parameter", "on tip { to.karma += amount }", "", ""},
+		{"own attribute of a member parameter, wrong type", "on tip { to.karma += 0.5 }", diag.TypeMismatch, ""},
+		{"own attribute clashes with a role", "may post if karma > 1\n  badge creator if karma > 1", diag.Duplicate, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, ds := checkSrc(t, root+strings.Replace(kid, "RULE", tc.rule, 1))
+			errs := ds.Errors()
+			if tc.code == "" {
+				if len(errs) > 0 {
+					t.Fatalf("want no error, got %v", errs)
+				}
+				return
+			}
+			for _, d := range errs {
+				if d.Code == tc.code {
+					if tc.suggest != "" && !strings.Contains(d.Suggestion, tc.suggest) {
+						t.Errorf("suggestion %q, want one naming %s", d.Suggestion, tc.suggest)
+					}
+					return
+				}
+			}
+			t.Errorf("no %s error; got %v", tc.code, errs)
+		})
+	}
+}
