@@ -144,8 +144,9 @@ func (b *builder) build() {
 	if b.sharedEnvs {
 		b.envs = com.Parent.envs
 	} else {
-		b.namespace()
+		ns := b.namespace()
 		b.envs = b.makeEnvs()
+		b.envs.ns = ns
 	}
 
 	// Pass 2: expressions, rules, effects, messages, tests.
@@ -659,16 +660,32 @@ func (b *builder) goal(d *syntax.Goal) {
 	com.Goals = append(com.Goals, g)
 }
 
-// namespace reports names that clash across kinds, and reserved names.
-func (b *builder) namespace() {
-	com := b.com
-	// An owner holds the name's identifier, not its range: the map holds
-	// every name of the community, tens of thousands in a wide schema.
-	type owner struct {
-		kind string
-		id   *syntax.Ident
+// owner is the first declaration namespace saw of a name. It holds the
+// name's identifier, not its range: a wide schema has tens of thousands.
+type owner struct {
+	kind string
+	id   *syntax.Ident
+}
+
+// names is what namespace saw in one community: each name's owner, those
+// of an ancestor's names in parent, and whether it reported nothing.
+type names struct {
+	com    *Community
+	parent *names
+	seen   map[string]owner
+	clean  bool
+}
+
+func (n *names) get(name string) (owner, bool) {
+	for ; n != nil; n = n.parent {
+		if o, ok := n.seen[name]; ok {
+			return o, true
+		}
 	}
-	seen := make(map[string]owner, len(com.Attrs)+len(com.Roles)+len(com.Badges)+len(com.Goals))
+	return owner{}, false
+}
+
+func (b *builder) reserved() map[string]bool {
 	reserved := map[string]bool{}
 	for _, n := range reservedNames {
 		reserved[n] = true
@@ -679,17 +696,31 @@ func (b *builder) namespace() {
 	for _, n := range aggregateNames {
 		reserved[n] = true
 	}
+	return reserved
+}
+
+// namespace reports names that clash across kinds, and reserved names.
+func (b *builder) namespace() *names {
+	com := b.com
+	if p := com.Parent; p != nil && p.envs != nil && p.envs.ns != nil && p.envs.ns.clean {
+		if n := b.namespaceOver(p.envs.ns); n != nil {
+			return n
+		}
+	}
+	ndiags := len(b.diags)
+	seen := make(map[string]owner, len(com.Attrs)+len(com.Roles)+len(com.Badges)+len(com.Goals))
+	reserved := b.reserved()
 	add := func(kind, name string, id *syntax.Ident) {
-		r := id.Range()
 		if reserved[name] {
-			b.errorf(diag.Reserved, r, "%s name %s is reserved; choose another name", kind, name)
+			b.errorf(diag.Reserved, id.Range(), "%s name %s is reserved; choose another name", kind, name)
 			return
 		}
-		if prev, ok := seen[name]; ok && prev.kind != kind {
-			b.errorf(diag.Duplicate, r, "%s %s has the same name as the %s at %s; names of attributes, parameters, roles, badges and goals must differ", kind, name, prev.kind, prev.id.Pos)
+		prev, ok := seen[name]
+		if ok && prev.kind != kind {
+			b.errorf(diag.Duplicate, id.Range(), "%s %s has the same name as the %s at %s; names of attributes, parameters, roles, badges and goals must differ", kind, name, prev.kind, prev.id.Pos)
 			return
 		}
-		if _, ok := seen[name]; !ok {
+		if !ok {
 			seen[name] = owner{kind, id}
 		}
 	}
@@ -712,6 +743,88 @@ func (b *builder) namespace() {
 			add("parameter", p.Name, a.Decl.Params[i].Name)
 		}
 	}
+	return &names{com: com, seen: seen, clean: len(b.diags) == ndiags}
+}
+
+// namespaceOver is namespace for a community whose nearest ancestor with
+// names of its own (pn) reported nothing: when each list is the
+// ancestor's followed by new entries, only the new names can clash, and
+// they are checked against the ancestor's. Rebuilding the whole namespace
+// cost a child that declares one name a map of every attribute (issue 16:
+// 60,000 attributes). It returns nil, and namespace reports as a whole
+// build does, when a list is not so extended or a new name clashes.
+func (b *builder) namespaceOver(pn *names) *names {
+	com, p := b.com, pn.com
+	if len(com.Attrs) < len(p.Attrs) || len(com.Roles) < len(p.Roles) || len(com.Badges) < len(p.Badges) ||
+		len(com.Goals) < len(p.Goals) || len(com.Actions) < len(p.Actions) {
+		return nil
+	}
+	for i, a := range p.Attrs {
+		if c := com.Attrs[i]; c.Name != a.Name || (c.Decl == nil) != (a.Decl == nil) {
+			return nil
+		}
+	}
+	for i, r := range p.Roles {
+		if com.Roles[i].Name != r.Name {
+			return nil
+		}
+	}
+	for i, bd := range p.Badges {
+		if com.Badges[i].Name != bd.Name {
+			return nil
+		}
+	}
+	for i, g := range p.Goals {
+		if com.Goals[i].Name != g.Name {
+			return nil
+		}
+	}
+	for i, a := range p.Actions {
+		if com.Actions[i] != a {
+			return nil
+		}
+	}
+	own := map[string]owner{}
+	reserved := b.reserved()
+	clean := true
+	add := func(kind, name string, id *syntax.Ident) {
+		if reserved[name] {
+			clean = false
+			return
+		}
+		prev, ok := own[name]
+		if !ok {
+			prev, ok = pn.get(name)
+		}
+		if ok {
+			clean = clean && prev.kind == kind
+			return
+		}
+		own[name] = owner{kind, id}
+	}
+	for _, a := range com.Attrs[len(p.Attrs):] {
+		if a.Decl != nil {
+			add("attribute", a.Name, a.Decl.Name)
+		}
+	}
+	for _, r := range com.Roles[len(p.Roles):] {
+		add("role", r.Name, r.Decl.Name)
+	}
+	for _, bd := range com.Badges[len(p.Badges):] {
+		add("badge", bd.Name, bd.Decl.Name)
+	}
+	for _, g := range com.Goals[len(p.Goals):] {
+		add("goal", g.Name, g.Decl.Name)
+	}
+	for _, a := range com.Actions[len(p.Actions):] {
+		for i, prm := range a.Params {
+			add("parameter", prm.Name, a.Decl.Params[i].Name)
+		}
+	}
+	if !clean {
+		return nil
+	}
+	return &names{com: com, parent: pn, seen: own, clean: true}
 }
 
 var reservedNames = []string{

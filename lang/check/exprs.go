@@ -167,7 +167,9 @@ type envs struct {
 	// own (nil for a root): a child that declares a few names layers its
 	// environments on them.
 	parent *envs
-	ctx    [envCount]*env
+	// ns is what namespace saw, for the children's namespaceOver.
+	ns  *names
+	ctx [envCount]*env
 	// memberEnv binds the attributes alone: its names are the type, and
 	// its nature the nature, of a member parameter (p.attr).
 	memberEnv *env

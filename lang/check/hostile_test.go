@@ -168,6 +168,7 @@ community Grand extends Kid {
     stars: int
   }
   badge bright if stars > 1 && karma > 0
+  goal karma2 { measure count(karma > 1); target >= 1 }
   may post if stars + karma + posts > 2 && bright && g.met
 }
 `
@@ -183,7 +184,10 @@ community Grand extends Kid {
 		{"own attribute in a measure", "goal h { measure karma; target >= 0.5 }", diag.BadMeasure, ""},
 		{"own attribute of a member parameter", "on tip { to.karma += amount }", "", ""},
 		{"own attribute of a member parameter, wrong type", "on tip { to.karma += 0.5 }", diag.TypeMismatch, ""},
-		{"own attribute clashes with a role", "may post if karma > 1\n  badge creator if karma > 1", diag.Duplicate, ""},
+		{"own badge clashes with an inherited role", "may post if karma > 1\n  badge creator if karma > 1", diag.Duplicate, ""},
+		{"own parameter clashes with an inherited attribute", "action vote(posts: int)", diag.Duplicate, ""},
+		{"own parameter shares an inherited parameter's name", "action vote(amount: int)\n  may vote if amount > karma", "", ""},
+		{"own badge is reserved", "badge members if karma > 1", diag.Reserved, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, ds := checkSrc(t, root+strings.Replace(kid, "RULE", tc.rule, 1))
