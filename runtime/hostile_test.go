@@ -36,7 +36,7 @@ func TestHostileShapesBoundedWork(t *testing.T) {
 		{"chain of 180 children declaring names", hostile.ChainDeclaring(5000, 180), 350 * mb, 0},
 		{"chain of 1,000 children of 40 rules of 2,000 nodes", hostile.WideChain(40, 1000), 200 * mb, 0},
 		{"60,000 attributes, 9,000 rules", hostile.Attrs(60000, 9000, false), 500 * mb, 0},
-		{"60,000 attributes, 9,000 rules, 13 children declaring names", hostile.AttrsChain(60000, 9000, 13), 600 * mb, 0},
+		{"60,000 attributes, 9,000 rules, 13 children declaring names", hostile.AttrsChain(60000, 9000, 13), 500 * mb, 0},
 		{"60,000 attributes, 9,000 near-miss names", hostile.Attrs(60000, 9000, true), 600 * mb, 9000},
 		// Its cost was CPU, not allocation: each rung looked up among all.
 		{"a ladder of 50,000 rungs", hostile.Rungs(50000), 300 * mb, 0},

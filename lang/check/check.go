@@ -418,10 +418,16 @@ func newCommunity(cd *syntax.Community, parent *Community) *Community {
 	}
 	com.DefaultAllow = parent.DefaultAllow
 	com.Purpose = parent.Purpose
-	for _, a := range parent.Attrs {
-		cp := *a
-		com.Attrs = append(com.Attrs, &cp)
-		com.attrByName[a.Name] = &cp
+	// Sized and allocated at once: a child of a wide schema copies tens of
+	// thousands of attributes, and growing the map to fit cost more than
+	// the copy.
+	com.attrByName = make(map[string]*Attr, len(parent.Attrs))
+	com.Attrs = make([]*Attr, len(parent.Attrs))
+	cps := make([]Attr, len(parent.Attrs))
+	for i, a := range parent.Attrs {
+		cps[i] = *a
+		com.Attrs[i] = &cps[i]
+		com.attrByName[a.Name] = &cps[i]
 	}
 	for _, a := range parent.Actions {
 		com.Actions = append(com.Actions, a)
