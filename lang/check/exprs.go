@@ -206,7 +206,8 @@ const maxOver = 64
 // names this community adds laid on top, or nil when it must be built
 // whole: no parent, a context not worth layering, a list that is not the
 // parent's followed by new entries, a new name the parent's env already
-// binds (the whole build would let a later write win), or too many names.
+// binds (the whole build would let a later write win), or too many names
+// for the size of the parent's.
 func (e *envs) layer(ctx int) *env {
 	pe := e.parent
 	switch {
@@ -289,7 +290,10 @@ func (e *envs) layer(ctx int) *env {
 			add(g.Name, goalType)
 		}
 	}
-	if !ok {
+	// Laying names on for each expression (and looking names up among
+	// them) pays only when copying the base would cost much more: a chain
+	// of children over a small schema builds whole.
+	if !ok || len(over)*8 > len(base.names) {
 		return nil
 	}
 	return &env{names: base.names, base: base, over: over}

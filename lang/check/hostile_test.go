@@ -140,11 +140,17 @@ community E extends D {}
 // member parameter's fields, two generations down, and a clash that makes
 // the child build its environment whole.
 func TestLayeredChildEnvironments(t *testing.T) {
-	const root = `community Root {
+	// Filler attributes make the parent's environments wide enough that
+	// the children layer theirs on them rather than build them whole.
+	var filler strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&filler, "    f%d: int\n", i)
+	}
+	root := `community Root {
   member {
     posts: int
     score: float
-  }
+` + filler.String() + `  }
   action post(length: int)
   action tip(to: member, amount: int)
   roles {
