@@ -311,10 +311,14 @@ func (e *envs) get(ctx int) *env {
 		return l
 	}
 	com := e.com
-	with := func(base types.Map, extra int) types.Map {
-		m := make(types.Map, len(base)+extra)
-		for k, v := range base {
+	// with copies every name base binds, a layered base's own ones too.
+	with := func(base *env, extra int) types.Map {
+		m := make(types.Map, len(base.names)+len(base.over)+extra)
+		for k, v := range base.names {
 			m[k] = v
+		}
+		for _, b := range base.over {
+			m[b.name] = b.t
 		}
 		return m
 	}
@@ -332,7 +336,7 @@ func (e *envs) get(ctx int) *env {
 			m[a.Name] = exprType(a.Type)
 		}
 	case envBadge:
-		m = with(e.get(envLadder).names, len(com.Roles)+1)
+		m = with(e.get(envLadder), len(com.Roles)+1)
 		if len(com.Roles) > 0 {
 			m["role"] = tRole
 			for _, r := range com.Roles {
@@ -340,19 +344,19 @@ func (e *envs) get(ctx int) *env {
 			}
 		}
 	case envMember:
-		m = with(e.get(envBadge).names, len(com.Badges))
+		m = with(e.get(envBadge), len(com.Badges))
 		for _, bd := range com.Badges {
 			m[bd.Name] = tBool
 		}
 	case envRule:
-		m = goals(with(e.get(envMember).names, len(com.Goals)))
+		m = goals(with(e.get(envMember), len(com.Goals)))
 	case envWhen:
 		m = goals(types.Map{"members": tInt})
 	case envMeasure:
-		m = with(e.get(envMember).names, 1)
+		m = with(e.get(envMember), 1)
 		m["members"] = tInt
 	case envTest:
-		m = goals(with(e.get(envMember).names, len(com.Goals)+1))
+		m = goals(with(e.get(envMember), len(com.Goals)+1))
 		m["members"] = tInt
 	default:
 		m = types.Map{}

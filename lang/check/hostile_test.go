@@ -178,11 +178,19 @@ community Grand extends Kid {
   may post if stars + karma + posts > 2 && bright && g.met
 }
 `
+	var goals strings.Builder
+	for i := range 14 {
+		fmt.Fprintf(&goals, "goal h%d { measure count(karma > %d); target >= 1 }\n  ", i, i)
+	}
+	manyGoals := goals.String()
 	for _, tc := range []struct {
 		name, rule string
 		code       diag.Code // zero: no error
 		suggest    string
 	}{
+		// Fourteen goals make the rule context too many names to lay on
+		// the parent's, so it is built whole from the layered member one.
+		{"a context built whole over a layered one", manyGoals + "may post if karma > posts && shiny && h13.met", "", ""},
 		{"own and inherited names", "may post if karma > posts && shiny && star && role >= creator", "", ""},
 		{"own name's type", `may post if karma < "x"`, diag.TypeMismatch, ""},
 		{"did you mean an own name", "may post if karmma > 1", diag.UnknownName, "karma"},
