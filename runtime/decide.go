@@ -3,7 +3,6 @@ package runtime
 import (
 	"fmt"
 	"time"
-	"unsafe"
 
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/runtime/eval"
@@ -33,26 +32,26 @@ type pooledEnv struct {
 	goals []eval.GoalValue
 }
 
-func (c *Community) env() *eval.Env { return &c.envs.Get().(*pooledEnv).Env }
+// env takes an environment from c's pool; release resets it and returns it.
+func (c *Community) env() *pooledEnv { return c.envs.Get().(*pooledEnv) }
 
-func (c *Community) release(e *eval.Env) {
-	e.Reset()
-	c.envs.Put((*pooledEnv)(unsafe.Pointer(e)))
+func (c *Community) release(pe *pooledEnv) {
+	pe.Reset()
+	c.envs.Put(pe)
 }
 
-// setGoals points e, which env returned, at the goal snapshot g (nil: no
-// snapshot, so `when` blocks are inactive).
-func setGoals(e *eval.Env, g Goals) {
+// setGoals points pe at the goal snapshot g (nil: no snapshot, so `when`
+// blocks are inactive).
+func setGoals(pe *pooledEnv, g Goals) {
 	if g == nil {
-		e.Goals = nil
+		pe.Goals = nil
 		return
 	}
-	pe := (*pooledEnv)(unsafe.Pointer(e))
 	pe.goals = pe.goals[:0]
 	for _, v := range g {
 		pe.goals = append(pe.goals, eval.GoalValue{Value: v.Value, Target: v.Target, Met: v.Met, Progress: v.Progress})
 	}
-	e.Goals = pe.goals
+	pe.Goals = pe.goals
 }
 
 // Decide decides whether m may take action with args at time at, without a
@@ -79,26 +78,28 @@ func (c *Community) DecideCall(m *Member, k *Call, at time.Time, goals Goals) De
 	}
 	// decideCall's steps, repeated rather than called: the extra call
 	// measured 4 ns of the 49 (BenchmarkDecide).
-	e := c.env()
-	m = c.bindMember(e, m, at, goals)
+	pe := c.env()
+	e := &pe.Env
+	m = c.bindMember(pe, m, at, goals)
 	e.Args = k.args
 	c.bindOthers(e, k)
 	var d Decision
 	c.decide(&d, e, m, k.act, nil)
 	c.keepRole(e, m)
-	c.release(e)
+	c.release(pe)
 	return d
 }
 
-// decideCall is DecideCall in the clean environment e, which the caller
+// decideCall is DecideCall in the clean environment pe, which the caller
 // resets, writing the decision into *d.
-func (c *Community) decideCall(d *Decision, e *eval.Env, m *Member, k *Call, at time.Time, goals Goals) {
+func (c *Community) decideCall(d *Decision, pe *pooledEnv, m *Member, k *Call, at time.Time, goals Goals) {
 	k, ok := c.adoptCall(k)
 	if !ok {
 		*d = c.foreignCall(k)
 		return
 	}
-	m = c.bindMember(e, m, at, goals)
+	e := &pe.Env
+	m = c.bindMember(pe, m, at, goals)
 	e.Args = k.args
 	c.bindOthers(e, k)
 	c.decide(d, e, m, k.act, nil)
@@ -108,18 +109,18 @@ func (c *Community) decideCall(d *Decision, e *eval.Env, m *Member, k *Call, at 
 // memberEnv returns m in c's layout and a pooled environment about it at
 // time at with the goal snapshot goals, seeded with m's cached role. The
 // caller releases the environment.
-func (c *Community) memberEnv(m *Member, at time.Time, goals Goals) (*Member, *eval.Env) {
-	e := c.env()
-	return c.bindMember(e, m, at, goals), e
+func (c *Community) memberEnv(m *Member, at time.Time, goals Goals) (*Member, *pooledEnv) {
+	pe := c.env()
+	return c.bindMember(pe, m, at, goals), pe
 }
 
-// bindMember points the clean environment e at m (in c's layout, which it
+// bindMember points the clean environment pe at m (in c's layout, which it
 // returns), at time at, with the goal snapshot goals and m's cached role.
-func (c *Community) bindMember(e *eval.Env, m *Member, at time.Time, goals Goals) *Member {
+func (c *Community) bindMember(pe *pooledEnv, m *Member, at time.Time, goals Goals) *Member {
 	m = c.adopt(m)
-	e.M, e.At = m.rec, nanos(at)
-	setGoals(e, goals)
-	c.seedRole(e, m)
+	pe.M, pe.At = m.rec, nanos(at)
+	setGoals(pe, goals)
+	c.seedRole(&pe.Env, m)
 	return m
 }
 
@@ -149,13 +150,14 @@ func (c *Community) Explain(m *Member, k *Call, at time.Time, goals Goals) (Deci
 	if !ok {
 		return c.foreignCall(k), nil
 	}
-	m, e := c.memberEnv(m, at, goals)
+	m, pe := c.memberEnv(m, at, goals)
+	e := &pe.Env
 	e.Args = k.args
 	c.bindOthers(e, k)
 	var trace []TraceStep
 	var d Decision
 	c.decide(&d, e, m, k.act, &trace)
-	c.release(e)
+	c.release(pe)
 	return d, trace
 }
 
@@ -273,9 +275,9 @@ func (c *Community) RoleRank(m *Member, at time.Time) int {
 	if r, ok := c.cachedRole(m); ok {
 		return r
 	}
-	e := c.env()
-	r := c.computeRole(e, m, at)
-	c.release(e)
+	pe := c.env()
+	r := c.computeRole(&pe.Env, m, at)
+	c.release(pe)
 	return r
 }
 
@@ -307,14 +309,14 @@ func (c *Community) RoleNames() []string { return append([]string(nil), c.roleNa
 
 // Badges returns the badges m holds at time at, in declaration order.
 func (c *Community) Badges(m *Member, at time.Time) []string {
-	m, e := c.memberEnv(m, at, nil)
+	m, pe := c.memberEnv(m, at, nil)
 	var out []string
 	for i, b := range c.badgeNames {
-		if e.Badge(i) {
+		if pe.Badge(i) {
 			out = append(out, b)
 		}
 	}
-	c.release(e)
+	c.release(pe)
 	return out
 }
 
@@ -328,7 +330,8 @@ func (c *Community) Duties(m *Member, at time.Time) []Duty {
 
 // DutiesWith is Duties with a goal snapshot, so duties under `when` count.
 func (c *Community) DutiesWith(m *Member, at time.Time, goals Goals) []Duty {
-	m, e := c.memberEnv(m, at, goals)
+	m, pe := c.memberEnv(m, at, goals)
+	e := &pe.Env
 	var out []Duty
 	for _, a := range c.actions {
 		for _, r := range a.duties {
@@ -341,7 +344,7 @@ func (c *Community) DutiesWith(m *Member, at time.Time, goals Goals) []Duty {
 			}
 		}
 	}
-	c.release(e)
+	c.release(pe)
 	return out
 }
 
@@ -349,7 +352,8 @@ func (c *Community) DutiesWith(m *Member, at time.Time, goals Goals) []Duty {
 // everyone, for m's role or for a badge m holds, whose `when` condition (if
 // any) holds on goals.
 func (c *Community) Messages(m *Member, at time.Time, goals Goals) []Message {
-	m, e := c.memberEnv(m, at, goals)
+	_, pe := c.memberEnv(m, at, goals)
+	e := &pe.Env
 	var out []Message
 	for _, msg := range c.messages {
 		switch {
@@ -362,7 +366,7 @@ func (c *Community) Messages(m *Member, at time.Time, goals Goals) []Message {
 		}
 		out = append(out, msg.Message)
 	}
-	c.release(e)
+	c.release(pe)
 	return out
 }
 
@@ -375,10 +379,10 @@ func (c *Community) Admit(m *Member, at time.Time) bool {
 			continue
 		}
 		xm := x.adopt(m)
-		e := x.env()
-		e.M, e.At = xm.rec, nanos(at)
-		ok := x.admit.Bool(e)
-		x.release(e)
+		pe := x.env()
+		pe.M, pe.At = xm.rec, nanos(at)
+		ok := x.admit.Bool(&pe.Env)
+		x.release(pe)
 		if !ok {
 			return false
 		}

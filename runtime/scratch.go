@@ -27,10 +27,9 @@ func (c *Community) NewScratch() *Scratch {
 
 // DecideCall is Community.DecideCall using s.
 func (s *Scratch) DecideCall(m *Member, k *Call, at time.Time, goals Goals) Decision {
-	e := &s.pe.Env
 	var d Decision
-	s.c.decideCall(&d, e, m, k, at, goals)
-	e.Reset()
+	s.c.decideCall(&d, &s.pe, m, k, at, goals)
+	s.pe.Reset()
 	return d
 }
 
