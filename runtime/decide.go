@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"math/bits"
 	"time"
 
 	"github.com/charterlang/charter/lang/check"
@@ -72,38 +73,79 @@ func (c *Community) Decide(m *Member, action string, args Args, at time.Time) (D
 // is decided by c's action of the same name and parameters, with c's
 // rules; when c has no such action the call is denied with that reason.
 func (c *Community) DecideCall(m *Member, k *Call, at time.Time, goals Goals) Decision {
+	return c.decideIn(nil, m, k, at, goals) // small enough to inline: no copy of the Decision
+}
+
+// decideIn is DecideCall in the clean environment pe, which it resets; a
+// nil pe means one from c's pool, returned to it. Its answers are returned
+// as composite literals, never from a Decision variable: Go copies a
+// Decision held in a variable through memory with 16-byte moves that wait
+// for the narrower stores of its fields to retire (a store-forwarding
+// stall, bench/RESULTS.md), at every level that holds one.
+func (c *Community) decideIn(pe *pooledEnv, m *Member, k *Call, at time.Time, goals Goals) Decision {
+	pooled := pe == nil
+	if pooled {
+		pe = c.env()
+	}
+	a := k.act
+	if a.index >= len(c.actions) || c.actions[a.index] != a || len(a.deny) > 64 {
+		d := c.decideOther(pe, m, k, at, goals)
+		c.finish(pe, pooled)
+		return d
+	}
+	if m.c != c {
+		m = c.adopt(m)
+	}
+	e := &pe.Env
+	e.M, e.Args = m.rec, k.args
+	if a.readsTime {
+		e.At = nanos(at) // else no rule of a reads it: skip the conversion
+	}
+	if goals != nil {
+		setGoals(pe, goals)
+	}
+	if len(k.others) > 0 {
+		c.bindOthers(e, k)
+	}
+	c.seedRole(e, m)
+	deny, may := c.outcome(e, m, a)
+	c.keepRole(e, m)
+	c.finish(pe, pooled)
+	switch {
+	case deny&(deny-1) != 0:
+		return c.deniedBy(a, deny)
+	case deny != 0:
+		return Decision{Action: a.name, Rules: a.deny[bits.TrailingZeros64(deny)].self}
+	case may >= 0:
+		return Decision{Action: a.name, Allowed: true, Rules: a.may[may].self}
+	}
+	return Decision{Action: a.name, Allowed: c.defaultAllow, ByDefault: true}
+}
+
+// finish resets pe after a question and, when pooled, returns it to the
+// pool.
+func (c *Community) finish(pe *pooledEnv, pooled bool) {
+	pe.Reset()
+	if pooled {
+		c.envs.Put(pe)
+	}
+}
+
+// decideOther is decideIn for the calls its fast path leaves out: a call
+// prepared by another community, and an action with more than 64 denying
+// rules. The caller resets pe.
+func (c *Community) decideOther(pe *pooledEnv, m *Member, k *Call, at time.Time, goals Goals) Decision {
 	k, ok := c.adoptCall(k)
 	if !ok {
 		return c.foreignCall(k)
 	}
-	// decideCall's steps, repeated rather than called: the extra call
-	// measured 4 ns of the 49 (BenchmarkDecide).
-	pe := c.env()
-	e := &pe.Env
 	m = c.bindMember(pe, m, at, goals)
+	e := &pe.Env
 	e.Args = k.args
 	c.bindOthers(e, k)
-	var d Decision
-	c.decide(&d, e, m, k.act, nil)
+	d := c.decideFast(e, m, k.act)
 	c.keepRole(e, m)
-	c.release(pe)
 	return d
-}
-
-// decideCall is DecideCall in the clean environment pe, which the caller
-// resets, writing the decision into *d.
-func (c *Community) decideCall(d *Decision, pe *pooledEnv, m *Member, k *Call, at time.Time, goals Goals) {
-	k, ok := c.adoptCall(k)
-	if !ok {
-		*d = c.foreignCall(k)
-		return
-	}
-	e := &pe.Env
-	m = c.bindMember(pe, m, at, goals)
-	e.Args = k.args
-	c.bindOthers(e, k)
-	c.decide(d, e, m, k.act, nil)
-	c.keepRole(e, m)
 }
 
 // memberEnv returns m in c's layout and a pooled environment about it at
@@ -134,10 +176,11 @@ func (c *Community) seedRole(e *eval.Env, m *Member) {
 }
 
 // keepRole caches the role e computed for m, when it does not depend on
-// the time of the question.
+// the time of the question. It stores only a changed rank: an atomic store
+// is a locked exchange, which a member asked about again need not pay.
 func (c *Community) keepRole(e *eval.Env, m *Member) {
 	if !c.ladderTime {
-		if r, ok := e.KnownRole(); ok {
+		if r, ok := e.KnownRole(); ok && m.role.Load() != r {
 			m.role.Store(r)
 		}
 	}
@@ -171,12 +214,86 @@ func (c *Community) bindOthers(e *eval.Env, k *Call) {
 	}
 }
 
+// decideFast is decide without a trace, in the environment e bound to m
+// and a call of a.
+func (c *Community) decideFast(e *eval.Env, m *Member, a *action) Decision {
+	if len(a.deny) > 64 {
+		var d Decision
+		c.decide(&d, e, m, a, nil)
+		return d
+	}
+	deny, may := c.outcome(e, m, a)
+	switch {
+	case deny&(deny-1) != 0:
+		return c.deniedBy(a, deny)
+	case deny != 0:
+		return Decision{Action: a.name, Rules: a.deny[bits.TrailingZeros64(deny)].self}
+	case may >= 0:
+		return Decision{Action: a.name, Allowed: true, Rules: a.may[may].self}
+	}
+	return Decision{Action: a.name, Allowed: c.defaultAllow, ByDefault: true}
+}
+
+// outcome evaluates the rules of a, which has at most 64 denying rules:
+// bit i of deny is set when a.deny[i] denies, and may is the index of the
+// first may that allows, or -1 (not evaluated when a rule denies). The
+// deciding rules are bits rather than a growing slice so that little stays
+// live across the calls of the conditions, which spill and reload every
+// live register.
+func (c *Community) outcome(e *eval.Env, m *Member, a *action) (deny uint64, may int) {
+	for i, r := range a.deny {
+		if r.plain {
+			if r.test == nil || r.test(e) {
+				deny |= 1 << uint(i)
+			}
+		} else if c.denies(r, e, m, a) {
+			deny |= 1 << uint(i)
+		}
+	}
+	if deny != 0 {
+		return deny, -1
+	}
+	for i, r := range a.may {
+		if r.plain {
+			if r.test == nil || r.test(e) {
+				return 0, i
+			}
+		} else if r.applies(e, nil) {
+			return 0, i
+		}
+	}
+	return 0, -1
+}
+
+// deniedBy is the Decision of a call of a denied by two or more rules,
+// the bits of deny (see outcome).
+func (c *Community) deniedBy(a *action, deny uint64) Decision {
+	rules := make([]*Rule, 0, bits.OnesCount64(deny))
+	for ; deny != 0; deny &= deny - 1 {
+		rules = append(rules, &a.deny[bits.TrailingZeros64(deny)].Rule)
+	}
+	return Decision{Action: a.name, Rules: rules}
+}
+
+// denies reports whether the denying rule r, which is not plain, denies.
+func (c *Community) denies(r *rule, e *eval.Env, m *Member, a *action) bool {
+	if !r.applies(e, nil) {
+		return false
+	}
+	switch r.Kind {
+	case check.First:
+		return !m.hist.done(r.before)
+	case check.Limit:
+		return m.hist.count(&c.hist, a.index, e.At, r.per) >= r.count
+	}
+	return true
+}
+
 // decide is the decision algorithm of SPEC.md: every active must not whose
 // condition holds, unmet first and reached limit denies; else the first
-// active may whose condition holds allows; else the default.
-// It writes the decision into *d rather than returning it: a Decision is
-// nine words, and copying it through every caller was a sixth of a
-// decision's time.
+// active may whose condition holds allows; else the default. It records
+// every condition it evaluates in *trace; decideFast is the same without a
+// trace.
 func (c *Community) decide(d *Decision, e *eval.Env, m *Member, a *action, trace *[]TraceStep) {
 	*d = Decision{Action: a.name}
 	for _, r := range a.deny {

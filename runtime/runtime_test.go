@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -707,5 +708,46 @@ community Other {
 	}
 	if _, err := st.ApplyCall(context.Background(), "o", k, t0); err == nil || !strings.Contains(err.Error(), "post is not an action of Other") {
 		t.Errorf("ApplyCall of another community's call: %v", err)
+	}
+}
+
+// TestDecideManyDenials checks that every denying rule is listed, in
+// declaration order, both for an action with few rules and for one with
+// more than 64 denying rules (decided by the slower path), and that
+// Explain agrees with DecideCall on both.
+func TestDecideManyDenials(t *testing.T) {
+	for _, n := range []int{3, 70} {
+		var src strings.Builder
+		src.WriteString("community C {\n  member { x: int }\n  action act(n: int)\n  may act\n")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&src, "  must not act if n == %d || x == %d because \"r%d\"\n", i, i+1000, i)
+		}
+		src.WriteString("}\n")
+		prog, err := runtime.CompileSource("c.charter", []byte(src.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := prog.Community("C")
+		// n == 1 denies by rule 1; x == 1000+last denies by the last rule.
+		m := member(t, c, map[string]any{"x": 1000 + n - 1})
+		k, err := c.Call("act", runtime.Args{"n": 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"r1", fmt.Sprintf("r%d", n-1)}
+		d := c.DecideCall(m, k, t0, nil)
+		if d.Allowed || !slices.Equal(d.Reasons(), want) {
+			t.Errorf("%d rules: DecideCall = %v %v, want denied by %v", n, d.Allowed, d.Reasons(), want)
+		}
+		if d2 := c.NewScratch().DecideCall(m, k, t0, nil); !slices.Equal(d2.Reasons(), want) {
+			t.Errorf("%d rules: Scratch.DecideCall = %v, want %v", n, d2.Reasons(), want)
+		}
+		if d3, _ := c.Explain(m, k, t0, nil); !slices.Equal(d3.Reasons(), want) {
+			t.Errorf("%d rules: Explain = %v, want %v", n, d3.Reasons(), want)
+		}
+		k0, _ := c.Call("act", runtime.Args{"n": -1})
+		if d := c.DecideCall(member(t, c, nil), k0, t0, nil); !d.Allowed || d.ByDefault {
+			t.Errorf("%d rules: no rule holds: %+v, want allowed by the may", n, d)
+		}
 	}
 }

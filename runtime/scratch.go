@@ -27,10 +27,7 @@ func (c *Community) NewScratch() *Scratch {
 
 // DecideCall is Community.DecideCall using s.
 func (s *Scratch) DecideCall(m *Member, k *Call, at time.Time, goals Goals) Decision {
-	var d Decision
-	s.c.decideCall(&d, &s.pe, m, k, at, goals)
-	s.pe.Reset()
-	return d
+	return s.c.decideIn(&s.pe, m, k, at, goals)
 }
 
 // RoleRank is Community.RoleRank using s.
