@@ -31,6 +31,22 @@ func nanos(at time.Time) int64 {
 type pooledEnv struct {
 	eval.Env
 	goals []eval.GoalValue
+	// calls holds, by action index, the call Decide converts its Args
+	// into, made on first use, so that Decide allocates no Call.
+	calls []*Call
+}
+
+// call returns pe's call of a, which c declares.
+func (pe *pooledEnv) call(c *Community, a *action) *Call {
+	if pe.calls == nil {
+		pe.calls = make([]*Call, len(c.actions))
+	}
+	k := pe.calls[a.index]
+	if k == nil {
+		k = a.newCall()
+		pe.calls[a.index] = k
+	}
+	return k
 }
 
 // env takes an environment from c's pool; release resets it and returns it.
@@ -58,11 +74,23 @@ func setGoals(pe *pooledEnv, g Goals) {
 // Decide decides whether m may take action with args at time at, without a
 // goal snapshot (rules under `when` are inactive; see DecideCall).
 func (c *Community) Decide(m *Member, action string, args Args, at time.Time) (Decision, error) {
-	k, err := c.Call(action, args)
-	if err != nil {
+	a, ok := c.actionByName[action]
+	if !ok {
+		return Decision{}, c.unknownAction(action)
+	}
+	// The arguments go into a call the pooled environment keeps, not a
+	// new one: a Call and its record were four of this path's allocations.
+	pe := c.env()
+	k := pe.call(c, a)
+	if err := k.fill(args); err != nil {
+		c.release(pe)
 		return Decision{}, err
 	}
-	return c.DecideCall(m, k, at, nil), nil
+	d := c.decideIn(pe, m, k, at, nil)
+	clear(k.others) // the pool must not keep members alive
+	clear(k.ids)
+	c.envs.Put(pe)
+	return d, nil
 }
 
 // DecideCall decides a prepared call for m at time at, with goals as the
@@ -169,8 +197,8 @@ func (c *Community) bindMember(pe *pooledEnv, m *Member, at time.Time, goals Goa
 // seedRole tells e m's cached role, when the ladder does not read the time.
 func (c *Community) seedRole(e *eval.Env, m *Member) {
 	if !c.ladderTime {
-		if r := m.role.Load(); r >= 0 {
-			e.SetRole(r)
+		if r := m.role.Load(); r > 0 {
+			e.SetRole(r - 1)
 		}
 	}
 }
@@ -180,8 +208,8 @@ func (c *Community) seedRole(e *eval.Env, m *Member) {
 // is a locked exchange, which a member asked about again need not pay.
 func (c *Community) keepRole(e *eval.Env, m *Member) {
 	if !c.ladderTime {
-		if r, ok := e.KnownRole(); ok && m.role.Load() != r {
-			m.role.Store(r)
+		if r, ok := e.KnownRole(); ok && m.role.Load() != r+1 {
+			m.role.Store(r + 1)
 		}
 	}
 }
@@ -402,8 +430,8 @@ func (c *Community) RoleRank(m *Member, at time.Time) int {
 // time and m was asked about since its record last changed.
 func (c *Community) cachedRole(m *Member) (int, bool) {
 	if !c.ladderTime {
-		if r := m.role.Load(); r >= 0 {
-			return int(r), true
+		if r := m.role.Load(); r > 0 {
+			return int(r - 1), true
 		}
 	}
 	return 0, false

@@ -162,6 +162,8 @@ type Community struct {
 	// ladderTime is true when a rung's condition reads the time, so a
 	// member's role cannot be cached across questions.
 	ladderTime bool
+	// block is the layout of a member's one allocation.
+	block memberBlock
 	// lastBinding caches the struct binding MemberFromStruct used last.
 	lastBinding atomic.Pointer[structBinding]
 }
@@ -286,6 +288,7 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 		}
 	}
 	c.envs.New = func() any { return &pooledEnv{Env: eval.Env{Derived: c.derived}} }
+	c.block = newMemberBlock(c.layout, &c.hist, len(c.actions))
 	return c, nil
 }
 
