@@ -751,3 +751,50 @@ func TestDecideManyDenials(t *testing.T) {
 		}
 	}
 }
+
+// TestFillFromStructComplete checks FillFromStruct's one-pass path, a
+// pointer to a struct binding every attribute: the values, the emptied
+// history and forgotten role, and the errors, after which m has defaults.
+func TestFillFromStructComplete(t *testing.T) {
+	_, club := fanclub(t)
+	type full struct {
+		Posts      int       `charter:"posts"`
+		Comments   int       `charter:"comments"`
+		Saves      int       `charter:"saves"`
+		Followers  int       `charter:"followers"`
+		Reputation float64   `charter:"reputation"`
+		Introduced bool      `charter:"introduced"`
+		LastSeen   time.Time `charter:"last_seen"`
+	}
+	m := member(t, club, map[string]any{"posts": 60, "followers": 200, "@history": map[string]any{"introduce": []any{"2025-12-01T00:00:00Z"}}})
+	if r := club.Role(m, t0); r != "leader" {
+		t.Fatalf("role before refill = %s, want leader", r)
+	}
+	src := &full{Posts: 7, Comments: 3, Saves: 1, Followers: 40, Reputation: 2.5, Introduced: true, LastSeen: t0}
+	if err := club.FillFromStruct(m, src); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"posts": int64(7), "comments": int64(3), "saves": int64(1), "followers": int64(40), "reputation": 2.5, "introduced": true, "last_seen": t0}
+	if got := club.Values(m); !cmp.Equal(got, want) {
+		t.Errorf("values after refill: %s", cmp.Diff(want, got))
+	}
+	if r := club.Role(m, t0); r != "creator" {
+		t.Errorf("role after refill = %s, want creator (the cached leader forgotten)", r)
+	}
+	k, err := club.Call("post", runtime.Args{"length": 10, "topic": "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := club.DecideCall(m, k, t0, nil); d.Allowed {
+		t.Errorf("post allowed after refill: the history was not emptied (first introduce)")
+	}
+	for _, bad := range []*full{{Reputation: math.NaN()}, {LastSeen: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)}} {
+		bad.Posts = 9
+		if err := club.FillFromStruct(m, bad); err == nil {
+			t.Errorf("FillFromStruct(%+v) succeeded", *bad)
+		}
+		if got, _ := club.Get(m, "posts"); got != int64(0) {
+			t.Errorf("after an error posts = %v, want the default 0", got)
+		}
+	}
+}
