@@ -47,7 +47,7 @@ func (c *CharterArgs) Decide(m *Member, action string, length int) (bool, string
 	if err != nil {
 		return false, "engine error: " + err.Error()
 	}
-	return verdict(&d)
+	return verdict(d)
 }
 
 func (c *CharterArgs) Role(m *Member) string {
@@ -85,5 +85,5 @@ func (c *CharterArgs) DecideEval(in any) (bool, string) {
 	if err != nil {
 		return false, "engine error: " + err.Error()
 	}
-	return verdict(&d)
+	return verdict(d)
 }
