@@ -393,6 +393,19 @@ type bindingKey struct {
 // community's attributes is computed once per type; untagged fields are
 // ignored; a tag naming no attribute is an error.
 func (c *Community) MemberFromStruct(v any) (*Member, error) {
+	if b := c.lastBinding.Load(); b != nil && b.fast {
+		// As in FillFromStruct: a pointer to the struct type bound last
+		// sets every attribute, so the defaults need not be copied first.
+		if ef := (*eface)(unsafe.Pointer(&v)); ef.typ == b.ptWord && ef.data != nil {
+			m := c.block.alloc()
+			m.c = c
+			m.hist.reset()
+			if err := c.fillDirect(&b.direct, m.rec, ef.data); err != nil {
+				return nil, err
+			}
+			return m, nil
+		}
+	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() == reflect.Pointer {
 		if rv.IsNil() {

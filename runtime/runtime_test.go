@@ -788,7 +788,20 @@ func TestFillFromStructComplete(t *testing.T) {
 	if d := club.DecideCall(m, k, t0, nil); d.Allowed {
 		t.Errorf("post allowed after refill: the history was not emptied (first introduce)")
 	}
+	nm, err := club.MemberFromStruct(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := club.Values(nm); !cmp.Equal(got, want) {
+		t.Errorf("MemberFromStruct: %s", cmp.Diff(want, got))
+	}
+	if d := club.DecideCall(nm, k, t0, nil); d.Allowed {
+		t.Errorf("post allowed for a new member: its history is not empty")
+	}
 	for _, bad := range []*full{{Reputation: math.NaN()}, {LastSeen: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)}} {
+		if _, err := club.MemberFromStruct(bad); err == nil {
+			t.Errorf("MemberFromStruct(%+v) succeeded", *bad)
+		}
 		bad.Posts = 9
 		if err := club.FillFromStruct(m, bad); err == nil {
 			t.Errorf("FillFromStruct(%+v) succeeded", *bad)
