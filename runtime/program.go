@@ -200,6 +200,8 @@ type Community struct {
 	// ladderTime is true when a rung's condition reads the time, so a
 	// member's role cannot be cached across questions.
 	ladderTime bool
+	// block is the layout of a member's one allocation.
+	block memberBlock
 	// lastBinding caches the struct binding MemberFromStruct used last.
 	lastBinding atomic.Pointer[structBinding]
 }
@@ -215,6 +217,10 @@ type action struct {
 	duties   []*rule
 	effect   []*assign
 	deciders []*rule // deny then may, for explain
+	// readsTime is true when a deny or may rule of the action reads the
+	// evaluation time (a limit, or a condition calling a time function,
+	// directly or through the ladder or a badge).
+	readsTime bool
 }
 
 type rule struct {
@@ -225,6 +231,9 @@ type rule struct {
 	// goals is true when the condition reads goal fields: without a goal
 	// snapshot such a rule is inactive, like a rule under when.
 	goals bool
+	// plain is true when the rule decides on its condition alone: no
+	// when, no goals read, not a first or limit rule.
+	plain bool
 	Rule
 	cond   *eval.Expr // nil: always holds
 	before int        // first: action index
@@ -317,6 +326,7 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 		}
 	}
 	c.envs.New = func() any { return &pooledEnv{Env: eval.Env{Derived: c.derived}} }
+	c.block = newMemberBlock(c.layout, &c.hist, len(c.actions))
 	return c, nil
 }
 
@@ -534,6 +544,11 @@ func (cm *compiler) actions() error {
 	}
 	for _, a := range c.actions {
 		a.deciders = append(append([]*rule(nil), a.deny...), a.may...)
+		for _, r := range a.deciders {
+			cr := r.def
+			a.readsTime = a.readsTime || r.Kind == check.Limit ||
+				cr.Cond != nil && cm.readsTime(cr.Cond.Root) || cr.When != nil && cm.readsTime(cr.When.Root)
+		}
 	}
 	c.hist = newHistoryShape(keep, firsts)
 	for _, ce := range c.def.Effects {
@@ -617,6 +632,7 @@ func (cm *compiler) rule(cr *check.Rule, ca *check.Action) (*rule, error) {
 	if cr.When != nil {
 		r.whenS = cr.When.Src
 	}
+	r.plain = !r.goals && r.when == nil && r.Kind != check.First && r.Kind != check.Limit
 	return r, nil
 }
 

@@ -274,6 +274,15 @@ func (c *compiler) unary(n *ast.UnaryNode) (*Expr, *Error) {
 		}
 		xb := x.b
 		out = boolExpr(func(e *Env) bool { return !xb(e) })
+		if x.ref != nil { // a bool slot: read it without calling its closure
+			i := x.ref.Index
+			switch x.ref.Kind {
+			case RefAttr:
+				out = boolExpr(func(e *Env) bool { return e.M.I[i] == 0 })
+			case RefParam:
+				out = boolExpr(func(e *Env) bool { return e.Args.I[i] == 0 })
+			}
+		}
 	case "-":
 		switch {
 		case IsInteger(x.typ) && c.checked:

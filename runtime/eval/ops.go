@@ -65,6 +65,23 @@ func cmpAttrInt(op string, i int, c int64) func(*Env) bool {
 	return func(e *Env) bool { return e.M.I[i] >= c }
 }
 
+// cmpArgInt is cmpAttrInt for an int argument of the action.
+func cmpArgInt(op string, i int, c int64) func(*Env) bool {
+	switch op {
+	case "==":
+		return func(e *Env) bool { return e.Args.I[i] == c }
+	case "!=":
+		return func(e *Env) bool { return e.Args.I[i] != c }
+	case "<":
+		return func(e *Env) bool { return e.Args.I[i] < c }
+	case "<=":
+		return func(e *Env) bool { return e.Args.I[i] <= c }
+	case ">":
+		return func(e *Env) bool { return e.Args.I[i] > c }
+	}
+	return func(e *Env) bool { return e.Args.I[i] >= c }
+}
+
 // cmpAttrFloat is cmpAttrInt for float attributes.
 func cmpAttrFloat(op string, i int, c float64) func(*Env) bool {
 	switch op {
@@ -125,6 +142,8 @@ func compareInts(op string, l, r *Expr) *Expr {
 			switch l.ref.Kind {
 			case RefAttr:
 				return boolExpr(cmpAttrInt(op, l.ref.Index, c))
+			case RefParam:
+				return boolExpr(cmpArgInt(op, l.ref.Index, c))
 			case RefRole:
 				return boolExpr(cmpRole(op, c))
 			}
