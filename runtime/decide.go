@@ -310,7 +310,7 @@ func (c *Community) denies(r *rule, e *eval.Env, m *Member, a *action) bool {
 	}
 	switch r.Kind {
 	case check.First:
-		return !m.hist.done(r.before)
+		return !m.hist.doneBy(&c.hist, r.before, e.At)
 	case check.Limit:
 		return m.hist.count(&c.hist, a.index, e.At, r.per) >= r.count
 	}

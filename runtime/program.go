@@ -333,6 +333,8 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 // compiler turns checked declarations into closures.
 type compiler struct {
 	c *Community
+	// timeNames caches nameReadsTime.
+	timeNames map[string]bool
 }
 
 // scope resolves every name a checked expression of the community may use;
@@ -695,35 +697,58 @@ func (cm *compiler) readsGoals(n exprast.Node) bool {
 // readsTime reports whether n, or a role or badge condition it reads, calls
 // a function of the evaluation time.
 func (cm *compiler) readsTime(n exprast.Node) bool {
-	seen := map[string]bool{}
-	var reads func(n exprast.Node) bool
-	reads = func(n exprast.Node) bool {
-		return exprast.Find(n, func(n exprast.Node) bool {
-			switch n := n.(type) {
-			case *exprast.CallNode:
-				if id, ok := n.Callee.(*exprast.IdentifierNode); ok && needsTime(id.Value) {
-					return true
-				}
-			case *exprast.IdentifierNode:
-				if seen[n.Value] {
-					return false
-				}
-				seen[n.Value] = true
-				if n.Value == "role" {
-					for _, r := range cm.c.def.Roles {
-						if r.Cond != nil && reads(r.Cond.Root) {
-							return true
-						}
-					}
-				}
-				if b := cm.c.def.Badge(n.Value); b != nil && reads(b.Cond.Root) {
-					return true
-				}
-			}
-			return false
-		}) != nil
+	v := timeVisitor{cm: cm}
+	exprast.Walk(&n, &v)
+	return v.found
+}
+
+// timeVisitor finds, for readsTime, a call of a time function or a name
+// whose definition reads the time.
+type timeVisitor struct {
+	cm    *compiler
+	found bool
+}
+
+func (v *timeVisitor) Visit(node *exprast.Node) {
+	if v.found {
+		return
 	}
-	return reads(n)
+	switch n := (*node).(type) {
+	case *exprast.CallNode:
+		if id, ok := n.Callee.(*exprast.IdentifierNode); ok && needsTime(id.Value) {
+			v.found = true
+		}
+	case *exprast.IdentifierNode:
+		v.found = v.cm.nameReadsTime(n.Value)
+	}
+}
+
+// nameReadsTime reports whether the role (when name is "role") or the
+// badge name reads the time, through its conditions and the names they
+// read in turn. Each name's answer is worked out once per community: a
+// chain of children each asked it again for every rule of every action,
+// with a new map each time (issue 16's inheritance shapes).
+func (cm *compiler) nameReadsTime(name string) bool {
+	if r, ok := cm.timeNames[name]; ok {
+		return r
+	}
+	if cm.timeNames == nil {
+		cm.timeNames = map[string]bool{}
+	}
+	cm.timeNames[name] = false // a cycle reads the time only through another name
+	r := false
+	if name == "role" {
+		for _, rung := range cm.c.def.Roles {
+			if rung.Cond != nil && cm.readsTime(rung.Cond.Root) {
+				r = true
+				break
+			}
+		}
+	} else if b := cm.c.def.Badge(name); b != nil {
+		r = cm.readsTime(b.Cond.Root)
+	}
+	cm.timeNames[name] = r
+	return r
 }
 
 // needsTime reports whether the stdlib function called name reads the
