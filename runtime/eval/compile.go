@@ -363,7 +363,16 @@ func (c *compiler) logical(n *ast.BinaryNode) (*Expr, *Error) {
 		}
 		return r, nil
 	}
-	return lower(n, low, l, r)
+	return andOr(low, l, r), nil
+}
+
+// andOr builds the closure of OpAnd or OpOr.
+func andOr(low Lowered, l, r *Expr) *Expr {
+	lb, rb := l.b, r.b
+	if low.Op == OpAnd {
+		return boolExpr(func(e *Env) bool { return lb(e) && rb(e) })
+	}
+	return boolExpr(func(e *Env) bool { return lb(e) || rb(e) })
 }
 
 func (c *compiler) conditional(n *ast.ConditionalNode) (*Expr, *Error) {

@@ -187,12 +187,8 @@ func lower(n *ast.BinaryNode, low Lowered, l, r *Expr) (*Expr, *Error) {
 	switch low.Op {
 	case OpCmpInt, OpCmpFloat, OpCmpString, OpCmpBool:
 		return compare(low, n.Operator, l, r), nil
-	case OpAnd:
-		lb, rb := l.b, r.b
-		return boolExpr(func(e *Env) bool { return lb(e) && rb(e) }), nil
-	case OpOr:
-		lb, rb := l.b, r.b
-		return boolExpr(func(e *Env) bool { return lb(e) || rb(e) }), nil
+	case OpAnd, OpOr:
+		return andOr(low, l, r), nil
 	case OpDivFloat:
 		if r.konst && r.f(nil) == 0 {
 			return nil, errorf(n, "division by zero")
