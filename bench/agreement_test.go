@@ -15,6 +15,7 @@ func engines(tb testing.TB) []Engine {
 	out := []Engine{Go{}}
 	for _, mk := range []func() (Engine, error){
 		func() (Engine, error) { return NewCharter() },
+		func() (Engine, error) { return NewCharterArgs() },
 		func() (Engine, error) { return NewCharterGen() },
 		func() (Engine, error) { return NewCharterGenDecide() },
 		func() (Engine, error) { return NewExpr() },

@@ -6,11 +6,12 @@
 # bench/data/compare).
 #
 #   bench/compare.sh b7b7315 .            # COUNT=6 by default
-#   COUNT=10 PKGS="runtime runtime/eval" bench/compare.sh HEAD~3 .
+#   COUNT=10 BENCHTIME=300ms PKGS="runtime runtime/eval" bench/compare.sh HEAD~3 .
 set -euo pipefail
 old="${1:?usage: compare.sh OLD NEW}"
 new="${2:?usage: compare.sh OLD NEW}"
 count="${COUNT:-6}"
+benchtime="${BENCHTIME:-1s}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${OUT:-$root/bench/data/compare}"
 pkgs="${PKGS:-runtime runtime/eval lang bench}"
@@ -53,7 +54,7 @@ for i in $(seq "$count"); do
 			pdir="$dir/$p"
 			cpu=1; [ "$p" = runtime ] && cpu=1,2
 			(cd "$pdir" && "$bin" -test.run '^$' -test.bench "${pattern[$p]}" -test.count 1 \
-				-test.cpu "$cpu" -test.benchmem) >>"$out/$side.txt"
+				-test.benchtime "$benchtime" -test.cpu "$cpu" -test.benchmem) >>"$out/$side.txt"
 		done
 	done
 	echo "round $i of $count done" >&2

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charterlang/charter/lang"
 	"github.com/charterlang/charter/lang/diag"
@@ -538,9 +539,12 @@ func FuzzSnapshotRoundTrip(f *testing.F) {
 		f.Fatal(err)
 	}
 	c := prog.Community("Round")
-	// The last of each is not valid UTF-8, which JSON cannot carry.
+	// The last of each is not valid UTF-8, which JSON cannot carry: Join,
+	// Update and Apply must refuse it (so must Join a control character in
+	// an ID), and the round trip below must hold for whatever they let in.
 	ids := []string{"a", "b", "a b", "ü", "tab\tid", strings.Repeat("long", 64), "é\u0301", "\xff"}
 	strs := []string{"", "x", "\x00", "line\nbreak", "\u2028", strings.Repeat("s", 1000), "\"quoted\"", "\xff\xfe"}
+	badID := func(id string) bool { return id == "tab\tid" || !utf8.ValidString(id) }
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := &bytesReader{b: data}
 		st := runtime.NewState(c)
@@ -556,17 +560,29 @@ func FuzzSnapshotRoundTrip(f *testing.F) {
 					"ln": []any{1, -2}, "lf": []any{0.5}, "ls": []any{strs[r.n(len(strs))], "y"}, "lb": []any{true},
 					"ld": []any{"7d"}, "lt": []any{"2026-01-02T03:04:05.123456789Z"},
 				}
-				if m, err := c.Member(vals); err == nil {
-					st.Join(id, m)
+				s, ls := vals["s"].(string), vals["ls"].([]any)[0].(string)
+				m, err := c.Member(vals)
+				if err == nil {
+					err = st.Join(id, m)
+				}
+				if err == nil && (badID(id) || !utf8.ValidString(s) || !utf8.ValidString(ls)) {
+					t.Fatalf("joined %q with s %q, ls %q: want an error", id, s, ls)
 				}
 			case 1:
 				st.Leave(id)
 			case 2:
-				st.Update(id, map[string]any{"s": strs[r.n(len(strs))], "n": int(int8(r.next()))})
+				s := strs[r.n(len(strs))]
+				if err := st.Update(id, map[string]any{"s": s, "n": int(int8(r.next()))}); err == nil && !utf8.ValidString(s) {
+					t.Fatalf("updated %q with s %q: want an error", id, s)
+				}
 			case 3:
-				st.Apply(context.Background(), id, "bump", runtime.Args{
+				args := runtime.Args{
 					"k": int(int8(r.next())), "x": float64(int8(r.next())) / 3, "w": strs[r.n(len(strs))], "g": "1h30m",
-				}, at)
+				}
+				res, err := st.Apply(context.Background(), id, "bump", args, at)
+				if w := args["w"].(string); err == nil && res.Applied && !utf8.ValidString(w) {
+					t.Fatalf("%q applied bump appending %q: want an error", id, w)
+				}
 			case 4:
 				st.Apply(context.Background(), id, "send", runtime.Args{"to": ids[r.n(len(ids))], "k": r.n(9)}, at)
 			case 5:

@@ -72,6 +72,24 @@ func BenchmarkDecide(b *testing.B) {
 	}
 }
 
+// BenchmarkDecideArgs is the path README shows first: a new member from
+// the host's struct and a decision on the action's name with its arguments
+// in a map, nothing prepared (BenchmarkDecide is the prepared path).
+func BenchmarkDecideArgs(b *testing.B) {
+	_, club := fanclub(b)
+	src := &fanRecord{Posts: 7, Comments: 3, Saves: 1, Followers: 40, Reputation: 2.5, Introduced: true, LastSeen: t0}
+	b.ReportAllocs()
+	for b.Loop() {
+		m, err := club.MemberFromStruct(src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := club.Decide(m, "post", runtime.Args{"length": 120, "topic": "x"}, t0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkDecideDenied(b *testing.B) {
 	_, club := fanclub(b)
 	m := member(b, club, nil)

@@ -2,8 +2,8 @@ package runtime
 
 import (
 	"fmt"
+	"math/bits"
 	"time"
-	"unsafe"
 
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/runtime/eval"
@@ -31,38 +31,66 @@ func nanos(at time.Time) int64 {
 type pooledEnv struct {
 	eval.Env
 	goals []eval.GoalValue
+	// calls holds, by action index, the call Decide converts its Args
+	// into, made on first use, so that Decide allocates no Call.
+	calls []*Call
 }
 
-func (c *Community) env() *eval.Env { return &c.envs.Get().(*pooledEnv).Env }
-
-func (c *Community) release(e *eval.Env) {
-	e.Reset()
-	c.envs.Put((*pooledEnv)(unsafe.Pointer(e)))
+// call returns pe's call of a, which c declares.
+func (pe *pooledEnv) call(c *Community, a *action) *Call {
+	if pe.calls == nil {
+		pe.calls = make([]*Call, len(c.actions))
+	}
+	k := pe.calls[a.index]
+	if k == nil {
+		k = a.newCall()
+		pe.calls[a.index] = k
+	}
+	return k
 }
 
-// setGoals points e, which env returned, at the goal snapshot g (nil: no
-// snapshot, so `when` blocks are inactive).
-func setGoals(e *eval.Env, g Goals) {
+// env takes an environment from c's pool; release resets it and returns it.
+func (c *Community) env() *pooledEnv { return c.envs.Get().(*pooledEnv) }
+
+func (c *Community) release(pe *pooledEnv) {
+	pe.Reset()
+	c.envs.Put(pe)
+}
+
+// setGoals points pe at the goal snapshot g (nil: no snapshot, so `when`
+// blocks are inactive).
+func setGoals(pe *pooledEnv, g Goals) {
 	if g == nil {
-		e.Goals = nil
+		pe.Goals = nil
 		return
 	}
-	pe := (*pooledEnv)(unsafe.Pointer(e))
 	pe.goals = pe.goals[:0]
 	for _, v := range g {
 		pe.goals = append(pe.goals, eval.GoalValue{Value: v.Value, Target: v.Target, Met: v.Met, Progress: v.Progress})
 	}
-	e.Goals = pe.goals
+	pe.Goals = pe.goals
 }
 
 // Decide decides whether m may take action with args at time at, without a
 // goal snapshot (rules under `when` are inactive; see DecideCall).
 func (c *Community) Decide(m *Member, action string, args Args, at time.Time) (Decision, error) {
-	k, err := c.Call(action, args)
-	if err != nil {
+	a, ok := c.actionByName[action]
+	if !ok {
+		return Decision{}, c.unknownAction(action)
+	}
+	// The arguments go into a call the pooled environment keeps, not a
+	// new one: a Call and its record were four of this path's allocations.
+	pe := c.env()
+	k := pe.call(c, a)
+	if err := k.fill(args); err != nil {
+		c.release(pe)
 		return Decision{}, err
 	}
-	return c.DecideCall(m, k, at, nil), nil
+	d := c.decideIn(pe, m, k, at, nil)
+	clear(k.others) // the pool must not keep members alive
+	clear(k.ids)
+	c.envs.Put(pe)
+	return d, nil
 }
 
 // DecideCall decides a prepared call for m at time at, with goals as the
@@ -73,71 +101,115 @@ func (c *Community) Decide(m *Member, action string, args Args, at time.Time) (D
 // is decided by c's action of the same name and parameters, with c's
 // rules; when c has no such action the call is denied with that reason.
 func (c *Community) DecideCall(m *Member, k *Call, at time.Time, goals Goals) Decision {
+	return c.decideIn(nil, m, k, at, goals) // small enough to inline: no copy of the Decision
+}
+
+// decideIn is DecideCall in the clean environment pe, which it resets; a
+// nil pe means one from c's pool, returned to it. Its answers are returned
+// as composite literals, never from a Decision variable: Go copies a
+// Decision held in a variable through memory with 16-byte moves that wait
+// for the narrower stores of its fields to retire (a store-forwarding
+// stall, bench/RESULTS.md), at every level that holds one.
+func (c *Community) decideIn(pe *pooledEnv, m *Member, k *Call, at time.Time, goals Goals) Decision {
+	pooled := pe == nil
+	if pooled {
+		pe = c.env()
+	}
+	a := k.act
+	if a.index >= len(c.actions) || c.actions[a.index] != a || len(a.deny) > 64 {
+		d := c.decideOther(pe, m, k, at, goals)
+		c.finish(pe, pooled)
+		return d
+	}
+	if m.c != c {
+		m = c.adopt(m)
+	}
+	e := &pe.Env
+	e.M, e.Args = m.rec, k.args
+	if a.readsTime {
+		e.At = nanos(at) // else no rule of a reads it: skip the conversion
+	}
+	if goals != nil {
+		setGoals(pe, goals)
+	}
+	if len(k.others) > 0 {
+		c.bindOthers(e, k)
+	}
+	c.seedRole(e, m)
+	deny, may := c.outcome(e, m, a)
+	c.keepRole(e, m)
+	c.finish(pe, pooled)
+	switch {
+	case deny&(deny-1) != 0:
+		return c.deniedBy(a, deny)
+	case deny != 0:
+		return Decision{Action: a.name, Rules: a.deny[bits.TrailingZeros64(deny)].self}
+	case may >= 0:
+		return Decision{Action: a.name, Allowed: true, Rules: a.may[may].self}
+	}
+	return Decision{Action: a.name, Allowed: c.defaultAllow, ByDefault: true}
+}
+
+// finish resets pe after a question and, when pooled, returns it to the
+// pool.
+func (c *Community) finish(pe *pooledEnv, pooled bool) {
+	pe.Reset()
+	if pooled {
+		c.envs.Put(pe)
+	}
+}
+
+// decideOther is decideIn for the calls its fast path leaves out: a call
+// prepared by another community, and an action with more than 64 denying
+// rules. The caller resets pe.
+func (c *Community) decideOther(pe *pooledEnv, m *Member, k *Call, at time.Time, goals Goals) Decision {
 	k, ok := c.adoptCall(k)
 	if !ok {
 		return c.foreignCall(k)
 	}
-	// decideCall's steps, repeated rather than called: the extra call
-	// measured 4 ns of the 49 (BenchmarkDecide).
-	e := c.env()
-	m = c.bindMember(e, m, at, goals)
+	m = c.bindMember(pe, m, at, goals)
+	e := &pe.Env
 	e.Args = k.args
 	c.bindOthers(e, k)
-	var d Decision
-	c.decide(&d, e, m, k.act, nil)
+	d := c.decideFast(e, m, k.act)
 	c.keepRole(e, m)
-	c.release(e)
 	return d
-}
-
-// decideCall is DecideCall in the clean environment e, which the caller
-// resets, writing the decision into *d.
-func (c *Community) decideCall(d *Decision, e *eval.Env, m *Member, k *Call, at time.Time, goals Goals) {
-	k, ok := c.adoptCall(k)
-	if !ok {
-		*d = c.foreignCall(k)
-		return
-	}
-	m = c.bindMember(e, m, at, goals)
-	e.Args = k.args
-	c.bindOthers(e, k)
-	c.decide(d, e, m, k.act, nil)
-	c.keepRole(e, m)
 }
 
 // memberEnv returns m in c's layout and a pooled environment about it at
 // time at with the goal snapshot goals, seeded with m's cached role. The
 // caller releases the environment.
-func (c *Community) memberEnv(m *Member, at time.Time, goals Goals) (*Member, *eval.Env) {
-	e := c.env()
-	return c.bindMember(e, m, at, goals), e
+func (c *Community) memberEnv(m *Member, at time.Time, goals Goals) (*Member, *pooledEnv) {
+	pe := c.env()
+	return c.bindMember(pe, m, at, goals), pe
 }
 
-// bindMember points the clean environment e at m (in c's layout, which it
+// bindMember points the clean environment pe at m (in c's layout, which it
 // returns), at time at, with the goal snapshot goals and m's cached role.
-func (c *Community) bindMember(e *eval.Env, m *Member, at time.Time, goals Goals) *Member {
+func (c *Community) bindMember(pe *pooledEnv, m *Member, at time.Time, goals Goals) *Member {
 	m = c.adopt(m)
-	e.M, e.At = m.rec, nanos(at)
-	setGoals(e, goals)
-	c.seedRole(e, m)
+	pe.M, pe.At = m.rec, nanos(at)
+	setGoals(pe, goals)
+	c.seedRole(&pe.Env, m)
 	return m
 }
 
 // seedRole tells e m's cached role, when the ladder does not read the time.
 func (c *Community) seedRole(e *eval.Env, m *Member) {
 	if !c.ladderTime {
-		if r := m.role.Load(); r >= 0 {
-			e.SetRole(r)
+		if r := m.role.Load(); r > 0 {
+			e.SetRole(r - 1)
 		}
 	}
 }
 
 // keepRole caches the role e computed for m, when it does not depend on
-// the time of the question.
+// the time of the question. It stores only a changed rank: an atomic store
+// is a locked exchange, which a member asked about again need not pay.
 func (c *Community) keepRole(e *eval.Env, m *Member) {
 	if !c.ladderTime {
-		if r, ok := e.KnownRole(); ok {
-			m.role.Store(r)
+		if r, ok := e.KnownRole(); ok && m.role.Load() != r+1 {
+			m.role.Store(r + 1)
 		}
 	}
 }
@@ -149,13 +221,14 @@ func (c *Community) Explain(m *Member, k *Call, at time.Time, goals Goals) (Deci
 	if !ok {
 		return c.foreignCall(k), nil
 	}
-	m, e := c.memberEnv(m, at, goals)
+	m, pe := c.memberEnv(m, at, goals)
+	e := &pe.Env
 	e.Args = k.args
 	c.bindOthers(e, k)
 	var trace []TraceStep
 	var d Decision
 	c.decide(&d, e, m, k.act, &trace)
-	c.release(e)
+	c.release(pe)
 	return d, trace
 }
 
@@ -169,12 +242,86 @@ func (c *Community) bindOthers(e *eval.Env, k *Call) {
 	}
 }
 
+// decideFast is decide without a trace, in the environment e bound to m
+// and a call of a.
+func (c *Community) decideFast(e *eval.Env, m *Member, a *action) Decision {
+	if len(a.deny) > 64 {
+		var d Decision
+		c.decide(&d, e, m, a, nil)
+		return d
+	}
+	deny, may := c.outcome(e, m, a)
+	switch {
+	case deny&(deny-1) != 0:
+		return c.deniedBy(a, deny)
+	case deny != 0:
+		return Decision{Action: a.name, Rules: a.deny[bits.TrailingZeros64(deny)].self}
+	case may >= 0:
+		return Decision{Action: a.name, Allowed: true, Rules: a.may[may].self}
+	}
+	return Decision{Action: a.name, Allowed: c.defaultAllow, ByDefault: true}
+}
+
+// outcome evaluates the rules of a, which has at most 64 denying rules:
+// bit i of deny is set when a.deny[i] denies, and may is the index of the
+// first may that allows, or -1 (not evaluated when a rule denies). The
+// deciding rules are bits rather than a growing slice so that little stays
+// live across the calls of the conditions, which spill and reload every
+// live register.
+func (c *Community) outcome(e *eval.Env, m *Member, a *action) (deny uint64, may int) {
+	for i, r := range a.deny {
+		if r.plain {
+			if r.test == nil || r.test(e) {
+				deny |= 1 << uint(i)
+			}
+		} else if c.denies(r, e, m, a) {
+			deny |= 1 << uint(i)
+		}
+	}
+	if deny != 0 {
+		return deny, -1
+	}
+	for i, r := range a.may {
+		if r.plain {
+			if r.test == nil || r.test(e) {
+				return 0, i
+			}
+		} else if r.applies(e, nil) {
+			return 0, i
+		}
+	}
+	return 0, -1
+}
+
+// deniedBy is the Decision of a call of a denied by two or more rules,
+// the bits of deny (see outcome).
+func (c *Community) deniedBy(a *action, deny uint64) Decision {
+	rules := make([]*Rule, 0, bits.OnesCount64(deny))
+	for ; deny != 0; deny &= deny - 1 {
+		rules = append(rules, &a.deny[bits.TrailingZeros64(deny)].Rule)
+	}
+	return Decision{Action: a.name, Rules: rules}
+}
+
+// denies reports whether the denying rule r, which is not plain, denies.
+func (c *Community) denies(r *rule, e *eval.Env, m *Member, a *action) bool {
+	if !r.applies(e, nil) {
+		return false
+	}
+	switch r.Kind {
+	case check.First:
+		return !m.hist.doneBy(&c.hist, r.before, e.At)
+	case check.Limit:
+		return m.hist.count(&c.hist, a.index, e.At, r.per) >= r.count
+	}
+	return true
+}
+
 // decide is the decision algorithm of SPEC.md: every active must not whose
 // condition holds, unmet first and reached limit denies; else the first
-// active may whose condition holds allows; else the default.
-// It writes the decision into *d rather than returning it: a Decision is
-// nine words, and copying it through every caller was a sixth of a
-// decision's time.
+// active may whose condition holds allows; else the default. It records
+// every condition it evaluates in *trace; decideFast is the same without a
+// trace.
 func (c *Community) decide(d *Decision, e *eval.Env, m *Member, a *action, trace *[]TraceStep) {
 	*d = Decision{Action: a.name}
 	for _, r := range a.deny {
@@ -273,9 +420,9 @@ func (c *Community) RoleRank(m *Member, at time.Time) int {
 	if r, ok := c.cachedRole(m); ok {
 		return r
 	}
-	e := c.env()
-	r := c.computeRole(e, m, at)
-	c.release(e)
+	pe := c.env()
+	r := c.computeRole(&pe.Env, m, at)
+	c.release(pe)
 	return r
 }
 
@@ -283,8 +430,8 @@ func (c *Community) RoleRank(m *Member, at time.Time) int {
 // time and m was asked about since its record last changed.
 func (c *Community) cachedRole(m *Member) (int, bool) {
 	if !c.ladderTime {
-		if r := m.role.Load(); r >= 0 {
-			return int(r), true
+		if r := m.role.Load(); r > 0 {
+			return int(r - 1), true
 		}
 	}
 	return 0, false
@@ -307,14 +454,14 @@ func (c *Community) RoleNames() []string { return append([]string(nil), c.roleNa
 
 // Badges returns the badges m holds at time at, in declaration order.
 func (c *Community) Badges(m *Member, at time.Time) []string {
-	m, e := c.memberEnv(m, at, nil)
+	m, pe := c.memberEnv(m, at, nil)
 	var out []string
 	for i, b := range c.badgeNames {
-		if e.Badge(i) {
+		if pe.Badge(i) {
 			out = append(out, b)
 		}
 	}
-	c.release(e)
+	c.release(pe)
 	return out
 }
 
@@ -328,7 +475,8 @@ func (c *Community) Duties(m *Member, at time.Time) []Duty {
 
 // DutiesWith is Duties with a goal snapshot, so duties under `when` count.
 func (c *Community) DutiesWith(m *Member, at time.Time, goals Goals) []Duty {
-	m, e := c.memberEnv(m, at, goals)
+	m, pe := c.memberEnv(m, at, goals)
+	e := &pe.Env
 	var out []Duty
 	for _, a := range c.actions {
 		for _, r := range a.duties {
@@ -341,7 +489,7 @@ func (c *Community) DutiesWith(m *Member, at time.Time, goals Goals) []Duty {
 			}
 		}
 	}
-	c.release(e)
+	c.release(pe)
 	return out
 }
 
@@ -349,7 +497,8 @@ func (c *Community) DutiesWith(m *Member, at time.Time, goals Goals) []Duty {
 // everyone, for m's role or for a badge m holds, whose `when` condition (if
 // any) holds on goals.
 func (c *Community) Messages(m *Member, at time.Time, goals Goals) []Message {
-	m, e := c.memberEnv(m, at, goals)
+	_, pe := c.memberEnv(m, at, goals)
+	e := &pe.Env
 	var out []Message
 	for _, msg := range c.messages {
 		switch {
@@ -362,7 +511,7 @@ func (c *Community) Messages(m *Member, at time.Time, goals Goals) []Message {
 		}
 		out = append(out, msg.Message)
 	}
-	c.release(e)
+	c.release(pe)
 	return out
 }
 
@@ -375,10 +524,10 @@ func (c *Community) Admit(m *Member, at time.Time) bool {
 			continue
 		}
 		xm := x.adopt(m)
-		e := x.env()
-		e.M, e.At = xm.rec, nanos(at)
-		ok := x.admit.Bool(e)
-		x.release(e)
+		pe := x.env()
+		pe.M, pe.At = xm.rec, nanos(at)
+		ok := x.admit.Bool(&pe.Env)
+		x.release(pe)
 		if !ok {
 			return false
 		}

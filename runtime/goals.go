@@ -176,9 +176,9 @@ func (x *acc) value(kind int) float64 {
 // the members for all goals together.
 func (c *Community) Goals(members []*Member, at time.Time) []GoalValue {
 	accs := c.scan(members, nanos(at))
-	e := c.env()
-	out := c.goalValues(e, accs, int64(len(members)), nil, nil)
-	c.release(e)
+	pe := c.env()
+	out := c.goalValues(&pe.Env, accs, int64(len(members)), nil, nil)
+	c.release(pe)
 	return out
 }
 
@@ -211,9 +211,9 @@ func (c *Community) GoalsParallel(members []*Member, at time.Time, parts int) []
 			accs[i].merge(c.aggs[i].kind, &r[i])
 		}
 	}
-	e := c.env()
-	out := c.goalValues(e, accs, int64(len(members)), nil, nil)
-	c.release(e)
+	pe := c.env()
+	out := c.goalValues(&pe.Env, accs, int64(len(members)), nil, nil)
+	c.release(pe)
 	return out
 }
 
@@ -223,7 +223,8 @@ func (c *Community) scan(members []*Member, at int64) []acc {
 	if len(c.aggs) == 0 {
 		return accs
 	}
-	e := c.env()
+	pe := c.env()
+	e := &pe.Env
 	e.At = at
 	for _, m := range members {
 		if m.c != c {
@@ -234,7 +235,7 @@ func (c *Community) scan(members []*Member, at int64) []acc {
 			accs[i].add(a.kind, a.contribution(e))
 		}
 	}
-	c.release(e)
+	c.release(pe)
 	return accs
 }
 

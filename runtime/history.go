@@ -57,6 +57,14 @@ func (h *history) clone() history {
 	return history{ever: append([]uint64(nil), h.ever...), times: append([]int64(nil), h.times...)}
 }
 
+// reset empties h: no action taken, no time kept.
+func (h *history) reset() {
+	clear(h.ever)
+	for i := range h.times {
+		h.times[i] = noTime
+	}
+}
+
 func (h *history) done(action int) bool {
 	return h.ever != nil && h.ever[action/64]&(1<<(action%64)) != 0
 }

@@ -27,15 +27,21 @@ type Member struct {
 	ID   string
 	c    *Community // the community whose layout rec has
 	rec  *eval.Record
+	r    eval.Record // rec's storage for the members newMember makes
 	hist history
-	// role caches the member's rank when the ladder does not read the
-	// time: -1 unknown. Atomic, since a member may be read by several
-	// goroutines at once; reset whenever rec changes.
+	// role caches the member's rank plus one when the ladder does not
+	// read the time: 0 unknown, so that a new member needs no store.
+	// Atomic, since a member may be read by several goroutines at once;
+	// reset whenever rec changes.
 	role atomic.Int64
 }
 
 // forgetRole clears the cached role; call it whenever m.rec changes.
-func (m *Member) forgetRole() { m.role.Store(-1) }
+func (m *Member) forgetRole() {
+	if m.role.Load() != 0 { // an atomic store is a locked exchange: skip it when already clear
+		m.role.Store(0)
+	}
+}
 
 // HistoryKey is the key under which a member record given as a map may
 // carry its action history: {"@history": {"introduce": ["2026-01-02T10:00:00Z"]}}.
@@ -105,8 +111,53 @@ func (c *Community) attrList() string {
 }
 
 func (c *Community) newMember(id string) *Member {
-	m := &Member{ID: id, c: c, rec: c.defaults.Clone(), hist: c.hist.empty()}
-	m.forgetRole()
+	m := c.block.alloc()
+	m.ID, m.c = id, c
+	m.rec.CopyFrom(c.defaults)
+	for i := range m.hist.times {
+		m.hist.times[i] = noTime
+	}
+	return m
+}
+
+// memberBlock says how a new member of one community is laid out: the
+// Member with its Record inline, its ints, floats, history bits and kept
+// times in one pointer-free array, and its strings and lists (when the
+// layout has any) in their own. For FanClub and bench's workload that is
+// two allocations where it was seven (BenchmarkDecideArgs, the path README
+// shows first: a member from the host's struct per question).
+type memberBlock struct {
+	ni, nf, ns, nl, never, ntimes int
+}
+
+func newMemberBlock(l *eval.Layout, h *historyShape, nActions int) memberBlock {
+	r := eval.NewRecord(l)
+	return memberBlock{ni: len(r.I), nf: len(r.F), ns: len(r.S), nl: len(r.L), never: (nActions + 63) / 64, ntimes: h.size}
+}
+
+// alloc returns a zero member laid out as b says. Floats and history bits
+// share the pointer-free array with the ints: they are eight bytes each
+// and hold no pointers, so the garbage collector need not tell them apart.
+func (b *memberBlock) alloc() *Member {
+	m := &Member{}
+	m.rec = &m.r
+	words := make([]int64, b.ni+b.nf+b.never+b.ntimes)
+	m.r.I = words[:b.ni:b.ni]
+	rest := words[b.ni:]
+	if b.nf > 0 {
+		m.r.F = unsafe.Slice((*float64)(unsafe.Pointer(&rest[0])), b.nf)
+	}
+	rest = rest[b.nf:]
+	if b.never > 0 {
+		m.hist.ever = unsafe.Slice((*uint64)(unsafe.Pointer(&rest[0])), b.never)
+	}
+	m.hist.times = rest[b.never:]
+	if b.ns > 0 {
+		m.r.S = make([]string, b.ns)
+	}
+	if b.nl > 0 {
+		m.r.L = make([]any, b.nl)
+	}
 	return m
 }
 
@@ -223,8 +274,14 @@ func (c *Community) Values(m *Member) map[string]any {
 
 // Clone returns a copy of m that shares no mutable memory with it.
 func (m *Member) Clone() *Member {
-	cp := &Member{ID: m.ID, c: m.c, rec: m.rec.Clone(), hist: m.hist.clone()}
-	cp.forgetRole()
+	if m.c == nil {
+		return &Member{ID: m.ID, rec: m.rec.Clone(), hist: m.hist.clone()}
+	}
+	cp := m.c.block.alloc()
+	cp.ID, cp.c = m.ID, m.c
+	cp.rec.CopyFrom(m.rec)
+	copy(cp.hist.ever, m.hist.ever)
+	copy(cp.hist.times, m.hist.times)
 	return cp
 }
 
@@ -238,6 +295,21 @@ type structBinding struct {
 	// every field, complete when the fields bind every attribute.
 	direct            direct
 	allFast, complete bool
+	// fast is true when a *t binds every attribute (complete) with fields
+	// fill reads from memory (allFast), and without error: FillFromStruct
+	// then reads a *t, whose type word is ptWord, in one step.
+	fast   bool
+	ptWord unsafe.Pointer
+}
+
+// eface is the layout of an interface value: its type word and its data
+// word (a pointer, for a pointer type).
+type eface struct{ typ, data unsafe.Pointer }
+
+// typeWord returns the type word of an interface holding a value of t.
+func typeWord(t reflect.Type) unsafe.Pointer {
+	v := reflect.Zero(t).Interface()
+	return (*eface)(unsafe.Pointer(&v)).typ
 }
 
 // direct lists, per Go kind, the fields of a struct that fill reads
@@ -313,6 +385,19 @@ type bindingKey struct {
 // community's attributes is computed once per type; untagged fields are
 // ignored; a tag naming no attribute is an error.
 func (c *Community) MemberFromStruct(v any) (*Member, error) {
+	if b := c.lastBinding.Load(); b != nil && b.fast {
+		// As in FillFromStruct: a pointer to the struct type bound last
+		// sets every attribute, so the defaults need not be copied first.
+		if ef := (*eface)(unsafe.Pointer(&v)); ef.typ == b.ptWord && ef.data != nil {
+			m := c.block.alloc()
+			m.c = c
+			m.hist.reset()
+			if err := c.fillDirect(&b.direct, m.rec, ef.data); err != nil {
+				return nil, err
+			}
+			return m, nil
+		}
+	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() == reflect.Pointer {
 		if rv.IsNil() {
@@ -336,6 +421,23 @@ func (c *Community) MemberFromStruct(v any) (*Member, error) {
 // many members from its own structs can keep one Member per goroutine and
 // decide without allocating. On an error m is left with defaults.
 func (c *Community) FillFromStruct(m *Member, v any) error {
+	if b := c.lastBinding.Load(); b != nil && b.fast && m.c == c {
+		// The host's usual call: a pointer to the struct type it bound
+		// last, every field read from memory. The interface's two words
+		// are read as they are laid out (internal/abi.EmptyInterface)
+		// rather than through reflect.TypeOf and reflect.Value, which
+		// cost a ninth of BenchmarkFillFromStruct.
+		if ef := (*eface)(unsafe.Pointer(&v)); ef.typ == b.ptWord && ef.data != nil {
+			p := ef.data
+			m.forgetRole()
+			m.hist.reset()
+			if err := c.fillDirect(&b.direct, m.rec, p); err != nil {
+				m.rec.CopyFrom(c.defaults)
+				return err
+			}
+			return nil
+		}
+	}
 	if m.c != c {
 		return fmt.Errorf("member %q was built by community %s, not %s", m.ID, m.c.Name, c.Name)
 	}
@@ -358,10 +460,7 @@ func (c *Community) FillFromStruct(m *Member, v any) error {
 		// it binds all of them, fill overwrites every slot.
 		m.rec.CopyFrom(c.defaults)
 	}
-	clear(m.hist.ever)
-	for i := range m.hist.times {
-		m.hist.times[i] = noTime
-	}
+	m.hist.reset()
 	if err := c.fillWith(b, m, rv, base); err != nil {
 		m.rec.CopyFrom(c.defaults)
 		return err
@@ -492,7 +591,7 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 		c.lastBinding.Store(b.(*structBinding))
 		return b.(*structBinding)
 	}
-	b := &structBinding{t: t}
+	b := &structBinding{t: t, ptWord: typeWord(reflect.PointerTo(t))}
 	for _, f := range reflect.VisibleFields(t) {
 		tag, ok := f.Tag.Lookup("charter")
 		if !ok || tag == "-" || !f.IsExported() {
@@ -529,6 +628,7 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 		}
 	}
 	b.complete = !slices.Contains(bound, false)
+	b.fast = b.allFast && b.complete && b.err == nil
 	actual, _ := bindings.LoadOrStore(key, b)
 	c.lastBinding.Store(actual.(*structBinding))
 	return actual.(*structBinding)

@@ -200,6 +200,8 @@ type Community struct {
 	// ladderTime is true when a rung's condition reads the time, so a
 	// member's role cannot be cached across questions.
 	ladderTime bool
+	// block is the layout of a member's one allocation.
+	block memberBlock
 	// lastBinding caches the struct binding MemberFromStruct used last.
 	lastBinding atomic.Pointer[structBinding]
 }
@@ -215,6 +217,10 @@ type action struct {
 	duties   []*rule
 	effect   []*assign
 	deciders []*rule // deny then may, for explain
+	// readsTime is true when a deny or may rule of the action reads the
+	// evaluation time (a limit, or a condition calling a time function,
+	// directly or through the ladder or a badge).
+	readsTime bool
 }
 
 type rule struct {
@@ -225,6 +231,9 @@ type rule struct {
 	// goals is true when the condition reads goal fields: without a goal
 	// snapshot such a rule is inactive, like a rule under when.
 	goals bool
+	// plain is true when the rule decides on its condition alone: no
+	// when, no goals read, not a first or limit rule.
+	plain bool
 	Rule
 	cond   *eval.Expr // nil: always holds
 	before int        // first: action index
@@ -317,12 +326,15 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 		}
 	}
 	c.envs.New = func() any { return &pooledEnv{Env: eval.Env{Derived: c.derived}} }
+	c.block = newMemberBlock(c.layout, &c.hist, len(c.actions))
 	return c, nil
 }
 
 // compiler turns checked declarations into closures.
 type compiler struct {
 	c *Community
+	// timeNames caches nameReadsTime.
+	timeNames map[string]bool
 }
 
 // scope resolves every name a checked expression of the community may use;
@@ -534,6 +546,11 @@ func (cm *compiler) actions() error {
 	}
 	for _, a := range c.actions {
 		a.deciders = append(append([]*rule(nil), a.deny...), a.may...)
+		for _, r := range a.deciders {
+			cr := r.def
+			a.readsTime = a.readsTime || r.Kind == check.Limit ||
+				cr.Cond != nil && cm.readsTime(cr.Cond.Root) || cr.When != nil && cm.readsTime(cr.When.Root)
+		}
 	}
 	c.hist = newHistoryShape(keep, firsts)
 	for _, ce := range c.def.Effects {
@@ -617,6 +634,7 @@ func (cm *compiler) rule(cr *check.Rule, ca *check.Action) (*rule, error) {
 	if cr.When != nil {
 		r.whenS = cr.When.Src
 	}
+	r.plain = !r.goals && r.when == nil && r.Kind != check.First && r.Kind != check.Limit
 	return r, nil
 }
 
@@ -679,35 +697,58 @@ func (cm *compiler) readsGoals(n exprast.Node) bool {
 // readsTime reports whether n, or a role or badge condition it reads, calls
 // a function of the evaluation time.
 func (cm *compiler) readsTime(n exprast.Node) bool {
-	seen := map[string]bool{}
-	var reads func(n exprast.Node) bool
-	reads = func(n exprast.Node) bool {
-		return exprast.Find(n, func(n exprast.Node) bool {
-			switch n := n.(type) {
-			case *exprast.CallNode:
-				if id, ok := n.Callee.(*exprast.IdentifierNode); ok && needsTime(id.Value) {
-					return true
-				}
-			case *exprast.IdentifierNode:
-				if seen[n.Value] {
-					return false
-				}
-				seen[n.Value] = true
-				if n.Value == "role" {
-					for _, r := range cm.c.def.Roles {
-						if r.Cond != nil && reads(r.Cond.Root) {
-							return true
-						}
-					}
-				}
-				if b := cm.c.def.Badge(n.Value); b != nil && reads(b.Cond.Root) {
-					return true
-				}
-			}
-			return false
-		}) != nil
+	v := timeVisitor{cm: cm}
+	exprast.Walk(&n, &v)
+	return v.found
+}
+
+// timeVisitor finds, for readsTime, a call of a time function or a name
+// whose definition reads the time.
+type timeVisitor struct {
+	cm    *compiler
+	found bool
+}
+
+func (v *timeVisitor) Visit(node *exprast.Node) {
+	if v.found {
+		return
 	}
-	return reads(n)
+	switch n := (*node).(type) {
+	case *exprast.CallNode:
+		if id, ok := n.Callee.(*exprast.IdentifierNode); ok && needsTime(id.Value) {
+			v.found = true
+		}
+	case *exprast.IdentifierNode:
+		v.found = v.cm.nameReadsTime(n.Value)
+	}
+}
+
+// nameReadsTime reports whether the role (when name is "role") or the
+// badge name reads the time, through its conditions and the names they
+// read in turn. Each name's answer is worked out once per community: a
+// chain of children each asked it again for every rule of every action,
+// with a new map each time (issue 16's inheritance shapes).
+func (cm *compiler) nameReadsTime(name string) bool {
+	if r, ok := cm.timeNames[name]; ok {
+		return r
+	}
+	if cm.timeNames == nil {
+		cm.timeNames = map[string]bool{}
+	}
+	cm.timeNames[name] = false // a cycle reads the time only through another name
+	r := false
+	if name == "role" {
+		for _, rung := range cm.c.def.Roles {
+			if rung.Cond != nil && cm.readsTime(rung.Cond.Root) {
+				r = true
+				break
+			}
+		}
+	} else if b := cm.c.def.Badge(name); b != nil {
+		r = cm.readsTime(b.Cond.Root)
+	}
+	cm.timeNames[name] = r
+	return r
 }
 
 // needsTime reports whether the stdlib function called name reads the

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -709,5 +710,106 @@ community Other {
 	}
 	if _, err := st.ApplyCall(context.Background(), "o", k, t0); err == nil || !strings.Contains(err.Error(), "post is not an action of Other") {
 		t.Errorf("ApplyCall of another community's call: %v", err)
+	}
+}
+
+// TestDecideManyDenials checks that every denying rule is listed, in
+// declaration order, both for an action with few rules and for one with
+// more than 64 denying rules (decided by the slower path), and that
+// Explain agrees with DecideCall on both.
+func TestDecideManyDenials(t *testing.T) {
+	for _, n := range []int{3, 70} {
+		var src strings.Builder
+		src.WriteString("community C {\n  member { x: int }\n  action act(n: int)\n  may act\n")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&src, "  must not act if n == %d || x == %d because \"r%d\"\n", i, i+1000, i)
+		}
+		src.WriteString("}\n")
+		prog, err := runtime.CompileSource("c.charter", []byte(src.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := prog.Community("C")
+		// n == 1 denies by rule 1; x == 1000+last denies by the last rule.
+		m := member(t, c, map[string]any{"x": 1000 + n - 1})
+		k, err := c.Call("act", runtime.Args{"n": 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"r1", fmt.Sprintf("r%d", n-1)}
+		d := c.DecideCall(m, k, t0, nil)
+		if d.Allowed || !slices.Equal(d.Reasons(), want) {
+			t.Errorf("%d rules: DecideCall = %v %v, want denied by %v", n, d.Allowed, d.Reasons(), want)
+		}
+		if d2 := c.NewScratch().DecideCall(m, k, t0, nil); !slices.Equal(d2.Reasons(), want) {
+			t.Errorf("%d rules: Scratch.DecideCall = %v, want %v", n, d2.Reasons(), want)
+		}
+		if d3, _ := c.Explain(m, k, t0, nil); !slices.Equal(d3.Reasons(), want) {
+			t.Errorf("%d rules: Explain = %v, want %v", n, d3.Reasons(), want)
+		}
+		k0, _ := c.Call("act", runtime.Args{"n": -1})
+		if d := c.DecideCall(member(t, c, nil), k0, t0, nil); !d.Allowed || d.ByDefault {
+			t.Errorf("%d rules: no rule holds: %+v, want allowed by the may", n, d)
+		}
+	}
+}
+
+// TestFillFromStructComplete checks FillFromStruct's one-pass path, a
+// pointer to a struct binding every attribute: the values, the emptied
+// history and forgotten role, and the errors, after which m has defaults.
+func TestFillFromStructComplete(t *testing.T) {
+	_, club := fanclub(t)
+	type full struct {
+		Posts      int       `charter:"posts"`
+		Comments   int       `charter:"comments"`
+		Saves      int       `charter:"saves"`
+		Followers  int       `charter:"followers"`
+		Reputation float64   `charter:"reputation"`
+		Introduced bool      `charter:"introduced"`
+		LastSeen   time.Time `charter:"last_seen"`
+	}
+	m := member(t, club, map[string]any{"posts": 60, "followers": 200, "@history": map[string]any{"introduce": []any{"2025-12-01T00:00:00Z"}}})
+	if r := club.Role(m, t0); r != "leader" {
+		t.Fatalf("role before refill = %s, want leader", r)
+	}
+	src := &full{Posts: 7, Comments: 3, Saves: 1, Followers: 40, Reputation: 2.5, Introduced: true, LastSeen: t0}
+	if err := club.FillFromStruct(m, src); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"posts": int64(7), "comments": int64(3), "saves": int64(1), "followers": int64(40), "reputation": 2.5, "introduced": true, "last_seen": t0}
+	if got := club.Values(m); !cmp.Equal(got, want) {
+		t.Errorf("values after refill: %s", cmp.Diff(want, got))
+	}
+	if r := club.Role(m, t0); r != "creator" {
+		t.Errorf("role after refill = %s, want creator (the cached leader forgotten)", r)
+	}
+	k, err := club.Call("post", runtime.Args{"length": 10, "topic": "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := club.DecideCall(m, k, t0, nil); d.Allowed {
+		t.Errorf("post allowed after refill: the history was not emptied (first introduce)")
+	}
+	nm, err := club.MemberFromStruct(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := club.Values(nm); !cmp.Equal(got, want) {
+		t.Errorf("MemberFromStruct: %s", cmp.Diff(want, got))
+	}
+	if d := club.DecideCall(nm, k, t0, nil); d.Allowed {
+		t.Errorf("post allowed for a new member: its history is not empty")
+	}
+	for _, bad := range []*full{{Reputation: math.NaN()}, {LastSeen: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)}} {
+		if _, err := club.MemberFromStruct(bad); err == nil {
+			t.Errorf("MemberFromStruct(%+v) succeeded", *bad)
+		}
+		bad.Posts = 9
+		if err := club.FillFromStruct(m, bad); err == nil {
+			t.Errorf("FillFromStruct(%+v) succeeded", *bad)
+		}
+		if got, _ := club.Get(m, "posts"); got != int64(0) {
+			t.Errorf("after an error posts = %v, want the default 0", got)
+		}
 	}
 }

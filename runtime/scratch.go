@@ -27,11 +27,7 @@ func (c *Community) NewScratch() *Scratch {
 
 // DecideCall is Community.DecideCall using s.
 func (s *Scratch) DecideCall(m *Member, k *Call, at time.Time, goals Goals) Decision {
-	e := &s.pe.Env
-	var d Decision
-	s.c.decideCall(&d, e, m, k, at, goals)
-	e.Reset()
-	return d
+	return s.c.decideIn(&s.pe, m, k, at, goals)
 }
 
 // RoleRank is Community.RoleRank using s.

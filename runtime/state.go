@@ -438,9 +438,7 @@ func (s *State) Decide(id, action string, args Args, at time.Time) (Decision, er
 		return Decision{}, err
 	}
 	e := s.bind(m, k, others, nanos(at))
-	var d Decision
-	s.c.decide(&d, e, m, k.act, nil)
-	return d, nil
+	return s.c.decideFast(e, m, k.act), nil
 }
 
 // Holds reports whether cond, a boolean expression over the community's
@@ -607,7 +605,7 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 	}
 	e := s.bind(m, k, others, ns)
 	var res Result
-	s.c.decide(&res.Decision, e, m, k.act, nil)
+	res.Decision = s.c.decideFast(e, m, k.act)
 	if !res.Decision.Allowed {
 		return res, nil
 	}

@@ -59,14 +59,13 @@ func limitf(n ast.Node, msg string) *Error {
 	return &Error{Node: n, Msg: msg, Limit: true}
 }
 
-// checkedArith is arith for the int, duration and string operators whose
-// result CompileEffect bounds; ok is false for the others, which arith
+// checkedArith is lower for the int, duration and string operators whose
+// result CompileEffect bounds; ok is false for the others, which lower
 // compiles as usual.
-func checkedArith(n *ast.BinaryNode, l, r *Expr) (x *Expr, ok bool) {
-	op, lt, rt := n.Operator, l.typ, r.typ
+func checkedArith(n *ast.BinaryNode, low Lowered, l, r *Expr) (x *Expr, ok bool) {
 	li, ri := l.i, r.i
-	switch {
-	case op == "+" && lt.Kind == check.String && rt.Kind == check.String:
+	switch low.Op {
+	case OpConcat:
 		ls, rs := l.s, r.s
 		long := limitf(n, "the string would be longer than the limit of 1048576 bytes")
 		return stringExpr(tString, func(e *Env) string {
@@ -77,12 +76,12 @@ func checkedArith(n *ast.BinaryNode, l, r *Expr) (x *Expr, ok bool) {
 			}
 			return a + b
 		}), true
-	case IsInteger(lt) && IsInteger(rt) && (op == "+" || op == "-" || op == "*"):
-		return intExpr(tInt, checkedIntOp(n, op, li, ri, "int")), true
-	case lt.Kind == check.Duration && rt.Kind == check.Duration && (op == "+" || op == "-"):
-		return intExpr(tDuration, checkedIntOp(n, op, li, ri, "duration")), true
-	case op == "*" && (lt.Kind == check.Duration && IsInteger(rt) || IsInteger(lt) && rt.Kind == check.Duration):
-		return intExpr(tDuration, checkedIntOp(n, op, li, ri, "duration")), true
+	case OpAddInt, OpSubInt, OpMulInt:
+		what := "int"
+		if low.Result.Kind == check.Duration {
+			what = "duration"
+		}
+		return intExpr(low.Result, checkedIntOp(n, n.Operator, li, ri, what)), true
 	}
 	return nil, false
 }

@@ -266,34 +266,37 @@ func (c *compiler) unary(n *ast.UnaryNode) (*Expr, *Error) {
 	if err != nil {
 		return nil, err
 	}
+	low, msg := LowerUnary(n.Operator, x.typ)
+	if low.Op == OpNone {
+		return nil, errorf(n, "%s", msg)
+	}
+	c.record(n, low)
 	var out *Expr
-	switch n.Operator {
-	case "!", "not":
-		if x.typ.Kind != check.Bool {
-			return nil, errorf(n, "operator %s needs a bool, not %s", n.Operator, x.typ)
-		}
+	switch low.Op {
+	case OpNot:
 		xb := x.b
 		out = boolExpr(func(e *Env) bool { return !xb(e) })
-	case "-":
-		switch {
-		case IsInteger(x.typ) && c.checked:
+		if x.ref != nil { // a bool slot: read it without calling its closure
+			i := x.ref.Index
+			switch x.ref.Kind {
+			case RefAttr:
+				out = boolExpr(func(e *Env) bool { return e.M.I[i] == 0 })
+			case RefParam:
+				out = boolExpr(func(e *Env) bool { return e.Args.I[i] == 0 })
+			}
+		}
+	case OpNegInt:
+		if c.checked {
 			out = intExpr(tInt, checkedNeg(n, x.i))
-		case IsInteger(x.typ):
-			xi := x.i
-			out = intExpr(tInt, func(e *Env) int64 { return -xi(e) })
-		case x.typ.Kind == check.Float:
-			xf := x.f
-			out = floatExpr(func(e *Env) float64 { return -xf(e) })
-		default:
-			return nil, errorf(n, "operator - needs a number, not %s", x.typ)
+			break
 		}
-	case "+":
-		if !IsNumber(x.typ) {
-			return nil, errorf(n, "operator + needs a number, not %s", x.typ)
-		}
+		xi := x.i
+		out = intExpr(tInt, func(e *Env) int64 { return -xi(e) })
+	case OpNegFloat:
+		xf := x.f
+		out = floatExpr(func(e *Env) float64 { return -xf(e) })
+	default: // OpIdentity
 		return x, nil
-	default:
-		return nil, errorf(n, "operator %s is not supported", n.Operator)
 	}
 	if x.konst {
 		if c.checked {
@@ -323,26 +326,18 @@ func (c *compiler) binary(n *ast.BinaryNode) (*Expr, *Error) {
 	if err != nil {
 		return nil, err
 	}
+	low, msg := LowerBinary(n.Operator, l.typ, r.typ)
+	if low.Op == OpNone {
+		return nil, errorf(n, "%s", msg)
+	}
+	c.record(n, low)
 	var x *Expr
-	switch n.Operator {
-	case "==", "!=":
-		x, err = equality(n, n.Operator, l, r)
-	case "<", ">", "<=", ">=":
-		x, err = ordering(n, l, r)
-	case "+", "-", "*", "/", "%", "**", "^":
-		var ok bool
-		if c.checked {
-			x, ok = checkedArith(n, l, r)
-		}
-		if !ok {
-			x, err = arith(n, l, r)
-		}
-	case "contains", "startsWith", "endsWith":
-		x, err = stringOp(n, l, r)
-	case "matches":
-		x, err = matches(n, l, r)
-	default:
-		return nil, errorf(n, "operator %s is not supported", n.Operator)
+	var ok bool
+	if c.checked {
+		x, ok = checkedArith(n, low, l, r)
+	}
+	if !ok {
+		x, err = lower(n, low, l, r)
 	}
 	if err != nil {
 		return nil, err
@@ -365,22 +360,28 @@ func (c *compiler) logical(n *ast.BinaryNode) (*Expr, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	if l.typ.Kind != check.Bool || r.typ.Kind != check.Bool {
-		return nil, errorf(n, "operator %s needs bools, not %s and %s", n.Operator, l.typ, r.typ)
+	low, msg := LowerBinary(n.Operator, l.typ, r.typ)
+	if low.Op == OpNone {
+		return nil, errorf(n, "%s", msg)
 	}
-	and := n.Operator == "&&" || n.Operator == "and"
+	c.record(n, low)
 	if l.konst {
 		// The left side decides alone, or hands over to the right.
-		if lv := l.b(nil); lv != and {
+		if lv := l.b(nil); lv != (low.Op == OpAnd) {
 			return constant(tBool, lv), nil
 		}
 		return r, nil
 	}
+	return andOr(low, l, r), nil
+}
+
+// andOr builds the closure of OpAnd or OpOr.
+func andOr(low Lowered, l, r *Expr) *Expr {
 	lb, rb := l.b, r.b
-	if and {
-		return boolExpr(func(e *Env) bool { return lb(e) && rb(e) }), nil
+	if low.Op == OpAnd {
+		return boolExpr(func(e *Env) bool { return lb(e) && rb(e) })
 	}
-	return boolExpr(func(e *Env) bool { return lb(e) || rb(e) }), nil
+	return boolExpr(func(e *Env) bool { return lb(e) || rb(e) })
 }
 
 func (c *compiler) conditional(n *ast.ConditionalNode) (*Expr, *Error) {
@@ -400,10 +401,12 @@ func (c *compiler) conditional(n *ast.ConditionalNode) (*Expr, *Error) {
 		return nil, err
 	}
 	a, b = retypeEmpty(a, b), retypeEmpty(b, a)
-	t, ok := unify(a.typ, b.typ)
-	if !ok {
-		return nil, errorf(n, "the branches of ?: have different types, %s and %s", a.typ, b.typ)
+	low, msg := LowerCond(a.typ, b.typ)
+	if low.Op == OpNone {
+		return nil, errorf(n, "%s", msg)
 	}
+	c.record(n, low)
+	t := low.Result
 	if cond.konst {
 		x := b
 		if cond.b(nil) {
@@ -616,6 +619,7 @@ func (c *compiler) call(n ast.Node, name string, args []ast.Node) (*Expr, *Error
 	if !ok {
 		return nil, errorf(n, "%s cannot take %s; it takes %s", name, typeList(types), overloads(f))
 	}
+	c.record(n, lowerCall(sig, types))
 	x := callExpr(sig, xs)
 	if c.checked {
 		x = checkedCall(n, sig, x)

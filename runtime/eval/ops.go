@@ -65,6 +65,23 @@ func cmpAttrInt(op string, i int, c int64) func(*Env) bool {
 	return func(e *Env) bool { return e.M.I[i] >= c }
 }
 
+// cmpArgInt is cmpAttrInt for an int argument of the action.
+func cmpArgInt(op string, i int, c int64) func(*Env) bool {
+	switch op {
+	case "==":
+		return func(e *Env) bool { return e.Args.I[i] == c }
+	case "!=":
+		return func(e *Env) bool { return e.Args.I[i] != c }
+	case "<":
+		return func(e *Env) bool { return e.Args.I[i] < c }
+	case "<=":
+		return func(e *Env) bool { return e.Args.I[i] <= c }
+	case ">":
+		return func(e *Env) bool { return e.Args.I[i] > c }
+	}
+	return func(e *Env) bool { return e.Args.I[i] >= c }
+}
+
 // cmpAttrFloat is cmpAttrInt for float attributes.
 func cmpAttrFloat(op string, i int, c float64) func(*Env) bool {
 	switch op {
@@ -125,6 +142,8 @@ func compareInts(op string, l, r *Expr) *Expr {
 			switch l.ref.Kind {
 			case RefAttr:
 				return boolExpr(cmpAttrInt(op, l.ref.Index, c))
+			case RefParam:
+				return boolExpr(cmpArgInt(op, l.ref.Index, c))
 			case RefRole:
 				return boolExpr(cmpRole(op, c))
 			}
@@ -160,57 +179,39 @@ func compareStrings(op string, l, r *Expr) *Expr {
 	return boolExpr(cmpFunc(op, l.s, r.s))
 }
 
-// equality compiles == and !=: numbers (mixed int and float compare as
-// floats), bools, strings, members, times and durations of the same type.
-func equality(n ast.Node, op string, l, r *Expr) (*Expr, *Error) {
-	lt, rt := l.typ, r.typ
-	switch {
-	case IsInteger(lt) && IsInteger(rt):
-		return compareInts(op, l, r), nil
-	case IsNumber(lt) && IsNumber(rt):
-		return compareFloats(op, l, r), nil
-	case lt.Kind == check.Bool && rt.Kind == check.Bool:
-		lb, rb := l.b, r.b
-		if op == "==" {
-			return boolExpr(func(e *Env) bool { return lb(e) == rb(e) }), nil
-		}
-		return boolExpr(func(e *Env) bool { return lb(e) != rb(e) }), nil
-	case lt == rt && rep(lt) == repString:
-		return compareStrings(op, l, r), nil
-	case lt == rt && (lt.Kind == check.Time || lt.Kind == check.Duration):
-		return compareInts(op, l, r), nil
+// compare builds the closure of a comparison form; op is its operator.
+func compare(low Lowered, op string, l, r *Expr) *Expr {
+	switch low.Op {
+	case OpCmpInt:
+		return compareInts(op, l, r)
+	case OpCmpFloat:
+		return compareFloats(op, l, r)
+	case OpCmpString:
+		return compareStrings(op, l, r)
 	}
-	return nil, errorf(n, "cannot compare %s with %s", lt, rt)
+	// OpCmpBool
+	lb, rb := l.b, r.b
+	if op == "==" {
+		return boolExpr(func(e *Env) bool { return lb(e) == rb(e) })
+	}
+	return boolExpr(func(e *Env) bool { return lb(e) != rb(e) })
 }
 
-// ordering compiles < <= > >=: numbers, strings (byte-wise), times and
-// durations.
-func ordering(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
-	lt, rt := l.typ, r.typ
-	switch {
-	case IsInteger(lt) && IsInteger(rt):
-		return compareInts(n.Operator, l, r), nil
-	case IsNumber(lt) && IsNumber(rt):
-		return compareFloats(n.Operator, l, r), nil
-	case lt.Kind == check.String && rt.Kind == check.String:
-		return compareStrings(n.Operator, l, r), nil
-	case lt == rt && (lt.Kind == check.Time || lt.Kind == check.Duration):
-		return compareInts(n.Operator, l, r), nil
-	}
-	return nil, errorf(n, "cannot order %s and %s with %s", lt, rt, n.Operator)
-}
-
-// arith compiles the arithmetic operators with expr-lang's typing: int op
-// int is an int (wrapping on overflow, as in Go) except for / and **,
-// which are always floats; a float operand makes a float.
-func arith(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
-	op, lt, rt := n.Operator, l.typ, r.typ
-	switch {
-	case op == "/" && IsNumber(lt) && IsNumber(rt):
+// lower builds the closure of binary operator node n in its lowered form
+// low: the comparisons, the logical operators (whose constant left side
+// compiler.logical has handled), arithmetic and the string operators.
+func lower(n *ast.BinaryNode, low Lowered, l, r *Expr) (*Expr, *Error) {
+	li, ri := l.i, r.i
+	lf, rf := l.f, r.f
+	switch low.Op {
+	case OpCmpInt, OpCmpFloat, OpCmpString, OpCmpBool:
+		return compare(low, n.Operator, l, r), nil
+	case OpAnd, OpOr:
+		return andOr(low, l, r), nil
+	case OpDivFloat:
 		if r.konst && r.f(nil) == 0 {
 			return nil, errorf(n, "division by zero")
 		}
-		lf, rf := l.f, r.f
 		zero := errorf(n, "division by zero")
 		return floatExpr(func(e *Env) float64 {
 			d := rf(e)
@@ -219,14 +220,12 @@ func arith(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
 			}
 			return lf(e) / d
 		}), nil
-	case (op == "**" || op == "^") && IsNumber(lt) && IsNumber(rt):
-		lf, rf := l.f, r.f
+	case OpPowFloat:
 		return floatExpr(func(e *Env) float64 { return math.Pow(lf(e), rf(e)) }), nil
-	case op == "%" && IsInteger(lt) && IsInteger(rt):
+	case OpModInt:
 		if r.konst && r.i(nil) == 0 {
 			return nil, errorf(n, "remainder of division by zero")
 		}
-		li, ri := l.i, r.i
 		zero := errorf(n, "remainder of division by zero")
 		return intExpr(tInt, func(e *Env) int64 {
 			d := ri(e)
@@ -236,56 +235,44 @@ func arith(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
 			}
 			return li(e) % d
 		}), nil
-	case op == "%":
-		return nil, errorf(n, "operator %% needs ints, not %s and %s", lt, rt)
-	case IsInteger(lt) && IsInteger(rt):
-		if x := arithAttrs(op, l, r); x != nil {
-			return x, nil
+	case OpAddInt, OpSubInt, OpMulInt:
+		t := low.Result
+		if t.Kind == check.Int {
+			if x := arithAttrs(n.Operator, l, r); x != nil {
+				return x, nil
+			}
 		}
-		li, ri := l.i, r.i
-		switch op {
-		case "+":
-			return intExpr(tInt, func(e *Env) int64 { return li(e) + ri(e) }), nil
-		case "-":
-			return intExpr(tInt, func(e *Env) int64 { return li(e) - ri(e) }), nil
-		case "*":
-			return intExpr(tInt, func(e *Env) int64 { return li(e) * ri(e) }), nil
+		switch low.Op {
+		case OpAddInt:
+			return intExpr(t, func(e *Env) int64 { return li(e) + ri(e) }), nil
+		case OpSubInt:
+			return intExpr(t, func(e *Env) int64 { return li(e) - ri(e) }), nil
 		}
-	case IsNumber(lt) && IsNumber(rt):
-		lf, rf := l.f, r.f
-		switch op {
-		case "+":
-			return floatExpr(func(e *Env) float64 { return lf(e) + rf(e) }), nil
-		case "-":
-			return floatExpr(func(e *Env) float64 { return lf(e) - rf(e) }), nil
-		case "*":
-			return floatExpr(func(e *Env) float64 { return lf(e) * rf(e) }), nil
-		}
-	case op == "+" && lt.Kind == check.String && rt.Kind == check.String:
+		return intExpr(t, func(e *Env) int64 { return li(e) * ri(e) }), nil
+	case OpAddFloat:
+		return floatExpr(func(e *Env) float64 { return lf(e) + rf(e) }), nil
+	case OpSubFloat:
+		return floatExpr(func(e *Env) float64 { return lf(e) - rf(e) }), nil
+	case OpMulFloat:
+		return floatExpr(func(e *Env) float64 { return lf(e) * rf(e) }), nil
+	case OpConcat:
 		// The only operator that allocates: a new string.
 		ls, rs := l.s, r.s
 		return stringExpr(tString, func(e *Env) string { return ls(e) + rs(e) }), nil
-	}
-	li, ri := l.i, r.i
-	switch {
-	case op == "+" && lt.Kind == check.Time && rt.Kind == check.Duration:
+	case OpAddTimeDuration:
 		return intExpr(tTime, func(e *Env) int64 { return stdlib.AddDuration(li(e), ri(e)) }), nil
-	case op == "+" && lt.Kind == check.Duration && rt.Kind == check.Time:
+	case OpAddDurationTime:
 		return intExpr(tTime, func(e *Env) int64 { return stdlib.AddDuration(ri(e), li(e)) }), nil
-	case op == "-" && lt.Kind == check.Time && rt.Kind == check.Duration:
+	case OpSubTimeDuration:
 		return intExpr(tTime, func(e *Env) int64 { return stdlib.AddDuration(li(e), -ri(e)) }), nil
-	case op == "-" && lt.Kind == check.Time && rt.Kind == check.Time:
+	case OpSubTimes:
 		return intExpr(tDuration, func(e *Env) int64 { return stdlib.SubTimes(li(e), ri(e)) }), nil
-	case op == "+" && lt.Kind == check.Duration && rt.Kind == check.Duration:
-		return intExpr(tDuration, func(e *Env) int64 { return li(e) + ri(e) }), nil
-	case op == "-" && lt.Kind == check.Duration && rt.Kind == check.Duration:
-		return intExpr(tDuration, func(e *Env) int64 { return li(e) - ri(e) }), nil
-	case op == "*" && (lt.Kind == check.Duration && IsInteger(rt) || IsInteger(lt) && rt.Kind == check.Duration):
-		return intExpr(tDuration, func(e *Env) int64 { return li(e) * ri(e) }), nil
-	case op == "*" && (lt.Kind == check.Duration || rt.Kind == check.Duration):
-		return nil, errorf(n, "a duration multiplies only by an int, not by %s", other(lt, rt))
+	case OpContains, OpHasPrefix, OpHasSuffix:
+		return stringOp(low, l, r), nil
+	case OpMatches:
+		return matches(n, l, r)
 	}
-	return nil, errorf(n, "invalid operation: %s %s %s", lt, op, rt)
+	return nil, errorf(n, "internal: operator %s has no closure for its form %d", n.Operator, low.Op)
 }
 
 // arithAttrs is int +, - or * of two int attributes of the member, or of
@@ -342,15 +329,12 @@ func other(a, b check.Type) check.Type {
 	return a
 }
 
-func stringOp(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
-	if l.typ.Kind != check.String || r.typ.Kind != check.String {
-		return nil, errorf(n, "operator %s needs strings, not %s and %s", n.Operator, l.typ, r.typ)
-	}
+func stringOp(low Lowered, l, r *Expr) *Expr {
 	var fn func(string, string) bool
-	switch n.Operator {
-	case "contains":
+	switch low.Op {
+	case OpContains:
 		fn = strings.Contains
-	case "startsWith":
+	case OpHasPrefix:
 		fn = strings.HasPrefix
 	default:
 		fn = strings.HasSuffix
@@ -358,17 +342,14 @@ func stringOp(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
 	ls, rs := l.s, r.s
 	if r.konst {
 		c := rs(nil)
-		return boolExpr(func(e *Env) bool { return fn(ls(e), c) }), nil
+		return boolExpr(func(e *Env) bool { return fn(ls(e), c) })
 	}
-	return boolExpr(func(e *Env) bool { return fn(ls(e), rs(e)) }), nil
+	return boolExpr(func(e *Env) bool { return fn(ls(e), rs(e)) })
 }
 
 // matches compiles the regular expression once; its pattern must be
 // constant, so a bad pattern is a compile error and never a run-time one.
 func matches(n *ast.BinaryNode, l, r *Expr) (*Expr, *Error) {
-	if l.typ.Kind != check.String || r.typ.Kind != check.String {
-		return nil, errorf(n, "operator matches needs strings, not %s and %s", l.typ, r.typ)
-	}
 	if !r.konst {
 		return nil, errorf(n.Right, "the pattern of matches must be a constant string")
 	}
@@ -407,17 +388,18 @@ func (c *compiler) in(n *ast.BinaryNode) (*Expr, *Error) {
 		}
 		if konst {
 			if t, v, ok := constList(xs); ok {
-				return inList(n, l, constant(t, v))
+				return c.inList(n, l, constant(t, v))
 			}
 		}
 		eqs := make([]func(*Env) bool, len(xs))
 		for i, x := range xs {
-			eq, err := equality(r.Nodes[i], "==", l, x)
-			if err != nil {
-				return nil, err
+			low, msg := LowerBinary("==", l.typ, x.typ)
+			if low.Op == OpNone {
+				return nil, errorf(r.Nodes[i], "%s", msg)
 			}
-			eqs[i] = eq.b
+			eqs[i] = compare(low, "==", l, x).b
 		}
+		c.record(n, Lowered{Op: OpInEach, In: []check.Type{l.typ}, Result: tBool})
 		x := boolExpr(func(e *Env) bool {
 			for _, eq := range eqs {
 				if eq(e) {
@@ -436,7 +418,7 @@ func (c *compiler) in(n *ast.BinaryNode) (*Expr, *Error) {
 			if err != nil {
 				return nil, err
 			}
-			x, err := inRange(n, l, lo, hi)
+			x, err := c.inRange(n, l, lo, hi)
 			if err == nil && l.konst && lo.konst && hi.konst {
 				x = fold(x)
 			}
@@ -447,40 +429,47 @@ func (c *compiler) in(n *ast.BinaryNode) (*Expr, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	return inList(n, l, list)
+	return c.inList(n, l, list)
 }
 
 // inRange is lo <= x <= hi for an int x; a float x must also be whole, as
 // expr-lang compares it with each int of the range.
-func inRange(n *ast.BinaryNode, x, lo, hi *Expr) (*Expr, *Error) {
+func (c *compiler) inRange(n *ast.BinaryNode, x, lo, hi *Expr) (*Expr, *Error) {
+	low, msg := LowerInRange(x.typ)
+	if low.Op == OpNone {
+		return nil, errorf(n, "%s", msg)
+	}
+	c.record(n, low)
 	a, b := lo.i, hi.i
-	switch {
-	case IsInteger(x.typ):
+	switch low.Op {
+	case OpInRangeInt:
 		xi := x.i
 		return boolExpr(func(e *Env) bool { v := xi(e); return a(e) <= v && v <= b(e) }), nil
-	case x.typ.Kind == check.Float:
-		xf := x.f
-		return boolExpr(func(e *Env) bool {
-			v := xf(e)
-			return v == math.Trunc(v) && float64(a(e)) <= v && v <= float64(b(e))
-		}), nil
 	}
-	return nil, errorf(n, "cannot look for a %s in a range of ints", x.typ)
+	xf := x.f
+	return boolExpr(func(e *Env) bool {
+		v := xf(e)
+		return v == math.Trunc(v) && float64(a(e)) <= v && v <= float64(b(e))
+	}), nil
 }
 
 // setMin is the length from which a constant list is searched through a
 // map rather than scanned.
 const setMin = 9
 
-func inList(n *ast.BinaryNode, x, list *Expr) (*Expr, *Error) {
+func (c *compiler) inList(n *ast.BinaryNode, x, list *Expr) (*Expr, *Error) {
 	if list.typ.Kind != check.List {
 		return nil, errorf(n.Right, "in needs a list on its right, not %s", list.typ)
 	}
-	elem := list.typ.Elem
+	low, msg := LowerIn(x.typ, list.typ)
+	if low.Op == OpNone {
+		return nil, errorf(n, "%s", msg)
+	}
+	c.record(n, low)
 	lf := list.l
 	var out *Expr
-	switch {
-	case IsInteger(x.typ) && elem == check.Int, x.typ.Kind == elem && (elem == check.Time || elem == check.Duration):
+	switch low.Op {
+	case OpInInts:
 		xi := x.i
 		if list.konst {
 			xs := lf(nil).([]int64)
@@ -496,7 +485,7 @@ func inList(n *ast.BinaryNode, x, list *Expr) (*Expr, *Error) {
 			break
 		}
 		out = boolExpr(func(e *Env) bool { xs, _ := lf(e).([]int64); return containsInt(xs, xi(e)) })
-	case IsNumber(x.typ) && elem == check.Float:
+	case OpInFloats:
 		xf := x.f
 		out = boolExpr(func(e *Env) bool {
 			v := xf(e)
@@ -508,7 +497,7 @@ func inList(n *ast.BinaryNode, x, list *Expr) (*Expr, *Error) {
 			}
 			return false
 		})
-	case x.typ.Kind == check.Float && elem == check.Int:
+	case OpInWidened:
 		xf := x.f
 		out = boolExpr(func(e *Env) bool {
 			v := xf(e)
@@ -520,7 +509,7 @@ func inList(n *ast.BinaryNode, x, list *Expr) (*Expr, *Error) {
 			}
 			return false
 		})
-	case x.typ.Kind == check.String && elem == check.String:
+	case OpInStrings:
 		xs := x.s
 		if list.konst {
 			ss := lf(nil).([]string)
@@ -543,7 +532,7 @@ func inList(n *ast.BinaryNode, x, list *Expr) (*Expr, *Error) {
 			}
 			return false
 		})
-	case x.typ.Kind == check.Bool && elem == check.Bool:
+	default: // OpInBools
 		xb := x.b
 		out = boolExpr(func(e *Env) bool {
 			v := xb(e)
@@ -555,8 +544,6 @@ func inList(n *ast.BinaryNode, x, list *Expr) (*Expr, *Error) {
 			}
 			return false
 		})
-	default:
-		return nil, errorf(n, "cannot look for a %s in a %s", x.typ, list.typ)
 	}
 	if x.konst && list.konst {
 		out = fold(out)

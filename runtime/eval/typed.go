@@ -7,12 +7,14 @@ import (
 )
 
 // Typed is what Compile decided about each node of one expression: its
-// type, and whether it folded to a constant and to which value. charter
-// gen (runtime/gen) writes Go from it, so that the types, the folding and
-// the compile errors of an expression are decided once, here, for the
-// runtime's closures and the generated code alike.
+// type, whether it folded to a constant and to which value, and the
+// lowered form (Lowered) of each operator and call. charter gen
+// (runtime/gen) writes Go from it, so that the types, the folding, the
+// compile errors and the operator forms of an expression are decided
+// once, here, for the runtime's closures and the generated code alike.
 type Typed struct {
-	nodes map[ast.Node]*Expr
+	nodes   map[ast.Node]*Expr
+	lowered map[ast.Node]Lowered
 }
 
 // CompileTyped is Compile, also returning what it decided about each node
@@ -21,19 +23,21 @@ func CompileTyped(node ast.Node, scope Scope) (*Expr, *Typed, error) {
 	if scope == nil {
 		scope = Refs(nil)
 	}
-	s := &typedScope{Scope: scope, nodes: map[ast.Node]*Expr{}}
+	s := &typedScope{Scope: scope, nodes: map[ast.Node]*Expr{}, lowered: map[ast.Node]Lowered{}}
 	x, err := Compile(node, s)
 	if err != nil {
 		return nil, nil, err
 	}
-	return x, &Typed{nodes: s.nodes}, nil
+	return x, &Typed{nodes: s.nodes, lowered: s.lowered}, nil
 }
 
 // typedScope is the scope CompileTyped compiles through: the compiler
-// records each node it compiles in it.
+// records each node it compiles, and the lowered form of each operator
+// and call, in it.
 type typedScope struct {
 	Scope
-	nodes map[ast.Node]*Expr
+	nodes   map[ast.Node]*Expr
+	lowered map[ast.Node]Lowered
 }
 
 // Call passes calls to the wrapped scope when it is a CallScope, and
@@ -54,6 +58,15 @@ func (t *Typed) Type(n ast.Node) (check.Type, bool) {
 		return check.Type{}, false
 	}
 	return x.typ, true
+}
+
+// Lowering returns the lowered form Compile chose for operator or call
+// node n, the form its closure computes; false when n is not an operator
+// or a stdlib call, or Compile gave its value without one (`x in []` is
+// false; a call a CallScope resolved is a reference).
+func (t *Typed) Lowering(n ast.Node) (Lowered, bool) {
+	low, ok := t.lowered[n]
+	return low, ok
 }
 
 // Const returns the value node n folded to, in its runtime form (bool,

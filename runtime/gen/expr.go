@@ -19,11 +19,11 @@ import (
 // compiles it first (eval.CompileTyped), as it does for the runtime, and
 // decides what the generator then only writes: each node's type, which
 // nodes fold to constants and to what bits, the constant lists `in`
-// searches, and every compile error. So Go's exact constant arithmetic
-// never sees two literals side by side, and no typing rule is repeated
-// here. What remains is, per operator, the Go that eval's closure for it
-// runs; the cases follow runtime/eval/compile.go and ops.go in the same
-// order, so that a reviewer can hold them side by side.
+// searches, every compile error, and the lowered form of each operator and
+// call (eval.Lowered: int or float comparison, which arithmetic, which
+// membership test, which stdlib overload). eval's closures are built by
+// switching on the same form, so the two cannot disagree on which applies;
+// what is here is the Go each form is written as.
 
 // Go operator precedences, for parenthesizing: atoms bind tightest.
 const (
@@ -267,7 +267,29 @@ func call(t check.Type, fn string, args ...*expr) *expr {
 	return &expr{typ: t, code: fn + "(" + strings.Join(s, ", ") + ")", prec: precAtom}
 }
 
+// lowering is the form eval chose for operator or call node n.
+func (c *exprCompiler) lowering(n ast.Node) (eval.Lowered, error) {
+	low, ok := c.typed.Lowering(n)
+	if !ok {
+		return eval.Lowered{}, c.unexpected(n)
+	}
+	return low, nil
+}
+
+// view reads x as type t, the type eval's form reads the operand as: an
+// int read as a float widens.
+func (c *exprCompiler) view(x *expr, t check.Type) *expr {
+	if t.Kind == check.Float {
+		return c.fview(x)
+	}
+	return x
+}
+
 func (c *exprCompiler) unary(n *ast.UnaryNode) (*expr, error) {
+	low, err := c.lowering(n)
+	if err != nil {
+		return nil, err
+	}
 	x, err := c.compile(n.Node)
 	if err != nil {
 		return nil, err
@@ -276,12 +298,12 @@ func (c *exprCompiler) unary(n *ast.UnaryNode) (*expr, error) {
 	if x.prec < precUnary {
 		code = "(" + code + ")"
 	}
-	switch n.Operator {
-	case "!", "not":
-		return &expr{typ: tBool, code: "!" + code, prec: precUnary}, nil
-	case "-":
-		return &expr{typ: c.typeOf(n), code: "-" + code, prec: precUnary}, nil
-	case "+":
+	switch low.Op {
+	case eval.OpNot:
+		return &expr{typ: low.Result, code: "!" + code, prec: precUnary}, nil
+	case eval.OpNegInt, eval.OpNegFloat:
+		return &expr{typ: low.Result, code: "-" + code, prec: precUnary}, nil
+	case eval.OpIdentity:
 		return x, nil
 	}
 	return nil, c.unexpected(n)
@@ -289,13 +311,15 @@ func (c *exprCompiler) unary(n *ast.UnaryNode) (*expr, error) {
 
 func (c *exprCompiler) binary(n *ast.BinaryNode) (*expr, error) {
 	switch n.Operator {
-	case "&&", "and", "||", "or":
-		return c.logical(n)
 	case "in":
 		return c.in(n)
 	case "??":
 		return c.coalesce(n)
 	}
+	low, err := c.lowering(n)
+	if err != nil {
+		return nil, err
+	}
 	l, err := c.compile(n.Left)
 	if err != nil {
 		return nil, err
@@ -304,43 +328,97 @@ func (c *exprCompiler) binary(n *ast.BinaryNode) (*expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch n.Operator {
-	case "==", "!=":
-		return c.equality(n, n.Operator, l, r)
-	case "<", ">", "<=", ">=":
-		return c.ordering(n, l, r)
-	case "+", "-", "*", "/", "%", "**", "^":
-		return c.arith(n, l, r)
-	case "contains", "startsWith", "endsWith":
-		return c.stringOp(n, l, r)
-	case "matches":
+	return c.lower(n, n.Operator, low, l, r)
+}
+
+// goOps are the forms written as one Go operator on their operands, read
+// as eval's form reads them, with the operator's precedence.
+var goOps = map[eval.Op]struct {
+	op   string
+	prec int
+}{
+	eval.OpAnd: {"&&", precAnd}, eval.OpOr: {"||", precOr},
+	eval.OpAddInt: {"+", precAdd}, eval.OpSubInt: {"-", precAdd}, eval.OpMulInt: {"*", precMul},
+	eval.OpAddFloat: {"+", precAdd}, eval.OpSubFloat: {"-", precAdd},
+	// A divisor of 0 gives the IEEE result, as in eval (which also records
+	// an error that decisions do not read); eval rejects a constant 0.
+	eval.OpDivFloat: {"/", precMul},
+	eval.OpConcat:   {"+", precAdd},
+}
+
+// goFuncs are the forms written as a call of one function on their
+// operands; a name without a dot is a helper of the prelude.
+var goFuncs = map[eval.Op]string{
+	eval.OpPowFloat:        "math.Pow",
+	eval.OpContains:        "strings.Contains",
+	eval.OpHasPrefix:       "strings.HasPrefix",
+	eval.OpHasSuffix:       "strings.HasSuffix",
+	eval.OpAddTimeDuration: "addDuration",
+	eval.OpSubTimes:        "subTimes",
+}
+
+// lower writes binary operator o of node n in its lowered form low.
+func (c *exprCompiler) lower(n ast.Node, o string, low eval.Lowered, l, r *expr) (*expr, error) {
+	l, r = c.view(l, low.In[0]), c.view(r, low.In[1])
+	t := low.Result
+	if g, ok := goOps[low.Op]; ok {
+		if (low.Op == eval.OpAnd || low.Op == eval.OpOr) && l.konst {
+			// The left side decides alone (then eval folded the node), or
+			// hands over to the right.
+			return r, nil
+		}
+		return binop(t, l, g.op, r, g.prec), nil
+	}
+	if fn, ok := goFuncs[low.Op]; ok {
+		c.use(fn)
+		return call(t, fn, l, r), nil
+	}
+	switch low.Op {
+	case eval.OpCmpInt, eval.OpCmpFloat, eval.OpCmpBool, eval.OpCmpString:
+		return binop(t, l, o, r, precCmp), nil
+	case eval.OpMulFloat:
+		// Converted explicitly so that no compiler fuses the product with
+		// an addition (a fused multiply-add rounds once, eval's closures
+		// twice).
+		p := binop(t, l, "*", r, precMul)
+		return &expr{typ: t, code: "float64(" + p.code + ")", prec: precAtom}, nil
+	case eval.OpModInt:
+		if r.konst {
+			return binop(t, l, "%", r, precMul), nil // eval rejects a constant 0
+		}
+		c.g.need("mod")
+		return call(t, "mod", l, r), nil
+	case eval.OpAddDurationTime:
+		c.g.need("addDuration")
+		return call(t, "addDuration", r, l), nil
+	case eval.OpSubTimeDuration:
+		neg := &expr{typ: r.typ, code: "-" + r.code, prec: precUnary}
+		if r.prec < precUnary {
+			neg.code = "-(" + r.code + ")"
+		}
+		c.g.need("addDuration")
+		return call(t, "addDuration", l, neg), nil
+	case eval.OpMatches:
 		return c.matches(l, r)
 	}
-	// A range lo..hi outside in has constant ends: eval folds it.
 	return nil, c.unexpected(n)
 }
 
-func (c *exprCompiler) logical(n *ast.BinaryNode) (*expr, error) {
-	l, err := c.compile(n.Left)
-	if err != nil {
-		return nil, err
+// use notes what a call of fn needs: its package's import, or the
+// prelude's helper.
+func (c *exprCompiler) use(fn string) {
+	if pkg, _, ok := strings.Cut(fn, "."); ok {
+		c.g.imports[pkg] = true
+		return
 	}
-	r, err := c.compile(n.Right)
-	if err != nil {
-		return nil, err
-	}
-	if l.konst {
-		// The left side decides alone (then eval folded the node), or hands
-		// over to the right.
-		return r, nil
-	}
-	if n.Operator == "&&" || n.Operator == "and" {
-		return binop(tBool, l, "&&", r, precAnd), nil
-	}
-	return binop(tBool, l, "||", r, precOr), nil
+	c.g.need(fn)
 }
 
 func (c *exprCompiler) conditional(n *ast.ConditionalNode) (*expr, error) {
+	low, err := c.lowering(n)
+	if err != nil {
+		return nil, err
+	}
 	cond, err := c.compile(n.Cond)
 	if err != nil {
 		return nil, err
@@ -353,8 +431,8 @@ func (c *exprCompiler) conditional(n *ast.ConditionalNode) (*expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := c.typeOf(n)
-	a, b = c.retype(a, t), c.retype(b, t)
+	t := low.Result
+	a, b = c.retype(a, low.In[1]), c.retype(b, low.In[2])
 	if cond.konst {
 		if c.g.constValue(cond).(bool) {
 			return a, nil
@@ -366,9 +444,9 @@ func (c *exprCompiler) conditional(n *ast.ConditionalNode) (*expr, error) {
 	return &expr{typ: t, code: code, prec: precAtom}, nil
 }
 
-// retype gives a branch of a ?: the type t eval gave the ?:: an int branch
-// of a float ?: reads its float view, and the empty list literal [] the
-// list type of the other branch.
+// retype reads a branch of a ?: as type t, as eval's form reads it: an
+// int branch of a float ?: reads its float view, and the empty list
+// literal [] takes the list type of the other branch.
 func (c *exprCompiler) retype(x *expr, t check.Type) *expr {
 	switch {
 	case t.Kind == check.Float:
@@ -403,43 +481,31 @@ func (c *exprCompiler) index(n *ast.MemberNode) (*expr, error) {
 }
 
 func (c *exprCompiler) call(n ast.Node, name string, args []ast.Node) (*expr, error) {
-	f, ok := stdlib.Lookup(name)
-	if !ok {
-		return nil, c.unexpected(n)
+	low, err := c.lowering(n)
+	if err != nil {
+		return nil, err
 	}
 	xs := make([]*expr, len(args))
-	types := make([]check.Type, len(args))
 	for i, a := range args {
 		x, err := c.compile(a)
 		if err != nil {
 			return nil, err
 		}
-		xs[i], types[i] = x, x.typ
+		xs[i] = c.view(x, low.In[i])
 	}
-	sig, ok := f.Match(types)
+	x, ok := c.callExpr(name, low.Sig, xs)
 	if !ok {
-		return nil, c.unexpected(n)
-	}
-	x, ok := c.callExpr(name, sig, xs)
-	if !ok {
-		return nil, c.errorf(n, "%s has no Go form", sig.String(name))
+		return nil, c.errorf(n, "%s has no Go form", low.Sig.String(name))
 	}
 	return x, nil
 }
 
-// callExpr writes the call of a stdlib overload: arguments declared float
-// read the argument's float view, which widens ints. It mirrors eval's
-// callExpr, with the Go each stdlib implementation runs; TestStdlibCovered
-// checks that every overload has one.
+// callExpr writes the call of the stdlib overload eval chose, with
+// arguments read as eval reads them (an int passed as a float widens). It
+// mirrors eval's callExpr, with the Go each stdlib implementation runs;
+// TestStdlibCovered checks that every overload has one.
 func (c *exprCompiler) callExpr(name string, sig *stdlib.Sig, xs []*expr) (*expr, bool) {
 	t := sig.Result
-	floats := func() []*expr {
-		out := make([]*expr, len(xs))
-		for i, x := range xs {
-			out[i] = c.fview(x)
-		}
-		return out
-	}
 	at := func() *expr {
 		c.uses.env, c.uses.at = true, true
 		return &expr{typ: tTime, code: "e.at", prec: precAtom}
@@ -474,7 +540,7 @@ func (c *exprCompiler) callExpr(name string, sig *stdlib.Sig, xs []*expr) (*expr
 		fn := map[string]string{"abs": "math.Abs", "floor": "math.Floor", "ceil": "math.Ceil", "round": "math.Round"}[name]
 		if fn != "" {
 			c.g.imports["math"] = true
-			return call(t, fn, floats()[0]), true
+			return call(t, fn, xs[0]), true
 		}
 	case stdlib.StringFn:
 		fn := map[string]string{"lower": "strings.ToLower", "upper": "strings.ToUpper", "trim": "strings.TrimSpace"}[name]
@@ -507,13 +573,9 @@ func (c *exprCompiler) callExpr(name string, sig *stdlib.Sig, xs []*expr) (*expr
 		if fn == "" {
 			break
 		}
-		args := xs
-		if _, isFloat := sig.Impl.(stdlib.Float2Fn); isFloat {
-			args = floats()
-		}
 		// Folded from the left, as eval folds the variadic arguments.
-		r := args[0]
-		for _, a := range args[1:] {
+		r := xs[0]
+		for _, a := range xs[1:] {
 			r = call(t, fn, r, a)
 		}
 		return r, true
@@ -525,7 +587,7 @@ func (c *exprCompiler) callExpr(name string, sig *stdlib.Sig, xs []*expr) (*expr
 	case stdlib.Float3Fn:
 		if name == "clamp" {
 			c.g.need("clampFloat")
-			return call(t, "clampFloat", floats()...), true
+			return call(t, "clampFloat", xs...), true
 		}
 	case stdlib.Int3PredFn:
 		if name == "between" {
@@ -535,119 +597,10 @@ func (c *exprCompiler) callExpr(name string, sig *stdlib.Sig, xs []*expr) (*expr
 	case stdlib.Float3PredFn:
 		if name == "between" {
 			c.g.need("betweenFloat")
-			return call(t, "betweenFloat", floats()...), true
+			return call(t, "betweenFloat", xs...), true
 		}
 	}
 	return nil, false
-}
-
-// equality compiles == and !=, as eval's equality.
-func (c *exprCompiler) equality(n ast.Node, o string, l, r *expr) (*expr, error) {
-	lt, rt := l.typ, r.typ
-	switch {
-	case eval.IsInteger(lt) && eval.IsInteger(rt):
-		return binop(tBool, l, o, r, precCmp), nil
-	case eval.IsNumber(lt) && eval.IsNumber(rt):
-		return binop(tBool, c.fview(l), o, c.fview(r), precCmp), nil
-	case lt.Kind == check.Bool && rt.Kind == check.Bool:
-		return binop(tBool, l, o, r, precCmp), nil
-	case lt == rt && (lt.Kind == check.String || lt.Kind == check.Member):
-		return binop(tBool, l, o, r, precCmp), nil
-	case lt == rt && (lt.Kind == check.Time || lt.Kind == check.Duration):
-		return binop(tBool, l, o, r, precCmp), nil
-	}
-	return nil, c.unexpected(n)
-}
-
-// ordering compiles < <= > >=: numbers, strings (byte-wise), times and
-// durations.
-func (c *exprCompiler) ordering(n *ast.BinaryNode, l, r *expr) (*expr, error) {
-	lt, rt := l.typ, r.typ
-	switch {
-	case eval.IsInteger(lt) && eval.IsInteger(rt):
-		return binop(tBool, l, n.Operator, r, precCmp), nil
-	case eval.IsNumber(lt) && eval.IsNumber(rt):
-		return binop(tBool, c.fview(l), n.Operator, c.fview(r), precCmp), nil
-	case lt.Kind == check.String && rt.Kind == check.String:
-		return binop(tBool, l, n.Operator, r, precCmp), nil
-	case lt == rt && (lt.Kind == check.Time || lt.Kind == check.Duration):
-		return binop(tBool, l, n.Operator, r, precCmp), nil
-	}
-	return nil, c.unexpected(n)
-}
-
-// arith compiles the arithmetic operators with eval's typing: int op int
-// is an int, wrapping on overflow as in Go, except / and ** (floats); a
-// float operand makes a float. A float product is converted explicitly so
-// that no compiler fuses it with an addition (a fused multiply-add rounds
-// once, eval's closures twice).
-func (c *exprCompiler) arith(n *ast.BinaryNode, l, r *expr) (*expr, error) {
-	o, lt, rt := n.Operator, l.typ, r.typ
-	switch {
-	case o == "/" && eval.IsNumber(lt) && eval.IsNumber(rt):
-		// A divisor of 0 gives the IEEE result, as in eval (which also
-		// records an error that decisions do not read); eval rejects a
-		// constant 0.
-		return binop(tFloat, c.fview(l), "/", c.fview(r), precMul), nil
-	case (o == "**" || o == "^") && eval.IsNumber(lt) && eval.IsNumber(rt):
-		c.g.imports["math"] = true
-		return call(tFloat, "math.Pow", c.fview(l), c.fview(r)), nil
-	case o == "%" && eval.IsInteger(lt) && eval.IsInteger(rt):
-		if r.konst {
-			return binop(tInt, l, "%", r, precMul), nil // eval rejects a constant 0
-		}
-		c.g.need("mod")
-		return call(tInt, "mod", l, r), nil
-	case eval.IsInteger(lt) && eval.IsInteger(rt):
-		switch o {
-		case "+", "-":
-			return binop(tInt, l, o, r, precAdd), nil
-		case "*":
-			return binop(tInt, l, o, r, precMul), nil
-		}
-	case eval.IsNumber(lt) && eval.IsNumber(rt):
-		lf, rf := c.fview(l), c.fview(r)
-		switch o {
-		case "+", "-":
-			return binop(tFloat, lf, o, rf, precAdd), nil
-		case "*":
-			p := binop(tFloat, lf, o, rf, precMul)
-			return &expr{typ: tFloat, code: "float64(" + p.code + ")", prec: precAtom}, nil
-		}
-	case o == "+" && lt.Kind == check.String && rt.Kind == check.String:
-		return binop(tString, l, "+", r, precAdd), nil
-	}
-	neg := func(x *expr) *expr {
-		if x.prec < precUnary {
-			return &expr{typ: x.typ, code: "-(" + x.code + ")", prec: precUnary}
-		}
-		return &expr{typ: x.typ, code: "-" + x.code, prec: precUnary}
-	}
-	switch {
-	case o == "+" && lt.Kind == check.Time && rt.Kind == check.Duration:
-		c.g.need("addDuration")
-		return call(tTime, "addDuration", l, r), nil
-	case o == "+" && lt.Kind == check.Duration && rt.Kind == check.Time:
-		c.g.need("addDuration")
-		return call(tTime, "addDuration", r, l), nil
-	case o == "-" && lt.Kind == check.Time && rt.Kind == check.Duration:
-		c.g.need("addDuration")
-		return call(tTime, "addDuration", l, neg(r)), nil
-	case o == "-" && lt.Kind == check.Time && rt.Kind == check.Time:
-		c.g.need("subTimes")
-		return call(tDuration, "subTimes", l, r), nil
-	case (o == "+" || o == "-") && lt.Kind == check.Duration && rt.Kind == check.Duration:
-		return binop(tDuration, l, o, r, precAdd), nil
-	case o == "*" && (lt.Kind == check.Duration && eval.IsInteger(rt) || eval.IsInteger(lt) && rt.Kind == check.Duration):
-		return binop(tDuration, l, o, r, precMul), nil
-	}
-	return nil, c.unexpected(n)
-}
-
-func (c *exprCompiler) stringOp(n *ast.BinaryNode, l, r *expr) (*expr, error) {
-	fn := map[string]string{"contains": "strings.Contains", "startsWith": "strings.HasPrefix", "endsWith": "strings.HasSuffix"}[n.Operator]
-	c.g.imports["strings"] = true
-	return call(tBool, fn, l, r), nil
 }
 
 // matches compiles the regular expression once, into a package variable;
@@ -657,24 +610,32 @@ func (c *exprCompiler) matches(l, r *expr) (*expr, error) {
 	return &expr{typ: tBool, code: re + ".MatchString(" + unparen(l.code) + ")", prec: precAtom}, nil
 }
 
-// in compiles `x in list`, `x in [a, b]` and `x in lo..hi`, as eval's in.
+// in compiles `x in list`, `x in [a, b]` and `x in lo..hi` in the form
+// eval chose.
 func (c *exprCompiler) in(n *ast.BinaryNode) (*expr, error) {
+	low, err := c.lowering(n)
+	if err != nil {
+		return nil, err
+	}
 	l, err := c.compile(n.Left)
 	if err != nil {
 		return nil, err
 	}
-	switch r := n.Right.(type) {
-	case *ast.ArrayNode:
-		if t, v, ok := c.typed.ConstList(r); ok {
-			return c.inList(n, l, c.g.constant(t, v))
-		}
+	switch low.Op {
+	case eval.OpInEach:
+		// x == each element in turn, each comparison in the form eval
+		// gave it.
 		var out *expr
-		for _, e := range r.Nodes {
+		for _, e := range n.Right.(*ast.ArrayNode).Nodes {
 			x, err := c.compile(e)
 			if err != nil {
 				return nil, err
 			}
-			eq, err := c.equality(e, "==", l, x)
+			eqLow, msg := eval.LowerBinary("==", l.typ, x.typ)
+			if eqLow.Op == eval.OpNone {
+				return nil, c.errorf(e, "internal error: %s", msg)
+			}
+			eq, err := c.lower(e, "==", eqLow, l, x)
 			if err != nil {
 				return nil, err
 			}
@@ -685,55 +646,47 @@ func (c *exprCompiler) in(n *ast.BinaryNode) (*expr, error) {
 			}
 		}
 		return out, nil
-	case *ast.BinaryNode:
-		if r.Operator == ".." {
-			lo, err := c.compile(r.Left)
-			if err != nil {
-				return nil, err
-			}
-			hi, err := c.compile(r.Right)
-			if err != nil {
-				return nil, err
-			}
-			if l.typ.Kind == check.Float {
-				c.g.need("inRangeFloat")
-				return call(tBool, "inRangeFloat", l, lo, hi), nil
-			}
-			c.g.need("betweenInt")
-			return call(tBool, "betweenInt", l, lo, hi), nil
+	case eval.OpInRangeInt, eval.OpInRangeFloat:
+		r := n.Right.(*ast.BinaryNode)
+		lo, err := c.compile(r.Left)
+		if err != nil {
+			return nil, err
 		}
+		hi, err := c.compile(r.Right)
+		if err != nil {
+			return nil, err
+		}
+		fn := map[eval.Op]string{eval.OpInRangeInt: "betweenInt", eval.OpInRangeFloat: "inRangeFloat"}[low.Op]
+		c.g.need(fn)
+		return call(tBool, fn, l, lo, hi), nil
+	case eval.OpInInts, eval.OpInFloats, eval.OpInWidened, eval.OpInStrings, eval.OpInBools:
+	default:
+		return nil, c.unexpected(n)
 	}
-	list, err := c.compile(n.Right)
-	if err != nil {
+	var list *expr
+	if r, ok := n.Right.(*ast.ArrayNode); ok {
+		t, v, ok := c.typed.ConstList(r)
+		if !ok {
+			return nil, c.unexpected(n)
+		}
+		list = c.g.constant(t, v)
+	} else if list, err = c.compile(n.Right); err != nil {
 		return nil, err
 	}
-	return c.inList(n, l, list)
-}
-
-func (c *exprCompiler) inList(n *ast.BinaryNode, x, list *expr) (*expr, error) {
-	elem := list.typ.Elem
+	x := c.view(l, low.In[0])
 	switch {
-	case elem == check.Time && x.typ.Kind == check.Time:
+	case low.Op == eval.OpInInts && list.typ.Elem == check.Time:
 		c.g.need("containsTime")
 		return call(tBool, "containsTime", list, x), nil
-	case elem == check.Duration && x.typ.Kind == check.Duration:
-		c.g.need("contains")
-		return call(tBool, "contains", list, &expr{typ: x.typ, code: "time.Duration(" + unparen(x.code) + ")", prec: precAtom}), nil
-	case eval.IsInteger(x.typ) && elem == check.Int:
-		c.g.need("contains")
-		return call(tBool, "contains", list, x), nil
-	case eval.IsNumber(x.typ) && elem == check.Float:
-		c.g.need("contains")
-		return call(tBool, "contains", list, c.fview(x)), nil
-	case x.typ.Kind == check.Float && elem == check.Int:
+	case low.Op == eval.OpInInts && list.typ.Elem == check.Duration:
+		// A duration list holds time.Duration.
+		x = &expr{typ: x.typ, code: "time.Duration(" + unparen(x.code) + ")", prec: precAtom}
+	case low.Op == eval.OpInWidened:
 		c.g.need("containsWidened")
 		return call(tBool, "containsWidened", list, x), nil
-	case x.typ.Kind == check.String && elem == check.String,
-		x.typ.Kind == check.Bool && elem == check.Bool:
-		c.g.need("contains")
-		return call(tBool, "contains", list, x), nil
 	}
-	return nil, c.unexpected(n)
+	c.g.need("contains")
+	return call(tBool, "contains", list, x), nil
 }
 
 // constant returns the literal of a constant in eval's runtime form.

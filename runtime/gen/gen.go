@@ -8,9 +8,10 @@
 //
 // The generated code answers exactly as the runtime does (runtime.Community
 // Role, Badges and DecideCall): runtime/eval compiles each expression
-// first and decides its types, its folded constants and its errors
-// (eval.CompileTyped), the generator writing the Go of each operator as
-// eval's closure for it runs; and the decision algorithm is
+// first and decides its types, its folded constants, its errors and the
+// lowered form of each operator and call (eval.CompileTyped), the
+// generator writing the Go of the form eval's closure runs; and the
+// decision algorithm is
 // runtime/decide.go's. The differential tests hold
 // the committed packages under internal/, generated from testdata/ to
 // cover every construct the generator emits, and the bench workload's
