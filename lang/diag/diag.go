@@ -16,54 +16,33 @@ package diag
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"slices"
-
-	"github.com/alecthomas/participle/v2/lexer"
 )
 
 // Pos is a point in a source file. Line and Column are 1-based; Column counts
-// Unicode code points; Offset is the 0-based byte offset; its String is
-// "file:line:column" ("line:column" without a file name).
-//
-// It is the parser's own position type: participle fills every syntax
-// node's Pos and EndPos by reflection, and converting its position to a
-// type of Charter's took a quarter of the parse of a large file (issue 16).
-type Pos = lexer.Position
-
-// jsonPos and jsonRange are the JSON forms of Pos and Range.
-type jsonPos struct {
+// Unicode code points; Offset is the 0-based byte offset.
+type Pos struct {
 	Filename string `json:"file"`
 	Offset   int    `json:"offset"`
 	Line     int    `json:"line"`
 	Column   int    `json:"column"`
 }
 
-type jsonRange struct {
-	Start jsonPos `json:"start"`
-	End   jsonPos `json:"end"`
-}
-
-// MarshalJSON writes r as {"start": {"file", "offset", "line", "column"}, "end": ...}.
-func (r Range) MarshalJSON() ([]byte, error) {
-	return json.Marshal(jsonRange{jsonPos(r.Start), jsonPos(r.End)})
-}
-
-// UnmarshalJSON reads what MarshalJSON writes.
-func (r *Range) UnmarshalJSON(b []byte) error {
-	var j jsonRange
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
+func (p Pos) String() string {
+	if p.Filename == "" {
+		return fmt.Sprintf("%d:%d", p.Line, p.Column)
 	}
-	r.Start, r.End = Pos(j.Start), Pos(j.End)
-	return nil
+	return fmt.Sprintf("%s:%d:%d", p.Filename, p.Line, p.Column)
 }
+
+// IsValid reports whether p names a point (line numbers start at 1).
+func (p Pos) IsValid() bool { return p.Line > 0 }
 
 // Range is a half-open span [Start, End) of a source file.
 type Range struct {
-	Start Pos
-	End   Pos
+	Start Pos `json:"start"`
+	End   Pos `json:"end"`
 }
 
 // Severity says whether a diagnostic stops a file from being used.

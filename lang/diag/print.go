@@ -47,7 +47,7 @@ func WriteText(w io.Writer, ds List, sources map[string][]byte) error {
 		b.WriteString(header(d))
 		b.WriteByte('\n')
 		name := d.Range.Start.Filename
-		if src, ok := sources[name]; ok && d.Range.Start.Line > 0 {
+		if src, ok := sources[name]; ok && d.Range.Start.IsValid() {
 			idx := lines[name]
 			if idx == nil {
 				idx = newLineIndex(src)
@@ -72,7 +72,7 @@ func header(d Diagnostic) string {
 	p := d.Range.Start
 	var where string
 	switch {
-	case p.Line > 0:
+	case p.IsValid():
 		col := max(p.Column, 1)
 		if p.Filename == "" {
 			where = fmt.Sprintf("%d:%d", p.Line, col)

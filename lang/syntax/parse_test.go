@@ -2,12 +2,9 @@ package syntax
 
 import (
 	"os"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/charterlang/charter/lang/diag"
 )
@@ -76,19 +73,5 @@ func TestPositions(t *testing.T) {
 	}
 	if got, want := ds[0].Range, (diag.Range{Start: at(4, 5), End: at(4, 5)}); got != want {
 		t.Errorf("expression error at %v-%v, want %v (%v)", got.Start, got.End, want.Start, ds[0])
-	}
-}
-
-// TestNodePositionsNeedNoConversion holds Node's position fields to the
-// type participle's lexer produces: participle sets them on every node it
-// builds, and a type of another name made each set a reflect conversion
-// that took a quarter of the parse of a large file (issue 16).
-func TestNodePositionsNeedNoConversion(t *testing.T) {
-	want := reflect.TypeOf(lexer.Position{})
-	for _, name := range []string{"Pos", "EndPos"} {
-		f, ok := reflect.TypeOf(Node{}).FieldByName(name)
-		if !ok || f.Type != want {
-			t.Errorf("Node.%s is %v, want %v", name, f.Type, want)
-		}
 	}
 }

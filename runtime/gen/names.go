@@ -97,7 +97,7 @@ type names struct {
 // declRange returns where a declaration is, for errors about it.
 func declRange(c *check.Community, decl any) diag.Range {
 	if n, ok := decl.(interface{ Range() diag.Range }); ok {
-		if r := n.Range(); r.Start.Line > 0 {
+		if r := n.Range(); r.Start.IsValid() {
 			return r
 		}
 	}
