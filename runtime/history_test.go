@@ -47,7 +47,7 @@ func TestFarFutureApplyIsRefused(t *testing.T) {
 	if !errors.Is(err, runtime.ErrTooFarAhead) {
 		t.Fatalf("apply in year 3000: err = %v, want ErrTooFarAhead", err)
 	}
-	if !strings.Contains(err.Error(), "2200-01-01T00:00:00Z is more than 1d after the latest event time 2026-01-01T12:00:00Z") {
+	if !strings.Contains(err.Error(), "2200-01-01T00:00:00Z is more than 366d after the latest event time 2026-01-01T12:00:00Z") {
 		t.Errorf("error %q does not say what was wrong", err)
 	}
 	if st.Events() != 2 { // the join and the introduction
@@ -72,14 +72,24 @@ func TestSkewBoundsAndClock(t *testing.T) {
 		}
 		return st
 	}
-	// Within the skew: accepted.
+	// Without a clock: within the gap of the latest event, accepted; one ns
+	// past it, refused.
 	st := fresh()
 	mustApply(t, st, "a", "introduce", t0)
-	if _, err := st.Apply(ctx, "a", "post", nil, t0.Add(runtime.DefaultMaxSkew)); err != nil {
-		t.Errorf("apply at exactly the skew: %v", err)
+	if _, err := st.Apply(ctx, "a", "post", nil, t0.Add(runtime.DefaultMaxGap)); err != nil {
+		t.Errorf("apply at exactly the gap: %v", err)
 	}
-	if _, err := st.Apply(ctx, "a", "introduce", nil, t0.Add(2*runtime.DefaultMaxSkew+time.Nanosecond)); !errors.Is(err, runtime.ErrTooFarAhead) {
-		t.Errorf("apply one ns past the skew of the latest event: err = %v", err)
+	if _, err := st.Apply(ctx, "a", "introduce", nil, t0.Add(2*runtime.DefaultMaxGap+time.Nanosecond)); !errors.Is(err, runtime.ErrTooFarAhead) {
+		t.Errorf("apply one ns past the gap after the latest event: err = %v", err)
+	}
+	// With a clock: within the skew of the clock, accepted; past it, refused.
+	clockAt := t0
+	st = fresh(runtime.Clock(func() time.Time { return clockAt }))
+	if _, err := st.Apply(ctx, "a", "post", nil, t0.Add(runtime.DefaultMaxSkew)); err != nil {
+		t.Errorf("apply at exactly the skew of the clock: %v", err)
+	}
+	if _, err := st.Apply(ctx, "a", "introduce", nil, t0.Add(runtime.DefaultMaxSkew+time.Nanosecond)); !errors.Is(err, runtime.ErrTooFarAhead) {
+		t.Errorf("apply one ns past the skew of the clock: err = %v", err)
 	}
 	// A clock is the reference from the first event on, and does not move
 	// with the events.
@@ -92,11 +102,17 @@ func TestSkewBoundsAndClock(t *testing.T) {
 	if _, err := st.Apply(ctx, "a", "introduce", nil, now); err != nil {
 		t.Errorf("apply after a quiet month with a clock: %v", err)
 	}
-	// Without a clock, the quiet month is too far ahead of the latest event.
+	// Without a clock, a quiet month is within the default gap, but not
+	// within a day's skew the host asks for.
 	st = fresh()
 	mustApply(t, st, "a", "introduce", t0)
+	if _, err := st.Apply(ctx, "a", "introduce", nil, now); err != nil {
+		t.Errorf("apply a month after the latest event without a clock: %v", err)
+	}
+	st = fresh(runtime.MaxSkew(runtime.DefaultMaxSkew))
+	mustApply(t, st, "a", "introduce", t0)
 	if _, err := st.Apply(ctx, "a", "introduce", nil, now); !errors.Is(err, runtime.ErrTooFarAhead) {
-		t.Errorf("apply a month after the latest event without a clock: err = %v", err)
+		t.Errorf("apply a month after the latest event with a day's skew: err = %v", err)
 	}
 	st = fresh(runtime.MaxSkew(-1))
 	mustApply(t, st, "a", "introduce", t0)

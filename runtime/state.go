@@ -74,43 +74,63 @@ type State struct {
 }
 
 // DefaultMaxSkew is how far, by default, an event may be dated after the
-// state's reference time (see MaxSkew).
+// host's clock (see MaxSkew and Clock).
 const DefaultMaxSkew = 24 * time.Hour
+
+// DefaultMaxGap is how far, by default, an event may be dated after the
+// latest event time a state without a clock has seen. It is wide because
+// that reference stands still while a community is quiet: a day's skew
+// would refuse the next action of any community quiet for a day, while a
+// year still refuses the far-future times that would hold a history slot
+// for good.
+const DefaultMaxGap = 366 * 24 * time.Hour
 
 // A StateOption configures a State made by NewState or Restore.
 type StateOption func(*stateOptions)
 
 type stateOptions struct {
-	skew  time.Duration
-	clock func() time.Time
+	skew    time.Duration
+	skewSet bool // MaxSkew was given: it holds with or without a clock
+	clock   func() time.Time
 }
 
 // MaxSkew sets how far after the state's reference time an event may be
 // dated: Apply refuses an action, and Join a history time, dated later than
 // reference + d. The reference is the host's clock when Clock gives one,
 // else the latest event time the state has seen (none before the first
-// event, which is then not checked). The default is DefaultMaxSkew; a
-// negative d turns the check off. Without it one event dated in the far
+// event, which is then not checked). The default is DefaultMaxSkew with a
+// clock and DefaultMaxGap without one; a negative d turns the check off. Without it one event dated in the far
 // future would hold a kept history time for good (SPEC §11.2).
 func MaxSkew(d time.Duration) StateOption {
-	return func(o *stateOptions) { o.skew = d }
+	return func(o *stateOptions) { o.skew, o.skewSet = d, true }
 }
 
 // Clock gives the state the host's clock, read only to check how far ahead
 // an event is (see MaxSkew); Charter's answers never read it (SPEC §12.1).
-// Without a clock, a community quiet for longer than the skew has its next
-// event refused, so a host whose events may be that far apart either gives
-// its clock or sets a larger skew.
+// Without a clock the reference is the latest event time, which stands
+// still while the community is quiet, so the default skew is then
+// DefaultMaxGap rather than DefaultMaxSkew.
 func Clock(now func() time.Time) StateOption {
 	return func(o *stateOptions) { o.clock = now }
 }
 
-// NewState returns an empty live state of community c.
-func NewState(c *Community, opts ...StateOption) *State {
-	o := stateOptions{skew: DefaultMaxSkew}
+func newStateOptions(opts []StateOption) stateOptions {
+	var o stateOptions
 	for _, f := range opts {
 		f(&o)
 	}
+	if !o.skewSet {
+		o.skew = DefaultMaxGap
+		if o.clock != nil {
+			o.skew = DefaultMaxSkew
+		}
+	}
+	return o
+}
+
+// NewState returns an empty live state of community c.
+func NewState(c *Community, opts ...StateOption) *State {
+	o := newStateOptions(opts)
 	s := &State{
 		c:    c,
 		opts: o,
