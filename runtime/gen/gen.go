@@ -628,16 +628,7 @@ func (g *generator) memberDecl(w *strings.Builder) {
 			fmt.Fprintf(w, "%s: %s,\n", g.names.attr[a.Name], v)
 		}
 	}
-	size := 0
-	for _, k := range g.keep {
-		size += k
-	}
-	for _, f := range g.firsts {
-		if f {
-			size++
-		}
-	}
-	if size > 0 {
+	if size := g.historySize(); size > 0 {
 		fmt.Fprintf(w, "hist: history{times: [%d]int64{%s}},\n", size, strings.TrimSuffix(strings.Repeat("noTime, ", size), ", "))
 	}
 	w.WriteString("}\n\n")
@@ -681,6 +672,21 @@ func (g *generator) defaultLit(a *check.Attr) string {
 		}
 	}
 	return ""
+}
+
+// historySize is how many times a history holds: the kept takings of
+// every action and one earliest taking per action a first rule names.
+func (g *generator) historySize() int {
+	size := 0
+	for _, k := range g.keep {
+		size += k
+	}
+	for _, f := range g.firsts {
+		if f {
+			size++
+		}
+	}
+	return size
 }
 
 func (g *generator) historyDecl(w *strings.Builder) {
