@@ -16,6 +16,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${OUT:-$root/bench/data/compare}"
 pkgs="${PKGS:-runtime runtime/eval lang bench}"
 # The benchmarks each package runs: BENCHMARKS.md's rows.
+# A package not listed runs all of its benchmarks.
 declare -A pattern=(
 	[runtime]='Decide|Role|Goals1M|Apply|GoalsIncremental|Compile1000|FillFromStruct|MemberFromStruct|StateMemory'
 	[runtime/eval]='.'
@@ -24,7 +25,9 @@ declare -A pattern=(
 )
 
 tmp="$(mktemp -d)"
-trap 'git -C "$root" worktree remove --force "$tmp/old" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+# Both checkouts are git worktrees when NEW is a revision: remove both, so
+# that none stays registered in the repository.
+trap 'for d in "$tmp/old" "$tmp/new"; do git -C "$root" worktree remove --force "$d" >/dev/null 2>&1 || true; done; rm -rf "$tmp"' EXIT
 checkout() { # rev dir
 	if [ "$1" = . ]; then ln -s "$root" "$2"; else git -C "$root" worktree add -q --detach "$2" "$1"; fi
 }
@@ -53,7 +56,7 @@ for i in $(seq "$count"); do
 			# Each binary runs in its package's directory, as go test would.
 			pdir="$dir/$p"
 			cpu=1; [ "$p" = runtime ] && cpu=1,2
-			(cd "$pdir" && "$bin" -test.run '^$' -test.bench "${pattern[$p]}" -test.count 1 \
+			(cd "$pdir" && "$bin" -test.run '^$' -test.bench "${pattern[$p]:-.}" -test.count 1 \
 				-test.benchtime "$benchtime" -test.cpu "$cpu" -test.benchmem) >>"$out/$side.txt"
 		done
 	done
