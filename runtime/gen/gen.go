@@ -74,14 +74,7 @@ func Generate(prog *check.Program, community string, opts Options) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	g := &generator{
-		prog: prog, c: c, opts: opts, names: nm,
-		values:  map[*expr]any{},
-		imports: map[string]bool{"math": true, "math/bits": true, "strconv": true, "time": true},
-		needs:   map[string]bool{},
-		lists:   map[string]string{},
-		regexps: map[string]string{},
-	}
+	g := newGenerator(prog, c, opts, nm)
 	if err := g.generate(); err != nil {
 		return nil, err
 	}
@@ -94,6 +87,19 @@ func Generate(prog *check.Program, community string, opts Options) ([]byte, erro
 		return nil, fmt.Errorf("internal error: the generated code does not parse: %v\n%s", err, src)
 	}
 	return out, nil
+}
+
+// newGenerator returns a generator of community c, its maps made and the
+// imports every generated package has noted.
+func newGenerator(prog *check.Program, c *check.Community, opts Options, nm *names) *generator {
+	return &generator{
+		prog: prog, c: c, opts: opts, names: nm,
+		values:  map[*expr]any{},
+		imports: map[string]bool{"math": true, "math/bits": true, "strconv": true, "time": true},
+		needs:   map[string]bool{},
+		lists:   map[string]string{},
+		regexps: map[string]string{},
+	}
 }
 
 type generator struct {

@@ -21,7 +21,7 @@ import (
 // code unnoticed; the exprs community then checks the Go against the
 // runtime.
 func TestOperatorsCovered(t *testing.T) {
-	g := &generator{c: &check.Community{}, values: map[*expr]any{}, imports: map[string]bool{}, needs: map[string]bool{}, lists: map[string]string{}, regexps: map[string]string{}}
+	g := newGenerator(nil, &check.Community{}, Options{}, nil)
 	c := &exprCompiler{g: g, src: &syntax.Expr{}}
 	kinds := []check.Kind{check.Bool, check.Int, check.Role, check.Float, check.String, check.Member, check.Time, check.Duration}
 	ops := []string{
@@ -92,7 +92,7 @@ func TestNoForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &generator{c: cm, names: nm, values: map[*expr]any{}, imports: map[string]bool{}, needs: map[string]bool{}, lists: map[string]string{}, regexps: map[string]string{}}
+	g := newGenerator(ls.Program, cm, Options{}, nm)
 	swapped := 0
 	for _, b := range cm.Badges {
 		if _, _, err := g.compileBool(b.Cond, nil, nil); err != nil {

@@ -12,7 +12,7 @@ import (
 // unnoticed; the exprs community then checks the Go form against the
 // runtime.
 func TestStdlibCovered(t *testing.T) {
-	g := &generator{c: &check.Community{}, values: map[*expr]any{}, imports: map[string]bool{}, needs: map[string]bool{}, lists: map[string]string{}, regexps: map[string]string{}}
+	g := newGenerator(nil, &check.Community{}, Options{}, nil)
 	c := &exprCompiler{g: g}
 	for i := range stdlib.Functions {
 		f := &stdlib.Functions[i]
