@@ -155,9 +155,10 @@ func FuzzState(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := &bytesReader{b: data}
 		at := t0
-		// Steps of up to two days leave the community quiet for longer
-		// than the default skew; a host whose events are that far apart
-		// gives its clock (runtime.Clock), which here is the step's time.
+		// The state's clock is the step's time, as a host's would be. (Steps
+		// of up to two days once passed the default skew without a clock;
+		// since DefaultMaxGap they would not, and the clock keeps the
+		// target on the path hosts are told to take.)
 		st := runtime.NewState(c, runtime.Clock(func() time.Time { return at }))
 		ctx := context.Background()
 		ids := []string{"a", "b", "c", "d", "e"}
