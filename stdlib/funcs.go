@@ -357,6 +357,9 @@ func SubTimes(a, b int64) int64 { return arith.SubTimes(a, b) }
 // Charter time can hold (the years 1677 to 2262) instead of wrapping.
 func AddDuration(t, d int64) int64 { return arith.AddDuration(t, d) }
 
+// SubDuration returns t - d, saturated as AddDuration is.
+func SubDuration(t, d int64) int64 { return arith.SubDuration(t, d) }
+
 func minInt(a, b int64) int64       { return min(a, b) }
 func maxInt(a, b int64) int64       { return max(a, b) }
 func minFloat(a, b float64) float64 { return min(a, b) }

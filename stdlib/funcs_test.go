@@ -2,6 +2,7 @@ package stdlib
 
 import (
 	"math"
+	"math/big"
 	"reflect"
 	"strings"
 	"testing"
@@ -151,6 +152,28 @@ func TestAddDuration(t *testing.T) {
 	for _, tt := range tests {
 		if got := AddDuration(tt.t, tt.d); got != tt.want {
 			t.Errorf("AddDuration(%d, %d) = %d, want %d", tt.t, tt.d, got, tt.want)
+		}
+	}
+}
+
+// SubDuration is t - d saturated at the ends of the time range, worked
+// out here in exact arithmetic; AddDuration(t, -d) is wrong for the most
+// negative d, whose negation overflows.
+func TestSubDuration(t *testing.T) {
+	vals := []int64{math.MinInt64, math.MinInt64 + 1, -1e18, -1, 0, 1, 1e18, math.MaxInt64 - 1, math.MaxInt64}
+	lo, hi := big.NewInt(math.MinInt64), big.NewInt(math.MaxInt64)
+	for _, a := range vals {
+		for _, d := range vals {
+			exact := new(big.Int).Sub(big.NewInt(a), big.NewInt(d))
+			switch {
+			case exact.Cmp(hi) > 0:
+				exact = hi
+			case exact.Cmp(lo) < 0:
+				exact = lo
+			}
+			if got := SubDuration(a, d); got != exact.Int64() {
+				t.Errorf("SubDuration(%d, %d) = %d, want %d", a, d, got, exact.Int64())
+			}
 		}
 	}
 }

@@ -34,6 +34,20 @@ func AddDuration(t, d int64) int64 {
 	return s
 }
 
+// SubDuration returns t - d, saturated as AddDuration is. It is not
+// AddDuration(t, -d): the most negative duration has no negation, and
+// -d would stay negative and saturate at the wrong end.
+func SubDuration(t, d int64) int64 {
+	s := t - d
+	if d < 0 && s < t {
+		return math.MaxInt64
+	}
+	if d > 0 && s > t {
+		return math.MinInt64
+	}
+	return s
+}
+
 // FloorDiv divides rounding toward negative infinity; b > 0 (days_since,
 // hours_since).
 func FloorDiv(a, b int64) int64 {

@@ -264,7 +264,7 @@ func lower(n *ast.BinaryNode, low Lowered, l, r *Expr) (*Expr, *Error) {
 	case OpAddDurationTime:
 		return intExpr(tTime, func(e *Env) int64 { return stdlib.AddDuration(ri(e), li(e)) }), nil
 	case OpSubTimeDuration:
-		return intExpr(tTime, func(e *Env) int64 { return stdlib.AddDuration(li(e), -ri(e)) }), nil
+		return intExpr(tTime, func(e *Env) int64 { return stdlib.SubDuration(li(e), ri(e)) }), nil
 	case OpSubTimes:
 		return intExpr(tDuration, func(e *Env) int64 { return stdlib.SubTimes(li(e), ri(e)) }), nil
 	case OpContains, OpHasPrefix, OpHasSuffix:

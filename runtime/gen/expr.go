@@ -354,6 +354,7 @@ var goFuncs = map[eval.Op]string{
 	eval.OpHasPrefix:       "strings.HasPrefix",
 	eval.OpHasSuffix:       "strings.HasSuffix",
 	eval.OpAddTimeDuration: "addDuration",
+	eval.OpSubTimeDuration: "subDuration",
 	eval.OpSubTimes:        "subTimes",
 }
 
@@ -391,13 +392,6 @@ func (c *exprCompiler) lower(n ast.Node, o string, low eval.Lowered, l, r *expr)
 	case eval.OpAddDurationTime:
 		c.g.need("addDuration")
 		return call(t, "addDuration", r, l), nil
-	case eval.OpSubTimeDuration:
-		neg := &expr{typ: r.typ, code: "-" + r.code, prec: precUnary}
-		if r.prec < precUnary {
-			neg.code = "-(" + r.code + ")"
-		}
-		c.g.need("addDuration")
-		return call(t, "addDuration", l, neg), nil
 	case eval.OpMatches:
 		return c.matches(l, r)
 	}

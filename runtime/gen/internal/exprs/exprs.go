@@ -708,7 +708,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				d.add(18)
 			}
 			// must not check (runtime/gen/testdata/exprs.charter:75:3)
-			if addDuration(nanos(t), -int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
+			if subDuration(nanos(t), int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
 				d.add(19)
 			}
 			// must not check (runtime/gen/testdata/exprs.charter:76:3)
@@ -728,7 +728,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				d.add(23)
 			}
 			// must not check (runtime/gen/testdata/exprs.charter:80:3)
-			if subTimes(addDuration(nanos(t), int64(dArg)), addDuration(nanos(e.m.Seen), -int64(dArg))) < 0 && int64(dArg) > 0 {
+			if subTimes(addDuration(nanos(t), int64(dArg)), subDuration(nanos(e.m.Seen), int64(dArg))) < 0 && int64(dArg) > 0 {
 				d.add(24)
 			}
 			// must not check (runtime/gen/testdata/exprs.charter:81:3)
@@ -1037,7 +1037,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
 				return false, 18, true
 			}
-			if addDuration(nanos(t), -int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
+			if subDuration(nanos(t), int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
 				return false, 19, true
 			}
 			if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
@@ -1052,7 +1052,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
 				return false, 23, true
 			}
-			if subTimes(addDuration(nanos(t), int64(dArg)), addDuration(nanos(e.m.Seen), -int64(dArg))) < 0 && int64(dArg) > 0 {
+			if subTimes(addDuration(nanos(t), int64(dArg)), subDuration(nanos(e.m.Seen), int64(dArg))) < 0 && int64(dArg) > 0 {
 				return false, 24, true
 			}
 			if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
@@ -1462,7 +1462,7 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 		d.add(18)
 	}
 	// must not check (runtime/gen/testdata/exprs.charter:75:3)
-	if addDuration(nanos(t), -int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
+	if subDuration(nanos(t), int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
 		d.add(19)
 	}
 	// must not check (runtime/gen/testdata/exprs.charter:76:3)
@@ -1482,7 +1482,7 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 		d.add(23)
 	}
 	// must not check (runtime/gen/testdata/exprs.charter:80:3)
-	if subTimes(addDuration(nanos(t), int64(dArg)), addDuration(nanos(e.m.Seen), -int64(dArg))) < 0 && int64(dArg) > 0 {
+	if subTimes(addDuration(nanos(t), int64(dArg)), subDuration(nanos(e.m.Seen), int64(dArg))) < 0 && int64(dArg) > 0 {
 		d.add(24)
 	}
 	// must not check (runtime/gen/testdata/exprs.charter:81:3)
@@ -1843,6 +1843,20 @@ func mod(a, b int64) int64 {
 		return 0
 	}
 	return a % b
+}
+
+// subDuration returns t - d, saturated as addDuration is. It is not
+// addDuration(t, -d): the most negative duration has no negation, and
+// -d would stay negative and saturate at the wrong end.
+func subDuration(t, d int64) int64 {
+	s := t - d
+	if d < 0 && s < t {
+		return math.MaxInt64
+	}
+	if d > 0 && s > t {
+		return math.MinInt64
+	}
+	return s
 }
 
 // subTimes returns the duration a - b between two times (nanoseconds since
