@@ -751,7 +751,7 @@ func TestDecideFirstOnly(t *testing.T) {
 // TestDecideManyDenials checks that every denying rule is listed, in
 // declaration order, both for an action with few rules and for one with
 // more than 64 denying rules (decided by the slower path), and that
-// Explain agrees with DecideCall on both.
+// Decide, Scratch, State.Decide and Explain agree with DecideCall on both.
 func TestDecideManyDenials(t *testing.T) {
 	for _, n := range []int{3, 70} {
 		var src strings.Builder
@@ -781,6 +781,16 @@ func TestDecideManyDenials(t *testing.T) {
 		}
 		if d3, _ := c.Explain(m, k, t0, nil); !slices.Equal(d3.Reasons(), want) {
 			t.Errorf("%d rules: Explain = %v, want %v", n, d3.Reasons(), want)
+		}
+		if d4, err := c.Decide(m, "act", runtime.Args{"n": 1}, t0); err != nil || !slices.Equal(d4.Reasons(), want) {
+			t.Errorf("%d rules: Decide = %v (%v), want %v", n, d4.Reasons(), err, want)
+		}
+		st := runtime.NewState(c)
+		if err := st.Join("a", m); err != nil {
+			t.Fatal(err)
+		}
+		if d5, err := st.Decide("a", "act", runtime.Args{"n": 1}, t0); err != nil || !slices.Equal(d5.Reasons(), want) {
+			t.Errorf("%d rules: State.Decide = %v (%v), want %v", n, d5.Reasons(), err, want)
 		}
 		k0, _ := c.Call("act", runtime.Args{"n": -1})
 		if d := c.DecideCall(member(t, c, nil), k0, t0, nil); !d.Allowed || d.ByDefault {
