@@ -45,14 +45,6 @@ func newHistoryShape(keep []int, firsts []bool) historyShape {
 	return s
 }
 
-func (s *historyShape) empty() history {
-	h := history{ever: make([]uint64, (len(s.keep)+63)/64), times: make([]int64, s.size)}
-	for i := range h.times {
-		h.times[i] = noTime
-	}
-	return h
-}
-
 func (h *history) clone() history {
 	return history{ever: append([]uint64(nil), h.ever...), times: append([]int64(nil), h.times...)}
 }

@@ -628,7 +628,9 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 		}
 	}
 	b.complete = !slices.Contains(bound, false)
-	b.fast = b.allFast && b.complete && b.err == nil
+	// A nil ptWord would mean typeWord did not read a type word (see
+	// TestEfaceLayout): then no interface may take the one-step path.
+	b.fast = b.allFast && b.complete && b.err == nil && b.ptWord != nil
 	actual, _ := bindings.LoadOrStore(key, b)
 	c.lastBinding.Store(actual.(*structBinding))
 	return actual.(*structBinding)

@@ -218,8 +218,9 @@ type action struct {
 	effect   []*assign
 	deciders []*rule // deny then may, for explain
 	// readsTime is true when a deny or may rule of the action reads the
-	// evaluation time (a limit, or a condition calling a time function,
-	// directly or through the ladder or a badge).
+	// evaluation time (a limit; a first, whose earlier action counts only
+	// when taken by then; or a condition calling a time function, directly
+	// or through the ladder or a badge).
 	readsTime bool
 }
 
@@ -548,7 +549,7 @@ func (cm *compiler) actions() error {
 		a.deciders = append(append([]*rule(nil), a.deny...), a.may...)
 		for _, r := range a.deciders {
 			cr := r.def
-			a.readsTime = a.readsTime || r.Kind == check.Limit ||
+			a.readsTime = a.readsTime || r.Kind == check.Limit || r.Kind == check.First ||
 				cr.Cond != nil && cm.readsTime(cr.Cond.Root) || cr.When != nil && cm.readsTime(cr.When.Root)
 		}
 	}

@@ -713,10 +713,45 @@ community Other {
 	}
 }
 
+// TestDecideFirstOnly checks an action whose one rule besides its may is
+// a first: no other rule reads the time, yet the first does (an earlier
+// action counts only when taken by the question's time), so Decide,
+// DecideCall, Scratch and Explain must all see that time.
+func TestDecideFirstOnly(t *testing.T) {
+	src := "community C {\n  member { x: int }\n  action intro()\n  action post()\n  may intro\n  may post\n  first intro then post because \"intro first\"\n}\n"
+	prog, err := runtime.CompileSource("c.charter", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("C")
+	m := member(t, c, map[string]any{"@history": map[string]any{"intro": []any{t0.Add(-time.Hour).Format(time.RFC3339)}}})
+	k, err := c.Call("post", runtime.Args{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		at    time.Time
+		allow bool
+	}{{t0, true}, {t0.Add(-2 * time.Hour), false}} {
+		d, err := c.Decide(m, "post", runtime.Args{}, tc.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d2 := c.DecideCall(m, k, tc.at, nil)
+		d3 := c.NewScratch().DecideCall(m, k, tc.at, nil)
+		d4, _ := c.Explain(m, k, tc.at, nil)
+		for i, got := range []runtime.Decision{d, d2, d3, d4} {
+			if got.Allowed != tc.allow {
+				t.Errorf("at %v: decision %d (Decide, DecideCall, Scratch, Explain) allowed = %v, want %v", tc.at, i, got.Allowed, tc.allow)
+			}
+		}
+	}
+}
+
 // TestDecideManyDenials checks that every denying rule is listed, in
 // declaration order, both for an action with few rules and for one with
 // more than 64 denying rules (decided by the slower path), and that
-// Explain agrees with DecideCall on both.
+// Decide, Scratch, State.Decide and Explain agree with DecideCall on both.
 func TestDecideManyDenials(t *testing.T) {
 	for _, n := range []int{3, 70} {
 		var src strings.Builder
@@ -746,6 +781,16 @@ func TestDecideManyDenials(t *testing.T) {
 		}
 		if d3, _ := c.Explain(m, k, t0, nil); !slices.Equal(d3.Reasons(), want) {
 			t.Errorf("%d rules: Explain = %v, want %v", n, d3.Reasons(), want)
+		}
+		if d4, err := c.Decide(m, "act", runtime.Args{"n": 1}, t0); err != nil || !slices.Equal(d4.Reasons(), want) {
+			t.Errorf("%d rules: Decide = %v (%v), want %v", n, d4.Reasons(), err, want)
+		}
+		st := runtime.NewState(c)
+		if err := st.Join("a", m); err != nil {
+			t.Fatal(err)
+		}
+		if d5, err := st.Decide("a", "act", runtime.Args{"n": 1}, t0); err != nil || !slices.Equal(d5.Reasons(), want) {
+			t.Errorf("%d rules: State.Decide = %v (%v), want %v", n, d5.Reasons(), err, want)
 		}
 		k0, _ := c.Call("act", runtime.Args{"n": -1})
 		if d := c.DecideCall(member(t, c, nil), k0, t0, nil); !d.Allowed || d.ByDefault {

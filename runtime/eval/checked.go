@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/expr-lang/expr/ast"
@@ -55,6 +56,9 @@ func (e *Env) failLimit(err *Error) {
 	e.Err = err
 }
 
+// tooLong is the message of a string past MaxStringLen.
+var tooLong = fmt.Sprintf("the string would be longer than the limit of %d bytes", MaxStringLen)
+
 func limitf(n ast.Node, msg string) *Error {
 	return &Error{Node: n, Msg: msg, Limit: true}
 }
@@ -67,7 +71,7 @@ func checkedArith(n *ast.BinaryNode, low Lowered, l, r *Expr) (x *Expr, ok bool)
 	switch low.Op {
 	case OpConcat:
 		ls, rs := l.s, r.s
-		long := limitf(n, "the string would be longer than the limit of 1048576 bytes")
+		long := limitf(n, tooLong)
 		return stringExpr(tString, func(e *Env) string {
 			a, b := ls(e), rs(e)
 			if len(a)+len(b) > MaxStringLen {
@@ -167,7 +171,7 @@ func checkedCall(n ast.Node, sig *stdlib.Sig, x *Expr) *Expr {
 			return v
 		})
 	case stdlib.StringFn, stdlib.String2Fn:
-		long := limitf(n, "the string would be longer than the limit of 1048576 bytes")
+		long := limitf(n, tooLong)
 		xs := x.s
 		return stringExpr(x.typ, func(e *Env) string {
 			s := xs(e)

@@ -1,0 +1,79 @@
+package runtime
+
+import (
+	"reflect"
+	"testing"
+	"unsafe"
+)
+
+// TestEfaceLayout checks the layout FillFromStruct's and MemberFromStruct's
+// one-step path reads an interface by: the type word first, then the
+// pointer it holds, the type word being what typeWord returns for the
+// pointer type. Were the words swapped, typeWord would return the nil data
+// word of a nil pointer, and binding turns the fast path off for that.
+func TestEfaceLayout(t *testing.T) {
+	type s struct{ X int }
+	p := &s{X: 1}
+	v := any(p)
+	ef := (*eface)(unsafe.Pointer(&v))
+	if ef.data != unsafe.Pointer(p) {
+		t.Errorf("data word = %p, want the pointer %p", ef.data, p)
+	}
+	w := typeWord(reflect.PointerTo(reflect.TypeFor[s]()))
+	if w == nil || ef.typ != w {
+		t.Errorf("type word = %p, typeWord(*s) = %p: want equal and not nil", ef.typ, w)
+	}
+	var other any = &struct{ X int }{}
+	if (*eface)(unsafe.Pointer(&other)).typ == w {
+		t.Errorf("another pointer type has *s's type word")
+	}
+}
+
+// TestMemberBlockDisjoint checks that the ints, floats, history bits and
+// kept times alloc lays over one array do not overlap: writing each part
+// leaves the others as written.
+func TestMemberBlockDisjoint(t *testing.T) {
+	b := memberBlock{ni: 3, nf: 2, never: 2, ntimes: 4}
+	m := b.alloc()
+	if len(m.r.I) != 3 || cap(m.r.I) != 3 || len(m.r.F) != 2 || len(m.hist.ever) != 2 || len(m.hist.times) != 4 {
+		t.Fatalf("lengths: I %d (cap %d), F %d, ever %d, times %d", len(m.r.I), cap(m.r.I), len(m.r.F), len(m.hist.ever), len(m.hist.times))
+	}
+	if m.rec != &m.r {
+		t.Errorf("rec does not point at the member's own record")
+	}
+	for i := range m.r.I {
+		m.r.I[i] = int64(10 + i)
+	}
+	for i := range m.r.F {
+		m.r.F[i] = 0.5 + float64(i)
+	}
+	for i := range m.hist.ever {
+		m.hist.ever[i] = ^uint64(i)
+	}
+	for i := range m.hist.times {
+		m.hist.times[i] = int64(100 + i)
+	}
+	for i, x := range m.r.I {
+		if x != int64(10+i) {
+			t.Errorf("I[%d] = %d", i, x)
+		}
+	}
+	for i, x := range m.r.F {
+		if x != 0.5+float64(i) {
+			t.Errorf("F[%d] = %v", i, x)
+		}
+	}
+	for i, x := range m.hist.ever {
+		if x != ^uint64(i) {
+			t.Errorf("ever[%d] = %x", i, x)
+		}
+	}
+	for i, x := range m.hist.times {
+		if x != int64(100+i) {
+			t.Errorf("times[%d] = %d", i, x)
+		}
+	}
+	if uintptr(unsafe.Pointer(&m.r.F[0]))%unsafe.Alignof(float64(0)) != 0 {
+		t.Errorf("floats misaligned")
+	}
+}
