@@ -245,3 +245,46 @@ func TestLatestBefore1970(t *testing.T) {
 		t.Errorf("apply ten years after the only event: err = %v", err)
 	}
 }
+
+// A snapshot's "first" later than a kept time of the same action must not
+// hide that taking: the earliest of the two is the earliest taking.
+func TestRestoreFirstIsTheEarliest(t *testing.T) {
+	p, err := runtime.CompileSource("f.charter", []byte(`community F {
+  member { n: int }
+  action a()
+  action b()
+  may a, b
+  first a then b
+  limit a 1 per 1d
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.Community("F")
+	st := runtime.NewState(c)
+	if err := st.Join("x", member(t, c, nil)); err != nil {
+		t.Fatal(err)
+	}
+	mustApply(t, st, "x", "a", t0)
+	data, err := st.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := `"first":"` + t0.UTC().Format(time.RFC3339) + `"`
+	later := `"first":"` + t0.Add(240*time.Hour).UTC().Format(time.RFC3339) + `"`
+	if !strings.Contains(string(data), first) {
+		t.Fatalf("snapshot lacks %s: %s", first, data)
+	}
+	snap, err := runtime.ReadSnapshot([]byte(strings.Replace(string(data), first, later, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := runtime.Restore(c, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := back.Decide("x", "b", nil, t0.Add(time.Hour)); !d.Allowed {
+		t.Errorf("b an hour after a kept taking of a denied: %v", d)
+	}
+}

@@ -135,17 +135,28 @@ func Restore(c *Community, snap *Snapshot, opts ...StateOption) (*State, error) 
 			if as.Ever {
 				m.hist.ever[a.index/64] |= 1 << (a.index % 64)
 			}
+			earliest, kept := int64(0), false
 			for _, t := range as.Times {
 				ns, err := timeValue(t)
 				if err != nil {
 					return nil, fmt.Errorf("restore: member %q: %s: %w", ms.ID, name, err)
 				}
 				m.hist.record(&c.hist, a.index, ns)
+				if !kept || ns < earliest {
+					earliest, kept = ns, true
+				}
 			}
 			if as.First != nil && c.hist.first[a.index] >= 0 {
 				ns, err := timeValue(*as.First)
 				if err != nil {
 					return nil, fmt.Errorf("restore: member %q: %s: first: %w", ms.ID, name, err)
+				}
+				// The earliest taking is the earlier of "first" and the
+				// kept times restored above: a snapshot whose "first" is
+				// later than one of its times would otherwise make the
+				// action not done between the two.
+				if kept && earliest < ns {
+					ns = earliest
 				}
 				m.hist.ever[a.index/64] |= 1 << (a.index % 64)
 				m.hist.times[c.hist.first[a.index]] = ns
