@@ -235,15 +235,7 @@ func (b *builder) recheckInherited() {
 	if p == nil && len(com.origins) == 0 || b.sharedEnvs {
 		return // shared environments: every name is bound as in the parent
 	}
-	own := map[syntax.Decl]bool{}
-	for _, d := range com.Decl.Decls {
-		own[d] = true
-		if w, ok := d.(*syntax.When); ok {
-			for _, x := range w.Decls {
-				own[x] = true
-			}
-		}
-	}
+	own := ownDecls(com.Decl)
 	var roles, parentRoles map[string]bool
 	if p != nil {
 		roles, parentRoles = roleSet(com), roleSet(p)
@@ -341,6 +333,21 @@ func (b *builder) recheckInherited() {
 			check(m.When, "when condition", fromParent, pe.view(envWhen, nil), b.envs.when(), func(v view) { b.cond(m.When, v, "when") })
 		}
 	}
+}
+
+// ownDecls is the set of the declarations cd itself writes, those inside
+// its when blocks included.
+func ownDecls(cd *syntax.Community) map[syntax.Decl]bool {
+	own := make(map[syntax.Decl]bool, len(cd.Decls))
+	for _, d := range cd.Decls {
+		own[d] = true
+		if w, ok := d.(*syntax.When); ok {
+			for _, x := range w.Decls {
+				own[x] = true
+			}
+		}
+	}
+	return own
 }
 
 // roleSet holds the names that are roles in com: its rungs, and role when
