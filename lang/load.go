@@ -74,15 +74,14 @@ func Load(paths ...string) (*LoadSet, error) {
 		return nil, errors.New("no paths to load")
 	}
 	var names []string
+	seen := map[string]bool{}
 	for _, p := range paths {
-		found, err := expand(p, MaxLoadFiles+1-len(names))
-		if err != nil {
+		var err error
+		if names, err = expand(p, seen, names); err != nil {
 			return nil, err
 		}
-		names = append(names, found...)
 	}
 	slices.Sort(names)
-	names = slices.Compact(names)
 	if len(names) > MaxLoadFiles {
 		return overLimit(nil, tooManyFiles(names)), nil
 	}
@@ -188,18 +187,28 @@ func finish(files []*syntax.File, ds diag.List) *LoadSet {
 	return &LoadSet{Files: files, Program: prog, Diags: ds}
 }
 
-// expand returns the files path names: itself when it is not a directory,
-// the .charter files below it when it is. It stops walking after max
-// files, which is enough to know the load set is over MaxLoadFiles.
-func expand(path string, max int) ([]string, error) {
+// expand appends to names the files path names that are not in seen yet:
+// path itself when it is not a directory, the .charter files below it when
+// it is. It stops walking once names holds more than MaxLoadFiles, which
+// is enough to know the load set is over the limit; counting only names
+// not seen, a path given twice (or a directory and one below it) cannot
+// stop the walk short of files never listed.
+func expand(path string, seen map[string]bool, names []string) ([]string, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
-	if !info.IsDir() {
-		return []string{path}, nil
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			names = append(names, p)
+		}
 	}
-	var names []string
+	if !info.IsDir() {
+		add(path)
+		return names, nil
+	}
+	found := false
 	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -211,8 +220,8 @@ func expand(path string, max int) ([]string, error) {
 			return nil
 		}
 		if !d.IsDir() && strings.HasSuffix(d.Name(), Ext) {
-			names = append(names, p)
-			if len(names) >= max {
+			found = true
+			if add(p); len(names) > MaxLoadFiles {
 				return filepath.SkipAll
 			}
 		}
@@ -221,7 +230,7 @@ func expand(path string, max int) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(names) == 0 {
+	if !found {
 		return nil, fmt.Errorf("no %s files in %s", Ext, path)
 	}
 	return names, nil

@@ -380,3 +380,30 @@ func TestLoadSetSize(t *testing.T) {
 		t.Errorf("%d files: got %v, want no diagnostics", len(many), ls.Diags)
 	}
 }
+
+// TestLoadOverlappingPaths checks that a directory given after one inside
+// it is walked whole: the files seen twice do not count towards
+// MaxLoadFiles, so the walk does not stop short of files never listed.
+func TestLoadOverlappingPaths(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "a")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < MaxLoadFiles*3/4; i++ {
+		if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf("f%05d.charter", i)), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const want = "community Last {}\n"
+	if err := os.WriteFile(filepath.Join(dir, "z.charter"), []byte(want), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ls, err := Load(sub, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls.Diags) != 0 || len(ls.Files) != MaxLoadFiles*3/4+1 {
+		t.Fatalf("got %d files and %v, want %d files and no diagnostics", len(ls.Files), ls.Diags, MaxLoadFiles*3/4+1)
+	}
+}

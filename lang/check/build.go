@@ -235,15 +235,7 @@ func (b *builder) recheckInherited() {
 	if p == nil && len(com.origins) == 0 || b.sharedEnvs {
 		return // shared environments: every name is bound as in the parent
 	}
-	own := map[syntax.Decl]bool{}
-	for _, d := range com.Decl.Decls {
-		own[d] = true
-		if w, ok := d.(*syntax.When); ok {
-			for _, x := range w.Decls {
-				own[x] = true
-			}
-		}
-	}
+	own := ownDecls(com.Decl)
 	var roles, parentRoles map[string]bool
 	if p != nil {
 		roles, parentRoles = roleSet(com), roleSet(p)
@@ -251,7 +243,7 @@ func (b *builder) recheckInherited() {
 	// check re-checks e unless it comes from the parent (pv is then the
 	// parent's environment for it, cv this community's) and reads nothing
 	// bound differently here.
-	check := func(e *syntax.Expr, what string, fromParent bool, pv, cv view, run func()) {
+	check := func(e *syntax.Expr, what string, fromParent bool, pv, cv view, run func(v view)) {
 		if e == nil || e.Root == nil {
 			return
 		}
@@ -266,7 +258,7 @@ func (b *builder) recheckInherited() {
 			return
 		}
 		start := len(b.diags)
-		run()
+		run(cv)
 		for i := start; i < len(b.diags); i++ {
 			d := &b.diags[i]
 			if d.Severity != diag.Error {
@@ -290,13 +282,13 @@ func (b *builder) recheckInherited() {
 	if !ownRungs {
 		fromParent := p != nil && com.origins["roles"] == ""
 		for _, r := range com.Roles {
-			check(r.Cond, "role "+r.Name, fromParent, pe.view(envLadder, nil), b.envs.ladder(), func() { b.cond(r.Cond, b.envs.ladder(), "role "+r.Name) })
+			check(r.Cond, "role "+r.Name, fromParent, pe.view(envLadder, nil), b.envs.ladder(), func(v view) { b.cond(r.Cond, v, "role "+r.Name) })
 		}
 	}
 	for i, bd := range com.Badges {
 		if !own[syntax.Decl(bd.Decl)] {
 			fromParent := p != nil && i < len(p.Badges) && p.Badges[i] == bd
-			check(bd.Cond, "badge "+bd.Name, fromParent, pe.view(envBadge, nil), b.envs.badge(), func() { b.cond(bd.Cond, b.envs.badge(), "badge "+bd.Name) })
+			check(bd.Cond, "badge "+bd.Name, fromParent, pe.view(envBadge, nil), b.envs.badge(), func(v view) { b.cond(bd.Cond, v, "badge "+bd.Name) })
 		}
 	}
 	for i, r := range com.Rules {
@@ -311,8 +303,8 @@ func (b *builder) recheckInherited() {
 				parentParams = commonParams(p.Rules[i].Actions)
 			}
 		}
-		check(r.Cond, r.Kind.String()+" rule", fromParent, pe.view(envRule, parentParams), b.envs.rule(params), func() { b.cond(r.Cond, b.envs.rule(params), r.Kind.String()) })
-		check(r.When, "when condition", fromParent, pe.view(envWhen, nil), b.envs.when(), func() { b.cond(r.When, b.envs.when(), "when") })
+		check(r.Cond, r.Kind.String()+" rule", fromParent, pe.view(envRule, parentParams), b.envs.rule(params), func(v view) { b.cond(r.Cond, v, r.Kind.String()) })
+		check(r.When, "when condition", fromParent, pe.view(envWhen, nil), b.envs.when(), func(v view) { b.cond(r.When, v, "when") })
 	}
 	for i, e := range com.Effects {
 		if own[syntax.Decl(e.Decl)] {
@@ -323,8 +315,9 @@ func (b *builder) recheckInherited() {
 		if fromParent {
 			parentParams = p.Effects[i].Action.Params
 		}
+		pv, cv := pe.view(envEffect, parentParams), b.envs.effect(e.Action.Params)
 		for _, as := range e.Assigns {
-			check(as.Value, "effect of "+e.Action.Name, fromParent, pe.view(envEffect, parentParams), b.envs.effect(e.Action.Params), func() { b.expr(as.Value, b.envs.effect(e.Action.Params), "effect value") })
+			check(as.Value, "effect of "+e.Action.Name, fromParent, pv, cv, func(v view) { b.expr(as.Value, v, "effect value") })
 		}
 	}
 	for i, g := range com.Goals {
@@ -332,14 +325,29 @@ func (b *builder) recheckInherited() {
 			continue
 		}
 		fromParent := p != nil && i < len(p.Goals) && p.Goals[i].Decl == g.Decl
-		check(g.Measure, "measure of goal "+g.Name, fromParent, pe.view(envMeasure, nil), b.envs.measure(), func() { b.exprWith(g.Measure, b.envs.measure(), aggregateOptions) })
+		check(g.Measure, "measure of goal "+g.Name, fromParent, pe.view(envMeasure, nil), b.envs.measure(), func(v view) { b.exprWith(g.Measure, v, aggregateOptions) })
 	}
 	for i, m := range com.Messages {
 		if !own[m.Decl] {
 			fromParent := p != nil && i < len(p.Messages) && p.Messages[i] == m
-			check(m.When, "when condition", fromParent, pe.view(envWhen, nil), b.envs.when(), func() { b.cond(m.When, b.envs.when(), "when") })
+			check(m.When, "when condition", fromParent, pe.view(envWhen, nil), b.envs.when(), func(v view) { b.cond(m.When, v, "when") })
 		}
 	}
+}
+
+// ownDecls is the set of the declarations cd itself writes, those inside
+// its when blocks included.
+func ownDecls(cd *syntax.Community) map[syntax.Decl]bool {
+	own := make(map[syntax.Decl]bool, len(cd.Decls))
+	for _, d := range cd.Decls {
+		own[d] = true
+		if w, ok := d.(*syntax.When); ok {
+			for _, x := range w.Decls {
+				own[x] = true
+			}
+		}
+	}
+	return own
 }
 
 // roleSet holds the names that are roles in com: its rungs, and role when

@@ -17,7 +17,6 @@ package check
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -443,15 +442,6 @@ func newCommunity(cd *syntax.Community, parent *Community) *Community {
 	}
 	com.Messages = append(com.Messages, parent.Messages...)
 	return com
-}
-
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // maxSuggestWork bounds the candidate names the did-you-mean searches of

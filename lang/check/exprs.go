@@ -237,56 +237,40 @@ func (e *envs) layer(ctx int) *env {
 		}
 		over = append(over, binding{name, t, t.Nature()})
 	}
-	if len(com.Attrs) < len(p.Attrs) {
+	attrs, same := added(p.Attrs, com.Attrs, func(a, c *Attr) bool { return c.Name == a.Name && c.Type == a.Type })
+	if !same {
 		return nil
 	}
-	for i, a := range p.Attrs {
-		if c := com.Attrs[i]; c.Name != a.Name || c.Type != a.Type {
-			return nil
-		}
-	}
-	for _, a := range com.Attrs[len(p.Attrs):] {
+	for _, a := range attrs {
 		add(a.Name, exprType(a.Type))
 	}
 	if ctx != envLadder {
-		if len(com.Roles) < len(p.Roles) {
+		roles, same := added(p.Roles, com.Roles, func(r, c *RoleDef) bool { return c.Name == r.Name })
+		if !same {
 			return nil
-		}
-		for i, r := range p.Roles {
-			if com.Roles[i].Name != r.Name {
-				return nil
-			}
 		}
 		if len(p.Roles) == 0 && len(com.Roles) > 0 {
 			add("role", tRole)
 		}
-		for _, r := range com.Roles[len(p.Roles):] {
+		for _, r := range roles {
 			add(r.Name, tRole)
 		}
 	}
 	if ctx != envLadder && ctx != envBadge {
-		if len(com.Badges) < len(p.Badges) {
+		badges, same := added(p.Badges, com.Badges, func(bd, c *BadgeDef) bool { return c.Name == bd.Name })
+		if !same {
 			return nil
 		}
-		for i, bd := range p.Badges {
-			if com.Badges[i].Name != bd.Name {
-				return nil
-			}
-		}
-		for _, bd := range com.Badges[len(p.Badges):] {
+		for _, bd := range badges {
 			add(bd.Name, tBool)
 		}
 	}
 	if ctx == envRule || ctx == envTest {
-		if len(com.Goals) < len(p.Goals) {
+		goals, same := added(p.Goals, com.Goals, func(g, c *Goal) bool { return c.Name == g.Name })
+		if !same {
 			return nil
 		}
-		for i, g := range p.Goals {
-			if com.Goals[i].Name != g.Name {
-				return nil
-			}
-		}
-		for _, g := range com.Goals[len(p.Goals):] {
+		for _, g := range goals {
 			add(g.Name, goalType)
 		}
 	}
@@ -297,6 +281,20 @@ func (e *envs) layer(ctx int) *env {
 		return nil
 	}
 	return &env{names: base.names, base: base, over: over}
+}
+
+// added returns the entries child has after those of parent, or false when
+// child does not begin with parent's entries (same compares one of each).
+func added[T any](parent, child []T, same func(p, c T) bool) ([]T, bool) {
+	if len(child) < len(parent) {
+		return nil, false
+	}
+	for i, x := range parent {
+		if !same(x, child[i]) {
+			return nil, false
+		}
+	}
+	return child[len(parent):], true
 }
 
 func (e *envs) get(ctx int) *env {

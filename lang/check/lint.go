@@ -12,15 +12,7 @@ func (b *builder) lint() {
 	com := b.com
 	// The community's own declarations, as a set: looking each inherited
 	// rule up in the list made lint quadratic in the rules.
-	owned := make(map[syntax.Decl]bool, len(com.Decl.Decls))
-	for _, x := range com.Decl.Decls {
-		owned[x] = true
-		if w, ok := x.(*syntax.When); ok {
-			for _, y := range w.Decls {
-				owned[y] = true
-			}
-		}
-	}
+	owned := ownDecls(com.Decl)
 	own := func(d syntax.Decl) bool { return owned[d] }
 	// Unused attributes are reported by checker.unusedAttrs once every
 	// community is built, since a community extending this one may use them.

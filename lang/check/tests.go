@@ -11,6 +11,9 @@ import (
 const (
 	MaxTestMembers = 1_000_000 // members joined by the tests of one file, each given member and each of given members N counted
 	MaxTestSteps   = 1_000_000 // steps run by the tests of one file, do ... times N counted N times
+
+	maxGivenMembers = 1_000_000 // the N of one given members N (CH0112)
+	maxTimes        = 100_000   // the N of one do ... times N (CH0112)
 )
 
 // testWork reports CH0012 at the step where the tests of f go past
@@ -34,10 +37,10 @@ func (c *checker) testWork(f *syntax.File) {
 				case *syntax.Given:
 					joined = 1
 				case *syntax.GivenMembers:
-					joined = countOf(s.Count, 1_000_000)
+					joined = countOf(s.Count, maxGivenMembers)
 				case *syntax.Do:
 					if s.Times != nil {
-						run = countOf(s.Times, 100_000)
+						run = countOf(s.Times, maxTimes)
 					}
 				}
 				r := s.(interface{ Range() diag.Range }).Range()
@@ -80,8 +83,8 @@ func (b *builder) test(t *syntax.Test) {
 		case *syntax.Given:
 			b.fields(s.Fields)
 		case *syntax.GivenMembers:
-			if n, err := s.Count.Value(); err != nil || n <= 0 || n > 1_000_000 {
-				b.errorf(diag.BadCount, s.Count.Range(), "given members needs a count from 1 to 1000000, not %s", s.Count.Raw)
+			if countOf(s.Count, maxGivenMembers) == 0 {
+				b.errorf(diag.BadCount, s.Count.Range(), "given members needs a count from 1 to %d, not %s", maxGivenMembers, s.Count.Raw)
 			}
 			b.fields(s.Fields)
 		case *syntax.At:
@@ -95,8 +98,8 @@ func (b *builder) test(t *syntax.Test) {
 		case *syntax.Do:
 			b.call(s.Call, named)
 			if s.Times != nil {
-				if n, err := s.Times.Value(); err != nil || n <= 0 || n > 100_000 {
-					b.errorf(diag.BadCount, s.Times.Range(), "times needs a count from 1 to 100000, not %s", s.Times.Raw)
+				if countOf(s.Times, maxTimes) == 0 {
+					b.errorf(diag.BadCount, s.Times.Range(), "times needs a count from 1 to %d, not %s", maxTimes, s.Times.Raw)
 				}
 			}
 		case *syntax.Expect:

@@ -101,20 +101,8 @@ func callSyntaxDiag(err error, toks []Token, end diag.Pos) diag.Diagnostic {
 	if !errors.As(err, &pe) || d.Code != diag.Syntax {
 		return d
 	}
-	at := d.Range.Start
-	i := len(toks)
-	for k, t := range toks {
-		if t.Pos.Offset >= at.Offset {
-			i = k
-			break
-		}
-	}
-	got := func(i int) string {
-		if i >= len(toks) {
-			return "the end of the text"
-		}
-		return strconv.Quote(toks[i].Value)
-	}
+	i := tokenFrom(toks, d.Range.Start.Offset)
+	got := func(i int) string { return quoteToken(toks, i) }
 	place := func(i int, format string, args ...any) diag.Diagnostic {
 		p := end
 		if i < len(toks) {
@@ -163,19 +151,8 @@ func callSyntaxDiag(err error, toks []Token, end diag.Pos) diag.Diagnostic {
 func callValueDiag(a *Field, toks []Token, end diag.Pos) diag.Diagnostic {
 	e := a.Value
 	d := *e.Err
-	next := len(toks) // the first token after the value
-	for k, t := range toks {
-		if t.Pos.Offset >= e.EndPos.Offset {
-			next = k
-			break
-		}
-	}
-	got := func(k int) string {
-		if k >= len(toks) {
-			return "the end of the text"
-		}
-		return strconv.Quote(toks[k].Value)
-	}
+	next := tokenFrom(toks, e.EndPos.Offset) // the first token after the value
+	got := func(k int) string { return quoteToken(toks, k) }
 	if d.Code != diag.ExprSyntax {
 		return d
 	}
@@ -208,13 +185,7 @@ func callValueDiag(a *Field, toks []Token, end diag.Pos) diag.Diagnostic {
 	if !strings.HasPrefix(fe.Message, "unexpected token") {
 		// such as an integer literal out of range: expr-lang's words say it
 	} else if _, err := exprparser.ParseWithConfig(e.Text[:from]+closers, parseConfig); err == nil {
-		k := next
-		for j, t := range toks {
-			if t.Pos.Offset >= d.Range.Start.Offset {
-				k = j
-				break
-			}
-		}
+		k := tokenFrom(toks, d.Range.Start.Offset)
 		switch {
 		case closers == "":
 			d.Message = fmt.Sprintf("want , or ) after the value of %s, got %s", a.Name.Name, got(k))
@@ -225,6 +196,26 @@ func callValueDiag(a *Field, toks []Token, end diag.Pos) diag.Diagnostic {
 	}
 	d.Message = fmt.Sprintf("value of %s: %s", a.Name.Name, d.Message)
 	return d
+}
+
+// tokenFrom returns the index of the first of toks that starts at or after
+// byte offset off, or len(toks).
+func tokenFrom(toks []Token, off int) int {
+	for k, t := range toks {
+		if t.Pos.Offset >= off {
+			return k
+		}
+	}
+	return len(toks)
+}
+
+// quoteToken returns token i of toks quoted, or "the end of the text" past
+// the last.
+func quoteToken(toks []Token, i int) string {
+	if i >= len(toks) {
+		return "the end of the text"
+	}
+	return strconv.Quote(toks[i].Value)
 }
 
 // runeOffset returns the byte offset of the n-th rune of s.
