@@ -117,10 +117,12 @@ func Lex(filename string, src []byte) ([]Token, diag.List) {
 		s.pos.Offset = 3
 	}
 	s.src = text
-	// Sized for the densest source at once (a token, spaces counted, every
-	// two bytes): grown from empty, the slice of a 2 MB file was copied
-	// about twenty times, and old and new copies were live together.
-	s.toks = make([]Token, 0, len(src)/2+16)
+	// Sized for a token every eight bytes, about what rule files hold:
+	// grown from empty, the slice of a 2 MB file was copied about twenty
+	// times. Sizing for the densest source (a token every two bytes) would
+	// reserve 32 bytes per source byte, 64 MiB for a 2 MiB file of
+	// comments; a denser file grows the slice a few times.
+	s.toks = make([]Token, 0, len(src)/8+16)
 	s.run()
 	return s.toks, s.diags
 }
