@@ -804,15 +804,7 @@ func TestDecideManyDenials(t *testing.T) {
 // history and forgotten role, and the errors, after which m has defaults.
 func TestFillFromStructComplete(t *testing.T) {
 	_, club := fanclub(t)
-	type full struct {
-		Posts      int       `charter:"posts"`
-		Comments   int       `charter:"comments"`
-		Saves      int       `charter:"saves"`
-		Followers  int       `charter:"followers"`
-		Reputation float64   `charter:"reputation"`
-		Introduced bool      `charter:"introduced"`
-		LastSeen   time.Time `charter:"last_seen"`
-	}
+	type full = fanRecord
 	m := member(t, club, map[string]any{"posts": 60, "followers": 200, "@history": map[string]any{"introduce": []any{"2025-12-01T00:00:00Z"}}})
 	if r := club.Role(m, t0); r != "leader" {
 		t.Fatalf("role before refill = %s, want leader", r)

@@ -439,27 +439,25 @@ func (b *builder) isOwnRung(r *RoleDef) bool {
 // first pass): Community.Role and Badge scan, and a ladder of tens of
 // thousands of rungs made checking quadratic.
 func (b *builder) role(name string) *RoleDef {
-	if b.roleIdx == nil {
-		b.roleIdx = make(map[string]*RoleDef, len(b.com.Roles))
-		for _, r := range b.com.Roles {
-			if _, ok := b.roleIdx[r.Name]; !ok {
-				b.roleIdx[r.Name] = r
-			}
-		}
-	}
-	return b.roleIdx[name]
+	return byName(&b.roleIdx, b.com.Roles, name, func(r *RoleDef) string { return r.Name })
 }
 
 func (b *builder) badgeNamed(name string) *BadgeDef {
-	if b.badgeIdx == nil {
-		b.badgeIdx = make(map[string]*BadgeDef, len(b.com.Badges))
-		for _, bd := range b.com.Badges {
-			if _, ok := b.badgeIdx[bd.Name]; !ok {
-				b.badgeIdx[bd.Name] = bd
+	return byName(&b.badgeIdx, b.com.Badges, name, func(bd *BadgeDef) string { return bd.Name })
+}
+
+// byName finds the first of list called name through *idx, which it builds
+// on first use.
+func byName[T any](idx *map[string]*T, list []*T, name string, nameOf func(*T) string) *T {
+	if *idx == nil {
+		*idx = make(map[string]*T, len(list))
+		for _, x := range list {
+			if _, ok := (*idx)[nameOf(x)]; !ok {
+				(*idx)[nameOf(x)] = x
 			}
 		}
 	}
-	return b.badgeIdx[name]
+	return (*idx)[name]
 }
 
 func (b *builder) schema(s *syntax.Schema) {
