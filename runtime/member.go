@@ -13,6 +13,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/charterlang/charter/internal/jsonkeys"
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/runtime/eval"
 	"github.com/charterlang/charter/stdlib"
@@ -82,7 +83,9 @@ func (c *Community) Member(values map[string]any) (*Member, error) {
 }
 
 // MemberJSON builds a member from one JSON object, as Member does; numbers
-// keep their exact text so that 3 is an int and 3.5 is not.
+// keep their exact text so that 3 is an int and 3.5 is not. A key given
+// twice, at any depth, is an error naming its line and column: decoding
+// would keep the last and drop the first without a word.
 func (c *Community) MemberJSON(data []byte) (*Member, error) {
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.UseNumber()
@@ -95,6 +98,10 @@ func (c *Community) MemberJSON(data []byte) (*Member, error) {
 	}
 	if values == nil {
 		return nil, fmt.Errorf("member JSON: want an object, got null")
+	}
+	if d := jsonkeys.Find(data); d != nil {
+		line, col := d.Position(data)
+		return nil, fmt.Errorf("member JSON: %v at line %d, column %d", d, line, col)
 	}
 	return c.Member(values)
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/runtime"
@@ -145,11 +144,6 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	m, err := com.MemberJSON(data)
 	if err != nil {
 		return fail("--member: %v", err)
-	}
-	if key, in, off, ok := dupKey(data); ok {
-		line := bytes.Count(data[:off], []byte("\n")) + 1
-		col := utf8.RuneCount(data[bytes.LastIndexByte(data[:off], '\n')+1:off]) + 1
-		return fail("--member: duplicate key %q%s at line %d, column %d", key, in, line, col)
 	}
 	call, err := com.ParseCall(*action)
 	if err != nil {
