@@ -108,7 +108,7 @@ func TestHelpExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"eval", "roles", "goals"} {
+	for _, name := range []string{"eval", "roles", "goals", "duties", "messages"} {
 		t.Run(name, func(t *testing.T) {
 			code, usage, _ := charterIn(t, "", "help", name)
 			if code != exitOK || !strings.HasPrefix(usage, "usage: charter "+name) {

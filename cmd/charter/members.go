@@ -316,3 +316,17 @@ func parseMembersQuery(c *command, args []string, stdin io.Reader, stderr io.Wri
 	}
 	return &membersQuery{com: com, members: members, at: when, format: *format}, exitOK
 }
+
+// goals computes the community's goals over the members it admits, the
+// snapshot that duties and messages under `when` read. A community that
+// extends another is made of the members it admits (one without admit
+// admits all); the others are not counted.
+func (q *membersQuery) goals() runtime.Goals {
+	ms := make([]*runtime.Member, 0, len(q.members))
+	for _, m := range q.members {
+		if q.com.Admit(m.m, q.at) {
+			ms = append(ms, m.m)
+		}
+	}
+	return q.com.Goals(ms, q.at)
+}
