@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -330,12 +331,31 @@ func Stdlib() check.Option {
 		names[i] = f.Name
 	}
 	funcs := check.WithFunctions(names, stdlib.ExprOptions()...)
+	sigs := check.WithSignatures(func(name string) []string {
+		f, ok := stdlib.Lookup(name)
+		if !ok {
+			return nil
+		}
+		// Overloads that differ only in a list's element type read as one,
+		// []T: len(l []T) int, not six forms of it.
+		var out []string
+		for i := range f.Sigs {
+			sig := listOfAny.ReplaceAllString(f.Sigs[i].String(name), "[]T")
+			if !slices.Contains(out, sig) {
+				out = append(out, sig)
+			}
+		}
+		return out
+	})
 	pieces := check.WithPieces(stdPiece)
 	return func(c *check.Config) {
 		funcs(c)
+		sigs(c)
 		pieces(c)
 	}
 }
+
+var listOfAny = regexp.MustCompile(`\[\](int|float|string|bool|time|duration)\b`)
 
 var (
 	piecesOnce   sync.Once

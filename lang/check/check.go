@@ -45,6 +45,7 @@ type Option func(*Config)
 type Config struct {
 	funcs     []expr.Option
 	funcNames []string
+	funcSigs  func(name string) []string
 	pieces    func(name string) (*syntax.File, bool)
 }
 
@@ -61,6 +62,13 @@ func WithFunctions(names []string, opts ...expr.Option) Option {
 		c.funcs = append(c.funcs, opts...)
 		c.funcNames = append(c.funcNames, names...)
 	}
+}
+
+// WithSignatures gives the signatures of the functions WithFunctions
+// declares, as SPEC §16 writes them ("days_since(t time) int"), so that a
+// call with an argument of the wrong type can say what the function takes.
+func WithSignatures(sigs func(name string) []string) Option {
+	return func(c *Config) { c.funcSigs = sigs }
 }
 
 // Check resolves extends, merges inherited declarations, type-checks every
