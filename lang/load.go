@@ -111,6 +111,48 @@ func Load(paths ...string) (*LoadSet, error) {
 	return finish(files, ds), nil
 }
 
+// Units splits the files paths name (expanded as Load expands them) into
+// independent load sets, one per file, for designers who keep unrelated
+// variants side by side, each reusing the same community names: a file
+// NAME.charter with a NAME_test.charter beside it is one unit with it (the
+// test file tests it); any other file is a unit alone. Units come in name
+// order. The errors are Load's, and more than MaxLoadFiles files is one too.
+func Units(paths ...string) ([][]string, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("no paths to load")
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, p := range paths {
+		var err error
+		if names, err = expand(p, seen, names); err != nil {
+			return nil, err
+		}
+	}
+	if len(names) > MaxLoadFiles {
+		return nil, fmt.Errorf("more than %d files to check", MaxLoadFiles)
+	}
+	slices.Sort(names)
+	paired := map[string]bool{} // test files that go with their subject
+	for _, n := range names {
+		if base, ok := strings.CutSuffix(n, "_test"+Ext); ok && seen[base+Ext] {
+			paired[n] = true
+		}
+	}
+	var units [][]string
+	for _, n := range names {
+		if paired[n] {
+			continue
+		}
+		unit := []string{n}
+		if t := strings.TrimSuffix(n, Ext) + "_test" + Ext; paired[t] {
+			unit = append(unit, t)
+		}
+		units = append(units, unit)
+	}
+	return units, nil
+}
+
 // LoadSources parses and checks in-memory files, keyed by the name their
 // diagnostics should carry; files are loaded in name order. It is Load
 // without the file system, for tests and for hosts that store rules
