@@ -372,3 +372,30 @@ func parseMembersQuery(c *command, args []string, stdin io.Reader, stderr io.Wri
 	}
 	return &membersQuery{com: com, members: members, at: when, format: *format}, exitOK
 }
+
+// admittedLines returns the members community c is made of: the lines
+// taken as members joining in order at time at, those c admits (all of
+// them, for a community without an admit rule). Goals and roles both ask
+// it, so they count the same members (SPEC §17.4).
+func admittedLines(c *runtime.Community, lines []memberLine, at time.Time) []memberLine {
+	ms := make([]*runtime.Member, len(lines))
+	for i, l := range lines {
+		ms[i] = l.m
+	}
+	in, _ := c.Admitted(ms, at)
+	out := make([]memberLine, len(in))
+	for j, i := range in {
+		out[j] = lines[i]
+	}
+	return out
+}
+
+// admitted is admittedLines' members.
+func admitted(c *runtime.Community, lines []memberLine, at time.Time) []*runtime.Member {
+	in := admittedLines(c, lines, at)
+	ms := make([]*runtime.Member, len(in))
+	for i, l := range in {
+		ms[i] = l.m
+	}
+	return ms
+}

@@ -166,7 +166,7 @@ func (b *builder) build() {
 		}
 	}
 	if com.Admit != nil {
-		b.cond(com.Admit, b.envs.member(), "admit")
+		b.cond(com.Admit, b.envs.admit(), "admit")
 	}
 	for _, g := range com.Goals {
 		if ownGoals[g.Name] == g.Decl {
