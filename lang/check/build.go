@@ -198,6 +198,7 @@ func (b *builder) build() {
 			com.Tests = append(com.Tests, d)
 		}
 	}
+	b.texts()
 	for _, t := range com.Tests {
 		b.test(t)
 	}
