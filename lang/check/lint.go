@@ -12,7 +12,7 @@ func (b *builder) lint() {
 	com := b.com
 	// The community's own declarations, as a set: looking each inherited
 	// rule up in the list made lint quadratic in the rules.
-	owned := ownDecls(com.Decl)
+	owned := b.ownSet()
 	own := func(d syntax.Decl) bool { return owned[d] }
 	// Unused attributes are reported by checker.unusedAttrs once every
 	// community is built, since a community extending this one may use them.

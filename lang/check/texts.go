@@ -19,7 +19,7 @@ import (
 // inherited text named goals its source had, and goals are never removed.
 func (b *builder) texts() {
 	com := b.com
-	own := ownDecls(com.Decl)
+	own := b.ownSet()
 	// An inherited text changes only where a goal may have: a community
 	// that declares a goal or uses a piece. The others keep the texts as
 	// their parent resolved them (a chain of empty children costs nothing).
@@ -29,7 +29,14 @@ func (b *builder) texts() {
 			again = true
 		}
 	}
-	for i, r := range com.Rules {
+	// Inherited rules and messages come first (§9): without a reason to
+	// look at them again, only the community's own are looked at.
+	rules, msgs := 0, 0
+	if !again && com.Parent != nil {
+		rules, msgs = len(com.Parent.Rules), len(com.Parent.Messages)
+	}
+	for i := rules; i < len(com.Rules); i++ {
+		r := com.Rules[i]
 		lit := becauseOf(r.Decl)
 		if lit == nil || !strings.Contains(lit.Raw, "{") || !own[r.Decl] && !again {
 			continue
@@ -46,7 +53,8 @@ func (b *builder) texts() {
 			com.Rules[i] = &nr
 		}
 	}
-	for i, m := range com.Messages {
+	for i := msgs; i < len(com.Messages); i++ {
+		m := com.Messages[i]
 		lit := messageText(m.Decl)
 		if lit == nil || !strings.Contains(lit.Raw, "{") || !own[m.Decl] && !again {
 			continue
