@@ -521,6 +521,11 @@ func (c *Community) Messages(m *Member, at time.Time, goals Goals) []Message {
 // refuses (SPEC §10.7).
 var ErrNotAdmitted = errors.New("not admitted")
 
+// Admits reports whether joining c asks an admit condition, c's own or
+// that of a community it extends: such a community is joined with
+// State.JoinAt, which judges admission at a time.
+func (c *Community) Admits() bool { return c.admits }
+
 // Admit reports whether m may belong to c, a community that extends
 // another, as the first member to join it at time at: c's admit condition
 // holds and so, recursively, does its parent's, with no member in yet (an
