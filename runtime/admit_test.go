@@ -29,6 +29,14 @@ community Quiet extends Club {
 community Inner extends Circle {
   admit if posts >= 10
 }
+
+community Capped extends Club {
+  admit if size.value < 2
+}
+
+community Heavy extends Capped {
+  goal size { measure sum(posts); target <= 1000 }
+}
 `
 
 func circleProgram(t *testing.T) *runtime.Program {
@@ -228,5 +236,27 @@ func TestAdmitAmongJudgesOnOthers(t *testing.T) {
 	}
 	if err := c.AdmitAmong(m, three, t0); !errors.Is(err, runtime.ErrNotAdmitted) {
 		t.Errorf("among three: %v, want ErrNotAdmitted", err)
+	}
+}
+
+// TestAncestorAdmitReadsTheJoinedCommunitysGoal: Capped's admit reads goal
+// size; in Heavy, which redeclares size as a sum of posts, it reads
+// Heavy's, as every inherited declaration reads the child's (SPEC §9).
+func TestAncestorAdmitReadsTheJoinedCommunitysGoal(t *testing.T) {
+	prog := circleProgram(t)
+	capped, heavy := prog.Community("Capped"), prog.Community("Heavy")
+	one := func(c *runtime.Community, posts int) []*runtime.Member {
+		return []*runtime.Member{member(t, c, map[string]any{"posts": posts})}
+	}
+	// In Capped, size counts members: one in, so 1 < 2 admits.
+	if err := capped.AdmitAmong(member(t, capped, nil), one(capped, 5), t0); err != nil {
+		t.Errorf("Capped with one member in: %v", err)
+	}
+	// In Heavy, size sums posts: 5 posts in, so 5 < 2 fails.
+	if err := heavy.AdmitAmong(member(t, heavy, nil), one(heavy, 5), t0); !errors.Is(err, runtime.ErrNotAdmitted) {
+		t.Errorf("Heavy with 5 posts in: %v, want ErrNotAdmitted", err)
+	}
+	if err := heavy.AdmitAmong(member(t, heavy, nil), one(heavy, 1), t0); err != nil {
+		t.Errorf("Heavy with 1 post in: %v", err)
 	}
 }
