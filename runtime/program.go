@@ -178,21 +178,23 @@ type Community struct {
 	actionByName map[string]*action
 	// ruleCode holds the compiled rules of def.Rules[i], one for each of
 	// its actions; a child shares the ones it inherits (sameNames).
-	ruleCode   [][]*rule
-	roleNames  []string // by rank
-	badgeNames []string
-	goals      []*goal
-	aggs       []*aggregate
-	messages   []*message
-	admit      *eval.Expr
+	ruleCode     [][]*rule
+	roleNames    []string // by rank
+	badgeNames   []string
+	goals        []*goal
+	aggs         []*aggregate
+	messages     []*message
+	admit        *eval.Expr
+	hist         historyShape
+	defaultAllow bool
+	defaults     *eval.Record
+	envs         sync.Pool
+
 	// admits is true when c or a community it extends has an admit
 	// condition; admitGroup when one of them reads `members` or a goal, so
 	// that admission needs the goals of the members already in.
 	admits, admitGroup bool
-	hist               historyShape
-	defaultAllow       bool
-	defaults           *eval.Record
-	envs               sync.Pool
+
 	// timeAggs is true when some aggregate reads the evaluation time, so
 	// its members' contributions change without events.
 	timeAggs bool
