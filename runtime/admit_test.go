@@ -237,6 +237,12 @@ func TestAdmitAmongJudgesOnOthers(t *testing.T) {
 	if err := c.AdmitAmong(m, three, t0); !errors.Is(err, runtime.ErrNotAdmitted) {
 		t.Errorf("among three: %v, want ErrNotAdmitted", err)
 	}
+	if err := c.AdmitAmong(nil, nil, t0); err == nil || errors.Is(err, runtime.ErrNotAdmitted) {
+		t.Errorf("nil member: %v, want an error that is not a refusal", err)
+	}
+	if err := runtime.NewState(c).JoinAt("x", nil, t0); err == nil {
+		t.Error("JoinAt of a nil member: no error")
+	}
 }
 
 // TestAncestorAdmitReadsTheJoinedCommunitysGoal: Capped's admit reads goal

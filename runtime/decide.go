@@ -546,6 +546,9 @@ func (c *Community) AdmitAmong(m *Member, members []*Member, at time.Time) error
 	if !c.admits {
 		return nil
 	}
+	if m == nil {
+		return fmt.Errorf("admit to %s: nil member", c.Name)
+	}
 	var goals []eval.GoalValue
 	if c.admitGroup {
 		for _, g := range c.Goals(members, at) {
