@@ -660,6 +660,24 @@ type Call struct {
 // Action returns the name of the called action.
 func (k *Call) Action() string { return k.act.name }
 
+// Args returns the call's arguments by parameter name, as Go values that
+// Community.Call converts back into the same call: int64, float64, bool,
+// string, time.Time, time.Duration or a slice of those, and a member
+// parameter's member ID. A host that logs calls to replay them later (as
+// runtime/store does) writes these.
+func (k *Call) Args() Args {
+	a := k.act
+	out := make(Args, len(a.def.Params))
+	for _, p := range a.def.Params {
+		if p.Type.Kind == check.Member {
+			out[p.Name] = k.ids[a.otherIndex(p.Slot)]
+			continue
+		}
+		out[p.Name] = k.args.Get(a.args.Slot(p.Slot))
+	}
+	return out
+}
+
 // Call prepares a call of action with args. Every parameter must be given;
 // an unknown action or parameter, or an argument of the wrong type, is an
 // error.

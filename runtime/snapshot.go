@@ -48,49 +48,63 @@ func (s *State) Snapshot() *Snapshot {
 	c := s.c
 	snap := &Snapshot{Community: c.Name, Events: s.events, Members: make([]MemberSnapshot, 0, s.st.len())}
 	var v view // a view of each member in turn (snapshots may run concurrently, so not a shared one)
-	m := &v.m
 	for k := range s.st.len() {
 		s.st.load(c, k, &v)
-		ms := MemberSnapshot{ID: m.ID, Attributes: map[string]any{}}
-		for i := 0; i < c.layout.Len(); i++ {
-			v := m.rec.Get(c.layout.Slot(i))
-			switch v := v.(type) {
-			case time.Duration:
-				ms.Attributes[c.layout.Name(i)] = v.String()
-			case []time.Duration:
-				ds := make([]string, len(v))
-				for j, d := range v {
-					ds[j] = d.String()
-				}
-				ms.Attributes[c.layout.Name(i)] = ds
-			default:
-				ms.Attributes[c.layout.Name(i)] = v
-			}
-		}
-		for _, a := range c.actions {
-			if !m.hist.done(a.index) {
-				continue
-			}
-			as := ActionSnapshot{Ever: true}
-			if t, ok := m.hist.firstTime(&c.hist, a.index); ok {
-				ft := stdlib.Time(t)
-				as.First = &ft
-			}
-			k := c.hist.keep[a.index]
-			for _, t := range m.hist.times[c.hist.off[a.index] : c.hist.off[a.index]+k] {
-				if t != noTime {
-					as.Times = append(as.Times, stdlib.Time(t))
-				}
-			}
-			if ms.History == nil {
-				ms.History = map[string]ActionSnapshot{}
-			}
-			ms.History[a.name] = as
-		}
-		snap.Members = append(snap.Members, ms)
+		snap.Members = append(snap.Members, c.memberSnapshot(&v.m))
 	}
 	sort.Slice(snap.Members, func(i, j int) bool { return snap.Members[i].ID < snap.Members[j].ID })
 	return snap
+}
+
+// SnapshotMember returns m in the form a Snapshot gives its members, under
+// id: what RestoreMember reads back into the same member. A host that
+// keeps a log of joins (as runtime/store does) writes members so.
+func (c *Community) SnapshotMember(id string, m *Member) MemberSnapshot {
+	m = c.adopt(m)
+	ms := c.memberSnapshot(m)
+	ms.ID = id
+	return ms
+}
+
+// memberSnapshot is m's snapshot form; m is in c's layout.
+func (c *Community) memberSnapshot(m *Member) MemberSnapshot {
+	ms := MemberSnapshot{ID: m.ID, Attributes: map[string]any{}}
+	for i := 0; i < c.layout.Len(); i++ {
+		v := m.rec.Get(c.layout.Slot(i))
+		switch v := v.(type) {
+		case time.Duration:
+			ms.Attributes[c.layout.Name(i)] = v.String()
+		case []time.Duration:
+			ds := make([]string, len(v))
+			for j, d := range v {
+				ds[j] = d.String()
+			}
+			ms.Attributes[c.layout.Name(i)] = ds
+		default:
+			ms.Attributes[c.layout.Name(i)] = v
+		}
+	}
+	for _, a := range c.actions {
+		if !m.hist.done(a.index) {
+			continue
+		}
+		as := ActionSnapshot{Ever: true}
+		if t, ok := m.hist.firstTime(&c.hist, a.index); ok {
+			ft := stdlib.Time(t)
+			as.First = &ft
+		}
+		k := c.hist.keep[a.index]
+		for _, t := range m.hist.times[c.hist.off[a.index] : c.hist.off[a.index]+k] {
+			if t != noTime {
+				as.Times = append(as.Times, stdlib.Time(t))
+			}
+		}
+		if ms.History == nil {
+			ms.History = map[string]ActionSnapshot{}
+		}
+		ms.History[a.name] = as
+	}
+	return ms
 }
 
 // MarshalJSON writes the snapshot of s.
@@ -124,44 +138,9 @@ func Restore(c *Community, snap *Snapshot, opts ...StateOption) (*State, error) 
 		}
 	}
 	for i, ms := range snap.Members {
-		m, err := c.Member(ms.Attributes)
+		m, err := c.RestoreMember(ms)
 		if err != nil {
-			return nil, fmt.Errorf("restore: member %d (%q): %w", i, ms.ID, err)
-		}
-		for name, as := range ms.History {
-			a, ok := c.actionByName[name]
-			if !ok {
-				return nil, fmt.Errorf("restore: member %q: unknown action %q in history", ms.ID, name)
-			}
-			if as.Ever {
-				m.hist.ever[a.index/64] |= 1 << (a.index % 64)
-			}
-			earliest, kept := int64(0), false
-			for _, t := range as.Times {
-				ns, err := timeValue(t)
-				if err != nil {
-					return nil, fmt.Errorf("restore: member %q: %s: %w", ms.ID, name, err)
-				}
-				m.hist.record(&c.hist, a.index, ns)
-				if !kept || ns < earliest {
-					earliest, kept = ns, true
-				}
-			}
-			if as.First != nil && c.hist.first[a.index] >= 0 {
-				ns, err := timeValue(*as.First)
-				if err != nil {
-					return nil, fmt.Errorf("restore: member %q: %s: first: %w", ms.ID, name, err)
-				}
-				// The earliest taking is the earlier of "first" and the
-				// kept times restored above: a snapshot whose "first" is
-				// later than one of its times would otherwise make the
-				// action not done between the two.
-				if kept && earliest < ns {
-					ns = earliest
-				}
-				m.hist.ever[a.index/64] |= 1 << (a.index % 64)
-				m.hist.times[c.hist.first[a.index]] = ns
-			}
+			return nil, fmt.Errorf("restore: member %d of %d: %w", i+1, len(snap.Members), err)
 		}
 		// Restored members were admitted when they joined: admission is
 		// not asked again.
@@ -171,6 +150,58 @@ func Restore(c *Community, snap *Snapshot, opts ...StateOption) (*State, error) 
 	}
 	s.events = snap.Events
 	return s, nil
+}
+
+// RestoreMember builds the member ms describes, attributes and history,
+// as Restore does for each member of a snapshot.
+func (c *Community) RestoreMember(ms MemberSnapshot) (*Member, error) {
+	m, err := c.Member(ms.Attributes)
+	if err != nil {
+		return nil, fmt.Errorf("member %q: %w", ms.ID, err)
+	}
+	m.ID = ms.ID
+	names := make([]string, 0, len(ms.History))
+	for name := range ms.History {
+		names = append(names, name)
+	}
+	sort.Strings(names) // the first error is always the same
+	for _, name := range names {
+		as := ms.History[name]
+		a, ok := c.actionByName[name]
+		if !ok {
+			return nil, fmt.Errorf("member %q: unknown action %q in history", ms.ID, name)
+		}
+		if as.Ever {
+			m.hist.ever[a.index/64] |= 1 << (a.index % 64)
+		}
+		earliest, kept := int64(0), false
+		for _, t := range as.Times {
+			ns, err := timeValue(t)
+			if err != nil {
+				return nil, fmt.Errorf("member %q: %s: %w", ms.ID, name, err)
+			}
+			m.hist.record(&c.hist, a.index, ns)
+			if !kept || ns < earliest {
+				earliest, kept = ns, true
+			}
+		}
+		if as.First != nil && c.hist.first[a.index] >= 0 {
+			ns, err := timeValue(*as.First)
+			if err != nil {
+				return nil, fmt.Errorf("member %q: %s: first: %w", ms.ID, name, err)
+			}
+			// The earliest taking is the earlier of "first" and the
+			// kept times restored above: a snapshot whose "first" is
+			// later than one of its times would otherwise make the
+			// action not done between the two.
+			if kept && earliest < ns {
+				ns = earliest
+			}
+			m.hist.ever[a.index/64] |= 1 << (a.index % 64)
+			m.hist.times[c.hist.first[a.index]] = ns
+		}
+	}
+	return m, nil
 }
 
 // ReadSnapshot decodes a snapshot's JSON form, keeping numbers exact. A
