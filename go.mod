@@ -1,6 +1,6 @@
 module github.com/charterlang/charter
 
-go 1.24
+go 1.24.0
 
 require (
 	github.com/alecthomas/participle/v2 v2.1.4
@@ -8,3 +8,12 @@ require (
 )
 
 require github.com/google/go-cmp v0.7.0
+
+require (
+	github.com/jackc/pgpassfile v1.0.0 // indirect
+	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
+	github.com/jackc/pgx/v5 v5.8.0 // indirect
+	go.etcd.io/bbolt v1.4.3 // indirect
+	golang.org/x/sys v0.29.0 // indirect
+	golang.org/x/text v0.29.0 // indirect
+)

@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The bbolt file holds, per community, a bucket named after it with the
+// keys "hash" (the rule file), "seq" (the event the snapshot holds) and
+// "snapshot", and a nested bucket "log" of events by big-endian sequence
+// number.
+var (
+	keyHash = []byte("hash")
+	keySeq  = []byte("seq")
+	keySnap = []byte("snapshot")
+	keyLog  = []byte("log")
+)
+
+// boltLog is a bbolt file. Its writes go through one goroutine, which
+// commits whatever operations have queued up in one transaction (one
+// fsync): group commit, in the order the State logged them.
+type boltLog struct {
+	db    *bolt.DB
+	name  []byte
+	queue chan *write
+	done  chan struct{}
+
+	mu  sync.Mutex
+	err error // the first failed write: the log refuses every later one
+}
+
+// write is one queued change: an event to append, or a compaction.
+type write struct {
+	ev      *event
+	compact *compaction
+	result  chan error
+}
+
+type compaction struct {
+	seq  uint64
+	hash string
+	snap []byte
+}
+
+func openBolt(path string) (*boltLog, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second})
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	b := &boltLog{db: db, queue: make(chan *write, 1024), done: make(chan struct{})}
+	go b.commits()
+	return b, nil
+}
+
+func (b *boltLog) rebuildable() bool { return false }
+
+func (b *boltLog) load(ctx context.Context, name string) (*stored, error) {
+	b.name = []byte(name)
+	var st *stored
+	err := b.db.View(func(tx *bolt.Tx) error {
+		cb := tx.Bucket(b.name)
+		if cb == nil {
+			return nil
+		}
+		st = &stored{hash: string(cb.Get(keyHash))}
+		seq, err := strconv.ParseUint(string(cb.Get(keySeq)), 10, 64)
+		if err != nil {
+			return fmt.Errorf("store: community %s: bad snapshot sequence %q", name, cb.Get(keySeq))
+		}
+		st.snapSeq = seq
+		if s := cb.Get(keySnap); s != nil {
+			st.snap = append([]byte(nil), s...)
+		}
+		lb := cb.Bucket(keyLog)
+		if lb == nil {
+			return fmt.Errorf("store: community %s: no log", name)
+		}
+		return lb.ForEach(func(k, v []byte) error {
+			if len(k) != 8 {
+				return fmt.Errorf("store: community %s: bad log key %x", name, k)
+			}
+			st.events = append(st.events, event{seq: binary.BigEndian.Uint64(k), data: append([]byte(nil), v...)})
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// begin: one process owns a bbolt file (it is locked while open), so no
+// one else commits events.
+func (b *boltLog) begin(ctx context.Context, seq uint64) (tx, []event, string, error) {
+	return boltTx{b}, nil, "", nil
+}
+
+type boltTx struct{ b *boltLog }
+
+func (t boltTx) end(ctx context.Context, ev *event) (func() error, error) {
+	if ev == nil {
+		return nil, nil
+	}
+	w := &write{ev: ev, result: make(chan error, 1)}
+	if err := t.b.enqueue(w); err != nil {
+		return nil, err
+	}
+	return func() error { return <-w.result }, nil
+}
+
+func (b *boltLog) enqueue(w *write) error {
+	b.mu.Lock()
+	err := b.err
+	b.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	b.queue <- w
+	return nil
+}
+
+func (b *boltLog) compact(ctx context.Context, seq uint64, hash string, snap []byte) error {
+	w := &write{compact: &compaction{seq, hash, snap}, result: make(chan error, 1)}
+	if err := b.enqueue(w); err != nil {
+		return err
+	}
+	return <-w.result
+}
+
+// commits writes the queued changes, as many at once as have queued.
+func (b *boltLog) commits() {
+	defer close(b.done)
+	for w := range b.queue {
+		batch := []*write{w}
+	more:
+		for len(batch) < 4096 {
+			select {
+			case w, ok := <-b.queue:
+				if !ok {
+					break more
+				}
+				batch = append(batch, w)
+			default:
+				break more
+			}
+		}
+		b.mu.Lock()
+		err := b.err
+		b.mu.Unlock()
+		if err == nil {
+			err = b.db.Update(func(tx *bolt.Tx) error { return b.apply(tx, batch) })
+			if err != nil {
+				err = fmt.Errorf("store: write: %w", err)
+				b.mu.Lock()
+				b.err = err
+				b.mu.Unlock()
+			}
+		}
+		for _, w := range batch {
+			w.result <- err
+		}
+	}
+}
+
+func (b *boltLog) apply(tx *bolt.Tx, batch []*write) error {
+	for _, w := range batch {
+		if c := w.compact; c != nil {
+			cb, err := tx.CreateBucketIfNotExists(b.name)
+			if err != nil {
+				return err
+			}
+			// Every event before the snapshot is in the log (the State
+			// queues a compaction after them), and none after: the log
+			// starts anew.
+			if cb.Bucket(keyLog) != nil {
+				if err := cb.DeleteBucket(keyLog); err != nil {
+					return err
+				}
+			}
+			if _, err := cb.CreateBucket(keyLog); err != nil {
+				return err
+			}
+			if err := cb.Put(keyHash, []byte(c.hash)); err != nil {
+				return err
+			}
+			if err := cb.Put(keySeq, strconv.AppendUint(nil, c.seq, 10)); err != nil {
+				return err
+			}
+			if c.snap != nil {
+				if err := cb.Put(keySnap, c.snap); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		lb := tx.Bucket(b.name).Bucket(keyLog)
+		lb.FillPercent = 1 // keys only grow: full pages
+		var k [8]byte
+		binary.BigEndian.PutUint64(k[:], w.ev.seq)
+		if err := lb.Put(k[:], w.ev.data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *boltLog) close() error {
+	close(b.queue)
+	<-b.done
+	return b.db.Close()
+}

@@ -1,0 +1,17 @@
+package store
+
+// Abandon closes d's store as a crash would: without the compaction Close
+// does, so that the next Open replays the log.
+func Abandon(d *State) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.closed = true
+	d.b.close()
+}
+
+// Logged returns how many events the log holds after the snapshot.
+func Logged(d *State) uint64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.s.Load().Events() - d.snapSeq
+}

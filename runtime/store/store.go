@@ -1,0 +1,606 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/charterlang/charter/lang/format"
+	"github.com/charterlang/charter/lang/syntax"
+	"github.com/charterlang/charter/runtime"
+)
+
+// State is a live community whose changes are durable: a runtime.State
+// over a log. Its methods are safe for concurrent use. Mutators are
+// applied one at a time, in the order they acquire the state; each returns
+// once its operation is in the log (bbolt: written and synced, several
+// operations sharing one sync when they arrive together; PostgreSQL:
+// committed).
+type State struct {
+	c    *runtime.Community
+	opts []runtime.StateOption
+	cfg  config
+	hash string
+
+	mu sync.Mutex // serialises the mutators: the log's order is the State's
+	s  atomic.Pointer[runtime.State]
+	b  backend
+	// snapSeq is the event the last snapshot holds; the log holds those
+	// after it.
+	snapSeq uint64
+	// broken is set when a write failed after its operation was applied
+	// in memory: the State is ahead of the log, and refuses every mutator
+	// (the store reopens from the log).
+	broken error
+	report *runtime.Migration
+
+	compacting atomic.Bool
+	closed     bool
+}
+
+// An Option configures Open.
+type Option func(*config)
+
+type config struct {
+	state        []runtime.StateOption
+	compactEvery uint64
+	timeout      time.Duration
+}
+
+// WithState passes options to the runtime.State (Clock, MaxSkew,
+// AdmitAll). They also hold while the log is replayed.
+func WithState(opts ...runtime.StateOption) Option {
+	return func(c *config) { c.state = append(c.state, opts...) }
+}
+
+// CompactEvery makes the State write a snapshot, and drop the log before
+// it, once the log holds n events and at least as many events as the
+// community has members (so that compacting a large community stays a
+// small share of the work); 0 never compacts but at Close. The default is
+// DefaultCompactEvery.
+func CompactEvery(n uint64) Option {
+	return func(c *config) { c.compactEvery = n }
+}
+
+// Timeout bounds each operation against PostgreSQL, for the mutators that
+// take no context (Join, Leave, Update, Lift). The default is 30 seconds.
+func Timeout(d time.Duration) Option {
+	return func(c *config) { c.timeout = d }
+}
+
+// DefaultCompactEvery is how many logged events make the State compact
+// the log (see CompactEvery).
+const DefaultCompactEvery = 100_000
+
+// backend is a log of operations with one snapshot before it.
+type backend interface {
+	// load returns what the store holds of community name: nil when
+	// it holds nothing of it yet.
+	load(ctx context.Context, name string) (*stored, error)
+	// begin starts an operation on the state whose last event is seq: it
+	// returns the events others committed after seq (for PostgreSQL, with
+	// the community locked until end), and the rule hash the store records
+	// ("": the store cannot have changed it since load).
+	begin(ctx context.Context, seq uint64) (tx, []event, string, error)
+	// compact writes snap as the snapshot of event seq under rule hash and
+	// drops the log up to it.
+	compact(ctx context.Context, seq uint64, hash string, snap []byte) error
+	close() error
+}
+
+// tx is an operation in progress.
+type tx interface {
+	// end appends ev (nil: nothing changed) and ends the operation. wait,
+	// when not nil, returns once ev is durable.
+	end(ctx context.Context, ev *event) (wait func() error, err error)
+}
+
+// stored is what a store holds of a community.
+type stored struct {
+	hash    string
+	snapSeq uint64
+	snap    []byte // the JSON of a runtime.Snapshot; nil before the first
+	events  []event
+}
+
+// event is one logged operation: the state's Events right after it, and
+// its op as JSON.
+type event struct {
+	seq  uint64
+	data []byte
+}
+
+// op is one operation on the State, as the log holds it.
+type op struct {
+	Op       string                  `json:"op"` // join, leave, update, apply, review, lift
+	ID       string                  `json:"id,omitempty"`
+	Member   *runtime.MemberSnapshot `json:"member,omitempty"`
+	At       *time.Time              `json:"at,omitempty"`
+	Values   map[string]any          `json:"values,omitempty"`
+	Action   string                  `json:"action,omitempty"`
+	Args     runtime.Args            `json:"args,omitempty"`
+	Sanction string                  `json:"sanction,omitempty"`
+}
+
+// ErrRulesChanged is returned (wrapped) when a store cannot follow a
+// change of rule file (see Open).
+var ErrRulesChanged = errors.New("rule file changed")
+
+// Open opens the durable state of community c in the store named by dsn:
+// a postgres:// or postgresql:// URL, or else the path of a bbolt file,
+// made when missing. It loads the last snapshot and replays the log after
+// it, so the state holds every operation acknowledged before.
+//
+// The store records the rule file its state runs (RulesHash). Opened with
+// another, the state keeps every member: the snapshot is migrated
+// (runtime.Community.Migrate: removed attributes dropped, added ones take
+// their defaults, int becomes float; a type change that would lose values
+// is an error naming the attribute) and Migration reports what changed.
+// Operations logged since the last snapshot were decided by the old rules
+// and cannot be replayed by the new ones: Close compacts them away, and so
+// does opening with the old file; a store that holds some (its process
+// stopped without Close) refuses the new file with ErrRulesChanged.
+func Open(ctx context.Context, c *runtime.Community, dsn string, opts ...Option) (*State, error) {
+	if c == nil {
+		return nil, fmt.Errorf("store: no community")
+	}
+	cfg := config{compactEvery: DefaultCompactEvery, timeout: 30 * time.Second}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	var b backend
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		b, err = openPostgres(ctx, dsn, c.Name)
+	} else {
+		b, err = openBolt(dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d := &State{c: c, opts: cfg.state, cfg: cfg, hash: RulesHash(c), b: b}
+	if err := d.load(ctx); err != nil {
+		b.close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// load builds the State from the store: snapshot, migration, log.
+func (d *State) load(ctx context.Context) error {
+	st, err := d.b.load(ctx, d.c.Name)
+	if err != nil {
+		return err
+	}
+	if st == nil { // a new store: record the rule file
+		if err := d.b.compact(ctx, 0, d.hash, nil); err != nil {
+			return err
+		}
+		d.s.Store(runtime.NewState(d.c, d.opts...))
+		return nil
+	}
+	changed := st.hash != d.hash
+	if changed && len(st.events) > 0 {
+		return fmt.Errorf("store: %w: the store holds %d operations decided by rule file %s since its last snapshot, and this is rule file %s; open the store once with the old file (that compacts it), then with the new one",
+			ErrRulesChanged, len(st.events), short(st.hash), short(d.hash))
+	}
+	s, err := d.restore(st.snap, changed)
+	if err != nil {
+		return err
+	}
+	for _, ev := range st.events {
+		if err := d.replay(ctx, s, ev); err != nil {
+			return err
+		}
+	}
+	d.s.Store(s)
+	d.snapSeq = st.snapSeq
+	if changed {
+		// The store now runs the new file: its snapshot is this state's.
+		return d.compactLocked(ctx)
+	}
+	return nil
+}
+
+// restore builds a state from a snapshot's JSON (nil: none), migrating it
+// when the rule file changed.
+func (d *State) restore(data []byte, migrate bool) (*runtime.State, error) {
+	if data == nil {
+		return runtime.NewState(d.c, d.opts...), nil
+	}
+	snap, err := runtime.ReadSnapshot(data)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	if migrate {
+		if d.report, err = d.c.Migrate(snap); err != nil {
+			return nil, fmt.Errorf("store: %w: %w", ErrRulesChanged, err)
+		}
+	}
+	s, err := runtime.Restore(d.c, snap, d.opts...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return s, nil
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+// Migration reports what opening the store changed to follow a new rule
+// file; nil when the file had not changed.
+func (d *State) Migration() *runtime.Migration { return d.report }
+
+// replay applies one logged operation to s; it must do what it did when
+// it was acknowledged, making s's Events ev.seq.
+func (d *State) replay(ctx context.Context, s *runtime.State, ev event) error {
+	var o op
+	dec := json.NewDecoder(bytes.NewReader(ev.data))
+	dec.UseNumber()
+	if err := dec.Decode(&o); err != nil {
+		return fmt.Errorf("store: event %d: %w", ev.seq, err)
+	}
+	if s.Events()+1 != ev.seq {
+		return fmt.Errorf("store: event %d follows event %d: the log has a gap", ev.seq, s.Events())
+	}
+	if err := o.run(ctx, s); err != nil {
+		return fmt.Errorf("store: replay of event %d (%s %q): %w", ev.seq, o.Op, o.ID, err)
+	}
+	if s.Events() != ev.seq {
+		return fmt.Errorf("store: replay of event %d (%s %q) changed nothing: the log does not match the rules", ev.seq, o.Op, o.ID)
+	}
+	return nil
+}
+
+// run applies o to s.
+func (o *op) run(ctx context.Context, s *runtime.State) error {
+	c := s.Community()
+	switch o.Op {
+	case "join":
+		if o.Member == nil {
+			return fmt.Errorf("join without a member")
+		}
+		m, err := c.RestoreMember(*o.Member)
+		if err != nil {
+			return err
+		}
+		if o.At != nil {
+			return s.JoinAt(o.ID, m, *o.At)
+		}
+		return s.Join(o.ID, m)
+	case "leave":
+		return s.Leave(o.ID)
+	case "update":
+		return s.Update(o.ID, o.Values)
+	case "apply":
+		if o.At == nil {
+			return fmt.Errorf("apply without a time")
+		}
+		res, err := s.Apply(ctx, o.ID, o.Action, o.Args, *o.At)
+		if err == nil && res.Seq == 0 {
+			return fmt.Errorf("%s was not applied: %s", o.Action, res.Decision.Reasons())
+		}
+		return err
+	}
+	return fmt.Errorf("unknown operation %q", o.Op)
+}
+
+// mutate runs one operation: catch up on others' events, run f on the
+// state, and log o when f changed the state. f returns o's error.
+func (d *State) mutate(ctx context.Context, o *op, f func(s *runtime.State) error) error {
+	d.mu.Lock()
+	if err := d.usable(); err != nil {
+		d.mu.Unlock()
+		return err
+	}
+	s := d.s.Load()
+	t, evs, hash, err := d.b.begin(ctx, s.Events())
+	if err != nil {
+		d.mu.Unlock()
+		return err
+	}
+	if hash != "" && hash != d.hash {
+		t.end(ctx, nil)
+		d.mu.Unlock()
+		return fmt.Errorf("store: %w: the store runs rule file %s now, and this process %s: restart it with the new file", ErrRulesChanged, short(hash), short(d.hash))
+	}
+	for _, ev := range evs {
+		if err := d.replay(ctx, s, ev); err != nil {
+			d.broken = err
+			t.end(ctx, nil)
+			d.mu.Unlock()
+			return err
+		}
+	}
+	before := s.Events()
+	ferr := f(s)
+	after := s.Events()
+	if after == before {
+		_, err := t.end(ctx, nil)
+		d.mu.Unlock()
+		if ferr == nil && err != nil {
+			return err
+		}
+		return ferr
+	}
+	data, err := json.Marshal(o)
+	if err == nil {
+		var wait func() error
+		wait, err = t.end(ctx, &event{seq: after, data: data})
+		if err == nil {
+			compact := d.cfg.compactEvery > 0 && after-d.snapSeq >= max(d.cfg.compactEvery, uint64(s.Len()))
+			d.mu.Unlock()
+			if wait != nil {
+				err = wait()
+			}
+			if err == nil {
+				if compact && d.compacting.CompareAndSwap(false, true) {
+					go func() {
+						defer d.compacting.Store(false)
+						d.Compact(context.Background())
+					}()
+				}
+				return ferr
+			}
+			d.mu.Lock()
+		}
+	}
+	// The state holds an operation the log does not: rebuild it from the
+	// log, or refuse further changes when that fails.
+	d.fail(ctx, err)
+	d.mu.Unlock()
+	return fmt.Errorf("store: %s %q is not durable, and not applied: %w", o.Op, o.ID, err)
+}
+
+// fail rebuilds the state from the store after a write failed. The caller
+// holds mu.
+func (d *State) fail(ctx context.Context, cause error) {
+	if d.b.(interface{ rebuildable() bool }).rebuildable() {
+		if err := d.load(ctx); err == nil {
+			return
+		}
+	}
+	d.broken = cause
+}
+
+func (d *State) usable() error {
+	if d.closed {
+		return fmt.Errorf("store: closed")
+	}
+	if d.broken != nil {
+		return fmt.Errorf("store: a write failed (%w); reopen the store to recover what is durable", d.broken)
+	}
+	return nil
+}
+
+func (d *State) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d.cfg.timeout)
+}
+
+// Join adds member m under id, as runtime.State.Join does, durably.
+func (d *State) Join(id string, m *runtime.Member) error {
+	return d.join(id, m, nil)
+}
+
+// JoinAt adds member m under id at time at if the community admits it, as
+// runtime.State.JoinAt does, durably.
+func (d *State) JoinAt(id string, m *runtime.Member, at time.Time) error {
+	return d.join(id, m, &at)
+}
+
+func (d *State) join(id string, m *runtime.Member, at *time.Time) error {
+	if m == nil {
+		return fmt.Errorf("join %q: nil member", id)
+	}
+	ms := d.c.SnapshotMember(id, m)
+	o := &op{Op: "join", ID: id, Member: &ms, At: at}
+	ctx, cancel := d.ctx()
+	defer cancel()
+	return d.mutate(ctx, o, func(s *runtime.State) error { return o.run(ctx, s) })
+}
+
+// Leave removes member id, durably.
+func (d *State) Leave(id string) error {
+	ctx, cancel := d.ctx()
+	defer cancel()
+	return d.mutate(ctx, &op{Op: "leave", ID: id}, func(s *runtime.State) error { return s.Leave(id) })
+}
+
+// Update sets attributes of member id, as runtime.State.Update does,
+// durably.
+func (d *State) Update(id string, values map[string]any) error {
+	ctx, cancel := d.ctx()
+	defer cancel()
+	o := &op{Op: "update", ID: id}
+	return d.mutate(ctx, o, func(s *runtime.State) error {
+		if err := s.Update(id, values); err != nil {
+			return err
+		}
+		// The log holds the values as stored, in the snapshot's JSON
+		// forms, whatever Go types the host gave.
+		m, _ := s.Member(id)
+		o.Values = make(map[string]any, len(values))
+		for name := range values {
+			v, _ := d.c.Get(m, name)
+			o.Values[name] = jsonValue(v)
+		}
+		return nil
+	})
+}
+
+// Apply decides and, if allowed, applies an action, as runtime.State.Apply
+// does; an applied action is durable when Apply returns.
+func (d *State) Apply(ctx context.Context, id, action string, args runtime.Args, at time.Time) (runtime.Result, error) {
+	k, err := d.c.Call(action, args)
+	if err != nil {
+		return runtime.Result{}, err
+	}
+	return d.ApplyCall(ctx, id, k, at)
+}
+
+// ApplyCall is Apply with a call prepared by Community.Call.
+func (d *State) ApplyCall(ctx context.Context, id string, k *runtime.Call, at time.Time) (runtime.Result, error) {
+	args := k.Args()
+	for name, v := range args {
+		args[name] = jsonValue(v)
+	}
+	o := &op{Op: "apply", ID: id, Action: k.Action(), Args: args, At: &at}
+	var res runtime.Result
+	err := d.mutate(ctx, o, func(s *runtime.State) error {
+		var err error
+		res, err = s.ApplyCall(ctx, id, k, at)
+		return err
+	})
+	if err != nil && res.Seq != 0 {
+		return runtime.Result{}, err
+	}
+	return res, err
+}
+
+// jsonValue is v as the snapshot's JSON writes it: durations as Go
+// duration strings, which convert back exactly.
+func jsonValue(v any) any {
+	switch v := v.(type) {
+	case time.Duration:
+		return v.String()
+	case []time.Duration:
+		out := make([]string, len(v))
+		for i, x := range v {
+			out[i] = x.String()
+		}
+		return out
+	}
+	return v
+}
+
+// Compact writes a snapshot of the state and drops the log before it.
+func (d *State) Compact(ctx context.Context) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.usable(); err != nil {
+		return err
+	}
+	return d.compactLocked(ctx)
+}
+
+func (d *State) compactLocked(ctx context.Context) error {
+	s := d.s.Load()
+	// Under PostgreSQL the snapshot must hold the others' events too.
+	t, evs, _, err := d.b.begin(ctx, s.Events())
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		if err := d.replay(ctx, s, ev); err != nil {
+			t.end(ctx, nil)
+			return err
+		}
+	}
+	snap := s.Snapshot()
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(snap); err != nil {
+		t.end(ctx, nil)
+		return fmt.Errorf("store: snapshot: %w", err)
+	}
+	err = d.b.compact(ctx, snap.Events, d.hash, buf.Bytes())
+	if _, err2 := t.end(ctx, nil); err == nil {
+		err = err2
+	}
+	if err != nil {
+		return err
+	}
+	d.snapSeq = snap.Events
+	return nil
+}
+
+// Close compacts the log into a snapshot and closes the store. The state
+// answers no more mutators.
+func (d *State) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil
+	}
+	var err error
+	if d.broken == nil && d.s.Load().Events() != d.snapSeq {
+		ctx, cancel := d.ctx()
+		err = d.compactLocked(ctx)
+		cancel()
+	}
+	d.closed = true
+	if err2 := d.b.close(); err == nil {
+		err = err2
+	}
+	return err
+}
+
+// Community returns the community the state runs.
+func (d *State) Community() *runtime.Community { return d.c }
+
+// Member returns a copy of member id.
+func (d *State) Member(id string) (*runtime.Member, bool) { return d.s.Load().Member(id) }
+
+// Len returns the number of members.
+func (d *State) Len() int { return d.s.Load().Len() }
+
+// Events returns how many events the state has committed (its last
+// event's sequence number in the log).
+func (d *State) Events() uint64 { return d.s.Load().Events() }
+
+// IDs returns the member IDs, sorted.
+func (d *State) IDs() []string { return d.s.Load().IDs() }
+
+// Goals returns every goal's value at time at.
+func (d *State) Goals(at time.Time) []runtime.GoalValue { return d.s.Load().Goals(at) }
+
+// Decide decides without applying.
+func (d *State) Decide(id, action string, args runtime.Args, at time.Time) (runtime.Decision, error) {
+	return d.s.Load().Decide(id, action, args, at)
+}
+
+// Holds reports whether cond holds of member id at time at (see
+// runtime.State.Holds).
+func (d *State) Holds(id string, cond *syntax.Expr, at time.Time) (bool, error) {
+	return d.s.Load().Holds(id, cond, at)
+}
+
+// Snapshot returns a consistent copy of the whole state.
+func (d *State) Snapshot() *runtime.Snapshot { return d.s.Load().Snapshot() }
+
+// RulesHash returns the hash a store records of the rule file c runs: of
+// the formatted text of c's declaration and of those it extends, and of
+// its attributes' and actions' names and types (which `use` of a standard
+// piece brings in). Layout and comments do not change it.
+func RulesHash(c *runtime.Community) string {
+	h := sha256.New()
+	for cc := c.Checked(); cc != nil; cc = cc.Parent {
+		if cc.Decl != nil {
+			h.Write(format.Source(&syntax.File{Communities: []*syntax.Community{cc.Decl}}))
+		}
+	}
+	cc := c.Checked()
+	for _, a := range cc.Attrs {
+		fmt.Fprintf(h, "attr %s %s\n", a.Name, a.Type)
+	}
+	for _, a := range cc.Actions {
+		fmt.Fprintf(h, "action %s(", a.Name)
+		for _, p := range a.Params {
+			fmt.Fprintf(h, "%s %s,", p.Name, p.Type)
+		}
+		io.WriteString(h, ")\n")
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
