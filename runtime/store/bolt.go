@@ -125,13 +125,19 @@ func (b *boltLog) enqueue(w *write) error {
 	return nil
 }
 
-func (b *boltLog) compact(ctx context.Context, seq uint64, hash string, snap []byte) error {
+func (t boltTx) compact(ctx context.Context, seq uint64, hash string, snap []byte) error {
 	w := &write{compact: &compaction{seq, hash, snap}, result: make(chan error, 1)}
-	if err := b.enqueue(w); err != nil {
+	if err := t.b.enqueue(w); err != nil {
 		return err
 	}
 	return <-w.result
 }
+
+func (b *boltLog) init(ctx context.Context, hash string) error {
+	return boltTx{b}.compact(ctx, 0, hash, nil)
+}
+
+func (b *boltLog) since(ctx context.Context, seq uint64) ([]event, error) { return nil, nil }
 
 // commits writes the queued changes, as many at once as have queued.
 func (b *boltLog) commits() {

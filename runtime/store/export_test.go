@@ -4,8 +4,8 @@ package store
 // does, so that the next Open replays the log.
 func Abandon(d *State) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	d.closed = true
+	d.mu.Unlock()
 	d.b.close()
 }
 

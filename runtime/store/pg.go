@@ -2,9 +2,257 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-func openPostgres(ctx context.Context, dsn, name string) (backend, error) {
-	return nil, fmt.Errorf("store: postgres: not yet")
+// The PostgreSQL schema: one row per community, locked by each operation
+// so that operations on one community are serialised across processes,
+// and its events by sequence number.
+const pgSchema = `
+CREATE TABLE IF NOT EXISTS charter_communities (
+	name         text PRIMARY KEY,
+	rules_hash   text NOT NULL,
+	snapshot_seq bigint NOT NULL,
+	snapshot     bytea
+);
+CREATE TABLE IF NOT EXISTS charter_events (
+	community text NOT NULL,
+	seq       bigint NOT NULL,
+	op        bytea NOT NULL,
+	PRIMARY KEY (community, seq)
+)`
+
+// pgChannel is the channel a commit notifies, with the community's name.
+const pgChannel = "charter_events"
+
+// pgLog is a community's log in PostgreSQL.
+type pgLog struct {
+	pool *pgxpool.Pool
+	name string
+	// listen runs LISTEN until close; notify, set by the State, brings
+	// the others' events in.
+	cancel context.CancelFunc
+	done   chan struct{}
+	once   sync.Once
+}
+
+func openPostgres(ctx context.Context, dsn, name string) (*pgLog, error) {
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: postgres: %w", err)
+	}
+	// Several processes may create the tables at once: CREATE ... IF NOT
+	// EXISTS alone races on the catalogue, so they take turns.
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(7417)"); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, pgSchema)
+		return err
+	})
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("store: postgres: schema: %w", err)
+	}
+	return &pgLog{pool: pool, name: name}, nil
+}
+
+func (b *pgLog) rebuildable() bool { return true }
+
+func (b *pgLog) load(ctx context.Context, name string) (*stored, error) {
+	var st *stored
+	// One snapshot of the database: the events are those after the
+	// snapshot read.
+	err := pgx.BeginTxFunc(ctx, b.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var s stored
+		var seq int64
+		err := tx.QueryRow(ctx, "SELECT rules_hash, snapshot_seq, snapshot FROM charter_communities WHERE name = $1", name).Scan(&s.hash, &seq, &s.snap)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		s.snapSeq = uint64(seq)
+		s.events, err = pgEvents(ctx, tx, name, s.snapSeq)
+		st = &s
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: postgres: load %s: %w", name, err)
+	}
+	return st, nil
+}
+
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+func pgEvents(ctx context.Context, q querier, name string, after uint64) ([]event, error) {
+	rows, err := q.Query(ctx, "SELECT seq, op FROM charter_events WHERE community = $1 AND seq > $2 ORDER BY seq", name, int64(after))
+	if err != nil {
+		return nil, err
+	}
+	var evs []event
+	for rows.Next() {
+		var seq int64
+		var data []byte
+		if err := rows.Scan(&seq, &data); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		evs = append(evs, event{seq: uint64(seq), data: data})
+	}
+	return evs, rows.Err()
+}
+
+func (b *pgLog) init(ctx context.Context, hash string) error {
+	_, err := b.pool.Exec(ctx, "INSERT INTO charter_communities (name, rules_hash, snapshot_seq) VALUES ($1, $2, 0) ON CONFLICT (name) DO NOTHING", b.name, hash)
+	if err != nil {
+		return fmt.Errorf("store: postgres: %w", err)
+	}
+	return nil
+}
+
+// begin locks the community's row for the rest of the transaction, then
+// reads the events committed after seq: whoever held the lock before has
+// committed or rolled back, so they are every event there is.
+func (b *pgLog) begin(ctx context.Context, seq uint64) (tx, []event, string, error) {
+	t, err := b.pool.Begin(ctx)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("store: postgres: %w", err)
+	}
+	var hash string
+	if err := t.QueryRow(ctx, "SELECT rules_hash FROM charter_communities WHERE name = $1 FOR UPDATE", b.name).Scan(&hash); err != nil {
+		t.Rollback(context.Background())
+		return nil, nil, "", fmt.Errorf("store: postgres: lock %s: %w", b.name, err)
+	}
+	evs, err := pgEvents(ctx, t, b.name, seq)
+	if err != nil {
+		t.Rollback(context.Background())
+		return nil, nil, "", fmt.Errorf("store: postgres: %w", err)
+	}
+	return &pgTx{b: b, t: t}, evs, hash, nil
+}
+
+func (b *pgLog) since(ctx context.Context, seq uint64) ([]event, error) {
+	evs, err := pgEvents(ctx, b.pool, b.name, seq)
+	if err != nil {
+		return nil, fmt.Errorf("store: postgres: %w", err)
+	}
+	return evs, nil
+}
+
+type pgTx struct {
+	b *pgLog
+	t pgx.Tx
+}
+
+func (t *pgTx) end(ctx context.Context, ev *event) (func() error, error) {
+	if ev == nil {
+		t.t.Rollback(context.Background())
+		return nil, nil
+	}
+	batch := &pgx.Batch{}
+	batch.Queue("INSERT INTO charter_events (community, seq, op) VALUES ($1, $2, $3)", t.b.name, int64(ev.seq), ev.data)
+	batch.Queue("SELECT pg_notify($1, $2)", pgChannel, t.b.name+" "+strconv.FormatUint(ev.seq, 10))
+	if err := t.t.SendBatch(ctx, batch).Close(); err != nil {
+		t.t.Rollback(context.Background())
+		return nil, fmt.Errorf("store: postgres: append: %w", err)
+	}
+	if err := t.t.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("store: postgres: commit: %w", err)
+	}
+	return nil, nil
+}
+
+// compact keeps the events of the snapshot before this one: a process
+// that lags behind by less than a snapshot catches up from the log, one
+// further behind reloads the snapshot.
+func (t *pgTx) compact(ctx context.Context, seq uint64, hash string, snap []byte) error {
+	defer t.t.Rollback(context.Background())
+	var prev int64
+	err := t.t.QueryRow(ctx, "SELECT snapshot_seq FROM charter_communities WHERE name = $1", t.b.name).Scan(&prev)
+	if err == nil {
+		_, err = t.t.Exec(ctx, "UPDATE charter_communities SET rules_hash = $2, snapshot_seq = $3, snapshot = $4 WHERE name = $1", t.b.name, hash, int64(seq), snap)
+	}
+	if err == nil {
+		_, err = t.t.Exec(ctx, "DELETE FROM charter_events WHERE community = $1 AND seq <= $2", t.b.name, prev)
+	}
+	if err == nil {
+		err = t.t.Commit(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("store: postgres: compact: %w", err)
+	}
+	return nil
+}
+
+// listen brings the events other processes commit into the State as
+// their notifications arrive, and every second in case one was missed
+// (a connection lost and made again).
+func (b *pgLog) listen(notify func(seq uint64)) {
+	ctx, cancel := context.WithCancel(context.Background())
+	b.cancel, b.done = cancel, make(chan struct{})
+	go func() {
+		defer close(b.done)
+		for ctx.Err() == nil {
+			conn, err := b.pool.Acquire(ctx)
+			if err != nil {
+				sleep(ctx, time.Second)
+				continue
+			}
+			if _, err := conn.Exec(ctx, "LISTEN "+pgChannel); err != nil {
+				conn.Release()
+				sleep(ctx, time.Second)
+				continue
+			}
+			notify(0) // whatever was committed before LISTEN
+			for ctx.Err() == nil {
+				wctx, wcancel := context.WithTimeout(ctx, time.Second)
+				n, err := conn.Conn().WaitForNotification(wctx)
+				wcancel()
+				if err != nil {
+					if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+						notify(0)
+						continue
+					}
+					break
+				}
+				if name, seq, ok := strings.Cut(n.Payload, " "); ok && name == b.name {
+					k, _ := strconv.ParseUint(seq, 10, 64)
+					notify(k)
+				}
+			}
+			// The connection may be mid-way through a message: drop it.
+			conn.Conn().Close(context.Background())
+			conn.Release()
+		}
+	}()
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
+func (b *pgLog) close() error {
+	b.once.Do(func() {
+		if b.cancel != nil {
+			b.cancel()
+			<-b.done
+		}
+		b.pool.Close()
+	})
+	return nil
 }

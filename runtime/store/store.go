@@ -86,14 +86,20 @@ type backend interface {
 	// load returns what the store holds of community name: nil when
 	// it holds nothing of it yet.
 	load(ctx context.Context, name string) (*stored, error)
+	// init records a new community's rule hash, unless another process
+	// recorded one first.
+	init(ctx context.Context, hash string) error
 	// begin starts an operation on the state whose last event is seq: it
 	// returns the events others committed after seq (for PostgreSQL, with
 	// the community locked until end), and the rule hash the store records
 	// ("": the store cannot have changed it since load).
 	begin(ctx context.Context, seq uint64) (tx, []event, string, error)
-	// compact writes snap as the snapshot of event seq under rule hash and
-	// drops the log up to it.
-	compact(ctx context.Context, seq uint64, hash string, snap []byte) error
+	// since returns the events others committed after seq, without
+	// locking: for questions to see them.
+	since(ctx context.Context, seq uint64) ([]event, error)
+	// rebuildable reports whether a State can rebuild itself from the
+	// store after a failed write (false: it refuses every later one).
+	rebuildable() bool
 	close() error
 }
 
@@ -102,6 +108,9 @@ type tx interface {
 	// end appends ev (nil: nothing changed) and ends the operation. wait,
 	// when not nil, returns once ev is durable.
 	end(ctx context.Context, ev *event) (wait func() error, err error)
+	// compact writes snap as the snapshot of event seq under rule hash,
+	// drops the log up to it, and ends the operation.
+	compact(ctx context.Context, seq uint64, hash string, snap []byte) error
 }
 
 // stored is what a store holds of a community.
@@ -130,6 +139,10 @@ type op struct {
 	Args     runtime.Args            `json:"args,omitempty"`
 	Sanction string                  `json:"sanction,omitempty"`
 }
+
+// errGap is a log that does not continue the state: another process
+// compacted the events the state lacks into a snapshot.
+var errGap = errors.New("the log has a gap")
 
 // ErrRulesChanged is returned (wrapped) when a store cannot follow a
 // change of rule file (see Open).
@@ -172,6 +185,15 @@ func Open(ctx context.Context, c *runtime.Community, dsn string, opts ...Option)
 		b.close()
 		return nil, err
 	}
+	if pg, ok := b.(*pgLog); ok {
+		pg.listen(func(seq uint64) {
+			if seq == 0 || d.Events() < seq {
+				ctx, cancel := d.ctx()
+				d.Refresh(ctx)
+				cancel()
+			}
+		})
+	}
 	return d, nil
 }
 
@@ -182,7 +204,7 @@ func (d *State) load(ctx context.Context) error {
 		return err
 	}
 	if st == nil { // a new store: record the rule file
-		if err := d.b.compact(ctx, 0, d.hash, nil); err != nil {
+		if err := d.b.init(ctx, d.hash); err != nil {
 			return err
 		}
 		d.s.Store(runtime.NewState(d.c, d.opts...))
@@ -206,7 +228,7 @@ func (d *State) load(ctx context.Context) error {
 	d.snapSeq = st.snapSeq
 	if changed {
 		// The store now runs the new file: its snapshot is this state's.
-		return d.compactLocked(ctx)
+		return d.compactLocked(ctx, true)
 	}
 	return nil
 }
@@ -254,7 +276,7 @@ func (d *State) replay(ctx context.Context, s *runtime.State, ev event) error {
 		return fmt.Errorf("store: event %d: %w", ev.seq, err)
 	}
 	if s.Events()+1 != ev.seq {
-		return fmt.Errorf("store: event %d follows event %d: the log has a gap", ev.seq, s.Events())
+		return fmt.Errorf("store: event %d follows event %d: %w", ev.seq, s.Events(), errGap)
 	}
 	if err := o.run(ctx, s); err != nil {
 		return fmt.Errorf("store: replay of event %d (%s %q): %w", ev.seq, o.Op, o.ID, err)
@@ -319,9 +341,12 @@ func (d *State) mutate(ctx context.Context, o *op, f func(s *runtime.State) erro
 	}
 	for _, ev := range evs {
 		if err := d.replay(ctx, s, ev); err != nil {
-			d.broken = err
 			t.end(ctx, nil)
+			err = d.gap(ctx, err)
 			d.mu.Unlock()
+			if err == nil {
+				return d.mutate(ctx, o, f) // again, on the reloaded state
+			}
 			return err
 		}
 	}
@@ -368,7 +393,7 @@ func (d *State) mutate(ctx context.Context, o *op, f func(s *runtime.State) erro
 // fail rebuilds the state from the store after a write failed. The caller
 // holds mu.
 func (d *State) fail(ctx context.Context, cause error) {
-	if d.b.(interface{ rebuildable() bool }).rebuildable() {
+	if d.b.rebuildable() {
 		if err := d.load(ctx); err == nil {
 			return
 		}
@@ -493,15 +518,26 @@ func (d *State) Compact(ctx context.Context) error {
 	if err := d.usable(); err != nil {
 		return err
 	}
-	return d.compactLocked(ctx)
+	return d.compactLocked(ctx, false)
 }
 
-func (d *State) compactLocked(ctx context.Context) error {
+// compactLocked writes the snapshot; migrated says the state was migrated
+// to a new rule file, so that no event of the old one may follow. The
+// caller holds mu.
+func (d *State) compactLocked(ctx context.Context, migrated bool) error {
 	s := d.s.Load()
 	// Under PostgreSQL the snapshot must hold the others' events too.
-	t, evs, _, err := d.b.begin(ctx, s.Events())
+	t, evs, hash, err := d.b.begin(ctx, s.Events())
 	if err != nil {
 		return err
+	}
+	if len(evs) > 0 && migrated {
+		t.end(ctx, nil)
+		return fmt.Errorf("store: %w: another process applied %d operations by rule file %s while this one migrated to %s; stop every process before changing the rule file", ErrRulesChanged, len(evs), short(hash), short(d.hash))
+	}
+	if hash != "" && hash != d.hash && !migrated {
+		t.end(ctx, nil)
+		return fmt.Errorf("store: %w: the store runs rule file %s now, and this process %s: restart it with the new file", ErrRulesChanged, short(hash), short(d.hash))
 	}
 	for _, ev := range evs {
 		if err := d.replay(ctx, s, ev); err != nil {
@@ -515,32 +551,68 @@ func (d *State) compactLocked(ctx context.Context) error {
 		t.end(ctx, nil)
 		return fmt.Errorf("store: snapshot: %w", err)
 	}
-	err = d.b.compact(ctx, snap.Events, d.hash, buf.Bytes())
-	if _, err2 := t.end(ctx, nil); err == nil {
-		err = err2
-	}
-	if err != nil {
+	if err := t.compact(ctx, snap.Events, d.hash, buf.Bytes()); err != nil {
 		return err
 	}
 	d.snapSeq = snap.Events
 	return nil
 }
 
+// Refresh brings the state up to date with the events other processes
+// committed (PostgreSQL; with bbolt there are none). The state does so by
+// itself on their notifications, so questions see them within
+// milliseconds; a host that must answer from the latest committed state
+// calls Refresh first.
+func (d *State) Refresh(ctx context.Context) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.usable(); err != nil {
+		return err
+	}
+	s := d.s.Load()
+	evs, err := d.b.since(ctx, s.Events())
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		if err := d.replay(ctx, s, ev); err != nil {
+			return d.gap(ctx, err)
+		}
+	}
+	return nil
+}
+
+// gap handles a replay error of events others committed: when the store
+// compacted past this state's last event, the state reloads from the
+// snapshot; any other error breaks the state. The caller holds mu.
+func (d *State) gap(ctx context.Context, err error) error {
+	if errors.Is(err, errGap) && d.b.rebuildable() {
+		if lerr := d.load(ctx); lerr == nil {
+			return nil
+		}
+	}
+	d.broken = err
+	return err
+}
+
 // Close compacts the log into a snapshot and closes the store. The state
 // answers no more mutators.
 func (d *State) Close() error {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	if d.closed {
+		d.mu.Unlock()
 		return nil
 	}
 	var err error
 	if d.broken == nil && d.s.Load().Events() != d.snapSeq {
 		ctx, cancel := d.ctx()
-		err = d.compactLocked(ctx)
+		err = d.compactLocked(ctx, false)
 		cancel()
 	}
 	d.closed = true
+	d.mu.Unlock()
+	// Outside mu: the listener may be waiting for it, and close waits for
+	// the listener.
 	if err2 := d.b.close(); err == nil {
 		err = err2
 	}

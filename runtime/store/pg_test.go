@@ -1,0 +1,340 @@
+package store_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/charterlang/charter/runtime"
+	"github.com/charterlang/charter/runtime/store"
+)
+
+// pgDSN returns the test database's connection string, emptied of the
+// community the tests use. Without CHARTER_TEST_POSTGRES the test skips,
+// except in CI (CI=true), where .ci/run starts a server and sets it.
+func pgDSN(t *testing.T) string {
+	t.Helper()
+	dsn := os.Getenv("CHARTER_TEST_POSTGRES")
+	if dsn == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CHARTER_TEST_POSTGRES is not set: CI runs the PostgreSQL tests (.ci/run sources .ci/postgres.sh)")
+		}
+		t.Skip("CHARTER_TEST_POSTGRES is not set: skipping the PostgreSQL tests (source .ci/postgres.sh to start a server)")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, q := range []string{"DELETE FROM charter_events WHERE community = 'Tips'", "DELETE FROM charter_communities WHERE name = 'Tips'"} {
+		if _, err := conn.Exec(ctx, q); err != nil && !strings.Contains(err.Error(), "does not exist") {
+			t.Fatal(err)
+		}
+	}
+	return dsn
+}
+
+func TestPostgresReopen(t *testing.T) {
+	dsn := pgDSN(t)
+	c := tips(t, tipsSrc)
+	ctx := context.Background()
+	d, err := store.Open(ctx, c, dsn, store.CompactEvery(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := runtime.NewState(c)
+	workload(t, c, 11, 300, d, mem)
+	sameState(t, c, d, mem)
+	if err := d.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	workload(t, c, 12, 200, d, mem)
+	store.Abandon(d)
+	d, err = store.Open(ctx, c, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameState(t, c, d, mem)
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	d, err = store.Open(ctx, c, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	sameState(t, c, d, mem)
+}
+
+// Two States over one database see each other's events: a question in
+// one answers with the other's event within a second (measured here: the
+// time from Apply returning in one to Events showing it in the other).
+func TestPostgresSeesOthers(t *testing.T) {
+	dsn := pgDSN(t)
+	c := tips(t, tipsSrc)
+	ctx := context.Background()
+	a, err := store.Open(ctx, c, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := store.Open(ctx, c, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	m, _ := c.Member(nil)
+	for _, id := range []string{"ann", "bob"} {
+		if err := a.Join(id, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var lat []time.Duration
+	for i := range 100 {
+		res, err := a.Apply(ctx, "ann", "tip", runtime.Args{"to": "bob", "amount": 1}, t0.Add(time.Duration(i)*time.Minute))
+		if err != nil || !res.Applied {
+			t.Fatal(res, err)
+		}
+		start := time.Now()
+		for b.Events() < res.Seq {
+			if time.Since(start) > time.Second {
+				t.Fatalf("event %d not seen by the other state within a second", res.Seq)
+			}
+			time.Sleep(50 * time.Microsecond)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	slices.Sort(lat)
+	t.Logf("seen by the other state after: median %v, 99th percentile %v, max %v", lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1])
+	if g := b.Goals(t0)[0].Value; g != 200 {
+		t.Errorf("the other state's total %v, want 200", g)
+	}
+	m2, _ := b.Member("bob")
+	if v, _ := c.Get(m2, "points"); v != int64(200) {
+		t.Errorf("bob has %v in the other state, want 200", v)
+	}
+}
+
+// TestPostgresChild is a child process of TestPostgresProcesses and
+// TestPostgresCrash.
+func TestPostgresChild(t *testing.T) {
+	mode := os.Getenv("CHARTER_PG_CHILD")
+	if mode == "" {
+		t.Skip("a child process of the PostgreSQL tests")
+	}
+	dsn := os.Getenv("CHARTER_TEST_POSTGRES")
+	c := tips(t, tipsSrc)
+	ctx := context.Background()
+	d, err := store.Open(ctx, c, dsn, store.CompactEvery(300))
+	if err != nil {
+		fmt.Println("error:", err)
+		os.Exit(2)
+	}
+	switch {
+	case mode == "crash":
+		for k := d.Events() + 1; ; k++ {
+			seq, err := crashOp(c, d, k)
+			if err != nil || seq != k {
+				fmt.Println("error:", k, seq, err)
+				os.Exit(2)
+			}
+			fmt.Println(k)
+		}
+	case strings.HasPrefix(mode, "tips:"):
+		g, _ := strconv.Atoi(strings.TrimPrefix(mode, "tips:"))
+		r := rand.New(rand.NewPCG(uint64(g), 9))
+		posts := 0
+		for i := range 150 {
+			from, to := fmt.Sprint("m", r.IntN(8)), fmt.Sprint("m", r.IntN(8))
+			res, err := d.Apply(ctx, from, "tip", runtime.Args{"to": to, "amount": 1 + r.IntN(4)}, t0.Add(time.Duration(i)*time.Second))
+			if err != nil {
+				fmt.Println("error:", err)
+				os.Exit(2)
+			}
+			if i%10 == 0 {
+				// Everyone posts as one member within one day: 3 in all.
+				res, err = d.Apply(ctx, "poster", "post", nil, t0.Add(time.Duration(i)*time.Minute))
+				if err != nil {
+					fmt.Println("error:", err)
+					os.Exit(2)
+				}
+				if res.Applied {
+					posts++
+				}
+			}
+		}
+		fmt.Println("posts", posts)
+		d.Close()
+	}
+}
+
+func startChild(t *testing.T, mode string) (*exec.Cmd, *bufio.Scanner) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestPostgresChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "CHARTER_PG_CHILD="+mode)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, bufio.NewScanner(out)
+}
+
+// Three processes tip among eight members with ten points each, and post
+// as one member, all at once. Every decision is made against the latest
+// committed state: the total is conserved, no balance goes below zero
+// (a tip decided on a stale balance would), and the limit of 3 posts a day
+// holds across the processes.
+func TestPostgresProcesses(t *testing.T) {
+	dsn := pgDSN(t)
+	c := tips(t, tipsSrc)
+	ctx := context.Background()
+	d, err := store.Open(ctx, c, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 8 {
+		m, _ := c.Member(map[string]any{"points": 10})
+		if err := d.Join(fmt.Sprint("m", i), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, _ := c.Member(map[string]any{"points": 0})
+	if err := d.Join("poster", m); err != nil {
+		t.Fatal(err)
+	}
+	const procs = 3
+	var wg sync.WaitGroup
+	posts := make([]int, procs)
+	start := time.Now()
+	for g := range procs {
+		cmd, out := startChild(t, fmt.Sprint("tips:", g))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for out.Scan() {
+				if n, ok := strings.CutPrefix(out.Text(), "posts "); ok {
+					posts[g], _ = strconv.Atoi(n)
+				} else if out.Text() != "PASS" {
+					t.Errorf("child %d: %s", g, out.Text())
+				}
+			}
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("child %d: %v", g, err)
+			}
+		}()
+	}
+	wg.Wait()
+	t.Logf("%d processes, %d operations each, in %v", procs, 165, time.Since(start))
+	if err := d.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if total := d.Goals(t0)[0].Value; total != 80 {
+		t.Errorf("total points %v after the tips, want 80", total)
+	}
+	for _, id := range d.IDs() {
+		m, _ := d.Member(id)
+		if v, _ := c.Get(m, "points"); v.(int64) < 0 {
+			t.Errorf("%s has %d points", id, v)
+		}
+	}
+	if n := posts[0] + posts[1] + posts[2]; n != 3 {
+		t.Errorf("%v posts applied across the processes, want 3 (limit post 3 per 1d)", posts)
+	}
+	// A fresh state reopened from the store agrees, and with a rescan.
+	d.Close()
+	d, err = store.Open(ctx, c, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var ms []*runtime.Member
+	for _, id := range d.IDs() {
+		m, _ := d.Member(id)
+		ms = append(ms, m)
+	}
+	if g, r := fmt.Sprint(d.Goals(t0)), fmt.Sprint(c.Goals(ms, t0)); g != r {
+		t.Errorf("goals %s, rescan %s", g, r)
+	}
+}
+
+// A process applying events is killed with SIGKILL, mostly inside a
+// transaction; the store keeps every acknowledged event and none half
+// applied.
+func TestPostgresCrash(t *testing.T) {
+	dsn := pgDSN(t)
+	if testing.Short() {
+		t.Skip("short")
+	}
+	c := tips(t, tipsSrc)
+	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 5))
+	want := runtime.NewState(c)
+	var fed uint64
+	for round := range 10 {
+		cmd, out := startChild(t, "crash")
+		acked := make(chan uint64)
+		go func() {
+			defer close(acked)
+			for out.Scan() {
+				n, err := strconv.ParseUint(out.Text(), 10, 64)
+				if err != nil {
+					t.Errorf("round %d: child: %s", round, out.Text())
+					continue
+				}
+				acked <- n
+			}
+		}()
+		last, ok := <-acked
+		if !ok {
+			cmd.Wait()
+			t.Fatalf("round %d: the child applied nothing", round)
+		}
+		deadline := time.After(time.Duration(5+r.IntN(200)) * time.Millisecond)
+	wait:
+		for {
+			select {
+			case n, ok := <-acked:
+				if !ok {
+					break wait
+				}
+				last = n
+			case <-deadline:
+				cmd.Process.Signal(syscall.SIGKILL)
+				deadline = nil
+			}
+		}
+		cmd.Wait()
+		d, err := store.Open(context.Background(), c, dsn, store.CompactEvery(0))
+		if err != nil {
+			t.Fatalf("round %d: reopen: %v", round, err)
+		}
+		got := d.Events()
+		if got < last {
+			t.Fatalf("round %d: the store holds %d events; the child acknowledged %d", round, got, last)
+		}
+		for ; fed < got; fed++ {
+			if _, err := crashOp(c, want, fed+1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sameState(t, c, d, want)
+		store.Abandon(d)
+		t.Logf("round %d: acknowledged %d, recovered %d", round, last, got)
+	}
+}
