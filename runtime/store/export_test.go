@@ -15,3 +15,9 @@ func Logged(d *State) uint64 {
 	defer d.mu.Unlock()
 	return d.s.Load().Events() - d.snapSeq
 }
+
+// NoSync makes d's bbolt file skip fsync, for benchmarks that build a
+// large log quickly.
+func NoSync(d *State) {
+	d.b.(*boltLog).db.NoSync = true
+}

@@ -24,7 +24,7 @@ import (
 // pgDSN returns the test database's connection string, emptied of the
 // community the tests use. Without CHARTER_TEST_POSTGRES the test skips,
 // except in CI (CI=true), where .ci/run starts a server and sets it.
-func pgDSN(t *testing.T) string {
+func pgDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv("CHARTER_TEST_POSTGRES")
 	if dsn == "" {
@@ -336,5 +336,43 @@ func TestPostgresCrash(t *testing.T) {
 		sameState(t, c, d, want)
 		store.Abandon(d)
 		t.Logf("round %d: acknowledged %d, recovered %d", round, last, got)
+	}
+}
+
+// A changed rule file over PostgreSQL: the first process opened with it
+// migrates the snapshot; a process still running the old file is refused
+// its next change, and told to restart with the new one.
+func TestPostgresRulesChange(t *testing.T) {
+	dsn := pgDSN(t)
+	c := tips(t, tipsSrc)
+	ctx := context.Background()
+	old, err := store.Open(ctx, c, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	mem := runtime.NewState(c)
+	workload(t, c, 21, 100, old, mem)
+	if err := old.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c2 := tips(t, strings.Replace(tipsSrc, "    note:   string\n", "", 1))
+	d, err := store.Open(ctx, c2, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if d.Len() != mem.Len() {
+		t.Errorf("%d members after the change, want %d", d.Len(), mem.Len())
+	}
+	if rep := d.Migration().String(); !strings.Contains(rep, "attribute note: no longer declared") {
+		t.Errorf("report: %q", rep)
+	}
+	m, _ := c.Member(nil)
+	if err := old.Join("late", m); err == nil || !strings.Contains(err.Error(), "restart it with the new file") {
+		t.Errorf("a change by the old file: %v", err)
+	}
+	if err := d.Join("late", m); err != nil {
+		t.Fatal(err)
 	}
 }

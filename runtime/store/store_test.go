@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"strconv"
 	"reflect"
 	"strings"
 	"testing"
@@ -360,4 +362,14 @@ func TestBoltRulesChange(t *testing.T) {
 	if store.RulesHash(c4) != store.RulesHash(c) {
 		t.Error("a comment and spaces changed the hash")
 	}
+}
+
+func envInt(name string, def int) int {
+	if v := os.Getenv(name); v != "" {
+		n, err := strconv.Atoi(v)
+		if err == nil {
+			return n
+		}
+	}
+	return def
 }
