@@ -8,8 +8,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -372,4 +372,58 @@ func envInt(name string, def int) int {
 		}
 	}
 	return def
+}
+
+// JoinAt is durable with its admission: a refused join writes nothing,
+// and the admitted ones replay as admitted. The hash covers the community
+// a child extends.
+func TestBoltJoinAt(t *testing.T) {
+	src := `
+community Club {
+  member { posts: int }
+  goal size { measure members; target <= 1000 }
+}
+
+community Circle extends Club {
+  admit if posts >= 5 && members < 3
+}
+`
+	p, err := runtime.CompileSource("c.charter", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.Community("Circle")
+	path := filepath.Join(t.TempDir(), "c.db")
+	ctx := context.Background()
+	d, err := store.Open(ctx, c, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, posts := range []int{9, 2, 7, 8, 9} {
+		m, _ := c.Member(map[string]any{"posts": posts})
+		err := d.JoinAt(fmt.Sprint("m", i), m, t0)
+		if admitted := posts >= 5 && i < 4; (err == nil) != admitted {
+			t.Errorf("join m%d (posts %d): %v", i, posts, err)
+		}
+	}
+	if err := d.Join("x", nil); err == nil {
+		t.Error("join of a nil member: no error")
+	}
+	ids := d.IDs()
+	store.Abandon(d)
+	d, err = store.Open(ctx, c, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if got := d.IDs(); !reflect.DeepEqual(got, ids) || len(got) != 3 {
+		t.Errorf("members after reopening %v, want %v (3)", got, ids)
+	}
+	p2, err := runtime.CompileSource("c.charter", []byte(strings.Replace(src, "target <= 1000", "target <= 999", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if store.RulesHash(p2.Community("Circle")) == store.RulesHash(c) {
+		t.Error("a change in the parent community did not change the child's hash")
+	}
 }
