@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -425,5 +426,30 @@ community Circle extends Club {
 	}
 	if store.RulesHash(p2.Community("Circle")) == store.RulesHash(c) {
 		t.Error("a change in the parent community did not change the child's hash")
+	}
+}
+
+// A bbolt file serves one process: a second Open waits for its lock, then
+// says why it failed.
+func TestBoltOneProcess(t *testing.T) {
+	if os.Getenv("CHARTER_LOCK_CHILD") != "" {
+		_, err := store.Open(context.Background(), tips(t, tipsSrc), os.Getenv("CHARTER_LOCK_CHILD"))
+		fmt.Println(err)
+		return
+	}
+	if testing.Short() {
+		t.Skip("waits 5 s for the lock")
+	}
+	path := filepath.Join(t.TempDir(), "t.db")
+	d, err := store.Open(context.Background(), tips(t, tipsSrc), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBoltOneProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "CHARTER_LOCK_CHILD="+path)
+	out, _ := cmd.Output()
+	if !strings.Contains(string(out), "another process holds it open") {
+		t.Errorf("second open: %s", out)
 	}
 }
