@@ -60,7 +60,7 @@ func TestCrashChild(t *testing.T) {
 		t.Skip("the child process of TestBoltCrash")
 	}
 	c := tips(t, tipsSrc)
-	d, err := store.Open(context.Background(), c, path, store.CompactEvery(700))
+	d, err := store.Open(context.Background(), c, path, store.CompactEvery(150))
 	if err != nil {
 		fmt.Println("error:", err)
 		os.Exit(2)

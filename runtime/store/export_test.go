@@ -21,3 +21,8 @@ func Logged(d *State) uint64 {
 func NoSync(d *State) {
 	d.b.(*boltLog).db.NoSync = true
 }
+
+// BreakDisk closes d's bbolt file under it, so that its next write fails.
+func BreakDisk(d *State) {
+	d.b.(*boltLog).db.Close()
+}

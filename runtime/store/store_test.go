@@ -453,3 +453,39 @@ func TestBoltOneProcess(t *testing.T) {
 		t.Errorf("second open: %s", out)
 	}
 }
+
+// A write that fails is an error, and the operation is not applied as far
+// as anyone can learn: the state refuses every later change until it is
+// reopened, and the reopened state holds what was durable.
+func TestBoltWriteFails(t *testing.T) {
+	c := tips(t, tipsSrc)
+	path := filepath.Join(t.TempDir(), "t.db")
+	ctx := context.Background()
+	d, err := store.Open(ctx, c, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := c.Member(nil)
+	for _, id := range []string{"ann", "bob"} {
+		if err := d.Join(id, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store.BreakDisk(d)
+	_, err = d.Apply(ctx, "ann", "tip", runtime.Args{"to": "bob", "amount": 5}, t0)
+	if err == nil || !strings.Contains(err.Error(), "is not durable, and not applied") {
+		t.Fatalf("apply on a broken disk: %v", err)
+	}
+	if err := d.Join("cy", m); err == nil || !strings.Contains(err.Error(), "reopen the store") {
+		t.Fatalf("join after a failed write: %v", err)
+	}
+	store.Abandon(d)
+	d, err = store.Open(ctx, c, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if d.Events() != 2 || d.Goals(t0)[0].Value != 200 {
+		t.Errorf("reopened: %d events, %v points; want the 2 joins", d.Events(), d.Goals(t0)[0].Value)
+	}
+}
