@@ -138,7 +138,8 @@ func BenchmarkRecovery(b *testing.B) {
 
 // BenchmarkSnapshot takes the snapshot of a State of 1,000,000 members
 // (CHARTER_BENCH_MEMBERS sets another count) and writes its JSON, as
-// Compact does; then restores it. It reports the JSON's size.
+// Compact does; then restores it, as Open does. It reports the JSON's
+// size.
 func BenchmarkSnapshot(b *testing.B) {
 	n := envInt("CHARTER_BENCH_MEMBERS", 1_000_000)
 	c := tips(b, tipsSrc)
@@ -164,11 +165,7 @@ func BenchmarkSnapshot(b *testing.B) {
 	json.NewEncoder(&buf).Encode(s.Snapshot())
 	b.Run("restore", func(b *testing.B) {
 		for range b.N {
-			snap, err := runtime.ReadSnapshot(buf.Bytes())
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := runtime.Restore(c, snap); err != nil {
+			if _, err := store.Restore(c, buf.Bytes()); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -1,5 +1,7 @@
 package store
 
+import "github.com/charterlang/charter/runtime"
+
 // Abandon closes d's store as a crash would: without the compaction Close
 // does, so that the next Open replays the log.
 func Abandon(d *State) {
@@ -25,4 +27,10 @@ func NoSync(d *State) {
 // BreakDisk closes d's bbolt file under it, so that its next write fails.
 func BreakDisk(d *State) {
 	d.b.(*boltLog).db.Close()
+}
+
+// Restore builds a State from a snapshot's JSON as Open does.
+func Restore(c *runtime.Community, data []byte) (*runtime.State, error) {
+	d := &State{c: c}
+	return d.restore(data, false)
 }

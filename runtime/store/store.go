@@ -239,9 +239,9 @@ func (d *State) restore(data []byte, migrate bool) (*runtime.State, error) {
 	if data == nil {
 		return runtime.NewState(d.c, d.opts...), nil
 	}
-	snap, err := runtime.ReadSnapshot(data)
+	snap, err := decodeSnapshot(data)
 	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
+		return nil, err
 	}
 	if migrate {
 		if d.report, err = d.c.Migrate(snap); err != nil {
@@ -253,6 +253,24 @@ func (d *State) restore(data []byte, migrate bool) (*runtime.State, error) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	return s, nil
+}
+
+// decodeSnapshot reads a snapshot the store wrote. It is
+// runtime.ReadSnapshot without the scan for keys given twice, which is
+// there for snapshots others write (encoding/json writes each key of a
+// map or struct once) and took 40% of the time of restoring one.
+func decodeSnapshot(data []byte) (*runtime.Snapshot, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	dec.DisallowUnknownFields()
+	var snap runtime.Snapshot
+	if err := dec.Decode(&snap); err != nil {
+		return nil, fmt.Errorf("store: snapshot: %w", err)
+	}
+	if snap.Community == "" {
+		return nil, fmt.Errorf("store: snapshot: no \"community\"")
+	}
+	return &snap, nil
 }
 
 func short(h string) string {
