@@ -14,7 +14,10 @@
 // that changes nothing (a denied action, an error) writes nothing. The
 // questions are runtime.State's too, answered from memory: Member, Len,
 // Events, IDs, Goals, Decide, Holds, Snapshot, Community. Compact writes a
-// snapshot and drops the log before it; Close compacts and closes.
+// snapshot and drops the log before it (the State also does so by itself,
+// see CompactEvery); Close compacts and closes; Migration reports what
+// opening changed for a new rule file; Refresh catches up with other
+// processes' events (PostgreSQL) before a question that must see them.
 //
 // The log holds operations, not their effects: recovery replays them
 // through the State, which decides them as it did (time is an input, so
