@@ -216,3 +216,9 @@ type ExecuteCommandParams struct {
 type FormattingParams struct {
 	TextDocument TextDocumentIdentifier `json:"textDocument"`
 }
+
+const (
+	symNamespace = 3
+	symString    = 15
+	symStruct    = 23
+)

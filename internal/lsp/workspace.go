@@ -65,6 +65,7 @@ type analysis struct {
 	// syntax errors, one checked from every file with whatever parsed of
 	// the broken ones, so that a half-typed file still has names.
 	model *check.Program
+	idx   *index
 	// walkCut is set when the directory walk stopped at maxWalk.
 	walkCut bool
 }
