@@ -23,13 +23,14 @@ const kids = `community Kids extends Club {
 type navFixture struct {
 	c               *client
 	clubURI, kidURI string
+	dir             string
 }
 
 func newNav(t *testing.T) *navFixture {
 	dir := workspaceDir(t, map[string]string{"club.charter": club, "kids.charter": kids})
 	c := newClient(t)
 	c.initialize()
-	f := &navFixture{c: c, clubURI: fileURI(dir + "/club.charter"), kidURI: fileURI(dir + "/kids.charter")}
+	f := &navFixture{c: c, dir: dir, clubURI: fileURI(dir + "/club.charter"), kidURI: fileURI(dir + "/kids.charter")}
 	c.open(f.kidURI, kids)
 	if ds := c.diagnostics(f.kidURI); len(ds) != 0 {
 		t.Fatalf("fixture has diagnostics: %+v", ds)

@@ -222,3 +222,4 @@ const (
 	symString    = 15
 	symStruct    = 23
 )
+const ciConstant = 21

@@ -1,0 +1,74 @@
+package lsp
+
+import (
+	"strings"
+	"testing"
+)
+
+// apply applies a rename's edits to the texts they name.
+func apply(t *testing.T, texts map[string]string, edit WorkspaceEdit) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for uri, src := range texts {
+		edits := edit.Changes[uri]
+		tx := newText([]byte(src))
+		// From the last edit back, so offsets stay true.
+		for i := len(edits) - 1; i >= 0; i-- {
+			e := edits[i]
+			start, end := tx.offset(e.Range.Start, utf16Units), tx.offset(e.Range.End, utf16Units)
+			src = src[:start] + e.NewText + src[end:]
+			tx = newText([]byte(src))
+		}
+		out[uri] = src
+	}
+	return out
+}
+
+func TestRename(t *testing.T) {
+	f := newNav(t)
+	texts := map[string]string{f.clubURI: club, f.kidURI: kids}
+
+	var prep map[string]any
+	f.c.mustCall("textDocument/prepareRename", pos(f.kidURI, at(kids, "posts", 0, 1)), &prep)
+	if prep["placeholder"] != "posts" {
+		t.Fatalf("prepareRename: %v", prep)
+	}
+	var edit WorkspaceEdit
+	f.c.mustCall("textDocument/rename", map[string]any{
+		"textDocument": map[string]any{"uri": f.kidURI}, "position": at(kids, "posts", 0, 1), "newName": "messages"}, &edit)
+	got := apply(t, texts, edit)
+	if strings.Contains(got[f.clubURI]+got[f.kidURI], "posts") {
+		t.Errorf("posts left after the rename:\n%s\n%s", got[f.clubURI], got[f.kidURI])
+	}
+	if n := strings.Count(got[f.clubURI], "messages") + strings.Count(got[f.kidURI], "messages"); n != 6 {
+		t.Errorf("%d renamed, want 6", n)
+	}
+
+	// Renaming an action renames rules, effects and test calls.
+	f.c.mustCall("textDocument/rename", map[string]any{
+		"textDocument": map[string]any{"uri": f.kidURI}, "position": at(kids, "post(", 0, 0), "newName": "write"}, &edit)
+	got = apply(t, texts, edit)
+	if !strings.Contains(got[f.clubURI], "action write(length: int)") || !strings.Contains(got[f.clubURI], "on write {") ||
+		!strings.Contains(got[f.kidURI], "do write(length: 3)") || !strings.Contains(got[f.kidURI], "may write if") {
+		t.Errorf("action rename:\n%s\n%s", got[f.clubURI], got[f.kidURI])
+	}
+
+	// Refused: a name already declared, a reserved one, a non-name, and
+	// what is not an attribute, action, role, badge or goal.
+	for _, tc := range []struct {
+		marker, newName, want string
+	}{
+		{"age", "reputation", "CH0103"},
+		{"age", "members", "reserved"},
+		{"age", "1x", "not a name"},
+		{"since", "x", "cannot be renamed"},
+		{"length", "x", "cannot be renamed"},
+	} {
+		err := f.c.call("textDocument/rename", map[string]any{
+			"textDocument": map[string]any{"uri": f.kidURI}, "position": at(kids, tc.marker, 0, 1), "newName": tc.newName}, nil)
+		if err == nil || !strings.Contains(err.Message, tc.want) && !strings.Contains(err.Message, "would make an error") {
+			t.Errorf("rename %s to %s: %v, want an error about %s", tc.marker, tc.newName, err, tc.want)
+		}
+	}
+	f.c.shutdown()
+}
