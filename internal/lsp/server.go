@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"sync"
+	"time"
 )
 
 // Server is a Charter language server speaking LSP over one stream pair.
@@ -32,8 +33,12 @@ type Server struct {
 	// published holds the URIs whose last published diagnostics were not
 	// empty, so that a fixed file is cleared.
 	published map[string]bool
-	nextID    int
+	// dirtySince is when dirty last became non-empty.
+	dirtySince time.Time
 }
+
+// maxDelay bounds how long diagnostics wait for the client to pause.
+const maxDelay = 200 * time.Millisecond
 
 // document is an open text document.
 type document struct {
@@ -93,8 +98,14 @@ func (s *Server) Run() error {
 			}
 			return ErrNoShutdown
 		}
-		if len(frames) == 0 {
+		// Publish once the client pauses, or at the latest maxDelay after
+		// a change, so that a client that never pauses still hears.
+		if len(s.dirty) > 0 && s.dirtySince.IsZero() {
+			s.dirtySince = time.Now()
+		}
+		if len(frames) == 0 || len(s.dirty) > 0 && time.Since(s.dirtySince) > maxDelay {
 			s.publishDirty()
+			s.dirtySince = time.Time{}
 		}
 	}
 	return ErrNoShutdown
