@@ -194,7 +194,7 @@ func (c *Community) adopt(m *Member) *Member {
 func (c *Community) setHistory(m *Member, v any) error {
 	h, ok := v.(map[string]any)
 	if !ok {
-		return fmt.Errorf("%s: want an object of action: [times], got %T", HistoryKey, v)
+		return fmt.Errorf("%s: want an object of action: [times], got %s", HistoryKey, eval.Describe(v))
 	}
 	actions := make([]string, 0, len(h))
 	for k := range h {
@@ -208,7 +208,7 @@ func (c *Community) setHistory(m *Member, v any) error {
 		}
 		times, ok := h[name].([]any)
 		if !ok {
-			return fmt.Errorf("%s.%s: want a list of times, got %T", HistoryKey, name, h[name])
+			return fmt.Errorf("%s.%s: want a list of times, got %s", HistoryKey, name, eval.Describe(h[name]))
 		}
 		for i, t := range times {
 			ns, err := timeValue(t)
@@ -236,7 +236,7 @@ func timeValue(v any) (int64, error) {
 		}
 		return timeValue(tt)
 	}
-	return 0, fmt.Errorf("want an RFC 3339 time, got %T", v)
+	return 0, fmt.Errorf("want an RFC 3339 time, got %s", eval.Describe(v))
 }
 
 // Did records in m's history that it took action at time at, as the live
@@ -821,7 +821,7 @@ func unwrapAttr(err error) error {
 	var ve *eval.ValueError
 	if e, ok := err.(*eval.ValueError); ok {
 		ve = e
-		return fmt.Errorf("want %s, got %T %v", ve.Want, ve.Got, ve.Got)
+		return fmt.Errorf("want %s, got %s", ve.Want, eval.Describe(ve.Got))
 	}
 	return err
 }

@@ -103,4 +103,3 @@ func runDuties(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	return exitOK
 }
-

@@ -317,16 +317,20 @@ func parseMembersQuery(c *command, args []string, stdin io.Reader, stderr io.Wri
 	return &membersQuery{com: com, members: members, at: when, format: *format}, exitOK
 }
 
-// goals computes the community's goals over the members it admits, the
-// snapshot that duties and messages under `when` read. A community that
+// goals computes the community's goals over the members it admits: see
+// admittedGoals.
+func (q *membersQuery) goals() runtime.Goals { return admittedGoals(q.com, q.members, q.at) }
+
+// admittedGoals computes c's goals over the members it admits, the snapshot
+// that decisions, duties and messages under `when` read. A community that
 // extends another is made of the members it admits (one without admit
 // admits all); the others are not counted.
-func (q *membersQuery) goals() runtime.Goals {
-	ms := make([]*runtime.Member, 0, len(q.members))
-	for _, m := range q.members {
-		if q.com.Admit(m.m, q.at) {
+func admittedGoals(c *runtime.Community, members []memberLine, at time.Time) runtime.Goals {
+	ms := make([]*runtime.Member, 0, len(members))
+	for _, m := range members {
+		if c.Admit(m.m, at) {
 			ms = append(ms, m.m)
 		}
 	}
-	return q.com.Goals(ms, q.at)
+	return c.Goals(ms, at)
 }
