@@ -18,6 +18,8 @@ async function start() {
   client = new LanguageClient('charter', 'Charter', serverOptions(), {
     documentSelector: [{ language: 'charter' }],
     outputChannel: output,
+    // A .charter file changed on disk changes the load sets holding it.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.charter') },
   });
   await client.start();
 }

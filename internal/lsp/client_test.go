@@ -220,3 +220,15 @@ func at(src, marker string, n, off int) Position {
 }
 
 func (p Position) add(n int) Position { p.Character += n; return p }
+
+// diagnosticsUntil waits for diagnostics of uri that satisfy ok, skipping
+// earlier ones: publishing waits for the client to pause, so a quick
+// client may get one set for several changes, after later responses.
+func (c *client) diagnosticsUntil(uri string, ok func([]Diagnostic) bool) []Diagnostic {
+	c.t.Helper()
+	for {
+		if ds := c.diagnostics(uri); ok(ds) {
+			return ds
+		}
+	}
+}
