@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/charterlang/charter/internal/lsp"
 )
@@ -76,29 +77,54 @@ func (c *fuzzClient) ask(text string, rename bool) int {
 	c.call("textDocument/documentSymbol", map[string]any{"textDocument": doc})
 	c.call("textDocument/formatting", map[string]any{"textDocument": doc, "options": map[string]any{"tabSize": 2}})
 	c.call("textDocument/codeLens", map[string]any{"textDocument": doc})
-	lines := strings.Split(text, "\n")
 	renames := 0
-	// Run as a test over every seed, fewer positions keep go test ./fuzz
-	// quick; fuzzing asks at all of them.
-	maxLines, chars := 30, []int{0, 6, 13, 1000}
-	if !fuzzing() {
-		maxLines, chars = 20, []int{9}
-	}
-	for line := 0; line < len(lines) && line < maxLines; line++ {
-		for _, ch := range chars {
-			p := map[string]any{"textDocument": doc, "position": map[string]any{"line": line, "character": ch}}
-			c.call("textDocument/hover", p)
-			c.call("textDocument/definition", p)
-			c.call("textDocument/completion", p)
-			c.call("textDocument/references", map[string]any{"textDocument": doc, "position": p["position"],
-				"context": map[string]any{"includeDeclaration": true}})
-			if ok := c.call("textDocument/prepareRename", p); ok && rename && renames == 0 {
-				c.call("textDocument/rename", map[string]any{"textDocument": doc, "position": p["position"], "newName": "renamed"})
-				renames++
-			}
+	for _, at := range positions(text) {
+		p := map[string]any{"textDocument": doc, "position": at}
+		c.call("textDocument/hover", p)
+		c.call("textDocument/definition", p)
+		c.call("textDocument/completion", p)
+		c.call("textDocument/references", map[string]any{"textDocument": doc, "position": at,
+			"context": map[string]any{"includeDeclaration": true}})
+		if ok := c.call("textDocument/prepareRename", p); ok && rename && renames == 0 {
+			c.call("textDocument/rename", map[string]any{"textDocument": doc, "position": at, "newName": "renamed"})
+			renames++
 		}
 	}
 	return renames
+}
+
+// positions are where ask asks: the start of every token-like run of the
+// text (a name, a number, an operator), the end of each line and past it,
+// up to a bound. Run as a test over every seed, a sample of them keeps go
+// test ./fuzz quick.
+func positions(text string) []map[string]int {
+	var out []map[string]int
+	limit := 64
+	if !fuzzing() {
+		limit = 16
+	}
+	for line, l := range strings.Split(text, "\n") {
+		units := 0
+		prevWord := false
+		for _, r := range l {
+			word := r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127
+			if word != prevWord || !word && r != ' ' {
+				out = append(out, map[string]int{"line": line, "character": units})
+			}
+			prevWord = word
+			units += len(utf16.Encode([]rune{r}))
+		}
+		out = append(out, map[string]int{"line": line, "character": units}, map[string]int{"line": line, "character": units + 5})
+	}
+	if len(out) > limit {
+		step := len(out)/limit + 1
+		sampled := out[:0:0]
+		for i := 0; i < len(out); i += step {
+			sampled = append(sampled, out[i])
+		}
+		out = sampled
+	}
+	return out
 }
 
 type fuzzMsg struct {
