@@ -17,7 +17,7 @@ func init() {
 
 Lsp speaks the Language Server Protocol on standard input and output, for
 editors: diagnostics as you type (the codes, ranges and messages of charter
-check), quick fixes for "did you mean" suggestions, hover, go to
+check), quick fixes for its suggestions that are edits, hover, go to
 definition, find references, document symbols, formatting, completion,
 rename, and a code lens that runs a file's tests. An editor starts it; it
 is not meant to be run by hand. --stdio, which some editors add, is

@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -76,9 +77,7 @@ func (s *Server) lspDiagnostic(t *text, d diag.Diagnostic) Diagnostic {
 	if d.Suggestion != "" {
 		out.Message += "\nsuggestion: " + d.Suggestion
 		out.Data = &diagData{Suggestion: d.Suggestion}
-		if r, ok := replacement(t, d); ok {
-			out.Data.Replacement = r
-		}
+		out.Data.Fix = s.quickFix(t, d)
 	}
 	return out
 }
@@ -102,27 +101,55 @@ func fixPos(t *text, r diag.Range) diag.Range {
 	return r
 }
 
-// replacement is the text a "did you mean X?" suggestion puts in place of
-// the diagnostic's range, when that range is one name: a quick fix can
-// then apply it. Other suggestions are advice, not edits.
-func replacement(t *text, d diag.Diagnostic) (string, bool) {
-	x, ok := strings.CutPrefix(d.Suggestion, "did you mean ")
-	if !ok {
-		return "", false
-	}
-	x, ok = strings.CutSuffix(x, "?")
-	if !ok || !isIdent(x) {
-		return "", false
-	}
+// quickFix is the edit a suggestion describes, when it describes one:
+// "did you mean X?" over a name writes X there; "write 7d without quotes"
+// unquotes the duration in the range; "add `RULE`" (CH0206) adds the rule
+// on a line of its own before the effect. Other suggestions are advice.
+func (s *Server) quickFix(t *text, d diag.Diagnostic) *quickFix {
 	r := fixPos(t, d.Range)
-	if r.Start.Offset < 0 || r.End.Offset > len(t.src) || r.End.Offset <= r.Start.Offset {
-		return "", false
+	start, end := r.Start.Offset, r.End.Offset
+	if start < 0 || end > len(t.src) || end < start {
+		return nil
 	}
-	if !isIdent(string(t.src[r.Start.Offset:r.End.Offset])) {
-		return "", false
+	if x, ok := strings.CutPrefix(d.Suggestion, "did you mean "); ok {
+		x, ok = strings.CutSuffix(x, "?")
+		if !ok || !isIdent(x) || !isIdent(string(t.src[start:end])) {
+			return nil
+		}
+		return &quickFix{Title: "Change to " + x, Range: t.rangeOf(r, s.enc), NewText: x}
 	}
-	return x, true
+	if m := unquoteSuggestion.FindStringSubmatch(d.Suggestion); m != nil {
+		lit := m[1]
+		for _, q := range []string{`"`, "'"} {
+			if i := strings.Index(string(t.src[start:end]), q+lit+q); i >= 0 {
+				at := start + i
+				return &quickFix{Title: "Write " + lit + " without quotes",
+					Range: Range{Start: t.position(at, s.enc), End: t.position(at+len(lit)+2, s.enc)}, NewText: lit}
+			}
+		}
+		return nil
+	}
+	if m := addRuleSuggestion.FindStringSubmatch(d.Suggestion); m != nil && d.Code == diag.UnboundedTransfer {
+		// The rule goes before the line that opens the effect.
+		on := regexp.MustCompile(`(?m)^([ \t]*)on[ \t]+` + regexp.QuoteMeta(m[2]) + `(?:[^\p{L}\p{N}_]|$)`)
+		var line, indent int = -1, 0
+		for _, loc := range on.FindAllSubmatchIndex(t.src[:start], -1) {
+			line, indent = loc[0], loc[3]-loc[2]
+		}
+		if line < 0 {
+			return nil
+		}
+		text := string(t.src[line:line+indent]) + m[1] + "\n"
+		p := t.position(line, s.enc)
+		return &quickFix{Title: "Add `" + m[1] + "`", Range: Range{Start: p, End: p}, NewText: text}
+	}
+	return nil
 }
+
+var (
+	unquoteSuggestion = regexp.MustCompile(`^write (\S+) without quotes: `)
+	addRuleSuggestion = regexp.MustCompile("^add `(must not ([\\p{L}_][\\p{L}\\p{N}_]*) if [^`]*)`$")
+)
 
 func (s *Server) codeAction(params json.RawMessage) (any, error) {
 	p, err := decode[CodeActionParams](params)
@@ -131,16 +158,17 @@ func (s *Server) codeAction(params json.RawMessage) (any, error) {
 	}
 	actions := []CodeAction{}
 	for _, d := range p.Context.Diagnostics {
-		if d.Source != "charter" || d.Data == nil || d.Data.Replacement == "" {
+		if d.Source != "charter" || d.Data == nil || d.Data.Fix == nil {
 			continue
 		}
+		fix := d.Data.Fix
 		actions = append(actions, CodeAction{
-			Title:       "Change to " + d.Data.Replacement,
+			Title:       fix.Title,
 			Kind:        "quickfix",
 			Diagnostics: []Diagnostic{d},
 			IsPreferred: true,
 			Edit: &WorkspaceEdit{Changes: map[string][]TextEdit{
-				p.TextDocument.URI: {{Range: d.Range, NewText: d.Data.Replacement}},
+				p.TextDocument.URI: {{Range: fix.Range, NewText: fix.NewText}},
 			}},
 		})
 	}

@@ -86,8 +86,15 @@ type Diagnostic struct {
 }
 
 type diagData struct {
-	Suggestion  string `json:"suggestion,omitempty"`
-	Replacement string `json:"replacement,omitempty"`
+	Suggestion string `json:"suggestion,omitempty"`
+	// Fix is the edit that carries out the suggestion, when it is one.
+	Fix *quickFix `json:"fix,omitempty"`
+}
+
+type quickFix struct {
+	Title   string `json:"title"`
+	Range   Range  `json:"range"`
+	NewText string `json:"newText"`
 }
 
 type PublishDiagnosticsParams struct {

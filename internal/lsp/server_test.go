@@ -174,3 +174,50 @@ func TestPositionConversion(t *testing.T) {
 		t.Errorf("past the line's end: %d, want 2", got)
 	}
 }
+
+// TestQuickFixes: the suggestions that are edits become code actions
+// whose edit, applied, leaves the file without the diagnostic.
+func TestQuickFixes(t *testing.T) {
+	for _, tc := range []struct {
+		name, src, code, want string
+	}{
+		{"did you mean", "community A {\n  member { posts: int }\n  action post()\n  may post if postz > 1\n}\n",
+			"CH0104", "may post if posts > 1"},
+		{"a quoted duration", "community A {\n  member { quiet: duration }\n  action post()\n  may post if quiet > 1d\n  test \"t\" {\n    given member { quiet: \"7d\" }\n  }\n}\n",
+			"CH0113", "given member { quiet: 7d }"},
+		{"an unbounded transfer", "community A {\n  member { points: int }\n  action tip(to: member, amount: int)\n  may tip\n  on tip {\n    points -= amount\n    to.points += amount\n  }\n}\n",
+			"CH0206", "  may tip\n  must not tip if amount <= 0\n  on tip {"},
+	} {
+		c := newClient(t)
+		c.initialize()
+		c.open("untitled:a", tc.src)
+		ds := c.diagnostics("untitled:a")
+		var d *Diagnostic
+		for i := range ds {
+			if ds[i].Code == tc.code {
+				d = &ds[i]
+			}
+		}
+		if d == nil || d.Data == nil || d.Data.Fix == nil {
+			t.Fatalf("%s: no %s with a fix in %+v", tc.name, tc.code, ds)
+		}
+		var actions []CodeAction
+		c.mustCall("textDocument/codeAction", map[string]any{
+			"textDocument": map[string]any{"uri": "untitled:a"}, "range": d.Range,
+			"context": map[string]any{"diagnostics": []Diagnostic{*d}}}, &actions)
+		if len(actions) != 1 {
+			t.Fatalf("%s: actions %+v", tc.name, actions)
+		}
+		fixed := apply(t, map[string]string{"untitled:a": tc.src}, *actions[0].Edit)["untitled:a"]
+		if !strings.Contains(fixed, tc.want) {
+			t.Errorf("%s: fixed text\n%s\nlacks %q", tc.name, fixed, tc.want)
+		}
+		c.change("untitled:a", 2, fixed)
+		for _, d := range c.diagnostics("untitled:a") {
+			if d.Code == tc.code {
+				t.Errorf("%s: still %s after the fix: %s", tc.name, d.Code, d.Message)
+			}
+		}
+		c.shutdown()
+	}
+}

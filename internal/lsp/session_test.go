@@ -26,7 +26,7 @@ func TestSession(t *testing.T) {
 	typo := strings.Replace(kids, "age < 12", "agee < 12", 1)
 	c.change(uri, 2, typo)
 	ds := c.diagnostics(uri)
-	if len(ds) != 2 || ds[0].Code != "CH0200" || ds[1].Code != "CH0104" || ds[1].Data == nil || ds[1].Data.Replacement != "age" {
+	if len(ds) != 2 || ds[0].Code != "CH0200" || ds[1].Code != "CH0104" || ds[1].Data == nil || ds[1].Data.Fix == nil || ds[1].Data.Fix.NewText != "age" {
 		t.Fatalf("typo: %+v", ds)
 	}
 	c.change(uri, 3, kids)
