@@ -361,7 +361,12 @@ func (s *Server) documentSymbol(params json.RawMessage) (any, error) {
 	}
 	a := s.ws.get(d.name)
 	out := []DocumentSymbol{}
-	for _, f := range a.ls.Files {
+	// The model's files: a file with lexical errors is there as mended.
+	files := a.model.Files
+	if !slices.ContainsFunc(files, func(f *syntax.File) bool { return f.Name == d.name }) {
+		files = a.ls.Files
+	}
+	for _, f := range files {
 		if f.Name != d.name {
 			continue
 		}

@@ -194,3 +194,25 @@ func TestHalfTypedFile(t *testing.T) {
 	}
 	f.c.shutdown()
 }
+
+// TestUnterminatedString: a string being typed is a lexical error, which
+// leaves the parser nothing; the model still has the file's names.
+func TestUnterminatedString(t *testing.T) {
+	f := newNav(t)
+	typing := strings.Replace(kids, "  member { age: int }", "  member { age: int }\n  purpose \"Kids who", 1)
+	f.c.change(f.kidURI, 2, typing)
+	if ds := f.c.diagnostics(f.kidURI); len(ds) == 0 || ds[0].Code != "CH0001" {
+		t.Fatalf("diagnostics %+v, want CH0001 first", ds)
+	}
+	var h *Hover
+	f.c.mustCall("textDocument/hover", pos(f.kidURI, at(typing, "age <", 0, 1)), &h)
+	if h == nil || !strings.Contains(h.Contents.Value, "age: int") {
+		t.Errorf("hover after an unterminated string: %+v", h)
+	}
+	var syms []DocumentSymbol
+	f.c.mustCall("textDocument/documentSymbol", map[string]any{"textDocument": map[string]any{"uri": f.kidURI}}, &syms)
+	if len(syms) != 1 || len(syms[0].Children) != 5 {
+		t.Errorf("symbols after an unterminated string: %+v", syms)
+	}
+	f.c.shutdown()
+}

@@ -124,9 +124,48 @@ func (w *workspace) load(key, name string) *analysis {
 	}
 	a.model = a.ls.Program
 	if len(a.ls.Program.Files) < len(a.ls.Files) {
-		a.model = tolerantModel(a.ls.Files, a.model)
+		a.model = tolerantModel(a.mended(), a.model)
 	}
 	return a
+}
+
+// mended returns the load set's files with each file that has lexical
+// errors parsed again with the lines of the bad tokens blanked out: a
+// string still being typed (unterminated) otherwise leaves the parser
+// nothing of the file. Blanking keeps every offset, so positions hold in
+// the real text.
+func (a *analysis) mended() []*syntax.File {
+	bad := map[string][]diag.Range{}
+	for _, d := range a.ls.Diags {
+		switch d.Code {
+		case diag.Lex, diag.LimitLine, diag.Encoding:
+			bad[d.Range.Start.Filename] = append(bad[d.Range.Start.Filename], d.Range)
+		}
+	}
+	files := slices.Clone(a.ls.Files)
+	for i, f := range files {
+		rs, ok := bad[f.Name]
+		if !ok || f.Src == nil {
+			continue
+		}
+		src := slices.Clone(f.Src)
+		for _, r := range rs {
+			// The whole lines: half a statement would stop the parser.
+			start := max(0, min(r.Start.Offset, len(src)))
+			end := max(start, min(r.End.Offset, len(src)))
+			for start > 0 && src[start-1] != '\n' {
+				start--
+			}
+			for end < len(src) && src[end] != '\n' {
+				end++
+			}
+			for j := start; j < end; j++ {
+				src[j] = ' '
+			}
+		}
+		files[i], _ = syntax.Parse(f.Name, src)
+	}
+	return files
 }
 
 // tolerantModel checks every file, broken ones with what parsed of them.
