@@ -152,18 +152,18 @@ type CodeAction struct {
 
 // Symbol kinds used in document symbols and completion items.
 const (
-	symFile       = 1
+	symNamespace  = 3
+	symString     = 15
+	symStruct     = 23
 	symModule     = 2
 	symClass      = 5
 	symMethod     = 6
 	symField      = 8
 	symEnum       = 10
 	symFunction   = 12
-	symVariable   = 13
 	symConstant   = 14
 	symBoolean    = 17
 	symEvent      = 24
-	symOperator   = 25
 	symEnumMember = 22
 )
 
@@ -184,19 +184,17 @@ const (
 	ciClass      = 7
 	ciModule     = 9
 	ciProperty   = 10
-	ciEnum       = 13
 	ciKeyword    = 14
+	ciConstant   = 21
 	ciEnumMember = 20
 	ciEvent      = 23
 	ciTypeParam  = 25
 )
 
 type CompletionItem struct {
-	Label         string `json:"label"`
-	Kind          int    `json:"kind,omitempty"`
-	Detail        string `json:"detail,omitempty"`
-	Documentation string `json:"documentation,omitempty"`
-	SortText      string `json:"sortText,omitempty"`
+	Label  string `json:"label"`
+	Kind   int    `json:"kind,omitempty"`
+	Detail string `json:"detail,omitempty"`
 }
 
 type CompletionList struct {
@@ -223,10 +221,3 @@ type ExecuteCommandParams struct {
 type FormattingParams struct {
 	TextDocument TextDocumentIdentifier `json:"textDocument"`
 }
-
-const (
-	symNamespace = 3
-	symString    = 15
-	symStruct    = 23
-)
-const ciConstant = 21
