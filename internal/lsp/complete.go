@@ -3,11 +3,13 @@ package lsp
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/charterlang/charter/lang/check"
+	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/stdlib"
 )
@@ -62,7 +64,10 @@ func (s *Server) completion(params json.RawMessage) (any, error) {
 		}
 		ws -= size
 	}
-	toks, _ := syntax.Lex(d.name, src[:ws])
+	toks, lexErrs := syntax.Lex(d.name, src[:ws])
+	if inText(toks, lexErrs, ws) {
+		return CompletionList{Items: []CompletionItem{}}, nil
+	}
 	var stack []frame
 	var line []syntax.Token // tokens of the current statement
 	lastLine := 0
@@ -116,6 +121,25 @@ func (s *Server) completion(params json.RawMessage) (any, error) {
 		items = []CompletionItem{}
 	}
 	return CompletionList{Items: items}, nil
+}
+
+// inText reports whether the cursor at end is inside a string or a
+// comment, where nothing is completed: the text before it ends in an
+// unterminated string or comment, or in a // comment.
+func inText(toks []syntax.Token, errs diag.List, end int) bool {
+	for _, e := range errs {
+		if e.Code == diag.Lex && e.Range.End.Offset >= end {
+			return true
+		}
+	}
+	for i := len(toks) - 1; i >= 0; i-- {
+		t := toks[i]
+		if t.Type == syntax.TokSpace {
+			return false
+		}
+		return t.Type == syntax.TokComment && strings.HasPrefix(t.Value, "//") && t.Pos.Offset+len(t.Value) == end
+	}
+	return false
 }
 
 // continues reports whether t, first on its line, carries on the statement

@@ -52,6 +52,9 @@ func TestCompletion(t *testing.T) {
 		{"expect role", "community K extends Club {\n  test \"x\" {\n    expect role |\n  }\n}\n", []string{"creator", "reader"}, []string{"posts"}},
 		{"call arguments", "community K extends Club {\n  test \"x\" {\n    do post(|)\n  }\n}\n", []string{"length"}, []string{"posts"}},
 		{"given fields", "community K extends Kids {\n  test \"x\" {\n    given member { |\n  }\n}\n", []string{"posts", "age"}, nil},
+		{"nothing in a string", "community K extends Club {\n  purpose \"may |\"\n}\n", nil, []string{"posts", "may", "purpose"}},
+		{"nothing in a comment", "community K extends Club {\n  // may |\n}\n", nil, []string{"posts", "may", "purpose"}},
+		{"after a comment", "community K extends Club { /* c */ |\n}\n", []string{"may"}, nil},
 		{"nudge targets", "community K extends Kids {\n  nudge |\n}\n", []string{"creator", "young"}, nil},
 	} {
 		got := complete(t, f.c, uri, tc.src)
