@@ -101,7 +101,7 @@ func positions(text string) []map[string]int {
 	var out []map[string]int
 	limit := 64
 	if !fuzzing() {
-		limit = 16
+		limit = 6
 	}
 	for line, l := range strings.Split(text, "\n") {
 		units := 0
