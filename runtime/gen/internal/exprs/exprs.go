@@ -548,32 +548,33 @@ var rules = [...]struct {
 	{"must not", "must not check (runtime/gen/testdata/exprs.charter:108:3)", "more badges", nil},
 	{"must not", "must not check (runtime/gen/testdata/exprs.charter:109:3)", "goal fields", nil},
 	{"must not", "must not check (runtime/gen/testdata/exprs.charter:110:3)", "goal targets", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:113:5)", "members is what the snapshot says", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:116:5)", "a when block", &Sanction{Name: "mute", For: 86400000000000}},
-	{"may", "may lists (runtime/gen/testdata/exprs.charter:119:3)", "may lists", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:120:3)", "list arguments", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:121:3)", "string list arguments", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:122:3)", "an index from an argument", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:123:3)", "nil-coalescing", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:125:3)", "may other", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:127:3)", "never", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:128:3)", "must not other", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:133:3)", "always", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:134:3)", "after an unconditional denial", nil},
-	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:136:3)", "first check then timed: check not done yet", nil},
-	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:137:3)", "limit timed 2 per 1h reached", nil},
-	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:138:3)", "five a day", &Sanction{Name: "demote"}},
-	{"may", "may timed (runtime/gen/testdata/exprs.charter:142:3)", "may timed", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:111:3)", "texts show 2 and 1.5, not {g1.x} or {x}", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:114:5)", "members is what the snapshot says", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:117:5)", "a when block", &Sanction{Name: "mute", For: 86400000000000}},
+	{"may", "may lists (runtime/gen/testdata/exprs.charter:120:3)", "may lists", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:121:3)", "list arguments", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:122:3)", "string list arguments", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:123:3)", "an index from an argument", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:124:3)", "nil-coalescing", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:126:3)", "may other", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:128:3)", "never", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:129:3)", "must not other", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:134:3)", "always", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:135:3)", "after an unconditional denial", nil},
+	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:137:3)", "first check then timed: check not done yet", nil},
+	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:138:3)", "limit timed 2 per 1h reached", nil},
+	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:139:3)", "five a day", &Sanction{Name: "demote"}},
+	{"may", "may timed (runtime/gen/testdata/exprs.charter:143:3)", "may timed", nil},
 }
 
 // actionRules are, per action, the rules that can decide it: the denying
 // ones in order, then the mays. A Decision's bits index them.
 var actionRules = [...][]Rule{
-	ActionCheck: {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47},
-	ActionLists: {48, 50, 51, 52, 53, 49},
-	ActionOther: {56, 54, 55},
-	ActionTimed: {59, 60, 61, 62},
-	ActionQuick: {57, 58},
+	ActionCheck: {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48},
+	ActionLists: {49, 51, 52, 53, 54, 50},
+	ActionOther: {57, 55, 56},
+	ActionTimed: {60, 61, 62, 63},
+	ActionQuick: {58, 59},
 }
 
 // CheckArgs are the arguments of check(a: int, b: int, f: float, s: string, t: time, d: duration, on: bool).
@@ -849,9 +850,13 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			if e.goals != nil && e.goals.G1.Target == f {
 				d.add(46)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:113:5)
-			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+			// must not check (runtime/gen/testdata/exprs.charter:111:3)
+			if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
 				d.add(47)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:114:5)
+			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+				d.add(48)
 			}
 			if d.ruled() {
 				return
@@ -866,30 +871,30 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			ss := k.Lists.Ss
 			e := env{m: m, goals: goals}
 			d.Action = ActionLists
-			// must not lists (runtime/gen/testdata/exprs.charter:116:5)
+			// must not lists (runtime/gen/testdata/exprs.charter:117:5)
 			if e.goals != nil && e.goals.G2.Met {
 				d.add(0)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:120:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:121:3)
 			if contains(xs, a) && containsWidened(xs, f) {
 				d.add(1)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:121:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:122:3)
 			if contains(ss, "vip") || elem(ss, 0) == "a" {
 				d.add(2)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:122:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:123:3)
 			if elem(xs, a) == 1 {
 				d.add(3)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:123:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:124:3)
 			if a > 5 || int64(len(ss)) > 2 {
 				d.add(4)
 			}
 			if d.ruled() {
 				return
 			}
-			// may lists (runtime/gen/testdata/exprs.charter:119:3)
+			// may lists (runtime/gen/testdata/exprs.charter:120:3)
 			if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 				d.Allowed = true
 				d.add(5)
@@ -903,18 +908,18 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 		if k.Action == ActionOther {
 			a := k.Other.A
 			d.Action = ActionOther
-			// must not other (runtime/gen/testdata/exprs.charter:128:3)
+			// must not other (runtime/gen/testdata/exprs.charter:129:3)
 			// never applies: its condition is always false
 			if d.ruled() {
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:125:3)
+			// may other (runtime/gen/testdata/exprs.charter:126:3)
 			if a > 0 {
 				d.Allowed = true
 				d.add(1)
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:127:3)
+			// may other (runtime/gen/testdata/exprs.charter:128:3)
 			// never applies: its condition is always false
 			// default deny
 			d.Allowed, d.ByDefault = false, true
@@ -922,22 +927,22 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionTimed
-			// first check then timed (runtime/gen/testdata/exprs.charter:136:3)
+			// first check then timed (runtime/gen/testdata/exprs.charter:137:3)
 			if !e.m.hist.doneBy(ActionCheck, e.at) {
 				d.add(0)
 			}
-			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:137:3)
+			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:138:3)
 			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 				d.add(1)
 			}
-			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:138:3)
+			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:139:3)
 			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 				d.add(2)
 			}
 			if d.ruled() {
 				return
 			}
-			// may timed (runtime/gen/testdata/exprs.charter:142:3)
+			// may timed (runtime/gen/testdata/exprs.charter:143:3)
 			d.Allowed = true
 			d.add(3)
 			return
@@ -945,9 +950,9 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			a := k.Quick.A
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionQuick
-			// must not quick (runtime/gen/testdata/exprs.charter:133:3)
-			d.add(0)
 			// must not quick (runtime/gen/testdata/exprs.charter:134:3)
+			d.add(0)
+			// must not quick (runtime/gen/testdata/exprs.charter:135:3)
 			if e.rank() == 4 && a > 0 {
 				d.add(1)
 			}
@@ -1151,8 +1156,11 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			if e.goals != nil && e.goals.G1.Target == f {
 				return false, 46, true
 			}
-			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+			if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
 				return false, 47, true
+			}
+			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+				return false, 48, true
 			}
 			return false, 0, false
 		} else if k.Action == ActionLists {
@@ -1162,22 +1170,22 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			ss := k.Lists.Ss
 			e := env{m: m, goals: goals}
 			if e.goals != nil && e.goals.G2.Met {
-				return false, 48, true
+				return false, 49, true
 			}
 			if contains(xs, a) && containsWidened(xs, f) {
-				return false, 50, true
-			}
-			if contains(ss, "vip") || elem(ss, 0) == "a" {
 				return false, 51, true
 			}
-			if elem(xs, a) == 1 {
+			if contains(ss, "vip") || elem(ss, 0) == "a" {
 				return false, 52, true
 			}
-			if a > 5 || int64(len(ss)) > 2 {
+			if elem(xs, a) == 1 {
 				return false, 53, true
 			}
+			if a > 5 || int64(len(ss)) > 2 {
+				return false, 54, true
+			}
 			if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
-				return true, 49, true
+				return true, 50, true
 			}
 			return false, 0, false
 		}
@@ -1185,23 +1193,23 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 		if k.Action == ActionOther {
 			a := k.Other.A
 			if a > 0 {
-				return true, 54, true
+				return true, 55, true
 			}
 			return false, 0, false
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
 			if !e.m.hist.doneBy(ActionCheck, e.at) {
-				return false, 59, true
-			}
-			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 				return false, 60, true
 			}
-			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
+			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 				return false, 61, true
 			}
-			return true, 62, true
+			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
+				return false, 62, true
+			}
+			return true, 63, true
 		} else if k.Action == ActionQuick {
-			return false, 57, true
+			return false, 58, true
 		}
 	}
 	return false, 0, false
@@ -1603,9 +1611,13 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 	if e.goals != nil && e.goals.G1.Target == f {
 		d.add(46)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:113:5)
-	if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+	// must not check (runtime/gen/testdata/exprs.charter:111:3)
+	if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
 		d.add(47)
+	}
+	// must not check (runtime/gen/testdata/exprs.charter:114:5)
+	if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+		d.add(48)
 	}
 	if d.ruled() {
 		return
@@ -1622,30 +1634,30 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs []int64, ss []string) (d Decision) {
 	e := env{m: m, goals: goals}
 	d.Action = ActionLists
-	// must not lists (runtime/gen/testdata/exprs.charter:116:5)
+	// must not lists (runtime/gen/testdata/exprs.charter:117:5)
 	if e.goals != nil && e.goals.G2.Met {
 		d.add(0)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:120:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:121:3)
 	if contains(xs, a) && containsWidened(xs, f) {
 		d.add(1)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:121:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:122:3)
 	if contains(ss, "vip") || elem(ss, 0) == "a" {
 		d.add(2)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:122:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:123:3)
 	if elem(xs, a) == 1 {
 		d.add(3)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:123:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:124:3)
 	if a > 5 || int64(len(ss)) > 2 {
 		d.add(4)
 	}
 	if d.ruled() {
 		return
 	}
-	// may lists (runtime/gen/testdata/exprs.charter:119:3)
+	// may lists (runtime/gen/testdata/exprs.charter:120:3)
 	if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 		d.Allowed = true
 		d.add(5)
@@ -1662,18 +1674,18 @@ func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs 
 // part of the call, but no rule reads them.
 func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d Decision) {
 	d.Action = ActionOther
-	// must not other (runtime/gen/testdata/exprs.charter:128:3)
+	// must not other (runtime/gen/testdata/exprs.charter:129:3)
 	// never applies: its condition is always false
 	if d.ruled() {
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:125:3)
+	// may other (runtime/gen/testdata/exprs.charter:126:3)
 	if a > 0 {
 		d.Allowed = true
 		d.add(1)
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:127:3)
+	// may other (runtime/gen/testdata/exprs.charter:128:3)
 	// never applies: its condition is always false
 	// default deny
 	d.Allowed, d.ByDefault = false, true
@@ -1686,22 +1698,22 @@ func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d
 func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionTimed
-	// first check then timed (runtime/gen/testdata/exprs.charter:136:3)
+	// first check then timed (runtime/gen/testdata/exprs.charter:137:3)
 	if !e.m.hist.doneBy(ActionCheck, e.at) {
 		d.add(0)
 	}
-	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:137:3)
+	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:138:3)
 	if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 		d.add(1)
 	}
-	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:138:3)
+	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:139:3)
 	if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 		d.add(2)
 	}
 	if d.ruled() {
 		return
 	}
-	// may timed (runtime/gen/testdata/exprs.charter:142:3)
+	// may timed (runtime/gen/testdata/exprs.charter:143:3)
 	d.Allowed = true
 	d.add(3)
 	return
@@ -1713,9 +1725,9 @@ func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 func (m *Member) DecideQuick(at time.Time, goals *Goals, a int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionQuick
-	// must not quick (runtime/gen/testdata/exprs.charter:133:3)
-	d.add(0)
 	// must not quick (runtime/gen/testdata/exprs.charter:134:3)
+	d.add(0)
+	// must not quick (runtime/gen/testdata/exprs.charter:135:3)
 	if e.rank() == 4 && a > 0 {
 		d.add(1)
 	}
