@@ -190,6 +190,13 @@ func hoverText(prog *check.Program, o occurrence) string {
 		}
 		code("use %s", o.name)
 		f, _ := syntax.Parse("std/"+name+".charter", src)
+		// The comment that opens the piece says what it is for.
+		for _, c := range f.Comments {
+			if len(f.Communities) > 0 && c.Pos.Offset > f.Communities[0].Pos.Offset {
+				break
+			}
+			fmt.Fprintf(&b, "%s\n", strings.TrimSpace(strings.TrimPrefix(c.Text, "//")))
+		}
 		for _, cd := range f.Communities {
 			for _, d := range cd.Decls {
 				if p, ok := d.(*syntax.Purpose); ok && p.Text != nil {

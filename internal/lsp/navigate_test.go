@@ -216,3 +216,32 @@ func TestUnterminatedString(t *testing.T) {
 	}
 	f.c.shutdown()
 }
+
+// TestPieces: what a standard piece declares has hover saying so, no
+// definition in the load set, and cannot be renamed.
+func TestPieces(t *testing.T) {
+	src := "community G {\n  use std.dunbar\n  may invite\n}\n"
+	c := newClient(t)
+	c.initialize()
+	c.open("untitled:g", src)
+	c.diagnostics("untitled:g")
+	var h *Hover
+	c.mustCall("textDocument/hover", pos("untitled:g", at(src, "invite", 0, 1)), &h)
+	if h == nil || !strings.Contains(h.Contents.Value, "action invite(guest: string)") || !strings.Contains(h.Contents.Value, "from `use std.dunbar`") {
+		t.Errorf("hover on a piece's action: %+v", h)
+	}
+	c.mustCall("textDocument/hover", pos("untitled:g", at(src, "dunbar", 0, 1)), &h)
+	if h == nil || !strings.Contains(h.Contents.Value, "Dunbar's number") {
+		t.Errorf("hover on the piece: %+v", h)
+	}
+	var locs []Location
+	c.mustCall("textDocument/definition", pos("untitled:g", at(src, "invite", 0, 1)), &locs)
+	if locs != nil {
+		t.Errorf("definition of a piece's action: %+v", locs)
+	}
+	err := c.call("textDocument/prepareRename", pos("untitled:g", at(src, "invite", 0, 1)), nil)
+	if err == nil || !strings.Contains(err.Message, "standard piece") {
+		t.Errorf("rename of a piece's action: %v", err)
+	}
+	c.shutdown()
+}

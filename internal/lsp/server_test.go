@@ -1,6 +1,9 @@
 package lsp
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 )
@@ -220,4 +223,46 @@ func TestQuickFixes(t *testing.T) {
 		}
 		c.shutdown()
 	}
+}
+
+// TestFraming: malformed JSON is answered with a parse error and the
+// session goes on; a frame without Content-Length, or longer than the
+// limit, ends it with an error.
+func TestFraming(t *testing.T) {
+	var out bytes.Buffer
+	in := "Content-Length: 5\r\n\r\n{oops" + frameOf(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}`) +
+		frameOf(`{"jsonrpc":"2.0","id":2,"method":"shutdown"}`) + frameOf(`{"jsonrpc":"2.0","method":"exit"}`)
+	if err := NewServer(strings.NewReader(in), &out).Run(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !strings.Contains(out.String(), `"code":-32700`) || !strings.Contains(out.String(), `"id":2,"jsonrpc":"2.0","result":null`) {
+		t.Errorf("output:\n%s", out.String())
+	}
+	for _, bad := range []string{
+		"Content-Type: x\r\n\r\n{}",
+		fmt.Sprintf("Content-Length: %d\r\n\r\n", MaxMessage+1),
+		"Content-Length: 10\r\n\r\n{}",
+		"no colon\r\n\r\n",
+	} {
+		if err := NewServer(strings.NewReader(bad), io.Discard).Run(); err == nil || err == ErrNoShutdown {
+			t.Errorf("%q: Run returned %v, want a framing error", bad, err)
+		}
+	}
+}
+
+func frameOf(body string) string { return fmt.Sprintf("Content-Length: %d\r\n\r\n%s", len(body), body) }
+
+// TestCloseClears: closing a file with diagnostics clears them.
+func TestCloseClears(t *testing.T) {
+	c := newClient(t)
+	c.initialize()
+	c.open("untitled:a", "community A { may x }")
+	if ds := c.diagnostics("untitled:a"); len(ds) == 0 {
+		t.Fatal("no diagnostics")
+	}
+	c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": "untitled:a"}})
+	if ds := c.diagnostics("untitled:a"); len(ds) != 0 {
+		t.Errorf("after close: %+v", ds)
+	}
+	c.shutdown()
 }
