@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -222,18 +223,23 @@ func (b *indexer) decl(d syntax.Decl) {
 	case *syntax.May:
 		b.actions(d.Actions...)
 		b.expr(d.Cond, d.Actions)
+		b.text(d.Because)
 	case *syntax.MustNot:
 		b.actions(d.Actions...)
 		b.expr(d.Cond, d.Actions)
+		b.text(d.Because)
 	case *syntax.First:
 		b.actions(d.Before, d.Then)
 		b.expr(d.Cond, []*syntax.Ident{d.Then})
+		b.text(d.Because)
 	case *syntax.Limit:
 		b.actions(d.Action)
 		b.expr(d.Cond, []*syntax.Ident{d.Action})
+		b.text(d.Because)
 	case *syntax.Duty:
 		b.actions(d.Action)
 		b.expr(d.Cond, nil)
+		b.text(d.Because)
 	case *syntax.Effect:
 		b.actions(d.Action)
 		act := identName(d.Action)
@@ -264,8 +270,10 @@ func (b *indexer) decl(d syntax.Decl) {
 		}
 	case *syntax.Nudge:
 		b.target(d.To)
+		b.text(d.Text)
 	case *syntax.Offer:
 		b.target(d.To)
+		b.text(d.Text)
 	case *syntax.Test:
 		for _, s := range d.Steps {
 			b.step(s)
@@ -283,6 +291,27 @@ func identName(id *syntax.Ident) string {
 func (b *indexer) actions(ids ...*syntax.Ident) {
 	for _, id := range ids {
 		b.add(id, kAction, identName(id), "", false)
+	}
+}
+
+// placeholder is {NAME.FIELD} in a text; FIELD is checked to be a goal's.
+var placeholder = regexp.MustCompile(`\{([\p{L}_][\p{L}\p{N}_]*)\.([\p{L}_][\p{L}\p{N}_]*)\}`)
+
+// text indexes the goals a nudge, offer or because text shows as
+// {g.target} (SPEC §6.17). The literal's raw text is the source's, so an
+// index in it is an offset from the literal's start.
+func (b *indexer) text(lit *syntax.StringLit) {
+	if lit == nil {
+		return
+	}
+	for _, m := range placeholder.FindAllStringSubmatchIndex(lit.Raw, -1) {
+		field := lit.Raw[m[4]:m[5]]
+		if _, ok := goalFields[field]; !ok {
+			continue
+		}
+		off := lit.Pos.Offset
+		b.addAt(off+m[2], off+m[3], kGoal, lit.Raw[m[2]:m[3]], "", false)
+		b.addAt(off+m[4], off+m[5], kGoalField, field, "", false)
 	}
 }
 

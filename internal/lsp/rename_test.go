@@ -72,3 +72,30 @@ func TestRename(t *testing.T) {
 	}
 	f.c.shutdown()
 }
+
+// TestRenameGoalInTexts: a goal shown in a text as {g.target} is renamed
+// there too, and has references and definition from there.
+func TestRenameGoalInTexts(t *testing.T) {
+	src := "community A {\n  action invite(guest: string)\n  goal size { measure members; target <= 150 }\n  may invite\n  when size.value >= size.target {\n    must not invite because \"The club has {size.target} members\"\n    nudge \"Still {size.target}, {x.y} and {size.targets}\"\n  }\n}\n"
+	c := newClient(t)
+	c.initialize()
+	c.open("untitled:a", src)
+	if ds := c.diagnostics("untitled:a"); len(ds) != 0 {
+		t.Fatalf("diagnostics %+v", ds)
+	}
+	var locs []Location
+	c.mustCall("textDocument/definition", pos("untitled:a", at(src, "{size", 0, 2)), &locs)
+	if len(locs) != 1 || locs[0].Range.Start != at(src, "size", 0, 0) {
+		t.Errorf("definition from a placeholder: %+v", locs)
+	}
+	var edit WorkspaceEdit
+	c.mustCall("textDocument/rename", map[string]any{"textDocument": map[string]any{"uri": "untitled:a"},
+		"position": at(src, "size", 0, 1), "newName": "room"}, &edit)
+	got := apply(t, map[string]string{"untitled:a": src}, edit)["untitled:a"]
+	for _, want := range []string{"goal room {", "when room.value >= room.target", "\"The club has {room.target} members\"", "\"Still {room.target}, {x.y} and {size.targets}\""} {
+		if !strings.Contains(got, want) {
+			t.Errorf("renamed text lacks %q:\n%s", want, got)
+		}
+	}
+	c.shutdown()
+}
