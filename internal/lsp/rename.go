@@ -3,10 +3,12 @@ package lsp
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 
 	"github.com/charterlang/charter/lang"
 	"github.com/charterlang/charter/lang/diag"
+	"github.com/charterlang/charter/lang/syntax"
 )
 
 func init() {
@@ -75,6 +77,11 @@ func (s *Server) rename(params json.RawMessage) (any, error) {
 	for _, r := range a.index().byKey[o.key] {
 		byFile[r.file] = append(byFile[r.file], r)
 	}
+	if o.kind == kAction {
+		for _, r := range reasonWords(a, o) {
+			byFile[r.file] = append(byFile[r.file], r)
+		}
+	}
 	srcs := map[string][]byte{}
 	for name, t := range a.texts {
 		srcs[name] = t.src
@@ -117,4 +124,48 @@ func newError(before, after diag.List) (diag.Diagnostic, bool) {
 		count[d.Code]--
 	}
 	return diag.Diagnostic{}, false
+}
+
+// reasonWords finds the action's name in the texts test steps expect as a
+// decision's reason when that reason is one Charter makes of a rule
+// without a because ("limit post 3 per 1d reached", SPEC §10.1): renaming
+// the action changes the reason, so the expected text must follow.
+func reasonWords(a *analysis, o occurrence) []occurrence {
+	var out []occurrence
+	word := regexp.MustCompile(`(^|[^\p{L}\p{N}_])(` + regexp.QuoteMeta(o.name) + `)([^\p{L}\p{N}_]|$)`)
+	for _, c := range a.model.Communities {
+		if symbolKey(a.model, c, kAction, o.name, "") != o.key {
+			continue
+		}
+		reasons := map[string]bool{}
+		for _, r := range c.Rules {
+			if r.Because != "" {
+				continue
+			}
+			before := r.Before != nil && r.Before.Name == o.name
+			for _, act := range r.Actions {
+				if act.Name == o.name || before {
+					reasons[r.Reason(act)] = true
+				}
+			}
+		}
+		for _, t := range c.Tests {
+			for _, st := range t.Steps {
+				e, ok := st.(*syntax.Expect)
+				if !ok {
+					continue
+				}
+				d, ok := e.Body.(*syntax.ExpectDecision)
+				if !ok || d.Because == nil || !reasons[d.Because.Value()] || d.Because.Raw[1:len(d.Because.Raw)-1] != d.Because.Value() {
+					continue
+				}
+				raw := d.Because.Raw
+				for _, m := range word.FindAllStringSubmatchIndex(raw, -1) {
+					start := d.Because.Pos.Offset + m[4]
+					out = append(out, occurrence{file: d.Because.Pos.Filename, start: start, end: start + len(o.name), kind: kAction, name: o.name})
+				}
+			}
+		}
+	}
+	return out
 }

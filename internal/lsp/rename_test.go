@@ -99,3 +99,54 @@ func TestRenameGoalInTexts(t *testing.T) {
 	}
 	c.shutdown()
 }
+
+// TestRenameActionInReasons: a test that expects a reason Charter makes of
+// a rule without because ("limit post 3 per 1d reached") keeps passing
+// when the action is renamed; a reason written by hand is left alone.
+func TestRenameActionInReasons(t *testing.T) {
+	src := `community A {
+  action post()
+  action introduce()
+  may post, introduce
+  limit post 1 per 1d
+  first introduce then post
+  must not post if false because "post no more"
+  test "t" {
+    do introduce()
+    do post()
+    expect deny post() because "limit post 1 per 1d reached"
+  }
+  test "u" {
+    expect deny post() because "first introduce then post: introduce not done yet"
+    expect allow introduce()
+  }
+}
+`
+	c := newClient(t)
+	c.initialize()
+	c.open("untitled:a", src)
+	c.diagnostics("untitled:a")
+	var edit WorkspaceEdit
+	c.mustCall("textDocument/rename", map[string]any{"textDocument": map[string]any{"uri": "untitled:a"},
+		"position": at(src, "post", 0, 1), "newName": "write"}, &edit)
+	got := apply(t, map[string]string{"untitled:a": src}, edit)["untitled:a"]
+	for _, want := range []string{`"limit write 1 per 1d reached"`, `"first introduce then write: introduce not done yet"`, `because "post no more"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("renamed text lacks %s:\n%s", want, got)
+		}
+	}
+	c.mustCall("textDocument/rename", map[string]any{"textDocument": map[string]any{"uri": "untitled:a"},
+		"position": at(src, "introduce", 0, 1), "newName": "hello"}, &edit)
+	got = apply(t, map[string]string{"untitled:a": src}, edit)["untitled:a"]
+	if !strings.Contains(got, `"first hello then post: hello not done yet"`) {
+		t.Errorf("renaming the first action:\n%s", got)
+	}
+	// The renamed files' tests pass: run them.
+	c.change("untitled:a", 2, got)
+	var run TestRun
+	c.mustCall("workspace/executeCommand", map[string]any{"command": cmdRunTests, "arguments": []string{"untitled:a"}}, &run)
+	if run.Failed != 0 || run.Passed != 2 {
+		t.Errorf("tests after the rename: %+v", run)
+	}
+	c.shutdown()
+}
