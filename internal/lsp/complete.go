@@ -3,6 +3,7 @@ package lsp
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 
 	"unicode"
@@ -413,6 +414,10 @@ func (c *completer) stepLine(w []string) {
 			c.badges()
 		case last == "goal":
 			c.goals()
+		case last == "message" && c.com != nil:
+			for _, m := range c.com.Messages {
+				c.add(ciConstant, "nudge or offer", strconv.Quote(m.Text))
+			}
 		case len(w) == 3 && w[1] == "goal":
 			c.add(ciKeyword, "", "met", "unmet")
 		case w[1] == "that":

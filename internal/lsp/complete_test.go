@@ -55,6 +55,7 @@ func TestCompletion(t *testing.T) {
 		{"nothing in a string", "community K extends Club {\n  purpose \"may |\"\n}\n", nil, []string{"posts", "may", "purpose"}},
 		{"nothing in a comment", "community K extends Club {\n  // may |\n}\n", nil, []string{"posts", "may", "purpose"}},
 		{"after a comment", "community K extends Club { /* c */ |\n}\n", []string{"may"}, nil},
+		{"expect message", "community K extends Kids {\n  nudge \"Post more\"\n  test \"x\" {\n    expect no message |\n  }\n}\n", []string{`"Post more"`}, []string{"posts"}},
 		{"nudge targets", "community K extends Kids {\n  nudge |\n}\n", []string{"creator", "young"}, nil},
 	} {
 		got := complete(t, f.c, uri, tc.src)
