@@ -299,11 +299,14 @@ func (s *Server) didClose(params json.RawMessage) (any, error) {
 }
 
 func (s *Server) didChangeWatched(json.RawMessage) (any, error) {
+	// Which files changed matters little: every load set is loaded again,
+	// and read afresh (a file rewritten at the same size within the
+	// clock's resolution would fool the cache).
 	s.ws.forgetDisk()
-	for key := range s.ws.sets {
-		s.dirty[key] = true
-	}
 	s.ws.sets = map[string]*analysis{}
+	for n := range s.docs {
+		s.dirty[s.ws.keyOf(n)] = true
+	}
 	return nil, nil
 }
 
