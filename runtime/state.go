@@ -836,6 +836,10 @@ func evalValue(as *assign, e *eval.Env) (value, error) {
 		if as.value.Bool(e) {
 			v.i = 1
 		}
+	case check.List:
+		// The checker refuses these (CH0107); a program built without it
+		// gets an error, not the evaluator's panic.
+		return v, fmt.Errorf("effects on list attribute %s are not supported", as.def.Attr.Name)
 	default:
 		v.i = as.value.Int(e)
 	}

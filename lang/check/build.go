@@ -1059,6 +1059,15 @@ func (b *builder) effect(d *syntax.Effect) {
 			continue
 		}
 		b.used[x.Attr.Name] = true
+		if x.Attr.Type.Kind == List {
+			// The live state stores no list an effect computes (§6.14):
+			// the evaluator has no list assignment, so one that checked
+			// panicked in State.Apply.
+			b.markUsed(as.Value)
+			b.errorf(diag.TypeMismatch, as.Value.Range(), "%s is a list attribute (%s): effects do not assign lists", x.Attr.Name, x.Attr.Type)
+			e.Assigns = append(e.Assigns, x)
+			continue
+		}
 		got, ok := b.expr(as.Value, b.envs.effect(a.Params), "effect value")
 		if ok {
 			b.checkAssign(x, got)
