@@ -551,6 +551,9 @@ func (s *State) bind(m *Member, k *Call, others []*Member, at int64) *eval.Env {
 	for _, o := range others {
 		e.Others = append(e.Others, o.rec)
 	}
+	if len(others) > 0 {
+		e.Me = m.ID
+	}
 	e.Members = int64(s.st.len())
 	s.goalBuf = s.goalBuf[:0]
 	for _, g := range goals {

@@ -19,7 +19,8 @@ func init() {
 		name:    "eval",
 		summary: "decide one action of one member",
 		usage: `usage: charter eval FILE... --community NAME --action CALL --at TIME
-                    [--member JSON|@PATH] [--explain] [--format text|json]
+                    [--member JSON|@PATH] [--members PATH] [--as ID]
+                    [--explain] [--format text|json]
 
 Eval decides whether a member may take an action at a time, as the rules
 of the community say, and prints the decision with the rules that made it.
@@ -31,7 +32,8 @@ Flags:
                     'post(length: 10, topic: "hi")'. Arguments are
                     constants: numbers, strings, true, false, durations
                     such as 7d and lists such as ["a", "b"]; a member
-                    parameter takes the other member's ID as a string
+                    parameter takes the other member's ID as a string,
+                    a member of --members when a rule reads it
   --at TIME         the evaluation time in RFC 3339, such as
                     2026-01-15T00:00:00Z (required: eval never reads the
                     clock, and windows and days_since depend on it)
@@ -41,6 +43,14 @@ Flags:
                     standard input. The "@history" key lists when the
                     member took each action:
                     {"posts": 3, "@history": {"introduce": ["2026-01-02T10:00:00Z"]}}
+  --members PATH    members as JSON Lines, one object with an "id" per
+                    line (as for charter roles; - for standard input):
+                    the members that member arguments name, whose
+                    attributes rules such as 'to.points > 0' read
+  --as ID           the acting member's id, which rules such as
+                    'to != me' compare: with --member, the id of that
+                    member; without it, the member of --members with
+                    this id
   --explain         also print every condition evaluated, in order
   --format text     the decision, then for each deciding rule its label,
                     reason and sanction (the default)
@@ -101,6 +111,8 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	action := fs.String("action", "", "the action call, such as 'post(length: 10)'")
 	at := fs.String("at", "", "the evaluation time, RFC 3339")
 	memberArg := fs.String("member", "{}", "the member as a JSON object, or @path")
+	membersPath := fs.String("members", "", "members as JSON Lines, for member arguments")
+	as := fs.String("as", "", "the acting member, by its id in --members")
 	explain := fs.Bool("explain", false, "print every condition evaluated")
 	format := fs.String("format", "text", "output format: text or json")
 	paths, err := parseInterspersed(fs, args)
@@ -138,22 +150,52 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(`--member is empty: give a JSON object such as {"posts": 3}`)
 	}
 
+	memberGiven := false
+	fs.Visit(func(f *flag.Flag) { memberGiven = memberGiven || f.Name == "member" })
+	if *as != "" && *membersPath == "" && !memberGiven {
+		return fail("--as names a member of --members, or the id of --member: give one of them")
+	}
+
 	com, code := openCommunity("eval", paths, *community, stderr)
 	if com == nil {
 		return code
 	}
-	m, err := com.MemberJSON(data)
-	if err != nil {
-		return fail("--member: %v", err)
+	var members map[string]*runtime.Member
+	if *membersPath != "" {
+		lines, err := readMembersFile(*membersPath, stdin, com)
+		if err != nil {
+			return fail("--members: %v", err)
+		}
+		members = make(map[string]*runtime.Member, len(lines))
+		for _, l := range lines {
+			members[l.id] = l.m
+		}
 	}
-	if key, in, off, ok := dupKey(data); ok {
-		line := bytes.Count(data[:off], []byte("\n")) + 1
-		col := utf8.RuneCount(data[bytes.LastIndexByte(data[:off], '\n')+1:off]) + 1
-		return fail("--member: duplicate key %q%s at line %d, column %d", key, in, line, col)
+	var m *runtime.Member
+	if *as != "" && !memberGiven {
+		if m = members[*as]; m == nil {
+			return fail("--as: no member %q in %s", *as, *membersPath)
+		}
+	} else {
+		if m, err = com.MemberJSON(data); err != nil {
+			return fail("--member: %v", err)
+		}
+		if key, in, off, ok := dupKey(data); ok {
+			line := bytes.Count(data[:off], []byte("\n")) + 1
+			col := utf8.RuneCount(data[bytes.LastIndexByte(data[:off], '\n')+1:off]) + 1
+			return fail("--member: duplicate key %q%s at line %d, column %d", key, in, line, col)
+		}
+		m.ID = *as
 	}
 	call, err := com.ParseCall(*action)
 	if err != nil {
 		return fail("--action: %s", callProblem(err))
+	}
+	if members != nil {
+		lookup := func(id string) (*runtime.Member, bool) { m, ok := members[id]; return m, ok }
+		if err := call.ResolveMembers(lookup); err != nil {
+			return fail("--action: %v in %s", err, *membersPath)
+		}
 	}
 	var d runtime.Decision
 	var trace []runtime.TraceStep

@@ -835,7 +835,7 @@ func (b *builder) namespaceOver(pn *names) *names {
 
 var reservedNames = []string{
 	"role", "members", "true", "false", "nil", "in", "not", "and", "or", "matches",
-	"contains", "startsWith", "endsWith", "let", "if", "else", "because",
+	"contains", "startsWith", "endsWith", "let", "if", "else", "because", "me",
 }
 
 var aggregateNames = []string{"count", "share", "sum", "avg", "min", "max"}
