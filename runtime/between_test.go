@@ -3,11 +3,13 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/charterlang/charter/runtime"
+	"github.com/charterlang/charter/runtime/eval"
 )
 
 const betweenSrc = `community Tips {
@@ -216,5 +218,116 @@ func TestResolveMembers(t *testing.T) {
 	k, _ = c.Call("tip", runtime.Args{"to": "zed", "amount": 5})
 	if err := k.ResolveMembers(lookup); err == nil || err.Error() != `argument to of tip: no member "zed"` {
 		t.Errorf("unknown ID: %v", err)
+	}
+}
+
+// TestDistinctMembers: a []string attribute counts distinct members. +=
+// adds a member's ID once, -= removes it, = [] empties the list; a list
+// may not grow past eval.MaxListLen, and a block that fails changes no
+// list, since effects apply to copies.
+func TestDistinctMembers(t *testing.T) {
+	prog, err := runtime.CompileSource("f.charter", []byte(`community Forum {
+  member { flaggers: []string; n: float }
+  action flag(author: member)
+  action unflag(author: member)
+  action review(author: member)
+  action both(author: member, d: float)
+  may flag, unflag, review, both
+  badge hidden if len(flaggers) >= 3
+  on flag { author.flaggers += me }
+  on unflag { author.flaggers -= me }
+  on review { author.flaggers = [] }
+  on both { author.flaggers += me; n /= d }
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("Forum")
+	s := runtime.NewState(c)
+	join := func(id string, v map[string]any) {
+		m, err := c.Member(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Join(id, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []string{"ann", "bob", "cat", "dan"} {
+		join(id, nil)
+	}
+	ctx := context.Background()
+	apply := func(actor, action string, args runtime.Args) error {
+		_, err := s.Apply(ctx, actor, action, args, betweenAt)
+		return err
+	}
+	flaggers := func(id string) []string {
+		m, _ := s.Member(id)
+		return c.Values(m)["flaggers"].([]string)
+	}
+	for _, actor := range []string{"ann", "ann", "bob", "ann"} {
+		if err := apply(actor, "flag", runtime.Args{"author": "dan"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := strings.Join(flaggers("dan"), ","); got != "ann,bob" {
+		t.Fatalf("after ann, ann, bob, ann flag dan: %q, want ann,bob", got)
+	}
+	dan, _ := s.Member("dan")
+	if c.Badges(dan, betweenAt) != nil {
+		t.Errorf("dan hidden by two members")
+	}
+	if err := apply("cat", "flag", runtime.Args{"author": "dan"}); err != nil {
+		t.Fatal(err)
+	}
+	dan, _ = s.Member("dan")
+	if b := c.Badges(dan, betweenAt); len(b) != 1 || b[0] != "hidden" {
+		t.Errorf("dan flagged by three members: badges %v", b)
+	}
+	// A failing block changes no list: cat is not added.
+	if err := apply("cat", "both", runtime.Args{"author": "ann", "d": 0.0}); err == nil {
+		t.Errorf("n /= 0 applied")
+	}
+	if got := flaggers("ann"); len(got) != 0 {
+		t.Errorf("a failed block left ann's flaggers %v", got)
+	}
+	if err := apply("ann", "unflag", runtime.Args{"author": "dan"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := apply("ann", "unflag", runtime.Args{"author": "dan"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(flaggers("dan"), ","); got != "bob,cat" {
+		t.Errorf("after ann unflags dan twice: %q, want bob,cat", got)
+	}
+	if err := apply("bob", "review", runtime.Args{"author": "dan"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := flaggers("dan"); got == nil || len(got) != 0 {
+		t.Errorf("after a review: %#v, want an empty list", got)
+	}
+	// The limit of a list a host gives holds for one an effect grows.
+	full := make([]string, eval.MaxListLen)
+	for i := range full {
+		full[i] = "x" + strconv.Itoa(i)
+	}
+	join("eve", map[string]any{"flaggers": full})
+	err = apply("ann", "flag", runtime.Args{"author": "eve"})
+	if err == nil || !strings.Contains(err.Error(), "would hold more than 65536 elements") {
+		t.Errorf("a 65537th flagger: %v", err)
+	}
+	if n := len(flaggers("eve")); n != eval.MaxListLen {
+		t.Errorf("eve has %d flaggers after a refused flag", n)
+	}
+	if err := apply("ann", "flag", runtime.Args{"author": "ann"}); err != nil {
+		t.Fatal(err) // no rule keeps a member from flagging itself here
+	}
+	if got := flaggers("ann"); len(got) != 1 || got[0] != "ann" {
+		t.Errorf("ann flags herself: %v", got)
+	}
+	// Adding to a list searches and copies it: the longest list's worth.
+	if cost, _ := c.Cost("flag"); cost != 1+1+eval.MaxListLen {
+		t.Errorf("Cost(flag) = %d, want %d", cost, 2+eval.MaxListLen)
 	}
 }

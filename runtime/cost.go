@@ -73,6 +73,9 @@ func (c *Community) Cost(action string) (int64, error) {
 		if as.slot.Type.Kind == check.String && as.op == "+=" {
 			total += eval.MaxStringLen // the appended copy, refused past the limit
 		}
+		if as.slot.Type.Kind == check.List && as.op != "=" {
+			total += eval.MaxListLen // a member added or removed: the list is searched and copied
+		}
 	}
 	for name := range badges {
 		add(c.def.Badge(name).Cond, false) // may read role in turn

@@ -43,8 +43,8 @@ func TestEffectTypesNeverPanic(t *testing.T) {
 	for _, target := range types {
 		for _, op := range []string{"=", "+=", "-=", "*=", "/="} {
 			for _, val := range types {
-				for _, how := range []string{"attr", "param", "lit", "other"} {
-					v := map[string]string{"attr": val.name, "param": "p" + val.name, "lit": val.lit, "other": "to." + val.name}[how]
+				for _, how := range []string{"attr", "param", "lit", "other", "me", "to", "empty"} {
+					v := map[string]string{"attr": val.name, "param": "p" + val.name, "lit": val.lit, "other": "to." + val.name, "me": "me", "to": "to", "empty": "[]"}[how]
 					lhs := target.name
 					if how == "other" {
 						lhs = "to." + target.name

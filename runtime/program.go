@@ -618,6 +618,10 @@ func (cm *compiler) actions() error {
 			if as.Param != nil {
 				x.other = a.otherIndex(as.Param.Slot)
 			}
+			if x.slot.Type.Kind == check.List && as.Op == "=" {
+				a.effect = append(a.effect, x) // x = []: the checker allows no other list
+				continue
+			}
 			v, err := eval.CompileEffect(as.Value.Root, &scope{c: cm.c, params: ce.Action, cm: cm})
 			if err != nil {
 				return exprDiag(as.Value, err)
