@@ -776,6 +776,12 @@ func (v *timeVisitor) Visit(node *exprast.Node) {
 		}
 	case *exprast.IdentifierNode:
 		v.found = v.cm.nameReadsTime(n.Value)
+	case *exprast.MemberNode:
+		// p.role runs the ladder on another member: it reads the time
+		// when the ladder does. No goal field is called role.
+		if s, ok := n.Property.(*exprast.StringNode); ok && s.Value == "role" {
+			v.found = v.cm.nameReadsTime("role")
+		}
 	}
 }
 

@@ -561,14 +561,15 @@ var rules = [...]struct {
 	{"must not", "must not other (runtime/gen/testdata/exprs.charter:129:3)", "another member's attributes and role", nil},
 	{"must not", "must not other (runtime/gen/testdata/exprs.charter:130:3)", "another member's time and string", nil},
 	{"may", "may pair (runtime/gen/testdata/exprs.charter:131:3)", "may pair", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:133:3)", "never", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:134:3)", "must not other", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:139:3)", "always", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:140:3)", "after an unconditional denial", nil},
-	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:142:3)", "first check then timed: check not done yet", nil},
-	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:143:3)", "limit timed 2 per 1h reached", nil},
-	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:144:3)", "five a day", &Sanction{Name: "demote"}},
-	{"may", "may timed (runtime/gen/testdata/exprs.charter:148:3)", "may timed", nil},
+	{"must not", "must not pair (runtime/gen/testdata/exprs.charter:133:3)", "another member's role, which reads the time", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:135:3)", "never", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:136:3)", "must not other", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:141:3)", "always", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:142:3)", "after an unconditional denial", nil},
+	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:144:3)", "first check then timed: check not done yet", nil},
+	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:145:3)", "limit timed 2 per 1h reached", nil},
+	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:146:3)", "five a day", &Sanction{Name: "demote"}},
+	{"may", "may timed (runtime/gen/testdata/exprs.charter:150:3)", "may timed", nil},
 }
 
 // actionRules are, per action, the rules that can decide it: the denying
@@ -576,10 +577,10 @@ var rules = [...]struct {
 var actionRules = [...][]Rule{
 	ActionCheck: {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47},
 	ActionLists: {48, 50, 51, 52, 53, 49},
-	ActionOther: {55, 56, 57, 60, 54, 59},
-	ActionPair:  {58},
-	ActionTimed: {63, 64, 65, 66},
-	ActionQuick: {61, 62},
+	ActionOther: {55, 56, 57, 61, 54, 60},
+	ActionPair:  {59, 58},
+	ActionTimed: {64, 65, 66, 67},
+	ActionQuick: {62, 63},
 }
 
 // CheckArgs are the arguments of check(a: int, b: int, f: float, s: string, t: time, d: duration, on: bool).
@@ -928,7 +929,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
 				d.add(2)
 			}
-			// must not other (runtime/gen/testdata/exprs.charter:134:3)
+			// must not other (runtime/gen/testdata/exprs.charter:136:3)
 			// never applies: its condition is always false
 			if d.ruled() {
 				return
@@ -939,7 +940,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				d.add(4)
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:133:3)
+			// may other (runtime/gen/testdata/exprs.charter:135:3)
 			// never applies: its condition is always false
 			// default deny
 			d.Allowed, d.ByDefault = false, true
@@ -951,10 +952,17 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			q := k.Pair.Q
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionPair
+			// must not pair (runtime/gen/testdata/exprs.charter:133:3)
+			if (&env{m: q, at: e.at}).ladder() == 1 {
+				d.add(0)
+			}
+			if d.ruled() {
+				return
+			}
 			// may pair (runtime/gen/testdata/exprs.charter:131:3)
 			if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
 				d.Allowed = true
-				d.add(0)
+				d.add(1)
 				return
 			}
 			// default deny
@@ -963,22 +971,22 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionTimed
-			// first check then timed (runtime/gen/testdata/exprs.charter:142:3)
+			// first check then timed (runtime/gen/testdata/exprs.charter:144:3)
 			if !e.m.hist.doneBy(ActionCheck, e.at) {
 				d.add(0)
 			}
-			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:143:3)
+			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:145:3)
 			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 				d.add(1)
 			}
-			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:144:3)
+			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:146:3)
 			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 				d.add(2)
 			}
 			if d.ruled() {
 				return
 			}
-			// may timed (runtime/gen/testdata/exprs.charter:148:3)
+			// may timed (runtime/gen/testdata/exprs.charter:150:3)
 			d.Allowed = true
 			d.add(3)
 			return
@@ -986,9 +994,9 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			a := k.Quick.A
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionQuick
-			// must not quick (runtime/gen/testdata/exprs.charter:139:3)
+			// must not quick (runtime/gen/testdata/exprs.charter:141:3)
 			d.add(0)
-			// must not quick (runtime/gen/testdata/exprs.charter:140:3)
+			// must not quick (runtime/gen/testdata/exprs.charter:142:3)
 			if e.rank() == 4 && a > 0 {
 				d.add(1)
 			}
@@ -1244,6 +1252,9 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			p := k.Pair.P
 			q := k.Pair.Q
 			e := env{m: m, at: nanos(at), goals: goals}
+			if (&env{m: q, at: e.at}).ladder() == 1 {
+				return false, 59, true
+			}
 			if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
 				return true, 58, true
 			}
@@ -1251,17 +1262,17 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
 			if !e.m.hist.doneBy(ActionCheck, e.at) {
-				return false, 63, true
-			}
-			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 				return false, 64, true
 			}
-			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
+			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 				return false, 65, true
 			}
-			return true, 66, true
+			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
+				return false, 66, true
+			}
+			return true, 67, true
 		} else if k.Action == ActionQuick {
-			return false, 61, true
+			return false, 62, true
 		}
 	}
 	return false, 0, false
@@ -1738,7 +1749,7 @@ func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d
 	if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
 		d.add(2)
 	}
-	// must not other (runtime/gen/testdata/exprs.charter:134:3)
+	// must not other (runtime/gen/testdata/exprs.charter:136:3)
 	// never applies: its condition is always false
 	if d.ruled() {
 		return
@@ -1749,7 +1760,7 @@ func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d
 		d.add(4)
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:133:3)
+	// may other (runtime/gen/testdata/exprs.charter:135:3)
 	// never applies: its condition is always false
 	// default deny
 	d.Allowed, d.ByDefault = false, true
@@ -1764,10 +1775,17 @@ func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d
 func (m *Member) DecidePair(at time.Time, goals *Goals, p *Member, q *Member) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionPair
+	// must not pair (runtime/gen/testdata/exprs.charter:133:3)
+	if (&env{m: q, at: e.at}).ladder() == 1 {
+		d.add(0)
+	}
+	if d.ruled() {
+		return
+	}
 	// may pair (runtime/gen/testdata/exprs.charter:131:3)
 	if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
 		d.Allowed = true
-		d.add(0)
+		d.add(1)
 		return
 	}
 	// default deny
@@ -1781,22 +1799,22 @@ func (m *Member) DecidePair(at time.Time, goals *Goals, p *Member, q *Member) (d
 func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionTimed
-	// first check then timed (runtime/gen/testdata/exprs.charter:142:3)
+	// first check then timed (runtime/gen/testdata/exprs.charter:144:3)
 	if !e.m.hist.doneBy(ActionCheck, e.at) {
 		d.add(0)
 	}
-	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:143:3)
+	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:145:3)
 	if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 		d.add(1)
 	}
-	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:144:3)
+	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:146:3)
 	if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 		d.add(2)
 	}
 	if d.ruled() {
 		return
 	}
-	// may timed (runtime/gen/testdata/exprs.charter:148:3)
+	// may timed (runtime/gen/testdata/exprs.charter:150:3)
 	d.Allowed = true
 	d.add(3)
 	return
@@ -1808,9 +1826,9 @@ func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 func (m *Member) DecideQuick(at time.Time, goals *Goals, a int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionQuick
-	// must not quick (runtime/gen/testdata/exprs.charter:139:3)
+	// must not quick (runtime/gen/testdata/exprs.charter:141:3)
 	d.add(0)
-	// must not quick (runtime/gen/testdata/exprs.charter:140:3)
+	// must not quick (runtime/gen/testdata/exprs.charter:142:3)
 	if e.rank() == 4 && a > 0 {
 		d.add(1)
 	}
