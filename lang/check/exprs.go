@@ -691,10 +691,11 @@ func (b *builder) notInScope(name string) string {
 	}
 	for _, a := range com.Actions {
 		if p := a.Param(name); p != nil {
+			what := "parameter "
 			if p.Type.Kind == Member {
-				return " (member parameter " + name + " of " + a.Name + " is not visible here)"
+				what = "member parameter "
 			}
-			return " (parameter " + name + " of " + a.Name + " is not visible here)"
+			return " (" + what + name + " of " + a.Name + " is not visible here)"
 		}
 	}
 	if name == "me" {
