@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"math/bits"
 	"time"
@@ -569,22 +570,71 @@ func (c *Community) Messages(m *Member, at time.Time, goals Goals) []Message {
 	return out
 }
 
+// ErrNotAdmitted is returned (wrapped) for a member that a community's
+// admit condition, or an admit condition of a community it extends,
+// refuses (SPEC §10.7).
+var ErrNotAdmitted = errors.New("not admitted")
+
+// Admits reports whether joining c asks an admit condition, c's own or
+// that of a community it extends: such a community is joined with
+// State.JoinAt, which judges admission at a time.
+func (c *Community) Admits() bool { return c.admits }
+
 // Admit reports whether m may belong to c, a community that extends
-// another: c's admit condition holds and so, recursively, does its
-// parent's. A community without an admit condition admits every member.
+// another, as the first member to join it at time at: c's admit condition
+// holds and so, recursively, does its parent's, with no member in yet (an
+// admit that reads `members` reads 0, and goals are those of no members).
+// A community without an admit condition admits every member. AdmitAmong
+// judges m against members already in; State.JoinAt asks the same.
 func (c *Community) Admit(m *Member, at time.Time) bool {
+	return c.AdmitAmong(m, nil, at) == nil
+}
+
+// AdmitAmong returns nil when m may join c at time at with members already
+// in c, and otherwise an error wrapping ErrNotAdmitted that names the
+// admit condition that refused m. An admit that reads `members` or a goal
+// reads them over members, without m: admission is judged on the
+// community m would join, so a circle caps itself with
+// `admit if members < 20`.
+func (c *Community) AdmitAmong(m *Member, members []*Member, at time.Time) error {
+	if !c.admits {
+		return nil
+	}
+	if m == nil {
+		return fmt.Errorf("admit to %s: nil member", c.Name)
+	}
+	var goals []eval.GoalValue
+	if c.admitGroup {
+		for _, g := range c.Goals(members, at) {
+			goals = append(goals, eval.GoalValue{Value: g.Value, Target: g.Target, Met: g.Met, Progress: g.Progress})
+		}
+	}
+	return c.admission(m, nanos(at), goals, int64(len(members)))
+}
+
+// admission is the one test of who is in a community: m is admitted to c
+// at time at when every admit condition of c and of the communities it
+// extends holds, each evaluated with its own community's declarations and
+// reading the goals and member count of c, the community being joined
+// (goals over the members already in, so that m's own contribution cannot
+// decide m's admission). An ancestor's goal is read by its index, which is
+// the same in c: a child keeps its parent's goals in their places (§9).
+func (c *Community) admission(m *Member, at int64, goals []eval.GoalValue, members int64) error {
 	for x := c; x != nil; x = x.parent {
 		if x.admit == nil {
 			continue
 		}
 		xm := x.adopt(m)
 		pe := x.env()
-		pe.M, pe.At = xm.rec, nanos(at)
+		pe.M, pe.At = xm.rec, at
+		pe.Goals, pe.Members = goals, members
 		ok := x.admit.Bool(&pe.Env)
+		pe.Goals = nil
 		x.release(pe)
 		if !ok {
-			return false
+			a := x.def.Admit
+			return fmt.Errorf("%w to %s: admit if %s (%s) does not hold", ErrNotAdmitted, c.Name, a.Src, a.Pos)
 		}
 	}
-	return true
+	return nil
 }

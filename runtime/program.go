@@ -189,6 +189,12 @@ type Community struct {
 	defaultAllow bool
 	defaults     *eval.Record
 	envs         sync.Pool
+
+	// admits is true when c or a community it extends has an admit
+	// condition; admitGroup when one of them reads `members` or a goal, so
+	// that admission needs the goals of the members already in.
+	admits, admitGroup bool
+
 	// timeAggs is true when some aggregate reads the evaluation time, so
 	// its members' contributions change without events.
 	timeAggs bool
@@ -334,6 +340,12 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 		if c.admit, err = cm.expr(cc.Admit, nil); err != nil {
 			return nil, err
 		}
+		c.admits = true
+		c.admitGroup = cm.readsGroup(cc.Admit.Root)
+	}
+	if p := c.parent; p != nil {
+		c.admits = c.admits || p.admits
+		c.admitGroup = c.admitGroup || p.admitGroup
 	}
 	c.envs.New = func() any { return &pooledEnv{Env: eval.Env{Derived: c.derived}} }
 	c.block = newMemberBlock(c.layout, &c.hist, len(c.actions))
@@ -747,6 +759,14 @@ func (cm *compiler) readsGoals(n exprast.Node) bool {
 	return exprast.Find(n, func(n exprast.Node) bool {
 		id, ok := n.(*exprast.IdentifierNode)
 		return ok && cm.c.def.Goal(id.Value) != nil
+	}) != nil
+}
+
+// readsGroup reports whether n reads `members` or a goal's fields.
+func (cm *compiler) readsGroup(n exprast.Node) bool {
+	return cm.readsGoals(n) || exprast.Find(n, func(n exprast.Node) bool {
+		id, ok := n.(*exprast.IdentifierNode)
+		return ok && id.Value == "members"
 	}) != nil
 }
 

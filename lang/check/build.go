@@ -17,6 +17,8 @@ import (
 type builder struct {
 	*checker
 	com *Community
+	// owned is ownDecls of the community, built on first use (ownSet).
+	owned map[syntax.Decl]bool
 	// own marks names declared in this community (not inherited), by kind.
 	ownAttrs map[string]bool
 	used     map[string]bool // attribute names read by some expression
@@ -167,7 +169,7 @@ func (b *builder) build() {
 		}
 	}
 	if com.Admit != nil {
-		b.cond(com.Admit, b.envs.member(), "admit")
+		b.cond(com.Admit, b.envs.admit(), "admit")
 	}
 	for _, g := range com.Goals {
 		if ownGoals[g.Name] == g.Decl {
@@ -199,6 +201,7 @@ func (b *builder) build() {
 			com.Tests = append(com.Tests, d)
 		}
 	}
+	b.texts()
 	for _, t := range com.Tests {
 		b.test(t)
 	}
@@ -236,7 +239,7 @@ func (b *builder) recheckInherited() {
 	if p == nil && len(com.origins) == 0 || b.sharedEnvs {
 		return // shared environments: every name is bound as in the parent
 	}
-	own := ownDecls(com.Decl)
+	own := b.ownSet()
 	var roles, parentRoles map[string]bool
 	if p != nil {
 		roles, parentRoles = roleSet(com), roleSet(p)
@@ -341,6 +344,14 @@ func (b *builder) recheckInherited() {
 
 // ownDecls is the set of the declarations cd itself writes, those inside
 // its when blocks included.
+// ownSet is ownDecls of b's community, built once for the passes that ask.
+func (b *builder) ownSet() map[syntax.Decl]bool {
+	if b.owned == nil {
+		b.owned = ownDecls(b.com.Decl)
+	}
+	return b.owned
+}
+
 func ownDecls(cd *syntax.Community) map[syntax.Decl]bool {
 	own := make(map[syntax.Decl]bool, len(cd.Decls))
 	for _, d := range cd.Decls {

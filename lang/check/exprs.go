@@ -186,13 +186,14 @@ type envs struct {
 const (
 	envLadder  = iota // role conditions: attributes
 	envBadge          // badge conditions: attributes and roles
-	envMember         // admit, effects: attributes, roles and badges
+	envMember         // effects: attributes, roles and badges
 	envRule           // rule conditions: envMember and goals
 	envWhen           // when conditions: goals and members
 	envEffect         // effects: envMember
 	envMeasure        // goal measures: envMember and members
 	envNone           // goal targets: nothing
 	envTest           // expect that: envMember, goals and members
+	envAdmit          // admit: envMember, goals and members (of the community joined)
 	envCount
 )
 
@@ -272,7 +273,7 @@ func (e *envs) layer(ctx int) *env {
 			add(bd.Name, tBool)
 		}
 	}
-	if ctx == envRule || ctx == envTest {
+	if ctx == envRule || ctx == envTest || ctx == envAdmit {
 		goals, same := added(p.Goals, com.Goals, func(g, c *Goal) bool { return c.Name == g.Name })
 		if !same {
 			return nil
@@ -360,7 +361,7 @@ func (e *envs) get(ctx int) *env {
 	case envMeasure:
 		m = with(e.get(envMember), 1)
 		m["members"] = tInt
-	case envTest:
+	case envTest, envAdmit:
 		m = goals(with(e.get(envMember), len(com.Goals)+1))
 		m["members"] = tInt
 	default:
@@ -379,6 +380,7 @@ func (e *envs) when() view    { return e.v(envWhen) }
 func (e *envs) measure() view { return e.v(envMeasure) }
 func (e *envs) none() view    { return e.v(envNone) }
 func (e *envs) test() view    { return e.v(envTest) }
+func (e *envs) admit() view   { return e.v(envAdmit) }
 
 // view returns the environment of context ctx, with params for rules and
 // effects; e may be nil (a community without a parent), and the view then

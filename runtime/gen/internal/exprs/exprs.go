@@ -549,38 +549,39 @@ var rules = [...]struct {
 	{"must not", "must not check (runtime/gen/testdata/exprs.charter:109:3)", "more badges", nil},
 	{"must not", "must not check (runtime/gen/testdata/exprs.charter:110:3)", "goal fields", nil},
 	{"must not", "must not check (runtime/gen/testdata/exprs.charter:111:3)", "goal targets", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:114:5)", "members is what the snapshot says", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:117:5)", "a when block", &Sanction{Name: "mute", For: 86400000000000}},
-	{"may", "may lists (runtime/gen/testdata/exprs.charter:120:3)", "may lists", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:121:3)", "list arguments", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:122:3)", "string list arguments", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:123:3)", "an index from an argument", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:124:3)", "nil-coalescing", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:126:3)", "may other", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:128:3)", "not oneself", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:129:3)", "another member's attributes and role", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:130:3)", "another member's time and string", nil},
-	{"may", "may pair (runtime/gen/testdata/exprs.charter:131:3)", "may pair", nil},
-	{"must not", "must not pair (runtime/gen/testdata/exprs.charter:133:3)", "another member's role, which reads the time", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:135:3)", "never", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:136:3)", "must not other", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:141:3)", "always", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:142:3)", "after an unconditional denial", nil},
-	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:144:3)", "first check then timed: check not done yet", nil},
-	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:145:3)", "limit timed 2 per 1h reached", nil},
-	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:146:3)", "five a day", &Sanction{Name: "demote"}},
-	{"may", "may timed (runtime/gen/testdata/exprs.charter:150:3)", "may timed", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:112:3)", "texts show 2 and 1.5, not {g1.x} or {x}", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:115:5)", "members is what the snapshot says", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:118:5)", "a when block", &Sanction{Name: "mute", For: 86400000000000}},
+	{"may", "may lists (runtime/gen/testdata/exprs.charter:121:3)", "may lists", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:122:3)", "list arguments", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:123:3)", "string list arguments", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:124:3)", "an index from an argument", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:125:3)", "nil-coalescing", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:127:3)", "may other", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:129:3)", "not oneself", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:130:3)", "another member's attributes and role", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:131:3)", "another member's time and string", nil},
+	{"may", "may pair (runtime/gen/testdata/exprs.charter:132:3)", "may pair", nil},
+	{"must not", "must not pair (runtime/gen/testdata/exprs.charter:134:3)", "another member's role, which reads the time", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:136:3)", "never", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:137:3)", "must not other", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:142:3)", "always", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:143:3)", "after an unconditional denial", nil},
+	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:145:3)", "first check then timed: check not done yet", nil},
+	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:146:3)", "limit timed 2 per 1h reached", nil},
+	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:147:3)", "five a day", &Sanction{Name: "demote"}},
+	{"may", "may timed (runtime/gen/testdata/exprs.charter:151:3)", "may timed", nil},
 }
 
 // actionRules are, per action, the rules that can decide it: the denying
 // ones in order, then the mays. A Decision's bits index them.
 var actionRules = [...][]Rule{
-	ActionCheck: {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47},
-	ActionLists: {48, 50, 51, 52, 53, 49},
-	ActionOther: {55, 56, 57, 61, 54, 60},
-	ActionPair:  {59, 58},
-	ActionTimed: {64, 65, 66, 67},
-	ActionQuick: {62, 63},
+	ActionCheck: {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48},
+	ActionLists: {49, 51, 52, 53, 54, 50},
+	ActionOther: {56, 57, 58, 62, 55, 61},
+	ActionPair:  {60, 59},
+	ActionTimed: {65, 66, 67, 68},
+	ActionQuick: {63, 64},
 }
 
 // CheckArgs are the arguments of check(a: int, b: int, f: float, s: string, t: time, d: duration, on: bool).
@@ -863,9 +864,13 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			if e.goals != nil && e.goals.G1.Target == f {
 				d.add(46)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:114:5)
-			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+			// must not check (runtime/gen/testdata/exprs.charter:112:3)
+			if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
 				d.add(47)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:115:5)
+			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+				d.add(48)
 			}
 			if d.ruled() {
 				return
@@ -880,30 +885,30 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			ss := k.Lists.Ss
 			e := env{m: m, goals: goals}
 			d.Action = ActionLists
-			// must not lists (runtime/gen/testdata/exprs.charter:117:5)
+			// must not lists (runtime/gen/testdata/exprs.charter:118:5)
 			if e.goals != nil && e.goals.G2.Met {
 				d.add(0)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:121:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:122:3)
 			if contains(xs, a) && containsWidened(xs, f) {
 				d.add(1)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:122:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:123:3)
 			if contains(ss, "vip") || elem(ss, 0) == "a" {
 				d.add(2)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:123:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:124:3)
 			if elem(xs, a) == 1 {
 				d.add(3)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:124:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:125:3)
 			if a > 5 || int64(len(ss)) > 2 {
 				d.add(4)
 			}
 			if d.ruled() {
 				return
 			}
-			// may lists (runtime/gen/testdata/exprs.charter:120:3)
+			// may lists (runtime/gen/testdata/exprs.charter:121:3)
 			if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 				d.Allowed = true
 				d.add(5)
@@ -917,30 +922,30 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			a := k.Other.A
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionOther
-			// must not other (runtime/gen/testdata/exprs.charter:128:3)
+			// must not other (runtime/gen/testdata/exprs.charter:129:3)
 			if to == m {
 				d.add(0)
 			}
-			// must not other (runtime/gen/testdata/exprs.charter:129:3)
+			// must not other (runtime/gen/testdata/exprs.charter:130:3)
 			if to.N > e.m.N && (&env{m: to, at: e.at}).ladder() >= 3 {
 				d.add(1)
 			}
-			// must not other (runtime/gen/testdata/exprs.charter:130:3)
+			// must not other (runtime/gen/testdata/exprs.charter:131:3)
 			if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
 				d.add(2)
 			}
-			// must not other (runtime/gen/testdata/exprs.charter:136:3)
+			// must not other (runtime/gen/testdata/exprs.charter:137:3)
 			// never applies: its condition is always false
 			if d.ruled() {
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:126:3)
+			// may other (runtime/gen/testdata/exprs.charter:127:3)
 			if a > 0 {
 				d.Allowed = true
 				d.add(4)
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:135:3)
+			// may other (runtime/gen/testdata/exprs.charter:136:3)
 			// never applies: its condition is always false
 			// default deny
 			d.Allowed, d.ByDefault = false, true
@@ -952,14 +957,14 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			q := k.Pair.Q
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionPair
-			// must not pair (runtime/gen/testdata/exprs.charter:133:3)
+			// must not pair (runtime/gen/testdata/exprs.charter:134:3)
 			if (&env{m: q, at: e.at}).ladder() == 1 {
 				d.add(0)
 			}
 			if d.ruled() {
 				return
 			}
-			// may pair (runtime/gen/testdata/exprs.charter:131:3)
+			// may pair (runtime/gen/testdata/exprs.charter:132:3)
 			if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
 				d.Allowed = true
 				d.add(1)
@@ -971,22 +976,22 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionTimed
-			// first check then timed (runtime/gen/testdata/exprs.charter:144:3)
+			// first check then timed (runtime/gen/testdata/exprs.charter:145:3)
 			if !e.m.hist.doneBy(ActionCheck, e.at) {
 				d.add(0)
 			}
-			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:145:3)
+			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:146:3)
 			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 				d.add(1)
 			}
-			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:146:3)
+			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:147:3)
 			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 				d.add(2)
 			}
 			if d.ruled() {
 				return
 			}
-			// may timed (runtime/gen/testdata/exprs.charter:150:3)
+			// may timed (runtime/gen/testdata/exprs.charter:151:3)
 			d.Allowed = true
 			d.add(3)
 			return
@@ -994,9 +999,9 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			a := k.Quick.A
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionQuick
-			// must not quick (runtime/gen/testdata/exprs.charter:141:3)
-			d.add(0)
 			// must not quick (runtime/gen/testdata/exprs.charter:142:3)
+			d.add(0)
+			// must not quick (runtime/gen/testdata/exprs.charter:143:3)
 			if e.rank() == 4 && a > 0 {
 				d.add(1)
 			}
@@ -1200,8 +1205,11 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			if e.goals != nil && e.goals.G1.Target == f {
 				return false, 46, true
 			}
-			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+			if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
 				return false, 47, true
+			}
+			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+				return false, 48, true
 			}
 			return false, 0, false
 		} else if k.Action == ActionLists {
@@ -1211,22 +1219,22 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			ss := k.Lists.Ss
 			e := env{m: m, goals: goals}
 			if e.goals != nil && e.goals.G2.Met {
-				return false, 48, true
+				return false, 49, true
 			}
 			if contains(xs, a) && containsWidened(xs, f) {
-				return false, 50, true
-			}
-			if contains(ss, "vip") || elem(ss, 0) == "a" {
 				return false, 51, true
 			}
-			if elem(xs, a) == 1 {
+			if contains(ss, "vip") || elem(ss, 0) == "a" {
 				return false, 52, true
 			}
-			if a > 5 || int64(len(ss)) > 2 {
+			if elem(xs, a) == 1 {
 				return false, 53, true
 			}
+			if a > 5 || int64(len(ss)) > 2 {
+				return false, 54, true
+			}
 			if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
-				return true, 49, true
+				return true, 50, true
 			}
 			return false, 0, false
 		} else if k.Action == ActionOther {
@@ -1234,16 +1242,16 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			a := k.Other.A
 			e := env{m: m, at: nanos(at), goals: goals}
 			if to == m {
-				return false, 55, true
-			}
-			if to.N > e.m.N && (&env{m: to, at: e.at}).ladder() >= 3 {
 				return false, 56, true
 			}
-			if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
+			if to.N > e.m.N && (&env{m: to, at: e.at}).ladder() >= 3 {
 				return false, 57, true
 			}
+			if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
+				return false, 58, true
+			}
 			if a > 0 {
-				return true, 54, true
+				return true, 55, true
 			}
 			return false, 0, false
 		}
@@ -1253,26 +1261,26 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			q := k.Pair.Q
 			e := env{m: m, at: nanos(at), goals: goals}
 			if (&env{m: q, at: e.at}).ladder() == 1 {
-				return false, 59, true
+				return false, 60, true
 			}
 			if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
-				return true, 58, true
+				return true, 59, true
 			}
 			return false, 0, false
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
 			if !e.m.hist.doneBy(ActionCheck, e.at) {
-				return false, 64, true
-			}
-			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 				return false, 65, true
 			}
-			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
+			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 				return false, 66, true
 			}
-			return true, 67, true
+			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
+				return false, 67, true
+			}
+			return true, 68, true
 		} else if k.Action == ActionQuick {
-			return false, 62, true
+			return false, 63, true
 		}
 	}
 	return false, 0, false
@@ -1676,9 +1684,13 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 	if e.goals != nil && e.goals.G1.Target == f {
 		d.add(46)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:114:5)
-	if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+	// must not check (runtime/gen/testdata/exprs.charter:112:3)
+	if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
 		d.add(47)
+	}
+	// must not check (runtime/gen/testdata/exprs.charter:115:5)
+	if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+		d.add(48)
 	}
 	if d.ruled() {
 		return
@@ -1695,30 +1707,30 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs []int64, ss []string) (d Decision) {
 	e := env{m: m, goals: goals}
 	d.Action = ActionLists
-	// must not lists (runtime/gen/testdata/exprs.charter:117:5)
+	// must not lists (runtime/gen/testdata/exprs.charter:118:5)
 	if e.goals != nil && e.goals.G2.Met {
 		d.add(0)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:121:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:122:3)
 	if contains(xs, a) && containsWidened(xs, f) {
 		d.add(1)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:122:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:123:3)
 	if contains(ss, "vip") || elem(ss, 0) == "a" {
 		d.add(2)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:123:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:124:3)
 	if elem(xs, a) == 1 {
 		d.add(3)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:124:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:125:3)
 	if a > 5 || int64(len(ss)) > 2 {
 		d.add(4)
 	}
 	if d.ruled() {
 		return
 	}
-	// may lists (runtime/gen/testdata/exprs.charter:120:3)
+	// may lists (runtime/gen/testdata/exprs.charter:121:3)
 	if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 		d.Allowed = true
 		d.add(5)
@@ -1737,30 +1749,30 @@ func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs 
 func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionOther
-	// must not other (runtime/gen/testdata/exprs.charter:128:3)
+	// must not other (runtime/gen/testdata/exprs.charter:129:3)
 	if to == m {
 		d.add(0)
 	}
-	// must not other (runtime/gen/testdata/exprs.charter:129:3)
+	// must not other (runtime/gen/testdata/exprs.charter:130:3)
 	if to.N > e.m.N && (&env{m: to, at: e.at}).ladder() >= 3 {
 		d.add(1)
 	}
-	// must not other (runtime/gen/testdata/exprs.charter:130:3)
+	// must not other (runtime/gen/testdata/exprs.charter:131:3)
 	if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
 		d.add(2)
 	}
-	// must not other (runtime/gen/testdata/exprs.charter:136:3)
+	// must not other (runtime/gen/testdata/exprs.charter:137:3)
 	// never applies: its condition is always false
 	if d.ruled() {
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:126:3)
+	// may other (runtime/gen/testdata/exprs.charter:127:3)
 	if a > 0 {
 		d.Allowed = true
 		d.add(4)
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:135:3)
+	// may other (runtime/gen/testdata/exprs.charter:136:3)
 	// never applies: its condition is always false
 	// default deny
 	d.Allowed, d.ByDefault = false, true
@@ -1775,14 +1787,14 @@ func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d
 func (m *Member) DecidePair(at time.Time, goals *Goals, p *Member, q *Member) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionPair
-	// must not pair (runtime/gen/testdata/exprs.charter:133:3)
+	// must not pair (runtime/gen/testdata/exprs.charter:134:3)
 	if (&env{m: q, at: e.at}).ladder() == 1 {
 		d.add(0)
 	}
 	if d.ruled() {
 		return
 	}
-	// may pair (runtime/gen/testdata/exprs.charter:131:3)
+	// may pair (runtime/gen/testdata/exprs.charter:132:3)
 	if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
 		d.Allowed = true
 		d.add(1)
@@ -1799,22 +1811,22 @@ func (m *Member) DecidePair(at time.Time, goals *Goals, p *Member, q *Member) (d
 func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionTimed
-	// first check then timed (runtime/gen/testdata/exprs.charter:144:3)
+	// first check then timed (runtime/gen/testdata/exprs.charter:145:3)
 	if !e.m.hist.doneBy(ActionCheck, e.at) {
 		d.add(0)
 	}
-	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:145:3)
+	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:146:3)
 	if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 		d.add(1)
 	}
-	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:146:3)
+	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:147:3)
 	if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 		d.add(2)
 	}
 	if d.ruled() {
 		return
 	}
-	// may timed (runtime/gen/testdata/exprs.charter:150:3)
+	// may timed (runtime/gen/testdata/exprs.charter:151:3)
 	d.Allowed = true
 	d.add(3)
 	return
@@ -1826,9 +1838,9 @@ func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 func (m *Member) DecideQuick(at time.Time, goals *Goals, a int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionQuick
-	// must not quick (runtime/gen/testdata/exprs.charter:141:3)
-	d.add(0)
 	// must not quick (runtime/gen/testdata/exprs.charter:142:3)
+	d.add(0)
+	// must not quick (runtime/gen/testdata/exprs.charter:143:3)
 	if e.rank() == 4 && a > 0 {
 		d.add(1)
 	}
