@@ -111,6 +111,14 @@ type scanner struct {
 // Lexical problems are reported as diagnostics; the tokens returned are the
 // ones that could be read.
 func Lex(filename string, src []byte) ([]Token, diag.List) {
+	_, toks, ds := lex(filename, src)
+	return toks, ds
+}
+
+// lex is Lex, and also returns the source as a string: every token's
+// Value is a slice of it, and so, since the tokens are contiguous, is
+// the text between any two of them.
+func lex(filename string, src []byte) (string, []Token, diag.List) {
 	s := &scanner{filename: filename, pos: diag.Pos{Filename: filename, Line: 1, Column: 1}}
 	text := string(src)
 	if strings.HasPrefix(text, "\uFEFF") { // a byte order mark is allowed and ignored
@@ -124,7 +132,7 @@ func Lex(filename string, src []byte) ([]Token, diag.List) {
 	// comments; a denser file grows the slice a few times.
 	s.toks = make([]Token, 0, len(src)/8+16)
 	s.run()
-	return s.toks, s.diags
+	return s.src, s.toks, s.diags
 }
 
 func (s *scanner) errorf(code diag.Code, start, end diag.Pos, format string, args ...any) {
