@@ -74,6 +74,7 @@ func corpus(t testing.TB) map[string][]byte {
 // how they differ: the same file (tree, positions, comments) and the same
 // diagnostics, and descent reading every file that participle parses
 // without a syntax error. It returns whether descent read the file.
+// It also holds countTokens to the tokens of any file that lexes.
 func agree(t *testing.T, name string, src []byte) bool {
 	t.Helper()
 	want, wantDs := parse(name, src, true)
@@ -88,6 +89,11 @@ func agree(t *testing.T, name string, src []byte) bool {
 	text, toks, lexDs := lex(name, src)
 	if len(lexDs) > 0 || len(src) > MaxFileSize {
 		return false
+	}
+	// Lex sizes its token slice by countTokens: never too small (the
+	// slice is then never grown), at most about twice the tokens.
+	if n := countTokens(strings.TrimPrefix(text, "\uFEFF")); n < len(toks) || n > 2*len(toks)+16 {
+		t.Fatalf("%s: counted %d tokens, Lex made %d", name, n, len(toks))
 	}
 	_, ok := parseFile(text, toks, want.EndPos)
 	syntaxErr := false
