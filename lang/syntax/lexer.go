@@ -48,7 +48,8 @@ func (t Token) End() diag.Pos {
 type TokenType int
 
 // Token types of the Charter lexer. The numbers are participle's token
-// types too: the parser hands the tokens to participle unchanged.
+// types too: Parse hands the tokens to participle unchanged when descent
+// gives a file up.
 const (
 	EOF         = TokenType(lexer.EOF)
 	TokSpace    = TokenType(iota + 1) // spaces, tabs and newlines (elided)

@@ -1,6 +1,8 @@
 // Package syntax reads Charter source: the lexer, the participle grammar
-// whose structs are the AST, and the parser that ties them together with
-// expr-lang's expression parser.
+// whose structs are the AST, a recursive-descent parser of that grammar
+// (descent.go) that reads every file that parses, participle for the
+// diagnostics of a file that does not, and expr-lang's expression parser
+// for the expressions in both.
 //
 //	f, ds := syntax.Parse("club.charter", src)
 //	if ds.HasErrors() {
@@ -63,6 +65,8 @@ func Grammar() string { return parser.String() }
 // Parse reads one source file. It always returns a File (possibly with
 // fewer communities than the source has) and the diagnostics found: every
 // lexical error, the first syntax error, and every expression syntax error.
+// descent reads the file; when it gives up, participle parses it again,
+// and its tree and first error are the ones returned.
 func Parse(filename string, src []byte) (*File, diag.List) {
 	return parse(filename, src, false)
 }
