@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/charterlang/charter/internal/jsonkeys"
 	"github.com/charterlang/charter/stdlib"
 )
 
@@ -162,7 +163,9 @@ func Restore(c *Community, snap *Snapshot, opts ...StateOption) (*State, error) 
 				m.hist.times[c.hist.first[a.index]] = ns
 			}
 		}
-		if err := s.Join(ms.ID, m); err != nil {
+		// Restored members were admitted when they joined: admission is
+		// not asked again.
+		if err := s.join(ms.ID, m, nil); err != nil {
 			return nil, fmt.Errorf("restore: %w", err)
 		}
 	}
@@ -173,7 +176,8 @@ func Restore(c *Community, snap *Snapshot, opts ...StateOption) (*State, error) 
 // ReadSnapshot decodes a snapshot's JSON form, keeping numbers exact. A
 // field the form does not have (such as a misspelled "members", which would
 // otherwise restore no member at all), a missing "community", or anything
-// after the object is an error.
+// after the object is an error, and so is a key given twice (decoding would
+// keep the last member or event list and drop the first).
 func ReadSnapshot(data []byte) (*Snapshot, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -193,6 +197,10 @@ func ReadSnapshot(data []byte) (*Snapshot, error) {
 	}
 	if snap.Community == "" {
 		return nil, fmt.Errorf("snapshot: no \"community\"")
+	}
+	if d := jsonkeys.Find(data); d != nil {
+		line, col := d.Position(data)
+		return nil, fmt.Errorf("snapshot: %v at line %d, column %d", d, line, col)
 	}
 	return snap, nil
 }

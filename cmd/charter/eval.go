@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/runtime"
@@ -19,11 +18,14 @@ func init() {
 		name:    "eval",
 		summary: "decide one action of one member",
 		usage: `usage: charter eval FILE... --community NAME --action CALL --at TIME
-                    [--member JSON|@PATH] [--explain] [--format text|json]
+                    [--member JSON|@PATH] [--members PATH] [--as ID]
+                    [--explain] [--format text|json]
 
 Eval decides whether a member may take an action at a time, as the rules
 of the community say, and prints the decision with the rules that made it.
 A FILE is a Charter file or a directory of them, as for charter check.
+--at is always required, even for rules that read no time: Charter never
+reads the clock, so every answer is for a time you give.
 
 Flags:
   --community NAME  the community that decides (required)
@@ -31,7 +33,8 @@ Flags:
                     'post(length: 10, topic: "hi")'. Arguments are
                     constants: numbers, strings, true, false, durations
                     such as 7d and lists such as ["a", "b"]; a member
-                    parameter takes the other member's ID as a string
+                    parameter takes the other member's ID as a string,
+                    a member of --members when a rule reads it
   --at TIME         the evaluation time in RFC 3339, such as
                     2026-01-15T00:00:00Z (required: eval never reads the
                     clock, and windows and days_since depend on it)
@@ -41,6 +44,18 @@ Flags:
                     standard input. The "@history" key lists when the
                     member took each action:
                     {"posts": 3, "@history": {"introduce": ["2026-01-02T10:00:00Z"]}}
+  --members PATH    the other members, as JSON Lines (- for standard
+                    input), read as charter roles reads them: the goals
+                    are computed over those the community admits (as
+                    charter goals does), so that rules under when and
+                    conditions that read goals decide as they would in a
+                    State holding them. The --member need not be among
+                    them. A member argument names one of them by id, so
+                    that rules such as 'to.points > 0' read it
+  --as ID           the acting member's id, which rules such as
+                    'to != me' compare: with --member, the id of that
+                    member; without it, the member of --members with
+                    this id
   --explain         also print every condition evaluated, in order
   --format text     the decision, then for each deciding rule its label,
                     reason and sanction (the default)
@@ -49,8 +64,8 @@ Flags:
                     "trace": [{"rule", "what", "value"}]} (trace only with
                     --explain; sanction only when the rule has one)
 
-Rules inside a when block are inactive: a single member gives no goal
-values for their conditions to read.
+Without --members, rules inside a when block are inactive and goal fields
+read as unmet: a single member gives no goal values for them to read.
 
 Example:
 
@@ -101,6 +116,8 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	action := fs.String("action", "", "the action call, such as 'post(length: 10)'")
 	at := fs.String("at", "", "the evaluation time, RFC 3339")
 	memberArg := fs.String("member", "{}", "the member as a JSON object, or @path")
+	membersPath := fs.String("members", "", "the members whose goals apply, as JSON Lines, - for stdin")
+	as := fs.String("as", "", "the acting member's id (with --members alone: the member of --members)")
 	explain := fs.Bool("explain", false, "print every condition evaluated")
 	format := fs.String("format", "text", "output format: text or json")
 	paths, err := parseInterspersed(fs, args)
@@ -138,29 +155,61 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(`--member is empty: give a JSON object such as {"posts": 3}`)
 	}
 
+	memberGiven := false
+	fs.Visit(func(f *flag.Flag) { memberGiven = memberGiven || f.Name == "member" })
+	if *as != "" && *membersPath == "" && !memberGiven {
+		return fail("--as names a member of --members, or the id of --member: give one of them")
+	}
+
 	com, code := openCommunity("eval", paths, *community, stderr)
 	if com == nil {
 		return code
 	}
-	m, err := com.MemberJSON(data)
-	if err != nil {
-		return fail("--member: %v", err)
+	var goals runtime.Goals
+	var byID map[string]*runtime.Member
+	if *membersPath != "" {
+		if *membersPath == "-" && *memberArg == "@-" {
+			return fail("--member @- and --members - both read standard input: give one of them as a file")
+		}
+		members, err := readMembersFile(*membersPath, stdin, com)
+		if err != nil {
+			return fail("--members: %v", err)
+		}
+		goals = admittedGoals(com, members, when)
+		byID = make(map[string]*runtime.Member, len(members))
+		for _, l := range members {
+			byID[l.id] = l.m
+		}
 	}
-	if key, in, off, ok := dupKey(data); ok {
-		line := bytes.Count(data[:off], []byte("\n")) + 1
-		col := utf8.RuneCount(data[bytes.LastIndexByte(data[:off], '\n')+1:off]) + 1
-		return fail("--member: duplicate key %q%s at line %d, column %d", key, in, line, col)
+	var m *runtime.Member
+	if *as != "" && !memberGiven {
+		if m = byID[*as]; m == nil {
+			return fail("--as: no member %q in %s", *as, *membersPath)
+		}
+	} else {
+		if m, err = com.MemberJSON(data); err != nil {
+			return fail("--member: %v", err)
+		}
+		m.ID = *as
 	}
 	call, err := com.ParseCall(*action)
 	if err != nil {
 		return fail("--action: %s", callProblem(err))
 	}
+	if byID != nil {
+		// Member arguments name members of --members, whose attributes
+		// rules such as to.points > 0 read (SPEC §6.5).
+		lookup := func(id string) (*runtime.Member, bool) { m, ok := byID[id]; return m, ok }
+		if err := call.ResolveMembers(lookup); err != nil {
+			return fail("--action: %v in %s", err, *membersPath)
+		}
+	}
 	var d runtime.Decision
 	var trace []runtime.TraceStep
 	if *explain {
-		d, trace = com.Explain(m, call, when, nil)
+		d, trace = com.Explain(m, call, when, goals)
 	} else {
-		d = com.DecideCall(m, call, when, nil)
+		d = com.DecideCall(m, call, when, goals)
 	}
 
 	var out bytes.Buffer

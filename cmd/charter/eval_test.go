@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -196,10 +197,10 @@ func TestEvalBadInput(t *testing.T) {
 		{"missing argument", evalArgs("--action", "post(length: 1)"), "--action: 1:15: post needs argument topic (string)"},
 		{"unknown parameter", evalArgs("--action", `post(length: 1, topic: "x", mood: 1)`), `--action: 1:29: post has no parameter "mood"`},
 		{"wrong argument type", evalArgs("--action", `post(length: "long", topic: "x")`),
-			`--action: 1:14: argument length of post: want int, got string "long"`},
+			`--action: 1:14: argument length of post: want int, got a string "long"`},
 		{"no action", evalArgs(), "--action is required"},
 		{"wrong attribute type", evalArgs("--member", `{"posts": "many"}`, "--action", postCall),
-			`--member: attribute posts: want int, got string "many"`},
+			`--member: attribute posts: want int, got a string "many"`},
 		{"fractional int attribute", evalArgs("--member", `{"posts": 1.5}`, "--action", postCall), "--member: attribute posts: want int"},
 		{"unknown attribute", evalArgs("--member", `{"karma": 1}`, "--action", postCall), `--member: unknown attribute "karma"`},
 		{"bad JSON", evalArgs("--member", `{"posts": `, "--action", postCall), "--member: member JSON:"},
@@ -241,5 +242,86 @@ func TestEvalRuleFileErrors(t *testing.T) {
 	}
 	if !strings.HasSuffix(errOut, "charter eval: the rule files have 1 error\n") {
 		t.Errorf("stderr %q, want the count last", errOut)
+	}
+}
+
+// TestEvalBetweenMembers: --members gives the members a member argument
+// names, so that rules reading their attributes decide, and --as the
+// acting member's id, which rules comparing members need. Without them
+// the call is denied with the reason, never decided on defaults.
+func TestEvalBetweenMembers(t *testing.T) {
+	rules := tempFile(t, "tips.charter", `community Tips {
+  member { points: int }
+  action tip(to: member)
+  may tip if to.points < points
+  must not tip if to == me because "not yourself"
+}
+`)
+	members := tempFile(t, "members.jsonl", `{"id": "ann", "points": 5}
+{"id": "bob", "points": 1}
+`)
+	base := []string{"eval", rules, "--community", "Tips", "--at", at0}
+	for _, tc := range []struct {
+		name  string
+		flags []string
+		code  int
+		out   string
+		err   string
+	}{
+		{"members and as", []string{"--members", members, "--as", "ann", "--action", `tip(to: "bob")`}, 0, "allow tip\n", ""},
+		{"not yourself", []string{"--members", members, "--as", "ann", "--action", `tip(to: "ann")`}, 0, "deny tip\n", ""},
+		{"richer other", []string{"--members", members, "--as", "bob", "--action", `tip(to: "ann")`}, 0, "deny tip (by default)\n", ""},
+		{"member with as", []string{"--member", `{"points": 9}`, "--as", "cat", "--members", members, "--action", `tip(to: "ann")`}, 0, "allow tip\n", ""},
+		{"member without as", []string{"--member", `{"points": 9}`, "--members", members, "--action", `tip(to: "ann")`}, 0, "deny tip\n", ""},
+		{"no members", []string{"--member", `{"points": 9}`, "--as", "cat", "--action", `tip(to: "ann")`}, 0, "deny tip\n", ""},
+		{"unknown argument", []string{"--members", members, "--as", "ann", "--action", `tip(to: "zed")`}, 2, "", `--action: argument to of tip: no member "zed" in`},
+		{"unknown actor", []string{"--members", members, "--as", "zed", "--action", `tip(to: "ann")`}, 2, "", `--as: no member "zed" in`},
+		{"as alone", []string{"--as", "ann", "--action", `tip(to: "ann")`}, 2, "", "--as names a member of --members, or the id of --member"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := charterIn(t, "", append(base, tc.flags...)...)
+			if code != tc.code || !strings.HasPrefix(out, tc.out) || tc.out == "" && out != "" || !strings.Contains(errOut, tc.err) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit %d, stdout starting %q, stderr holding %q", code, out, errOut, tc.code, tc.out, tc.err)
+			}
+		})
+	}
+	// Without --members the reason says why the call was not decided.
+	_, out, _ := charterIn(t, "", append(base, "--member", `{"points": 9}`, "--as", "cat", "--action", `tip(to: "ann")`)...)
+	if !strings.Contains(out, `reason: argument to of tip: a rule of tip reads to's attributes, and an ID ("ann") names no member outside a State`) {
+		t.Errorf("without --members: %q", out)
+	}
+}
+
+// --members gives the goals a decision under `when` reads (issue 14): the
+// size goal unmet past 150 members turns invitations off.
+func TestEvalWithMembersGoals(t *testing.T) {
+	var crowd strings.Builder
+	for i := range 151 {
+		fmt.Fprintf(&crowd, "{\"id\": \"m%d\"}\n", i)
+	}
+	args := func(members string) []string {
+		return []string{"eval", fanclubFile, "--community", "FanClub", "--member", `{"posts": 9}`,
+			"--action", `invite(guest: "x")`, "--at", at0, "--members", members}
+	}
+	code, out, errOut := charterIn(t, crowd.String(), args("-")...)
+	if code != exitOK || !strings.HasPrefix(out, "deny invite\n  rule: must not invite") || !strings.Contains(out, "Dunbar's number") {
+		t.Errorf("151 members: exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	code, out, errOut = charterIn(t, "", args(sampleMembers)...)
+	if code != exitOK || !strings.HasPrefix(out, "allow invite\n") {
+		t.Errorf("the 15 sample members: exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	// Without --members the when block is inactive: the rule does not deny.
+	code, out, _ = charterIn(t, "", args(sampleMembers)[:len(args(sampleMembers))-2]...)
+	if code != exitOK || !strings.HasPrefix(out, "allow invite\n") {
+		t.Errorf("no --members: exit %d, stdout:\n%s", code, out)
+	}
+	code, out, errOut = charterIn(t, "{}", "eval", fanclubFile, "--community", "FanClub", "--member", "@-", "--members", "-", "--action", "introduce()", "--at", at0)
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "both read standard input") {
+		t.Errorf("two readers of stdin: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	code, out, errOut = charterIn(t, "{\"id\": \"a\", \"posts\": \"x\"}\n", args("-")...)
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "--members: stdin:1: member \"a\": attribute posts") {
+		t.Errorf("a bad members line: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }

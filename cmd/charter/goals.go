@@ -7,8 +7,6 @@ import (
 	"math"
 	"strconv"
 	"text/tabwriter"
-
-	"github.com/charterlang/charter/runtime"
 )
 
 func init() {
@@ -22,7 +20,10 @@ Goals computes each goal of a community over a set of members at a time:
 the measure's value, the target, whether it is met and the progress
 towards it. A FILE is a Charter file or a directory of them, as for
 charter check. For a community that extends another with an admit rule,
-only the members it admits are counted.
+only the members it admits are counted: the lines are read as members
+joining in file order at --at, each judged on those admitted before it
+(so an admit that reads members or a goal sees the ones already in), as
+a live state judges a join; charter roles lists the same members.
 
 Flags:
   --community NAME  the community whose goals to compute (required)
@@ -71,20 +72,12 @@ func runGoals(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if q == nil {
 		return code
 	}
-	com, members, when, format := q.com, q.members, q.at, &q.format
+	format := &q.format
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "charter goals: %v\n", err)
 		return exitUsage
 	}
-	// A community that extends another is made of the members it admits:
-	// the others are not counted (a community without admit admits all).
-	ms := make([]*runtime.Member, 0, len(members))
-	for _, m := range members {
-		if com.Admit(m.m, when) {
-			ms = append(ms, m.m)
-		}
-	}
-	goals := com.Goals(ms, when)
+	goals := q.goals()
 
 	var out bytes.Buffer
 	if *format == "json" {
