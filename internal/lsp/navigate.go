@@ -21,11 +21,13 @@ func init() {
 	serve("textDocument/references", (*Server).references)
 	serve("textDocument/documentSymbol", (*Server).documentSymbol)
 	serve("textDocument/formatting", (*Server).formatting)
+	serve("textDocument/documentHighlight", (*Server).highlight)
 	capabilities["hoverProvider"] = true
 	capabilities["definitionProvider"] = true
 	capabilities["referencesProvider"] = true
 	capabilities["documentSymbolProvider"] = true
 	capabilities["documentFormattingProvider"] = true
+	capabilities["documentHighlightProvider"] = true
 }
 
 // lookup finds the open document and analysis of a position request, and
@@ -544,4 +546,38 @@ func (s *Server) formatting(params json.RawMessage) (any, error) {
 
 func before(a, b Position) bool {
 	return a.Line < b.Line || a.Line == b.Line && a.Character < b.Character
+}
+
+// highlight marks the occurrences in the document of the symbol at the
+// position: the declaration as a write (3), the others as reads (2).
+func (s *Server) highlight(params json.RawMessage) (any, error) {
+	p, err := decode[TextDocumentPositionParams](params)
+	if err != nil {
+		return nil, err
+	}
+	d, a, off, err := s.lookup(*p)
+	if err != nil {
+		return nil, err
+	}
+	ix := a.index()
+	o, ok := ix.at(d.name, off)
+	if !ok || o.key == "" {
+		return nil, nil
+	}
+	type highlight struct {
+		Range Range `json:"range"`
+		Kind  int   `json:"kind"`
+	}
+	out := []highlight{}
+	for _, r := range ix.byKey[o.key] {
+		if r.file != d.name {
+			continue
+		}
+		kind := 2
+		if r.decl {
+			kind = 3
+		}
+		out = append(out, highlight{Range: Range{Start: d.text.position(r.start, s.enc), End: d.text.position(r.end, s.enc)}, Kind: kind})
+	}
+	return out, nil
 }

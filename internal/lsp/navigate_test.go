@@ -245,3 +245,16 @@ func TestPieces(t *testing.T) {
 	}
 	c.shutdown()
 }
+
+func TestHighlight(t *testing.T) {
+	f := newNav(t)
+	var hs []struct {
+		Range Range `json:"range"`
+		Kind  int   `json:"kind"`
+	}
+	f.c.mustCall("textDocument/documentHighlight", pos(f.kidURI, at(kids, "age", 1, 0)), &hs)
+	if len(hs) != 3 || hs[0].Kind != 3 || hs[0].Range.Start != at(kids, "age", 0, 0) || hs[1].Kind != 2 || hs[2].Range.Start != at(kids, "age", 2, 0) {
+		t.Errorf("highlights of age: %+v", hs)
+	}
+	f.c.shutdown()
+}
