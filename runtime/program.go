@@ -178,13 +178,16 @@ type Community struct {
 	actionByName map[string]*action
 	// ruleCode holds the compiled rules of def.Rules[i], one for each of
 	// its actions; a child shares the ones it inherits (sameNames).
-	ruleCode     [][]*rule
-	roleNames    []string // by rank
-	badgeNames   []string
-	goals        []*goal
-	aggs         []*aggregate
-	messages     []*message
-	admit        *eval.Expr
+	ruleCode   [][]*rule
+	roleNames  []string // by rank
+	badgeNames []string
+	goals      []*goal
+	aggs       []*aggregate
+	messages   []*message
+	admit      *eval.Expr
+	// duties are the duties with a sanction, by action and then in
+	// declaration order: what State.Review looks at.
+	duties       []dutyRef
 	hist         historyShape
 	defaultAllow bool
 	defaults     *eval.Record
@@ -242,6 +245,12 @@ type rule struct {
 	per    int64
 	what   string // the condition as written, for traces
 	whenS  string
+}
+
+// dutyRef is a duty with a sanction, and the index of its action.
+type dutyRef struct {
+	*rule
+	action int
 }
 
 type assign struct {
@@ -546,6 +555,11 @@ func (cm *compiler) actions() error {
 		}
 	}
 	for _, a := range c.actions {
+		for _, r := range a.duties {
+			if r.Sanction != nil {
+				c.duties = append(c.duties, dutyRef{r, a.index})
+			}
+		}
 		a.deciders = append(append([]*rule(nil), a.deny...), a.may...)
 		for _, r := range a.deciders {
 			cr := r.def

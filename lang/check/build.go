@@ -137,10 +137,11 @@ func (b *builder) build() {
 			com.Admit = d.Cond
 		}
 	}
+	added := b.warnings()
 	// A child that declares no names sees every name as its parent does:
 	// it shares the parent's environments, and its namespace is the
 	// parent's, already checked.
-	b.sharedEnvs = com.Parent != nil && len(com.origins) == 0 && !declaresNames(com.Decl)
+	b.sharedEnvs = com.Parent != nil && len(com.origins) == 0 && !declaresNames(com.Decl) && !added
 	if b.sharedEnvs {
 		b.envs = com.Parent.envs
 	} else {
@@ -856,12 +857,12 @@ func (b *builder) sanction(s *syntax.Sanction) *Sanction {
 	switch {
 	case s.Name.Name == "mute" && s.For == nil:
 		b.errorf(diag.BadSanction, s.Range(), "mute needs a duration: `else mute 1d`")
-	case s.Name.Name != "mute" && s.For != nil:
-		b.errorf(diag.BadSanction, s.For.Range(), "only mute takes a duration")
+	case s.Name.Name != "mute" && s.Name.Name != "remove" && s.For != nil:
+		b.errorf(diag.BadSanction, s.For.Range(), "only mute and remove take a duration")
 	case s.For != nil:
 		d, err := durationOf(s.For)
 		if err != nil || d <= 0 {
-			b.errorf(diag.BadCount, s.For.Range(), "mute duration must be positive")
+			b.errorf(diag.BadCount, s.For.Range(), "%s duration must be positive", s.Name.Name)
 		}
 		out.For = d
 	}
@@ -1040,6 +1041,14 @@ func (b *builder) effect(d *syntax.Effect) {
 			attrName = as.Field.Name
 		}
 		x.Attr = com.attrByName[attrName]
+		if x.Attr != nil && x.Attr.Implicit {
+			r := as.Target.Range()
+			if as.Field != nil {
+				r = as.Field.Range()
+			}
+			b.errorf(diag.BadEffect, r, "%s is kept by the live state, which counts warn sanctions; declare `%s: %s` in the member block for effects to change it", attrName, attrName, x.Attr.Type)
+			continue
+		}
 		if x.Attr == nil {
 			r := as.Target.Range()
 			if as.Field != nil {
@@ -1110,4 +1119,78 @@ func assignable(want, got Type) bool {
 		return true
 	}
 	return want.Kind == Float && got.Kind == Int
+}
+
+// warnings adds the implicit attributes warnings and warned_at to a
+// community that has a warn sanction and does not declare them (SPEC
+// §6.13), and checks the types of declared ones. It reports whether it
+// added any.
+func (b *builder) warnings() bool {
+	com := b.com
+	var first *syntax.Sanction // this community's first warn, for positions
+	has := false
+	for _, r := range com.Rules {
+		has = has || r.Else != nil && r.Else.Name == "warn"
+	}
+	var visit func(d syntax.Decl)
+	visit = func(d syntax.Decl) {
+		var els *syntax.Sanction
+		switch d := d.(type) {
+		case *syntax.MustNot:
+			els = d.Else
+		case *syntax.First:
+			els = d.Else
+		case *syntax.Limit:
+			els = d.Else
+		case *syntax.Duty:
+			els = d.Else
+		case *syntax.When:
+			for _, wd := range d.Decls {
+				visit(wd)
+			}
+		}
+		if els != nil && els.Name.Name == "warn" {
+			has = true
+			if first == nil {
+				first = els
+			}
+		}
+	}
+	for _, d := range com.Decl.Decls {
+		visit(d)
+	}
+	if !has {
+		return false
+	}
+	at := com.Decl.Name.Range()
+	if first != nil {
+		at = first.Range()
+	}
+	added := false
+	for _, w := range []struct {
+		name string
+		t    Type
+	}{{WarningsAttr, Type{Kind: Int}}, {WarnedAtAttr, Type{Kind: Time}}} {
+		if a := com.attrByName[w.name]; a != nil {
+			if a.Type != w.t {
+				b.errorf(diag.BadSanction, at, "attribute %s is %s, but a community with a warn sanction counts warnings in it: declare it as %s", w.name, a.Type, w.t)
+			}
+			continue
+		}
+		for _, clash := range []bool{com.Role(w.name) != nil, com.Badge(w.name) != nil, com.Goal(w.name) != nil} {
+			if clash {
+				b.errorf(diag.Reserved, at, "%s is kept by the live state in a community with a warn sanction; rename the role, badge or goal called %s", w.name, w.name)
+			}
+		}
+		for _, ac := range com.Actions {
+			if ac.Param(w.name) != nil {
+				b.errorf(diag.Reserved, at, "%s is kept by the live state in a community with a warn sanction; rename the parameter %s of %s", w.name, w.name, ac.Name)
+			}
+		}
+		a := &Attr{Name: w.name, Type: w.t, Default: zeroValue(w.t), Slot: len(com.Attrs), Implicit: true}
+		com.Attrs = append(com.Attrs, a)
+		com.attrByName[w.name] = a
+		added = true
+	}
+	return added
 }

@@ -3,6 +3,7 @@ package check
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/charterlang/charter/lang/syntax"
@@ -177,6 +178,10 @@ type Attr struct {
 	Default any
 	Slot    int
 	Decl    *syntax.Attr
+	// Implicit is true for warnings and warned_at when the community has a
+	// warn sanction and does not declare them (SPEC §6.13): the live state
+	// keeps them, and effects cannot assign them.
+	Implicit bool
 }
 
 // Action is an action members can take.
@@ -281,14 +286,29 @@ func (r *Rule) Reason(a *Action) string {
 // Sanction is what happens when a rule is broken.
 type Sanction struct {
 	Name string        // warn, mute, demote, remove, or a host-defined name
-	For  time.Duration // mute only
+	For  time.Duration // mute, and remove when it has a period; else 0
 }
 
 func (s *Sanction) String() string {
-	if s.Name == "mute" {
-		return "mute " + FormatDuration(s.For)
+	if s.For != 0 {
+		return s.Name + " " + FormatDuration(s.For)
 	}
 	return s.Name
+}
+
+// The names of the warnings the live state keeps in a community with a
+// warn sanction (SPEC §6.13).
+const (
+	WarningsAttr = "warnings"
+	WarnedAtAttr = "warned_at"
+)
+
+// Text is the rule's label without its position: "must visit 1 per 7d".
+func (r *Rule) Text() string {
+	if i := strings.LastIndex(r.Label, " ("); i >= 0 {
+		return r.Label[:i]
+	}
+	return r.Label
 }
 
 // Effect is what an allowed action changes.

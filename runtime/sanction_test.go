@@ -1,0 +1,262 @@
+package runtime_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charterlang/charter/runtime"
+)
+
+// sanctionSrc has a rule for each sanction the state carries out, and
+// duties with sanctions for reviews.
+const sanctionSrc = `community Forum {
+  member { posts: int }
+  action post(links: int)
+  action visit()
+  action report()
+  roles {
+    regular if posts >= 10
+    newcomer otherwise
+  }
+  may post, visit, report
+  must not post if links > 5 because "Spam" else warn
+  must not post if links > 5 && warnings >= 2 because "Third strike" else mute 1d
+  must not post if links > 50 because "Flood" else remove 30d
+  must not report if posts < 0 else remove
+  must not visit if posts == 7 else review
+  must visit 1 per 7d if role == regular because "Regulars visit weekly" else warn
+  must report 1 per 1d if role == regular else mute 2h
+  on post { posts += 1 }
+  goal warned { measure count(warnings > 0); target <= 0 }
+}
+`
+
+func sanctionForum(t *testing.T) *runtime.Community {
+	t.Helper()
+	prog, err := runtime.CompileSource("forum.charter", []byte(sanctionSrc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return prog.Community("Forum")
+}
+
+func join(t *testing.T, st *runtime.State, c *runtime.Community, id string, v map[string]any) {
+	t.Helper()
+	m, err := c.Member(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Join(id, m); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func names(scs []runtime.Sanctioned) []string {
+	var out []string
+	for _, sc := range scs {
+		out = append(out, sc.Member+":"+sc.Sanction.String())
+	}
+	return out
+}
+
+func TestMuteByApply(t *testing.T) {
+	c := sanctionForum(t)
+	st := runtime.NewState(c)
+	ctx := context.Background()
+	join(t, st, c, "ann", map[string]any{"warnings": 2})
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+
+	// Asking changes nothing: neither Community.Decide nor State.Decide
+	// applies the sanctions it reports.
+	d, err := st.Decide("ann", "post", runtime.Args{"links": 6}, at)
+	if err != nil || d.Allowed || len(d.Sanctions()) != 2 {
+		t.Fatalf("State.Decide = %v, %v", d, err)
+	}
+	ev := st.Events()
+	res, err := st.Apply(ctx, "ann", "post", runtime.Args{"links": 6}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Applied || strings.Join(names(res.Sanctions), " ") != "ann:warn ann:mute 1d" {
+		t.Fatalf("Apply = %+v", res)
+	}
+	if res.Seq != ev+1 || st.Events() != ev+1 {
+		t.Errorf("Seq %d, Events %d; want %d", res.Seq, st.Events(), ev+1)
+	}
+	if until := res.Sanctions[1].Until; !until.Equal(at.Add(24 * time.Hour)) {
+		t.Errorf("mute until %v", until)
+	}
+	m, _ := st.Member("ann")
+	if got, _ := c.Get(m, "warnings"); got != int64(3) {
+		t.Errorf("warnings = %v, want 3", got)
+	}
+	if got, _ := c.Get(m, "warned_at"); !got.(time.Time).Equal(at) {
+		t.Errorf("warned_at = %v", got)
+	}
+	if g := st.Goals(at)[0]; g.Value != 1 {
+		t.Errorf("goal warned = %v, want 1", g.Value)
+	}
+
+	// Muted: every action is denied by the mute, in Apply and Decide, with
+	// no new sanction; the plain community decides as before.
+	for _, when := range []time.Time{at, at.Add(time.Hour), at.Add(24*time.Hour - 1)} {
+		for _, call := range []struct {
+			action string
+			args   runtime.Args
+		}{{"post", runtime.Args{"links": 6}}, {"visit", nil}, {"report", nil}} {
+			res, err := st.Apply(ctx, "ann", call.action, call.args, when)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := "muted until 2026-03-02T09:00:00Z: Third strike"
+			if res.Applied || len(res.Sanctions) != 0 || res.Seq != 0 || len(res.Decision.Rules) != 1 || res.Decision.Reasons()[0] != want {
+				t.Fatalf("%s at %v while muted: %+v", call.action, when, res)
+			}
+			if l := res.Decision.Rules[0].Label; !strings.HasPrefix(l, "mute 1d by must not post (forum.charter:12:3)") {
+				t.Errorf("label %q", l)
+			}
+			d, _ := st.Decide("ann", call.action, call.args, when)
+			if d.Allowed || d.Reasons()[0] != want {
+				t.Errorf("State.Decide while muted: %v", d)
+			}
+		}
+	}
+	pm, _ := st.Member("ann")
+	if d, _ := c.Decide(pm, "visit", nil, at); !d.Allowed {
+		t.Errorf("Community.Decide on the plain member: %v, want allowed", d)
+	}
+	if got := names(st.Sanctions("ann", at.Add(time.Hour))); len(got) != 1 || got[0] != "ann:mute 1d" {
+		t.Errorf("Sanctions = %v", got)
+	}
+	// The mute lifts by time alone; an action dated before it is not muted.
+	if res, _ := st.Apply(ctx, "ann", "visit", nil, at.Add(24*time.Hour)); !res.Applied {
+		t.Errorf("after the mute: %+v", res)
+	}
+	if res, _ := st.Apply(ctx, "ann", "report", nil, at.Add(-time.Hour)); !res.Applied {
+		t.Errorf("before the mute: %+v", res)
+	}
+	if got := st.Sanctions("ann", at.Add(24*time.Hour)); len(got) != 0 {
+		t.Errorf("Sanctions after the mute = %v", got)
+	}
+}
+
+func TestSanctionReported(t *testing.T) {
+	c := sanctionForum(t)
+	st := runtime.NewState(c)
+	join(t, st, c, "bob", map[string]any{"posts": 7})
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	res, err := st.Apply(context.Background(), "bob", "visit", nil, at)
+	if err != nil || len(res.Sanctions) != 1 || res.Sanctions[0].Sanction.Name != "review" || res.Sanctions[0].Reason != "must not visit" {
+		t.Fatalf("Apply = %+v, %v", res, err)
+	}
+	if got := st.Sanctions("bob", at); len(got) != 0 {
+		t.Errorf("a reported sanction holds nothing: %v", got)
+	}
+}
+
+func TestRemove(t *testing.T) {
+	c := sanctionForum(t)
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	clock := now
+	st := runtime.NewState(c, runtime.Clock(func() time.Time { return clock }))
+	ctx := context.Background()
+	join(t, st, c, "cat", nil)
+	join(t, st, c, "dan", map[string]any{"posts": -1})
+	res, err := st.Apply(ctx, "cat", "post", runtime.Args{"links": 60}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(names(res.Sanctions), " "); got != "cat:warn cat:remove 30d" {
+		t.Fatalf("sanctions %s", got)
+	}
+	if _, ok := st.Member("cat"); ok || st.Len() != 1 {
+		t.Fatalf("cat is still a member")
+	}
+	if got := st.Sanctions("cat", now); len(got) != 1 || !got[0].Until.Equal(now.Add(30*24*time.Hour)) {
+		t.Errorf("Sanctions = %v", got)
+	}
+	m, _ := c.Member(nil)
+	err = st.Join("cat", m)
+	if !errors.Is(err, runtime.ErrRemoved) || !strings.Contains(err.Error(), "until 2026-03-31T09:00:00Z") {
+		t.Errorf("re-join: %v", err)
+	}
+	clock = now.Add(30 * 24 * time.Hour)
+	if err := st.Join("cat", m); err != nil {
+		t.Errorf("re-join after the period: %v", err)
+	}
+	if got := st.Sanctions("cat", clock); len(got) != 0 {
+		t.Errorf("Sanctions after re-joining = %v", got)
+	}
+	// remove without a period holds for good.
+	if res, err := st.Apply(ctx, "dan", "report", nil, now); err != nil || len(res.Sanctions) != 1 {
+		t.Fatalf("Apply = %+v, %v", res, err)
+	}
+	clock = now.Add(100 * 365 * 24 * time.Hour)
+	if err := st.Join("dan", m); !errors.Is(err, runtime.ErrRemoved) || !strings.Contains(err.Error(), "for good") {
+		t.Errorf("re-join: %v", err)
+	}
+}
+
+func TestReview(t *testing.T) {
+	c := sanctionForum(t)
+	st := runtime.NewState(c)
+	ctx := context.Background()
+	join(t, st, c, "eve", map[string]any{"posts": 10})
+	join(t, st, c, "fay", map[string]any{"posts": 10})
+	join(t, st, c, "gus", nil) // owes nothing
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	if _, err := st.Apply(ctx, "fay", "visit", nil, at.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Review(ctx, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := strings.Join(names(got), " "); s != "eve:warn eve:mute 2h fay:mute 2h" {
+		t.Fatalf("review: %s", s)
+	}
+	ev := st.Events()
+	again, err := st.Review(ctx, at)
+	if err != nil || len(again) != 0 || st.Events() != ev {
+		t.Fatalf("second review at the same time: %v, %v (events %d, want %d)", again, err, st.Events(), ev)
+	}
+	// A day later only the daily duty's window is new.
+	got, _ = st.Review(ctx, at.Add(24*time.Hour))
+	if s := strings.Join(names(got), " "); s != "eve:mute 2h fay:mute 2h" {
+		t.Errorf("review a day later: %s", s)
+	}
+	got, _ = st.Review(ctx, at.Add(7*24*time.Hour))
+	if s := strings.Join(names(got), " "); s != "eve:warn eve:mute 2h fay:warn fay:mute 2h" {
+		t.Errorf("review a week later: %s", s)
+	}
+	m, _ := st.Member("eve")
+	if w, _ := c.Get(m, "warnings"); w != int64(2) {
+		t.Errorf("eve's warnings = %v", w)
+	}
+}
+
+func TestMuteJoin(t *testing.T) {
+	// A member holds one mute: overlapping mutes join, a shorter one
+	// inside a longer one changes nothing.
+	c := sanctionForum(t)
+	st := runtime.NewState(c)
+	ctx := context.Background()
+	join(t, st, c, "hal", map[string]any{"posts": 10})
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	if _, err := st.Review(ctx, at); err != nil { // mute 2h from the daily duty
+		t.Fatal(err)
+	}
+	if _, err := st.Review(ctx, at.Add(25*time.Hour)); err != nil { // another, apart from the first
+		t.Fatal(err)
+	}
+	got := st.Sanctions("hal", at.Add(25*time.Hour))
+	if len(got) != 1 || !got[0].At.Equal(at.Add(25*time.Hour)) || !got[0].Until.Equal(at.Add(27*time.Hour)) {
+		t.Errorf("Sanctions = %v", got)
+	}
+	if got := st.Sanctions("hal", at.Add(time.Hour)); len(got) != 0 {
+		t.Errorf("the earlier mute was replaced by the later one: %v", got)
+	}
+}
