@@ -260,3 +260,90 @@ func TestMuteJoin(t *testing.T) {
 		t.Errorf("the earlier mute was replaced by the later one: %v", got)
 	}
 }
+
+func TestSanctionsSnapshot(t *testing.T) {
+	c := sanctionForum(t)
+	st := runtime.NewState(c)
+	ctx := context.Background()
+	join(t, st, c, "ann", map[string]any{"warnings": 2})
+	join(t, st, c, "eve", map[string]any{"posts": 10})
+	join(t, st, c, "cat", nil)
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	for _, call := range []struct {
+		id   string
+		args runtime.Args
+	}{{"ann", runtime.Args{"links": 6}}, {"cat", runtime.Args{"links": 60}}} {
+		if _, err := st.Apply(ctx, call.id, "post", call.args, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.Review(ctx, at); err != nil {
+		t.Fatal(err)
+	}
+	data, err := st.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"removed":[{"id":"cat","at":"2026-03-01T09:00:00Z","until":"2026-03-31T09:00:00Z"`,
+		`"mute":{"from":"2026-03-01T09:00:00Z","until":"2026-03-02T09:00:00Z","for":"24h0m0s","rule":"must not post (forum.charter:12:3)","reason":"Third strike"}`,
+		`"reviewed":[{"duty":"must visit 1 per 1w","at":"2026-03-01T09:00:00Z"},{"duty":"must report 1 per 1d","at":"2026-03-01T09:00:00Z"}]`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("snapshot lacks %s:\n%s", want, data)
+		}
+	}
+	snap, err := runtime.ReadSnapshot(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored, err := runtime.Restore(c, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := restored.MarshalJSON()
+	if string(again) != string(data) {
+		t.Errorf("restore(snapshot) differs:\n%s\n%s", data, again)
+	}
+	// The restored state carries the sanctions out as the first did.
+	if res, _ := restored.Apply(ctx, "ann", "visit", nil, at.Add(time.Hour)); res.Applied {
+		t.Errorf("the restored mute does not hold: %+v", res)
+	}
+	if got, _ := restored.Review(ctx, at.Add(time.Hour)); len(got) != 0 {
+		t.Errorf("the restored review marks do not hold: %v", got)
+	}
+	m, _ := c.Member(nil)
+	if err := restored.Join("cat", m); !errors.Is(err, runtime.ErrRemoved) {
+		t.Errorf("the restored removal does not hold: %v", err)
+	}
+
+	// A snapshot from before sanctions restores as it did; sanctions'
+	// fields are as strict as the rest.
+	old := `{"community":"Forum","events":1,"members":[{"id":"ann","attributes":{"posts":3}}]}`
+	if snap, err := runtime.ReadSnapshot([]byte(old)); err != nil {
+		t.Errorf("old snapshot: %v", err)
+	} else if _, err := runtime.Restore(c, snap); err != nil {
+		t.Errorf("old snapshot: %v", err)
+	}
+	for _, bad := range []struct{ json, want string }{
+		{`{"community":"Forum","events":1,"members":[{"id":"ann","attributes":{},"sanctions":{"muted":{}}}]}`, `unknown field "muted"`},
+		{`{"community":"Forum","events":1,"members":[],"removed":[{"id":"x","at":"2026-01-01T00:00:00Z","rule":"r","reason":"r","by":1}]}`, `unknown field "by"`},
+	} {
+		if _, err := runtime.ReadSnapshot([]byte(bad.json)); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("ReadSnapshot(%s) = %v, want %s", bad.json, err, bad.want)
+		}
+	}
+	for _, bad := range []struct{ json, want string }{
+		{`{"community":"Forum","events":1,"members":[{"id":"ann","attributes":{},"sanctions":{"reviewed":[{"duty":"must visit 9 per 1w","at":"2026-01-01T00:00:00Z"}]}}]}`, `no duty "must visit 9 per 1w"`},
+		{`{"community":"Forum","events":1,"members":[{"id":"ann","attributes":{},"sanctions":{"mute":{"from":"2026-01-02T00:00:00Z","until":"2026-01-01T00:00:00Z","for":"1h","rule":"r","reason":"r"}}}]}`, `is not after from`},
+		{`{"community":"Forum","events":1,"members":[{"id":"ann","attributes":{},"sanctions":{"mute":{"from":"2026-01-01T00:00:00Z","until":"2026-01-02T00:00:00Z","for":"1 day","rule":"r","reason":"r"}}}]}`, `want a positive Go duration`},
+		{`{"community":"Forum","events":1,"members":[{"id":"ann","attributes":{}}],"removed":[{"id":"ann","at":"2026-01-01T00:00:00Z","rule":"r","reason":"r"}]}`, `"ann" is also a member`},
+		{`{"community":"Forum","events":1,"members":[],"removed":[{"id":"x","at":"2026-01-02T00:00:00Z","until":"2026-01-01T00:00:00Z","rule":"r","reason":"r"}]}`, `until is not after at`},
+	} {
+		snap, err := runtime.ReadSnapshot([]byte(bad.json))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := runtime.Restore(c, snap); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("Restore(%s) = %v, want %s", bad.json, err, bad.want)
+		}
+	}
+}
