@@ -347,3 +347,39 @@ func TestSanctionsSnapshot(t *testing.T) {
 		}
 	}
 }
+
+func TestAnyCoversActionsAddedLater(t *testing.T) {
+	prog, err := runtime.CompileSource("group.charter", []byte(`community Group {
+  member { banned: bool }
+  action post(length: int)
+  default allow
+  must not any if banned because "Banned" else mute 1d
+}
+community Later extends Group {
+  action invite(guest: string)
+  action post(length: int, topic: string)
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	for _, name := range []string{"Group", "Later"} {
+		c := prog.Community(name)
+		banned, _ := c.Member(map[string]any{"banned": true})
+		free, _ := c.Member(nil)
+		calls := map[string]runtime.Args{"post": {"length": 1}}
+		if name == "Later" {
+			calls = map[string]runtime.Args{"post": {"length": 1, "topic": "t"}, "invite": {"guest": "x"}}
+		}
+		for action, args := range calls {
+			d, err := c.Decide(banned, action, args, at)
+			if err != nil || d.Allowed || d.Reasons()[0] != "Banned" || d.Rules[0].Label != "must not any (group.charter:5:3)" || d.Sanctions()[0].String() != "mute 1d" {
+				t.Errorf("%s: banned %s: %v, %v", name, action, d, err)
+			}
+			if d, _ := c.Decide(free, action, args, at); !d.Allowed {
+				t.Errorf("%s: %s: %v", name, action, d)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -137,6 +138,7 @@ func (b *builder) build() {
 			com.Admit = d.Cond
 		}
 	}
+	b.anyRules()
 	added := b.warnings()
 	// A child that declares no names sees every name as its parent does:
 	// it shares the parent's environments, and its namespace is the
@@ -529,6 +531,9 @@ func zeroValue(t Type) any {
 func (b *builder) action(d *syntax.Action) {
 	com := b.com
 	a := &Action{Name: d.Name.Name, Decl: d}
+	if a.Name == AnyAction {
+		b.errorf(diag.Reserved, d.Name.Range(), "action name any is reserved: `may any` and `must not any` cover every action; choose another name")
+	}
 	seen := map[string]bool{}
 	for _, pd := range d.Params {
 		if seen[pd.Name.Name] {
@@ -870,6 +875,10 @@ func (b *builder) sanction(s *syntax.Sanction) *Sanction {
 }
 
 func (b *builder) lookupAction(id *syntax.Ident) *Action {
+	if id.Name == AnyAction {
+		b.errorf(diag.UnknownAction, id.Range(), "any covers every action only in `may any` and `must not any`; name one action here")
+		return nil
+	}
 	a := b.com.actionByName[id.Name]
 	if a == nil {
 		d := b.errorf(diag.UnknownAction, id.Range(), "unknown action %s", id.Name)
@@ -901,10 +910,10 @@ func (b *builder) rule(d syntax.Decl, when *syntax.Expr) {
 	switch d := d.(type) {
 	case *syntax.May:
 		r.Kind, cond, because, pos = May, d.Cond, d.Because, d.Node
-		r.Actions = b.actionList(d.Actions)
+		r.Actions, r.Any = b.actionList(d.Actions)
 	case *syntax.MustNot:
 		r.Kind, cond, because, els, pos = MustNot, d.Cond, d.Because, d.Else, d.Node
-		r.Actions = b.actionList(d.Actions)
+		r.Actions, r.Any = b.actionList(d.Actions)
 	case *syntax.First:
 		r.Kind, cond, because, els, pos = First, d.Cond, d.Because, d.Else, d.Node
 		r.Before = b.lookupAction(d.Before)
@@ -937,6 +946,9 @@ func (b *builder) rule(d syntax.Decl, when *syntax.Expr) {
 		names[i] = a.Name
 	}
 	what := strings.Join(names, ", ")
+	if r.Any {
+		what = AnyAction
+	}
 	switch r.Kind {
 	case First:
 		if r.Before != nil {
@@ -956,14 +968,36 @@ func (b *builder) rule(d syntax.Decl, when *syntax.Expr) {
 	b.com.Rules = append(b.com.Rules, r)
 }
 
-func (b *builder) actionList(ids []*syntax.Ident) []*Action {
-	var out []*Action
+// actionList resolves the actions of a may or must not; any, alone,
+// is every action of the community (any is true then).
+func (b *builder) actionList(ids []*syntax.Ident) (out []*Action, any bool) {
+	if len(ids) == 1 && ids[0].Name == AnyAction {
+		return slices.Clone(b.com.Actions), true
+	}
 	for _, id := range ids {
+		if id.Name == AnyAction {
+			b.errorf(diag.UnknownAction, id.Range(), "any stands alone: it already covers every action")
+			continue
+		}
 		if a := b.lookupAction(id); a != nil {
 			out = append(out, a)
 		}
 	}
-	return out
+	return out, false
+}
+
+// anyRules makes every inherited `may any` and `must not any` cover this
+// community's actions, those it adds or redeclares included, so that no
+// action added later escapes a rule over every action.
+func (b *builder) anyRules() {
+	com := b.com
+	for i, r := range com.Rules {
+		if r.Any && !slices.Equal(r.Actions, com.Actions) {
+			cp := *r
+			cp.Actions = slices.Clone(com.Actions)
+			com.Rules[i] = &cp
+		}
+	}
 }
 
 // commonParams returns the parameters every action declares with one type.

@@ -248,6 +248,9 @@ type Rule struct {
 	// Actions the rule governs: those listed by may and must not, Then of a
 	// first rule, the limited action, the duty's action.
 	Actions []*Action
+	// Any is true for `may any` and `must not any`: Actions is every
+	// action of the community, those a child adds included.
+	Any     bool
 	Before  *Action       // first: the action that must come before
 	Count   int64         // limit and duty
 	Per     time.Duration // limit and duty
@@ -295,6 +298,10 @@ func (s *Sanction) String() string {
 	}
 	return s.Name
 }
+
+// AnyAction is the name that stands for every action in `may any` and
+// `must not any`; no action may be called so.
+const AnyAction = "any"
 
 // The names of the warnings the live state keeps in a community with a
 // warn sanction (SPEC §6.13).
