@@ -22,7 +22,7 @@ type Rule struct {
 }
 
 // Sanction is what a broken rule or an unmet duty calls for. Decisions
-// report sanctions; the live State carries out warn, mute and remove
+// report sanctions; the live State carries out warn, mute, demote and remove
 // (State.Review, Result.Sanctions), and the host the others.
 type Sanction struct {
 	Name string        // warn, mute, demote, remove, or a host-defined name

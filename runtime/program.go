@@ -247,6 +247,16 @@ type rule struct {
 	whenS  string
 }
 
+// hasSanction reports whether a rule of c has the sanction name.
+func (c *Community) hasSanction(name string) bool {
+	for _, r := range c.def.Rules {
+		if r.Else != nil && r.Else.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // dutyRef is a duty with a sanction, and the index of its action.
 type dutyRef struct {
 	*rule
@@ -487,6 +497,11 @@ func (cm *compiler) derivedValues() error {
 			return err
 		}
 		d.Badges = append(d.Badges, x)
+	}
+	if i, ok := c.layout.Lookup(check.DemotionsAttr); ok && len(c.def.Roles) > 0 && c.hasSanction("demote") {
+		if slot := c.layout.Slot(i); slot.Type.Kind == check.Int {
+			d.Demote, d.Demotions = true, slot.Index
+		}
 	}
 	c.derived = d
 	return nil

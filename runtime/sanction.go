@@ -132,6 +132,8 @@ func (s *State) punish(m *Member, ps []pending, t int64, out *[]Sanctioned, chan
 		switch p.sanction.Name {
 		case "warn":
 			s.warn(m, t, changes)
+		case "demote":
+			s.demote(m, t, changes)
 		case "mute":
 			until := stdlib.AddDuration(t, int64(p.sanction.For))
 			s.mute(m.ID, &mute{from: t, until: until, sanction: p.sanction, rule: p.rule, reason: p.reason})
@@ -166,13 +168,34 @@ func (s *State) warn(m *Member, t int64, changes *[]Change) {
 	if !ok {
 		return // the checker gives every community with warn these slots
 	}
+	s.change(m, t, changes, func(rec *eval.Record) {
+		if rec.I[n.Index] < math.MaxInt64 {
+			rec.I[n.Index]++
+		}
+		rec.I[at.Index] = t
+	})
+}
+
+// demote takes one more rung off member m's role (a view) at t.
+func (s *State) demote(m *Member, t int64, changes *[]Change) {
+	d := s.c.derived
+	if !d.Demote {
+		return // the checker gives every community with demote roles and the slot
+	}
+	s.change(m, t, changes, func(rec *eval.Record) {
+		if rec.I[d.Demotions] < math.MaxInt64 {
+			rec.I[d.Demotions]++
+		}
+	})
+}
+
+// change applies f to member m's record (a view) at t, keeping the goals
+// current and noting role and badge changes.
+func (s *State) change(m *Member, t int64, changes *[]Change, f func(*eval.Record)) {
 	k := s.st.index[m.ID]
 	before := s.spare(m.rec)
 	s.contribute(k, m.rec, -1)
-	if m.rec.I[n.Index] < math.MaxInt64 {
-		m.rec.I[n.Index]++
-	}
-	m.rec.I[at.Index] = t
+	f(m.rec)
 	s.contribute(k, m.rec, +1)
 	m.forgetRole()
 	*changes = append(*changes, s.changes(m.ID, before, m.rec, t)...)

@@ -383,3 +383,97 @@ community Later extends Group {
 		}
 	}
 }
+
+func TestDemote(t *testing.T) {
+	prog, err := runtime.CompileSource("forum.charter", []byte(`community Forum {
+  member { posts: int }
+  action review_flags()
+  action post()
+  roles {
+    leader   if posts >= 100
+    regular  if posts >= 10
+    newcomer otherwise
+  }
+  may review_flags, post
+  must not post if posts == 50 else demote
+  must review_flags 1 per 7d if role == leader else demote
+  goal leaders { measure count(role == leader); target >= 1 }
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("Forum")
+	st := runtime.NewState(c)
+	ctx := context.Background()
+	join(t, st, c, "lea", map[string]any{"posts": 100})
+	join(t, st, c, "new", map[string]any{"posts": 50})
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	if g := st.Goals(at)[0]; g.Value != 1 {
+		t.Fatalf("leaders = %v", g.Value)
+	}
+	got, err := st.Review(ctx, at)
+	if err != nil || strings.Join(names(got), " ") != "lea:demote" {
+		t.Fatalf("review: %v, %v", names(got), err)
+	}
+	m, _ := st.Member("lea")
+	if r := c.Role(m, at); r != "regular" {
+		t.Errorf("role after demote = %s, want regular", r)
+	}
+	if g := st.Goals(at)[0]; g.Value != 0 {
+		t.Errorf("leaders after demote = %v, want 0", g.Value)
+	}
+	// No longer a leader, the member owes no review: a week on changes nothing.
+	if got, _ := st.Review(ctx, at.Add(8*24*time.Hour)); len(got) != 0 {
+		t.Errorf("second review: %v", names(got))
+	}
+	// A plain member answers from its record: the same role.
+	plain, _ := c.Member(map[string]any{"posts": 100, "demotions": 1})
+	if r := c.Role(plain, at); r != "regular" {
+		t.Errorf("plain member with demotions 1: %s", r)
+	}
+	for _, tc := range []struct {
+		d    int64
+		want string
+	}{{0, "leader"}, {2, "newcomer"}, {9, "newcomer"}, {-3, "leader"}} {
+		plain, _ := c.Member(map[string]any{"posts": 100, "demotions": tc.d})
+		if r := c.Role(plain, at); r != tc.want {
+			t.Errorf("demotions %d: %s, want %s", tc.d, r, tc.want)
+		}
+	}
+	// Apply of a denied action demotes too, and reports the role change.
+	res, err := st.Apply(ctx, "new", "post", nil, at)
+	if err != nil || len(res.Sanctions) != 1 || len(res.Changes) != 1 || res.Changes[0].String() != "new: regular → newcomer" {
+		t.Fatalf("Apply = %+v, %v", res, err)
+	}
+	// The host lifts a demotion by lowering demotions.
+	if err := st.Update("lea", map[string]any{"demotions": 0}); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := st.Member("lea"); c.Role(m, at) != "leader" {
+		t.Errorf("after the host lifts it: %s", c.Role(m, at))
+	}
+}
+
+// TestFillFromStructKept checks that a host's struct without the
+// attributes the state keeps for sanctions refills them with 0: FanClub's
+// demote gives it demotions, which fanRecord predates.
+func TestFillFromStructKept(t *testing.T) {
+	_, club := fanclub(t)
+	m := member(t, club, map[string]any{"posts": 60, "followers": 200, "demotions": 2})
+	if r := club.Role(m, t0); r != "commenter" {
+		t.Fatalf("role with demotions 2 = %s, want commenter", r)
+	}
+	for i := 0; i < 2; i++ { // the binding is made, then reused
+		if err := club.FillFromStruct(m, &fanRecord{Posts: 60, Followers: 200}); err != nil {
+			t.Fatal(err)
+		}
+		if d, _ := club.Get(m, "demotions"); d != int64(0) || club.Role(m, t0) != "leader" {
+			t.Errorf("after refill: demotions %v, role %s", d, club.Role(m, t0))
+		}
+		if err := club.Did(m, "post", t0); err != nil {
+			t.Fatal(err)
+		}
+		m = member(t, club, map[string]any{"demotions": 2})
+	}
+}

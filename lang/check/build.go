@@ -139,7 +139,7 @@ func (b *builder) build() {
 		}
 	}
 	b.anyRules()
-	added := b.warnings()
+	added := b.keptAttrs()
 	// A child that declares no names sees every name as its parent does:
 	// it shares the parent's environments, and its namespace is the
 	// parent's, already checked.
@@ -1080,7 +1080,7 @@ func (b *builder) effect(d *syntax.Effect) {
 			if as.Field != nil {
 				r = as.Field.Range()
 			}
-			b.errorf(diag.BadEffect, r, "%s is kept by the live state, which counts warn sanctions; declare `%s: %s` in the member block for effects to change it", attrName, attrName, x.Attr.Type)
+			b.errorf(diag.BadEffect, r, "%s is kept by the live state for its sanctions; declare `%s: %s` in the member block for effects to change it", attrName, attrName, x.Attr.Type)
 			continue
 		}
 		if x.Attr == nil {
@@ -1155,19 +1155,22 @@ func assignable(want, got Type) bool {
 	return want.Kind == Float && got.Kind == Int
 }
 
-// warnings adds the implicit attributes warnings and warned_at to a
-// community that has a warn sanction and does not declare them (SPEC
-// §6.13), and checks the types of declared ones. It reports whether it
-// added any.
-func (b *builder) warnings() bool {
+// keptAttrs adds the attributes the live state keeps for the sanctions
+// the community has (SPEC §6.13): warnings and warned_at for warn,
+// demotions for demote, unless the community declares them, whose types
+// it checks. demote in a community without roles is CH0114. It reports
+// whether it added any.
+func (b *builder) keptAttrs() bool {
 	com := b.com
-	var first *syntax.Sanction // this community's first warn, for positions
-	has := false
+	first := map[string]*syntax.Sanction{} // this community's first of each, for positions
+	has := map[string]bool{}
 	for _, r := range com.Rules {
-		has = has || r.Else != nil && r.Else.Name == "warn"
+		if r.Else != nil {
+			has[r.Else.Name] = true
+		}
 	}
-	var visit func(d syntax.Decl)
-	visit = func(d syntax.Decl) {
+	var visit func(d any)
+	visit = func(d any) {
 		var els *syntax.Sanction
 		switch d := d.(type) {
 		case *syntax.MustNot:
@@ -1183,42 +1186,47 @@ func (b *builder) warnings() bool {
 				visit(wd)
 			}
 		}
-		if els != nil && els.Name.Name == "warn" {
-			has = true
-			if first == nil {
-				first = els
+		if els != nil {
+			has[els.Name.Name] = true
+			if first[els.Name.Name] == nil {
+				first[els.Name.Name] = els
 			}
 		}
 	}
 	for _, d := range com.Decl.Decls {
 		visit(d)
 	}
-	if !has {
-		return false
+	at := func(name string) diag.Range {
+		if s := first[name]; s != nil {
+			return s.Range()
+		}
+		return com.Decl.Name.Range()
 	}
-	at := com.Decl.Name.Range()
-	if first != nil {
-		at = first.Range()
+	if has["demote"] && len(com.Roles) == 0 {
+		b.errorf(diag.BadSanction, at("demote"), "demote lowers the member's role by one rung, but %s has no roles", com.Name)
 	}
 	added := false
 	for _, w := range []struct {
-		name string
-		t    Type
-	}{{WarningsAttr, Type{Kind: Int}}, {WarnedAtAttr, Type{Kind: Time}}} {
+		sanction, name string
+		t              Type
+	}{{"warn", WarningsAttr, Type{Kind: Int}}, {"warn", WarnedAtAttr, Type{Kind: Time}}, {"demote", DemotionsAttr, Type{Kind: Int}}} {
+		if !has[w.sanction] {
+			continue
+		}
 		if a := com.attrByName[w.name]; a != nil {
 			if a.Type != w.t {
-				b.errorf(diag.BadSanction, at, "attribute %s is %s, but a community with a warn sanction counts warnings in it: declare it as %s", w.name, a.Type, w.t)
+				b.errorf(diag.BadSanction, at(w.sanction), "attribute %s is %s, but a community with a %s sanction keeps it: declare it as %s", w.name, a.Type, w.sanction, w.t)
 			}
 			continue
 		}
 		for _, clash := range []bool{com.Role(w.name) != nil, com.Badge(w.name) != nil, com.Goal(w.name) != nil} {
 			if clash {
-				b.errorf(diag.Reserved, at, "%s is kept by the live state in a community with a warn sanction; rename the role, badge or goal called %s", w.name, w.name)
+				b.errorf(diag.Reserved, at(w.sanction), "%s is kept by the live state in a community with a %s sanction; rename the role, badge or goal called %s", w.name, w.sanction, w.name)
 			}
 		}
 		for _, ac := range com.Actions {
 			if ac.Param(w.name) != nil {
-				b.errorf(diag.Reserved, at, "%s is kept by the live state in a community with a warn sanction; rename the parameter %s of %s", w.name, w.name, ac.Name)
+				b.errorf(diag.Reserved, at(w.sanction), "%s is kept by the live state in a community with a %s sanction; rename the parameter %s of %s", w.name, w.sanction, w.name, ac.Name)
 			}
 		}
 		a := &Attr{Name: w.name, Type: w.t, Default: zeroValue(w.t), Slot: len(com.Attrs), Implicit: true}

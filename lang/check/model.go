@@ -178,9 +178,10 @@ type Attr struct {
 	Default any
 	Slot    int
 	Decl    *syntax.Attr
-	// Implicit is true for warnings and warned_at when the community has a
-	// warn sanction and does not declare them (SPEC §6.13): the live state
-	// keeps them, and effects cannot assign them.
+	// Implicit is true for warnings, warned_at and demotions when the
+	// community has the sanction that keeps them and does not declare them
+	// (SPEC §6.13): the live state keeps them, and effects cannot assign
+	// them.
 	Implicit bool
 }
 
@@ -303,11 +304,13 @@ func (s *Sanction) String() string {
 // `must not any`; no action may be called so.
 const AnyAction = "any"
 
-// The names of the warnings the live state keeps in a community with a
-// warn sanction (SPEC §6.13).
+// The names of the attributes the live state keeps for sanctions (SPEC
+// §6.13): warnings and warned_at in a community with a warn sanction,
+// demotions with a demote sanction.
 const (
-	WarningsAttr = "warnings"
-	WarnedAtAttr = "warned_at"
+	WarningsAttr  = "warnings"
+	WarnedAtAttr  = "warned_at"
+	DemotionsAttr = "demotions"
 )
 
 // Text is the rule's label without its position: "must visit 1 per 7d".

@@ -65,6 +65,11 @@ type Derived struct {
 	// Badges are the badge conditions, by badge index; nil entries never
 	// hold.
 	Badges []*Expr
+	// With Demote, the int slot Demotions holds the member's demotions,
+	// which take that many rungs off the ladder's rank, down to 0 (SPEC
+	// §6.13).
+	Demote    bool
+	Demotions int
 }
 
 // Rung is one role of the ladder.
@@ -149,6 +154,11 @@ func (e *Env) computeRole() int64 {
 		if rung.Cond == nil || rung.Cond.Bool(e) {
 			r = rung.Rank
 			break
+		}
+	}
+	if d.Demote {
+		if n := e.M.I[d.Demotions]; n > 0 {
+			r = max(r-n, 0) // r >= 0 and n > 0: no overflow
 		}
 	}
 	e.role, e.roleState = r, roleKnown

@@ -175,7 +175,13 @@ func (g *generator) compileLadder() error {
 		return nil
 	}
 	w := &g.ladder
-	w.WriteString("// ladder returns the member's rank: that of the first rung, from the top,\n// whose condition holds.\nfunc (e *env) ladder() int64 {\n")
+	if a := g.c.Attr(check.DemotionsAttr); a != nil && a.Type.Kind == check.Int && hasSanction(g.c, "demote") {
+		// As eval.Env.computeRole: demotions take rungs off, down to 0.
+		fmt.Fprintf(w, "// ladder returns the member's rank: that of the first rung, from the top,\n// whose condition holds, less the member's demotions, down to 0.\nfunc (e *env) ladder() int64 {\nr := e.rung()\nif n := e.m.%s; n > 0 {\nr = max(r-n, 0)\n}\nreturn r\n}\n\n", g.names.attr[a.Name])
+		w.WriteString("// rung returns the rank of the first rung, from the top, whose condition\n// holds.\nfunc (e *env) rung() int64 {\n")
+	} else {
+		w.WriteString("// ladder returns the member's rank: that of the first rung, from the top,\n// whose condition holds.\nfunc (e *env) ladder() int64 {\n")
+	}
 	done := false
 	for _, r := range g.c.Roles {
 		if r.Cond == nil {
@@ -204,6 +210,16 @@ func (g *generator) compileLadder() error {
 	}
 	w.WriteString("}\n\n")
 	return nil
+}
+
+// hasSanction reports whether a rule of c has the sanction name.
+func hasSanction(c *check.Community, name string) bool {
+	for _, r := range c.Rules {
+		if r.Else != nil && r.Else.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // compileBadges writes one env method per badge, computing it on first

@@ -40,23 +40,24 @@ import (
 // Member is one member of Exprs: its attributes and the history of its
 // actions that the rules read. Make one with NewMember.
 type Member struct {
-	N        int64           // n: int
-	K        int64           // k: int
-	X        float64         // x: float
-	Y        float64         // y: float
-	Flag     bool            // flag: bool
-	Name     string          // name: string
-	Tags     []string        // tags: []string
-	Nums     []int64         // nums: []int
-	Ratios   []float64       // ratios: []float
-	Bits     []bool          // bits: []bool
-	Seen     time.Time       // seen: time
-	Joined   time.Time       // joined: time
-	Dates    []time.Time     // dates: []time
-	Spent    time.Duration   // spent: duration
-	Waits    []time.Duration // waits: []duration
-	Warnings int64           // warnings: int
-	WarnedAt time.Time       // warned_at: time
+	N         int64           // n: int
+	K         int64           // k: int
+	X         float64         // x: float
+	Y         float64         // y: float
+	Flag      bool            // flag: bool
+	Name      string          // name: string
+	Tags      []string        // tags: []string
+	Nums      []int64         // nums: []int
+	Ratios    []float64       // ratios: []float
+	Bits      []bool          // bits: []bool
+	Seen      time.Time       // seen: time
+	Joined    time.Time       // joined: time
+	Dates     []time.Time     // dates: []time
+	Spent     time.Duration   // spent: duration
+	Waits     []time.Duration // waits: []duration
+	Warnings  int64           // warnings: int
+	WarnedAt  time.Time       // warned_at: time
+	Demotions int64           // demotions: int
 
 	hist history
 }
@@ -1301,8 +1302,18 @@ func (e *env) rank() int64 {
 }
 
 // ladder returns the member's rank: that of the first rung, from the top,
-// whose condition holds.
+// whose condition holds, less the member's demotions, down to 0.
 func (e *env) ladder() int64 {
+	r := e.rung()
+	if n := e.m.Demotions; n > 0 {
+		r = max(r-n, 0)
+	}
+	return r
+}
+
+// rung returns the rank of the first rung, from the top, whose condition
+// holds.
+func (e *env) rung() int64 {
 	// top if n * k > 1000 || x ** 2 >= 1e4
 	if e.m.N*e.m.K > 1000 || math.Pow(e.m.X, 2.0) >= 10000.0 {
 		return 4
