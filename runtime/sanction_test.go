@@ -477,3 +477,39 @@ func TestFillFromStructKept(t *testing.T) {
 		m = member(t, club, map[string]any{"demotions": 2})
 	}
 }
+
+// TestSanctionsConcurrent runs refused actions, reviews, snapshots and
+// sanction queries at once; go test -race checks the locking.
+func TestSanctionsConcurrent(t *testing.T) {
+	c := sanctionForum(t)
+	st := runtime.NewState(c)
+	ctx := context.Background()
+	ids := []string{"a", "b", "c", "d"}
+	for _, id := range ids {
+		join(t, st, c, id, map[string]any{"posts": 10})
+	}
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			defer func() { done <- true }()
+			for i := 0; i < 50; i++ {
+				when := at.Add(time.Duration(i) * time.Hour)
+				switch g {
+				case 0:
+					_, _ = st.Apply(ctx, ids[i%4], "post", runtime.Args{"links": 6 + i%60}, when)
+				case 1:
+					_, _ = st.Review(ctx, when)
+				case 2:
+					_ = st.Sanctions(ids[i%4], when)
+					_, _ = st.Decide(ids[i%4], "visit", nil, when)
+				case 3:
+					_ = st.Snapshot()
+				}
+			}
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+}
