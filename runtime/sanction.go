@@ -378,3 +378,29 @@ func (s *State) Review(ctx context.Context, at time.Time) ([]Sanctioned, error) 
 	s.refresh()
 	return out, nil
 }
+
+// Lift ends the sanction that holds member id: "mute" its mute, "remove"
+// the removal that refuses its re-join. It is the host's way to undo a
+// sanction (a moderator's mistake, an appeal); warnings and demotions,
+// which are attributes, the host lowers with Update. Lifting a sanction
+// that is not held is an error. A lift counts as an event.
+func (s *State) Lift(id, sanction string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch sanction {
+	case "mute":
+		if s.sanc.mutes[id] == nil {
+			return fmt.Errorf("lift: member %q holds no mute", id)
+		}
+		delete(s.sanc.mutes, id)
+	case "remove":
+		if s.sanc.removed[id] == nil {
+			return fmt.Errorf("lift: %q was not removed", id)
+		}
+		delete(s.sanc.removed, id)
+	default:
+		return fmt.Errorf("lift: %q is not a sanction the state holds: want mute or remove", sanction)
+	}
+	s.events++
+	return nil
+}

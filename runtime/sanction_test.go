@@ -513,3 +513,32 @@ func TestSanctionsConcurrent(t *testing.T) {
 		<-done
 	}
 }
+
+func TestLift(t *testing.T) {
+	c := sanctionForum(t)
+	st := runtime.NewState(c)
+	ctx := context.Background()
+	join(t, st, c, "ann", map[string]any{"warnings": 2})
+	join(t, st, c, "cat", nil)
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	_, _ = st.Apply(ctx, "ann", "post", runtime.Args{"links": 6}, at)
+	_, _ = st.Apply(ctx, "cat", "post", runtime.Args{"links": 60}, at)
+	for _, bad := range [][2]string{{"cat", "mute"}, {"ann", "remove"}, {"ann", "warn"}} {
+		if err := st.Lift(bad[0], bad[1]); err == nil {
+			t.Errorf("Lift(%s, %s) succeeded", bad[0], bad[1])
+		}
+	}
+	if err := st.Lift("ann", "mute"); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := st.Apply(ctx, "ann", "visit", nil, at.Add(time.Hour)); !res.Applied {
+		t.Errorf("after lifting the mute: %+v", res)
+	}
+	if err := st.Lift("cat", "remove"); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := c.Member(nil)
+	if err := st.Join("cat", m); err != nil {
+		t.Errorf("join after lifting the removal: %v", err)
+	}
+}
