@@ -247,6 +247,17 @@ type rule struct {
 	whenS  string
 }
 
+// timedDemote reports whether a rule of c has a demote with a period:
+// then demotions lift by time, and the role reads the time.
+func (c *Community) timedDemote() bool {
+	for _, r := range c.def.Rules {
+		if r.Else != nil && r.Else.Name == "demote" && r.Else.For > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // hasSanction reports whether a rule of c has the sanction name.
 func (c *Community) hasSanction(name string) bool {
 	for _, r := range c.def.Rules {
@@ -331,6 +342,8 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 			c.ladderTime = true
 		}
 	}
+	// A demotion with a period lifts by time: the role reads the time.
+	c.ladderTime = c.ladderTime || c.derived.DemoteTimed
 	if err := cm.actions(); err != nil {
 		return nil, err
 	}
@@ -501,6 +514,11 @@ func (cm *compiler) derivedValues() error {
 	if i, ok := c.layout.Lookup(check.DemotionsAttr); ok && len(c.def.Roles) > 0 && c.hasSanction("demote") {
 		if slot := c.layout.Slot(i); slot.Type.Kind == check.Int {
 			d.Demote, d.Demotions = true, slot.Index
+		}
+		if j, ok := c.layout.Lookup(check.DemotedUntilAttr); ok && d.Demote && c.def.Attr(check.DemotedUntilAttr) != nil {
+			if slot := c.layout.Slot(j); slot.Type.Kind == check.Time && c.timedDemote() {
+				d.DemoteTimed, d.DemotedUntil = true, slot.Index
+			}
 		}
 	}
 	c.derived = d
@@ -768,6 +786,7 @@ func (cm *compiler) nameReadsTime(name string) bool {
 	cm.timeNames[name] = false // a cycle reads the time only through another name
 	r := false
 	if name == "role" {
+		r = cm.c.derived != nil && cm.c.derived.DemoteTimed
 		for _, rung := range cm.c.def.Roles {
 			if rung.Cond != nil && cm.readsTime(rung.Cond.Root) {
 				r = true

@@ -133,7 +133,9 @@ func (s *State) punish(m *Member, ps []pending, t int64, out *[]Sanctioned, chan
 		case "warn":
 			s.warn(m, t, changes)
 		case "demote":
-			s.demote(m, t, changes)
+			if until, ok := s.demote(m, p.sanction, t, changes); ok && until != math.MaxInt64 {
+				sc.Until = stdlib.Time(until)
+			}
 		case "mute":
 			until := stdlib.AddDuration(t, int64(p.sanction.For))
 			s.mute(m.ID, &mute{from: t, until: until, sanction: p.sanction, rule: p.rule, reason: p.reason})
@@ -176,17 +178,40 @@ func (s *State) warn(m *Member, t int64, changes *[]Change) {
 	})
 }
 
-// demote takes one more rung off member m's role (a view) at t.
-func (s *State) demote(m *Member, t int64, changes *[]Change) {
+// demote takes one more rung off member m's role (a view) at t. In a
+// community whose demotions lift by time, it returns when they lift: a
+// demotion in force at t is deepened and lasts until the later of its end
+// and t+D (for good without D); one that has lifted starts again from one
+// rung.
+func (s *State) demote(m *Member, sn *Sanction, t int64, changes *[]Change) (until int64, timed bool) {
 	d := s.c.derived
 	if !d.Demote {
-		return // the checker gives every community with demote roles and the slot
+		return 0, false // the checker gives every community with demote roles and the slot
 	}
 	s.change(m, t, changes, func(rec *eval.Record) {
-		if rec.I[d.Demotions] < math.MaxInt64 {
-			rec.I[d.Demotions]++
+		n := &rec.I[d.Demotions]
+		if !d.DemoteTimed {
+			if *n < math.MaxInt64 {
+				*n++
+			}
+			return
 		}
+		u := &rec.I[d.DemotedUntil]
+		end := int64(math.MaxInt64) // for good
+		if sn.For > 0 {
+			end = stdlib.AddDuration(t, int64(sn.For))
+		}
+		if *n > 0 && t < *u {
+			if *n < math.MaxInt64 {
+				*n++
+			}
+			*u = max(*u, end)
+		} else {
+			*n, *u = 1, end
+		}
+		until = *u
 	})
+	return until, d.DemoteTimed
 }
 
 // change applies f to member m's record (a view) at t, keeping the goals

@@ -542,3 +542,88 @@ func TestLift(t *testing.T) {
 		t.Errorf("join after lifting the removal: %v", err)
 	}
 }
+
+func TestDemoteFor(t *testing.T) {
+	prog, err := runtime.CompileSource("forum.charter", []byte(`community Forum {
+  member { posts: int }
+  action review_flags()
+  action post(links: int)
+  roles {
+    leader   if posts >= 100
+    regular  if posts >= 10
+    newcomer otherwise
+  }
+  may review_flags, post
+  must not post if links > 5 else demote 3d
+  must not post if links > 50 else demote
+  goal leaders { measure count(role == leader); target >= 1 }
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("Forum")
+	st := runtime.NewState(c)
+	ctx := context.Background()
+	join(t, st, c, "lea", map[string]any{"posts": 100})
+	join(t, st, c, "reg", map[string]any{"posts": 10})
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	roleAt := func(id string, when time.Time) string {
+		m, _ := st.Member(id)
+		return c.Role(m, when)
+	}
+	goalsAgree := func(when time.Time) {
+		t.Helper()
+		var ms []*runtime.Member
+		for _, id := range st.IDs() {
+			m, _ := st.Member(id)
+			ms = append(ms, m)
+		}
+		if got, want := st.Goals(when)[0].Value, c.Goals(ms, when)[0].Value; got != want {
+			t.Errorf("at %v: state goal %v, rescan %v", when, got, want)
+		}
+	}
+	res, err := st.Apply(ctx, "lea", "post", runtime.Args{"links": 6}, at)
+	if err != nil || len(res.Sanctions) != 1 || !res.Sanctions[0].Until.Equal(at.Add(3*day)) {
+		t.Fatalf("Apply = %+v, %v", res, err)
+	}
+	goalsAgree(at)
+	if r := roleAt("lea", at.Add(3*day-1)); r != "regular" {
+		t.Errorf("during the demotion: %s", r)
+	}
+	goalsAgree(at.Add(3*day - 1))
+	if r := roleAt("lea", at.Add(3*day)); r != "leader" {
+		t.Errorf("after it lifts: %s", r)
+	}
+	goalsAgree(at.Add(3 * day))
+	// Two in force deepen and last to the later end; one after a lift
+	// starts again from one rung.
+	_, _ = st.Apply(ctx, "lea", "post", runtime.Args{"links": 6}, at.Add(4*day))
+	res, _ = st.Apply(ctx, "lea", "post", runtime.Args{"links": 6}, at.Add(5*day))
+	if !res.Sanctions[0].Until.Equal(at.Add(8 * day)) {
+		t.Errorf("deepened until %v", res.Sanctions[0].Until)
+	}
+	if r := roleAt("lea", at.Add(5*day)); r != "newcomer" {
+		t.Errorf("two rungs: %s", r)
+	}
+	goalsAgree(at.Add(5 * day))
+	if r := roleAt("lea", at.Add(8*day)); r != "leader" {
+		t.Errorf("after both lift: %s", r)
+	}
+	goalsAgree(at.Add(8 * day))
+	_, _ = st.Apply(ctx, "lea", "post", runtime.Args{"links": 6}, at.Add(9*day))
+	if m, _ := st.Member("lea"); roleAt("lea", at.Add(9*day)) != "regular" {
+		d, _ := c.Get(m, "demotions")
+		t.Errorf("after a lift a demote takes one rung: %s (demotions %v)", roleAt("lea", at.Add(9*day)), d)
+	}
+	// A demote without a period holds for good, and reports no end.
+	res, _ = st.Apply(ctx, "reg", "post", runtime.Args{"links": 60}, at)
+	if len(res.Sanctions) != 2 || !res.Sanctions[1].Until.IsZero() {
+		t.Fatalf("sanctions %v", res.Sanctions)
+	}
+	if r := roleAt("reg", at.Add(100*365*day)); r != "newcomer" {
+		t.Errorf("for good: %s", r)
+	}
+	goalsAgree(at.Add(100 * 365 * day))
+}

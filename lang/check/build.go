@@ -862,8 +862,8 @@ func (b *builder) sanction(s *syntax.Sanction) *Sanction {
 	switch {
 	case s.Name.Name == "mute" && s.For == nil:
 		b.errorf(diag.BadSanction, s.Range(), "mute needs a duration: `else mute 1d`")
-	case s.Name.Name != "mute" && s.Name.Name != "remove" && s.For != nil:
-		b.errorf(diag.BadSanction, s.For.Range(), "only mute and remove take a duration")
+	case s.Name.Name != "mute" && s.Name.Name != "remove" && s.Name.Name != "demote" && s.For != nil:
+		b.errorf(diag.BadSanction, s.For.Range(), "only mute, remove and demote take a duration")
 	case s.For != nil:
 		d, err := durationOf(s.For)
 		if err != nil || d <= 0 {
@@ -1167,6 +1167,7 @@ func (b *builder) keptAttrs() bool {
 	for _, r := range com.Rules {
 		if r.Else != nil {
 			has[r.Else.Name] = true
+			has[r.Else.Name+" D"] = has[r.Else.Name+" D"] || r.Else.For > 0
 		}
 	}
 	var visit func(d any)
@@ -1188,6 +1189,7 @@ func (b *builder) keptAttrs() bool {
 		}
 		if els != nil {
 			has[els.Name.Name] = true
+			has[els.Name.Name+" D"] = has[els.Name.Name+" D"] || els.For != nil
 			if first[els.Name.Name] == nil {
 				first[els.Name.Name] = els
 			}
@@ -1197,6 +1199,7 @@ func (b *builder) keptAttrs() bool {
 		visit(d)
 	}
 	at := func(name string) diag.Range {
+		name = strings.TrimSuffix(name, " D")
 		if s := first[name]; s != nil {
 			return s.Range()
 		}
@@ -1209,11 +1212,12 @@ func (b *builder) keptAttrs() bool {
 	for _, w := range []struct {
 		sanction, name string
 		t              Type
-	}{{"warn", WarningsAttr, Type{Kind: Int}}, {"warn", WarnedAtAttr, Type{Kind: Time}}, {"demote", DemotionsAttr, Type{Kind: Int}}} {
+	}{{"warn", WarningsAttr, Type{Kind: Int}}, {"warn", WarnedAtAttr, Type{Kind: Time}}, {"demote", DemotionsAttr, Type{Kind: Int}}, {"demote D", DemotedUntilAttr, Type{Kind: Time}}} {
 		if !has[w.sanction] {
 			continue
 		}
 		if a := com.attrByName[w.name]; a != nil {
+			b.used[w.name] = true // the state changes it: not an unused attribute
 			if a.Type != w.t {
 				b.errorf(diag.BadSanction, at(w.sanction), "attribute %s is %s, but a community with a %s sanction keeps it: declare it as %s", w.name, a.Type, w.sanction, w.t)
 			}

@@ -311,6 +311,9 @@ const (
 	WarningsAttr  = "warnings"
 	WarnedAtAttr  = "warned_at"
 	DemotionsAttr = "demotions"
+	// DemotedUntilAttr is kept with a demote that has a period: the
+	// demotions hold while the time is before it.
+	DemotedUntilAttr = "demoted_until"
 )
 
 // Text is the rule's label without its position: "must visit 1 per 7d".

@@ -67,9 +67,10 @@ type Derived struct {
 	Badges []*Expr
 	// With Demote, the int slot Demotions holds the member's demotions,
 	// which take that many rungs off the ladder's rank, down to 0 (SPEC
-	// §6.13).
-	Demote    bool
-	Demotions int
+	// §6.13); with DemoteTimed too, only while the evaluation time is
+	// before the time in slot DemotedUntil.
+	Demote, DemoteTimed     bool
+	Demotions, DemotedUntil int
 }
 
 // Rung is one role of the ladder.
@@ -157,7 +158,7 @@ func (e *Env) computeRole() int64 {
 		}
 	}
 	if d.Demote {
-		if n := e.M.I[d.Demotions]; n > 0 {
+		if n := e.M.I[d.Demotions]; n > 0 && (!d.DemoteTimed || e.At < e.M.I[d.DemotedUntil]) {
 			r = max(r-n, 0) // r >= 0 and n > 0: no overflow
 		}
 	}

@@ -40,24 +40,25 @@ import (
 // Member is one member of Exprs: its attributes and the history of its
 // actions that the rules read. Make one with NewMember.
 type Member struct {
-	N         int64           // n: int
-	K         int64           // k: int
-	X         float64         // x: float
-	Y         float64         // y: float
-	Flag      bool            // flag: bool
-	Name      string          // name: string
-	Tags      []string        // tags: []string
-	Nums      []int64         // nums: []int
-	Ratios    []float64       // ratios: []float
-	Bits      []bool          // bits: []bool
-	Seen      time.Time       // seen: time
-	Joined    time.Time       // joined: time
-	Dates     []time.Time     // dates: []time
-	Spent     time.Duration   // spent: duration
-	Waits     []time.Duration // waits: []duration
-	Warnings  int64           // warnings: int
-	WarnedAt  time.Time       // warned_at: time
-	Demotions int64           // demotions: int
+	N            int64           // n: int
+	K            int64           // k: int
+	X            float64         // x: float
+	Y            float64         // y: float
+	Flag         bool            // flag: bool
+	Name         string          // name: string
+	Tags         []string        // tags: []string
+	Nums         []int64         // nums: []int
+	Ratios       []float64       // ratios: []float
+	Bits         []bool          // bits: []bool
+	Seen         time.Time       // seen: time
+	Joined       time.Time       // joined: time
+	Dates        []time.Time     // dates: []time
+	Spent        time.Duration   // spent: duration
+	Waits        []time.Duration // waits: []duration
+	Warnings     int64           // warnings: int
+	WarnedAt     time.Time       // warned_at: time
+	Demotions    int64           // demotions: int
+	DemotedUntil time.Time       // demoted_until: time
 
 	hist history
 }
@@ -384,12 +385,12 @@ func (r Rule) Sanction() *Sanction { return rules[r].sanction }
 // host carries them out.
 type Sanction struct {
 	Name string        // warn, mute, demote, remove, or a host-defined name
-	For  time.Duration // for mute
+	For  time.Duration // for mute, and remove or demote with a period; else 0
 }
 
 func (s *Sanction) String() string {
-	if s.Name == "mute" {
-		return "mute " + formatDuration(s.For)
+	if s.For != 0 {
+		return s.Name + " " + formatDuration(s.For)
 	}
 	return s.Name
 }
@@ -571,7 +572,7 @@ var rules = [...]struct {
 	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:138:3)", "after an unconditional denial", nil},
 	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:140:3)", "first check then timed: check not done yet", nil},
 	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:141:3)", "limit timed 2 per 1h reached", nil},
-	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:142:3)", "five a day", &Sanction{Name: "demote"}},
+	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:142:3)", "five a day", &Sanction{Name: "demote", For: 259200000000000}},
 	{"may", "may timed (runtime/gen/testdata/exprs.charter:146:3)", "may timed", nil},
 }
 
@@ -1305,7 +1306,7 @@ func (e *env) rank() int64 {
 // whose condition holds, less the member's demotions, down to 0.
 func (e *env) ladder() int64 {
 	r := e.rung()
-	if n := e.m.Demotions; n > 0 {
+	if n := e.m.Demotions; n > 0 && e.at < nanos(e.m.DemotedUntil) {
 		r = max(r-n, 0)
 	}
 	return r
