@@ -266,14 +266,18 @@ func (s *State) leave(k int) {
 	}
 }
 
-// rejoin refuses the join of a member a removal holds out, and forgets a
-// removal that has ended. The caller holds mu.
-func (s *State) rejoin(id string) error {
+// rejoin refuses the join of a member a removal holds out at the join's
+// time (JoinAt), or else at the state's reference time. The caller holds
+// mu.
+func (s *State) rejoin(id string, at *time.Time) error {
 	r := s.sanc.removed[id]
 	if r == nil {
 		return nil
 	}
 	ref, ok := s.reference()
+	if at != nil {
+		ref, ok = nanos(*at), true
+	}
 	if r.forever || !ok || ref < r.until {
 		msg := fmt.Sprintf("join %q: removed from %s at %s by %s", id, s.c.Name, stdlib.Time(r.at).Format(time.RFC3339Nano), r.rule)
 		if r.forever {

@@ -627,3 +627,53 @@ func TestDemoteFor(t *testing.T) {
 	}
 	goalsAgree(at.Add(100 * 365 * day))
 }
+
+// TestSanctionsBetweenMembers: a rule reading another member's role sees
+// that member's demotion; JoinAt judges a removal at the join's time.
+func TestSanctionsBetweenMembers(t *testing.T) {
+	prog, err := runtime.CompileSource("forum.charter", []byte(`community Forum {
+  member { posts: int }
+  action review(author: member)
+  action post(links: int)
+  roles {
+    leader   if posts >= 100
+    newcomer otherwise
+  }
+  may review, post
+  must not review if author.role >= leader because "Leaders are reviewed by staff"
+  must not post if links > 5 else demote 1d
+  must not post if links > 50 else remove 7d
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("Forum")
+	st := runtime.NewState(c)
+	ctx := context.Background()
+	join(t, st, c, "lea", map[string]any{"posts": 100})
+	join(t, st, c, "bob", nil)
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	if d, _ := st.Decide("bob", "review", runtime.Args{"author": "lea"}, at); d.Allowed {
+		t.Fatalf("review of a leader allowed")
+	}
+	if _, err := st.Apply(ctx, "lea", "post", runtime.Args{"links": 6}, at); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := st.Decide("bob", "review", runtime.Args{"author": "lea"}, at.Add(time.Hour)); !d.Allowed {
+		t.Errorf("review of a demoted leader: %v", d)
+	}
+	if d, _ := st.Decide("bob", "review", runtime.Args{"author": "lea"}, at.Add(24*time.Hour)); d.Allowed {
+		t.Errorf("review once the demotion lifted: %v", d)
+	}
+	if _, err := st.Apply(ctx, "bob", "post", runtime.Args{"links": 60}, at); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := c.Member(nil)
+	if err := st.JoinAt("bob", m, at.Add(7*24*time.Hour-1)); !errors.Is(err, runtime.ErrRemoved) {
+		t.Errorf("JoinAt before the end: %v", err)
+	}
+	if err := st.JoinAt("bob", m, at.Add(7*24*time.Hour)); err != nil {
+		t.Errorf("JoinAt at the end: %v", err)
+	}
+}

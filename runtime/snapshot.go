@@ -331,7 +331,9 @@ func Restore(c *Community, snap *Snapshot, opts ...StateOption) (*State, error) 
 				m.hist.times[c.hist.first[a.index]] = ns
 			}
 		}
-		if err := s.Join(ms.ID, m); err != nil {
+		// Restored members were admitted when they joined: admission is
+		// not asked again.
+		if err := s.join(ms.ID, m, nil); err != nil {
 			return nil, fmt.Errorf("restore: %w", err)
 		}
 		if ms.Sanctions != nil {

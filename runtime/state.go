@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -93,6 +95,8 @@ type stateOptions struct {
 	skew    time.Duration
 	skewSet bool // MaxSkew was given: it holds with or without a clock
 	clock   func() time.Time
+	// admitAll joins members without asking the admit conditions.
+	admitAll bool
 }
 
 // MaxSkew sets how far after the state's reference time an event may be
@@ -113,6 +117,14 @@ func MaxSkew(d time.Duration) StateOption {
 // DefaultMaxGap rather than DefaultMaxSkew.
 func Clock(now func() time.Time) StateOption {
 	return func(o *stateOptions) { o.clock = now }
+}
+
+// AdmitAll makes Join and JoinAt join every member without asking the
+// community's admit conditions, as the state of a test block does (SPEC
+// §6.18): a test states its members as they are, and asks about admission
+// with `expect admit`. A host that decided admission itself may use it too.
+func AdmitAll() StateOption {
+	return func(o *stateOptions) { o.admitAll = true }
 }
 
 func newStateOptions(opts []StateOption) stateOptions {
@@ -185,10 +197,29 @@ type Result struct {
 // ErrUnknownMember is returned (wrapped) for an ID the state does not hold.
 var ErrUnknownMember = errors.New("unknown member")
 
-// Join adds member m under id at time at (the time matters only to goals
-// that read it). m must have been built by this state's community; the
-// state keeps its own copy.
+// Join adds member m under id. m must have been built by this state's
+// community; the state keeps its own copy. A community with an admit
+// condition (its own or one it inherits the question of, SPEC §10.7) is
+// joined with JoinAt, which judges admission at a time; Join refuses to
+// join it without one, unless the state was made with AdmitAll.
 func (s *State) Join(id string, m *Member) error {
+	if s.c.admits && !s.opts.admitAll {
+		return fmt.Errorf("join %q: %s admits members by a condition: join with JoinAt and the time of joining", id, s.c.Name)
+	}
+	return s.join(id, m, nil)
+}
+
+// JoinAt adds member m under id at time at, if the community admits m
+// (SPEC §11.1): every admit condition of the community and of those it
+// extends holds for m at at, judged on the members already in, without m
+// (Community.AdmitAmong). A refusal is an error wrapping ErrNotAdmitted
+// that names the condition, and changes nothing.
+func (s *State) JoinAt(id string, m *Member, at time.Time) error {
+	return s.join(id, m, &at)
+}
+
+// join is Join, judging admission at *at when at is not nil.
+func (s *State) join(id string, m *Member, at *time.Time) error {
 	if err := checkID(id); err != nil {
 		return fmt.Errorf("join: %w", err)
 	}
@@ -210,8 +241,13 @@ func (s *State) Join(id string, m *Member) error {
 		return fmt.Errorf("join: member %q is already in %s", id, s.c.Name)
 	}
 	if s.sanc.removed != nil { // a removed member re-joins only once its removal ends
-		if err := s.rejoin(id); err != nil {
+		if err := s.rejoin(id, at); err != nil {
 			return err
+		}
+	}
+	if at != nil && s.c.admits && !s.opts.admitAll {
+		if err := s.admitLocked(m, *at); err != nil {
+			return fmt.Errorf("join %q: %w", id, err)
 		}
 	}
 	latest, seen := s.latest, s.seen
@@ -237,6 +273,52 @@ func (s *State) Join(id string, m *Member) error {
 	s.events++
 	s.refresh()
 	return nil
+}
+
+// admitLocked judges m's admission at time at on the members in the
+// state, as Community.AdmitAmong would over them. The caller holds mu for
+// writing.
+func (s *State) admitLocked(m *Member, at time.Time) error {
+	ns := nanos(at)
+	var goals []eval.GoalValue
+	if s.c.admitGroup {
+		for _, g := range s.currentGoals(ns) {
+			goals = append(goals, eval.GoalValue{Value: g.Value, Target: g.Target, Met: g.Met, Progress: g.Progress})
+		}
+	}
+	return s.c.admission(m, ns, goals, int64(s.st.len()))
+}
+
+// Admitted returns, of candidates taken in order as members joining c at
+// time at, the indexes of those c admits, each judged on those admitted
+// before it as a live state's JoinAt judges it, and the refusal of each
+// of the others (nil for an admitted one). The admitted members are c's
+// members: charter goals and charter roles count them.
+func (c *Community) Admitted(candidates []*Member, at time.Time) (in []int, refused []error) {
+	refused = make([]error, len(candidates))
+	if !c.admits {
+		in = make([]int, len(candidates))
+		for i := range in {
+			in[i] = i
+		}
+		return in, refused
+	}
+	// A state keeps the goals of those admitted so far current, so each
+	// candidate costs one join, not a scan of the ones before it, and is
+	// judged by JoinAt itself. Its history-time check has nothing to guard
+	// here: the candidates' histories are the host's data, read as given.
+	s := NewState(c, MaxSkew(-1))
+	for i, m := range candidates {
+		if err := s.JoinAt(strconv.Itoa(i), m, at); err != nil {
+			if e := errors.Unwrap(err); e != nil {
+				err = e // the refusal, without the state's made-up ID
+			}
+			refused[i] = err
+			continue
+		}
+		in = append(in, i)
+	}
+	return in, refused
 }
 
 // Leave removes member id.
@@ -567,6 +649,9 @@ func (s *State) bind(m *Member, k *Call, others []*Member, at int64) *eval.Env {
 	for _, o := range others {
 		e.Others = append(e.Others, o.rec)
 	}
+	if len(others) > 0 {
+		e.Me = m.ID
+	}
 	e.Members = int64(s.st.len())
 	s.goalBuf = s.goalBuf[:0]
 	for _, g := range goals {
@@ -878,6 +963,15 @@ func evalValue(as *assign, e *eval.Env) (value, error) {
 		if as.value.Bool(e) {
 			v.i = 1
 		}
+	case check.List:
+		// x = [] has no value; x += m and x -= m the ID of the member m.
+		// The checker allows no other list effect.
+		if as.value != nil {
+			if as.value.Type().Kind != check.Member {
+				return v, fmt.Errorf("effects on list attribute %s take a member, not %s", as.def.Attr.Name, as.value.Type())
+			}
+			v.s = as.value.String(e)
+		}
 	default:
 		v.i = as.value.Int(e)
 	}
@@ -932,7 +1026,7 @@ func (as *assign) apply(rec *eval.Record, v value) error {
 			rec.S[idx] = v.s
 		}
 	case check.List:
-		return fmt.Errorf("effects on list attribute %s are not supported", name)
+		return as.applyList(rec, idx, v.s)
 	default: // int, bool, time, duration: in I
 		cur := rec.I[idx]
 		n, ok := v.i, true
@@ -951,6 +1045,33 @@ func (as *assign) apply(rec *eval.Record, v value) error {
 			return fmt.Errorf("%s %s %d would leave the 64-bit range of int (it is %d)", name, as.op, v.i, cur)
 		}
 		rec.I[idx] = n
+	}
+	return nil
+}
+
+// applyList applies a list effect (§6.14): = empties the list; += adds
+// the member ID id to a []string unless it is there, -= removes it. The
+// list is never changed in place, since the record it came from may still
+// hold it (effects apply to copies, all or nothing).
+func (as *assign) applyList(rec *eval.Record, idx int, id string) error {
+	name := as.def.Attr.Name
+	if as.op == "=" {
+		rec.L[idx] = eval.EmptyList(as.slot.Type.Elem)
+		return nil
+	}
+	ids, ok := rec.L[idx].([]string)
+	if !ok {
+		return fmt.Errorf("%s %s a member: %s is not a list of strings", name, as.op, name)
+	}
+	i := slices.Index(ids, id)
+	switch {
+	case as.op == "+=" && i < 0:
+		if len(ids) >= eval.MaxListLen {
+			return fmt.Errorf("%s += %q would hold more than %d elements", name, id, eval.MaxListLen)
+		}
+		rec.L[idx] = append(slices.Clip(ids), id)
+	case as.op == "-=" && i >= 0:
+		rec.L[idx] = slices.Delete(slices.Clone(ids), i, i+1)
 	}
 	return nil
 }

@@ -17,6 +17,8 @@ import (
 type builder struct {
 	*checker
 	com *Community
+	// owned is ownDecls of the community, built on first use (ownSet).
+	owned map[syntax.Decl]bool
 	// own marks names declared in this community (not inherited), by kind.
 	ownAttrs map[string]bool
 	used     map[string]bool // attribute names read by some expression
@@ -169,7 +171,7 @@ func (b *builder) build() {
 		}
 	}
 	if com.Admit != nil {
-		b.cond(com.Admit, b.envs.member(), "admit")
+		b.cond(com.Admit, b.envs.admit(), "admit")
 	}
 	for _, g := range com.Goals {
 		if ownGoals[g.Name] == g.Decl {
@@ -201,6 +203,7 @@ func (b *builder) build() {
 			com.Tests = append(com.Tests, d)
 		}
 	}
+	b.texts()
 	for _, t := range com.Tests {
 		b.test(t)
 	}
@@ -238,7 +241,7 @@ func (b *builder) recheckInherited() {
 	if p == nil && len(com.origins) == 0 || b.sharedEnvs {
 		return // shared environments: every name is bound as in the parent
 	}
-	own := ownDecls(com.Decl)
+	own := b.ownSet()
 	var roles, parentRoles map[string]bool
 	if p != nil {
 		roles, parentRoles = roleSet(com), roleSet(p)
@@ -320,6 +323,9 @@ func (b *builder) recheckInherited() {
 		}
 		pv, cv := pe.view(envEffect, parentParams), b.envs.effect(e.Action.Params)
 		for _, as := range e.Assigns {
+			if as.Attr != nil && as.Attr.Type.Kind == List {
+				continue // [] or a member: listEffect saw it, and it reads no name a child can rebind
+			}
 			check(as.Value, "effect of "+e.Action.Name, fromParent, pv, cv, func(v view) { b.expr(as.Value, v, "effect value") })
 		}
 	}
@@ -340,6 +346,14 @@ func (b *builder) recheckInherited() {
 
 // ownDecls is the set of the declarations cd itself writes, those inside
 // its when blocks included.
+// ownSet is ownDecls of b's community, built once for the passes that ask.
+func (b *builder) ownSet() map[syntax.Decl]bool {
+	if b.owned == nil {
+		b.owned = ownDecls(b.com.Decl)
+	}
+	return b.owned
+}
+
 func ownDecls(cd *syntax.Community) map[syntax.Decl]bool {
 	own := make(map[syntax.Decl]bool, len(cd.Decls))
 	for _, d := range cd.Decls {
@@ -841,7 +855,7 @@ func (b *builder) namespaceOver(pn *names) *names {
 
 var reservedNames = []string{
 	"role", "members", "true", "false", "nil", "in", "not", "and", "or", "matches",
-	"contains", "startsWith", "endsWith", "let", "if", "else", "because",
+	"contains", "startsWith", "endsWith", "let", "if", "else", "because", "me",
 }
 
 var aggregateNames = []string{"count", "share", "sum", "avg", "min", "max"}
@@ -1102,6 +1116,15 @@ func (b *builder) effect(d *syntax.Effect) {
 			continue
 		}
 		b.used[x.Attr.Name] = true
+		if x.Attr.Type.Kind == List {
+			// A list changes only as a set of members (§6.14): no effect
+			// computes a list, and the evaluator has none to assign (an
+			// assignment of one used to check and panic in State.Apply).
+			b.markUsed(as.Value)
+			b.listEffect(x, a)
+			e.Assigns = append(e.Assigns, x)
+			continue
+		}
 		got, ok := b.expr(as.Value, b.envs.effect(a.Params), "effect value")
 		if ok {
 			b.checkAssign(x, got)
@@ -1116,6 +1139,28 @@ func (b *builder) effect(d *syntax.Effect) {
 		}
 	}
 	com.Effects = append(com.Effects, e)
+}
+
+// listEffect checks an assignment to a list attribute: x = [] empties
+// it, and for a []string, x += m adds the ID of the member m (me or a
+// member parameter of a) unless it is there, and x -= m removes it.
+func (b *builder) listEffect(x *Assign, a *Action) {
+	name, r := x.Attr.Name, x.Value.Range()
+	if x.Value.Root == nil {
+		return // syntax error already reported
+	}
+	if arr, ok := x.Value.Root.(*exprast.ArrayNode); ok && len(arr.Nodes) == 0 && x.Op == "=" {
+		return
+	}
+	id, isID := x.Value.Root.(*exprast.IdentifierNode)
+	member := isID && (id.Value == "me" || a.Param(id.Value) != nil && a.Param(id.Value).Type.Kind == Member)
+	if isID && id.Value == "me" && !slices.ContainsFunc(a.Params, func(p *Param) bool { return p.Type.Kind == Member }) {
+		member = false
+	}
+	if member && (x.Op == "+=" || x.Op == "-=") && x.Attr.Type.Elem == String {
+		return
+	}
+	b.errorf(diag.TypeMismatch, r, "%s is a list attribute (%s): an effect only empties a list (%s = []) or adds or removes a member's ID in a []string (%s += me, %s -= p)", name, x.Attr.Type, name, name, name)
 }
 
 func (b *builder) checkAssign(x *Assign, got Type) {

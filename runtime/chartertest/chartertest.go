@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime"
@@ -20,9 +21,9 @@ import (
 // fixes it: it is part of the language, not a setting.
 func start() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 
-// subjectID is the live-state ID of a test's unnamed `given member`; the
-// "@" keeps it apart from names a test can write.
-const subjectID = "@subject"
+// subjectID is the live-state ID of a test's unnamed `given member`,
+// which a member argument written `me` names.
+const subjectID = check.SubjectID
 
 // Result is the outcome of one test block.
 type Result struct {
@@ -69,7 +70,9 @@ func RunBlock(c *runtime.Community, t *syntax.Test) Result {
 	tr := &testRun{c: c, at: start()}
 	// The test's clock is the reference for how far ahead a step may be
 	// dated, so that `wait 30d` is not refused as a leap into the future.
-	tr.st = runtime.NewState(c, runtime.Clock(func() time.Time { return tr.at }))
+	// A test states its members as they are, admitted or not (SPEC §6.18):
+	// admission is what `expect admit` asks.
+	tr.st = runtime.NewState(c, runtime.Clock(func() time.Time { return tr.at }), runtime.AdmitAll())
 	for _, step := range t.Steps {
 		if f := tr.step(step); f != nil {
 			res.Failure, res.FailPos = f.msg, f.pos
@@ -316,8 +319,21 @@ func (tr *testRun) expect(x *syntax.Expect) *failure {
 		}
 		return failAt(x, "no goal %s", b.Goal.Name)
 	case *syntax.ExpectAdmit:
-		if got := c.Admit(m, tr.at); got == b.No {
-			return failAt(x, "expected %sadmit, got the opposite", no(b.No))
+		// The subject is judged as if joining now, the other members of
+		// the test being in.
+		var others []*runtime.Member
+		for _, id := range tr.st.IDs() {
+			if id != subjectID {
+				o, _ := tr.st.Member(id)
+				others = append(others, o)
+			}
+		}
+		err := c.AdmitAmong(m, others, tr.at)
+		if got := err == nil; got == b.No {
+			if err != nil {
+				return failAt(x, "expected admit, got %v", err)
+			}
+			return failAt(x, "expected no admit, got admit")
 		}
 	case *syntax.ExpectThat:
 		ok, err := tr.st.Holds(subjectID, b.Cond, tr.at)

@@ -181,6 +181,7 @@ func (g *generator) compileLadder() error {
 		cond := "n > 0"
 		if u := g.c.Attr(check.DemotedUntilAttr); u != nil && u.Type.Kind == check.Time && timedDemote(g.c) {
 			cond = "n > 0 && e.at < nanos(e.m." + g.names.attr[u.Name] + ")"
+			g.ladderUse.at = true // the role then reads the time
 		}
 		fmt.Fprintf(w, "// ladder returns the member's rank: that of the first rung, from the top,\n// whose condition holds, less the member's demotions, down to 0.\nfunc (e *env) ladder() int64 {\nr := e.rung()\nif n := e.m.%s; %s {\nr = max(r-n, 0)\n}\nreturn r\n}\n\n", g.names.attr[a.Name], cond)
 		w.WriteString("// rung returns the rank of the first rung, from the top, whose condition\n// holds.\nfunc (e *env) rung() int64 {\n")
@@ -480,7 +481,7 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 	w := &g.decide
 	doc := fmt.Sprintf("Decide%s decides whether m may %s at time at, as runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules under when, and rules that read goals, are inactive).", goName, signature(a))
 	if hasMemberParam(a) {
-		doc += " Member arguments are part of the call, but no rule reads them."
+		doc += " A member argument is the *Member it names, never nil; a rule that compares members compares the pointers, as the runtime compares IDs."
 	}
 	fmt.Fprintf(w, "%sfunc (m *Member) Decide%s(at time.Time, goals *Goals", comment(doc), goName)
 	for _, p := range a.Params {
