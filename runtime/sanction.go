@@ -121,7 +121,8 @@ type pending struct {
 }
 
 // punish applies the sanctions ps to member m (a view) at t, in order,
-// removing the member last when one of them is remove; it appends what
+// removing the member last when one of them is remove (the longest of
+// them, when several are); it appends what
 // it did to out and the role and badge changes to changes. The caller
 // counts the event and refreshes the goals.
 func (s *State) punish(m *Member, ps []pending, t int64, out *[]Sanctioned, changes *[]Change) {
@@ -141,7 +142,9 @@ func (s *State) punish(m *Member, ps []pending, t int64, out *[]Sanctioned, chan
 			s.mute(m.ID, &mute{from: t, until: until, sanction: p.sanction, rule: p.rule, reason: p.reason})
 			sc.Until = stdlib.Time(until)
 		case "remove":
-			if remove == nil {
+			// Of two removals on one occasion the longer holds: for
+			// good (no period) over any period.
+			if remove == nil || remove.sanction.For != 0 && (p.sanction.For == 0 || p.sanction.For > remove.sanction.For) {
 				remove = p
 			}
 			if p.sanction.For > 0 {

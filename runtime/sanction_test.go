@@ -677,3 +677,38 @@ func TestSanctionsBetweenMembers(t *testing.T) {
 		t.Errorf("JoinAt at the end: %v", err)
 	}
 }
+
+func TestTwoRemovals(t *testing.T) {
+	prog, err := runtime.CompileSource("forum.charter", []byte(`community Forum {
+  member { posts: int }
+  action post(links: int)
+  may post
+  must not post if links > 5 else remove 1d
+  must not post if links > 50 else remove 30d
+  must not post if links > 500 else remove
+  must not post if links > 5000 else remove 2d
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("Forum")
+	st := runtime.NewState(c)
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		links int
+		until time.Time // zero: for good
+	}{{60, at.Add(30 * 24 * time.Hour)}, {6000, time.Time{}}} {
+		join(t, st, c, "ann", nil)
+		if _, err := st.Apply(context.Background(), "ann", "post", runtime.Args{"links": tc.links}, at); err != nil {
+			t.Fatal(err)
+		}
+		got := st.Sanctions("ann", at)
+		if len(got) != 1 || !got[0].Until.Equal(tc.until) {
+			t.Errorf("links %d: %v, want until %v", tc.links, got, tc.until)
+		}
+		if err := st.Lift("ann", "remove"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
