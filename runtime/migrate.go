@@ -20,11 +20,15 @@ type Migration struct {
 	// DroppedActions counts, per action the community no longer declares,
 	// the members whose history of it was dropped.
 	DroppedActions map[string]int
+	// DroppedDuties counts, per duty with a sanction the community no
+	// longer declares (as a snapshot names it, SPEC §11.6), the members
+	// whose record of its last review was dropped.
+	DroppedDuties map[string]int
 }
 
 // Empty reports whether the migration changed nothing.
 func (m *Migration) Empty() bool {
-	return len(m.Dropped) == 0 && len(m.Defaulted) == 0 && len(m.DroppedActions) == 0
+	return len(m.Dropped) == 0 && len(m.Defaulted) == 0 && len(m.DroppedActions) == 0 && len(m.DroppedDuties) == 0
 }
 
 // String lists what the migration did, one line per attribute or action,
@@ -39,6 +43,9 @@ func (m *Migration) String() string {
 	}
 	for name, n := range m.DroppedActions {
 		lines = append(lines, fmt.Sprintf("action %s: no longer declared, its history dropped from %d %s", name, n, plural(n, "member")))
+	}
+	for name, n := range m.DroppedDuties {
+		lines = append(lines, fmt.Sprintf("duty %s: no longer declared with a sanction, its last review dropped from %d %s", name, n, plural(n, "member")))
 	}
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
@@ -67,7 +74,11 @@ func (c *Community) Migrate(snap *Snapshot) (*Migration, error) {
 	if snap.Community != c.Name {
 		return nil, fmt.Errorf("migrate: snapshot is of community %q, not %s", snap.Community, c.Name)
 	}
-	mig := &Migration{Dropped: map[string]int{}, Defaulted: map[string]int{}, DroppedActions: map[string]int{}}
+	mig := &Migration{Dropped: map[string]int{}, Defaulted: map[string]int{}, DroppedActions: map[string]int{}, DroppedDuties: map[string]int{}}
+	duties := map[string]bool{}
+	for _, k := range c.dutyKeys() {
+		duties[k] = true
+	}
 	// Check every value first, so that a refusal leaves snap unchanged.
 	for _, ms := range snap.Members {
 		for name, v := range ms.Attributes {
@@ -99,6 +110,17 @@ func (c *Community) Migrate(snap *Snapshot) (*Migration, error) {
 				delete(ms.History, name)
 				mig.DroppedActions[name]++
 			}
+		}
+		if sc := ms.Sanctions; sc != nil && len(sc.Reviewed) > 0 {
+			kept := sc.Reviewed[:0]
+			for _, rv := range sc.Reviewed {
+				if duties[rv.Duty] {
+					kept = append(kept, rv)
+				} else {
+					mig.DroppedDuties[rv.Duty]++
+				}
+			}
+			sc.Reviewed = kept
 		}
 	}
 	return mig, nil

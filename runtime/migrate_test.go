@@ -182,3 +182,58 @@ func TestArgsAndMemberRoundTrip(t *testing.T) {
 		t.Errorf("member round trip:\n%s\n%s", data, data2)
 	}
 }
+
+// A snapshot that records a review of a duty the new rule file no longer
+// declares migrates: the record is dropped and reported; the mute stays.
+func TestMigrateDroppedDuty(t *testing.T) {
+	src := `community Forum {
+  member { posts: int }
+  action visit()
+  action report()
+  roles {
+    regular if posts >= 10
+    newcomer otherwise
+  }
+  may visit, report
+  must visit 1 per 7d if role == regular because "Regulars visit weekly" else warn
+  must report 1 per 1d if role == regular else mute 2h
+}
+`
+	p, err := runtime.CompileSource("f.charter", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := p.Community("Forum")
+	s := runtime.NewState(old)
+	m, _ := old.Member(map[string]any{"posts": 12})
+	if err := s.Join("ann", m); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 1, 9, 0, 0, 0, 0, time.UTC)
+	if scs, err := s.Review(t.Context(), at); err != nil || len(scs) != 2 {
+		t.Fatal(scs, err)
+	}
+	p2, err := runtime.CompileSource("f.charter", []byte(strings.Replace(src, "  must visit 1 per 7d if role == regular because \"Regulars visit weekly\" else warn\n", "", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := p2.Community("Forum")
+	snap := s.Snapshot()
+	if _, err := runtime.Restore(cur, snap); err == nil {
+		t.Fatal("restore without Migrate: no error")
+	}
+	mig, err := cur.Migrate(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := mig.String(); !strings.Contains(got, "duty must visit 1 per 1w: no longer declared with a sanction, its last review dropped from 1 member") {
+		t.Errorf("report:\n%s", got)
+	}
+	r, err := runtime.Restore(cur, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if scs := r.Sanctions("ann", at); len(scs) != 1 || scs[0].Sanction.Name != "mute" {
+		t.Errorf("sanctions after the migration: %v", scs)
+	}
+}

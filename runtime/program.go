@@ -91,6 +91,7 @@ func Compile(cp *check.Program) (*Program, error) {
 	// Parents first, whatever the order of declaration: a child links to
 	// its compiled parent (Admit, shared rule code).
 	visited := map[*check.Community]bool{}
+	times := timeSummaries{} // shared: children share their parents' expressions
 	var visit func(cc *check.Community)
 	visit = func(cc *check.Community) {
 		if visited[cc] {
@@ -100,7 +101,7 @@ func Compile(cp *check.Program) (*Program, error) {
 		if cc.Parent != nil {
 			visit(cc.Parent)
 		}
-		c, err := compileCommunity(cc, p.byName)
+		c, err := compileCommunity(cc, p.byName, times)
 		if err != nil {
 			var d diag.Diagnostic
 			if !errors.As(err, &d) {
@@ -178,13 +179,16 @@ type Community struct {
 	actionByName map[string]*action
 	// ruleCode holds the compiled rules of def.Rules[i], one for each of
 	// its actions; a child shares the ones it inherits (sameNames).
-	ruleCode     [][]*rule
-	roleNames    []string // by rank
-	badgeNames   []string
-	goals        []*goal
-	aggs         []*aggregate
-	messages     []*message
-	admit        *eval.Expr
+	ruleCode   [][]*rule
+	roleNames  []string // by rank
+	badgeNames []string
+	goals      []*goal
+	aggs       []*aggregate
+	messages   []*message
+	admit      *eval.Expr
+	// duties are the duties with a sanction, by action and then in
+	// declaration order: what State.Review looks at.
+	duties       []dutyRef
 	hist         historyShape
 	defaultAllow bool
 	defaults     *eval.Record
@@ -228,6 +232,15 @@ type action struct {
 	// when taken by then; or a condition calling a time function, directly
 	// or through the ladder or a badge).
 	readsTime bool
+	// readsOther[i] is true when a deny or may rule reads an attribute or
+	// the role of the member Others[i] names (to.points): a question
+	// without a State needs that member's record, not its ID alone. nil
+	// when no rule reads another member.
+	readsOther []bool
+	// identity is true when a deny or may rule compares members (to !=
+	// me): a question without a State needs the IDs of the actor and of
+	// every member argument.
+	identity bool
 }
 
 type rule struct {
@@ -248,6 +261,33 @@ type rule struct {
 	per    int64
 	what   string // the condition as written, for traces
 	whenS  string
+}
+
+// timedDemote reports whether a rule of c has a demote with a period:
+// then demotions lift by time, and the role reads the time.
+func (c *Community) timedDemote() bool {
+	for _, r := range c.def.Rules {
+		if r.Else != nil && r.Else.Name == "demote" && r.Else.For > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// hasSanction reports whether a rule of c has the sanction name.
+func (c *Community) hasSanction(name string) bool {
+	for _, r := range c.def.Rules {
+		if r.Else != nil && r.Else.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// dutyRef is a duty with a sanction, and the index of its action.
+type dutyRef struct {
+	*rule
+	action int
 }
 
 type assign struct {
@@ -272,7 +312,7 @@ type message struct {
 	when  *eval.Expr
 }
 
-func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Community, error) {
+func compileCommunity(cc *check.Community, compiled map[string]*Community, times timeSummaries) (*Community, error) {
 	c := &Community{
 		Name:         cc.Name,
 		Purpose:      cc.Purpose,
@@ -309,7 +349,7 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 	for _, b := range cc.Badges {
 		c.badgeNames = append(c.badgeNames, b.Name)
 	}
-	cm := &compiler{c: c}
+	cm := &compiler{c: c, times: times}
 	if err := cm.derivedValues(); err != nil {
 		return nil, err
 	}
@@ -318,6 +358,8 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 			c.ladderTime = true
 		}
 	}
+	// A demotion with a period lifts by time: the role reads the time.
+	c.ladderTime = c.ladderTime || c.derived.DemoteTimed
 	if err := cm.actions(); err != nil {
 		return nil, err
 	}
@@ -348,6 +390,21 @@ type compiler struct {
 	c *Community
 	// timeNames caches nameReadsTime.
 	timeNames map[string]bool
+	// times caches what readsTime finds in each expression, for every
+	// community of one Compile; nil outside Compile.
+	times timeSummaries
+}
+
+// timeSummaries holds, per expression node, what readsTime needs of it
+// whatever the community: whether it calls a function of the time itself,
+// and the names it reads whose meaning (a role or badge condition) may.
+// A chain of 1,000 children each inheriting wide rules walked every rule's
+// nodes again per child (issue 16's widechain shape).
+type timeSummaries map[exprast.Node]*timeSummary
+
+type timeSummary struct {
+	direct bool
+	names  []string // "role" for p.role
 }
 
 // scope resolves every name a checked expression of the community may use;
@@ -370,9 +427,14 @@ func (s *scope) Lookup(name string) (eval.Ref, bool) {
 		return eval.Ref{Kind: eval.RefConst, Type: check.Type{Kind: check.Duration}, Const: time.Duration(d)}, true
 	}
 	if s.params != nil {
-		if p := s.params.Param(name); p != nil && p.Type.Kind != check.Member {
+		// A member parameter's slot holds the ID of the member it names,
+		// which identity comparisons read (to != me).
+		if p := s.params.Param(name); p != nil {
 			slot := s.c.actionByName[s.params.Name].args.Slot(p.Slot)
 			return eval.Ref{Kind: eval.RefParam, Type: p.Type, Index: slot.Index}, true
+		}
+		if name == "me" {
+			return eval.Ref{Kind: eval.RefMe, Type: check.Type{Kind: check.Member}}, true
 		}
 	}
 	if i, ok := c.layout.Lookup(name); ok {
@@ -403,12 +465,16 @@ func (s *scope) Lookup(name string) (eval.Ref, bool) {
 func (s *scope) LookupField(obj, field string) (eval.Ref, bool) {
 	if s.params != nil {
 		if p := s.params.Param(obj); p != nil && p.Type.Kind == check.Member {
+			other := s.c.actionByName[s.params.Name].otherIndex(p.Slot)
+			if field == "role" && len(s.c.roleNames) > 0 {
+				return eval.Ref{Kind: eval.RefOtherRole, Type: check.Type{Kind: check.Role}, Param: other}, true
+			}
 			i, ok := s.c.layout.Lookup(field)
 			if !ok {
 				return eval.Ref{}, false
 			}
 			slot := s.c.layout.Slot(i)
-			return eval.Ref{Kind: eval.RefOther, Type: slot.Type, Index: slot.Index, Param: s.c.actionByName[s.params.Name].otherIndex(p.Slot)}, true
+			return eval.Ref{Kind: eval.RefOther, Type: slot.Type, Index: slot.Index, Param: other}, true
 		}
 	}
 	if g := s.c.def.Goal(obj); g != nil {
@@ -438,6 +504,36 @@ func (s *scope) Call(name string, args []exprast.Node) (eval.Ref, bool, error) {
 		t = check.Type{Kind: check.Int}
 	}
 	return eval.Ref{Kind: eval.RefAgg, Type: t, Index: len(*s.aggs) - 1}, true, nil
+}
+
+// memberUses records in a what the rule condition at root reads of the
+// members its member parameters name: attributes or roles (readsOther),
+// identities (identity).
+func (a *action) memberUses(root exprast.Node) {
+	param := func(n exprast.Node) int {
+		if id, ok := n.(*exprast.IdentifierNode); ok {
+			if p := a.def.Param(id.Value); p != nil && p.Type.Kind == check.Member {
+				return a.otherIndex(p.Slot)
+			}
+		}
+		return -1
+	}
+	exprast.Find(root, func(n exprast.Node) bool {
+		switch n := n.(type) {
+		case *exprast.MemberNode:
+			if i := param(n.Node); i >= 0 {
+				if a.readsOther == nil {
+					a.readsOther = make([]bool, len(a.others))
+				}
+				a.readsOther[i] = true
+			}
+		case *exprast.BinaryNode:
+			if n.Operator == "==" || n.Operator == "!=" {
+				a.identity = a.identity || param(n.Left) >= 0 || param(n.Right) >= 0
+			}
+		}
+		return false
+	})
 }
 
 func (a *action) otherIndex(paramSlot int) int {
@@ -490,6 +586,16 @@ func (cm *compiler) derivedValues() error {
 			return err
 		}
 		d.Badges = append(d.Badges, x)
+	}
+	if i, ok := c.layout.Lookup(check.DemotionsAttr); ok && len(c.def.Roles) > 0 && c.hasSanction("demote") {
+		if slot := c.layout.Slot(i); slot.Type.Kind == check.Int {
+			d.Demote, d.Demotions = true, slot.Index
+		}
+		if j, ok := c.layout.Lookup(check.DemotedUntilAttr); ok && d.Demote && c.def.Attr(check.DemotedUntilAttr) != nil {
+			if slot := c.layout.Slot(j); slot.Type.Kind == check.Time && c.timedDemote() {
+				d.DemoteTimed, d.DemotedUntil = true, slot.Index
+			}
+		}
 	}
 	c.derived = d
 	return nil
@@ -558,11 +664,19 @@ func (cm *compiler) actions() error {
 		}
 	}
 	for _, a := range c.actions {
+		for _, r := range a.duties {
+			if r.Sanction != nil {
+				c.duties = append(c.duties, dutyRef{r, a.index})
+			}
+		}
 		a.deciders = append(append([]*rule(nil), a.deny...), a.may...)
 		for _, r := range a.deciders {
 			cr := r.def
 			a.readsTime = a.readsTime || r.Kind == check.Limit || r.Kind == check.First ||
 				cr.Cond != nil && cm.readsTime(cr.Cond.Root) || cr.When != nil && cm.readsTime(cr.When.Root)
+			if cr.Cond != nil && len(a.others) > 0 {
+				a.memberUses(cr.Cond.Root)
+			}
 		}
 	}
 	c.hist = newHistoryShape(keep, firsts)
@@ -578,6 +692,10 @@ func (cm *compiler) actions() error {
 			x := &assign{other: -1, attr: ai, slot: c.layout.Slot(ai), op: as.Op, def: as}
 			if as.Param != nil {
 				x.other = a.otherIndex(as.Param.Slot)
+			}
+			if x.slot.Type.Kind == check.List && as.Op == "=" {
+				a.effect = append(a.effect, x) // x = []: the checker allows no other list
+				continue
 			}
 			v, err := eval.CompileEffect(as.Value.Root, &scope{c: cm.c, params: ce.Action, cm: cm})
 			if err != nil {
@@ -718,9 +836,53 @@ func (cm *compiler) readsGroup(n exprast.Node) bool {
 // readsTime reports whether n, or a role or badge condition it reads, calls
 // a function of the evaluation time.
 func (cm *compiler) readsTime(n exprast.Node) bool {
-	v := timeVisitor{cm: cm}
-	exprast.Walk(&n, &v)
-	return v.found
+	if cm.times == nil {
+		v := timeVisitor{cm: cm}
+		exprast.Walk(&n, &v)
+		return v.found
+	}
+	sum, ok := cm.times[n]
+	if !ok {
+		sum = summarizeTime(n)
+		cm.times[n] = sum
+	}
+	if sum.direct {
+		return true
+	}
+	for _, name := range sum.names {
+		if cm.nameReadsTime(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// summarizeTime walks n once for timeSummary.
+func summarizeTime(n exprast.Node) *timeSummary {
+	sum := &timeSummary{}
+	seen := map[string]bool{}
+	add := func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			sum.names = append(sum.names, name)
+		}
+	}
+	exprast.Find(n, func(n exprast.Node) bool {
+		switch n := n.(type) {
+		case *exprast.CallNode:
+			if id, ok := n.Callee.(*exprast.IdentifierNode); ok && needsTime(id.Value) {
+				sum.direct = true
+			}
+		case *exprast.IdentifierNode:
+			add(n.Value)
+		case *exprast.MemberNode:
+			if s, ok := n.Property.(*exprast.StringNode); ok && s.Value == "role" {
+				add("role")
+			}
+		}
+		return false
+	})
+	return sum
 }
 
 // timeVisitor finds, for readsTime, a call of a time function or a name
@@ -741,6 +903,12 @@ func (v *timeVisitor) Visit(node *exprast.Node) {
 		}
 	case *exprast.IdentifierNode:
 		v.found = v.cm.nameReadsTime(n.Value)
+	case *exprast.MemberNode:
+		// p.role runs the ladder on another member: it reads the time
+		// when the ladder does. No goal field is called role.
+		if s, ok := n.Property.(*exprast.StringNode); ok && s.Value == "role" {
+			v.found = v.cm.nameReadsTime("role")
+		}
 	}
 }
 
@@ -759,6 +927,7 @@ func (cm *compiler) nameReadsTime(name string) bool {
 	cm.timeNames[name] = false // a cycle reads the time only through another name
 	r := false
 	if name == "role" {
+		r = cm.c.derived != nil && cm.c.derived.DemoteTimed
 		for _, rung := range cm.c.def.Roles {
 			if rung.Cond != nil && cm.readsTime(rung.Cond.Root) {
 				r = true

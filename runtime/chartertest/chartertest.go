@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime"
@@ -20,9 +21,9 @@ import (
 // fixes it: it is part of the language, not a setting.
 func start() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 
-// subjectID is the live-state ID of a test's unnamed `given member`; the
-// "@" keeps it apart from names a test can write.
-const subjectID = "@subject"
+// subjectID is the live-state ID of a test's unnamed `given member`,
+// which a member argument written `me` names.
+const subjectID = check.SubjectID
 
 // Result is the outcome of one test block.
 type Result struct {
@@ -207,13 +208,18 @@ func (tr *testRun) step(s syntax.Step) *failure {
 			if err != nil {
 				return failAt(s, "do %s: %v", callString(s.Call), err)
 			}
-			if !res.Applied {
+			if !res.Applied && !s.Try {
 				which := ""
 				if times > 1 {
 					which = fmt.Sprintf(" (time %d of %d)", i+1, times)
 				}
 				return failAt(s, "do %s%s was denied: %s", callString(s.Call), which, res.Decision)
 			}
+		}
+		return nil
+	case *syntax.Review:
+		if _, err := tr.st.Review(context.Background(), tr.at); err != nil {
+			return failAt(s, "review: %v", err)
 		}
 		return nil
 	case *syntax.Expect:
@@ -233,7 +239,24 @@ func (tr *testRun) goals() runtime.Goals { return runtime.Goals(tr.st.Goals(tr.a
 func (tr *testRun) expect(x *syntax.Expect) *failure {
 	c := tr.c
 	m := tr.subjectMember()
+	switch x.Body.(type) {
+	case *syntax.ExpectGoal, *syntax.ExpectSanction:
+	default:
+		if m == nil {
+			return failAt(x, "the subject is no longer a member of the state (a remove sanction removed it)")
+		}
+	}
 	switch b := x.Body.(type) {
+	case *syntax.ExpectSanction:
+		held := false
+		var names []string
+		for _, sc := range tr.st.Sanctions(subjectID, tr.at) {
+			held = held || sc.Sanction.Name == b.Sanction.Name
+			names = append(names, sc.Sanction.String())
+		}
+		if held == b.No {
+			return failAt(x, "expected %ssanction %s, got sanctions %q", no(b.No), b.Sanction.Name, names)
+		}
 	case *syntax.ExpectDecision:
 		args, f := tr.args(b.Call)
 		if f != nil {
@@ -268,8 +291,14 @@ func (tr *testRun) expect(x *syntax.Expect) *failure {
 			return failAt(x, "expected %sbadge %s, got badges %v", no(b.No), b.Badge.Name, c.Badges(m, tr.at))
 		}
 	case *syntax.ExpectDuty:
+		// The state's questions, so that `members` in a when reads the
+		// state's count (Community.DutiesWith has none).
+		duties, err := tr.st.Duties(subjectID, tr.at)
+		if err != nil {
+			return failAt(x, "%v", err)
+		}
 		owed := false
-		for _, d := range c.DutiesWith(m, tr.at, tr.goals()) {
+		for _, d := range duties {
 			owed = owed || d.Action == b.Action.Name
 		}
 		if owed == b.No {
@@ -278,7 +307,11 @@ func (tr *testRun) expect(x *syntax.Expect) *failure {
 	case *syntax.ExpectMessage:
 		got := false
 		var texts []string
-		for _, msg := range c.Messages(m, tr.at, tr.goals()) {
+		msgs, err := tr.st.Messages(subjectID, tr.at)
+		if err != nil {
+			return failAt(x, "%v", err)
+		}
+		for _, msg := range msgs {
 			got = got || msg.Text == b.Text.Value()
 			texts = append(texts, msg.Text)
 		}

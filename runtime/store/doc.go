@@ -10,10 +10,12 @@
 //
 // The mutators have the names and signatures of runtime.State's, and
 // return once the change is durable: Join, JoinAt, Leave, Update, Apply,
-// ApplyCall (and Review, Lift once the State has sanctions). An operation
-// that changes nothing (a denied action, an error) writes nothing. The
-// questions are runtime.State's too, answered from memory: Member, Len,
-// Events, IDs, Goals, Decide, Holds, Snapshot, Community. Compact writes a
+// ApplyCall, Review, Lift. Every operation that changes the state is an
+// event of the log, a denial that applies a sanction included; one that
+// changes nothing (a denied action without a sanction, an error) writes
+// nothing. The questions are runtime.State's too, answered from memory:
+// Member, Len, Events, IDs, Goals, Decide, Holds, Sanctions, Snapshot,
+// Community. Compact writes a
 // snapshot and drops the log before it (the State also does so by itself,
 // see CompactEvery); Close compacts and closes; Migration reports what
 // opening changed for a new rule file; Refresh catches up with other

@@ -325,6 +325,14 @@ func (o *op) run(ctx context.Context, s *runtime.State) error {
 		return s.Leave(o.ID)
 	case "update":
 		return s.Update(o.ID, o.Values)
+	case "review":
+		if o.At == nil {
+			return fmt.Errorf("review without a time")
+		}
+		_, err := s.Review(ctx, *o.At)
+		return err
+	case "lift":
+		return s.Lift(o.ID, o.Sanction)
 	case "apply":
 		if o.At == nil {
 			return fmt.Errorf("apply without a time")
