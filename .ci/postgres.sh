@@ -17,7 +17,7 @@ if [ -z "$pg_bin" ]; then
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 fi
 pg_port=${CHARTER_PG_PORT:-54329}
-pg_dir=/tmp/charter-ci-postgres
+pg_dir=${CHARTER_PG_DIR:-/tmp/charter-ci-postgres}
 pg_run() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 if ! pg_run "$pg_bin/pg_ctl" -D "$pg_dir/data" status >/dev/null 2>&1; then
   if [ ! -f "$pg_dir/data/PG_VERSION" ]; then
