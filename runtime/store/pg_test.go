@@ -164,6 +164,9 @@ func TestPostgresChild(t *testing.T) {
 				fmt.Println("error:", err)
 				os.Exit(2)
 			}
+			if res.Seq != 0 {
+				fmt.Println("ack", res.Seq, time.Now().UnixNano())
+			}
 			if i%10 == 0 {
 				// Everyone posts as one member at one time: 3 in all. (At
 				// different times a post dated before the others would
@@ -224,6 +227,31 @@ func TestPostgresProcesses(t *testing.T) {
 	const procs = 3
 	var wg sync.WaitGroup
 	posts := make([]int, procs)
+	// The parent watches its own State take in the children's events:
+	// when it first holds each, against when the child's Apply returned.
+	type seen struct {
+		events uint64
+		at     int64
+	}
+	var seens []seen
+	var acks [][2]int64
+	var mu sync.Mutex
+	stop := make(chan struct{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if n := d.Events(); len(seens) == 0 || n > seens[len(seens)-1].events {
+				seens = append(seens, seen{n, time.Now().UnixNano()})
+			}
+			time.Sleep(100 * time.Microsecond)
+		}
+	}()
 	start := time.Now()
 	for g := range procs {
 		cmd, out := startChild(t, fmt.Sprint("tips:", g))
@@ -231,8 +259,13 @@ func TestPostgresProcesses(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for out.Scan() {
+				var seq, at int64
 				if n, ok := strings.CutPrefix(out.Text(), "posts "); ok {
 					posts[g], _ = strconv.Atoi(n)
+				} else if _, err := fmt.Sscanf(out.Text(), "ack %d %d", &seq, &at); err == nil {
+					mu.Lock()
+					acks = append(acks, [2]int64{seq, at})
+					mu.Unlock()
 				} else if out.Text() != "PASS" {
 					t.Errorf("child %d: %s", g, out.Text())
 				}
@@ -244,6 +277,30 @@ func TestPostgresProcesses(t *testing.T) {
 	}
 	wg.Wait()
 	t.Logf("%d processes, %d operations each, in %v", procs, 165, time.Since(start))
+	time.Sleep(1100 * time.Millisecond)
+	close(stop)
+	<-watched
+	var lat []time.Duration
+	for _, a := range acks {
+		i, _ := slices.BinarySearchFunc(seens, uint64(a[0]), func(x seen, seq uint64) int {
+			if x.events < seq {
+				return -1
+			}
+			return 1
+		})
+		if i == len(seens) {
+			t.Errorf("the parent never saw event %d", a[0])
+			continue
+		}
+		lat = append(lat, time.Duration(max(0, seens[i].at-a[1])))
+	}
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		t.Logf("another process's event seen after: median %v, 99th percentile %v, max %v (%d events)", lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1], len(lat))
+		if lat[len(lat)-1] > time.Second {
+			t.Errorf("an event took %v to reach another process, more than a second", lat[len(lat)-1])
+		}
+	}
 	if err := d.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
