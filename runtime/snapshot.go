@@ -24,6 +24,10 @@ type Snapshot struct {
 	// Removed lists the members remove sanctions removed, by ID, while
 	// re-joining may still be refused (SPEC §11.6).
 	Removed []RemovalSnapshot `json:"removed,omitempty"`
+	// Latest is the latest event time the state had seen, its reference
+	// time without a clock (SPEC §11.2): an action the histories keep no
+	// time of may have set it. nil before the first event.
+	Latest *time.Time `json:"latest,omitempty"`
 }
 
 // RemovalSnapshot is a member a remove sanction removed: when, by which
@@ -105,6 +109,10 @@ func (s *State) Snapshot() *Snapshot {
 		snap.Removed = append(snap.Removed, rs)
 	}
 	sort.Slice(snap.Removed, func(i, j int) bool { return snap.Removed[i].ID < snap.Removed[j].ID })
+	if s.seen {
+		t := stdlib.Time(s.latest)
+		snap.Latest = &t
+	}
 	return snap
 }
 
@@ -304,6 +312,15 @@ func Restore(c *Community, snap *Snapshot, opts ...StateOption) (*State, error) 
 					s.latest, s.seen = ns, true
 				}
 			}
+		}
+	}
+	if snap.Latest != nil {
+		ns, err := timeValue(*snap.Latest)
+		if err != nil {
+			return nil, fmt.Errorf("restore: latest: %w", err)
+		}
+		if !s.seen || ns > s.latest {
+			s.latest, s.seen = ns, true
 		}
 	}
 	for i, ms := range snap.Members {

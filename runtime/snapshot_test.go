@@ -290,3 +290,50 @@ func TestReadSnapshotIsStrict(t *testing.T) {
 		t.Error("Restore(c, nil) succeeded")
 	}
 }
+
+// A snapshot keeps the state's reference time: an action whose time no
+// rule keeps moves it, and the restored state accepts what the original
+// does.
+func TestSnapshotKeepsLatest(t *testing.T) {
+	c := roundTripClub(t)
+	s := runtime.NewState(c)
+	m, _ := c.Member(nil)
+	if err := s.Join("ann", m); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	// act keeps its times (a limit counts it); hello keeps none.
+	if res, err := s.Apply(context.Background(), "ann", "hello", nil, at); err != nil || !res.Applied {
+		t.Fatal(res, err)
+	}
+	if res, err := s.Apply(context.Background(), "ann", "act", runtime.Args{"x": 1, "y": 0.5, "word": "a"}, at); err != nil || !res.Applied {
+		t.Fatal(res, err)
+	}
+	for range 20 {
+		at = at.Add(300 * 24 * time.Hour)
+		if res, err := s.Apply(context.Background(), "ann", "hello", nil, at); err != nil || !res.Applied {
+			t.Fatal(res, err)
+		}
+	}
+	data, err := s.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"latest":"`+at.Format(time.RFC3339Nano)+`"`) {
+		t.Errorf("snapshot without the latest time %v: %.300s", at, data)
+	}
+	snap, err := runtime.ReadSnapshot(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := runtime.Restore(c, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := at.Add(300 * 24 * time.Hour)
+	for _, st := range []*runtime.State{s, r} {
+		if _, err := st.Apply(context.Background(), "ann", "hello", nil, next); err != nil {
+			t.Errorf("a hello 300 days after the last: %v", err)
+		}
+	}
+}

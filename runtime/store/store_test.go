@@ -489,3 +489,48 @@ func TestBoltWriteFails(t *testing.T) {
 		t.Errorf("reopened: %d events, %v points; want the 2 joins", d.Events(), d.Goals(t0)[0].Value)
 	}
 }
+
+// The state's reference time survives a snapshot: events logged after it
+// replay even when they are dated more than the skew after every time the
+// members' histories keep.
+func TestBoltReferenceAfterSnapshot(t *testing.T) {
+	c := tips(t, tipsSrc)
+	path := filepath.Join(t.TempDir(), "t.db")
+	ctx := context.Background()
+	d, err := store.Open(ctx, c, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := c.Member(nil)
+	for _, id := range []string{"ann", "bob"} {
+		if err := d.Join(id, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A post, whose time the state keeps (its limit counts posts), then
+	// tips a month apart for two years, whose times it does not keep: each
+	// within the skew of the one before, the last far past the post.
+	if _, err := d.Apply(ctx, "ann", "post", nil, t0); err != nil {
+		t.Fatal(err)
+	}
+	at := t0
+	for range 24 {
+		at = at.Add(30 * 24 * time.Hour)
+		if res, err := d.Apply(ctx, "bob", "tip", runtime.Args{"to": "ann", "amount": 1}, at); err != nil || !res.Applied {
+			t.Fatal(res, err)
+		}
+	}
+	if err := d.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	at = at.Add(300 * 24 * time.Hour)
+	if res, err := d.Apply(ctx, "ann", "tip", runtime.Args{"to": "bob", "amount": 1}, at); err != nil || !res.Applied {
+		t.Fatal(res, err)
+	}
+	store.Abandon(d)
+	d, err = store.Open(ctx, c, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+}
