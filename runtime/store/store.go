@@ -17,6 +17,7 @@ import (
 	"github.com/charterlang/charter/lang/format"
 	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime"
+	"github.com/charterlang/charter/stdlib"
 )
 
 // State is a live community whose changes are durable: a runtime.State
@@ -679,14 +680,24 @@ func (d *State) Holds(id string, cond *syntax.Expr, at time.Time) (bool, error) 
 func (d *State) Snapshot() *runtime.Snapshot { return d.s.Load().Snapshot() }
 
 // RulesHash returns the hash a store records of the rule file c runs: of
-// the formatted text of c's declaration and of those it extends, and of
-// its attributes' and actions' names and types (which `use` of a standard
-// piece brings in). Layout and comments do not change it.
+// the formatted text of c's declaration and of those it extends, of the
+// standard pieces they use, and of its attributes' and actions' names and
+// types. Layout and comments do not change it.
 func RulesHash(c *runtime.Community) string {
 	h := sha256.New()
 	for cc := c.Checked(); cc != nil; cc = cc.Parent {
-		if cc.Decl != nil {
-			h.Write(format.Source(&syntax.File{Communities: []*syntax.Community{cc.Decl}}))
+		if cc.Decl == nil {
+			continue
+		}
+		h.Write(format.Source(&syntax.File{Communities: []*syntax.Community{cc.Decl}}))
+		// A standard piece's rules are the binary's: a new version of
+		// one is a new rule file.
+		for _, dc := range cc.Decl.Decls {
+			if u, ok := dc.(*syntax.Use); ok {
+				if _, src, ok := stdlib.Piece(strings.TrimPrefix(u.Name(), "std.")); ok {
+					h.Write(src)
+				}
+			}
 		}
 	}
 	cc := c.Checked()

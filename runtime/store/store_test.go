@@ -534,3 +534,27 @@ func TestBoltReferenceAfterSnapshot(t *testing.T) {
 	}
 	d.Close()
 }
+
+// Every community of the examples has a hash, the same each time it is
+// compiled and different from every other's.
+func TestRulesHashExamples(t *testing.T) {
+	seen := map[string]string{}
+	for _, dir := range []string{"brand", "exchange", "fanclub", "moderation", "training", "wechat-group"} {
+		for range 2 {
+			p, err := runtime.CompileFiles(filepath.Join("..", "..", "examples", dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range p.Communities() {
+				h := store.RulesHash(c)
+				if other, ok := seen[h]; ok && other != dir+"/"+c.Name {
+					t.Errorf("%s/%s has the hash of %s", dir, c.Name, other)
+				}
+				seen[h] = dir + "/" + c.Name
+			}
+		}
+	}
+	if len(seen) < 6 {
+		t.Errorf("%d hashes", len(seen))
+	}
+}
