@@ -131,11 +131,15 @@ func (b *pgLog) begin(ctx context.Context, seq uint64) (tx, []event, string, err
 		return nil, nil, "", fmt.Errorf("store: postgres: %w", err)
 	}
 	var hash string
-	if err := t.QueryRow(ctx, "SELECT rules_hash FROM charter_communities WHERE name = $1 FOR UPDATE", b.name).Scan(&hash); err != nil {
+	var snapSeq int64
+	if err := t.QueryRow(ctx, "SELECT rules_hash, snapshot_seq FROM charter_communities WHERE name = $1 FOR UPDATE", b.name).Scan(&hash, &snapSeq); err != nil {
 		t.Rollback(context.Background())
 		return nil, nil, "", fmt.Errorf("store: postgres: lock %s: %w", b.name, err)
 	}
 	evs, err := pgEvents(ctx, t, b.name, seq)
+	if err == nil {
+		err = gapped(seq, uint64(snapSeq), evs)
+	}
 	if err != nil {
 		t.Rollback(context.Background())
 		return nil, nil, "", fmt.Errorf("store: postgres: %w", err)
@@ -143,8 +147,31 @@ func (b *pgLog) begin(ctx context.Context, seq uint64) (tx, []event, string, err
 	return &pgTx{b: b, t: t}, evs, hash, nil
 }
 
+// gapped returns errGap when the events after seq do not follow it: the
+// log was compacted past seq (into a snapshot after it), whether or not
+// events remain after the snapshot.
+func gapped(seq, snapSeq uint64, evs []event) error {
+	if snapSeq > seq && (len(evs) == 0 || evs[0].seq != seq+1) {
+		return fmt.Errorf("the log was compacted to event %d, after this state's %d: %w", snapSeq, seq, errGap)
+	}
+	return nil
+}
+
 func (b *pgLog) since(ctx context.Context, seq uint64) ([]event, error) {
-	evs, err := pgEvents(ctx, b.pool, b.name, seq)
+	var evs []event
+	// One snapshot of the database for the snapshot's place and the
+	// events, so that a compaction between the two cannot hide a gap.
+	err := pgx.BeginTxFunc(ctx, b.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var snapSeq int64
+		if err := tx.QueryRow(ctx, "SELECT snapshot_seq FROM charter_communities WHERE name = $1", b.name).Scan(&snapSeq); err != nil {
+			return err
+		}
+		var err error
+		if evs, err = pgEvents(ctx, tx, b.name, seq); err != nil {
+			return err
+		}
+		return gapped(seq, uint64(snapSeq), evs)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: postgres: %w", err)
 	}
@@ -202,8 +229,23 @@ func (t *pgTx) compact(ctx context.Context, seq uint64, hash string, snap []byte
 func (b *pgLog) listen(notify func(seq uint64)) {
 	ctx, cancel := context.WithCancel(context.Background())
 	b.cancel, b.done = cancel, make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(2)
 	go func() {
-		defer close(b.done)
+		defer wg.Done()
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				notify(0)
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
 		for ctx.Err() == nil {
 			conn, err := b.pool.Acquire(ctx)
 			if err != nil {
@@ -216,15 +258,11 @@ func (b *pgLog) listen(notify func(seq uint64)) {
 				continue
 			}
 			notify(0) // whatever was committed before LISTEN
-			for ctx.Err() == nil {
-				wctx, wcancel := context.WithTimeout(ctx, time.Second)
-				n, err := conn.Conn().WaitForNotification(wctx)
-				wcancel()
+			for {
+				// No deadline: one would close the connection when it
+				// passes (pgx cancels a read that way).
+				n, err := conn.Conn().WaitForNotification(ctx)
 				if err != nil {
-					if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-						notify(0)
-						continue
-					}
 					break
 				}
 				if name, seq, ok := strings.Cut(n.Payload, " "); ok && name == b.name {
@@ -236,6 +274,10 @@ func (b *pgLog) listen(notify func(seq uint64)) {
 			conn.Conn().Close(context.Background())
 			conn.Release()
 		}
+	}()
+	go func() {
+		wg.Wait()
+		close(b.done)
 	}()
 }
 

@@ -379,6 +379,7 @@ func TestPostgresCrash(t *testing.T) {
 			}
 		}
 		cmd.Wait()
+		waitQuiet(t, dsn)
 		d, err := store.Open(context.Background(), c, dsn, store.CompactEvery(0))
 		if err != nil {
 			t.Fatalf("round %d: reopen: %v", round, err)
@@ -433,5 +434,34 @@ func TestPostgresRulesChange(t *testing.T) {
 	}
 	if err := d.Join("late", m); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// waitQuiet waits until no other session is connected to the test
+// database: a killed child's server session may still commit what the
+// child sent before it died (not acknowledged, so it may or may not be
+// kept), and the next child must start after it, not race it.
+func waitQuiet(t *testing.T, dsn string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var n int
+		err := conn.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'").Scan(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d sessions still connected 10 s after the child was killed", n)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

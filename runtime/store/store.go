@@ -357,6 +357,15 @@ func (d *State) mutate(ctx context.Context, o *op, f func(s *runtime.State) erro
 	}
 	s := d.s.Load()
 	t, evs, hash, err := d.b.begin(ctx, s.Events())
+	if errors.Is(err, errGap) {
+		// Another process compacted past this state: reload and retry.
+		err = d.gap(ctx, err)
+		d.mu.Unlock()
+		if err == nil {
+			return d.mutate(ctx, o, f)
+		}
+		return err
+	}
 	if err != nil {
 		d.mu.Unlock()
 		return err
@@ -555,6 +564,13 @@ func (d *State) compactLocked(ctx context.Context, migrated bool) error {
 	s := d.s.Load()
 	// Under PostgreSQL the snapshot must hold the others' events too.
 	t, evs, hash, err := d.b.begin(ctx, s.Events())
+	if errors.Is(err, errGap) && !migrated {
+		if err = d.gap(ctx, err); err != nil {
+			return err
+		}
+		s = d.s.Load()
+		t, evs, hash, err = d.b.begin(ctx, s.Events())
+	}
 	if err != nil {
 		return err
 	}
@@ -598,6 +614,9 @@ func (d *State) Refresh(ctx context.Context) error {
 	}
 	s := d.s.Load()
 	evs, err := d.b.since(ctx, s.Events())
+	if errors.Is(err, errGap) {
+		return d.gap(ctx, err)
+	}
 	if err != nil {
 		return err
 	}
