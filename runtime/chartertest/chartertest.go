@@ -66,16 +66,24 @@ type failure struct {
 // RunBlock runs one test block of c, t being one of c.Checked().Tests:
 // the runner relies on the checker for the steps' names and types, and
 // reads the values of their constants from it (check.Community.Const).
-func RunBlock(c *runtime.Community, t *syntax.Test) Result {
+func RunBlock(c *runtime.Community, t *syntax.Test) Result { return runBlock(c, t, nil) }
+
+// runBlock runs a test block, recording what it exercises in rec unless
+// rec is nil.
+func runBlock(c *runtime.Community, t *syntax.Test, rec *recorder) Result {
 	res := Result{Community: c.Name, Name: t.Name.Value(), Pos: t.Range().Start}
-	tr := &testRun{c: c, at: start()}
+	tr := &testRun{c: c, at: start(), rec: rec}
 	// The test's clock is the reference for how far ahead a step may be
 	// dated, so that `wait 30d` is not refused as a leap into the future.
 	// A test states its members as they are, admitted or not (SPEC §6.18):
 	// admission is what `expect admit` asks.
 	tr.st = runtime.NewState(c, runtime.Clock(func() time.Time { return tr.at }), runtime.AdmitAll())
 	for _, step := range t.Steps {
-		if f := tr.step(step); f != nil {
+		f := tr.step(step)
+		if rec != nil {
+			tr.observe()
+		}
+		if f != nil {
 			res.Failure, res.FailPos = f.msg, f.pos
 			return res
 		}
@@ -90,6 +98,8 @@ type testRun struct {
 	at      time.Time
 	subject bool // joined
 	anon    int
+	rec     *recorder // nil unless coverage is asked for
+	named   []string  // the IDs of the subject and the given members, as they join
 }
 
 func failAt(n interface{ Range() diag.Range }, format string, args ...any) *failure {
@@ -136,6 +146,7 @@ func (tr *testRun) join(id string, n interface{ Range() diag.Range }, fs []*synt
 	if err := tr.st.Join(id, m); err != nil {
 		return failAt(n, "%v", err)
 	}
+	tr.named = append(tr.named, id)
 	return nil
 }
 
@@ -146,6 +157,7 @@ func (tr *testRun) ensureSubject() {
 		tr.subject = true
 		m, _ := tr.c.Member(nil) // every attribute at its default: cannot fail
 		_ = tr.st.Join(subjectID, m)
+		tr.named = append(tr.named, subjectID)
 	}
 }
 
@@ -233,6 +245,12 @@ func (tr *testRun) step(s syntax.Step) *failure {
 			if err != nil {
 				return failAt(s, "do %s%s: %v", actorPrefix(s.Actor), callString(s.Call), err)
 			}
+			if tr.rec != nil {
+				tr.rec.decision(res.Decision)
+				if res.Applied {
+					tr.applied(s.Call.Action.Name)
+				}
+			}
 			if !res.Applied && !s.Try {
 				which := ""
 				if times > 1 {
@@ -314,6 +332,9 @@ func (tr *testRun) expect(x *syntax.Expect, id string) *failure {
 		d, err := tr.st.Decide(id, b.Call.Action.Name, args, tr.at)
 		if err != nil {
 			return failAt(x, "%s: %v", callString(b.Call), err)
+		}
+		if tr.rec != nil {
+			tr.rec.decision(d)
 		}
 		want := b.Verdict == "allow"
 		if d.Allowed != want {
