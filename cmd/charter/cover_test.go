@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -64,5 +66,19 @@ func TestTestCover(t *testing.T) {
 		if code, _, errOut := charter(t, args...); code != exitUsage || errOut == "" {
 			t.Errorf("%v: exit %d, stderr %q; want 2 with a message", args, code, errOut)
 		}
+	}
+}
+
+// TestTestExplain: --explain adds the ladder to a failing expect role.
+func TestTestExplain(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "r.charter")
+	src := "community C {\n  member { posts: int }\n  roles {\n    creator if posts >= 2\n    reader otherwise\n  }\n  test \"r\" { expect role creator }\n}\n"
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := charter(t, "test", "--explain", p)
+	want := "expected role creator, got reader\n    rung creator if posts >= 2: false: posts is 0\n    rung reader otherwise: held, no rung above it held\n0 passed, 1 failed\n"
+	if code != exitFindings || !strings.HasSuffix(out, want) {
+		t.Errorf("exit %d, output %q; want 1 ending in %q", code, out, want)
 	}
 }

@@ -19,7 +19,7 @@ func init() {
 	register(&command{
 		name:    "test",
 		summary: "run the test blocks of rule files",
-		usage: `usage: charter test [-v] [--each] [--cover [--threshold P] [--format text|json]] PATH...
+		usage: `usage: charter test [-v] [--each] [--explain] [--cover [--threshold P] [--format text|json]] PATH...
 
 Test loads the Charter files named (files, or directories searched
 recursively for *.charter, *_test.charter included), checks them, and runs
@@ -29,6 +29,12 @@ of its community, starting at 2026-01-01T00:00:00Z unless it says "at".
 Each failure is printed with the position of the failing step and what was
 expected and what happened; -v also lists the tests that passed. The last
 line is "N passed, N failed".
+
+--explain says why a failing step found what it found: for expect role,
+each rung of the ladder from the top down to the one held, its condition's
+value and the values of its operands; for expect that, also the condition
+of each badge among the operands, and of the badges that one reads; for
+expect allow|deny, every condition the decision evaluated, in order.
 
 --each loads each file as its own load set (with its NAME_test.charter,
 when there is one), as charter check --each does: for unrelated variants
@@ -68,6 +74,7 @@ func runTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags(c, stderr)
 	verbose := fs.Bool("v", false, "also list the tests that passed")
 	each := fs.Bool("each", false, "load each file as its own load set")
+	explain := fs.Bool("explain", false, "say why a failing expect role, that or allow|deny found what it found")
 	cover := fs.Bool("cover", false, "report the rules, rungs, badges, goals, effects and messages no test exercised")
 	threshold := fs.Float64("threshold", 0, "fail below this percentage exercised, 0 to 100 (implies --cover)")
 	format := fs.String("format", "text", "coverage output format: text or json")
@@ -123,13 +130,9 @@ func runTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			broken = true
 			continue
 		}
-		var results []chartertest.Result
-		if *cover {
-			var cov *chartertest.Coverage
-			results, cov = chartertest.RunCover(prog)
+		results, cov := chartertest.RunWith(prog, chartertest.Options{Cover: *cover, Explain: *explain})
+		if cov != nil {
 			covered.Items = append(covered.Items, cov.Items...)
-		} else {
-			results = chartertest.Run(prog)
 		}
 		for _, r := range results {
 			if r.Passed {

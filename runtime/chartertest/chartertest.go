@@ -48,12 +48,7 @@ func (r Result) String() string {
 // Run runs every test block of every community in p, in declaration
 // order. Each test runs in a fresh live state of its community.
 func Run(p *runtime.Program) []Result {
-	var out []Result
-	for _, c := range p.Communities() {
-		for _, t := range c.Checked().Tests {
-			out = append(out, RunBlock(c, t))
-		}
-	}
+	out, _ := RunWith(p, Options{})
 	return out
 }
 
@@ -66,13 +61,13 @@ type failure struct {
 // RunBlock runs one test block of c, t being one of c.Checked().Tests:
 // the runner relies on the checker for the steps' names and types, and
 // reads the values of their constants from it (check.Community.Const).
-func RunBlock(c *runtime.Community, t *syntax.Test) Result { return runBlock(c, t, nil) }
+func RunBlock(c *runtime.Community, t *syntax.Test) Result { return runBlock(c, t, nil, false) }
 
 // runBlock runs a test block, recording what it exercises in rec unless
-// rec is nil.
-func runBlock(c *runtime.Community, t *syntax.Test, rec *recorder) Result {
+// rec is nil, and explaining failures if explain.
+func runBlock(c *runtime.Community, t *syntax.Test, rec *recorder, explain bool) Result {
 	res := Result{Community: c.Name, Name: t.Name.Value(), Pos: t.Range().Start}
-	tr := &testRun{c: c, at: start(), rec: rec}
+	tr := &testRun{c: c, at: start(), rec: rec, explain: explain}
 	// The test's clock is the reference for how far ahead a step may be
 	// dated, so that `wait 30d` is not refused as a leap into the future.
 	// A test states its members as they are, admitted or not (SPEC §6.18):
@@ -100,6 +95,7 @@ type testRun struct {
 	anon    int
 	rec     *recorder // nil unless coverage is asked for
 	named   []string  // the IDs of the subject and the given members, as they join
+	explain bool      // failures say why (Options.Explain)
 }
 
 func failAt(n interface{ Range() diag.Range }, format string, args ...any) *failure {
@@ -338,7 +334,11 @@ func (tr *testRun) expect(x *syntax.Expect, id string) *failure {
 		}
 		want := b.Verdict == "allow"
 		if d.Allowed != want {
-			return failAt(x, "expected %s %s, got %s", b.Verdict, callString(b.Call), d)
+			why := ""
+			if tr.explain {
+				why = tr.explainDecision(id, b.Call, args)
+			}
+			return failAt(x, "expected %s %s, got %s%s", b.Verdict, callString(b.Call), d, why)
 		}
 		if b.Because != nil && !slices.Contains(d.Reasons(), b.Because.Value()) {
 			return failAt(x, "expected %s %s because %s, got reasons %q", b.Verdict, callString(b.Call), b.Because.Raw, d.Reasons())
@@ -354,7 +354,11 @@ func (tr *testRun) expect(x *syntax.Expect, id string) *failure {
 		}
 	case *syntax.ExpectRole:
 		if got := c.Role(m, tr.at); got != b.Role.Name {
-			return failAt(x, "expected role %s, got %s", b.Role.Name, got)
+			why := ""
+			if tr.explain {
+				why = tr.explainRole(id, got)
+			}
+			return failAt(x, "expected role %s, got %s%s", b.Role.Name, got, why)
 		}
 	case *syntax.ExpectBadge:
 		held := false
@@ -451,12 +455,8 @@ func (tr *testRun) expect(x *syntax.Expect, id string) *failure {
 		}
 		if !ok {
 			msg := fmt.Sprintf("expected that %s, got false", b.Cond.Src)
-			if ops, err := tr.st.Operands(id, b.Cond, tr.at); err == nil && len(ops) > 0 {
-				parts := make([]string, len(ops))
-				for i, o := range ops {
-					parts[i] = o.String()
-				}
-				msg += ": " + strings.Join(parts, ", ")
+			if ops := tr.operands(id, b.Cond, 3); ops != "" {
+				msg += ": " + ops
 			}
 			return failAt(x, "%s", msg)
 		}

@@ -315,3 +315,58 @@ func TestStepsAboutEveryMember(t *testing.T) {
 		}
 	}
 }
+
+// TestExplain: with Options.Explain a failing expect role walks the
+// ladder, a failing expect that breaks a badge down, and a failing expect
+// deny shows the decision's trace with the rule's condition broken down;
+// without it the messages stay short.
+func TestExplain(t *testing.T) {
+	src := `community C {
+  member { posts: int; likes: int; flaggers: []string }
+  action post()
+  roles {
+    star if posts >= 10 && likes > 5
+    creator if posts >= 2
+    reader otherwise
+  }
+  badge held if len(flaggers) >= 3
+  may post
+  must not post if held because "Held"
+  test "role" {
+    given member { posts: 12, likes: 3 }
+    expect role star
+  }
+  test "that" {
+    given member { flaggers: ["a", "b"] }
+    expect that held
+  }
+  test "deny" {
+    given member { flaggers: ["a", "b"] }
+    expect deny post()
+  }
+}
+`
+	prog, err := runtime.CompileSource("c.charter", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"expected role star, got creator\n    rung star if posts >= 10 && likes > 5: false: posts is 12, likes is 3\n    rung creator if posts >= 2: true, held: posts is 12",
+		"expected that held, got false: held is false (badge held if len(flaggers) >= 3: len(flaggers) is 2)",
+		"\n    must not post (c.charter:11:3): held: false: held is false (badge held if len(flaggers) >= 3: len(flaggers) is 2)",
+	}
+	results, cov := chartertest.RunWith(prog, chartertest.Options{Explain: true})
+	if cov != nil || len(results) != len(want) {
+		t.Fatalf("%d results, coverage %v", len(results), cov)
+	}
+	for i, r := range results {
+		if r.Passed || !strings.Contains(r.Failure, want[i]) {
+			t.Errorf("%s: failure %q, want it to contain %q", r.Name, r.Failure, want[i])
+		}
+	}
+	for _, r := range chartertest.Run(prog) {
+		if strings.Contains(r.Failure, "\n") || strings.Contains(r.Failure, "badge held if") {
+			t.Errorf("%s without Explain: %q", r.Name, r.Failure)
+		}
+	}
+}

@@ -82,13 +82,11 @@ func (rc *recorder) decision(d runtime.Decision) {
 
 // RunCover runs the tests of p as Run does, and reports what they exercised.
 func RunCover(p *runtime.Program) ([]Result, *Coverage) {
-	rc := newRecorder()
-	var out []Result
-	for _, c := range p.Communities() {
-		for _, t := range c.Checked().Tests {
-			out = append(out, runBlock(c, t, rc))
-		}
-	}
+	return RunWith(p, Options{Cover: true})
+}
+
+// coverage makes the report of what rc recorded, over every declaration of p.
+func (rc *recorder) coverage(p *runtime.Program) *Coverage {
 	cov := &Coverage{}
 	keys := map[string]bool{}
 	add := func(key string, it Item, exercised bool) {
@@ -145,7 +143,7 @@ func RunCover(p *runtime.Program) ([]Result, *Coverage) {
 		}
 		return a.Offset < b.Offset
 	})
-	return out, cov
+	return cov
 }
 
 // observe records, after a step, what the members a test can name hold:
