@@ -146,11 +146,14 @@ func NewConfig(env any, extra ...expr.Option) *conf.Config {
 // times from 1677-09-21 to 2262-04-11). The zero time.Time, Go's "unset", is the Unix epoch,
 // which is Charter's zero time.
 func Nanos(t time.Time) (int64, bool) {
-	if t.IsZero() {
-		return 0, true
-	}
 	if s := t.Unix(); s > minSec && s < maxSec {
-		return t.UnixNano(), true // well inside the range: the common case, without comparing times
+		// Well inside the range, the common case: t.UnixNano() computed
+		// from the seconds already at hand, which saves computing them
+		// twice more (a third of BenchmarkFillFromStruct's conversion).
+		return s*1e9 + int64(t.Nanosecond()), true
+	}
+	if t.IsZero() { // year 1, outside the range: Charter's zero time
+		return 0, true
 	}
 	if t.Before(minTime) || t.After(maxTime) {
 		return 0, false
