@@ -479,6 +479,7 @@ func (cm *compiler) derivedValues() error {
 		}
 		d.Badges = append(d.Badges, x)
 	}
+	d.Plan()
 	c.derived = d
 	return nil
 }

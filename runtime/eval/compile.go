@@ -379,7 +379,13 @@ func (c *compiler) logical(n *ast.BinaryNode) (*Expr, *Error) {
 func andOr(low Lowered, l, r *Expr) *Expr {
 	lb, rb := l.b, r.b
 	if low.Op == OpAnd {
-		return boolExpr(func(e *Env) bool { return lb(e) && rb(e) })
+		x := boolExpr(func(e *Env) bool { return lb(e) && rb(e) })
+		la, lok := atomsOf(l)
+		ra, rok := atomsOf(r)
+		if lok && rok {
+			x.atoms = append(append([]test(nil), la...), ra...)
+		}
+		return x
 	}
 	return boolExpr(func(e *Env) bool { return lb(e) || rb(e) })
 }

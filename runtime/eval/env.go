@@ -65,6 +65,13 @@ type Derived struct {
 	// Badges are the badge conditions, by badge index; nil entries never
 	// hold.
 	Badges []*Expr
+
+	// planned is the ladder as Plan prepared it, when isPlanned, and
+	// otherwise the rank when none of its atoms' rungs holds.
+	planned   []atom
+	floats    []floatAtom
+	isPlanned bool
+	otherwise int64
 }
 
 // Rung is one role of the ladder.
@@ -142,6 +149,11 @@ func (e *Env) computeRole() int64 {
 	}
 	if e.roleState == roleComputing {
 		return d.Fallback // a role condition that reads role: the checker rejects it
+	}
+	if d.isPlanned {
+		r := d.rank(e.M)
+		e.role, e.roleState = r, roleKnown
+		return r
 	}
 	e.roleState = roleComputing
 	r := d.Fallback

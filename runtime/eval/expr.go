@@ -64,6 +64,11 @@ type Expr struct {
 	// ref is set when the expression only loads a reference, so that the
 	// operators around it can read the slot directly.
 	ref *Ref
+	// sum lists the two int attribute slots an int expression adds, and
+	// atoms the conjunction of tests on the member's record a bool
+	// expression is, for Derived.Plan (ladder.go).
+	sum   []int
+	atoms []test
 }
 
 // Type returns the expression's type.

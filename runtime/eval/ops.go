@@ -141,14 +141,20 @@ func compareInts(op string, l, r *Expr) *Expr {
 		if l.ref != nil {
 			switch l.ref.Kind {
 			case RefAttr:
-				return boolExpr(cmpAttrInt(op, l.ref.Index, c))
+				x := boolExpr(cmpAttrInt(op, l.ref.Index, c))
+				x.atoms = []test{intTest(op, l.ref.Index, -1, c)}
+				return x
 			case RefParam:
 				return boolExpr(cmpArgInt(op, l.ref.Index, c))
 			case RefRole:
 				return boolExpr(cmpRole(op, c))
 			}
 		}
-		return boolExpr(cmpConst(op, l.i, c))
+		x := boolExpr(cmpConst(op, l.i, c))
+		if l.sum != nil {
+			x.atoms = []test{intTest(op, l.sum[0], l.sum[1], c)}
+		}
+		return x
 	}
 	return boolExpr(cmpFunc(op, l.i, r.i))
 }
@@ -162,7 +168,9 @@ func compareFloats(op string, l, r *Expr) *Expr {
 	if r.konst {
 		c := r.f(nil)
 		if l.ref != nil && l.ref.Kind == RefAttr && l.typ.Kind == check.Float {
-			return boolExpr(cmpAttrFloat(op, l.ref.Index, c))
+			x := boolExpr(cmpAttrFloat(op, l.ref.Index, c))
+			x.atoms = []test{{f: &floatAtom{i: l.ref.Index, op: op, c: c}}}
+			return x
 		}
 		return boolExpr(cmpConst(op, l.f, c))
 	}
@@ -294,7 +302,9 @@ func arithAttrs(op string, l, r *Expr) *Expr {
 	case lok && rok:
 		switch op {
 		case "+":
-			return intExpr(tInt, func(e *Env) int64 { return e.M.I[i] + e.M.I[j] })
+			x := intExpr(tInt, func(e *Env) int64 { return e.M.I[i] + e.M.I[j] })
+			x.sum = []int{i, j}
+			return x
 		case "-":
 			return intExpr(tInt, func(e *Env) int64 { return e.M.I[i] - e.M.I[j] })
 		}
