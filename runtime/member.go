@@ -121,9 +121,11 @@ func (c *Community) newMember(id string) *Member {
 // memberBlock says how a new member of one community is laid out: the
 // Member with its Record inline, its ints, floats, history bits and kept
 // times in one pointer-free array, and its strings and lists (when the
-// layout has any) in their own. For FanClub and bench's workload that is
-// two allocations where it was seven (BenchmarkDecideArgs, the path README
-// shows first: a member from the host's struct per question).
+// layout has any) in their own. When that array is small, it sits in the
+// Member's own allocation (memberWith): for FanClub and bench's workload
+// a new member is one allocation where it was seven
+// (BenchmarkDecideArgs, the path README shows first: a member from the
+// host's struct per question).
 type memberBlock struct {
 	ni, nf, ns, nl, never, ntimes int
 }
@@ -133,13 +135,45 @@ func newMemberBlock(l *eval.Layout, h *historyShape, nActions int) memberBlock {
 	return memberBlock{ni: len(r.I), nf: len(r.F), ns: len(r.S), nl: len(r.L), never: (nActions + 63) / 64, ntimes: h.size}
 }
 
+// memberWith is a Member followed by its words, allocated together. A few
+// array sizes are enough: a type made per community (reflect.StructOf)
+// costs a sync.Map lookup in reflect.New on every member, about 300
+// instructions.
+type memberWith[W any] struct {
+	m Member
+	w W
+}
+
+// withWords returns a new zero Member and n words in the same
+// allocation, for n up to 32; ok is false for more.
+func withWords(n int) (m *Member, words []int64, ok bool) {
+	switch {
+	case n <= 4:
+		p := new(memberWith[[4]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 8:
+		p := new(memberWith[[8]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 16:
+		p := new(memberWith[[16]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 32:
+		p := new(memberWith[[32]int64])
+		return &p.m, p.w[:n:n], true
+	}
+	return nil, nil, false
+}
+
 // alloc returns a zero member laid out as b says. Floats and history bits
 // share the pointer-free array with the ints: they are eight bytes each
 // and hold no pointers, so the garbage collector need not tell them apart.
 func (b *memberBlock) alloc() *Member {
-	m := &Member{}
+	n := b.ni + b.nf + b.never + b.ntimes
+	m, words, ok := withWords(n)
+	if !ok {
+		m, words = &Member{}, make([]int64, n)
+	}
 	m.rec = &m.r
-	words := make([]int64, b.ni+b.nf+b.never+b.ntimes)
 	m.r.I = words[:b.ni:b.ni]
 	rest := words[b.ni:]
 	if b.nf > 0 {
