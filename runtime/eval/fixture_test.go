@@ -146,6 +146,7 @@ func newFixture(t testing.TB) *fixture {
 	for _, b := range badgeConds {
 		d.Badges = append(d.Badges, f.compile(t, b.cond))
 	}
+	d.Plan() // as the runtime does: BenchmarkClosures/RoleAtLeastFromLadder measures what it runs
 	f.env.Derived = d
 	return f
 }
