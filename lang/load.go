@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -108,6 +109,48 @@ func Load(paths ...string) (*LoadSet, error) {
 		ds = append(ds, fds...)
 	}
 	return finish(files, ds), nil
+}
+
+// Units splits the files paths name (expanded as Load expands them) into
+// independent load sets, one per file, for designers who keep unrelated
+// variants side by side, each reusing the same community names: a file
+// NAME.charter with a NAME_test.charter beside it is one unit with it (the
+// test file tests it); any other file is a unit alone. Units come in name
+// order. The errors are Load's, and more than MaxLoadFiles files is one too.
+func Units(paths ...string) ([][]string, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("no paths to load")
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, p := range paths {
+		var err error
+		if names, err = expand(p, seen, names); err != nil {
+			return nil, err
+		}
+	}
+	if len(names) > MaxLoadFiles {
+		return nil, fmt.Errorf("more than %d files to check", MaxLoadFiles)
+	}
+	slices.Sort(names)
+	paired := map[string]bool{} // test files that go with their subject
+	for _, n := range names {
+		if base, ok := strings.CutSuffix(n, "_test"+Ext); ok && seen[base+Ext] {
+			paired[n] = true
+		}
+	}
+	var units [][]string
+	for _, n := range names {
+		if paired[n] {
+			continue
+		}
+		unit := []string{n}
+		if t := strings.TrimSuffix(n, Ext) + "_test" + Ext; paired[t] {
+			unit = append(unit, t)
+		}
+		units = append(units, unit)
+	}
+	return units, nil
 }
 
 // LoadSources parses and checks in-memory files, keyed by the name their
@@ -330,12 +373,31 @@ func Stdlib() check.Option {
 		names[i] = f.Name
 	}
 	funcs := check.WithFunctions(names, stdlib.ExprOptions()...)
+	sigs := check.WithSignatures(func(name string) []string {
+		f, ok := stdlib.Lookup(name)
+		if !ok {
+			return nil
+		}
+		// Overloads that differ only in a list's element type read as one,
+		// []T: len(l []T) int, not six forms of it.
+		var out []string
+		for i := range f.Sigs {
+			sig := listOfAny.ReplaceAllString(f.Sigs[i].String(name), "[]T")
+			if !slices.Contains(out, sig) {
+				out = append(out, sig)
+			}
+		}
+		return out
+	})
 	pieces := check.WithPieces(stdPiece)
 	return func(c *check.Config) {
 		funcs(c)
+		sigs(c)
 		pieces(c)
 	}
 }
+
+var listOfAny = regexp.MustCompile(`\[\](int|float|string|bool|time|duration)\b`)
 
 var (
 	piecesOnce   sync.Once

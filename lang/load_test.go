@@ -407,3 +407,41 @@ func TestLoadOverlappingPaths(t *testing.T) {
 		t.Fatalf("got %d files and %v, want %d files and no diagnostics", len(ls.Files), ls.Diags, MaxLoadFiles*3/4+1)
 	}
 }
+
+func TestUnits(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a.charter", "b.charter", "b_test.charter", "c_test.charter", "sub/d.charter", "sub/d_test.charter", ".hidden.charter", "notes.txt"} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("community X {}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	units, err := Units(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := func(names ...string) []string {
+		for i, n := range names {
+			names[i] = filepath.Join(dir, n)
+		}
+		return names
+	}
+	want := [][]string{j("a.charter"), j("b.charter", "b_test.charter"), j("c_test.charter"), j("sub/d.charter", "sub/d_test.charter")}
+	if !slices.EqualFunc(units, want, slices.Equal) {
+		t.Errorf("Units:\n got %q\nwant %q", units, want)
+	}
+	// A test file named alone has no subject in the set: it is its own unit.
+	units, err = Units(filepath.Join(dir, "b_test.charter"))
+	if err != nil || len(units) != 1 || len(units[0]) != 1 {
+		t.Errorf("a test file alone: %q, %v", units, err)
+	}
+	if _, err := Units(filepath.Join(dir, "nope")); err == nil {
+		t.Error("Units of a missing path: no error")
+	}
+	if _, err := Units(); err == nil {
+		t.Error("Units(): no error")
+	}
+}

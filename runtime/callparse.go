@@ -174,17 +174,17 @@ func valueProblem(err error) string {
 func describeConst(v any) string {
 	switch x := v.(type) {
 	case int64:
-		return fmt.Sprintf("int %d", x)
+		return fmt.Sprintf("an int %d", x)
 	case float64:
-		return fmt.Sprintf("float %s", strconv.FormatFloat(x, 'g', -1, 64))
+		return fmt.Sprintf("a float %s", strconv.FormatFloat(x, 'g', -1, 64))
 	case string:
-		return fmt.Sprintf("string %q", x)
+		return fmt.Sprintf("a string %q", x)
 	case bool:
-		return fmt.Sprintf("bool %t", x)
+		return fmt.Sprintf("a bool %t", x)
 	case time.Duration:
-		return fmt.Sprintf("duration %s", x)
+		return fmt.Sprintf("a duration %s", check.FormatDuration(x))
 	case []any:
 		return "a list"
 	}
-	return fmt.Sprintf("%T %v", v, v)
+	return eval.Describe(v)
 }

@@ -83,7 +83,7 @@ func TestParseCallErrors(t *testing.T) {
 		{`post(length: 1 + x)`, 1, 18, diag.BadCall, "value of length: x is not a constant"},
 		{`post(length: len("x"))`, 1, 14, diag.BadCall, "len(...) is a call, not a constant"},
 		{`post(length: -"x")`, 1, 14, diag.BadCall, "value of length: invalid operation: - string"},
-		{`post(length: -90m)`, 1, 14, diag.BadCall, "invalid operation: - time.Duration"},
+		{`post(length: -90m)`, 1, 14, diag.BadCall, "invalid operation: - duration"},
 		{`post(length: -)`, 1, 15, diag.ExprSyntax, `want a value for length after "-", got ")"`},
 		{`post(length: 9223372036854775808)`, 1, 14, diag.ExprSyntax, "invalid integer literal"},
 		{`post(length: -9223372036854775808)`, 1, 15, diag.ExprSyntax, "invalid integer literal"},
@@ -143,14 +143,14 @@ func TestCommunityParseCall(t *testing.T) {
 	}{
 		{`shout(volume: 11)`, 1, diag.UnknownAction, `unknown action "shout": FanClub declares introduce, post, comment, save, invite, tip`},
 		{`post(length: 10, topic: "x", mood: "ok")`, 30, diag.BadCall, `post has no parameter "mood" (parameters: length: int, topic: string)`},
-		{`post(length: "long", topic: "x")`, 14, diag.BadCall, `argument length of post: want int, got string "long"`},
-		{`post(length: 10.0, topic: "x")`, 14, diag.BadCall, "want int, got float 10"},
-		{`post(length: 10, topic: 3)`, 25, diag.BadCall, "argument topic of post: want string, got int 3"},
+		{`post(length: "long", topic: "x")`, 14, diag.BadCall, `argument length of post: want int, got a string "long"`},
+		{`post(length: 10.0, topic: "x")`, 14, diag.BadCall, "want int, got a float 10"},
+		{`post(length: 10, topic: 3)`, 25, diag.BadCall, "argument topic of post: want string, got an int 3"},
 		{`post(length: 10, topic: ["x"])`, 25, diag.BadCall, "want string, got a list"},
 		{`post(length: 10)`, 16, diag.BadCall, "post needs argument topic (string)"},
 		{`post(topic: "x")`, 16, diag.BadCall, "post needs argument length (int)"},
-		{`tip(to: 7, amount: 1)`, 9, diag.BadCall, "argument to of tip: want member, got int 7"},
-		{`comment(on: true)`, 13, diag.BadCall, "want string, got bool true"},
+		{`tip(to: 7, amount: 1)`, 9, diag.BadCall, "argument to of tip: want member, got an int 7"},
+		{`comment(on: true)`, 13, diag.BadCall, "want string, got a bool true"},
 	}
 	for _, tc := range tests {
 		_, err := club.ParseCall(tc.src)

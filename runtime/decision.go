@@ -130,6 +130,11 @@ type GoalValue struct {
 	Progress float64 // 0..1
 }
 
+// unmetProgress is the most progress an unmet goal shows: a ratio of 1
+// (`> 2` at exactly 2) or one that rounds to 1 (149.99 of 150) must not
+// read "100%" beside a goal that is not met.
+const unmetProgress = 0.9999
+
 // evaluate fills Met and Progress from Value, Op and Target.
 func (g *GoalValue) evaluate() {
 	v, t := g.Value, g.Target
@@ -150,13 +155,13 @@ func (g *GoalValue) evaluate() {
 		g.Progress = 1
 	case g.Op == ">=" || g.Op == ">":
 		if t > 0 && v > 0 {
-			g.Progress = min(v/t, 1)
+			g.Progress = min(v/t, unmetProgress)
 		} else {
 			g.Progress = 0
 		}
 	case g.Op == "<=" || g.Op == "<":
 		if v > 0 && t > 0 {
-			g.Progress = min(t/v, 1)
+			g.Progress = min(t/v, unmetProgress)
 		} else {
 			g.Progress = 0
 		}

@@ -125,7 +125,7 @@ func ExampleCommunity_Decide() {
 	// sanction: warn
 	// allow post; may introduce, post (club.charter:23:3): may post
 	// deny tip (by default) [default deny]
-	// argument length of post: want int, got string long
+	// argument length of post: want int, got a string "long"
 }
 
 func ExampleCommunity_Role() {

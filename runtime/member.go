@@ -13,6 +13,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/charterlang/charter/internal/jsonkeys"
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/runtime/eval"
 	"github.com/charterlang/charter/stdlib"
@@ -82,7 +83,9 @@ func (c *Community) Member(values map[string]any) (*Member, error) {
 }
 
 // MemberJSON builds a member from one JSON object, as Member does; numbers
-// keep their exact text so that 3 is an int and 3.5 is not.
+// keep their exact text so that 3 is an int and 3.5 is not. A key given
+// twice, at any depth, is an error naming its line and column: decoding
+// would keep the last and drop the first without a word.
 func (c *Community) MemberJSON(data []byte) (*Member, error) {
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.UseNumber()
@@ -95,6 +98,10 @@ func (c *Community) MemberJSON(data []byte) (*Member, error) {
 	}
 	if values == nil {
 		return nil, fmt.Errorf("member JSON: want an object, got null")
+	}
+	if d := jsonkeys.Find(data); d != nil {
+		line, col := d.Position(data)
+		return nil, fmt.Errorf("member JSON: %v at line %d, column %d", d, line, col)
 	}
 	return c.Member(values)
 }
@@ -219,7 +226,7 @@ func (c *Community) adopt(m *Member) *Member {
 func (c *Community) setHistory(m *Member, v any) error {
 	h, ok := v.(map[string]any)
 	if !ok {
-		return fmt.Errorf("%s: want an object of action: [times], got %T", HistoryKey, v)
+		return fmt.Errorf("%s: want an object of action: [times], got %s", HistoryKey, eval.Describe(v))
 	}
 	actions := make([]string, 0, len(h))
 	for k := range h {
@@ -233,7 +240,7 @@ func (c *Community) setHistory(m *Member, v any) error {
 		}
 		times, ok := h[name].([]any)
 		if !ok {
-			return fmt.Errorf("%s.%s: want a list of times, got %T", HistoryKey, name, h[name])
+			return fmt.Errorf("%s.%s: want a list of times, got %s", HistoryKey, name, eval.Describe(h[name]))
 		}
 		for i, t := range times {
 			ns, err := timeValue(t)
@@ -261,7 +268,7 @@ func timeValue(v any) (int64, error) {
 		}
 		return timeValue(tt)
 	}
-	return 0, fmt.Errorf("want an RFC 3339 time, got %T", v)
+	return 0, fmt.Errorf("want an RFC 3339 time, got %s", eval.Describe(v))
 }
 
 // Did records in m's history that it took action at time at, as the live
@@ -881,7 +888,7 @@ func unwrapAttr(err error) error {
 	var ve *eval.ValueError
 	if e, ok := err.(*eval.ValueError); ok {
 		ve = e
-		return fmt.Errorf("want %s, got %T %v", ve.Want, ve.Got, ve.Got)
+		return fmt.Errorf("want %s, got %s", ve.Want, eval.Describe(ve.Got))
 	}
 	return err
 }

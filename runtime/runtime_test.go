@@ -179,6 +179,22 @@ func TestMemberErrors(t *testing.T) {
 	}
 }
 
+func TestMemberJSONRefusesDuplicateKeys(t *testing.T) {
+	_, club := fanclub(t)
+	for _, tc := range []struct{ json, want string }{
+		{"{\"posts\": 1,\n \"posts\": 2}", `member JSON: duplicate key "posts" at line 2, column 2`},
+		{`{"@history": {"post": [], "post": []}}`, `member JSON: duplicate key "post" in "@history" at line 1, column 27`},
+	} {
+		_, err := club.MemberJSON([]byte(tc.json))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("MemberJSON(%s): error %v, want %q", tc.json, err, tc.want)
+		}
+	}
+	if _, err := club.MemberJSON([]byte(`{"posts": 1, "reputation": 2}`)); err != nil {
+		t.Errorf("no duplicate: %v", err)
+	}
+}
+
 type fan struct {
 	Posts      int     `charter:"posts"`
 	Reputation float64 `charter:"reputation"`

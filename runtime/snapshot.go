@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/charterlang/charter/internal/jsonkeys"
 	"github.com/charterlang/charter/stdlib"
 )
 
@@ -173,7 +174,8 @@ func Restore(c *Community, snap *Snapshot, opts ...StateOption) (*State, error) 
 // ReadSnapshot decodes a snapshot's JSON form, keeping numbers exact. A
 // field the form does not have (such as a misspelled "members", which would
 // otherwise restore no member at all), a missing "community", or anything
-// after the object is an error.
+// after the object is an error, and so is a key given twice (decoding would
+// keep the last member or event list and drop the first).
 func ReadSnapshot(data []byte) (*Snapshot, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -193,6 +195,10 @@ func ReadSnapshot(data []byte) (*Snapshot, error) {
 	}
 	if snap.Community == "" {
 		return nil, fmt.Errorf("snapshot: no \"community\"")
+	}
+	if d := jsonkeys.Find(data); d != nil {
+		line, col := d.Position(data)
+		return nil, fmt.Errorf("snapshot: %v at line %d, column %d", d, line, col)
 	}
 	return snap, nil
 }

@@ -277,6 +277,7 @@ func TestReadSnapshotIsStrict(t *testing.T) {
 		"null":               `null`,
 		"no community":       `{"events": 0, "members": []}`,
 		"empty":              ``,
+		"duplicate members":  strings.Replace(string(good), `"members"`, `"members":[],"members"`, 1),
 	} {
 		if _, err := runtime.ReadSnapshot([]byte(data)); err == nil {
 			t.Errorf("%s: ReadSnapshot accepted %s", name, data)

@@ -5,11 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
 
+	"github.com/charterlang/charter/lang"
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/runtime"
 )
@@ -18,7 +20,7 @@ func init() {
 	register(&command{
 		name:    "check",
 		summary: "parse, type-check and lint rule files",
-		usage: `usage: charter check [--format text|json|sarif] [--strict] [-v] PATH...
+		usage: `usage: charter check [--format text|json|sarif] [--strict] [--each] [-v] PATH...
 
 Check parses, type-checks and lints the Charter files named. A PATH is a
 file or a directory, searched recursively for *.charter files (files and
@@ -34,6 +36,11 @@ Flags:
   --format json   one JSON array, an object per diagnostic
   --format sarif  a SARIF 2.1.0 log for code-scanning services
   --strict        treat warnings as errors for the exit status
+  --each          check each file as its own load set (with its
+                  NAME_test.charter, when there is one), for unrelated
+                  variants kept side by side that reuse community names;
+                  without it, the files named are one load set and a name
+                  declared twice is an error
   -v              also show info diagnostics: what the checker decided, such
                   as which inherited declarations a community overrides
 
@@ -51,6 +58,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output format: text, json or sarif")
 	strict := fs.Bool("strict", false, "treat warnings as errors for the exit status")
 	verbose := fs.Bool("v", false, "also show info diagnostics")
+	each := fs.Bool("each", false, "check each file as its own load set")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -69,20 +77,32 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
-	// runtime.Load also compiles, so that check reports what the
-	// evaluator would reject when the files run.
-	ls, _, err := runtime.Load(paths...)
-	if err != nil {
-		fmt.Fprintf(stderr, "charter check: %v\n", err)
-		return exitUsage
+	units := [][]string{paths}
+	if *each {
+		if units, err = lang.Units(paths...); err != nil {
+			fmt.Fprintf(stderr, "charter check: %v\n", err)
+			return exitUsage
+		}
 	}
-	ds := ls.Diags
+	var ds diag.List
+	sources := map[string][]byte{}
+	for _, unit := range units {
+		// runtime.Load also compiles, so that check reports what the
+		// evaluator would reject when the files run.
+		ls, _, err := runtime.Load(unit...)
+		if err != nil {
+			fmt.Fprintf(stderr, "charter check: %v\n", err)
+			return exitUsage
+		}
+		ds = append(ds, ls.Diags...)
+		maps.Copy(sources, ls.Sources())
+	}
 	if !*verbose {
 		ds = withoutInfo(ds)
 	}
 	switch *format {
 	case "text":
-		err = diag.WriteText(stdout, ds, ls.Sources())
+		err = diag.WriteText(stdout, ds, sources)
 	case "json":
 		err = diag.WriteJSON(stdout, ds)
 	case "sarif":

@@ -281,3 +281,34 @@ func TestCheckDoubleDash(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want the path --strict reported missing", code, errOut)
 	}
 }
+
+// --each checks variants that reuse a community name (issue 14); without
+// it they are one load set and the name is declared twice.
+func TestCheckAndTestEach(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"a.charter":      "community Club {\n  member { n: int }\n  test \"a\" {\n    given member { n: 1 }\n    expect that n == 1\n  }\n}\n",
+		"b.charter":      "community Club {\n  member { m: int }\n}\n",
+		"b_test.charter": "community ClubTests extends Club {\n  test \"b\" {\n    given member { m: 2 }\n    expect that m == 2\n  }\n}\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, _ := charterIn(t, "", "check", dir)
+	if code != exitFindings || !strings.Contains(out, "community Club is already declared") {
+		t.Errorf("one load set: exit %d, stdout:\n%s", code, out)
+	}
+	code, out, errOut := charterIn(t, "", "check", "--each", "--format", "json", dir)
+	if code != exitOK || errOut != "" {
+		t.Errorf("--each: exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	code, out, errOut = charterIn(t, "", "test", dir, "--each")
+	if code != exitOK || out != "2 passed, 0 failed\n" {
+		t.Errorf("test --each: exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	code, out, _ = charterIn(t, "", "test", dir)
+	if code != exitFindings || !strings.Contains(out, "already declared") {
+		t.Errorf("test as one load set: exit %d, stdout:\n%s", code, out)
+	}
+}

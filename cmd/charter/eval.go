@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/runtime"
@@ -19,11 +18,14 @@ func init() {
 		name:    "eval",
 		summary: "decide one action of one member",
 		usage: `usage: charter eval FILE... --community NAME --action CALL --at TIME
-                    [--member JSON|@PATH] [--explain] [--format text|json]
+                    [--member JSON|@PATH] [--members PATH] [--explain]
+                    [--format text|json]
 
 Eval decides whether a member may take an action at a time, as the rules
 of the community say, and prints the decision with the rules that made it.
 A FILE is a Charter file or a directory of them, as for charter check.
+--at is always required, even for rules that read no time: Charter never
+reads the clock, so every answer is for a time you give.
 
 Flags:
   --community NAME  the community that decides (required)
@@ -41,6 +43,13 @@ Flags:
                     standard input. The "@history" key lists when the
                     member took each action:
                     {"posts": 3, "@history": {"introduce": ["2026-01-02T10:00:00Z"]}}
+  --members PATH    the other members, as JSON Lines (- for standard
+                    input), read as charter roles reads them: the goals
+                    are computed over those the community admits (as
+                    charter goals does), so that rules under when and
+                    conditions that read goals decide as they would in a
+                    State holding them. The --member need not be among
+                    them
   --explain         also print every condition evaluated, in order
   --format text     the decision, then for each deciding rule its label,
                     reason and sanction (the default)
@@ -49,8 +58,8 @@ Flags:
                     "trace": [{"rule", "what", "value"}]} (trace only with
                     --explain; sanction only when the rule has one)
 
-Rules inside a when block are inactive: a single member gives no goal
-values for their conditions to read.
+Without --members, rules inside a when block are inactive and goal fields
+read as unmet: a single member gives no goal values for them to read.
 
 Example:
 
@@ -101,6 +110,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	action := fs.String("action", "", "the action call, such as 'post(length: 10)'")
 	at := fs.String("at", "", "the evaluation time, RFC 3339")
 	memberArg := fs.String("member", "{}", "the member as a JSON object, or @path")
+	membersPath := fs.String("members", "", "the members whose goals apply, as JSON Lines, - for stdin")
 	explain := fs.Bool("explain", false, "print every condition evaluated")
 	format := fs.String("format", "text", "output format: text or json")
 	paths, err := parseInterspersed(fs, args)
@@ -146,10 +156,16 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("--member: %v", err)
 	}
-	if key, in, off, ok := dupKey(data); ok {
-		line := bytes.Count(data[:off], []byte("\n")) + 1
-		col := utf8.RuneCount(data[bytes.LastIndexByte(data[:off], '\n')+1:off]) + 1
-		return fail("--member: duplicate key %q%s at line %d, column %d", key, in, line, col)
+	var goals runtime.Goals
+	if *membersPath != "" {
+		if *membersPath == "-" && *memberArg == "@-" {
+			return fail("--member @- and --members - both read standard input: give one of them as a file")
+		}
+		members, err := readMembersFile(*membersPath, stdin, com)
+		if err != nil {
+			return fail("--members: %v", err)
+		}
+		goals = admittedGoals(com, members, when)
 	}
 	call, err := com.ParseCall(*action)
 	if err != nil {
@@ -158,9 +174,9 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var d runtime.Decision
 	var trace []runtime.TraceStep
 	if *explain {
-		d, trace = com.Explain(m, call, when, nil)
+		d, trace = com.Explain(m, call, when, goals)
 	} else {
-		d = com.DecideCall(m, call, when, nil)
+		d = com.DecideCall(m, call, when, goals)
 	}
 
 	var out bytes.Buffer

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -196,10 +197,10 @@ func TestEvalBadInput(t *testing.T) {
 		{"missing argument", evalArgs("--action", "post(length: 1)"), "--action: 1:15: post needs argument topic (string)"},
 		{"unknown parameter", evalArgs("--action", `post(length: 1, topic: "x", mood: 1)`), `--action: 1:29: post has no parameter "mood"`},
 		{"wrong argument type", evalArgs("--action", `post(length: "long", topic: "x")`),
-			`--action: 1:14: argument length of post: want int, got string "long"`},
+			`--action: 1:14: argument length of post: want int, got a string "long"`},
 		{"no action", evalArgs(), "--action is required"},
 		{"wrong attribute type", evalArgs("--member", `{"posts": "many"}`, "--action", postCall),
-			`--member: attribute posts: want int, got string "many"`},
+			`--member: attribute posts: want int, got a string "many"`},
 		{"fractional int attribute", evalArgs("--member", `{"posts": 1.5}`, "--action", postCall), "--member: attribute posts: want int"},
 		{"unknown attribute", evalArgs("--member", `{"karma": 1}`, "--action", postCall), `--member: unknown attribute "karma"`},
 		{"bad JSON", evalArgs("--member", `{"posts": `, "--action", postCall), "--member: member JSON:"},
@@ -241,5 +242,39 @@ func TestEvalRuleFileErrors(t *testing.T) {
 	}
 	if !strings.HasSuffix(errOut, "charter eval: the rule files have 1 error\n") {
 		t.Errorf("stderr %q, want the count last", errOut)
+	}
+}
+
+// --members gives the goals a decision under `when` reads (issue 14): the
+// size goal unmet past 150 members turns invitations off.
+func TestEvalWithMembersGoals(t *testing.T) {
+	var crowd strings.Builder
+	for i := range 151 {
+		fmt.Fprintf(&crowd, "{\"id\": \"m%d\"}\n", i)
+	}
+	args := func(members string) []string {
+		return []string{"eval", fanclubFile, "--community", "FanClub", "--member", `{"posts": 9}`,
+			"--action", `invite(guest: "x")`, "--at", at0, "--members", members}
+	}
+	code, out, errOut := charterIn(t, crowd.String(), args("-")...)
+	if code != exitOK || !strings.HasPrefix(out, "deny invite\n  rule: must not invite") || !strings.Contains(out, "Dunbar's number") {
+		t.Errorf("151 members: exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	code, out, errOut = charterIn(t, "", args(sampleMembers)...)
+	if code != exitOK || !strings.HasPrefix(out, "allow invite\n") {
+		t.Errorf("the 15 sample members: exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	// Without --members the when block is inactive: the rule does not deny.
+	code, out, _ = charterIn(t, "", args(sampleMembers)[:len(args(sampleMembers))-2]...)
+	if code != exitOK || !strings.HasPrefix(out, "allow invite\n") {
+		t.Errorf("no --members: exit %d, stdout:\n%s", code, out)
+	}
+	code, out, errOut = charterIn(t, "{}", "eval", fanclubFile, "--community", "FanClub", "--member", "@-", "--members", "-", "--action", "introduce()", "--at", at0)
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "both read standard input") {
+		t.Errorf("two readers of stdin: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	code, out, errOut = charterIn(t, "{\"id\": \"a\", \"posts\": \"x\"}\n", args("-")...)
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "--members: stdin:1: member \"a\": attribute posts") {
+		t.Errorf("a bad members line: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"math"
 	"strconv"
 	"text/tabwriter"
-
-	"github.com/charterlang/charter/runtime"
 )
 
 func init() {
@@ -71,20 +69,12 @@ func runGoals(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if q == nil {
 		return code
 	}
-	com, members, when, format := q.com, q.members, q.at, &q.format
+	format := &q.format
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "charter goals: %v\n", err)
 		return exitUsage
 	}
-	// A community that extends another is made of the members it admits:
-	// the others are not counted (a community without admit admits all).
-	ms := make([]*runtime.Member, 0, len(members))
-	for _, m := range members {
-		if com.Admit(m.m, when) {
-			ms = append(ms, m.m)
-		}
-	}
-	goals := com.Goals(ms, when)
+	goals := q.goals()
 
 	var out bytes.Buffer
 	if *format == "json" {

@@ -108,7 +108,7 @@ func TestHelpExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"eval", "roles", "goals"} {
+	for _, name := range []string{"eval", "roles", "goals", "duties", "messages"} {
 		t.Run(name, func(t *testing.T) {
 			code, usage, _ := charterIn(t, "", "help", name)
 			if code != exitOK || !strings.HasPrefix(usage, "usage: charter "+name) {
@@ -215,5 +215,20 @@ func TestGoalsCountOnlyAdmittedMembers(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), `"name": "size",`) || !strings.Contains(stdout.String(), `"value": 2,`) {
 		t.Errorf("size should count the 2 admitted members:\n%s", stdout.String())
+	}
+}
+
+// An unmet goal never shows 100% (issue 14): at exactly its target, a `>`
+// goal has a ratio of 1 but is not met.
+func TestGoalsNeverFullWhenUnmet(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "g.charter")
+	src := "community G {\n  member { n: int }\n  goal many \"More than two\" {\n    measure members\n    target  > 2\n  }\n}\n"
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := charterIn(t, "{\"id\": \"a\"}\n{\"id\": \"b\"}\n", "goals", p, "--community", "G", "--members", "-", "--at", at0)
+	want := "GOAL  VALUE  OP  TARGET  MET  PROGRESS  TITLE\nmany  2      >   2       no   99.99%    More than two\n"
+	if code != exitOK || errOut != "" || out != want {
+		t.Errorf("exit %d, stderr %q, stdout:\n%s\nwant:\n%s", code, errOut, out, want)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/charterlang/charter/internal/jsonkeys"
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/runtime"
 )
@@ -192,9 +193,9 @@ func decodeMember(line []byte, c *runtime.Community) (string, *runtime.Member, e
 	if values == nil {
 		return "", nil, errors.New(": want a JSON object for a member, got null")
 	}
-	if key, in, off, ok := dupKey(line); ok {
-		col := utf8.RuneCount(line[:off]) + 1
-		return "", nil, fmt.Errorf(":%d: duplicate key %q%s", col, key, in)
+	if d := jsonkeys.Find(line); d != nil {
+		_, col := d.Position(line)
+		return "", nil, fmt.Errorf(":%d: %v", col, d)
 	}
 	raw, ok := values["id"]
 	if !ok {
@@ -217,63 +218,6 @@ func decodeMember(line []byte, c *runtime.Community) (string, *runtime.Member, e
 		return "", nil, fmt.Errorf(": member %q: %w", id, err)
 	}
 	return id, m, nil
-}
-
-// dupKey finds the first key given twice in one object of the valid JSON
-// value data, at any depth: encoding/json keeps the last silently, which
-// would drop what the user wrote first. It returns the key, " in \"K\""
-// naming the key of the object holding it (empty at the top level), and the
-// byte offset of the second occurrence.
-func dupKey(data []byte) (key, in string, off int, ok bool) {
-	type frame struct {
-		object, wantKey bool
-		name            string // the key this container is the value of
-		keys            map[string]bool
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	var stack []*frame
-	next := "" // the key whose value comes next
-	for {
-		start := int(dec.InputOffset())
-		tok, err := dec.Token()
-		if err != nil {
-			return "", "", 0, false // io.EOF, or invalid JSON reported elsewhere
-		}
-		var top *frame
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		switch tok := tok.(type) {
-		case json.Delim:
-			switch tok {
-			case '{', '[':
-				stack = append(stack, &frame{object: tok == '{', wantKey: tok == '{', name: next, keys: map[string]bool{}})
-				continue
-			default:
-				stack = stack[:len(stack)-1]
-			}
-		case string:
-			if top != nil && top.object && top.wantKey {
-				for start < len(data) && (data[start] == ',' || data[start] == ' ' || data[start] == '\t' || data[start] == '\r' || data[start] == '\n') {
-					start++
-				}
-				if top.keys[tok] {
-					if top.name != "" {
-						in = fmt.Sprintf(" in %q", top.name)
-					}
-					return tok, in, start, true
-				}
-				top.keys[tok] = true
-				top.wantKey = false
-				next = tok
-				continue
-			}
-		}
-		// A value has ended: its object, if any, wants a key next.
-		if len(stack) > 0 && stack[len(stack)-1].object {
-			stack[len(stack)-1].wantKey = true
-		}
-	}
 }
 
 func jsonKind(v any) string {
@@ -371,4 +315,22 @@ func parseMembersQuery(c *command, args []string, stdin io.Reader, stderr io.Wri
 		return fail(err)
 	}
 	return &membersQuery{com: com, members: members, at: when, format: *format}, exitOK
+}
+
+// goals computes the community's goals over the members it admits: see
+// admittedGoals.
+func (q *membersQuery) goals() runtime.Goals { return admittedGoals(q.com, q.members, q.at) }
+
+// admittedGoals computes c's goals over the members it admits, the snapshot
+// that decisions, duties and messages under `when` read. A community that
+// extends another is made of the members it admits (one without admit
+// admits all); the others are not counted.
+func admittedGoals(c *runtime.Community, members []memberLine, at time.Time) runtime.Goals {
+	ms := make([]*runtime.Member, 0, len(members))
+	for _, m := range members {
+		if c.Admit(m.m, at) {
+			ms = append(ms, m.m)
+		}
+	}
+	return c.Goals(ms, at)
 }

@@ -115,7 +115,7 @@ var badMembers = []struct {
 	{"tab in id", `{"id": "c\td"}`, `: "id" "c\td" contains a control character`},
 	{"duplicate id", `{"id": "a"}`, `: duplicate id "a" (first on line 1)`},
 	{"unknown attribute", `{"id": "c", "karma": 3}`, `: member "c": unknown attribute "karma"`},
-	{"wrong attribute type", `{"id": "c", "introduced": "yes"}`, `: member "c": attribute introduced: want bool, got string "yes"`},
+	{"wrong attribute type", `{"id": "c", "introduced": "yes"}`, `: member "c": attribute introduced: want bool, got a string "yes"`},
 	{"fractional int", `{"id": "c", "posts": 2.5}`, `: member "c": attribute posts: want int`},
 	{"bad time", `{"id": "c", "last_seen": "yesterday"}`, `: member "c": attribute last_seen: want time`},
 	{"bad history", `{"id": "c", "@history": {"shout": []}}`, `: member "c": @history: unknown action "shout"`},

@@ -18,6 +18,7 @@ package check
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -45,6 +46,7 @@ type Option func(*Config)
 type Config struct {
 	funcs     []expr.Option
 	funcNames []string
+	funcSigs  func(name string) []string
 	pieces    func(name string) (*syntax.File, bool)
 }
 
@@ -61,6 +63,13 @@ func WithFunctions(names []string, opts ...expr.Option) Option {
 		c.funcs = append(c.funcs, opts...)
 		c.funcNames = append(c.funcNames, names...)
 	}
+}
+
+// WithSignatures gives the signatures of the functions WithFunctions
+// declares, as SPEC §16 writes them ("days_since(t time) int"), so that a
+// call with an argument of the wrong type can say what the function takes.
+func WithSignatures(sigs func(name string) []string) Option {
+	return func(c *Config) { c.funcSigs = sigs }
 }
 
 // Check resolves extends, merges inherited declarations, type-checks every
@@ -478,8 +487,9 @@ func suggestKey[V any](c *checker, name string, names map[string]V) string {
 	return m.result()
 }
 
-// matcher finds the closest name to one unknown name: at most 2 edits
-// apart (1 for names of one letter), case aside.
+// matcher finds the closest name to one unknown name, case aside: at most
+// 1 edit apart for names of up to four letters, 2 for longer ones, and
+// fewer edits than the name has letters.
 type matcher struct {
 	name, lower string
 	best        string
@@ -499,7 +509,16 @@ func (c *checker) matcher(name string, n int) (*matcher, bool) {
 	if c.suggestWork > maxSuggestWork {
 		return nil, false
 	}
-	return &matcher{name: name, lower: strings.ToLower(name), bestD: min(len(name)/2+1, 2) + 1}, true
+	// A suggestion must be plausibly right: one edit for a name of up to
+	// four letters, two for a longer one, and never every letter (no "did
+	// you mean now?" for bob, or g for to).
+	runes := utf8.RuneCountInString(name)
+	maxD := 1
+	if runes > 4 {
+		maxD = 2
+	}
+	maxD = min(maxD, runes-1)
+	return &matcher{name: name, lower: strings.ToLower(name), bestD: maxD + 1}, true
 }
 
 // consider weighs candidate n; byName breaks a tie in favour of the

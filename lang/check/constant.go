@@ -213,7 +213,12 @@ func (b *builder) constant(e *syntax.Expr, want Type, what string, code diag.Cod
 	}
 	v, err := convertConst(got, want)
 	if err != nil {
-		b.errorf(code, e.Range(), "%s: %v", what, err)
+		d := b.errorf(code, e.Range(), "%s: %v", what, err)
+		if str, ok := got.(string); ok && (want.Kind == Duration || want.Kind == List && want.Elem == Duration) {
+			if _, err := syntax.DurationValue(str); err == nil {
+				d.Suggestion = fmt.Sprintf("write %s without quotes: %q is a string, %s a duration", str, str, str)
+			}
+		}
 		return nil, false
 	}
 	return v, true

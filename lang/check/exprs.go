@@ -1,7 +1,9 @@
 package check
 
 import (
+	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -511,7 +513,7 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 	b.checkPatterns(e)
 	t := typeOf(rt)
 	if t.Kind == Invalid {
-		b.errorf(diag.TypeMismatch, e.Range(), "expression has type %v, which Charter cannot store or compare", rt)
+		b.errorf(diag.TypeMismatch, e.Range(), "expression has type %s, which Charter cannot store or compare", syntax.CharterWords(rt.String()))
 		return t, false
 	}
 	return t, true
@@ -598,6 +600,16 @@ func (b *builder) exprError(e *syntax.Expr, err error, env view) {
 	case strings.HasPrefix(d.Message, "invalid operation"), strings.Contains(d.Message, "mismatched types"),
 		strings.HasPrefix(d.Message, "cannot use"):
 		d.Code = diag.TypeMismatch
+		if m := badArgument.FindStringSubmatch(d.Message); m != nil && b.cfg.funcSigs != nil {
+			// expr-lang names the parameter type of one overload only,
+			// which misleads for len or max: say what the function takes.
+			if sigs := b.cfg.funcSigs(m[2]); len(sigs) > 0 {
+				d.Message = fmt.Sprintf("cannot use %s as an argument of %s, which is %s", m[1], m[2], strings.Join(sigs, " or "))
+			}
+		}
+		if strings.Contains(d.Message, "duration and string") || strings.Contains(d.Message, "string and duration") {
+			d.Suggestion = quotedDuration(e)
+		}
 	}
 	b.diags = append(b.diags, d)
 }
@@ -909,4 +921,25 @@ func (b *builder) rolesCompareWithRoles(e *syntax.Expr) bool {
 		return false
 	})
 	return ok
+}
+
+// badArgument is expr-lang's message for an argument of the wrong type.
+var badArgument = regexp.MustCompile(`^cannot use (.+) as argument \(type .+\) to call (\w+)$`)
+
+// quotedDuration suggests the literal for a string in e that reads as a
+// duration ("10m" compared with a duration): the quotes make it a string.
+func quotedDuration(e *syntax.Expr) string {
+	var lit string
+	exprast.Find(e.Root, func(n exprast.Node) bool {
+		if s, ok := n.(*exprast.StringNode); ok && lit == "" {
+			if _, err := syntax.DurationValue(s.Value); err == nil {
+				lit = s.Value
+			}
+		}
+		return false
+	})
+	if lit == "" {
+		return ""
+	}
+	return fmt.Sprintf("write %s without quotes: %q is a string, %s a duration", lit, lit, lit)
 }

@@ -36,8 +36,9 @@
 //     spacing is canonical: one space around binary operators and the
 //     ternary ? and :, none after unary ! and -, none inside brackets, none
 //     around . and .., `f(x, y)`, `[a, b]`, `{k: v}`, `a[1:2]`. A continued
-//     line is indented one level per bracket left open on an earlier line,
-//     or one level when it continues outside brackets.
+//     line is indented one level per earlier line that left brackets open
+//     (brackets opened on one line count once, as in gofmt), or one level
+//     when it continues outside brackets.
 //   - Every comment is kept, in order. A comment on its own line stays on
 //     its own line, indented like what follows it (code that followed an
 //     own-line /* */ comment moves to the next line). A trailing comment

@@ -84,3 +84,17 @@ func TestTrickyInputs(t *testing.T) {
 		}
 	}
 }
+
+// Brackets opened on one line give one level of indentation to the lines
+// inside them, not one per bracket (SPEC §15, issue 14).
+func TestContinuationCountsLinesNotBrackets(t *testing.T) {
+	src := "community A {\n  member { x: int; y: int }\n  action a()\n  may a if max(min(abs(\n  x), y), 1) > 2 && (x > 1 ||\n        y > 2)\n}\n"
+	want := "community A {\n  member { x: int; y: int }\n  action a()\n  may a if max(min(abs(\n    x), y), 1) > 2 && (x > 1 ||\n    y > 2)\n}\n"
+	got, ds := Bytes("a.charter", []byte(src))
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	if string(got) != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}

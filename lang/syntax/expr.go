@@ -138,11 +138,12 @@ func (e *Expr) compile(toks []lexer.Token) {
 // expr-lang places its errors by rune offsets in Text; this is the one place
 // that maps them to the source, so every expression diagnostic points where
 // the others do. An error expr-lang does not place covers the expression.
+// The message is put in Charter's words (CharterWords).
 func (e *Expr) Diagnostic(code diag.Code, err error) diag.Diagnostic {
-	d := diag.Diagnostic{Severity: diag.Error, Code: code, Message: err.Error(), Range: e.Range()}
+	d := diag.Diagnostic{Severity: diag.Error, Code: code, Message: CharterWords(err.Error()), Range: e.Range()}
 	var fe *file.Error
 	if errors.As(err, &fe) {
-		d.Message = fe.Message
+		d.Message = CharterWords(fe.Message)
 		d.Range = diag.Range{Start: e.posAt(fe.From), End: e.posAt(max(fe.To, fe.From))}
 		if strings.HasPrefix(fe.Message, "invalid integer literal") || strings.HasPrefix(fe.Message, "invalid float literal") {
 			// expr-lang places these at the literal's last character.

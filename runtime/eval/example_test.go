@@ -54,5 +54,5 @@ func Example() {
 	fmt.Println(layout.SetByName(m, "posts", 2.5))
 	// Output:
 	// true
-	// attribute posts: want int, got float64 2.5: not a whole number
+	// attribute posts: want int, got a number 2.5: not a whole number
 }

@@ -259,19 +259,11 @@ type ValueError struct {
 }
 
 func (e *ValueError) Error() string {
-	msg := fmt.Sprintf("attribute %s: want %s, got %T %s", e.Name, e.Want, e.Got, short(e.Got))
+	msg := fmt.Sprintf("attribute %s: want %s, got %s", e.Name, e.Want, Describe(e.Got))
 	if e.Reason != "" {
 		msg += ": " + e.Reason
 	}
 	return msg
-}
-
-func short(v any) string {
-	s := fmt.Sprintf("%#v", v)
-	if len(s) > 40 {
-		s = s[:37] + "..."
-	}
-	return s
 }
 
 // Convert converts a Go value to the runtime form of a Charter value of

@@ -26,16 +26,16 @@ func TestConvert(t *testing.T) {
 		{t: typ(check.Int), in: json.Number("42"), want: int64(42)},
 		{t: typ(check.Int), in: json.Number("4.0"), want: int64(4)},
 		{t: typ(check.Int), in: json.Number("1e3"), want: int64(1000)},
-		{t: typ(check.Int), in: 1.5, err: "want int, got float64 1.5: not a whole number"},
+		{t: typ(check.Int), in: 1.5, err: "want int, got a number 1.5: not a whole number"},
 		{t: typ(check.Int), in: json.Number("4.5"), err: "not a whole number"},
 		{t: typ(check.Int), in: json.Number("four"), err: "not a number"},
 		{t: typ(check.Int), in: math.NaN(), err: "not a whole number"},
 		{t: typ(check.Int), in: 1e19, err: "out of range"},
 		{t: typ(check.Int), in: uint64(math.MaxUint64), err: "out of range"},
-		{t: typ(check.Int), in: "3", err: `want int, got string "3"`},
-		{t: typ(check.Int), in: true, err: "want int, got bool"},
-		{t: typ(check.Int), in: time.Hour, err: "want int, got time.Duration"},
-		{t: typ(check.Int), in: nil, err: "want int, got <nil>"},
+		{t: typ(check.Int), in: "3", err: `want int, got a string "3"`},
+		{t: typ(check.Int), in: true, err: "want int, got a boolean true"},
+		{t: typ(check.Int), in: time.Hour, err: "want int, got a duration 1h0m0s"},
+		{t: typ(check.Int), in: nil, err: "want int, got null"},
 		{t: typ(check.Float), in: 1.5, want: 1.5},
 		{t: typ(check.Float), in: 2, want: 2.0},
 		{t: typ(check.Float), in: float32(0.5), want: 0.5},
@@ -43,13 +43,13 @@ func TestConvert(t *testing.T) {
 		{t: typ(check.Float), in: math.NaN(), err: "NaN and infinities are not values"},
 		{t: typ(check.Float), in: math.Inf(-1), err: "NaN and infinities"},
 		{t: typ(check.Float), in: json.Number("NaN"), err: "NaN and infinities"},
-		{t: typ(check.Float), in: "1.5", err: "want float, got string"},
-		{t: typ(check.Float), in: time.Second, err: "want float, got time.Duration"},
+		{t: typ(check.Float), in: "1.5", err: "want float, got a string \"1.5\""},
+		{t: typ(check.Float), in: time.Second, err: "want float, got a duration 1s"},
 		{t: typ(check.Bool), in: true, want: true},
-		{t: typ(check.Bool), in: 1, err: "want bool, got int 1"},
-		{t: typ(check.Bool), in: "true", err: "want bool, got string"},
+		{t: typ(check.Bool), in: 1, err: "want bool, got a number 1"},
+		{t: typ(check.Bool), in: "true", err: "want bool, got a string"},
 		{t: typ(check.String), in: "x", want: "x"},
-		{t: typ(check.String), in: 1, err: "want string, got int"},
+		{t: typ(check.String), in: 1, err: "want string, got a number 1"},
 		{t: typ(check.Member), in: "bob", want: "bob"},
 		{t: typ(check.Role), in: 3, want: int64(3)},
 		{t: typ(check.Time), in: at, want: at.UnixNano()},
@@ -59,7 +59,7 @@ func TestConvert(t *testing.T) {
 		{t: typ(check.Time), in: time.Time{}, want: int64(0)},
 		{t: typ(check.Time), in: "yesterday", err: "RFC 3339"},
 		{t: typ(check.Time), in: "2025-03-10", err: "RFC 3339"},
-		{t: typ(check.Time), in: 1700000000, err: "want time, got int"},
+		{t: typ(check.Time), in: 1700000000, err: "want time, got a number 1700000000"},
 		{t: typ(check.Time), in: time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), err: "between 1677-09-21 and 2262-04-11"},
 		{t: typ(check.Time), in: "2300-01-01T00:00:00Z", err: "between 1677"},
 		{t: typ(check.Duration), in: time.Hour, want: int64(time.Hour)},
@@ -79,13 +79,13 @@ func TestConvert(t *testing.T) {
 		{t: listOf(check.String), in: []any{"a", "b"}, want: []string{"a", "b"}},
 		{t: listOf(check.String), in: []string{"a"}, want: []string{"a"}},
 		{t: listOf(check.Int), in: []any{1, 2.0, json.Number("3")}, want: []int64{1, 2, 3}},
-		{t: listOf(check.Int), in: []any{1, 1.5}, err: "attribute x[1]: want int, got float64 1.5"},
+		{t: listOf(check.Int), in: []any{1, 1.5}, err: "attribute x[1]: want int, got a number 1.5"},
 		{t: listOf(check.Float), in: []int{1, 2}, want: []float64{1, 2}},
 		{t: listOf(check.Bool), in: []any{true, false}, want: []bool{true, false}},
 		{t: listOf(check.Time), in: []any{"2025-03-10T12:00:00Z", at}, want: []int64{at.UnixNano(), at.UnixNano()}},
 		{t: listOf(check.Duration), in: []string{"7d", "1h"}, want: []int64{7 * day, int64(time.Hour)}},
 		{t: listOf(check.String), in: []any{}, want: []string{}},
-		{t: listOf(check.String), in: "a", err: "want []string, got string"},
+		{t: listOf(check.String), in: "a", err: "want []string, got a string \"a\""},
 		{t: listOf(check.List), in: []any{}, err: "cannot hold"},
 		{t: typ(check.Invalid), in: 1, err: "cannot hold"},
 	}
@@ -103,6 +103,33 @@ func TestConvert(t *testing.T) {
 	}
 }
 
+// Errors name values in JSON's and Charter's words, never Go's
+// (issue 14: no "[]interface {}" or "json.Number" in a CLI error).
+func TestDescribe(t *testing.T) {
+	for _, tc := range []struct {
+		in   any
+		want string
+	}{
+		{nil, "null"},
+		{"x", `a string "x"`},
+		{strings.Repeat("y", 50), `a string "` + strings.Repeat("y", 36) + "..."},
+		{true, "a boolean true"},
+		{json.Number("5"), "a number 5"},
+		{3, "a number 3"},
+		{2.5, "a number 2.5"},
+		{[]any{1}, "a list"},
+		{[]string{"a"}, "a list"},
+		{map[string]any{"a": 1}, "an object"},
+		{time.Hour, "a duration 1h0m0s"},
+		{time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), "a time 2026-01-02T00:00:00Z"},
+		{struct{}{}, "a Go struct {}"},
+	} {
+		if got := Describe(tc.in); got != tc.want {
+			t.Errorf("Describe(%#v) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
 func TestValueErrorNamesEverything(t *testing.T) {
 	_, err := Convert("posts", typ(check.Int), 1.5)
 	ve, ok := err.(*ValueError)
@@ -112,7 +139,7 @@ func TestValueErrorNamesEverything(t *testing.T) {
 	if ve.Name != "posts" || ve.Want != typ(check.Int) || ve.Got != 1.5 {
 		t.Errorf("ValueError %+v", ve)
 	}
-	if got := err.Error(); got != "attribute posts: want int, got float64 1.5: not a whole number" {
+	if got := err.Error(); got != "attribute posts: want int, got a number 1.5: not a whole number" {
 		t.Errorf("message %q", got)
 	}
 }
