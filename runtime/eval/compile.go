@@ -382,8 +382,8 @@ func andOr(low Lowered, l, r *Expr) *Expr {
 		x := boolExpr(func(e *Env) bool { return lb(e) && rb(e) })
 		la, lok := atomsOf(l)
 		ra, rok := atomsOf(r)
-		if lok && rok {
-			x.atoms = append(append([]test(nil), la...), ra...)
+		if lok && rok && len(la)+len(ra) > 0 { // both empty: both constant, folded by logical
+			withTests(x, test{}, append(append([]test(nil), la...), ra...))
 		}
 		return x
 	}

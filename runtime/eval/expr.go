@@ -64,11 +64,9 @@ type Expr struct {
 	// ref is set when the expression only loads a reference, so that the
 	// operators around it can read the slot directly.
 	ref *Ref
-	// sum lists the two int attribute slots an int expression adds, and
-	// atoms the conjunction of tests on the member's record a bool
-	// expression is, for Derived.Plan (ladder.go).
-	sum   []int
-	atoms []test
+	// plan is what Derived.Plan reads of the expression (ladder.go);
+	// nil for most.
+	plan *exprPlan
 }
 
 // Type returns the expression's type.

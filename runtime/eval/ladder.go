@@ -33,11 +33,43 @@ type floatAtom struct {
 	c  float64
 }
 
-// test is an atom as the compiler records it on a bool expression
-// (Expr.atoms): an int atom, or the float atom f.
+// test is an atom as the compiler records it on a bool expression: an
+// int atom a, or the float atom f when float.
 type test struct {
-	a atom
-	f *floatAtom
+	a     atom
+	f     floatAtom
+	float bool
+}
+
+// exprPlan is what Derived.Plan reads of an expression: for an int
+// expression, the two int attribute slots it adds (sum, when isSum); for
+// a bool one, the conjunction of tests it is (atoms). One allocation per
+// expression that has one, and a pointer in every Expr, so that
+// compiling conditions that never reach a ladder costs little
+// (BenchmarkCompile1000).
+type exprPlan struct {
+	sum   [2]int
+	isSum bool
+	atoms []test
+	one   [1]test
+}
+
+// withSum records that x adds the int attributes at slots i and j.
+func withSum(x *Expr, i, j int) *Expr {
+	x.plan = &exprPlan{sum: [2]int{i, j}, isSum: true}
+	return x
+}
+
+// withTests records that x is the conjunction of ts, or of t alone when
+// ts is nil.
+func withTests(x *Expr, t test, ts []test) *Expr {
+	p := &exprPlan{atoms: ts}
+	if ts == nil {
+		p.one[0] = t
+		p.atoms = p.one[:]
+	}
+	x.plan = p
+	return x
 }
 
 // intTest is `I[i] (+ I[j]) op c` as a test.
@@ -90,8 +122,8 @@ func atomsOf(x *Expr) (atoms []test, ok bool) {
 			return nil, true // always
 		}
 		return nil, false
-	case x.atoms != nil:
-		return x.atoms, true
+	case x.plan != nil && x.plan.atoms != nil:
+		return x.plan.atoms, true
 	case x.ref != nil && x.ref.Kind == RefAttr && rep(x.typ) == repBool:
 		return []test{intTest("!=", x.ref.Index, -1, 0)}, true
 	}
@@ -126,9 +158,9 @@ func (d *Derived) Plan() {
 		}
 		for k, t := range atoms {
 			a := t.a
-			if t.f != nil {
+			if t.float {
 				a = atom{i: len(floats), float: true}
-				floats = append(floats, *t.f)
+				floats = append(floats, t.f)
 			}
 			a.end, a.rank = k == len(atoms)-1, r.Rank
 			plan = append(plan, a)

@@ -141,9 +141,7 @@ func compareInts(op string, l, r *Expr) *Expr {
 		if l.ref != nil {
 			switch l.ref.Kind {
 			case RefAttr:
-				x := boolExpr(cmpAttrInt(op, l.ref.Index, c))
-				x.atoms = []test{intTest(op, l.ref.Index, -1, c)}
-				return x
+				return withTests(boolExpr(cmpAttrInt(op, l.ref.Index, c)), intTest(op, l.ref.Index, -1, c), nil)
 			case RefParam:
 				return boolExpr(cmpArgInt(op, l.ref.Index, c))
 			case RefRole:
@@ -151,8 +149,8 @@ func compareInts(op string, l, r *Expr) *Expr {
 			}
 		}
 		x := boolExpr(cmpConst(op, l.i, c))
-		if l.sum != nil {
-			x.atoms = []test{intTest(op, l.sum[0], l.sum[1], c)}
+		if l.plan != nil && l.plan.isSum {
+			withTests(x, intTest(op, l.plan.sum[0], l.plan.sum[1], c), nil)
 		}
 		return x
 	}
@@ -168,9 +166,7 @@ func compareFloats(op string, l, r *Expr) *Expr {
 	if r.konst {
 		c := r.f(nil)
 		if l.ref != nil && l.ref.Kind == RefAttr && l.typ.Kind == check.Float {
-			x := boolExpr(cmpAttrFloat(op, l.ref.Index, c))
-			x.atoms = []test{{f: &floatAtom{i: l.ref.Index, op: op, c: c}}}
-			return x
+			return withTests(boolExpr(cmpAttrFloat(op, l.ref.Index, c)), test{f: floatAtom{i: l.ref.Index, op: op, c: c}, float: true}, nil)
 		}
 		return boolExpr(cmpConst(op, l.f, c))
 	}
@@ -302,9 +298,7 @@ func arithAttrs(op string, l, r *Expr) *Expr {
 	case lok && rok:
 		switch op {
 		case "+":
-			x := intExpr(tInt, func(e *Env) int64 { return e.M.I[i] + e.M.I[j] })
-			x.sum = []int{i, j}
-			return x
+			return withSum(intExpr(tInt, func(e *Env) int64 { return e.M.I[i] + e.M.I[j] }), i, j)
 		case "-":
 			return intExpr(tInt, func(e *Env) int64 { return e.M.I[i] - e.M.I[j] })
 		}
