@@ -41,11 +41,32 @@ func Compile(node ast.Node, scope Scope) (*Expr, error) {
 	return x, nil
 }
 
+// CompileRung is Compile for a condition of the role ladder: it also
+// records, on the expressions that have one, the form Derived.Plan walks
+// as data. Other conditions need not pay for it (BenchmarkCompile1000).
+func CompileRung(node ast.Node, scope Scope) (*Expr, error) {
+	if node == nil {
+		return nil, &Error{Msg: "no expression"}
+	}
+	if scope == nil {
+		scope = Refs(nil)
+	}
+	c := &compiler{scope: scope, planning: true}
+	c.calls, _ = scope.(CallScope)
+	x, err := c.compile(node)
+	if err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
 type compiler struct {
 	scope Scope
 	calls CallScope
 	// checked is set by CompileEffect: values past a limit record errors.
 	checked bool
+	// planning is set by CompileRung: record what Derived.Plan reads.
+	planning bool
 }
 
 // compile compiles node n. The checker has refused what Charter does not
@@ -348,6 +369,9 @@ func (c *compiler) binary(n *ast.BinaryNode) (*Expr, *Error) {
 		}
 		x = fold(x)
 	}
+	if c.planning && !x.konst {
+		planBinary(x, low, n.Operator, l, r)
+	}
 	return x, nil
 }
 
@@ -372,20 +396,18 @@ func (c *compiler) logical(n *ast.BinaryNode) (*Expr, *Error) {
 		}
 		return r, nil
 	}
-	return andOr(low, l, r), nil
+	x := andOr(low, l, r)
+	if c.planning && low.Op == OpAnd {
+		planAnd(x, l, r)
+	}
+	return x, nil
 }
 
 // andOr builds the closure of OpAnd or OpOr.
 func andOr(low Lowered, l, r *Expr) *Expr {
 	lb, rb := l.b, r.b
 	if low.Op == OpAnd {
-		x := boolExpr(func(e *Env) bool { return lb(e) && rb(e) })
-		la, lok := atomsOf(l)
-		ra, rok := atomsOf(r)
-		if lok && rok && len(la)+len(ra) > 0 { // both empty: both constant, folded by logical
-			withTests(x, test{}, append(append([]test(nil), la...), ra...))
-		}
-		return x
+		return boolExpr(func(e *Env) bool { return lb(e) && rb(e) })
 	}
 	return boolExpr(func(e *Env) bool { return lb(e) || rb(e) })
 }

@@ -1,6 +1,10 @@
 package eval
 
-import "math"
+import (
+	"math"
+
+	"github.com/charterlang/charter/lang/check"
+)
 
 // A planned ladder is the role ladder in a form read without calling a
 // closure per rung: most ladders compare the member's counters with
@@ -113,6 +117,55 @@ func (a *floatAtom) holds(m *Record) bool {
 	return v >= a.c
 }
 
+// planBinary records on x, the compiled binary operator node of lowered
+// form low and operator op on l and r, what Plan reads of it: an int
+// attribute (or a sum of two) or a float attribute compared with a
+// constant, or the sum of two int attributes. These are the forms whose
+// closures read the slots directly (compareInts, compareFloats,
+// arithAttrs), with the same semantics.
+func planBinary(x *Expr, low Lowered, op string, l, r *Expr) {
+	if low.Op == OpAddInt {
+		if op == "+" && low.Result.Kind == check.Int && intAttr(l) && intAttr(r) {
+			withSum(x, l.ref.Index, r.ref.Index)
+		}
+		return
+	}
+	if l.konst && !r.konst {
+		l, r, op = r, l, flip(op)
+	}
+	if !r.konst {
+		return
+	}
+	switch low.Op {
+	case OpCmpInt:
+		c := r.i(nil)
+		switch {
+		case l.ref != nil && l.ref.Kind == RefAttr:
+			withTests(x, intTest(op, l.ref.Index, -1, c), nil)
+		case l.plan != nil && l.plan.isSum:
+			withTests(x, intTest(op, l.plan.sum[0], l.plan.sum[1], c), nil)
+		}
+	case OpCmpFloat:
+		if l.ref != nil && l.ref.Kind == RefAttr && l.typ.Kind == check.Float {
+			withTests(x, test{f: floatAtom{i: l.ref.Index, op: op, c: r.f(nil)}, float: true}, nil)
+		}
+	}
+}
+
+func intAttr(x *Expr) bool {
+	return x.ref != nil && x.ref.Kind == RefAttr && x.typ.Kind == check.Int
+}
+
+// planAnd records on x, l && r, the conjunction of their tests when both
+// have them.
+func planAnd(x, l, r *Expr) {
+	la, lok := atomsOf(l)
+	ra, rok := atomsOf(r)
+	if lok && rok && len(la)+len(ra) > 0 { // both empty: both constant, folded by logical
+		withTests(x, test{}, append(append([]test(nil), la...), ra...))
+	}
+}
+
 // atomsOf returns the atoms whose conjunction is the bool expression x,
 // or ok false when x is not of that form.
 func atomsOf(x *Expr) (atoms []test, ok bool) {
@@ -130,7 +183,7 @@ func atomsOf(x *Expr) (atoms []test, ok bool) {
 	return nil, false
 }
 
-// Plan prepares d's ladder to be walked as data, when every rung's
+// Plan prepares d's ladder, compiled by CompileRung, to be walked as data, when every rung's
 // condition is a conjunction of int, time or duration attributes (or the
 // sum of two int attributes) compared with constants, float attributes
 // compared with constants, and bool attributes. Call it once, after

@@ -43,7 +43,7 @@ func TestPlannedLadder(t *testing.T) {
 			for i, src := range tc.rungs {
 				rung := Rung{Rank: int64(len(tc.rungs) + 1 - i)}
 				if src != "" {
-					rung.Cond = f.compile(t, src)
+					rung.Cond = f.compileRung(t, src)
 				}
 				closures.Ladder = append(closures.Ladder, rung)
 			}

@@ -141,18 +141,14 @@ func compareInts(op string, l, r *Expr) *Expr {
 		if l.ref != nil {
 			switch l.ref.Kind {
 			case RefAttr:
-				return withTests(boolExpr(cmpAttrInt(op, l.ref.Index, c)), intTest(op, l.ref.Index, -1, c), nil)
+				return boolExpr(cmpAttrInt(op, l.ref.Index, c))
 			case RefParam:
 				return boolExpr(cmpArgInt(op, l.ref.Index, c))
 			case RefRole:
 				return boolExpr(cmpRole(op, c))
 			}
 		}
-		x := boolExpr(cmpConst(op, l.i, c))
-		if l.plan != nil && l.plan.isSum {
-			withTests(x, intTest(op, l.plan.sum[0], l.plan.sum[1], c), nil)
-		}
-		return x
+		return boolExpr(cmpConst(op, l.i, c))
 	}
 	return boolExpr(cmpFunc(op, l.i, r.i))
 }
@@ -166,7 +162,7 @@ func compareFloats(op string, l, r *Expr) *Expr {
 	if r.konst {
 		c := r.f(nil)
 		if l.ref != nil && l.ref.Kind == RefAttr && l.typ.Kind == check.Float {
-			return withTests(boolExpr(cmpAttrFloat(op, l.ref.Index, c)), test{f: floatAtom{i: l.ref.Index, op: op, c: c}, float: true}, nil)
+			return boolExpr(cmpAttrFloat(op, l.ref.Index, c))
 		}
 		return boolExpr(cmpConst(op, l.f, c))
 	}
@@ -298,7 +294,7 @@ func arithAttrs(op string, l, r *Expr) *Expr {
 	case lok && rok:
 		switch op {
 		case "+":
-			return withSum(intExpr(tInt, func(e *Env) int64 { return e.M.I[i] + e.M.I[j] }), i, j)
+			return intExpr(tInt, func(e *Env) int64 { return e.M.I[i] + e.M.I[j] })
 		case "-":
 			return intExpr(tInt, func(e *Env) int64 { return e.M.I[i] - e.M.I[j] })
 		}
