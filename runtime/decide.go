@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"math/bits"
 	"time"
@@ -86,6 +87,13 @@ func (c *Community) Decide(m *Member, action string, args Args, at time.Time) (D
 		c.release(pe)
 		return Decision{}, err
 	}
+	if len(k.others) > 0 {
+		if err := a.missing(m, k); err != nil {
+			clear(k.others)
+			c.release(pe)
+			return Decision{}, err
+		}
+	}
 	d := c.decideIn(pe, m, k, at, nil)
 	clear(k.others) // the pool must not keep members alive
 	clear(k.ids)
@@ -133,7 +141,11 @@ func (c *Community) decideIn(pe *pooledEnv, m *Member, k *Call, at time.Time, go
 		setGoals(pe, goals)
 	}
 	if len(k.others) > 0 {
-		c.bindOthers(e, k)
+		if err := a.missing(m, k); err != nil {
+			c.finish(pe, pooled)
+			return refused(a, err)
+		}
+		c.bindOthers(e, m, k)
 	}
 	c.seedRole(e, m)
 	deny, may := c.outcome(e, m, a)
@@ -167,10 +179,13 @@ func (c *Community) decideOther(pe *pooledEnv, m *Member, k *Call, at time.Time,
 	if !ok {
 		return c.foreignCall(k)
 	}
+	if err := k.act.missing(m, k); err != nil {
+		return refused(k.act, err)
+	}
 	m = c.bindMember(pe, m, at, goals)
 	e := &pe.Env
 	e.Args = k.args
-	c.bindOthers(e, k)
+	c.bindOthers(e, m, k)
 	d := c.decideFast(e, m, k.act)
 	c.keepRole(e, m)
 	return d
@@ -221,10 +236,13 @@ func (c *Community) Explain(m *Member, k *Call, at time.Time, goals Goals) (Deci
 	if !ok {
 		return c.foreignCall(k), nil
 	}
+	if err := k.act.missing(m, k); err != nil {
+		return refused(k.act, err), nil
+	}
 	m, pe := c.memberEnv(m, at, goals)
 	e := &pe.Env
 	e.Args = k.args
-	c.bindOthers(e, k)
+	c.bindOthers(e, m, k)
 	var trace []TraceStep
 	var d Decision
 	c.decide(&d, e, m, k.act, &trace)
@@ -232,14 +250,51 @@ func (c *Community) Explain(m *Member, k *Call, at time.Time, goals Goals) (Deci
 	return d, trace
 }
 
-func (c *Community) bindOthers(e *eval.Env, k *Call) {
+// bindOthers gives e the members the member arguments of k name, in c's
+// layout, and the actor m's ID for me. An argument given by ID alone
+// binds the defaults: missing has refused the call if a rule reads it.
+func (c *Community) bindOthers(e *eval.Env, m *Member, k *Call) {
+	e.Me = m.ID
 	for _, o := range k.others {
-		if o != nil {
+		switch {
+		case o == nil:
+			e.Others = append(e.Others, c.defaults)
+		case o.c != c:
+			e.Others = append(e.Others, c.adopt(o).rec)
+		default:
 			e.Others = append(e.Others, o.rec)
-		} else {
-			e.Others = append(e.Others, c.defaults) // stateless call naming a member by ID only
 		}
 	}
+}
+
+// missing explains why a call of a without a State cannot be decided:
+// a rule reads the attributes of a member given by ID alone, which names
+// no member outside a State, or compares members and the actor or a
+// member argument has no ID. Deciding it with the defaults, or with ""
+// for an ID, would answer a question nobody asked (SPEC §10.1).
+func (a *action) missing(m *Member, k *Call) error {
+	if a.readsOther == nil && !a.identity {
+		return nil
+	}
+	for i, o := range k.others {
+		name := a.def.Params[a.others[i]].Name
+		if a.readsOther != nil && a.readsOther[i] && o == nil {
+			return fmt.Errorf("argument %s of %s: a rule of %s reads %s's attributes, and an ID (%q) names no member outside a State: give the member, not its ID", name, a.name, a.name, name, k.ids[i])
+		}
+		if a.identity && k.ids[i] == "" {
+			return fmt.Errorf("argument %s of %s: a rule of %s compares members by ID, and the member given has none: set its ID", name, a.name, a.name)
+		}
+	}
+	if a.identity && m.ID == "" {
+		return fmt.Errorf("%s: a rule of %s compares members by ID, and the acting member has none: set its ID", a.name, a.name)
+	}
+	return nil
+}
+
+// refused is the decision on a call missing refuses: denied, with the
+// reason, by no rule of the community.
+func refused(a *action, err error) Decision {
+	return Decision{Action: a.name, Rules: []*Rule{{Kind: check.MustNot, Label: "call of " + a.name + " without the members its rules read", Reason: err.Error()}}}
 }
 
 // decideFast is decide without a trace, in the environment e bound to m
@@ -420,7 +475,7 @@ func (c *Community) RoleRank(m *Member, at time.Time) int {
 	if r, ok := c.cachedRole(m); ok {
 		return r
 	}
-	if r, ok := c.plannedRole(m); ok {
+	if r, ok := c.plannedRole(m, at); ok {
 		return r
 	}
 	pe := c.env()
@@ -441,12 +496,16 @@ func (c *Community) cachedRole(m *Member) (int, bool) {
 }
 
 // plannedRole walks the ladder as data when eval planned it (a ladder of
-// attributes compared with constants, which reads neither the time nor
-// anything an environment holds), caching the rank in m: no environment
-// is taken from the pool, which was a third of an uncached Role
-// (BenchmarkRoleUncached).
-func (c *Community) plannedRole(m *Member) (int, bool) {
-	r, ok := c.derived.RankOf(m.rec)
+// attributes compared with constants, which reads nothing an environment
+// holds, and the time only for timed demotions), caching the rank in m
+// when it does not depend on the time: no environment is taken from the
+// pool, which was a third of an uncached Role (BenchmarkRoleUncached).
+func (c *Community) plannedRole(m *Member, at time.Time) (int, bool) {
+	var ns int64
+	if c.ladderTime {
+		ns = nanos(at) // a timed demotion reads it (ladderTime includes DemoteTimed)
+	}
+	r, ok := c.derived.RankOf(m.rec, ns)
 	if !ok {
 		return 0, false
 	}
@@ -534,22 +593,71 @@ func (c *Community) Messages(m *Member, at time.Time, goals Goals) []Message {
 	return out
 }
 
+// ErrNotAdmitted is returned (wrapped) for a member that a community's
+// admit condition, or an admit condition of a community it extends,
+// refuses (SPEC §10.7).
+var ErrNotAdmitted = errors.New("not admitted")
+
+// Admits reports whether joining c asks an admit condition, c's own or
+// that of a community it extends: such a community is joined with
+// State.JoinAt, which judges admission at a time.
+func (c *Community) Admits() bool { return c.admits }
+
 // Admit reports whether m may belong to c, a community that extends
-// another: c's admit condition holds and so, recursively, does its
-// parent's. A community without an admit condition admits every member.
+// another, as the first member to join it at time at: c's admit condition
+// holds and so, recursively, does its parent's, with no member in yet (an
+// admit that reads `members` reads 0, and goals are those of no members).
+// A community without an admit condition admits every member. AdmitAmong
+// judges m against members already in; State.JoinAt asks the same.
 func (c *Community) Admit(m *Member, at time.Time) bool {
+	return c.AdmitAmong(m, nil, at) == nil
+}
+
+// AdmitAmong returns nil when m may join c at time at with members already
+// in c, and otherwise an error wrapping ErrNotAdmitted that names the
+// admit condition that refused m. An admit that reads `members` or a goal
+// reads them over members, without m: admission is judged on the
+// community m would join, so a circle caps itself with
+// `admit if members < 20`.
+func (c *Community) AdmitAmong(m *Member, members []*Member, at time.Time) error {
+	if !c.admits {
+		return nil
+	}
+	if m == nil {
+		return fmt.Errorf("admit to %s: nil member", c.Name)
+	}
+	var goals []eval.GoalValue
+	if c.admitGroup {
+		for _, g := range c.Goals(members, at) {
+			goals = append(goals, eval.GoalValue{Value: g.Value, Target: g.Target, Met: g.Met, Progress: g.Progress})
+		}
+	}
+	return c.admission(m, nanos(at), goals, int64(len(members)))
+}
+
+// admission is the one test of who is in a community: m is admitted to c
+// at time at when every admit condition of c and of the communities it
+// extends holds, each evaluated with its own community's declarations and
+// reading the goals and member count of c, the community being joined
+// (goals over the members already in, so that m's own contribution cannot
+// decide m's admission). An ancestor's goal is read by its index, which is
+// the same in c: a child keeps its parent's goals in their places (§9).
+func (c *Community) admission(m *Member, at int64, goals []eval.GoalValue, members int64) error {
 	for x := c; x != nil; x = x.parent {
 		if x.admit == nil {
 			continue
 		}
 		xm := x.adopt(m)
 		pe := x.env()
-		pe.M, pe.At = xm.rec, nanos(at)
+		pe.M, pe.At = xm.rec, at
+		pe.Goals, pe.Members = goals, members
 		ok := x.admit.Bool(&pe.Env)
+		pe.Goals = nil
 		x.release(pe)
 		if !ok {
-			return false
+			a := x.def.Admit
+			return fmt.Errorf("%w to %s: admit if %s (%s) does not hold", ErrNotAdmitted, c.Name, a.Src, a.Pos)
 		}
 	}
-	return true
+	return nil
 }

@@ -173,7 +173,9 @@ func (x *acc) value(kind int) float64 {
 }
 
 // Goals computes every goal over members at time at, in a single pass over
-// the members for all goals together.
+// the members for all goals together. members are taken as the community's
+// members: for a community that admits by a condition, pass those it
+// admits (Admitted, or a State's members), as charter goals does.
 func (c *Community) Goals(members []*Member, at time.Time) []GoalValue {
 	accs := c.scan(members, nanos(at))
 	pe := c.env()

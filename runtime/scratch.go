@@ -37,7 +37,7 @@ func (s *Scratch) RoleRank(m *Member, at time.Time) int {
 	if r, ok := c.cachedRole(m); ok {
 		return r
 	}
-	if r, ok := c.plannedRole(m); ok {
+	if r, ok := c.plannedRole(m, at); ok {
 		return r
 	}
 	e := &s.pe.Env

@@ -2,6 +2,7 @@ package stdlib_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -92,5 +93,64 @@ func TestPieceErrors(t *testing.T) {
 		if !strings.Contains(ls.Diags.Error(), tc.want) {
 			t.Errorf("%q: got %v, want %q", tc.src, ls.Diags, tc.want)
 		}
+	}
+}
+
+// TestDunbarStopsAtTheNumber: in a live state, the member who takes the
+// group to 149 may still invite; once the 150th is in, nobody may, and the
+// nudge reaches the stewards only. The goal stays met at 150 and is unmet
+// at 151, which a host's own joins can reach.
+func TestDunbarStopsAtTheNumber(t *testing.T) {
+	prog, err := runtime.CompileFiles("testdata/pieces.charter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("Group")
+	st := runtime.NewState(c)
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	join := func(id string, admin bool) {
+		m, err := c.Member(map[string]any{"is_admin": admin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Join(id, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	join("admin", true)
+	for i := 1; i < 149; i++ {
+		join(fmt.Sprint("m", i), false)
+	}
+	nudged := func(id string) bool {
+		m, _ := st.Member(id)
+		for _, msg := range c.Messages(m, at, st.Goals(at)) {
+			if strings.HasPrefix(msg.Text, "The group has reached") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, step := range []struct {
+		members       int
+		allowed, met  bool
+		nudged, other bool
+	}{{149, true, true, false, false}, {150, false, true, true, false}, {151, false, false, true, false}} {
+		if st.Len() != step.members {
+			t.Fatalf("%d members, want %d", st.Len(), step.members)
+		}
+		d, err := st.Decide("admin", "invite", runtime.Args{"guest": "x"}, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Allowed != step.allowed {
+			t.Errorf("at %d members: invite allowed %v, want %v (%v)", step.members, d.Allowed, step.allowed, d.Reasons())
+		}
+		if g := st.Goals(at)[0]; g.Met != step.met {
+			t.Errorf("at %d members: dunbar_stable met %v, want %v", step.members, g.Met, step.met)
+		}
+		if nudged("admin") != step.nudged || nudged("m1") != step.other {
+			t.Errorf("at %d members: admin nudged %v, member nudged %v; want %v, %v", step.members, nudged("admin"), nudged("m1"), step.nudged, step.other)
+		}
+		join(fmt.Sprint("m", step.members), false)
 	}
 }

@@ -77,7 +77,7 @@ func runDuties(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	goals := q.goals()
 	var out bytes.Buffer
-	for _, m := range q.members {
+	for _, m := range admittedLines(q.com, q.members, q.at) {
 		rows := []dutyJSON{}
 		for _, d := range q.com.DutiesWith(m.m, q.at, goals) {
 			row := dutyJSON{Action: d.Action, Done: d.Done, Need: d.Need, Per: check.FormatDuration(d.Per), Reason: d.Rule.Reason}

@@ -20,7 +20,10 @@ Goals computes each goal of a community over a set of members at a time:
 the measure's value, the target, whether it is met and the progress
 towards it. A FILE is a Charter file or a directory of them, as for
 charter check. For a community that extends another with an admit rule,
-only the members it admits are counted.
+only the members it admits are counted: the lines are read as members
+joining in file order at --at, each judged on those admitted before it
+(so an admit that reads members or a goal sees the ones already in), as
+a live state judges a join; charter roles lists the same members.
 
 Flags:
   --community NAME  the community whose goals to compute (required)

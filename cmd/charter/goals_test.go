@@ -232,3 +232,59 @@ func TestGoalsNeverFullWhenUnmet(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, stdout:\n%s\nwant:\n%s", code, errOut, out, want)
 	}
 }
+
+// TestGoalsAndRolesCountTheSameMembers: the lines are joins in file order,
+// judged by the live state's admission: a circle that caps itself at two
+// takes the first two it admits, and goals and roles count those two.
+func TestGoalsAndRolesCountTheSameMembers(t *testing.T) {
+	dir := t.TempDir()
+	rules := filepath.Join(dir, "circle.charter")
+	if err := os.WriteFile(rules, []byte(`community Club {
+  member { posts: int }
+  roles {
+    writer if posts >= 5
+    reader otherwise
+  }
+  goal size { measure members; target <= 150 }
+}
+
+community Circle extends Club {
+  admit if role >= writer && members < 2
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	members := filepath.Join(dir, "m.jsonl")
+	if err := os.WriteFile(members, []byte(`{"id": "a", "posts": 1}
+{"id": "b", "posts": 9}
+{"id": "c", "posts": 2}
+{"id": "d", "posts": 7}
+{"id": "e", "posts": 8}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	query := []string{rules, "--community", "Circle", "--members", members, "--at", "2026-01-15T00:00:00Z"}
+	var stdout, stderr bytes.Buffer
+	if code := run(append([]string{"roles"}, query...), strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("roles: exit %d: %s", code, stderr.String())
+	}
+	if got, want := stdout.String(), "b\twriter\t\nd\twriter\t\n"; got != want {
+		t.Errorf("roles printed %q, want %q", got, want)
+	}
+	stdout.Reset()
+	if code := run(append([]string{"goals", "--format", "json"}, query...), strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("goals: exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), `"value": 2,`) {
+		t.Errorf("size should count the 2 admitted members:\n%s", stdout.String())
+	}
+	// The parent has no admission: every line is a member.
+	stdout.Reset()
+	query[2] = "Club"
+	if code := run(append([]string{"roles"}, query...), strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("roles of Club: exit %d: %s", code, stderr.String())
+	}
+	if n := strings.Count(stdout.String(), "\n"); n != 5 {
+		t.Errorf("roles of Club printed %d lines, want 5:\n%s", n, stdout.String())
+	}
+}

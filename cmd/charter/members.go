@@ -321,16 +321,36 @@ func parseMembersQuery(c *command, args []string, stdin io.Reader, stderr io.Wri
 // admittedGoals.
 func (q *membersQuery) goals() runtime.Goals { return admittedGoals(q.com, q.members, q.at) }
 
-// admittedGoals computes c's goals over the members it admits, the snapshot
-// that decisions, duties and messages under `when` read. A community that
-// extends another is made of the members it admits (one without admit
-// admits all); the others are not counted.
+// admittedGoals computes c's goals over the members it admits (as
+// admitted), the snapshot that decisions, duties and messages under `when`
+// read.
 func admittedGoals(c *runtime.Community, members []memberLine, at time.Time) runtime.Goals {
-	ms := make([]*runtime.Member, 0, len(members))
-	for _, m := range members {
-		if c.Admit(m.m, at) {
-			ms = append(ms, m.m)
-		}
+	return c.Goals(admitted(c, members, at), at)
+}
+
+// admittedLines returns the members community c is made of: the lines
+// taken as members joining in order at time at, those c admits (all of
+// them, for a community without an admit rule). Goals and roles both ask
+// it, so they count the same members (SPEC §17.4).
+func admittedLines(c *runtime.Community, lines []memberLine, at time.Time) []memberLine {
+	ms := make([]*runtime.Member, len(lines))
+	for i, l := range lines {
+		ms[i] = l.m
 	}
-	return c.Goals(ms, at)
+	in, _ := c.Admitted(ms, at)
+	out := make([]memberLine, len(in))
+	for j, i := range in {
+		out[j] = lines[i]
+	}
+	return out
+}
+
+// admitted is admittedLines' members.
+func admitted(c *runtime.Community, lines []memberLine, at time.Time) []*runtime.Member {
+	in := admittedLines(c, lines, at)
+	ms := make([]*runtime.Member, len(in))
+	for i, l := range in {
+		ms[i] = l.m
+	}
+	return ms
 }

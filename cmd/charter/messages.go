@@ -76,7 +76,7 @@ func runMessages(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	goals := q.goals()
 	var out bytes.Buffer
-	for _, m := range q.members {
+	for _, m := range admittedLines(q.com, q.members, q.at) {
 		rows := []messageJSON{}
 		for _, msg := range q.com.Messages(m.m, q.at, goals) {
 			kind := "offer"

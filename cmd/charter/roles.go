@@ -15,7 +15,11 @@ func init() {
                      [--format text|json]
 
 Roles prints the role and the badges each member holds at a time. A FILE
-is a Charter file or a directory of them, as for charter check.
+is a Charter file or a directory of them, as for charter check. For a
+community that extends another with an admit rule, only the members it
+admits are listed, judged as charter goals judges them: the lines are
+members joining in file order at --at, each judged on those admitted
+before it.
 
 Flags:
   --community NAME  the community whose roles and badges apply (required)
@@ -71,7 +75,7 @@ func runRoles(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	var out bytes.Buffer
-	for _, m := range members {
+	for _, m := range admittedLines(com, members, when) {
 		role, badges := com.Role(m.m, when), com.Badges(m.m, when)
 		if *format == "json" {
 			if badges == nil {

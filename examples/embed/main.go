@@ -103,10 +103,13 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 // joinRequest is the body of POST /members. Attributes are converted by
 // the community's schema: a missing one takes its default, an unknown one
 // or one of the wrong type is refused. "@history" may list when each
-// action was taken, as charter eval's --member takes it.
+// action was taken, as charter eval's --member takes it. At, the time of
+// joining, is required by a community that admits members by a condition
+// (a sub-community's admit), which is judged at that time.
 type joinRequest struct {
 	ID         string         `json:"id"`
 	Attributes map[string]any `json:"attributes"`
+	At         string         `json:"at"`
 }
 
 type joinResponse struct {
@@ -128,7 +131,23 @@ func (s *server) join(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, fmt.Errorf("member %q: %w", req.ID, err))
 		return
 	}
-	if err := s.state.Join(req.ID, m); err != nil {
+	if req.At != "" || s.club.Admits() {
+		at, err := parseAt(req.At)
+		if err != nil {
+			fail(w, http.StatusBadRequest, err)
+			return
+		}
+		err = s.state.JoinAt(req.ID, m, at)
+		if errors.Is(err, runtime.ErrNotAdmitted) {
+			// The error names the admit condition that refused the member.
+			fail(w, http.StatusForbidden, err)
+			return
+		}
+		if err != nil {
+			fail(w, http.StatusConflict, err) // an ID already taken
+			return
+		}
+	} else if err := s.state.Join(req.ID, m); err != nil {
 		// The only error left is an ID already taken.
 		fail(w, http.StatusConflict, err)
 		return

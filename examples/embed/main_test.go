@@ -280,3 +280,25 @@ func TestLoad(t *testing.T) {
 		t.Error("missing file: no error")
 	}
 }
+
+// TestSubCommunityAdmits: a sub-community's joins are judged by its admit
+// rule at the time the request gives, and a refusal says which rule.
+func TestSubCommunityAdmits(t *testing.T) {
+	c, err := load("../fanclub/fanclub.charter", "WritingAdvisors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newServer(c)
+	if code, body := call(t, s, "POST", "/members", `{"id": "ann", "attributes": {"posts": 20}}`); code != http.StatusBadRequest || !strings.Contains(body, `\"at\" is required`) {
+		t.Errorf("join without at: %d %s, want 400 asking for at", code, body)
+	}
+	code, body := call(t, s, "POST", "/members", `{"id": "bob", "attributes": {"posts": 5}, "at": "`+at+`"}`)
+	if code != http.StatusForbidden || !strings.Contains(body, "not admitted to WritingAdvisors") || !strings.Contains(body, "admit if") {
+		t.Errorf("join with 5 posts: %d %s, want 403 naming the admit rule", code, body)
+	}
+	var j joinResponse
+	callJSON(t, s, "POST", "/members", `{"id": "ann", "attributes": {"posts": 20}, "at": "`+at+`"}`, http.StatusCreated, &j)
+	if j.Members != 1 {
+		t.Errorf("join ann: %+v, want 1 member", j)
+	}
+}

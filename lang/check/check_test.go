@@ -312,3 +312,43 @@ func TestRuleReason(t *testing.T) {
 		t.Errorf("reasons (-want +got):\n%s", diff)
 	}
 }
+
+// TestTextsShowEachCommunitysTargets: a text's {goal.target} is written
+// with the goals of the community the text ends up in, so a child that
+// redeclares the goal reads its own number and the parent keeps its own.
+func TestTextsShowEachCommunitysTargets(t *testing.T) {
+	prog, diags := checkSrc(t, `community P {
+  action invite(guest: string)
+  goal size { measure members; target <= 150 }
+  may invite
+  when size.value >= size.target {
+    must not invite because "Full at {size.target} {braces} {a.b}"
+    nudge "{size.target} reached"
+  }
+}
+
+community C extends P {
+  goal size { measure members; target <= 20.5 }
+}
+
+community D extends C {}
+`)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	for _, tc := range []struct{ com, n string }{{"P", "150"}, {"C", "20.5"}, {"D", "20.5"}} {
+		c := prog.Community(tc.com)
+		var because string
+		for _, r := range c.Rules {
+			if r.Kind == check.MustNot {
+				because = r.Because
+			}
+		}
+		if want := "Full at " + tc.n + " {braces} {a.b}"; because != want {
+			t.Errorf("%s: because %q, want %q", tc.com, because, want)
+		}
+		if got, want := c.Messages[0].Text, tc.n+" reached"; got != want {
+			t.Errorf("%s: nudge %q, want %q", tc.com, got, want)
+		}
+	}
+}

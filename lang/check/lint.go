@@ -12,7 +12,7 @@ func (b *builder) lint() {
 	com := b.com
 	// The community's own declarations, as a set: looking each inherited
 	// rule up in the list made lint quadratic in the rules.
-	owned := ownDecls(com.Decl)
+	owned := b.ownSet()
 	own := func(d syntax.Decl) bool { return owned[d] }
 	// Unused attributes are reported by checker.unusedAttrs once every
 	// community is built, since a community extending this one may use them.
@@ -100,6 +100,7 @@ func (b *builder) lint() {
 		}
 	}
 	b.lintTransfers(own)
+	b.lintAudience()
 	for _, bd := range com.Badges {
 		if bd.Cond != nil && bd.Cond.Root != nil && own(bd.Decl) {
 			if v, ok := constBool(bd.Cond); ok {
@@ -203,6 +204,42 @@ func (c *checker) unusedAttrs() {
 				continue
 			}
 			c.warnf(diag.UnusedAttr, a.Decl.Name.Range(), "attribute %s is never read or changed by any rule, role, badge, goal or effect of %s or a community extending it", a.Name, com.Name)
+		}
+	}
+}
+
+// lintAudience warns at a `use` whose piece addresses a nudge or offer to
+// a badge it declares as `false`: the piece leaves to the community whom
+// the message is for (std.dunbar's stewards, SPEC §16.3), and until the
+// community redeclares the badge nobody receives it.
+func (b *builder) lintAudience() {
+	com := b.com
+	for _, d := range com.Decl.Decls {
+		u, ok := d.(*syntax.Use)
+		if !ok || len(u.Path) != 2 {
+			continue
+		}
+		p := b.checker.pieces[u.Path[1].Name]
+		if p == nil {
+			continue
+		}
+		for _, bd := range p.Badges {
+			if v, ok := constBool(bd.Cond); !ok || v {
+				continue
+			}
+			if cur := com.Badge(bd.Name); cur == nil || cur.Decl != bd.Decl {
+				continue // redeclared here, or by an earlier piece
+			}
+			for _, m := range p.Messages {
+				if m.ToBadge != nil && m.ToBadge.Name == bd.Name {
+					kind := "offer"
+					if m.Nudge {
+						kind = "nudge"
+					}
+					b.warnf(diag.NoAudience, u.Range(), "the %s of %s reaches nobody: %s does not say who holds badge %s; declare `badge %s if COND`, such as `if role >= admin`", kind, u.Name(), com.Name, bd.Name, bd.Name)
+					break
+				}
+			}
 		}
 	}
 }

@@ -48,6 +48,7 @@ const (
 	BadDefault    Code = "CH0121" // an attribute default of the wrong type or not constant
 	GoNameClash   Code = "CH0122" // charter gen: two declarations would get one Go name
 	BadCall       Code = "CH0123" // a call written as text whose arguments do not fit its action
+	BadText       Code = "CH0124" // a text placeholder that names a goal field other than target
 )
 
 // Lint findings (warnings).
@@ -59,6 +60,7 @@ const (
 	ConstCondition    Code = "CH0204" // a condition that is always true or always false
 	PointlessMay      Code = "CH0205" // a may with no condition under default allow
 	UnboundedTransfer Code = "CH0206" // an effect moves a quantity between members by a parameter no rule bounds below
+	NoAudience        Code = "CH0207" // a standard piece's nudge goes to a badge the community never redeclares
 )
 
 // CodeInfo describes a code for catalogues (SARIF rules, SPEC.md).
@@ -108,6 +110,7 @@ var Catalogue = []CodeInfo{
 	{BadDefault, Error, "invalid attribute default"},
 	{GoNameClash, Error, "Go name clash (charter gen)"},
 	{BadCall, Error, "invalid action call"},
+	{BadText, Error, "invalid text placeholder"},
 	{UnusedAttr, Warning, "unused attribute"},
 	{UnusedAction, Warning, "action without rules"},
 	{UnreachableRole, Warning, "unreachable role"},
@@ -115,4 +118,5 @@ var Catalogue = []CodeInfo{
 	{ConstCondition, Warning, "constant condition"},
 	{PointlessMay, Warning, "pointless may"},
 	{UnboundedTransfer, Warning, "transfer by an unbounded parameter"},
+	{NoAudience, Warning, "piece message without audience"},
 }

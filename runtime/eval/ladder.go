@@ -230,14 +230,18 @@ func (d *Derived) Plan() {
 	d.planned, d.floats, d.isPlanned = plan, floats, true
 }
 
-// RankOf returns the rank the ladder gives the member whose record is m,
-// and true, when Plan planned the ladder; else 0 and false (evaluate it
-// through an Env).
-func (d *Derived) RankOf(m *Record) (int64, bool) {
+// RankOf returns the rank the ladder gives the member whose record is m
+// at time at (which only timed demotions read), and true, when Plan
+// planned the ladder; else 0 and false (evaluate it through an Env).
+func (d *Derived) RankOf(m *Record, at int64) (int64, bool) {
 	if !d.isPlanned {
 		return 0, false
 	}
-	return d.rank(m), true
+	r := d.rank(m)
+	if d.Demote {
+		r = d.demoted(m, at, r)
+	}
+	return r, true
 }
 
 // rank walks the planned ladder: an atom that holds leads to the next

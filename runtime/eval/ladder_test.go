@@ -49,7 +49,14 @@ func TestPlannedLadder(t *testing.T) {
 			}
 			planned := &Derived{Fallback: closures.Fallback, Ladder: closures.Ladder}
 			planned.Plan()
-			if _, ok := planned.RankOf(f.env.M); ok != tc.planned {
+			// Demotions (SPEC §6.13) apply to the planned rank as to the
+			// closures': a third of the members none, a third untimed, a
+			// third until a time around the question's.
+			demotions, until := f.scope["saves"].Index, f.scope["last_seen"].Index
+			for _, d := range []*Derived{closures, planned} {
+				d.Demotions, d.DemotedUntil = demotions, until
+			}
+			if _, ok := planned.RankOf(f.env.M, f.env.At); ok != tc.planned {
 				t.Fatalf("planned = %v, want %v", ok, tc.planned)
 			}
 			r := rand.New(rand.NewPCG(3, 4))
@@ -72,13 +79,18 @@ func TestPlannedLadder(t *testing.T) {
 						m.I[ref.Index] = int64(r.IntN(2))
 					}
 				}
+				demote := n % 3
+				for _, d := range []*Derived{closures, planned} {
+					d.Demote, d.DemoteTimed = demote > 0, demote > 1
+				}
+				m.I[until] = f.env.At + int64(r.IntN(3)-1)
 				e := &Env{M: m, At: f.env.At, Derived: closures}
 				want := e.Role()
 				pe := &Env{M: m, At: f.env.At, Derived: planned}
 				if got := pe.Role(); got != want {
 					t.Fatalf("member %d (ints %v, floats %v): planned rank %d, closures %d", n, m.I, m.F, got, want)
 				}
-				if got, ok := planned.RankOf(m); ok && got != want {
+				if got, ok := planned.RankOf(m, f.env.At); ok && got != want {
 					t.Fatalf("member %d: RankOf %d, closures %d", n, got, want)
 				}
 			}
