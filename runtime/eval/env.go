@@ -162,19 +162,19 @@ func (e *Env) computeRole() int64 {
 	if e.roleState == roleComputing {
 		return d.Fallback // a role condition that reads role: the checker rejects it
 	}
-	e.roleState = roleComputing
-	var r int64
 	if d.isPlanned {
-		r = d.rank(e.M)
-	} else {
-		// The ladder, as in OtherRole: inline here, where every role is
-		// computed, since a call cost Apply a tenth of the role's time.
-		r = d.Fallback
-		for _, rung := range d.Ladder {
-			if rung.Cond == nil || rung.Cond.Bool(e) {
-				r = rung.Rank
-				break
-			}
+		r := d.rank(e.M, e.At) // demotions applied
+		e.role, e.roleState = r, roleKnown
+		return r
+	}
+	e.roleState = roleComputing
+	// The ladder, as in OtherRole: inline here, where every role is
+	// computed, since a call cost Apply a tenth of the role's time.
+	r := d.Fallback
+	for _, rung := range d.Ladder {
+		if rung.Cond == nil || rung.Cond.Bool(e) {
+			r = rung.Rank
+			break
 		}
 	}
 	if d.Demote {
@@ -202,18 +202,16 @@ func (e *Env) OtherRole(p int) int64 {
 	if d == nil {
 		return 0
 	}
+	if d.isPlanned {
+		return d.rank(e.Others[p], e.At) // demotions applied
+	}
 	m := e.M
 	e.M = e.Others[p]
-	var r int64
-	if d.isPlanned {
-		r = d.rank(e.M)
-	} else {
-		r = d.Fallback
-		for _, rung := range d.Ladder {
-			if rung.Cond == nil || rung.Cond.Bool(e) {
-				r = rung.Rank
-				break
-			}
+	r := d.Fallback
+	for _, rung := range d.Ladder {
+		if rung.Cond == nil || rung.Cond.Bool(e) {
+			r = rung.Rank
+			break
 		}
 	}
 	if d.Demote {

@@ -237,17 +237,14 @@ func (d *Derived) RankOf(m *Record, at int64) (int64, bool) {
 	if !d.isPlanned {
 		return 0, false
 	}
-	r := d.rank(m)
-	if d.Demote {
-		r = d.demoted(m, at, r)
-	}
-	return r, true
+	return d.rank(m, at), true
 }
 
-// rank walks the planned ladder: an atom that holds leads to the next
-// atom of its rung, or gives the rung's rank when it is the last; one
-// that fails skips to the next rung.
-func (d *Derived) rank(m *Record) int64 {
+// rank walks the planned ladder for the member whose record is m at time
+// at, demotions applied: an atom that holds leads to the next atom of its
+// rung, or gives the rung's rank when it is the last; one that fails
+// skips to the next rung.
+func (d *Derived) rank(m *Record, at int64) int64 {
 	plan, ints := d.planned, m.I
 	for k := 0; k < len(plan); {
 		a := &plan[k]
@@ -265,10 +262,16 @@ func (d *Derived) rank(m *Record) int64 {
 		case !held:
 			k = a.next
 		case a.end:
+			if d.Demote {
+				return d.demoted(m, at, a.rank)
+			}
 			return a.rank
 		default:
 			k++
 		}
+	}
+	if d.Demote {
+		return d.demoted(m, at, d.otherwise)
 	}
 	return d.otherwise
 }
