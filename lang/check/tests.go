@@ -90,6 +90,11 @@ func (b *builder) test(t *syntax.Test) {
 	for _, s := range t.Steps {
 		switch s := s.(type) {
 		case *syntax.Given:
+			if s.Name != nil && s.Name.Name == "me" {
+				// me names the subject in a step's arguments; a member
+				// called me would make `do me: ...` and `to: me` differ.
+				b.errorf(diag.BadTest, s.Name.Range(), "me names the subject in a test: give this member another name")
+			}
 			b.fields(s.Fields)
 			for _, d := range s.Did {
 				if b.com.Action(d.Action.Name) == nil {

@@ -44,6 +44,7 @@ func TestStepsAboutOtherMembers(t *testing.T) {
 		msg        string
 	}{
 		{"unknown actor", `do cat: tip(to: me)`, diag.BadTest, 8, "no `given member cat {...}`"},
+		{"member named me", `given member me {}`, diag.BadTest, 18, "me names the subject"},
 		{"me as actor", `expect me: no duty post`, diag.BadTest, 12, "names no member"},
 		{"unknown update target", `update cat { rep: 1 }`, diag.BadTest, 12, "no `given member cat"},
 		{"update nothing", `update {}`, diag.BadTest, 5, "update changes no attribute"},
