@@ -352,3 +352,30 @@ community D extends C {}
 		}
 	}
 }
+
+// A time compared with an RFC 3339 string (as a default or a test value
+// writes a time) is a type error whose suggestion says how a condition
+// reads a time; a string that is no time gets no suggestion.
+func TestQuotedTimeSuggestion(t *testing.T) {
+	for _, tc := range []struct{ cond, suggest string }{
+		{`due < "2026-01-15T00:00:00Z"`, `"2026-01-15T00:00:00Z" is a string, and expressions have no time constants: compare the time with now()`},
+		{`"2026-01-15T10:00:00+01:00" == due`, `"2026-01-15T10:00:00+01:00" is a string`},
+		{`due < "soon"`, ""},
+	} {
+		src := "community A {\n  member { due: time }\n  action a()\n  may a if " + tc.cond + "\n}\n"
+		_, ds := checkSrc(t, src)
+		var found bool
+		for _, d := range ds {
+			if d.Code != diag.TypeMismatch {
+				continue
+			}
+			found = true
+			if tc.suggest == "" && d.Suggestion != "" || !strings.Contains(d.Suggestion, tc.suggest) {
+				t.Errorf("%s: suggestion %q, want %q", tc.cond, d.Suggestion, tc.suggest)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no CH0107 in %v", tc.cond, ds)
+		}
+	}
+}
