@@ -379,3 +379,32 @@ func TestQuotedTimeSuggestion(t *testing.T) {
 		}
 	}
 }
+
+// A community whose parent is not in the load set is reported once, at
+// its extends, and not checked further: its names come from the parent,
+// and each would be one more error. A test file given without the file it
+// tests is told what to give.
+func TestUnknownParentOnce(t *testing.T) {
+	body := " {\n  test \"t\" {\n    given member { posts: 1 }\n    do post()\n    expect role creator\n  }\n}\n"
+	for _, tc := range []struct{ file, src, suggest string }{
+		{"club_test.charter", "community ClubTests extends Club" + body,
+			"if Club is declared in club.charter beside this test file, give both files or their directory"},
+		{"a.charter", "community ClubTests extends Club" + body, ""},
+		{"club_test.charter", "community Clubs {}\ncommunity ClubTests extends Club" + body, "did you mean Clubs?"},
+		{"club_test.charter", "community ClubTests extends Club" + body + "community Deeper extends ClubTests {\n  may post\n}\n",
+			"club.charter"},
+	} {
+		f, ds := syntax.Parse(tc.file, []byte(tc.src))
+		if len(ds) > 0 {
+			t.Fatalf("parse: %v", ds)
+		}
+		_, ds = check.Check([]*syntax.File{f}, testFuncs)
+		if len(ds) != 1 || ds[0].Code != diag.UnknownParent {
+			t.Errorf("%s: %v, want one CH0101", tc.file, ds)
+			continue
+		}
+		if got := ds[0].Suggestion; tc.suggest == "" && got != "" || !strings.Contains(got, tc.suggest) {
+			t.Errorf("%s: suggestion %q, want %q", tc.file, got, tc.suggest)
+		}
+	}
+}
