@@ -40,7 +40,7 @@ var parser = participle.MustBuild[File](
 		&Goal{}, &When{}, &Nudge{}, &Offer{}, &Test{},
 	),
 	participle.Union[WhenDecl](&May{}, &MustNot{}, &Duty{}, &First{}, &Limit{}, &Nudge{}, &Offer{}),
-	participle.Union[Step](&Given{}, &GivenMembers{}, &At{}, &Wait{}, &Do{}, &Review{}, &Expect{}),
+	participle.Union[Step](&Given{}, &GivenMembers{}, &At{}, &Wait{}, &Do{}, &Review{}, &Update{}, &Expect{}),
 	participle.Union[ExpectBody](
 		&ExpectDecision{}, &ExpectRole{}, &ExpectBadge{}, &ExpectDuty{}, &ExpectMessage{},
 		&ExpectGoal{}, &ExpectAdmit{}, &ExpectSanction{}, &ExpectThat{},
