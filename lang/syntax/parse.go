@@ -142,6 +142,7 @@ func syntaxDiag(err error, eof diag.Pos) diag.Diagnostic {
 	if strings.HasPrefix(d.Message, "expression nested more than") {
 		d.Code = diag.LimitDepth
 	}
+	d.Suggestion = formSuggestion(d.Message)
 	if len(d.Message) > 0 && d.Message[0] == '"' {
 		d.Message = fmt.Sprintf("syntax error: %s", d.Message)
 	}
