@@ -28,11 +28,14 @@ var forms = map[string]string{
 	"when":    "when COND { rules, nudges and offers }",
 	"nudge":   `nudge [ROLE or BADGE] "text"`,
 	"offer":   `offer [ROLE or BADGE] "text"`,
-	"test": `test "name" { STEP ... }, each step one of: given member [NAME] { ATTR: VALUE, ... }, ` +
+	"test": `test "name" { STEP ... }, each step one of: ` +
+		`given member [NAME] { ATTR: VALUE, ... } [did ACTION at "RFC 3339 time", ...], ` +
 		`given members N { ... }, at "RFC 3339 time", wait DURATION (unquoted, such as 10m), ` +
-		`do or try ACTION(PARAM: VALUE, ...) [times N], review, expect allow or deny ACTION(...) [because "text"], ` +
-		`expect role R, expect [no] badge B, expect [no] duty ACTION, expect [no] message "text", ` +
-		`expect goal G met or unmet, expect [no] admit, expect [no] sanction S, expect that COND`,
+		`do or try [NAME:] ACTION(PARAM: VALUE, ...) [times N], update [NAME] { ATTR: VALUE, ... }, review, ` +
+		`expect [NAME:] allow or deny ACTION(...) [because "text"] [else SANCTION], ` +
+		`expect [NAME:] role R, expect [NAME:] [no] badge B, expect [NAME:] [no] duty ACTION [because "text"] [else SANCTION], ` +
+		`expect [NAME:] [no] message "text", expect goal G met or unmet, expect [NAME:] [no] admit, ` +
+		`expect [NAME:] [no] sanction S, expect [NAME:] that COND`,
 }
 
 // formSuggestion is the suggestion of a syntax error with message msg:
