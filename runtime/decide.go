@@ -138,6 +138,10 @@ func (c *Community) decideIn(pe *pooledEnv, m *Member, k *Call, at time.Time, go
 	}
 	c.seedRole(e, m)
 	deny, may := c.outcome(e, m, a)
+	var unmet []*Rule
+	if deny == 0 && may < 0 && a.unmet != nil && !c.defaultAllow {
+		unmet = unmetMays(e, a)
+	}
 	c.keepRole(e, m)
 	c.finish(pe, pooled)
 	switch {
@@ -148,7 +152,35 @@ func (c *Community) decideIn(pe *pooledEnv, m *Member, k *Call, at time.Time, go
 	case may >= 0:
 		return Decision{Action: a.name, Allowed: true, Rules: a.may[may].self}
 	}
-	return Decision{Action: a.name, Allowed: c.defaultAllow, ByDefault: true}
+	return Decision{Action: a.name, Allowed: c.defaultAllow, ByDefault: true, Rules: unmet}
+}
+
+// unmetMays returns the mays of a with a because text that are active in
+// e: when no rule decided a call of a, the reasons a default deny gives
+// (SPEC §10.1). It allocates only for two or more.
+func unmetMays(e *eval.Env, a *action) []*Rule {
+	var out []*Rule
+	for _, r := range a.unmet {
+		if !r.active(e) {
+			continue
+		}
+		if out == nil {
+			out = r.self
+		} else {
+			out = append(out[:len(out):len(out)], &r.Rule)
+		}
+	}
+	return out
+}
+
+// active reports whether r is active in e: not under a when whose
+// condition is false or, without a goal snapshot, unknown, and not reading
+// goals without one.
+func (r *rule) active(e *eval.Env) bool {
+	if (r.goals || r.when != nil) && e.Goals == nil {
+		return false
+	}
+	return r.when == nil || r.when.Bool(e)
 }
 
 // finish resets pe after a question and, when pooled, returns it to the
@@ -259,6 +291,8 @@ func (c *Community) decideFast(e *eval.Env, m *Member, a *action) Decision {
 		return Decision{Action: a.name, Rules: a.deny[bits.TrailingZeros64(deny)].self}
 	case may >= 0:
 		return Decision{Action: a.name, Allowed: true, Rules: a.may[may].self}
+	case !c.defaultAllow && a.unmet != nil:
+		return Decision{Action: a.name, ByDefault: true, Rules: unmetMays(e, a)}
 	}
 	return Decision{Action: a.name, Allowed: c.defaultAllow, ByDefault: true}
 }
@@ -364,6 +398,9 @@ func (c *Community) decide(d *Decision, e *eval.Env, m *Member, a *action, trace
 		}
 	}
 	d.Allowed, d.ByDefault = c.defaultAllow, true
+	if !c.defaultAllow && a.unmet != nil {
+		d.Rules = unmetMays(e, a)
+	}
 	if trace != nil {
 		verdict := "deny"
 		if c.defaultAllow {

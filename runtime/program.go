@@ -223,6 +223,9 @@ type action struct {
 	duties   []*rule
 	effect   []*assign
 	deciders []*rule // deny then may, for explain
+	// unmet are the mays with a because text: a default deny carries
+	// those of them that are active (SPEC §10.1).
+	unmet []*rule
 	// readsTime is true when a deny or may rule of the action reads the
 	// evaluation time (a limit; a first, whose earlier action counts only
 	// when taken by then; or a condition calling a time function, directly
@@ -543,6 +546,9 @@ func (cm *compiler) actions() error {
 			switch cr.Kind {
 			case check.May:
 				a.may = append(a.may, r)
+				if cr.Because != "" {
+					a.unmet = append(a.unmet, r)
+				}
 			case check.Duty:
 				a.duties = append(a.duties, r)
 				keep[a.index] = max(keep[a.index], r.count)

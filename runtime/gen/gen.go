@@ -305,8 +305,29 @@ func (g *generator) readsGoals(n exprast.Node) bool {
 // the rule's condition holds. never is true when a folded condition is
 // false; the parts are empty when the rule always applies.
 func (g *generator) activeCond(id int, a *check.Action, u *uses) (parts []string, never bool, err error) {
-	ri := g.rules[id]
-	cr := ri.def
+	cr := g.rules[id].def
+	if parts, never, err = g.activeOnly(id, u); err != nil {
+		return nil, false, err
+	}
+	if cr.Cond != nil {
+		x, cu, err := g.compileBool(cr.Cond, a, g.paramMap(a))
+		if err != nil {
+			return nil, false, err
+		}
+		u.add(cu)
+		if x.konst {
+			never = never || !g.constValue(x).(bool)
+		} else {
+			parts = append(parts, wrapAnd(x))
+		}
+	}
+	return parts, never, nil
+}
+
+// activeOnly is activeCond without the rule's own condition: the parts
+// that hold when rule id is active.
+func (g *generator) activeOnly(id int, u *uses) (parts []string, never bool, err error) {
+	cr := g.rules[id].def
 	if cr.When != nil || cr.Cond != nil && g.readsGoals(cr.Cond.Root) {
 		parts = append(parts, "e.goals != nil")
 		u.env = true
@@ -318,19 +339,7 @@ func (g *generator) activeCond(id int, a *check.Action, u *uses) (parts []string
 		}
 		u.add(wu)
 		if x.konst {
-			never = never || !g.constValue(x).(bool)
-		} else {
-			parts = append(parts, wrapAnd(x))
-		}
-	}
-	if cr.Cond != nil {
-		x, cu, err := g.compileBool(cr.Cond, a, g.paramMap(a))
-		if err != nil {
-			return nil, false, err
-		}
-		u.add(cu)
-		if x.konst {
-			never = never || !g.constValue(x).(bool)
+			never = !g.constValue(x).(bool)
 		} else {
 			parts = append(parts, wrapAnd(x))
 		}
@@ -440,7 +449,29 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 		if g.c.DefaultAllow {
 			verdict = "allow"
 		}
-		fmt.Fprintf(&body, "// default %s\nd.Allowed, d.ByDefault = %t, true\nreturn\n", verdict, g.c.DefaultAllow)
+		fmt.Fprintf(&body, "// default %s\nd.Allowed, d.ByDefault = %t, true\n", verdict, g.c.DefaultAllow)
+		if !g.c.DefaultAllow {
+			// A default deny carries the unmet mays (SPEC §10.1): every
+			// active may with a because text, none of which allowed.
+			for j, id := range rs.may {
+				ri := g.rules[id]
+				if ri.def.Because == "" {
+					continue
+				}
+				parts, never, err := g.activeOnly(id, &u)
+				if err != nil {
+					return err
+				}
+				switch {
+				case never:
+				case len(parts) == 0:
+					fmt.Fprintf(&body, "d.add(%d) // unmet: %s\n", len(rs.deny)+j, commentSafe(ri.def.Label))
+				default:
+					fmt.Fprintf(&body, "// unmet: %s\nif %s {\nd.add(%d)\n}\n", commentSafe(ri.def.Label), joinAnd(parts), len(rs.deny)+j)
+				}
+			}
+		}
+		body.WriteString("return\n")
 	}
 	if !checked {
 		fmt.Fprintf(&chk, "return %t, 0, false\n", g.c.DefaultAllow)

@@ -429,8 +429,10 @@ func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i % 64) }
 func (d *Decision) ruled() bool { return d.set != [decisionWords]uint64{} }
 
 // Rules returns the rules that decided, in a new slice: every denying rule
-// when denied, the allowing may when allowed by a rule; none when the
-// default decided.
+// when denied, the allowing may when allowed by a rule; when the default
+// decided, none when it allows and the unmet mays when it denies (each
+// active may of the action with a because text), as runtime.Decision's
+// Rules.
 func (d Decision) Rules() []Rule {
 	var out []Rule
 	for w, s := range d.set {
@@ -442,7 +444,8 @@ func (d Decision) Rules() []Rule {
 }
 
 // First returns the first deciding rule (the first denying one when the
-// decision denies), and false when the community's default decided.
+// decision denies; the first unmet may when the default denies), and false
+// when there is none.
 func (d Decision) First() (Rule, bool) {
 	for w, s := range d.set {
 		if s != 0 {
@@ -452,10 +455,11 @@ func (d Decision) First() (Rule, bool) {
 	return 0, false
 }
 
-// Reasons returns the reasons of the deciding rules, or "default deny" /
-// "default allow" when the community's default decided.
+// Reasons returns the reasons of the deciding rules (of the unmet mays
+// when the default denied), or "default deny" / "default allow" when the
+// community's default decided with no rule to show.
 func (d Decision) Reasons() []string {
-	if d.ByDefault {
+	if d.ByDefault && !d.ruled() {
 		if d.Allowed {
 			return []string{"default allow"}
 		}
@@ -484,10 +488,10 @@ func (d Decision) String() string {
 	if d.Allowed {
 		verdict = "allow"
 	}
-	if d.ByDefault {
-		return verdict + " " + d.Action.String() + " (by default)"
-	}
 	s := verdict + " " + d.Action.String()
+	if d.ByDefault {
+		s += " (by default)"
+	}
 	for _, r := range d.Rules() {
 		s += "; " + r.Label() + ": " + r.Reason()
 		if sn := r.Sanction(); sn != nil {
@@ -551,30 +555,33 @@ var rules = [...]struct {
 	{"must not", "must not check (runtime/gen/testdata/exprs.charter:111:3)", "texts show 2 and 1.5, not {g1.x} or {x}", nil},
 	{"must not", "must not check (runtime/gen/testdata/exprs.charter:114:5)", "members is what the snapshot says", nil},
 	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:117:5)", "a when block", &Sanction{Name: "mute", For: 86400000000000}},
-	{"may", "may lists (runtime/gen/testdata/exprs.charter:120:3)", "may lists", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:121:3)", "list arguments", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:122:3)", "string list arguments", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:123:3)", "an index from an argument", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:124:3)", "nil-coalescing", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:126:3)", "may other", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:128:3)", "never", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:129:3)", "must not other", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:134:3)", "always", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:135:3)", "after an unconditional denial", nil},
-	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:137:3)", "first check then timed: check not done yet", nil},
-	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:138:3)", "limit timed 2 per 1h reached", nil},
-	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:139:3)", "five a day", &Sanction{Name: "demote"}},
-	{"may", "may timed (runtime/gen/testdata/exprs.charter:143:3)", "may timed", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:120:5)", "a may under when", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:122:3)", "a may that reads goals", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:123:3)", "a may that reads arguments", nil},
+	{"may", "may lists (runtime/gen/testdata/exprs.charter:125:3)", "may lists", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:126:3)", "list arguments", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:127:3)", "string list arguments", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:128:3)", "an index from an argument", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:129:3)", "nil-coalescing", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:131:3)", "may other", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:133:3)", "never", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:134:3)", "must not other", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:139:3)", "always", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:140:3)", "after an unconditional denial", nil},
+	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:142:3)", "first check then timed: check not done yet", nil},
+	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:143:3)", "limit timed 2 per 1h reached", nil},
+	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:144:3)", "five a day", &Sanction{Name: "demote"}},
+	{"may", "may timed (runtime/gen/testdata/exprs.charter:148:3)", "may timed", nil},
 }
 
 // actionRules are, per action, the rules that can decide it: the denying
 // ones in order, then the mays. A Decision's bits index them.
 var actionRules = [...][]Rule{
 	ActionCheck: {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48},
-	ActionLists: {49, 51, 52, 53, 54, 50},
-	ActionOther: {57, 55, 56},
-	ActionTimed: {60, 61, 62, 63},
-	ActionQuick: {58, 59},
+	ActionLists: {49, 54, 55, 56, 57, 53},
+	ActionOther: {60, 50, 51, 52, 58, 59},
+	ActionTimed: {63, 64, 65, 66},
+	ActionQuick: {61, 62},
 }
 
 // CheckArgs are the arguments of check(a: int, b: int, f: float, s: string, t: time, d: duration, on: bool).
@@ -875,26 +882,26 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			if e.goals != nil && e.goals.G2.Met {
 				d.add(0)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:121:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:126:3)
 			if contains(xs, a) && containsWidened(xs, f) {
 				d.add(1)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:122:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:127:3)
 			if contains(ss, "vip") || elem(ss, 0) == "a" {
 				d.add(2)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:123:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:128:3)
 			if elem(xs, a) == 1 {
 				d.add(3)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:124:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:129:3)
 			if a > 5 || int64(len(ss)) > 2 {
 				d.add(4)
 			}
 			if d.ruled() {
 				return
 			}
-			// may lists (runtime/gen/testdata/exprs.charter:120:3)
+			// may lists (runtime/gen/testdata/exprs.charter:125:3)
 			if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 				d.Allowed = true
 				d.add(5)
@@ -907,42 +914,71 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 	} else {
 		if k.Action == ActionOther {
 			a := k.Other.A
+			e := env{m: m, goals: goals}
 			d.Action = ActionOther
-			// must not other (runtime/gen/testdata/exprs.charter:129:3)
+			// must not other (runtime/gen/testdata/exprs.charter:134:3)
 			// never applies: its condition is always false
 			if d.ruled() {
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:126:3)
-			if a > 0 {
+			// may other (runtime/gen/testdata/exprs.charter:120:5)
+			if e.goals != nil && e.goals.G2.Met && a < -90 {
 				d.Allowed = true
 				d.add(1)
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:128:3)
+			// may other (runtime/gen/testdata/exprs.charter:122:3)
+			if e.goals != nil && e.goals.G1.Value > float64(-a) {
+				d.Allowed = true
+				d.add(2)
+				return
+			}
+			// may other (runtime/gen/testdata/exprs.charter:123:3)
+			if a < -50 {
+				d.Allowed = true
+				d.add(3)
+				return
+			}
+			// may other (runtime/gen/testdata/exprs.charter:131:3)
+			if a > 0 {
+				d.Allowed = true
+				d.add(4)
+				return
+			}
+			// may other (runtime/gen/testdata/exprs.charter:133:3)
 			// never applies: its condition is always false
 			// default deny
 			d.Allowed, d.ByDefault = false, true
+			// unmet: may other (runtime/gen/testdata/exprs.charter:120:5)
+			if e.goals != nil && e.goals.G2.Met {
+				d.add(1)
+			}
+			// unmet: may other (runtime/gen/testdata/exprs.charter:122:3)
+			if e.goals != nil {
+				d.add(2)
+			}
+			d.add(3) // unmet: may other (runtime/gen/testdata/exprs.charter:123:3)
+			d.add(5) // unmet: may other (runtime/gen/testdata/exprs.charter:133:3)
 			return
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionTimed
-			// first check then timed (runtime/gen/testdata/exprs.charter:137:3)
+			// first check then timed (runtime/gen/testdata/exprs.charter:142:3)
 			if !e.m.hist.doneBy(ActionCheck, e.at) {
 				d.add(0)
 			}
-			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:138:3)
+			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:143:3)
 			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 				d.add(1)
 			}
-			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:139:3)
+			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:144:3)
 			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 				d.add(2)
 			}
 			if d.ruled() {
 				return
 			}
-			// may timed (runtime/gen/testdata/exprs.charter:143:3)
+			// may timed (runtime/gen/testdata/exprs.charter:148:3)
 			d.Allowed = true
 			d.add(3)
 			return
@@ -950,9 +986,9 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			a := k.Quick.A
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionQuick
-			// must not quick (runtime/gen/testdata/exprs.charter:134:3)
+			// must not quick (runtime/gen/testdata/exprs.charter:139:3)
 			d.add(0)
-			// must not quick (runtime/gen/testdata/exprs.charter:135:3)
+			// must not quick (runtime/gen/testdata/exprs.charter:140:3)
 			if e.rank() == 4 && a > 0 {
 				d.add(1)
 			}
@@ -1173,43 +1209,53 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 				return false, 49, true
 			}
 			if contains(xs, a) && containsWidened(xs, f) {
-				return false, 51, true
-			}
-			if contains(ss, "vip") || elem(ss, 0) == "a" {
-				return false, 52, true
-			}
-			if elem(xs, a) == 1 {
-				return false, 53, true
-			}
-			if a > 5 || int64(len(ss)) > 2 {
 				return false, 54, true
 			}
+			if contains(ss, "vip") || elem(ss, 0) == "a" {
+				return false, 55, true
+			}
+			if elem(xs, a) == 1 {
+				return false, 56, true
+			}
+			if a > 5 || int64(len(ss)) > 2 {
+				return false, 57, true
+			}
 			if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
-				return true, 50, true
+				return true, 53, true
 			}
 			return false, 0, false
 		}
 	} else {
 		if k.Action == ActionOther {
 			a := k.Other.A
+			e := env{m: m, goals: goals}
+			if e.goals != nil && e.goals.G2.Met && a < -90 {
+				return true, 50, true
+			}
+			if e.goals != nil && e.goals.G1.Value > float64(-a) {
+				return true, 51, true
+			}
+			if a < -50 {
+				return true, 52, true
+			}
 			if a > 0 {
-				return true, 55, true
+				return true, 58, true
 			}
 			return false, 0, false
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
 			if !e.m.hist.doneBy(ActionCheck, e.at) {
-				return false, 60, true
+				return false, 63, true
 			}
 			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
-				return false, 61, true
+				return false, 64, true
 			}
 			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
-				return false, 62, true
+				return false, 65, true
 			}
-			return true, 63, true
+			return true, 66, true
 		} else if k.Action == ActionQuick {
-			return false, 58, true
+			return false, 61, true
 		}
 	}
 	return false, 0, false
@@ -1638,26 +1684,26 @@ func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs 
 	if e.goals != nil && e.goals.G2.Met {
 		d.add(0)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:121:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:126:3)
 	if contains(xs, a) && containsWidened(xs, f) {
 		d.add(1)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:122:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:127:3)
 	if contains(ss, "vip") || elem(ss, 0) == "a" {
 		d.add(2)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:123:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:128:3)
 	if elem(xs, a) == 1 {
 		d.add(3)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:124:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:129:3)
 	if a > 5 || int64(len(ss)) > 2 {
 		d.add(4)
 	}
 	if d.ruled() {
 		return
 	}
-	// may lists (runtime/gen/testdata/exprs.charter:120:3)
+	// may lists (runtime/gen/testdata/exprs.charter:125:3)
 	if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 		d.Allowed = true
 		d.add(5)
@@ -1673,22 +1719,51 @@ func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs 
 // under when, and rules that read goals, are inactive). Member arguments are
 // part of the call, but no rule reads them.
 func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d Decision) {
+	e := env{m: m, goals: goals}
 	d.Action = ActionOther
-	// must not other (runtime/gen/testdata/exprs.charter:129:3)
+	// must not other (runtime/gen/testdata/exprs.charter:134:3)
 	// never applies: its condition is always false
 	if d.ruled() {
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:126:3)
-	if a > 0 {
+	// may other (runtime/gen/testdata/exprs.charter:120:5)
+	if e.goals != nil && e.goals.G2.Met && a < -90 {
 		d.Allowed = true
 		d.add(1)
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:128:3)
+	// may other (runtime/gen/testdata/exprs.charter:122:3)
+	if e.goals != nil && e.goals.G1.Value > float64(-a) {
+		d.Allowed = true
+		d.add(2)
+		return
+	}
+	// may other (runtime/gen/testdata/exprs.charter:123:3)
+	if a < -50 {
+		d.Allowed = true
+		d.add(3)
+		return
+	}
+	// may other (runtime/gen/testdata/exprs.charter:131:3)
+	if a > 0 {
+		d.Allowed = true
+		d.add(4)
+		return
+	}
+	// may other (runtime/gen/testdata/exprs.charter:133:3)
 	// never applies: its condition is always false
 	// default deny
 	d.Allowed, d.ByDefault = false, true
+	// unmet: may other (runtime/gen/testdata/exprs.charter:120:5)
+	if e.goals != nil && e.goals.G2.Met {
+		d.add(1)
+	}
+	// unmet: may other (runtime/gen/testdata/exprs.charter:122:3)
+	if e.goals != nil {
+		d.add(2)
+	}
+	d.add(3) // unmet: may other (runtime/gen/testdata/exprs.charter:123:3)
+	d.add(5) // unmet: may other (runtime/gen/testdata/exprs.charter:133:3)
 	return
 }
 
@@ -1698,22 +1773,22 @@ func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d
 func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionTimed
-	// first check then timed (runtime/gen/testdata/exprs.charter:137:3)
+	// first check then timed (runtime/gen/testdata/exprs.charter:142:3)
 	if !e.m.hist.doneBy(ActionCheck, e.at) {
 		d.add(0)
 	}
-	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:138:3)
+	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:143:3)
 	if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 		d.add(1)
 	}
-	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:139:3)
+	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:144:3)
 	if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 		d.add(2)
 	}
 	if d.ruled() {
 		return
 	}
-	// may timed (runtime/gen/testdata/exprs.charter:143:3)
+	// may timed (runtime/gen/testdata/exprs.charter:148:3)
 	d.Allowed = true
 	d.add(3)
 	return
@@ -1725,9 +1800,9 @@ func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 func (m *Member) DecideQuick(at time.Time, goals *Goals, a int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionQuick
-	// must not quick (runtime/gen/testdata/exprs.charter:134:3)
+	// must not quick (runtime/gen/testdata/exprs.charter:139:3)
 	d.add(0)
-	// must not quick (runtime/gen/testdata/exprs.charter:135:3)
+	// must not quick (runtime/gen/testdata/exprs.charter:140:3)
 	if e.rank() == 4 && a > 0 {
 		d.add(1)
 	}
