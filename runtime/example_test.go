@@ -289,3 +289,45 @@ func ExampleState_Holds() {
 	// alice posted; alice: posts >= 2 && active.met is false (<nil>)
 	// bob posted; alice: posts >= 2 && active.met is true (<nil>)
 }
+
+// A rule that reads another member (to.points) needs that member: without
+// a State the host gives it, here by resolving the call's IDs with its
+// own lookup; a rule comparing members (to == me) reads the IDs.
+func ExampleCall_ResolveMembers() {
+	prog, err := runtime.CompileSource("tips.charter", []byte(`community Tips {
+  member { points: int }
+  action tip(to: member)
+  may tip if to.points < points
+  must not tip if to == me because "No tipping yourself"
+}`))
+	if err != nil {
+		panic(err)
+	}
+	c := prog.Community("Tips")
+	byID := map[string]*runtime.Member{}
+	for id, points := range map[string]int{"ann": 9, "bob": 2} {
+		m, err := c.Member(map[string]any{"points": points})
+		if err != nil {
+			panic(err)
+		}
+		m.ID = id
+		byID[id] = m
+	}
+	lookup := func(id string) (*runtime.Member, bool) { m, ok := byID[id]; return m, ok }
+	for _, to := range []string{"bob", "ann", "zed"} {
+		k, err := c.Call("tip", runtime.Args{"to": to})
+		if err != nil {
+			panic(err)
+		}
+		if err := k.ResolveMembers(lookup); err != nil {
+			fmt.Println(err)
+			continue
+		}
+		d := c.DecideCall(byID["ann"], k, now, nil)
+		fmt.Println(to, d.Allowed, d.Reasons())
+	}
+	// Output:
+	// bob true [may tip]
+	// ann false [No tipping yourself]
+	// argument to of tip: no member "zed"
+}

@@ -756,6 +756,27 @@ func (k *Call) fill(args Args) error {
 	return nil
 }
 
+// ResolveMembers gives k the members its member arguments name by ID, as
+// lookup finds them: the lookup a host passes when it decides without a
+// State (Decide, DecideCall, Explain), so that rules reading another
+// member's attributes (to.points) read that member (SPEC §6.5). An
+// argument given as a *Member is kept; an ID lookup does not find is an
+// error naming the argument.
+func (k *Call) ResolveMembers(lookup func(id string) (*Member, bool)) error {
+	for i, o := range k.others {
+		if o != nil {
+			continue
+		}
+		p := k.act.def.Params[k.act.others[i]].Name
+		m, ok := lookup(k.ids[i])
+		if !ok || m == nil {
+			return fmt.Errorf("argument %s of %s: no member %q", p, k.act.name, k.ids[i])
+		}
+		k.others[i] = m
+	}
+	return nil
+}
+
 // SetInt sets the int argument name of a prepared call, without
 // allocating; an unknown parameter, or one of another type, is an error.
 func (k *Call) SetInt(name string, v int64) error {

@@ -231,6 +231,15 @@ type action struct {
 	// when taken by then; or a condition calling a time function, directly
 	// or through the ladder or a badge).
 	readsTime bool
+	// readsOther[i] is true when a deny or may rule reads an attribute or
+	// the role of the member Others[i] names (to.points): a question
+	// without a State needs that member's record, not its ID alone. nil
+	// when no rule reads another member.
+	readsOther []bool
+	// identity is true when a deny or may rule compares members (to !=
+	// me): a question without a State needs the IDs of the actor and of
+	// every member argument.
+	identity bool
 }
 
 type rule struct {
@@ -373,9 +382,14 @@ func (s *scope) Lookup(name string) (eval.Ref, bool) {
 		return eval.Ref{Kind: eval.RefConst, Type: check.Type{Kind: check.Duration}, Const: time.Duration(d)}, true
 	}
 	if s.params != nil {
-		if p := s.params.Param(name); p != nil && p.Type.Kind != check.Member {
+		// A member parameter's slot holds the ID of the member it names,
+		// which identity comparisons read (to != me).
+		if p := s.params.Param(name); p != nil {
 			slot := s.c.actionByName[s.params.Name].args.Slot(p.Slot)
 			return eval.Ref{Kind: eval.RefParam, Type: p.Type, Index: slot.Index}, true
+		}
+		if name == "me" {
+			return eval.Ref{Kind: eval.RefMe, Type: check.Type{Kind: check.Member}}, true
 		}
 	}
 	if i, ok := c.layout.Lookup(name); ok {
@@ -406,12 +420,16 @@ func (s *scope) Lookup(name string) (eval.Ref, bool) {
 func (s *scope) LookupField(obj, field string) (eval.Ref, bool) {
 	if s.params != nil {
 		if p := s.params.Param(obj); p != nil && p.Type.Kind == check.Member {
+			other := s.c.actionByName[s.params.Name].otherIndex(p.Slot)
+			if field == "role" && len(s.c.roleNames) > 0 {
+				return eval.Ref{Kind: eval.RefOtherRole, Type: check.Type{Kind: check.Role}, Param: other}, true
+			}
 			i, ok := s.c.layout.Lookup(field)
 			if !ok {
 				return eval.Ref{}, false
 			}
 			slot := s.c.layout.Slot(i)
-			return eval.Ref{Kind: eval.RefOther, Type: slot.Type, Index: slot.Index, Param: s.c.actionByName[s.params.Name].otherIndex(p.Slot)}, true
+			return eval.Ref{Kind: eval.RefOther, Type: slot.Type, Index: slot.Index, Param: other}, true
 		}
 	}
 	if g := s.c.def.Goal(obj); g != nil {
@@ -441,6 +459,36 @@ func (s *scope) Call(name string, args []exprast.Node) (eval.Ref, bool, error) {
 		t = check.Type{Kind: check.Int}
 	}
 	return eval.Ref{Kind: eval.RefAgg, Type: t, Index: len(*s.aggs) - 1}, true, nil
+}
+
+// memberUses records in a what the rule condition at root reads of the
+// members its member parameters name: attributes or roles (readsOther),
+// identities (identity).
+func (a *action) memberUses(root exprast.Node) {
+	param := func(n exprast.Node) int {
+		if id, ok := n.(*exprast.IdentifierNode); ok {
+			if p := a.def.Param(id.Value); p != nil && p.Type.Kind == check.Member {
+				return a.otherIndex(p.Slot)
+			}
+		}
+		return -1
+	}
+	exprast.Find(root, func(n exprast.Node) bool {
+		switch n := n.(type) {
+		case *exprast.MemberNode:
+			if i := param(n.Node); i >= 0 {
+				if a.readsOther == nil {
+					a.readsOther = make([]bool, len(a.others))
+				}
+				a.readsOther[i] = true
+			}
+		case *exprast.BinaryNode:
+			if n.Operator == "==" || n.Operator == "!=" {
+				a.identity = a.identity || param(n.Left) >= 0 || param(n.Right) >= 0
+			}
+		}
+		return false
+	})
 }
 
 func (a *action) otherIndex(paramSlot int) int {
@@ -569,6 +617,9 @@ func (cm *compiler) actions() error {
 			cr := r.def
 			a.readsTime = a.readsTime || r.Kind == check.Limit || r.Kind == check.First ||
 				cr.Cond != nil && cm.readsTime(cr.Cond.Root) || cr.When != nil && cm.readsTime(cr.When.Root)
+			if cr.Cond != nil && len(a.others) > 0 {
+				a.memberUses(cr.Cond.Root)
+			}
 		}
 	}
 	c.hist = newHistoryShape(keep, firsts)
@@ -584,6 +635,10 @@ func (cm *compiler) actions() error {
 			x := &assign{other: -1, attr: ai, slot: c.layout.Slot(ai), op: as.Op, def: as}
 			if as.Param != nil {
 				x.other = a.otherIndex(as.Param.Slot)
+			}
+			if x.slot.Type.Kind == check.List && as.Op == "=" {
+				a.effect = append(a.effect, x) // x = []: the checker allows no other list
+				continue
 			}
 			v, err := eval.CompileEffect(as.Value.Root, &scope{c: cm.c, params: ce.Action, cm: cm})
 			if err != nil {
@@ -747,6 +802,12 @@ func (v *timeVisitor) Visit(node *exprast.Node) {
 		}
 	case *exprast.IdentifierNode:
 		v.found = v.cm.nameReadsTime(n.Value)
+	case *exprast.MemberNode:
+		// p.role runs the ladder on another member: it reads the time
+		// when the ladder does. No goal field is called role.
+		if s, ok := n.Property.(*exprast.StringNode); ok && s.Value == "role" {
+			v.found = v.cm.nameReadsTime("role")
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -632,6 +633,9 @@ func (s *State) bind(m *Member, k *Call, others []*Member, at int64) *eval.Env {
 	for _, o := range others {
 		e.Others = append(e.Others, o.rec)
 	}
+	if len(others) > 0 {
+		e.Me = m.ID
+	}
 	e.Members = int64(s.st.len())
 	s.goalBuf = s.goalBuf[:0]
 	for _, g := range goals {
@@ -917,6 +921,15 @@ func evalValue(as *assign, e *eval.Env) (value, error) {
 		if as.value.Bool(e) {
 			v.i = 1
 		}
+	case check.List:
+		// x = [] has no value; x += m and x -= m the ID of the member m.
+		// The checker allows no other list effect.
+		if as.value != nil {
+			if as.value.Type().Kind != check.Member {
+				return v, fmt.Errorf("effects on list attribute %s take a member, not %s", as.def.Attr.Name, as.value.Type())
+			}
+			v.s = as.value.String(e)
+		}
 	default:
 		v.i = as.value.Int(e)
 	}
@@ -971,7 +984,7 @@ func (as *assign) apply(rec *eval.Record, v value) error {
 			rec.S[idx] = v.s
 		}
 	case check.List:
-		return fmt.Errorf("effects on list attribute %s are not supported", name)
+		return as.applyList(rec, idx, v.s)
 	default: // int, bool, time, duration: in I
 		cur := rec.I[idx]
 		n, ok := v.i, true
@@ -990,6 +1003,33 @@ func (as *assign) apply(rec *eval.Record, v value) error {
 			return fmt.Errorf("%s %s %d would leave the 64-bit range of int (it is %d)", name, as.op, v.i, cur)
 		}
 		rec.I[idx] = n
+	}
+	return nil
+}
+
+// applyList applies a list effect (§6.14): = empties the list; += adds
+// the member ID id to a []string unless it is there, -= removes it. The
+// list is never changed in place, since the record it came from may still
+// hold it (effects apply to copies, all or nothing).
+func (as *assign) applyList(rec *eval.Record, idx int, id string) error {
+	name := as.def.Attr.Name
+	if as.op == "=" {
+		rec.L[idx] = eval.EmptyList(as.slot.Type.Elem)
+		return nil
+	}
+	ids, ok := rec.L[idx].([]string)
+	if !ok {
+		return fmt.Errorf("%s %s a member: %s is not a list of strings", name, as.op, name)
+	}
+	i := slices.Index(ids, id)
+	switch {
+	case as.op == "+=" && i < 0:
+		if len(ids) >= eval.MaxListLen {
+			return fmt.Errorf("%s += %q would hold more than %d elements", name, id, eval.MaxListLen)
+		}
+		rec.L[idx] = append(slices.Clip(ids), id)
+	case as.op == "-=" && i >= 0:
+		rec.L[idx] = slices.Delete(slices.Clone(ids), i, i+1)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -320,6 +321,9 @@ func (b *builder) recheckInherited() {
 		}
 		pv, cv := pe.view(envEffect, parentParams), b.envs.effect(e.Action.Params)
 		for _, as := range e.Assigns {
+			if as.Attr != nil && as.Attr.Type.Kind == List {
+				continue // [] or a member: listEffect saw it, and it reads no name a child can rebind
+			}
 			check(as.Value, "effect of "+e.Action.Name, fromParent, pv, cv, func(v view) { b.expr(as.Value, v, "effect value") })
 		}
 	}
@@ -846,7 +850,7 @@ func (b *builder) namespaceOver(pn *names) *names {
 
 var reservedNames = []string{
 	"role", "members", "true", "false", "nil", "in", "not", "and", "or", "matches",
-	"contains", "startsWith", "endsWith", "let", "if", "else", "because",
+	"contains", "startsWith", "endsWith", "let", "if", "else", "because", "me",
 }
 
 var aggregateNames = []string{"count", "share", "sum", "avg", "min", "max"}
@@ -1070,6 +1074,15 @@ func (b *builder) effect(d *syntax.Effect) {
 			continue
 		}
 		b.used[x.Attr.Name] = true
+		if x.Attr.Type.Kind == List {
+			// A list changes only as a set of members (§6.14): no effect
+			// computes a list, and the evaluator has none to assign (an
+			// assignment of one used to check and panic in State.Apply).
+			b.markUsed(as.Value)
+			b.listEffect(x, a)
+			e.Assigns = append(e.Assigns, x)
+			continue
+		}
 		got, ok := b.expr(as.Value, b.envs.effect(a.Params), "effect value")
 		if ok {
 			b.checkAssign(x, got)
@@ -1084,6 +1097,28 @@ func (b *builder) effect(d *syntax.Effect) {
 		}
 	}
 	com.Effects = append(com.Effects, e)
+}
+
+// listEffect checks an assignment to a list attribute: x = [] empties
+// it, and for a []string, x += m adds the ID of the member m (me or a
+// member parameter of a) unless it is there, and x -= m removes it.
+func (b *builder) listEffect(x *Assign, a *Action) {
+	name, r := x.Attr.Name, x.Value.Range()
+	if x.Value.Root == nil {
+		return // syntax error already reported
+	}
+	if arr, ok := x.Value.Root.(*exprast.ArrayNode); ok && len(arr.Nodes) == 0 && x.Op == "=" {
+		return
+	}
+	id, isID := x.Value.Root.(*exprast.IdentifierNode)
+	member := isID && (id.Value == "me" || a.Param(id.Value) != nil && a.Param(id.Value).Type.Kind == Member)
+	if isID && id.Value == "me" && !slices.ContainsFunc(a.Params, func(p *Param) bool { return p.Type.Kind == Member }) {
+		member = false
+	}
+	if member && (x.Op == "+=" || x.Op == "-=") && x.Attr.Type.Elem == String {
+		return
+	}
+	b.errorf(diag.TypeMismatch, r, "%s is a list attribute (%s): an effect only empties a list (%s = []) or adds or removes a member's ID in a []string (%s += me, %s -= p)", name, x.Attr.Type, name, name, name)
 }
 
 func (b *builder) checkAssign(x *Assign, got Type) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime"
@@ -20,9 +21,9 @@ import (
 // fixes it: it is part of the language, not a setting.
 func start() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 
-// subjectID is the live-state ID of a test's unnamed `given member`; the
-// "@" keeps it apart from names a test can write.
-const subjectID = "@subject"
+// subjectID is the live-state ID of a test's unnamed `given member`,
+// which a member argument written `me` names.
+const subjectID = check.SubjectID
 
 // Result is the outcome of one test block.
 type Result struct {

@@ -42,6 +42,11 @@ type Env struct {
 	badgeSet   uint64
 	moreKnown  []uint64 // badges from 64 on
 	moreSet    []uint64
+
+	// Me is the acting member's ID, which `me` reads; set with Others
+	// (only an action with a member parameter compares identities). Last,
+	// so that the fields every question reads keep their places.
+	Me string
 }
 
 // GoalValue is a goal's state as conditions see it: `size.met`,
@@ -88,6 +93,7 @@ func (e *Env) Reset() {
 	if len(e.Others) > 0 {
 		clear(e.Others)
 		e.Others = e.Others[:0]
+		e.Me = ""
 	}
 	e.M, e.Args, e.At, e.Goals, e.Members, e.Aggs, e.Err = nil, nil, 0, nil, 0, nil, nil
 	e.roleState, e.role, e.badgeKnown, e.badgeSet = roleUnknown, 0, 0, 0
@@ -152,6 +158,28 @@ func (e *Env) computeRole() int64 {
 		}
 	}
 	e.role, e.roleState = r, roleKnown
+	return r
+}
+
+// OtherRole returns the role rank of Others[p], the member a member
+// parameter names, evaluating the ladder on its record. A rung reads only
+// attributes and the time (§6.6), so the acting member's role and badges,
+// and what e knows of them, are untouched.
+func (e *Env) OtherRole(p int) int64 {
+	d := e.Derived
+	if d == nil {
+		return 0
+	}
+	m := e.M
+	e.M = e.Others[p]
+	r := d.Fallback
+	for _, rung := range d.Ladder {
+		if rung.Cond == nil || rung.Cond.Bool(e) {
+			r = rung.Rank
+			break
+		}
+	}
+	e.M = m
 	return r
 }
 

@@ -480,7 +480,7 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 	w := &g.decide
 	doc := fmt.Sprintf("Decide%s decides whether m may %s at time at, as runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules under when, and rules that read goals, are inactive).", goName, signature(a))
 	if hasMemberParam(a) {
-		doc += " Member arguments are part of the call, but no rule reads them."
+		doc += " A member argument is the *Member it names, never nil; a rule that compares members compares the pointers, as the runtime compares IDs."
 	}
 	fmt.Fprintf(w, "%sfunc (m *Member) Decide%s(at time.Time, goals *Goals", comment(doc), goName)
 	for _, p := range a.Params {

@@ -96,9 +96,9 @@ const noTime = math.MinInt64
 // first is where the earliest taking of an action a first rule names is
 // kept (-1 for the others).
 var (
-	keep  = [...]int{0, 0, 0, 5, 0}
-	off   = [...]int{0, 0, 0, 0, 5}
-	first = [...]int{5, -1, -1, -1, -1}
+	keep  = [...]int{0, 0, 0, 0, 5, 0}
+	off   = [...]int{0, 0, 0, 0, 0, 5}
+	first = [...]int{5, -1, -1, -1, -1, -1}
 )
 
 // A history holds a bit per action, a slot per kept taking and one per
@@ -173,11 +173,12 @@ const (
 	ActionCheck Action = iota // check
 	ActionLists               // lists
 	ActionOther               // other
+	ActionPair                // pair
 	ActionTimed               // timed
 	ActionQuick               // quick
 )
 
-var actionNames = [...]string{"check", "lists", "other", "timed", "quick"}
+var actionNames = [...]string{"check", "lists", "other", "pair", "timed", "quick"}
 
 // String returns the name the rule files give it.
 func (x Action) String() string {
@@ -505,73 +506,78 @@ var rules = [...]struct {
 	kind, label, reason string
 	sanction            *Sanction
 }{
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:52:3)", "int division is float, x / 0 is Inf", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:53:3)", "x % 0 is 0", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:54:3)", "int addition wraps", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:55:3)", "int product and negation wrap", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:56:3)", "a float product is rounded before the sum", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:57:3)", "mixed float arithmetic", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:58:3)", "powers are floats", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:59:3)", "ints and floats compare as floats", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:60:3)", "precedence", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:61:3)", "constants fold as eval folds them", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:62:3)", "an infinite constant", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:65:3)", "string operators", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:66:3)", "a pattern", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:67:3)", "case", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:68:3)", "trim", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:69:3)", "prefix and suffix", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:70:3)", "length and concatenation", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:71:3)", "string order", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:74:3)", "time plus duration", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:75:3)", "time minus", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:76:3)", "duration arithmetic", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:77:3)", "time comparisons", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:78:3)", "saturating time sums", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:79:3)", "saturation at the latest time", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:80:3)", "saturating time differences", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:81:3)", "floor division of future times", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:84:3)", "between numbers", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:85:3)", "between times and durations", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:86:3)", "least and greatest", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:87:3)", "least and greatest of times", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:88:3)", "clamp", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:89:3)", "clamp with lo above hi", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:90:3)", "rounding", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:93:3)", "constant lists", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:94:3)", "list attributes", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:95:3)", "lists of times, durations and strings", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:96:3)", "ranges and lists of names", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:97:3)", "indexes", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:98:3)", "indexes of every type", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:101:3)", "conditionals", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:102:3)", "conditionals of lists and times", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:103:3)", "conditionals of the member", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:104:3)", "word operators", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:107:3)", "roles and badges", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:108:3)", "more badges", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:109:3)", "goal fields", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:110:3)", "goal targets", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:111:3)", "texts show 2 and 1.5, not {g1.x} or {x}", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:114:5)", "members is what the snapshot says", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:117:5)", "a when block", &Sanction{Name: "mute", For: 86400000000000}},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:120:5)", "a may under when", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:122:3)", "a may that reads goals", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:123:3)", "a may that reads arguments", nil},
-	{"may", "may lists (runtime/gen/testdata/exprs.charter:125:3)", "may lists", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:126:3)", "list arguments", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:127:3)", "string list arguments", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:128:3)", "an index from an argument", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:129:3)", "nil-coalescing", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:131:3)", "may other", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:133:3)", "never", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:134:3)", "must not other", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:139:3)", "always", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:140:3)", "after an unconditional denial", nil},
-	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:142:3)", "first check then timed: check not done yet", nil},
-	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:143:3)", "limit timed 2 per 1h reached", nil},
-	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:144:3)", "five a day", &Sanction{Name: "demote"}},
-	{"may", "may timed (runtime/gen/testdata/exprs.charter:148:3)", "may timed", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:53:3)", "int division is float, x / 0 is Inf", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:54:3)", "x % 0 is 0", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:55:3)", "int addition wraps", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:56:3)", "int product and negation wrap", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:57:3)", "a float product is rounded before the sum", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:58:3)", "mixed float arithmetic", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:59:3)", "powers are floats", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:60:3)", "ints and floats compare as floats", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:61:3)", "precedence", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:62:3)", "constants fold as eval folds them", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:63:3)", "an infinite constant", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:66:3)", "string operators", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:67:3)", "a pattern", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:68:3)", "case", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:69:3)", "trim", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:70:3)", "prefix and suffix", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:71:3)", "length and concatenation", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:72:3)", "string order", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:75:3)", "time plus duration", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:76:3)", "time minus", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:77:3)", "duration arithmetic", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:78:3)", "time comparisons", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:79:3)", "saturating time sums", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:80:3)", "saturation at the latest time", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:81:3)", "saturating time differences", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:82:3)", "floor division of future times", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:85:3)", "between numbers", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:86:3)", "between times and durations", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:87:3)", "least and greatest", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:88:3)", "least and greatest of times", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:89:3)", "clamp", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:90:3)", "clamp with lo above hi", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:91:3)", "rounding", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:94:3)", "constant lists", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:95:3)", "list attributes", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:96:3)", "lists of times, durations and strings", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:97:3)", "ranges and lists of names", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:98:3)", "indexes", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:99:3)", "indexes of every type", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:102:3)", "conditionals", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:103:3)", "conditionals of lists and times", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:104:3)", "conditionals of the member", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:105:3)", "word operators", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:108:3)", "roles and badges", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:109:3)", "more badges", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:110:3)", "goal fields", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:111:3)", "goal targets", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:112:3)", "texts show 2 and 1.5, not {g1.x} or {x}", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:115:5)", "members is what the snapshot says", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:118:5)", "a when block", &Sanction{Name: "mute", For: 86400000000000}},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:121:5)", "a may under when", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:123:3)", "a may that reads goals", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:124:3)", "a may that reads arguments", nil},
+	{"may", "may lists (runtime/gen/testdata/exprs.charter:126:3)", "may lists", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:127:3)", "list arguments", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:128:3)", "string list arguments", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:129:3)", "an index from an argument", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:130:3)", "nil-coalescing", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:132:3)", "may other", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:134:3)", "not oneself", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:135:3)", "another member's attributes and role", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:136:3)", "another member's time and string", nil},
+	{"may", "may pair (runtime/gen/testdata/exprs.charter:137:3)", "may pair", nil},
+	{"must not", "must not pair (runtime/gen/testdata/exprs.charter:139:3)", "another member's role, which reads the time", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:141:3)", "never", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:142:3)", "must not other", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:147:3)", "always", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:148:3)", "after an unconditional denial", nil},
+	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:150:3)", "first check then timed: check not done yet", nil},
+	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:151:3)", "limit timed 2 per 1h reached", nil},
+	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:152:3)", "five a day", &Sanction{Name: "demote"}},
+	{"may", "may timed (runtime/gen/testdata/exprs.charter:156:3)", "may timed", nil},
 }
 
 // actionRules are, per action, the rules that can decide it: the denying
@@ -579,9 +585,10 @@ var rules = [...]struct {
 var actionRules = [...][]Rule{
 	ActionCheck: {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48},
 	ActionLists: {49, 54, 55, 56, 57, 53},
-	ActionOther: {60, 50, 51, 52, 58, 59},
-	ActionTimed: {63, 64, 65, 66},
-	ActionQuick: {61, 62},
+	ActionOther: {59, 60, 61, 65, 50, 51, 52, 58, 64},
+	ActionPair:  {63, 62},
+	ActionTimed: {68, 69, 70, 71},
+	ActionQuick: {66, 67},
 }
 
 // CheckArgs are the arguments of check(a: int, b: int, f: float, s: string, t: time, d: duration, on: bool).
@@ -609,6 +616,12 @@ type OtherArgs struct {
 	A  int64   // a: int
 }
 
+// PairArgs are the arguments of pair(p: member, q: member).
+type PairArgs struct {
+	P *Member // p: member
+	Q *Member // q: member
+}
+
 // QuickArgs are the arguments of quick(a: int).
 type QuickArgs struct {
 	A int64 // a: int
@@ -621,6 +634,7 @@ type Call struct {
 	Check  CheckArgs
 	Lists  ListsArgs
 	Other  OtherArgs
+	Pair   PairArgs
 	Quick  QuickArgs
 }
 
@@ -628,7 +642,7 @@ type Call struct {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	if k.Action < ActionOther {
+	if k.Action < ActionPair {
 		if k.Action == ActionCheck {
 			a := k.Check.A
 			b := k.Check.B
@@ -639,163 +653,163 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			on := k.Check.On
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionCheck
-			// must not check (runtime/gen/testdata/exprs.charter:52:3)
+			// must not check (runtime/gen/testdata/exprs.charter:53:3)
 			if float64(a)/float64(b) > 2.5 {
 				d.add(0)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:53:3)
+			// must not check (runtime/gen/testdata/exprs.charter:54:3)
 			if mod(a, b) == 1 {
 				d.add(1)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:54:3)
+			// must not check (runtime/gen/testdata/exprs.charter:55:3)
 			if a+b > e.m.N {
 				d.add(2)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:55:3)
+			// must not check (runtime/gen/testdata/exprs.charter:56:3)
 			if a*b < 0 || -a > e.m.K {
 				d.add(3)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:56:3)
+			// must not check (runtime/gen/testdata/exprs.charter:57:3)
 			if float64(f*e.m.Y)+e.m.X > 10.0 {
 				d.add(4)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:57:3)
+			// must not check (runtime/gen/testdata/exprs.charter:58:3)
 			if f-e.m.X/3.0 < -2.5 {
 				d.add(5)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:58:3)
+			// must not check (runtime/gen/testdata/exprs.charter:59:3)
 			if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
 				d.add(6)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:59:3)
+			// must not check (runtime/gen/testdata/exprs.charter:60:3)
 			if e.m.X == float64(e.m.N) || float64(a) == f {
 				d.add(7)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:60:3)
+			// must not check (runtime/gen/testdata/exprs.charter:61:3)
 			if e.m.N-e.m.K*2 >= a%4+1 {
 				d.add(8)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:61:3)
+			// must not check (runtime/gen/testdata/exprs.charter:62:3)
 			if 0.30000000000000004 > f && f >= 0.3 {
 				d.add(9)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:62:3)
+			// must not check (runtime/gen/testdata/exprs.charter:63:3)
 			if math.Inf(1) > f || math.Copysign(0, -1) == f {
 				d.add(10)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:65:3)
+			// must not check (runtime/gen/testdata/exprs.charter:66:3)
 			if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
 				d.add(11)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:66:3)
+			// must not check (runtime/gen/testdata/exprs.charter:67:3)
 			if pattern0.MatchString(s) {
 				d.add(12)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:67:3)
+			// must not check (runtime/gen/testdata/exprs.charter:68:3)
 			if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
 				d.add(13)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:68:3)
+			// must not check (runtime/gen/testdata/exprs.charter:69:3)
 			if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
 				d.add(14)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:69:3)
+			// must not check (runtime/gen/testdata/exprs.charter:70:3)
 			if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
 				d.add(15)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:70:3)
+			// must not check (runtime/gen/testdata/exprs.charter:71:3)
 			if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
 				d.add(16)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:71:3)
+			// must not check (runtime/gen/testdata/exprs.charter:72:3)
 			if s < e.m.Name && s != "" {
 				d.add(17)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:74:3)
+			// must not check (runtime/gen/testdata/exprs.charter:75:3)
 			if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
 				d.add(18)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:75:3)
+			// must not check (runtime/gen/testdata/exprs.charter:76:3)
 			if subDuration(nanos(t), int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
 				d.add(19)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:76:3)
+			// must not check (runtime/gen/testdata/exprs.charter:77:3)
 			if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
 				d.add(20)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:77:3)
+			// must not check (runtime/gen/testdata/exprs.charter:78:3)
 			if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
 				d.add(21)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:78:3)
+			// must not check (runtime/gen/testdata/exprs.charter:79:3)
 			if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
 				d.add(22)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:79:3)
+			// must not check (runtime/gen/testdata/exprs.charter:80:3)
 			if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
 				d.add(23)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:80:3)
+			// must not check (runtime/gen/testdata/exprs.charter:81:3)
 			if subTimes(addDuration(nanos(t), int64(dArg)), subDuration(nanos(e.m.Seen), int64(dArg))) < 0 && int64(dArg) > 0 {
 				d.add(24)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:81:3)
+			// must not check (runtime/gen/testdata/exprs.charter:82:3)
 			if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
 				d.add(25)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:84:3)
+			// must not check (runtime/gen/testdata/exprs.charter:85:3)
 			if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
 				d.add(26)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:85:3)
+			// must not check (runtime/gen/testdata/exprs.charter:86:3)
 			if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
 				d.add(27)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:86:3)
+			// must not check (runtime/gen/testdata/exprs.charter:87:3)
 			if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
 				d.add(28)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:87:3)
+			// must not check (runtime/gen/testdata/exprs.charter:88:3)
 			if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
 				d.add(29)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:88:3)
+			// must not check (runtime/gen/testdata/exprs.charter:89:3)
 			if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
 				d.add(30)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:89:3)
+			// must not check (runtime/gen/testdata/exprs.charter:90:3)
 			if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
 				d.add(31)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:90:3)
+			// must not check (runtime/gen/testdata/exprs.charter:91:3)
 			if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
 				d.add(32)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:93:3)
+			// must not check (runtime/gen/testdata/exprs.charter:94:3)
 			if contains(list1, a) || contains(list2, s) || contains(list3, f) {
 				d.add(33)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:94:3)
+			// must not check (runtime/gen/testdata/exprs.charter:95:3)
 			if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
 				d.add(34)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:95:3)
+			// must not check (runtime/gen/testdata/exprs.charter:96:3)
 			if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
 				d.add(35)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:96:3)
+			// must not check (runtime/gen/testdata/exprs.charter:97:3)
 			if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
 				d.add(36)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:97:3)
+			// must not check (runtime/gen/testdata/exprs.charter:98:3)
 			if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
 				d.add(37)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:98:3)
+			// must not check (runtime/gen/testdata/exprs.charter:99:3)
 			if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
 				d.add(38)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:101:3)
+			// must not check (runtime/gen/testdata/exprs.charter:102:3)
 			if func() float64 {
 				if a > 0 {
 					return f
@@ -809,7 +823,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			}() == "x" {
 				d.add(39)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:102:3)
+			// must not check (runtime/gen/testdata/exprs.charter:103:3)
 			if int64(len(func() []int64 {
 				if on {
 					return e.m.Nums
@@ -823,7 +837,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			}() > e.at {
 				d.add(40)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:103:3)
+			// must not check (runtime/gen/testdata/exprs.charter:104:3)
 			if func() int64 {
 				if on {
 					return 1
@@ -837,31 +851,31 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			}() > 7200000000000 {
 				d.add(41)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:104:3)
+			// must not check (runtime/gen/testdata/exprs.charter:105:3)
 			if !on && e.m.Flag || a > 1000 {
 				d.add(42)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:107:3)
+			// must not check (runtime/gen/testdata/exprs.charter:108:3)
 			if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
 				d.add(43)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:108:3)
+			// must not check (runtime/gen/testdata/exprs.charter:109:3)
 			if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
 				d.add(44)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:109:3)
+			// must not check (runtime/gen/testdata/exprs.charter:110:3)
 			if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
 				d.add(45)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:110:3)
+			// must not check (runtime/gen/testdata/exprs.charter:111:3)
 			if e.goals != nil && e.goals.G1.Target == f {
 				d.add(46)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:111:3)
+			// must not check (runtime/gen/testdata/exprs.charter:112:3)
 			if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
 				d.add(47)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:114:5)
+			// must not check (runtime/gen/testdata/exprs.charter:115:5)
 			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
 				d.add(48)
 			}
@@ -878,30 +892,30 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			ss := k.Lists.Ss
 			e := env{m: m, goals: goals}
 			d.Action = ActionLists
-			// must not lists (runtime/gen/testdata/exprs.charter:117:5)
+			// must not lists (runtime/gen/testdata/exprs.charter:118:5)
 			if e.goals != nil && e.goals.G2.Met {
 				d.add(0)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:126:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:127:3)
 			if contains(xs, a) && containsWidened(xs, f) {
 				d.add(1)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:127:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:128:3)
 			if contains(ss, "vip") || elem(ss, 0) == "a" {
 				d.add(2)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:128:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:129:3)
 			if elem(xs, a) == 1 {
 				d.add(3)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:129:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:130:3)
 			if a > 5 || int64(len(ss)) > 2 {
 				d.add(4)
 			}
 			if d.ruled() {
 				return
 			}
-			// may lists (runtime/gen/testdata/exprs.charter:125:3)
+			// may lists (runtime/gen/testdata/exprs.charter:126:3)
 			if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 				d.Allowed = true
 				d.add(5)
@@ -910,75 +924,109 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			// default deny
 			d.Allowed, d.ByDefault = false, true
 			return
-		}
-	} else {
-		if k.Action == ActionOther {
+		} else if k.Action == ActionOther {
+			to := k.Other.To
 			a := k.Other.A
-			e := env{m: m, goals: goals}
+			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionOther
 			// must not other (runtime/gen/testdata/exprs.charter:134:3)
+			if to == m {
+				d.add(0)
+			}
+			// must not other (runtime/gen/testdata/exprs.charter:135:3)
+			if to.N > e.m.N && (&env{m: to, at: e.at}).ladder() >= 3 {
+				d.add(1)
+			}
+			// must not other (runtime/gen/testdata/exprs.charter:136:3)
+			if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
+				d.add(2)
+			}
+			// must not other (runtime/gen/testdata/exprs.charter:142:3)
 			// never applies: its condition is always false
 			if d.ruled() {
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:120:5)
+			// may other (runtime/gen/testdata/exprs.charter:121:5)
 			if e.goals != nil && e.goals.G2.Met && a < -90 {
-				d.Allowed = true
-				d.add(1)
-				return
-			}
-			// may other (runtime/gen/testdata/exprs.charter:122:3)
-			if e.goals != nil && e.goals.G1.Value > float64(-a) {
-				d.Allowed = true
-				d.add(2)
-				return
-			}
-			// may other (runtime/gen/testdata/exprs.charter:123:3)
-			if a < -50 {
-				d.Allowed = true
-				d.add(3)
-				return
-			}
-			// may other (runtime/gen/testdata/exprs.charter:131:3)
-			if a > 0 {
 				d.Allowed = true
 				d.add(4)
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:133:3)
+			// may other (runtime/gen/testdata/exprs.charter:123:3)
+			if e.goals != nil && e.goals.G1.Value > float64(-a) {
+				d.Allowed = true
+				d.add(5)
+				return
+			}
+			// may other (runtime/gen/testdata/exprs.charter:124:3)
+			if a < -50 {
+				d.Allowed = true
+				d.add(6)
+				return
+			}
+			// may other (runtime/gen/testdata/exprs.charter:132:3)
+			if a > 0 {
+				d.Allowed = true
+				d.add(7)
+				return
+			}
+			// may other (runtime/gen/testdata/exprs.charter:141:3)
 			// never applies: its condition is always false
 			// default deny
 			d.Allowed, d.ByDefault = false, true
-			// unmet: may other (runtime/gen/testdata/exprs.charter:120:5)
+			// unmet: may other (runtime/gen/testdata/exprs.charter:121:5)
 			if e.goals != nil && e.goals.G2.Met {
-				d.add(1)
+				d.add(4)
 			}
-			// unmet: may other (runtime/gen/testdata/exprs.charter:122:3)
+			// unmet: may other (runtime/gen/testdata/exprs.charter:123:3)
 			if e.goals != nil {
-				d.add(2)
+				d.add(5)
 			}
-			d.add(3) // unmet: may other (runtime/gen/testdata/exprs.charter:123:3)
-			d.add(5) // unmet: may other (runtime/gen/testdata/exprs.charter:133:3)
+			d.add(6) // unmet: may other (runtime/gen/testdata/exprs.charter:124:3)
+			d.add(8) // unmet: may other (runtime/gen/testdata/exprs.charter:141:3)
+			return
+		}
+	} else {
+		if k.Action == ActionPair {
+			p := k.Pair.P
+			q := k.Pair.Q
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionPair
+			// must not pair (runtime/gen/testdata/exprs.charter:139:3)
+			if (&env{m: q, at: e.at}).ladder() == 1 {
+				d.add(0)
+			}
+			if d.ruled() {
+				return
+			}
+			// may pair (runtime/gen/testdata/exprs.charter:137:3)
+			if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
+				d.Allowed = true
+				d.add(1)
+				return
+			}
+			// default deny
+			d.Allowed, d.ByDefault = false, true
 			return
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionTimed
-			// first check then timed (runtime/gen/testdata/exprs.charter:142:3)
+			// first check then timed (runtime/gen/testdata/exprs.charter:150:3)
 			if !e.m.hist.doneBy(ActionCheck, e.at) {
 				d.add(0)
 			}
-			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:143:3)
+			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:151:3)
 			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 				d.add(1)
 			}
-			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:144:3)
+			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:152:3)
 			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 				d.add(2)
 			}
 			if d.ruled() {
 				return
 			}
-			// may timed (runtime/gen/testdata/exprs.charter:148:3)
+			// may timed (runtime/gen/testdata/exprs.charter:156:3)
 			d.Allowed = true
 			d.add(3)
 			return
@@ -986,9 +1034,9 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			a := k.Quick.A
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionQuick
-			// must not quick (runtime/gen/testdata/exprs.charter:139:3)
+			// must not quick (runtime/gen/testdata/exprs.charter:147:3)
 			d.add(0)
-			// must not quick (runtime/gen/testdata/exprs.charter:140:3)
+			// must not quick (runtime/gen/testdata/exprs.charter:148:3)
 			if e.rank() == 4 && a > 0 {
 				d.add(1)
 			}
@@ -1011,7 +1059,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	if k.Action < ActionOther {
+	if k.Action < ActionPair {
 		if k.Action == ActionCheck {
 			a := k.Check.A
 			b := k.Check.B
@@ -1224,11 +1272,19 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 				return true, 53, true
 			}
 			return false, 0, false
-		}
-	} else {
-		if k.Action == ActionOther {
+		} else if k.Action == ActionOther {
+			to := k.Other.To
 			a := k.Other.A
-			e := env{m: m, goals: goals}
+			e := env{m: m, at: nanos(at), goals: goals}
+			if to == m {
+				return false, 59, true
+			}
+			if to.N > e.m.N && (&env{m: to, at: e.at}).ladder() >= 3 {
+				return false, 60, true
+			}
+			if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
+				return false, 61, true
+			}
 			if e.goals != nil && e.goals.G2.Met && a < -90 {
 				return true, 50, true
 			}
@@ -1242,20 +1298,33 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 				return true, 58, true
 			}
 			return false, 0, false
+		}
+	} else {
+		if k.Action == ActionPair {
+			p := k.Pair.P
+			q := k.Pair.Q
+			e := env{m: m, at: nanos(at), goals: goals}
+			if (&env{m: q, at: e.at}).ladder() == 1 {
+				return false, 63, true
+			}
+			if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
+				return true, 62, true
+			}
+			return false, 0, false
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
 			if !e.m.hist.doneBy(ActionCheck, e.at) {
-				return false, 63, true
+				return false, 68, true
 			}
 			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
-				return false, 64, true
+				return false, 69, true
 			}
 			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
-				return false, 65, true
+				return false, 70, true
 			}
-			return true, 66, true
+			return true, 71, true
 		} else if k.Action == ActionQuick {
-			return false, 61, true
+			return false, 66, true
 		}
 	}
 	return false, 0, false
@@ -1271,6 +1340,8 @@ func ActionNamed(name string) (Action, bool) {
 		return ActionLists, true
 	case "other":
 		return ActionOther, true
+	case "pair":
+		return ActionPair, true
 	case "timed":
 		return ActionTimed, true
 	case "quick":
@@ -1439,163 +1510,163 @@ func nanos(t time.Time) int64 {
 func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f float64, s string, t time.Time, dArg time.Duration, on bool) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionCheck
-	// must not check (runtime/gen/testdata/exprs.charter:52:3)
+	// must not check (runtime/gen/testdata/exprs.charter:53:3)
 	if float64(a)/float64(b) > 2.5 {
 		d.add(0)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:53:3)
+	// must not check (runtime/gen/testdata/exprs.charter:54:3)
 	if mod(a, b) == 1 {
 		d.add(1)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:54:3)
+	// must not check (runtime/gen/testdata/exprs.charter:55:3)
 	if a+b > e.m.N {
 		d.add(2)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:55:3)
+	// must not check (runtime/gen/testdata/exprs.charter:56:3)
 	if a*b < 0 || -a > e.m.K {
 		d.add(3)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:56:3)
+	// must not check (runtime/gen/testdata/exprs.charter:57:3)
 	if float64(f*e.m.Y)+e.m.X > 10.0 {
 		d.add(4)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:57:3)
+	// must not check (runtime/gen/testdata/exprs.charter:58:3)
 	if f-e.m.X/3.0 < -2.5 {
 		d.add(5)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:58:3)
+	// must not check (runtime/gen/testdata/exprs.charter:59:3)
 	if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
 		d.add(6)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:59:3)
+	// must not check (runtime/gen/testdata/exprs.charter:60:3)
 	if e.m.X == float64(e.m.N) || float64(a) == f {
 		d.add(7)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:60:3)
+	// must not check (runtime/gen/testdata/exprs.charter:61:3)
 	if e.m.N-e.m.K*2 >= a%4+1 {
 		d.add(8)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:61:3)
+	// must not check (runtime/gen/testdata/exprs.charter:62:3)
 	if 0.30000000000000004 > f && f >= 0.3 {
 		d.add(9)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:62:3)
+	// must not check (runtime/gen/testdata/exprs.charter:63:3)
 	if math.Inf(1) > f || math.Copysign(0, -1) == f {
 		d.add(10)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:65:3)
+	// must not check (runtime/gen/testdata/exprs.charter:66:3)
 	if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
 		d.add(11)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:66:3)
+	// must not check (runtime/gen/testdata/exprs.charter:67:3)
 	if pattern0.MatchString(s) {
 		d.add(12)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:67:3)
+	// must not check (runtime/gen/testdata/exprs.charter:68:3)
 	if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
 		d.add(13)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:68:3)
+	// must not check (runtime/gen/testdata/exprs.charter:69:3)
 	if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
 		d.add(14)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:69:3)
+	// must not check (runtime/gen/testdata/exprs.charter:70:3)
 	if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
 		d.add(15)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:70:3)
+	// must not check (runtime/gen/testdata/exprs.charter:71:3)
 	if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
 		d.add(16)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:71:3)
+	// must not check (runtime/gen/testdata/exprs.charter:72:3)
 	if s < e.m.Name && s != "" {
 		d.add(17)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:74:3)
+	// must not check (runtime/gen/testdata/exprs.charter:75:3)
 	if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
 		d.add(18)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:75:3)
+	// must not check (runtime/gen/testdata/exprs.charter:76:3)
 	if subDuration(nanos(t), int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
 		d.add(19)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:76:3)
+	// must not check (runtime/gen/testdata/exprs.charter:77:3)
 	if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
 		d.add(20)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:77:3)
+	// must not check (runtime/gen/testdata/exprs.charter:78:3)
 	if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
 		d.add(21)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:78:3)
+	// must not check (runtime/gen/testdata/exprs.charter:79:3)
 	if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
 		d.add(22)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:79:3)
+	// must not check (runtime/gen/testdata/exprs.charter:80:3)
 	if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
 		d.add(23)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:80:3)
+	// must not check (runtime/gen/testdata/exprs.charter:81:3)
 	if subTimes(addDuration(nanos(t), int64(dArg)), subDuration(nanos(e.m.Seen), int64(dArg))) < 0 && int64(dArg) > 0 {
 		d.add(24)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:81:3)
+	// must not check (runtime/gen/testdata/exprs.charter:82:3)
 	if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
 		d.add(25)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:84:3)
+	// must not check (runtime/gen/testdata/exprs.charter:85:3)
 	if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
 		d.add(26)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:85:3)
+	// must not check (runtime/gen/testdata/exprs.charter:86:3)
 	if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
 		d.add(27)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:86:3)
+	// must not check (runtime/gen/testdata/exprs.charter:87:3)
 	if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
 		d.add(28)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:87:3)
+	// must not check (runtime/gen/testdata/exprs.charter:88:3)
 	if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
 		d.add(29)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:88:3)
+	// must not check (runtime/gen/testdata/exprs.charter:89:3)
 	if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
 		d.add(30)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:89:3)
+	// must not check (runtime/gen/testdata/exprs.charter:90:3)
 	if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
 		d.add(31)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:90:3)
+	// must not check (runtime/gen/testdata/exprs.charter:91:3)
 	if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
 		d.add(32)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:93:3)
+	// must not check (runtime/gen/testdata/exprs.charter:94:3)
 	if contains(list1, a) || contains(list2, s) || contains(list3, f) {
 		d.add(33)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:94:3)
+	// must not check (runtime/gen/testdata/exprs.charter:95:3)
 	if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
 		d.add(34)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:95:3)
+	// must not check (runtime/gen/testdata/exprs.charter:96:3)
 	if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
 		d.add(35)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:96:3)
+	// must not check (runtime/gen/testdata/exprs.charter:97:3)
 	if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
 		d.add(36)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:97:3)
+	// must not check (runtime/gen/testdata/exprs.charter:98:3)
 	if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
 		d.add(37)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:98:3)
+	// must not check (runtime/gen/testdata/exprs.charter:99:3)
 	if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
 		d.add(38)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:101:3)
+	// must not check (runtime/gen/testdata/exprs.charter:102:3)
 	if func() float64 {
 		if a > 0 {
 			return f
@@ -1609,7 +1680,7 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 	}() == "x" {
 		d.add(39)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:102:3)
+	// must not check (runtime/gen/testdata/exprs.charter:103:3)
 	if int64(len(func() []int64 {
 		if on {
 			return e.m.Nums
@@ -1623,7 +1694,7 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 	}() > e.at {
 		d.add(40)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:103:3)
+	// must not check (runtime/gen/testdata/exprs.charter:104:3)
 	if func() int64 {
 		if on {
 			return 1
@@ -1637,31 +1708,31 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 	}() > 7200000000000 {
 		d.add(41)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:104:3)
+	// must not check (runtime/gen/testdata/exprs.charter:105:3)
 	if !on && e.m.Flag || a > 1000 {
 		d.add(42)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:107:3)
+	// must not check (runtime/gen/testdata/exprs.charter:108:3)
 	if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
 		d.add(43)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:108:3)
+	// must not check (runtime/gen/testdata/exprs.charter:109:3)
 	if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
 		d.add(44)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:109:3)
+	// must not check (runtime/gen/testdata/exprs.charter:110:3)
 	if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
 		d.add(45)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:110:3)
+	// must not check (runtime/gen/testdata/exprs.charter:111:3)
 	if e.goals != nil && e.goals.G1.Target == f {
 		d.add(46)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:111:3)
+	// must not check (runtime/gen/testdata/exprs.charter:112:3)
 	if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
 		d.add(47)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:114:5)
+	// must not check (runtime/gen/testdata/exprs.charter:115:5)
 	if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
 		d.add(48)
 	}
@@ -1680,30 +1751,30 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs []int64, ss []string) (d Decision) {
 	e := env{m: m, goals: goals}
 	d.Action = ActionLists
-	// must not lists (runtime/gen/testdata/exprs.charter:117:5)
+	// must not lists (runtime/gen/testdata/exprs.charter:118:5)
 	if e.goals != nil && e.goals.G2.Met {
 		d.add(0)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:126:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:127:3)
 	if contains(xs, a) && containsWidened(xs, f) {
 		d.add(1)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:127:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:128:3)
 	if contains(ss, "vip") || elem(ss, 0) == "a" {
 		d.add(2)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:128:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:129:3)
 	if elem(xs, a) == 1 {
 		d.add(3)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:129:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:130:3)
 	if a > 5 || int64(len(ss)) > 2 {
 		d.add(4)
 	}
 	if d.ruled() {
 		return
 	}
-	// may lists (runtime/gen/testdata/exprs.charter:125:3)
+	// may lists (runtime/gen/testdata/exprs.charter:126:3)
 	if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 		d.Allowed = true
 		d.add(5)
@@ -1716,54 +1787,93 @@ func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs 
 
 // DecideOther decides whether m may other(to: member, a: int) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
-// under when, and rules that read goals, are inactive). Member arguments are
-// part of the call, but no rule reads them.
+// under when, and rules that read goals, are inactive). A member argument is
+// the *Member it names, never nil; a rule that compares members compares the
+// pointers, as the runtime compares IDs.
 func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d Decision) {
-	e := env{m: m, goals: goals}
+	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionOther
 	// must not other (runtime/gen/testdata/exprs.charter:134:3)
+	if to == m {
+		d.add(0)
+	}
+	// must not other (runtime/gen/testdata/exprs.charter:135:3)
+	if to.N > e.m.N && (&env{m: to, at: e.at}).ladder() >= 3 {
+		d.add(1)
+	}
+	// must not other (runtime/gen/testdata/exprs.charter:136:3)
+	if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
+		d.add(2)
+	}
+	// must not other (runtime/gen/testdata/exprs.charter:142:3)
 	// never applies: its condition is always false
 	if d.ruled() {
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:120:5)
+	// may other (runtime/gen/testdata/exprs.charter:121:5)
 	if e.goals != nil && e.goals.G2.Met && a < -90 {
-		d.Allowed = true
-		d.add(1)
-		return
-	}
-	// may other (runtime/gen/testdata/exprs.charter:122:3)
-	if e.goals != nil && e.goals.G1.Value > float64(-a) {
-		d.Allowed = true
-		d.add(2)
-		return
-	}
-	// may other (runtime/gen/testdata/exprs.charter:123:3)
-	if a < -50 {
-		d.Allowed = true
-		d.add(3)
-		return
-	}
-	// may other (runtime/gen/testdata/exprs.charter:131:3)
-	if a > 0 {
 		d.Allowed = true
 		d.add(4)
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:133:3)
+	// may other (runtime/gen/testdata/exprs.charter:123:3)
+	if e.goals != nil && e.goals.G1.Value > float64(-a) {
+		d.Allowed = true
+		d.add(5)
+		return
+	}
+	// may other (runtime/gen/testdata/exprs.charter:124:3)
+	if a < -50 {
+		d.Allowed = true
+		d.add(6)
+		return
+	}
+	// may other (runtime/gen/testdata/exprs.charter:132:3)
+	if a > 0 {
+		d.Allowed = true
+		d.add(7)
+		return
+	}
+	// may other (runtime/gen/testdata/exprs.charter:141:3)
 	// never applies: its condition is always false
 	// default deny
 	d.Allowed, d.ByDefault = false, true
-	// unmet: may other (runtime/gen/testdata/exprs.charter:120:5)
+	// unmet: may other (runtime/gen/testdata/exprs.charter:121:5)
 	if e.goals != nil && e.goals.G2.Met {
-		d.add(1)
+		d.add(4)
 	}
-	// unmet: may other (runtime/gen/testdata/exprs.charter:122:3)
+	// unmet: may other (runtime/gen/testdata/exprs.charter:123:3)
 	if e.goals != nil {
-		d.add(2)
+		d.add(5)
 	}
-	d.add(3) // unmet: may other (runtime/gen/testdata/exprs.charter:123:3)
-	d.add(5) // unmet: may other (runtime/gen/testdata/exprs.charter:133:3)
+	d.add(6) // unmet: may other (runtime/gen/testdata/exprs.charter:124:3)
+	d.add(8) // unmet: may other (runtime/gen/testdata/exprs.charter:141:3)
+	return
+}
+
+// DecidePair decides whether m may pair(p: member, q: member) at time at, as
+// runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
+// under when, and rules that read goals, are inactive). A member argument is
+// the *Member it names, never nil; a rule that compares members compares the
+// pointers, as the runtime compares IDs.
+func (m *Member) DecidePair(at time.Time, goals *Goals, p *Member, q *Member) (d Decision) {
+	e := env{m: m, at: nanos(at), goals: goals}
+	d.Action = ActionPair
+	// must not pair (runtime/gen/testdata/exprs.charter:139:3)
+	if (&env{m: q, at: e.at}).ladder() == 1 {
+		d.add(0)
+	}
+	if d.ruled() {
+		return
+	}
+	// may pair (runtime/gen/testdata/exprs.charter:137:3)
+	if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
+		d.Allowed = true
+		d.add(1)
+		return
+	}
+	// default deny
+	d.Allowed, d.ByDefault = false, true
 	return
 }
 
@@ -1773,22 +1883,22 @@ func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d
 func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionTimed
-	// first check then timed (runtime/gen/testdata/exprs.charter:142:3)
+	// first check then timed (runtime/gen/testdata/exprs.charter:150:3)
 	if !e.m.hist.doneBy(ActionCheck, e.at) {
 		d.add(0)
 	}
-	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:143:3)
+	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:151:3)
 	if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 		d.add(1)
 	}
-	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:144:3)
+	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:152:3)
 	if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 		d.add(2)
 	}
 	if d.ruled() {
 		return
 	}
-	// may timed (runtime/gen/testdata/exprs.charter:148:3)
+	// may timed (runtime/gen/testdata/exprs.charter:156:3)
 	d.Allowed = true
 	d.add(3)
 	return
@@ -1800,9 +1910,9 @@ func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 func (m *Member) DecideQuick(at time.Time, goals *Goals, a int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionQuick
-	// must not quick (runtime/gen/testdata/exprs.charter:139:3)
+	// must not quick (runtime/gen/testdata/exprs.charter:147:3)
 	d.add(0)
-	// must not quick (runtime/gen/testdata/exprs.charter:140:3)
+	// must not quick (runtime/gen/testdata/exprs.charter:148:3)
 	if e.rank() == 4 && a > 0 {
 		d.add(1)
 	}
