@@ -173,6 +173,7 @@ type Community struct {
 	def          *check.Community
 	parent       *Community
 	layout       *eval.Layout
+	required     []string // attributes every record must give (SPEC §6.4)
 	derived      *eval.Derived
 	actions      []*action
 	actionByName map[string]*action
@@ -299,6 +300,9 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 	types := make([]check.Type, len(cc.Attrs))
 	for i, a := range cc.Attrs {
 		names[i], types[i] = a.Name, a.Type
+		if a.Required {
+			c.required = append(c.required, a.Name)
+		}
 	}
 	var err error
 	if c.layout, err = eval.NewLayout(names, types); err != nil {

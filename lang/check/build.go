@@ -155,6 +155,10 @@ func (b *builder) build() {
 	// Pass 2: expressions, rules, effects, messages, tests.
 	for _, a := range com.Attrs {
 		if a.Decl != nil && b.ownAttrs[a.Name] && a.Decl.Default != nil {
+			if a.Required {
+				b.errorf(diag.RequiredDefault, a.Decl.Default.Range(), "attribute %s is required, so it has no default: every record gives it", a.Name)
+				continue
+			}
 			b.attrDefault(a)
 		}
 	}
@@ -499,10 +503,11 @@ func (b *builder) schema(s *syntax.Schema) {
 			b.overridesAttr = true
 			prev.Decl = ad
 			prev.Default = zeroValue(t)
+			prev.Required = ad.Required
 			continue
 		}
 		b.ownAttrs[name] = true
-		a := &Attr{Name: name, Type: t, Default: zeroValue(t), Slot: len(com.Attrs), Decl: ad}
+		a := &Attr{Name: name, Type: t, Default: zeroValue(t), Required: ad.Required, Slot: len(com.Attrs), Decl: ad}
 		com.Attrs = append(com.Attrs, a)
 		com.attrByName[name] = a
 	}

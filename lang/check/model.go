@@ -175,8 +175,11 @@ type Attr struct {
 	// default, or the type's zero value. Its Go type is int64, float64, bool,
 	// string, time.Time, time.Duration, or a slice of those.
 	Default any
-	Slot    int
-	Decl    *syntax.Attr
+	// Required is true when every member record must give the attribute
+	// (SPEC §6.4): the runtime refuses a record without it.
+	Required bool
+	Slot     int
+	Decl     *syntax.Attr
 }
 
 // Action is an action members can take.

@@ -210,6 +210,9 @@ func (p *printer) attr(a *syntax.Attr) {
 	p.put(":", false)
 	p.cell()
 	p.typ(a.Type)
+	if a.Required {
+		p.put("required", true)
+	}
 	if a.Default != nil {
 		p.cell()
 		p.put("=", true)

@@ -129,9 +129,11 @@ type Schema struct {
 // Attr declares one member attribute.
 type Attr struct {
 	Node
-	Name    *Ident   `parser:"@@ \":\""`
-	Type    *TypeRef `parser:"@@"`
-	Default *Expr    `parser:"( \"=\" @@ )?"`
+	Name *Ident   `parser:"@@ \":\""`
+	Type *TypeRef `parser:"@@"`
+	// Required is true when a record must give the attribute (SPEC §6.4).
+	Required bool  `parser:"@\"required\"?"`
+	Default  *Expr `parser:"( \"=\" @@ )?"`
 }
 
 // TypeRef is a type name, optionally a list: int, []string, member.
