@@ -539,6 +539,9 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 	if !b.rolesCompareWithRoles(e) {
 		return Type{}, false
 	}
+	if !b.listsNotCompared(e) {
+		return Type{}, false
+	}
 	b.checkPatterns(e)
 	t := typeOf(rt)
 	if t.Kind == Invalid {
@@ -916,6 +919,26 @@ func isChild(parent, n exprast.Node) bool {
 // rolesCompareWithRoles reports a role compared with, or combined with, a
 // value that is not a role: expr-lang sees ranks as ints and would accept
 // role >= 3, whose meaning changes whenever the ladder does.
+// listsNotCompared refuses == and != between lists (SPEC §7.2): expr-lang
+// would take them, and the evaluator has no list equality, so the compile
+// step refused them later in Go's words.
+func (b *builder) listsNotCompared(e *syntax.Expr) bool {
+	isList := func(n exprast.Node) bool {
+		t := n.Type()
+		return t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array)
+	}
+	ok := true
+	exprast.Find(e.Root, func(n exprast.Node) bool {
+		bn, isBin := n.(*exprast.BinaryNode)
+		if ok && isBin && (bn.Operator == "==" || bn.Operator == "!=") && (isList(bn.Left) || isList(bn.Right)) {
+			b.errorf(diag.TypeMismatch, e.RangeOf(bn), "lists are not compared with %s: write len(x) == 0 for an empty list, or v in x for one element", bn.Operator)
+			ok = false
+		}
+		return false
+	})
+	return ok
+}
+
 func (b *builder) rolesCompareWithRoles(e *syntax.Expr) bool {
 	if len(b.com.Roles) == 0 {
 		return true

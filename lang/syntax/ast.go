@@ -12,8 +12,10 @@ import (
 
 // Node is embedded in every AST node and carries its source range. The
 // fields are diagnostics' own position type: participle fills any field
-// named Pos or EndPos that its lexer.Position converts to, so the parser
-// sets them once and nothing converts them afterwards.
+// named Pos or EndPos that its lexer.Position converts to (Pos where the
+// node's first token starts, EndPos where the token after its last one
+// starts), and descent sets them as participle would, so nothing converts
+// them afterwards.
 type Node struct {
 	Pos    diag.Pos
 	EndPos diag.Pos
