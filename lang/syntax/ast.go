@@ -134,7 +134,8 @@ type Attr struct {
 	Name *Ident   `parser:"@@ \":\""`
 	Type *TypeRef `parser:"@@"`
 	// Required is true when a record must give the attribute (SPEC §6.4).
-	Required bool  `parser:"@\"required\"?"`
+	// A "required" followed by ":" is the next attribute's name.
+	Required bool  `parser:"( @\"required\" (?! \":\") )?"`
 	Default  *Expr `parser:"( \"=\" @@ )?"`
 }
 

@@ -542,6 +542,12 @@ func (p *descent) attr() *Attr {
 	a := &Attr{Name: p.ident()}
 	p.expect(":")
 	a.Type = p.typeRef()
+	// A "required" followed by ":" is the next attribute's name, as the
+	// grammar's negative lookahead says.
+	if p.is("required") && p.peekAt(1).Value != ":" {
+		p.consume()
+		a.Required = true
+	}
 	a.Default = p.optExpr("=")
 	a.Node = p.node(start)
 	return a
