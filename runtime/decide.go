@@ -401,7 +401,7 @@ func (c *Community) denies(r *rule, e *eval.Env, m *Member, a *action) bool {
 	case check.First:
 		return !m.hist.doneBy(&c.hist, r.before, e.At)
 	case check.Limit:
-		return m.hist.count(&c.hist, a.index, e.At, r.per) >= r.count
+		return m.hist.count(&c.hist, a.index, e.At, c.window(r, e.At)) >= r.count
 	}
 	return true
 }
@@ -427,10 +427,10 @@ func (c *Community) decide(d *Decision, e *eval.Env, m *Member, a *action, trace
 				continue
 			}
 		case check.Limit:
-			n := m.hist.count(&c.hist, a.index, e.At, r.per)
+			n := m.hist.count(&c.hist, a.index, e.At, c.window(r, e.At))
 			reached := n >= r.count
 			if trace != nil {
-				*trace = append(*trace, TraceStep{Rule: r.Label, What: fmt.Sprintf("%d of %d in %s", n, r.count, check.FormatDuration(time.Duration(r.per))), Value: reached})
+				*trace = append(*trace, TraceStep{Rule: r.Label, What: fmt.Sprintf("%d of %d in %s", n, r.count, r.def.Window()), Value: reached})
 			}
 			if !reached {
 				continue
@@ -462,6 +462,17 @@ func (c *Community) decide(d *Decision, e *eval.Env, m *Member, a *action, trace
 		}
 		*trace = append(*trace, TraceStep{Rule: "default " + verdict, What: "no rule decided", Value: c.defaultAllow})
 	}
+}
+
+// window is the length of r's window ending at time at, for history's
+// count, which counts takings in (at - window, at]: r's duration, or for
+// a calendar window the time since its period began in c's zone, so that
+// the window is [start of the period, at] (SPEC §6.12).
+func (c *Community) window(r *rule, at int64) int64 {
+	if r.cal == check.NoCalendar {
+		return r.per
+	}
+	return at - r.cal.Start(at, c.zone) + 1
 }
 
 // applies reports whether r is active (its when condition holds) and its
@@ -575,9 +586,10 @@ func (c *Community) DutiesWith(m *Member, at time.Time, goals Goals) []Duty {
 			if !r.applies(e, nil) {
 				continue
 			}
-			n := m.hist.count(&c.hist, a.index, e.At, r.per)
+			per := c.window(r, e.At)
+			n := m.hist.count(&c.hist, a.index, e.At, per)
 			if n < r.count {
-				out = append(out, Duty{Action: a.name, Need: r.count, Per: time.Duration(r.per), Done: n, Rule: &r.Rule})
+				out = append(out, Duty{Action: a.name, Need: r.count, Per: time.Duration(per), Calendar: r.def.Calendar.String(), Done: n, Rule: &r.Rule})
 			}
 		}
 	}

@@ -110,9 +110,12 @@ type TraceStep struct {
 type Duty struct {
 	Action string
 	Need   int           // N
-	Per    time.Duration // D
-	Done   int           // takings in the window
-	Rule   *Rule
+	Per    time.Duration // D; for a calendar window, its part up to the time asked
+	// Calendar is the period of a calendar window ("day", "week",
+	// "month"), or "" for a rolling one.
+	Calendar string
+	Done     int // takings in the window
+	Rule     *Rule
 }
 
 // Message is a nudge or offer that reaches a member.

@@ -173,7 +173,8 @@ type Community struct {
 	def          *check.Community
 	parent       *Community
 	layout       *eval.Layout
-	required     []string // attributes every record must give (SPEC §6.4)
+	required     []string       // attributes every record must give (SPEC §6.4)
+	zone         *time.Location // of the calendar windows, loaded by the checker
 	derived      *eval.Derived
 	actions      []*action
 	actionByName map[string]*action
@@ -259,7 +260,8 @@ type rule struct {
 	before int        // first: action index
 	count  int
 	per    int64
-	what   string // the condition as written, for traces
+	cal    check.Calendar // a calendar window's period; per is 0 then
+	what   string         // the condition as written, for traces
 	whenS  string
 }
 
@@ -298,6 +300,10 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 	}
 	names := make([]string, len(cc.Attrs))
 	types := make([]check.Type, len(cc.Attrs))
+	c.zone = cc.Zone
+	if c.zone == nil {
+		c.zone = time.UTC
+	}
 	for i, a := range cc.Attrs {
 		names[i], types[i] = a.Name, a.Type
 		if a.Required {
@@ -692,7 +698,7 @@ func (cm *compiler) rule(cr *check.Rule, ca *check.Action) (*rule, error) {
 	if cr.Before != nil {
 		r.before = cm.c.actionByName[cr.Before.Name].index
 	}
-	r.count, r.per = int(cr.Count), int64(cr.Per)
+	r.count, r.per, r.cal = int(cr.Count), int64(cr.Per), cr.Calendar
 	var params *check.Action
 	if cr.Kind != check.Duty {
 		params = ca

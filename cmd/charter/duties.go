@@ -80,7 +80,11 @@ func runDuties(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	for _, m := range admittedLines(q.com, q.members, q.at) {
 		rows := []dutyJSON{}
 		for _, d := range q.com.DutiesWith(m.m, q.at, goals) {
-			row := dutyJSON{Action: d.Action, Done: d.Done, Need: d.Need, Per: check.FormatDuration(d.Per), Reason: d.Rule.Reason}
+			per := check.FormatDuration(d.Per)
+			if d.Calendar != "" {
+				per = "calendar " + d.Calendar
+			}
+			row := dutyJSON{Action: d.Action, Done: d.Done, Need: d.Need, Per: per, Reason: d.Rule.Reason}
 			if d.Rule.Sanction != nil {
 				row.Sanction = d.Rule.Sanction.String()
 			}

@@ -239,8 +239,19 @@ func newHarness(t *testing.T, rc *runtime.Community, newMember any, seed uint64)
 	h.windows = map[int][]window{}
 	for _, r := range h.cc.Rules {
 		if r.Kind == check.Limit || r.Kind == check.Duty {
+			// A calendar window's bursts span its longest period, so that
+			// they fall on both sides of its start.
+			per := r.Per
+			switch r.Calendar {
+			case check.Day:
+				per = 24 * time.Hour
+			case check.Week:
+				per = 7 * 24 * time.Hour
+			case check.Month:
+				per = 31 * 24 * time.Hour
+			}
 			for _, a := range r.Actions {
-				h.windows[a.Index] = append(h.windows[a.Index], window{r.Count, r.Per})
+				h.windows[a.Index] = append(h.windows[a.Index], window{r.Count, per})
 			}
 		}
 	}

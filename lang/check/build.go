@@ -66,9 +66,9 @@ func (b *builder) build() {
 	b.ownAttrs = map[string]bool{}
 	b.used = map[string]bool{}
 	var (
-		schemaSeen                      *syntax.Schema
-		purposeSeen, defaultSeen, roles *syntax.Node
-		admitSeen                       *syntax.Admit
+		schemaSeen                                *syntax.Schema
+		purposeSeen, defaultSeen, zoneSeen, roles *syntax.Node
+		admitSeen                                 *syntax.Admit
 	)
 	ownActions := map[string]*syntax.Action{}
 	ownBadges := map[string]*syntax.Badge{}
@@ -78,6 +78,22 @@ func (b *builder) build() {
 	// Pass 1: declarations that introduce names.
 	for _, d := range com.Decl.Decls {
 		switch d := d.(type) {
+		case *syntax.Timezone:
+			if zoneSeen != nil {
+				b.errorf(diag.Duplicate, d.Range(), "timezone is already stated at %s", zoneSeen.Pos)
+				continue
+			}
+			zoneSeen = &d.Node
+			name := d.Name.Value()
+			// LoadLocation reads the tz database (a file, or the copy
+			// embedded by time/tzdata) here, at check time: evaluation
+			// reads no file. "" and "Local" would depend on the machine.
+			loc, err := time.LoadLocation(name)
+			if err != nil || name == "" || name == "Local" {
+				b.errorf(diag.BadWindow, d.Name.Range(), "unknown time zone %s: want an IANA name such as \"Europe/Paris\" or \"UTC\"", d.Name.Raw)
+				continue
+			}
+			com.Zone = loc
 		case *syntax.Purpose:
 			if purposeSeen != nil {
 				b.errorf(diag.Duplicate, d.Range(), "purpose is already stated at %s", purposeSeen.Pos)
@@ -897,16 +913,25 @@ func (b *builder) lookupAction(id *syntax.Ident) *Action {
 	return a
 }
 
-func (b *builder) countPer(count *syntax.IntLit, per *syntax.DurationLit) (int64, time.Duration) {
+func (b *builder) countPer(count *syntax.IntLit, cal *syntax.Ident, per *syntax.DurationLit) (int64, time.Duration, Calendar) {
 	n, err := count.Value()
 	if err != nil || n <= 0 {
 		b.errorf(diag.BadCount, count.Range(), "count must be a positive whole number, not %s", count.Raw)
+	}
+	if cal != nil {
+		for c := Day; c <= Month; c++ {
+			if cal.Name == c.String() {
+				return n, 0, c
+			}
+		}
+		b.errorf(diag.BadWindow, cal.Range(), "calendar %s is not a period: want calendar day, week or month", cal.Name)
+		return n, 0, Day
 	}
 	d, err := durationOf(per)
 	if err != nil || d <= 0 {
 		b.errorf(diag.BadCount, per.Range(), "period must be a positive duration, not %s", per.Raw)
 	}
-	return n, d
+	return n, d, NoCalendar
 }
 
 func (b *builder) rule(d syntax.Decl, when *syntax.Expr) {
@@ -938,13 +963,13 @@ func (b *builder) rule(d syntax.Decl, when *syntax.Expr) {
 		if a := b.lookupAction(d.Action); a != nil {
 			r.Actions = []*Action{a}
 		}
-		r.Count, r.Per = b.countPer(d.Count, d.Per)
+		r.Count, r.Per, r.Calendar = b.countPer(d.Count, d.Calendar, d.Per)
 	case *syntax.Duty:
 		r.Kind, cond, because, els, pos = Duty, d.Cond, d.Because, d.Else, d.Node
 		if a := b.lookupAction(d.Action); a != nil {
 			r.Actions = []*Action{a}
 		}
-		r.Count, r.Per = b.countPer(d.Count, d.Per)
+		r.Count, r.Per, r.Calendar = b.countPer(d.Count, d.Calendar, d.Per)
 	}
 	r.Cond = cond
 	if because != nil {
@@ -962,7 +987,7 @@ func (b *builder) rule(d syntax.Decl, when *syntax.Expr) {
 			what = r.Before.Name + " then " + what
 		}
 	case Limit, Duty:
-		what = fmt.Sprintf("%s %d per %s", what, r.Count, FormatDuration(r.Per))
+		what = fmt.Sprintf("%s %d per %s", what, r.Count, r.Window())
 	}
 	r.Label = fmt.Sprintf("%s %s (%s:%d:%d)", r.Kind, what, pos.Pos.Filename, pos.Pos.Line, pos.Pos.Column)
 	if cond != nil {

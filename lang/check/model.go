@@ -63,6 +63,11 @@ type Community struct {
 	Purpose string
 	// DefaultAllow is true for `default allow`; the default is deny.
 	DefaultAllow bool
+	// Zone is the time zone of the calendar windows (`timezone`, SPEC
+	// §6.12): UTC unless declared, a parent's unless redeclared. It is
+	// loaded from the tz database when the program is checked, so that
+	// evaluation reads no file.
+	Zone *time.Location
 
 	Attrs   []*Attr    // member schema; Attr.Slot indexes this slice
 	Actions []*Action  // Action.Index indexes this slice
@@ -248,10 +253,13 @@ type Rule struct {
 	Actions []*Action
 	Before  *Action       // first: the action that must come before
 	Count   int64         // limit and duty
-	Per     time.Duration // limit and duty
-	Cond    *syntax.Expr  // nil when unconditional
-	Because string
-	Else    *Sanction // nil when none
+	Per     time.Duration // limit and duty with a rolling window; 0 with a calendar one
+	// Calendar is the period of a calendar window (`per calendar day`),
+	// NoCalendar for a rolling one.
+	Calendar Calendar
+	Cond     *syntax.Expr // nil when unconditional
+	Because  string
+	Else     *Sanction // nil when none
 	// When is the goal condition of the enclosing when block, or nil.
 	When *syntax.Expr
 	// Label names the rule in decisions: "may post (club.charter:36:3)".
@@ -266,7 +274,7 @@ func (r *Rule) Reason(a *Action) string {
 	if r.Because != "" {
 		return r.Because
 	}
-	per := FormatDuration(r.Per)
+	per := r.Window()
 	switch r.Kind {
 	case May:
 		return "may " + a.Name
@@ -279,6 +287,42 @@ func (r *Rule) Reason(a *Action) string {
 	default:
 		return fmt.Sprintf("must %s %d per %s", a.Name, r.Count, per)
 	}
+}
+
+// Window is the rule's window as written after per: "1d", "calendar week".
+func (r *Rule) Window() string {
+	if r.Calendar != NoCalendar {
+		return "calendar " + r.Calendar.String()
+	}
+	return FormatDuration(r.Per)
+}
+
+// Calendar is the period of a calendar window.
+type Calendar int
+
+// The calendar periods: a day from midnight, a week from Monday's
+// midnight, a month from the first's midnight, in the community's zone.
+const (
+	NoCalendar Calendar = iota
+	Day
+	Week
+	Month
+)
+
+func (c Calendar) String() string { return [...]string{"", "day", "week", "month"}[c] }
+
+// Start returns the start, in nanoseconds since the epoch, of the period
+// c that holds the time at (nanoseconds), in zone loc.
+func (c Calendar) Start(at int64, loc *time.Location) int64 {
+	t := time.Unix(0, at).In(loc)
+	y, m, d := t.Date()
+	switch c {
+	case Week:
+		d -= (int(t.Weekday()) + 6) % 7 // back to Monday
+	case Month:
+		d = 1
+	}
+	return time.Date(y, m, d, 0, 0, 0, 0, loc).UnixNano()
 }
 
 // Sanction is what happens when a rule is broken.

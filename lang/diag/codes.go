@@ -50,6 +50,7 @@ const (
 	BadCall         Code = "CH0123" // a call written as text whose arguments do not fit its action
 	BadText         Code = "CH0124" // a text placeholder that names a goal field other than target
 	RequiredDefault Code = "CH0125" // a required attribute with a default
+	BadWindow       Code = "CH0126" // an unknown calendar period or time zone
 )
 
 // Lint findings (warnings).
@@ -114,6 +115,7 @@ var Catalogue = []CodeInfo{
 	{BadCall, Error, "invalid action call"},
 	{BadText, Error, "invalid text placeholder"},
 	{RequiredDefault, Error, "required attribute with a default"},
+	{BadWindow, Error, "invalid calendar window or time zone"},
 	{UnusedAttr, Warning, "unused attribute"},
 	{UnusedAction, Warning, "action without rules"},
 	{UnreachableRole, Warning, "unreachable role"},

@@ -81,6 +81,9 @@ func (p *printer) decl(d syntax.Decl) {
 	case *syntax.Purpose:
 		p.put("purpose", true)
 		p.str(d.Text)
+	case *syntax.Timezone:
+		p.put("timezone", true)
+		p.str(d.Name)
 	case *syntax.Default:
 		p.put("default", true)
 		p.put(d.Value, true)
@@ -139,13 +142,13 @@ func (p *printer) decl(d syntax.Decl) {
 	case *syntax.Limit:
 		p.put("limit", true)
 		p.ident(d.Action, true)
-		p.count(d.Count, d.Per)
+		p.count(d.Count, d.Calendar, d.Per)
 		p.cond(d.Cond)
 		p.tail(d.Because, d.Else)
 	case *syntax.Duty:
 		p.put("must", true)
 		p.ident(d.Action, true)
-		p.count(d.Count, d.Per)
+		p.count(d.Count, d.Calendar, d.Per)
 		p.cond(d.Cond)
 		p.tail(d.Because, d.Else)
 	case *syntax.Effect:
@@ -260,11 +263,15 @@ func (p *printer) tail(because *syntax.StringLit, els *syntax.Sanction) {
 	}
 }
 
-func (p *printer) count(n *syntax.IntLit, per *syntax.DurationLit) {
+func (p *printer) count(n *syntax.IntLit, cal *syntax.Ident, per *syntax.DurationLit) {
 	if n != nil {
 		p.put(n.Raw, true)
 	}
 	p.put("per", true)
+	if cal != nil {
+		p.put("calendar", true)
+		p.ident(cal, true)
+	}
 	if per != nil {
 		p.put(per.Raw, true)
 	}

@@ -116,6 +116,13 @@ type Purpose struct {
 	Text *StringLit `parser:"\"purpose\" @@"`
 }
 
+// Timezone is `timezone "Area/City"`: the zone of the community's calendar
+// windows (SPEC §6.12).
+type Timezone struct {
+	Node
+	Name *StringLit `parser:"\"timezone\" @@"`
+}
+
 // Default is `default allow` or `default deny`.
 type Default struct {
 	Node
@@ -231,23 +238,29 @@ type First struct {
 // Limit is `limit a N per D [if cond] [because "why"] [else sanction]`.
 type Limit struct {
 	Node
-	Action  *Ident       `parser:"\"limit\" @@"`
-	Count   *IntLit      `parser:"@@"`
-	Per     *DurationLit `parser:"\"per\" @@"`
-	Cond    *Expr        `parser:"( \"if\" @@ )?"`
-	Because *StringLit   `parser:"( \"because\" @@ )?"`
-	Else    *Sanction    `parser:"( \"else\" @@ )?"`
+	Action *Ident  `parser:"\"limit\" @@"`
+	Count  *IntLit `parser:"@@"`
+	// Calendar is the period of `per calendar day|week|month`; Per is
+	// nil then (SPEC §6.12).
+	Calendar *Ident       `parser:"\"per\" ( \"calendar\" @@"`
+	Per      *DurationLit `parser:"| @@ )"`
+	Cond     *Expr        `parser:"( \"if\" @@ )?"`
+	Because  *StringLit   `parser:"( \"because\" @@ )?"`
+	Else     *Sanction    `parser:"( \"else\" @@ )?"`
 }
 
 // Duty is `must a N per D [if cond] [because "why"] [else sanction]`.
 type Duty struct {
 	Node
-	Action  *Ident       `parser:"\"must\" @@"`
-	Count   *IntLit      `parser:"@@"`
-	Per     *DurationLit `parser:"\"per\" @@"`
-	Cond    *Expr        `parser:"( \"if\" @@ )?"`
-	Because *StringLit   `parser:"( \"because\" @@ )?"`
-	Else    *Sanction    `parser:"( \"else\" @@ )?"`
+	Action *Ident  `parser:"\"must\" @@"`
+	Count  *IntLit `parser:"@@"`
+	// Calendar is the period of `per calendar day|week|month`; Per is
+	// nil then (SPEC §6.12).
+	Calendar *Ident       `parser:"\"per\" ( \"calendar\" @@"`
+	Per      *DurationLit `parser:"| @@ )"`
+	Cond     *Expr        `parser:"( \"if\" @@ )?"`
+	Because  *StringLit   `parser:"( \"because\" @@ )?"`
+	Else     *Sanction    `parser:"( \"else\" @@ )?"`
 }
 
 // Effect is `on action { assignments }`.
@@ -426,6 +439,7 @@ type ExpectThat struct {
 
 func (*Use) decl()         {}
 func (*Purpose) decl()     {}
+func (*Timezone) decl()    {}
 func (*Default) decl()     {}
 func (*Schema) decl()      {}
 func (*Action) decl()      {}

@@ -338,6 +338,8 @@ func (p *descent) decl() Decl {
 		return p.use()
 	case t.Value == "purpose":
 		return p.purpose()
+	case t.Value == "timezone":
+		return p.timezone()
 	case t.Value == "default":
 		return p.dflt()
 	case t.Value == "member":
@@ -401,7 +403,7 @@ func (p *descent) must() Decl {
 	p.consume()
 	d := &Duty{Action: p.ident(), Count: p.intLit()}
 	p.expect("per")
-	d.Per = p.durationLit()
+	d.Calendar, d.Per = p.window()
 	d.Cond = p.optExpr("if")
 	d.Because = p.because()
 	d.Else = p.sanction()
@@ -424,7 +426,7 @@ func (p *descent) limit() *Limit {
 	p.consume()
 	d := &Limit{Action: p.ident(), Count: p.intLit()}
 	p.expect("per")
-	d.Per = p.durationLit()
+	d.Calendar, d.Per = p.window()
 	d.Cond = p.optExpr("if")
 	d.Because = p.because()
 	d.Else = p.sanction()
@@ -496,6 +498,22 @@ func (p *descent) use() *Use {
 		p.consume()
 		d.Path = append(d.Path, p.ident())
 	}
+	d.Node = p.node(start)
+	return d
+}
+
+// window reads what follows "per": `calendar PERIOD` or a duration.
+func (p *descent) window() (*Ident, *DurationLit) {
+	if p.accept("calendar") {
+		return p.ident(), nil
+	}
+	return nil, p.durationLit()
+}
+
+func (p *descent) timezone() *Timezone {
+	start := p.start()
+	p.consume()
+	d := &Timezone{Name: p.stringLit()}
 	d.Node = p.node(start)
 	return d
 }

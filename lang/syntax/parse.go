@@ -36,7 +36,7 @@ var parser = participle.MustBuild[File](
 		// Rules first: they are most of a large file, and participle tries
 		// the members in order.
 		&May{}, &MustNot{}, &Duty{}, &Limit{}, &First{}, &Effect{}, &Badge{},
-		&Use{}, &Purpose{}, &Default{}, &Schema{}, &Action{}, &Roles{}, &Admit{},
+		&Use{}, &Purpose{}, &Timezone{}, &Default{}, &Schema{}, &Action{}, &Roles{}, &Admit{},
 		&Goal{}, &When{}, &Nudge{}, &Offer{}, &Test{},
 	),
 	participle.Union[WhenDecl](&May{}, &MustNot{}, &Duty{}, &First{}, &Limit{}, &Nudge{}, &Offer{}),

@@ -398,7 +398,12 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 			parts = append(parts, fmt.Sprintf("!e.m.hist.doneBy(Action%s, e.at)", g.names.action[ri.def.Before.Index]))
 			u.env, u.at = true, true
 		case check.Limit:
-			parts = append(parts, fmt.Sprintf("e.m.hist.count(Action%s, e.at, %d) >= %d", goName, int64(ri.def.Per), ri.def.Count))
+			per := strconv.FormatInt(int64(ri.def.Per), 10)
+			if ri.def.Calendar != check.NoCalendar {
+				g.need("calendarWindow")
+				per = fmt.Sprintf("calendarWindow(e.at, %d, zone)", int(ri.def.Calendar))
+			}
+			parts = append(parts, fmt.Sprintf("e.m.hist.count(Action%s, e.at, %s) >= %d", goName, per, ri.def.Count))
 			u.env, u.at = true, true
 		}
 		if len(parts) == 0 {
@@ -1016,6 +1021,28 @@ type env struct {
 	w.WriteString(g.prelude("minTime", "nanos"))
 }
 
+// zoneDecl declares zone, the time zone of the community's calendar
+// windows. The runtime loads it when the rule files are checked; the
+// generated package loads it when it is initialised, from the tz database
+// of the machine it runs on (or time/tzdata, if the host imports it).
+func (g *generator) zoneDecl() string {
+	name := g.c.Zone.String()
+	if name == "UTC" {
+		return "// zone is the time zone of the calendar windows.\nvar zone = time.UTC\n\n"
+	}
+	return fmt.Sprintf(`// zone is the time zone of the calendar windows, loaded from the tz
+// database when the package is initialised.
+var zone = func() *time.Location {
+	loc, err := time.LoadLocation(%q)
+	if err != nil {
+		panic("charter: time zone of the calendar windows: " + err.Error())
+	}
+	return loc
+}()
+
+`, name)
+}
+
 func (g *generator) helpersDecl(w *strings.Builder) {
 	var names []string
 	for n := range g.needs {
@@ -1023,6 +1050,9 @@ func (g *generator) helpersDecl(w *strings.Builder) {
 	}
 	sort.Strings(names)
 	w.WriteString(g.prelude(names...))
+	if g.needs["calendarWindow"] {
+		w.WriteString(g.zoneDecl())
+	}
 	if len(g.listOrder)+len(g.regexpOrder) > 0 {
 		w.WriteString("// The constant lists and patterns of the rule files.\nvar (\n")
 		for _, l := range g.listOrder {
