@@ -347,6 +347,11 @@ func typeWord(t reflect.Type) unsafe.Pointer {
 // straight from memory: one loop per kind, no dispatch per field.
 type direct struct {
 	ints, int64s, bools, floats, strs, times []fieldAt
+	// kept are the int slots of the attributes the live state keeps for
+	// sanctions (warnings, demotions, ...) that the struct does not bind:
+	// fill sets them to their default, 0, so that a struct without them
+	// still fills every slot.
+	kept []int
 }
 
 // fieldAt is a field at byte offset off, bound to attribute attr, whose
@@ -577,6 +582,9 @@ func (c *Community) fillWith(b *structBinding, m *Member, rv reflect.Value, base
 // fillDirect reads the fields d lists from the struct at base into rec,
 // one loop per kind.
 func (c *Community) fillDirect(d *direct, rec *eval.Record, base unsafe.Pointer) error {
+	for _, s := range d.kept {
+		rec.I[s] = 0
+	}
 	for _, f := range d.ints {
 		rec.I[f.slot] = int64(*(*int)(unsafe.Add(base, f.off)))
 	}
@@ -664,9 +672,22 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 			b.err = fmt.Errorf("member struct %s: %w: tag a field with it", t, err)
 		}
 	}
+	// A struct that binds every attribute but those the state keeps for
+	// sanctions (which a host's struct predates) fills them with 0.
+	keptOnly := true
+	for i, ok := range bound {
+		if !ok {
+			slot := c.layout.Slot(i)
+			if !c.def.Attrs[i].Implicit || slot.Type.Kind != check.Int && slot.Type.Kind != check.Time {
+				keptOnly = false
+				break
+			}
+			b.direct.kept = append(b.direct.kept, slot.Index)
+		}
+	}
 	// A nil ptWord would mean typeWord did not read a type word (see
 	// TestEfaceLayout): then no interface may take the one-step path.
-	b.fast = b.allFast && b.complete && b.err == nil && b.ptWord != nil
+	b.fast = b.allFast && keptOnly && b.err == nil && b.ptWord != nil
 	actual, _ := bindings.LoadOrStore(key, b)
 	c.lastBinding.Store(actual.(*structBinding))
 	return actual.(*structBinding)

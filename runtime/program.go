@@ -180,13 +180,16 @@ type Community struct {
 	actionByName map[string]*action
 	// ruleCode holds the compiled rules of def.Rules[i], one for each of
 	// its actions; a child shares the ones it inherits (sameNames).
-	ruleCode     [][]*rule
-	roleNames    []string // by rank
-	badgeNames   []string
-	goals        []*goal
-	aggs         []*aggregate
-	messages     []*message
-	admit        *eval.Expr
+	ruleCode   [][]*rule
+	roleNames  []string // by rank
+	badgeNames []string
+	goals      []*goal
+	aggs       []*aggregate
+	messages   []*message
+	admit      *eval.Expr
+	// duties are the duties with a sanction, by action and then in
+	// declaration order: what State.Review looks at.
+	duties       []dutyRef
 	hist         historyShape
 	defaultAllow bool
 	defaults     *eval.Record
@@ -265,6 +268,33 @@ type rule struct {
 	whenS  string
 }
 
+// timedDemote reports whether a rule of c has a demote with a period:
+// then demotions lift by time, and the role reads the time.
+func (c *Community) timedDemote() bool {
+	for _, r := range c.def.Rules {
+		if r.Else != nil && r.Else.Name == "demote" && r.Else.For > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// hasSanction reports whether a rule of c has the sanction name.
+func (c *Community) hasSanction(name string) bool {
+	for _, r := range c.def.Rules {
+		if r.Else != nil && r.Else.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// dutyRef is a duty with a sanction, and the index of its action.
+type dutyRef struct {
+	*rule
+	action int
+}
+
 type assign struct {
 	other int // -1 for the acting member, else index into Env.Others
 	attr  int // attribute index in the layout
@@ -340,6 +370,8 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 			c.ladderTime = true
 		}
 	}
+	// A demotion with a period lifts by time: the role reads the time.
+	c.ladderTime = c.ladderTime || c.derived.DemoteTimed
 	if err := cm.actions(); err != nil {
 		return nil, err
 	}
@@ -552,6 +584,16 @@ func (cm *compiler) derivedValues() error {
 		}
 		d.Badges = append(d.Badges, x)
 	}
+	if i, ok := c.layout.Lookup(check.DemotionsAttr); ok && len(c.def.Roles) > 0 && c.hasSanction("demote") {
+		if slot := c.layout.Slot(i); slot.Type.Kind == check.Int {
+			d.Demote, d.Demotions = true, slot.Index
+		}
+		if j, ok := c.layout.Lookup(check.DemotedUntilAttr); ok && d.Demote && c.def.Attr(check.DemotedUntilAttr) != nil {
+			if slot := c.layout.Slot(j); slot.Type.Kind == check.Time && c.timedDemote() {
+				d.DemoteTimed, d.DemotedUntil = true, slot.Index
+			}
+		}
+	}
 	c.derived = d
 	return nil
 }
@@ -622,6 +664,11 @@ func (cm *compiler) actions() error {
 		}
 	}
 	for _, a := range c.actions {
+		for _, r := range a.duties {
+			if r.Sanction != nil {
+				c.duties = append(c.duties, dutyRef{r, a.index})
+			}
+		}
 		a.deciders = append(append([]*rule(nil), a.deny...), a.may...)
 		for _, r := range a.deciders {
 			cr := r.def
@@ -836,6 +883,7 @@ func (cm *compiler) nameReadsTime(name string) bool {
 	cm.timeNames[name] = false // a cycle reads the time only through another name
 	r := false
 	if name == "role" {
+		r = cm.c.derived != nil && cm.c.derived.DemoteTimed
 		for _, rung := range cm.c.def.Roles {
 			if rung.Cond != nil && cm.readsTime(rung.Cond.Root) {
 				r = true

@@ -694,6 +694,14 @@ func (b *builder) notInScope(name string) string {
 	case com.Role(name) != nil || name == "role" && len(com.Roles) > 0:
 		return " (roles are not visible here)"
 	}
+	switch name {
+	case WarningsAttr, WarnedAtAttr:
+		return " (the live state keeps " + name + " only in a community with a warn sanction)"
+	case DemotionsAttr:
+		return " (the live state keeps demotions only in a community with a demote sanction)"
+	case DemotedUntilAttr:
+		return " (the live state keeps demoted_until only in a community with a demote sanction that has a period)"
+	}
 	for _, a := range com.Actions {
 		if p := a.Param(name); p != nil {
 			what := "parameter "

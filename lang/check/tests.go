@@ -273,6 +273,18 @@ func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {
 			}
 		}
 		b.errorf(diag.BadTest, e.Range(), "neither community %s nor a community it extends has an admit condition", com.Name)
+	case *syntax.ExpectSanction:
+		name := e.Sanction.Name
+		if name != "mute" && name != "remove" {
+			b.errorf(diag.BadTest, e.Sanction.Range(), "expect sanction takes mute or remove, the sanctions the live state holds, not %s", name)
+			return
+		}
+		for _, r := range com.Rules {
+			if r.Else != nil && r.Else.Name == name {
+				return
+			}
+		}
+		b.errorf(diag.BadTest, e.Sanction.Range(), "no rule of %s has `else %s`", com.Name, name)
 	case *syntax.ExpectThat:
 		b.cond(e.Cond, b.envs.test(), "expect that")
 	}

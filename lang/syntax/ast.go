@@ -359,11 +359,21 @@ type Wait struct {
 	For *DurationLit `parser:"\"wait\" @@"`
 }
 
-// Do is `do action(args) [times N]`: the member acts, through the live state.
+// Do is `do action(args) [times N]`: the member acts, through the live
+// state. With Try (`try action(args)`), a denial does not fail the test:
+// the state applies the sanctions of the rules that deny.
 type Do struct {
 	Node
-	Call  *Call   `parser:"\"do\" @@"`
+	Try   bool    `parser:"( \"do\" | @\"try\" )"`
+	Call  *Call   `parser:"@@"`
 	Times *IntLit `parser:"( \"times\" @@ )?"`
+}
+
+// Review is `review`: the live state reviews every member's duties at the
+// test's time, applying the sanctions of unmet ones.
+type Review struct {
+	Node
+	Review bool `parser:"@\"review\""`
 }
 
 // Call is `action(name: value, ...)`.
@@ -431,6 +441,14 @@ type ExpectAdmit struct {
 	Admit bool `parser:"@\"admit\""`
 }
 
+// ExpectSanction is `expect [no] sanction name`: whether the live state
+// holds the sanction (mute or remove) on the subject now.
+type ExpectSanction struct {
+	Node
+	No       bool   `parser:"@\"no\"?"`
+	Sanction *Ident `parser:"\"sanction\" @@"`
+}
+
 // ExpectThat is `expect that cond`: a boolean over the member's attributes.
 type ExpectThat struct {
 	Node
@@ -470,6 +488,7 @@ func (*GivenMembers) step() {}
 func (*At) step()           {}
 func (*Wait) step()         {}
 func (*Do) step()           {}
+func (*Review) step()       {}
 func (*Expect) step()       {}
 
 func (*ExpectDecision) expect() {}
@@ -480,3 +499,4 @@ func (*ExpectMessage) expect()  {}
 func (*ExpectGoal) expect()     {}
 func (*ExpectAdmit) expect()    {}
 func (*ExpectThat) expect()     {}
+func (*ExpectSanction) expect() {}

@@ -777,12 +777,17 @@ func (p *descent) step() Step {
 		s := &Wait{For: p.durationLit()}
 		s.Node = p.node(start)
 		return s
-	case "do":
-		p.consume()
-		s := &Do{Call: p.call()}
+	case "do", "try":
+		s := &Do{Try: p.consume().Value == "try"}
+		s.Call = p.call()
 		if p.accept("times") {
 			s.Times = p.intLit()
 		}
+		s.Node = p.node(start)
+		return s
+	case "review":
+		p.consume()
+		s := &Review{Review: true}
 		s.Node = p.node(start)
 		return s
 	case "expect":
@@ -898,6 +903,12 @@ func (p *descent) expectBody() ExpectBody {
 		p.accept("no")
 		p.consume()
 		b := &ExpectAdmit{No: no, Admit: true}
+		b.Node = p.node(start)
+		return b
+	case "sanction":
+		p.accept("no")
+		p.consume()
+		b := &ExpectSanction{No: no, Sanction: p.ident()}
 		b.Node = p.node(start)
 		return b
 	case "that":

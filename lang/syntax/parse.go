@@ -40,10 +40,10 @@ var parser = participle.MustBuild[File](
 		&Goal{}, &When{}, &Nudge{}, &Offer{}, &Test{},
 	),
 	participle.Union[WhenDecl](&May{}, &MustNot{}, &Duty{}, &First{}, &Limit{}, &Nudge{}, &Offer{}),
-	participle.Union[Step](&Given{}, &GivenMembers{}, &At{}, &Wait{}, &Do{}, &Expect{}),
+	participle.Union[Step](&Given{}, &GivenMembers{}, &At{}, &Wait{}, &Do{}, &Review{}, &Expect{}),
 	participle.Union[ExpectBody](
 		&ExpectDecision{}, &ExpectRole{}, &ExpectBadge{}, &ExpectDuty{}, &ExpectMessage{},
-		&ExpectGoal{}, &ExpectAdmit{}, &ExpectThat{},
+		&ExpectGoal{}, &ExpectAdmit{}, &ExpectSanction{}, &ExpectThat{},
 	),
 )
 

@@ -70,6 +70,12 @@ type Derived struct {
 	// Badges are the badge conditions, by badge index; nil entries never
 	// hold.
 	Badges []*Expr
+	// With Demote, the int slot Demotions holds the member's demotions,
+	// which take that many rungs off the ladder's rank, down to 0 (SPEC
+	// §6.13); with DemoteTimed too, only while the evaluation time is
+	// before the time in slot DemotedUntil.
+	Demote, DemoteTimed     bool
+	Demotions, DemotedUntil int
 }
 
 // Rung is one role of the ladder.
@@ -150,6 +156,8 @@ func (e *Env) computeRole() int64 {
 		return d.Fallback // a role condition that reads role: the checker rejects it
 	}
 	e.roleState = roleComputing
+	// The ladder, as in OtherRole: inline here, where every role is
+	// computed, since a call cost Apply a tenth of the role's time.
 	r := d.Fallback
 	for _, rung := range d.Ladder {
 		if rung.Cond == nil || rung.Cond.Bool(e) {
@@ -157,7 +165,18 @@ func (e *Env) computeRole() int64 {
 			break
 		}
 	}
+	if d.Demote {
+		r = d.demoted(e, r)
+	}
 	e.role, e.roleState = r, roleKnown
+	return r
+}
+
+// demoted returns rank r less e.M's demotions, down to 0 (SPEC §10.2).
+func (d *Derived) demoted(e *Env, r int64) int64 {
+	if n := e.M.I[d.Demotions]; n > 0 && (!d.DemoteTimed || e.At < e.M.I[d.DemotedUntil]) {
+		r = max(r-n, 0) // r >= 0 and n > 0: no overflow
+	}
 	return r
 }
 
@@ -178,6 +197,9 @@ func (e *Env) OtherRole(p int) int64 {
 			r = rung.Rank
 			break
 		}
+	}
+	if d.Demote {
+		r = d.demoted(e, r)
 	}
 	e.M = m
 	return r
