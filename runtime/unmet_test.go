@@ -98,3 +98,39 @@ func d1String(t *testing.T, c *runtime.Community, m *runtime.Member) string {
 	}
 	return d.String()
 }
+
+// TestNamedConditionsAreNotLabels: a named condition is read by rungs,
+// badges and rules (SPEC §6.7), but Badges does not list it, as it lists
+// a helper badge.
+func TestNamedConditionsAreNotLabels(t *testing.T) {
+	prog, err := runtime.CompileSource("club.charter", []byte(`community Club {
+  member { posts: int; likes: int }
+  let regular_counts = posts >= 10 && likes >= 5
+  roles {
+    regular if regular_counts
+    newcomer otherwise
+  }
+  badge nearly if !regular_counts && posts >= 8
+  action post()
+  may post if regular_counts because "Regulars post"
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("Club")
+	m := member(t, c, map[string]any{"posts": 10, "likes": 5})
+	if got := c.Role(m, t0); got != "regular" {
+		t.Errorf("role = %s, want regular", got)
+	}
+	if got := c.Badges(m, t0); len(got) != 0 {
+		t.Errorf("badges = %v, want none: a named condition is not a label", got)
+	}
+	n := member(t, c, map[string]any{"posts": 8})
+	if got := c.Badges(n, t0); !slices.Equal(got, []string{"nearly"}) {
+		t.Errorf("badges = %v, want [nearly]", got)
+	}
+	if d, _ := c.Decide(n, "post", nil, t0); d.Allowed || !slices.Equal(d.Reasons(), []string{"Regulars post"}) {
+		t.Errorf("decision = %v", d)
+	}
+}

@@ -24,6 +24,10 @@ type builder struct {
 	used     map[string]bool // attribute names read by some expression
 	envs     *envs
 	inWhen   bool // checking a when condition: member values there are CH0111
+	inLadder bool // checking a rung: a named condition that reads the role is CH0127
+	// letsOpen is how many of com.Lets an expression may read: while the
+	// condition of the i-th is checked, the i before it.
+	letsOpen int
 	// sharedEnvs is true when the community uses its parent's envs.
 	sharedEnvs bool
 	// overridesAttr is true when the schema redeclares an inherited attribute.
@@ -129,6 +133,12 @@ func (b *builder) build() {
 			}
 			roles = &d.Node
 			b.roles(d)
+		case *syntax.Let:
+			if prev := com.let(d.Name.Name); prev != nil {
+				b.errorf(diag.Duplicate, d.Name.Range(), "named condition %s is already declared at %s", d.Name.Name, prev.Decl.Name.Pos)
+				continue
+			}
+			com.Lets = append(com.Lets, &LetDef{Name: d.Name.Name, Cond: d.Cond, Decl: d})
 		case *syntax.Badge:
 			if prev, ok := ownBadges[d.Name.Name]; ok {
 				b.errorf(diag.Duplicate, d.Name.Range(), "badge %s is already declared at %s", d.Name.Name, prev.Name.Pos)
@@ -170,7 +180,9 @@ func (b *builder) build() {
 		b.envs.ns = ns
 	}
 
-	// Pass 2: expressions, rules, effects, messages, tests.
+	// Pass 2: expressions, rules, effects, messages, tests. Named
+	// conditions first: every later expression reads them expanded.
+	b.lets()
 	for _, a := range com.Attrs {
 		if a.Decl != nil && b.ownAttrs[a.Name] && a.Decl.Default != nil {
 			if a.Required {
@@ -182,7 +194,9 @@ func (b *builder) build() {
 	}
 	for _, r := range com.Roles {
 		if r.Cond != nil && r.Decl != nil && b.isOwnRung(r) {
+			b.inLadder = true
 			b.cond(r.Cond, b.envs.ladder(), "role "+r.Name)
+			b.inLadder = false
 		}
 	}
 	for _, bd := range com.Badges {

@@ -444,6 +444,7 @@ func newCommunity(cd *syntax.Community, parent *Community) *Community {
 	}
 	com.Roles = append(com.Roles, parent.Roles...)
 	com.Badges = append(com.Badges, parent.Badges...)
+	com.Lets = append(com.Lets, parent.Lets...)
 	com.Rules = append(com.Rules, parent.Rules...)
 	com.Effects = append(com.Effects, parent.Effects...)
 	for _, g := range parent.Goals {

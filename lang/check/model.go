@@ -74,6 +74,11 @@ type Community struct {
 	Actions []*Action  // Action.Index indexes this slice
 	Roles   []*RoleDef // highest first; nil when the community declares no roles
 	Badges  []*BadgeDef
+	// Lets are the named conditions, parent's first (SPEC §6.7). Every
+	// expression that reads one has it expanded in place when it is
+	// checked, so the runtime and charter gen see only the condition;
+	// hosts never see a named condition, unlike a badge.
+	Lets    []*LetDef
 	Rules   []*Rule
 	Effects []*Effect
 	Goals   []*Goal
@@ -233,6 +238,16 @@ type BadgeDef struct {
 	Name string
 	Cond *syntax.Expr
 	Decl *syntax.Badge
+}
+
+// LetDef is a named condition: `let name = cond`.
+type LetDef struct {
+	Name string
+	Cond *syntax.Expr
+	Decl *syntax.Let
+	// readsRole is true when the condition, expanded, reads the role or a
+	// badge, so that a rung cannot read it.
+	readsRole bool
 }
 
 // RuleKind says what a rule does.

@@ -51,6 +51,7 @@ const (
 	BadText         Code = "CH0124" // a text placeholder that names a goal field other than target
 	RequiredDefault Code = "CH0125" // a required attribute with a default
 	BadWindow       Code = "CH0126" // an unknown calendar period or time zone
+	LetInLadder     Code = "CH0127" // a rung reads a named condition that reads the role or a badge
 )
 
 // Lint findings (warnings).
@@ -116,6 +117,7 @@ var Catalogue = []CodeInfo{
 	{BadText, Error, "invalid text placeholder"},
 	{RequiredDefault, Error, "required attribute with a default"},
 	{BadWindow, Error, "invalid calendar window or time zone"},
+	{LetInLadder, Error, "named condition the ladder cannot read"},
 	{UnusedAttr, Warning, "unused attribute"},
 	{UnusedAction, Warning, "action without rules"},
 	{UnreachableRole, Warning, "unreachable role"},

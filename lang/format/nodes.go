@@ -52,7 +52,7 @@ func (p *printer) community(c *syntax.Community) {
 
 func declClass(d syntax.Decl) string {
 	switch d.(type) {
-	case *syntax.Badge:
+	case *syntax.Badge, *syntax.Let:
 		return classBadge
 	case *syntax.May:
 		return classMay
@@ -115,6 +115,12 @@ func (p *printer) decl(d syntax.Decl) {
 		p.ident(d.Name, true)
 		p.cell()
 		p.cond(d.Cond)
+	case *syntax.Let:
+		p.put("let", true)
+		p.ident(d.Name, true)
+		p.cell()
+		p.put("=", true)
+		p.expr(d.Cond, true)
 	case *syntax.Admit:
 		p.put("admit", true)
 		p.cond(d.Cond)

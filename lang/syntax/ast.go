@@ -195,6 +195,14 @@ type Badge struct {
 	Cond *Expr  `parser:"\"if\" @@"`
 }
 
+// Let is `let name = cond`: a named condition, which rungs, badges,
+// rules and other named conditions read by its name (SPEC §6.7).
+type Let struct {
+	Node
+	Name *Ident `parser:"\"let\" @@ \"=\""`
+	Cond *Expr  `parser:"@@"`
+}
+
 // Admit is `admit if cond`, in a community that extends another.
 type Admit struct {
 	Node
@@ -458,6 +466,7 @@ type ExpectThat struct {
 func (*Use) decl()         {}
 func (*Purpose) decl()     {}
 func (*Timezone) decl()    {}
+func (*Let) decl()         {}
 func (*Default) decl()     {}
 func (*Schema) decl()      {}
 func (*Action) decl()      {}

@@ -334,6 +334,8 @@ func (p *descent) decl() Decl {
 		return p.effect()
 	case t.Value == "badge":
 		return p.badge()
+	case t.Value == "let":
+		return p.let()
 	case t.Value == "use":
 		return p.use()
 	case t.Value == "purpose":
@@ -484,6 +486,16 @@ func (p *descent) badge() *Badge {
 	p.consume()
 	d := &Badge{Name: p.ident()}
 	p.expect("if")
+	d.Cond = p.expr()
+	d.Node = p.node(start)
+	return d
+}
+
+func (p *descent) let() *Let {
+	start := p.start()
+	p.consume()
+	d := &Let{Name: p.ident()}
+	p.expect("=")
 	d.Cond = p.expr()
 	d.Node = p.node(start)
 	return d

@@ -35,7 +35,7 @@ var parser = participle.MustBuild[File](
 	participle.Union[Decl](
 		// Rules first: they are most of a large file, and participle tries
 		// the members in order.
-		&May{}, &MustNot{}, &Duty{}, &Limit{}, &First{}, &Effect{}, &Badge{},
+		&May{}, &MustNot{}, &Duty{}, &Limit{}, &First{}, &Effect{}, &Badge{}, &Let{},
 		&Use{}, &Purpose{}, &Timezone{}, &Default{}, &Schema{}, &Action{}, &Roles{}, &Admit{},
 		&Goal{}, &When{}, &Nudge{}, &Offer{}, &Test{},
 	),

@@ -29,6 +29,8 @@ func Inspect(n any, fn func(any) bool) {
 		visit(n.Text)
 	case *Timezone:
 		visit(n.Name)
+	case *Let:
+		visit(n.Name, n.Cond)
 	case *Schema:
 		for _, a := range n.Attrs {
 			visit(a)
