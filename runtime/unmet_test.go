@@ -108,6 +108,7 @@ func TestNamedConditionsAreNotLabels(t *testing.T) {
   let regular_counts = posts >= 10 && likes >= 5
   roles {
     regular if regular_counts
+    nearly_regular if nearly
     newcomer otherwise
   }
   badge nearly if !regular_counts && posts >= 8
@@ -129,6 +130,9 @@ func TestNamedConditionsAreNotLabels(t *testing.T) {
 	n := member(t, c, map[string]any{"posts": 8})
 	if got := c.Badges(n, t0); !slices.Equal(got, []string{"nearly"}) {
 		t.Errorf("badges = %v, want [nearly]", got)
+	}
+	if got := c.Role(n, t0); got != "nearly_regular" {
+		t.Errorf("role = %s, want nearly_regular: a rung reads the badge", got)
 	}
 	if d, _ := c.Decide(n, "post", nil, t0); d.Allowed || !slices.Equal(d.Reasons(), []string{"Regulars post"}) {
 		t.Errorf("decision = %v", d)

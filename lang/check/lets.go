@@ -120,7 +120,7 @@ func (b *builder) readsRoleOrBadge(root exprast.Node) bool {
 // it reads the role or a badge, or a name that a parameter shadows, is
 // left alone and reported.
 func (b *builder) expandLets(e *syntax.Expr, params map[string]bool) {
-	if e == nil || e.Root == nil || len(b.com.Lets) == 0 {
+	if e == nil || e.Root == nil {
 		return
 	}
 	b.expandIn(&e.Root, e, params, 0)
@@ -144,6 +144,14 @@ func (v *letExpander) Visit(node *exprast.Node) {
 		return
 	}
 	b := v.b
+	if b.inLadder && v.depth == 0 {
+		for _, bd := range b.com.Badges {
+			if bd.Name == id.Value {
+				v.badge(node, id, bd)
+				return
+			}
+		}
+	}
 	for i, l := range b.com.Lets {
 		if l.Name != id.Value {
 			continue
@@ -171,4 +179,28 @@ func (v *letExpander) Visit(node *exprast.Node) {
 		exprast.Patch(node, fresh)
 		return
 	}
+}
+
+// badge puts in a rung, at node, a fresh copy of the condition of badge
+// bd, its named conditions expanded: a rung reads a badge as it reads a
+// named condition (SPEC §6.7), unless the badge reads the role (CH0127).
+func (v *letExpander) badge(node *exprast.Node, id *exprast.IdentifierNode, bd *BadgeDef) {
+	b := v.b
+	if bd.Cond == nil {
+		return
+	}
+	fresh := bd.Cond.Reparse()
+	if fresh == nil {
+		return
+	}
+	// The badge's named conditions may read the role: the badge is
+	// judged as a whole below.
+	b.inLadder = false
+	b.expandIn(&fresh, v.e, nil, 1)
+	b.inLadder = true
+	if b.readsRoleOrBadge(fresh) {
+		b.errorf(diag.LetInLadder, v.e.RangeOf(id), "a rung cannot read badge %s: it reads the role, which the ladder decides", bd.Name)
+		fresh = &exprast.BoolNode{Value: false}
+	}
+	exprast.Patch(node, fresh)
 }
