@@ -58,6 +58,9 @@ community Utc {
 		// 2026-01-12 is a Monday: the week began then.
 		{"post", []string{"2026-01-11 22:00", "2026-01-11 23:00"}, "2026-01-12 08:00", true},
 		{"post", []string{"2026-01-12 00:00", "2026-01-18 09:00"}, "2026-01-18 23:59", false},
+		// A week that began in the month before.
+		{"post", []string{"2026-01-26 00:00", "2026-01-31 12:00"}, "2026-02-01 23:00", false},
+		{"post", []string{"2026-01-25 23:59", "2026-01-31 12:00"}, "2026-02-01 23:00", true},
 		{"pay", []string{"2026-02-28 23:59"}, "2026-03-01 00:00", true},
 		{"pay", []string{"2026-03-01 00:00"}, "2026-03-31 23:59", false},
 		// The spring change of clocks: the day of 2026-03-29 is 23 hours.
@@ -94,6 +97,34 @@ community Utc {
 	}
 	if duties := c.Duties(m, at("2026-01-11 23:30")); len(duties) != 0 {
 		t.Errorf("duties on Sunday after a Sunday visit: %+v, want none", duties)
+	}
+
+	// Where a change of clocks skips midnight (São Paulo, 4 November
+	// 2018), the day starts at the first instant that exists: 01:00.
+	sp, err := runtime.CompileSource("sp.charter", []byte(`community Sp {
+  timezone "America/Sao_Paulo"
+  action visit()
+  may visit
+  limit visit 1 per calendar day
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spc := sp.Community("Sp")
+	jump := time.Date(2018, 11, 4, 3, 0, 0, 0, time.UTC) // 01:00 -02, the first instant of the 4th
+	m = member(t, spc, nil)
+	if err := spc.Did(m, "visit", jump.Add(-time.Second)); err != nil { // 23:59:59 -03 on the 3rd
+		t.Fatal(err)
+	}
+	if d, _ := spc.Decide(m, "visit", nil, jump); !d.Allowed {
+		t.Errorf("São Paulo: a visit at the first instant of a day whose midnight was skipped, after one the evening before: %v", d)
+	}
+	if err := spc.Did(m, "visit", jump); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := spc.Decide(m, "visit", nil, jump.Add(20*time.Hour)); d.Allowed {
+		t.Errorf("São Paulo: a second visit the same day: %v", d)
 	}
 
 	// Without timezone, the calendar is UTC's.

@@ -346,7 +346,19 @@ func (c Calendar) Start(at int64, loc *time.Location) int64 {
 	case Month:
 		d = 1
 	}
-	return time.Date(y, m, d, 0, 0, 0, 0, loc).UnixNano()
+	start := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if start.Hour() != 0 {
+		// A change of clocks skipped this midnight, and time.Date gave an
+		// instant beside it: the period starts at the change, the first
+		// instant of its first day.
+		begin, end := start.ZoneBounds()
+		if start.Day() != time.Date(y, m, d, 12, 0, 0, 0, loc).Day() { // d may be out of its month's range
+			start = end // an instant of the day before, in the old offset
+		} else {
+			start = begin // an instant after the change
+		}
+	}
+	return start.UnixNano()
 }
 
 // Sanction is what happens when a rule is broken.

@@ -2127,7 +2127,18 @@ func calendarWindow(at int64, period int, loc *time.Location) int64 {
 	case 3:
 		d = 1
 	}
-	return at - time.Date(y, m, d, 0, 0, 0, 0, loc).UnixNano() + 1
+	start := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if start.Hour() != 0 {
+		// A change of clocks skipped this midnight: the period starts at
+		// the change, as check.Calendar.Start says.
+		begin, end := start.ZoneBounds()
+		if start.Day() != time.Date(y, m, d, 12, 0, 0, 0, loc).Day() { // d may be out of its month's range
+			start = end
+		} else {
+			start = begin
+		}
+	}
+	return at - start.UnixNano() + 1
 }
 
 // clampFloat raises x to lo, then lowers it to hi, so hi wins when lo >

@@ -80,5 +80,16 @@ func calendarWindow(at int64, period int, loc *time.Location) int64 {
 	case 3:
 		d = 1
 	}
-	return at - time.Date(y, m, d, 0, 0, 0, 0, loc).UnixNano() + 1
+	start := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if start.Hour() != 0 {
+		// A change of clocks skipped this midnight: the period starts at
+		// the change, as check.Calendar.Start says.
+		begin, end := start.ZoneBounds()
+		if start.Day() != time.Date(y, m, d, 12, 0, 0, 0, loc).Day() { // d may be out of its month's range
+			start = end
+		} else {
+			start = begin
+		}
+	}
+	return at - start.UnixNano() + 1
 }
