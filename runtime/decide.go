@@ -523,6 +523,9 @@ func (c *Community) RoleRank(m *Member, at time.Time) int {
 	if r, ok := c.cachedRole(m); ok {
 		return r
 	}
+	if r, ok := c.plannedRole(m, at); ok {
+		return r
+	}
 	pe := c.env()
 	r := c.computeRole(&pe.Env, m, at)
 	c.release(pe)
@@ -538,6 +541,26 @@ func (c *Community) cachedRole(m *Member) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// plannedRole walks the ladder as data when eval planned it (a ladder of
+// attributes compared with constants, which reads nothing an environment
+// holds, and the time only for timed demotions), caching the rank in m
+// when it does not depend on the time: no environment is taken from the
+// pool, which was a third of an uncached Role (BenchmarkRoleUncached).
+func (c *Community) plannedRole(m *Member, at time.Time) (int, bool) {
+	var ns int64
+	if c.ladderTime {
+		ns = nanos(at) // a timed demotion reads it (ladderTime includes DemoteTimed)
+	}
+	r, ok := c.derived.RankOf(m.rec, ns)
+	if !ok {
+		return 0, false
+	}
+	if !c.ladderTime && m.role.Load() != r+1 {
+		m.role.Store(r + 1)
+	}
+	return int(r), true
 }
 
 // computeRole evaluates the ladder for m, in c's layout, in the clean
@@ -577,9 +600,18 @@ func (c *Community) Duties(m *Member, at time.Time) []Duty {
 }
 
 // DutiesWith is Duties with a goal snapshot, so duties under `when` count.
+//
+// Without a live state `members` reads 0 in a duty's condition or `when`;
+// State.Duties reads the state's member count.
 func (c *Community) DutiesWith(m *Member, at time.Time, goals Goals) []Duty {
 	m, pe := c.memberEnv(m, at, goals)
-	e := &pe.Env
+	out := c.dutiesIn(m, &pe.Env)
+	c.release(pe)
+	return out
+}
+
+// dutiesIn lists m's unmet duties in e, an environment bound to m.
+func (c *Community) dutiesIn(m *Member, e *eval.Env) []Duty {
 	var out []Duty
 	for _, a := range c.actions {
 		for _, r := range a.duties {
@@ -593,16 +625,24 @@ func (c *Community) DutiesWith(m *Member, at time.Time, goals Goals) []Duty {
 			}
 		}
 	}
-	c.release(pe)
 	return out
 }
 
 // Messages returns the nudges and offers that reach m at time at: those for
 // everyone, for m's role or for a badge m holds, whose `when` condition (if
 // any) holds on goals.
+//
+// Without a live state `members` reads 0 in a `when` condition;
+// State.Messages reads the state's member count.
 func (c *Community) Messages(m *Member, at time.Time, goals Goals) []Message {
 	_, pe := c.memberEnv(m, at, goals)
-	e := &pe.Env
+	out := c.messagesIn(&pe.Env)
+	c.release(pe)
+	return out
+}
+
+// messagesIn lists the messages that reach the member e is bound to.
+func (c *Community) messagesIn(e *eval.Env) []Message {
 	var out []Message
 	for _, msg := range c.messages {
 		switch {
@@ -615,7 +655,6 @@ func (c *Community) Messages(m *Member, at time.Time, goals Goals) []Message {
 		}
 		out = append(out, msg.Message)
 	}
-	c.release(pe)
 	return out
 }
 

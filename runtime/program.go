@@ -91,6 +91,7 @@ func Compile(cp *check.Program) (*Program, error) {
 	// Parents first, whatever the order of declaration: a child links to
 	// its compiled parent (Admit, shared rule code).
 	visited := map[*check.Community]bool{}
+	times := timeSummaries{} // shared: children share their parents' expressions
 	var visit func(cc *check.Community)
 	visit = func(cc *check.Community) {
 		if visited[cc] {
@@ -100,7 +101,7 @@ func Compile(cp *check.Program) (*Program, error) {
 		if cc.Parent != nil {
 			visit(cc.Parent)
 		}
-		c, err := compileCommunity(cc, p.byName)
+		c, err := compileCommunity(cc, p.byName, times)
 		if err != nil {
 			var d diag.Diagnostic
 			if !errors.As(err, &d) {
@@ -317,7 +318,7 @@ type message struct {
 	when  *eval.Expr
 }
 
-func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Community, error) {
+func compileCommunity(cc *check.Community, compiled map[string]*Community, times timeSummaries) (*Community, error) {
 	c := &Community{
 		Name:         cc.Name,
 		Purpose:      cc.Purpose,
@@ -361,7 +362,7 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 	for _, b := range cc.Badges {
 		c.badgeNames = append(c.badgeNames, b.Name)
 	}
-	cm := &compiler{c: c}
+	cm := &compiler{c: c, times: times}
 	if err := cm.derivedValues(); err != nil {
 		return nil, err
 	}
@@ -402,6 +403,21 @@ type compiler struct {
 	c *Community
 	// timeNames caches nameReadsTime.
 	timeNames map[string]bool
+	// times caches what readsTime finds in each expression, for every
+	// community of one Compile; nil outside Compile.
+	times timeSummaries
+}
+
+// timeSummaries holds, per expression node, what readsTime needs of it
+// whatever the community: whether it calls a function of the time itself,
+// and the names it reads whose meaning (a role or badge condition) may.
+// A chain of 1,000 children each inheriting wide rules walked every rule's
+// nodes again per child (issue 16's widechain shape).
+type timeSummaries map[exprast.Node]*timeSummary
+
+type timeSummary struct {
+	direct bool
+	names  []string // "role" for p.role
 }
 
 // scope resolves every name a checked expression of the community may use;
@@ -543,10 +559,16 @@ func (a *action) otherIndex(paramSlot int) int {
 }
 
 func (cm *compiler) expr(e *syntax.Expr, params *check.Action) (*eval.Expr, error) {
+	return cm.exprBy(eval.Compile, e, params)
+}
+
+// exprBy is expr compiling with compile: eval.CompileRung for the rungs
+// of the ladder, so that Derived.Plan can walk them as data.
+func (cm *compiler) exprBy(compile func(exprast.Node, eval.Scope) (*eval.Expr, error), e *syntax.Expr, params *check.Action) (*eval.Expr, error) {
 	if e == nil {
 		return nil, nil
 	}
-	x, err := eval.Compile(e.Root, &scope{c: cm.c, params: params, cm: cm})
+	x, err := compile(e.Root, &scope{c: cm.c, params: params, cm: cm})
 	if err != nil {
 		return nil, exprDiag(e, err)
 	}
@@ -569,7 +591,7 @@ func (cm *compiler) derivedValues() error {
 	for _, r := range c.def.Roles {
 		rung := eval.Rung{Rank: int64(r.Rank)}
 		if r.Cond != nil {
-			x, err := cm.expr(r.Cond, nil)
+			x, err := cm.exprBy(eval.CompileRung, r.Cond, nil)
 			if err != nil {
 				return err
 			}
@@ -594,6 +616,7 @@ func (cm *compiler) derivedValues() error {
 			}
 		}
 	}
+	d.Plan()
 	c.derived = d
 	return nil
 }
@@ -836,9 +859,53 @@ func (cm *compiler) readsGroup(n exprast.Node) bool {
 // readsTime reports whether n, or a role or badge condition it reads, calls
 // a function of the evaluation time.
 func (cm *compiler) readsTime(n exprast.Node) bool {
-	v := timeVisitor{cm: cm}
-	exprast.Walk(&n, &v)
-	return v.found
+	if cm.times == nil {
+		v := timeVisitor{cm: cm}
+		exprast.Walk(&n, &v)
+		return v.found
+	}
+	sum, ok := cm.times[n]
+	if !ok {
+		sum = summarizeTime(n)
+		cm.times[n] = sum
+	}
+	if sum.direct {
+		return true
+	}
+	for _, name := range sum.names {
+		if cm.nameReadsTime(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// summarizeTime walks n once for timeSummary.
+func summarizeTime(n exprast.Node) *timeSummary {
+	sum := &timeSummary{}
+	seen := map[string]bool{}
+	add := func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			sum.names = append(sum.names, name)
+		}
+	}
+	exprast.Find(n, func(n exprast.Node) bool {
+		switch n := n.(type) {
+		case *exprast.CallNode:
+			if id, ok := n.Callee.(*exprast.IdentifierNode); ok && needsTime(id.Value) {
+				sum.direct = true
+			}
+		case *exprast.IdentifierNode:
+			add(n.Value)
+		case *exprast.MemberNode:
+			if s, ok := n.Property.(*exprast.StringNode); ok && s.Value == "role" {
+				add("role")
+			}
+		}
+		return false
+	})
+	return sum
 }
 
 // timeVisitor finds, for readsTime, a call of a time function or a name
