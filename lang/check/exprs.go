@@ -491,6 +491,16 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 	if e == nil || e.Root == nil {
 		return Type{}, false // syntax error already reported
 	}
+	if len(b.com.Lets) > 0 || b.inLadder && len(b.com.Badges) > 0 {
+		var params map[string]bool
+		if len(env.params) > 0 {
+			params = map[string]bool{}
+			for _, p := range env.params {
+				params[p.name] = true
+			}
+		}
+		b.expandLets(e, params)
+	}
 	b.withDurations(e, env.env)
 	b.markUsed(e)
 	if !b.checkMembers(e, env) {

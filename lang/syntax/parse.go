@@ -35,8 +35,8 @@ var parser = participle.MustBuild[File](
 	participle.Union[Decl](
 		// Rules first: they are most of a large file, and participle tries
 		// the members in order.
-		&May{}, &MustNot{}, &Duty{}, &Limit{}, &First{}, &Effect{}, &Badge{},
-		&Use{}, &Purpose{}, &Default{}, &Schema{}, &Action{}, &Roles{}, &Admit{},
+		&May{}, &MustNot{}, &Duty{}, &Limit{}, &First{}, &Effect{}, &Badge{}, &Let{},
+		&Use{}, &Purpose{}, &Timezone{}, &Default{}, &Schema{}, &Action{}, &Roles{}, &Admit{},
 		&Goal{}, &When{}, &Nudge{}, &Offer{}, &Test{},
 	),
 	participle.Union[WhenDecl](&May{}, &MustNot{}, &Duty{}, &First{}, &Limit{}, &Nudge{}, &Offer{}),
