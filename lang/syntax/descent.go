@@ -36,6 +36,7 @@ type descent struct {
 	next int     // index of the next token that is not a space or comment
 	raw  int     // index just after the last token consumed
 	eof  Token   // what peek returns past the last token
+	stop Token   // the token descent gave up at
 }
 
 // bailout is the panic by which descent gives up; parseFile recovers it.
@@ -43,7 +44,7 @@ type bailout struct{}
 
 // parseFile reads a whole file's communities, or reports that participle
 // must (ok false).
-func parseFile(text string, toks []Token, eof diag.Pos) (comms []*Community, ok bool) {
+func parseFile(text string, toks []Token, eof diag.Pos) (comms []*Community, ok bool, stop Token) {
 	p := &descent{text: text, toks: toks, eof: Token{Type: EOF, Pos: eof}}
 	p.skip()
 	defer func() {
@@ -51,7 +52,7 @@ func parseFile(text string, toks []Token, eof diag.Pos) (comms []*Community, ok 
 			if _, is := r.(bailout); !is {
 				panic(r)
 			}
-			comms, ok = nil, false
+			comms, ok, stop = nil, false, p.stop
 		}
 	}()
 	// File: ( @@ ";"* )*
@@ -63,10 +64,13 @@ func parseFile(text string, toks []Token, eof diag.Pos) (comms []*Community, ok 
 	if p.peek().Type != EOF {
 		p.fail()
 	}
-	return comms, true
+	return comms, true, Token{}
 }
 
-func (p *descent) fail() { panic(bailout{}) }
+func (p *descent) fail() {
+	p.stop = *p.peek()
+	panic(bailout{})
+}
 
 // count gives up where participle's repetition limit would stop it: a
 // group matched MaxIterations times is an error there.
