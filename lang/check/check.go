@@ -17,6 +17,7 @@ package check
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -240,12 +241,21 @@ func (c *checker) community(cd *syntax.Community, stack []string) *Community {
 		if !ok {
 			d := c.errorf(diag.UnknownParent, cd.Extends.Range(), "community %s extends %s, which is not declared", name, cd.Extends.Name)
 			d.Suggestion = suggestKey(c, cd.Extends.Name, c.decls)
-		} else {
-			parent = c.community(pd, append(stack, name))
-			if parent == nil {
-				c.done[name] = true
-				return nil
+			if file := cd.Pos.Filename; d.Suggestion == "" && strings.HasSuffix(file, "_test.charter") {
+				// charter test x_test.charter alone: the community under
+				// test is in x.charter, which a load set reads only if given.
+				d.Suggestion = fmt.Sprintf("if %s is declared in %s beside this test file, give both files or their directory: a load set holds only the files given",
+					cd.Extends.Name, filepath.Base(strings.TrimSuffix(file, "_test.charter")+".charter"))
 			}
+			// Checked without its parent, every name the community takes from
+			// it would be one more error: the one above says what to fix.
+			c.done[name] = true
+			return nil
+		}
+		parent = c.community(pd, append(stack, name))
+		if parent == nil {
+			c.done[name] = true
+			return nil
 		}
 	}
 	c.done[name] = true
@@ -419,12 +429,13 @@ func paramList(a *Action) string {
 }
 
 func newCommunity(cd *syntax.Community, parent *Community) *Community {
-	com := &Community{Name: cd.Name.Name, Decl: cd, Parent: parent,
+	com := &Community{Name: cd.Name.Name, Decl: cd, Parent: parent, Zone: time.UTC,
 		attrByName: map[string]*Attr{}, actionByName: map[string]*Action{}}
 	if parent == nil {
 		return com
 	}
 	com.DefaultAllow = parent.DefaultAllow
+	com.Zone = parent.Zone
 	com.Purpose = parent.Purpose
 	// Sized and allocated at once: a child of a wide schema copies tens of
 	// thousands of attributes, and growing the map to fit cost more than
@@ -443,6 +454,7 @@ func newCommunity(cd *syntax.Community, parent *Community) *Community {
 	}
 	com.Roles = append(com.Roles, parent.Roles...)
 	com.Badges = append(com.Badges, parent.Badges...)
+	com.Lets = append(com.Lets, parent.Lets...)
 	com.Rules = append(com.Rules, parent.Rules...)
 	com.Effects = append(com.Effects, parent.Effects...)
 	for _, g := range parent.Goals {

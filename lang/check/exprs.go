@@ -491,6 +491,16 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 	if e == nil || e.Root == nil {
 		return Type{}, false // syntax error already reported
 	}
+	if len(b.com.Lets) > 0 || b.inLadder && len(b.com.Badges) > 0 {
+		var params map[string]bool
+		if len(env.params) > 0 {
+			params = map[string]bool{}
+			for _, p := range env.params {
+				params[p.name] = true
+			}
+		}
+		b.expandLets(e, params)
+	}
 	b.withDurations(e, env.env)
 	b.markUsed(e)
 	if !b.checkMembers(e, env) {
@@ -642,6 +652,9 @@ func (b *builder) exprError(e *syntax.Expr, err error, env view) {
 		if strings.Contains(d.Message, "duration and string") || strings.Contains(d.Message, "string and duration") {
 			d.Suggestion = quotedDuration(e)
 		}
+		if strings.Contains(d.Message, "time and string") || strings.Contains(d.Message, "string and time") {
+			d.Suggestion = quotedTime(e)
+		}
 	}
 	b.diags = append(b.diags, d)
 }
@@ -690,7 +703,7 @@ func (b *builder) notInScope(name string) string {
 	case com.Badge(name) != nil:
 		return " (badges are not visible here)"
 	case com.Goal(name) != nil:
-		return " (goals are visible only in rule and when conditions)"
+		return " (goals are visible only in rule, duty, when and admit conditions and expect that, through their fields)"
 	case com.Role(name) != nil || name == "role" && len(com.Roles) > 0:
 		return " (roles are not visible here)"
 	}
@@ -710,6 +723,9 @@ func (b *builder) notInScope(name string) string {
 			}
 			return " (" + what + name + " of " + a.Name + " is not visible here)"
 		}
+	}
+	if name == "members" {
+		return " (members is visible only in measures, when and admit conditions and expect that)"
 	}
 	if name == "me" {
 		return " (me, the acting member, is visible only in the rule conditions and effects of actions with a member parameter)"
@@ -1105,6 +1121,26 @@ func firstMemberParam(v view) string {
 
 // badArgument is expr-lang's message for an argument of the wrong type.
 var badArgument = regexp.MustCompile(`^cannot use (.+) as argument \(type .+\) to call (\w+)$`)
+
+// quotedTime explains a string in e that reads as an RFC 3339 time,
+// compared or combined with a time: a time is written so only where a
+// constant is given (a default, a test value), and new users reach for it
+// in conditions too.
+func quotedTime(e *syntax.Expr) string {
+	var lit string
+	exprast.Find(e.Root, func(n exprast.Node) bool {
+		if s, ok := n.(*exprast.StringNode); ok && lit == "" {
+			if _, err := time.Parse(time.RFC3339Nano, s.Value); err == nil {
+				lit = s.Value
+			}
+		}
+		return false
+	})
+	if lit == "" {
+		return ""
+	}
+	return fmt.Sprintf("%q is a string, and expressions have no time constants: compare the time with now(), as since(t) > 7d or until(t) == 14d do", lit)
+}
 
 // quotedDuration suggests the literal for a string in e that reads as a
 // duration ("10m" compared with a duration): the quotes make it a string.

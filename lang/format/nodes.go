@@ -52,7 +52,7 @@ func (p *printer) community(c *syntax.Community) {
 
 func declClass(d syntax.Decl) string {
 	switch d.(type) {
-	case *syntax.Badge:
+	case *syntax.Badge, *syntax.Let:
 		return classBadge
 	case *syntax.May:
 		return classMay
@@ -81,6 +81,9 @@ func (p *printer) decl(d syntax.Decl) {
 	case *syntax.Purpose:
 		p.put("purpose", true)
 		p.str(d.Text)
+	case *syntax.Timezone:
+		p.put("timezone", true)
+		p.str(d.Name)
 	case *syntax.Default:
 		p.put("default", true)
 		p.put(d.Value, true)
@@ -112,6 +115,12 @@ func (p *printer) decl(d syntax.Decl) {
 		p.ident(d.Name, true)
 		p.cell()
 		p.cond(d.Cond)
+	case *syntax.Let:
+		p.put("let", true)
+		p.ident(d.Name, true)
+		p.cell()
+		p.put("=", true)
+		p.expr(d.Cond, true)
 	case *syntax.Admit:
 		p.put("admit", true)
 		p.cond(d.Cond)
@@ -139,13 +148,13 @@ func (p *printer) decl(d syntax.Decl) {
 	case *syntax.Limit:
 		p.put("limit", true)
 		p.ident(d.Action, true)
-		p.count(d.Count, d.Per)
+		p.count(d.Count, d.Calendar, d.Per)
 		p.cond(d.Cond)
 		p.tail(d.Because, d.Else)
 	case *syntax.Duty:
 		p.put("must", true)
 		p.ident(d.Action, true)
-		p.count(d.Count, d.Per)
+		p.count(d.Count, d.Calendar, d.Per)
 		p.cond(d.Cond)
 		p.tail(d.Because, d.Else)
 	case *syntax.Effect:
@@ -210,6 +219,9 @@ func (p *printer) attr(a *syntax.Attr) {
 	p.put(":", false)
 	p.cell()
 	p.typ(a.Type)
+	if a.Required {
+		p.put("required", true)
+	}
 	if a.Default != nil {
 		p.cell()
 		p.put("=", true)
@@ -248,6 +260,11 @@ func (p *printer) tail(because *syntax.StringLit, els *syntax.Sanction) {
 		p.cell()
 		p.because(because)
 	}
+	p.els(els)
+}
+
+// els prints `else sanction`.
+func (p *printer) els(els *syntax.Sanction) {
 	if els != nil {
 		p.put("else", true)
 		p.ident(els.Name, true)
@@ -257,11 +274,15 @@ func (p *printer) tail(because *syntax.StringLit, els *syntax.Sanction) {
 	}
 }
 
-func (p *printer) count(n *syntax.IntLit, per *syntax.DurationLit) {
+func (p *printer) count(n *syntax.IntLit, cal *syntax.Ident, per *syntax.DurationLit) {
 	if n != nil {
 		p.put(n.Raw, true)
 	}
 	p.put("per", true)
+	if cal != nil {
+		p.put("calendar", true)
+		p.ident(cal, true)
+	}
 	if per != nil {
 		p.put(per.Raw, true)
 	}
@@ -305,6 +326,21 @@ func (p *printer) step(s syntax.Step) {
 		p.put("member", true)
 		p.ident(s.Name, true)
 		p.fields(s.Fields)
+		if len(s.Did) > 0 {
+			p.put("did", true)
+			for i, d := range s.Did {
+				if i > 0 {
+					p.put(",", false)
+				}
+				p.ident(d.Action, true)
+				p.put("at", true)
+				p.str(d.At)
+			}
+		}
+	case *syntax.Update:
+		p.put("update", true)
+		p.ident(s.Name, true)
+		p.fields(s.Fields)
 	case *syntax.GivenMembers:
 		p.put("given", true)
 		p.put("members", true)
@@ -328,6 +364,7 @@ func (p *printer) step(s syntax.Step) {
 		} else {
 			p.put("do", true)
 		}
+		p.actor(s.Actor)
 		p.call(s.Call)
 		if s.Times != nil {
 			p.put("times", true)
@@ -335,7 +372,16 @@ func (p *printer) step(s syntax.Step) {
 		}
 	case *syntax.Expect:
 		p.put("expect", true)
+		p.actor(s.Actor)
 		p.expect(s.Body)
+	}
+}
+
+// actor prints `name:` before a call or an expectation of a given member.
+func (p *printer) actor(a *syntax.Ident) {
+	if a != nil {
+		p.ident(a, true)
+		p.put(":", false)
 	}
 }
 
@@ -379,6 +425,7 @@ func (p *printer) expect(b syntax.ExpectBody) {
 		p.put(b.Verdict, true)
 		p.call(b.Call)
 		p.because(b.Because)
+		p.els(b.Else)
 	case *syntax.ExpectRole:
 		p.put("role", true)
 		p.ident(b.Role, true)
@@ -390,6 +437,8 @@ func (p *printer) expect(b syntax.ExpectBody) {
 		p.no(b.No)
 		p.put("duty", true)
 		p.ident(b.Action, true)
+		p.because(b.Because)
+		p.els(b.Else)
 	case *syntax.ExpectMessage:
 		p.no(b.No)
 		p.put("message", true)

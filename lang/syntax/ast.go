@@ -116,6 +116,13 @@ type Purpose struct {
 	Text *StringLit `parser:"\"purpose\" @@"`
 }
 
+// Timezone is `timezone "Area/City"`: the zone of the community's calendar
+// windows (SPEC §6.12).
+type Timezone struct {
+	Node
+	Name *StringLit `parser:"\"timezone\" @@"`
+}
+
 // Default is `default allow` or `default deny`.
 type Default struct {
 	Node
@@ -131,9 +138,12 @@ type Schema struct {
 // Attr declares one member attribute.
 type Attr struct {
 	Node
-	Name    *Ident   `parser:"@@ \":\""`
-	Type    *TypeRef `parser:"@@"`
-	Default *Expr    `parser:"( \"=\" @@ )?"`
+	Name *Ident   `parser:"@@ \":\""`
+	Type *TypeRef `parser:"@@"`
+	// Required is true when a record must give the attribute (SPEC §6.4).
+	// A "required" followed by ":" is the next attribute's name.
+	Required bool  `parser:"( @\"required\" (?! \":\") )?"`
+	Default  *Expr `parser:"( \"=\" @@ )?"`
 }
 
 // TypeRef is a type name, optionally a list: int, []string, member.
@@ -185,6 +195,14 @@ type Badge struct {
 	Cond *Expr  `parser:"\"if\" @@"`
 }
 
+// Let is `let name = cond`: a named condition, which rungs, badges,
+// rules and other named conditions read by its name (SPEC §6.7).
+type Let struct {
+	Node
+	Name *Ident `parser:"\"let\" @@ \"=\""`
+	Cond *Expr  `parser:"@@"`
+}
+
 // Admit is `admit if cond`, in a community that extends another.
 type Admit struct {
 	Node
@@ -228,23 +246,29 @@ type First struct {
 // Limit is `limit a N per D [if cond] [because "why"] [else sanction]`.
 type Limit struct {
 	Node
-	Action  *Ident       `parser:"\"limit\" @@"`
-	Count   *IntLit      `parser:"@@"`
-	Per     *DurationLit `parser:"\"per\" @@"`
-	Cond    *Expr        `parser:"( \"if\" @@ )?"`
-	Because *StringLit   `parser:"( \"because\" @@ )?"`
-	Else    *Sanction    `parser:"( \"else\" @@ )?"`
+	Action *Ident  `parser:"\"limit\" @@"`
+	Count  *IntLit `parser:"@@"`
+	// Calendar is the period of `per calendar day|week|month`; Per is
+	// nil then (SPEC §6.12).
+	Calendar *Ident       `parser:"\"per\" ( \"calendar\" @@"`
+	Per      *DurationLit `parser:"| @@ )"`
+	Cond     *Expr        `parser:"( \"if\" @@ )?"`
+	Because  *StringLit   `parser:"( \"because\" @@ )?"`
+	Else     *Sanction    `parser:"( \"else\" @@ )?"`
 }
 
 // Duty is `must a N per D [if cond] [because "why"] [else sanction]`.
 type Duty struct {
 	Node
-	Action  *Ident       `parser:"\"must\" @@"`
-	Count   *IntLit      `parser:"@@"`
-	Per     *DurationLit `parser:"\"per\" @@"`
-	Cond    *Expr        `parser:"( \"if\" @@ )?"`
-	Because *StringLit   `parser:"( \"because\" @@ )?"`
-	Else    *Sanction    `parser:"( \"else\" @@ )?"`
+	Action *Ident  `parser:"\"must\" @@"`
+	Count  *IntLit `parser:"@@"`
+	// Calendar is the period of `per calendar day|week|month`; Per is
+	// nil then (SPEC §6.12).
+	Calendar *Ident       `parser:"\"per\" ( \"calendar\" @@"`
+	Per      *DurationLit `parser:"| @@ )"`
+	Cond     *Expr        `parser:"( \"if\" @@ )?"`
+	Because  *StringLit   `parser:"( \"because\" @@ )?"`
+	Else     *Sanction    `parser:"( \"else\" @@ )?"`
 }
 
 // Effect is `on action { assignments }`.
@@ -317,10 +341,28 @@ type Field struct {
 	Value *Expr  `parser:"@@"`
 }
 
-// Given is `given member [name] { attr: value, ... }`.
+// Given is `given member [name] { attr: value, ... } [did action at "time", ...]`:
+// the member joins with those values and that history, taken without acting.
 type Given struct {
 	Node
 	Name   *Ident   `parser:"\"given\" \"member\" @@?"`
+	Fields []*Field `parser:"\"{\" ( @@ ( \",\" | \";\" )* )* \"}\""`
+	Did    []*Did   `parser:"( \"did\" @@ ( \",\" @@ )* )?"`
+}
+
+// Did is `action at "RFC 3339 time"`: one taking of an action in a given
+// member's history.
+type Did struct {
+	Node
+	Action *Ident     `parser:"@@"`
+	At     *StringLit `parser:"\"at\" @@"`
+}
+
+// Update is `update [name] { attr: value, ... }`: a member's attributes
+// change mid-test, as the host changes them through State.Update.
+type Update struct {
+	Node
+	Name   *Ident   `parser:"\"update\" @@?"`
 	Fields []*Field `parser:"\"{\" ( @@ ( \",\" | \";\" )* )* \"}\""`
 }
 
@@ -349,6 +391,7 @@ type Wait struct {
 type Do struct {
 	Node
 	Try   bool    `parser:"( \"do\" | @\"try\" )"`
+	Actor *Ident  `parser:"( @@ \":\" )?"` // a given member's name; nil for the subject
 	Call  *Call   `parser:"@@"`
 	Times *IntLit `parser:"( \"times\" @@ )?"`
 }
@@ -370,18 +413,21 @@ type Call struct {
 // Expect is `expect ...`: one assertion of a test.
 type Expect struct {
 	Node
-	Body ExpectBody `parser:"\"expect\" @@"`
+	Actor *Ident     `parser:"\"expect\" ( @@ \":\" )?"` // a given member's name; nil for the subject
+	Body  ExpectBody `parser:"@@"`
 }
 
 // ExpectBody is what an expect line asserts.
 type ExpectBody interface{ expect() }
 
-// ExpectDecision is `expect allow|deny action(args) [because "reason"]`.
+// ExpectDecision is `expect allow|deny action(args) [because "reason"]
+// [else sanction]`.
 type ExpectDecision struct {
 	Node
 	Verdict string     `parser:"@( \"allow\" | \"deny\" )"`
 	Call    *Call      `parser:"@@"`
 	Because *StringLit `parser:"( \"because\" @@ )?"`
+	Else    *Sanction  `parser:"( \"else\" @@ )?"`
 }
 
 // ExpectRole is `expect role name`.
@@ -397,11 +443,13 @@ type ExpectBadge struct {
 	Badge *Ident `parser:"\"badge\" @@"`
 }
 
-// ExpectDuty is `expect [no] duty action`.
+// ExpectDuty is `expect [no] duty action [because "reason"] [else sanction]`.
 type ExpectDuty struct {
 	Node
-	No     bool   `parser:"@\"no\"?"`
-	Action *Ident `parser:"\"duty\" @@"`
+	No      bool       `parser:"@\"no\"?"`
+	Action  *Ident     `parser:"\"duty\" @@"`
+	Because *StringLit `parser:"( \"because\" @@ )?"`
+	Else    *Sanction  `parser:"( \"else\" @@ )?"`
 }
 
 // ExpectMessage is `expect [no] message "text"`.
@@ -441,6 +489,8 @@ type ExpectThat struct {
 
 func (*Use) decl()         {}
 func (*Purpose) decl()     {}
+func (*Timezone) decl()    {}
+func (*Let) decl()         {}
 func (*Default) decl()     {}
 func (*Schema) decl()      {}
 func (*Action) decl()      {}
@@ -472,6 +522,7 @@ func (*At) step()           {}
 func (*Wait) step()         {}
 func (*Do) step()           {}
 func (*Review) step()       {}
+func (*Update) step()       {}
 func (*Expect) step()       {}
 
 func (*ExpectDecision) expect() {}

@@ -75,3 +75,48 @@ func TestPositions(t *testing.T) {
 		t.Errorf("expression error at %v-%v, want %v (%v)", got.Start, got.End, want.Start, ds[0])
 	}
 }
+
+// A syntax error that participle reports at a declaration's first word
+// (wherever the mistake inside it was) suggests the declaration's form;
+// other syntax errors keep their message alone.
+func TestSyntaxErrorSuggestsForm(t *testing.T) {
+	for _, tc := range []struct{ decl, suggest string }{
+		{"limit post 3 per week", "limit is written limit ACTION N per DURATION"},
+		{"must not * if x > 1", "must is written must not ACTION, ..."},
+		{`test "t" { wait "10m" }`, "wait DURATION (unquoted, such as 10m)"},
+		{"may post else warn", ""},
+	} {
+		src := "community A {\n  member { x: int }\n  action post()\n  " + tc.decl + "\n}\n"
+		_, ds := Parse("a.charter", []byte(src))
+		if len(ds) != 1 || ds[0].Code != diag.Syntax {
+			t.Errorf("%s: diagnostics %v, want one CH0002", tc.decl, ds)
+			continue
+		}
+		if got := ds[0].Suggestion; tc.suggest == "" && got != "" || !strings.Contains(got, tc.suggest) {
+			t.Errorf("%s: suggestion %q, want one containing %q", tc.decl, got, tc.suggest)
+		}
+	}
+}
+
+// A syntax error inside a declaration points at the offending token, not at
+// the declaration's first word where participle backtracks to (issue 14),
+// and still suggests the declaration's form.
+func TestSyntaxErrorAtOffendingToken(t *testing.T) {
+	for _, tc := range []struct {
+		src, msg, form string
+		line, col      int
+	}{
+		{"community A {\n  action post()\n  must not * if true\n}\n", `unexpected token "*" in this must declaration`, "must is written", 3, 12},
+		{"community A {\n  action post()\n  limit post 3 per week\n}\n", `unexpected token "week" in this limit declaration`, "limit is written", 3, 20},
+		{"community A {\n  action a()\n  test \"t\" {\n    frobnicate a()\n  }\n}\n", `unexpected token "frobnicate" in this test block`, "each step one of", 4, 5},
+	} {
+		_, ds := Parse("a.charter", []byte(tc.src))
+		if len(ds) != 1 {
+			t.Fatalf("%q: %v, want one diagnostic", tc.src, ds)
+		}
+		d := ds[0]
+		if d.Message != tc.msg || d.Range.Start.Line != tc.line || d.Range.Start.Column != tc.col || !strings.Contains(d.Suggestion, tc.form) {
+			t.Errorf("%q:\n got %v (%s)\nwant %d:%d %s, suggesting %q", tc.src, d, d.Suggestion, tc.line, tc.col, tc.msg, tc.form)
+		}
+	}
+}
