@@ -22,14 +22,16 @@ pg_run() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; f
 if ! pg_run "$pg_bin/pg_ctl" -D "$pg_dir/data" status >/dev/null 2>&1; then
   if [ ! -f "$pg_dir/data/PG_VERSION" ]; then
     mkdir -p "$pg_dir"
-    [ "$(id -u)" = 0 ] && chown postgres: "$pg_dir"
+    if [ "$(id -u)" = 0 ]; then chown postgres: "$pg_dir"; fi
     pg_run "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
   fi
   pg_run "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
     -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
 fi
-pg_run "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -tAc \
-  "SELECT 1 FROM pg_database WHERE datname = 'charter_test'" | grep -q 1 ||
+pg_exists=$(pg_run "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -tAc \
+  "SELECT 1 FROM pg_database WHERE datname = 'charter_test'")
+if [ "$pg_exists" != 1 ]; then
   pg_run "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres charter_test
+fi
 export CHARTER_TEST_POSTGRES="postgres://postgres@127.0.0.1:$pg_port/charter_test?sslmode=disable"
 echo "PostgreSQL at $CHARTER_TEST_POSTGRES"
