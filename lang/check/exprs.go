@@ -506,6 +506,11 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 	if !b.checkMembers(e, env) {
 		return Type{}, false
 	}
+	restore, ok := b.takenCalls(e, extra != nil)
+	if !ok {
+		return Type{}, false
+	}
+	defer restore()
 	cfg := b.exprConfig(extra != nil)
 	cfg.EnvObject, cfg.Env, cfg.Strict = env.names, *env.nature(), true
 	// Lay a layered env's own names and the parameters on the shared
@@ -538,7 +543,7 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 		return Type{}, false
 	}
 	e.Root = tree.Node
-	funcs := b.cfg.funcNames
+	funcs := append(b.cfg.funcNames[:len(b.cfg.funcNames):len(b.cfg.funcNames)], "taken")
 	if extra != nil {
 		funcs = slices.Concat(funcs, aggregateNames)
 	}
@@ -578,6 +583,7 @@ func (b *builder) exprConfig(measures bool) *conf.Config {
 		for _, o := range b.cfg.funcs {
 			o(cfg)
 		}
+		takenOption(cfg)
 		if measures {
 			for _, o := range aggregateOptions {
 				o(cfg)
