@@ -543,7 +543,10 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 		return Type{}, false
 	}
 	e.Root = tree.Node
-	funcs := append(b.cfg.funcNames[:len(b.cfg.funcNames):len(b.cfg.funcNames)], "taken")
+	if b.checker.callable == nil {
+		b.checker.callable = append(slices.Clip(b.cfg.funcNames), "taken")
+	}
+	funcs := b.checker.callable
 	if extra != nil {
 		funcs = slices.Concat(funcs, aggregateNames)
 	}

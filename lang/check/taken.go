@@ -31,33 +31,35 @@ func (b *builder) takenCalls(e *syntax.Expr, measure bool) (restore func(), ok b
 		arg  exprast.Node
 	}
 	var calls []*exprast.CallNode
-	compared := map[*exprast.CallNode]int64{}
 	exprast.Find(e.Root, func(n exprast.Node) bool {
-		switch n := n.(type) {
-		case *exprast.CallNode:
-			if id, ok := n.Callee.(*exprast.IdentifierNode); ok && id.Value == "taken" {
-				calls = append(calls, n)
-			}
-		case *exprast.BinaryNode:
-			if !comparisons[n.Operator] {
-				break
-			}
-			if c, ok := takenCall(n.Left); ok {
-				if v, ok := n.Right.(*exprast.IntegerNode); ok {
-					compared[c] = int64(v.Value)
-				}
-			}
-			if c, ok := takenCall(n.Right); ok {
-				if v, ok := n.Left.(*exprast.IntegerNode); ok {
-					compared[c] = int64(v.Value)
-				}
-			}
+		if c, ok := takenCall(n); ok {
+			calls = append(calls, c)
 		}
 		return false
 	})
 	if len(calls) == 0 {
-		return func() {}, true
+		return noRestore, true
 	}
+	// Only now, in the rare expression that counts, find what each
+	// call is compared with.
+	compared := map[*exprast.CallNode]int64{}
+	exprast.Find(e.Root, func(n exprast.Node) bool {
+		b, ok := n.(*exprast.BinaryNode)
+		if !ok || !comparisons[b.Operator] {
+			return false
+		}
+		if c, ok := takenCall(b.Left); ok {
+			if v, ok := b.Right.(*exprast.IntegerNode); ok {
+				compared[c] = int64(v.Value)
+			}
+		}
+		if c, ok := takenCall(b.Right); ok {
+			if v, ok := b.Left.(*exprast.IntegerNode); ok {
+				compared[c] = int64(v.Value)
+			}
+		}
+		return false
+	})
 	ok = true
 	fail := func(n exprast.Node, format string, args ...any) {
 		b.errorf(diag.BadTaken, e.RangeOf(n), format, args...)
@@ -67,13 +69,13 @@ func (b *builder) takenCalls(e *syntax.Expr, measure bool) (restore func(), ok b
 	for _, c := range calls {
 		switch {
 		case measure:
-			fail(c, "taken counts one member's takings: a goal's measure reads all members (count(taken(...) >= N) is not allowed either; keep the count in an attribute)")
+			fail(c, "taken counts one member's takings: a goal's measure reads all members, not one member's history")
 			continue
 		case b.inWhen:
 			fail(c, "taken counts a member's takings: a when condition reads goals and members, not one member")
 			continue
 		case len(c.Arguments) != 2:
-			fail(c, "taken takes an action and a window, as taken(visit, 30d), not %d arguments", len(c.Arguments))
+			fail(c, "taken takes two arguments, an action and a window, as taken(visit, 30d)")
 			continue
 		}
 		id, isID := c.Arguments[0].(*exprast.IdentifierNode)
@@ -116,7 +118,7 @@ func (b *builder) takenCalls(e *syntax.Expr, measure bool) (restore func(), ok b
 	}
 	if !ok {
 		restore()
-		return func() {}, false
+		return noRestore, false
 	}
 	return restore, true
 }
@@ -126,6 +128,8 @@ func (b *builder) takenCalls(e *syntax.Expr, measure bool) (restore func(), ok b
 // action.
 const MaxTakenCount = 10000
 
+func noRestore() {}
+
 func takenCall(n exprast.Node) (*exprast.CallNode, bool) {
 	c, ok := n.(*exprast.CallNode)
 	if !ok {
@@ -134,4 +138,3 @@ func takenCall(n exprast.Node) (*exprast.CallNode, bool) {
 	id, ok := c.Callee.(*exprast.IdentifierNode)
 	return c, ok && id.Value == "taken"
 }
-
