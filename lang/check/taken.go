@@ -71,6 +71,11 @@ func (b *builder) takenCalls(e *syntax.Expr, measure bool) (restore func(), ok b
 		case measure:
 			fail(c, "taken counts one member's takings: a goal's measure reads all members, not one member's history")
 			continue
+		case b.inAdmit:
+			// A member is admitted when it joins: the history it brings
+			// is not yet the joined community's.
+			fail(c, "taken counts a member's takings in the community: an admit condition judges a member before it has any there")
+			continue
 		case b.inWhen:
 			fail(c, "taken counts a member's takings: a when condition reads goals and members, not one member")
 			continue
