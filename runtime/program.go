@@ -496,8 +496,14 @@ func (s *scope) LookupField(obj, field string) (eval.Ref, bool) {
 	return eval.Ref{}, false
 }
 
-// Call compiles the goal aggregates while a measure is compiled.
+// Call compiles the goal aggregates while a measure is compiled, and
+// `taken(action, D)` in member conditions (the checker refuses it where
+// there is no member).
 func (s *scope) Call(name string, args []exprast.Node) (eval.Ref, bool, error) {
+	if name == "taken" && s.aggs == nil {
+		ref, err := eval.TakenRef(s.c.def, args)
+		return ref, err == nil, err
+	}
 	if s.aggs == nil {
 		return eval.Ref{}, false, nil
 	}
@@ -626,6 +632,7 @@ func (cm *compiler) actions() error {
 	keep := make([]int, len(c.def.Actions))
 	firsts := make([]bool, len(c.def.Actions))
 	for _, ca := range c.def.Actions {
+		keep[ca.Index] = ca.Counted
 		names := make([]string, len(ca.Params))
 		types := make([]check.Type, len(ca.Params))
 		a := &action{index: ca.Index, name: ca.Name, def: ca}
@@ -967,6 +974,9 @@ func (cm *compiler) nameReadsTime(name string) bool {
 // needsTime reports whether the stdlib function called name reads the
 // evaluation time.
 func needsTime(name string) bool {
+	if name == "taken" { // a window ending at the evaluation time
+		return true
+	}
 	for i := range stdlib.Functions {
 		f := &stdlib.Functions[i]
 		if f.Name != name {

@@ -25,6 +25,7 @@ type builder struct {
 	envs     *envs
 	inWhen   bool // checking a when condition: member values there are CH0111
 	inLadder bool // checking a rung: a named condition that reads the role is CH0127
+	inAdmit  bool // checking an admit condition: taken is CH0128
 	// letsOpen is how many of com.Lets an expression may read: while the
 	// condition of the i-th is checked, the i before it.
 	letsOpen int
@@ -205,7 +206,9 @@ func (b *builder) build() {
 		}
 	}
 	if com.Admit != nil {
+		b.inAdmit = true
 		b.cond(com.Admit, b.envs.admit(), "admit")
+		b.inAdmit = false
 	}
 	for _, g := range com.Goals {
 		if ownGoals[g.Name] == g.Decl {

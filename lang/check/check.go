@@ -103,6 +103,8 @@ type checker struct {
 	children map[string]int
 	// reads caches the names each expression reads (readNames).
 	reads map[*syntax.Expr][]string
+	// callable is funcNames with taken (§7.6), made once per Check.
+	callable []string
 }
 
 func (c *checker) errorf(code diag.Code, r diag.Range, format string, args ...any) *diag.Diagnostic {

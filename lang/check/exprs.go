@@ -506,6 +506,11 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 	if !b.checkMembers(e, env) {
 		return Type{}, false
 	}
+	restore, ok := b.takenCalls(e, extra != nil)
+	if !ok {
+		return Type{}, false
+	}
+	defer restore()
 	cfg := b.exprConfig(extra != nil)
 	cfg.EnvObject, cfg.Env, cfg.Strict = env.names, *env.nature(), true
 	// Lay a layered env's own names and the parameters on the shared
@@ -538,7 +543,10 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 		return Type{}, false
 	}
 	e.Root = tree.Node
-	funcs := b.cfg.funcNames
+	if b.checker.callable == nil {
+		b.checker.callable = append(slices.Clip(b.cfg.funcNames), "taken")
+	}
+	funcs := b.checker.callable
 	if extra != nil {
 		funcs = slices.Concat(funcs, aggregateNames)
 	}
@@ -578,6 +586,7 @@ func (b *builder) exprConfig(measures bool) *conf.Config {
 		for _, o := range b.cfg.funcs {
 			o(cfg)
 		}
+		takenOption(cfg)
 		if measures {
 			for _, o := range aggregateOptions {
 				o(cfg)

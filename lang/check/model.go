@@ -204,6 +204,10 @@ type Action struct {
 	Params []*Param
 	Index  int
 	Decl   *syntax.Action
+	// Counted is how many of the action's latest takings a `taken(action,
+	// D)` read needs kept: one more than the largest count any such read
+	// is compared with (SPEC §7.6); 0 when nothing reads it.
+	Counted int
 }
 
 // Param returns the parameter called name, or nil.

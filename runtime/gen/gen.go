@@ -290,6 +290,9 @@ func (g *generator) compileActions() error {
 	per := make([]actionRules, len(c.Actions))
 	g.keep = make([]int, len(c.Actions))
 	g.firsts = make([]bool, len(c.Actions))
+	for _, ca := range c.Actions {
+		g.keep[ca.Index] = ca.Counted
+	}
 	for _, cr := range c.Rules {
 		for _, ca := range cr.Actions {
 			ri := ruleInfo{def: cr, action: ca, reason: cr.Reason(ca), sanction: cr.Else}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 
+	exprast "github.com/expr-lang/expr/ast"
+
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime/eval"
@@ -60,6 +62,15 @@ func (s *scope) Lookup(name string) (eval.Ref, bool) {
 		}
 	}
 	return eval.Ref{}, false
+}
+
+// Call resolves `taken(action, D)` as the runtime's scope does.
+func (s *scope) Call(name string, args []exprast.Node) (eval.Ref, bool, error) {
+	if name != "taken" {
+		return eval.Ref{}, false, nil
+	}
+	ref, err := eval.TakenRef(s.c, args)
+	return ref, err == nil, err
 }
 
 func (s *scope) LookupField(obj, field string) (eval.Ref, bool) {
