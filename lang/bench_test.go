@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charterlang/charter/internal/hostile"
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/syntax"
 )
@@ -72,5 +73,26 @@ func BenchmarkParseCheck1000(b *testing.B) {
 		if _, ds := check.Check([]*syntax.File{f}, Stdlib()); ds.HasErrors() {
 			b.Fatal(ds)
 		}
+	}
+}
+
+// BenchmarkHostile parses, then parses and checks, each shape of
+// internal/hostile: the worst files known for the front end (issue 16).
+// `charter check` also compiles and prints; BENCHMARKS.md times it whole.
+func BenchmarkHostile(b *testing.B) {
+	for _, s := range hostile.All() {
+		b.Run(s.Name+"/parse", func(b *testing.B) {
+			b.SetBytes(int64(len(s.Src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				syntax.Parse(s.Name+".charter", s.Src)
+			}
+		})
+		b.Run(s.Name+"/load", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				LoadSources(map[string][]byte{s.Name + ".charter": s.Src})
+			}
+		})
 	}
 }

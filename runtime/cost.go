@@ -32,6 +32,7 @@ func (c *Community) Cost(action string) (int64, error) {
 	}
 	var total int64
 	var readsRole bool
+	otherRoles := int64(0) // p.role reads: each evaluates the ladder on p's record
 	badges := map[string]bool{}
 	add := func(e *syntax.Expr, effect bool) {
 		if e == nil || e.Root == nil {
@@ -39,6 +40,15 @@ func (c *Community) Cost(action string) (int64, error) {
 		}
 		total = satAdd(total, exprCost(e.Root, effect))
 		exprast.Find(e.Root, func(n exprast.Node) bool {
+			if m, ok := n.(*exprast.MemberNode); ok {
+				if id, ok := m.Node.(*exprast.IdentifierNode); ok {
+					if p := a.def.Param(id.Value); p != nil && p.Type.Kind == check.Member {
+						if s, ok := m.Property.(*exprast.StringNode); ok && s.Value == "role" {
+							otherRoles++
+						}
+					}
+				}
+			}
 			if id, ok := n.(*exprast.IdentifierNode); ok {
 				if id.Value == "role" {
 					readsRole = true
@@ -63,14 +73,24 @@ func (c *Community) Cost(action string) (int64, error) {
 		if as.slot.Type.Kind == check.String && as.op == "+=" {
 			total += eval.MaxStringLen // the appended copy, refused past the limit
 		}
+		if as.slot.Type.Kind == check.List && as.op != "=" {
+			total += eval.MaxListLen // a member added or removed: the list is searched and copied
+		}
 	}
 	for name := range badges {
 		add(c.def.Badge(name).Cond, false) // may read role in turn
 	}
-	if readsRole {
+	if readsRole || otherRoles > 0 {
+		var ladder int64
 		for _, r := range c.def.Roles {
-			add(r.Cond, false)
+			if r.Cond != nil && r.Cond.Root != nil {
+				ladder = satAdd(ladder, exprCost(r.Cond.Root, false))
+			}
 		}
+		if readsRole {
+			total = satAdd(total, ladder)
+		}
+		total = satAdd(total, satMul(otherRoles, ladder))
 	}
 	return total, nil
 }

@@ -87,6 +87,13 @@ func (c *Community) Decide(m *Member, action string, args Args, at time.Time) (D
 		c.release(pe)
 		return Decision{}, err
 	}
+	if len(k.others) > 0 {
+		if err := a.missing(m, k); err != nil {
+			clear(k.others)
+			c.release(pe)
+			return Decision{}, err
+		}
+	}
 	d := c.decideIn(pe, m, k, at, nil)
 	clear(k.others) // the pool must not keep members alive
 	clear(k.ids)
@@ -134,7 +141,11 @@ func (c *Community) decideIn(pe *pooledEnv, m *Member, k *Call, at time.Time, go
 		setGoals(pe, goals)
 	}
 	if len(k.others) > 0 {
-		c.bindOthers(e, k)
+		if err := a.missing(m, k); err != nil {
+			c.finish(pe, pooled)
+			return refused(a, err)
+		}
+		c.bindOthers(e, m, k)
 	}
 	c.seedRole(e, m)
 	deny, may := c.outcome(e, m, a)
@@ -168,10 +179,13 @@ func (c *Community) decideOther(pe *pooledEnv, m *Member, k *Call, at time.Time,
 	if !ok {
 		return c.foreignCall(k)
 	}
+	if err := k.act.missing(m, k); err != nil {
+		return refused(k.act, err)
+	}
 	m = c.bindMember(pe, m, at, goals)
 	e := &pe.Env
 	e.Args = k.args
-	c.bindOthers(e, k)
+	c.bindOthers(e, m, k)
 	d := c.decideFast(e, m, k.act)
 	c.keepRole(e, m)
 	return d
@@ -222,10 +236,13 @@ func (c *Community) Explain(m *Member, k *Call, at time.Time, goals Goals) (Deci
 	if !ok {
 		return c.foreignCall(k), nil
 	}
+	if err := k.act.missing(m, k); err != nil {
+		return refused(k.act, err), nil
+	}
 	m, pe := c.memberEnv(m, at, goals)
 	e := &pe.Env
 	e.Args = k.args
-	c.bindOthers(e, k)
+	c.bindOthers(e, m, k)
 	var trace []TraceStep
 	var d Decision
 	c.decide(&d, e, m, k.act, &trace)
@@ -233,14 +250,51 @@ func (c *Community) Explain(m *Member, k *Call, at time.Time, goals Goals) (Deci
 	return d, trace
 }
 
-func (c *Community) bindOthers(e *eval.Env, k *Call) {
+// bindOthers gives e the members the member arguments of k name, in c's
+// layout, and the actor m's ID for me. An argument given by ID alone
+// binds the defaults: missing has refused the call if a rule reads it.
+func (c *Community) bindOthers(e *eval.Env, m *Member, k *Call) {
+	e.Me = m.ID
 	for _, o := range k.others {
-		if o != nil {
+		switch {
+		case o == nil:
+			e.Others = append(e.Others, c.defaults)
+		case o.c != c:
+			e.Others = append(e.Others, c.adopt(o).rec)
+		default:
 			e.Others = append(e.Others, o.rec)
-		} else {
-			e.Others = append(e.Others, c.defaults) // stateless call naming a member by ID only
 		}
 	}
+}
+
+// missing explains why a call of a without a State cannot be decided:
+// a rule reads the attributes of a member given by ID alone, which names
+// no member outside a State, or compares members and the actor or a
+// member argument has no ID. Deciding it with the defaults, or with ""
+// for an ID, would answer a question nobody asked (SPEC §10.1).
+func (a *action) missing(m *Member, k *Call) error {
+	if a.readsOther == nil && !a.identity {
+		return nil
+	}
+	for i, o := range k.others {
+		name := a.def.Params[a.others[i]].Name
+		if a.readsOther != nil && a.readsOther[i] && o == nil {
+			return fmt.Errorf("argument %s of %s: a rule of %s reads %s's attributes, and an ID (%q) names no member outside a State: give the member, not its ID", name, a.name, a.name, name, k.ids[i])
+		}
+		if a.identity && k.ids[i] == "" {
+			return fmt.Errorf("argument %s of %s: a rule of %s compares members by ID, and the member given has none: set its ID", name, a.name, a.name)
+		}
+	}
+	if a.identity && m.ID == "" {
+		return fmt.Errorf("%s: a rule of %s compares members by ID, and the acting member has none: set its ID", a.name, a.name)
+	}
+	return nil
+}
+
+// refused is the decision on a call missing refuses: denied, with the
+// reason, by no rule of the community.
+func refused(a *action, err error) Decision {
+	return Decision{Action: a.name, Rules: []*Rule{{Kind: check.MustNot, Label: "call of " + a.name + " without the members its rules read", Reason: err.Error()}}}
 }
 
 // decideFast is decide without a trace, in the environment e bound to m

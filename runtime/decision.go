@@ -21,16 +21,17 @@ type Rule struct {
 	self     []*Rule // a one-element slice of this rule, so decisions need not allocate
 }
 
-// Sanction is what a broken rule or an unmet duty calls for. Charter reports
-// sanctions; the host carries them out.
+// Sanction is what a broken rule or an unmet duty calls for. Decisions
+// report sanctions; the live State carries out warn, mute, demote and remove
+// (State.Review, Result.Sanctions), and the host the others.
 type Sanction struct {
 	Name string        // warn, mute, demote, remove, or a host-defined name
-	For  time.Duration // for mute
+	For  time.Duration // for mute, and remove with a period; else 0
 }
 
 func (s *Sanction) String() string {
-	if s.Name == "mute" {
-		return "mute " + check.FormatDuration(s.For)
+	if s.For != 0 {
+		return s.Name + " " + check.FormatDuration(s.For)
 	}
 	return s.Name
 }

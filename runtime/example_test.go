@@ -289,3 +289,89 @@ func ExampleState_Holds() {
 	// alice posted; alice: posts >= 2 && active.met is false (<nil>)
 	// bob posted; alice: posts >= 2 && active.met is true (<nil>)
 }
+
+// The live state carries out sanctions: a refused action applies the
+// sanctions of the rules that refused it, and a review those of unmet
+// duties, once per window.
+func ExampleState_Review() {
+	prog, err := runtime.CompileSource("forum.charter", []byte(`community Forum {
+  member { posts: int }
+  action post(links: int)
+  action visit()
+  roles {
+    regular  if posts >= 10
+    newcomer otherwise
+  }
+  may post, visit
+  must not post if links > 5 because "Spam" else mute 1d
+  must visit 1 per 7d if role == regular else warn
+}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	forum := prog.Community("Forum")
+	st := runtime.NewState(forum)
+	ctx := context.Background()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	ann, _ := forum.Member(map[string]any{"posts": 10})
+	_ = st.Join("ann", ann)
+
+	res, _ := st.Apply(ctx, "ann", "post", runtime.Args{"links": 9}, at)
+	fmt.Println(res.Sanctions[0])
+	res, _ = st.Apply(ctx, "ann", "visit", nil, at.Add(time.Hour))
+	fmt.Println(res.Decision.Reasons()[0])
+
+	for _, day := range []int{0, 1, 7} {
+		got, _ := st.Review(ctx, at.Add(time.Duration(day)*24*time.Hour))
+		fmt.Println("day", day, got)
+	}
+	// Output:
+	// ann: mute 1d at 2026-03-02T09:00:00Z by must not post (forum.charter:10:3) until 2026-03-03T09:00:00Z
+	// muted until 2026-03-03T09:00:00Z: Spam
+	// day 0 [ann: warn at 2026-03-02T09:00:00Z by must visit 1 per 1w (forum.charter:11:3)]
+	// day 1 []
+	// day 7 [ann: warn at 2026-03-09T09:00:00Z by must visit 1 per 1w (forum.charter:11:3)]
+}
+
+// A rule that reads another member (to.points) needs that member: without
+// a State the host gives it, here by resolving the call's IDs with its
+// own lookup; a rule comparing members (to == me) reads the IDs.
+func ExampleCall_ResolveMembers() {
+	prog, err := runtime.CompileSource("tips.charter", []byte(`community Tips {
+  member { points: int }
+  action tip(to: member)
+  may tip if to.points < points
+  must not tip if to == me because "No tipping yourself"
+}`))
+	if err != nil {
+		panic(err)
+	}
+	c := prog.Community("Tips")
+	byID := map[string]*runtime.Member{}
+	for id, points := range map[string]int{"ann": 9, "bob": 2} {
+		m, err := c.Member(map[string]any{"points": points})
+		if err != nil {
+			panic(err)
+		}
+		m.ID = id
+		byID[id] = m
+	}
+	lookup := func(id string) (*runtime.Member, bool) { m, ok := byID[id]; return m, ok }
+	for _, to := range []string{"bob", "ann", "zed"} {
+		k, err := c.Call("tip", runtime.Args{"to": to})
+		if err != nil {
+			panic(err)
+		}
+		if err := k.ResolveMembers(lookup); err != nil {
+			fmt.Println(err)
+			continue
+		}
+		d := c.DecideCall(byID["ann"], k, now, nil)
+		fmt.Println(to, d.Allowed, d.Reasons())
+	}
+	// Output:
+	// bob true [may tip]
+	// ann false [No tipping yourself]
+	// argument to of tip: no member "zed"
+}

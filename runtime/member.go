@@ -323,6 +323,11 @@ func typeWord(t reflect.Type) unsafe.Pointer {
 // straight from memory: one loop per kind, no dispatch per field.
 type direct struct {
 	ints, int64s, bools, floats, strs, times []fieldAt
+	// kept are the int slots of the attributes the live state keeps for
+	// sanctions (warnings, demotions, ...) that the struct does not bind:
+	// fill sets them to their default, 0, so that a struct without them
+	// still fills every slot.
+	kept []int
 }
 
 // fieldAt is a field at byte offset off, bound to attribute attr, whose
@@ -553,6 +558,9 @@ func (c *Community) fillWith(b *structBinding, m *Member, rv reflect.Value, base
 // fillDirect reads the fields d lists from the struct at base into rec,
 // one loop per kind.
 func (c *Community) fillDirect(d *direct, rec *eval.Record, base unsafe.Pointer) error {
+	for _, s := range d.kept {
+		rec.I[s] = 0
+	}
 	for _, f := range d.ints {
 		rec.I[f.slot] = int64(*(*int)(unsafe.Add(base, f.off)))
 	}
@@ -635,9 +643,22 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 		}
 	}
 	b.complete = !slices.Contains(bound, false)
+	// A struct that binds every attribute but those the state keeps for
+	// sanctions (which a host's struct predates) fills them with 0.
+	keptOnly := true
+	for i, ok := range bound {
+		if !ok {
+			slot := c.layout.Slot(i)
+			if !c.def.Attrs[i].Implicit || slot.Type.Kind != check.Int && slot.Type.Kind != check.Time {
+				keptOnly = false
+				break
+			}
+			b.direct.kept = append(b.direct.kept, slot.Index)
+		}
+	}
 	// A nil ptWord would mean typeWord did not read a type word (see
 	// TestEfaceLayout): then no interface may take the one-step path.
-	b.fast = b.allFast && b.complete && b.err == nil && b.ptWord != nil
+	b.fast = b.allFast && keptOnly && b.err == nil && b.ptWord != nil
 	actual, _ := bindings.LoadOrStore(key, b)
 	c.lastBinding.Store(actual.(*structBinding))
 	return actual.(*structBinding)
@@ -752,6 +773,27 @@ func (k *Call) fill(args Args) error {
 				return fmt.Errorf("%s has no parameter %q (parameters: %s)", a.name, name, paramList(a.def))
 			}
 		}
+	}
+	return nil
+}
+
+// ResolveMembers gives k the members its member arguments name by ID, as
+// lookup finds them: the lookup a host passes when it decides without a
+// State (Decide, DecideCall, Explain), so that rules reading another
+// member's attributes (to.points) read that member (SPEC §6.5). An
+// argument given as a *Member is kept; an ID lookup does not find is an
+// error naming the argument.
+func (k *Call) ResolveMembers(lookup func(id string) (*Member, bool)) error {
+	for i, o := range k.others {
+		if o != nil {
+			continue
+		}
+		p := k.act.def.Params[k.act.others[i]].Name
+		m, ok := lookup(k.ids[i])
+		if !ok || m == nil {
+			return fmt.Errorf("argument %s of %s: no member %q", p, k.act.name, k.ids[i])
+		}
+		k.others[i] = m
 	}
 	return nil
 }

@@ -178,13 +178,16 @@ type Community struct {
 	actionByName map[string]*action
 	// ruleCode holds the compiled rules of def.Rules[i], one for each of
 	// its actions; a child shares the ones it inherits (sameNames).
-	ruleCode     [][]*rule
-	roleNames    []string // by rank
-	badgeNames   []string
-	goals        []*goal
-	aggs         []*aggregate
-	messages     []*message
-	admit        *eval.Expr
+	ruleCode   [][]*rule
+	roleNames  []string // by rank
+	badgeNames []string
+	goals      []*goal
+	aggs       []*aggregate
+	messages   []*message
+	admit      *eval.Expr
+	// duties are the duties with a sanction, by action and then in
+	// declaration order: what State.Review looks at.
+	duties       []dutyRef
 	hist         historyShape
 	defaultAllow bool
 	defaults     *eval.Record
@@ -228,6 +231,15 @@ type action struct {
 	// when taken by then; or a condition calling a time function, directly
 	// or through the ladder or a badge).
 	readsTime bool
+	// readsOther[i] is true when a deny or may rule reads an attribute or
+	// the role of the member Others[i] names (to.points): a question
+	// without a State needs that member's record, not its ID alone. nil
+	// when no rule reads another member.
+	readsOther []bool
+	// identity is true when a deny or may rule compares members (to !=
+	// me): a question without a State needs the IDs of the actor and of
+	// every member argument.
+	identity bool
 }
 
 type rule struct {
@@ -248,6 +260,33 @@ type rule struct {
 	per    int64
 	what   string // the condition as written, for traces
 	whenS  string
+}
+
+// timedDemote reports whether a rule of c has a demote with a period:
+// then demotions lift by time, and the role reads the time.
+func (c *Community) timedDemote() bool {
+	for _, r := range c.def.Rules {
+		if r.Else != nil && r.Else.Name == "demote" && r.Else.For > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// hasSanction reports whether a rule of c has the sanction name.
+func (c *Community) hasSanction(name string) bool {
+	for _, r := range c.def.Rules {
+		if r.Else != nil && r.Else.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// dutyRef is a duty with a sanction, and the index of its action.
+type dutyRef struct {
+	*rule
+	action int
 }
 
 type assign struct {
@@ -318,6 +357,8 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 			c.ladderTime = true
 		}
 	}
+	// A demotion with a period lifts by time: the role reads the time.
+	c.ladderTime = c.ladderTime || c.derived.DemoteTimed
 	if err := cm.actions(); err != nil {
 		return nil, err
 	}
@@ -370,9 +411,14 @@ func (s *scope) Lookup(name string) (eval.Ref, bool) {
 		return eval.Ref{Kind: eval.RefConst, Type: check.Type{Kind: check.Duration}, Const: time.Duration(d)}, true
 	}
 	if s.params != nil {
-		if p := s.params.Param(name); p != nil && p.Type.Kind != check.Member {
+		// A member parameter's slot holds the ID of the member it names,
+		// which identity comparisons read (to != me).
+		if p := s.params.Param(name); p != nil {
 			slot := s.c.actionByName[s.params.Name].args.Slot(p.Slot)
 			return eval.Ref{Kind: eval.RefParam, Type: p.Type, Index: slot.Index}, true
+		}
+		if name == "me" {
+			return eval.Ref{Kind: eval.RefMe, Type: check.Type{Kind: check.Member}}, true
 		}
 	}
 	if i, ok := c.layout.Lookup(name); ok {
@@ -403,12 +449,16 @@ func (s *scope) Lookup(name string) (eval.Ref, bool) {
 func (s *scope) LookupField(obj, field string) (eval.Ref, bool) {
 	if s.params != nil {
 		if p := s.params.Param(obj); p != nil && p.Type.Kind == check.Member {
+			other := s.c.actionByName[s.params.Name].otherIndex(p.Slot)
+			if field == "role" && len(s.c.roleNames) > 0 {
+				return eval.Ref{Kind: eval.RefOtherRole, Type: check.Type{Kind: check.Role}, Param: other}, true
+			}
 			i, ok := s.c.layout.Lookup(field)
 			if !ok {
 				return eval.Ref{}, false
 			}
 			slot := s.c.layout.Slot(i)
-			return eval.Ref{Kind: eval.RefOther, Type: slot.Type, Index: slot.Index, Param: s.c.actionByName[s.params.Name].otherIndex(p.Slot)}, true
+			return eval.Ref{Kind: eval.RefOther, Type: slot.Type, Index: slot.Index, Param: other}, true
 		}
 	}
 	if g := s.c.def.Goal(obj); g != nil {
@@ -438,6 +488,36 @@ func (s *scope) Call(name string, args []exprast.Node) (eval.Ref, bool, error) {
 		t = check.Type{Kind: check.Int}
 	}
 	return eval.Ref{Kind: eval.RefAgg, Type: t, Index: len(*s.aggs) - 1}, true, nil
+}
+
+// memberUses records in a what the rule condition at root reads of the
+// members its member parameters name: attributes or roles (readsOther),
+// identities (identity).
+func (a *action) memberUses(root exprast.Node) {
+	param := func(n exprast.Node) int {
+		if id, ok := n.(*exprast.IdentifierNode); ok {
+			if p := a.def.Param(id.Value); p != nil && p.Type.Kind == check.Member {
+				return a.otherIndex(p.Slot)
+			}
+		}
+		return -1
+	}
+	exprast.Find(root, func(n exprast.Node) bool {
+		switch n := n.(type) {
+		case *exprast.MemberNode:
+			if i := param(n.Node); i >= 0 {
+				if a.readsOther == nil {
+					a.readsOther = make([]bool, len(a.others))
+				}
+				a.readsOther[i] = true
+			}
+		case *exprast.BinaryNode:
+			if n.Operator == "==" || n.Operator == "!=" {
+				a.identity = a.identity || param(n.Left) >= 0 || param(n.Right) >= 0
+			}
+		}
+		return false
+	})
 }
 
 func (a *action) otherIndex(paramSlot int) int {
@@ -490,6 +570,16 @@ func (cm *compiler) derivedValues() error {
 			return err
 		}
 		d.Badges = append(d.Badges, x)
+	}
+	if i, ok := c.layout.Lookup(check.DemotionsAttr); ok && len(c.def.Roles) > 0 && c.hasSanction("demote") {
+		if slot := c.layout.Slot(i); slot.Type.Kind == check.Int {
+			d.Demote, d.Demotions = true, slot.Index
+		}
+		if j, ok := c.layout.Lookup(check.DemotedUntilAttr); ok && d.Demote && c.def.Attr(check.DemotedUntilAttr) != nil {
+			if slot := c.layout.Slot(j); slot.Type.Kind == check.Time && c.timedDemote() {
+				d.DemoteTimed, d.DemotedUntil = true, slot.Index
+			}
+		}
 	}
 	c.derived = d
 	return nil
@@ -558,11 +648,19 @@ func (cm *compiler) actions() error {
 		}
 	}
 	for _, a := range c.actions {
+		for _, r := range a.duties {
+			if r.Sanction != nil {
+				c.duties = append(c.duties, dutyRef{r, a.index})
+			}
+		}
 		a.deciders = append(append([]*rule(nil), a.deny...), a.may...)
 		for _, r := range a.deciders {
 			cr := r.def
 			a.readsTime = a.readsTime || r.Kind == check.Limit || r.Kind == check.First ||
 				cr.Cond != nil && cm.readsTime(cr.Cond.Root) || cr.When != nil && cm.readsTime(cr.When.Root)
+			if cr.Cond != nil && len(a.others) > 0 {
+				a.memberUses(cr.Cond.Root)
+			}
 		}
 	}
 	c.hist = newHistoryShape(keep, firsts)
@@ -578,6 +676,10 @@ func (cm *compiler) actions() error {
 			x := &assign{other: -1, attr: ai, slot: c.layout.Slot(ai), op: as.Op, def: as}
 			if as.Param != nil {
 				x.other = a.otherIndex(as.Param.Slot)
+			}
+			if x.slot.Type.Kind == check.List && as.Op == "=" {
+				a.effect = append(a.effect, x) // x = []: the checker allows no other list
+				continue
 			}
 			v, err := eval.CompileEffect(as.Value.Root, &scope{c: cm.c, params: ce.Action, cm: cm})
 			if err != nil {
@@ -741,6 +843,12 @@ func (v *timeVisitor) Visit(node *exprast.Node) {
 		}
 	case *exprast.IdentifierNode:
 		v.found = v.cm.nameReadsTime(n.Value)
+	case *exprast.MemberNode:
+		// p.role runs the ladder on another member: it reads the time
+		// when the ladder does. No goal field is called role.
+		if s, ok := n.Property.(*exprast.StringNode); ok && s.Value == "role" {
+			v.found = v.cm.nameReadsTime("role")
+		}
 	}
 }
 
@@ -759,6 +867,7 @@ func (cm *compiler) nameReadsTime(name string) bool {
 	cm.timeNames[name] = false // a cycle reads the time only through another name
 	r := false
 	if name == "role" {
+		r = cm.c.derived != nil && cm.c.derived.DemoteTimed
 		for _, rung := range cm.c.def.Roles {
 			if rung.Cond != nil && cm.readsTime(rung.Cond.Root) {
 				r = true

@@ -829,7 +829,9 @@ func TestFillFromStructComplete(t *testing.T) {
 	if err := club.FillFromStruct(m, src); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]any{"posts": int64(7), "comments": int64(3), "saves": int64(1), "followers": int64(40), "reputation": 2.5, "introduced": true, "last_seen": t0}
+	// demotions is kept by the state for FanClub's demote sanction: a
+	// struct without it fills it with 0.
+	want := map[string]any{"posts": int64(7), "comments": int64(3), "saves": int64(1), "followers": int64(40), "reputation": 2.5, "introduced": true, "last_seen": t0, "demotions": int64(0)}
 	if got := club.Values(m); !cmp.Equal(got, want) {
 		t.Errorf("values after refill: %s", cmp.Diff(want, got))
 	}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/charterlang/charter/internal/jsonkeys"
@@ -19,6 +21,44 @@ type Snapshot struct {
 	Community string           `json:"community"`
 	Events    uint64           `json:"events"`
 	Members   []MemberSnapshot `json:"members"`
+	// Removed lists the members remove sanctions removed, by ID, while
+	// re-joining may still be refused (SPEC §11.6).
+	Removed []RemovalSnapshot `json:"removed,omitempty"`
+}
+
+// RemovalSnapshot is a member a remove sanction removed: when, by which
+// rule, and until when re-joining is refused (nil: for good).
+type RemovalSnapshot struct {
+	ID     string     `json:"id"`
+	At     time.Time  `json:"at"`
+	Until  *time.Time `json:"until,omitempty"`
+	Rule   string     `json:"rule"`
+	Reason string     `json:"reason"`
+}
+
+// SanctionsSnapshot is what the state keeps of one member's sanctions:
+// its mute, and when each duty's sanction last applied at a review.
+type SanctionsSnapshot struct {
+	Mute     *MuteSnapshot      `json:"mute,omitempty"`
+	Reviewed []ReviewedSnapshot `json:"reviewed,omitempty"`
+}
+
+// MuteSnapshot is a member's mute: actions in [From, Until) are denied.
+// For is the duration of the mute sanction, as a Go duration string.
+type MuteSnapshot struct {
+	From   time.Time `json:"from"`
+	Until  time.Time `json:"until"`
+	For    string    `json:"for"`
+	Rule   string    `json:"rule"`
+	Reason string    `json:"reason"`
+}
+
+// ReviewedSnapshot is the last time a review applied a duty's sanction
+// to the member. Duty is the duty's label without its position ("must
+// visit 1 per 7d"), followed by " #N" for the N-th of duties so written.
+type ReviewedSnapshot struct {
+	Duty string    `json:"duty"`
+	At   time.Time `json:"at"`
 }
 
 // MemberSnapshot is one member in a Snapshot. Attribute values are JSON
@@ -29,6 +69,7 @@ type MemberSnapshot struct {
 	ID         string                    `json:"id"`
 	Attributes map[string]any            `json:"attributes"`
 	History    map[string]ActionSnapshot `json:"history,omitempty"`
+	Sanctions  *SanctionsSnapshot        `json:"sanctions,omitempty"`
 }
 
 // ActionSnapshot is one action's history in a MemberSnapshot. First is the
@@ -87,10 +128,137 @@ func (s *State) Snapshot() *Snapshot {
 			}
 			ms.History[a.name] = as
 		}
+		ms.Sanctions = s.memberSanctions(m.ID)
 		snap.Members = append(snap.Members, ms)
 	}
 	sort.Slice(snap.Members, func(i, j int) bool { return snap.Members[i].ID < snap.Members[j].ID })
+	for id, r := range s.sanc.removed {
+		rs := RemovalSnapshot{ID: id, At: stdlib.Time(r.at), Rule: r.rule, Reason: r.reason}
+		if !r.forever {
+			u := stdlib.Time(r.until)
+			rs.Until = &u
+		}
+		snap.Removed = append(snap.Removed, rs)
+	}
+	sort.Slice(snap.Removed, func(i, j int) bool { return snap.Removed[i].ID < snap.Removed[j].ID })
 	return snap
+}
+
+// memberSanctions is the snapshot of member id's sanctions, nil when it
+// holds none.
+func (s *State) memberSanctions(id string) *SanctionsSnapshot {
+	var out SanctionsSnapshot
+	if mu := s.sanc.mutes[id]; mu != nil {
+		out.Mute = &MuteSnapshot{From: stdlib.Time(mu.from), Until: stdlib.Time(mu.until), For: mu.sanction.For.String(), Rule: mu.rule, Reason: mu.reason}
+	}
+	if s.sanc.marks != nil {
+		keys := s.c.dutyKeys()
+		for j := range s.c.duties {
+			if t, ok := s.sanc.marks[markKey{id, j}]; ok {
+				out.Reviewed = append(out.Reviewed, ReviewedSnapshot{Duty: keys[j], At: stdlib.Time(t)})
+			}
+		}
+	}
+	if out.Mute == nil && out.Reviewed == nil {
+		return nil
+	}
+	return &out
+}
+
+// dutyKeys names the duties with a sanction in snapshots: the label
+// without its position, and " #N" for the N-th (N > 1) so written.
+func (c *Community) dutyKeys() []string {
+	keys := make([]string, len(c.duties))
+	seen := map[string]int{}
+	for j, d := range c.duties {
+		k := d.def.Text()
+		seen[k]++
+		if n := seen[k]; n > 1 {
+			k += " #" + strconv.Itoa(n)
+		}
+		keys[j] = k
+	}
+	return keys
+}
+
+// restoreSanctions gives member id the sanctions ss of a snapshot.
+func (s *State) restoreSanctions(id string, ss *SanctionsSnapshot) error {
+	if mu := ss.Mute; mu != nil {
+		from, err := timeValue(mu.From)
+		if err != nil {
+			return fmt.Errorf("mute: from: %w", err)
+		}
+		until, err := timeValue(mu.Until)
+		if err != nil {
+			return fmt.Errorf("mute: until: %w", err)
+		}
+		d, err := time.ParseDuration(mu.For)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("mute: for: want a positive Go duration such as \"24h0m0s\", got %q", mu.For)
+		}
+		if until <= from {
+			return fmt.Errorf("mute: until %s is not after from %s", mu.Until.Format(time.RFC3339Nano), mu.From.Format(time.RFC3339Nano))
+		}
+		if s.sanc.mutes == nil {
+			s.sanc.mutes = map[string]*mute{}
+		}
+		s.sanc.mutes[id] = &mute{from: from, until: until, sanction: &Sanction{Name: "mute", For: d}, rule: mu.Rule, reason: mu.Reason}
+	}
+	if len(ss.Reviewed) > 0 {
+		keys := s.c.dutyKeys()
+		for _, rv := range ss.Reviewed {
+			j := slices.Index(keys, rv.Duty)
+			if j < 0 {
+				return fmt.Errorf("reviewed: %s has no duty %q with a sanction", s.c.Name, rv.Duty)
+			}
+			t, err := timeValue(rv.At)
+			if err != nil {
+				return fmt.Errorf("reviewed: %s: %w", rv.Duty, err)
+			}
+			if s.sanc.marks == nil {
+				s.sanc.marks = map[markKey]int64{}
+			}
+			s.sanc.marks[markKey{id, j}] = t
+		}
+	}
+	return nil
+}
+
+// restoreRemoved gives the state the removals of a snapshot.
+func (s *State) restoreRemoved(rs []RemovalSnapshot) error {
+	for _, r := range rs {
+		if err := checkID(r.ID); err != nil {
+			return fmt.Errorf("removed: %w", err)
+		}
+		if _, ok := s.st.index[r.ID]; ok {
+			return fmt.Errorf("removed: %q is also a member", r.ID)
+		}
+		if _, ok := s.sanc.removed[r.ID]; ok {
+			return fmt.Errorf("removed: %q is listed twice", r.ID)
+		}
+		at, err := timeValue(r.At)
+		if err != nil {
+			return fmt.Errorf("removed: %q: at: %w", r.ID, err)
+		}
+		rm := &removal{at: at, forever: r.Until == nil, rule: r.Rule, reason: r.Reason, sanction: &Sanction{Name: "remove"}}
+		if r.Until != nil {
+			if rm.until, err = timeValue(*r.Until); err != nil {
+				return fmt.Errorf("removed: %q: until: %w", r.ID, err)
+			}
+			if rm.until <= at {
+				return fmt.Errorf("removed: %q: until is not after at", r.ID)
+			}
+			rm.sanction.For = time.Duration(rm.until - at)
+		}
+		if s.sanc.removed == nil {
+			s.sanc.removed = map[string]*removal{}
+		}
+		s.sanc.removed[r.ID] = rm
+		if !s.seen || at > s.latest {
+			s.latest, s.seen = at, true
+		}
+	}
+	return nil
 }
 
 // MarshalJSON writes the snapshot of s.
@@ -168,6 +336,14 @@ func Restore(c *Community, snap *Snapshot, opts ...StateOption) (*State, error) 
 		if err := s.join(ms.ID, m, nil); err != nil {
 			return nil, fmt.Errorf("restore: %w", err)
 		}
+		if ms.Sanctions != nil {
+			if err := s.restoreSanctions(ms.ID, ms.Sanctions); err != nil {
+				return nil, fmt.Errorf("restore: member %q: %w", ms.ID, err)
+			}
+		}
+	}
+	if err := s.restoreRemoved(snap.Removed); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
 	}
 	s.events = snap.Events
 	return s, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -63,6 +64,7 @@ type State struct {
 	goalsAt   int64 // time of the goals (matters when aggregates read the time)
 	events    uint64
 	opts      stateOptions
+	sanc      sanctions
 	// latest is the latest event time the state has seen (applied actions
 	// and histories given at join); seen is false until there is one.
 	latest int64
@@ -183,8 +185,12 @@ type Result struct {
 	Applied bool
 	// Changes lists role and badge changes of the members the action touched.
 	Changes []Change
+	// Sanctions lists the sanctions a denial applied (SPEC §11.5): those
+	// of the rules that denied, in order.
+	Sanctions []Sanctioned
 	// Seq is the event's place in the state's commit order (the value of
-	// Events right after it); 0 when nothing was applied.
+	// Events right after it); 0 when nothing was applied and no sanction
+	// applied.
 	Seq uint64
 }
 
@@ -234,6 +240,11 @@ func (s *State) join(id string, m *Member, at *time.Time) error {
 	if _, ok := s.st.index[id]; ok {
 		return fmt.Errorf("join: member %q is already in %s", id, s.c.Name)
 	}
+	if s.sanc.removed != nil { // a removed member re-joins only once its removal ends
+		if err := s.rejoin(id, at); err != nil {
+			return err
+		}
+	}
 	if at != nil && s.c.admits && !s.opts.admitAll {
 		if err := s.admitLocked(m, *at); err != nil {
 			return fmt.Errorf("join %q: %w", id, err)
@@ -254,6 +265,9 @@ func (s *State) join(id string, m *Member, at *time.Time) error {
 		}
 	}
 	s.latest, s.seen = latest, seen
+	if s.sanc.removed != nil {
+		delete(s.sanc.removed, id)
+	}
 	s.st.add(id, m)
 	s.contribute(s.st.len()-1, m.rec, +1)
 	s.events++
@@ -315,10 +329,7 @@ func (s *State) Leave(id string) error {
 	if !ok {
 		return fmt.Errorf("leave %q: %w", id, ErrUnknownMember)
 	}
-	s.st.record(k, &s.scan)
-	s.contribute(k, &s.scan, -1)
-	s.st.remove(k)
-	s.forgetTimes(k)
+	s.leave(k)
 	s.events++
 	s.refresh()
 	return nil
@@ -538,7 +549,13 @@ func (s *State) Decide(id, action string, args Args, at time.Time) (Decision, er
 	if err != nil {
 		return Decision{}, err
 	}
-	e := s.bind(m, k, others, nanos(at))
+	t := nanos(at)
+	if s.sanc.mutes != nil {
+		if mu := s.mutedAt(id, t); mu != nil {
+			return mu.decision(k.act.name), nil
+		}
+	}
+	e := s.bind(m, k, others, t)
 	return s.c.decideFast(e, m, k.act), nil
 }
 
@@ -632,6 +649,9 @@ func (s *State) bind(m *Member, k *Call, others []*Member, at int64) *eval.Env {
 	for _, o := range others {
 		e.Others = append(e.Others, o.rec)
 	}
+	if len(others) > 0 {
+		e.Me = m.ID
+	}
 	e.Members = int64(s.st.len())
 	s.goalBuf = s.goalBuf[:0]
 	for _, g := range goals {
@@ -704,10 +724,18 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 	if err := s.checkAhead(ns); err != nil {
 		return Result{}, fmt.Errorf("%s: %w", action, err)
 	}
+	if s.sanc.mutes != nil {
+		if mu := s.mutedAt(id, ns); mu != nil {
+			return Result{Decision: mu.decision(action)}, nil
+		}
+	}
 	e := s.bind(m, k, others, ns)
 	var res Result
 	res.Decision = s.c.decideFast(e, m, k.act)
 	if !res.Decision.Allowed {
+		if hasSanction(res.Decision.Rules) {
+			s.sanctionDenied(&res, m, ns)
+		}
 		return res, nil
 	}
 	// New records for every member touched; a member named twice (or the
@@ -780,6 +808,24 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 	s.refresh()
 	res.Applied, res.Seq = true, s.events
 	return res, nil
+}
+
+// sanctionDenied applies the sanctions of the rules that denied res's
+// action to its actor m at t (SPEC §11.5).
+func (s *State) sanctionDenied(res *Result, m *Member, t int64) {
+	var ps []pending
+	for _, r := range res.Decision.Rules {
+		if r.Sanction != nil {
+			ps = append(ps, pending{r.Sanction, r.Label, r.Reason})
+		}
+	}
+	s.punish(m, ps, t, &res.Sanctions, &res.Changes)
+	if !s.seen || t > s.latest {
+		s.latest, s.seen = t, true
+	}
+	s.events++
+	s.refresh()
+	res.Seq = s.events
 }
 
 // checkID refuses a member ID a snapshot could not carry: empty, longer
@@ -917,6 +963,15 @@ func evalValue(as *assign, e *eval.Env) (value, error) {
 		if as.value.Bool(e) {
 			v.i = 1
 		}
+	case check.List:
+		// x = [] has no value; x += m and x -= m the ID of the member m.
+		// The checker allows no other list effect.
+		if as.value != nil {
+			if as.value.Type().Kind != check.Member {
+				return v, fmt.Errorf("effects on list attribute %s take a member, not %s", as.def.Attr.Name, as.value.Type())
+			}
+			v.s = as.value.String(e)
+		}
 	default:
 		v.i = as.value.Int(e)
 	}
@@ -971,7 +1026,7 @@ func (as *assign) apply(rec *eval.Record, v value) error {
 			rec.S[idx] = v.s
 		}
 	case check.List:
-		return fmt.Errorf("effects on list attribute %s are not supported", name)
+		return as.applyList(rec, idx, v.s)
 	default: // int, bool, time, duration: in I
 		cur := rec.I[idx]
 		n, ok := v.i, true
@@ -990,6 +1045,33 @@ func (as *assign) apply(rec *eval.Record, v value) error {
 			return fmt.Errorf("%s %s %d would leave the 64-bit range of int (it is %d)", name, as.op, v.i, cur)
 		}
 		rec.I[idx] = n
+	}
+	return nil
+}
+
+// applyList applies a list effect (§6.14): = empties the list; += adds
+// the member ID id to a []string unless it is there, -= removes it. The
+// list is never changed in place, since the record it came from may still
+// hold it (effects apply to copies, all or nothing).
+func (as *assign) applyList(rec *eval.Record, idx int, id string) error {
+	name := as.def.Attr.Name
+	if as.op == "=" {
+		rec.L[idx] = eval.EmptyList(as.slot.Type.Elem)
+		return nil
+	}
+	ids, ok := rec.L[idx].([]string)
+	if !ok {
+		return fmt.Errorf("%s %s a member: %s is not a list of strings", name, as.op, name)
+	}
+	i := slices.Index(ids, id)
+	switch {
+	case as.op == "+=" && i < 0:
+		if len(ids) >= eval.MaxListLen {
+			return fmt.Errorf("%s += %q would hold more than %d elements", name, id, eval.MaxListLen)
+		}
+		rec.L[idx] = append(slices.Clip(ids), id)
+	case as.op == "-=" && i >= 0:
+		rec.L[idx] = slices.Delete(slices.Clone(ids), i, i+1)
 	}
 	return nil
 }

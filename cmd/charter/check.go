@@ -141,7 +141,11 @@ func count(ds diag.List, sev diag.Severity) int {
 }
 
 func withoutInfo(ds diag.List) diag.List {
-	var out diag.List
+	infos := count(ds, diag.Info)
+	if infos == 0 {
+		return ds
+	}
+	out := make(diag.List, 0, len(ds)-infos)
 	for _, d := range ds {
 		if d.Severity != diag.Info {
 			out = append(out, d)

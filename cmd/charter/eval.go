@@ -18,8 +18,8 @@ func init() {
 		name:    "eval",
 		summary: "decide one action of one member",
 		usage: `usage: charter eval FILE... --community NAME --action CALL --at TIME
-                    [--member JSON|@PATH] [--members PATH] [--explain]
-                    [--format text|json]
+                    [--member JSON|@PATH] [--members PATH] [--as ID]
+                    [--explain] [--format text|json]
 
 Eval decides whether a member may take an action at a time, as the rules
 of the community say, and prints the decision with the rules that made it.
@@ -33,7 +33,8 @@ Flags:
                     'post(length: 10, topic: "hi")'. Arguments are
                     constants: numbers, strings, true, false, durations
                     such as 7d and lists such as ["a", "b"]; a member
-                    parameter takes the other member's ID as a string
+                    parameter takes the other member's ID as a string,
+                    a member of --members when a rule reads it
   --at TIME         the evaluation time in RFC 3339, such as
                     2026-01-15T00:00:00Z (required: eval never reads the
                     clock, and windows and days_since depend on it)
@@ -49,7 +50,12 @@ Flags:
                     charter goals does), so that rules under when and
                     conditions that read goals decide as they would in a
                     State holding them. The --member need not be among
-                    them
+                    them. A member argument names one of them by id, so
+                    that rules such as 'to.points > 0' read it
+  --as ID           the acting member's id, which rules such as
+                    'to != me' compare: with --member, the id of that
+                    member; without it, the member of --members with
+                    this id
   --explain         also print every condition evaluated, in order
   --format text     the decision, then for each deciding rule its label,
                     reason and sanction (the default)
@@ -111,6 +117,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	at := fs.String("at", "", "the evaluation time, RFC 3339")
 	memberArg := fs.String("member", "{}", "the member as a JSON object, or @path")
 	membersPath := fs.String("members", "", "the members whose goals apply, as JSON Lines, - for stdin")
+	as := fs.String("as", "", "the acting member's id (with --members alone: the member of --members)")
 	explain := fs.Bool("explain", false, "print every condition evaluated")
 	format := fs.String("format", "text", "output format: text or json")
 	paths, err := parseInterspersed(fs, args)
@@ -148,15 +155,18 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(`--member is empty: give a JSON object such as {"posts": 3}`)
 	}
 
+	memberGiven := false
+	fs.Visit(func(f *flag.Flag) { memberGiven = memberGiven || f.Name == "member" })
+	if *as != "" && *membersPath == "" && !memberGiven {
+		return fail("--as names a member of --members, or the id of --member: give one of them")
+	}
+
 	com, code := openCommunity("eval", paths, *community, stderr)
 	if com == nil {
 		return code
 	}
-	m, err := com.MemberJSON(data)
-	if err != nil {
-		return fail("--member: %v", err)
-	}
 	var goals runtime.Goals
+	var byID map[string]*runtime.Member
 	if *membersPath != "" {
 		if *membersPath == "-" && *memberArg == "@-" {
 			return fail("--member @- and --members - both read standard input: give one of them as a file")
@@ -166,10 +176,33 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return fail("--members: %v", err)
 		}
 		goals = admittedGoals(com, members, when)
+		byID = make(map[string]*runtime.Member, len(members))
+		for _, l := range members {
+			byID[l.id] = l.m
+		}
+	}
+	var m *runtime.Member
+	if *as != "" && !memberGiven {
+		if m = byID[*as]; m == nil {
+			return fail("--as: no member %q in %s", *as, *membersPath)
+		}
+	} else {
+		if m, err = com.MemberJSON(data); err != nil {
+			return fail("--member: %v", err)
+		}
+		m.ID = *as
 	}
 	call, err := com.ParseCall(*action)
 	if err != nil {
 		return fail("--action: %s", callProblem(err))
+	}
+	if byID != nil {
+		// Member arguments name members of --members, whose attributes
+		// rules such as to.points > 0 read (SPEC §6.5).
+		lookup := func(id string) (*runtime.Member, bool) { m, ok := byID[id]; return m, ok }
+		if err := call.ResolveMembers(lookup); err != nil {
+			return fail("--action: %v in %s", err, *membersPath)
+		}
 	}
 	var d runtime.Decision
 	var trace []runtime.TraceStep

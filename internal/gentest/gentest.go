@@ -292,6 +292,9 @@ func (h *harness) member(i int) {
 	if err != nil {
 		t.Fatalf("member %d: %v", i, err)
 	}
+	// The runtime compares members by ID, generated code by pointer: one
+	// ID for each generated Member.
+	rm.ID = fmt.Sprintf("m%d", i)
 	// Histories: some takings of each action around at, in random order.
 	var hist []string
 	record := gm.MethodByName("Record")
@@ -407,8 +410,10 @@ func (h *harness) decide(s *subject, a *check.Action, withGoals bool) {
 	for _, p := range a.Params {
 		var gv reflect.Value
 		if p.Type.Kind == check.Member {
+			// A quarter of the time the subject itself, so that rules
+			// comparing members (to != me) go both ways.
 			o := pair{rm, gm}
-			if len(h.others) > 0 {
+			if len(h.others) > 0 && h.rng.IntN(4) != 0 {
 				o = h.others[h.rng.IntN(len(h.others))]
 			}
 			args[p.Name] = o.rm

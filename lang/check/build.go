@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -139,10 +140,12 @@ func (b *builder) build() {
 			com.Admit = d.Cond
 		}
 	}
+	b.anyRules()
+	added := b.keptAttrs()
 	// A child that declares no names sees every name as its parent does:
 	// it shares the parent's environments, and its namespace is the
 	// parent's, already checked.
-	b.sharedEnvs = com.Parent != nil && len(com.origins) == 0 && !declaresNames(com.Decl)
+	b.sharedEnvs = com.Parent != nil && len(com.origins) == 0 && !declaresNames(com.Decl) && !added
 	if b.sharedEnvs {
 		b.envs = com.Parent.envs
 	} else {
@@ -320,6 +323,9 @@ func (b *builder) recheckInherited() {
 		}
 		pv, cv := pe.view(envEffect, parentParams), b.envs.effect(e.Action.Params)
 		for _, as := range e.Assigns {
+			if as.Attr != nil && as.Attr.Type.Kind == List {
+				continue // [] or a member: listEffect saw it, and it reads no name a child can rebind
+			}
 			check(as.Value, "effect of "+e.Action.Name, fromParent, pv, cv, func(v view) { b.expr(as.Value, v, "effect value") })
 		}
 	}
@@ -539,6 +545,9 @@ func zeroValue(t Type) any {
 func (b *builder) action(d *syntax.Action) {
 	com := b.com
 	a := &Action{Name: d.Name.Name, Decl: d}
+	if a.Name == AnyAction {
+		b.errorf(diag.Reserved, d.Name.Range(), "action name any is reserved: `may any` and `must not any` cover every action; choose another name")
+	}
 	seen := map[string]bool{}
 	for _, pd := range d.Params {
 		if seen[pd.Name.Name] {
@@ -846,7 +855,7 @@ func (b *builder) namespaceOver(pn *names) *names {
 
 var reservedNames = []string{
 	"role", "members", "true", "false", "nil", "in", "not", "and", "or", "matches",
-	"contains", "startsWith", "endsWith", "let", "if", "else", "because",
+	"contains", "startsWith", "endsWith", "let", "if", "else", "because", "me",
 }
 
 var aggregateNames = []string{"count", "share", "sum", "avg", "min", "max"}
@@ -867,12 +876,12 @@ func (b *builder) sanction(s *syntax.Sanction) *Sanction {
 	switch {
 	case s.Name.Name == "mute" && s.For == nil:
 		b.errorf(diag.BadSanction, s.Range(), "mute needs a duration: `else mute 1d`")
-	case s.Name.Name != "mute" && s.For != nil:
-		b.errorf(diag.BadSanction, s.For.Range(), "only mute takes a duration")
+	case s.Name.Name != "mute" && s.Name.Name != "remove" && s.Name.Name != "demote" && s.For != nil:
+		b.errorf(diag.BadSanction, s.For.Range(), "only mute, remove and demote take a duration")
 	case s.For != nil:
 		d, err := durationOf(s.For)
 		if err != nil || d <= 0 {
-			b.errorf(diag.BadCount, s.For.Range(), "mute duration must be positive")
+			b.errorf(diag.BadCount, s.For.Range(), "%s duration must be positive", s.Name.Name)
 		}
 		out.For = d
 	}
@@ -880,6 +889,10 @@ func (b *builder) sanction(s *syntax.Sanction) *Sanction {
 }
 
 func (b *builder) lookupAction(id *syntax.Ident) *Action {
+	if id.Name == AnyAction {
+		b.errorf(diag.UnknownAction, id.Range(), "any covers every action only in `may any` and `must not any`; name one action here")
+		return nil
+	}
 	a := b.com.actionByName[id.Name]
 	if a == nil {
 		d := b.errorf(diag.UnknownAction, id.Range(), "unknown action %s", id.Name)
@@ -911,10 +924,10 @@ func (b *builder) rule(d syntax.Decl, when *syntax.Expr) {
 	switch d := d.(type) {
 	case *syntax.May:
 		r.Kind, cond, because, pos = May, d.Cond, d.Because, d.Node
-		r.Actions = b.actionList(d.Actions)
+		r.Actions, r.Any = b.actionList(d.Actions)
 	case *syntax.MustNot:
 		r.Kind, cond, because, els, pos = MustNot, d.Cond, d.Because, d.Else, d.Node
-		r.Actions = b.actionList(d.Actions)
+		r.Actions, r.Any = b.actionList(d.Actions)
 	case *syntax.First:
 		r.Kind, cond, because, els, pos = First, d.Cond, d.Because, d.Else, d.Node
 		r.Before = b.lookupAction(d.Before)
@@ -947,6 +960,9 @@ func (b *builder) rule(d syntax.Decl, when *syntax.Expr) {
 		names[i] = a.Name
 	}
 	what := strings.Join(names, ", ")
+	if r.Any {
+		what = AnyAction
+	}
 	switch r.Kind {
 	case First:
 		if r.Before != nil {
@@ -966,14 +982,36 @@ func (b *builder) rule(d syntax.Decl, when *syntax.Expr) {
 	b.com.Rules = append(b.com.Rules, r)
 }
 
-func (b *builder) actionList(ids []*syntax.Ident) []*Action {
-	var out []*Action
+// actionList resolves the actions of a may or must not; any, alone,
+// is every action of the community (any is true then).
+func (b *builder) actionList(ids []*syntax.Ident) (out []*Action, any bool) {
+	if len(ids) == 1 && ids[0].Name == AnyAction {
+		return slices.Clone(b.com.Actions), true
+	}
 	for _, id := range ids {
+		if id.Name == AnyAction {
+			b.errorf(diag.UnknownAction, id.Range(), "any stands alone: it already covers every action")
+			continue
+		}
 		if a := b.lookupAction(id); a != nil {
 			out = append(out, a)
 		}
 	}
-	return out
+	return out, false
+}
+
+// anyRules makes every inherited `may any` and `must not any` cover this
+// community's actions, those it adds or redeclares included, so that no
+// action added later escapes a rule over every action.
+func (b *builder) anyRules() {
+	com := b.com
+	for i, r := range com.Rules {
+		if r.Any && !slices.Equal(r.Actions, com.Actions) {
+			cp := *r
+			cp.Actions = slices.Clone(com.Actions)
+			com.Rules[i] = &cp
+		}
+	}
 }
 
 // commonParams returns the parameters every action declares with one type.
@@ -1051,6 +1089,14 @@ func (b *builder) effect(d *syntax.Effect) {
 			attrName = as.Field.Name
 		}
 		x.Attr = com.attrByName[attrName]
+		if x.Attr != nil && x.Attr.Implicit {
+			r := as.Target.Range()
+			if as.Field != nil {
+				r = as.Field.Range()
+			}
+			b.errorf(diag.BadEffect, r, "%s is kept by the live state for its sanctions; declare `%s: %s` in the member block for effects to change it", attrName, attrName, x.Attr.Type)
+			continue
+		}
 		if x.Attr == nil {
 			r := as.Target.Range()
 			if as.Field != nil {
@@ -1070,6 +1116,15 @@ func (b *builder) effect(d *syntax.Effect) {
 			continue
 		}
 		b.used[x.Attr.Name] = true
+		if x.Attr.Type.Kind == List {
+			// A list changes only as a set of members (§6.14): no effect
+			// computes a list, and the evaluator has none to assign (an
+			// assignment of one used to check and panic in State.Apply).
+			b.markUsed(as.Value)
+			b.listEffect(x, a)
+			e.Assigns = append(e.Assigns, x)
+			continue
+		}
 		got, ok := b.expr(as.Value, b.envs.effect(a.Params), "effect value")
 		if ok {
 			b.checkAssign(x, got)
@@ -1084,6 +1139,28 @@ func (b *builder) effect(d *syntax.Effect) {
 		}
 	}
 	com.Effects = append(com.Effects, e)
+}
+
+// listEffect checks an assignment to a list attribute: x = [] empties
+// it, and for a []string, x += m adds the ID of the member m (me or a
+// member parameter of a) unless it is there, and x -= m removes it.
+func (b *builder) listEffect(x *Assign, a *Action) {
+	name, r := x.Attr.Name, x.Value.Range()
+	if x.Value.Root == nil {
+		return // syntax error already reported
+	}
+	if arr, ok := x.Value.Root.(*exprast.ArrayNode); ok && len(arr.Nodes) == 0 && x.Op == "=" {
+		return
+	}
+	id, isID := x.Value.Root.(*exprast.IdentifierNode)
+	member := isID && (id.Value == "me" || a.Param(id.Value) != nil && a.Param(id.Value).Type.Kind == Member)
+	if isID && id.Value == "me" && !slices.ContainsFunc(a.Params, func(p *Param) bool { return p.Type.Kind == Member }) {
+		member = false
+	}
+	if member && (x.Op == "+=" || x.Op == "-=") && x.Attr.Type.Elem == String {
+		return
+	}
+	b.errorf(diag.TypeMismatch, r, "%s is a list attribute (%s): an effect only empties a list (%s = []) or adds or removes a member's ID in a []string (%s += me, %s -= p)", name, x.Attr.Type, name, name, name)
 }
 
 func (b *builder) checkAssign(x *Assign, got Type) {
@@ -1121,4 +1198,90 @@ func assignable(want, got Type) bool {
 		return true
 	}
 	return want.Kind == Float && got.Kind == Int
+}
+
+// keptAttrs adds the attributes the live state keeps for the sanctions
+// the community has (SPEC §6.13): warnings and warned_at for warn,
+// demotions for demote, unless the community declares them, whose types
+// it checks. demote in a community without roles is CH0114. It reports
+// whether it added any.
+func (b *builder) keptAttrs() bool {
+	com := b.com
+	first := map[string]*syntax.Sanction{} // this community's first of each, for positions
+	has := map[string]bool{}
+	for _, r := range com.Rules {
+		if r.Else != nil {
+			has[r.Else.Name] = true
+			has[r.Else.Name+" D"] = has[r.Else.Name+" D"] || r.Else.For > 0
+		}
+	}
+	var visit func(d any)
+	visit = func(d any) {
+		var els *syntax.Sanction
+		switch d := d.(type) {
+		case *syntax.MustNot:
+			els = d.Else
+		case *syntax.First:
+			els = d.Else
+		case *syntax.Limit:
+			els = d.Else
+		case *syntax.Duty:
+			els = d.Else
+		case *syntax.When:
+			for _, wd := range d.Decls {
+				visit(wd)
+			}
+		}
+		if els != nil {
+			has[els.Name.Name] = true
+			has[els.Name.Name+" D"] = has[els.Name.Name+" D"] || els.For != nil
+			if first[els.Name.Name] == nil {
+				first[els.Name.Name] = els
+			}
+		}
+	}
+	for _, d := range com.Decl.Decls {
+		visit(d)
+	}
+	at := func(name string) diag.Range {
+		name = strings.TrimSuffix(name, " D")
+		if s := first[name]; s != nil {
+			return s.Range()
+		}
+		return com.Decl.Name.Range()
+	}
+	if has["demote"] && len(com.Roles) == 0 {
+		b.errorf(diag.BadSanction, at("demote"), "demote lowers the member's role by one rung, but %s has no roles", com.Name)
+	}
+	added := false
+	for _, w := range []struct {
+		sanction, name string
+		t              Type
+	}{{"warn", WarningsAttr, Type{Kind: Int}}, {"warn", WarnedAtAttr, Type{Kind: Time}}, {"demote", DemotionsAttr, Type{Kind: Int}}, {"demote D", DemotedUntilAttr, Type{Kind: Time}}} {
+		if !has[w.sanction] {
+			continue
+		}
+		if a := com.attrByName[w.name]; a != nil {
+			b.used[w.name] = true // the state changes it: not an unused attribute
+			if a.Type != w.t {
+				b.errorf(diag.BadSanction, at(w.sanction), "attribute %s is %s, but a community with a %s sanction keeps it: declare it as %s", w.name, a.Type, w.sanction, w.t)
+			}
+			continue
+		}
+		for _, clash := range []bool{com.Role(w.name) != nil, com.Badge(w.name) != nil, com.Goal(w.name) != nil} {
+			if clash {
+				b.errorf(diag.Reserved, at(w.sanction), "%s is kept by the live state in a community with a %s sanction; rename the role, badge or goal called %s", w.name, w.sanction, w.name)
+			}
+		}
+		for _, ac := range com.Actions {
+			if ac.Param(w.name) != nil {
+				b.errorf(diag.Reserved, at(w.sanction), "%s is kept by the live state in a community with a %s sanction; rename the parameter %s of %s", w.name, w.sanction, w.name, ac.Name)
+			}
+		}
+		a := &Attr{Name: w.name, Type: w.t, Default: zeroValue(w.t), Slot: len(com.Attrs), Implicit: true}
+		com.Attrs = append(com.Attrs, a)
+		com.attrByName[w.name] = a
+		added = true
+	}
+	return added
 }

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -158,6 +159,10 @@ type binding struct {
 	name string
 	t    types.Type
 	nt   nature.Nature
+	// member marks a member: a member parameter, or me. Its type is the
+	// map of the attributes (and role) p.attr reads; checkMembers keeps
+	// every other use of it to identity comparisons.
+	member bool
 }
 
 // envs are the expression environments of one community, by context,
@@ -238,7 +243,7 @@ func (e *envs) layer(ctx int) *env {
 				return
 			}
 		}
-		over = append(over, binding{name, t, t.Nature()})
+		over = append(over, binding{name: name, t: t, nt: t.Nature()})
 	}
 	attrs, same := added(p.Attrs, com.Attrs, func(a, c *Attr) bool { return c.Name == a.Name && c.Type == a.Type })
 	if !same {
@@ -423,31 +428,50 @@ func isGoalType(m types.Map) bool {
 }
 
 // rule is the environment of a rule condition on actions with parameters
-// ps: a member parameter is a value only in effects, as p.attr, since a
-// rule is decided before any other member's record is at hand.
-func (e *envs) rule(ps []*Param) view { return e.params(e.get(envRule), ps, false) }
+// ps (duties have none).
+func (e *envs) rule(ps []*Param) view { return e.params(e.get(envRule), ps) }
 
 // effect is the environment of an effect value of an action with
 // parameters ps.
-func (e *envs) effect(ps []*Param) view { return e.params(e.get(envMember), ps, true) }
+func (e *envs) effect(ps []*Param) view { return e.params(e.get(envMember), ps) }
 
-func (e *envs) params(base *env, ps []*Param, members bool) view {
+// params lays the parameters ps on base. A member parameter p binds the
+// map of what p.attr reads: the attributes, and role when the community
+// has roles. With one or more of them, me (the acting member) is bound as
+// well, so that a rule can compare the two (§6.5).
+func (e *envs) params(base *env, ps []*Param) view {
 	v := view{env: base}
+	members := false
 	for _, p := range ps {
 		switch {
 		case p.Type.Kind == Member:
-			if members {
-				if e.memberEnv == nil {
-					e.memberEnv = newEnv(e.get(envLadder).full())
-				}
-				v.params = append(v.params, binding{p.Name, e.memberEnv.names, *e.memberEnv.nature()})
-			}
+			me := e.members()
+			v.params = append(v.params, binding{p.Name, me.names, *me.nature(), true})
+			members = true
 		case p.Type.Kind != Invalid:
 			t := exprType(p.Type)
-			v.params = append(v.params, binding{p.Name, t, t.Nature()})
+			v.params = append(v.params, binding{name: p.Name, t: t, nt: t.Nature()})
 		}
 	}
+	if members {
+		me := e.members()
+		v.params = append(v.params, binding{"me", me.names, *me.nature(), true})
+	}
 	return v
+}
+
+// members returns the env whose names are what p.attr reads of a member
+// parameter p: the attributes, and role.
+func (e *envs) members() *env {
+	if e.memberEnv == nil {
+		m := e.get(envLadder).full()
+		if len(e.com.Roles) > 0 {
+			m = maps.Clone(m)
+			m["role"] = tRole
+		}
+		e.memberEnv = newEnv(m)
+	}
+	return e.memberEnv
 }
 
 // cond checks a condition: it must be a bool.
@@ -469,6 +493,9 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 	}
 	b.withDurations(e, env.env)
 	b.markUsed(e)
+	if !b.checkMembers(e, env) {
+		return Type{}, false
+	}
 	cfg := b.exprConfig(extra != nil)
 	cfg.EnvObject, cfg.Env, cfg.Strict = env.names, *env.nature(), true
 	// Lay a layered env's own names and the parameters on the shared
@@ -510,6 +537,9 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 		return Type{}, false
 	}
 	if !b.rolesCompareWithRoles(e) {
+		return Type{}, false
+	}
+	if !b.listsNotCompared(e) {
 		return Type{}, false
 	}
 	b.checkPatterns(e)
@@ -664,13 +694,25 @@ func (b *builder) notInScope(name string) string {
 	case com.Role(name) != nil || name == "role" && len(com.Roles) > 0:
 		return " (roles are not visible here)"
 	}
+	switch name {
+	case WarningsAttr, WarnedAtAttr:
+		return " (the live state keeps " + name + " only in a community with a warn sanction)"
+	case DemotionsAttr:
+		return " (the live state keeps demotions only in a community with a demote sanction)"
+	case DemotedUntilAttr:
+		return " (the live state keeps demoted_until only in a community with a demote sanction that has a period)"
+	}
 	for _, a := range com.Actions {
 		if p := a.Param(name); p != nil {
+			what := "parameter "
 			if p.Type.Kind == Member {
-				return " (member parameter " + name + " of " + a.Name + " is readable only in effects, as " + name + ".attr)"
+				what = "member parameter "
 			}
-			return " (parameter " + name + " of " + a.Name + " is not visible here)"
+			return " (" + what + name + " of " + a.Name + " is not visible here)"
 		}
+	}
+	if name == "me" {
+		return " (me, the acting member, is visible only in the rule conditions and effects of actions with a member parameter)"
 	}
 	return ""
 }
@@ -885,11 +927,35 @@ func isChild(parent, n exprast.Node) bool {
 // rolesCompareWithRoles reports a role compared with, or combined with, a
 // value that is not a role: expr-lang sees ranks as ints and would accept
 // role >= 3, whose meaning changes whenever the ladder does.
+// listsNotCompared refuses == and != between lists (SPEC §7.2): expr-lang
+// would take them, and the evaluator has no list equality, so the compile
+// step refused them later in Go's words.
+func (b *builder) listsNotCompared(e *syntax.Expr) bool {
+	isList := func(n exprast.Node) bool {
+		t := n.Type()
+		return t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array)
+	}
+	ok := true
+	exprast.Find(e.Root, func(n exprast.Node) bool {
+		bn, isBin := n.(*exprast.BinaryNode)
+		if ok && isBin && (bn.Operator == "==" || bn.Operator == "!=") && (isList(bn.Left) || isList(bn.Right)) {
+			b.errorf(diag.TypeMismatch, e.RangeOf(bn), "lists are not compared with %s: write len(x) == 0 for an empty list, or v in x for one element", bn.Operator)
+			ok = false
+		}
+		return false
+	})
+	return ok
+}
+
 func (b *builder) rolesCompareWithRoles(e *syntax.Expr) bool {
 	if len(b.com.Roles) == 0 {
 		return true
 	}
 	isRole := func(n exprast.Node) bool {
+		if m, ok := n.(*exprast.MemberNode); ok { // p.role: no goal field is called role
+			s, ok := m.Property.(*exprast.StringNode)
+			return ok && s.Value == "role"
+		}
 		id, ok := n.(*exprast.IdentifierNode)
 		return ok && (id.Value == "role" || b.role(id.Value) != nil)
 	}
@@ -923,6 +989,118 @@ func (b *builder) rolesCompareWithRoles(e *syntax.Expr) bool {
 		return false
 	})
 	return ok
+}
+
+// checkMembers reports the uses of a member (a member parameter, or me)
+// that are not one of the two a member has (§6.5): p.attr and p.role, an
+// attribute or the role of the member parameter p; and a == b or a != b
+// of two members, one of them a parameter. It runs before expr-lang's
+// checker, which would take a member for the map of its attributes.
+func (b *builder) checkMembers(e *syntax.Expr, v view) bool {
+	var member *binding
+	for i := range v.params {
+		if v.params[i].member {
+			member = &v.params[i]
+			break
+		}
+	}
+	if member == nil {
+		return true
+	}
+	isMember := func(n exprast.Node) (string, bool) {
+		id, ok := n.(*exprast.IdentifierNode)
+		if !ok {
+			return "", false
+		}
+		for i := len(v.params) - 1; i >= 0; i-- {
+			if v.params[i].name == id.Value {
+				return id.Value, v.params[i].member
+			}
+		}
+		return "", false
+	}
+	ok := true
+	misuse := func(n exprast.Node, name string) {
+		hint := name + " != me"
+		if name == "me" {
+			hint = "me != " + firstMemberParam(v)
+		}
+		b.errorf(diag.TypeMismatch, e.RangeOf(n), "%s is a member: it compares only with another member, with == or != (%s), or is read as p.attr for a member parameter p", name, hint)
+		ok = false
+	}
+	var walk func(n exprast.Node)
+	walk = func(n exprast.Node) {
+		switch n := n.(type) {
+		case *exprast.MemberNode:
+			name, isM := isMember(n.Node)
+			if !isM {
+				break
+			}
+			field, isField := n.Property.(*exprast.StringNode)
+			switch {
+			case !isField:
+				misuse(n.Node, name)
+			case name == "me":
+				r := e.RangeOf(n)
+				r.Start = e.RangeOf(n.Node).Start
+				d := b.errorf(diag.ExprError, r, "me.%s: the acting member's own values are read by name", field.Value)
+				d.Suggestion = "write " + field.Value
+				ok = false
+			default:
+				if _, known := member.t.(types.Map)[field.Value]; !known {
+					d := b.errorf(diag.UnknownName, e.RangeOf(n.Property), "unknown attribute %s of member parameter %s", field.Value, name)
+					d.Suggestion = suggestKey(b.checker, field.Value, member.t.(types.Map))
+					ok = false
+				}
+			}
+			return
+		case *exprast.BinaryNode:
+			ln, lm := isMember(n.Left)
+			rn, rm := isMember(n.Right)
+			if !lm && !rm {
+				break
+			}
+			switch {
+			case (n.Operator == "==" || n.Operator == "!=") && lm && rm:
+				if ln == "me" && rn == "me" {
+					b.errorf(diag.TypeMismatch, e.RangeOf(n), "me %s me compares the acting member with itself: compare me with a member parameter (me != %s)", n.Operator, firstMemberParam(v))
+					ok = false
+				}
+			case lm:
+				misuse(n.Left, ln)
+			default:
+				misuse(n.Right, rn)
+			}
+			if !lm {
+				walk(n.Left)
+			}
+			if !rm {
+				walk(n.Right)
+			}
+			return
+		case *exprast.IdentifierNode:
+			if name, isM := isMember(n); isM {
+				misuse(n, name)
+			}
+			return
+		}
+		for _, c := range children(n) {
+			walk(c)
+		}
+	}
+	walk(e.Root)
+	return ok
+}
+
+// firstMemberParam names a member parameter of v, for examples in
+// messages.
+func firstMemberParam(v view) string {
+	for _, p := range v.params {
+		if p.member && p.name != "me" {
+			return p.name
+		}
+	}
+	return "p"
 }
 
 // badArgument is expr-lang's message for an argument of the wrong type.

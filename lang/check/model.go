@@ -3,6 +3,7 @@ package check
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/charterlang/charter/lang/syntax"
@@ -177,6 +178,11 @@ type Attr struct {
 	Default any
 	Slot    int
 	Decl    *syntax.Attr
+	// Implicit is true for warnings, warned_at and demotions when the
+	// community has the sanction that keeps them and does not declare them
+	// (SPEC §6.13): the live state keeps them, and effects cannot assign
+	// them.
+	Implicit bool
 }
 
 // Action is an action members can take.
@@ -243,6 +249,9 @@ type Rule struct {
 	// Actions the rule governs: those listed by may and must not, Then of a
 	// first rule, the limited action, the duty's action.
 	Actions []*Action
+	// Any is true for `may any` and `must not any`: Actions is every
+	// action of the community, those a child adds included.
+	Any     bool
 	Before  *Action       // first: the action that must come before
 	Count   int64         // limit and duty
 	Per     time.Duration // limit and duty
@@ -281,14 +290,38 @@ func (r *Rule) Reason(a *Action) string {
 // Sanction is what happens when a rule is broken.
 type Sanction struct {
 	Name string        // warn, mute, demote, remove, or a host-defined name
-	For  time.Duration // mute only
+	For  time.Duration // mute, and remove when it has a period; else 0
 }
 
 func (s *Sanction) String() string {
-	if s.Name == "mute" {
-		return "mute " + FormatDuration(s.For)
+	if s.For != 0 {
+		return s.Name + " " + FormatDuration(s.For)
 	}
 	return s.Name
+}
+
+// AnyAction is the name that stands for every action in `may any` and
+// `must not any`; no action may be called so.
+const AnyAction = "any"
+
+// The names of the attributes the live state keeps for sanctions (SPEC
+// §6.13): warnings and warned_at in a community with a warn sanction,
+// demotions with a demote sanction.
+const (
+	WarningsAttr  = "warnings"
+	WarnedAtAttr  = "warned_at"
+	DemotionsAttr = "demotions"
+	// DemotedUntilAttr is kept with a demote that has a period: the
+	// demotions hold while the time is before it.
+	DemotedUntilAttr = "demoted_until"
+)
+
+// Text is the rule's label without its position: "must visit 1 per 7d".
+func (r *Rule) Text() string {
+	if i := strings.LastIndex(r.Label, " ("); i >= 0 {
+		return r.Label[:i]
+	}
+	return r.Label
 }
 
 // Effect is what an allowed action changes.

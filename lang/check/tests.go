@@ -1,9 +1,16 @@
 package check
 
 import (
+	exprast "github.com/expr-lang/expr/ast"
+
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
 )
+
+// SubjectID is the live-state ID of a test's subject, its unnamed `given
+// member`: what a member argument written `me` in a test's call names. The
+// "@" keeps it apart from the names a test can write.
+const SubjectID = "@subject"
 
 // Limits on the work the tests of one file ask of a test runner (SPEC
 // §13): each `given members N` and `do ... times N` is bounded on its own,
@@ -150,6 +157,13 @@ func (b *builder) call(c *syntax.Call, named map[string]bool) {
 		}
 		given[p.Name] = true
 		if p.Type.Kind == Member {
+			if id, isID := f.Value.Root.(*exprast.IdentifierNode); isID && id.Value == "me" {
+				if b.com.consts == nil {
+					b.com.consts = map[*syntax.Expr]any{}
+				}
+				b.com.consts[f.Value] = SubjectID
+				continue
+			}
 			v, ok := b.storeConst(f.Value, Type{Kind: String}, "argument "+p.Name)
 			if ok && !named[v.(string)] {
 				b.errorf(diag.BadTest, f.Value.Range(), "argument %s names %q, but no `given member %s {...}` declares it", p.Name, v, v)
@@ -225,6 +239,18 @@ func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {
 			}
 		}
 		b.errorf(diag.BadTest, e.Range(), "neither community %s nor a community it extends has an admit condition", com.Name)
+	case *syntax.ExpectSanction:
+		name := e.Sanction.Name
+		if name != "mute" && name != "remove" {
+			b.errorf(diag.BadTest, e.Sanction.Range(), "expect sanction takes mute or remove, the sanctions the live state holds, not %s", name)
+			return
+		}
+		for _, r := range com.Rules {
+			if r.Else != nil && r.Else.Name == name {
+				return
+			}
+		}
+		b.errorf(diag.BadTest, e.Sanction.Range(), "no rule of %s has `else %s`", com.Name, name)
 	case *syntax.ExpectThat:
 		b.cond(e.Cond, b.envs.test(), "expect that")
 	}

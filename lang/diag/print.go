@@ -39,11 +39,20 @@ const (
 // suggestion, when there is one, comes last, indented by two spaces.
 func WriteText(w io.Writer, ds List, sources map[string][]byte) error {
 	var b bytes.Buffer
+	var scratch excerptScratch
 	// Lines are found through an index of each file's line starts, built
 	// on the first diagnostic in the file: scanning from the top for each
 	// one made printing quadratic (174,000 warnings took minutes).
 	lines := map[string]*lineIndex{}
 	for _, d := range ds {
+		// Written out as it fills: the text of 174,000 warnings, kept
+		// whole, grew a buffer to 32 MB by copying it twenty times.
+		if b.Len() >= 64<<10 {
+			if _, err := w.Write(b.Bytes()); err != nil {
+				return err
+			}
+			b.Reset()
+		}
 		b.WriteString(header(d))
 		b.WriteByte('\n')
 		name := d.Range.Start.Filename
@@ -56,7 +65,7 @@ func WriteText(w io.Writer, ds List, sources map[string][]byte) error {
 			// A blank line (such as the one after the last newline, where
 			// end-of-file errors point) would show nothing but the caret.
 			if line, ok := idx.line(d.Range.Start.Line); ok && len(bytes.TrimSpace(line)) > 0 {
-				writeExcerpt(&b, line, d.Range)
+				writeExcerpt(&b, &scratch, line, d.Range)
 			}
 		}
 		if d.Suggestion != "" {
@@ -125,8 +134,10 @@ type cell struct {
 
 // cells splits line into display cells, one per code point, in the way the
 // lexer counts columns: an invalid byte is one column.
-func cells(line []byte) []cell {
-	var cs []cell
+// printableASCII holds the characters from ' ' to '~', in order.
+const printableASCII = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
+
+func cells(cs []cell, line []byte) []cell {
 	col := 0
 	for len(line) > 0 {
 		r, n := utf8.DecodeRune(line)
@@ -140,6 +151,8 @@ func cells(line []byte) []cell {
 			c = cell{"\uFFFD", 1}
 		case unicode.IsSpace(r):
 			c = cell{" ", 1}
+		case r < utf8.RuneSelf:
+			c = cell{printableASCII[r-' ' : r-' '+1], 1} // string(r) would allocate
 		default:
 			c = cell{string(r), 1}
 		}
@@ -149,8 +162,16 @@ func cells(line []byte) []cell {
 	return cs
 }
 
-func writeExcerpt(b *bytes.Buffer, line []byte, r Range) {
-	cs := cells(line)
+// excerptScratch holds the slices writeExcerpt fills for each line, kept
+// from one diagnostic to the next.
+type excerptScratch struct {
+	cells []cell
+	at    []int
+}
+
+func writeExcerpt(b *bytes.Buffer, scratch *excerptScratch, line []byte, r Range) {
+	cs := cells(scratch.cells[:0], line)
+	scratch.cells = cs
 	// from and to are the cells the carets cover: [from, to).
 	from := max(r.Start.Column-1, 0)
 	to := from + 1
@@ -159,7 +180,8 @@ func writeExcerpt(b *bytes.Buffer, line []byte, r Range) {
 	}
 	// Display columns of every cell boundary; a caret past the end of the
 	// line (an end-of-line or end-of-file error) sits one column after it.
-	at := make([]int, len(cs)+1)
+	at := append(scratch.at[:0], make([]int, len(cs)+1)...)
+	scratch.at = at
 	for i, c := range cs {
 		at[i+1] = at[i] + c.width
 	}

@@ -320,8 +320,14 @@ func (p *printer) step(s syntax.Step) {
 		if s.For != nil {
 			p.put(s.For.Raw, true)
 		}
+	case *syntax.Review:
+		p.put("review", true)
 	case *syntax.Do:
-		p.put("do", true)
+		if s.Try {
+			p.put("try", true)
+		} else {
+			p.put("do", true)
+		}
 		p.call(s.Call)
 		if s.Times != nil {
 			p.put("times", true)
@@ -395,6 +401,10 @@ func (p *printer) expect(b syntax.ExpectBody) {
 	case *syntax.ExpectAdmit:
 		p.no(b.No)
 		p.put("admit", true)
+	case *syntax.ExpectSanction:
+		p.no(b.No)
+		p.put("sanction", true)
+		p.ident(b.Sanction, true)
 	case *syntax.ExpectThat:
 		p.put("that", true)
 		p.expr(b.Cond, true)

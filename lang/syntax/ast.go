@@ -12,8 +12,10 @@ import (
 
 // Node is embedded in every AST node and carries its source range. The
 // fields are diagnostics' own position type: participle fills any field
-// named Pos or EndPos that its lexer.Position converts to, so the parser
-// sets them once and nothing converts them afterwards.
+// named Pos or EndPos that its lexer.Position converts to (Pos where the
+// node's first token starts, EndPos where the token after its last one
+// starts), and descent sets them as participle would, so nothing converts
+// them afterwards.
 type Node struct {
 	Pos    diag.Pos
 	EndPos diag.Pos
@@ -341,11 +343,21 @@ type Wait struct {
 	For *DurationLit `parser:"\"wait\" @@"`
 }
 
-// Do is `do action(args) [times N]`: the member acts, through the live state.
+// Do is `do action(args) [times N]`: the member acts, through the live
+// state. With Try (`try action(args)`), a denial does not fail the test:
+// the state applies the sanctions of the rules that deny.
 type Do struct {
 	Node
-	Call  *Call   `parser:"\"do\" @@"`
+	Try   bool    `parser:"( \"do\" | @\"try\" )"`
+	Call  *Call   `parser:"@@"`
 	Times *IntLit `parser:"( \"times\" @@ )?"`
+}
+
+// Review is `review`: the live state reviews every member's duties at the
+// test's time, applying the sanctions of unmet ones.
+type Review struct {
+	Node
+	Review bool `parser:"@\"review\""`
 }
 
 // Call is `action(name: value, ...)`.
@@ -413,6 +425,14 @@ type ExpectAdmit struct {
 	Admit bool `parser:"@\"admit\""`
 }
 
+// ExpectSanction is `expect [no] sanction name`: whether the live state
+// holds the sanction (mute or remove) on the subject now.
+type ExpectSanction struct {
+	Node
+	No       bool   `parser:"@\"no\"?"`
+	Sanction *Ident `parser:"\"sanction\" @@"`
+}
+
 // ExpectThat is `expect that cond`: a boolean over the member's attributes.
 type ExpectThat struct {
 	Node
@@ -451,6 +471,7 @@ func (*GivenMembers) step() {}
 func (*At) step()           {}
 func (*Wait) step()         {}
 func (*Do) step()           {}
+func (*Review) step()       {}
 func (*Expect) step()       {}
 
 func (*ExpectDecision) expect() {}
@@ -461,3 +482,4 @@ func (*ExpectMessage) expect()  {}
 func (*ExpectGoal) expect()     {}
 func (*ExpectAdmit) expect()    {}
 func (*ExpectThat) expect()     {}
+func (*ExpectSanction) expect() {}

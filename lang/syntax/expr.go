@@ -98,24 +98,36 @@ func (e *Expr) Parse(lex *lexer.PeekingLexer) error {
 	e.Pos = diag.Pos(first.Pos)
 	e.EndPos = endOf(*prev)
 	e.Src = src.String()
-	e.compile(lex.Range(rawStart, lex.RawCursor()))
+	toks := lex.Range(rawStart, lex.RawCursor())
+	e.Text, e.inserts = insertDollars(len(toks), func(i int) (TokenType, string) {
+		return TokenType(toks[i].Type), toks[i].Value
+	})
+	e.compile()
 	return nil
 }
 
-// compile rewrites duration literals and runs expr-lang's parser.
-func (e *Expr) compile(toks []lexer.Token) {
+// insertDollars returns the text of n tokens (tok gives each one's type
+// and text) as given to expr-lang, with a $ before each duration literal,
+// and the rune offsets in it of the $ inserted.
+func insertDollars(n int, tok func(i int) (TokenType, string)) (string, []int) {
 	var text strings.Builder
+	var inserts []int
 	runes := 0
-	for _, t := range toks {
-		if TokenType(t.Type) == TokDuration {
-			e.inserts = append(e.inserts, runes)
+	for i := range n {
+		typ, v := tok(i)
+		if typ == TokDuration {
+			inserts = append(inserts, runes)
 			text.WriteByte('$')
 			runes++
 		}
-		text.WriteString(t.Value)
-		runes += utf8.RuneCountInString(t.Value)
+		text.WriteString(v)
+		runes += utf8.RuneCountInString(v)
 	}
-	e.Text = text.String()
+	return text.String(), inserts
+}
+
+// compile runs expr-lang's parser over Text.
+func (e *Expr) compile() {
 	tree, err := exprparser.ParseWithConfig(e.Text, parseConfig)
 	if err != nil {
 		d := e.Diagnostic(diag.ExprSyntax, err)

@@ -48,7 +48,8 @@ func (t Token) End() diag.Pos {
 type TokenType int
 
 // Token types of the Charter lexer. The numbers are participle's token
-// types too: the parser hands the tokens to participle unchanged.
+// types too: Parse hands the tokens to participle unchanged when descent
+// gives a file up.
 const (
 	EOF         = TokenType(lexer.EOF)
 	TokSpace    = TokenType(iota + 1) // spaces, tabs and newlines (elided)
@@ -111,20 +112,79 @@ type scanner struct {
 // Lexical problems are reported as diagnostics; the tokens returned are the
 // ones that could be read.
 func Lex(filename string, src []byte) ([]Token, diag.List) {
+	_, toks, ds := lex(filename, src)
+	return toks, ds
+}
+
+// lex is Lex, and also returns the source as a string: every token's
+// Value is a slice of it, and so, since the tokens are contiguous, is
+// the text between any two of them.
+func lex(filename string, src []byte) (string, []Token, diag.List) {
 	s := &scanner{filename: filename, pos: diag.Pos{Filename: filename, Line: 1, Column: 1}}
 	text := string(src)
 	if strings.HasPrefix(text, "\uFEFF") { // a byte order mark is allowed and ignored
 		s.pos.Offset = 3
 	}
 	s.src = text
-	// Sized for a token every eight bytes, about what rule files hold:
-	// grown from empty, the slice of a 2 MB file was copied about twenty
-	// times. Sizing for the densest source (a token every two bytes) would
-	// reserve 32 bytes per source byte, 64 MiB for a 2 MiB file of
-	// comments; a denser file grows the slice a few times.
-	s.toks = make([]Token, 0, len(src)/8+16)
+	// Sized by a quick count of the tokens first: grown from empty, the
+	// slice of a 2 MB file was copied about twenty times, and sized for a
+	// token every eight bytes, the hostile shapes of issue 16 (a token
+	// every two or three bytes) still allocated three to four times the
+	// slice they ended with, over half of what parsing them allocated.
+	// Sizing for the densest source (a token every two bytes) would reserve
+	// 64 MiB for a 2 MiB file of comments.
+	s.toks = make([]Token, 0, countTokens(text[s.pos.Offset:])+1)
 	s.run()
-	return s.toks, s.diags
+	return s.src, s.toks, s.diags
+}
+
+// countTokens returns about the number of tokens run makes of text, and
+// never much more: it reads spaces, comments, strings and names (and
+// numbers) as run does and counts each other byte as a token, so that
+// only a multi-byte operator or a number with a dot or an exponent counts
+// more than once, and a bad byte that run reports once or not at all.
+func countTokens(text string) int {
+	n := 0
+	for i := 0; i < len(text); n++ {
+		c := text[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			for i < len(text) && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
+				i++
+			}
+		case c == '/' && i+1 < len(text) && text[i+1] == '/':
+			j := strings.IndexByte(text[i:], '\n')
+			if j < 0 {
+				j = len(text) - i
+			}
+			for j > 2 && text[i+j-1] == '\r' { // as run: CRs before the end are spaces
+				j--
+			}
+			i += j
+		case c == '/' && i+1 < len(text) && text[i+1] == '*':
+			if j := strings.Index(text[i+2:], "*/"); j >= 0 {
+				i += j + 4
+			} else {
+				i = len(text)
+			}
+		case c == '"' || c == '\'' || c == '`':
+			i++
+			for i < len(text) && text[i] != c && (c == '`' || text[i] != '\n') {
+				if text[i] == '\\' && c != '`' {
+					i++
+				}
+				i++
+			}
+			i++
+		case c == '_' || c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z' || c >= utf8.RuneSelf:
+			for i < len(text) && (text[i] == '_' || text[i] >= '0' && text[i] <= '9' || text[i]|0x20 >= 'a' && text[i]|0x20 <= 'z' || text[i] >= utf8.RuneSelf) {
+				i++
+			}
+		default:
+			i++
+		}
+	}
+	return n
 }
 
 func (s *scanner) errorf(code diag.Code, start, end diag.Pos, format string, args ...any) {

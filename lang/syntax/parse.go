@@ -1,6 +1,8 @@
 // Package syntax reads Charter source: the lexer, the participle grammar
-// whose structs are the AST, and the parser that ties them together with
-// expr-lang's expression parser.
+// whose structs are the AST, a recursive-descent parser of that grammar
+// (descent.go) that reads every file that parses, participle for the
+// diagnostics of a file that does not, and expr-lang's expression parser
+// for the expressions in both.
 //
 //	f, ds := syntax.Parse("club.charter", src)
 //	if ds.HasErrors() {
@@ -38,10 +40,10 @@ var parser = participle.MustBuild[File](
 		&Goal{}, &When{}, &Nudge{}, &Offer{}, &Test{},
 	),
 	participle.Union[WhenDecl](&May{}, &MustNot{}, &Duty{}, &First{}, &Limit{}, &Nudge{}, &Offer{}),
-	participle.Union[Step](&Given{}, &GivenMembers{}, &At{}, &Wait{}, &Do{}, &Expect{}),
+	participle.Union[Step](&Given{}, &GivenMembers{}, &At{}, &Wait{}, &Do{}, &Review{}, &Expect{}),
 	participle.Union[ExpectBody](
 		&ExpectDecision{}, &ExpectRole{}, &ExpectBadge{}, &ExpectDuty{}, &ExpectMessage{},
-		&ExpectGoal{}, &ExpectAdmit{}, &ExpectThat{},
+		&ExpectGoal{}, &ExpectAdmit{}, &ExpectSanction{}, &ExpectThat{},
 	),
 )
 
@@ -63,7 +65,15 @@ func Grammar() string { return parser.String() }
 // Parse reads one source file. It always returns a File (possibly with
 // fewer communities than the source has) and the diagnostics found: every
 // lexical error, the first syntax error, and every expression syntax error.
+// descent reads the file; when it gives up, participle parses it again,
+// and its tree and first error are the ones returned.
 func Parse(filename string, src []byte) (*File, diag.List) {
+	return parse(filename, src, false)
+}
+
+// parse is Parse; with participleOnly it leaves descent out, so that
+// tests can compare the two parsers.
+func parse(filename string, src []byte, participleOnly bool) (*File, diag.List) {
 	f := &File{Name: filename, Src: src}
 	start := diag.Pos{Filename: filename, Line: 1, Column: 1}
 	f.Pos = start
@@ -73,7 +83,7 @@ func Parse(filename string, src []byte) (*File, diag.List) {
 			"file is %d bytes; the limit is %d", len(src), MaxFileSize)
 		return f, ds
 	}
-	toks, ds := Lex(filename, src)
+	text, toks, ds := lex(filename, src)
 	for _, t := range toks {
 		if t.Type == TokComment {
 			f.Comments = append(f.Comments, Comment{Node: Node{Pos: t.Pos, EndPos: t.End()}, Text: t.Value})
@@ -83,6 +93,12 @@ func Parse(filename string, src []byte) (*File, diag.List) {
 	f.EndPos = diag.Pos(sl.eof.Pos)
 	if len(ds) > 0 {
 		return f, ds
+	}
+	if !participleOnly {
+		if comms, ok := parseFile(text, toks, f.EndPos); ok {
+			f.Communities = comms
+			return f, exprDiags(f, ds)
+		}
 	}
 	pl, err := lexer.Upgrade(sl, lexer.TokenType(TokSpace), lexer.TokenType(TokComment))
 	if err != nil {
@@ -96,13 +112,18 @@ func Parse(filename string, src []byte) (*File, diag.List) {
 	if err != nil {
 		ds = append(ds, syntaxDiag(err, f.EndPos))
 	}
+	return f, exprDiags(f, ds)
+}
+
+// exprDiags adds the expression syntax errors of f to ds, and sorts them.
+func exprDiags(f *File, ds diag.List) diag.List {
 	for _, e := range Exprs(f) {
 		if e.Err != nil {
 			ds = append(ds, *e.Err)
 		}
 	}
 	ds.Sort()
-	return f, ds
+	return ds
 }
 
 func syntaxDiag(err error, eof diag.Pos) diag.Diagnostic {

@@ -135,6 +135,8 @@ func Inspect(n any, fn func(any) bool) {
 		visit(n.Text)
 	case *ExpectGoal:
 		visit(n.Goal)
+	case *ExpectSanction:
+		visit(n.Sanction)
 	case *ExpectThat:
 		visit(n.Cond)
 	}

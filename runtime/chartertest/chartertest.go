@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime"
@@ -20,9 +21,9 @@ import (
 // fixes it: it is part of the language, not a setting.
 func start() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 
-// subjectID is the live-state ID of a test's unnamed `given member`; the
-// "@" keeps it apart from names a test can write.
-const subjectID = "@subject"
+// subjectID is the live-state ID of a test's unnamed `given member`,
+// which a member argument written `me` names.
+const subjectID = check.SubjectID
 
 // Result is the outcome of one test block.
 type Result struct {
@@ -207,13 +208,18 @@ func (tr *testRun) step(s syntax.Step) *failure {
 			if err != nil {
 				return failAt(s, "do %s: %v", callString(s.Call), err)
 			}
-			if !res.Applied {
+			if !res.Applied && !s.Try {
 				which := ""
 				if times > 1 {
 					which = fmt.Sprintf(" (time %d of %d)", i+1, times)
 				}
 				return failAt(s, "do %s%s was denied: %s", callString(s.Call), which, res.Decision)
 			}
+		}
+		return nil
+	case *syntax.Review:
+		if _, err := tr.st.Review(context.Background(), tr.at); err != nil {
+			return failAt(s, "review: %v", err)
 		}
 		return nil
 	case *syntax.Expect:
@@ -233,7 +239,24 @@ func (tr *testRun) goals() runtime.Goals { return runtime.Goals(tr.st.Goals(tr.a
 func (tr *testRun) expect(x *syntax.Expect) *failure {
 	c := tr.c
 	m := tr.subjectMember()
+	switch x.Body.(type) {
+	case *syntax.ExpectGoal, *syntax.ExpectSanction:
+	default:
+		if m == nil {
+			return failAt(x, "the subject is no longer a member of the state (a remove sanction removed it)")
+		}
+	}
 	switch b := x.Body.(type) {
+	case *syntax.ExpectSanction:
+		held := false
+		var names []string
+		for _, sc := range tr.st.Sanctions(subjectID, tr.at) {
+			held = held || sc.Sanction.Name == b.Sanction.Name
+			names = append(names, sc.Sanction.String())
+		}
+		if held == b.No {
+			return failAt(x, "expected %ssanction %s, got sanctions %q", no(b.No), b.Sanction.Name, names)
+		}
 	case *syntax.ExpectDecision:
 		args, f := tr.args(b.Call)
 		if f != nil {

@@ -185,6 +185,17 @@ func (c *compiler) ref(n ast.Node, name string, ref Ref) (*Expr, *Error) {
 			return floatExpr(func(e *Env) float64 { return e.Goals[i].Target }), nil
 		}
 		return floatExpr(func(e *Env) float64 { return e.Goals[i].Progress }), nil
+	case RefMe:
+		if t.Kind != check.Member {
+			return bad("me is a member, not " + t.String())
+		}
+		return stringExpr(t, func(e *Env) string { return e.Me }), nil
+	case RefOtherRole:
+		if t.Kind != check.Role {
+			return bad("a role is of type role, not " + t.String())
+		}
+		p := ref.Param
+		return intExpr(t, func(e *Env) int64 { return e.OtherRole(p) }), nil
 	case RefMembers:
 		if t.Kind != check.Int {
 			return bad("members is an int")

@@ -42,6 +42,11 @@ type Env struct {
 	badgeSet   uint64
 	moreKnown  []uint64 // badges from 64 on
 	moreSet    []uint64
+
+	// Me is the acting member's ID, which `me` reads; set with Others
+	// (only an action with a member parameter compares identities). Last,
+	// so that the fields every question reads keep their places.
+	Me string
 }
 
 // GoalValue is a goal's state as conditions see it: `size.met`,
@@ -65,6 +70,12 @@ type Derived struct {
 	// Badges are the badge conditions, by badge index; nil entries never
 	// hold.
 	Badges []*Expr
+	// With Demote, the int slot Demotions holds the member's demotions,
+	// which take that many rungs off the ladder's rank, down to 0 (SPEC
+	// §6.13); with DemoteTimed too, only while the evaluation time is
+	// before the time in slot DemotedUntil.
+	Demote, DemoteTimed     bool
+	Demotions, DemotedUntil int
 }
 
 // Rung is one role of the ladder.
@@ -88,6 +99,7 @@ func (e *Env) Reset() {
 	if len(e.Others) > 0 {
 		clear(e.Others)
 		e.Others = e.Others[:0]
+		e.Me = ""
 	}
 	e.M, e.Args, e.At, e.Goals, e.Members, e.Aggs, e.Err = nil, nil, 0, nil, 0, nil, nil
 	e.roleState, e.role, e.badgeKnown, e.badgeSet = roleUnknown, 0, 0, 0
@@ -144,6 +156,8 @@ func (e *Env) computeRole() int64 {
 		return d.Fallback // a role condition that reads role: the checker rejects it
 	}
 	e.roleState = roleComputing
+	// The ladder, as in OtherRole: inline here, where every role is
+	// computed, since a call cost Apply a tenth of the role's time.
 	r := d.Fallback
 	for _, rung := range d.Ladder {
 		if rung.Cond == nil || rung.Cond.Bool(e) {
@@ -151,7 +165,43 @@ func (e *Env) computeRole() int64 {
 			break
 		}
 	}
+	if d.Demote {
+		r = d.demoted(e, r)
+	}
 	e.role, e.roleState = r, roleKnown
+	return r
+}
+
+// demoted returns rank r less e.M's demotions, down to 0 (SPEC §10.2).
+func (d *Derived) demoted(e *Env, r int64) int64 {
+	if n := e.M.I[d.Demotions]; n > 0 && (!d.DemoteTimed || e.At < e.M.I[d.DemotedUntil]) {
+		r = max(r-n, 0) // r >= 0 and n > 0: no overflow
+	}
+	return r
+}
+
+// OtherRole returns the role rank of Others[p], the member a member
+// parameter names, evaluating the ladder on its record. A rung reads only
+// attributes and the time (§6.6), so the acting member's role and badges,
+// and what e knows of them, are untouched.
+func (e *Env) OtherRole(p int) int64 {
+	d := e.Derived
+	if d == nil {
+		return 0
+	}
+	m := e.M
+	e.M = e.Others[p]
+	r := d.Fallback
+	for _, rung := range d.Ladder {
+		if rung.Cond == nil || rung.Cond.Bool(e) {
+			r = rung.Rank
+			break
+		}
+	}
+	if d.Demote {
+		r = d.demoted(e, r)
+	}
+	e.M = m
 	return r
 }
 

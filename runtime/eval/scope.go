@@ -35,6 +35,12 @@ const (
 	// RefAgg is Env.Aggs[Index], a value the caller computes before
 	// evaluating, such as a goal aggregate; Type is int or float.
 	RefAgg
+	// RefMe is the acting member, of type member: its ID (Env.Me), which
+	// == and != compare with a member parameter's.
+	RefMe
+	// RefOtherRole is the role rank of another member, `to.role`: the
+	// ladder evaluated on Env.Others[Param] (Env.OtherRole).
+	RefOtherRole
 )
 
 // The fields of a goal, for RefGoal.
@@ -54,7 +60,7 @@ type Ref struct {
 	// badge index for RefBadge, the goal index for RefGoal and the Aggs
 	// index for RefAgg.
 	Index int
-	// Param is the index into Env.Others for RefOther.
+	// Param is the index into Env.Others for RefOther and RefOtherRole.
 	Param int
 	// Field is the goal field for RefGoal.
 	Field int

@@ -212,8 +212,27 @@ func (c *exprCompiler) ref(n ast.Node, name string, ref eval.Ref) (*expr, error)
 	case eval.RefMembers:
 		c.uses.env, c.uses.goals = true, true
 		return &expr{typ: t, code: "e.goals.Members", prec: precAtom}, nil
-	case eval.RefOther:
-		return nil, c.errorf(n, "%s: another member's attributes are read only in effects, which are not generated", name)
+	case eval.RefMe:
+		// A member is a *Member in generated code, and its identity the
+		// pointer: the receiver is the acting member.
+		return &expr{typ: t, code: "m", prec: precAtom}, nil
+	case eval.RefOther, eval.RefOtherRole:
+		obj, _, _ := strings.Cut(name, ".")
+		local, ok := c.params[obj]
+		if !ok {
+			return nil, c.errorf(n, "parameter %s is not visible here", obj)
+		}
+		if ref.Kind == eval.RefOtherRole {
+			// The ladder on the other member's record, as eval's
+			// Env.OtherRole: a rung reads attributes and the time only.
+			c.uses.env = true
+			if c.g.ladderUse.at {
+				c.uses.at = true
+			}
+			return &expr{typ: t, code: "(&env{m: " + local + ", at: e.at}).ladder()", prec: precAtom}, nil
+		}
+		a := c.g.c.Attrs[ref.Index]
+		return load(t, local+"."+c.g.names.attr[a.Name]), nil
 	case eval.RefAgg:
 		return nil, c.errorf(n, "%s: aggregates are read only in goal measures, which are not generated", name)
 	}

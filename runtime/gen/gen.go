@@ -175,7 +175,19 @@ func (g *generator) compileLadder() error {
 		return nil
 	}
 	w := &g.ladder
-	w.WriteString("// ladder returns the member's rank: that of the first rung, from the top,\n// whose condition holds.\nfunc (e *env) ladder() int64 {\n")
+	if a := g.c.Attr(check.DemotionsAttr); a != nil && a.Type.Kind == check.Int && hasSanction(g.c, "demote") {
+		// As eval.Env.computeRole: demotions take rungs off, down to 0,
+		// and with a timed demote only before demoted_until.
+		cond := "n > 0"
+		if u := g.c.Attr(check.DemotedUntilAttr); u != nil && u.Type.Kind == check.Time && timedDemote(g.c) {
+			cond = "n > 0 && e.at < nanos(e.m." + g.names.attr[u.Name] + ")"
+			g.ladderUse.at = true // the role then reads the time
+		}
+		fmt.Fprintf(w, "// ladder returns the member's rank: that of the first rung, from the top,\n// whose condition holds, less the member's demotions, down to 0.\nfunc (e *env) ladder() int64 {\nr := e.rung()\nif n := e.m.%s; %s {\nr = max(r-n, 0)\n}\nreturn r\n}\n\n", g.names.attr[a.Name], cond)
+		w.WriteString("// rung returns the rank of the first rung, from the top, whose condition\n// holds.\nfunc (e *env) rung() int64 {\n")
+	} else {
+		w.WriteString("// ladder returns the member's rank: that of the first rung, from the top,\n// whose condition holds.\nfunc (e *env) ladder() int64 {\n")
+	}
 	done := false
 	for _, r := range g.c.Roles {
 		if r.Cond == nil {
@@ -204,6 +216,26 @@ func (g *generator) compileLadder() error {
 	}
 	w.WriteString("}\n\n")
 	return nil
+}
+
+// timedDemote reports whether a rule of c has a demote with a period.
+func timedDemote(c *check.Community) bool {
+	for _, r := range c.Rules {
+		if r.Else != nil && r.Else.Name == "demote" && r.Else.For > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// hasSanction reports whether a rule of c has the sanction name.
+func hasSanction(c *check.Community, name string) bool {
+	for _, r := range c.Rules {
+		if r.Else != nil && r.Else.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // compileBadges writes one env method per badge, computing it on first
@@ -449,7 +481,7 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 	w := &g.decide
 	doc := fmt.Sprintf("Decide%s decides whether m may %s at time at, as runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules under when, and rules that read goals, are inactive).", goName, signature(a))
 	if hasMemberParam(a) {
-		doc += " Member arguments are part of the call, but no rule reads them."
+		doc += " A member argument is the *Member it names, never nil; a rule that compares members compares the pointers, as the runtime compares IDs."
 	}
 	fmt.Fprintf(w, "%sfunc (m *Member) Decide%s(at time.Time, goals *Goals", comment(doc), goName)
 	for _, p := range a.Params {

@@ -135,7 +135,11 @@ func newNames(c *check.Community) (*names, error) {
 
 	for _, a := range c.Attrs {
 		g := GoName(a.Name)
-		if err := claim("member", g, "attribute "+a.Name, a.Decl); err != nil {
+		var decl any // an implicit attribute (warnings) has no declaration
+		if a.Decl != nil {
+			decl = a.Decl
+		}
+		if err := claim("member", g, "attribute "+a.Name, decl); err != nil {
 			return nil, err
 		}
 		n.attr[a.Name] = g

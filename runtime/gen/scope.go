@@ -29,8 +29,11 @@ func (s *scope) Lookup(name string) (eval.Ref, bool) {
 		return eval.Ref{Kind: eval.RefConst, Type: tDuration, Const: time.Duration(d)}, true
 	}
 	if s.action != nil {
-		if p := s.action.Param(name); p != nil && p.Type.Kind != check.Member {
+		if p := s.action.Param(name); p != nil {
 			return eval.Ref{Kind: eval.RefParam, Type: p.Type, Index: p.Slot}, true
+		}
+		if name == "me" {
+			return eval.Ref{Kind: eval.RefMe, Type: check.Type{Kind: check.Member}}, true
 		}
 	}
 	for i, a := range c.Attrs {
@@ -62,6 +65,9 @@ func (s *scope) Lookup(name string) (eval.Ref, bool) {
 func (s *scope) LookupField(obj, field string) (eval.Ref, bool) {
 	if s.action != nil {
 		if p := s.action.Param(obj); p != nil && p.Type.Kind == check.Member {
+			if field == "role" && len(s.c.Roles) > 0 {
+				return eval.Ref{Kind: eval.RefOtherRole, Type: check.Type{Kind: check.Role}, Param: p.Slot}, true
+			}
 			for i, a := range s.c.Attrs {
 				if a.Name == field {
 					return eval.Ref{Kind: eval.RefOther, Type: a.Type, Index: i, Param: p.Slot}, true

@@ -40,21 +40,25 @@ import (
 // Member is one member of Exprs: its attributes and the history of its
 // actions that the rules read. Make one with NewMember.
 type Member struct {
-	N      int64           // n: int
-	K      int64           // k: int
-	X      float64         // x: float
-	Y      float64         // y: float
-	Flag   bool            // flag: bool
-	Name   string          // name: string
-	Tags   []string        // tags: []string
-	Nums   []int64         // nums: []int
-	Ratios []float64       // ratios: []float
-	Bits   []bool          // bits: []bool
-	Seen   time.Time       // seen: time
-	Joined time.Time       // joined: time
-	Dates  []time.Time     // dates: []time
-	Spent  time.Duration   // spent: duration
-	Waits  []time.Duration // waits: []duration
+	N            int64           // n: int
+	K            int64           // k: int
+	X            float64         // x: float
+	Y            float64         // y: float
+	Flag         bool            // flag: bool
+	Name         string          // name: string
+	Tags         []string        // tags: []string
+	Nums         []int64         // nums: []int
+	Ratios       []float64       // ratios: []float
+	Bits         []bool          // bits: []bool
+	Seen         time.Time       // seen: time
+	Joined       time.Time       // joined: time
+	Dates        []time.Time     // dates: []time
+	Spent        time.Duration   // spent: duration
+	Waits        []time.Duration // waits: []duration
+	Warnings     int64           // warnings: int
+	WarnedAt     time.Time       // warned_at: time
+	Demotions    int64           // demotions: int
+	DemotedUntil time.Time       // demoted_until: time
 
 	hist history
 }
@@ -96,9 +100,9 @@ const noTime = math.MinInt64
 // first is where the earliest taking of an action a first rule names is
 // kept (-1 for the others).
 var (
-	keep  = [...]int{0, 0, 0, 5, 0}
-	off   = [...]int{0, 0, 0, 0, 5}
-	first = [...]int{5, -1, -1, -1, -1}
+	keep  = [...]int{0, 0, 0, 0, 5, 0}
+	off   = [...]int{0, 0, 0, 0, 0, 5}
+	first = [...]int{5, -1, -1, -1, -1, -1}
 )
 
 // A history holds a bit per action, a slot per kept taking and one per
@@ -173,11 +177,12 @@ const (
 	ActionCheck Action = iota // check
 	ActionLists               // lists
 	ActionOther               // other
+	ActionPair                // pair
 	ActionTimed               // timed
 	ActionQuick               // quick
 )
 
-var actionNames = [...]string{"check", "lists", "other", "timed", "quick"}
+var actionNames = [...]string{"check", "lists", "other", "pair", "timed", "quick"}
 
 // String returns the name the rule files give it.
 func (x Action) String() string {
@@ -381,12 +386,12 @@ func (r Rule) Sanction() *Sanction { return rules[r].sanction }
 // host carries them out.
 type Sanction struct {
 	Name string        // warn, mute, demote, remove, or a host-defined name
-	For  time.Duration // for mute
+	For  time.Duration // for mute, and remove or demote with a period; else 0
 }
 
 func (s *Sanction) String() string {
-	if s.Name == "mute" {
-		return "mute " + formatDuration(s.For)
+	if s.For != 0 {
+		return s.Name + " " + formatDuration(s.For)
 	}
 	return s.Name
 }
@@ -501,80 +506,93 @@ var rules = [...]struct {
 	kind, label, reason string
 	sanction            *Sanction
 }{
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:52:3)", "int division is float, x / 0 is Inf", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:53:3)", "x % 0 is 0", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:54:3)", "int addition wraps", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:55:3)", "int product and negation wrap", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:56:3)", "a float product is rounded before the sum", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:57:3)", "mixed float arithmetic", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:58:3)", "powers are floats", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:59:3)", "ints and floats compare as floats", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:60:3)", "precedence", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:61:3)", "constants fold as eval folds them", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:62:3)", "an infinite constant", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:65:3)", "string operators", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:66:3)", "a pattern", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:67:3)", "case", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:68:3)", "trim", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:69:3)", "prefix and suffix", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:70:3)", "length and concatenation", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:71:3)", "string order", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:74:3)", "time plus duration", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:75:3)", "time minus", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:76:3)", "duration arithmetic", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:77:3)", "time comparisons", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:78:3)", "saturating time sums", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:79:3)", "saturation at the latest time", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:80:3)", "saturating time differences", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:81:3)", "floor division of future times", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:84:3)", "between numbers", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:85:3)", "between times and durations", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:86:3)", "least and greatest", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:87:3)", "least and greatest of times", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:88:3)", "clamp", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:89:3)", "clamp with lo above hi", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:90:3)", "rounding", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:93:3)", "constant lists", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:94:3)", "list attributes", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:95:3)", "lists of times, durations and strings", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:96:3)", "ranges and lists of names", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:97:3)", "indexes", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:98:3)", "indexes of every type", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:101:3)", "conditionals", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:102:3)", "conditionals of lists and times", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:103:3)", "conditionals of the member", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:104:3)", "word operators", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:107:3)", "roles and badges", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:108:3)", "more badges", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:109:3)", "goal fields", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:110:3)", "goal targets", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:111:3)", "texts show 2 and 1.5, not {g1.x} or {x}", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:114:5)", "members is what the snapshot says", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:117:5)", "a when block", &Sanction{Name: "mute", For: 86400000000000}},
-	{"may", "may lists (runtime/gen/testdata/exprs.charter:120:3)", "may lists", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:121:3)", "list arguments", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:122:3)", "string list arguments", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:123:3)", "an index from an argument", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:124:3)", "nil-coalescing", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:126:3)", "may other", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:128:3)", "never", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:129:3)", "must not other", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:134:3)", "always", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:135:3)", "after an unconditional denial", nil},
-	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:137:3)", "first check then timed: check not done yet", nil},
-	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:138:3)", "limit timed 2 per 1h reached", nil},
-	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:139:3)", "five a day", &Sanction{Name: "demote"}},
-	{"may", "may timed (runtime/gen/testdata/exprs.charter:143:3)", "may timed", nil},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:54:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:54:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:54:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:54:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:54:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:54:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:56:3)", "the state's warnings read like attributes", &Sanction{Name: "warn"}},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:57:3)", "int division is float, x / 0 is Inf", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:58:3)", "x % 0 is 0", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:59:3)", "int addition wraps", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:60:3)", "int product and negation wrap", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:61:3)", "a float product is rounded before the sum", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:62:3)", "mixed float arithmetic", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:63:3)", "powers are floats", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:64:3)", "ints and floats compare as floats", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:65:3)", "precedence", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:66:3)", "constants fold as eval folds them", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:67:3)", "an infinite constant", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:70:3)", "string operators", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:71:3)", "a pattern", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:72:3)", "case", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:73:3)", "trim", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:74:3)", "prefix and suffix", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:75:3)", "length and concatenation", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:76:3)", "string order", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:79:3)", "time plus duration", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:80:3)", "time minus", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:81:3)", "duration arithmetic", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:82:3)", "time comparisons", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:83:3)", "saturating time sums", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:84:3)", "saturation at the latest time", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:85:3)", "saturating time differences", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:86:3)", "floor division of future times", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:89:3)", "between numbers", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:90:3)", "between times and durations", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:91:3)", "least and greatest", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:92:3)", "least and greatest of times", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:93:3)", "clamp", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:94:3)", "clamp with lo above hi", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:95:3)", "rounding", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:98:3)", "constant lists", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:99:3)", "list attributes", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:100:3)", "lists of times, durations and strings", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:101:3)", "ranges and lists of names", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:102:3)", "indexes", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:103:3)", "indexes of every type", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:106:3)", "conditionals", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:107:3)", "conditionals of lists and times", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:108:3)", "conditionals of the member", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:109:3)", "word operators", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:112:3)", "roles and badges", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:113:3)", "more badges", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:114:3)", "goal fields", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:115:3)", "goal targets", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:116:3)", "texts show 2 and 1.5, not {g1.x} or {x}", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:119:5)", "members is what the snapshot says", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:122:5)", "a when block", &Sanction{Name: "mute", For: 86400000000000}},
+	{"may", "may lists (runtime/gen/testdata/exprs.charter:125:3)", "may lists", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:126:3)", "list arguments", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:127:3)", "string list arguments", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:128:3)", "an index from an argument", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:129:3)", "nil-coalescing", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:131:3)", "may other", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:133:3)", "not oneself", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:134:3)", "another member's attributes and role", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:135:3)", "another member's time and string", nil},
+	{"may", "may pair (runtime/gen/testdata/exprs.charter:136:3)", "may pair", nil},
+	{"must not", "must not pair (runtime/gen/testdata/exprs.charter:138:3)", "another member's role, which reads the time", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:140:3)", "never", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:141:3)", "must not other", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:146:3)", "always", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:147:3)", "after an unconditional denial", nil},
+	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:149:3)", "first check then timed: check not done yet", nil},
+	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:150:3)", "limit timed 2 per 1h reached", nil},
+	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:151:3)", "five a day", &Sanction{Name: "demote", For: 259200000000000}},
+	{"may", "may timed (runtime/gen/testdata/exprs.charter:155:3)", "may timed", nil},
 }
 
 // actionRules are, per action, the rules that can decide it: the denying
 // ones in order, then the mays. A Decision's bits index them.
 var actionRules = [...][]Rule{
-	ActionCheck: {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48},
-	ActionLists: {49, 51, 52, 53, 54, 50},
-	ActionOther: {57, 55, 56},
-	ActionTimed: {60, 61, 62, 63},
-	ActionQuick: {58, 59},
+	ActionCheck: {0, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55},
+	ActionLists: {1, 56, 58, 59, 60, 61, 57},
+	ActionOther: {2, 63, 64, 65, 69, 62, 68},
+	ActionPair:  {3, 67, 66},
+	ActionTimed: {4, 72, 73, 74, 75},
+	ActionQuick: {5, 6, 70, 71},
 }
 
 // CheckArgs are the arguments of check(a: int, b: int, f: float, s: string, t: time, d: duration, on: bool).
@@ -602,6 +620,12 @@ type OtherArgs struct {
 	A  int64   // a: int
 }
 
+// PairArgs are the arguments of pair(p: member, q: member).
+type PairArgs struct {
+	P *Member // p: member
+	Q *Member // q: member
+}
+
 // QuickArgs are the arguments of quick(a: int).
 type QuickArgs struct {
 	A int64 // a: int
@@ -614,6 +638,7 @@ type Call struct {
 	Check  CheckArgs
 	Lists  ListsArgs
 	Other  OtherArgs
+	Pair   PairArgs
 	Quick  QuickArgs
 }
 
@@ -621,7 +646,7 @@ type Call struct {
 // as the DecideACTION method of k.Action does. An Action that is not one of
 // the community's is denied by no rule.
 func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
-	if k.Action < ActionOther {
+	if k.Action < ActionPair {
 		if k.Action == ActionCheck {
 			a := k.Check.A
 			b := k.Check.B
@@ -632,163 +657,167 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			on := k.Check.On
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionCheck
-			// must not check (runtime/gen/testdata/exprs.charter:52:3)
-			if float64(a)/float64(b) > 2.5 {
+			// must not any (runtime/gen/testdata/exprs.charter:54:3)
+			if e.m.N == 424242 || e.m.Warnings > 6 {
 				d.add(0)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:53:3)
-			if mod(a, b) == 1 {
+			// must not check (runtime/gen/testdata/exprs.charter:57:3)
+			if float64(a)/float64(b) > 2.5 {
 				d.add(1)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:54:3)
-			if a+b > e.m.N {
+			// must not check (runtime/gen/testdata/exprs.charter:58:3)
+			if mod(a, b) == 1 {
 				d.add(2)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:55:3)
-			if a*b < 0 || -a > e.m.K {
+			// must not check (runtime/gen/testdata/exprs.charter:59:3)
+			if a+b > e.m.N {
 				d.add(3)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:56:3)
-			if float64(f*e.m.Y)+e.m.X > 10.0 {
+			// must not check (runtime/gen/testdata/exprs.charter:60:3)
+			if a*b < 0 || -a > e.m.K {
 				d.add(4)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:57:3)
-			if f-e.m.X/3.0 < -2.5 {
+			// must not check (runtime/gen/testdata/exprs.charter:61:3)
+			if float64(f*e.m.Y)+e.m.X > 10.0 {
 				d.add(5)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:58:3)
-			if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
+			// must not check (runtime/gen/testdata/exprs.charter:62:3)
+			if f-e.m.X/3.0 < -2.5 {
 				d.add(6)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:59:3)
-			if e.m.X == float64(e.m.N) || float64(a) == f {
+			// must not check (runtime/gen/testdata/exprs.charter:63:3)
+			if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
 				d.add(7)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:60:3)
-			if e.m.N-e.m.K*2 >= a%4+1 {
+			// must not check (runtime/gen/testdata/exprs.charter:64:3)
+			if e.m.X == float64(e.m.N) || float64(a) == f {
 				d.add(8)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:61:3)
-			if 0.30000000000000004 > f && f >= 0.3 {
+			// must not check (runtime/gen/testdata/exprs.charter:65:3)
+			if e.m.N-e.m.K*2 >= a%4+1 {
 				d.add(9)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:62:3)
-			if math.Inf(1) > f || math.Copysign(0, -1) == f {
+			// must not check (runtime/gen/testdata/exprs.charter:66:3)
+			if 0.30000000000000004 > f && f >= 0.3 {
 				d.add(10)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:65:3)
-			if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
+			// must not check (runtime/gen/testdata/exprs.charter:67:3)
+			if math.Inf(1) > f || math.Copysign(0, -1) == f {
 				d.add(11)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:66:3)
-			if pattern0.MatchString(s) {
+			// must not check (runtime/gen/testdata/exprs.charter:70:3)
+			if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
 				d.add(12)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:67:3)
-			if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
+			// must not check (runtime/gen/testdata/exprs.charter:71:3)
+			if pattern0.MatchString(s) {
 				d.add(13)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:68:3)
-			if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
+			// must not check (runtime/gen/testdata/exprs.charter:72:3)
+			if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
 				d.add(14)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:69:3)
-			if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
+			// must not check (runtime/gen/testdata/exprs.charter:73:3)
+			if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
 				d.add(15)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:70:3)
-			if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
+			// must not check (runtime/gen/testdata/exprs.charter:74:3)
+			if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
 				d.add(16)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:71:3)
-			if s < e.m.Name && s != "" {
+			// must not check (runtime/gen/testdata/exprs.charter:75:3)
+			if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
 				d.add(17)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:74:3)
-			if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
+			// must not check (runtime/gen/testdata/exprs.charter:76:3)
+			if s < e.m.Name && s != "" {
 				d.add(18)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:75:3)
-			if subDuration(nanos(t), int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
+			// must not check (runtime/gen/testdata/exprs.charter:79:3)
+			if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
 				d.add(19)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:76:3)
-			if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
+			// must not check (runtime/gen/testdata/exprs.charter:80:3)
+			if subDuration(nanos(t), int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
 				d.add(20)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:77:3)
-			if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
+			// must not check (runtime/gen/testdata/exprs.charter:81:3)
+			if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
 				d.add(21)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:78:3)
-			if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
+			// must not check (runtime/gen/testdata/exprs.charter:82:3)
+			if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
 				d.add(22)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:79:3)
-			if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
+			// must not check (runtime/gen/testdata/exprs.charter:83:3)
+			if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
 				d.add(23)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:80:3)
-			if subTimes(addDuration(nanos(t), int64(dArg)), subDuration(nanos(e.m.Seen), int64(dArg))) < 0 && int64(dArg) > 0 {
+			// must not check (runtime/gen/testdata/exprs.charter:84:3)
+			if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
 				d.add(24)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:81:3)
-			if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
+			// must not check (runtime/gen/testdata/exprs.charter:85:3)
+			if subTimes(addDuration(nanos(t), int64(dArg)), subDuration(nanos(e.m.Seen), int64(dArg))) < 0 && int64(dArg) > 0 {
 				d.add(25)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:84:3)
-			if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
+			// must not check (runtime/gen/testdata/exprs.charter:86:3)
+			if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
 				d.add(26)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:85:3)
-			if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
+			// must not check (runtime/gen/testdata/exprs.charter:89:3)
+			if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
 				d.add(27)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:86:3)
-			if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
+			// must not check (runtime/gen/testdata/exprs.charter:90:3)
+			if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
 				d.add(28)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:87:3)
-			if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
+			// must not check (runtime/gen/testdata/exprs.charter:91:3)
+			if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
 				d.add(29)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:88:3)
-			if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
+			// must not check (runtime/gen/testdata/exprs.charter:92:3)
+			if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
 				d.add(30)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:89:3)
-			if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
+			// must not check (runtime/gen/testdata/exprs.charter:93:3)
+			if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
 				d.add(31)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:90:3)
-			if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
+			// must not check (runtime/gen/testdata/exprs.charter:94:3)
+			if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
 				d.add(32)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:93:3)
-			if contains(list1, a) || contains(list2, s) || contains(list3, f) {
+			// must not check (runtime/gen/testdata/exprs.charter:95:3)
+			if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
 				d.add(33)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:94:3)
-			if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
+			// must not check (runtime/gen/testdata/exprs.charter:98:3)
+			if contains(list1, a) || contains(list2, s) || contains(list3, f) {
 				d.add(34)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:95:3)
-			if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
+			// must not check (runtime/gen/testdata/exprs.charter:99:3)
+			if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
 				d.add(35)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:96:3)
-			if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
+			// must not check (runtime/gen/testdata/exprs.charter:100:3)
+			if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
 				d.add(36)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:97:3)
-			if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
+			// must not check (runtime/gen/testdata/exprs.charter:101:3)
+			if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
 				d.add(37)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:98:3)
-			if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
+			// must not check (runtime/gen/testdata/exprs.charter:102:3)
+			if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
 				d.add(38)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:101:3)
+			// must not check (runtime/gen/testdata/exprs.charter:103:3)
+			if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
+				d.add(39)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:106:3)
 			if func() float64 {
 				if a > 0 {
 					return f
@@ -800,9 +829,9 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				}
 				return e.m.Name
 			}() == "x" {
-				d.add(39)
+				d.add(40)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:102:3)
+			// must not check (runtime/gen/testdata/exprs.charter:107:3)
 			if int64(len(func() []int64 {
 				if on {
 					return e.m.Nums
@@ -814,9 +843,9 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				}
 				return nanos(e.m.Seen)
 			}() > e.at {
-				d.add(40)
+				d.add(41)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:103:3)
+			// must not check (runtime/gen/testdata/exprs.charter:108:3)
 			if func() int64 {
 				if on {
 					return 1
@@ -828,35 +857,35 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 				}
 				return 3600000000000
 			}() > 7200000000000 {
-				d.add(41)
-			}
-			// must not check (runtime/gen/testdata/exprs.charter:104:3)
-			if !on && e.m.Flag || a > 1000 {
 				d.add(42)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:107:3)
-			if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
+			// must not check (runtime/gen/testdata/exprs.charter:109:3)
+			if !on && e.m.Flag || a > 1000 {
 				d.add(43)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:108:3)
-			if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
+			// must not check (runtime/gen/testdata/exprs.charter:112:3)
+			if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
 				d.add(44)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:109:3)
-			if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
+			// must not check (runtime/gen/testdata/exprs.charter:113:3)
+			if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
 				d.add(45)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:110:3)
-			if e.goals != nil && e.goals.G1.Target == f {
+			// must not check (runtime/gen/testdata/exprs.charter:114:3)
+			if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
 				d.add(46)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:111:3)
-			if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
+			// must not check (runtime/gen/testdata/exprs.charter:115:3)
+			if e.goals != nil && e.goals.G1.Target == f {
 				d.add(47)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:114:5)
-			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+			// must not check (runtime/gen/testdata/exprs.charter:116:3)
+			if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
 				d.add(48)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:119:5)
+			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+				d.add(49)
 			}
 			if d.ruled() {
 				return
@@ -871,90 +900,149 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			ss := k.Lists.Ss
 			e := env{m: m, goals: goals}
 			d.Action = ActionLists
-			// must not lists (runtime/gen/testdata/exprs.charter:117:5)
-			if e.goals != nil && e.goals.G2.Met {
+			// must not any (runtime/gen/testdata/exprs.charter:54:3)
+			if e.m.N == 424242 || e.m.Warnings > 6 {
 				d.add(0)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:121:3)
-			if contains(xs, a) && containsWidened(xs, f) {
+			// must not lists (runtime/gen/testdata/exprs.charter:122:5)
+			if e.goals != nil && e.goals.G2.Met {
 				d.add(1)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:122:3)
-			if contains(ss, "vip") || elem(ss, 0) == "a" {
+			// must not lists (runtime/gen/testdata/exprs.charter:126:3)
+			if contains(xs, a) && containsWidened(xs, f) {
 				d.add(2)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:123:3)
-			if elem(xs, a) == 1 {
+			// must not lists (runtime/gen/testdata/exprs.charter:127:3)
+			if contains(ss, "vip") || elem(ss, 0) == "a" {
 				d.add(3)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:124:3)
-			if a > 5 || int64(len(ss)) > 2 {
+			// must not lists (runtime/gen/testdata/exprs.charter:128:3)
+			if elem(xs, a) == 1 {
 				d.add(4)
+			}
+			// must not lists (runtime/gen/testdata/exprs.charter:129:3)
+			if a > 5 || int64(len(ss)) > 2 {
+				d.add(5)
 			}
 			if d.ruled() {
 				return
 			}
-			// may lists (runtime/gen/testdata/exprs.charter:120:3)
+			// may lists (runtime/gen/testdata/exprs.charter:125:3)
 			if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 				d.Allowed = true
-				d.add(5)
+				d.add(6)
 				return
 			}
 			// default deny
 			d.Allowed, d.ByDefault = false, true
 			return
-		}
-	} else {
-		if k.Action == ActionOther {
+		} else if k.Action == ActionOther {
+			to := k.Other.To
 			a := k.Other.A
+			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionOther
-			// must not other (runtime/gen/testdata/exprs.charter:129:3)
+			// must not any (runtime/gen/testdata/exprs.charter:54:3)
+			if e.m.N == 424242 || e.m.Warnings > 6 {
+				d.add(0)
+			}
+			// must not other (runtime/gen/testdata/exprs.charter:133:3)
+			if to == m {
+				d.add(1)
+			}
+			// must not other (runtime/gen/testdata/exprs.charter:134:3)
+			if to.N > e.m.N && (&env{m: to, at: e.at}).ladder() >= 3 {
+				d.add(2)
+			}
+			// must not other (runtime/gen/testdata/exprs.charter:135:3)
+			if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
+				d.add(3)
+			}
+			// must not other (runtime/gen/testdata/exprs.charter:141:3)
 			// never applies: its condition is always false
 			if d.ruled() {
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:126:3)
+			// may other (runtime/gen/testdata/exprs.charter:131:3)
 			if a > 0 {
 				d.Allowed = true
-				d.add(1)
+				d.add(5)
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:128:3)
+			// may other (runtime/gen/testdata/exprs.charter:140:3)
 			// never applies: its condition is always false
+			// default deny
+			d.Allowed, d.ByDefault = false, true
+			return
+		}
+	} else {
+		if k.Action == ActionPair {
+			p := k.Pair.P
+			q := k.Pair.Q
+			e := env{m: m, at: nanos(at), goals: goals}
+			d.Action = ActionPair
+			// must not any (runtime/gen/testdata/exprs.charter:54:3)
+			if e.m.N == 424242 || e.m.Warnings > 6 {
+				d.add(0)
+			}
+			// must not pair (runtime/gen/testdata/exprs.charter:138:3)
+			if (&env{m: q, at: e.at}).ladder() == 1 {
+				d.add(1)
+			}
+			if d.ruled() {
+				return
+			}
+			// may pair (runtime/gen/testdata/exprs.charter:136:3)
+			if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
+				d.Allowed = true
+				d.add(2)
+				return
+			}
 			// default deny
 			d.Allowed, d.ByDefault = false, true
 			return
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionTimed
-			// first check then timed (runtime/gen/testdata/exprs.charter:137:3)
-			if !e.m.hist.doneBy(ActionCheck, e.at) {
+			// must not any (runtime/gen/testdata/exprs.charter:54:3)
+			if e.m.N == 424242 || e.m.Warnings > 6 {
 				d.add(0)
 			}
-			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:138:3)
-			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
+			// first check then timed (runtime/gen/testdata/exprs.charter:149:3)
+			if !e.m.hist.doneBy(ActionCheck, e.at) {
 				d.add(1)
 			}
-			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:139:3)
-			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
+			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:150:3)
+			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 				d.add(2)
+			}
+			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:151:3)
+			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
+				d.add(3)
 			}
 			if d.ruled() {
 				return
 			}
-			// may timed (runtime/gen/testdata/exprs.charter:143:3)
+			// may timed (runtime/gen/testdata/exprs.charter:155:3)
 			d.Allowed = true
-			d.add(3)
+			d.add(4)
 			return
 		} else if k.Action == ActionQuick {
 			a := k.Quick.A
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionQuick
-			// must not quick (runtime/gen/testdata/exprs.charter:134:3)
-			d.add(0)
-			// must not quick (runtime/gen/testdata/exprs.charter:135:3)
-			if e.rank() == 4 && a > 0 {
+			// must not any (runtime/gen/testdata/exprs.charter:54:3)
+			if e.m.N == 424242 || e.m.Warnings > 6 {
+				d.add(0)
+			}
+			// must not quick (runtime/gen/testdata/exprs.charter:56:3)
+			if e.m.Warnings >= 2 && subTimes(e.at, nanos(e.m.WarnedAt)) < 604800000000000 {
 				d.add(1)
+			}
+			// must not quick (runtime/gen/testdata/exprs.charter:146:3)
+			d.add(2)
+			// must not quick (runtime/gen/testdata/exprs.charter:147:3)
+			if e.rank() == 4 && a > 0 {
+				d.add(3)
 			}
 			if d.ruled() {
 				return
@@ -975,7 +1063,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 // denying rules in order and stops at the first that holds, so it is
 // cheaper than Decide when a host needs one reason, not every rule.
 func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first Rule, byRule bool) {
-	if k.Action < ActionOther {
+	if k.Action < ActionPair {
 		if k.Action == ActionCheck {
 			a := k.Check.A
 			b := k.Check.B
@@ -985,122 +1073,125 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			dArg := k.Check.D
 			on := k.Check.On
 			e := env{m: m, at: nanos(at), goals: goals}
-			if float64(a)/float64(b) > 2.5 {
+			if e.m.N == 424242 || e.m.Warnings > 6 {
 				return false, 0, true
 			}
-			if mod(a, b) == 1 {
-				return false, 1, true
-			}
-			if a+b > e.m.N {
-				return false, 2, true
-			}
-			if a*b < 0 || -a > e.m.K {
-				return false, 3, true
-			}
-			if float64(f*e.m.Y)+e.m.X > 10.0 {
-				return false, 4, true
-			}
-			if f-e.m.X/3.0 < -2.5 {
-				return false, 5, true
-			}
-			if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
-				return false, 6, true
-			}
-			if e.m.X == float64(e.m.N) || float64(a) == f {
+			if float64(a)/float64(b) > 2.5 {
 				return false, 7, true
 			}
-			if e.m.N-e.m.K*2 >= a%4+1 {
+			if mod(a, b) == 1 {
 				return false, 8, true
 			}
-			if 0.30000000000000004 > f && f >= 0.3 {
+			if a+b > e.m.N {
 				return false, 9, true
 			}
-			if math.Inf(1) > f || math.Copysign(0, -1) == f {
+			if a*b < 0 || -a > e.m.K {
 				return false, 10, true
 			}
-			if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
+			if float64(f*e.m.Y)+e.m.X > 10.0 {
 				return false, 11, true
 			}
-			if pattern0.MatchString(s) {
+			if f-e.m.X/3.0 < -2.5 {
 				return false, 12, true
 			}
-			if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
+			if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
 				return false, 13, true
 			}
-			if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
+			if e.m.X == float64(e.m.N) || float64(a) == f {
 				return false, 14, true
 			}
-			if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
+			if e.m.N-e.m.K*2 >= a%4+1 {
 				return false, 15, true
 			}
-			if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
+			if 0.30000000000000004 > f && f >= 0.3 {
 				return false, 16, true
 			}
-			if s < e.m.Name && s != "" {
+			if math.Inf(1) > f || math.Copysign(0, -1) == f {
 				return false, 17, true
 			}
-			if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
+			if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
 				return false, 18, true
 			}
-			if subDuration(nanos(t), int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
+			if pattern0.MatchString(s) {
 				return false, 19, true
 			}
-			if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
+			if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
 				return false, 20, true
 			}
-			if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
+			if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
 				return false, 21, true
 			}
-			if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
+			if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
 				return false, 22, true
 			}
-			if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
+			if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
 				return false, 23, true
 			}
-			if subTimes(addDuration(nanos(t), int64(dArg)), subDuration(nanos(e.m.Seen), int64(dArg))) < 0 && int64(dArg) > 0 {
+			if s < e.m.Name && s != "" {
 				return false, 24, true
 			}
-			if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
+			if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
 				return false, 25, true
 			}
-			if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
+			if subDuration(nanos(t), int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
 				return false, 26, true
 			}
-			if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
+			if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
 				return false, 27, true
 			}
-			if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
+			if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
 				return false, 28, true
 			}
-			if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
+			if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
 				return false, 29, true
 			}
-			if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
+			if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
 				return false, 30, true
 			}
-			if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
+			if subTimes(addDuration(nanos(t), int64(dArg)), subDuration(nanos(e.m.Seen), int64(dArg))) < 0 && int64(dArg) > 0 {
 				return false, 31, true
 			}
-			if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
+			if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
 				return false, 32, true
 			}
-			if contains(list1, a) || contains(list2, s) || contains(list3, f) {
+			if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
 				return false, 33, true
 			}
-			if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
+			if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
 				return false, 34, true
 			}
-			if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
+			if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
 				return false, 35, true
 			}
-			if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
+			if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
 				return false, 36, true
 			}
-			if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
+			if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
 				return false, 37, true
 			}
-			if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
+			if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
 				return false, 38, true
+			}
+			if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
+				return false, 39, true
+			}
+			if contains(list1, a) || contains(list2, s) || contains(list3, f) {
+				return false, 40, true
+			}
+			if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
+				return false, 41, true
+			}
+			if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
+				return false, 42, true
+			}
+			if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
+				return false, 43, true
+			}
+			if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
+				return false, 44, true
+			}
+			if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
+				return false, 45, true
 			}
 			if func() float64 {
 				if a > 0 {
@@ -1113,7 +1204,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 				}
 				return e.m.Name
 			}() == "x" {
-				return false, 39, true
+				return false, 46, true
 			}
 			if int64(len(func() []int64 {
 				if on {
@@ -1126,7 +1217,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 				}
 				return nanos(e.m.Seen)
 			}() > e.at {
-				return false, 40, true
+				return false, 47, true
 			}
 			if func() int64 {
 				if on {
@@ -1139,28 +1230,28 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 				}
 				return 3600000000000
 			}() > 7200000000000 {
-				return false, 41, true
+				return false, 48, true
 			}
 			if !on && e.m.Flag || a > 1000 {
-				return false, 42, true
+				return false, 49, true
 			}
 			if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
-				return false, 43, true
+				return false, 50, true
 			}
 			if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
-				return false, 44, true
+				return false, 51, true
 			}
 			if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
-				return false, 45, true
+				return false, 52, true
 			}
 			if e.goals != nil && e.goals.G1.Target == f {
-				return false, 46, true
+				return false, 53, true
 			}
 			if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
-				return false, 47, true
+				return false, 54, true
 			}
 			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
-				return false, 48, true
+				return false, 55, true
 			}
 			return false, 0, false
 		} else if k.Action == ActionLists {
@@ -1169,47 +1260,88 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			xs := k.Lists.Xs
 			ss := k.Lists.Ss
 			e := env{m: m, goals: goals}
+			if e.m.N == 424242 || e.m.Warnings > 6 {
+				return false, 1, true
+			}
 			if e.goals != nil && e.goals.G2.Met {
-				return false, 49, true
+				return false, 56, true
 			}
 			if contains(xs, a) && containsWidened(xs, f) {
-				return false, 51, true
+				return false, 58, true
 			}
 			if contains(ss, "vip") || elem(ss, 0) == "a" {
-				return false, 52, true
+				return false, 59, true
 			}
 			if elem(xs, a) == 1 {
-				return false, 53, true
+				return false, 60, true
 			}
 			if a > 5 || int64(len(ss)) > 2 {
-				return false, 54, true
+				return false, 61, true
 			}
 			if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
-				return true, 50, true
+				return true, 57, true
+			}
+			return false, 0, false
+		} else if k.Action == ActionOther {
+			to := k.Other.To
+			a := k.Other.A
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.m.N == 424242 || e.m.Warnings > 6 {
+				return false, 2, true
+			}
+			if to == m {
+				return false, 63, true
+			}
+			if to.N > e.m.N && (&env{m: to, at: e.at}).ladder() >= 3 {
+				return false, 64, true
+			}
+			if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
+				return false, 65, true
+			}
+			if a > 0 {
+				return true, 62, true
 			}
 			return false, 0, false
 		}
 	} else {
-		if k.Action == ActionOther {
-			a := k.Other.A
-			if a > 0 {
-				return true, 55, true
+		if k.Action == ActionPair {
+			p := k.Pair.P
+			q := k.Pair.Q
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.m.N == 424242 || e.m.Warnings > 6 {
+				return false, 3, true
+			}
+			if (&env{m: q, at: e.at}).ladder() == 1 {
+				return false, 67, true
+			}
+			if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
+				return true, 66, true
 			}
 			return false, 0, false
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
+			if e.m.N == 424242 || e.m.Warnings > 6 {
+				return false, 4, true
+			}
 			if !e.m.hist.doneBy(ActionCheck, e.at) {
-				return false, 60, true
+				return false, 72, true
 			}
 			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
-				return false, 61, true
+				return false, 73, true
 			}
 			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
-				return false, 62, true
+				return false, 74, true
 			}
-			return true, 63, true
+			return true, 75, true
 		} else if k.Action == ActionQuick {
-			return false, 58, true
+			e := env{m: m, at: nanos(at), goals: goals}
+			if e.m.N == 424242 || e.m.Warnings > 6 {
+				return false, 5, true
+			}
+			if e.m.Warnings >= 2 && subTimes(e.at, nanos(e.m.WarnedAt)) < 604800000000000 {
+				return false, 6, true
+			}
+			return false, 70, true
 		}
 	}
 	return false, 0, false
@@ -1225,6 +1357,8 @@ func ActionNamed(name string) (Action, bool) {
 		return ActionLists, true
 	case "other":
 		return ActionOther, true
+	case "pair":
+		return ActionPair, true
 	case "timed":
 		return ActionTimed, true
 	case "quick":
@@ -1256,8 +1390,18 @@ func (e *env) rank() int64 {
 }
 
 // ladder returns the member's rank: that of the first rung, from the top,
-// whose condition holds.
+// whose condition holds, less the member's demotions, down to 0.
 func (e *env) ladder() int64 {
+	r := e.rung()
+	if n := e.m.Demotions; n > 0 && e.at < nanos(e.m.DemotedUntil) {
+		r = max(r-n, 0)
+	}
+	return r
+}
+
+// rung returns the rank of the first rung, from the top, whose condition
+// holds.
+func (e *env) rung() int64 {
 	// top if n * k > 1000 || x ** 2 >= 1e4
 	if e.m.N*e.m.K > 1000 || math.Pow(e.m.X, 2.0) >= 10000.0 {
 		return 4
@@ -1393,163 +1537,167 @@ func nanos(t time.Time) int64 {
 func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f float64, s string, t time.Time, dArg time.Duration, on bool) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionCheck
-	// must not check (runtime/gen/testdata/exprs.charter:52:3)
-	if float64(a)/float64(b) > 2.5 {
+	// must not any (runtime/gen/testdata/exprs.charter:54:3)
+	if e.m.N == 424242 || e.m.Warnings > 6 {
 		d.add(0)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:53:3)
-	if mod(a, b) == 1 {
+	// must not check (runtime/gen/testdata/exprs.charter:57:3)
+	if float64(a)/float64(b) > 2.5 {
 		d.add(1)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:54:3)
-	if a+b > e.m.N {
+	// must not check (runtime/gen/testdata/exprs.charter:58:3)
+	if mod(a, b) == 1 {
 		d.add(2)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:55:3)
-	if a*b < 0 || -a > e.m.K {
+	// must not check (runtime/gen/testdata/exprs.charter:59:3)
+	if a+b > e.m.N {
 		d.add(3)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:56:3)
-	if float64(f*e.m.Y)+e.m.X > 10.0 {
+	// must not check (runtime/gen/testdata/exprs.charter:60:3)
+	if a*b < 0 || -a > e.m.K {
 		d.add(4)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:57:3)
-	if f-e.m.X/3.0 < -2.5 {
+	// must not check (runtime/gen/testdata/exprs.charter:61:3)
+	if float64(f*e.m.Y)+e.m.X > 10.0 {
 		d.add(5)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:58:3)
-	if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
+	// must not check (runtime/gen/testdata/exprs.charter:62:3)
+	if f-e.m.X/3.0 < -2.5 {
 		d.add(6)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:59:3)
-	if e.m.X == float64(e.m.N) || float64(a) == f {
+	// must not check (runtime/gen/testdata/exprs.charter:63:3)
+	if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
 		d.add(7)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:60:3)
-	if e.m.N-e.m.K*2 >= a%4+1 {
+	// must not check (runtime/gen/testdata/exprs.charter:64:3)
+	if e.m.X == float64(e.m.N) || float64(a) == f {
 		d.add(8)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:61:3)
-	if 0.30000000000000004 > f && f >= 0.3 {
+	// must not check (runtime/gen/testdata/exprs.charter:65:3)
+	if e.m.N-e.m.K*2 >= a%4+1 {
 		d.add(9)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:62:3)
-	if math.Inf(1) > f || math.Copysign(0, -1) == f {
+	// must not check (runtime/gen/testdata/exprs.charter:66:3)
+	if 0.30000000000000004 > f && f >= 0.3 {
 		d.add(10)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:65:3)
-	if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
+	// must not check (runtime/gen/testdata/exprs.charter:67:3)
+	if math.Inf(1) > f || math.Copysign(0, -1) == f {
 		d.add(11)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:66:3)
-	if pattern0.MatchString(s) {
+	// must not check (runtime/gen/testdata/exprs.charter:70:3)
+	if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
 		d.add(12)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:67:3)
-	if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
+	// must not check (runtime/gen/testdata/exprs.charter:71:3)
+	if pattern0.MatchString(s) {
 		d.add(13)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:68:3)
-	if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
+	// must not check (runtime/gen/testdata/exprs.charter:72:3)
+	if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
 		d.add(14)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:69:3)
-	if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
+	// must not check (runtime/gen/testdata/exprs.charter:73:3)
+	if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
 		d.add(15)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:70:3)
-	if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
+	// must not check (runtime/gen/testdata/exprs.charter:74:3)
+	if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
 		d.add(16)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:71:3)
-	if s < e.m.Name && s != "" {
+	// must not check (runtime/gen/testdata/exprs.charter:75:3)
+	if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
 		d.add(17)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:74:3)
-	if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
+	// must not check (runtime/gen/testdata/exprs.charter:76:3)
+	if s < e.m.Name && s != "" {
 		d.add(18)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:75:3)
-	if subDuration(nanos(t), int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
+	// must not check (runtime/gen/testdata/exprs.charter:79:3)
+	if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
 		d.add(19)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:76:3)
-	if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
+	// must not check (runtime/gen/testdata/exprs.charter:80:3)
+	if subDuration(nanos(t), int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
 		d.add(20)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:77:3)
-	if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
+	// must not check (runtime/gen/testdata/exprs.charter:81:3)
+	if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
 		d.add(21)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:78:3)
-	if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
+	// must not check (runtime/gen/testdata/exprs.charter:82:3)
+	if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
 		d.add(22)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:79:3)
-	if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
+	// must not check (runtime/gen/testdata/exprs.charter:83:3)
+	if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
 		d.add(23)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:80:3)
-	if subTimes(addDuration(nanos(t), int64(dArg)), subDuration(nanos(e.m.Seen), int64(dArg))) < 0 && int64(dArg) > 0 {
+	// must not check (runtime/gen/testdata/exprs.charter:84:3)
+	if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
 		d.add(24)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:81:3)
-	if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
+	// must not check (runtime/gen/testdata/exprs.charter:85:3)
+	if subTimes(addDuration(nanos(t), int64(dArg)), subDuration(nanos(e.m.Seen), int64(dArg))) < 0 && int64(dArg) > 0 {
 		d.add(25)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:84:3)
-	if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
+	// must not check (runtime/gen/testdata/exprs.charter:86:3)
+	if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
 		d.add(26)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:85:3)
-	if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
+	// must not check (runtime/gen/testdata/exprs.charter:89:3)
+	if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
 		d.add(27)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:86:3)
-	if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
+	// must not check (runtime/gen/testdata/exprs.charter:90:3)
+	if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
 		d.add(28)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:87:3)
-	if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
+	// must not check (runtime/gen/testdata/exprs.charter:91:3)
+	if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
 		d.add(29)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:88:3)
-	if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
+	// must not check (runtime/gen/testdata/exprs.charter:92:3)
+	if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
 		d.add(30)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:89:3)
-	if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
+	// must not check (runtime/gen/testdata/exprs.charter:93:3)
+	if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
 		d.add(31)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:90:3)
-	if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
+	// must not check (runtime/gen/testdata/exprs.charter:94:3)
+	if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
 		d.add(32)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:93:3)
-	if contains(list1, a) || contains(list2, s) || contains(list3, f) {
+	// must not check (runtime/gen/testdata/exprs.charter:95:3)
+	if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
 		d.add(33)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:94:3)
-	if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
+	// must not check (runtime/gen/testdata/exprs.charter:98:3)
+	if contains(list1, a) || contains(list2, s) || contains(list3, f) {
 		d.add(34)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:95:3)
-	if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
+	// must not check (runtime/gen/testdata/exprs.charter:99:3)
+	if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
 		d.add(35)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:96:3)
-	if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
+	// must not check (runtime/gen/testdata/exprs.charter:100:3)
+	if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
 		d.add(36)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:97:3)
-	if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
+	// must not check (runtime/gen/testdata/exprs.charter:101:3)
+	if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
 		d.add(37)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:98:3)
-	if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
+	// must not check (runtime/gen/testdata/exprs.charter:102:3)
+	if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
 		d.add(38)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:101:3)
+	// must not check (runtime/gen/testdata/exprs.charter:103:3)
+	if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
+		d.add(39)
+	}
+	// must not check (runtime/gen/testdata/exprs.charter:106:3)
 	if func() float64 {
 		if a > 0 {
 			return f
@@ -1561,9 +1709,9 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 		}
 		return e.m.Name
 	}() == "x" {
-		d.add(39)
+		d.add(40)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:102:3)
+	// must not check (runtime/gen/testdata/exprs.charter:107:3)
 	if int64(len(func() []int64 {
 		if on {
 			return e.m.Nums
@@ -1575,9 +1723,9 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 		}
 		return nanos(e.m.Seen)
 	}() > e.at {
-		d.add(40)
+		d.add(41)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:103:3)
+	// must not check (runtime/gen/testdata/exprs.charter:108:3)
 	if func() int64 {
 		if on {
 			return 1
@@ -1589,35 +1737,35 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 		}
 		return 3600000000000
 	}() > 7200000000000 {
-		d.add(41)
-	}
-	// must not check (runtime/gen/testdata/exprs.charter:104:3)
-	if !on && e.m.Flag || a > 1000 {
 		d.add(42)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:107:3)
-	if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
+	// must not check (runtime/gen/testdata/exprs.charter:109:3)
+	if !on && e.m.Flag || a > 1000 {
 		d.add(43)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:108:3)
-	if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
+	// must not check (runtime/gen/testdata/exprs.charter:112:3)
+	if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
 		d.add(44)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:109:3)
-	if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
+	// must not check (runtime/gen/testdata/exprs.charter:113:3)
+	if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
 		d.add(45)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:110:3)
-	if e.goals != nil && e.goals.G1.Target == f {
+	// must not check (runtime/gen/testdata/exprs.charter:114:3)
+	if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
 		d.add(46)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:111:3)
-	if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
+	// must not check (runtime/gen/testdata/exprs.charter:115:3)
+	if e.goals != nil && e.goals.G1.Target == f {
 		d.add(47)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:114:5)
-	if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+	// must not check (runtime/gen/testdata/exprs.charter:116:3)
+	if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
 		d.add(48)
+	}
+	// must not check (runtime/gen/testdata/exprs.charter:119:5)
+	if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+		d.add(49)
 	}
 	if d.ruled() {
 		return
@@ -1634,33 +1782,37 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs []int64, ss []string) (d Decision) {
 	e := env{m: m, goals: goals}
 	d.Action = ActionLists
-	// must not lists (runtime/gen/testdata/exprs.charter:117:5)
-	if e.goals != nil && e.goals.G2.Met {
+	// must not any (runtime/gen/testdata/exprs.charter:54:3)
+	if e.m.N == 424242 || e.m.Warnings > 6 {
 		d.add(0)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:121:3)
-	if contains(xs, a) && containsWidened(xs, f) {
+	// must not lists (runtime/gen/testdata/exprs.charter:122:5)
+	if e.goals != nil && e.goals.G2.Met {
 		d.add(1)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:122:3)
-	if contains(ss, "vip") || elem(ss, 0) == "a" {
+	// must not lists (runtime/gen/testdata/exprs.charter:126:3)
+	if contains(xs, a) && containsWidened(xs, f) {
 		d.add(2)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:123:3)
-	if elem(xs, a) == 1 {
+	// must not lists (runtime/gen/testdata/exprs.charter:127:3)
+	if contains(ss, "vip") || elem(ss, 0) == "a" {
 		d.add(3)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:124:3)
-	if a > 5 || int64(len(ss)) > 2 {
+	// must not lists (runtime/gen/testdata/exprs.charter:128:3)
+	if elem(xs, a) == 1 {
 		d.add(4)
+	}
+	// must not lists (runtime/gen/testdata/exprs.charter:129:3)
+	if a > 5 || int64(len(ss)) > 2 {
+		d.add(5)
 	}
 	if d.ruled() {
 		return
 	}
-	// may lists (runtime/gen/testdata/exprs.charter:120:3)
+	// may lists (runtime/gen/testdata/exprs.charter:125:3)
 	if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 		d.Allowed = true
-		d.add(5)
+		d.add(6)
 		return
 	}
 	// default deny
@@ -1670,23 +1822,71 @@ func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs 
 
 // DecideOther decides whether m may other(to: member, a: int) at time at, as
 // runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
-// under when, and rules that read goals, are inactive). Member arguments are
-// part of the call, but no rule reads them.
+// under when, and rules that read goals, are inactive). A member argument is
+// the *Member it names, never nil; a rule that compares members compares the
+// pointers, as the runtime compares IDs.
 func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d Decision) {
+	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionOther
-	// must not other (runtime/gen/testdata/exprs.charter:129:3)
+	// must not any (runtime/gen/testdata/exprs.charter:54:3)
+	if e.m.N == 424242 || e.m.Warnings > 6 {
+		d.add(0)
+	}
+	// must not other (runtime/gen/testdata/exprs.charter:133:3)
+	if to == m {
+		d.add(1)
+	}
+	// must not other (runtime/gen/testdata/exprs.charter:134:3)
+	if to.N > e.m.N && (&env{m: to, at: e.at}).ladder() >= 3 {
+		d.add(2)
+	}
+	// must not other (runtime/gen/testdata/exprs.charter:135:3)
+	if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
+		d.add(3)
+	}
+	// must not other (runtime/gen/testdata/exprs.charter:141:3)
 	// never applies: its condition is always false
 	if d.ruled() {
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:126:3)
+	// may other (runtime/gen/testdata/exprs.charter:131:3)
 	if a > 0 {
 		d.Allowed = true
-		d.add(1)
+		d.add(5)
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:128:3)
+	// may other (runtime/gen/testdata/exprs.charter:140:3)
 	// never applies: its condition is always false
+	// default deny
+	d.Allowed, d.ByDefault = false, true
+	return
+}
+
+// DecidePair decides whether m may pair(p: member, q: member) at time at, as
+// runtime.Community.DecideCall does, with the goal snapshot goals (nil: rules
+// under when, and rules that read goals, are inactive). A member argument is
+// the *Member it names, never nil; a rule that compares members compares the
+// pointers, as the runtime compares IDs.
+func (m *Member) DecidePair(at time.Time, goals *Goals, p *Member, q *Member) (d Decision) {
+	e := env{m: m, at: nanos(at), goals: goals}
+	d.Action = ActionPair
+	// must not any (runtime/gen/testdata/exprs.charter:54:3)
+	if e.m.N == 424242 || e.m.Warnings > 6 {
+		d.add(0)
+	}
+	// must not pair (runtime/gen/testdata/exprs.charter:138:3)
+	if (&env{m: q, at: e.at}).ladder() == 1 {
+		d.add(1)
+	}
+	if d.ruled() {
+		return
+	}
+	// may pair (runtime/gen/testdata/exprs.charter:136:3)
+	if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
+		d.Allowed = true
+		d.add(2)
+		return
+	}
 	// default deny
 	d.Allowed, d.ByDefault = false, true
 	return
@@ -1698,24 +1898,28 @@ func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d
 func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionTimed
-	// first check then timed (runtime/gen/testdata/exprs.charter:137:3)
-	if !e.m.hist.doneBy(ActionCheck, e.at) {
+	// must not any (runtime/gen/testdata/exprs.charter:54:3)
+	if e.m.N == 424242 || e.m.Warnings > 6 {
 		d.add(0)
 	}
-	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:138:3)
-	if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
+	// first check then timed (runtime/gen/testdata/exprs.charter:149:3)
+	if !e.m.hist.doneBy(ActionCheck, e.at) {
 		d.add(1)
 	}
-	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:139:3)
-	if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
+	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:150:3)
+	if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 		d.add(2)
+	}
+	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:151:3)
+	if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
+		d.add(3)
 	}
 	if d.ruled() {
 		return
 	}
-	// may timed (runtime/gen/testdata/exprs.charter:143:3)
+	// may timed (runtime/gen/testdata/exprs.charter:155:3)
 	d.Allowed = true
-	d.add(3)
+	d.add(4)
 	return
 }
 
@@ -1725,11 +1929,19 @@ func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 func (m *Member) DecideQuick(at time.Time, goals *Goals, a int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionQuick
-	// must not quick (runtime/gen/testdata/exprs.charter:134:3)
-	d.add(0)
-	// must not quick (runtime/gen/testdata/exprs.charter:135:3)
-	if e.rank() == 4 && a > 0 {
+	// must not any (runtime/gen/testdata/exprs.charter:54:3)
+	if e.m.N == 424242 || e.m.Warnings > 6 {
+		d.add(0)
+	}
+	// must not quick (runtime/gen/testdata/exprs.charter:56:3)
+	if e.m.Warnings >= 2 && subTimes(e.at, nanos(e.m.WarnedAt)) < 604800000000000 {
 		d.add(1)
+	}
+	// must not quick (runtime/gen/testdata/exprs.charter:146:3)
+	d.add(2)
+	// must not quick (runtime/gen/testdata/exprs.charter:147:3)
+	if e.rank() == 4 && a > 0 {
+		d.add(3)
 	}
 	if d.ruled() {
 		return

@@ -198,12 +198,12 @@ func (r Rule) Sanction() *Sanction { return rules[r].sanction }
 // host carries them out.
 type Sanction struct {
 	Name string        // warn, mute, demote, remove, or a host-defined name
-	For  time.Duration // for mute
+	For  time.Duration // for mute, and remove or demote with a period; else 0
 }
 
 func (s *Sanction) String() string {
-	if s.Name == "mute" {
-		return "mute " + formatDuration(s.For)
+	if s.For != 0 {
+		return s.Name + " " + formatDuration(s.For)
 	}
 	return s.Name
 }
