@@ -18,7 +18,9 @@ type metrics struct {
 	denials      *prometheus.CounterVec // by rule
 	applySeconds prometheus.Histogram   // Apply, commit included
 	requests     *prometheus.CounterVec // by status code
-	handler      http.Handler
+	// reviewSanctions counts the sanctions reviews carried out.
+	reviewSanctions prometheus.Counter
+	handler         http.Handler
 }
 
 func newMetrics(reg *prometheus.Registry) (*metrics, error) {
@@ -44,8 +46,12 @@ func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 			Name: "charter_http_requests_total",
 			Help: "HTTP requests answered, by status code.",
 		}, []string{"code"}),
+		reviewSanctions: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "charter_review_sanctions_total",
+			Help: "Sanctions of unmet duties that reviews carried out.",
+		}),
 	}
-	for _, c := range []prometheus.Collector{m.decisions, m.denials, m.applySeconds, m.requests} {
+	for _, c := range []prometheus.Collector{m.decisions, m.denials, m.applySeconds, m.requests, m.reviewSanctions} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -49,6 +49,18 @@ type State interface {
 	Apply(ctx context.Context, id, action string, args runtime.Args, at time.Time) (runtime.Result, error)
 }
 
+// Reviewer is a state that carries out the sanctions of unmet duties
+// (runtime.State.Review): with it the handler serves POST /review.
+type Reviewer interface {
+	Review(ctx context.Context, at time.Time) ([]runtime.Sanctioned, error)
+}
+
+// SanctionHolder is a state that keeps the mutes and removals it carried
+// out (runtime.State.Sanctions): with it a member's standing lists them.
+type SanctionHolder interface {
+	Sanctions(id string, at time.Time) []runtime.Sanctioned
+}
+
 // Limits bound what one client can make the server hold or do. The zero
 // value of a field takes its default.
 type Limits struct {
@@ -148,6 +160,9 @@ func New(state State, cfg Config) (*Handler, error) {
 	h.mux.HandleFunc("POST /decide", h.decide)
 	h.mux.HandleFunc("POST /actions", h.apply)
 	h.mux.HandleFunc("GET /goals", h.goals)
+	if _, ok := state.(Reviewer); ok {
+		h.mux.HandleFunc("POST /review", h.review)
+	}
 	h.mux.HandleFunc("GET /healthz", h.healthz)
 	h.mux.Handle("GET /metrics", m.handler)
 	return h, nil
@@ -164,9 +179,38 @@ func (h *Handler) Config() Config { return h.cfg }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-	h.mux.ServeHTTP(sw, r)
+	if mh, pattern := h.mux.Handler(r); pattern == "" {
+		h.unrouted(sw, r, mh)
+	} else {
+		h.mux.ServeHTTP(sw, r)
+	}
 	h.metrics.requests.WithLabelValues(fmt.Sprint(sw.status)).Inc()
 }
+
+// unrouted answers a request no endpoint takes, as JSON like every other
+// refusal: mh, the mux's own answer, tells a path it lacks (404) from a
+// method the path does not take (405, with the methods it does).
+func (h *Handler) unrouted(w http.ResponseWriter, r *http.Request, mh http.Handler) {
+	probe := &probeWriter{header: http.Header{}}
+	mh.ServeHTTP(probe, r)
+	if probe.status == http.StatusMethodNotAllowed {
+		allow := probe.header.Get("Allow")
+		w.Header().Set("Allow", allow)
+		h.fail(w, nil, refusef(http.StatusMethodNotAllowed, "%s %s: the method is not allowed here (allowed: %s)", r.Method, r.URL.Path, allow))
+		return
+	}
+	h.fail(w, nil, refusef(http.StatusNotFound, "%s %s: no such endpoint", r.Method, r.URL.Path))
+}
+
+// probeWriter keeps the status and headers of an answer and drops its body.
+type probeWriter struct {
+	header http.Header
+	status int
+}
+
+func (p *probeWriter) Header() http.Header         { return p.header }
+func (p *probeWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (p *probeWriter) WriteHeader(code int)        { p.status = code }
 
 // statusWriter remembers the status of an answer, for the metrics.
 type statusWriter struct {
@@ -305,8 +349,8 @@ func (h *Handler) joinDecoded(req *JoinRequest) *badInput {
 		err = h.state.Join(req.ID, m)
 	}
 	switch {
-	case errors.Is(err, runtime.ErrNotAdmitted):
-		return refuse(http.StatusForbidden, err) // it names the admit rule
+	case errors.Is(err, runtime.ErrNotAdmitted), errors.Is(err, runtime.ErrRemoved):
+		return refuse(http.StatusForbidden, err) // it names the admit rule, or the removal
 	case err != nil:
 		// A history time too far ahead, or a store that failed.
 		return refuse(http.StatusUnprocessableEntity, err)
@@ -409,12 +453,40 @@ func (h *Handler) stateError(err error) *badInput {
 	return refuse(http.StatusUnprocessableEntity, err)
 }
 
-// Standing is the answer to GET /members/{id}/role.
+// Standing is the answer to GET /members/{id}/role. Sanctions are the
+// mutes and removals that hold at the time, when the state keeps them.
 type Standing struct {
-	ID     string   `json:"id"`
-	At     string   `json:"at"`
-	Role   string   `json:"role"`
-	Badges []string `json:"badges"`
+	ID        string           `json:"id"`
+	At        string           `json:"at"`
+	Role      string           `json:"role"`
+	Badges    []string         `json:"badges"`
+	Sanctions []SanctionedJSON `json:"sanctions"`
+}
+
+// SanctionedJSON is a sanction the state carried out (or, for demote and
+// the host's own sanctions, reports for the host to carry out).
+type SanctionedJSON struct {
+	Member   string `json:"member"`
+	Sanction string `json:"sanction"`
+	Rule     string `json:"rule"`
+	Reason   string `json:"reason"`
+	At       string `json:"at"`
+	Until    string `json:"until,omitempty"` // when a mute lifts or a removal lets the member rejoin
+}
+
+func sanctioned(scs []runtime.Sanctioned) []SanctionedJSON {
+	out := []SanctionedJSON{}
+	for _, sc := range scs {
+		sj := SanctionedJSON{Member: sc.Member, Rule: sc.Rule, Reason: sc.Reason, At: stamp(sc.At)}
+		if sc.Sanction != nil {
+			sj.Sanction = sc.Sanction.String()
+		}
+		if !sc.Until.IsZero() {
+			sj.Until = stamp(sc.Until)
+		}
+		out = append(out, sj)
+	}
+	return out
 }
 
 func (h *Handler) question(w http.ResponseWriter, r *http.Request) (string, *runtime.Member, time.Time, bool) {
@@ -439,7 +511,11 @@ func (h *Handler) role(w http.ResponseWriter, r *http.Request) {
 	if badges == nil {
 		badges = []string{}
 	}
-	h.reply(w, http.StatusOK, Standing{ID: id, At: stamp(t), Role: h.c.Role(m, t), Badges: badges})
+	out := Standing{ID: id, At: stamp(t), Role: h.c.Role(m, t), Badges: badges, Sanctions: []SanctionedJSON{}}
+	if sh, ok := h.state.(SanctionHolder); ok {
+		out.Sanctions = sanctioned(sh.Sanctions(id, t))
+	}
+	h.reply(w, http.StatusOK, out)
 }
 
 // DutyJSON is an unmet duty: `must Action Need per Per`, done Done times
@@ -533,6 +609,9 @@ type DecisionJSON struct {
 	Sanctions []string `json:"sanctions"`
 	Applied   *bool    `json:"applied,omitempty"`
 	Changes   []Change `json:"changes,omitempty"`
+	// Sanctioned lists the sanctions the state carried out on a denial
+	// (SPEC §11.5), on POST /actions.
+	Sanctioned []SanctionedJSON `json:"sanctioned,omitempty"`
 }
 
 // Change is a role or badge change an applied action caused.
@@ -615,7 +694,43 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request) {
 	for _, ch := range res.Changes {
 		out.Changes = append(out.Changes, Change{Member: ch.Member, Kind: ch.Kind, From: ch.From, To: ch.To})
 	}
+	out.Sanctioned = sanctioned(res.Sanctions)
 	h.reply(w, http.StatusOK, out)
+}
+
+// ReviewRequest is the body of POST /review: the time of the review.
+type ReviewRequest struct {
+	At string `json:"at"`
+}
+
+// Review is the answer to POST /review: the sanctions of unmet duties the
+// review carried out, by member and then in the order of the duties.
+type Review struct {
+	At        string           `json:"at"`
+	Sanctions []SanctionedJSON `json:"sanctions"`
+}
+
+func (h *Handler) review(w http.ResponseWriter, r *http.Request) {
+	var req ReviewRequest
+	body, bad := h.decodeBody(w, r, &req)
+	var t time.Time
+	if bad == nil {
+		t, bad = h.when(req.At)
+	}
+	if bad != nil {
+		h.fail(w, body, bad)
+		return
+	}
+	scs, err := h.state.(Reviewer).Review(r.Context(), t)
+	if err != nil {
+		if r.Context().Err() != nil {
+			return
+		}
+		h.fail(w, body, h.stateError(err))
+		return
+	}
+	h.metrics.reviewSanctions.Add(float64(len(scs)))
+	h.reply(w, http.StatusOK, Review{At: stamp(t), Sanctions: sanctioned(scs)})
 }
 
 func decisionJSON(req *ActionRequest, t time.Time, d runtime.Decision) DecisionJSON {

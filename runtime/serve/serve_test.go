@@ -72,7 +72,7 @@ func do(t *testing.T, ts *httptest.Server, method, path, body string) (int, stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ct := resp.Header.Get("Content-Type"); path != "/metrics" && resp.StatusCode != http.StatusMethodNotAllowed && ct != "application/json" {
+	if ct := resp.Header.Get("Content-Type"); path != "/metrics" && ct != "application/json" {
 		t.Errorf("%s %s: Content-Type %q, want application/json", method, path, ct)
 	}
 	return resp.StatusCode, string(data)
@@ -321,8 +321,11 @@ func TestRefusals(t *testing.T) {
 	if st.Len() != 3 || st.Events() != events+1 {
 		t.Errorf("refused requests changed the state: %s", st)
 	}
-	if code, _ := do(t, ts, "GET", "/actions", ""); code != http.StatusMethodNotAllowed {
-		t.Errorf("GET /actions: %d, want 405", code)
+	if code, body := do(t, ts, "GET", "/actions", ""); code != http.StatusMethodNotAllowed || !strings.Contains(body, "allowed: POST") {
+		t.Errorf("GET /actions: %d %s, want 405 naming POST", code, body)
+	}
+	if code, body := do(t, ts, "GET", "/nowhere", ""); code != http.StatusNotFound || !strings.Contains(body, "GET /nowhere: no such endpoint") {
+		t.Errorf("GET /nowhere: %d %s, want 404", code, body)
 	}
 }
 
@@ -612,4 +615,99 @@ func doJSONRec(t *testing.T, h http.Handler, rec *httptest.ResponseRecorder, met
 	t.Helper()
 	req := httptest.NewRequestWithContext(ctx, method, path, strings.NewReader(body))
 	h.ServeHTTP(rec, req)
+}
+
+// TestSanctions: a denial carries out its rule's sanction and the answer
+// lists it; a member's standing shows a mute while it holds; a review
+// carries out the sanctions of unmet duties, once per window.
+func TestSanctions(t *testing.T) {
+	c := compile(t, "Forum", `community Forum {
+  member { posts: int }
+  action post(links: int)
+  action visit()
+  roles {
+    regular if posts >= 10
+    newcomer otherwise
+  }
+  may post, visit
+  must not post if links > 5 because "Spam" else mute 1d
+  must visit 1 per 7d if role == regular because "Regulars visit weekly" else warn
+  on post { posts += 1 }
+}`)
+	st := runtime.NewState(c)
+	_, ts := server(t, st, serve.Config{})
+	doJSON(t, ts, "POST", "/members", `{"id": "ann", "attributes": {"posts": 10}}`, 201, nil)
+	doJSON(t, ts, "POST", "/members", `{"id": "bob"}`, 201, nil)
+
+	var d serve.DecisionJSON
+	doJSON(t, ts, "POST", "/actions", `{"member": "bob", "action": "post", "args": {"links": 9}, "at": "`+at+`"}`, 200, &d)
+	if d.Allowed || len(d.Sanctioned) != 1 || d.Sanctioned[0].Sanction != "mute 1d" || d.Sanctioned[0].Until != "2026-01-16T09:00:00Z" || d.Sanctioned[0].Reason != "Spam" {
+		t.Errorf("spam = %+v, want denied and bob muted for a day", d)
+	}
+	doJSON(t, ts, "POST", "/actions", `{"member": "bob", "action": "post", "args": {"links": 0}, "at": "2026-01-15T10:00:00Z"}`, 200, &d)
+	if d.Allowed || len(d.Sanctioned) != 1 || d.Sanctioned[0].At != at {
+		t.Errorf("a post while muted = %+v, want denied by the mute of 9:00", d)
+	}
+	var s serve.Standing
+	doJSON(t, ts, "GET", "/members/bob/role?at=2026-01-15T10:00:00Z", "", 200, &s)
+	if len(s.Sanctions) != 1 || s.Sanctions[0].Sanction != "mute 1d" {
+		t.Errorf("bob's standing while muted = %+v", s)
+	}
+	doJSON(t, ts, "GET", "/members/bob/role?at=2026-01-17T00:00:00Z", "", 200, &s)
+	if s.Sanctions == nil || len(s.Sanctions) != 0 {
+		t.Errorf("bob's standing after the mute = %+v, want an empty list", s)
+	}
+
+	var rv serve.Review
+	doJSON(t, ts, "POST", "/review", `{"at": "2026-01-20T00:00:00Z"}`, 200, &rv)
+	if len(rv.Sanctions) != 1 || rv.Sanctions[0].Member != "ann" || rv.Sanctions[0].Sanction != "warn" || rv.Sanctions[0].Reason != "Regulars visit weekly" {
+		t.Errorf("review = %+v, want ann warned", rv)
+	}
+	doJSON(t, ts, "POST", "/review", `{"at": "2026-01-21T00:00:00Z"}`, 200, &rv)
+	if rv.Sanctions == nil || len(rv.Sanctions) != 0 {
+		t.Errorf("a second review in the window = %+v, want none", rv)
+	}
+	if code, body := do(t, ts, "POST", "/review", `{}`); code != 400 || !strings.Contains(body, `\"at\" is required`) {
+		t.Errorf("review without at and without a clock: %d %s", code, body)
+	}
+	code, metrics := do(t, ts, "GET", "/metrics", "")
+	if code != 200 || !strings.Contains(metrics, "charter_review_sanctions_total 1") {
+		t.Errorf("metrics: %s", grep(metrics, "review"))
+	}
+}
+
+// TestNoReview: a state without reviews (a host's own, say) serves no
+// /review.
+func TestNoReview(t *testing.T) {
+	_, ts := server(t, plainState{runtime.NewState(fanclub(t, "FanClub"))}, serve.Config{})
+	if code, _ := do(t, ts, "POST", "/review", `{"at": "`+at+`"}`); code != http.StatusNotFound {
+		t.Errorf("POST /review: %d, want 404", code)
+	}
+	var s serve.Standing
+	doJSON(t, ts, "POST", "/members", `{"id": "ann"}`, 201, nil)
+	doJSON(t, ts, "GET", "/members/ann/role?at="+at, "", 200, &s)
+	if s.Sanctions == nil {
+		t.Error("sanctions: null, want an empty list")
+	}
+}
+
+// plainState has only the methods of serve.State.
+type plainState struct{ s *runtime.State }
+
+func (p plainState) Community() *runtime.Community           { return p.s.Community() }
+func (p plainState) Join(id string, m *runtime.Member) error { return p.s.Join(id, m) }
+func (p plainState) JoinAt(id string, m *runtime.Member, at time.Time) error {
+	return p.s.JoinAt(id, m, at)
+}
+func (p plainState) Leave(id string) error                    { return p.s.Leave(id) }
+func (p plainState) Update(id string, v map[string]any) error { return p.s.Update(id, v) }
+func (p plainState) Member(id string) (*runtime.Member, bool) { return p.s.Member(id) }
+func (p plainState) Len() int                                 { return p.s.Len() }
+func (p plainState) Events() uint64                           { return p.s.Events() }
+func (p plainState) Goals(at time.Time) []runtime.GoalValue   { return p.s.Goals(at) }
+func (p plainState) Decide(id, a string, args runtime.Args, at time.Time) (runtime.Decision, error) {
+	return p.s.Decide(id, a, args, at)
+}
+func (p plainState) Apply(ctx context.Context, id, a string, args runtime.Args, at time.Time) (runtime.Result, error) {
+	return p.s.Apply(ctx, id, a, args, at)
 }
