@@ -596,8 +596,7 @@ type ActionRequest struct {
 	At     string         `json:"at"`
 }
 
-// DecisionJSON is the answer to POST /decide, and with Applied and
-// Changes to POST /actions.
+// DecisionJSON is the answer to POST /decide.
 type DecisionJSON struct {
 	Member    string   `json:"member"`
 	Action    string   `json:"action"`
@@ -606,12 +605,18 @@ type DecisionJSON struct {
 	ByDefault bool     `json:"by_default"`
 	Reasons   []string `json:"reasons"`
 	Rules     []string `json:"rules"`
-	Sanctions []string `json:"sanctions"`
-	Applied   *bool    `json:"applied,omitempty"`
-	Changes   []Change `json:"changes,omitempty"`
+	Sanctions []string `json:"sanctions"` // of the deciding rules
+}
+
+// Applied is the answer to POST /actions: the decision and what applying
+// it did.
+type Applied struct {
+	DecisionJSON
+	Applied bool     `json:"applied"`
+	Changes []Change `json:"changes"`
 	// Sanctioned lists the sanctions the state carried out on a denial
-	// (SPEC §11.5), on POST /actions.
-	Sanctioned []SanctionedJSON `json:"sanctioned,omitempty"`
+	// (SPEC §11.5).
+	Sanctioned []SanctionedJSON `json:"sanctioned"`
 }
 
 // Change is a role or badge change an applied action caused.
@@ -688,9 +693,7 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.decided("apply", req, t, res.Decision, res.Applied)
-	out := decisionJSON(req, t, res.Decision)
-	out.Applied = &res.Applied
-	out.Changes = []Change{}
+	out := Applied{DecisionJSON: decisionJSON(req, t, res.Decision), Applied: res.Applied, Changes: []Change{}}
 	for _, ch := range res.Changes {
 		out.Changes = append(out.Changes, Change{Member: ch.Member, Kind: ch.Kind, From: ch.From, To: ch.To})
 	}

@@ -105,24 +105,28 @@ func TestScenario(t *testing.T) {
 	}
 
 	// Deciding applies nothing.
-	var d serve.DecisionJSON
+	var dd serve.DecisionJSON
 	events := st.Events()
-	doJSON(t, ts, "POST", "/decide", `{"member": "alice", "action": "introduce", "at": "`+at+`"}`, 200, &d)
-	if !d.Allowed || d.Applied != nil || d.At != at || d.Member != "alice" || st.Events() != events {
+	code, body := do(t, ts, "POST", "/decide", `{"member": "alice", "action": "introduce", "at": "`+at+`"}`)
+	if err := json.Unmarshal([]byte(body), &dd); err != nil || code != 200 || strings.Contains(body, "applied") {
+		t.Fatalf("decide: %d %s", code, body)
+	}
+	if d := dd; !d.Allowed || d.At != at || d.Member != "alice" || st.Events() != events {
 		t.Errorf("decide introduce = %+v; events %d → %d: want allowed, nothing applied", d, events, st.Events())
 	}
 
+	var d serve.Applied
 	doJSON(t, ts, "POST", "/actions", `{"member": "alice", "action": "post", "args": {"length": 120, "topic": "hi"}, "at": "`+at+`"}`, 200, &d)
-	if d.Allowed || d.Applied == nil || *d.Applied || !slices.Equal(d.Reasons, []string{"Say hello before your first post"}) || len(d.Rules) != 1 {
+	if d.Allowed || d.Applied || !slices.Equal(d.Reasons, []string{"Say hello before your first post"}) || len(d.Rules) != 1 {
 		t.Errorf("post before introducing = %+v, want denied by the first rule", d)
 	}
 	doJSON(t, ts, "POST", "/actions", `{"member": "alice", "action": "introduce", "at": "`+at+`"}`, 200, &d)
 	doJSON(t, ts, "POST", "/actions", `{"member": "alice", "action": "post", "args": {"length": 120, "topic": "hi"}, "at": "2026-01-15T09:05:00Z"}`, 200, &d)
-	if !d.Allowed || !*d.Applied || !slices.Equal(d.Changes, []serve.Change{{Member: "alice", Kind: "role", From: "onlooker", To: "participant"}}) {
+	if !d.Allowed || !d.Applied || !slices.Equal(d.Changes, []serve.Change{{Member: "alice", Kind: "role", From: "onlooker", To: "participant"}}) {
 		t.Errorf("post = %+v, want applied with alice becoming a participant", d)
 	}
 	doJSON(t, ts, "POST", "/actions", `{"member": "alice", "action": "tip", "args": {"to": "bob", "amount": 4}, "at": "2026-01-15T09:10:00Z"}`, 200, &d)
-	if !*d.Applied {
+	if !d.Applied {
 		t.Fatalf("tip = %+v", d)
 	}
 
@@ -354,9 +358,9 @@ func TestClock(t *testing.T) {
 	st := runtime.NewState(fanclub(t, "FanClub"), runtime.Clock(clock))
 	_, ts := server(t, st, serve.Config{Clock: clock})
 	doJSON(t, ts, "POST", "/members", `{"id": "ann", "attributes": {"last_seen": "2026-02-20T00:00:00Z"}}`, 201, nil)
-	var d serve.DecisionJSON
+	var d serve.Applied
 	doJSON(t, ts, "POST", "/actions", `{"member": "ann", "action": "introduce"}`, 200, &d)
-	if d.At != "2026-03-01T12:00:00Z" || !*d.Applied {
+	if d.At != "2026-03-01T12:00:00Z" || !d.Applied {
 		t.Errorf("introduce without at = %+v, want applied at the clock's time", d)
 	}
 	var s serve.Standing
@@ -553,10 +557,10 @@ func TestConcurrentApplies(t *testing.T) {
 					errs <- err
 					return
 				}
-				var d serve.DecisionJSON
+				var d serve.Applied
 				err = json.NewDecoder(resp.Body).Decode(&d)
 				resp.Body.Close()
-				if err != nil || d.Applied == nil || !*d.Applied {
+				if err != nil || !d.Applied {
 					errs <- fmt.Errorf("tip %s: %+v %v", body, d, err)
 				}
 			}
@@ -639,14 +643,14 @@ func TestSanctions(t *testing.T) {
 	doJSON(t, ts, "POST", "/members", `{"id": "ann", "attributes": {"posts": 10}}`, 201, nil)
 	doJSON(t, ts, "POST", "/members", `{"id": "bob"}`, 201, nil)
 
-	var d serve.DecisionJSON
+	var d serve.Applied
 	doJSON(t, ts, "POST", "/actions", `{"member": "bob", "action": "post", "args": {"links": 9}, "at": "`+at+`"}`, 200, &d)
 	if d.Allowed || len(d.Sanctioned) != 1 || d.Sanctioned[0].Sanction != "mute 1d" || d.Sanctioned[0].Until != "2026-01-16T09:00:00Z" || d.Sanctioned[0].Reason != "Spam" {
 		t.Errorf("spam = %+v, want denied and bob muted for a day", d)
 	}
 	doJSON(t, ts, "POST", "/actions", `{"member": "bob", "action": "post", "args": {"links": 0}, "at": "2026-01-15T10:00:00Z"}`, 200, &d)
-	if d.Allowed || len(d.Sanctioned) != 1 || d.Sanctioned[0].At != at {
-		t.Errorf("a post while muted = %+v, want denied by the mute of 9:00", d)
+	if d.Allowed || len(d.Sanctioned) != 0 || !slices.Equal(d.Reasons, []string{"muted until 2026-01-16T09:00:00Z: Spam"}) {
+		t.Errorf("a post while muted = %+v, want denied by the mute, without a new sanction", d)
 	}
 	var s serve.Standing
 	doJSON(t, ts, "GET", "/members/bob/role?at=2026-01-15T10:00:00Z", "", 200, &s)
