@@ -32,7 +32,7 @@ func init() {
 
 Serve runs the engine for hosts not written in Go: it compiles the rule
 files, keeps the community's members in a live state and answers HTTP
-requests with JSON (SPEC §17.8 lists the endpoints). A FILE is a Charter
+requests with JSON (SPEC §17.9 lists the endpoints). A FILE is a Charter
 file or a directory of them, as for charter check.
 
 The server is the host, so its clock is the time of a request that gives

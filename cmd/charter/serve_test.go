@@ -352,3 +352,38 @@ func TestServePeriodicSnapshot(t *testing.T) {
 	}
 	p.stop(t, syscall.SIGTERM)
 }
+
+// TestReadmeServeCurls starts the server of the README's "Serving over
+// HTTP" section and runs the section's curl commands against it: each must
+// succeed, in order, as a new user would type them.
+func TestReadmeServeCurls(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(data), "## Serving over HTTP\n")
+	if !ok {
+		t.Fatal("README has no section Serving over HTTP")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	cmds := charterCommands(section)
+	if len(cmds) != 1 || !strings.HasPrefix(cmds[0], "serve ") {
+		t.Fatalf("the section's charter commands are %q, want one charter serve", cmds)
+	}
+	t.Chdir("../..")
+	addr := startServe(t, append(shellWords(t, cmds[0])[1:], "--addr", "127.0.0.1:0"))
+	ran := 0
+	for _, line := range strings.Split(section, "\n") {
+		if !strings.HasPrefix(line, "curl ") {
+			continue
+		}
+		words := shellWords(t, strings.ReplaceAll(line, "127.0.0.1:8080", addr))
+		if status, body := curl(t, words[1:]); status >= 300 {
+			t.Errorf("$ %s: status %d %s", line, status, body)
+		}
+		ran++
+	}
+	if ran == 0 {
+		t.Error("the section has no curl command")
+	}
+}

@@ -8,7 +8,7 @@
 //
 //	go run ./examples/embed -rules examples/fanclub/fanclub.charter -addr 127.0.0.1:8080
 //
-// Some endpoints (SPEC.md §17.8 has them all):
+// Some endpoints (SPEC.md §17.9 has them all):
 //
 //	POST /members  {"id": "alice", "attributes": {"reputation": 10}}
 //	POST /actions  {"member": "alice", "action": "post", "args": {"length": 120, "topic": "x"}, "at": "2026-01-15T09:00:00Z"}

@@ -12,7 +12,7 @@ import (
 	"github.com/charterlang/charter/runtime"
 )
 
-// metrics are the handler's Prometheus collectors (SPEC §17.8 lists them).
+// metrics are the handler's Prometheus collectors (SPEC §17.9 lists them).
 type metrics struct {
 	decisions    *prometheus.CounterVec // by endpoint, action, verdict
 	denials      *prometheus.CounterVec // by rule

@@ -8,7 +8,7 @@
 //
 // The handler answers joins, leaves and updates of members, decisions with
 // and without applying them, a member's role, badges, duties and messages,
-// the goals, /healthz and Prometheus metrics at /metrics. SPEC.md §17.8
+// the goals, /healthz and Prometheus metrics at /metrics. SPEC.md §17.9
 // lists the endpoints, their JSON and their status codes.
 //
 // Every question has a time. A request gives it as "at"; without one, the
@@ -96,7 +96,7 @@ type Config struct {
 	// "at". Nil makes "at" required.
 	Clock func() time.Time
 	// DecisionLog, when not nil, receives one JSON line per decision
-	// (SPEC §17.8): the time, the member, the action, the verdict and the
+	// (SPEC §17.9): the time, the member, the action, the verdict and the
 	// deciding rules, for audit. Lines are written whole, one Write each.
 	DecisionLog io.Writer
 	// Registry receives the handler's metrics, served at /metrics; nil
