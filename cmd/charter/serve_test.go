@@ -387,3 +387,60 @@ func TestReadmeServeCurls(t *testing.T) {
 		t.Error("the section has no curl command")
 	}
 }
+
+// TestServeShutdownFinishesInFlight: a request whose body is still
+// arriving when the shutdown begins is answered, and its join is in the
+// snapshot the shutdown writes; new connections are refused meanwhile.
+func TestServeShutdownFinishesInFlight(t *testing.T) {
+	snap := filepath.Join(t.TempDir(), "state.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addrs := make(chan string, 1)
+	done := make(chan int, 1)
+	stderr := &syncBuilder{b: &strings.Builder{}}
+	go func() {
+		done <- serveUntil(ctx, []string{fanclubFile, "--community", "FanClub", "--addr", "127.0.0.1:0", "--snapshot", snap, "--snapshot-every", "0"}, stderr, func(a string) { addrs <- a })
+	}()
+	var addr string
+	select {
+	case addr = <-addrs:
+	case code := <-done:
+		t.Fatalf("exit %d before listening:\n%s", code, stderr)
+	}
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `{"id": "late"}`
+	fmt.Fprintf(conn, "POST /members HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:5])
+	time.Sleep(100 * time.Millisecond) // the server is reading the body
+	cancel()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(stderr.String(), "shutting down") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no shutdown:\n%s", stderr)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		c.Close()
+		t.Error("a new connection was accepted during the shutdown")
+	}
+	fmt.Fprint(conn, body[5:])
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("the request in flight got no answer: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Errorf("the request in flight: %s, want 201", resp.Status)
+	}
+	if code := <-done; code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	data, err := os.ReadFile(snap)
+	if err != nil || !strings.Contains(string(data), `"id":"late"`) {
+		t.Errorf("snapshot after shutdown: %s %v, want the late join", data, err)
+	}
+}
