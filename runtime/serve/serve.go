@@ -23,6 +23,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 	"unicode"
@@ -250,7 +251,11 @@ func (h *Handler) when(s string) (time.Time, *badInput) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, refusef(http.StatusBadRequest, `"at" must be an RFC 3339 time such as 2026-01-15T09:00:00Z, got %q`, s)
+		hint := ""
+		if strings.Contains(s, " ") {
+			hint = " (in a URL, write the + of an offset as %2B)"
+		}
+		return time.Time{}, refusef(http.StatusBadRequest, `"at" must be an RFC 3339 time such as 2026-01-15T09:00:00Z, got %q%s`, s, hint)
 	}
 	return t, nil
 }

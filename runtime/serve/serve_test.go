@@ -297,6 +297,8 @@ func TestRefusals(t *testing.T) {
 		{"update: unknown member", "PATCH", "/members/zed", `{"attributes": {"posts": 1}}`, 404, "unknown member", 0, 0},
 		{"leave: unknown member", "DELETE", "/members/zed", ``, 404, "unknown member", 0, 0},
 		{"goals: bad at", "GET", "/goals?at=tomorrow", ``, 400, "RFC 3339", 0, 0},
+		{"goals: an offset's + unescaped", "GET", "/goals?at=2026-01-15T09:00:00+01:00", ``, 400, "write the + of an offset as %2B", 0, 0},
+		{"goals: an offset's + escaped", "GET", "/goals?at=2026-01-15T09:00:00%2B01:00", ``, 200, "", 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
