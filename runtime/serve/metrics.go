@@ -14,10 +14,10 @@ import (
 
 // metrics are the handler's Prometheus collectors (SPEC §17.9 lists them).
 type metrics struct {
-	decisions    *prometheus.CounterVec // by endpoint, action, verdict
-	denials      *prometheus.CounterVec // by rule
-	applySeconds prometheus.Histogram   // Apply, commit included
-	requests     *prometheus.CounterVec // by status code
+	decisions    *prometheus.CounterVec   // by endpoint, action, verdict
+	denials      *prometheus.CounterVec   // by rule
+	applySeconds *prometheus.HistogramVec // Apply, by outcome
+	requests     *prometheus.CounterVec   // by status code
 	// reviewSanctions counts the sanctions reviews carried out.
 	reviewSanctions prometheus.Counter
 	handler         http.Handler
@@ -37,11 +37,14 @@ func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 			Name: "charter_denials_total",
 			Help: `Denials by deciding rule (its label), or "default deny".`,
 		}, []string{"rule"}),
-		applySeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+		// By outcome, because a durable state commits only what it
+		// applied: "applied" includes the commit, "denied" has none, and
+		// the difference is the commit's cost.
+		applySeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "charter_apply_seconds",
-			Help:    "Time to apply an action to the state, from the call to its return (a durable state's commit included).",
+			Help:    "Time to apply an action to the state, by outcome (applied, denied, error); with a durable state, applied includes the commit.",
 			Buckets: prometheus.ExponentialBuckets(1e-6, 4, 12), // 1µs to 4s
-		}),
+		}, []string{"outcome"}),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "charter_http_requests_total",
 			Help: "HTTP requests answered, by status code.",

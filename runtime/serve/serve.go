@@ -686,7 +686,14 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request) {
 	}
 	start := time.Now()
 	res, err := h.state.Apply(r.Context(), req.Member, req.Action, runtime.Args(req.Args), t)
-	h.metrics.applySeconds.Observe(time.Since(start).Seconds())
+	outcome := "denied"
+	switch {
+	case err != nil:
+		outcome = "error"
+	case res.Applied:
+		outcome = "applied"
+	}
+	h.metrics.applySeconds.WithLabelValues(outcome).Observe(time.Since(start).Seconds())
 	if err != nil {
 		if r.Context().Err() != nil {
 			return // the client went away: nobody reads the answer

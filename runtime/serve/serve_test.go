@@ -199,7 +199,8 @@ func TestScenario(t *testing.T) {
 		`charter_decisions_total{action="post",endpoint="apply",verdict="deny"} 1`,
 		`charter_decisions_total{action="post",endpoint="apply",verdict="allow"} 1`,
 		`charter_denials_total{rule="first introduce then post (../../examples/fanclub/fanclub.charter:40:3)"} 1`,
-		`charter_apply_seconds_count 4`,
+		`charter_apply_seconds_count{outcome="applied"} 3`,
+		`charter_apply_seconds_count{outcome="denied"} 1`,
 		`charter_http_requests_total{code="201"} 2`,
 		`go_goroutines`,
 	} {
