@@ -529,9 +529,18 @@ func (c *Community) Duties(m *Member, at time.Time) []Duty {
 }
 
 // DutiesWith is Duties with a goal snapshot, so duties under `when` count.
+//
+// Without a live state `members` reads 0 in a duty's condition or `when`;
+// State.Duties reads the state's member count.
 func (c *Community) DutiesWith(m *Member, at time.Time, goals Goals) []Duty {
 	m, pe := c.memberEnv(m, at, goals)
-	e := &pe.Env
+	out := c.dutiesIn(m, &pe.Env)
+	c.release(pe)
+	return out
+}
+
+// dutiesIn lists m's unmet duties in e, an environment bound to m.
+func (c *Community) dutiesIn(m *Member, e *eval.Env) []Duty {
 	var out []Duty
 	for _, a := range c.actions {
 		for _, r := range a.duties {
@@ -544,16 +553,24 @@ func (c *Community) DutiesWith(m *Member, at time.Time, goals Goals) []Duty {
 			}
 		}
 	}
-	c.release(pe)
 	return out
 }
 
 // Messages returns the nudges and offers that reach m at time at: those for
 // everyone, for m's role or for a badge m holds, whose `when` condition (if
 // any) holds on goals.
+//
+// Without a live state `members` reads 0 in a `when` condition;
+// State.Messages reads the state's member count.
 func (c *Community) Messages(m *Member, at time.Time, goals Goals) []Message {
 	_, pe := c.memberEnv(m, at, goals)
-	e := &pe.Env
+	out := c.messagesIn(&pe.Env)
+	c.release(pe)
+	return out
+}
+
+// messagesIn lists the messages that reach the member e is bound to.
+func (c *Community) messagesIn(e *eval.Env) []Message {
 	var out []Message
 	for _, msg := range c.messages {
 		switch {
@@ -566,7 +583,6 @@ func (c *Community) Messages(m *Member, at time.Time, goals Goals) []Message {
 		}
 		out = append(out, msg.Message)
 	}
-	c.release(pe)
 	return out
 }
 

@@ -91,6 +91,7 @@ func Compile(cp *check.Program) (*Program, error) {
 	// Parents first, whatever the order of declaration: a child links to
 	// its compiled parent (Admit, shared rule code).
 	visited := map[*check.Community]bool{}
+	times := timeSummaries{} // shared: children share their parents' expressions
 	var visit func(cc *check.Community)
 	visit = func(cc *check.Community) {
 		if visited[cc] {
@@ -100,7 +101,7 @@ func Compile(cp *check.Program) (*Program, error) {
 		if cc.Parent != nil {
 			visit(cc.Parent)
 		}
-		c, err := compileCommunity(cc, p.byName)
+		c, err := compileCommunity(cc, p.byName, times)
 		if err != nil {
 			var d diag.Diagnostic
 			if !errors.As(err, &d) {
@@ -311,7 +312,7 @@ type message struct {
 	when  *eval.Expr
 }
 
-func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Community, error) {
+func compileCommunity(cc *check.Community, compiled map[string]*Community, times timeSummaries) (*Community, error) {
 	c := &Community{
 		Name:         cc.Name,
 		Purpose:      cc.Purpose,
@@ -348,7 +349,7 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community) (*Com
 	for _, b := range cc.Badges {
 		c.badgeNames = append(c.badgeNames, b.Name)
 	}
-	cm := &compiler{c: c}
+	cm := &compiler{c: c, times: times}
 	if err := cm.derivedValues(); err != nil {
 		return nil, err
 	}
@@ -389,6 +390,21 @@ type compiler struct {
 	c *Community
 	// timeNames caches nameReadsTime.
 	timeNames map[string]bool
+	// times caches what readsTime finds in each expression, for every
+	// community of one Compile; nil outside Compile.
+	times timeSummaries
+}
+
+// timeSummaries holds, per expression node, what readsTime needs of it
+// whatever the community: whether it calls a function of the time itself,
+// and the names it reads whose meaning (a role or badge condition) may.
+// A chain of 1,000 children each inheriting wide rules walked every rule's
+// nodes again per child (issue 16's widechain shape).
+type timeSummaries map[exprast.Node]*timeSummary
+
+type timeSummary struct {
+	direct bool
+	names  []string // "role" for p.role
 }
 
 // scope resolves every name a checked expression of the community may use;
@@ -820,9 +836,53 @@ func (cm *compiler) readsGroup(n exprast.Node) bool {
 // readsTime reports whether n, or a role or badge condition it reads, calls
 // a function of the evaluation time.
 func (cm *compiler) readsTime(n exprast.Node) bool {
-	v := timeVisitor{cm: cm}
-	exprast.Walk(&n, &v)
-	return v.found
+	if cm.times == nil {
+		v := timeVisitor{cm: cm}
+		exprast.Walk(&n, &v)
+		return v.found
+	}
+	sum, ok := cm.times[n]
+	if !ok {
+		sum = summarizeTime(n)
+		cm.times[n] = sum
+	}
+	if sum.direct {
+		return true
+	}
+	for _, name := range sum.names {
+		if cm.nameReadsTime(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// summarizeTime walks n once for timeSummary.
+func summarizeTime(n exprast.Node) *timeSummary {
+	sum := &timeSummary{}
+	seen := map[string]bool{}
+	add := func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			sum.names = append(sum.names, name)
+		}
+	}
+	exprast.Find(n, func(n exprast.Node) bool {
+		switch n := n.(type) {
+		case *exprast.CallNode:
+			if id, ok := n.Callee.(*exprast.IdentifierNode); ok && needsTime(id.Value) {
+				sum.direct = true
+			}
+		case *exprast.IdentifierNode:
+			add(n.Value)
+		case *exprast.MemberNode:
+			if s, ok := n.Property.(*exprast.StringNode); ok && s.Value == "role" {
+				add("role")
+			}
+		}
+		return false
+	})
+	return sum
 }
 
 // timeVisitor finds, for readsTime, a call of a time function or a name

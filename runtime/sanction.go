@@ -345,6 +345,9 @@ func (s *State) Review(ctx context.Context, at time.Time) ([]Sanctioned, error) 
 	ids := append([]string(nil), s.st.ids...)
 	sort.Strings(ids)
 	goals := s.currentGoals(t)
+	if s.goalBuf == nil {
+		s.goalBuf = make([]eval.GoalValue, 0, len(goals)) // non-nil: see bindMember
+	}
 	s.goalBuf = s.goalBuf[:0]
 	for _, g := range goals {
 		s.goalBuf = append(s.goalBuf, eval.GoalValue{Value: g.Value, Target: g.Target, Met: g.Met, Progress: g.Progress})

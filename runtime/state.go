@@ -642,23 +642,70 @@ func (s *State) load(id string) (*Member, bool) {
 }
 
 func (s *State) bind(m *Member, k *Call, others []*Member, at int64) *eval.Env {
-	goals := s.currentGoals(at)
-	e := s.env
-	e.Reset()
-	e.M, e.Args, e.At = m.rec, k.args, at
+	e := s.bindMember(m, at)
+	e.Args = k.args
 	for _, o := range others {
 		e.Others = append(e.Others, o.rec)
 	}
 	if len(others) > 0 {
 		e.Me = m.ID
 	}
+	return e
+}
+
+// bindMember points the state's environment at m at time at, with the
+// state's goals and member count.
+func (s *State) bindMember(m *Member, at int64) *eval.Env {
+	goals := s.currentGoals(at)
+	e := s.env
+	e.Reset()
+	e.M, e.At = m.rec, at
 	e.Members = int64(s.st.len())
+	if s.goalBuf == nil {
+		// A nil snapshot means "no goals known" and turns every when
+		// off; a state always knows its goals, even when it has none.
+		s.goalBuf = make([]eval.GoalValue, 0, len(goals))
+	}
 	s.goalBuf = s.goalBuf[:0]
 	for _, g := range goals {
 		s.goalBuf = append(s.goalBuf, eval.GoalValue{Value: g.Value, Target: g.Target, Met: g.Met, Progress: g.Progress})
 	}
 	e.Goals = s.goalBuf
 	return e
+}
+
+// Duties returns the duties member id has not met at time at (SPEC §10.4),
+// with the state's goals and member count as Apply and Review see them:
+// a duty under `when members > 100` counts here, where Community.Duties,
+// which has no member count, reads members as 0.
+func (s *State) Duties(id string, at time.Time) ([]Duty, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.loaded = 0
+	m, ok := s.load(id)
+	if !ok {
+		return nil, fmt.Errorf("member %q: %w", id, ErrUnknownMember)
+	}
+	e := s.bindMember(m, nanos(at))
+	out := s.c.dutiesIn(m, e)
+	e.Reset()
+	return out, nil
+}
+
+// Messages returns the nudges and offers that reach member id at time at
+// (SPEC §10.5), with the state's goals and member count.
+func (s *State) Messages(id string, at time.Time) ([]Message, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.loaded = 0
+	m, ok := s.load(id)
+	if !ok {
+		return nil, fmt.Errorf("member %q: %w", id, ErrUnknownMember)
+	}
+	e := s.bindMember(m, nanos(at))
+	out := s.c.messagesIn(e)
+	e.Reset()
+	return out, nil
 }
 
 // Apply decides whether member id may take action with args at time at

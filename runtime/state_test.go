@@ -454,3 +454,52 @@ func TestHolds(t *testing.T) {
 		t.Errorf("int condition: err = %v, want one saying it is not bool", err)
 	}
 }
+
+// State.Duties and State.Messages read the state's member count, and a
+// state with no goals still has a goal snapshot, so `when members > N`
+// holds there; Community.Duties and Messages, without a state, read 0.
+func TestStateDutiesAndMessagesCountMembers(t *testing.T) {
+	prog, err := runtime.CompileSource("c.charter", []byte(`community Big {
+  member { n: int }
+  action visit()
+  may visit
+  when members > 2 {
+    nudge "big"
+    must visit 1 per 1d
+  }
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("Big")
+	st := runtime.NewState(c)
+	for _, id := range []string{"a", "b", "c"} {
+		m, err := c.Member(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Join(id, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
+	duties, err := st.Duties("a", at)
+	if err != nil || len(duties) != 1 || duties[0].Action != "visit" {
+		t.Errorf("State.Duties = %v, %v; want the visit duty", duties, err)
+	}
+	msgs, err := st.Messages("a", at)
+	if err != nil || len(msgs) != 1 || msgs[0].Text != "big" {
+		t.Errorf("State.Messages = %v, %v; want the nudge", msgs, err)
+	}
+	m, _ := st.Member("a")
+	if got := c.Messages(m, at, c.Goals(nil, at)); len(got) != 0 {
+		t.Errorf("Community.Messages without a state = %v, want none (members reads 0)", got)
+	}
+	if _, err := st.Duties("nobody", at); !errors.Is(err, runtime.ErrUnknownMember) {
+		t.Errorf("State.Duties of an unknown member: %v", err)
+	}
+	if _, err := st.Messages("nobody", at); !errors.Is(err, runtime.ErrUnknownMember) {
+		t.Errorf("State.Messages of an unknown member: %v", err)
+	}
+}

@@ -17,10 +17,10 @@ func init() {
 
 Duties prints, for each member, every duty (must ACTION N per D) it has
 not met at a time: the action, how many times it was done in the window
-out of how many, the window, the rule's reason and its sanction. Duties
-under when, or reading goals, see the goals of the members given (as
-charter goals computes them). A FILE is a Charter file or a directory of
-them, as for charter check.
+out of how many, the window, the rule's reason and its sanction. It asks
+a live state holding the members given (those the community admits), so
+duties under when see their goals and their number. A FILE is a Charter
+file or a directory of them, as for charter check.
 
 Flags:
   --community NAME  the community whose duties apply (required)
@@ -75,11 +75,20 @@ func runDuties(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if q == nil {
 		return code
 	}
-	goals := q.goals()
+	st, in, err := q.state()
+	if err != nil {
+		fmt.Fprintf(stderr, "charter duties: %v\n", err)
+		return exitUsage
+	}
 	var out bytes.Buffer
-	for _, m := range admittedLines(q.com, q.members, q.at) {
+	for _, m := range in {
+		got, err := st.Duties(m.id, q.at)
+		if err != nil {
+			fmt.Fprintf(stderr, "charter duties: %v\n", err)
+			return exitUsage
+		}
 		rows := []dutyJSON{}
-		for _, d := range q.com.DutiesWith(m.m, q.at, goals) {
+		for _, d := range got {
 			row := dutyJSON{Action: d.Action, Done: d.Done, Need: d.Need, Per: check.FormatDuration(d.Per), Reason: d.Rule.Reason}
 			if d.Rule.Sanction != nil {
 				row.Sanction = d.Rule.Sanction.String()

@@ -354,3 +354,18 @@ func admitted(c *runtime.Community, lines []memberLine, at time.Time) []*runtime
 	}
 	return ms
 }
+
+// state joins the members the community admits (see admittedLines) into a
+// live state, so that duties and messages are asked as the state asks
+// them: with its goals and its member count, which `members` in a when
+// reads (Community.Duties and Messages have no member count).
+func (q *membersQuery) state() (*runtime.State, []memberLine, error) {
+	in := admittedLines(q.com, q.members, q.at)
+	st := runtime.NewState(q.com, runtime.AdmitAll(), runtime.Clock(func() time.Time { return q.at }))
+	for _, l := range in {
+		if err := st.Join(l.id, l.m); err != nil {
+			return nil, nil, fmt.Errorf("line %d: member %q: %w", l.line, l.id, err)
+		}
+	}
+	return st, in, nil
+}

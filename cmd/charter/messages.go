@@ -15,9 +15,9 @@ func init() {
 
 Messages prints, for each member, the nudges and offers that reach it at a
 time: those for everyone, for its role or for a badge it holds, whose when
-condition holds on the goals of the members given (as charter goals
-computes them). A FILE is a Charter file or a directory of them, as for
-charter check.
+condition holds in a live state holding the members given (those the
+community admits: their goals and their number). A FILE is a Charter file
+or a directory of them, as for charter check.
 
 Flags:
   --community NAME  the community whose messages apply (required)
@@ -74,11 +74,20 @@ func runMessages(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if q == nil {
 		return code
 	}
-	goals := q.goals()
+	st, in, err := q.state()
+	if err != nil {
+		fmt.Fprintf(stderr, "charter messages: %v\n", err)
+		return exitUsage
+	}
 	var out bytes.Buffer
-	for _, m := range admittedLines(q.com, q.members, q.at) {
+	for _, m := range in {
+		got, err := st.Messages(m.id, q.at)
+		if err != nil {
+			fmt.Fprintf(stderr, "charter messages: %v\n", err)
+			return exitUsage
+		}
 		rows := []messageJSON{}
-		for _, msg := range q.com.Messages(m.m, q.at, goals) {
+		for _, msg := range got {
 			kind := "offer"
 			if msg.Nudge {
 				kind = "nudge"

@@ -165,3 +165,44 @@ func TestEffectGrowthFails(t *testing.T) {
 		t.Errorf("failure at line %d %q", r.FailPos.Line, r.Failure)
 	}
 }
+
+// `members` in a when block counts the test's live state, for expect
+// message and expect duty as for decisions (the subs helper found both read
+// 0: they asked the community, which has no member count).
+func TestWhenMembersCountsTheState(t *testing.T) {
+	src := `community Big {
+  member { n: int }
+  action visit()
+  action post()
+  may visit, post
+  when members > 3 {
+    nudge "A big group now: say hello to someone new"
+    must visit 1 per 1d
+    must not post because "Too many to post"
+  }
+  test "six members" {
+    given member {}
+    given members 5 {}
+    expect message "A big group now: say hello to someone new"
+    expect duty visit
+    expect deny post() because "Too many to post"
+  }
+  test "two members" {
+    given member {}
+    given members 1 {}
+    expect no message "A big group now: say hello to someone new"
+    expect no duty visit
+    expect allow post()
+  }
+}
+`
+	prog, err := runtime.CompileSource("c.charter", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range chartertest.Run(prog) {
+		if !r.Passed {
+			t.Errorf("%s: %s at %s", r.Name, r.Failure, r.FailPos)
+		}
+	}
+}
