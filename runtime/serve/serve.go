@@ -62,6 +62,15 @@ type SanctionHolder interface {
 	Sanctions(id string, at time.Time) []runtime.Sanctioned
 }
 
+// MemberQuestions is a state that answers a member's duties and messages
+// itself, with its goals and member count (runtime.State.Duties and
+// Messages). Without it the handler asks the community with the state's
+// goals, and a `when` that reads `members` reads 0.
+type MemberQuestions interface {
+	Duties(id string, at time.Time) ([]runtime.Duty, error)
+	Messages(id string, at time.Time) ([]runtime.Message, error)
+}
+
 // Limits bound what one client can make the server hold or do. The zero
 // value of a field takes its default.
 type Limits struct {
@@ -547,8 +556,18 @@ func (h *Handler) duties(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	var ds []runtime.Duty
+	if mq, ok := h.state.(MemberQuestions); ok {
+		var err error
+		if ds, err = mq.Duties(id, t); err != nil {
+			h.fail(w, nil, h.stateError(err))
+			return
+		}
+	} else {
+		ds = h.c.DutiesWith(m, t, h.state.Goals(t))
+	}
 	out := Duties{ID: id, At: stamp(t), Duties: []DutyJSON{}}
-	for _, d := range h.c.DutiesWith(m, t, h.state.Goals(t)) {
+	for _, d := range ds {
 		dj := DutyJSON{Action: d.Action, Need: d.Need, Per: d.Per.String(), Done: d.Done}
 		if d.Rule != nil {
 			dj.Rule, dj.Reason = d.Rule.Label, d.Rule.Reason
@@ -580,8 +599,18 @@ func (h *Handler) messages(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	var msgs []runtime.Message
+	if mq, ok := h.state.(MemberQuestions); ok {
+		var err error
+		if msgs, err = mq.Messages(id, t); err != nil {
+			h.fail(w, nil, h.stateError(err))
+			return
+		}
+	} else {
+		msgs = h.c.Messages(m, t, h.state.Goals(t))
+	}
 	out := Messages{ID: id, At: stamp(t), Messages: []MessageJSON{}}
-	for _, msg := range h.c.Messages(m, t, h.state.Goals(t)) {
+	for _, msg := range msgs {
 		kind := "offer"
 		if msg.Nudge {
 			kind = "nudge"

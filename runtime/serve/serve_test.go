@@ -718,3 +718,33 @@ func (p plainState) Decide(id, a string, args runtime.Args, at time.Time) (runti
 func (p plainState) Apply(ctx context.Context, id, a string, args runtime.Args, at time.Time) (runtime.Result, error) {
 	return p.s.Apply(ctx, id, a, args, at)
 }
+
+// TestMembersInWhen: a member's duties and messages are asked of the
+// state, so a when that reads the member count sees the state's.
+func TestMembersInWhen(t *testing.T) {
+	c := compile(t, "Club", `community Club {
+  member { posts: int }
+  action post()
+  may post
+  when members > 1 {
+    must post 1 per 7d because "A busy club posts weekly"
+    nudge "Say hello to the newcomers"
+  }
+}`)
+	st := runtime.NewState(c)
+	_, ts := server(t, st, serve.Config{})
+	doJSON(t, ts, "POST", "/members", `{"id": "ann"}`, 201, nil)
+	var du serve.Duties
+	var ms serve.Messages
+	doJSON(t, ts, "GET", "/members/ann/duties?at="+at, "", 200, &du)
+	doJSON(t, ts, "GET", "/members/ann/messages?at="+at, "", 200, &ms)
+	if len(du.Duties) != 0 || len(ms.Messages) != 0 {
+		t.Errorf("one member: duties %+v, messages %+v, want none", du, ms)
+	}
+	doJSON(t, ts, "POST", "/members", `{"id": "bob"}`, 201, nil)
+	doJSON(t, ts, "GET", "/members/ann/duties?at="+at, "", 200, &du)
+	doJSON(t, ts, "GET", "/members/ann/messages?at="+at, "", 200, &ms)
+	if len(du.Duties) != 1 || du.Duties[0].Reason != "A busy club posts weekly" || len(ms.Messages) != 1 || ms.Messages[0].Text != "Say hello to the newcomers" {
+		t.Errorf("two members: duties %+v, messages %+v, want the when's", du, ms)
+	}
+}
