@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/charterlang/charter/runtime"
 	"github.com/charterlang/charter/runtime/serve"
 )
@@ -746,5 +748,60 @@ func TestMembersInWhen(t *testing.T) {
 	doJSON(t, ts, "GET", "/members/ann/messages?at="+at, "", 200, &ms)
 	if len(du.Duties) != 1 || du.Duties[0].Reason != "A busy club posts weekly" || len(ms.Messages) != 1 || ms.Messages[0].Text != "Say hello to the newcomers" {
 		t.Errorf("two members: duties %+v, messages %+v, want the when's", du, ms)
+	}
+}
+
+// TestMemberCapUnderConcurrentJoins: the cap holds exactly when joins race.
+func TestMemberCapUnderConcurrentJoins(t *testing.T) {
+	st := runtime.NewState(fanclub(t, "FanClub"))
+	_, ts := server(t, st, serve.Config{Limits: serve.Limits{MaxMembers: 5}})
+	var wg sync.WaitGroup
+	codes := make(chan int, 20)
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := ts.Client().Post(ts.URL+"/members", "application/json", strings.NewReader(fmt.Sprintf(`{"id": "m%d"}`, i)))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	n := map[int]int{}
+	for c := range codes {
+		n[c]++
+	}
+	if n[201] != 5 || n[409] != 15 || st.Len() != 5 {
+		t.Errorf("statuses %v, %d members: want 5 joined and 15 refused", n, st.Len())
+	}
+}
+
+// TestRegistry: a host's own registry receives the handler's metrics.
+func TestRegistry(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	st := runtime.NewState(fanclub(t, "FanClub"))
+	_, ts := server(t, st, serve.Config{Registry: reg})
+	doJSON(t, ts, "POST", "/members", `{"id": "ann"}`, 201, nil)
+	doJSON(t, ts, "POST", "/decide", `{"member": "ann", "action": "introduce", "at": "`+at+`"}`, 200, nil)
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, mf := range mfs {
+		if mf.GetName() == "charter_decisions_total" {
+			found = len(mf.GetMetric()) == 1 && mf.GetMetric()[0].GetCounter().GetValue() == 1
+		}
+	}
+	if !found {
+		t.Errorf("the host's registry lacks one decision: %v", mfs)
+	}
+	if _, err := serve.New(st, serve.Config{Registry: reg}); err == nil {
+		t.Error("a second handler on one registry: no error (its metrics would collide)")
 	}
 }
