@@ -121,18 +121,18 @@ func (c *Community) newMember(id string) *Member {
 	m := c.block.alloc()
 	m.ID, m.c = id, c
 	m.rec.CopyFrom(c.defaults)
-	for i := range m.hist.times {
-		m.hist.times[i] = noTime
-	}
+	m.hist.clearTimes()
 	return m
 }
 
 // memberBlock says how a new member of one community is laid out: the
 // Member with its Record inline, its ints, floats, history bits and kept
 // times in one pointer-free array, and its strings and lists (when the
-// layout has any) in their own. For FanClub and bench's workload that is
-// two allocations where it was seven (BenchmarkDecideArgs, the path README
-// shows first: a member from the host's struct per question).
+// layout has any) in their own. When that array is small, it sits in the
+// Member's own allocation (memberWith): for FanClub and bench's workload
+// a new member is one allocation where it was seven
+// (BenchmarkDecideArgs, the path README shows first: a member from the
+// host's struct per question).
 type memberBlock struct {
 	ni, nf, ns, nl, never, ntimes int
 }
@@ -142,13 +142,45 @@ func newMemberBlock(l *eval.Layout, h *historyShape, nActions int) memberBlock {
 	return memberBlock{ni: len(r.I), nf: len(r.F), ns: len(r.S), nl: len(r.L), never: (nActions + 63) / 64, ntimes: h.size}
 }
 
+// memberWith is a Member followed by its words, allocated together. A few
+// array sizes are enough: a type made per community (reflect.StructOf)
+// costs a sync.Map lookup in reflect.New on every member, about 300
+// instructions.
+type memberWith[W any] struct {
+	m Member
+	w W
+}
+
+// withWords returns a new zero Member and n words in the same
+// allocation, for n up to 32; ok is false for more.
+func withWords(n int) (m *Member, words []int64, ok bool) {
+	switch {
+	case n <= 4:
+		p := new(memberWith[[4]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 8:
+		p := new(memberWith[[8]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 16:
+		p := new(memberWith[[16]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 32:
+		p := new(memberWith[[32]int64])
+		return &p.m, p.w[:n:n], true
+	}
+	return nil, nil, false
+}
+
 // alloc returns a zero member laid out as b says. Floats and history bits
 // share the pointer-free array with the ints: they are eight bytes each
 // and hold no pointers, so the garbage collector need not tell them apart.
 func (b *memberBlock) alloc() *Member {
-	m := &Member{}
+	n := b.ni + b.nf + b.never + b.ntimes
+	m, words, ok := withWords(n)
+	if !ok {
+		m, words = &Member{}, make([]int64, n)
+	}
 	m.rec = &m.r
-	words := make([]int64, b.ni+b.nf+b.never+b.ntimes)
 	m.r.I = words[:b.ni:b.ni]
 	rest := words[b.ni:]
 	if b.nf > 0 {
@@ -320,14 +352,27 @@ func typeWord(t reflect.Type) unsafe.Pointer {
 }
 
 // direct lists, per Go kind, the fields of a struct that fill reads
-// straight from memory: one loop per kind, no dispatch per field.
+// straight from memory: one loop per kind, no dispatch per field (a list
+// of fields with a switch on each measured more instructions).
 type direct struct {
-	ints, int64s, bools, floats, strs, times []fieldAt
+	// words are runs of 8-byte integer fields (int on 64-bit platforms,
+	// int64, time.Duration) bound to consecutive int slots, each copied
+	// at once: a struct that declares its counters in the order the
+	// community does is one run (BenchmarkFillFromStruct: 4 fields).
+	words                            []wordRun
+	ints, bools, floats, strs, times []fieldAt
 	// kept are the int slots of the attributes the live state keeps for
 	// sanctions (warnings, demotions, ...) that the struct does not bind:
 	// fill sets them to their default, 0, so that a struct without them
 	// still fills every slot.
 	kept []int
+}
+
+// wordRun is n 8-byte fields from byte offset off, bound to the int
+// slots slot to slot+n-1.
+type wordRun struct {
+	off     uintptr
+	slot, n int
 }
 
 // fieldAt is a field at byte offset off, bound to attribute attr, whose
@@ -403,7 +448,7 @@ func (c *Community) MemberFromStruct(v any) (*Member, error) {
 		if ef := (*eface)(unsafe.Pointer(&v)); ef.typ == b.ptWord && ef.data != nil {
 			m := c.block.alloc()
 			m.c = c
-			m.hist.reset()
+			m.hist.clearTimes() // new: no bit set, the times are zero
 			if err := c.fillDirect(&b.direct, m.rec, ef.data); err != nil {
 				return nil, err
 			}
@@ -561,11 +606,16 @@ func (c *Community) fillDirect(d *direct, rec *eval.Record, base unsafe.Pointer)
 	for _, s := range d.kept {
 		rec.I[s] = 0
 	}
+	for _, r := range d.words {
+		// A loop rather than copy: memmove's call and checks cost more
+		// than the few words of a run.
+		p, dst := unsafe.Add(base, r.off), rec.I[r.slot:r.slot+r.n]
+		for j := range dst {
+			dst[j] = *(*int64)(unsafe.Add(p, j*8))
+		}
+	}
 	for _, f := range d.ints {
 		rec.I[f.slot] = int64(*(*int)(unsafe.Add(base, f.off)))
-	}
-	for _, f := range d.int64s {
-		rec.I[f.slot] = *(*int64)(unsafe.Add(base, f.off))
 	}
 	for _, f := range d.bools {
 		var v int64
@@ -585,14 +635,34 @@ func (c *Community) fillDirect(d *direct, rec *eval.Record, base unsafe.Pointer)
 		rec.S[f.slot] = *(*string)(unsafe.Add(base, f.off))
 	}
 	for _, f := range d.times {
-		tm := *(*time.Time)(unsafe.Add(base, f.off))
-		ns, ok := stdlib.Nanos(tm)
+		tm := (*time.Time)(unsafe.Add(base, f.off))
+		if s := tm.Unix(); s > stdlib.MinNanosSec && s < stdlib.MaxNanosSec {
+			// stdlib.Nanos's common case, inline: the call, and the
+			// registers saved around it, were a sixth of
+			// BenchmarkFillFromStruct.
+			rec.I[f.slot] = s*1e9 + int64(tm.Nanosecond())
+			continue
+		}
+		ns, ok := stdlib.Nanos(*tm)
 		if !ok {
-			return c.layout.Set(rec, f.attr, tm) // out of range: its error
+			return c.layout.Set(rec, f.attr, *tm) // out of range: its error
 		}
 		rec.I[f.slot] = ns
 	}
 	return nil
+}
+
+// addWord adds the 8-byte field at to d's runs of words, extending the
+// last run when at follows it in both the struct and the record.
+func (d *direct) addWord(at fieldAt) {
+	if n := len(d.words); n > 0 {
+		r := &d.words[n-1]
+		if r.off+uintptr(r.n)*8 == at.off && r.slot+r.n == at.slot {
+			r.n++
+			return
+		}
+	}
+	d.words = append(d.words, wordRun{off: at.off, slot: at.slot, n: 1})
 }
 
 func (c *Community) binding(t reflect.Type) *structBinding {
@@ -629,9 +699,13 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 		at := fieldAt{off: f.offset, slot: f.slot, attr: f.attr}
 		switch f.fast {
 		case reflect.Int:
-			b.direct.ints = append(b.direct.ints, at)
+			if unsafe.Sizeof(int(0)) == 8 {
+				b.direct.addWord(at)
+			} else {
+				b.direct.ints = append(b.direct.ints, at)
+			}
 		case reflect.Int64:
-			b.direct.int64s = append(b.direct.int64s, at)
+			b.direct.addWord(at)
 		case reflect.Bool:
 			b.direct.bools = append(b.direct.bools, at)
 		case reflect.Float64:

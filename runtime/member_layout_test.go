@@ -33,9 +33,16 @@ func TestEfaceLayout(t *testing.T) {
 // kept times alloc lays over one array do not overlap: writing each part
 // leaves the others as written.
 func TestMemberBlockDisjoint(t *testing.T) {
-	b := memberBlock{ni: 3, nf: 2, never: 2, ntimes: 4}
+	// 11 words sit in the Member's own allocation; 40 in an array of
+	// their own.
+	for _, b := range []memberBlock{{ni: 3, nf: 2, never: 2, ntimes: 4}, {ni: 3, nf: 2, never: 2, ntimes: 33}} {
+		memberBlockDisjoint(t, b)
+	}
+}
+
+func memberBlockDisjoint(t *testing.T, b memberBlock) {
 	m := b.alloc()
-	if len(m.r.I) != 3 || cap(m.r.I) != 3 || len(m.r.F) != 2 || len(m.hist.ever) != 2 || len(m.hist.times) != 4 {
+	if len(m.r.I) != b.ni || cap(m.r.I) != b.ni || len(m.r.F) != b.nf || len(m.hist.ever) != b.never || len(m.hist.times) != b.ntimes {
 		t.Fatalf("lengths: I %d (cap %d), F %d, ever %d, times %d", len(m.r.I), cap(m.r.I), len(m.r.F), len(m.hist.ever), len(m.hist.times))
 	}
 	if m.rec != &m.r {

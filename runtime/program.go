@@ -546,10 +546,16 @@ func (a *action) otherIndex(paramSlot int) int {
 }
 
 func (cm *compiler) expr(e *syntax.Expr, params *check.Action) (*eval.Expr, error) {
+	return cm.exprBy(eval.Compile, e, params)
+}
+
+// exprBy is expr compiling with compile: eval.CompileRung for the rungs
+// of the ladder, so that Derived.Plan can walk them as data.
+func (cm *compiler) exprBy(compile func(exprast.Node, eval.Scope) (*eval.Expr, error), e *syntax.Expr, params *check.Action) (*eval.Expr, error) {
 	if e == nil {
 		return nil, nil
 	}
-	x, err := eval.Compile(e.Root, &scope{c: cm.c, params: params, cm: cm})
+	x, err := compile(e.Root, &scope{c: cm.c, params: params, cm: cm})
 	if err != nil {
 		return nil, exprDiag(e, err)
 	}
@@ -572,7 +578,7 @@ func (cm *compiler) derivedValues() error {
 	for _, r := range c.def.Roles {
 		rung := eval.Rung{Rank: int64(r.Rank)}
 		if r.Cond != nil {
-			x, err := cm.expr(r.Cond, nil)
+			x, err := cm.exprBy(eval.CompileRung, r.Cond, nil)
 			if err != nil {
 				return err
 			}
@@ -597,6 +603,7 @@ func (cm *compiler) derivedValues() error {
 			}
 		}
 	}
+	d.Plan()
 	c.derived = d
 	return nil
 }

@@ -618,6 +618,20 @@ func TestFillFromStructPaths(t *testing.T) {
 		N    int       `charter:"n"`
 		Seen time.Time `charter:"seen"`
 	}
+	// Integer fields in the reverse of the record's order, and a run of
+	// two (I64, N) after a field that breaks it: fill copies runs of
+	// words that are adjacent in both, and must not join these.
+	type reversed struct {
+		Every time.Duration `charter:"every"`
+		Seen  time.Time     `charter:"seen"`
+		I64   int64         `charter:"i64"`
+		N     int           `charter:"n"`
+		OK    bool          `charter:"ok"`
+		Name  string        `charter:"name"`
+		X     float64       `charter:"x"`
+	}
+	rev := reversed{Every: time.Second, Seen: t0, I64: -7, N: 11, OK: true, Name: "r", X: 1.5}
+	wantRev := map[string]any{"n": 11, "i64": int64(-7), "x": 1.5, "ok": true, "name": "r", "seen": t0, "every": time.Second}
 	full := all{N: -3, I64: 1 << 40, X: 2.25, OK: true, Name: "zoë", Seen: t0, Every: 90 * time.Minute}
 	wantFull := map[string]any{"n": -3, "i64": int64(1 << 40), "x": 2.25, "ok": true, "name": "zoë", "seen": t0, "every": 90 * time.Minute}
 	part := some{N: 9, Seen: t0.Add(time.Hour)}
@@ -636,6 +650,8 @@ func TestFillFromStructPaths(t *testing.T) {
 		{"all by value", full, wantFull},
 		{"some by value", part, wantPart},
 		{"all by pointer again", &full, wantFull},
+		{"reversed by pointer", &rev, wantRev},
+		{"reversed by value", rev, wantRev},
 	} {
 		if err := c.FillFromStruct(m, tc.src); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
@@ -844,6 +860,29 @@ func TestFillFromStructComplete(t *testing.T) {
 	}
 	if d := club.DecideCall(m, k, t0, nil); d.Allowed {
 		t.Errorf("post allowed after refill: the history was not emptied (first introduce)")
+	}
+	// Kept times go with the bits: three posts today reach the
+	// newcomers' limit, and a refill forgets them as well.
+	newcomer := &full{Comments: 1}
+	if err := club.FillFromStruct(m, newcomer); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []string{"introduce", "post", "post", "post"} {
+		if err := club.Did(m, a, t0.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := club.DecideCall(m, k, t0, nil); d.Allowed {
+		t.Fatalf("a fourth post today allowed: %v", d)
+	}
+	if err := club.FillFromStruct(m, newcomer); err != nil {
+		t.Fatal(err)
+	}
+	if err := club.Did(m, "introduce", t0.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if d := club.DecideCall(m, k, t0, nil); !d.Allowed {
+		t.Errorf("after a refill and an introduction, post denied: the kept times were not emptied: %v", d)
 	}
 	nm, err := club.MemberFromStruct(src)
 	if err != nil {

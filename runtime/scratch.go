@@ -37,6 +37,9 @@ func (s *Scratch) RoleRank(m *Member, at time.Time) int {
 	if r, ok := c.cachedRole(m); ok {
 		return r
 	}
+	if r, ok := c.plannedRole(m, at); ok {
+		return r
+	}
 	e := &s.pe.Env
 	r := c.computeRole(e, m, at)
 	e.Reset()

@@ -146,11 +146,14 @@ func NewConfig(env any, extra ...expr.Option) *conf.Config {
 // times from 1677-09-21 to 2262-04-11). The zero time.Time, Go's "unset", is the Unix epoch,
 // which is Charter's zero time.
 func Nanos(t time.Time) (int64, bool) {
-	if t.IsZero() {
-		return 0, true
+	if s := t.Unix(); s > MinNanosSec && s < MaxNanosSec {
+		// Well inside the range, the common case: t.UnixNano() computed
+		// from the seconds already at hand, which saves computing them
+		// twice more (a third of BenchmarkFillFromStruct's conversion).
+		return s*1e9 + int64(t.Nanosecond()), true
 	}
-	if s := t.Unix(); s > minSec && s < maxSec {
-		return t.UnixNano(), true // well inside the range: the common case, without comparing times
+	if t.IsZero() { // year 1, outside the range: Charter's zero time
+		return 0, true
 	}
 	if t.Before(minTime) || t.After(maxTime) {
 		return 0, false
@@ -164,9 +167,16 @@ func Time(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 var (
 	minTime = time.Unix(0, math.MinInt64)
 	maxTime = time.Unix(0, math.MaxInt64)
-	// minSec and maxSec are whole seconds strictly inside the range.
-	minSec = minTime.Unix() + 1
-	maxSec = maxTime.Unix() - 1
+)
+
+// MinNanosSec and MaxNanosSec bound the Unix seconds of the times Nanos
+// converts by its common case, s*1e9 + t.Nanosecond(): whole seconds
+// strictly inside the range (minTime.Unix()+1 and maxTime.Unix()-1,
+// which TestNanosSecBounds checks). A caller on a hot path may take that
+// case inline, since Nanos is too big for Go to inline.
+const (
+	MinNanosSec = -9223372036
+	MaxNanosSec = 9223372035
 )
 
 // value is an argument or result in the runtime representation.

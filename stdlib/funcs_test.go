@@ -204,6 +204,14 @@ func TestNanos(t *testing.T) {
 	}
 }
 
+// TestNanosSecBounds checks the constants Nanos's common case (and the
+// runtime's inline copy of it) bounds the seconds by.
+func TestNanosSecBounds(t *testing.T) {
+	if MinNanosSec != minTime.Unix()+1 || MaxNanosSec != maxTime.Unix()-1 {
+		t.Errorf("MinNanosSec, MaxNanosSec = %d, %d; want %d, %d", MinNanosSec, MaxNanosSec, minTime.Unix()+1, maxTime.Unix()-1)
+	}
+}
+
 // run evaluates src with expr-lang, the table declared at time at.
 func run(t *testing.T, src string, env map[string]any) (any, error) {
 	t.Helper()

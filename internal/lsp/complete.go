@@ -25,9 +25,9 @@ var (
 	declKeywords = []string{"purpose", "default", "member", "action", "roles", "badge", "admit",
 		"may", "must", "must not", "first", "limit", "on", "goal", "when", "nudge", "offer", "test", "use"}
 	whenKeywords   = []string{"may", "must", "must not", "first", "limit", "nudge", "offer"}
-	stepKeywords   = []string{"given member", "given members", "at", "wait", "do", "expect"}
+	stepKeywords   = []string{"given member", "given members", "at", "wait", "do", "try", "update", "review", "expect"}
 	expectKeywords = []string{"allow", "deny", "role", "badge", "no badge", "duty", "no duty",
-		"message", "no message", "goal", "admit", "no admit", "that"}
+		"message", "no message", "goal", "admit", "no admit", "sanction", "no sanction", "that"}
 	scalarTypes = []string{"int", "float", "bool", "string", "time", "duration"}
 	sanctions   = []string{"warn", "mute", "demote", "remove"}
 )

@@ -79,6 +79,15 @@ func hoverText(prog *check.Program, o occurrence) string {
 		fmt.Fprintf(&b, "```charter\n"+format+"\n```\n", args...)
 	}
 	c := o.com
+	if c == nil {
+		switch o.kind {
+		case kAttr, kAction, kParam, kRole, kBadge, kGoal:
+			// A community the checker left out (a second one of its name,
+			// or one whose parent is not in the load set) declares nothing
+			// to show.
+			return ""
+		}
+	}
 	switch o.kind {
 	case kCommunity:
 		cc := prog.Community(o.name)

@@ -17,6 +17,7 @@ package check
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -240,12 +241,21 @@ func (c *checker) community(cd *syntax.Community, stack []string) *Community {
 		if !ok {
 			d := c.errorf(diag.UnknownParent, cd.Extends.Range(), "community %s extends %s, which is not declared", name, cd.Extends.Name)
 			d.Suggestion = suggestKey(c, cd.Extends.Name, c.decls)
-		} else {
-			parent = c.community(pd, append(stack, name))
-			if parent == nil {
-				c.done[name] = true
-				return nil
+			if file := cd.Pos.Filename; d.Suggestion == "" && strings.HasSuffix(file, "_test.charter") {
+				// charter test x_test.charter alone: the community under
+				// test is in x.charter, which a load set reads only if given.
+				d.Suggestion = fmt.Sprintf("if %s is declared in %s beside this test file, give both files or their directory: a load set holds only the files given",
+					cd.Extends.Name, filepath.Base(strings.TrimSuffix(file, "_test.charter")+".charter"))
 			}
+			// Checked without its parent, every name the community takes from
+			// it would be one more error: the one above says what to fix.
+			c.done[name] = true
+			return nil
+		}
+		parent = c.community(pd, append(stack, name))
+		if parent == nil {
+			c.done[name] = true
+			return nil
 		}
 	}
 	c.done[name] = true

@@ -352,3 +352,59 @@ community D extends C {}
 		}
 	}
 }
+
+// A time compared with an RFC 3339 string (as a default or a test value
+// writes a time) is a type error whose suggestion says how a condition
+// reads a time; a string that is no time gets no suggestion.
+func TestQuotedTimeSuggestion(t *testing.T) {
+	for _, tc := range []struct{ cond, suggest string }{
+		{`due < "2026-01-15T00:00:00Z"`, `"2026-01-15T00:00:00Z" is a string, and expressions have no time constants: compare the time with now()`},
+		{`"2026-01-15T10:00:00+01:00" == due`, `"2026-01-15T10:00:00+01:00" is a string`},
+		{`due < "soon"`, ""},
+	} {
+		src := "community A {\n  member { due: time }\n  action a()\n  may a if " + tc.cond + "\n}\n"
+		_, ds := checkSrc(t, src)
+		var found bool
+		for _, d := range ds {
+			if d.Code != diag.TypeMismatch {
+				continue
+			}
+			found = true
+			if tc.suggest == "" && d.Suggestion != "" || !strings.Contains(d.Suggestion, tc.suggest) {
+				t.Errorf("%s: suggestion %q, want %q", tc.cond, d.Suggestion, tc.suggest)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no CH0107 in %v", tc.cond, ds)
+		}
+	}
+}
+
+// A community whose parent is not in the load set is reported once, at
+// its extends, and not checked further: its names come from the parent,
+// and each would be one more error. A test file given without the file it
+// tests is told what to give.
+func TestUnknownParentOnce(t *testing.T) {
+	body := " {\n  test \"t\" {\n    given member { posts: 1 }\n    do post()\n    expect role creator\n  }\n}\n"
+	for _, tc := range []struct{ file, src, suggest string }{
+		{"club_test.charter", "community ClubTests extends Club" + body,
+			"if Club is declared in club.charter beside this test file, give both files or their directory"},
+		{"a.charter", "community ClubTests extends Club" + body, ""},
+		{"club_test.charter", "community Clubs {}\ncommunity ClubTests extends Club" + body, "did you mean Clubs?"},
+		{"club_test.charter", "community ClubTests extends Club" + body + "community Deeper extends ClubTests {\n  may post\n}\n",
+			"club.charter"},
+	} {
+		f, ds := syntax.Parse(tc.file, []byte(tc.src))
+		if len(ds) > 0 {
+			t.Fatalf("parse: %v", ds)
+		}
+		_, ds = check.Check([]*syntax.File{f}, testFuncs)
+		if len(ds) != 1 || ds[0].Code != diag.UnknownParent {
+			t.Errorf("%s: %v, want one CH0101", tc.file, ds)
+			continue
+		}
+		if got := ds[0].Suggestion; tc.suggest == "" && got != "" || !strings.Contains(got, tc.suggest) {
+			t.Errorf("%s: suggestion %q, want %q", tc.file, got, tc.suggest)
+		}
+	}
+}

@@ -642,6 +642,9 @@ func (b *builder) exprError(e *syntax.Expr, err error, env view) {
 		if strings.Contains(d.Message, "duration and string") || strings.Contains(d.Message, "string and duration") {
 			d.Suggestion = quotedDuration(e)
 		}
+		if strings.Contains(d.Message, "time and string") || strings.Contains(d.Message, "string and time") {
+			d.Suggestion = quotedTime(e)
+		}
 	}
 	b.diags = append(b.diags, d)
 }
@@ -1105,6 +1108,26 @@ func firstMemberParam(v view) string {
 
 // badArgument is expr-lang's message for an argument of the wrong type.
 var badArgument = regexp.MustCompile(`^cannot use (.+) as argument \(type .+\) to call (\w+)$`)
+
+// quotedTime explains a string in e that reads as an RFC 3339 time,
+// compared or combined with a time: a time is written so only where a
+// constant is given (a default, a test value), and new users reach for it
+// in conditions too.
+func quotedTime(e *syntax.Expr) string {
+	var lit string
+	exprast.Find(e.Root, func(n exprast.Node) bool {
+		if s, ok := n.(*exprast.StringNode); ok && lit == "" {
+			if _, err := time.Parse(time.RFC3339Nano, s.Value); err == nil {
+				lit = s.Value
+			}
+		}
+		return false
+	})
+	if lit == "" {
+		return ""
+	}
+	return fmt.Sprintf("%q is a string, and expressions have no time constants: compare the time with now(), as since(t) > 7d or until(t) == 14d do", lit)
+}
 
 // quotedDuration suggests the literal for a string in e that reads as a
 // duration ("10m" compared with a duration): the quotes make it a string.

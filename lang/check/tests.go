@@ -1,6 +1,8 @@
 package check
 
 import (
+	"sort"
+
 	exprast "github.com/expr-lang/expr/ast"
 
 	"github.com/charterlang/charter/lang/diag"
@@ -88,6 +90,26 @@ func (b *builder) test(t *syntax.Test) {
 	for _, s := range t.Steps {
 		switch s := s.(type) {
 		case *syntax.Given:
+			if s.Name != nil && s.Name.Name == "me" {
+				// me names the subject in a step's arguments; a member
+				// called me would make `do me: ...` and `to: me` differ.
+				b.errorf(diag.BadTest, s.Name.Range(), "me names the subject in a test: give this member another name")
+			}
+			b.fields(s.Fields)
+			for _, d := range s.Did {
+				if b.com.Action(d.Action.Name) == nil {
+					e := b.errorf(diag.UnknownAction, d.Action.Range(), "unknown action %s", d.Action.Name)
+					e.Suggestion = suggestKey(b.checker, d.Action.Name, b.com.actionByName)
+				}
+				if _, err := convertConst(d.At.Value(), Type{Kind: Time}); err != nil {
+					b.errorf(diag.BadTest, d.At.Range(), "did %s at: %v", d.Action.Name, err)
+				}
+			}
+		case *syntax.Update:
+			b.actor(s.Name, named)
+			if len(s.Fields) == 0 {
+				b.errorf(diag.BadTest, s.Range(), "update changes no attribute: give at least one, as `update {posts: 20}`")
+			}
 			b.fields(s.Fields)
 		case *syntax.GivenMembers:
 			if countOf(s.Count, maxGivenMembers) == 0 {
@@ -103,6 +125,7 @@ func (b *builder) test(t *syntax.Test) {
 				b.errorf(diag.BadCount, s.For.Range(), "wait needs a positive duration")
 			}
 		case *syntax.Do:
+			b.actor(s.Actor, named)
 			b.call(s.Call, named)
 			if s.Times != nil {
 				if countOf(s.Times, maxTimes) == 0 {
@@ -110,9 +133,45 @@ func (b *builder) test(t *syntax.Test) {
 				}
 			}
 		case *syntax.Expect:
+			b.actor(s.Actor, named)
 			b.expect(s.Body, named)
 		}
 	}
+}
+
+// actor checks that the member a step names (`do bob: ...`, `expect bob:
+// ...`, `update bob {...}`) is declared by a `given member bob {...}` of
+// the test; nil names the subject.
+func (b *builder) actor(a *syntax.Ident, named map[string]bool) {
+	if a == nil || named[a.Name] {
+		return
+	}
+	if a.Name == "me" {
+		b.errorf(diag.BadTest, a.Range(), "a step about the subject names no member: write it without `me:`")
+		return
+	}
+	var names []string
+	for n := range named {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	d := b.errorf(diag.BadTest, a.Range(), "no `given member %s {...}` in this test declares %s", a.Name, a.Name)
+	d.Suggestion = b.suggest(a.Name, names)
+}
+
+// sanctionNamed checks the sanction an expectation asserts: one that some
+// rule of a kind the expectation is about calls for. The period is
+// compared when the test runs, with the decision's or duty's own rule.
+func (b *builder) sanctionNamed(s *syntax.Sanction, kinds map[RuleKind]bool) {
+	if s == nil {
+		return
+	}
+	for _, r := range b.com.Rules {
+		if kinds[r.Kind] && r.Else != nil && r.Else.Name == s.Name.Name {
+			return
+		}
+	}
+	b.errorf(diag.BadTest, s.Name.Range(), "no rule of %s that this expectation can be about has `else %s`", b.com.Name, s.Name.Name)
 }
 
 func (b *builder) fields(fs []*syntax.Field) {
@@ -197,6 +256,13 @@ func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {
 	switch e := e.(type) {
 	case *syntax.ExpectDecision:
 		b.call(e.Call, named)
+		if e.Else != nil {
+			if e.Verdict == "allow" {
+				b.errorf(diag.BadTest, e.Else.Range(), "an allowed action calls for no sanction: `else` goes with `expect deny`")
+			} else {
+				b.sanctionNamed(e.Else, map[RuleKind]bool{MustNot: true, First: true, Limit: true})
+			}
+		}
 	case *syntax.ExpectRole:
 		if com.Role(e.Role.Name) == nil {
 			d := b.errorf(diag.BadTest, e.Role.Range(), "unknown role %s", e.Role.Name)
@@ -214,8 +280,12 @@ func (b *builder) expect(e syntax.ExpectBody, named map[string]bool) {
 			d.Suggestion = suggestKey(b.checker, e.Action.Name, com.actionByName)
 			return
 		}
+		if e.No && (e.Because != nil || e.Else != nil) {
+			b.errorf(diag.BadTest, e.Range(), "expect no duty asserts that no duty is owed: it takes no because or else")
+		}
 		for _, r := range com.Rules {
 			if r.Kind == Duty && r.Actions[0] == a {
+				b.sanctionNamed(e.Else, map[RuleKind]bool{Duty: true})
 				return
 			}
 		}

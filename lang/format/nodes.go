@@ -248,6 +248,11 @@ func (p *printer) tail(because *syntax.StringLit, els *syntax.Sanction) {
 		p.cell()
 		p.because(because)
 	}
+	p.els(els)
+}
+
+// els prints `else sanction`.
+func (p *printer) els(els *syntax.Sanction) {
 	if els != nil {
 		p.put("else", true)
 		p.ident(els.Name, true)
@@ -305,6 +310,21 @@ func (p *printer) step(s syntax.Step) {
 		p.put("member", true)
 		p.ident(s.Name, true)
 		p.fields(s.Fields)
+		if len(s.Did) > 0 {
+			p.put("did", true)
+			for i, d := range s.Did {
+				if i > 0 {
+					p.put(",", false)
+				}
+				p.ident(d.Action, true)
+				p.put("at", true)
+				p.str(d.At)
+			}
+		}
+	case *syntax.Update:
+		p.put("update", true)
+		p.ident(s.Name, true)
+		p.fields(s.Fields)
 	case *syntax.GivenMembers:
 		p.put("given", true)
 		p.put("members", true)
@@ -328,6 +348,7 @@ func (p *printer) step(s syntax.Step) {
 		} else {
 			p.put("do", true)
 		}
+		p.actor(s.Actor)
 		p.call(s.Call)
 		if s.Times != nil {
 			p.put("times", true)
@@ -335,7 +356,16 @@ func (p *printer) step(s syntax.Step) {
 		}
 	case *syntax.Expect:
 		p.put("expect", true)
+		p.actor(s.Actor)
 		p.expect(s.Body)
+	}
+}
+
+// actor prints `name:` before a call or an expectation of a given member.
+func (p *printer) actor(a *syntax.Ident) {
+	if a != nil {
+		p.ident(a, true)
+		p.put(":", false)
 	}
 }
 
@@ -379,6 +409,7 @@ func (p *printer) expect(b syntax.ExpectBody) {
 		p.put(b.Verdict, true)
 		p.call(b.Call)
 		p.because(b.Because)
+		p.els(b.Else)
 	case *syntax.ExpectRole:
 		p.put("role", true)
 		p.ident(b.Role, true)
@@ -390,6 +421,8 @@ func (p *printer) expect(b syntax.ExpectBody) {
 		p.no(b.No)
 		p.put("duty", true)
 		p.ident(b.Action, true)
+		p.because(b.Because)
+		p.els(b.Else)
 	case *syntax.ExpectMessage:
 		p.no(b.No)
 		p.put("message", true)

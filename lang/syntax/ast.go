@@ -317,10 +317,28 @@ type Field struct {
 	Value *Expr  `parser:"@@"`
 }
 
-// Given is `given member [name] { attr: value, ... }`.
+// Given is `given member [name] { attr: value, ... } [did action at "time", ...]`:
+// the member joins with those values and that history, taken without acting.
 type Given struct {
 	Node
 	Name   *Ident   `parser:"\"given\" \"member\" @@?"`
+	Fields []*Field `parser:"\"{\" ( @@ ( \",\" | \";\" )* )* \"}\""`
+	Did    []*Did   `parser:"( \"did\" @@ ( \",\" @@ )* )?"`
+}
+
+// Did is `action at "RFC 3339 time"`: one taking of an action in a given
+// member's history.
+type Did struct {
+	Node
+	Action *Ident     `parser:"@@"`
+	At     *StringLit `parser:"\"at\" @@"`
+}
+
+// Update is `update [name] { attr: value, ... }`: a member's attributes
+// change mid-test, as the host changes them through State.Update.
+type Update struct {
+	Node
+	Name   *Ident   `parser:"\"update\" @@?"`
 	Fields []*Field `parser:"\"{\" ( @@ ( \",\" | \";\" )* )* \"}\""`
 }
 
@@ -349,6 +367,7 @@ type Wait struct {
 type Do struct {
 	Node
 	Try   bool    `parser:"( \"do\" | @\"try\" )"`
+	Actor *Ident  `parser:"( @@ \":\" )?"` // a given member's name; nil for the subject
 	Call  *Call   `parser:"@@"`
 	Times *IntLit `parser:"( \"times\" @@ )?"`
 }
@@ -370,18 +389,21 @@ type Call struct {
 // Expect is `expect ...`: one assertion of a test.
 type Expect struct {
 	Node
-	Body ExpectBody `parser:"\"expect\" @@"`
+	Actor *Ident     `parser:"\"expect\" ( @@ \":\" )?"` // a given member's name; nil for the subject
+	Body  ExpectBody `parser:"@@"`
 }
 
 // ExpectBody is what an expect line asserts.
 type ExpectBody interface{ expect() }
 
-// ExpectDecision is `expect allow|deny action(args) [because "reason"]`.
+// ExpectDecision is `expect allow|deny action(args) [because "reason"]
+// [else sanction]`.
 type ExpectDecision struct {
 	Node
 	Verdict string     `parser:"@( \"allow\" | \"deny\" )"`
 	Call    *Call      `parser:"@@"`
 	Because *StringLit `parser:"( \"because\" @@ )?"`
+	Else    *Sanction  `parser:"( \"else\" @@ )?"`
 }
 
 // ExpectRole is `expect role name`.
@@ -397,11 +419,13 @@ type ExpectBadge struct {
 	Badge *Ident `parser:"\"badge\" @@"`
 }
 
-// ExpectDuty is `expect [no] duty action`.
+// ExpectDuty is `expect [no] duty action [because "reason"] [else sanction]`.
 type ExpectDuty struct {
 	Node
-	No     bool   `parser:"@\"no\"?"`
-	Action *Ident `parser:"\"duty\" @@"`
+	No      bool       `parser:"@\"no\"?"`
+	Action  *Ident     `parser:"\"duty\" @@"`
+	Because *StringLit `parser:"( \"because\" @@ )?"`
+	Else    *Sanction  `parser:"( \"else\" @@ )?"`
 }
 
 // ExpectMessage is `expect [no] message "text"`.
@@ -472,6 +496,7 @@ func (*At) step()           {}
 func (*Wait) step()         {}
 func (*Do) step()           {}
 func (*Review) step()       {}
+func (*Update) step()       {}
 func (*Expect) step()       {}
 
 func (*ExpectDecision) expect() {}

@@ -732,6 +732,14 @@ func (p *descent) step() Step {
 			p.consume()
 			s := &Given{Name: p.optIdent()}
 			s.Fields = p.fieldBlock()
+			if p.accept("did") {
+				s.Did = append(s.Did, p.did())
+				for n := 0; p.is(","); n++ {
+					p.count(n)
+					p.consume()
+					s.Did = append(s.Did, p.did())
+				}
+			}
 			s.Node = p.node(start)
 			return s
 		case "members":
@@ -755,6 +763,7 @@ func (p *descent) step() Step {
 		return s
 	case "do", "try":
 		s := &Do{Try: p.consume().Value == "try"}
+		s.Actor = p.actor()
 		s.Call = p.call()
 		if p.accept("times") {
 			s.Times = p.intLit()
@@ -766,13 +775,41 @@ func (p *descent) step() Step {
 		s := &Review{Review: true}
 		s.Node = p.node(start)
 		return s
+	case "update":
+		p.consume()
+		s := &Update{Name: p.optIdent()}
+		s.Fields = p.fieldBlock()
+		s.Node = p.node(start)
+		return s
 	case "expect":
 		p.consume()
-		s := &Expect{Body: p.expectBody()}
+		s := &Expect{Actor: p.actor()}
+		s.Body = p.expectBody()
 		s.Node = p.node(start)
 		return s
 	}
 	return nil
+}
+
+// actor reads ( @@ ":" )?: a given member's name before a call or an
+// expectation, told apart by the colon after it.
+func (p *descent) actor() *Ident {
+	if p.isType(TokIdent) && p.peekAt(1).Type == TokPunct && p.peekAt(1).Value == ":" {
+		id := p.ident()
+		p.expect(":")
+		return id
+	}
+	return nil
+}
+
+// did reads one Did: action "at" "time".
+func (p *descent) did() *Did {
+	start := p.start()
+	d := &Did{Action: p.ident()}
+	p.expect("at")
+	d.At = p.stringLit()
+	d.Node = p.node(start)
+	return d
 }
 
 // fieldBlock reads "{" ( @@ ( "," | ";" )* )* "}" of Fields.
@@ -835,6 +872,7 @@ func (p *descent) expectBody() ExpectBody {
 		b := &ExpectDecision{Verdict: p.consume().Value}
 		b.Call = p.call()
 		b.Because = p.because()
+		b.Else = p.sanction()
 		b.Node = p.node(start)
 		return b
 	case "role":
@@ -855,6 +893,8 @@ func (p *descent) expectBody() ExpectBody {
 		p.accept("no")
 		p.consume()
 		b := &ExpectDuty{No: no, Action: p.ident()}
+		b.Because = p.because()
+		b.Else = p.sanction()
 		b.Node = p.node(start)
 		return b
 	case "message":

@@ -40,7 +40,7 @@ var parser = participle.MustBuild[File](
 		&Goal{}, &When{}, &Nudge{}, &Offer{}, &Test{},
 	),
 	participle.Union[WhenDecl](&May{}, &MustNot{}, &Duty{}, &First{}, &Limit{}, &Nudge{}, &Offer{}),
-	participle.Union[Step](&Given{}, &GivenMembers{}, &At{}, &Wait{}, &Do{}, &Review{}, &Expect{}),
+	participle.Union[Step](&Given{}, &GivenMembers{}, &At{}, &Wait{}, &Do{}, &Review{}, &Update{}, &Expect{}),
 	participle.Union[ExpectBody](
 		&ExpectDecision{}, &ExpectRole{}, &ExpectBadge{}, &ExpectDuty{}, &ExpectMessage{},
 		&ExpectGoal{}, &ExpectAdmit{}, &ExpectSanction{}, &ExpectThat{},
@@ -142,6 +142,7 @@ func syntaxDiag(err error, eof diag.Pos) diag.Diagnostic {
 	if strings.HasPrefix(d.Message, "expression nested more than") {
 		d.Code = diag.LimitDepth
 	}
+	d.Suggestion = formSuggestion(d.Message)
 	if len(d.Message) > 0 && d.Message[0] == '"' {
 		d.Message = fmt.Sprintf("syntax error: %s", d.Message)
 	}

@@ -75,3 +75,25 @@ func TestPositions(t *testing.T) {
 		t.Errorf("expression error at %v-%v, want %v (%v)", got.Start, got.End, want.Start, ds[0])
 	}
 }
+
+// A syntax error that participle reports at a declaration's first word
+// (wherever the mistake inside it was) suggests the declaration's form;
+// other syntax errors keep their message alone.
+func TestSyntaxErrorSuggestsForm(t *testing.T) {
+	for _, tc := range []struct{ decl, suggest string }{
+		{"limit post 3 per week", "limit is written limit ACTION N per DURATION"},
+		{"must not * if x > 1", "must is written must not ACTION, ..."},
+		{`test "t" { wait "10m" }`, "wait DURATION (unquoted, such as 10m)"},
+		{"may post else warn", ""},
+	} {
+		src := "community A {\n  member { x: int }\n  action post()\n  " + tc.decl + "\n}\n"
+		_, ds := Parse("a.charter", []byte(src))
+		if len(ds) != 1 || ds[0].Code != diag.Syntax {
+			t.Errorf("%s: diagnostics %v, want one CH0002", tc.decl, ds)
+			continue
+		}
+		if got := ds[0].Suggestion; tc.suggest == "" && got != "" || !strings.Contains(got, tc.suggest) {
+			t.Errorf("%s: suggestion %q, want one containing %q", tc.decl, got, tc.suggest)
+		}
+	}
+}

@@ -7,6 +7,7 @@ package chartertest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,12 +48,7 @@ func (r Result) String() string {
 // Run runs every test block of every community in p, in declaration
 // order. Each test runs in a fresh live state of its community.
 func Run(p *runtime.Program) []Result {
-	var out []Result
-	for _, c := range p.Communities() {
-		for _, t := range c.Checked().Tests {
-			out = append(out, RunBlock(c, t))
-		}
-	}
+	out, _ := RunWith(p, Options{})
 	return out
 }
 
@@ -65,16 +61,24 @@ type failure struct {
 // RunBlock runs one test block of c, t being one of c.Checked().Tests:
 // the runner relies on the checker for the steps' names and types, and
 // reads the values of their constants from it (check.Community.Const).
-func RunBlock(c *runtime.Community, t *syntax.Test) Result {
+func RunBlock(c *runtime.Community, t *syntax.Test) Result { return runBlock(c, t, nil, false) }
+
+// runBlock runs a test block, recording what it exercises in rec unless
+// rec is nil, and explaining failures if explain.
+func runBlock(c *runtime.Community, t *syntax.Test, rec *recorder, explain bool) Result {
 	res := Result{Community: c.Name, Name: t.Name.Value(), Pos: t.Range().Start}
-	tr := &testRun{c: c, at: start()}
+	tr := &testRun{c: c, at: start(), rec: rec, explain: explain}
 	// The test's clock is the reference for how far ahead a step may be
 	// dated, so that `wait 30d` is not refused as a leap into the future.
 	// A test states its members as they are, admitted or not (SPEC §6.18):
 	// admission is what `expect admit` asks.
 	tr.st = runtime.NewState(c, runtime.Clock(func() time.Time { return tr.at }), runtime.AdmitAll())
 	for _, step := range t.Steps {
-		if f := tr.step(step); f != nil {
+		f := tr.step(step)
+		if rec != nil {
+			tr.observe()
+		}
+		if f != nil {
 			res.Failure, res.FailPos = f.msg, f.pos
 			return res
 		}
@@ -89,6 +93,9 @@ type testRun struct {
 	at      time.Time
 	subject bool // joined
 	anon    int
+	rec     *recorder // nil unless coverage is asked for
+	named   []string  // the IDs of the subject and the given members, as they join
+	explain bool      // failures say why (Options.Explain)
 }
 
 func failAt(n interface{ Range() diag.Range }, format string, args ...any) *failure {
@@ -109,7 +116,7 @@ func (tr *testRun) fields(fs []*syntax.Field) (map[string]any, *failure) {
 	return vals, nil
 }
 
-func (tr *testRun) join(id string, n interface{ Range() diag.Range }, fs []*syntax.Field) *failure {
+func (tr *testRun) join(id string, n interface{ Range() diag.Range }, fs []*syntax.Field, did []*syntax.Did) *failure {
 	vals, f := tr.fields(fs)
 	if f != nil {
 		return f
@@ -118,9 +125,24 @@ func (tr *testRun) join(id string, n interface{ Range() diag.Range }, fs []*synt
 	if err != nil {
 		return failAt(n, "%v", err)
 	}
+	for _, d := range did {
+		t, err := time.Parse(time.RFC3339, d.At.Value())
+		if err != nil {
+			return failAt(d, "did %s at: %v", d.Action.Name, err)
+		}
+		// History is what already happened: a taking after the test's
+		// clock would be a promise, which no member record can hold.
+		if t.After(tr.at) {
+			return failAt(d, "did %s at %s is after the test's time %s", d.Action.Name, t.Format(time.RFC3339), tr.at.Format(time.RFC3339))
+		}
+		if err := tr.c.Did(m, d.Action.Name, t); err != nil {
+			return failAt(d, "did %s: %v", d.Action.Name, err)
+		}
+	}
 	if err := tr.st.Join(id, m); err != nil {
 		return failAt(n, "%v", err)
 	}
+	tr.named = append(tr.named, id)
 	return nil
 }
 
@@ -131,6 +153,7 @@ func (tr *testRun) ensureSubject() {
 		tr.subject = true
 		m, _ := tr.c.Member(nil) // every attribute at its default: cannot fail
 		_ = tr.st.Join(subjectID, m)
+		tr.named = append(tr.named, subjectID)
 	}
 }
 
@@ -159,9 +182,19 @@ func (tr *testRun) step(s syntax.Step) *failure {
 				return failAt(s, "the unnamed `given member` must come once, before any do or expect")
 			}
 			tr.subject = true
-			return tr.join(subjectID, s, s.Fields)
+			return tr.join(subjectID, s, s.Fields, s.Did)
 		}
-		return tr.join(s.Name.Name, s, s.Fields)
+		return tr.join(s.Name.Name, s, s.Fields, s.Did)
+	case *syntax.Update:
+		id := tr.id(s.Name)
+		vals, f := tr.fields(s.Fields)
+		if f != nil {
+			return f
+		}
+		if err := tr.st.Update(id, vals); err != nil {
+			return failAt(s, "update %s: %v", tr.who(s.Name), err)
+		}
+		return nil
 	case *syntax.GivenMembers:
 		n, _ := s.Count.Value()
 		vals, f := tr.fields(s.Fields)
@@ -194,7 +227,7 @@ func (tr *testRun) step(s syntax.Step) *failure {
 		tr.at = tr.at.Add(time.Duration(d))
 		return nil
 	case *syntax.Do:
-		tr.ensureSubject()
+		id := tr.id(s.Actor)
 		args, f := tr.args(s.Call)
 		if f != nil {
 			return f
@@ -204,16 +237,22 @@ func (tr *testRun) step(s syntax.Step) *failure {
 			times, _ = s.Times.Value()
 		}
 		for i := int64(0); i < times; i++ {
-			res, err := tr.st.Apply(context.Background(), subjectID, s.Call.Action.Name, args, tr.at)
+			res, err := tr.st.Apply(context.Background(), id, s.Call.Action.Name, args, tr.at)
 			if err != nil {
-				return failAt(s, "do %s: %v", callString(s.Call), err)
+				return failAt(s, "do %s%s: %v", actorPrefix(s.Actor), callString(s.Call), err)
+			}
+			if tr.rec != nil {
+				tr.rec.decision(res.Decision)
+				if res.Applied {
+					tr.applied(s.Call.Action.Name)
+				}
 			}
 			if !res.Applied && !s.Try {
 				which := ""
 				if times > 1 {
 					which = fmt.Sprintf(" (time %d of %d)", i+1, times)
 				}
-				return failAt(s, "do %s%s was denied: %s", callString(s.Call), which, res.Decision)
+				return failAt(s, "do %s%s%s was denied: %s", actorPrefix(s.Actor), callString(s.Call), which, res.Decision)
 			}
 		}
 		return nil
@@ -223,26 +262,50 @@ func (tr *testRun) step(s syntax.Step) *failure {
 		}
 		return nil
 	case *syntax.Expect:
-		tr.ensureSubject()
-		return tr.expect(s)
+		return tr.expect(s, tr.id(s.Actor))
 	}
 	return nil
 }
 
-func (tr *testRun) subjectMember() *runtime.Member {
-	m, _ := tr.st.Member(subjectID)
-	return m
+// id is the live-state ID of the member a step names: a given member's
+// name, or the subject when the step names none. The subject joins now if
+// it has not yet, whichever member the step names (SPEC §6.18: at the
+// first do or expect), so that `me` in its arguments names a member.
+func (tr *testRun) id(name *syntax.Ident) string {
+	tr.ensureSubject()
+	if name != nil {
+		return name.Name
+	}
+	return subjectID
+}
+
+// who names a step's member in a failure message.
+func (tr *testRun) who(name *syntax.Ident) string {
+	if name != nil {
+		return name.Name
+	}
+	return "the subject"
+}
+
+func actorPrefix(a *syntax.Ident) string {
+	if a != nil {
+		return a.Name + ": "
+	}
+	return ""
 }
 
 func (tr *testRun) goals() runtime.Goals { return runtime.Goals(tr.st.Goals(tr.at)) }
 
-func (tr *testRun) expect(x *syntax.Expect) *failure {
+func (tr *testRun) expect(x *syntax.Expect, id string) *failure {
 	c := tr.c
-	m := tr.subjectMember()
+	m, _ := tr.st.Member(id)
 	switch x.Body.(type) {
 	case *syntax.ExpectGoal, *syntax.ExpectSanction:
 	default:
 		if m == nil {
+			if x.Actor != nil {
+				return failAt(x, "%s is not a member of the state: it has not joined yet, or a remove sanction removed it", x.Actor.Name)
+			}
 			return failAt(x, "the subject is no longer a member of the state (a remove sanction removed it)")
 		}
 	}
@@ -250,7 +313,7 @@ func (tr *testRun) expect(x *syntax.Expect) *failure {
 	case *syntax.ExpectSanction:
 		held := false
 		var names []string
-		for _, sc := range tr.st.Sanctions(subjectID, tr.at) {
+		for _, sc := range tr.st.Sanctions(id, tr.at) {
 			held = held || sc.Sanction.Name == b.Sanction.Name
 			names = append(names, sc.Sanction.String())
 		}
@@ -262,25 +325,40 @@ func (tr *testRun) expect(x *syntax.Expect) *failure {
 		if f != nil {
 			return f
 		}
-		d, err := tr.st.Decide(subjectID, b.Call.Action.Name, args, tr.at)
+		d, err := tr.st.Decide(id, b.Call.Action.Name, args, tr.at)
 		if err != nil {
 			return failAt(x, "%s: %v", callString(b.Call), err)
 		}
+		if tr.rec != nil {
+			tr.rec.decision(d)
+		}
 		want := b.Verdict == "allow"
 		if d.Allowed != want {
-			return failAt(x, "expected %s %s, got %s", b.Verdict, callString(b.Call), d)
-		}
-		if b.Because != nil {
-			for _, r := range d.Reasons() {
-				if r == b.Because.Value() {
-					return nil
-				}
+			why := ""
+			if tr.explain {
+				why = tr.explainDecision(id, b.Call, args)
 			}
+			return failAt(x, "expected %s %s, got %s%s", b.Verdict, callString(b.Call), d, why)
+		}
+		if b.Because != nil && !slices.Contains(d.Reasons(), b.Because.Value()) {
 			return failAt(x, "expected %s %s because %s, got reasons %q", b.Verdict, callString(b.Call), b.Because.Raw, d.Reasons())
+		}
+		if b.Else != nil {
+			var got []string
+			for _, sn := range d.Sanctions() {
+				got = append(got, sn.String())
+			}
+			if !slices.Contains(got, sanctionString(b.Else)) {
+				return failAt(x, "expected %s %s else %s, got sanctions %q", b.Verdict, callString(b.Call), sanctionString(b.Else), got)
+			}
 		}
 	case *syntax.ExpectRole:
 		if got := c.Role(m, tr.at); got != b.Role.Name {
-			return failAt(x, "expected role %s, got %s", b.Role.Name, got)
+			why := ""
+			if tr.explain {
+				why = tr.explainRole(id, got)
+			}
+			return failAt(x, "expected role %s, got %s%s", b.Role.Name, got, why)
 		}
 	case *syntax.ExpectBadge:
 		held := false
@@ -293,21 +371,46 @@ func (tr *testRun) expect(x *syntax.Expect) *failure {
 	case *syntax.ExpectDuty:
 		// The state's questions, so that `members` in a when reads the
 		// state's count (Community.DutiesWith has none).
-		duties, err := tr.st.Duties(subjectID, tr.at)
+		duties, err := tr.st.Duties(id, tr.at)
 		if err != nil {
 			return failAt(x, "%v", err)
 		}
-		owed := false
+		var owed []runtime.Duty
 		for _, d := range duties {
-			owed = owed || d.Action == b.Action.Name
+			if d.Action == b.Action.Name {
+				owed = append(owed, d)
+			}
 		}
-		if owed == b.No {
-			return failAt(x, "expected %sduty %s, got the opposite", no(b.No), b.Action.Name)
+		if b.No {
+			if len(owed) > 0 {
+				return failAt(x, "expected no duty %s, got %s", b.Action.Name, dutiesString(owed))
+			}
+			return nil
 		}
+		if len(owed) == 0 {
+			return failAt(x, "expected duty %s, got none owed: every duty on %s is met or does not apply", b.Action.Name, b.Action.Name)
+		}
+		for _, d := range owed {
+			if b.Because != nil && d.Rule.Reason != b.Because.Value() {
+				continue
+			}
+			if b.Else != nil && (d.Rule.Sanction == nil || d.Rule.Sanction.String() != sanctionString(b.Else)) {
+				continue
+			}
+			return nil
+		}
+		want := "duty " + b.Action.Name
+		if b.Because != nil {
+			want += " because " + b.Because.Raw
+		}
+		if b.Else != nil {
+			want += " else " + sanctionString(b.Else)
+		}
+		return failAt(x, "expected %s, got %s", want, dutiesString(owed))
 	case *syntax.ExpectMessage:
 		got := false
 		var texts []string
-		msgs, err := tr.st.Messages(subjectID, tr.at)
+		msgs, err := tr.st.Messages(id, tr.at)
 		if err != nil {
 			return failAt(x, "%v", err)
 		}
@@ -332,9 +435,9 @@ func (tr *testRun) expect(x *syntax.Expect) *failure {
 		// The subject is judged as if joining now, the other members of
 		// the test being in.
 		var others []*runtime.Member
-		for _, id := range tr.st.IDs() {
-			if id != subjectID {
-				o, _ := tr.st.Member(id)
+		for _, other := range tr.st.IDs() {
+			if other != id {
+				o, _ := tr.st.Member(other)
 				others = append(others, o)
 			}
 		}
@@ -346,15 +449,46 @@ func (tr *testRun) expect(x *syntax.Expect) *failure {
 			return failAt(x, "expected no admit, got admit")
 		}
 	case *syntax.ExpectThat:
-		ok, err := tr.st.Holds(subjectID, b.Cond, tr.at)
+		ok, err := tr.st.Holds(id, b.Cond, tr.at)
 		if err != nil {
 			return failAt(x, "%v", err)
 		}
 		if !ok {
-			return failAt(x, "expected that %s, got false", b.Cond.Src)
+			msg := fmt.Sprintf("expected that %s, got false", b.Cond.Src)
+			if ops := tr.operands(id, b.Cond, 3); ops != "" {
+				msg += ": " + ops
+			}
+			return failAt(x, "%s", msg)
 		}
 	}
 	return nil
+}
+
+// sanctionString writes a sanction as runtime.Sanction.String does, so
+// that `else mute 1d` and `else mute 24h` are the same sanction.
+func sanctionString(s *syntax.Sanction) string {
+	if s.For == nil {
+		return s.Name.Name
+	}
+	d, err := s.For.Value()
+	if err != nil {
+		return s.Name.Name + " " + s.For.Raw
+	}
+	return s.Name.Name + " " + check.FormatDuration(time.Duration(d))
+}
+
+// dutiesString shows owed duties as a failure message reports them: how
+// much is done in the window, the reason and the sanction.
+func dutiesString(ds []runtime.Duty) string {
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		s := fmt.Sprintf("duty %s: done %d of %d in %s, because %q", d.Action, d.Done, d.Need, check.FormatDuration(d.Per), d.Rule.Reason)
+		if d.Rule.Sanction != nil {
+			s += ", else " + d.Rule.Sanction.String()
+		}
+		parts[i] = s
+	}
+	return strings.Join(parts, "; ")
 }
 
 func no(b bool) string {

@@ -206,3 +206,167 @@ func TestWhenMembersCountsTheState(t *testing.T) {
 		}
 	}
 }
+
+// TestStepsAboutEveryMember: other members act and are asked about, a
+// member is updated mid-test, history is given without acting, and duties
+// and denials assert their reason and sanction (SPEC §6.18); each of these
+// steps also fails when what it asserts is false, saying what it found.
+func TestStepsAboutEveryMember(t *testing.T) {
+	src := `community C {
+  member { posts: int; rep: int; name: string = "x" }
+  action post()
+  action tip(to: member)
+  roles {
+    creator if posts >= 2
+    reader otherwise
+  }
+  may post, tip
+  first post then tip because "Post before you tip"
+  must not tip if rep < 1 because "No debts" else mute 1d
+  must post 1 per 7d if role >= creator because "Creators post weekly" else demote
+  on post { posts += 1 }
+  on tip { rep -= 1; to.rep += 1 }
+  goal size { measure members; target <= 1 }
+  test "passes" {
+    given member { rep: 1 }
+    given member bob { rep: 2 } did post at "2025-12-31T00:00:00Z"
+    do bob: tip(to: me)
+    expect bob: that rep == 1
+    expect that rep == 2
+    expect bob: role reader
+    expect deny tip(to: "bob") because "Post before you tip"
+    update { posts: 2 }
+    expect role creator
+    wait 8d
+    expect duty post because "Creators post weekly" else demote
+    expect bob: no duty post
+    update { posts: 0, rep: 0 }
+    expect role reader
+    update bob { rep: 0 }
+    expect bob: deny tip(to: me) because "No debts" else mute 1d
+    try bob: tip(to: me)
+    expect bob: sanction mute
+    expect no sanction mute
+  }
+  test "history in the future" {
+    given member bob {} did post at "2026-01-01T00:00:01Z"
+  }
+  test "bob has not joined" {
+    expect bob: role reader
+    given member bob {}
+  }
+  test "bob denied" {
+    given member bob {}
+    do bob: tip(to: me)
+  }
+  test "wrong sanction" {
+    given member {}
+    expect deny tip(to: me) else mute 2d
+  }
+  test "wrong duty reason" {
+    update { posts: 2 }
+    wait 8d
+    expect duty post because "Post!"
+  }
+  test "operands" {
+    given member bob { rep: 3 }
+    given members 1 {}
+    expect bob: that rep + 1 == 2 || name == "y" || size.value < 2
+  }
+  test "no duty owed" {
+    expect duty post
+  }
+}
+`
+	prog, err := runtime.CompileSource("c.charter", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		line int
+		msg  string
+	}{
+		{0, ""},
+		{38, "did post at 2026-01-01T00:00:01Z is after the test's time 2026-01-01T00:00:00Z"},
+		{41, "bob is not a member of the state"},
+		{46, "do bob: tip(to: me) was denied"},
+		{50, `expected deny tip(to: me) else mute 2d, got sanctions ["mute 1d"]`},
+		{55, `expected duty post because "Post!", got duty post: done 0 of 1 in 1w, because "Creators post weekly", else demote`},
+		{60, `got false: rep + 1 is 4, name is "x", size.value is 3`},
+		{63, "expected duty post, got none owed"},
+	}
+	results := chartertest.Run(prog)
+	if len(results) != len(want) {
+		t.Fatalf("%d results, want %d", len(results), len(want))
+	}
+	for i, r := range results {
+		if want[i].line == 0 {
+			if !r.Passed {
+				t.Errorf("%v", r)
+			}
+			continue
+		}
+		if r.Passed {
+			t.Errorf("%s passed", r.Name)
+			continue
+		}
+		if r.FailPos.Line != want[i].line || !strings.Contains(r.Failure, want[i].msg) {
+			t.Errorf("%s: failure at line %d %q, want line %d containing %q", r.Name, r.FailPos.Line, r.Failure, want[i].line, want[i].msg)
+		}
+	}
+}
+
+// TestExplain: with Options.Explain a failing expect role walks the
+// ladder, a failing expect that breaks a badge down, and a failing expect
+// deny shows the decision's trace with the rule's condition broken down;
+// without it the messages stay short.
+func TestExplain(t *testing.T) {
+	src := `community C {
+  member { posts: int; likes: int; flaggers: []string }
+  action post()
+  roles {
+    star if posts >= 10 && likes > 5
+    creator if posts >= 2
+    reader otherwise
+  }
+  badge held if len(flaggers) >= 3
+  may post
+  must not post if held because "Held"
+  test "role" {
+    given member { posts: 12, likes: 3 }
+    expect role star
+  }
+  test "that" {
+    given member { flaggers: ["a", "b"] }
+    expect that held
+  }
+  test "deny" {
+    given member { flaggers: ["a", "b"] }
+    expect deny post()
+  }
+}
+`
+	prog, err := runtime.CompileSource("c.charter", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"expected role star, got creator\n    rung star if posts >= 10 && likes > 5: false: posts is 12, likes is 3\n    rung creator if posts >= 2: true, held: posts is 12",
+		"expected that held, got false: held is false (badge held if len(flaggers) >= 3: len(flaggers) is 2)",
+		"\n    must not post (c.charter:11:3): held: false: held is false (badge held if len(flaggers) >= 3: len(flaggers) is 2)",
+	}
+	results, cov := chartertest.RunWith(prog, chartertest.Options{Explain: true})
+	if cov != nil || len(results) != len(want) {
+		t.Fatalf("%d results, coverage %v", len(results), cov)
+	}
+	for i, r := range results {
+		if r.Passed || !strings.Contains(r.Failure, want[i]) {
+			t.Errorf("%s: failure %q, want it to contain %q", r.Name, r.Failure, want[i])
+		}
+	}
+	for _, r := range chartertest.Run(prog) {
+		if strings.Contains(r.Failure, "\n") || strings.Contains(r.Failure, "badge held if") {
+			t.Errorf("%s without Explain: %q", r.Name, r.Failure)
+		}
+	}
+}

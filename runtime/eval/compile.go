@@ -41,11 +41,32 @@ func Compile(node ast.Node, scope Scope) (*Expr, error) {
 	return x, nil
 }
 
+// CompileRung is Compile for a condition of the role ladder: it also
+// records, on the expressions that have one, the form Derived.Plan walks
+// as data. Other conditions need not pay for it (BenchmarkCompile1000).
+func CompileRung(node ast.Node, scope Scope) (*Expr, error) {
+	if node == nil {
+		return nil, &Error{Msg: "no expression"}
+	}
+	if scope == nil {
+		scope = Refs(nil)
+	}
+	c := &compiler{scope: scope, planning: true}
+	c.calls, _ = scope.(CallScope)
+	x, err := c.compile(node)
+	if err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
 type compiler struct {
 	scope Scope
 	calls CallScope
 	// checked is set by CompileEffect: values past a limit record errors.
 	checked bool
+	// planning is set by CompileRung: record what Derived.Plan reads.
+	planning bool
 }
 
 // compile compiles node n. The checker has refused what Charter does not
@@ -359,6 +380,9 @@ func (c *compiler) binary(n *ast.BinaryNode) (*Expr, *Error) {
 		}
 		x = fold(x)
 	}
+	if c.planning && !x.konst {
+		planBinary(x, low, n.Operator, l, r)
+	}
 	return x, nil
 }
 
@@ -383,7 +407,11 @@ func (c *compiler) logical(n *ast.BinaryNode) (*Expr, *Error) {
 		}
 		return r, nil
 	}
-	return andOr(low, l, r), nil
+	x := andOr(low, l, r)
+	if c.planning && low.Op == OpAnd {
+		planAnd(x, l, r)
+	}
+	return x, nil
 }
 
 // andOr builds the closure of OpAnd or OpOr.

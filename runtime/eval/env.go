@@ -76,6 +76,13 @@ type Derived struct {
 	// before the time in slot DemotedUntil.
 	Demote, DemoteTimed     bool
 	Demotions, DemotedUntil int
+
+	// planned is the ladder as Plan prepared it, when isPlanned, and
+	// otherwise the rank when none of its atoms' rungs holds.
+	planned   []atom
+	floats    []floatAtom
+	isPlanned bool
+	otherwise int64
 }
 
 // Rung is one role of the ladder.
@@ -155,6 +162,11 @@ func (e *Env) computeRole() int64 {
 	if e.roleState == roleComputing {
 		return d.Fallback // a role condition that reads role: the checker rejects it
 	}
+	if d.isPlanned {
+		r := d.rank(e.M, e.At) // demotions applied
+		e.role, e.roleState = r, roleKnown
+		return r
+	}
 	e.roleState = roleComputing
 	// The ladder, as in OtherRole: inline here, where every role is
 	// computed, since a call cost Apply a tenth of the role's time.
@@ -166,15 +178,16 @@ func (e *Env) computeRole() int64 {
 		}
 	}
 	if d.Demote {
-		r = d.demoted(e, r)
+		r = d.demoted(e.M, e.At, r)
 	}
 	e.role, e.roleState = r, roleKnown
 	return r
 }
 
-// demoted returns rank r less e.M's demotions, down to 0 (SPEC §10.2).
-func (d *Derived) demoted(e *Env, r int64) int64 {
-	if n := e.M.I[d.Demotions]; n > 0 && (!d.DemoteTimed || e.At < e.M.I[d.DemotedUntil]) {
+// demoted returns rank r less the demotions of the member whose record is
+// m, down to 0 (SPEC §10.2), at time at.
+func (d *Derived) demoted(m *Record, at int64, r int64) int64 {
+	if n := m.I[d.Demotions]; n > 0 && (!d.DemoteTimed || at < m.I[d.DemotedUntil]) {
 		r = max(r-n, 0) // r >= 0 and n > 0: no overflow
 	}
 	return r
@@ -189,6 +202,9 @@ func (e *Env) OtherRole(p int) int64 {
 	if d == nil {
 		return 0
 	}
+	if d.isPlanned {
+		return d.rank(e.Others[p], e.At) // demotions applied
+	}
 	m := e.M
 	e.M = e.Others[p]
 	r := d.Fallback
@@ -199,7 +215,7 @@ func (e *Env) OtherRole(p int) int64 {
 		}
 	}
 	if d.Demote {
-		r = d.demoted(e, r)
+		r = d.demoted(e.M, e.At, r)
 	}
 	e.M = m
 	return r

@@ -64,6 +64,9 @@ type Expr struct {
 	// ref is set when the expression only loads a reference, so that the
 	// operators around it can read the slot directly.
 	ref *Ref
+	// plan is what Derived.Plan reads of the expression (ladder.go);
+	// nil for most.
+	plan *exprPlan
 }
 
 // Type returns the expression's type.

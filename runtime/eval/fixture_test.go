@@ -139,13 +139,14 @@ func newFixture(t testing.TB) *fixture {
 	for _, r := range roleRanks {
 		rung := Rung{Rank: int64(r.rank)}
 		if r.cond != "" {
-			rung.Cond = f.compile(t, r.cond)
+			rung.Cond = f.compileRung(t, r.cond)
 		}
 		d.Ladder = append(d.Ladder, rung)
 	}
 	for _, b := range badgeConds {
 		d.Badges = append(d.Badges, f.compile(t, b.cond))
 	}
+	d.Plan() // as the runtime does: BenchmarkClosures/RoleAtLeastFromLadder measures what it runs
 	f.env.Derived = d
 	return f
 }
@@ -203,6 +204,20 @@ func (f *fixture) check(src string) (*parser.Tree, error) {
 		return nil, err
 	}
 	return tree, nil
+}
+
+// compileRung is compile by CompileRung, for a rung of the ladder.
+func (f *fixture) compileRung(t testing.TB, src string) *Expr {
+	t.Helper()
+	tree, err := f.check(src)
+	if err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	x, err := CompileRung(tree.Node, f.scope)
+	if err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	return x
 }
 
 // compile checks and compiles src, failing the test on any error.
