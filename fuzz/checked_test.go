@@ -43,8 +43,16 @@ func FuzzCheckedRuns(f *testing.F) {
 		for _, cc := range cp.Communities {
 			c := prog.Community(cc.Name)
 			s := runtime.NewState(c, runtime.MaxSkew(-1))
+			// Defaults, and a value for each required attribute, which a
+			// record must give (SPEC §6.4).
+			vals := map[string]any{}
+			for _, at := range cc.Attrs {
+				if at.Required {
+					vals[at.Name] = argOf(at.Type, "")
+				}
+			}
 			for _, id := range []string{"a", "b"} {
-				m, err := c.Member(nil)
+				m, err := c.Member(vals)
 				if err != nil {
 					t.Fatalf("%s: a member of defaults: %v", cc.Name, err)
 				}

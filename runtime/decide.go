@@ -149,6 +149,10 @@ func (c *Community) decideIn(pe *pooledEnv, m *Member, k *Call, at time.Time, go
 	}
 	c.seedRole(e, m)
 	deny, may := c.outcome(e, m, a)
+	var unmet []*Rule
+	if deny == 0 && may < 0 && a.unmet != nil && !c.defaultAllow {
+		unmet = unmetMays(e, a)
+	}
 	c.keepRole(e, m)
 	c.finish(pe, pooled)
 	switch {
@@ -159,7 +163,35 @@ func (c *Community) decideIn(pe *pooledEnv, m *Member, k *Call, at time.Time, go
 	case may >= 0:
 		return Decision{Action: a.name, Allowed: true, Rules: a.may[may].self}
 	}
-	return Decision{Action: a.name, Allowed: c.defaultAllow, ByDefault: true}
+	return Decision{Action: a.name, Allowed: c.defaultAllow, ByDefault: true, Rules: unmet}
+}
+
+// unmetMays returns the mays of a with a because text that are active in
+// e: when no rule decided a call of a, the reasons a default deny gives
+// (SPEC §10.1). It allocates only for two or more.
+func unmetMays(e *eval.Env, a *action) []*Rule {
+	var out []*Rule
+	for _, r := range a.unmet {
+		if !r.active(e) {
+			continue
+		}
+		if out == nil {
+			out = r.self
+		} else {
+			out = append(out[:len(out):len(out)], &r.Rule)
+		}
+	}
+	return out
+}
+
+// active reports whether r is active in e: not under a when whose
+// condition is false or, without a goal snapshot, unknown, and not reading
+// goals without one.
+func (r *rule) active(e *eval.Env) bool {
+	if (r.goals || r.when != nil) && e.Goals == nil {
+		return false
+	}
+	return r.when == nil || r.when.Bool(e)
 }
 
 // finish resets pe after a question and, when pooled, returns it to the
@@ -313,6 +345,8 @@ func (c *Community) decideFast(e *eval.Env, m *Member, a *action) Decision {
 		return Decision{Action: a.name, Rules: a.deny[bits.TrailingZeros64(deny)].self}
 	case may >= 0:
 		return Decision{Action: a.name, Allowed: true, Rules: a.may[may].self}
+	case !c.defaultAllow && a.unmet != nil:
+		return Decision{Action: a.name, ByDefault: true, Rules: unmetMays(e, a)}
 	}
 	return Decision{Action: a.name, Allowed: c.defaultAllow, ByDefault: true}
 }
@@ -367,7 +401,7 @@ func (c *Community) denies(r *rule, e *eval.Env, m *Member, a *action) bool {
 	case check.First:
 		return !m.hist.doneBy(&c.hist, r.before, e.At)
 	case check.Limit:
-		return m.hist.count(&c.hist, a.index, e.At, r.per) >= r.count
+		return m.hist.count(&c.hist, a.index, e.At, c.window(r, e.At)) >= r.count
 	}
 	return true
 }
@@ -393,10 +427,10 @@ func (c *Community) decide(d *Decision, e *eval.Env, m *Member, a *action, trace
 				continue
 			}
 		case check.Limit:
-			n := m.hist.count(&c.hist, a.index, e.At, r.per)
+			n := m.hist.count(&c.hist, a.index, e.At, c.window(r, e.At))
 			reached := n >= r.count
 			if trace != nil {
-				*trace = append(*trace, TraceStep{Rule: r.Label, What: fmt.Sprintf("%d of %d in %s", n, r.count, check.FormatDuration(time.Duration(r.per))), Value: reached})
+				*trace = append(*trace, TraceStep{Rule: r.Label, What: fmt.Sprintf("%d of %d in %s", n, r.count, r.def.Window()), Value: reached})
 			}
 			if !reached {
 				continue
@@ -418,6 +452,9 @@ func (c *Community) decide(d *Decision, e *eval.Env, m *Member, a *action, trace
 		}
 	}
 	d.Allowed, d.ByDefault = c.defaultAllow, true
+	if !c.defaultAllow && a.unmet != nil {
+		d.Rules = unmetMays(e, a)
+	}
 	if trace != nil {
 		verdict := "deny"
 		if c.defaultAllow {
@@ -425,6 +462,17 @@ func (c *Community) decide(d *Decision, e *eval.Env, m *Member, a *action, trace
 		}
 		*trace = append(*trace, TraceStep{Rule: "default " + verdict, What: "no rule decided", Value: c.defaultAllow})
 	}
+}
+
+// window is the length of r's window ending at time at, for history's
+// count, which counts takings in (at - window, at]: r's duration, or for
+// a calendar window the time since its period began in c's zone, so that
+// the window is [start of the period, at] (SPEC §6.12).
+func (c *Community) window(r *rule, at int64) int64 {
+	if r.cal == check.NoCalendar {
+		return r.per
+	}
+	return at - r.cal.Start(at, c.zone) + 1
 }
 
 // applies reports whether r is active (its when condition holds) and its
@@ -570,9 +618,10 @@ func (c *Community) dutiesIn(m *Member, e *eval.Env) []Duty {
 			if !r.applies(e, nil) {
 				continue
 			}
-			n := m.hist.count(&c.hist, a.index, e.At, r.per)
+			per := c.window(r, e.At)
+			n := m.hist.count(&c.hist, a.index, e.At, per)
 			if n < r.count {
-				out = append(out, Duty{Action: a.name, Need: r.count, Per: time.Duration(r.per), Done: n, Rule: &r.Rule})
+				out = append(out, Duty{Action: a.name, Need: r.count, Per: time.Duration(per), Calendar: r.def.Calendar.String(), Done: n, Rule: &r.Rule})
 			}
 		}
 	}

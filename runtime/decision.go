@@ -43,18 +43,21 @@ type Decision struct {
 	// ByDefault is true when no rule decided and the community's default did.
 	ByDefault bool
 	// Rules are the rules that decided: every denying rule when denied,
-	// the allowing may when allowed by a rule; empty when the community's
-	// default decided.
+	// the allowing may when allowed by a rule. When the community's default
+	// decided, none when it allows; when it denies, the unmet mays: each
+	// active may of the action with a because text (SPEC §10.1), whose
+	// reasons say what would have allowed it.
 	Rules []*Rule
 	// A Decision is seven words, which Go returns in registers: an eighth
 	// (Explain's trace, once a field here) made every decision a copy
 	// through memory, a sixth of its time.
 }
 
-// Reasons returns the reasons of the deciding rules, or "default deny" /
-// "default allow" when the community's default decided.
+// Reasons returns the reasons of the deciding rules (of the unmet mays
+// when the default denied), or "default deny" / "default allow" when the
+// community's default decided with no rule to show.
 func (d *Decision) Reasons() []string {
-	if d.ByDefault {
+	if d.ByDefault && len(d.Rules) == 0 {
 		if d.Allowed {
 			return []string{"default allow"}
 		}
@@ -83,11 +86,11 @@ func (d Decision) String() string {
 	if d.Allowed {
 		verdict = "allow"
 	}
-	if d.ByDefault {
-		return fmt.Sprintf("%s %s (by default)", verdict, d.Action)
-	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s", verdict, d.Action)
+	if d.ByDefault {
+		b.WriteString(" (by default)")
+	}
 	for _, r := range d.Rules {
 		fmt.Fprintf(&b, "; %s: %s", r.Label, r.Reason)
 		if r.Sanction != nil {
@@ -108,9 +111,12 @@ type TraceStep struct {
 type Duty struct {
 	Action string
 	Need   int           // N
-	Per    time.Duration // D
-	Done   int           // takings in the window
-	Rule   *Rule
+	Per    time.Duration // D; for a calendar window, its part up to the time asked
+	// Calendar is the period of a calendar window ("day", "week",
+	// "month"), or "" for a rolling one.
+	Calendar string
+	Done     int // takings in the window
+	Rule     *Rule
 }
 
 // Message is a nudge or offer that reaches a member.

@@ -52,11 +52,17 @@ const HistoryKey = "@history"
 // Member builds a member from attribute values: int, int64, float64,
 // json.Number, bool, string, time.Time or an RFC 3339 string for times,
 // time.Duration or a duration string ("36h", "7d") for durations, and
-// slices of those. Missing attributes take their default; an unknown
-// attribute or a value of the wrong type is an error naming the attribute,
-// the expected and the given type. The optional HistoryKey entry lists
-// when each action was taken.
+// slices of those. Missing attributes take their default, except
+// required ones: a record without them is an error naming them. An
+// unknown attribute or a value of the wrong type is an error naming the
+// attribute, the expected and the given type. The optional HistoryKey
+// entry lists when each action was taken.
 func (c *Community) Member(values map[string]any) (*Member, error) {
+	if len(c.required) > 0 {
+		if err := c.missingRequired(func(name string) bool { _, ok := values[name]; return ok }); err != nil {
+			return nil, err
+		}
+	}
 	m := c.newMember("")
 	names := make([]string, 0, len(values))
 	for k := range values {
@@ -104,6 +110,24 @@ func (c *Community) MemberJSON(data []byte) (*Member, error) {
 		return nil, fmt.Errorf("member JSON: %v at line %d, column %d", d, line, col)
 	}
 	return c.Member(values)
+}
+
+// missingRequired returns an error naming the required attributes
+// (SPEC §6.4) for which given is false, or nil.
+func (c *Community) missingRequired(given func(name string) bool) error {
+	var missing []string
+	for _, name := range c.required {
+		if !given(name) {
+			missing = append(missing, name)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("missing attribute %s, which %s requires of every member", missing[0], c.Name)
+	}
+	return fmt.Errorf("missing attributes %s, which %s requires of every member", strings.Join(missing, ", "), c.Name)
 }
 
 func (c *Community) attrList() string {
@@ -717,6 +741,11 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 		}
 	}
 	b.complete = !slices.Contains(bound, false)
+	if b.err == nil {
+		if err := c.missingRequired(func(name string) bool { i, _ := c.layout.Lookup(name); return bound[i] }); err != nil {
+			b.err = fmt.Errorf("member struct %s: %w: tag a field with it", t, err)
+		}
+	}
 	// A struct that binds every attribute but those the state keeps for
 	// sanctions (which a host's struct predates) fills them with 0.
 	keptOnly := true

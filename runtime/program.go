@@ -174,6 +174,8 @@ type Community struct {
 	def          *check.Community
 	parent       *Community
 	layout       *eval.Layout
+	required     []string       // attributes every record must give (SPEC §6.4)
+	zone         *time.Location // of the calendar windows, loaded by the checker
 	derived      *eval.Derived
 	actions      []*action
 	actionByName map[string]*action
@@ -227,6 +229,9 @@ type action struct {
 	duties   []*rule
 	effect   []*assign
 	deciders []*rule // deny then may, for explain
+	// unmet are the mays with a because text: a default deny carries
+	// those of them that are active (SPEC §10.1).
+	unmet []*rule
 	// readsTime is true when a deny or may rule of the action reads the
 	// evaluation time (a limit; a first, whose earlier action counts only
 	// when taken by then; or a condition calling a time function, directly
@@ -259,7 +264,8 @@ type rule struct {
 	before int        // first: action index
 	count  int
 	per    int64
-	what   string // the condition as written, for traces
+	cal    check.Calendar // a calendar window's period; per is 0 then
+	what   string         // the condition as written, for traces
 	whenS  string
 }
 
@@ -325,8 +331,15 @@ func compileCommunity(cc *check.Community, compiled map[string]*Community, times
 	}
 	names := make([]string, len(cc.Attrs))
 	types := make([]check.Type, len(cc.Attrs))
+	c.zone = cc.Zone
+	if c.zone == nil {
+		c.zone = time.UTC
+	}
 	for i, a := range cc.Attrs {
 		names[i], types[i] = a.Name, a.Type
+		if a.Required {
+			c.required = append(c.required, a.Name)
+		}
 	}
 	var err error
 	if c.layout, err = eval.NewLayout(names, types); err != nil {
@@ -656,6 +669,9 @@ func (cm *compiler) actions() error {
 			switch cr.Kind {
 			case check.May:
 				a.may = append(a.may, r)
+				if cr.Because != "" {
+					a.unmet = append(a.unmet, r)
+				}
 			case check.Duty:
 				a.duties = append(a.duties, r)
 				keep[a.index] = max(keep[a.index], r.count)
@@ -752,7 +768,7 @@ func (cm *compiler) rule(cr *check.Rule, ca *check.Action) (*rule, error) {
 	if cr.Before != nil {
 		r.before = cm.c.actionByName[cr.Before.Name].index
 	}
-	r.count, r.per = int(cr.Count), int64(cr.Per)
+	r.count, r.per, r.cal = int(cr.Count), int64(cr.Per), cr.Calendar
 	var params *check.Action
 	if cr.Kind != check.Duty {
 		params = ca

@@ -291,8 +291,10 @@ func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i % 64) }
 func (d *Decision) ruled() bool { return d.set != [decisionWords]uint64{} }
 
 // Rules returns the rules that decided, in a new slice: every denying rule
-// when denied, the allowing may when allowed by a rule; none when the
-// default decided.
+// when denied, the allowing may when allowed by a rule; when the default
+// decided, none when it allows and the unmet mays when it denies (each
+// active may of the action with a because text), as runtime.Decision's
+// Rules.
 func (d Decision) Rules() []Rule {
 	var out []Rule
 	for w, s := range d.set {
@@ -304,7 +306,8 @@ func (d Decision) Rules() []Rule {
 }
 
 // First returns the first deciding rule (the first denying one when the
-// decision denies), and false when the community's default decided.
+// decision denies; the first unmet may when the default denies), and false
+// when there is none.
 func (d Decision) First() (Rule, bool) {
 	for w, s := range d.set {
 		if s != 0 {
@@ -314,10 +317,11 @@ func (d Decision) First() (Rule, bool) {
 	return 0, false
 }
 
-// Reasons returns the reasons of the deciding rules, or "default deny" /
-// "default allow" when the community's default decided.
+// Reasons returns the reasons of the deciding rules (of the unmet mays
+// when the default denied), or "default deny" / "default allow" when the
+// community's default decided with no rule to show.
 func (d Decision) Reasons() []string {
-	if d.ByDefault {
+	if d.ByDefault && !d.ruled() {
 		if d.Allowed {
 			return []string{"default allow"}
 		}
@@ -346,10 +350,10 @@ func (d Decision) String() string {
 	if d.Allowed {
 		verdict = "allow"
 	}
-	if d.ByDefault {
-		return verdict + " " + d.Action.String() + " (by default)"
-	}
 	s := verdict + " " + d.Action.String()
+	if d.ByDefault {
+		s += " (by default)"
+	}
 	for _, r := range d.Rules() {
 		s += "; " + r.Label() + ": " + r.Reason()
 		if sn := r.Sanction(); sn != nil {

@@ -89,7 +89,11 @@ func runDuties(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		rows := []dutyJSON{}
 		for _, d := range got {
-			row := dutyJSON{Action: d.Action, Done: d.Done, Need: d.Need, Per: check.FormatDuration(d.Per), Reason: d.Rule.Reason}
+			per := check.FormatDuration(d.Per)
+			if d.Calendar != "" {
+				per = "calendar " + d.Calendar
+			}
+			row := dutyJSON{Action: d.Action, Done: d.Done, Need: d.Need, Per: per, Reason: d.Rule.Reason}
 			if d.Rule.Sanction != nil {
 				row.Sanction = d.Rule.Sanction.String()
 			}

@@ -24,6 +24,10 @@ type builder struct {
 	used     map[string]bool // attribute names read by some expression
 	envs     *envs
 	inWhen   bool // checking a when condition: member values there are CH0111
+	inLadder bool // checking a rung: a named condition that reads the role is CH0127
+	// letsOpen is how many of com.Lets an expression may read: while the
+	// condition of the i-th is checked, the i before it.
+	letsOpen int
 	// sharedEnvs is true when the community uses its parent's envs.
 	sharedEnvs bool
 	// overridesAttr is true when the schema redeclares an inherited attribute.
@@ -66,9 +70,9 @@ func (b *builder) build() {
 	b.ownAttrs = map[string]bool{}
 	b.used = map[string]bool{}
 	var (
-		schemaSeen                      *syntax.Schema
-		purposeSeen, defaultSeen, roles *syntax.Node
-		admitSeen                       *syntax.Admit
+		schemaSeen                                *syntax.Schema
+		purposeSeen, defaultSeen, zoneSeen, roles *syntax.Node
+		admitSeen                                 *syntax.Admit
 	)
 	ownActions := map[string]*syntax.Action{}
 	ownBadges := map[string]*syntax.Badge{}
@@ -78,6 +82,22 @@ func (b *builder) build() {
 	// Pass 1: declarations that introduce names.
 	for _, d := range com.Decl.Decls {
 		switch d := d.(type) {
+		case *syntax.Timezone:
+			if zoneSeen != nil {
+				b.errorf(diag.Duplicate, d.Range(), "timezone is already stated at %s", zoneSeen.Pos)
+				continue
+			}
+			zoneSeen = &d.Node
+			name := d.Name.Value()
+			// LoadLocation reads the tz database (a file, or the copy
+			// embedded by time/tzdata) here, at check time: evaluation
+			// reads no file. "" and "Local" would depend on the machine.
+			loc, err := time.LoadLocation(name)
+			if err != nil || name == "" || name == "Local" {
+				b.errorf(diag.BadWindow, d.Name.Range(), "unknown time zone %s: want an IANA name such as \"Europe/Paris\" or \"UTC\"", d.Name.Raw)
+				continue
+			}
+			com.Zone = loc
 		case *syntax.Purpose:
 			if purposeSeen != nil {
 				b.errorf(diag.Duplicate, d.Range(), "purpose is already stated at %s", purposeSeen.Pos)
@@ -113,6 +133,12 @@ func (b *builder) build() {
 			}
 			roles = &d.Node
 			b.roles(d)
+		case *syntax.Let:
+			if prev := com.let(d.Name.Name); prev != nil {
+				b.errorf(diag.Duplicate, d.Name.Range(), "named condition %s is already declared at %s", d.Name.Name, prev.Decl.Name.Pos)
+				continue
+			}
+			com.Lets = append(com.Lets, &LetDef{Name: d.Name.Name, Cond: d.Cond, Decl: d})
 		case *syntax.Badge:
 			if prev, ok := ownBadges[d.Name.Name]; ok {
 				b.errorf(diag.Duplicate, d.Name.Range(), "badge %s is already declared at %s", d.Name.Name, prev.Name.Pos)
@@ -154,15 +180,23 @@ func (b *builder) build() {
 		b.envs.ns = ns
 	}
 
-	// Pass 2: expressions, rules, effects, messages, tests.
+	// Pass 2: expressions, rules, effects, messages, tests. Named
+	// conditions first: every later expression reads them expanded.
+	b.lets()
 	for _, a := range com.Attrs {
 		if a.Decl != nil && b.ownAttrs[a.Name] && a.Decl.Default != nil {
+			if a.Required {
+				b.errorf(diag.RequiredDefault, a.Decl.Default.Range(), "attribute %s is required, so it has no default: every record gives it", a.Name)
+				continue
+			}
 			b.attrDefault(a)
 		}
 	}
 	for _, r := range com.Roles {
 		if r.Cond != nil && r.Decl != nil && b.isOwnRung(r) {
+			b.inLadder = true
 			b.cond(r.Cond, b.envs.ladder(), "role "+r.Name)
+			b.inLadder = false
 		}
 	}
 	for _, bd := range com.Badges {
@@ -501,10 +535,11 @@ func (b *builder) schema(s *syntax.Schema) {
 			b.overridesAttr = true
 			prev.Decl = ad
 			prev.Default = zeroValue(t)
+			prev.Required = ad.Required
 			continue
 		}
 		b.ownAttrs[name] = true
-		a := &Attr{Name: name, Type: t, Default: zeroValue(t), Slot: len(com.Attrs), Decl: ad}
+		a := &Attr{Name: name, Type: t, Default: zeroValue(t), Required: ad.Required, Slot: len(com.Attrs), Decl: ad}
 		com.Attrs = append(com.Attrs, a)
 		com.attrByName[name] = a
 	}
@@ -901,16 +936,25 @@ func (b *builder) lookupAction(id *syntax.Ident) *Action {
 	return a
 }
 
-func (b *builder) countPer(count *syntax.IntLit, per *syntax.DurationLit) (int64, time.Duration) {
+func (b *builder) countPer(count *syntax.IntLit, cal *syntax.Ident, per *syntax.DurationLit) (int64, time.Duration, Calendar) {
 	n, err := count.Value()
 	if err != nil || n <= 0 {
 		b.errorf(diag.BadCount, count.Range(), "count must be a positive whole number, not %s", count.Raw)
+	}
+	if cal != nil {
+		for c := Day; c <= Month; c++ {
+			if cal.Name == c.String() {
+				return n, 0, c
+			}
+		}
+		b.errorf(diag.BadWindow, cal.Range(), "calendar %s is not a period: want calendar day, week or month", cal.Name)
+		return n, 0, Day
 	}
 	d, err := durationOf(per)
 	if err != nil || d <= 0 {
 		b.errorf(diag.BadCount, per.Range(), "period must be a positive duration, not %s", per.Raw)
 	}
-	return n, d
+	return n, d, NoCalendar
 }
 
 func (b *builder) rule(d syntax.Decl, when *syntax.Expr) {
@@ -942,13 +986,13 @@ func (b *builder) rule(d syntax.Decl, when *syntax.Expr) {
 		if a := b.lookupAction(d.Action); a != nil {
 			r.Actions = []*Action{a}
 		}
-		r.Count, r.Per = b.countPer(d.Count, d.Per)
+		r.Count, r.Per, r.Calendar = b.countPer(d.Count, d.Calendar, d.Per)
 	case *syntax.Duty:
 		r.Kind, cond, because, els, pos = Duty, d.Cond, d.Because, d.Else, d.Node
 		if a := b.lookupAction(d.Action); a != nil {
 			r.Actions = []*Action{a}
 		}
-		r.Count, r.Per = b.countPer(d.Count, d.Per)
+		r.Count, r.Per, r.Calendar = b.countPer(d.Count, d.Calendar, d.Per)
 	}
 	r.Cond = cond
 	if because != nil {
@@ -969,7 +1013,7 @@ func (b *builder) rule(d syntax.Decl, when *syntax.Expr) {
 			what = r.Before.Name + " then " + what
 		}
 	case Limit, Duty:
-		what = fmt.Sprintf("%s %d per %s", what, r.Count, FormatDuration(r.Per))
+		what = fmt.Sprintf("%s %d per %s", what, r.Count, r.Window())
 	}
 	r.Label = fmt.Sprintf("%s %s (%s:%d:%d)", r.Kind, what, pos.Pos.Filename, pos.Pos.Line, pos.Pos.Column)
 	if cond != nil {

@@ -429,12 +429,13 @@ func paramList(a *Action) string {
 }
 
 func newCommunity(cd *syntax.Community, parent *Community) *Community {
-	com := &Community{Name: cd.Name.Name, Decl: cd, Parent: parent,
+	com := &Community{Name: cd.Name.Name, Decl: cd, Parent: parent, Zone: time.UTC,
 		attrByName: map[string]*Attr{}, actionByName: map[string]*Action{}}
 	if parent == nil {
 		return com
 	}
 	com.DefaultAllow = parent.DefaultAllow
+	com.Zone = parent.Zone
 	com.Purpose = parent.Purpose
 	// Sized and allocated at once: a child of a wide schema copies tens of
 	// thousands of attributes, and growing the map to fit cost more than
@@ -453,6 +454,7 @@ func newCommunity(cd *syntax.Community, parent *Community) *Community {
 	}
 	com.Roles = append(com.Roles, parent.Roles...)
 	com.Badges = append(com.Badges, parent.Badges...)
+	com.Lets = append(com.Lets, parent.Lets...)
 	com.Rules = append(com.Rules, parent.Rules...)
 	com.Effects = append(com.Effects, parent.Effects...)
 	for _, g := range parent.Goals {

@@ -134,7 +134,7 @@ func TestErrors(t *testing.T) {
 		{"duplicate attr", "name: string", "posts: string", diag.Duplicate, 5, 5, ""},
 		{"unknown action", "may tip\n", "may tipp\n", diag.UnknownAction, 16, 7, "tip"},
 		{"unknown name", "role >= creator", "role >= creatr", diag.UnknownName, 15, 39, "creator"},
-		{"attr in role", "creator if posts >= 5", "creator if star", diag.UnknownName, 11, 16, ""},
+		{"param in role", "creator if posts >= 5", "creator if length", diag.UnknownName, 11, 16, ""},
 		{"bad assign", "posts += 1;", "posts = \"x\";", diag.TypeMismatch, 17, 21, ""},
 		{"otherwise not last", "    creator if posts >= 5\n    onlooker otherwise", "    onlooker otherwise\n    creator if posts >= 5", diag.BadOtherwise, 11, 5, ""},
 		{"share needs bool", "share(star)", "share(posts)", diag.BadMeasure, 19, 26, ""},

@@ -491,6 +491,16 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 	if e == nil || e.Root == nil {
 		return Type{}, false // syntax error already reported
 	}
+	if len(b.com.Lets) > 0 || b.inLadder && len(b.com.Badges) > 0 {
+		var params map[string]bool
+		if len(env.params) > 0 {
+			params = map[string]bool{}
+			for _, p := range env.params {
+				params[p.name] = true
+			}
+		}
+		b.expandLets(e, params)
+	}
 	b.withDurations(e, env.env)
 	b.markUsed(e)
 	if !b.checkMembers(e, env) {
@@ -693,7 +703,7 @@ func (b *builder) notInScope(name string) string {
 	case com.Badge(name) != nil:
 		return " (badges are not visible here)"
 	case com.Goal(name) != nil:
-		return " (goals are visible only in rule and when conditions)"
+		return " (goals are visible only in rule, duty, when and admit conditions and expect that, through their fields)"
 	case com.Role(name) != nil || name == "role" && len(com.Roles) > 0:
 		return " (roles are not visible here)"
 	}
@@ -713,6 +723,9 @@ func (b *builder) notInScope(name string) string {
 			}
 			return " (" + what + name + " of " + a.Name + " is not visible here)"
 		}
+	}
+	if name == "members" {
+		return " (members is visible only in measures, when and admit conditions and expect that)"
 	}
 	if name == "me" {
 		return " (me, the acting member, is visible only in the rule conditions and effects of actions with a member parameter)"

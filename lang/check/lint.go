@@ -3,6 +3,8 @@ package check
 import (
 	"sort"
 
+	exprast "github.com/expr-lang/expr/ast"
+
 	"github.com/charterlang/charter/lang/diag"
 	"github.com/charterlang/charter/lang/syntax"
 )
@@ -18,6 +20,7 @@ func (b *builder) lint() {
 	// community is built, since a community extending this one may use them.
 	com.used = b.used
 	com.ownAttrs = b.ownAttrs
+	b.lintUnsetTime()
 	// Actions that no rule mentions (under default deny they can never be taken).
 	if !com.DefaultAllow {
 		var mentioned map[*Action]bool // by some rule; built on first need
@@ -239,6 +242,98 @@ func (b *builder) lintAudience() {
 					b.warnf(diag.NoAudience, u.Range(), "the %s of %s reaches nobody: %s does not say who holds badge %s; declare `badge %s if COND`, such as `if role >= admin`", kind, u.Name(), com.Name, bd.Name, bd.Name)
 					break
 				}
+			}
+		}
+	}
+}
+
+// clockFuncs are the functions that compare a time with the evaluation
+// time: a time attribute no record gave is the epoch, which they read as
+// decades ago.
+var clockFuncs = map[string]bool{"since": true, "until": true, "days_since": true, "hours_since": true}
+
+// lintUnsetTime warns, once per attribute, where one of the community's
+// own conditions reads a time attribute against the clock (a clock
+// function's argument, or compared with now()) while the attribute is
+// neither required nor defaulted: a record without it is the epoch, so
+// `since(joined_at) < 7d` would treat a new account as decades old and a
+// rule meant to hold newcomers back would let them through.
+func (b *builder) lintUnsetTime() {
+	com := b.com
+	owned := b.ownSet()
+	warned := map[string]bool{}
+	unset := func(n exprast.Node) *Attr {
+		id, ok := n.(*exprast.IdentifierNode)
+		if !ok {
+			return nil
+		}
+		a := com.attrByName[id.Value]
+		if a == nil || a.Type.Kind != Time || a.Required || a.Decl == nil || a.Decl.Default != nil {
+			return nil
+		}
+		return a
+	}
+	isNow := func(n exprast.Node) bool {
+		c, ok := n.(*exprast.CallNode)
+		if !ok {
+			return false
+		}
+		id, ok := c.Callee.(*exprast.IdentifierNode)
+		return ok && id.Value == "now"
+	}
+	look := func(e *syntax.Expr) {
+		if e == nil || e.Root == nil {
+			return
+		}
+		var found []*Attr
+		exprast.Find(e.Root, func(n exprast.Node) bool {
+			switch n := n.(type) {
+			case *exprast.CallNode:
+				if id, ok := n.Callee.(*exprast.IdentifierNode); ok && clockFuncs[id.Value] {
+					for _, arg := range n.Arguments {
+						if a := unset(arg); a != nil {
+							found = append(found, a)
+						}
+					}
+				}
+			case *exprast.BinaryNode:
+				if a := unset(n.Left); a != nil && isNow(n.Right) {
+					found = append(found, a)
+				}
+				if a := unset(n.Right); a != nil && isNow(n.Left) {
+					found = append(found, a)
+				}
+			}
+			return false
+		})
+		for _, a := range found {
+			if warned[a.Name] {
+				continue
+			}
+			warned[a.Name] = true
+			b.warnf(diag.UnsetTime, e.Range(), "time attribute %s is neither required nor defaulted, so a member without it reads as the epoch, decades before now; declare it `%s: time required` or give it a default", a.Name, a.Name)
+		}
+	}
+	for _, r := range com.Roles {
+		if r.Decl != nil && b.isOwnRung(r) {
+			look(r.Cond)
+		}
+	}
+	for _, bd := range com.Badges {
+		if owned[bd.Decl] {
+			look(bd.Cond)
+		}
+	}
+	for _, r := range com.Rules {
+		if owned[r.Decl] {
+			look(r.When)
+			look(r.Cond)
+		}
+	}
+	if com.Admit != nil && com.Decl != nil {
+		for _, d := range com.Decl.Decls {
+			if a, ok := d.(*syntax.Admit); ok {
+				look(a.Cond)
 			}
 		}
 	}

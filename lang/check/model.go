@@ -64,11 +64,21 @@ type Community struct {
 	Purpose string
 	// DefaultAllow is true for `default allow`; the default is deny.
 	DefaultAllow bool
+	// Zone is the time zone of the calendar windows (`timezone`, SPEC
+	// §6.12): UTC unless declared, a parent's unless redeclared. It is
+	// loaded from the tz database when the program is checked, so that
+	// evaluation reads no file.
+	Zone *time.Location
 
 	Attrs   []*Attr    // member schema; Attr.Slot indexes this slice
 	Actions []*Action  // Action.Index indexes this slice
 	Roles   []*RoleDef // highest first; nil when the community declares no roles
 	Badges  []*BadgeDef
+	// Lets are the named conditions, parent's first (SPEC §6.7). Every
+	// expression that reads one has it expanded in place when it is
+	// checked, so the runtime and charter gen see only the condition;
+	// hosts never see a named condition, unlike a badge.
+	Lets    []*LetDef
 	Rules   []*Rule
 	Effects []*Effect
 	Goals   []*Goal
@@ -176,8 +186,11 @@ type Attr struct {
 	// default, or the type's zero value. Its Go type is int64, float64, bool,
 	// string, time.Time, time.Duration, or a slice of those.
 	Default any
-	Slot    int
-	Decl    *syntax.Attr
+	// Required is true when every member record must give the attribute
+	// (SPEC §6.4): the runtime refuses a record without it.
+	Required bool
+	Slot     int
+	Decl     *syntax.Attr
 	// Implicit is true for warnings, warned_at and demotions when the
 	// community has the sanction that keeps them and does not declare them
 	// (SPEC §6.13): the live state keeps them, and effects cannot assign
@@ -227,6 +240,16 @@ type BadgeDef struct {
 	Decl *syntax.Badge
 }
 
+// LetDef is a named condition: `let name = cond`.
+type LetDef struct {
+	Name string
+	Cond *syntax.Expr
+	Decl *syntax.Let
+	// readsRole is true when the condition, expanded, reads the role or a
+	// badge, so that a rung cannot read it.
+	readsRole bool
+}
+
 // RuleKind says what a rule does.
 type RuleKind int
 
@@ -251,13 +274,16 @@ type Rule struct {
 	Actions []*Action
 	// Any is true for `may any` and `must not any`: Actions is every
 	// action of the community, those a child adds included.
-	Any     bool
-	Before  *Action       // first: the action that must come before
-	Count   int64         // limit and duty
-	Per     time.Duration // limit and duty
-	Cond    *syntax.Expr  // nil when unconditional
-	Because string
-	Else    *Sanction // nil when none
+	Any    bool
+	Before *Action       // first: the action that must come before
+	Count  int64         // limit and duty
+	Per    time.Duration // limit and duty with a rolling window; 0 with a calendar one
+	// Calendar is the period of a calendar window (`per calendar day`),
+	// NoCalendar for a rolling one.
+	Calendar Calendar
+	Cond     *syntax.Expr // nil when unconditional
+	Because  string
+	Else     *Sanction // nil when none
 	// When is the goal condition of the enclosing when block, or nil.
 	When *syntax.Expr
 	// Label names the rule in decisions: "may post (club.charter:36:3)".
@@ -272,7 +298,7 @@ func (r *Rule) Reason(a *Action) string {
 	if r.Because != "" {
 		return r.Because
 	}
-	per := FormatDuration(r.Per)
+	per := r.Window()
 	switch r.Kind {
 	case May:
 		return "may " + a.Name
@@ -285,6 +311,54 @@ func (r *Rule) Reason(a *Action) string {
 	default:
 		return fmt.Sprintf("must %s %d per %s", a.Name, r.Count, per)
 	}
+}
+
+// Window is the rule's window as written after per: "1d", "calendar week".
+func (r *Rule) Window() string {
+	if r.Calendar != NoCalendar {
+		return "calendar " + r.Calendar.String()
+	}
+	return FormatDuration(r.Per)
+}
+
+// Calendar is the period of a calendar window.
+type Calendar int
+
+// The calendar periods: a day from midnight, a week from Monday's
+// midnight, a month from the first's midnight, in the community's zone.
+const (
+	NoCalendar Calendar = iota
+	Day
+	Week
+	Month
+)
+
+func (c Calendar) String() string { return [...]string{"", "day", "week", "month"}[c] }
+
+// Start returns the start, in nanoseconds since the epoch, of the period
+// c that holds the time at (nanoseconds), in zone loc.
+func (c Calendar) Start(at int64, loc *time.Location) int64 {
+	t := time.Unix(0, at).In(loc)
+	y, m, d := t.Date()
+	switch c {
+	case Week:
+		d -= (int(t.Weekday()) + 6) % 7 // back to Monday
+	case Month:
+		d = 1
+	}
+	start := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if start.Hour() != 0 {
+		// A change of clocks skipped this midnight, and time.Date gave an
+		// instant beside it: the period starts at the change, the first
+		// instant of its first day.
+		begin, end := start.ZoneBounds()
+		if start.Day() != time.Date(y, m, d, 12, 0, 0, 0, loc).Day() { // d may be out of its month's range
+			start = end // an instant of the day before, in the old offset
+		} else {
+			start = begin // an instant after the change
+		}
+	}
+	return start.UnixNano()
 }
 
 // Sanction is what happens when a rule is broken.

@@ -2,6 +2,7 @@ package check
 
 import (
 	"sort"
+	"strings"
 
 	exprast "github.com/expr-lang/expr/ast"
 
@@ -87,6 +88,13 @@ func (b *builder) test(t *syntax.Test) {
 			named[g.Name.Name] = true
 		}
 	}
+	var required []string
+	for _, a := range b.com.Attrs {
+		if a.Required {
+			required = append(required, a.Name)
+		}
+	}
+	subject := false
 	for _, s := range t.Steps {
 		switch s := s.(type) {
 		case *syntax.Given:
@@ -96,6 +104,8 @@ func (b *builder) test(t *syntax.Test) {
 				b.errorf(diag.BadTest, s.Name.Range(), "me names the subject in a test: give this member another name")
 			}
 			b.fields(s.Fields)
+			b.givesRequired(s.Range(), s.Fields, required)
+			subject = subject || s.Name == nil
 			for _, d := range s.Did {
 				if b.com.Action(d.Action.Name) == nil {
 					e := b.errorf(diag.UnknownAction, d.Action.Range(), "unknown action %s", d.Action.Name)
@@ -116,6 +126,7 @@ func (b *builder) test(t *syntax.Test) {
 				b.errorf(diag.BadCount, s.Count.Range(), "given members needs a count from 1 to %d, not %s", maxGivenMembers, s.Count.Raw)
 			}
 			b.fields(s.Fields)
+			b.givesRequired(s.Range(), s.Fields, required)
 		case *syntax.At:
 			if _, err := convertConst(s.Time.Value(), Type{Kind: Time}); err != nil {
 				b.errorf(diag.BadTest, s.Time.Range(), "at: %v", err)
@@ -136,6 +147,28 @@ func (b *builder) test(t *syntax.Test) {
 			b.actor(s.Actor, named)
 			b.expect(s.Body, named)
 		}
+	}
+	if len(required) > 0 && !subject && len(t.Steps) > 0 {
+		b.errorf(diag.BadTest, t.Name.Range(), "the test has no `given member`, and %s requires %s of every member: give the subject's", b.com.Name, strings.Join(required, ", "))
+	}
+}
+
+// givesRequired reports CH0113 at a given member step whose record
+// lacks required attributes: the runtime refuses such a record (SPEC §6.4),
+// so the test could only fail.
+func (b *builder) givesRequired(r diag.Range, fs []*syntax.Field, required []string) {
+	var missing []string
+	for _, name := range required {
+		given := false
+		for _, f := range fs {
+			given = given || f.Name.Name == name
+		}
+		if !given {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		b.errorf(diag.BadTest, r, "this member gives no %s, which %s requires of every member", strings.Join(missing, ", "), b.com.Name)
 	}
 }
 

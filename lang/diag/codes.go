@@ -24,31 +24,34 @@ const (
 
 // Names, declarations and types.
 const (
-	DupCommunity  Code = "CH0100" // two communities with one name
-	UnknownParent Code = "CH0101" // extends names no community
-	ExtendsCycle  Code = "CH0102" // communities extend each other in a cycle
-	Duplicate     Code = "CH0103" // a name declared twice in one community
-	UnknownName   Code = "CH0104" // an expression names nothing in scope
-	UnknownAction Code = "CH0105" // a rule, effect or test names no action
-	UnknownType   Code = "CH0106" // an attribute or parameter type that does not exist
-	TypeMismatch  Code = "CH0107" // an expression of the wrong type
-	BadOtherwise  Code = "CH0108" // otherwise missing, repeated, or not last in roles
-	BadEffect     Code = "CH0109" // an assignment Charter cannot carry out
-	BadMeasure    Code = "CH0110" // aggregate misuse in or outside goal measures
-	BadWhen       Code = "CH0111" // a when condition or body that is not allowed
-	BadCount      Code = "CH0112" // a count or duration that is not positive
-	BadTest       Code = "CH0113" // a test that names unknown things or gives wrong values
-	BadSanction   Code = "CH0114" // a sanction that is malformed
-	Reserved      Code = "CH0115" // a declaration uses a reserved name
-	BadAdmit      Code = "CH0116" // admit in a community that extends nothing, or twice
-	MissingPart   Code = "CH0117" // a required part of a declaration is missing
-	Override      Code = "CH0118" // (warning) a child community overrides a parent declaration
-	BadTarget     Code = "CH0119" // a goal target that is not a number comparison
-	ExprError     Code = "CH0120" // any other expr-lang checker error
-	BadDefault    Code = "CH0121" // an attribute default of the wrong type or not constant
-	GoNameClash   Code = "CH0122" // charter gen: two declarations would get one Go name
-	BadCall       Code = "CH0123" // a call written as text whose arguments do not fit its action
-	BadText       Code = "CH0124" // a text placeholder that names a goal field other than target
+	DupCommunity    Code = "CH0100" // two communities with one name
+	UnknownParent   Code = "CH0101" // extends names no community
+	ExtendsCycle    Code = "CH0102" // communities extend each other in a cycle
+	Duplicate       Code = "CH0103" // a name declared twice in one community
+	UnknownName     Code = "CH0104" // an expression names nothing in scope
+	UnknownAction   Code = "CH0105" // a rule, effect or test names no action
+	UnknownType     Code = "CH0106" // an attribute or parameter type that does not exist
+	TypeMismatch    Code = "CH0107" // an expression of the wrong type
+	BadOtherwise    Code = "CH0108" // otherwise missing, repeated, or not last in roles
+	BadEffect       Code = "CH0109" // an assignment Charter cannot carry out
+	BadMeasure      Code = "CH0110" // aggregate misuse in or outside goal measures
+	BadWhen         Code = "CH0111" // a when condition or body that is not allowed
+	BadCount        Code = "CH0112" // a count or duration that is not positive
+	BadTest         Code = "CH0113" // a test that names unknown things or gives wrong values
+	BadSanction     Code = "CH0114" // a sanction that is malformed
+	Reserved        Code = "CH0115" // a declaration uses a reserved name
+	BadAdmit        Code = "CH0116" // admit in a community that extends nothing, or twice
+	MissingPart     Code = "CH0117" // a required part of a declaration is missing
+	Override        Code = "CH0118" // (warning) a child community overrides a parent declaration
+	BadTarget       Code = "CH0119" // a goal target that is not a number comparison
+	ExprError       Code = "CH0120" // any other expr-lang checker error
+	BadDefault      Code = "CH0121" // an attribute default of the wrong type or not constant
+	GoNameClash     Code = "CH0122" // charter gen: two declarations would get one Go name
+	BadCall         Code = "CH0123" // a call written as text whose arguments do not fit its action
+	BadText         Code = "CH0124" // a text placeholder that names a goal field other than target
+	RequiredDefault Code = "CH0125" // a required attribute with a default
+	BadWindow       Code = "CH0126" // an unknown calendar period or time zone
+	LetInLadder     Code = "CH0127" // a rung reads a named condition that reads the role or a badge
 )
 
 // Lint findings (warnings).
@@ -61,6 +64,7 @@ const (
 	PointlessMay      Code = "CH0205" // a may with no condition under default allow
 	UnboundedTransfer Code = "CH0206" // an effect moves a quantity between members by a parameter no rule bounds below
 	NoAudience        Code = "CH0207" // a standard piece's nudge goes to a badge the community never redeclares
+	UnsetTime         Code = "CH0208" // a time attribute neither required nor defaulted, read against the clock
 )
 
 // CodeInfo describes a code for catalogues (SARIF rules, SPEC.md).
@@ -111,6 +115,9 @@ var Catalogue = []CodeInfo{
 	{GoNameClash, Error, "Go name clash (charter gen)"},
 	{BadCall, Error, "invalid action call"},
 	{BadText, Error, "invalid text placeholder"},
+	{RequiredDefault, Error, "required attribute with a default"},
+	{BadWindow, Error, "invalid calendar window or time zone"},
+	{LetInLadder, Error, "named condition the ladder cannot read"},
 	{UnusedAttr, Warning, "unused attribute"},
 	{UnusedAction, Warning, "action without rules"},
 	{UnreachableRole, Warning, "unreachable role"},
@@ -119,4 +126,5 @@ var Catalogue = []CodeInfo{
 	{PointlessMay, Warning, "pointless may"},
 	{UnboundedTransfer, Warning, "transfer by an unbounded parameter"},
 	{NoAudience, Warning, "piece message without audience"},
+	{UnsetTime, Warning, "time attribute read against the clock without a value"},
 }

@@ -52,7 +52,7 @@ func (p *printer) community(c *syntax.Community) {
 
 func declClass(d syntax.Decl) string {
 	switch d.(type) {
-	case *syntax.Badge:
+	case *syntax.Badge, *syntax.Let:
 		return classBadge
 	case *syntax.May:
 		return classMay
@@ -81,6 +81,9 @@ func (p *printer) decl(d syntax.Decl) {
 	case *syntax.Purpose:
 		p.put("purpose", true)
 		p.str(d.Text)
+	case *syntax.Timezone:
+		p.put("timezone", true)
+		p.str(d.Name)
 	case *syntax.Default:
 		p.put("default", true)
 		p.put(d.Value, true)
@@ -112,6 +115,12 @@ func (p *printer) decl(d syntax.Decl) {
 		p.ident(d.Name, true)
 		p.cell()
 		p.cond(d.Cond)
+	case *syntax.Let:
+		p.put("let", true)
+		p.ident(d.Name, true)
+		p.cell()
+		p.put("=", true)
+		p.expr(d.Cond, true)
 	case *syntax.Admit:
 		p.put("admit", true)
 		p.cond(d.Cond)
@@ -139,13 +148,13 @@ func (p *printer) decl(d syntax.Decl) {
 	case *syntax.Limit:
 		p.put("limit", true)
 		p.ident(d.Action, true)
-		p.count(d.Count, d.Per)
+		p.count(d.Count, d.Calendar, d.Per)
 		p.cond(d.Cond)
 		p.tail(d.Because, d.Else)
 	case *syntax.Duty:
 		p.put("must", true)
 		p.ident(d.Action, true)
-		p.count(d.Count, d.Per)
+		p.count(d.Count, d.Calendar, d.Per)
 		p.cond(d.Cond)
 		p.tail(d.Because, d.Else)
 	case *syntax.Effect:
@@ -210,6 +219,9 @@ func (p *printer) attr(a *syntax.Attr) {
 	p.put(":", false)
 	p.cell()
 	p.typ(a.Type)
+	if a.Required {
+		p.put("required", true)
+	}
 	if a.Default != nil {
 		p.cell()
 		p.put("=", true)
@@ -262,11 +274,15 @@ func (p *printer) els(els *syntax.Sanction) {
 	}
 }
 
-func (p *printer) count(n *syntax.IntLit, per *syntax.DurationLit) {
+func (p *printer) count(n *syntax.IntLit, cal *syntax.Ident, per *syntax.DurationLit) {
 	if n != nil {
 		p.put(n.Raw, true)
 	}
 	p.put("per", true)
+	if cal != nil {
+		p.put("calendar", true)
+		p.ident(cal, true)
+	}
 	if per != nil {
 		p.put(per.Raw, true)
 	}

@@ -116,6 +116,13 @@ type Purpose struct {
 	Text *StringLit `parser:"\"purpose\" @@"`
 }
 
+// Timezone is `timezone "Area/City"`: the zone of the community's calendar
+// windows (SPEC §6.12).
+type Timezone struct {
+	Node
+	Name *StringLit `parser:"\"timezone\" @@"`
+}
+
 // Default is `default allow` or `default deny`.
 type Default struct {
 	Node
@@ -131,9 +138,12 @@ type Schema struct {
 // Attr declares one member attribute.
 type Attr struct {
 	Node
-	Name    *Ident   `parser:"@@ \":\""`
-	Type    *TypeRef `parser:"@@"`
-	Default *Expr    `parser:"( \"=\" @@ )?"`
+	Name *Ident   `parser:"@@ \":\""`
+	Type *TypeRef `parser:"@@"`
+	// Required is true when a record must give the attribute (SPEC §6.4).
+	// A "required" followed by ":" is the next attribute's name.
+	Required bool  `parser:"( @\"required\" (?! \":\") )?"`
+	Default  *Expr `parser:"( \"=\" @@ )?"`
 }
 
 // TypeRef is a type name, optionally a list: int, []string, member.
@@ -185,6 +195,14 @@ type Badge struct {
 	Cond *Expr  `parser:"\"if\" @@"`
 }
 
+// Let is `let name = cond`: a named condition, which rungs, badges,
+// rules and other named conditions read by its name (SPEC §6.7).
+type Let struct {
+	Node
+	Name *Ident `parser:"\"let\" @@ \"=\""`
+	Cond *Expr  `parser:"@@"`
+}
+
 // Admit is `admit if cond`, in a community that extends another.
 type Admit struct {
 	Node
@@ -228,23 +246,29 @@ type First struct {
 // Limit is `limit a N per D [if cond] [because "why"] [else sanction]`.
 type Limit struct {
 	Node
-	Action  *Ident       `parser:"\"limit\" @@"`
-	Count   *IntLit      `parser:"@@"`
-	Per     *DurationLit `parser:"\"per\" @@"`
-	Cond    *Expr        `parser:"( \"if\" @@ )?"`
-	Because *StringLit   `parser:"( \"because\" @@ )?"`
-	Else    *Sanction    `parser:"( \"else\" @@ )?"`
+	Action *Ident  `parser:"\"limit\" @@"`
+	Count  *IntLit `parser:"@@"`
+	// Calendar is the period of `per calendar day|week|month`; Per is
+	// nil then (SPEC §6.12).
+	Calendar *Ident       `parser:"\"per\" ( \"calendar\" @@"`
+	Per      *DurationLit `parser:"| @@ )"`
+	Cond     *Expr        `parser:"( \"if\" @@ )?"`
+	Because  *StringLit   `parser:"( \"because\" @@ )?"`
+	Else     *Sanction    `parser:"( \"else\" @@ )?"`
 }
 
 // Duty is `must a N per D [if cond] [because "why"] [else sanction]`.
 type Duty struct {
 	Node
-	Action  *Ident       `parser:"\"must\" @@"`
-	Count   *IntLit      `parser:"@@"`
-	Per     *DurationLit `parser:"\"per\" @@"`
-	Cond    *Expr        `parser:"( \"if\" @@ )?"`
-	Because *StringLit   `parser:"( \"because\" @@ )?"`
-	Else    *Sanction    `parser:"( \"else\" @@ )?"`
+	Action *Ident  `parser:"\"must\" @@"`
+	Count  *IntLit `parser:"@@"`
+	// Calendar is the period of `per calendar day|week|month`; Per is
+	// nil then (SPEC §6.12).
+	Calendar *Ident       `parser:"\"per\" ( \"calendar\" @@"`
+	Per      *DurationLit `parser:"| @@ )"`
+	Cond     *Expr        `parser:"( \"if\" @@ )?"`
+	Because  *StringLit   `parser:"( \"because\" @@ )?"`
+	Else     *Sanction    `parser:"( \"else\" @@ )?"`
 }
 
 // Effect is `on action { assignments }`.
@@ -465,6 +489,8 @@ type ExpectThat struct {
 
 func (*Use) decl()         {}
 func (*Purpose) decl()     {}
+func (*Timezone) decl()    {}
+func (*Let) decl()         {}
 func (*Default) decl()     {}
 func (*Schema) decl()      {}
 func (*Action) decl()      {}

@@ -36,6 +36,7 @@ type descent struct {
 	next int     // index of the next token that is not a space or comment
 	raw  int     // index just after the last token consumed
 	eof  Token   // what peek returns past the last token
+	stop Token   // the token descent gave up at
 }
 
 // bailout is the panic by which descent gives up; parseFile recovers it.
@@ -43,7 +44,7 @@ type bailout struct{}
 
 // parseFile reads a whole file's communities, or reports that participle
 // must (ok false).
-func parseFile(text string, toks []Token, eof diag.Pos) (comms []*Community, ok bool) {
+func parseFile(text string, toks []Token, eof diag.Pos) (comms []*Community, ok bool, stop Token) {
 	p := &descent{text: text, toks: toks, eof: Token{Type: EOF, Pos: eof}}
 	p.skip()
 	defer func() {
@@ -51,7 +52,7 @@ func parseFile(text string, toks []Token, eof diag.Pos) (comms []*Community, ok 
 			if _, is := r.(bailout); !is {
 				panic(r)
 			}
-			comms, ok = nil, false
+			comms, ok, stop = nil, false, p.stop
 		}
 	}()
 	// File: ( @@ ";"* )*
@@ -63,10 +64,13 @@ func parseFile(text string, toks []Token, eof diag.Pos) (comms []*Community, ok 
 	if p.peek().Type != EOF {
 		p.fail()
 	}
-	return comms, true
+	return comms, true, Token{}
 }
 
-func (p *descent) fail() { panic(bailout{}) }
+func (p *descent) fail() {
+	p.stop = *p.peek()
+	panic(bailout{})
+}
 
 // count gives up where participle's repetition limit would stop it: a
 // group matched MaxIterations times is an error there.
@@ -334,10 +338,14 @@ func (p *descent) decl() Decl {
 		return p.effect()
 	case t.Value == "badge":
 		return p.badge()
+	case t.Value == "let":
+		return p.let()
 	case t.Value == "use":
 		return p.use()
 	case t.Value == "purpose":
 		return p.purpose()
+	case t.Value == "timezone":
+		return p.timezone()
 	case t.Value == "default":
 		return p.dflt()
 	case t.Value == "member":
@@ -401,7 +409,7 @@ func (p *descent) must() Decl {
 	p.consume()
 	d := &Duty{Action: p.ident(), Count: p.intLit()}
 	p.expect("per")
-	d.Per = p.durationLit()
+	d.Calendar, d.Per = p.window()
 	d.Cond = p.optExpr("if")
 	d.Because = p.because()
 	d.Else = p.sanction()
@@ -424,7 +432,7 @@ func (p *descent) limit() *Limit {
 	p.consume()
 	d := &Limit{Action: p.ident(), Count: p.intLit()}
 	p.expect("per")
-	d.Per = p.durationLit()
+	d.Calendar, d.Per = p.window()
 	d.Cond = p.optExpr("if")
 	d.Because = p.because()
 	d.Else = p.sanction()
@@ -487,6 +495,16 @@ func (p *descent) badge() *Badge {
 	return d
 }
 
+func (p *descent) let() *Let {
+	start := p.start()
+	p.consume()
+	d := &Let{Name: p.ident()}
+	p.expect("=")
+	d.Cond = p.expr()
+	d.Node = p.node(start)
+	return d
+}
+
 func (p *descent) use() *Use {
 	start := p.start()
 	p.consume()
@@ -496,6 +514,22 @@ func (p *descent) use() *Use {
 		p.consume()
 		d.Path = append(d.Path, p.ident())
 	}
+	d.Node = p.node(start)
+	return d
+}
+
+// window reads what follows "per": `calendar PERIOD` or a duration.
+func (p *descent) window() (*Ident, *DurationLit) {
+	if p.accept("calendar") {
+		return p.ident(), nil
+	}
+	return nil, p.durationLit()
+}
+
+func (p *descent) timezone() *Timezone {
+	start := p.start()
+	p.consume()
+	d := &Timezone{Name: p.stringLit()}
 	d.Node = p.node(start)
 	return d
 }
@@ -542,6 +576,12 @@ func (p *descent) attr() *Attr {
 	a := &Attr{Name: p.ident()}
 	p.expect(":")
 	a.Type = p.typeRef()
+	// A "required" followed by ":" is the next attribute's name, as the
+	// grammar's negative lookahead says.
+	if p.is("required") && p.peekAt(1).Value != ":" {
+		p.consume()
+		a.Required = true
+	}
 	a.Default = p.optExpr("=")
 	a.Node = p.node(start)
 	return a

@@ -126,6 +126,20 @@ func insertDollars(n int, tok func(i int) (TokenType, string)) (string, []int) {
 	return text.String(), inserts
 }
 
+// Reparse returns a fresh tree of Text, sharing no node with Root, or
+// nil when Text does not parse: a checker that puts e's condition in
+// another expression's tree (a named condition, SPEC §6.7) puts a copy.
+func (e *Expr) Reparse() exprast.Node {
+	if e.Root == nil {
+		return nil
+	}
+	tree, err := exprparser.ParseWithConfig(e.Text, parseConfig)
+	if err != nil {
+		return nil
+	}
+	return tree.Node
+}
+
 // compile runs expr-lang's parser over Text.
 func (e *Expr) compile() {
 	tree, err := exprparser.ParseWithConfig(e.Text, parseConfig)

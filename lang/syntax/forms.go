@@ -22,7 +22,7 @@ var forms = map[string]string{
 	"may":     `may ACTION, ... [if COND] [because "text"], without else`,
 	"must":    `must not ACTION, ... [if COND] [because "text"] [else SANCTION], or a duty: must ACTION N per DURATION [if COND] [because "text"] [else SANCTION], DURATION a literal such as 7d`,
 	"first":   `first ACTION then ACTION [if COND] [because "text"] [else SANCTION]`,
-	"limit":   `limit ACTION N per DURATION [if COND] [because "text"] [else SANCTION], DURATION a literal such as 7d`,
+	"limit":   `limit ACTION N per DURATION [if COND] [because "text"] [else SANCTION], DURATION a literal such as 7d or calendar day, week or month`,
 	"on":      "on ACTION { ATTR OP VALUE ... }, OP one of = += -= *= /=",
 	"goal":    `goal NAME ["title"] { measure EXPR; target OP NUMBER }`,
 	"when":    "when COND { rules, nudges and offers }",

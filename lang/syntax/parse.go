@@ -35,8 +35,8 @@ var parser = participle.MustBuild[File](
 	participle.Union[Decl](
 		// Rules first: they are most of a large file, and participle tries
 		// the members in order.
-		&May{}, &MustNot{}, &Duty{}, &Limit{}, &First{}, &Effect{}, &Badge{},
-		&Use{}, &Purpose{}, &Default{}, &Schema{}, &Action{}, &Roles{}, &Admit{},
+		&May{}, &MustNot{}, &Duty{}, &Limit{}, &First{}, &Effect{}, &Badge{}, &Let{},
+		&Use{}, &Purpose{}, &Timezone{}, &Default{}, &Schema{}, &Action{}, &Roles{}, &Admit{},
 		&Goal{}, &When{}, &Nudge{}, &Offer{}, &Test{},
 	),
 	participle.Union[WhenDecl](&May{}, &MustNot{}, &Duty{}, &First{}, &Limit{}, &Nudge{}, &Offer{}),
@@ -94,11 +94,14 @@ func parse(filename string, src []byte, participleOnly bool) (*File, diag.List) 
 	if len(ds) > 0 {
 		return f, ds
 	}
+	var stop Token
 	if !participleOnly {
-		if comms, ok := parseFile(text, toks, f.EndPos); ok {
+		comms, ok, at := parseFile(text, toks, f.EndPos)
+		if ok {
 			f.Communities = comms
 			return f, exprDiags(f, ds)
 		}
+		stop = at
 	}
 	pl, err := lexer.Upgrade(sl, lexer.TokenType(TokSpace), lexer.TokenType(TokComment))
 	if err != nil {
@@ -110,9 +113,27 @@ func parse(filename string, src []byte, participleOnly bool) (*File, diag.List) 
 		f.Communities = parsed.Communities
 	}
 	if err != nil {
-		ds = append(ds, syntaxDiag(err, f.EndPos))
+		ds = append(ds, atOffendingToken(syntaxDiag(err, f.EndPos), stop))
 	}
 	return f, exprDiags(f, ds)
+}
+
+// atOffendingToken moves a syntax error that participle reports at a
+// declaration's first word (it backtracks to there: `must not * if x`
+// reported at must) to the token inside that declaration where descent,
+// which does not backtrack, gave up (the *). The form suggestion stays.
+func atOffendingToken(d diag.Diagnostic, stop Token) diag.Diagnostic {
+	m := stoppedAt.FindStringSubmatch(d.Message)
+	if m == nil || stop.Value == "" || stop.Pos.Offset <= d.Range.Start.Offset {
+		return d
+	}
+	what := m[1] + " declaration"
+	if m[1] == "test" {
+		what = "test block"
+	}
+	d.Message = fmt.Sprintf("unexpected token %q in this %s", stop.Value, what)
+	d.Range = diag.Range{Start: stop.Pos, End: stop.Pos}
+	return d
 }
 
 // exprDiags adds the expression syntax errors of f to ds, and sorts them.

@@ -97,3 +97,26 @@ func TestSyntaxErrorSuggestsForm(t *testing.T) {
 		}
 	}
 }
+
+// A syntax error inside a declaration points at the offending token, not at
+// the declaration's first word where participle backtracks to (issue 14),
+// and still suggests the declaration's form.
+func TestSyntaxErrorAtOffendingToken(t *testing.T) {
+	for _, tc := range []struct {
+		src, msg, form string
+		line, col      int
+	}{
+		{"community A {\n  action post()\n  must not * if true\n}\n", `unexpected token "*" in this must declaration`, "must is written", 3, 12},
+		{"community A {\n  action post()\n  limit post 3 per week\n}\n", `unexpected token "week" in this limit declaration`, "limit is written", 3, 20},
+		{"community A {\n  action a()\n  test \"t\" {\n    frobnicate a()\n  }\n}\n", `unexpected token "frobnicate" in this test block`, "each step one of", 4, 5},
+	} {
+		_, ds := Parse("a.charter", []byte(tc.src))
+		if len(ds) != 1 {
+			t.Fatalf("%q: %v, want one diagnostic", tc.src, ds)
+		}
+		d := ds[0]
+		if d.Message != tc.msg || d.Range.Start.Line != tc.line || d.Range.Start.Column != tc.col || !strings.Contains(d.Suggestion, tc.form) {
+			t.Errorf("%q:\n got %v (%s)\nwant %d:%d %s, suggesting %q", tc.src, d, d.Suggestion, tc.line, tc.col, tc.msg, tc.form)
+		}
+	}
+}

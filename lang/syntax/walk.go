@@ -27,6 +27,10 @@ func Inspect(n any, fn func(any) bool) {
 		}
 	case *Purpose:
 		visit(n.Text)
+	case *Timezone:
+		visit(n.Name)
+	case *Let:
+		visit(n.Name, n.Cond)
 	case *Schema:
 		for _, a := range n.Attrs {
 			visit(a)
@@ -67,9 +71,9 @@ func Inspect(n any, fn func(any) bool) {
 	case *First:
 		visit(n.Before, n.Then, n.Cond, n.Because, n.Else)
 	case *Limit:
-		visit(n.Action, n.Count, n.Per, n.Cond, n.Because, n.Else)
+		visit(n.Action, n.Count, n.Calendar, n.Per, n.Cond, n.Because, n.Else)
 	case *Duty:
-		visit(n.Action, n.Count, n.Per, n.Cond, n.Because, n.Else)
+		visit(n.Action, n.Count, n.Calendar, n.Per, n.Cond, n.Because, n.Else)
 	case *Effect:
 		visit(n.Action)
 		for _, a := range n.Assigns {

@@ -151,7 +151,10 @@ func (tr *testRun) join(id string, n interface{ Range() diag.Range }, fs []*synt
 func (tr *testRun) ensureSubject() {
 	if !tr.subject {
 		tr.subject = true
-		m, _ := tr.c.Member(nil) // every attribute at its default: cannot fail
+		// Every attribute at its default: cannot fail, since the checker
+		// refuses a test without a given member where attributes are
+		// required.
+		m, _ := tr.c.Member(nil)
 		_ = tr.st.Join(subjectID, m)
 		tr.named = append(tr.named, subjectID)
 	}

@@ -337,8 +337,29 @@ func (g *generator) readsGoals(n exprast.Node) bool {
 // the rule's condition holds. never is true when a folded condition is
 // false; the parts are empty when the rule always applies.
 func (g *generator) activeCond(id int, a *check.Action, u *uses) (parts []string, never bool, err error) {
-	ri := g.rules[id]
-	cr := ri.def
+	cr := g.rules[id].def
+	if parts, never, err = g.activeOnly(id, u); err != nil {
+		return nil, false, err
+	}
+	if cr.Cond != nil {
+		x, cu, err := g.compileBool(cr.Cond, a, g.paramMap(a))
+		if err != nil {
+			return nil, false, err
+		}
+		u.add(cu)
+		if x.konst {
+			never = never || !g.constValue(x).(bool)
+		} else {
+			parts = append(parts, wrapAnd(x))
+		}
+	}
+	return parts, never, nil
+}
+
+// activeOnly is activeCond without the rule's own condition: the parts
+// that hold when rule id is active.
+func (g *generator) activeOnly(id int, u *uses) (parts []string, never bool, err error) {
+	cr := g.rules[id].def
 	if cr.When != nil || cr.Cond != nil && g.readsGoals(cr.Cond.Root) {
 		parts = append(parts, "e.goals != nil")
 		u.env = true
@@ -350,19 +371,7 @@ func (g *generator) activeCond(id int, a *check.Action, u *uses) (parts []string
 		}
 		u.add(wu)
 		if x.konst {
-			never = never || !g.constValue(x).(bool)
-		} else {
-			parts = append(parts, wrapAnd(x))
-		}
-	}
-	if cr.Cond != nil {
-		x, cu, err := g.compileBool(cr.Cond, a, g.paramMap(a))
-		if err != nil {
-			return nil, false, err
-		}
-		u.add(cu)
-		if x.konst {
-			never = never || !g.constValue(x).(bool)
+			never = !g.constValue(x).(bool)
 		} else {
 			parts = append(parts, wrapAnd(x))
 		}
@@ -421,7 +430,12 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 			parts = append(parts, fmt.Sprintf("!e.m.hist.doneBy(Action%s, e.at)", g.names.action[ri.def.Before.Index]))
 			u.env, u.at = true, true
 		case check.Limit:
-			parts = append(parts, fmt.Sprintf("e.m.hist.count(Action%s, e.at, %d) >= %d", goName, int64(ri.def.Per), ri.def.Count))
+			per := strconv.FormatInt(int64(ri.def.Per), 10)
+			if ri.def.Calendar != check.NoCalendar {
+				g.need("calendarWindow")
+				per = fmt.Sprintf("calendarWindow(e.at, %d, zone)", int(ri.def.Calendar))
+			}
+			parts = append(parts, fmt.Sprintf("e.m.hist.count(Action%s, e.at, %s) >= %d", goName, per, ri.def.Count))
 			u.env, u.at = true, true
 		}
 		if len(parts) == 0 {
@@ -472,7 +486,29 @@ func (g *generator) compileAction(a *check.Action, rs actionRules) error {
 		if g.c.DefaultAllow {
 			verdict = "allow"
 		}
-		fmt.Fprintf(&body, "// default %s\nd.Allowed, d.ByDefault = %t, true\nreturn\n", verdict, g.c.DefaultAllow)
+		fmt.Fprintf(&body, "// default %s\nd.Allowed, d.ByDefault = %t, true\n", verdict, g.c.DefaultAllow)
+		if !g.c.DefaultAllow {
+			// A default deny carries the unmet mays (SPEC §10.1): every
+			// active may with a because text, none of which allowed.
+			for j, id := range rs.may {
+				ri := g.rules[id]
+				if ri.def.Because == "" {
+					continue
+				}
+				parts, never, err := g.activeOnly(id, &u)
+				if err != nil {
+					return err
+				}
+				switch {
+				case never:
+				case len(parts) == 0:
+					fmt.Fprintf(&body, "d.add(%d) // unmet: %s\n", len(rs.deny)+j, commentSafe(ri.def.Label))
+				default:
+					fmt.Fprintf(&body, "// unmet: %s\nif %s {\nd.add(%d)\n}\n", commentSafe(ri.def.Label), joinAnd(parts), len(rs.deny)+j)
+				}
+			}
+		}
+		body.WriteString("return\n")
 	}
 	if !checked {
 		fmt.Fprintf(&chk, "return %t, 0, false\n", g.c.DefaultAllow)
@@ -1017,6 +1053,28 @@ type env struct {
 	w.WriteString(g.prelude("minTime", "nanos"))
 }
 
+// zoneDecl declares zone, the time zone of the community's calendar
+// windows. The runtime loads it when the rule files are checked; the
+// generated package loads it when it is initialised, from the tz database
+// of the machine it runs on (or time/tzdata, if the host imports it).
+func (g *generator) zoneDecl() string {
+	name := g.c.Zone.String()
+	if name == "UTC" {
+		return "// zone is the time zone of the calendar windows.\nvar zone = time.UTC\n\n"
+	}
+	return fmt.Sprintf(`// zone is the time zone of the calendar windows, loaded from the tz
+// database when the package is initialised.
+var zone = func() *time.Location {
+	loc, err := time.LoadLocation(%q)
+	if err != nil {
+		panic("charter: time zone of the calendar windows: " + err.Error())
+	}
+	return loc
+}()
+
+`, name)
+}
+
 func (g *generator) helpersDecl(w *strings.Builder) {
 	var names []string
 	for n := range g.needs {
@@ -1024,6 +1082,9 @@ func (g *generator) helpersDecl(w *strings.Builder) {
 	}
 	sort.Strings(names)
 	w.WriteString(g.prelude(names...))
+	if g.needs["calendarWindow"] {
+		w.WriteString(g.zoneDecl())
+	}
 	if len(g.listOrder)+len(g.regexpOrder) > 0 {
 		w.WriteString("// The constant lists and patterns of the rule files.\nvar (\n")
 		for _, l := range g.listOrder {

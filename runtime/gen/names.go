@@ -61,7 +61,7 @@ var reserved = func() map[string]bool {
 		// package-level names
 		"env": true, "history": true, "noTime": true, "keep": true, "off": true, "rules": true,
 		"roleNames": true, "actionNames": true, "badgeNames": true, "defaultMember": true,
-		"minTime": true, "maxTime": true, "formatDuration": true,
+		"minTime": true, "maxTime": true, "formatDuration": true, "zone": true,
 	}
 	for _, name := range []string{
 		"bool", "byte", "complex64", "complex128", "error", "float32", "float64", "int", "int8",

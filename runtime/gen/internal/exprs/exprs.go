@@ -70,7 +70,7 @@ var defaultMember = Member{
 	Name:   "ann",
 	Joined: time.Unix(0, 1748736000000000000).UTC(),
 	Spent:  time.Duration(5400000000000),
-	hist:   history{times: [6]int64{noTime, noTime, noTime, noTime, noTime, noTime}},
+	hist:   history{times: [12]int64{noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime, noTime}},
 }
 
 // NewMember returns a member whose attributes have their declared defaults
@@ -100,16 +100,16 @@ const noTime = math.MinInt64
 // first is where the earliest taking of an action a first rule names is
 // kept (-1 for the others).
 var (
-	keep  = [...]int{0, 0, 0, 0, 5, 0}
+	keep  = [...]int{0, 0, 0, 0, 5, 6}
 	off   = [...]int{0, 0, 0, 0, 0, 5}
-	first = [...]int{5, -1, -1, -1, -1, -1}
+	first = [...]int{11, -1, -1, -1, -1, -1}
 )
 
 // A history holds a bit per action, a slot per kept taking and one per
 // earliest taking kept.
 const (
 	actionWords = 1
-	historySize = 6
+	historySize = 12
 )
 
 // history is what a member has done, as runtime/history.go keeps it:
@@ -234,9 +234,10 @@ const (
 	BadgeMixed                // mixed
 	BadgeSpender              // spender
 	BadgeRanked               // ranked
+	BadgeNamed                // named
 )
 
-var badgeNames = [...]string{"fresh", "old", "future", "tagged", "mixed", "spender", "ranked"}
+var badgeNames = [...]string{"fresh", "old", "future", "tagged", "mixed", "spender", "ranked", "named"}
 
 // String returns the name the rule files give it.
 func (x Badge) String() string {
@@ -294,6 +295,9 @@ func (m *Member) Badges(at time.Time) BadgeSet {
 	if e.badgeRanked() {
 		s[0] |= 1 << 6
 	}
+	if e.badgeNamed() {
+		s[0] |= 1 << 7
+	}
 	return s
 }
 
@@ -344,6 +348,13 @@ func (m *Member) HasBadgeSpender(at time.Time) bool {
 func (m *Member) HasBadgeRanked(at time.Time) bool {
 	e := env{m: m, at: nanos(at)}
 	return e.badgeRanked()
+}
+
+// HasBadgeNamed reports whether m holds badge named at time at: bigger &&
+// !flag.
+func (m *Member) HasBadgeNamed(at time.Time) bool {
+	e := env{m: m, at: nanos(at)}
+	return e.badgeNamed()
 }
 
 // GoalValue is one goal's state as conditions read it: name.value,
@@ -434,8 +445,10 @@ func (d *Decision) add(i int) { d.set[i/64] |= 1 << (i % 64) }
 func (d *Decision) ruled() bool { return d.set != [decisionWords]uint64{} }
 
 // Rules returns the rules that decided, in a new slice: every denying rule
-// when denied, the allowing may when allowed by a rule; none when the
-// default decided.
+// when denied, the allowing may when allowed by a rule; when the default
+// decided, none when it allows and the unmet mays when it denies (each
+// active may of the action with a because text), as runtime.Decision's
+// Rules.
 func (d Decision) Rules() []Rule {
 	var out []Rule
 	for w, s := range d.set {
@@ -447,7 +460,8 @@ func (d Decision) Rules() []Rule {
 }
 
 // First returns the first deciding rule (the first denying one when the
-// decision denies), and false when the community's default decided.
+// decision denies; the first unmet may when the default denies), and false
+// when there is none.
 func (d Decision) First() (Rule, bool) {
 	for w, s := range d.set {
 		if s != 0 {
@@ -457,10 +471,11 @@ func (d Decision) First() (Rule, bool) {
 	return 0, false
 }
 
-// Reasons returns the reasons of the deciding rules, or "default deny" /
-// "default allow" when the community's default decided.
+// Reasons returns the reasons of the deciding rules (of the unmet mays
+// when the default denied), or "default deny" / "default allow" when the
+// community's default decided with no rule to show.
 func (d Decision) Reasons() []string {
-	if d.ByDefault {
+	if d.ByDefault && !d.ruled() {
 		if d.Allowed {
 			return []string{"default allow"}
 		}
@@ -489,10 +504,10 @@ func (d Decision) String() string {
 	if d.Allowed {
 		verdict = "allow"
 	}
-	if d.ByDefault {
-		return verdict + " " + d.Action.String() + " (by default)"
-	}
 	s := verdict + " " + d.Action.String()
+	if d.ByDefault {
+		s += " (by default)"
+	}
 	for _, r := range d.Rules() {
 		s += "; " + r.Label() + ": " + r.Reason()
 		if sn := r.Sanction(); sn != nil {
@@ -506,93 +521,100 @@ var rules = [...]struct {
 	kind, label, reason string
 	sanction            *Sanction
 }{
-	{"must not", "must not any (runtime/gen/testdata/exprs.charter:54:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
-	{"must not", "must not any (runtime/gen/testdata/exprs.charter:54:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
-	{"must not", "must not any (runtime/gen/testdata/exprs.charter:54:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
-	{"must not", "must not any (runtime/gen/testdata/exprs.charter:54:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
-	{"must not", "must not any (runtime/gen/testdata/exprs.charter:54:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
-	{"must not", "must not any (runtime/gen/testdata/exprs.charter:54:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:56:3)", "the state's warnings read like attributes", &Sanction{Name: "warn"}},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:57:3)", "int division is float, x / 0 is Inf", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:58:3)", "x % 0 is 0", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:59:3)", "int addition wraps", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:60:3)", "int product and negation wrap", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:61:3)", "a float product is rounded before the sum", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:62:3)", "mixed float arithmetic", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:63:3)", "powers are floats", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:64:3)", "ints and floats compare as floats", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:65:3)", "precedence", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:66:3)", "constants fold as eval folds them", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:67:3)", "an infinite constant", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:70:3)", "string operators", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:71:3)", "a pattern", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:72:3)", "case", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:73:3)", "trim", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:74:3)", "prefix and suffix", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:75:3)", "length and concatenation", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:76:3)", "string order", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:79:3)", "time plus duration", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:80:3)", "time minus", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:81:3)", "duration arithmetic", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:82:3)", "time comparisons", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:83:3)", "saturating time sums", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:84:3)", "saturation at the latest time", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:85:3)", "saturating time differences", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:86:3)", "floor division of future times", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:89:3)", "between numbers", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:90:3)", "between times and durations", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:91:3)", "least and greatest", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:92:3)", "least and greatest of times", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:93:3)", "clamp", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:94:3)", "clamp with lo above hi", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:95:3)", "rounding", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:98:3)", "constant lists", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:99:3)", "list attributes", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:100:3)", "lists of times, durations and strings", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:101:3)", "ranges and lists of names", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:102:3)", "indexes", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:103:3)", "indexes of every type", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:106:3)", "conditionals", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:107:3)", "conditionals of lists and times", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:108:3)", "conditionals of the member", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:109:3)", "word operators", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:112:3)", "roles and badges", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:113:3)", "more badges", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:114:3)", "goal fields", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:115:3)", "goal targets", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:116:3)", "texts show 2 and 1.5, not {g1.x} or {x}", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:119:5)", "members is what the snapshot says", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:122:5)", "a when block", &Sanction{Name: "mute", For: 86400000000000}},
-	{"may", "may lists (runtime/gen/testdata/exprs.charter:125:3)", "may lists", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:126:3)", "list arguments", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:127:3)", "string list arguments", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:128:3)", "an index from an argument", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:129:3)", "nil-coalescing", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:131:3)", "may other", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:133:3)", "not oneself", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:134:3)", "another member's attributes and role", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:135:3)", "another member's time and string", nil},
-	{"may", "may pair (runtime/gen/testdata/exprs.charter:136:3)", "may pair", nil},
-	{"must not", "must not pair (runtime/gen/testdata/exprs.charter:138:3)", "another member's role, which reads the time", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:140:3)", "never", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:141:3)", "must not other", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:146:3)", "always", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:147:3)", "after an unconditional denial", nil},
-	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:149:3)", "first check then timed: check not done yet", nil},
-	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:150:3)", "limit timed 2 per 1h reached", nil},
-	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:151:3)", "five a day", &Sanction{Name: "demote", For: 259200000000000}},
-	{"may", "may timed (runtime/gen/testdata/exprs.charter:155:3)", "may timed", nil},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:62:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:62:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:62:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:62:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:62:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:62:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:64:3)", "the state's warnings read like attributes", &Sanction{Name: "warn"}},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:65:3)", "int division is float, x / 0 is Inf", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:66:3)", "x % 0 is 0", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:67:3)", "int addition wraps", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:68:3)", "int product and negation wrap", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:69:3)", "a float product is rounded before the sum", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:70:3)", "mixed float arithmetic", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:71:3)", "powers are floats", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:72:3)", "ints and floats compare as floats", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:73:3)", "precedence", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:74:3)", "constants fold as eval folds them", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:75:3)", "an infinite constant", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:78:3)", "string operators", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:79:3)", "a pattern", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:80:3)", "case", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:81:3)", "trim", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:82:3)", "prefix and suffix", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:83:3)", "length and concatenation", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:84:3)", "string order", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:87:3)", "time plus duration", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:88:3)", "time minus", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:89:3)", "duration arithmetic", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:90:3)", "time comparisons", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:91:3)", "saturating time sums", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:92:3)", "saturation at the latest time", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:93:3)", "saturating time differences", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:94:3)", "floor division of future times", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:97:3)", "between numbers", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:98:3)", "between times and durations", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:99:3)", "least and greatest", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:100:3)", "least and greatest of times", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:101:3)", "clamp", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:102:3)", "clamp with lo above hi", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:103:3)", "rounding", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:106:3)", "constant lists", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:107:3)", "list attributes", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:108:3)", "lists of times, durations and strings", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:109:3)", "ranges and lists of names", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:110:3)", "indexes", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:111:3)", "indexes of every type", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:114:3)", "conditionals", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:115:3)", "conditionals of lists and times", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:116:3)", "conditionals of the member", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:117:3)", "word operators", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:120:3)", "named conditions", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:121:3)", "roles and badges", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:122:3)", "more badges", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:123:3)", "goal fields", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:124:3)", "goal targets", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:125:3)", "texts show 2 and 1.5, not {g1.x} or {x}", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:128:5)", "members is what the snapshot says", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:131:5)", "a when block", &Sanction{Name: "mute", For: 86400000000000}},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:134:5)", "a may under when", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:136:3)", "a may that reads goals", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:137:3)", "a may that reads arguments", nil},
+	{"may", "may lists (runtime/gen/testdata/exprs.charter:139:3)", "may lists", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:140:3)", "list arguments", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:141:3)", "string list arguments", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:142:3)", "an index from an argument", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:143:3)", "nil-coalescing", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:145:3)", "may other", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:147:3)", "not oneself", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:148:3)", "another member's attributes and role", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:149:3)", "another member's time and string", nil},
+	{"may", "may pair (runtime/gen/testdata/exprs.charter:150:3)", "may pair", nil},
+	{"must not", "must not pair (runtime/gen/testdata/exprs.charter:152:3)", "another member's role, which reads the time", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:154:3)", "never", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:155:3)", "must not other", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:160:3)", "always", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:161:3)", "after an unconditional denial", nil},
+	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:163:3)", "first check then timed: check not done yet", nil},
+	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:164:3)", "limit timed 2 per 1h reached", nil},
+	{"limit", "limit quick 2 per calendar day (runtime/gen/testdata/exprs.charter:167:3)", "twice a calendar day", nil},
+	{"limit", "limit quick 4 per calendar week (runtime/gen/testdata/exprs.charter:168:3)", "four a calendar week", nil},
+	{"limit", "limit quick 6 per calendar month (runtime/gen/testdata/exprs.charter:169:3)", "six a calendar month", nil},
+	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:170:3)", "five a day", &Sanction{Name: "demote", For: 259200000000000}},
+	{"may", "may timed (runtime/gen/testdata/exprs.charter:174:3)", "may timed", nil},
 }
 
 // actionRules are, per action, the rules that can decide it: the denying
 // ones in order, then the mays. A Decision's bits index them.
 var actionRules = [...][]Rule{
-	ActionCheck: {0, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55},
-	ActionLists: {1, 56, 58, 59, 60, 61, 57},
-	ActionOther: {2, 63, 64, 65, 69, 62, 68},
-	ActionPair:  {3, 67, 66},
-	ActionTimed: {4, 72, 73, 74, 75},
-	ActionQuick: {5, 6, 70, 71},
+	ActionCheck: {0, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56},
+	ActionLists: {1, 57, 62, 63, 64, 65, 61},
+	ActionOther: {2, 67, 68, 69, 73, 58, 59, 60, 66, 72},
+	ActionPair:  {3, 71, 70},
+	ActionTimed: {4, 76, 77, 81, 82},
+	ActionQuick: {5, 6, 74, 75, 78, 79, 80},
 }
 
 // CheckArgs are the arguments of check(a: int, b: int, f: float, s: string, t: time, d: duration, on: bool).
@@ -657,167 +679,167 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			on := k.Check.On
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionCheck
-			// must not any (runtime/gen/testdata/exprs.charter:54:3)
+			// must not any (runtime/gen/testdata/exprs.charter:62:3)
 			if e.m.N == 424242 || e.m.Warnings > 6 {
 				d.add(0)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:57:3)
+			// must not check (runtime/gen/testdata/exprs.charter:65:3)
 			if float64(a)/float64(b) > 2.5 {
 				d.add(1)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:58:3)
+			// must not check (runtime/gen/testdata/exprs.charter:66:3)
 			if mod(a, b) == 1 {
 				d.add(2)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:59:3)
+			// must not check (runtime/gen/testdata/exprs.charter:67:3)
 			if a+b > e.m.N {
 				d.add(3)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:60:3)
+			// must not check (runtime/gen/testdata/exprs.charter:68:3)
 			if a*b < 0 || -a > e.m.K {
 				d.add(4)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:61:3)
+			// must not check (runtime/gen/testdata/exprs.charter:69:3)
 			if float64(f*e.m.Y)+e.m.X > 10.0 {
 				d.add(5)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:62:3)
+			// must not check (runtime/gen/testdata/exprs.charter:70:3)
 			if f-e.m.X/3.0 < -2.5 {
 				d.add(6)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:63:3)
+			// must not check (runtime/gen/testdata/exprs.charter:71:3)
 			if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
 				d.add(7)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:64:3)
+			// must not check (runtime/gen/testdata/exprs.charter:72:3)
 			if e.m.X == float64(e.m.N) || float64(a) == f {
 				d.add(8)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:65:3)
+			// must not check (runtime/gen/testdata/exprs.charter:73:3)
 			if e.m.N-e.m.K*2 >= a%4+1 {
 				d.add(9)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:66:3)
+			// must not check (runtime/gen/testdata/exprs.charter:74:3)
 			if 0.30000000000000004 > f && f >= 0.3 {
 				d.add(10)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:67:3)
+			// must not check (runtime/gen/testdata/exprs.charter:75:3)
 			if math.Inf(1) > f || math.Copysign(0, -1) == f {
 				d.add(11)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:70:3)
+			// must not check (runtime/gen/testdata/exprs.charter:78:3)
 			if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
 				d.add(12)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:71:3)
+			// must not check (runtime/gen/testdata/exprs.charter:79:3)
 			if pattern0.MatchString(s) {
 				d.add(13)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:72:3)
+			// must not check (runtime/gen/testdata/exprs.charter:80:3)
 			if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
 				d.add(14)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:73:3)
+			// must not check (runtime/gen/testdata/exprs.charter:81:3)
 			if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
 				d.add(15)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:74:3)
+			// must not check (runtime/gen/testdata/exprs.charter:82:3)
 			if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
 				d.add(16)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:75:3)
+			// must not check (runtime/gen/testdata/exprs.charter:83:3)
 			if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
 				d.add(17)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:76:3)
+			// must not check (runtime/gen/testdata/exprs.charter:84:3)
 			if s < e.m.Name && s != "" {
 				d.add(18)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:79:3)
+			// must not check (runtime/gen/testdata/exprs.charter:87:3)
 			if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
 				d.add(19)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:80:3)
+			// must not check (runtime/gen/testdata/exprs.charter:88:3)
 			if subDuration(nanos(t), int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
 				d.add(20)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:81:3)
+			// must not check (runtime/gen/testdata/exprs.charter:89:3)
 			if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
 				d.add(21)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:82:3)
+			// must not check (runtime/gen/testdata/exprs.charter:90:3)
 			if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
 				d.add(22)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:83:3)
+			// must not check (runtime/gen/testdata/exprs.charter:91:3)
 			if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
 				d.add(23)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:84:3)
+			// must not check (runtime/gen/testdata/exprs.charter:92:3)
 			if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
 				d.add(24)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:85:3)
+			// must not check (runtime/gen/testdata/exprs.charter:93:3)
 			if subTimes(addDuration(nanos(t), int64(dArg)), subDuration(nanos(e.m.Seen), int64(dArg))) < 0 && int64(dArg) > 0 {
 				d.add(25)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:86:3)
+			// must not check (runtime/gen/testdata/exprs.charter:94:3)
 			if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
 				d.add(26)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:89:3)
+			// must not check (runtime/gen/testdata/exprs.charter:97:3)
 			if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
 				d.add(27)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:90:3)
+			// must not check (runtime/gen/testdata/exprs.charter:98:3)
 			if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
 				d.add(28)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:91:3)
+			// must not check (runtime/gen/testdata/exprs.charter:99:3)
 			if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
 				d.add(29)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:92:3)
+			// must not check (runtime/gen/testdata/exprs.charter:100:3)
 			if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
 				d.add(30)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:93:3)
+			// must not check (runtime/gen/testdata/exprs.charter:101:3)
 			if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
 				d.add(31)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:94:3)
+			// must not check (runtime/gen/testdata/exprs.charter:102:3)
 			if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
 				d.add(32)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:95:3)
+			// must not check (runtime/gen/testdata/exprs.charter:103:3)
 			if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
 				d.add(33)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:98:3)
+			// must not check (runtime/gen/testdata/exprs.charter:106:3)
 			if contains(list1, a) || contains(list2, s) || contains(list3, f) {
 				d.add(34)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:99:3)
+			// must not check (runtime/gen/testdata/exprs.charter:107:3)
 			if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
 				d.add(35)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:100:3)
+			// must not check (runtime/gen/testdata/exprs.charter:108:3)
 			if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
 				d.add(36)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:101:3)
+			// must not check (runtime/gen/testdata/exprs.charter:109:3)
 			if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
 				d.add(37)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:102:3)
+			// must not check (runtime/gen/testdata/exprs.charter:110:3)
 			if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
 				d.add(38)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:103:3)
+			// must not check (runtime/gen/testdata/exprs.charter:111:3)
 			if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
 				d.add(39)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:106:3)
+			// must not check (runtime/gen/testdata/exprs.charter:114:3)
 			if func() float64 {
 				if a > 0 {
 					return f
@@ -831,7 +853,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			}() == "x" {
 				d.add(40)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:107:3)
+			// must not check (runtime/gen/testdata/exprs.charter:115:3)
 			if int64(len(func() []int64 {
 				if on {
 					return e.m.Nums
@@ -845,7 +867,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			}() > e.at {
 				d.add(41)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:108:3)
+			// must not check (runtime/gen/testdata/exprs.charter:116:3)
 			if func() int64 {
 				if on {
 					return 1
@@ -859,33 +881,37 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			}() > 7200000000000 {
 				d.add(42)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:109:3)
+			// must not check (runtime/gen/testdata/exprs.charter:117:3)
 			if !on && e.m.Flag || a > 1000 {
 				d.add(43)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:112:3)
-			if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
+			// must not check (runtime/gen/testdata/exprs.charter:120:3)
+			if e.m.N > 50 && e.m.K > 0 && a > 7 || (e.m.N > 50 && e.m.K > 0 || e.m.X > 100.0 && subTimes(nanos(e.m.Seen), e.at) > 3600000000000) && b < -7 {
 				d.add(44)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:113:3)
-			if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
+			// must not check (runtime/gen/testdata/exprs.charter:121:3)
+			if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
 				d.add(45)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:114:3)
-			if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
+			// must not check (runtime/gen/testdata/exprs.charter:122:3)
+			if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
 				d.add(46)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:115:3)
-			if e.goals != nil && e.goals.G1.Target == f {
+			// must not check (runtime/gen/testdata/exprs.charter:123:3)
+			if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
 				d.add(47)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:116:3)
-			if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
+			// must not check (runtime/gen/testdata/exprs.charter:124:3)
+			if e.goals != nil && e.goals.G1.Target == f {
 				d.add(48)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:119:5)
-			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+			// must not check (runtime/gen/testdata/exprs.charter:125:3)
+			if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
 				d.add(49)
+			}
+			// must not check (runtime/gen/testdata/exprs.charter:128:5)
+			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+				d.add(50)
 			}
 			if d.ruled() {
 				return
@@ -900,34 +926,34 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			ss := k.Lists.Ss
 			e := env{m: m, goals: goals}
 			d.Action = ActionLists
-			// must not any (runtime/gen/testdata/exprs.charter:54:3)
+			// must not any (runtime/gen/testdata/exprs.charter:62:3)
 			if e.m.N == 424242 || e.m.Warnings > 6 {
 				d.add(0)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:122:5)
+			// must not lists (runtime/gen/testdata/exprs.charter:131:5)
 			if e.goals != nil && e.goals.G2.Met {
 				d.add(1)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:126:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:140:3)
 			if contains(xs, a) && containsWidened(xs, f) {
 				d.add(2)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:127:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:141:3)
 			if contains(ss, "vip") || elem(ss, 0) == "a" {
 				d.add(3)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:128:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:142:3)
 			if elem(xs, a) == 1 {
 				d.add(4)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:129:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:143:3)
 			if a > 5 || int64(len(ss)) > 2 {
 				d.add(5)
 			}
 			if d.ruled() {
 				return
 			}
-			// may lists (runtime/gen/testdata/exprs.charter:125:3)
+			// may lists (runtime/gen/testdata/exprs.charter:139:3)
 			if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 				d.Allowed = true
 				d.add(6)
@@ -941,37 +967,65 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			a := k.Other.A
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionOther
-			// must not any (runtime/gen/testdata/exprs.charter:54:3)
+			// must not any (runtime/gen/testdata/exprs.charter:62:3)
 			if e.m.N == 424242 || e.m.Warnings > 6 {
 				d.add(0)
 			}
-			// must not other (runtime/gen/testdata/exprs.charter:133:3)
+			// must not other (runtime/gen/testdata/exprs.charter:147:3)
 			if to == m {
 				d.add(1)
 			}
-			// must not other (runtime/gen/testdata/exprs.charter:134:3)
+			// must not other (runtime/gen/testdata/exprs.charter:148:3)
 			if to.N > e.m.N && (&env{m: to, at: e.at}).ladder() >= 3 {
 				d.add(2)
 			}
-			// must not other (runtime/gen/testdata/exprs.charter:135:3)
+			// must not other (runtime/gen/testdata/exprs.charter:149:3)
 			if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
 				d.add(3)
 			}
-			// must not other (runtime/gen/testdata/exprs.charter:141:3)
+			// must not other (runtime/gen/testdata/exprs.charter:155:3)
 			// never applies: its condition is always false
 			if d.ruled() {
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:131:3)
-			if a > 0 {
+			// may other (runtime/gen/testdata/exprs.charter:134:5)
+			if e.goals != nil && e.goals.G2.Met && a < -90 {
 				d.Allowed = true
 				d.add(5)
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:140:3)
+			// may other (runtime/gen/testdata/exprs.charter:136:3)
+			if e.goals != nil && e.goals.G1.Value > float64(-a) {
+				d.Allowed = true
+				d.add(6)
+				return
+			}
+			// may other (runtime/gen/testdata/exprs.charter:137:3)
+			if a < -50 {
+				d.Allowed = true
+				d.add(7)
+				return
+			}
+			// may other (runtime/gen/testdata/exprs.charter:145:3)
+			if a > 0 {
+				d.Allowed = true
+				d.add(8)
+				return
+			}
+			// may other (runtime/gen/testdata/exprs.charter:154:3)
 			// never applies: its condition is always false
 			// default deny
 			d.Allowed, d.ByDefault = false, true
+			// unmet: may other (runtime/gen/testdata/exprs.charter:134:5)
+			if e.goals != nil && e.goals.G2.Met {
+				d.add(5)
+			}
+			// unmet: may other (runtime/gen/testdata/exprs.charter:136:3)
+			if e.goals != nil {
+				d.add(6)
+			}
+			d.add(7) // unmet: may other (runtime/gen/testdata/exprs.charter:137:3)
+			d.add(9) // unmet: may other (runtime/gen/testdata/exprs.charter:154:3)
 			return
 		}
 	} else {
@@ -980,18 +1034,18 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			q := k.Pair.Q
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionPair
-			// must not any (runtime/gen/testdata/exprs.charter:54:3)
+			// must not any (runtime/gen/testdata/exprs.charter:62:3)
 			if e.m.N == 424242 || e.m.Warnings > 6 {
 				d.add(0)
 			}
-			// must not pair (runtime/gen/testdata/exprs.charter:138:3)
+			// must not pair (runtime/gen/testdata/exprs.charter:152:3)
 			if (&env{m: q, at: e.at}).ladder() == 1 {
 				d.add(1)
 			}
 			if d.ruled() {
 				return
 			}
-			// may pair (runtime/gen/testdata/exprs.charter:136:3)
+			// may pair (runtime/gen/testdata/exprs.charter:150:3)
 			if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
 				d.Allowed = true
 				d.add(2)
@@ -1003,26 +1057,26 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionTimed
-			// must not any (runtime/gen/testdata/exprs.charter:54:3)
+			// must not any (runtime/gen/testdata/exprs.charter:62:3)
 			if e.m.N == 424242 || e.m.Warnings > 6 {
 				d.add(0)
 			}
-			// first check then timed (runtime/gen/testdata/exprs.charter:149:3)
+			// first check then timed (runtime/gen/testdata/exprs.charter:163:3)
 			if !e.m.hist.doneBy(ActionCheck, e.at) {
 				d.add(1)
 			}
-			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:150:3)
+			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:164:3)
 			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 				d.add(2)
 			}
-			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:151:3)
+			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:170:3)
 			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 				d.add(3)
 			}
 			if d.ruled() {
 				return
 			}
-			// may timed (runtime/gen/testdata/exprs.charter:155:3)
+			// may timed (runtime/gen/testdata/exprs.charter:174:3)
 			d.Allowed = true
 			d.add(4)
 			return
@@ -1030,19 +1084,31 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			a := k.Quick.A
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionQuick
-			// must not any (runtime/gen/testdata/exprs.charter:54:3)
+			// must not any (runtime/gen/testdata/exprs.charter:62:3)
 			if e.m.N == 424242 || e.m.Warnings > 6 {
 				d.add(0)
 			}
-			// must not quick (runtime/gen/testdata/exprs.charter:56:3)
+			// must not quick (runtime/gen/testdata/exprs.charter:64:3)
 			if e.m.Warnings >= 2 && subTimes(e.at, nanos(e.m.WarnedAt)) < 604800000000000 {
 				d.add(1)
 			}
-			// must not quick (runtime/gen/testdata/exprs.charter:146:3)
+			// must not quick (runtime/gen/testdata/exprs.charter:160:3)
 			d.add(2)
-			// must not quick (runtime/gen/testdata/exprs.charter:147:3)
+			// must not quick (runtime/gen/testdata/exprs.charter:161:3)
 			if e.rank() == 4 && a > 0 {
 				d.add(3)
+			}
+			// limit quick 2 per calendar day (runtime/gen/testdata/exprs.charter:167:3)
+			if e.m.hist.count(ActionQuick, e.at, calendarWindow(e.at, 1, zone)) >= 2 {
+				d.add(4)
+			}
+			// limit quick 4 per calendar week (runtime/gen/testdata/exprs.charter:168:3)
+			if e.m.hist.count(ActionQuick, e.at, calendarWindow(e.at, 2, zone)) >= 4 {
+				d.add(5)
+			}
+			// limit quick 6 per calendar month (runtime/gen/testdata/exprs.charter:169:3)
+			if e.m.hist.count(ActionQuick, e.at, calendarWindow(e.at, 3, zone)) >= 6 {
+				d.add(6)
 			}
 			if d.ruled() {
 				return
@@ -1235,23 +1301,26 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			if !on && e.m.Flag || a > 1000 {
 				return false, 49, true
 			}
-			if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
+			if e.m.N > 50 && e.m.K > 0 && a > 7 || (e.m.N > 50 && e.m.K > 0 || e.m.X > 100.0 && subTimes(nanos(e.m.Seen), e.at) > 3600000000000) && b < -7 {
 				return false, 50, true
 			}
-			if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
+			if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
 				return false, 51, true
 			}
-			if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
+			if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
 				return false, 52, true
 			}
-			if e.goals != nil && e.goals.G1.Target == f {
+			if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
 				return false, 53, true
 			}
-			if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
+			if e.goals != nil && e.goals.G1.Target == f {
 				return false, 54, true
 			}
-			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+			if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
 				return false, 55, true
+			}
+			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+				return false, 56, true
 			}
 			return false, 0, false
 		} else if k.Action == ActionLists {
@@ -1264,22 +1333,22 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 				return false, 1, true
 			}
 			if e.goals != nil && e.goals.G2.Met {
-				return false, 56, true
+				return false, 57, true
 			}
 			if contains(xs, a) && containsWidened(xs, f) {
-				return false, 58, true
+				return false, 62, true
 			}
 			if contains(ss, "vip") || elem(ss, 0) == "a" {
-				return false, 59, true
+				return false, 63, true
 			}
 			if elem(xs, a) == 1 {
-				return false, 60, true
+				return false, 64, true
 			}
 			if a > 5 || int64(len(ss)) > 2 {
-				return false, 61, true
+				return false, 65, true
 			}
 			if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
-				return true, 57, true
+				return true, 61, true
 			}
 			return false, 0, false
 		} else if k.Action == ActionOther {
@@ -1290,16 +1359,25 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 				return false, 2, true
 			}
 			if to == m {
-				return false, 63, true
+				return false, 67, true
 			}
 			if to.N > e.m.N && (&env{m: to, at: e.at}).ladder() >= 3 {
-				return false, 64, true
+				return false, 68, true
 			}
 			if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
-				return false, 65, true
+				return false, 69, true
+			}
+			if e.goals != nil && e.goals.G2.Met && a < -90 {
+				return true, 58, true
+			}
+			if e.goals != nil && e.goals.G1.Value > float64(-a) {
+				return true, 59, true
+			}
+			if a < -50 {
+				return true, 60, true
 			}
 			if a > 0 {
-				return true, 62, true
+				return true, 66, true
 			}
 			return false, 0, false
 		}
@@ -1312,10 +1390,10 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 				return false, 3, true
 			}
 			if (&env{m: q, at: e.at}).ladder() == 1 {
-				return false, 67, true
+				return false, 71, true
 			}
 			if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
-				return true, 66, true
+				return true, 70, true
 			}
 			return false, 0, false
 		} else if k.Action == ActionTimed {
@@ -1324,15 +1402,15 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 				return false, 4, true
 			}
 			if !e.m.hist.doneBy(ActionCheck, e.at) {
-				return false, 72, true
+				return false, 76, true
 			}
 			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
-				return false, 73, true
+				return false, 77, true
 			}
 			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
-				return false, 74, true
+				return false, 81, true
 			}
-			return true, 75, true
+			return true, 82, true
 		} else if k.Action == ActionQuick {
 			e := env{m: m, at: nanos(at), goals: goals}
 			if e.m.N == 424242 || e.m.Warnings > 6 {
@@ -1341,7 +1419,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			if e.m.Warnings >= 2 && subTimes(e.at, nanos(e.m.WarnedAt)) < 604800000000000 {
 				return false, 6, true
 			}
-			return false, 70, true
+			return false, 74, true
 		}
 	}
 	return false, 0, false
@@ -1402,16 +1480,16 @@ func (e *env) ladder() int64 {
 // rung returns the rank of the first rung, from the top, whose condition
 // holds.
 func (e *env) rung() int64 {
-	// top if n * k > 1000 || x ** 2 >= 1e4
-	if e.m.N*e.m.K > 1000 || math.Pow(e.m.X, 2.0) >= 10000.0 {
+	// top if n * k > 1000 || x ** 2 >= 1e4 || bigger && flag
+	if e.m.N*e.m.K > 1000 || math.Pow(e.m.X, 2.0) >= 10000.0 || (e.m.N > 50 && e.m.K > 0 || e.m.X > 100.0 && subTimes(nanos(e.m.Seen), e.at) > 3600000000000) && e.m.Flag {
 		return 4
 	}
 	// mid if n % 7 == 3 || abs(k) in 10..20 || x in 1..3
 	if e.m.N%7 == 3 || betweenInt(absInt(e.m.K), 10, 20) || inRangeFloat(e.m.X, 1, 3) {
 		return 3
 	}
-	// low if len(name) > 3 && name startsWith "a" && !(name endsWith "z")
-	if int64(utf8.RuneCountInString(e.m.Name)) > 3 && strings.HasPrefix(e.m.Name, "a") && !strings.HasSuffix(e.m.Name, "z") {
+	// low if len(name) > 3 && name startsWith "a" && !(name endsWith "z") || tagged && n < 0
+	if int64(utf8.RuneCountInString(e.m.Name)) > 3 && strings.HasPrefix(e.m.Name, "a") && !strings.HasSuffix(e.m.Name, "z") || contains(e.m.Tags, "vip") && int64(len(e.m.Tags)) >= 2 && e.m.N < 0 {
 		return 2
 	}
 	// recent if since(seen) < 1d
@@ -1511,6 +1589,18 @@ func (e *env) badgeRanked() bool {
 	return e.badgeHeld[0]&bit != 0
 }
 
+// badgeNamed reports whether the member holds badge named: bigger && !flag.
+func (e *env) badgeNamed() bool {
+	const bit = 1 << 7
+	if e.badgeKnown[0]&bit == 0 {
+		e.badgeKnown[0] |= bit
+		if (e.m.N > 50 && e.m.K > 0 || e.m.X > 100.0 && subTimes(nanos(e.m.Seen), e.at) > 3600000000000) && !e.m.Flag {
+			e.badgeHeld[0] |= bit
+		}
+	}
+	return e.badgeHeld[0]&bit != 0
+}
+
 var (
 	minTime = time.Unix(0, math.MinInt64)
 	maxTime = time.Unix(0, math.MaxInt64)
@@ -1537,167 +1627,167 @@ func nanos(t time.Time) int64 {
 func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f float64, s string, t time.Time, dArg time.Duration, on bool) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionCheck
-	// must not any (runtime/gen/testdata/exprs.charter:54:3)
+	// must not any (runtime/gen/testdata/exprs.charter:62:3)
 	if e.m.N == 424242 || e.m.Warnings > 6 {
 		d.add(0)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:57:3)
+	// must not check (runtime/gen/testdata/exprs.charter:65:3)
 	if float64(a)/float64(b) > 2.5 {
 		d.add(1)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:58:3)
+	// must not check (runtime/gen/testdata/exprs.charter:66:3)
 	if mod(a, b) == 1 {
 		d.add(2)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:59:3)
+	// must not check (runtime/gen/testdata/exprs.charter:67:3)
 	if a+b > e.m.N {
 		d.add(3)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:60:3)
+	// must not check (runtime/gen/testdata/exprs.charter:68:3)
 	if a*b < 0 || -a > e.m.K {
 		d.add(4)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:61:3)
+	// must not check (runtime/gen/testdata/exprs.charter:69:3)
 	if float64(f*e.m.Y)+e.m.X > 10.0 {
 		d.add(5)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:62:3)
+	// must not check (runtime/gen/testdata/exprs.charter:70:3)
 	if f-e.m.X/3.0 < -2.5 {
 		d.add(6)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:63:3)
+	// must not check (runtime/gen/testdata/exprs.charter:71:3)
 	if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
 		d.add(7)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:64:3)
+	// must not check (runtime/gen/testdata/exprs.charter:72:3)
 	if e.m.X == float64(e.m.N) || float64(a) == f {
 		d.add(8)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:65:3)
+	// must not check (runtime/gen/testdata/exprs.charter:73:3)
 	if e.m.N-e.m.K*2 >= a%4+1 {
 		d.add(9)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:66:3)
+	// must not check (runtime/gen/testdata/exprs.charter:74:3)
 	if 0.30000000000000004 > f && f >= 0.3 {
 		d.add(10)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:67:3)
+	// must not check (runtime/gen/testdata/exprs.charter:75:3)
 	if math.Inf(1) > f || math.Copysign(0, -1) == f {
 		d.add(11)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:70:3)
+	// must not check (runtime/gen/testdata/exprs.charter:78:3)
 	if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
 		d.add(12)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:71:3)
+	// must not check (runtime/gen/testdata/exprs.charter:79:3)
 	if pattern0.MatchString(s) {
 		d.add(13)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:72:3)
+	// must not check (runtime/gen/testdata/exprs.charter:80:3)
 	if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
 		d.add(14)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:73:3)
+	// must not check (runtime/gen/testdata/exprs.charter:81:3)
 	if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
 		d.add(15)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:74:3)
+	// must not check (runtime/gen/testdata/exprs.charter:82:3)
 	if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
 		d.add(16)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:75:3)
+	// must not check (runtime/gen/testdata/exprs.charter:83:3)
 	if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
 		d.add(17)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:76:3)
+	// must not check (runtime/gen/testdata/exprs.charter:84:3)
 	if s < e.m.Name && s != "" {
 		d.add(18)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:79:3)
+	// must not check (runtime/gen/testdata/exprs.charter:87:3)
 	if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
 		d.add(19)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:80:3)
+	// must not check (runtime/gen/testdata/exprs.charter:88:3)
 	if subDuration(nanos(t), int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
 		d.add(20)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:81:3)
+	// must not check (runtime/gen/testdata/exprs.charter:89:3)
 	if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
 		d.add(21)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:82:3)
+	// must not check (runtime/gen/testdata/exprs.charter:90:3)
 	if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
 		d.add(22)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:83:3)
+	// must not check (runtime/gen/testdata/exprs.charter:91:3)
 	if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
 		d.add(23)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:84:3)
+	// must not check (runtime/gen/testdata/exprs.charter:92:3)
 	if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
 		d.add(24)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:85:3)
+	// must not check (runtime/gen/testdata/exprs.charter:93:3)
 	if subTimes(addDuration(nanos(t), int64(dArg)), subDuration(nanos(e.m.Seen), int64(dArg))) < 0 && int64(dArg) > 0 {
 		d.add(25)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:86:3)
+	// must not check (runtime/gen/testdata/exprs.charter:94:3)
 	if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
 		d.add(26)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:89:3)
+	// must not check (runtime/gen/testdata/exprs.charter:97:3)
 	if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
 		d.add(27)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:90:3)
+	// must not check (runtime/gen/testdata/exprs.charter:98:3)
 	if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
 		d.add(28)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:91:3)
+	// must not check (runtime/gen/testdata/exprs.charter:99:3)
 	if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
 		d.add(29)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:92:3)
+	// must not check (runtime/gen/testdata/exprs.charter:100:3)
 	if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
 		d.add(30)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:93:3)
+	// must not check (runtime/gen/testdata/exprs.charter:101:3)
 	if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
 		d.add(31)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:94:3)
+	// must not check (runtime/gen/testdata/exprs.charter:102:3)
 	if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
 		d.add(32)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:95:3)
+	// must not check (runtime/gen/testdata/exprs.charter:103:3)
 	if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
 		d.add(33)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:98:3)
+	// must not check (runtime/gen/testdata/exprs.charter:106:3)
 	if contains(list1, a) || contains(list2, s) || contains(list3, f) {
 		d.add(34)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:99:3)
+	// must not check (runtime/gen/testdata/exprs.charter:107:3)
 	if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
 		d.add(35)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:100:3)
+	// must not check (runtime/gen/testdata/exprs.charter:108:3)
 	if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
 		d.add(36)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:101:3)
+	// must not check (runtime/gen/testdata/exprs.charter:109:3)
 	if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
 		d.add(37)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:102:3)
+	// must not check (runtime/gen/testdata/exprs.charter:110:3)
 	if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
 		d.add(38)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:103:3)
+	// must not check (runtime/gen/testdata/exprs.charter:111:3)
 	if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
 		d.add(39)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:106:3)
+	// must not check (runtime/gen/testdata/exprs.charter:114:3)
 	if func() float64 {
 		if a > 0 {
 			return f
@@ -1711,7 +1801,7 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 	}() == "x" {
 		d.add(40)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:107:3)
+	// must not check (runtime/gen/testdata/exprs.charter:115:3)
 	if int64(len(func() []int64 {
 		if on {
 			return e.m.Nums
@@ -1725,7 +1815,7 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 	}() > e.at {
 		d.add(41)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:108:3)
+	// must not check (runtime/gen/testdata/exprs.charter:116:3)
 	if func() int64 {
 		if on {
 			return 1
@@ -1739,33 +1829,37 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 	}() > 7200000000000 {
 		d.add(42)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:109:3)
+	// must not check (runtime/gen/testdata/exprs.charter:117:3)
 	if !on && e.m.Flag || a > 1000 {
 		d.add(43)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:112:3)
-	if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
+	// must not check (runtime/gen/testdata/exprs.charter:120:3)
+	if e.m.N > 50 && e.m.K > 0 && a > 7 || (e.m.N > 50 && e.m.K > 0 || e.m.X > 100.0 && subTimes(nanos(e.m.Seen), e.at) > 3600000000000) && b < -7 {
 		d.add(44)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:113:3)
-	if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
+	// must not check (runtime/gen/testdata/exprs.charter:121:3)
+	if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
 		d.add(45)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:114:3)
-	if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
+	// must not check (runtime/gen/testdata/exprs.charter:122:3)
+	if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
 		d.add(46)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:115:3)
-	if e.goals != nil && e.goals.G1.Target == f {
+	// must not check (runtime/gen/testdata/exprs.charter:123:3)
+	if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
 		d.add(47)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:116:3)
-	if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
+	// must not check (runtime/gen/testdata/exprs.charter:124:3)
+	if e.goals != nil && e.goals.G1.Target == f {
 		d.add(48)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:119:5)
-	if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+	// must not check (runtime/gen/testdata/exprs.charter:125:3)
+	if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
 		d.add(49)
+	}
+	// must not check (runtime/gen/testdata/exprs.charter:128:5)
+	if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
+		d.add(50)
 	}
 	if d.ruled() {
 		return
@@ -1782,34 +1876,34 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs []int64, ss []string) (d Decision) {
 	e := env{m: m, goals: goals}
 	d.Action = ActionLists
-	// must not any (runtime/gen/testdata/exprs.charter:54:3)
+	// must not any (runtime/gen/testdata/exprs.charter:62:3)
 	if e.m.N == 424242 || e.m.Warnings > 6 {
 		d.add(0)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:122:5)
+	// must not lists (runtime/gen/testdata/exprs.charter:131:5)
 	if e.goals != nil && e.goals.G2.Met {
 		d.add(1)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:126:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:140:3)
 	if contains(xs, a) && containsWidened(xs, f) {
 		d.add(2)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:127:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:141:3)
 	if contains(ss, "vip") || elem(ss, 0) == "a" {
 		d.add(3)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:128:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:142:3)
 	if elem(xs, a) == 1 {
 		d.add(4)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:129:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:143:3)
 	if a > 5 || int64(len(ss)) > 2 {
 		d.add(5)
 	}
 	if d.ruled() {
 		return
 	}
-	// may lists (runtime/gen/testdata/exprs.charter:125:3)
+	// may lists (runtime/gen/testdata/exprs.charter:139:3)
 	if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 		d.Allowed = true
 		d.add(6)
@@ -1828,37 +1922,65 @@ func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs 
 func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionOther
-	// must not any (runtime/gen/testdata/exprs.charter:54:3)
+	// must not any (runtime/gen/testdata/exprs.charter:62:3)
 	if e.m.N == 424242 || e.m.Warnings > 6 {
 		d.add(0)
 	}
-	// must not other (runtime/gen/testdata/exprs.charter:133:3)
+	// must not other (runtime/gen/testdata/exprs.charter:147:3)
 	if to == m {
 		d.add(1)
 	}
-	// must not other (runtime/gen/testdata/exprs.charter:134:3)
+	// must not other (runtime/gen/testdata/exprs.charter:148:3)
 	if to.N > e.m.N && (&env{m: to, at: e.at}).ladder() >= 3 {
 		d.add(2)
 	}
-	// must not other (runtime/gen/testdata/exprs.charter:135:3)
+	// must not other (runtime/gen/testdata/exprs.charter:149:3)
 	if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
 		d.add(3)
 	}
-	// must not other (runtime/gen/testdata/exprs.charter:141:3)
+	// must not other (runtime/gen/testdata/exprs.charter:155:3)
 	// never applies: its condition is always false
 	if d.ruled() {
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:131:3)
-	if a > 0 {
+	// may other (runtime/gen/testdata/exprs.charter:134:5)
+	if e.goals != nil && e.goals.G2.Met && a < -90 {
 		d.Allowed = true
 		d.add(5)
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:140:3)
+	// may other (runtime/gen/testdata/exprs.charter:136:3)
+	if e.goals != nil && e.goals.G1.Value > float64(-a) {
+		d.Allowed = true
+		d.add(6)
+		return
+	}
+	// may other (runtime/gen/testdata/exprs.charter:137:3)
+	if a < -50 {
+		d.Allowed = true
+		d.add(7)
+		return
+	}
+	// may other (runtime/gen/testdata/exprs.charter:145:3)
+	if a > 0 {
+		d.Allowed = true
+		d.add(8)
+		return
+	}
+	// may other (runtime/gen/testdata/exprs.charter:154:3)
 	// never applies: its condition is always false
 	// default deny
 	d.Allowed, d.ByDefault = false, true
+	// unmet: may other (runtime/gen/testdata/exprs.charter:134:5)
+	if e.goals != nil && e.goals.G2.Met {
+		d.add(5)
+	}
+	// unmet: may other (runtime/gen/testdata/exprs.charter:136:3)
+	if e.goals != nil {
+		d.add(6)
+	}
+	d.add(7) // unmet: may other (runtime/gen/testdata/exprs.charter:137:3)
+	d.add(9) // unmet: may other (runtime/gen/testdata/exprs.charter:154:3)
 	return
 }
 
@@ -1870,18 +1992,18 @@ func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d
 func (m *Member) DecidePair(at time.Time, goals *Goals, p *Member, q *Member) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionPair
-	// must not any (runtime/gen/testdata/exprs.charter:54:3)
+	// must not any (runtime/gen/testdata/exprs.charter:62:3)
 	if e.m.N == 424242 || e.m.Warnings > 6 {
 		d.add(0)
 	}
-	// must not pair (runtime/gen/testdata/exprs.charter:138:3)
+	// must not pair (runtime/gen/testdata/exprs.charter:152:3)
 	if (&env{m: q, at: e.at}).ladder() == 1 {
 		d.add(1)
 	}
 	if d.ruled() {
 		return
 	}
-	// may pair (runtime/gen/testdata/exprs.charter:136:3)
+	// may pair (runtime/gen/testdata/exprs.charter:150:3)
 	if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
 		d.Allowed = true
 		d.add(2)
@@ -1898,26 +2020,26 @@ func (m *Member) DecidePair(at time.Time, goals *Goals, p *Member, q *Member) (d
 func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionTimed
-	// must not any (runtime/gen/testdata/exprs.charter:54:3)
+	// must not any (runtime/gen/testdata/exprs.charter:62:3)
 	if e.m.N == 424242 || e.m.Warnings > 6 {
 		d.add(0)
 	}
-	// first check then timed (runtime/gen/testdata/exprs.charter:149:3)
+	// first check then timed (runtime/gen/testdata/exprs.charter:163:3)
 	if !e.m.hist.doneBy(ActionCheck, e.at) {
 		d.add(1)
 	}
-	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:150:3)
+	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:164:3)
 	if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 		d.add(2)
 	}
-	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:151:3)
+	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:170:3)
 	if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 		d.add(3)
 	}
 	if d.ruled() {
 		return
 	}
-	// may timed (runtime/gen/testdata/exprs.charter:155:3)
+	// may timed (runtime/gen/testdata/exprs.charter:174:3)
 	d.Allowed = true
 	d.add(4)
 	return
@@ -1929,19 +2051,31 @@ func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 func (m *Member) DecideQuick(at time.Time, goals *Goals, a int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionQuick
-	// must not any (runtime/gen/testdata/exprs.charter:54:3)
+	// must not any (runtime/gen/testdata/exprs.charter:62:3)
 	if e.m.N == 424242 || e.m.Warnings > 6 {
 		d.add(0)
 	}
-	// must not quick (runtime/gen/testdata/exprs.charter:56:3)
+	// must not quick (runtime/gen/testdata/exprs.charter:64:3)
 	if e.m.Warnings >= 2 && subTimes(e.at, nanos(e.m.WarnedAt)) < 604800000000000 {
 		d.add(1)
 	}
-	// must not quick (runtime/gen/testdata/exprs.charter:146:3)
+	// must not quick (runtime/gen/testdata/exprs.charter:160:3)
 	d.add(2)
-	// must not quick (runtime/gen/testdata/exprs.charter:147:3)
+	// must not quick (runtime/gen/testdata/exprs.charter:161:3)
 	if e.rank() == 4 && a > 0 {
 		d.add(3)
+	}
+	// limit quick 2 per calendar day (runtime/gen/testdata/exprs.charter:167:3)
+	if e.m.hist.count(ActionQuick, e.at, calendarWindow(e.at, 1, zone)) >= 2 {
+		d.add(4)
+	}
+	// limit quick 4 per calendar week (runtime/gen/testdata/exprs.charter:168:3)
+	if e.m.hist.count(ActionQuick, e.at, calendarWindow(e.at, 2, zone)) >= 4 {
+		d.add(5)
+	}
+	// limit quick 6 per calendar month (runtime/gen/testdata/exprs.charter:169:3)
+	if e.m.hist.count(ActionQuick, e.at, calendarWindow(e.at, 3, zone)) >= 6 {
+		d.add(6)
 	}
 	if d.ruled() {
 		return
@@ -1978,6 +2112,34 @@ func betweenFloat(x, lo, hi float64) bool { return lo <= x && x <= hi }
 
 // betweenInt is lo <= x <= hi (between, and x in lo..hi).
 func betweenInt(x, lo, hi int64) bool { return lo <= x && x <= hi }
+
+// calendarWindow is the window of `per calendar day|week|month` ending at
+// at, for history.count, which counts takings in (at - window, at]: the
+// time since the period (1 day, 2 week from Monday, 3 month) began in loc,
+// plus one, so that the window is [start of the period, at], as
+// check.Calendar.Start gives it to the runtime.
+func calendarWindow(at int64, period int, loc *time.Location) int64 {
+	t := time.Unix(0, at).In(loc)
+	y, m, d := t.Date()
+	switch period {
+	case 2:
+		d -= (int(t.Weekday()) + 6) % 7
+	case 3:
+		d = 1
+	}
+	start := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if start.Hour() != 0 {
+		// A change of clocks skipped this midnight: the period starts at
+		// the change, as check.Calendar.Start says.
+		begin, end := start.ZoneBounds()
+		if start.Day() != time.Date(y, m, d, 12, 0, 0, 0, loc).Day() { // d may be out of its month's range
+			start = end
+		} else {
+			start = begin
+		}
+	}
+	return at - start.UnixNano() + 1
+}
 
 // clampFloat raises x to lo, then lowers it to hi, so hi wins when lo >
 // hi; a NaN x stays NaN (clamp).
@@ -2096,6 +2258,16 @@ func subTimes(a, b int64) int64 {
 	}
 	return d
 }
+
+// zone is the time zone of the calendar windows, loaded from the tz
+// database when the package is initialised.
+var zone = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic("charter: time zone of the calendar windows: " + err.Error())
+	}
+	return loc
+}()
 
 // The constant lists and patterns of the rule files.
 var (

@@ -65,3 +65,31 @@ func containsTime(xs []time.Time, v int64) bool {
 	}
 	return false
 }
+
+// calendarWindow is the window of `per calendar day|week|month` ending at
+// at, for history.count, which counts takings in (at - window, at]: the
+// time since the period (1 day, 2 week from Monday, 3 month) began in loc,
+// plus one, so that the window is [start of the period, at], as
+// check.Calendar.Start gives it to the runtime.
+func calendarWindow(at int64, period int, loc *time.Location) int64 {
+	t := time.Unix(0, at).In(loc)
+	y, m, d := t.Date()
+	switch period {
+	case 2:
+		d -= (int(t.Weekday()) + 6) % 7
+	case 3:
+		d = 1
+	}
+	start := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if start.Hour() != 0 {
+		// A change of clocks skipped this midnight: the period starts at
+		// the change, as check.Calendar.Start says.
+		begin, end := start.ZoneBounds()
+		if start.Day() != time.Date(y, m, d, 12, 0, 0, 0, loc).Day() { // d may be out of its month's range
+			start = end
+		} else {
+			start = begin
+		}
+	}
+	return at - start.UnixNano() + 1
+}
