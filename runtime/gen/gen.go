@@ -51,6 +51,10 @@ type Options struct {
 	// Package is the Go package name of the generated file; it must be a
 	// Go identifier.
 	Package string
+	// Settings are values of the community's settings (SPEC §6.4.1) in
+	// place of their defaults, converted as runtime.Community.WithSettings
+	// converts them: the generated code holds each setting as a constant.
+	Settings map[string]any
 }
 
 // Generate returns the gofmt-ed Go source of a package deciding for the
