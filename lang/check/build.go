@@ -592,6 +592,7 @@ func (b *builder) settings(s *syntax.Settings) {
 				b.errorf(diag.Duplicate, ad.Name.Range(), "setting %s is inherited as %s and cannot change type to %s", name, prev.Type, t)
 				continue
 			}
+			b.infof(diag.Override, ad.Name.Range(), "setting %s overrides the inherited one", name)
 			prev.Decl, prev.Default = ad, v
 			continue
 		}
