@@ -26,10 +26,12 @@
 package gen
 
 import (
+	"errors"
 	"fmt"
 	"go/format"
 	"go/scanner"
 	"go/token"
+	"maps"
 	"math"
 	"path/filepath"
 	"slices"
@@ -73,6 +75,29 @@ func Generate(prog *check.Program, community string, opts Options) ([]byte, erro
 		}
 		sort.Strings(known)
 		return nil, fmt.Errorf("unknown community %q; the files declare %s", community, strings.Join(known, ", "))
+	}
+	if len(opts.Settings) > 0 {
+		set := make(map[string]any, len(opts.Settings))
+		for _, name := range slices.Sorted(maps.Keys(opts.Settings)) {
+			st := c.Setting(name)
+			if st == nil {
+				return nil, fmt.Errorf("community %s has no setting %s", c.Name, name)
+			}
+			v, err := eval.Convert(name, st.Type, opts.Settings[name])
+			if err != nil {
+				// Worded as runtime.Community.WithSettings words it.
+				if ve, ok := err.(*eval.ValueError); ok {
+					msg := fmt.Sprintf("setting %s: want %s, got %s", name, ve.Want, eval.Describe(ve.Got))
+					if ve.Reason != "" {
+						msg += ": " + ve.Reason
+					}
+					return nil, errors.New(msg)
+				}
+				return nil, fmt.Errorf("setting %s: %w", name, err)
+			}
+			set[name] = v
+		}
+		opts.Settings = set
 	}
 	nm, err := newNames(c)
 	if err != nil {
