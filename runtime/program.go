@@ -1049,6 +1049,11 @@ func (c *Community) WithSettings(set map[string]any) (*Community, error) {
 			}
 			return nil, fmt.Errorf("setting %s: %w", name, err)
 		}
+		if st.Type.Kind == check.Duration {
+			// Convert gives a record's form, nanoseconds; a constant
+			// of the scope is a time.Duration, as a default is.
+			v = time.Duration(v.(int64))
+		}
 		conv[name] = v
 	}
 	compiled := map[string]*Community{}

@@ -23,6 +23,7 @@ const settingsSrc = `community Shed {
     neighbour otherwise
   }
   may borrow if open && posts >= min_posts && balance >= deposit && tool != motto
+  must not borrow if grace < 1h
 }
 
 community Annex extends Shed {
@@ -37,6 +38,13 @@ func settingsProgram(t *testing.T) *runtime.Program {
 		t.Fatal(err)
 	}
 	return prog
+}
+
+func must(c *runtime.Community, err error) *runtime.Community {
+	if err != nil {
+		panic(err)
+	}
+	return c
 }
 
 func allowed(t *testing.T, c *runtime.Community, values map[string]any) bool {
@@ -97,6 +105,12 @@ func TestSettings(t *testing.T) {
 		t.Error("Annex with open false allows")
 	}
 	// The live State reads the configured community.
+	if allowed(t, must(shed.WithSettings(map[string]any{"grace": "30m"})), member) {
+		t.Error("grace 30m: the rule reading grace < 1h does not deny")
+	}
+	if !allowed(t, must(shed.WithSettings(map[string]any{"grace": "90m"})), member) {
+		t.Error("grace 90m: denied")
+	}
 	cheap, err := annex.WithSettings(map[string]any{"deposit": 1.0, "grace": 3 * time.Hour})
 	if err != nil {
 		t.Fatal(err)

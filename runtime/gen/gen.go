@@ -38,6 +38,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	exprast "github.com/expr-lang/expr/ast"
 
@@ -94,6 +95,11 @@ func Generate(prog *check.Program, community string, opts Options) ([]byte, erro
 					return nil, errors.New(msg)
 				}
 				return nil, fmt.Errorf("setting %s: %w", name, err)
+			}
+			if st.Type.Kind == check.Duration {
+				// Convert gives a record's nanoseconds; a constant of the
+				// scope is a time.Duration, as a default is.
+				v = time.Duration(v.(int64))
 			}
 			set[name] = v
 		}

@@ -221,12 +221,15 @@ func TestGenerateSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := gen.Generate(ls.Program, "Exprs", gen.Options{Package: "exprs", Settings: map[string]any{"cap": 41.0, "rate": 2}})
+	src, err := gen.Generate(ls.Program, "Exprs", gen.Options{Package: "exprs", Settings: map[string]any{"cap": 41.0, "rate": 2, "grace": 3 * time.Hour}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Contains(src, []byte("a > 41 && float64(f*2.0) > 10.0")) {
 		t.Errorf("cap 41 and rate 2 are not compiled in")
+	}
+	if !bytes.Contains(src, []byte("10800000000")) {
+		t.Errorf("grace 3h is not compiled in")
 	}
 	for _, tc := range []struct {
 		set  map[string]any
