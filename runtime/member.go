@@ -79,6 +79,9 @@ func (c *Community) Member(values map[string]any) (*Member, error) {
 		}
 		i, ok := c.layout.Lookup(k)
 		if !ok {
+			if _, set := c.settings[k]; set {
+				return nil, fmt.Errorf("unknown attribute %q: %s is a setting of %s, which no member record holds; the host sets it with WithSettings", k, k, c.Name)
+			}
 			return nil, fmt.Errorf("unknown attribute %q: %s declares %s", k, c.Name, c.attrList())
 		}
 		if err := c.layout.Set(m.rec, i, v); err != nil {

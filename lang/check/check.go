@@ -457,6 +457,10 @@ func newCommunity(cd *syntax.Community, parent *Community) *Community {
 	com.Roles = append(com.Roles, parent.Roles...)
 	com.Badges = append(com.Badges, parent.Badges...)
 	com.Lets = append(com.Lets, parent.Lets...)
+	for _, st := range parent.Settings {
+		cp := *st
+		com.Settings = append(com.Settings, &cp)
+	}
 	com.Rules = append(com.Rules, parent.Rules...)
 	com.Effects = append(com.Effects, parent.Effects...)
 	for _, g := range parent.Goals {

@@ -219,7 +219,7 @@ const maxOver = 64
 func (e *envs) layer(ctx int) *env {
 	pe := e.parent
 	switch {
-	case pe == nil, ctx == envWhen, ctx == envNone:
+	case pe == nil, ctx == envWhen, ctx == envNone, len(e.com.Settings) > 0:
 		return nil
 	}
 	p, com := pe.com, e.com
@@ -367,6 +367,14 @@ func (e *envs) get(ctx int) *env {
 	default:
 		m = types.Map{}
 	}
+	// Settings are read in every context but a goal's target (SPEC
+	// §6.4.1); a context built on another has them already.
+	switch ctx {
+	case envLadder, envWhen:
+		for _, st := range com.Settings {
+			m[st.Name] = exprType(st.Type)
+		}
+	}
 	e.ctx[ctx] = newEnv(m)
 	return e.ctx[ctx]
 }
@@ -465,9 +473,16 @@ func (e *envs) params(base *env, ps []*Param) view {
 func (e *envs) members() *env {
 	if e.memberEnv == nil {
 		m := e.get(envLadder).full()
-		if len(e.com.Roles) > 0 {
+		if len(e.com.Roles) > 0 || len(e.com.Settings) > 0 {
 			m = maps.Clone(m)
+		}
+		if len(e.com.Roles) > 0 {
 			m["role"] = tRole
+		}
+		// A setting is the community's, not a member's: to.min_posts is
+		// unknown.
+		for _, st := range e.com.Settings {
+			delete(m, st.Name)
 		}
 		e.memberEnv = newEnv(m)
 	}

@@ -89,7 +89,7 @@ type exprCompiler struct {
 
 // compileBool compiles a condition.
 func (g *generator) compileBool(src *syntax.Expr, action *check.Action, params map[string]string) (*expr, *uses, error) {
-	c := &exprCompiler{g: g, src: src, scope: &scope{c: g.c, action: action}, params: params}
+	c := &exprCompiler{g: g, src: src, scope: &scope{c: g.c, action: action, set: g.opts.Settings}, params: params}
 	if err := check.Supported(src.Root, append(stdlib.Names(), "taken")); err != nil {
 		return nil, nil, c.evalError(src.Root, err)
 	}

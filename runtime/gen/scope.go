@@ -18,7 +18,8 @@ import (
 // member parameter's Slot; eval reads none of them while folding.
 type scope struct {
 	c      *check.Community
-	action *check.Action // nil outside rule conditions
+	action *check.Action  // nil outside rule conditions
+	set    map[string]any // settings given in place of their defaults
 }
 
 func (s *scope) Lookup(name string) (eval.Ref, bool) {
@@ -42,6 +43,13 @@ func (s *scope) Lookup(name string) (eval.Ref, bool) {
 		if a.Name == name {
 			return eval.Ref{Kind: eval.RefAttr, Type: a.Type, Index: i}, true
 		}
+	}
+	if st := c.Setting(name); st != nil {
+		v, ok := s.set[name]
+		if !ok {
+			v = st.Default
+		}
+		return eval.Ref{Kind: eval.RefConst, Type: st.Type, Const: v}, true
 	}
 	switch name {
 	case "role":
