@@ -79,6 +79,9 @@ func (c *Community) Member(values map[string]any) (*Member, error) {
 		}
 		i, ok := c.layout.Lookup(k)
 		if !ok {
+			if _, set := c.settings[k]; set {
+				return nil, fmt.Errorf("unknown attribute %q: %s is a setting of %s, which no member record holds; the host sets it with WithSettings", k, k, c.Name)
+			}
 			return nil, fmt.Errorf("unknown attribute %q: %s declares %s", k, c.Name, c.attrList())
 		}
 		if err := c.layout.Set(m.rec, i, v); err != nil {
@@ -205,6 +208,7 @@ func (b *memberBlock) alloc() *Member {
 		m, words = &Member{}, make([]int64, n)
 	}
 	m.rec = &m.r
+	m.r.H = (*taker)(m)
 	m.r.I = words[:b.ni:b.ni]
 	rest := words[b.ni:]
 	if b.nf > 0 {
@@ -293,6 +297,14 @@ func timeValue(v any) (int64, error) {
 		return timeValue(tt)
 	}
 	return 0, fmt.Errorf("want an RFC 3339 time, got %s", eval.Describe(v))
+}
+
+// taker is a Member as its record's eval.Taker: the count `taken` reads.
+type taker Member
+
+func (t *taker) Taken(action int, at, per int64) int64 {
+	m := (*Member)(t)
+	return int64(m.hist.count(&m.c.hist, action, at, per))
 }
 
 // Did records in m's history that it took action at time at, as the live

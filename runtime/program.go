@@ -28,6 +28,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -171,8 +172,12 @@ type Community struct {
 	// Purpose is the community's purpose text.
 	Purpose string
 
-	def          *check.Community
-	parent       *Community
+	def    *check.Community
+	parent *Community
+	// settings are the values of the community's settings (SPEC
+	// §6.4.1), by name: the declared defaults, or what WithSettings set.
+	// Expressions read them as constants.
+	settings     map[string]any
 	layout       *eval.Layout
 	required     []string       // attributes every record must give (SPEC §6.4)
 	zone         *time.Location // of the calendar windows, loaded by the checker
@@ -319,12 +324,27 @@ type message struct {
 }
 
 func compileCommunity(cc *check.Community, compiled map[string]*Community, times timeSummaries) (*Community, error) {
+	return compileWith(cc, compiled, times, nil)
+}
+
+// compileWith compiles cc with the settings values set (by name, already
+// converted) in place of their defaults.
+func compileWith(cc *check.Community, compiled map[string]*Community, times timeSummaries, set map[string]any) (*Community, error) {
 	c := &Community{
 		Name:         cc.Name,
 		Purpose:      cc.Purpose,
 		def:          cc,
 		actionByName: map[string]*action{},
 		defaultAllow: cc.DefaultAllow,
+	}
+	if len(cc.Settings) > 0 {
+		c.settings = make(map[string]any, len(cc.Settings))
+		for _, st := range cc.Settings {
+			c.settings[st.Name] = st.Default
+			if v, ok := set[st.Name]; ok {
+				c.settings[st.Name] = v
+			}
+		}
 	}
 	if cc.Parent != nil {
 		c.parent = compiled[cc.Parent.Name]
@@ -454,6 +474,9 @@ func (s *scope) Lookup(name string) (eval.Ref, bool) {
 		slot := c.layout.Slot(i)
 		return eval.Ref{Kind: eval.RefAttr, Type: slot.Type, Index: slot.Index}, true
 	}
+	if v, ok := c.settings[name]; ok {
+		return eval.Ref{Kind: eval.RefConst, Type: c.def.Setting(name).Type, Const: v}, true
+	}
 	switch name {
 	case "role":
 		if len(c.roleNames) > 0 {
@@ -496,8 +519,14 @@ func (s *scope) LookupField(obj, field string) (eval.Ref, bool) {
 	return eval.Ref{}, false
 }
 
-// Call compiles the goal aggregates while a measure is compiled.
+// Call compiles the goal aggregates while a measure is compiled, and
+// `taken(action, D)` in member conditions (the checker refuses it where
+// there is no member).
 func (s *scope) Call(name string, args []exprast.Node) (eval.Ref, bool, error) {
+	if name == "taken" && s.aggs == nil {
+		ref, err := eval.TakenRef(s.c.def, args)
+		return ref, err == nil, err
+	}
 	if s.aggs == nil {
 		return eval.Ref{}, false, nil
 	}
@@ -626,6 +655,7 @@ func (cm *compiler) actions() error {
 	keep := make([]int, len(c.def.Actions))
 	firsts := make([]bool, len(c.def.Actions))
 	for _, ca := range c.def.Actions {
+		keep[ca.Index] = ca.Counted
 		names := make([]string, len(ca.Params))
 		types := make([]check.Type, len(ca.Params))
 		a := &action{index: ca.Index, name: ca.Name, def: ca}
@@ -743,6 +773,12 @@ func sameNames(c, p *Community) bool {
 		!slices.Equal(c.badgeNames[:len(p.badgeNames)], p.badgeNames) ||
 		!slices.Equal(c.def.Actions[:len(p.def.Actions)], p.def.Actions) {
 		return false
+	}
+	// A parent's rule that reads a setting compiled its value in.
+	for name, v := range p.settings {
+		if cv, ok := c.settings[name]; !ok || cv != v {
+			return false
+		}
 	}
 	for i := range pa {
 		if ca[i].Name != pa[i].Name || ca[i].Type != pa[i].Type {
@@ -967,6 +1003,9 @@ func (cm *compiler) nameReadsTime(name string) bool {
 // needsTime reports whether the stdlib function called name reads the
 // evaluation time.
 func needsTime(name string) bool {
+	if name == "taken" { // a window ending at the evaluation time
+		return true
+	}
 	for i := range stdlib.Functions {
 		f := &stdlib.Functions[i]
 		if f.Name != name {
@@ -979,4 +1018,57 @@ func needsTime(name string) bool {
 		}
 	}
 	return false
+}
+
+// Settings returns the values of the community's settings (SPEC §6.4.1)
+// by name: the declared defaults, or those WithSettings set. The map is a
+// copy.
+func (c *Community) Settings() map[string]any { return maps.Clone(c.settings) }
+
+// WithSettings returns the community with the settings in set given the
+// values there, the others keeping theirs (SPEC §6.4.1); c is unchanged.
+// Values are converted as a member's attribute values are (an int takes
+// an integer-valued float, never 1.5); a name that is not a setting, or a
+// value of the wrong type, is an error naming the setting. A State made
+// over the returned community reads these values.
+//
+// The community is compiled again with the values as constants, so that
+// evaluation reads a setting as it reads a literal; its parent is shared.
+func (c *Community) WithSettings(set map[string]any) (*Community, error) {
+	conv := make(map[string]any, len(c.settings)+len(set))
+	for name, v := range c.settings {
+		conv[name] = v
+	}
+	for _, name := range slices.Sorted(maps.Keys(set)) {
+		st := c.def.Setting(name)
+		if st == nil {
+			if c.def.Attr(name) != nil {
+				return nil, fmt.Errorf("%s is an attribute of a member, not a setting of community %s", name, c.Name)
+			}
+			return nil, fmt.Errorf("community %s has no setting %s", c.Name, name)
+		}
+		v, err := eval.Convert(name, st.Type, set[name])
+		if err != nil {
+			var ve *eval.ValueError
+			if errors.As(err, &ve) {
+				msg := fmt.Sprintf("setting %s: want %s, got %s", name, ve.Want, eval.Describe(ve.Got))
+				if ve.Reason != "" {
+					msg += ": " + ve.Reason
+				}
+				return nil, errors.New(msg)
+			}
+			return nil, fmt.Errorf("setting %s: %w", name, err)
+		}
+		if st.Type.Kind == check.Duration {
+			// Convert gives a record's form, nanoseconds; a constant
+			// of the scope is a time.Duration, as a default is.
+			v = time.Duration(v.(int64))
+		}
+		conv[name] = v
+	}
+	compiled := map[string]*Community{}
+	if c.parent != nil {
+		compiled[c.parent.Name] = c.parent
+	}
+	return compileWith(c.def, compiled, nil, conv)
 }

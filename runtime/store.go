@@ -113,6 +113,7 @@ func (st *store) load(c *Community, k int, v *view) {
 	v.m.ID = st.ids[k]
 	v.m.c = c
 	v.m.rec = &v.rec
+	v.rec.H = (*taker)(&v.m)
 	v.m.hist = history{ever: block(st.ever, k, st.ne), times: block(st.times, k, st.nt)}
 	v.m.forgetRole()
 }

@@ -13,7 +13,7 @@ func init() {
 		name:    "duties",
 		summary: "print the duties each member has not met",
 		usage: `usage: charter duties FILE... --community NAME --members PATH --at TIME
-                      [--format text|json]
+                      [--set NAME=VALUE]... [--format text|json]
 
 Duties prints, for each member, every duty (must ACTION N per D) it has
 not met at a time: the action, how many times it was done in the window
@@ -29,6 +29,9 @@ Flags:
                     "@history" gives the times it took each action
   --at TIME         the evaluation time in RFC 3339, such as
                     2026-01-15T00:00:00Z (required: windows end there)
+  --set NAME=VALUE  a value for the community's setting NAME in place of
+                    its default (repeatable): 10, 2.5, true, 7d, or text
+                    for a string (SPEC §6.4.1)
   --format text     one line per unmet duty, members in input order:
                     ID<TAB>ACTION<TAB>done N of M in D<TAB>REASON<TAB>SANCTION
                     (the sanction field is empty when the rule has no

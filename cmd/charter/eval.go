@@ -19,7 +19,7 @@ func init() {
 		summary: "decide one action of one member",
 		usage: `usage: charter eval FILE... --community NAME --action CALL --at TIME
                     [--member JSON|@PATH] [--members PATH] [--as ID]
-                    [--explain] [--format text|json]
+                    [--explain] [--set NAME=VALUE]... [--format text|json]
 
 Eval decides whether a member may take an action at a time, as the rules
 of the community say, and prints the decision with the rules that made it.
@@ -57,6 +57,9 @@ Flags:
                     member; without it, the member of --members with
                     this id
   --explain         also print every condition evaluated, in order
+  --set NAME=VALUE  a value for the community's setting NAME in place of
+                    its default (repeatable): 10, 2.5, true, 7d, or text
+                    for a string (SPEC §6.4.1)
   --format text     the decision, then for each deciding rule its label,
                     reason and sanction (the default)
   --format json     one JSON object: {"action", "allowed", "byDefault",
@@ -120,6 +123,8 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	as := fs.String("as", "", "the acting member's id (with --members alone: the member of --members)")
 	explain := fs.Bool("explain", false, "print every condition evaluated")
 	format := fs.String("format", "text", "output format: text or json")
+	var sets setFlags
+	fs.Var(&sets, "set", "a setting's value, name=value (repeatable)")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -164,6 +169,9 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	com, code := openCommunity("eval", paths, *community, stderr)
 	if com == nil {
 		return code
+	}
+	if com, err = sets.apply(com); err != nil {
+		return fail("%v", err)
 	}
 	var goals runtime.Goals
 	var byID map[string]*runtime.Member

@@ -19,6 +19,7 @@ func init() {
 		name:    "gen",
 		summary: "compile a community into a standalone Go package",
 		usage: `usage: charter gen [--community NAME] [--package PKG] [-o FILE] FILE...
+                  [--set NAME=VALUE]...
 
 Gen compiles one community ahead of time into a Go source file that
 imports only the standard library: a Member struct with a field per
@@ -32,6 +33,9 @@ Flags:
                     declare more than one)
   --package PKG     the Go package name (default: the community's name in
                     lower case)
+  --set NAME=VALUE  a value for the community's setting NAME in place of
+                    its default (repeatable), as for charter eval: the
+                    generated code holds every setting as a constant
   -o FILE           write the Go source to FILE instead of standard output
 
 Example:
@@ -55,6 +59,8 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	community := fs.String("community", "", "the community to generate")
 	pkg := fs.String("package", "", "the Go package name")
 	out := fs.String("o", "", "write the Go source to this file")
+	var sets setFlags
+	fs.Var(&sets, "set", "a setting's value, name=value (repeatable)")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -91,8 +97,14 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return fail("--community is required; the files declare %s", communityNames(prog))
 		}
 	}
-	if prog.Community(name) == nil {
+	com := prog.Community(name)
+	if com == nil {
 		return fail("unknown community %q; the files declare %s", name, communityNames(prog))
+	}
+	// The settings are converted as the runtime converts them, and the
+	// generated code holds them as constants.
+	if com, err = sets.apply(com); err != nil {
+		return fail("%v", err)
 	}
 	if *pkg == "" {
 		*pkg = strings.ToLower(name)
@@ -104,7 +116,7 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return fail("--package %q is not a Go identifier", *pkg)
 	}
 
-	src, err := gen.Generate(ls.Program, name, gen.Options{Package: *pkg})
+	src, err := gen.Generate(ls.Program, name, gen.Options{Package: *pkg, Settings: com.Settings()})
 	if err != nil {
 		var d diag.Diagnostic
 		if !errors.As(err, &d) {

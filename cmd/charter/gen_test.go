@@ -103,3 +103,45 @@ func TestGenHelp(t *testing.T) {
 		t.Errorf("charter --help does not list gen:\n%s", out)
 	}
 }
+
+// TestSetFlag: --set gives a setting a value for eval and for gen, and
+// refuses what is not a setting or not of its type, naming it.
+func TestSetFlag(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "shed.charter")
+	src := `community Shed {
+  settings { min_posts: int = 5; grace: duration = 2d }
+  member { posts: int }
+  action borrow()
+  may borrow if posts >= min_posts
+}
+`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	eval := func(extra ...string) (int, string, string) {
+		return charter(t, append([]string{"eval", path, "--community", "Shed", "--action", "borrow()",
+			"--at", "2026-01-01T00:00:00Z", "--member", `{"posts": 4}`}, extra...)...)
+	}
+	if code, out, errOut := eval(); code != exitOK || !strings.HasPrefix(out, "deny borrow") {
+		t.Errorf("default: exit %d, %q %q; want deny", code, out, errOut)
+	}
+	if code, out, errOut := eval("--set", "min_posts=4", "--set", "grace=1h"); code != exitOK || !strings.HasPrefix(out, "allow borrow") {
+		t.Errorf("--set min_posts=4: exit %d, %q %q; want allow", code, out, errOut)
+	}
+	for _, tc := range []struct{ set, want string }{
+		{"min_posts=4.5", "--set min_posts: want an int"},
+		{"grace=soon", "--set grace: want a duration"},
+		{"posts=4", "posts is an attribute of a member, not a setting"},
+		{"nothing=4", "has no setting nothing"},
+		{"min_posts", "want name=value"},
+	} {
+		if code, _, errOut := eval("--set", tc.set); code != exitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("--set %s: exit %d, stderr %q; want exit 2 with %q", tc.set, code, errOut, tc.want)
+		}
+	}
+	code, out, errOut := charter(t, "gen", path, "--set", "min_posts=7")
+	if code != exitOK || !strings.Contains(out, ">= 7") || strings.Contains(out, ">= 5") {
+		t.Errorf("gen --set min_posts=7: exit %d, stderr %q; want the value 7 compiled in", code, errOut)
+	}
+}

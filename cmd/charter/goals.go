@@ -14,7 +14,7 @@ func init() {
 		name:    "goals",
 		summary: "compute the community's goals over its members",
 		usage: `usage: charter goals FILE... --community NAME --members PATH --at TIME
-                     [--format text|json]
+                     [--set NAME=VALUE]... [--format text|json]
 
 Goals computes each goal of a community over a set of members at a time:
 the measure's value, the target, whether it is met and the progress
@@ -32,6 +32,9 @@ Flags:
   --at TIME         the evaluation time in RFC 3339, such as
                     2026-01-15T00:00:00Z (required: measures may read it
                     through roles and badges)
+  --set NAME=VALUE  a value for the community's setting NAME in place of
+                    its default (repeatable): 10, 2.5, true, 7d, or text
+                    for a string (SPEC §6.4.1)
   --format text     a table with a header: GOAL VALUE OP TARGET MET
                     PROGRESS TITLE, one row per goal in declaration order;
                     numbers are rounded to 4 decimals, progress is a

@@ -5,6 +5,7 @@
 //	charter fmt -w club.charter
 //	charter test examples/
 //	charter gen --community FanClub -o fanclub/fanclub.go club.charter
+//	charter serve examples/fanclub --community FanClub --snapshot club.json
 //
 // Each sub-command lives in its own file and registers itself in commands;
 // the work is done by the library packages, never here.

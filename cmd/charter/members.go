@@ -281,6 +281,8 @@ func parseMembersQuery(c *command, args []string, stdin io.Reader, stderr io.Wri
 	membersPath := fs.String("members", "", "the members as JSON Lines, - for stdin")
 	at := fs.String("at", "", "the evaluation time, RFC 3339")
 	format := fs.String("format", "text", "output format: text or json")
+	var sets setFlags
+	fs.Var(&sets, "set", "a setting's value, name=value (repeatable)")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -309,6 +311,9 @@ func parseMembersQuery(c *command, args []string, stdin io.Reader, stderr io.Wri
 	com, code := openCommunity(c.name, paths, *community, stderr)
 	if com == nil {
 		return nil, code
+	}
+	if com, err = sets.apply(com); err != nil {
+		return fail(err)
 	}
 	members, err := readMembersFile(*membersPath, stdin, com)
 	if err != nil {

@@ -11,7 +11,7 @@ func init() {
 		name:    "messages",
 		summary: "print the nudges and offers that reach each member",
 		usage: `usage: charter messages FILE... --community NAME --members PATH --at TIME
-                        [--format text|json]
+                        [--set NAME=VALUE]... [--format text|json]
 
 Messages prints, for each member, the nudges and offers that reach it at a
 time: those for everyone, for its role or for a badge it holds, whose when
@@ -26,6 +26,9 @@ Flags:
   --at TIME         the evaluation time in RFC 3339, such as
                     2026-01-15T00:00:00Z (required: roles, badges and
                     goals may read it)
+  --set NAME=VALUE  a value for the community's setting NAME in place of
+                    its default (repeatable): 10, 2.5, true, 7d, or text
+                    for a string (SPEC §6.4.1)
   --format text     one line per message, members in input order and
                     messages in declaration order:
                     ID<TAB>nudge|offer<TAB>TO<TAB>TEXT, TO being the role

@@ -36,6 +36,12 @@ func TestReadmeCommands(t *testing.T) {
 		for _, cmd := range cmds {
 			t.Run(rel+": "+cmd, func(t *testing.T) {
 				args := shellWords(t, cmd)
+				if args[0] == "serve" {
+					// A server runs until stopped: it must listen, and
+					// stop cleanly (startServe checks both).
+					startServe(t, append(args[1:], "--addr", "127.0.0.1:0"))
+					return
+				}
 				code, _, errOut := charterIn(t, "", args...)
 				if code != exitOK {
 					t.Errorf("exit %d, stderr:\n%s", code, errOut)

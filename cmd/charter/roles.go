@@ -12,7 +12,7 @@ func init() {
 		name:    "roles",
 		summary: "print the role and badges of each member",
 		usage: `usage: charter roles FILE... --community NAME --members PATH --at TIME
-                     [--format text|json]
+                     [--set NAME=VALUE]... [--format text|json]
 
 Roles prints the role and the badges each member holds at a time. A FILE
 is a Charter file or a directory of them, as for charter check. For a
@@ -31,6 +31,9 @@ Flags:
   --at TIME         the evaluation time in RFC 3339, such as
                     2026-01-15T00:00:00Z (required: badges such as
                     "inactive" read it)
+  --set NAME=VALUE  a value for the community's setting NAME in place of
+                    its default (repeatable): 10, 2.5, true, 7d, or text
+                    for a string (SPEC §6.4.1)
   --format text     one line per member, in input order:
                     ID<TAB>ROLE<TAB>BADGE,BADGE (the default; the badge
                     field is empty when the member holds none)

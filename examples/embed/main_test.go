@@ -9,7 +9,26 @@ import (
 	"testing"
 
 	"github.com/charterlang/charter/runtime"
+	"github.com/charterlang/charter/runtime/serve"
 )
+
+type (
+	joinResponse = serve.Membership
+	decision     = serve.Applied
+	change       = serve.Change
+	goal         = serve.GoalJSON
+	errorBody    = serve.Error
+)
+
+// mustServer is newServer for a test.
+func mustServer(t *testing.T, c *runtime.Community) *server {
+	t.Helper()
+	s, err := newServer(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
 
 const at = "2026-01-15T09:00:00Z"
 
@@ -41,7 +60,7 @@ func call(t *testing.T, h http.Handler, method, path, body string) (int, string)
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	if ct := rec.Header().Get("Content-Type"); rec.Code != http.StatusMethodNotAllowed && ct != "application/json" {
+	if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
 		t.Errorf("%s %s: Content-Type %q, want application/json", method, path, ct)
 	}
 	return rec.Code, rec.Body.String()
@@ -68,7 +87,7 @@ func act(t *testing.T, h http.Handler, body string) decision {
 }
 
 func TestFanClubScenario(t *testing.T) {
-	s := newServer(fanclub(t))
+	s := mustServer(t, fanclub(t))
 
 	var j joinResponse
 	callJSON(t, s, "POST", "/members", `{"id": "alice", "attributes": {"reputation": 10}}`, http.StatusCreated, &j)
@@ -166,7 +185,7 @@ func TestSanctionsAreReported(t *testing.T) {
   must not post if is_ad because "No ads" else mute 1d
   on post { posts += 1 }
 }`)
-	s := newServer(c)
+	s := mustServer(t, c)
 	var j joinResponse
 	callJSON(t, s, "POST", "/members", `{"id": "ann"}`, http.StatusCreated, &j)
 	d := act(t, s, `{"member": "ann", "action": "post", "args": {"is_ad": true}, "at": "`+at+`"}`)
@@ -182,7 +201,7 @@ func TestEffectFailureIsUnprocessable(t *testing.T) {
   may split
   on split { portion /= ways }
 }`)
-	s := newServer(c)
+	s := mustServer(t, c)
 	var j joinResponse
 	callJSON(t, s, "POST", "/members", `{"id": "ann"}`, http.StatusCreated, &j)
 	before := s.state.Events()
@@ -203,7 +222,7 @@ func TestInfiniteGoalIsAServerError(t *testing.T) {
   on post { posts += 1 }
   goal ratio { measure sum(posts) / count(posts > 100); target >= 1 }
 }`)
-	s := newServer(c)
+	s := mustServer(t, c)
 	var j joinResponse
 	callJSON(t, s, "POST", "/members", `{"id": "ann", "attributes": {"posts": 3}}`, http.StatusCreated, &j)
 	var e errorBody
@@ -214,7 +233,7 @@ func TestInfiniteGoalIsAServerError(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	s := newServer(fanclub(t))
+	s := mustServer(t, fanclub(t))
 	for _, id := range []string{"alice", "bob"} {
 		var j joinResponse
 		callJSON(t, s, "POST", "/members", `{"id": "`+id+`"}`, http.StatusCreated, &j)
@@ -237,7 +256,7 @@ func TestErrors(t *testing.T) {
 		{"join: not a whole number", "POST", "/members", `{"id": "carol", "attributes": {"posts": 2.5}}`, 400, "not a whole number"},
 		{"join: bad time", "POST", "/members", `{"id": "carol", "attributes": {"last_seen": "yesterday"}}`, 400, "RFC 3339"},
 		{"join: taken id", "POST", "/members", `{"id": "alice"}`, 409, "already"},
-		{"join: too large", "POST", "/members", `{"id": "` + strings.Repeat("x", maxBody) + `"}`, 413, "larger than"},
+		{"join: too large", "POST", "/members", `{"id": "` + strings.Repeat("x", serve.DefaultMaxBody) + `"}`, 413, "larger than"},
 		{"action: bad JSON", "POST", "/actions", `{"member": `, 400, "bad JSON"},
 		{"action: unknown field", "POST", "/actions", actAt(`{"member": "alice", "action": "introduce", "when": "now"}$`), 400, `unknown field "when"`},
 		{"action: no at", "POST", "/actions", `{"member": "alice", "action": "introduce"}`, 400, `"at" is required`},
@@ -288,7 +307,7 @@ func TestSubCommunityAdmits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newServer(c)
+	s := mustServer(t, c)
 	if code, body := call(t, s, "POST", "/members", `{"id": "ann", "attributes": {"posts": 20}}`); code != http.StatusBadRequest || !strings.Contains(body, `\"at\" is required`) {
 		t.Errorf("join without at: %d %s, want 400 asking for at", code, body)
 	}

@@ -23,9 +23,10 @@ func init() {
 // Keywords by the block they open a line in.
 var (
 	declKeywords = []string{"purpose", "default", "member", "action", "roles", "badge", "admit",
-		"may", "must", "must not", "first", "limit", "on", "goal", "when", "nudge", "offer", "test", "use"}
+		"may", "must", "must not", "first", "limit", "on", "goal", "when", "nudge", "offer", "test", "use",
+		"let", "settings", "timezone"}
 	whenKeywords   = []string{"may", "must", "must not", "first", "limit", "nudge", "offer"}
-	stepKeywords   = []string{"given member", "given members", "at", "wait", "do", "try", "update", "review", "expect"}
+	stepKeywords   = []string{"given member", "given members", "given settings", "at", "wait", "do", "try", "update", "review", "expect"}
 	expectKeywords = []string{"allow", "deny", "role", "badge", "no badge", "duty", "no duty",
 		"message", "no message", "goal", "admit", "no admit", "sanction", "no sanction", "that"}
 	scalarTypes = []string{"int", "float", "bool", "string", "time", "duration"}

@@ -31,7 +31,7 @@ func TestCompletion(t *testing.T) {
 		want     []string
 		dontWant []string
 	}{
-		{"declaration keywords", "community K extends Club {\n  |\n}\n", []string{"may", "must not", "roles", "goal", "test", "use"}, []string{"posts", "given member"}},
+		{"declaration keywords", "community K extends Club {\n  |\n}\n", []string{"may", "must not", "roles", "goal", "test", "use", "let", "settings", "timezone"}, []string{"posts", "given member"}},
 		{"top level", "|", []string{"community"}, []string{"may"}},
 		{"extends", "community K extends |", []string{"Club", "Kids"}, nil},
 		{"actions after may", "community K extends Club {\n  may p|\n}\n", []string{"post"}, []string{"posts"}},
@@ -47,7 +47,7 @@ func TestCompletion(t *testing.T) {
 		{"parameter types", "community K {\n  action a(x: |)\n}\n", []string{"int", "member"}, nil},
 		{"sanctions", "community K extends Club {\n  must not post else |\n}\n", []string{"warn", "mute", "demote", "remove"}, []string{"posts"}},
 		{"effect targets", "community K extends Club {\n  on post {\n    |\n  }\n}\n", []string{"posts", "reputation"}, []string{"post"}},
-		{"test steps", "community K extends Club {\n  test \"x\" {\n    |\n  }\n}\n", []string{"given member", "do", "try", "update", "review", "expect"}, []string{"may"}},
+		{"test steps", "community K extends Club {\n  test \"x\" {\n    |\n  }\n}\n", []string{"given member", "given settings", "do", "try", "update", "review", "expect"}, []string{"may"}},
 		{"expect", "community K extends Club {\n  test \"x\" {\n    expect |\n  }\n}\n", []string{"allow", "role", "sanction", "that"}, nil},
 		{"expect role", "community K extends Club {\n  test \"x\" {\n    expect role |\n  }\n}\n", []string{"creator", "reader"}, []string{"posts"}},
 		{"call arguments", "community K extends Club {\n  test \"x\" {\n    do post(|)\n  }\n}\n", []string{"length"}, []string{"posts"}},

@@ -25,6 +25,7 @@ type builder struct {
 	envs     *envs
 	inWhen   bool // checking a when condition: member values there are CH0111
 	inLadder bool // checking a rung: a named condition that reads the role is CH0127
+	inAdmit  bool // checking an admit condition: taken is CH0128
 	// letsOpen is how many of com.Lets an expression may read: while the
 	// condition of the i-th is checked, the i before it.
 	letsOpen int
@@ -71,6 +72,7 @@ func (b *builder) build() {
 	b.used = map[string]bool{}
 	var (
 		schemaSeen                                *syntax.Schema
+		settingsSeen                              *syntax.Settings
 		purposeSeen, defaultSeen, zoneSeen, roles *syntax.Node
 		admitSeen                                 *syntax.Admit
 	)
@@ -119,6 +121,13 @@ func (b *builder) build() {
 			}
 			schemaSeen = d
 			b.schema(d)
+		case *syntax.Settings:
+			if settingsSeen != nil {
+				b.errorf(diag.Duplicate, d.Range(), "settings are already declared at %s; declare every setting in one block", settingsSeen.Pos)
+				continue
+			}
+			settingsSeen = d
+			b.settings(d)
 		case *syntax.Action:
 			if prev, ok := ownActions[d.Name.Name]; ok {
 				b.errorf(diag.Duplicate, d.Name.Range(), "action %s is already declared at %s", d.Name.Name, prev.Name.Pos)
@@ -205,7 +214,9 @@ func (b *builder) build() {
 		}
 	}
 	if com.Admit != nil {
+		b.inAdmit = true
 		b.cond(com.Admit, b.envs.admit(), "admit")
+		b.inAdmit = false
 	}
 	for _, g := range com.Goals {
 		if ownGoals[g.Name] == g.Decl {
@@ -251,7 +262,7 @@ func (b *builder) build() {
 func declaresNames(cd *syntax.Community) bool {
 	for _, d := range cd.Decls {
 		switch d.(type) {
-		case *syntax.Schema, *syntax.Action, *syntax.Roles, *syntax.Badge, *syntax.Goal, *syntax.Use:
+		case *syntax.Schema, *syntax.Settings, *syntax.Action, *syntax.Roles, *syntax.Badge, *syntax.Goal, *syntax.Use:
 			return true
 		}
 	}
@@ -545,6 +556,53 @@ func (b *builder) schema(s *syntax.Schema) {
 	}
 }
 
+// settings declares the community's settings (SPEC §6.4.1): each has a
+// type and a constant default, and a child may redeclare an inherited one
+// with the same type to change its default. Names that clash with other
+// names are reported once the community's names are known (lets).
+func (b *builder) settings(s *syntax.Settings) {
+	com := b.com
+	declared := map[string]*syntax.Attr{}
+	for _, ad := range s.Attrs {
+		name := ad.Name.Name
+		if prev, ok := declared[name]; ok {
+			b.errorf(diag.Duplicate, ad.Name.Range(), "setting %s is already declared at %s", name, prev.Name.Pos)
+			continue
+		}
+		declared[name] = ad
+		if ad.Required {
+			b.errorf(diag.BadDefault, ad.Name.Range(), "setting %s cannot be required: a setting always has its default, which the host may change", name)
+			continue
+		}
+		if ad.Default == nil {
+			b.errorf(diag.BadDefault, ad.Name.Range(), "setting %s needs a default: write %s: %s = VALUE", name, name, ad.Type)
+			continue
+		}
+		t, ok := b.resolveType(ad.Type, false)
+		if !ok {
+			continue
+		}
+		if t.Kind == List || t.Kind == Time {
+			b.errorf(diag.UnknownType, ad.Type.Range(), "setting %s has type %s; a setting is an int, float, bool, string or duration", name, t)
+			continue
+		}
+		v, ok := b.constant(ad.Default, t, "default of setting "+name, diag.BadDefault)
+		if !ok {
+			continue
+		}
+		if prev := com.Setting(name); prev != nil { // inherited
+			if prev.Type != t {
+				b.errorf(diag.Duplicate, ad.Name.Range(), "setting %s is inherited as %s and cannot change type to %s", name, prev.Type, t)
+				continue
+			}
+			b.infof(diag.Override, ad.Name.Range(), "setting %s overrides the inherited one", name)
+			prev.Decl, prev.Default = ad, v
+			continue
+		}
+		com.Settings = append(com.Settings, &Attr{Name: name, Type: t, Default: v, Slot: len(com.Settings), Decl: ad})
+	}
+}
+
 func zeroValue(t Type) any {
 	switch t.Kind {
 	case Int:
@@ -763,7 +821,7 @@ func (b *builder) reserved() map[string]bool {
 // namespace reports names that clash across kinds, and reserved names.
 func (b *builder) namespace() *names {
 	com := b.com
-	if p := com.Parent; p != nil && p.envs != nil && p.envs.ns != nil && p.envs.ns.clean {
+	if p := com.Parent; p != nil && p.envs != nil && p.envs.ns != nil && p.envs.ns.clean && len(com.Settings) == 0 {
 		if n := b.namespaceOver(p.envs.ns); n != nil {
 			return n
 		}
@@ -803,6 +861,9 @@ func (b *builder) namespace() *names {
 		for i, p := range a.Params {
 			add("parameter", p.Name, a.Decl.Params[i].Name)
 		}
+	}
+	for _, st := range com.Settings {
+		add("setting", st.Name, st.Decl.Name)
 	}
 	return &names{com: com, seen: seen, clean: len(b.diags) == ndiags}
 }
@@ -1149,6 +1210,10 @@ func (b *builder) effect(d *syntax.Effect) {
 			what := "attribute"
 			if as.Field == nil && a.Param(attrName) != nil {
 				b.errorf(diag.BadEffect, r, "%s is a parameter of %s; effects assign member attributes", attrName, a.Name)
+				continue
+			}
+			if as.Field == nil && com.Setting(attrName) != nil {
+				b.errorf(diag.BadEffect, r, "%s is a setting of %s, which the host sets; effects assign member attributes", attrName, com.Name)
 				continue
 			}
 			if com.Role(attrName) != nil || com.Badge(attrName) != nil || attrName == "role" {

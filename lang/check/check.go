@@ -103,6 +103,8 @@ type checker struct {
 	children map[string]int
 	// reads caches the names each expression reads (readNames).
 	reads map[*syntax.Expr][]string
+	// callable is funcNames with taken (§7.6), made once per Check.
+	callable []string
 }
 
 func (c *checker) errorf(code diag.Code, r diag.Range, format string, args ...any) *diag.Diagnostic {
@@ -455,6 +457,10 @@ func newCommunity(cd *syntax.Community, parent *Community) *Community {
 	com.Roles = append(com.Roles, parent.Roles...)
 	com.Badges = append(com.Badges, parent.Badges...)
 	com.Lets = append(com.Lets, parent.Lets...)
+	for _, st := range parent.Settings {
+		cp := *st
+		com.Settings = append(com.Settings, &cp)
+	}
 	com.Rules = append(com.Rules, parent.Rules...)
 	com.Effects = append(com.Effects, parent.Effects...)
 	for _, g := range parent.Goals {

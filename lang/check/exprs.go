@@ -219,7 +219,7 @@ const maxOver = 64
 func (e *envs) layer(ctx int) *env {
 	pe := e.parent
 	switch {
-	case pe == nil, ctx == envWhen, ctx == envNone:
+	case pe == nil, ctx == envWhen, ctx == envNone, len(e.com.Settings) > 0:
 		return nil
 	}
 	p, com := pe.com, e.com
@@ -367,6 +367,14 @@ func (e *envs) get(ctx int) *env {
 	default:
 		m = types.Map{}
 	}
+	// Settings are read in every context but a goal's target (SPEC
+	// §6.4.1); a context built on another has them already.
+	switch ctx {
+	case envLadder, envWhen:
+		for _, st := range com.Settings {
+			m[st.Name] = exprType(st.Type)
+		}
+	}
 	e.ctx[ctx] = newEnv(m)
 	return e.ctx[ctx]
 }
@@ -465,9 +473,16 @@ func (e *envs) params(base *env, ps []*Param) view {
 func (e *envs) members() *env {
 	if e.memberEnv == nil {
 		m := e.get(envLadder).full()
-		if len(e.com.Roles) > 0 {
+		if len(e.com.Roles) > 0 || len(e.com.Settings) > 0 {
 			m = maps.Clone(m)
+		}
+		if len(e.com.Roles) > 0 {
 			m["role"] = tRole
+		}
+		// A setting is the community's, not a member's: to.min_posts is
+		// unknown.
+		for _, st := range e.com.Settings {
+			delete(m, st.Name)
 		}
 		e.memberEnv = newEnv(m)
 	}
@@ -506,6 +521,11 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 	if !b.checkMembers(e, env) {
 		return Type{}, false
 	}
+	restore, ok := b.takenCalls(e, extra != nil)
+	if !ok {
+		return Type{}, false
+	}
+	defer restore()
 	cfg := b.exprConfig(extra != nil)
 	cfg.EnvObject, cfg.Env, cfg.Strict = env.names, *env.nature(), true
 	// Lay a layered env's own names and the parameters on the shared
@@ -538,7 +558,10 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 		return Type{}, false
 	}
 	e.Root = tree.Node
-	funcs := b.cfg.funcNames
+	if b.checker.callable == nil {
+		b.checker.callable = append(slices.Clip(b.cfg.funcNames), "taken")
+	}
+	funcs := b.checker.callable
 	if extra != nil {
 		funcs = slices.Concat(funcs, aggregateNames)
 	}
@@ -578,6 +601,7 @@ func (b *builder) exprConfig(measures bool) *conf.Config {
 		for _, o := range b.cfg.funcs {
 			o(cfg)
 		}
+		takenOption(cfg)
 		if measures {
 			for _, o := range aggregateOptions {
 				o(cfg)

@@ -79,6 +79,9 @@ func (b *builder) nameKind(name string) string {
 			}
 		}
 	}
+	if com.Setting(name) != nil {
+		return "a setting"
+	}
 	if reservedWord(name) {
 		return "a reserved word"
 	}

@@ -70,10 +70,14 @@ type Community struct {
 	// evaluation reads no file.
 	Zone *time.Location
 
-	Attrs   []*Attr    // member schema; Attr.Slot indexes this slice
-	Actions []*Action  // Action.Index indexes this slice
-	Roles   []*RoleDef // highest first; nil when the community declares no roles
-	Badges  []*BadgeDef
+	Attrs []*Attr // member schema; Attr.Slot indexes this slice
+	// Settings are the community-wide values (SPEC §6.4.1), parent's
+	// first: every expression reads them by name, no member record holds
+	// them. Attr.Default is the declared default; Slot indexes this slice.
+	Settings []*Attr
+	Actions  []*Action  // Action.Index indexes this slice
+	Roles    []*RoleDef // highest first; nil when the community declares no roles
+	Badges   []*BadgeDef
 	// Lets are the named conditions, parent's first (SPEC §6.7). Every
 	// expression that reads one has it expanded in place when it is
 	// checked, so the runtime and charter gen see only the condition;
@@ -106,6 +110,16 @@ type Community struct {
 
 // Attr returns the attribute called name, or nil.
 func (c *Community) Attr(name string) *Attr { return c.attrByName[name] }
+
+// Setting returns the community's setting name, or nil.
+func (c *Community) Setting(name string) *Attr {
+	for _, s := range c.Settings {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
 
 // Const returns the value of a constant of one of the community's test
 // blocks: a field of a `given member` or `given members` step, or an
@@ -204,6 +218,10 @@ type Action struct {
 	Params []*Param
 	Index  int
 	Decl   *syntax.Action
+	// Counted is how many of the action's latest takings a `taken(action,
+	// D)` read needs kept: one more than the largest count any such read
+	// is compared with (SPEC §7.6); 0 when nothing reads it.
+	Counted int
 }
 
 // Param returns the parameter called name, or nil.

@@ -95,8 +95,13 @@ func (b *builder) test(t *syntax.Test) {
 		}
 	}
 	subject := false
-	for _, s := range t.Steps {
+	for i, s := range t.Steps {
 		switch s := s.(type) {
+		case *syntax.GivenSettings:
+			if i > 0 {
+				b.errorf(diag.BadTest, s.Range(), "given settings comes before every other step of a test: the settings hold from the start")
+			}
+			b.settingFields(s.Fields)
 		case *syntax.Given:
 			if s.Name != nil && s.Name.Name == "me" {
 				// me names the subject in a step's arguments; a member
@@ -221,6 +226,32 @@ func (b *builder) fields(fs []*syntax.Field) {
 		}
 		seen[a.Name] = true
 		b.storeConst(f.Value, a.Type, "value of "+a.Name)
+	}
+}
+
+// settingFields checks the values of a given settings step.
+func (b *builder) settingFields(fs []*syntax.Field) {
+	seen := map[string]bool{}
+	for _, f := range fs {
+		st := b.com.Setting(f.Name.Name)
+		if st == nil {
+			if b.com.Attr(f.Name.Name) != nil {
+				b.errorf(diag.BadTest, f.Name.Range(), "%s is an attribute of a member, not a setting: give it in given member", f.Name.Name)
+				continue
+			}
+			d := b.errorf(diag.BadTest, f.Name.Range(), "unknown setting %s", f.Name.Name)
+			names := map[string]bool{}
+			for _, s := range b.com.Settings {
+				names[s.Name] = true
+			}
+			d.Suggestion = suggestKey(b.checker, f.Name.Name, names)
+			continue
+		}
+		if seen[st.Name] {
+			b.errorf(diag.BadTest, f.Name.Range(), "setting %s is given twice", st.Name)
+		}
+		seen[st.Name] = true
+		b.storeConst(f.Value, st.Type, "value of setting "+st.Name)
 	}
 }
 

@@ -52,6 +52,7 @@ const (
 	RequiredDefault Code = "CH0125" // a required attribute with a default
 	BadWindow       Code = "CH0126" // an unknown calendar period or time zone
 	LetInLadder     Code = "CH0127" // a rung reads a named condition that reads the role or a badge
+	BadTaken        Code = "CH0128" // a taken(action, D) count that is malformed, misplaced or not compared with a whole number
 )
 
 // Lint findings (warnings).
@@ -118,6 +119,7 @@ var Catalogue = []CodeInfo{
 	{RequiredDefault, Error, "required attribute with a default"},
 	{BadWindow, Error, "invalid calendar window or time zone"},
 	{LetInLadder, Error, "named condition the ladder cannot read"},
+	{BadTaken, Error, "invalid count over a window"},
 	{UnusedAttr, Warning, "unused attribute"},
 	{UnusedAction, Warning, "action without rules"},
 	{UnreachableRole, Warning, "unreachable role"},

@@ -92,6 +92,11 @@ func (p *printer) decl(d syntax.Decl) {
 		p.block(len(d.Attrs), ";",
 			func(int) string { return classAttr },
 			func(i int) { p.attr(d.Attrs[i]) })
+	case *syntax.Settings:
+		p.put("settings", true)
+		p.block(len(d.Attrs), ";",
+			func(int) string { return classAttr },
+			func(i int) { p.attr(d.Attrs[i]) })
 	case *syntax.Action:
 		p.put("action", true)
 		p.ident(d.Name, true)
@@ -347,6 +352,10 @@ func (p *printer) step(s syntax.Step) {
 		if s.Count != nil {
 			p.put(s.Count.Raw, true)
 		}
+		p.fields(s.Fields)
+	case *syntax.GivenSettings:
+		p.put("given", true)
+		p.put("settings", true)
 		p.fields(s.Fields)
 	case *syntax.At:
 		p.put("at", true)

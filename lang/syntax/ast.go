@@ -135,7 +135,14 @@ type Schema struct {
 	Attrs []*Attr `parser:"\"member\" \"{\" ( @@ ( \";\" | \",\" )* )* \"}\""`
 }
 
-// Attr declares one member attribute.
+// Settings is `settings { name: type = default ... }`: values that belong
+// to the community, not to a member, which the host may set (SPEC §6.4.1).
+type Settings struct {
+	Node
+	Attrs []*Attr `parser:"\"settings\" \"{\" ( @@ ( \";\" | \",\" )* )* \"}\""`
+}
+
+// Attr declares one member attribute, or one setting.
 type Attr struct {
 	Node
 	Name *Ident   `parser:"@@ \":\""`
@@ -373,6 +380,14 @@ type GivenMembers struct {
 	Fields []*Field `parser:"\"{\" ( @@ ( \",\" | \";\" )* )* \"}\""`
 }
 
+// GivenSettings is `given settings { name: value, ... }`: the values of
+// the community's settings for the test, in place of their defaults
+// (SPEC §6.18); it comes before every other step.
+type GivenSettings struct {
+	Node
+	Fields []*Field `parser:"\"given\" \"settings\" \"{\" ( @@ ( \",\" | \";\" )* )* \"}\""`
+}
+
 // At is `at "RFC 3339 time"`: the time of the steps that follow.
 type At struct {
 	Node
@@ -493,6 +508,7 @@ func (*Timezone) decl()    {}
 func (*Let) decl()         {}
 func (*Default) decl()     {}
 func (*Schema) decl()      {}
+func (*Settings) decl()    {}
 func (*Action) decl()      {}
 func (*Roles) decl()       {}
 func (*Badge) decl()       {}
@@ -516,14 +532,15 @@ func (*Duty) whenDecl()    {}
 func (*Nudge) whenDecl()   {}
 func (*Offer) whenDecl()   {}
 
-func (*Given) step()        {}
-func (*GivenMembers) step() {}
-func (*At) step()           {}
-func (*Wait) step()         {}
-func (*Do) step()           {}
-func (*Review) step()       {}
-func (*Update) step()       {}
-func (*Expect) step()       {}
+func (*Given) step()         {}
+func (*GivenMembers) step()  {}
+func (*GivenSettings) step() {}
+func (*At) step()            {}
+func (*Wait) step()          {}
+func (*Do) step()            {}
+func (*Review) step()        {}
+func (*Update) step()        {}
+func (*Expect) step()        {}
 
 func (*ExpectDecision) expect() {}
 func (*ExpectRole) expect()     {}

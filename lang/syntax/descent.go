@@ -350,6 +350,8 @@ func (p *descent) decl() Decl {
 		return p.dflt()
 	case t.Value == "member":
 		return p.schema()
+	case t.Value == "settings":
+		return p.settings()
 	case t.Value == "action":
 		return p.action()
 	case t.Value == "roles":
@@ -558,6 +560,24 @@ func (p *descent) schema() *Schema {
 	p.consume()
 	p.expect("{")
 	d := &Schema{}
+	for n := 0; p.isType(TokIdent); n++ {
+		p.count(n)
+		d.Attrs = append(d.Attrs, p.attr())
+		for m := 0; p.is(";") || p.is(","); m++ {
+			p.count(m)
+			p.consume()
+		}
+	}
+	p.expect("}")
+	d.Node = p.node(start)
+	return d
+}
+
+func (p *descent) settings() *Settings {
+	start := p.start()
+	p.consume()
+	p.expect("{")
+	d := &Settings{}
 	for n := 0; p.isType(TokIdent); n++ {
 		p.count(n)
 		d.Attrs = append(d.Attrs, p.attr())
@@ -787,6 +807,12 @@ func (p *descent) step() Step {
 			p.consume()
 			s := &GivenMembers{Count: p.intLit()}
 			s.Fields = p.fieldBlock()
+			s.Node = p.node(start)
+			return s
+		case "settings":
+			p.consume()
+			p.consume()
+			s := &GivenSettings{Fields: p.fieldBlock()}
 			s.Node = p.node(start)
 			return s
 		}

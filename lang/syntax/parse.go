@@ -36,11 +36,11 @@ var parser = participle.MustBuild[File](
 		// Rules first: they are most of a large file, and participle tries
 		// the members in order.
 		&May{}, &MustNot{}, &Duty{}, &Limit{}, &First{}, &Effect{}, &Badge{}, &Let{},
-		&Use{}, &Purpose{}, &Timezone{}, &Default{}, &Schema{}, &Action{}, &Roles{}, &Admit{},
+		&Use{}, &Purpose{}, &Timezone{}, &Default{}, &Schema{}, &Settings{}, &Action{}, &Roles{}, &Admit{},
 		&Goal{}, &When{}, &Nudge{}, &Offer{}, &Test{},
 	),
 	participle.Union[WhenDecl](&May{}, &MustNot{}, &Duty{}, &First{}, &Limit{}, &Nudge{}, &Offer{}),
-	participle.Union[Step](&Given{}, &GivenMembers{}, &At{}, &Wait{}, &Do{}, &Review{}, &Update{}, &Expect{}),
+	participle.Union[Step](&Given{}, &GivenMembers{}, &GivenSettings{}, &At{}, &Wait{}, &Do{}, &Review{}, &Update{}, &Expect{}),
 	participle.Union[ExpectBody](
 		&ExpectDecision{}, &ExpectRole{}, &ExpectBadge{}, &ExpectDuty{}, &ExpectMessage{},
 		&ExpectGoal{}, &ExpectAdmit{}, &ExpectSanction{}, &ExpectThat{},

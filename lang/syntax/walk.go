@@ -35,6 +35,10 @@ func Inspect(n any, fn func(any) bool) {
 		for _, a := range n.Attrs {
 			visit(a)
 		}
+	case *Settings:
+		for _, a := range n.Attrs {
+			visit(a)
+		}
 	case *Attr:
 		visit(n.Name, n.Type, n.Default)
 	case *TypeRef:
@@ -111,6 +115,10 @@ func Inspect(n any, fn func(any) bool) {
 		}
 	case *GivenMembers:
 		visit(n.Count)
+		for _, f := range n.Fields {
+			visit(f)
+		}
+	case *GivenSettings:
 		for _, f := range n.Fields {
 			visit(f)
 		}

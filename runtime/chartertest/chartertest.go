@@ -72,8 +72,28 @@ func runBlock(c *runtime.Community, t *syntax.Test, rec *recorder, explain bool)
 	// dated, so that `wait 30d` is not refused as a leap into the future.
 	// A test states its members as they are, admitted or not (SPEC §6.18):
 	// admission is what `expect admit` asks.
-	tr.st = runtime.NewState(c, runtime.Clock(func() time.Time { return tr.at }), runtime.AdmitAll())
-	for _, step := range t.Steps {
+	steps := t.Steps
+	if len(steps) > 0 {
+		// The checker keeps given settings first: the State is made over
+		// the community with them set.
+		if gs, ok := steps[0].(*syntax.GivenSettings); ok {
+			vals, f := tr.fields(gs.Fields)
+			if f == nil {
+				if c, err := c.WithSettings(vals); err != nil {
+					f = failAt(gs, "given settings: %v", err)
+				} else {
+					tr.c = c
+				}
+			}
+			if f != nil {
+				res.Failure, res.FailPos = f.msg, f.pos
+				return res
+			}
+			steps = steps[1:]
+		}
+	}
+	tr.st = runtime.NewState(tr.c, runtime.Clock(func() time.Time { return tr.at }), runtime.AdmitAll())
+	for _, step := range steps {
 		f := tr.step(step)
 		if rec != nil {
 			tr.observe()
@@ -198,6 +218,8 @@ func (tr *testRun) step(s syntax.Step) *failure {
 			return failAt(s, "update %s: %v", tr.who(s.Name), err)
 		}
 		return nil
+	case *syntax.GivenSettings:
+		return failAt(s, "given settings comes before every other step of a test")
 	case *syntax.GivenMembers:
 		n, _ := s.Count.Value()
 		vals, f := tr.fields(s.Fields)

@@ -370,3 +370,48 @@ func TestExplain(t *testing.T) {
 		}
 	}
 }
+
+// TestGivenSettings: given settings runs a test over the community with
+// those values, read by a named condition, a badge, a rule, a goal's
+// measure and when, and expect that; the next test has the defaults again.
+func TestGivenSettings(t *testing.T) {
+	src := `community C {
+  settings { cap: int = 3; grace: duration = 1d }
+  member { posts: int }
+  action post()
+  let busy = posts > cap
+  badge over if busy
+  may post if !over
+  goal g { measure count(posts > cap); target >= 1 }
+  when g.value > cap { must not post because "quiet" }
+  test "raised" {
+    given settings { cap: 10, grace: 2d }
+    given member { posts: 4 }
+    expect no badge over
+    expect allow post()
+    expect that grace == 48h && cap == 10
+  }
+  test "defaults" {
+    given member { posts: 4 }
+    expect badge over
+    expect that grace == 1d && cap == 3
+  }
+  test "fails with the raised value" {
+    given settings { cap: 0 }
+    given member { posts: 4 }
+    expect that cap == 3
+  }
+}
+`
+	prog, err := runtime.CompileSource("c.charter", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := chartertest.Run(prog)
+	if len(results) != 3 || !results[0].Passed || !results[1].Passed || results[2].Passed {
+		t.Fatalf("results %+v, want two passes then a failure", results)
+	}
+	if results[2].FailPos.Line != 25 {
+		t.Errorf("failure at line %d, want 25: %s", results[2].FailPos.Line, results[2].Failure)
+	}
+}

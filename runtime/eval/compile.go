@@ -217,6 +217,18 @@ func (c *compiler) ref(n ast.Node, name string, ref Ref) (*Expr, *Error) {
 		}
 		p := ref.Param
 		return intExpr(t, func(e *Env) int64 { return e.OtherRole(p) }), nil
+	case RefTaken:
+		d, ok := ref.Const.(time.Duration)
+		if t.Kind != check.Int || !ok || d <= 0 {
+			return bad("taken is an int over a positive duration")
+		}
+		a, per := ref.Index, int64(d)
+		return intExpr(t, func(e *Env) int64 {
+			if e.M.H == nil {
+				return 0
+			}
+			return e.M.H.Taken(a, e.At, per)
+		}), nil
 	case RefMembers:
 		if t.Kind != check.Int {
 			return bad("members is an int")

@@ -33,6 +33,17 @@ type Record struct {
 	F []float64
 	S []string
 	L []any
+	// H is the member's action history, which `taken` reads (SPEC §7.6);
+	// nil for a record with none (an action's arguments), where every
+	// count is 0. It lives in the record, not the Env, so that a rung
+	// evaluated on another member (to.role) reads that member's history.
+	H Taker
+}
+
+// Taker counts a member's takings of an action (by index) in the window
+// (at-per, at], times in nanoseconds since the Unix epoch.
+type Taker interface {
+	Taken(action int, at, per int64) int64
 }
 
 // Slot says where a value lives: Index into the array of a Record that its

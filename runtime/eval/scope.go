@@ -1,9 +1,14 @@
 package eval
 
 import (
+	"fmt"
+	"strings"
+	"time"
+
 	"github.com/expr-lang/expr/ast"
 
 	"github.com/charterlang/charter/lang/check"
+	"github.com/charterlang/charter/lang/syntax"
 )
 
 // RefKind says where the value a name stands for comes from.
@@ -41,6 +46,10 @@ const (
 	// RefOtherRole is the role rank of another member, `to.role`: the
 	// ladder evaluated on Env.Others[Param] (Env.OtherRole).
 	RefOtherRole
+	// RefTaken is `taken(action, D)`: how many times the member took
+	// action Index in the window of Const (a time.Duration) ending at
+	// Env.At, as Env.M.H counts; Type is int.
+	RefTaken
 )
 
 // The fields of a goal, for RefGoal.
@@ -87,6 +96,31 @@ type Scope interface {
 // caller into Env.Aggs and returned as a RefAgg.
 type CallScope interface {
 	Call(name string, args []ast.Node) (ref Ref, ok bool, err error)
+}
+
+// TakenRef resolves the arguments of `taken(action, D)` in community c, as
+// a CallScope does for a member condition: the checker has made sure the
+// first names an action of c and the second is a positive duration
+// literal (a $ name, as the parser writes durations).
+func TakenRef(c *check.Community, args []ast.Node) (Ref, error) {
+	if len(args) != 2 {
+		return Ref{}, fmt.Errorf("taken takes an action and a duration")
+	}
+	var a *check.Action
+	if id, ok := args[0].(*ast.IdentifierNode); ok {
+		a = c.Action(id.Value)
+	}
+	if a == nil {
+		return Ref{}, fmt.Errorf("taken: the first argument must name an action")
+	}
+	var per int64
+	if id, ok := args[1].(*ast.IdentifierNode); ok && strings.HasPrefix(id.Value, "$") {
+		per, _ = syntax.DurationValue(id.Value[1:])
+	}
+	if per <= 0 {
+		return Ref{}, fmt.Errorf("taken: the window must be a positive duration such as 30d")
+	}
+	return Ref{Kind: RefTaken, Type: check.Type{Kind: check.Int}, Index: a.Index, Const: time.Duration(per)}, nil
 }
 
 // Refs is a Scope backed by a map: plain names map to themselves and

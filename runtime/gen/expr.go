@@ -89,8 +89,8 @@ type exprCompiler struct {
 
 // compileBool compiles a condition.
 func (g *generator) compileBool(src *syntax.Expr, action *check.Action, params map[string]string) (*expr, *uses, error) {
-	c := &exprCompiler{g: g, src: src, scope: &scope{c: g.c, action: action}, params: params}
-	if err := check.Supported(src.Root, stdlib.Names()); err != nil {
+	c := &exprCompiler{g: g, src: src, scope: &scope{c: g.c, action: action, set: g.opts.Settings}, params: params}
+	if err := check.Supported(src.Root, append(stdlib.Names(), "taken")); err != nil {
 		return nil, nil, c.evalError(src.Root, err)
 	}
 	_, typed, err := eval.CompileTyped(src.Root, c.scope)
@@ -166,6 +166,9 @@ func (c *exprCompiler) node(n ast.Node) (*expr, error) {
 		if !ok {
 			return nil, c.unexpected(n)
 		}
+		if id.Value == "taken" {
+			return c.taken(n)
+		}
 		return c.call(n, id.Value, n.Arguments)
 	case *ast.BuiltinNode:
 		return c.call(n, n.Name, n.Arguments)
@@ -183,6 +186,18 @@ func (c *exprCompiler) evalError(n ast.Node, err error) error {
 		n = ue.Node
 	}
 	return c.errorf(n, "%v", err)
+}
+
+// taken counts the member's kept takings in the window, as eval's
+// RefTaken does; the history keeps Action.Counted of them (g.keep).
+func (c *exprCompiler) taken(n *ast.CallNode) (*expr, error) {
+	ref, err := eval.TakenRef(c.g.c, n.Arguments)
+	if err != nil {
+		return nil, c.errorf(n, "%v", err)
+	}
+	c.uses.env, c.uses.at = true, true
+	code := fmt.Sprintf("int64(e.m.hist.count(Action%s, e.at, %d))", c.g.names.action[ref.Index], int64(ref.Const.(time.Duration)))
+	return &expr{typ: ref.Type, code: code, prec: precAtom}, nil
 }
 
 // ref compiles a reference the scope resolved, as eval's ref and load do.

@@ -26,16 +26,19 @@
 package gen
 
 import (
+	"errors"
 	"fmt"
 	"go/format"
 	"go/scanner"
 	"go/token"
+	"maps"
 	"math"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	exprast "github.com/expr-lang/expr/ast"
 
@@ -51,6 +54,10 @@ type Options struct {
 	// Package is the Go package name of the generated file; it must be a
 	// Go identifier.
 	Package string
+	// Settings are values of the community's settings (SPEC §6.4.1) in
+	// place of their defaults, converted as runtime.Community.WithSettings
+	// converts them: the generated code holds each setting as a constant.
+	Settings map[string]any
 }
 
 // Generate returns the gofmt-ed Go source of a package deciding for the
@@ -69,6 +76,34 @@ func Generate(prog *check.Program, community string, opts Options) ([]byte, erro
 		}
 		sort.Strings(known)
 		return nil, fmt.Errorf("unknown community %q; the files declare %s", community, strings.Join(known, ", "))
+	}
+	if len(opts.Settings) > 0 {
+		set := make(map[string]any, len(opts.Settings))
+		for _, name := range slices.Sorted(maps.Keys(opts.Settings)) {
+			st := c.Setting(name)
+			if st == nil {
+				return nil, fmt.Errorf("community %s has no setting %s", c.Name, name)
+			}
+			v, err := eval.Convert(name, st.Type, opts.Settings[name])
+			if err != nil {
+				// Worded as runtime.Community.WithSettings words it.
+				if ve, ok := err.(*eval.ValueError); ok {
+					msg := fmt.Sprintf("setting %s: want %s, got %s", name, ve.Want, eval.Describe(ve.Got))
+					if ve.Reason != "" {
+						msg += ": " + ve.Reason
+					}
+					return nil, errors.New(msg)
+				}
+				return nil, fmt.Errorf("setting %s: %w", name, err)
+			}
+			if st.Type.Kind == check.Duration {
+				// Convert gives a record's nanoseconds; a constant of the
+				// scope is a time.Duration, as a default is.
+				v = time.Duration(v.(int64))
+			}
+			set[name] = v
+		}
+		opts.Settings = set
 	}
 	nm, err := newNames(c)
 	if err != nil {
@@ -290,6 +325,9 @@ func (g *generator) compileActions() error {
 	per := make([]actionRules, len(c.Actions))
 	g.keep = make([]int, len(c.Actions))
 	g.firsts = make([]bool, len(c.Actions))
+	for _, ca := range c.Actions {
+		g.keep[ca.Index] = ca.Counted
+	}
 	for _, cr := range c.Rules {
 		for _, ca := range cr.Actions {
 			ri := ruleInfo{def: cr, action: ca, reason: cr.Reason(ca), sanction: cr.Else}

@@ -212,6 +212,40 @@ func TestGenerateErrors(t *testing.T) {
 	}
 }
 
+// TestGenerateSettings: Options.Settings are converted as WithSettings
+// converts them and compiled in as constants; what is not a setting, or
+// not of its type, is an error naming the setting.
+func TestGenerateSettings(t *testing.T) {
+	t.Chdir(gentest.Root())
+	ls, err := lang.Load("runtime/gen/testdata/exprs.charter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := gen.Generate(ls.Program, "Exprs", gen.Options{Package: "exprs", Settings: map[string]any{"cap": 41.0, "rate": 2, "grace": 3 * time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(src, []byte("a > 41 && float64(f*2.0) > 10.0")) {
+		t.Errorf("cap 41 and rate 2 are not compiled in")
+	}
+	if !bytes.Contains(src, []byte("10800000000")) {
+		t.Errorf("grace 3h is not compiled in")
+	}
+	for _, tc := range []struct {
+		set  map[string]any
+		want string
+	}{
+		{map[string]any{"cap": 4.5}, "setting cap: want int, got"},
+		{map[string]any{"grace": true}, "setting grace: want duration, got"},
+		{map[string]any{"n": 1}, "community Exprs has no setting n"},
+	} {
+		_, err := gen.Generate(ls.Program, "Exprs", gen.Options{Package: "exprs", Settings: tc.set})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Settings %v: %v, want an error with %q", tc.set, err, tc.want)
+		}
+	}
+}
+
 // TestNameClash checks that two declarations that would share a Go name
 // are an error at the second one.
 func TestNameClash(t *testing.T) {

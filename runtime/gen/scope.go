@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 
+	exprast "github.com/expr-lang/expr/ast"
+
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime/eval"
@@ -16,7 +18,8 @@ import (
 // member parameter's Slot; eval reads none of them while folding.
 type scope struct {
 	c      *check.Community
-	action *check.Action // nil outside rule conditions
+	action *check.Action  // nil outside rule conditions
+	set    map[string]any // settings given in place of their defaults
 }
 
 func (s *scope) Lookup(name string) (eval.Ref, bool) {
@@ -41,6 +44,13 @@ func (s *scope) Lookup(name string) (eval.Ref, bool) {
 			return eval.Ref{Kind: eval.RefAttr, Type: a.Type, Index: i}, true
 		}
 	}
+	if st := c.Setting(name); st != nil {
+		v, ok := s.set[name]
+		if !ok {
+			v = st.Default
+		}
+		return eval.Ref{Kind: eval.RefConst, Type: st.Type, Const: v}, true
+	}
 	switch name {
 	case "role":
 		if len(c.Roles) > 0 {
@@ -60,6 +70,15 @@ func (s *scope) Lookup(name string) (eval.Ref, bool) {
 		}
 	}
 	return eval.Ref{}, false
+}
+
+// Call resolves `taken(action, D)` as the runtime's scope does.
+func (s *scope) Call(name string, args []exprast.Node) (eval.Ref, bool, error) {
+	if name != "taken" {
+		return eval.Ref{}, false, nil
+	}
+	ref, err := eval.TakenRef(s.c, args)
+	return ref, err == nil, err
 }
 
 func (s *scope) LookupField(obj, field string) (eval.Ref, bool) {
