@@ -13,12 +13,15 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/charterlang/charter/runtime"
 	"github.com/charterlang/charter/runtime/serve"
+	"github.com/charterlang/charter/runtime/store"
 )
 
 func init() {
@@ -43,6 +46,14 @@ Flags:
   --community NAME      the community to serve (required)
   --addr HOST:PORT      where to listen (default 127.0.0.1:8080; :8080
                         listens on every interface)
+  --store FILE          keep the state durable in FILE, a bbolt database
+                        made when missing: every change is written and
+                        synced before its answer, and a restart, even
+                        after a crash, recovers every acknowledged change
+  --store postgres://USER@HOST/DB
+                        keep it in PostgreSQL instead, for several servers
+                        applying to one community: each decision is made
+                        against the latest committed state
   --snapshot FILE       keep the state in FILE: read at start when it
                         exists, written (whole, then renamed over FILE)
                         every --snapshot-every and at shutdown. A crash
@@ -104,6 +115,7 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 	fs := newFlags(c, stderr)
 	community := fs.String("community", "", "the community to serve")
 	addr := fs.String("addr", "127.0.0.1:8080", "where to listen")
+	storeDSN := fs.String("store", "", "keep the state durable: a bbolt file or a postgres:// URL")
 	snapPath := fs.String("snapshot", "", "keep the state in this file")
 	every := fs.Duration("snapshot-every", time.Minute, "how often to write the snapshot")
 	logPath := fs.String("decision-log", "", "append decisions to this file as JSON Lines")
@@ -136,13 +148,28 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 	if *every < 0 {
 		return fail(fmt.Errorf("--snapshot-every %v: want a positive duration, or 0 to write only at shutdown", *every))
 	}
+	if *storeDSN != "" && *snapPath != "" {
+		return fail(errors.New("--store and --snapshot both keep the state: give one"))
+	}
 	com, code := openCommunity(c.name, paths, *community, stderr)
 	if com == nil {
 		return code
 	}
-	state, err := openState(com, *snapPath)
-	if err != nil {
-		return fail(err)
+	var state serve.State
+	var mem *runtime.State // the state --snapshot writes, when in memory
+	var durable *store.State
+	if *storeDSN != "" {
+		durable, err = store.Open(ctx, com, *storeDSN, store.WithState(runtime.Clock(time.Now)))
+		if err != nil {
+			return fail(fmt.Errorf("--store: %w", err))
+		}
+		state = durable
+	} else {
+		mem, err = openState(com, *snapPath)
+		if err != nil {
+			return fail(err)
+		}
+		state = mem
 	}
 	cfg := serve.Config{
 		Limits:   serve.Limits{MaxMembers: *maxMembers, MaxBody: *maxBody, MaxIDLen: *maxID},
@@ -158,6 +185,18 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 		defer logFile.Close()
 		cfg.DecisionLog = logFile
 	}
+	if durable != nil {
+		defer func() {
+			// Close compacts the log into a snapshot: the next start reads
+			// one snapshot instead of replaying the log.
+			if err := durable.Close(); err != nil {
+				cfg.ErrorLog.Printf("--store: %v", err)
+			}
+		}()
+		if m := durable.Migration(); m != nil {
+			cfg.ErrorLog.Printf("--store: the rule file changed since the store was written: %s", migrationText(m))
+		}
+	}
 	h, err := serve.New(state, cfg)
 	if err != nil {
 		return fail(err)
@@ -172,7 +211,7 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 		listening(ln.Addr().String())
 	}
 
-	saver := &snapshotter{path: *snapPath, state: state, saved: state.Events()}
+	saver := &snapshotter{path: *snapPath, state: mem, saved: state.Events()}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	var tick <-chan time.Time
@@ -308,4 +347,31 @@ func replaceFileSync(path string, data []byte) error {
 		d.Close()
 	}
 	return nil
+}
+
+// migrationText says what following a changed rule file did to the
+// members, for the server's log.
+func migrationText(m *runtime.Migration) string {
+	if m.Empty() {
+		return "no member changed"
+	}
+	var parts []string
+	for _, f := range []struct {
+		counts map[string]int
+		what   string
+	}{
+		{m.Dropped, "attribute %s dropped (%s)"},
+		{m.Defaulted, "attribute %s takes its default (%s)"},
+		{m.DroppedActions, "history of action %s dropped (%s)"},
+	} {
+		names := make([]string, 0, len(f.counts))
+		for n := range f.counts {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			parts = append(parts, fmt.Sprintf(f.what, n, plural(f.counts[n], "member")))
+		}
+	}
+	return strings.Join(parts, "; ")
 }

@@ -444,3 +444,36 @@ func TestServeShutdownFinishesInFlight(t *testing.T) {
 		t.Errorf("snapshot after shutdown: %s %v, want the late join", data, err)
 	}
 }
+
+// TestServeStore: with --store FILE (bbolt), every acknowledged change
+// survives SIGKILL, which gives the server no chance to save anything.
+func TestServeStore(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "club.db")
+	args := []string{"serve", fanclubFile, "--community", "FanClub", "--addr", "127.0.0.1:0", "--store", db}
+	p := spawn(t, args...)
+	if code, body := p.post(t, "/members", `{"id": "alice"}`); code != 201 {
+		t.Fatalf("join: %d %s", code, body)
+	}
+	for _, a := range []string{"introduce", "post"} {
+		body := `{"member": "alice", "action": "` + a + `"`
+		if a == "post" {
+			body += `, "args": {"length": 10, "topic": "hi"}`
+		}
+		if code, resp := p.post(t, "/actions", body+"}"); code != 200 || !strings.Contains(resp, `"applied": true`) {
+			t.Fatalf("%s: %d %s", a, code, resp)
+		}
+	}
+	p.stop(t, syscall.SIGKILL)
+	p = spawn(t, args...)
+	code, body := curl(t, []string{p.addr + "/members/alice"})
+	if code != 200 || !strings.Contains(body, `"posts": 1`) || !strings.Contains(body, `"introduced": true`) {
+		t.Errorf("alice after SIGKILL and a restart: %d %s", code, body)
+	}
+	if code, lines := p.stop(t, syscall.SIGTERM); code != exitOK {
+		t.Errorf("exit %d after SIGTERM: %q", code, lines)
+	}
+	code, _, errOut := charterIn(t, "", "serve", fanclubFile, "--community", "FanClub", "--store", db, "--snapshot", db+".json")
+	if code != exitUsage || !strings.Contains(errOut, "--store and --snapshot both keep the state") {
+		t.Errorf("--store with --snapshot: exit %d, %q", code, errOut)
+	}
+}
