@@ -10,11 +10,17 @@ if [ -n "${CHARTER_TEST_POSTGRES:-}" ]; then
   return 0 2>/dev/null || exit 0
 fi
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-if [ -z "$pg_bin" ]; then
+# The client package alone (psql, as some machines have) fills the same
+# directory without a server: look for initdb, not for the directory.
+if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
   echo "installing postgresql"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  if [ ! -x "$pg_bin/initdb" ]; then
+    echo "postgresql installed, but no initdb in $pg_bin" >&2
+    return 1 2>/dev/null || exit 1
+  fi
 fi
 pg_port=${CHARTER_PG_PORT:-54329}
 pg_dir=${CHARTER_PG_DIR:-/tmp/charter-ci-postgres}
