@@ -113,6 +113,16 @@ func Inspect(n any, fn func(any) bool) {
 		for _, f := range n.Fields {
 			visit(f)
 		}
+		for _, d := range n.Did {
+			visit(d)
+		}
+	case *Did:
+		visit(n.Action, n.At)
+	case *Update:
+		visit(n.Name)
+		for _, f := range n.Fields {
+			visit(f)
+		}
 	case *GivenMembers:
 		visit(n.Count)
 		for _, f := range n.Fields {
@@ -127,22 +137,22 @@ func Inspect(n any, fn func(any) bool) {
 	case *Wait:
 		visit(n.For)
 	case *Do:
-		visit(n.Call, n.Times)
+		visit(n.Actor, n.Call, n.Times)
 	case *Call:
 		visit(n.Action)
 		for _, a := range n.Args {
 			visit(a)
 		}
 	case *Expect:
-		visit(n.Body)
+		visit(n.Actor, n.Body)
 	case *ExpectDecision:
-		visit(n.Call, n.Because)
+		visit(n.Call, n.Because, n.Else)
 	case *ExpectRole:
 		visit(n.Role)
 	case *ExpectBadge:
 		visit(n.Badge)
 	case *ExpectDuty:
-		visit(n.Action)
+		visit(n.Action, n.Because, n.Else)
 	case *ExpectMessage:
 		visit(n.Text)
 	case *ExpectGoal:
