@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -156,10 +157,18 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 		return code
 	}
 	var state serve.State
+	// handler receives the store's commit times once it exists; the store
+	// commits nothing before the first request.
+	var handler atomic.Pointer[serve.Handler]
 	var mem *runtime.State // the state --snapshot writes, when in memory
 	var durable *store.State
 	if *storeDSN != "" {
-		durable, err = store.Open(ctx, com, *storeDSN, store.WithState(runtime.Clock(time.Now)))
+		durable, err = store.Open(ctx, com, *storeDSN, store.WithState(runtime.Clock(time.Now)),
+			store.OnCommit(func(d time.Duration) {
+				if h := handler.Load(); h != nil {
+					h.ObserveCommit(d)
+				}
+			}))
 		if err != nil {
 			return fail(fmt.Errorf("--store: %w", err))
 		}
@@ -201,6 +210,7 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 	if err != nil {
 		return fail(err)
 	}
+	handler.Store(h)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fail(fmt.Errorf("--addr: %w", err))

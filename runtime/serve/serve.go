@@ -118,6 +118,10 @@ type Config struct {
 	ErrorLog *log.Logger
 }
 
+// ObserveCommit records one commit of a durable state's log in the
+// charter_commit_seconds metric; pass it to store.OnCommit.
+func (h *Handler) ObserveCommit(d time.Duration) { h.metrics.commitSeconds.Observe(d.Seconds()) }
+
 // Handler is the HTTP face of one community's live state. It is safe for
 // concurrent use: the state does its own locking, and the community is
 // immutable.

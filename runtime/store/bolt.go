@@ -35,6 +35,8 @@ type boltLog struct {
 
 	mu  sync.Mutex
 	err error // the first failed write: the log refuses every later one
+
+	onCommit func(time.Duration) // OnCommit's, or nil
 }
 
 // write is one queued change: an event to append, or a compaction.
@@ -165,7 +167,11 @@ func (b *boltLog) commits() {
 		err := b.err
 		b.mu.Unlock()
 		if err == nil {
+			start := time.Now()
 			err = b.db.Update(func(tx *bolt.Tx) error { return b.apply(tx, batch) })
+			if err == nil && b.onCommit != nil {
+				b.onCommit(time.Since(start))
+			}
 			if err != nil {
 				err = fmt.Errorf("store: write: %w", err)
 				b.mu.Lock()

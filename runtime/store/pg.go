@@ -42,6 +42,8 @@ type pgLog struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	once   sync.Once
+
+	onCommit func(time.Duration) // OnCommit's, or nil
 }
 
 func openPostgres(ctx context.Context, dsn, name string) (*pgLog, error) {
@@ -195,8 +197,12 @@ func (t *pgTx) end(ctx context.Context, ev *event) (func() error, error) {
 		t.t.Rollback(context.Background())
 		return nil, fmt.Errorf("store: postgres: append: %w", err)
 	}
+	start := time.Now()
 	if err := t.t.Commit(ctx); err != nil {
 		return nil, fmt.Errorf("store: postgres: commit: %w", err)
+	}
+	if t.b.onCommit != nil {
+		t.b.onCommit(time.Since(start))
 	}
 	return nil, nil
 }

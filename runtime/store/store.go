@@ -55,6 +55,15 @@ type config struct {
 	state        []runtime.StateOption
 	compactEvery uint64
 	timeout      time.Duration
+	onCommit     func(time.Duration)
+}
+
+// OnCommit has f called with the time each commit of the log took: a
+// bbolt transaction holding one group of operations, or a PostgreSQL
+// COMMIT. charter serve exports it as a metric. f runs on the store's
+// writer and must return quickly.
+func OnCommit(f func(time.Duration)) Option {
+	return func(c *config) { c.onCommit = f }
 }
 
 // WithState passes options to the runtime.State (Clock, MaxSkew,
@@ -180,6 +189,13 @@ func Open(ctx context.Context, c *runtime.Community, dsn string, opts ...Option)
 	}
 	if err != nil {
 		return nil, err
+	}
+	// Set before any operation is queued, so the writer sees it.
+	switch l := b.(type) {
+	case *boltLog:
+		l.onCommit = cfg.onCommit
+	case *pgLog:
+		l.onCommit = cfg.onCommit
 	}
 	d := &State{c: c, opts: cfg.state, cfg: cfg, hash: RulesHash(c), b: b}
 	if err := d.load(ctx); err != nil {
