@@ -53,3 +53,8 @@ func TestCommitSecondsFromTheStore(t *testing.T) {
 		t.Errorf("metrics lack %q:\n%s", want, grep(metrics, "charter_commit"))
 	}
 }
+
+// The durable state answers duties and messages itself, with its member
+// count, as the in-memory one does: the handler's optional interface holds.
+var _ serve.MemberQuestions = (*store.State)(nil)
+var _ serve.Reviewer = (*store.State)(nil)

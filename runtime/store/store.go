@@ -705,6 +705,18 @@ func (d *State) Decide(id, action string, args runtime.Args, at time.Time) (runt
 	return d.s.Load().Decide(id, action, args, at)
 }
 
+// Duties returns member id's unmet duties at time at, with the state's
+// goals and member count (see runtime.State.Duties).
+func (d *State) Duties(id string, at time.Time) ([]runtime.Duty, error) {
+	return d.s.Load().Duties(id, at)
+}
+
+// Messages returns the nudges and offers that reach member id at time at
+// (see runtime.State.Messages).
+func (d *State) Messages(id string, at time.Time) ([]runtime.Message, error) {
+	return d.s.Load().Messages(id, at)
+}
+
 // Holds reports whether cond holds of member id at time at (see
 // runtime.State.Holds).
 func (d *State) Holds(id string, cond *syntax.Expr, at time.Time) (bool, error) {
