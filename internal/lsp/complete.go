@@ -521,6 +521,22 @@ func (c *completer) expr(ctx exprCtx) {
 	if members {
 		c.add(ciVariable, "int: the number of members", "members")
 	}
+	if c.com != nil {
+		// Settings are read everywhere an expression is (SPEC §6.4.1);
+		// named conditions where badges are (§6.7).
+		for _, st := range c.com.Settings {
+			c.add(ciConstant, "setting: "+st.Type.String(), st.Name)
+		}
+		if badges || ctx == ctxRole {
+			for _, l := range c.com.Lets {
+				c.add(ciVariable, "named condition", l.Name)
+			}
+		}
+	}
+	switch ctx {
+	case ctxRole, ctxBadge, ctxRule, ctxDuty, ctxEffect, ctxThat:
+		c.add(ciFunction, "taken(action, D) int: times the member took the action in the last D", "taken")
+	}
 	if ctx == ctxMeasure {
 		for _, n := range []string{"count", "share", "sum", "avg", "min", "max"} {
 			c.add(ciFunction, aggregates[n], n)
