@@ -27,9 +27,11 @@ const (
 	kAggregate // count, share, sum, avg, min, max
 	kBuiltin   // role, members
 	kGoalField // value, target, met, progress
+	kSetting   // a community setting (SPEC §6.4.1)
+	kLet       // a named condition (SPEC §6.7)
 )
 
-var kindNames = [...]string{"", "community", "attribute", "action", "parameter", "role", "badge", "goal", "piece", "function", "aggregate", "name", "goal field"}
+var kindNames = [...]string{"", "community", "attribute", "action", "parameter", "role", "badge", "goal", "piece", "function", "aggregate", "name", "goal field", "setting", "named condition"}
 
 func (k kind) String() string { return kindNames[k] }
 
@@ -168,8 +170,22 @@ func declares(c *check.Community, k kind, name, action string) bool {
 		return c.Badge(name) != nil
 	case kGoal:
 		return c.Goal(name) != nil
+	case kSetting:
+		return c.Setting(name) != nil
+	case kLet:
+		return letOf(c, name) != nil
 	}
 	return false
+}
+
+// letOf is c's named condition called name, or nil.
+func letOf(c *check.Community, name string) *check.LetDef {
+	for _, l := range c.Lets {
+		if l.Name == name {
+			return l
+		}
+	}
+	return nil
 }
 
 func (b *indexer) community(cd *syntax.Community) {
@@ -217,6 +233,17 @@ func (b *indexer) decl(d syntax.Decl) {
 		}
 	case *syntax.Badge:
 		b.add(d.Name, kBadge, identName(d.Name), "", true)
+		b.expr(d.Cond, nil)
+	case *syntax.Settings:
+		for _, a := range d.Attrs {
+			if a == nil {
+				continue
+			}
+			b.add(a.Name, kSetting, identName(a.Name), "", true)
+			b.expr(a.Default, nil)
+		}
+	case *syntax.Let:
+		b.add(d.Name, kLet, identName(d.Name), "", true)
 		b.expr(d.Cond, nil)
 	case *syntax.Admit:
 		b.expr(d.Cond, nil)
@@ -444,6 +471,10 @@ func (b *indexer) name(t syntax.Token, prev []syntax.Token, i int, ctx []*syntax
 		b.addAt(start, end, kRole, n, "", false)
 	case c.Badge(n) != nil:
 		b.addAt(start, end, kBadge, n, "", false)
+	case c.Setting(n) != nil:
+		b.addAt(start, end, kSetting, n, "", false)
+	case letOf(c, n) != nil:
+		b.addAt(start, end, kLet, n, "", false)
 	case c.Goal(n) != nil:
 		b.addAt(start, end, kGoal, n, "", false)
 	default:
@@ -522,6 +553,14 @@ func definition(prog *check.Program, o occurrence) *syntax.Ident {
 	case kGoal:
 		if g := c.Goal(o.name); g != nil && g.Decl != nil {
 			return g.Decl.Name
+		}
+	case kSetting:
+		if st := c.Setting(o.name); st != nil && st.Decl != nil {
+			return st.Decl.Name
+		}
+	case kLet:
+		if l := letOf(c, o.name); l != nil && l.Decl != nil {
+			return l.Decl.Name
 		}
 	}
 	return nil

@@ -81,7 +81,7 @@ func hoverText(prog *check.Program, o occurrence) string {
 	c := o.com
 	if c == nil {
 		switch o.kind {
-		case kAttr, kAction, kParam, kRole, kBadge, kGoal:
+		case kAttr, kAction, kParam, kRole, kBadge, kGoal, kSetting, kLet:
 			// A community the checker left out (a second one of its name,
 			// or one whose parent is not in the load set) declares nothing
 			// to show.
@@ -159,6 +159,28 @@ func hoverText(prog *check.Program, o occurrence) string {
 		code("badge %s if %s", x.Name, x.Cond.Src)
 		fmt.Fprintf(&b, "\nbadge of %s", c.Name)
 		b.WriteString(declaredAt(prog, c, declName(x.Decl)))
+	case kSetting:
+		st := c.Setting(o.name)
+		if st == nil {
+			return ""
+		}
+		if st.Decl != nil && st.Decl.Default != nil {
+			code("%s: %s = %s", st.Name, st.Type, st.Decl.Default.Src)
+		} else {
+			code("%s: %s", st.Name, st.Type)
+		}
+		fmt.Fprintf(&b, "\nsetting of %s: one value for the whole community, set by the host (WithSettings, --set) or a test (given settings)", c.Name)
+		b.WriteString(declaredAt(prog, c, declName(st.Decl)))
+	case kLet:
+		l := letOf(c, o.name)
+		if l == nil {
+			return ""
+		}
+		code("let %s = %s", l.Name, exprSrc(l.Cond))
+		fmt.Fprintf(&b, "\nnamed condition of %s: read like a badge, never shown to hosts", c.Name)
+		if l.Decl != nil {
+			b.WriteString(declaredAt(prog, c, l.Decl.Name))
+		}
 	case kGoal:
 		g := c.Goal(o.name)
 		if g == nil {

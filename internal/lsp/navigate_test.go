@@ -258,3 +258,62 @@ func TestHighlight(t *testing.T) {
 	}
 	f.c.shutdown()
 }
+
+// Settings and named conditions (issue 13) are symbols like the others:
+// hover shows the declaration, definition goes to it, references find the
+// reads.
+func TestSettingsAndLets(t *testing.T) {
+	const src = `community S {
+  member { n: int }
+  settings { cap: int = 3 }
+  let busy = n > cap
+  action a()
+  may a if busy && n < cap
+  on a { n += 1 }
+}
+`
+	dir := workspaceDir(t, map[string]string{"s.charter": src})
+	c := newClient(t)
+	c.initialize()
+	uri := fileURI(dir + "/s.charter")
+	c.open(uri, src)
+	if ds := c.diagnostics(uri); len(ds) != 0 {
+		t.Fatalf("fixture has diagnostics: %+v", ds)
+	}
+	hover := func(p Position) string {
+		var h *Hover
+		c.mustCall("textDocument/hover", pos(uri, p), &h)
+		if h == nil {
+			return ""
+		}
+		return h.Contents.Value
+	}
+	for _, tc := range []struct {
+		marker string
+		n      int
+		want   []string
+	}{
+		{"cap", 2, []string{"cap: int = 3", "setting of S"}},
+		{"busy", 1, []string{"let busy = n > cap", "named condition of S"}},
+	} {
+		got := hover(at(src, tc.marker, tc.n, 0))
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("hover on %s #%d: %q lacks %q", tc.marker, tc.n, got, w)
+			}
+		}
+	}
+	var locs []Location
+	c.mustCall("textDocument/definition", pos(uri, at(src, "busy", 1, 0)), &locs)
+	if len(locs) != 1 || locs[0].Range.Start != at(src, "busy", 0, 0) {
+		t.Errorf("definition of busy: %+v", locs)
+	}
+	var refs []Location
+	c.mustCall("textDocument/references", map[string]any{
+		"textDocument": map[string]any{"uri": uri}, "position": at(src, "cap", 0, 0),
+		"context": map[string]any{"includeDeclaration": true}}, &refs)
+	if len(refs) != 3 {
+		t.Errorf("references of cap: %d, want 3 (declaration, let, rule): %+v", len(refs), refs)
+	}
+	c.shutdown()
+}
