@@ -87,16 +87,12 @@ func (s *State) Operands(id string, cond *syntax.Expr, at time.Time) ([]Operand,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.loaded = 0
-	m, ok := s.load(id)
-	if !ok {
-		return nil, fmt.Errorf("member %q: %w", id, ErrUnknownMember)
+	m, err := s.member(id)
+	if err != nil {
+		return nil, err
 	}
-	t := nanos(at)
-	e := &eval.Env{Derived: s.c.derived, M: m.rec, At: t, Members: int64(s.st.len())}
-	for _, g := range s.currentGoals(t) {
-		e.Goals = append(e.Goals, eval.GoalValue{Value: g.Value, Target: g.Target, Met: g.Met, Progress: g.Progress})
-	}
+	e := s.bindMember(m, nanos(at))
+	defer e.Reset()
 	out := make([]Operand, len(xs))
 	for i, x := range xs {
 		out[i] = Operand{Src: srcs[i], Value: x.Value(e)}

@@ -1047,22 +1047,9 @@ func (c *Community) WithSettings(set map[string]any) (*Community, error) {
 			}
 			return nil, fmt.Errorf("community %s has no setting %s", c.Name, name)
 		}
-		v, err := eval.Convert(name, st.Type, set[name])
+		v, err := eval.ConvertSetting(name, st.Type, set[name])
 		if err != nil {
-			var ve *eval.ValueError
-			if errors.As(err, &ve) {
-				msg := fmt.Sprintf("setting %s: want %s, got %s", name, ve.Want, eval.Describe(ve.Got))
-				if ve.Reason != "" {
-					msg += ": " + ve.Reason
-				}
-				return nil, errors.New(msg)
-			}
-			return nil, fmt.Errorf("setting %s: %w", name, err)
-		}
-		if st.Type.Kind == check.Duration {
-			// Convert gives a record's form, nanoseconds; a constant
-			// of the scope is a time.Duration, as a default is.
-			v = time.Duration(v.(int64))
+			return nil, err
 		}
 		conv[name] = v
 	}

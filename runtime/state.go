@@ -583,17 +583,24 @@ func (s *State) Holds(id string, cond *syntax.Expr, at time.Time) (bool, error) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	m, err := s.member(id)
+	if err != nil {
+		return false, err
+	}
+	e := s.bindMember(m, nanos(at))
+	defer e.Reset()
+	return x.Bool(e), nil
+}
+
+// member loads a view of member id for one question; the caller holds
+// s.mu.
+func (s *State) member(id string) (*Member, error) {
 	s.loaded = 0
 	m, ok := s.load(id)
 	if !ok {
-		return false, fmt.Errorf("member %q: %w", id, ErrUnknownMember)
+		return nil, fmt.Errorf("member %q: %w", id, ErrUnknownMember)
 	}
-	t := nanos(at)
-	e := &eval.Env{Derived: s.c.derived, M: m.rec, At: t, Members: int64(s.st.len())}
-	for _, g := range s.currentGoals(t) {
-		e.Goals = append(e.Goals, eval.GoalValue{Value: g.Value, Target: g.Target, Met: g.Met, Progress: g.Progress})
-	}
-	return x.Bool(e), nil
+	return m, nil
 }
 
 // resolve finds the acting member and the members that member-typed
@@ -681,15 +688,13 @@ func (s *State) bindMember(m *Member, at int64) *eval.Env {
 func (s *State) Duties(id string, at time.Time) ([]Duty, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.loaded = 0
-	m, ok := s.load(id)
-	if !ok {
-		return nil, fmt.Errorf("member %q: %w", id, ErrUnknownMember)
+	m, err := s.member(id)
+	if err != nil {
+		return nil, err
 	}
 	e := s.bindMember(m, nanos(at))
-	out := s.c.dutiesIn(m, e)
-	e.Reset()
-	return out, nil
+	defer e.Reset()
+	return s.c.dutiesIn(m, e), nil
 }
 
 // Messages returns the nudges and offers that reach member id at time at
@@ -697,15 +702,13 @@ func (s *State) Duties(id string, at time.Time) ([]Duty, error) {
 func (s *State) Messages(id string, at time.Time) ([]Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.loaded = 0
-	m, ok := s.load(id)
-	if !ok {
-		return nil, fmt.Errorf("member %q: %w", id, ErrUnknownMember)
+	m, err := s.member(id)
+	if err != nil {
+		return nil, err
 	}
 	e := s.bindMember(m, nanos(at))
-	out := s.c.messagesIn(e)
-	e.Reset()
-	return out, nil
+	defer e.Reset()
+	return s.c.messagesIn(e), nil
 }
 
 // Apply decides whether member id may take action with args at time at

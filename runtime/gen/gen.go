@@ -26,7 +26,6 @@
 package gen
 
 import (
-	"errors"
 	"fmt"
 	"go/format"
 	"go/scanner"
@@ -38,7 +37,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	exprast "github.com/expr-lang/expr/ast"
 
@@ -84,22 +82,9 @@ func Generate(prog *check.Program, community string, opts Options) ([]byte, erro
 			if st == nil {
 				return nil, fmt.Errorf("community %s has no setting %s", c.Name, name)
 			}
-			v, err := eval.Convert(name, st.Type, opts.Settings[name])
+			v, err := eval.ConvertSetting(name, st.Type, opts.Settings[name])
 			if err != nil {
-				// Worded as runtime.Community.WithSettings words it.
-				if ve, ok := err.(*eval.ValueError); ok {
-					msg := fmt.Sprintf("setting %s: want %s, got %s", name, ve.Want, eval.Describe(ve.Got))
-					if ve.Reason != "" {
-						msg += ": " + ve.Reason
-					}
-					return nil, errors.New(msg)
-				}
-				return nil, fmt.Errorf("setting %s: %w", name, err)
-			}
-			if st.Type.Kind == check.Duration {
-				// Convert gives a record's nanoseconds; a constant of the
-				// scope is a time.Duration, as a default is.
-				v = time.Duration(v.(int64))
+				return nil, err
 			}
 			set[name] = v
 		}
