@@ -80,7 +80,6 @@ type Derived struct {
 	// planned is the ladder as Plan prepared it, when isPlanned, and
 	// otherwise the rank when none of its atoms' rungs holds.
 	planned   []atom
-	floats    []floatAtom
 	isPlanned bool
 	otherwise int64
 }

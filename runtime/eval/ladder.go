@@ -14,35 +14,38 @@ import (
 // (runtime's BenchmarkRoleUncached and BenchmarkRoleScratchUncached). A
 // ladder with any other rung keeps its closures.
 
-// atom is one test of a planned rung on the member's record alone: the
-// int attribute at slot i, plus the one at slot j when j >= 0, in
-// lo..lo+span (outside it when neg); or, when float, d.floats[i]. In a
-// plan (Derived.Plan) each atom also says where to go next: end marks the
-// last atom of its rung, whose rank is rank, and next is the first atom
-// of the following rung.
+// atom is one test of a planned rung on the member's record alone: a
+// value v in lo..lo+span, wrapping (uint64(v-lo) <= span), where v is, by
+// kind, the int attribute at slot i, the sum of those at slots i and j,
+// or the float attribute at slot i read as an ordered key (floatKey). A
+// range that wraps is the complement of one (x != c), so no test needs a
+// negation. In a plan (Derived.Plan) each atom also says where to go
+// next: end marks the last atom of its rung, whose rank is rank, and next
+// is the first atom of the following rung. Ranks, slots and indices are
+// int32, so that an atom is 32 bytes; Plan leaves a ladder that would not
+// fit to its closures.
 type atom struct {
-	lo         int64
-	span       uint64
-	i, j       int
-	next       int
-	rank       int64
-	neg, float bool
-	end        bool
+	lo    int64
+	span  uint64
+	i, j  uint32
+	next  int32
+	rank  int32
+	kind  atomKind
+	end   bool
+	never bool // a test no value passes (x < MinInt64): its rung never holds
 }
 
-// floatAtom is a float attribute's slot compared with c by op.
-type floatAtom struct {
-	i  int
-	op string
-	c  float64
-}
+type atomKind uint8
 
-// test is an atom as the compiler records it on a bool expression: an
-// int atom a, or the float atom f when float.
+const (
+	atomInt atomKind = iota
+	atomSum
+	atomFloat
+)
+
+// test is an atom as the compiler records it on a bool expression.
 type test struct {
-	a     atom
-	f     floatAtom
-	float bool
+	a atom
 }
 
 // exprPlan is what Derived.Plan reads of an expression: for an int
@@ -76,45 +79,65 @@ func withTests(x *Expr, t test, ts []test) *Expr {
 	return x
 }
 
-// intTest is `I[i] (+ I[j]) op c` as a test.
-func intTest(op string, i, j int, c int64) test {
-	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
-	neg := false
-	switch op {
-	case "==":
-		lo, hi = c, c
-	case "!=":
-		lo, hi, neg = c, c, true
-	case "<":
-		hi = c - 1
-		neg = c == math.MinInt64 // nothing is less: outside everything
-	case "<=":
-		hi = c
-	case ">":
-		lo = c + 1
-		neg = c == math.MaxInt64
-	default: // ">="
-		lo = c
+// intTest is `I[i] (+ I[j]) op c` as a test; j < 0 when there is no
+// second addend. ok is false for a slot beyond an atom's uint32.
+func intTest(op string, i, j int, c int64) (t test, ok bool) {
+	if i < 0 || i > math.MaxUint32 || j > math.MaxUint32 {
+		return test{}, false
 	}
-	return test{a: atom{i: i, j: j, lo: lo, span: uint64(hi - lo), neg: neg}}
+	lo, hi, never := rangeOf(op, c, c)
+	a := atom{lo: lo, span: uint64(hi - lo), i: uint32(i), kind: atomInt, never: never}
+	if j >= 0 {
+		a.kind, a.j = atomSum, uint32(j)
+	}
+	return test{a: a}, true
 }
 
-// holds reports whether a holds for the record m.
-func (a *floatAtom) holds(m *Record) bool {
-	v := m.F[a.i]
-	switch a.op {
-	case "==":
-		return v == a.c
-	case "!=":
-		return v != a.c
-	case "<":
-		return v < a.c
-	case "<=":
-		return v <= a.c
-	case ">":
-		return v > a.c
+// floatTest is `F[i] op c` as a test on floatKey(F[i]); ok is false
+// for a slot beyond an atom's uint32 or a constant that is not finite
+// (which Charter has none of).
+func floatTest(op string, i int, c float64) (t test, ok bool) {
+	if i < 0 || i > math.MaxUint32 || math.IsNaN(c) || math.IsInf(c, 0) {
+		return test{}, false
 	}
-	return v >= a.c
+	kl, kh := floatKey(c), floatKey(c)
+	if c == 0 { // -0 and +0 are equal: the keys -1 and 0
+		kl, kh = -1, 0
+	}
+	lo, hi, never := rangeOf(op, kl, kh)
+	return test{a: atom{lo: lo, span: uint64(hi - lo), i: uint32(i), kind: atomFloat, never: never}}, true
+}
+
+// rangeOf returns the keys v for which `v op c` holds, as lo..hi
+// (wrapping when hi < lo), where the keys kl..kh are those equal to c;
+// never is true when no key does.
+func rangeOf(op string, kl, kh int64) (lo, hi int64, never bool) {
+	lo, hi = math.MinInt64, math.MaxInt64
+	switch op {
+	case "==":
+		lo, hi = kl, kh
+	case "!=":
+		lo, hi = kh+1, kl-1 // everything but kl..kh: wraps
+	case "<":
+		hi = kl - 1
+		never = kl == math.MinInt64 // nothing is less
+	case "<=":
+		hi = kh
+	case ">":
+		lo = kh + 1
+		never = kh == math.MaxInt64
+	default: // ">="
+		lo = kl
+	}
+	return lo, hi, never
+}
+
+// floatKey maps a float to an int64 in the same order (for all but NaN,
+// which no record holds): its bits, with those of a negative float
+// flipped so that a larger magnitude is smaller. -0 maps to -1, +0 to 0.
+func floatKey(f float64) int64 {
+	k := int64(math.Float64bits(f))
+	return k ^ int64(uint64(k>>63)>>1)
 }
 
 // planBinary records on x, the compiled binary operator node of lowered
@@ -141,13 +164,19 @@ func planBinary(x *Expr, low Lowered, op string, l, r *Expr) {
 		c := r.i(nil)
 		switch {
 		case l.ref != nil && l.ref.Kind == RefAttr:
-			withTests(x, intTest(op, l.ref.Index, -1, c), nil)
+			if t, ok := intTest(op, l.ref.Index, -1, c); ok {
+				withTests(x, t, nil)
+			}
 		case l.plan != nil && l.plan.isSum:
-			withTests(x, intTest(op, l.plan.sum[0], l.plan.sum[1], c), nil)
+			if t, ok := intTest(op, l.plan.sum[0], l.plan.sum[1], c); ok {
+				withTests(x, t, nil)
+			}
 		}
 	case OpCmpFloat:
 		if l.ref != nil && l.ref.Kind == RefAttr && l.typ.Kind == check.Float {
-			withTests(x, test{f: floatAtom{i: l.ref.Index, op: op, c: r.f(nil)}, float: true}, nil)
+			if t, ok := floatTest(op, l.ref.Index, r.f(nil)); ok {
+				withTests(x, t, nil)
+			}
 		}
 	}
 }
@@ -178,7 +207,9 @@ func atomsOf(x *Expr) (atoms []test, ok bool) {
 	case x.plan != nil && x.plan.atoms != nil:
 		return x.plan.atoms, true
 	case x.ref != nil && x.ref.Kind == RefAttr && rep(x.typ) == repBool:
-		return []test{intTest("!=", x.ref.Index, -1, 0)}, true
+		if t, ok := intTest("!=", x.ref.Index, -1, 0); ok {
+			return []test{t}, true
+		}
 	}
 	return nil, false
 }
@@ -190,10 +221,10 @@ func atomsOf(x *Expr) (atoms []test, ok bool) {
 // setting Ladder and before d is shared; RankOf and Env.Role then use the
 // plan.
 func (d *Derived) Plan() {
-	d.planned, d.floats, d.isPlanned, d.otherwise = nil, nil, false, d.Fallback
+	d.planned, d.isPlanned, d.otherwise = nil, false, d.Fallback
 	var plan []atom
-	var floats []floatAtom
 	var ends []int // index in plan after each rung's atoms
+rungs:
 	for _, r := range d.Ladder {
 		if r.Cond != nil && r.Cond.konst && !r.Cond.b(nil) {
 			continue // never holds
@@ -205,29 +236,36 @@ func (d *Derived) Plan() {
 				return
 			}
 		}
+		if r.Rank < 0 || r.Rank > math.MaxInt32 {
+			return
+		}
 		if len(atoms) == 0 {
 			d.otherwise = r.Rank // always holds: nothing after it is reached
 			break
 		}
+		for _, t := range atoms {
+			if t.a.never {
+				continue rungs // a test nothing passes: the rung never holds
+			}
+		}
 		for k, t := range atoms {
 			a := t.a
-			if t.float {
-				a = atom{i: len(floats), float: true}
-				floats = append(floats, t.f)
-			}
-			a.end, a.rank = k == len(atoms)-1, r.Rank
+			a.end, a.rank = k == len(atoms)-1, int32(r.Rank)
 			plan = append(plan, a)
 		}
 		ends = append(ends, len(plan))
 	}
+	if len(plan) > math.MaxInt32 {
+		return
+	}
 	from := 0
 	for _, end := range ends {
 		for k := from; k < end; k++ {
-			plan[k].next = end
+			plan[k].next = int32(end)
 		}
 		from = end
 	}
-	d.planned, d.floats, d.isPlanned = plan, floats, true
+	d.planned, d.isPlanned = plan, true
 }
 
 // RankOf returns the rank the ladder gives the member whose record is m
@@ -246,32 +284,30 @@ func (d *Derived) RankOf(m *Record, at int64) (int64, bool) {
 // skips to the next rung.
 func (d *Derived) rank(m *Record, at int64) int64 {
 	plan, ints := d.planned, m.I
+	r := d.otherwise
 	for k := 0; k < len(plan); {
 		a := &plan[k]
-		var held bool
-		if !a.float {
-			v := ints[a.i]
-			if a.j >= 0 {
-				v += ints[a.j] // wraps on overflow, as the closure's + does
-			}
-			held = (uint64(v-a.lo) <= a.span) != a.neg
-		} else {
-			held = d.floats[a.i].holds(m)
-		}
-		switch {
-		case !held:
-			k = a.next
-		case a.end:
-			if d.Demote {
-				return d.demoted(m, at, a.rank)
-			}
-			return a.rank
+		var v int64
+		switch a.kind {
+		case atomInt:
+			v = ints[a.i]
+		case atomSum:
+			v = ints[a.i] + ints[a.j] // wraps on overflow, as the closure's + does
 		default:
-			k++
+			v = floatKey(m.F[a.i])
 		}
+		if uint64(v-a.lo) > a.span {
+			k = int(a.next)
+			continue
+		}
+		if a.end {
+			r = int64(a.rank)
+			break
+		}
+		k++
 	}
 	if d.Demote {
-		return d.demoted(m, at, d.otherwise)
+		return d.demoted(m, at, r)
 	}
-	return d.otherwise
+	return r
 }
