@@ -851,3 +851,29 @@ func FuzzAgainstExprLang(f *testing.F) {
 		}
 	})
 }
+
+// TestWrongEvaluator checks that an evaluator of another type, shared by
+// every expression of a type since they are made once, still names the
+// expression's type when called by mistake.
+func TestWrongEvaluator(t *testing.T) {
+	for _, tc := range []struct {
+		typ  check.Type
+		call func(x *Expr)
+		want string
+	}{
+		{check.Type{Kind: check.Bool}, func(x *Expr) { x.Int(nil) }, "eval: Int evaluator called on a bool expression"},
+		{check.Type{Kind: check.List, Elem: check.String}, func(x *Expr) { x.Int(nil) }, "eval: Int evaluator called on a []string expression"},
+		{check.Type{Kind: check.Int}, func(x *Expr) { x.Bool(nil) }, "eval: Bool evaluator called on a int expression"},
+		{check.Type{Kind: check.Kind(99)}, func(x *Expr) { x.String(nil) }, "eval: String evaluator called on a"},
+	} {
+		func() {
+			defer func() {
+				msg, _ := recover().(string)
+				if !strings.HasPrefix(msg, tc.want) {
+					t.Errorf("%v: panic %q, want %q", tc.typ, msg, tc.want)
+				}
+			}()
+			tc.call(newExpr(tc.typ))
+		}()
+	}
+}
