@@ -133,7 +133,7 @@ func (c *Community) decideIn(pe *pooledEnv, m *Member, k *Call, at time.Time, go
 		m = c.adopt(m)
 	}
 	e := &pe.Env
-	e.M, e.Args = m.rec, k.args
+	e.M, e.Args = m.rec(), k.args
 	if a.readsTime {
 		e.At = nanos(at) // else no rule of a reads it: skip the conversion
 	}
@@ -235,7 +235,7 @@ func (c *Community) memberEnv(m *Member, at time.Time, goals Goals) (*Member, *p
 // returns), at time at, with the goal snapshot goals and m's cached role.
 func (c *Community) bindMember(pe *pooledEnv, m *Member, at time.Time, goals Goals) *Member {
 	m = c.adopt(m)
-	pe.M, pe.At = m.rec, nanos(at)
+	pe.M, pe.At = m.rec(), nanos(at)
 	setGoals(pe, goals)
 	c.seedRole(&pe.Env, m)
 	return m
@@ -292,9 +292,9 @@ func (c *Community) bindOthers(e *eval.Env, m *Member, k *Call) {
 		case o == nil:
 			e.Others = append(e.Others, c.defaults)
 		case o.c != c:
-			e.Others = append(e.Others, c.adopt(o).rec)
+			e.Others = append(e.Others, c.adopt(o).rec())
 		default:
-			e.Others = append(e.Others, o.rec)
+			e.Others = append(e.Others, o.rec())
 		}
 	}
 }
@@ -553,7 +553,7 @@ func (c *Community) plannedRole(m *Member, at time.Time) (int, bool) {
 	if c.ladderTime {
 		ns = nanos(at) // a timed demotion reads it (ladderTime includes DemoteTimed)
 	}
-	r, ok := c.derived.RankOf(m.rec, ns)
+	r, ok := c.derived.RankOf(m.rec(), ns)
 	if !ok {
 		return 0, false
 	}
@@ -566,7 +566,7 @@ func (c *Community) plannedRole(m *Member, at time.Time) (int, bool) {
 // computeRole evaluates the ladder for m, in c's layout, in the clean
 // environment e, which the caller resets, and caches the rank in m.
 func (c *Community) computeRole(e *eval.Env, m *Member, at time.Time) int {
-	e.M = m.rec
+	e.M = m.rec()
 	if c.ladderTime {
 		e.At = nanos(at) // else no rung reads it: skip the conversion
 	}
@@ -714,7 +714,7 @@ func (c *Community) admission(m *Member, at int64, goals []eval.GoalValue, membe
 		}
 		xm := x.adopt(m)
 		pe := x.env()
-		pe.M, pe.At = xm.rec, at
+		pe.M, pe.At = xm.rec(), at
 		pe.Goals, pe.Members = goals, members
 		ok := x.admit.Bool(&pe.Env)
 		pe.Goals = nil

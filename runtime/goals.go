@@ -232,7 +232,7 @@ func (c *Community) scan(members []*Member, at int64) []acc {
 		if m.c != c {
 			m = c.adopt(m)
 		}
-		e.SetMember(m.rec)
+		e.SetMember(m.rec())
 		for i, a := range c.aggs {
 			accs[i].add(a.kind, a.contribution(e))
 		}

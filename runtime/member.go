@@ -26,9 +26,8 @@ import (
 // changing it while others read is not (the State does its own locking).
 type Member struct {
 	ID   string
-	c    *Community // the community whose layout rec has
-	rec  *eval.Record
-	r    eval.Record // rec's storage for the members newMember makes
+	c    *Community  // the community whose layout r has
+	r    eval.Record // the member's values: rec returns it
 	hist history
 	// role caches the member's rank plus one when the ladder does not
 	// read the time: 0 unknown, so that a new member needs no store.
@@ -37,7 +36,12 @@ type Member struct {
 	role atomic.Int64
 }
 
-// forgetRole clears the cached role; call it whenever m.rec changes.
+// rec returns m's record. It was a pointer field, always to m.r: the
+// pointer made every new member 8 bytes larger and one pointer store
+// (with its write barrier while the collector marks) longer.
+func (m *Member) rec() *eval.Record { return &m.r }
+
+// forgetRole clears the cached role; call it whenever m's record changes.
 // Whoever changes m has it to itself (readers on other goroutines are
 // ordered before or after the change by the caller's own locking, as
 // Member's documentation requires), so the store need not be atomic: an
@@ -88,7 +92,7 @@ func (c *Community) Member(values map[string]any) (*Member, error) {
 			}
 			return nil, fmt.Errorf("unknown attribute %q: %s declares %s", k, c.Name, c.attrList())
 		}
-		if err := c.layout.Set(m.rec, i, v); err != nil {
+		if err := c.layout.Set(m.rec(), i, v); err != nil {
 			return nil, err
 		}
 	}
@@ -151,7 +155,7 @@ func (c *Community) attrList() string {
 func (c *Community) newMember(id string) *Member {
 	m := c.block.alloc()
 	m.ID, m.c = id, c
-	m.rec.CopyFrom(c.defaults)
+	m.rec().CopyFrom(c.defaults)
 	m.hist.clearTimes()
 	return m
 }
@@ -183,17 +187,56 @@ type memberWith[W any] struct {
 }
 
 // withWords returns a new zero Member and n words in the same
-// allocation, for n up to 32; ok is false for more.
+// allocation, for n up to 32; ok is false for more. The sizes step by two
+// words, so that a member is at most 8 bytes larger than it needs and
+// falls in the smallest size class it can (FanClub's 13 words: 320 bytes
+// where 16 words made 352).
 func withWords(n int) (m *Member, words []int64, ok bool) {
 	switch {
+	case n <= 2:
+		p := new(memberWith[[2]int64])
+		return &p.m, p.w[:n:n], true
 	case n <= 4:
 		p := new(memberWith[[4]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 6:
+		p := new(memberWith[[6]int64])
 		return &p.m, p.w[:n:n], true
 	case n <= 8:
 		p := new(memberWith[[8]int64])
 		return &p.m, p.w[:n:n], true
+	case n <= 10:
+		p := new(memberWith[[10]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 12:
+		p := new(memberWith[[12]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 14:
+		p := new(memberWith[[14]int64])
+		return &p.m, p.w[:n:n], true
 	case n <= 16:
 		p := new(memberWith[[16]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 18:
+		p := new(memberWith[[18]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 20:
+		p := new(memberWith[[20]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 22:
+		p := new(memberWith[[22]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 24:
+		p := new(memberWith[[24]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 26:
+		p := new(memberWith[[26]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 28:
+		p := new(memberWith[[28]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 30:
+		p := new(memberWith[[30]int64])
 		return &p.m, p.w[:n:n], true
 	case n <= 32:
 		p := new(memberWith[[32]int64])
@@ -211,7 +254,6 @@ func (b *memberBlock) alloc() *Member {
 	if !ok {
 		m, words = &Member{}, make([]int64, n)
 	}
-	m.rec = &m.r
 	m.r.H = (*taker)(m)
 	m.r.I = words[:b.ni:b.ni]
 	rest := words[b.ni:]
@@ -243,7 +285,7 @@ func (c *Community) adopt(m *Member) *Member {
 	if m.c != nil {
 		for i := 0; i < c.layout.Len(); i++ {
 			if j, ok := m.c.layout.Lookup(c.layout.Name(i)); ok && m.c.layout.Slot(j).Type == c.layout.Slot(i).Type {
-				_ = c.layout.Set(out.rec, i, m.rec.Get(m.c.layout.Slot(j)))
+				_ = c.layout.Set(out.rec(), i, m.rec().Get(m.c.layout.Slot(j)))
 			}
 		}
 		for _, a := range c.actions {
@@ -338,7 +380,7 @@ func (c *Community) Get(m *Member, name string) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	return m.rec.Get(c.layout.Slot(i)), true
+	return m.rec().Get(c.layout.Slot(i)), true
 }
 
 // Values returns every attribute of m by name.
@@ -346,7 +388,7 @@ func (c *Community) Values(m *Member) map[string]any {
 	m = c.adopt(m)
 	out := make(map[string]any, c.layout.Len())
 	for i := 0; i < c.layout.Len(); i++ {
-		out[c.layout.Name(i)] = m.rec.Get(c.layout.Slot(i))
+		out[c.layout.Name(i)] = m.rec().Get(c.layout.Slot(i))
 	}
 	return out
 }
@@ -354,11 +396,13 @@ func (c *Community) Values(m *Member) map[string]any {
 // Clone returns a copy of m that shares no mutable memory with it.
 func (m *Member) Clone() *Member {
 	if m.c == nil {
-		return &Member{ID: m.ID, rec: m.rec.Clone(), hist: m.hist.clone()}
+		cp := &Member{ID: m.ID, hist: m.hist.clone()}
+		cp.r.CopyFrom(&m.r)
+		return cp
 	}
 	cp := m.c.block.alloc()
 	cp.ID, cp.c = m.ID, m.c
-	cp.rec.CopyFrom(m.rec)
+	cp.rec().CopyFrom(m.rec())
 	copy(cp.hist.ever, m.hist.ever)
 	copy(cp.hist.times, m.hist.times)
 	return cp
@@ -487,7 +531,7 @@ func (c *Community) MemberFromStruct(v any) (*Member, error) {
 			m := c.block.alloc()
 			m.c = c
 			m.hist.clearTimes() // new: no bit set, the times are zero
-			if err := c.fillDirect(&b.direct, m.rec, ef.data); err != nil {
+			if err := c.fillDirect(&b.direct, m.rec(), ef.data); err != nil {
 				return nil, err
 			}
 			return m, nil
@@ -525,8 +569,8 @@ func (c *Community) FillFromStruct(m *Member, v any) error {
 		if ef := (*eface)(unsafe.Pointer(&v)); ef.typ == b.ptWord && ef.data != nil {
 			m.forgetRole()
 			m.hist.reset()
-			if err := c.fillDirect(&b.direct, m.rec, ef.data); err != nil {
-				m.rec.CopyFrom(c.defaults)
+			if err := c.fillDirect(&b.direct, m.rec(), ef.data); err != nil {
+				m.rec().CopyFrom(c.defaults)
 				return err
 			}
 			return nil
@@ -560,11 +604,11 @@ func (c *Community) fillFromStruct(m *Member, v any) error {
 	if !b.complete || base == nil {
 		// Attributes the struct does not bind keep their defaults; when
 		// it binds all of them, fill overwrites every slot.
-		m.rec.CopyFrom(c.defaults)
+		m.rec().CopyFrom(c.defaults)
 	}
 	m.hist.reset()
 	if err := c.fillWith(b, m, rv, base); err != nil {
-		m.rec.CopyFrom(c.defaults)
+		m.rec().CopyFrom(c.defaults)
 		return err
 	}
 	return nil
@@ -620,7 +664,7 @@ func (c *Community) fillWith(b *structBinding, m *Member, rv reflect.Value, base
 	}
 	addr := base != nil
 	if addr {
-		if err := c.fillDirect(&b.direct, m.rec, base); err != nil {
+		if err := c.fillDirect(&b.direct, m.rec(), base); err != nil {
 			return err
 		}
 		if b.allFast {
@@ -633,12 +677,12 @@ func (c *Community) fillWith(b *structBinding, m *Member, rv reflect.Value, base
 		}
 		fv := rv.FieldByIndex(f.index)
 		if f.set != nil {
-			if err := f.set(m.rec, f.slot, fv); err != nil {
+			if err := f.set(m.rec(), f.slot, fv); err != nil {
 				return fmt.Errorf("%s: %w", c.layout.Name(f.attr), err)
 			}
 			continue
 		}
-		if err := c.layout.Set(m.rec, f.attr, fv.Interface()); err != nil {
+		if err := c.layout.Set(m.rec(), f.attr, fv.Interface()); err != nil {
 			return err
 		}
 	}

@@ -45,7 +45,7 @@ func memberBlockDisjoint(t *testing.T, b memberBlock) {
 	if len(m.r.I) != b.ni || cap(m.r.I) != b.ni || len(m.r.F) != b.nf || len(m.hist.ever) != b.never || len(m.hist.times) != b.ntimes {
 		t.Fatalf("lengths: I %d (cap %d), F %d, ever %d, times %d", len(m.r.I), cap(m.r.I), len(m.r.F), len(m.hist.ever), len(m.hist.times))
 	}
-	if m.rec != &m.r {
+	if m.rec() != &m.r {
 		t.Errorf("rec does not point at the member's own record")
 	}
 	for i := range m.r.I {

@@ -221,12 +221,12 @@ func (s *State) demote(m *Member, sn *Sanction, t int64, changes *[]Change) (unt
 // current and noting role and badge changes.
 func (s *State) change(m *Member, t int64, changes *[]Change, f func(*eval.Record)) {
 	k := s.st.index[m.ID]
-	before := s.spare(m.rec)
-	s.contribute(k, m.rec, -1)
-	f(m.rec)
-	s.contribute(k, m.rec, +1)
+	before := s.spare(m.rec())
+	s.contribute(k, m.rec(), -1)
+	f(m.rec())
+	s.contribute(k, m.rec(), +1)
 	m.forgetRole()
-	*changes = append(*changes, s.changes(m.ID, before, m.rec, t)...)
+	*changes = append(*changes, s.changes(m.ID, before, m.rec(), t)...)
 	s.spares = append(s.spares, before)
 }
 
@@ -368,7 +368,7 @@ func (s *State) Review(ctx context.Context, at time.Time) ([]Sanctioned, error) 
 		s.loaded = 0
 		m, _ := s.load(id)
 		e.Reset()
-		e.M, e.At, e.Members, e.Goals = m.rec, t, int64(s.st.len()), s.goalBuf
+		e.M, e.At, e.Members, e.Goals = m.rec(), t, int64(s.st.len()), s.goalBuf
 		var d due
 		for j, r := range s.c.duties {
 			if !r.applies(e, nil) || m.hist.count(&s.c.hist, r.action, t, r.per) >= r.count {

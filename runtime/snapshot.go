@@ -130,7 +130,7 @@ func (c *Community) SnapshotMember(id string, m *Member) MemberSnapshot {
 func (c *Community) memberSnapshot(m *Member) MemberSnapshot {
 	ms := MemberSnapshot{ID: m.ID, Attributes: map[string]any{}}
 	for i := 0; i < c.layout.Len(); i++ {
-		v := m.rec.Get(c.layout.Slot(i))
+		v := m.rec().Get(c.layout.Slot(i))
 		switch v := v.(type) {
 		case time.Duration:
 			ms.Attributes[c.layout.Name(i)] = v.String()

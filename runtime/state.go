@@ -232,7 +232,7 @@ func (s *State) join(id string, m *Member, at *time.Time) error {
 	// Members built from Go structs, or changed through a view, skip
 	// Convert's checks; a string the snapshot could not give back would
 	// make the state's own snapshot unreadable.
-	if err := s.c.checkStrings(m.rec); err != nil {
+	if err := s.c.checkStrings(m.rec()); err != nil {
 		return fmt.Errorf("join %q: %w", id, err)
 	}
 	s.mu.Lock()
@@ -269,7 +269,7 @@ func (s *State) join(id string, m *Member, at *time.Time) error {
 		delete(s.sanc.removed, id)
 	}
 	s.st.add(id, m)
-	s.contribute(s.st.len()-1, m.rec, +1)
+	s.contribute(s.st.len()-1, m.rec(), +1)
 	s.events++
 	s.refresh()
 	return nil
@@ -652,7 +652,7 @@ func (s *State) bind(m *Member, k *Call, others []*Member, at int64) *eval.Env {
 	e := s.bindMember(m, at)
 	e.Args = k.args
 	for _, o := range others {
-		e.Others = append(e.Others, o.rec)
+		e.Others = append(e.Others, o.rec())
 	}
 	if len(others) > 0 {
 		e.Me = m.ID
@@ -666,7 +666,7 @@ func (s *State) bindMember(m *Member, at int64) *eval.Env {
 	goals := s.currentGoals(at)
 	e := s.env
 	e.Reset()
-	e.M, e.At = m.rec, at
+	e.M, e.At = m.rec(), at
 	e.Members = int64(s.st.len())
 	if s.goalBuf == nil {
 		// A nil snapshot means "no goals known" and turns every when
@@ -793,7 +793,7 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 	var touchedBuf [4]*Member
 	var recsBuf [4]*eval.Record
 	touched := append(touchedBuf[:0], m)
-	newRecs := append(recsBuf[:0], s.spare(m.rec))
+	newRecs := append(recsBuf[:0], s.spare(m.rec()))
 	recFor := func(x *Member) *eval.Record {
 		for i, t := range touched {
 			if t == x {
@@ -801,7 +801,7 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 			}
 		}
 		touched = append(touched, x)
-		newRecs = append(newRecs, s.spare(x.rec))
+		newRecs = append(newRecs, s.spare(x.rec()))
 		return newRecs[len(newRecs)-1]
 	}
 	var targetsBuf [8]*eval.Record
@@ -843,12 +843,12 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 	}
 	// Commit: role and badge changes, aggregates, records, history, goals.
 	for i, t := range touched {
-		res.Changes = append(res.Changes, s.changes(t.ID, t.rec, newRecs[i], ns)...)
+		res.Changes = append(res.Changes, s.changes(t.ID, t.rec(), newRecs[i], ns)...)
 		k := s.viewIndex(t)
-		s.contribute(k, t.rec, -1)
-		t.rec.CopyFrom(newRecs[i]) // t is a view: this writes the store
+		s.contribute(k, t.rec(), -1)
+		t.rec().CopyFrom(newRecs[i]) // t is a view: this writes the store
 		s.spares = append(s.spares, newRecs[i])
-		s.contribute(k, t.rec, +1)
+		s.contribute(k, t.rec(), +1)
 	}
 	m.hist.record(&s.c.hist, k.act.index, ns)
 	if !s.seen || ns > s.latest {

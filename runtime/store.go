@@ -44,10 +44,10 @@ func (st *store) len() int { return len(st.ids) }
 func (st *store) add(id string, m *Member) {
 	st.index[id] = len(st.ids)
 	st.ids = append(st.ids, id)
-	st.ints = append(st.ints, m.rec.I...)
-	st.flts = append(st.flts, m.rec.F...)
-	st.strs = append(st.strs, m.rec.S...)
-	st.lists = append(st.lists, m.rec.L...)
+	st.ints = append(st.ints, m.rec().I...)
+	st.flts = append(st.flts, m.rec().F...)
+	st.strs = append(st.strs, m.rec().S...)
+	st.lists = append(st.lists, m.rec().L...)
 	st.ever = append(st.ever, m.hist.ever...)
 	st.times = append(st.times, m.hist.times...)
 }
@@ -99,21 +99,20 @@ func (st *store) record(k int, rec *eval.Record) {
 	rec.L = block(st.lists, k, st.nl)
 }
 
-// view is a Member that reads and writes member k of a store.
+// view is a Member that reads and writes member k of a store: its
+// record's arrays are the member's blocks of the store's arrays.
 type view struct {
-	m   Member
-	rec eval.Record
-	k   int
+	m Member
+	k int
 }
 
 // load makes v a view of member k of community c's store.
 func (st *store) load(c *Community, k int, v *view) {
-	st.record(k, &v.rec)
+	st.record(k, &v.m.r)
 	v.k = k
 	v.m.ID = st.ids[k]
 	v.m.c = c
-	v.m.rec = &v.rec
-	v.rec.H = (*taker)(&v.m)
+	v.m.r.H = (*taker)(&v.m)
 	v.m.hist = history{ever: block(st.ever, k, st.ne), times: block(st.times, k, st.nt)}
 	v.m.forgetRole()
 }
