@@ -907,3 +907,53 @@ func TestFillFromStructComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestFillFromStructLongRun fills a struct whose six int fields are
+// adjacent in both the struct and the record, and one whose order differs
+// partway: fill copies adjacent words in runs of at most four, and must
+// split and end them where the two orders part.
+func TestFillFromStructLongRun(t *testing.T) {
+	prog, err := runtime.CompileSource("six.charter", []byte(`community Six {
+  default allow
+  member { a: int; b: int; c: int; d: int; e: int; f: int }
+  action act()
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("Six")
+	type inOrder struct {
+		A int `charter:"a"`
+		B int `charter:"b"`
+		C int `charter:"c"`
+		D int `charter:"d"`
+		E int `charter:"e"`
+		F int `charter:"f"`
+	}
+	type swapped struct {
+		A int `charter:"a"`
+		B int `charter:"b"`
+		D int `charter:"d"`
+		C int `charter:"c"`
+		E int `charter:"e"`
+		F int `charter:"f"`
+	}
+	want := map[string]any{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6}
+	for _, src := range []any{&inOrder{1, 2, 3, 4, 5, 6}, &swapped{A: 1, B: 2, C: 3, D: 4, E: 5, F: 6}} {
+		m, err := c.MemberFromStruct(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _ := c.Member(want)
+		if diff := cmp.Diff(c.Values(w), c.Values(m)); diff != "" {
+			t.Errorf("%T: MemberFromStruct (-want +got):\n%s", src, diff)
+		}
+		if err := c.FillFromStruct(m, src); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(c.Values(w), c.Values(m)); diff != "" {
+			t.Errorf("%T: FillFromStruct (-want +got):\n%s", src, diff)
+		}
+	}
+}
