@@ -10,6 +10,7 @@
 //	p.NoErrors()                         // no console error, no failed request
 //	if n := p.Count("path[data-role]"); n != 3 { ... }
 //	p.Screenshot("report.png")           // kept under CHARTER_TEST_ARTIFACTS
+//	p.Navigate("other.svg")              // the same browser, a new page
 //
 // Chromium is found at $CHARTER_TEST_CHROMIUM, else /usr/bin/chromium (the
 // Debian package), else as chromium on PATH. Without it the test skips —
@@ -95,19 +96,11 @@ type Page struct {
 func Open(t testing.TB, path string) *Page {
 	t.Helper()
 	bin := Chromium(t)
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		t.Fatalf("browsertest: %v", err)
-	}
-	if _, err := os.Stat(abs); err != nil {
-		t.Fatalf("browsertest: %v", err)
-	}
-	u := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
 	// The profile directory must outlive the browser: TempDir's cleanup is
 	// registered before the browser's, so it runs after it.
 	profile := t.TempDir()
 
-	p := &Page{t: t, url: u, reqURL: map[network.RequestID]string{}}
+	p := &Page{t: t, reqURL: map[network.RequestID]string{}}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin),
 		chromedp.UserDataDir(profile),
@@ -131,10 +124,31 @@ func Open(t testing.TB, path string) *Page {
 		cancelTimeout()
 	})
 	p.ctx = bctx
-	if err := chromedp.Do(bctx, chromedp.Navigate(u)); err != nil {
-		t.Fatalf("browsertest: loading %s: %v", path, err)
-	}
+	p.Navigate(path)
 	return p
+}
+
+// Navigate loads another file in the same browser, which is quicker than
+// starting a new one, and forgets what the previous file logged and
+// requested.
+func (p *Page) Navigate(path string) {
+	p.t.Helper()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		p.t.Fatalf("browsertest: %v", err)
+	}
+	if _, err := os.Stat(abs); err != nil {
+		p.t.Fatalf("browsertest: %v", err)
+	}
+	u := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+	p.mu.Lock()
+	p.url = u
+	p.console, p.errors, p.requests, p.failed = nil, nil, nil, nil
+	clear(p.reqURL)
+	p.mu.Unlock()
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(u)); err != nil {
+		p.t.Fatalf("browsertest: loading %s: %v", path, err)
+	}
 }
 
 // listen runs in the tab's message loop: it only records.
@@ -202,7 +216,11 @@ func argsText(args []*runtime.RemoteObject) string {
 }
 
 // URL is the file:// URL the page was loaded from.
-func (p *Page) URL() string { return p.url }
+func (p *Page) URL() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.url
+}
 
 // Console returns every console message so far, "type: text", in order.
 func (p *Page) Console() []string {
@@ -238,11 +256,12 @@ func (p *Page) FailedRequests() []string {
 // request so far.
 func (p *Page) NoErrors() {
 	p.t.Helper()
+	u := p.URL()
 	for _, e := range p.Errors() {
-		p.t.Errorf("%s: %s", p.url, e)
+		p.t.Errorf("%s: %s", u, e)
 	}
 	for _, f := range p.FailedRequests() {
-		p.t.Errorf("%s: failed request %s", p.url, f)
+		p.t.Errorf("%s: failed request %s", u, f)
 	}
 }
 
@@ -250,9 +269,10 @@ func (p *Page) NoErrors() {
 // file: a self-contained page fetches nothing.
 func (p *Page) SelfContained() {
 	p.t.Helper()
+	u := p.URL()
 	for _, r := range p.Requests() {
-		if r != p.url {
-			p.t.Errorf("%s: requested %s: the page should need nothing but itself", p.url, r)
+		if r != u {
+			p.t.Errorf("%s: requested %s: the page should need nothing but itself", u, r)
 		}
 	}
 }
@@ -316,7 +336,7 @@ func (p *Page) Screenshot(name string) string {
 	p.t.Helper()
 	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
-		p.t.Fatalf("browsertest: screenshot of %s: %v", p.url, err)
+		p.t.Fatalf("browsertest: screenshot of %s: %v", p.URL(), err)
 	}
 	path := filepath.Join(ArtifactDir(p.t), name)
 	if err := os.WriteFile(path, png, 0o644); err != nil {

@@ -73,6 +73,17 @@ func TestErrorsAreSeen(t *testing.T) {
 	if reqs := p.Requests(); len(reqs) < 2 || reqs[0] != p.URL() {
 		t.Errorf("Requests() = %q, want the page then missing.png", reqs)
 	}
+
+	// The next page in the same browser starts with a clean record.
+	clean := write(t, "clean.html", `<!doctype html><title>t</title><p>ok</p>`)
+	p.Navigate(clean)
+	if errs, failed := p.Errors(), p.FailedRequests(); len(errs)+len(failed) > 0 {
+		t.Errorf("after Navigate: errors %q, failed requests %q", errs, failed)
+	}
+	if got := p.Texts("p"); !slices.Equal(got, []string{"ok"}) {
+		t.Errorf("after Navigate: p = %q", got)
+	}
+	p.SelfContained()
 }
 
 func TestSVGFile(t *testing.T) {
