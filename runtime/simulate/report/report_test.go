@@ -163,6 +163,7 @@ func edgeCases() map[string]*simulate.Series {
 		}
 	}
 	cases["many rules"] = many
+	cases["180 days, 10 roles"] = tenRoles()
 	return cases
 }
 
@@ -290,12 +291,12 @@ func TestNiceTicks(t *testing.T) {
 		labels []string
 	}{
 		{0, 93, 6, []float64{0, 20, 40, 60, 80, 100}, []string{"0", "20", "40", "60", "80", "100"}},
-		{0, 1, 6, []float64{0, 0.2, 0.4, 0.6, 0.8, 1}, []string{"0.0", "0.2", "0.4", "0.6", "0.8", "1.0"}},
+		{0, 1, 6, []float64{0, 0.2, 0.4, 0.6, 0.8, 1}, []string{"0", "0.2", "0.4", "0.6", "0.8", "1.0"}},
 		{0, 0, 6, []float64{0, 0.2, 0.4, 0.6, 0.8, 1}, nil},
 		{0.31, 0.47, 4, []float64{0.3, 0.4, 0.5}, []string{"0.3", "0.4", "0.5"}},
 		{0.31, 0.47, 8, []float64{0.3, 0.35, 0.4, 0.45, 0.5}, []string{"0.30", "0.35", "0.40", "0.45", "0.50"}},
-		{0, 4_000_000_123, 6, []float64{0, 1e9, 2e9, 3e9, 4e9, 5e9}, []string{"0G", "1G", "2G", "3G", "4G", "5G"}},
-		{0, 12_345, 6, []float64{0, 5000, 10000, 15000}, []string{"0k", "5k", "10k", "15k"}},
+		{0, 4_000_000_123, 6, []float64{0, 1e9, 2e9, 3e9, 4e9, 5e9}, []string{"0", "1G", "2G", "3G", "4G", "5G"}},
+		{0, 12_345, 6, []float64{0, 5000, 10000, 15000}, []string{"0", "5k", "10k", "15k"}},
 		{0, 2500, 6, []float64{0, 500, 1000, 1500, 2000, 2500}, []string{"0", "500", "1,000", "1,500", "2,000", "2,500"}},
 		{-3, 7, 6, []float64{-4, -2, 0, 2, 4, 6, 8}, nil},
 		{150, 150, 6, []float64{130, 140, 150, 160, 170}, nil},
@@ -533,16 +534,25 @@ func TestEdgeCasesInBrowser(t *testing.T) {
 	}
 }
 
-func BenchmarkWrite(b *testing.B) {
+// tenRoles is a long run of a ten-rung ladder whose members drift upward.
+func tenRoles() *simulate.Series {
 	s := sample(180)
-	roles := []string{"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9"}
-	s.Roles = roles
+	s.Roles = []string{"inactive", "onlooker", "collector", "commenter", "participant", "curator", "creator", "moderator", "opinion leader", "founder"}
 	for i := range s.Days {
-		s.Days[i].Roles = map[string]int{}
-		for j, r := range roles {
-			s.Days[i].Roles[r] = 1000*j + i
+		d := &s.Days[i]
+		d.Roles = map[string]int{}
+		d.Members = 0
+		for j, r := range s.Roles {
+			n := int(1000 * math.Exp(-float64(j)*(1-float64(i)/250)))
+			d.Roles[r] = n
+			d.Members += n
 		}
 	}
+	return s
+}
+
+func BenchmarkWrite(b *testing.B) {
+	s := tenRoles()
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := Write(io.Discard, s); err != nil {

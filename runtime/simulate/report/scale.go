@@ -116,6 +116,10 @@ func (t ticks) labels() []string {
 		}
 	}
 	for i, v := range t.values {
+		if v == 0 {
+			out[i] = "0"
+			continue
+		}
 		out[i] = formatNumber(v/unit, decimals) + suffix
 	}
 	return out
