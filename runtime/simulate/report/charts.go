@@ -205,8 +205,7 @@ func (v *view) xScale(r0, r1 float64) linear {
 	return linear{unix(v.t0), unix(v.t1), r0, r1}
 }
 
-// points returns the x of each day, and for a single day the start and
-// end of that day, so that one day still draws as a band, not a line.
+// xs returns the x of each day's reading.
 func (v *view) xs(x linear) []float64 {
 	out := make([]float64, len(v.dates))
 	for i, t := range v.dates {

@@ -44,6 +44,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"time"
 
@@ -99,15 +101,22 @@ func check(s *simulate.Series) error {
 		if len(d.Goals) != len(s.Goals) {
 			return fmt.Errorf("%s: %d goal values for %d goals (Series.Goals)", at, len(d.Goals), len(s.Goals))
 		}
-		for name, n := range map[string]int{"members": d.Members, "joined": d.Joined, "left": d.Left, "removed": d.Removed, "attempts": d.Attempts, "allowed": d.Allowed} {
-			if n < 0 {
-				return fmt.Errorf("%s: %s is %d", at, name, n)
+		for _, f := range []struct {
+			name string
+			n    int
+		}{{"members", d.Members}, {"joined", d.Joined}, {"left", d.Left}, {"removed", d.Removed}, {"attempts", d.Attempts}, {"allowed", d.Allowed}} {
+			if f.n < 0 {
+				return fmt.Errorf("%s: %s is %d", at, f.name, f.n)
 			}
 		}
-		for kind, m := range map[string]map[string]int{"roles": d.Roles, "badges": d.Badges, "denials": d.Denials, "sanctions": d.Sanctions, "messages": d.Messages} {
-			for k, n := range m {
-				if n < 0 {
-					return fmt.Errorf("%s: %s[%q] is %d", at, kind, k, n)
+		for _, f := range []struct {
+			name string
+			m    map[string]int
+		}{{"roles", d.Roles}, {"badges", d.Badges}, {"denials", d.Denials}, {"sanctions", d.Sanctions}, {"messages", d.Messages}} {
+			// Sorted, so that of several bad entries the same one is named.
+			for _, k := range slices.Sorted(maps.Keys(f.m)) {
+				if n := f.m[k]; n < 0 {
+					return fmt.Errorf("%s: %s[%q] is %d", at, f.name, k, n)
 				}
 			}
 		}
