@@ -8,7 +8,8 @@
 //	}
 //
 // The page holds a summary table (members, joins, leaves, removals,
-// attempts and how many were allowed, denials, sanctions, messages), a
+// attempts and how many were allowed, denials, sanctions, badge holders,
+// messages), a
 // table of the goals, and four charts:
 //
 //   - roles: members by role over time, a stacked area with the lowest rung
@@ -238,9 +239,39 @@ func (v *view) summary() []row {
 		row{Label: "attempts / allowed", Value: f(attempts) + " / " + f(allowed) + share},
 		row{Label: "denials (one per denying rule)", Value: fmt.Sprintf("%s by %d rules", f(denials), len(denialRules))},
 		row{Label: "sanctions", Value: f(nSanctions), Detail: clip(sanctions)},
+		v.badgeRow(),
 		row{Label: "messages (nudges and offers)", Value: f(nMessages), Detail: clip(messages)},
 	)
 	return rows
+}
+
+// badgeRow lists the holders of each badge at the end of the run, in
+// declaration order, then any badge a day counts that Series.Badges lacks.
+func (v *view) badgeRow() row {
+	r := row{Label: "badge holders at the end", Value: "—"}
+	days := v.s.Days
+	if len(days) == 0 {
+		return r
+	}
+	last := days[len(days)-1].Badges
+	names := slices.Clone(v.s.Badges)
+	for _, b := range slices.Sorted(maps.Keys(last)) {
+		if !slices.Contains(names, b) {
+			names = append(names, b)
+		}
+	}
+	if len(names) == 0 {
+		return r
+	}
+	r.Value = fmt.Sprintf("%d badges", len(names))
+	if len(names) == 1 {
+		r.Value = "1 badge"
+	}
+	for _, b := range names {
+		r.Detail = append(r.Detail, kv{b, formatNumber(float64(last[b]), 0)})
+	}
+	r.Detail = clip(r.Detail)
+	return r
 }
 
 func clip(kvs []kv) []kv {
@@ -306,7 +337,7 @@ figcaption { padding: 6px 12px; color: #555; font-size: 13px; border-top: 1px so
 <h2>Summary</h2>
 <table class="summary">
 <tbody>
-{{range .Summary}}<tr><th scope="row">{{.Label}}</th><td class="n">{{.Value}}{{if .Detail}}<ul class="detail">{{range .Detail}}<li><span>{{.Key}}</span><span>{{.Value}}</span></li>{{end}}</ul>{{end}}</td></tr>
+{{range .Summary}}<tr><th scope="row">{{.Label}}</th><td class="n">{{.Value}}{{if .Detail}} <ul class="detail">{{range .Detail}}<li><span>{{.Key}}</span> <span>{{.Value}}</span></li>{{end}}</ul>{{end}}</td></tr>
 {{end}}</tbody>
 </table>
 

@@ -32,6 +32,7 @@ func sample(days int) *simulate.Series {
 		Seed:      1,
 		Start:     start,
 		Roles:     []string{"onlooker", "participant", "creator"},
+		Badges:    []string{"opinion_leader"},
 		Goals: []simulate.GoalInfo{
 			{Name: "engagement", Title: "Most members take part", Op: ">=", Target: 0.4},
 			{Name: "size", Title: "Stay within Dunbar's number", Op: "<=", Target: 5},
@@ -459,6 +460,10 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	if got := p.Texts("table.summary th"); !slices.Contains(got, "attempts / allowed") {
 		t.Errorf("summary rows = %q", got)
+	}
+	// Day 60 counts 60/5 opinion leaders.
+	if got := strings.Join(p.Texts("table.summary td"), "\n"); !strings.Contains(got, "1 badge opinion_leader 12") {
+		t.Errorf("summary cells lack the badge holders:\n%s", got)
 	}
 	textInside(t, p)
 	p.Screenshot("report.png")
