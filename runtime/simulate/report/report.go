@@ -25,9 +25,9 @@
 //
 // The page needs nothing but itself: the CSS and the SVG are inline, there
 // is no script, no font and no image to fetch, so it opens from a mail
-// attachment or a CI artifact as it does from disk. Hovering over an area,
-// a bar or a cell shows its figures through SVG <title> elements, which
-// screen readers also read; each chart has a title and a description that
+// attachment or a CI artifact as it does from disk. Hovering over a day
+// of the roles or goals chart, a bar or a cell shows its figures through
+// SVG <title> elements, which screen readers also read; each chart has a title and a description that
 // say in words what it shows. Every name from the rule file or the model
 // is escaped, so a label such as `a < b && "c"` shows as written.
 //

@@ -442,6 +442,19 @@ func TestReportInBrowser(t *testing.T) {
 			t.Errorf("area of %s has height %v", s.Roles[i], h)
 		}
 	}
+	// Hovering over a day gives its figures.
+	if n := p.Count("figure#roles g.days rect"); n != 60 {
+		t.Errorf("%d hover columns in the roles chart, want 60", n)
+	}
+	var tip string
+	p.Eval(`document.querySelector("figure#roles g.days rect:last-child title").textContent`, &tip)
+	if want := "day 60, Apr 30, 2026\ncreator: 30\nparticipant: 120\nonlooker: 70\nall: 220"; tip != want {
+		t.Errorf("last day's tooltip = %q, want %q", tip, want)
+	}
+	p.Eval(`document.querySelector("figure#goals g[data-goal=engagement] g.days rect:first-child title").textContent`, &tip)
+	if want := "day 1, Mar 2, 2026\nengagement: 0.1538, not met"; tip != want {
+		t.Errorf("first day's engagement tooltip = %q, want %q", tip, want)
+	}
 	if got := p.Texts("figure#goals .goal-name"); !slices.Equal(got, []string{"engagement — Most members take part", "size — Stay within Dunbar's number"}) {
 		t.Errorf("goal panels = %q", got)
 	}
