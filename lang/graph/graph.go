@@ -160,7 +160,24 @@ func Build(c *check.Community) (*Graph, error) {
 	b.effects()
 	b.sanctions()
 	b.reads()
+	if b.edges > MaxEdges {
+		return nil, fmt.Errorf("community %s would draw %d edges; a diagram holds at most %d", c.Name, b.edges, MaxEdges)
+	}
 	return b.g, nil
+}
+
+// MaxEdges bounds a diagram: every action that changes an attribute
+// every rung reads draws an edge to each, so a load set within the
+// checker's limits could ask for millions, which no one could read.
+const MaxEdges = 20000
+
+// add adds an edge, up to MaxEdges: past it, edges are only counted, and
+// Build reports the count.
+func (b *builder) add(e *Edge) {
+	b.edges++
+	if b.edges <= MaxEdges {
+		b.g.Edges = append(b.g.Edges, e)
+	}
 }
 
 type builder struct {
@@ -173,6 +190,7 @@ type builder struct {
 	// counts with taken, and the first such call as written.
 	taken   map[*Node]map[string]string
 	sources map[string]*Node
+	edges   int // edges added, kept or not
 }
 
 func (b *builder) nodes() {
@@ -280,7 +298,7 @@ func (b *builder) connect(id string, kind Kind, name, action string, changes []c
 		if kind == Rule {
 			label = strings.Join(lines, "; ")
 		}
-		b.g.Edges = append(b.g.Edges, &Edge{From: src, To: t, Kind: edgeKind(kinds), Lines: []string{label}})
+		b.add(&Edge{From: src, To: t, Kind: edgeKind(kinds), Lines: []string{label}})
 	}
 	// The ladder less demotions rungs is the role: a change to demotions
 	// moves every rung the other way.
@@ -292,7 +310,7 @@ func (b *builder) connect(id string, kind Kind, name, action string, changes []c
 			continue
 		}
 		src := b.source(id, kind, name)
-		b.g.Edges = append(b.g.Edges, &Edge{From: src, To: b.g.Ladder, Kind: edgeKind([]sign{-ch.dir}), Lines: []string{name + ": " + ch.text}})
+		b.add(&Edge{From: src, To: b.g.Ladder, Kind: edgeKind([]sign{-ch.dir}), Lines: []string{name + ": " + ch.text}})
 	}
 }
 
@@ -357,12 +375,12 @@ func (b *builder) sanctions() {
 				b.g.Ladder = &Node{ID: "ladder", Kind: Ladder, Name: "members"}
 			}
 			from := b.g.Ladder
-			b.g.Edges = append(b.g.Edges, &Edge{From: from, To: b.g.Removed, Kind: Remove, Lines: []string{text}, At: at})
+			b.add(&Edge{From: from, To: b.g.Removed, Kind: Remove, Lines: []string{text}, At: at})
 		}
 	}
 	for k := range b.g.Rungs {
 		if lines := demotes[k]; len(lines) > 0 {
-			b.g.Edges = append(b.g.Edges, &Edge{From: b.g.Rungs[k], To: b.g.Rungs[k+1], Kind: Demote, Lines: lines})
+			b.add(&Edge{From: b.g.Rungs[k], To: b.g.Rungs[k+1], Kind: Demote, Lines: lines})
 		}
 	}
 }
@@ -567,9 +585,9 @@ func (b *builder) reads() {
 	link := func(from *Node, e *syntax.Expr, rung bool) {
 		for _, name := range namesRead(e) {
 			if l, ok := lets[name]; ok {
-				b.g.Edges = append(b.g.Edges, &Edge{From: from, To: letNode(l), Kind: Reads})
+				b.add(&Edge{From: from, To: letNode(l), Kind: Reads})
 			} else if bn, ok := badges[name]; ok && rung {
-				b.g.Edges = append(b.g.Edges, &Edge{From: from, To: bn, Kind: Reads})
+				b.add(&Edge{From: from, To: bn, Kind: Reads})
 			}
 		}
 	}

@@ -586,3 +586,41 @@ func TestGraphvizReadsDOT(t *testing.T) {
 		t.Errorf("dot -Tplain lost the label:\n%s", out)
 	}
 }
+
+// many writes a community of rungs rungs and actions actions, each
+// action changing the attribute every rung reads.
+func many(rungs, actions int) string {
+	var b strings.Builder
+	b.WriteString("community Many {\n  member { n: int }\n")
+	for i := 0; i < actions; i++ {
+		fmt.Fprintf(&b, "  action a%d()\n  on a%d { n += 1 }\n", i, i)
+	}
+	b.WriteString("  roles {\n")
+	for i := rungs; i > 0; i-- {
+		fmt.Fprintf(&b, "    r%d if n >= %d\n", i, i)
+	}
+	b.WriteString("    r0 otherwise\n  }\n}\n")
+	return b.String()
+}
+
+// A diagram of more edges than anyone could read is refused with the
+// limit; one just within it is drawn.
+func TestTooManyEdges(t *testing.T) {
+	_, err := Build(community(t, many(200, 101), "Many"))
+	if err == nil || !strings.Contains(err.Error(), "community Many would draw 20200 edges; a diagram holds at most 20000") {
+		t.Errorf("Build: %v", err)
+	}
+	g, err := Build(community(t, many(200, 100), "Many"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Edges) != 20000 {
+		t.Errorf("%d edges, want 20000", len(g.Edges))
+	}
+	if err := g.WriteSVG(io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.WriteDOT(io.Discard); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -381,19 +381,17 @@ func (g *Graph) layout() *layout {
 
 	// Sources, in the order of the mean height of where their edges end,
 	// each placed level with that mean if the one above leaves room.
+	sum, count := map[*Node]float64{}, map[*Node]int{}
+	for _, e := range g.Edges {
+		if y, ok := arrive[e]; ok {
+			sum[e.From] += y
+			count[e.From]++
+		}
+	}
 	mean := map[*box]float64{}
 	for _, b := range sources {
-		sum, n := 0.0, 0
-		for _, e := range g.Edges {
-			if e.From == b.node {
-				if y, ok := arrive[e]; ok {
-					sum += y
-					n++
-				}
-			}
-		}
-		if n > 0 {
-			mean[b] = sum / float64(n)
+		if n := count[b.node]; n > 0 {
+			mean[b] = sum[b.node] / float64(n)
 		}
 	}
 	slices.SortStableFunc(sources, func(a, b *box) int { return cmp.Compare(mean[a], mean[b]) })
@@ -416,14 +414,7 @@ func (g *Graph) layout() *layout {
 		// Edges leave a source spread over its height, in the order drawn.
 		k := out[e.From]
 		out[e.From]++
-		n := 0
-		for _, f := range g.Edges {
-			if f.From == e.From {
-				if _, ok := arrive[f]; ok {
-					n++
-				}
-			}
-		}
+		n := count[e.From]
 		sy := sb.r.y + sb.r.h*float64(k+1)/float64(n+1)
 		lines := edgeLines(e)
 		colour := edgeStyle[e.Kind].colour
