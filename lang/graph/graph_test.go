@@ -481,14 +481,26 @@ func TestWrap(t *testing.T) {
 		cols int
 		want []string
 	}{
-		{"a bb ccc", 4, []string{"a bb", "ccc"}},
+		{"a bb ccc", 4, []string{"a bb ", "ccc"}},
 		{"abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
 		{"创作者创作者", 5, []string{"创作", "者创", "作者"}},
 		{"", 4, []string{""}},
+		{`x == "a   b"`, 40, []string{`x == "a   b"`}},
+		{`x == "a   b" && y`, 6, []string{"x == ", `"a   `, `b" && `, "y"}},
+		{"abcdef gh", 4, []string{"abcd", "ef ", "gh"}},
 	}
 	for _, c := range cases {
-		if got := wrap(c.s, c.cols); !slices.Equal(got, c.want) {
+		got := wrap(c.s, c.cols)
+		if !slices.Equal(got, c.want) {
 			t.Errorf("wrap(%q, %d) = %q, want %q", c.s, c.cols, got, c.want)
+		}
+		if strings.Join(got, "") != c.s {
+			t.Errorf("wrap(%q, %d) lost text: %q", c.s, c.cols, got)
+		}
+		for _, l := range got {
+			if cells(strings.TrimRight(l, " ")) > c.cols {
+				t.Errorf("wrap(%q, %d): line %q is too wide", c.s, c.cols, l)
+			}
 		}
 	}
 }

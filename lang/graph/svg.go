@@ -27,7 +27,8 @@ const (
 	nodeLine   = 16.0
 	labelLine  = 14.0
 	condCols   = 44 // a condition wraps past this many cells
-	labelCols  = 44
+	labelCols  = 36
+	demoteCols = 30 // the demote labels share the page's width with the ladder
 	sourceCols = 32
 	channel    = 56.0 // between a lane and the sources, where edges curve
 	framePad   = 10.0
@@ -117,24 +118,27 @@ func wide(r rune) bool {
 		(r >= 0x20000 && r <= 0x3fffd))
 }
 
-func width(s string, font float64) float64 { return float64(cells(s)) * 0.6 * font }
+// width is the width of s on the page, a space that ends it not counted:
+// a wrapped line keeps the space it broke at.
+func width(s string, font float64) float64 {
+	return float64(cells(strings.TrimRight(s, " "))) * 0.6 * font
+}
 
-// wrap breaks s into lines of at most cols cells, at spaces where it can.
+// wrap breaks s into lines of at most cols cells, after a space where
+// it can, cutting a longer word where the line is full. The lines keep
+// every character, the spaces at the breaks included, so that joined
+// they are s again: the DOM's text of a wrapped label reads as written.
 func wrap(s string, cols int) []string {
 	var out []string
 	line := ""
-	flush := func() {
-		if line != "" {
-			out = append(out, line)
-			line = ""
-		}
-	}
-	for _, word := range strings.Fields(s) {
-		for cells(word) > cols {
-			// A word wider than a line is cut where the line is full.
-			flush()
-			n, cut := 0, len(word)
-			for i, r := range word {
+	for _, piece := range strings.SplitAfter(s, " ") {
+		for cells(strings.TrimRight(piece, " ")) > cols {
+			if line != "" {
+				out = append(out, line)
+				line = ""
+			}
+			n, cut := 0, len(piece)
+			for i, r := range piece {
 				w := 1
 				if wide(r) {
 					w = 2
@@ -145,22 +149,17 @@ func wrap(s string, cols int) []string {
 				}
 				n += w
 			}
-			out = append(out, word[:cut])
-			word = word[cut:]
+			out = append(out, piece[:cut])
+			piece = piece[cut:]
 		}
-		switch {
-		case line == "":
-			line = word
-		case cells(line)+1+cells(word) <= cols:
-			line += " " + word
-		default:
-			flush()
-			line = word
+		if line != "" && cells(strings.TrimRight(line+piece, " ")) > cols {
+			out = append(out, line)
+			line = ""
 		}
+		line += piece
 	}
-	flush()
-	if len(out) == 0 {
-		out = []string{""}
+	if line != "" || len(out) == 0 {
+		out = append(out, line)
 	}
 	return out
 }
@@ -186,6 +185,23 @@ func edgeLines(e *Edge) []string {
 	var out []string
 	for _, l := range e.Lines {
 		out = append(out, wrap(l, labelCols)...)
+	}
+	return out
+}
+
+// demoteLines wraps a demote edge's rules narrower than other labels,
+// and, since they are right-aligned, moves each space a line broke at to
+// the start of the next line, where it shows as nothing.
+func demoteLines(e *Edge) []string {
+	var out []string
+	for _, l := range e.Lines {
+		ls := wrap(l, demoteCols)
+		for i := 1; i < len(ls); i++ {
+			trimmed := strings.TrimRight(ls[i-1], " ")
+			ls[i] = ls[i-1][len(trimmed):] + ls[i]
+			ls[i-1] = trimmed
+		}
+		out = append(out, ls...)
 	}
 	return out
 }
@@ -272,7 +288,7 @@ func (g *Graph) layout() *layout {
 	}
 	demoteW := 0.0
 	for _, e := range demotes {
-		for _, l := range edgeLines(e) {
+		for _, l := range demoteLines(e) {
 			demoteW = max(demoteW, width(l, labelFont))
 		}
 	}
@@ -443,7 +459,7 @@ func (g *Graph) layout() *layout {
 		y1, y2 := a.r.y+a.r.h*0.6, b.r.y+b.r.h*0.4
 		x0 := a.r.x
 		L.paths = append(L.paths, path{fmt.Sprintf("M%.1f %.1f C%.1f %.1f %.1f %.1f %.1f %.1f", x0, y1, x0-bulge, y1, x0-bulge, y2, x0, y2), Demote})
-		lines := edgeLines(e)
+		lines := demoteLines(e)
 		h := labelLine * float64(len(lines))
 		ty := max((y1+y2)/2-h/2, labelBottom+4)
 		L.texts = append(L.texts, text{x: x0 - bulge*0.75 - 6, y: ty + labelFont*0.8, lines: lines, colour: edgeStyle[Demote].colour, end: true})
