@@ -38,7 +38,7 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 		p(`  subgraph "cluster_ladder" {`)
 		p(`    label="roles, highest first"; style="rounded"; color="#888888";`)
 		for _, n := range g.Rungs {
-			p("    ", dotID(n.ID), " [label=", dotID(n.Name+"\n"+n.Cond), `, style="rounded,bold"];`)
+			p("    ", dotID(n.ID), " [label=", dotID(n.Name+"\n"+dotWrap(n.Cond)), `, style="rounded,bold"];`)
 		}
 		// The ladder's order, kept by invisible heavy edges.
 		for i := 1; i < len(g.Rungs); i++ {
@@ -50,7 +50,7 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 		p(`  subgraph "cluster_badges" {`)
 		p(`    label="badges"; style="rounded"; color="#888888";`)
 		for _, n := range g.Badges {
-			p("    ", dotID(n.ID), " [label=", dotID(n.Name+"\n"+n.Cond), "];")
+			p("    ", dotID(n.ID), " [label=", dotID(n.Name+"\n"+dotWrap(n.Cond)), "];")
 		}
 		p("  }")
 	}
@@ -58,7 +58,7 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 		p(`  subgraph "cluster_lets" {`)
 		p(`    label="named conditions"; style="rounded,dashed"; color="#888888";`)
 		for _, n := range g.Lets {
-			p("    ", dotID(n.ID), " [label=", dotID("let "+n.Name+" =\n"+n.Cond), `, style="dashed"];`)
+			p("    ", dotID(n.ID), " [label=", dotID("let "+n.Name+" =\n"+dotWrap(n.Cond)), `, style="dashed"];`)
 		}
 		p("  }")
 	}
@@ -67,7 +67,7 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 		if n.Kind == Rule {
 			shape = "note"
 		}
-		p("  ", dotID(n.ID), " [shape=", shape, ", style=solid, label=", dotID(n.Name), "];")
+		p("  ", dotID(n.ID), " [shape=", shape, ", style=solid, label=", dotID(dotWrap(n.Name)), "];")
 	}
 	if g.Removed != nil {
 		p("  ", dotID(g.Removed.ID), ` [shape=doubleoctagon, style=solid, label="removed"];`)
@@ -79,7 +79,11 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 	for _, e := range g.Edges {
 		st := edgeStyle[e.Kind]
 		attrs := "color=" + dotID(st.colour) + ", fontcolor=" + dotID(st.colour)
-		if label := strings.Join(e.Lines, "\n"); label != "" {
+		var lines []string
+		for _, l := range e.Lines {
+			lines = append(lines, dotWrap(l))
+		}
+		if label := strings.Join(lines, "\n"); label != "" {
 			attrs += ", label=" + dotID(label)
 		}
 		switch e.Kind {
@@ -110,6 +114,12 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 	p("}")
 	return bw.Flush()
 }
+
+// dotCols is where a DOT label wraps: Graphviz draws a label on one line
+// however long, and a rung's condition can run to hundreds of characters.
+const dotCols = 60
+
+func dotWrap(s string) string { return strings.Join(wrap(s, dotCols), "\n") }
 
 // dotID quotes s as a DOT string: a backslash and a quote are escaped, a
 // line break is DOT's centred-line escape \n, and no other character has

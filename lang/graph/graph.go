@@ -49,7 +49,9 @@
 // edge from each rung, badge or named condition whose condition names
 // them, and the conditions keep the names as written: a designer named
 // them to be read, and inlining would repeat one condition in every rung
-// that reads it. The effect edges see through them: they follow the
+// that reads it. (The SVG lists them under the badges and draws no line
+// to them, which would cross the column of actions: the name in the
+// condition is the link.) The effect edges see through them: they follow the
 // checker's expansion, so an effect that changes an attribute a named
 // condition reads reaches the rungs that read the named condition.
 package graph
@@ -428,6 +430,10 @@ func ruleText(r *check.Rule) string {
 		s += " else " + els.Name.Name
 	case r.Else != nil:
 		s += " else " + r.Else.String()
+	}
+	// A rule under a when block holds only while its goal condition does.
+	if r.When != nil {
+		s = "when " + format.Expr(r.When) + ": " + s
 	}
 	return s
 }

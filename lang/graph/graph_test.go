@@ -221,6 +221,24 @@ func TestDirections(t *testing.T) {
 			"rung:low -> rung:none demote: must review 1 per 7d if role in [mid, low] && posts > 0 else demote 30d",
 		},
 	}, {
+		name: "a rule under when says so",
+		src: `community C {
+  member { posts: int }
+  action post()
+  roles {
+    top if posts >= 10
+    rest otherwise
+  }
+  goal busy "Busy" { measure count(role == top); target >= 2 }
+  may post
+  when !busy.met {
+    must post 1 per 1d if role == top else demote
+  }
+}`,
+		want: []string{
+			"rung:top -> rung:rest demote: when !busy.met: must post 1 per 1d if role == top else demote",
+		},
+	}, {
 		name: "lists, a badge read by a rung, a member parameter",
 		src: `community C {
   member { fans: []string; score: int }
@@ -251,6 +269,28 @@ func TestDirections(t *testing.T) {
 			}
 			sameEdges(t, g, c.want)
 		})
+	}
+}
+
+// A long condition wraps in DOT, whose labels Graphviz draws on one line.
+func TestDOTWraps(t *testing.T) {
+	var conds []string
+	for i := 0; i < 12; i++ {
+		conds = append(conds, fmt.Sprintf("n >= %d", i))
+	}
+	src := "community W {\n  member { n: int }\n  roles {\n    top if " + strings.Join(conds, " && ") + "\n    rest otherwise\n  }\n}\n"
+	g, err := Build(community(t, src, "W"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dot bytes.Buffer
+	if err := g.WriteDOT(&dot); err != nil {
+		t.Fatal(err)
+	}
+	checkDOT(t, dot.String())
+	want := `"rung:top" [label="top\nn >= 0 && n >= 1 && n >= 2 && n >= 3 && n >= 4 && n >= 5 && \nn >= 6 && n >= 7 && n >= 8 && n >= 9 && n >= 10 && n >= 11"`
+	if !strings.Contains(dot.String(), want) {
+		t.Errorf("DOT lacks %s:\n%s", want, dot.String())
 	}
 }
 
