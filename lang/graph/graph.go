@@ -357,9 +357,6 @@ func (b *builder) sanctions() {
 				}
 			}
 		case "remove":
-			if b.g.Removed == nil {
-				b.g.Removed = &Node{ID: "removed", Kind: Removed, Name: "removed"}
-			}
 			var at []*Node
 			for k, n := range b.g.Rungs {
 				if b.mayApply(r, k) {
@@ -371,6 +368,9 @@ func (b *builder) sanctions() {
 			}
 			if len(at) == len(b.g.Rungs) {
 				at = nil
+			}
+			if b.g.Removed == nil {
+				b.g.Removed = &Node{ID: "removed", Kind: Removed, Name: "removed"}
 			}
 			if b.g.Ladder == nil {
 				// Without roles every member is one kind.

@@ -294,6 +294,53 @@ func TestDOTWraps(t *testing.T) {
 	}
 }
 
+// Where a rule can apply, read from its comparisons of role alone.
+func TestRungsARuleAppliesAt(t *testing.T) {
+	cases := []struct{ cond, want string }{
+		{"", "top mid low none"},
+		{"role == top", "top"},
+		{"role >= mid", "top mid"},
+		{"mid > role", "low none"},
+		{"role != low", "top mid none"},
+		{"role in [mid, none]", "mid none"},
+		{"role not in [mid, none]", "top low"},
+		{"!(role <= low) && n > 1", "top mid"},
+		{"role == top || n > 1", "top mid low none"},
+		{"role == top || role == none", "top none"},
+		{"n > 1 && false", ""},
+		{"role == top && role == low", ""},
+	}
+	for _, c := range cases {
+		cond := ""
+		if c.cond != "" {
+			cond = " if " + c.cond
+		}
+		src := "community C {\n  member { n: int }\n  action a()\n  roles {\n    top if n > 30\n    mid if n > 20\n    low if n > 10\n    none otherwise\n  }\n  may a\n  must not a" + cond + " else remove\n}\n"
+		g, err := Build(community(t, src, "C"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range g.Edges {
+			if e.Kind != Remove {
+				continue
+			}
+			if e.At == nil {
+				got = append(got, "top", "mid", "low", "none")
+			}
+			for _, n := range e.At {
+				got = append(got, n.Name)
+			}
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%q applies at %q, want %q", c.cond, got, c.want)
+		}
+		if (c.want == "") != (g.Removed == nil) {
+			t.Errorf("%q: removed node %v with edges at %q", c.cond, g.Removed, got)
+		}
+	}
+}
+
 func TestNothingToDraw(t *testing.T) {
 	c := community(t, "community Bare {\n  action a()\n  may a\n}\n", "Bare")
 	_, err := Build(c)
