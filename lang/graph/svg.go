@@ -482,16 +482,15 @@ func (g *Graph) layout() *layout {
 			}
 			lines = append(lines, wrap(l, labelCols)...)
 		}
-		ax := frameX + frameW/2
-		y0 := bottom
+		ax, y0 := frameX+frameW/2, 0.0
 		if L.frame != nil {
 			y0 = L.frame.y + L.frame.h
 		} else {
+			// Without roles the arrow starts below everything, from a
+			// caption that says who it takes.
 			ax = margin + minBoxW/2
-		}
-		// Below everything in the columns the arrow passes.
-		if L.frame == nil {
-			y0 = max(bottom, top)
+			L.captions = append(L.captions, text{x: margin, y: bottom + 12, lines: []string{"every member"}, colour: "#555555"})
+			y0 = bottom + 18
 		}
 		h := labelLine*float64(len(lines)) + 16
 		rb := newBox(g.Removed, "removed", nil, "removed")
