@@ -27,13 +27,14 @@
 // is no script, no font and no image to fetch, so it opens from a mail
 // attachment or a CI artifact as it does from disk. Hovering over a day
 // of the roles or goals chart, a bar or a cell shows its figures through
-// SVG <title> elements, which screen readers also read; each chart has a title and a description that
-// say in words what it shows. Every name from the rule file or the model
-// is escaped, so a label such as `a < b && "c"` shows as written.
+// SVG <title> elements, which screen readers also read; each chart has a
+// title and a description that say in words what it shows. Every name
+// from the rule file or the model is escaped, so a label such as
+// `a < b && "c"` shows as written.
 //
 // The charts are SVG written directly, not drawn by a plotting library:
-// they are a stacked area, lines, bars and a grid of cells, each a few
-// dozen lines here, and writing them keeps text as text (searchable,
+// they are a stacked area, lines, bars and a grid of cells, a hundred-odd
+// lines each here, and writing them keeps text as text (searchable,
 // translatable, readable by screen readers and tests), lets each shape
 // carry data-* attributes naming its series, and adds no dependency to
 // the module.
