@@ -87,6 +87,7 @@ func (c *Community) Member(values map[string]any) (*Member, error) {
 		if err := c.layout.Set(m.rec, i, v); err != nil {
 			return nil, err
 		}
+		c.layout.Give(m.rec, i) // the record gave it (SPEC §7.7)
 	}
 	return m, nil
 }
@@ -240,6 +241,9 @@ func (c *Community) adopt(m *Member) *Member {
 		for i := 0; i < c.layout.Len(); i++ {
 			if j, ok := m.c.layout.Lookup(c.layout.Name(i)); ok && m.c.layout.Slot(j).Type == c.layout.Slot(i).Type {
 				_ = c.layout.Set(out.rec, i, m.rec.Get(m.c.layout.Slot(j)))
+				if m.c.layout.Given(m.rec, j) {
+					c.layout.Give(out.rec, i)
+				}
 			}
 		}
 		for _, a := range c.actions {
@@ -402,6 +406,13 @@ type direct struct {
 	// fill sets them to their default, 0, so that a struct without them
 	// still fills every slot.
 	kept []int
+	// given are the given-bit words (SPEC §7.7) of a record the struct
+	// fills, from I[givenAt]: a bit for each attribute a field binds that
+	// is not a pointer (a nil pointer gives nothing, so fillWith gives
+	// those one by one). fill stores them whole, which also clears the
+	// bits of a previous fill.
+	given   []int64
+	givenAt int
 }
 
 // wordRun is n 8-byte fields from byte offset off, bound to the int
@@ -422,6 +433,10 @@ type fieldBinding struct {
 	index []int
 	attr  int // the attribute's index in the layout
 	slot  int // and its slot's index in its record array
+	// ptr marks a field of pointer type: nil gives no value, the attribute
+	// keeps its default and is not given (SPEC §7.7); otherwise the value
+	// it points to is the field's.
+	ptr bool
 	// set stores the field without boxing it when its Go kind matches the
 	// attribute's type directly; nil means convert through Layout.Set.
 	set func(rec *eval.Record, slot int, v reflect.Value) error
@@ -623,6 +638,16 @@ func (c *Community) fillWith(b *structBinding, m *Member, rv reflect.Value, base
 			continue
 		}
 		fv := rv.FieldByIndex(f.index)
+		if f.ptr {
+			if fv.IsNil() {
+				if c.def.Attrs[f.attr].Required {
+					return fmt.Errorf("member struct %s: %w: field %s is nil", rv.Type(), c.missingRequired(func(name string) bool { return name != c.layout.Name(f.attr) }), rv.Type().FieldByIndex(f.index).Name)
+				}
+				continue // not given: the default stays
+			}
+			fv = fv.Elem()
+		}
+		c.layout.Give(m.rec, f.attr)
 		if f.set != nil {
 			if err := f.set(m.rec, f.slot, fv); err != nil {
 				return fmt.Errorf("%s: %w", c.layout.Name(f.attr), err)
@@ -641,6 +666,9 @@ func (c *Community) fillWith(b *structBinding, m *Member, rv reflect.Value, base
 func (c *Community) fillDirect(d *direct, rec *eval.Record, base unsafe.Pointer) error {
 	for _, s := range d.kept {
 		rec.I[s] = 0
+	}
+	for j, w := range d.given { // a loop, as for words below
+		rec.I[d.givenAt+j] = w
 	}
 	for _, r := range d.words {
 		// A loop rather than copy: memmove's call and checks cost more
@@ -723,8 +751,14 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 			b.err = fmt.Errorf("member struct %s: field %s is tagged %q, which is not an attribute of %s (%s)", t, f.Name, tag, c.Name, c.attrList())
 			break
 		}
-		fb := fieldBinding{index: f.Index, attr: i, slot: c.layout.Slot(i).Index, set: directSetter(f.Type, c.layout.Slot(i).Type)}
-		fb.offset, fb.fast = fastField(t, f, c.layout.Slot(i).Type)
+		ft := f.Type
+		fb := fieldBinding{index: f.Index, attr: i, slot: c.layout.Slot(i).Index}
+		if ft.Kind() == reflect.Pointer {
+			fb.ptr, ft = true, ft.Elem()
+		} else {
+			fb.offset, fb.fast = fastField(t, f, c.layout.Slot(i).Type)
+		}
+		fb.set = directSetter(ft, c.layout.Slot(i).Type)
 		b.fields = append(b.fields, fb)
 	}
 	b.allFast = true
@@ -753,6 +787,18 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 		}
 	}
 	b.complete = !slices.Contains(bound, false)
+	b.direct.givenAt, _ = c.layout.GivenWord(0)
+	b.direct.given = make([]int64, (c.layout.Len()+63)/64)
+	for _, f := range b.fields {
+		if f.ptr {
+			// A nil pointer leaves its attribute at the default, which
+			// only a refill from the defaults restores.
+			b.complete, b.allFast = false, false
+			continue
+		}
+		_, bit := c.layout.GivenWord(f.attr)
+		b.direct.given[f.attr/64] |= int64(bit)
+	}
 	if b.err == nil {
 		if err := c.missingRequired(func(name string) bool { i, _ := c.layout.Lookup(name); return bound[i] }); err != nil {
 			b.err = fmt.Errorf("member struct %s: %w: tag a field with it", t, err)

@@ -525,6 +525,10 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 	if !ok {
 		return Type{}, false
 	}
+	if !b.hasCalls(e, env) {
+		restore()
+		return Type{}, false
+	}
 	defer restore()
 	cfg := b.exprConfig(extra != nil)
 	cfg.EnvObject, cfg.Env, cfg.Strict = env.names, *env.nature(), true
@@ -559,7 +563,7 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 	}
 	e.Root = tree.Node
 	if b.checker.callable == nil {
-		b.checker.callable = append(slices.Clip(b.cfg.funcNames), "taken")
+		b.checker.callable = append(slices.Clip(b.cfg.funcNames), "taken", "has")
 	}
 	funcs := b.checker.callable
 	if extra != nil {
@@ -602,6 +606,7 @@ func (b *builder) exprConfig(measures bool) *conf.Config {
 			o(cfg)
 		}
 		takenOption(cfg)
+		hasOption(cfg)
 		if measures {
 			for _, o := range aggregateOptions {
 				o(cfg)
