@@ -84,6 +84,11 @@ func (c *Community) Member(values map[string]any) (*Member, error) {
 			}
 			return nil, fmt.Errorf("unknown attribute %q: %s declares %s", k, c.Name, c.attrList())
 		}
+		if v == nil {
+			// Not a way to leave the value out, which has could not tell
+			// from an oversight: say how (SPEC §7.7).
+			return nil, fmt.Errorf("attribute %s: want %s, got null: leave the key out for a value not given", k, c.layout.Slot(i).Type)
+		}
 		if err := c.layout.Set(m.rec, i, v); err != nil {
 			return nil, err
 		}
@@ -401,18 +406,22 @@ type direct struct {
 	// community does is one run (BenchmarkFillFromStruct: 4 fields).
 	words                            []wordRun
 	ints, bools, floats, strs, times []fieldAt
-	// kept are the int slots of the attributes the live state keeps for
-	// sanctions (warnings, demotions, ...) that the struct does not bind:
-	// fill sets them to their default, 0, so that a struct without them
-	// still fills every slot.
-	kept []int
-	// given are the given-bit words (SPEC §7.7) of a record the struct
-	// fills, from I[givenAt]: a bit for each attribute a field binds that
-	// is not a pointer (a nil pointer gives nothing, so fillWith gives
-	// those one by one). fill stores them whole, which also clears the
-	// bits of a previous fill.
-	given   []int64
-	givenAt int
+	// fixed are int words fill sets to a value of their own, whatever
+	// the struct holds: the slots of the attributes the live state keeps
+	// for sanctions (warnings, demotions, ...) that the struct does not
+	// bind, to their default, 0, so that a struct without them still
+	// fills every slot; and the given-bit words (SPEC §7.7), to a bit for
+	// each attribute a field binds that is not a pointer (a nil pointer
+	// gives nothing, so fillWith gives those one by one), which also
+	// clears the bits of a previous fill. One loop for both: the given
+	// word cost a loop of its own 16 instructions (BenchmarkFillFromStruct).
+	fixed []fixedWord
+}
+
+// fixedWord is a value v for the int word I[slot] of a record.
+type fixedWord struct {
+	slot int
+	v    int64
 }
 
 // wordRun is n 8-byte fields from byte offset off, bound to the int
@@ -664,11 +673,11 @@ func (c *Community) fillWith(b *structBinding, m *Member, rv reflect.Value, base
 // fillDirect reads the fields d lists from the struct at base into rec,
 // one loop per kind.
 func (c *Community) fillDirect(d *direct, rec *eval.Record, base unsafe.Pointer) error {
-	for _, s := range d.kept {
-		rec.I[s] = 0
-	}
-	for j, w := range d.given { // a loop, as for words below
-		rec.I[d.givenAt+j] = w
+	// The slice in a local: a store through rec.I makes the compiler load
+	// rec.I again for the next one.
+	ints := rec.I
+	for _, f := range d.fixed {
+		ints[f.slot] = f.v
 	}
 	for _, r := range d.words {
 		// A loop rather than copy: memmove's call and checks cost more
@@ -787,8 +796,7 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 		}
 	}
 	b.complete = !slices.Contains(bound, false)
-	b.direct.givenAt, _ = c.layout.GivenWord(0)
-	b.direct.given = make([]int64, (c.layout.Len()+63)/64)
+	given := make([]int64, (c.layout.Len()+63)/64)
 	for _, f := range b.fields {
 		if f.ptr {
 			// A nil pointer leaves its attribute at the default, which
@@ -797,7 +805,11 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 			continue
 		}
 		_, bit := c.layout.GivenWord(f.attr)
-		b.direct.given[f.attr/64] |= int64(bit)
+		given[f.attr/64] |= int64(bit)
+	}
+	for j, v := range given {
+		at, _ := c.layout.GivenWord(j * 64)
+		b.direct.fixed = append(b.direct.fixed, fixedWord{at, v})
 	}
 	if b.err == nil {
 		if err := c.missingRequired(func(name string) bool { i, _ := c.layout.Lookup(name); return bound[i] }); err != nil {
@@ -814,7 +826,7 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 				keptOnly = false
 				break
 			}
-			b.direct.kept = append(b.direct.kept, slot.Index)
+			b.direct.fixed = append(b.direct.fixed, fixedWord{slot: slot.Index})
 		}
 	}
 	// A nil ptWord would mean typeWord did not read a type word (see

@@ -268,6 +268,11 @@ func (c *exprCompiler) ref(n ast.Node, name string, ref eval.Ref) (*expr, error)
 	case eval.RefGiven, eval.RefOtherGiven:
 		// The field the host sets with the value (SPEC §17.7).
 		a := c.g.c.Attrs[ref.Index]
+		if a.Required {
+			// Every member gives it (SPEC §7.7): no field for the host
+			// to forget to set.
+			return &expr{typ: t, code: "true", prec: precAtom}, nil
+		}
 		c.g.given[ref.Index] = true
 		field := c.g.names.attr[a.Name] + "Given"
 		if ref.Kind == eval.RefGiven {
