@@ -284,3 +284,49 @@ func TestHasMigrate(t *testing.T) {
 		t.Errorf("migrated member gave %v, want nothing (email not given, referrer and verified new)", got)
 	}
 }
+
+// TestHasGoalsAndAdmit: has in an aggregate's argument follows updates
+// in the live state, as a rescan does; an admit condition reads it of a
+// member the parent built, whose given values the child keeps by name.
+func TestHasGoalsAndAdmit(t *testing.T) {
+	prog, err := runtime.CompileSource("club.charter", []byte(`community Club {
+  member { email: string; posts: int }
+  action post()
+  may post
+  goal reach { measure count(has(email)); target >= 1 }
+}
+community Circle extends Club {
+  admit if has(email)
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	club, circle := prog.Community("Club"), prog.Community("Circle")
+	s := runtime.NewState(club)
+	for _, id := range []string{"ann", "bob"} {
+		m, _ := club.Member(map[string]any{"posts": 1})
+		if err := s.Join(id, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if g := s.Goals(hasAt)[0]; g.Value != 0 {
+		t.Errorf("reach before any email = %v, want 0", g.Value)
+	}
+	if err := s.Update("bob", map[string]any{"email": ""}); err != nil {
+		t.Fatal(err)
+	}
+	var ms []*runtime.Member
+	for _, id := range s.IDs() {
+		m, _ := s.Member(id)
+		ms = append(ms, m)
+	}
+	if g, r := s.Goals(hasAt)[0], club.Goals(ms, hasAt)[0]; g.Value != 1 || r.Value != 1 {
+		t.Errorf("reach after bob gave an email: state %v, rescan %v, want 1", g.Value, r.Value)
+	}
+	without, _ := club.Member(map[string]any{"posts": 3})
+	with, _ := club.Member(map[string]any{"email": "a@b.c"})
+	if circle.Admit(without, hasAt) || !circle.Admit(with, hasAt) {
+		t.Errorf("Circle admits without an email: %v, with one: %v; want false, true", circle.Admit(without, hasAt), circle.Admit(with, hasAt))
+	}
+}
