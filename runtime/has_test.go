@@ -18,6 +18,7 @@ const hasSrc = `community Club {
     verified: time
     joined:   time required
     posts:    int
+    tier:     int = 1
   }
   action post()
   action verify()
@@ -25,6 +26,7 @@ const hasSrc = `community Club {
   badge reachable if has(email)
   badge referred  if has(referrer)
   badge verified_ if has(verified)
+  badge tiered    if has(tier) && tier > 0
   may post if has(email) because "give an email first"
   may verify
   may refer if !has(to.referrer)
@@ -55,6 +57,8 @@ func given(c *runtime.Community, m *runtime.Member) []string {
 			out = append(out, "referrer")
 		case "verified_":
 			out = append(out, "verified")
+		case "tiered":
+			out = append(out, "tier")
 		}
 	}
 	return out
@@ -91,6 +95,7 @@ func TestHasRecords(t *testing.T) {
 		want []string
 	}{
 		{"map of the required only", mk(func() (*runtime.Member, error) { return c.Member(map[string]any{"joined": hasAt}) }), nil},
+		{"map with the default given", mk(func() (*runtime.Member, error) { return c.Member(map[string]any{"joined": hasAt, "tier": 1}) }), []string{"tier"}},
 		{"map with an empty email", mk(func() (*runtime.Member, error) { return c.Member(map[string]any{"joined": hasAt, "email": ""}) }), []string{"email"}},
 		{"JSON", mk(func() (*runtime.Member, error) {
 			return c.MemberJSON([]byte(`{"joined": "2026-01-01T00:00:00Z", "referrer": "bob", "verified": "2026-02-01T00:00:00Z"}`))
@@ -196,10 +201,10 @@ func TestHasState(t *testing.T) {
 
 	snap := s.Snapshot()
 	for _, ms := range snap.Members {
-		if ms.ID == "cid" && !slices.Equal(ms.NotGiven, []string{"email", "posts", "referrer", "verified"}) {
+		if ms.ID == "cid" && !slices.Equal(ms.NotGiven, []string{"email", "posts", "referrer", "tier", "verified"}) {
 			t.Errorf("cid's not_given = %v", ms.NotGiven)
 		}
-		if ms.ID == "ann" && !slices.Equal(ms.NotGiven, []string{"posts", "referrer"}) {
+		if ms.ID == "ann" && !slices.Equal(ms.NotGiven, []string{"posts", "referrer", "tier"}) {
 			t.Errorf("ann's not_given = %v", ms.NotGiven)
 		}
 	}
@@ -238,7 +243,7 @@ func TestHasState(t *testing.T) {
 	}
 	for _, id := range []string{"ann", "bob", "cid"} {
 		m, _ := back.Member(id)
-		if got := given(c, m); !slices.Equal(got, []string{"email", "referrer", "verified"}) {
+		if got := given(c, m); !slices.Equal(got, []string{"email", "referrer", "verified", "tier"}) {
 			t.Errorf("old snapshot: %s gave %v, want every value given", id, got)
 		}
 	}

@@ -1095,6 +1095,10 @@ func (b *builder) checkMembers(e *syntax.Expr, v view) bool {
 				if _, known := member.t.(types.Map)[field.Value]; !known {
 					d := b.errorf(diag.UnknownName, e.RangeOf(n.Property), "unknown attribute %s of member parameter %s", field.Value, name)
 					d.Suggestion = suggestKey(b.checker, field.Value, member.t.(types.Map))
+					if field.Value == "has" && d.Suggestion == "" {
+						// to.has(email): has is a function (SPEC §7.7).
+						d.Suggestion = "write has(" + name + ".attr) to ask whether " + name + " gave attr"
+					}
 					ok = false
 				}
 			}
