@@ -53,8 +53,10 @@ const HistoryKey = "@history"
 // Member builds a member from attribute values: int, int64, float64,
 // json.Number, bool, string, time.Time or an RFC 3339 string for times,
 // time.Duration or a duration string ("36h", "7d") for durations, and
-// slices of those. Missing attributes take their default, except
-// required ones: a record without them is an error naming them. An
+// slices of those. Missing attributes take their default and are not
+// given (SPEC §7.7: has is false for them), except required ones: a
+// record without them is an error naming them. A nil value is an error,
+// not a value left out. An
 // unknown attribute or a value of the wrong type is an error naming the
 // attribute, the expected and the given type. The optional HistoryKey
 // entry lists when each action was taken.
@@ -505,7 +507,10 @@ type bindingKey struct {
 // MemberFromStruct builds a member from a struct (or pointer to one) whose
 // fields carry `charter:"name"` tags. The binding of a struct type to the
 // community's attributes is computed once per type; untagged fields are
-// ignored; a tag naming no attribute is an error.
+// ignored; a tag naming no attribute is an error. Every tagged field
+// gives its attribute (SPEC §7.7: has is true for it), except a field of
+// pointer type that is nil, which leaves the attribute at its default and
+// not given: the way a host's struct says a value is optional.
 func (c *Community) MemberFromStruct(v any) (*Member, error) {
 	if b := c.lastBinding.Load(); b != nil && b.fast {
 		// As in FillFromStruct: a pointer to the struct type bound last

@@ -335,8 +335,9 @@ func (s *State) Leave(id string) error {
 	return nil
 }
 
-// Update sets attributes of member id, as Community.Member converts them.
-// Either every value is stored or, on an error, none is.
+// Update sets attributes of member id, as Community.Member converts them,
+// and gives them (SPEC §7.7). Either every value is stored or, on an
+// error, none is.
 func (s *State) Update(id string, values map[string]any) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
