@@ -25,6 +25,11 @@
 //
 // Effects, goal measures, messages, duties and admit rules are not here:
 // they need the community's live state, which the runtime keeps.
+//
+// The rules ask whether some values were given (has): set the field named
+// for each such attribute with Given after it (EmailGiven for email) when
+// the member's record gives that value, as the runtime's member records
+// do; NewMember gives none.
 package exprs
 
 import (
