@@ -335,3 +335,49 @@ community Circle extends Club {
 		t.Errorf("Circle admits without an email: %v, with one: %v; want false, true", circle.Admit(without, hasAt), circle.Admit(with, hasAt))
 	}
 }
+
+// TestHasInEffects: an effect value reads has before the effects of the
+// action apply, of the actor and of the member a parameter names.
+func TestHasInEffects(t *testing.T) {
+	prog, err := runtime.CompileSource("club.charter", []byte(`community Club {
+  member { email: string; points: int }
+  action thank(to: member)
+  may thank
+  on thank { email = "x"; points += has(email) ? 1 : 10; to.points += has(to.email) ? 1 : 100 }
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("Club")
+	s := runtime.NewState(c)
+	ann, _ := c.Member(map[string]any{})
+	bob, _ := c.Member(map[string]any{"email": "b@example.com"})
+	if err := s.Join("ann", ann); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Join("bob", bob); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, step := range []struct {
+		actor, to string
+		want      map[string]int64
+	}{
+		// ann gives no email yet: 10 for her; bob gave his: 1 for him.
+		{"ann", "bob", map[string]int64{"ann": 10, "bob": 1}},
+		// ann's email is given now, by the effect before.
+		{"ann", "bob", map[string]int64{"ann": 11, "bob": 2}},
+		{"bob", "ann", map[string]int64{"ann": 12, "bob": 3}},
+	} {
+		if _, err := s.Apply(ctx, step.actor, "thank", runtime.Args{"to": step.to}, hasAt); err != nil {
+			t.Fatal(err)
+		}
+		for id, w := range step.want {
+			m, _ := s.Member(id)
+			if got, _ := c.Get(m, "points"); got != w {
+				t.Errorf("after %s thanks %s: %s has %v points, want %d", step.actor, step.to, id, got, w)
+			}
+		}
+	}
+}
