@@ -53,8 +53,10 @@ const HistoryKey = "@history"
 // Member builds a member from attribute values: int, int64, float64,
 // json.Number, bool, string, time.Time or an RFC 3339 string for times,
 // time.Duration or a duration string ("36h", "7d") for durations, and
-// slices of those. Missing attributes take their default, except
-// required ones: a record without them is an error naming them. An
+// slices of those. Missing attributes take their default and are not
+// given (SPEC §7.7: has is false for them), except required ones: a
+// record without them is an error naming them. A nil value is an error,
+// not a value left out. An
 // unknown attribute or a value of the wrong type is an error naming the
 // attribute, the expected and the given type. The optional HistoryKey
 // entry lists when each action was taken.
@@ -85,9 +87,15 @@ func (c *Community) Member(values map[string]any) (*Member, error) {
 			}
 			return nil, fmt.Errorf("unknown attribute %q: %s declares %s", k, c.Name, c.attrList())
 		}
+		if v == nil {
+			// Not a way to leave the value out, which has could not tell
+			// from an oversight: say how (SPEC §7.7).
+			return nil, fmt.Errorf("attribute %s: want %s, got null: leave the key out for a value not given", k, c.layout.Slot(i).Type)
+		}
 		if err := c.layout.Set(m.rec, i, v); err != nil {
 			return nil, err
 		}
+		c.layout.Give(m.rec, i) // the record gave it (SPEC §7.7)
 	}
 	return m, nil
 }
@@ -180,20 +188,24 @@ type memberWith[W any] struct {
 }
 
 // withWords returns a new zero Member and n words in the same
-// allocation, for n up to 32; ok is false for more.
+// allocation, for n up to 35; ok is false for more. Each array fills the
+// size class of the allocator that a 200-byte Member with 4, 8, 16 or 32
+// words took (240, 288, 352 and 480 bytes): up to 5, 11, 19 and 35 words
+// cost no more than those, so the given-bit word of SPEC §7.7 does not
+// move bench's workload (16 words before it) into a class twice the size.
 func withWords(n int) (m *Member, words []int64, ok bool) {
 	switch {
-	case n <= 4:
-		p := new(memberWith[[4]int64])
+	case n <= 5:
+		p := new(memberWith[[5]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 8:
-		p := new(memberWith[[8]int64])
+	case n <= 11:
+		p := new(memberWith[[11]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 16:
-		p := new(memberWith[[16]int64])
+	case n <= 19:
+		p := new(memberWith[[19]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 32:
-		p := new(memberWith[[32]int64])
+	case n <= 35:
+		p := new(memberWith[[35]int64])
 		return &p.m, p.w[:n:n], true
 	}
 	return nil, nil, false
@@ -241,6 +253,9 @@ func (c *Community) adopt(m *Member) *Member {
 		for i := 0; i < c.layout.Len(); i++ {
 			if j, ok := m.c.layout.Lookup(c.layout.Name(i)); ok && m.c.layout.Slot(j).Type == c.layout.Slot(i).Type {
 				_ = c.layout.Set(out.rec, i, m.rec.Get(m.c.layout.Slot(j)))
+				if m.c.layout.Given(m.rec, j) {
+					c.layout.Give(out.rec, i)
+				}
 			}
 		}
 		for _, a := range c.actions {
@@ -398,11 +413,22 @@ type direct struct {
 	// community does is one run (BenchmarkFillFromStruct: 4 fields).
 	words                            []wordRun
 	ints, bools, floats, strs, times []fieldAt
-	// kept are the int slots of the attributes the live state keeps for
-	// sanctions (warnings, demotions, ...) that the struct does not bind:
-	// fill sets them to their default, 0, so that a struct without them
-	// still fills every slot.
-	kept []int
+	// fixed are int words fill sets to a value of their own, whatever
+	// the struct holds: the slots of the attributes the live state keeps
+	// for sanctions (warnings, demotions, ...) that the struct does not
+	// bind, to their default, 0, so that a struct without them still
+	// fills every slot; and the given-bit words (SPEC §7.7), to a bit for
+	// each attribute a field binds that is not a pointer (a nil pointer
+	// gives nothing, so fillWith gives those one by one), which also
+	// clears the bits of a previous fill. One loop for both: the given
+	// word cost a loop of its own 16 instructions (BenchmarkFillFromStruct).
+	fixed []fixedWord
+}
+
+// fixedWord is a value v for the int word I[slot] of a record.
+type fixedWord struct {
+	slot int
+	v    int64
 }
 
 // wordRun is n 8-byte fields from byte offset off, bound to the int
@@ -423,6 +449,10 @@ type fieldBinding struct {
 	index []int
 	attr  int // the attribute's index in the layout
 	slot  int // and its slot's index in its record array
+	// ptr marks a field of pointer type: nil gives no value, the attribute
+	// keeps its default and is not given (SPEC §7.7); otherwise the value
+	// it points to is the field's.
+	ptr bool
 	// set stores the field without boxing it when its Go kind matches the
 	// attribute's type directly; nil means convert through Layout.Set.
 	set func(rec *eval.Record, slot int, v reflect.Value) error
@@ -477,7 +507,10 @@ type bindingKey struct {
 // MemberFromStruct builds a member from a struct (or pointer to one) whose
 // fields carry `charter:"name"` tags. The binding of a struct type to the
 // community's attributes is computed once per type; untagged fields are
-// ignored; a tag naming no attribute is an error.
+// ignored; a tag naming no attribute is an error. Every tagged field
+// gives its attribute (SPEC §7.7: has is true for it), except a field of
+// pointer type that is nil, which leaves the attribute at its default and
+// not given: the way a host's struct says a value is optional.
 func (c *Community) MemberFromStruct(v any) (*Member, error) {
 	if b := c.lastBinding.Load(); b != nil && b.fast {
 		// As in FillFromStruct: a pointer to the struct type bound last
@@ -624,6 +657,16 @@ func (c *Community) fillWith(b *structBinding, m *Member, rv reflect.Value, base
 			continue
 		}
 		fv := rv.FieldByIndex(f.index)
+		if f.ptr {
+			if fv.IsNil() {
+				if c.def.Attrs[f.attr].Required {
+					return fmt.Errorf("member struct %s: %w: field %s is nil", rv.Type(), c.missingRequired(func(name string) bool { return name != c.layout.Name(f.attr) }), rv.Type().FieldByIndex(f.index).Name)
+				}
+				continue // not given: the default stays
+			}
+			fv = fv.Elem()
+		}
+		c.layout.Give(m.rec, f.attr)
 		if f.set != nil {
 			if err := f.set(m.rec, f.slot, fv); err != nil {
 				return fmt.Errorf("%s: %w", c.layout.Name(f.attr), err)
@@ -640,8 +683,11 @@ func (c *Community) fillWith(b *structBinding, m *Member, rv reflect.Value, base
 // fillDirect reads the fields d lists from the struct at base into rec,
 // one loop per kind.
 func (c *Community) fillDirect(d *direct, rec *eval.Record, base unsafe.Pointer) error {
-	for _, s := range d.kept {
-		rec.I[s] = 0
+	// The slice in a local: a store through rec.I makes the compiler load
+	// rec.I again for the next one.
+	ints := rec.I
+	for _, f := range d.fixed {
+		ints[f.slot] = f.v
 	}
 	for _, r := range d.words {
 		// A loop rather than copy: memmove's call and checks cost more
@@ -724,8 +770,14 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 			b.err = fmt.Errorf("member struct %s: field %s is tagged %q, which is not an attribute of %s (%s)", t, f.Name, tag, c.Name, c.attrList())
 			break
 		}
-		fb := fieldBinding{index: f.Index, attr: i, slot: c.layout.Slot(i).Index, set: directSetter(f.Type, c.layout.Slot(i).Type)}
-		fb.offset, fb.fast = fastField(t, f, c.layout.Slot(i).Type)
+		ft := f.Type
+		fb := fieldBinding{index: f.Index, attr: i, slot: c.layout.Slot(i).Index}
+		if ft.Kind() == reflect.Pointer {
+			fb.ptr, ft = true, ft.Elem()
+		} else {
+			fb.offset, fb.fast = fastField(t, f, c.layout.Slot(i).Type)
+		}
+		fb.set = directSetter(ft, c.layout.Slot(i).Type)
 		b.fields = append(b.fields, fb)
 	}
 	b.allFast = true
@@ -754,6 +806,21 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 		}
 	}
 	b.complete = !slices.Contains(bound, false)
+	given := make([]int64, (c.layout.Len()+63)/64)
+	for _, f := range b.fields {
+		if f.ptr {
+			// A nil pointer leaves its attribute at the default, which
+			// only a refill from the defaults restores.
+			b.complete, b.allFast = false, false
+			continue
+		}
+		_, bit := c.layout.GivenWord(f.attr)
+		given[f.attr/64] |= int64(bit)
+	}
+	for j, v := range given {
+		at, _ := c.layout.GivenWord(j * 64)
+		b.direct.fixed = append(b.direct.fixed, fixedWord{at, v})
+	}
 	if b.err == nil {
 		if err := c.missingRequired(func(name string) bool { i, _ := c.layout.Lookup(name); return bound[i] }); err != nil {
 			b.err = fmt.Errorf("member struct %s: %w: tag a field with it", t, err)
@@ -769,7 +836,7 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 				keptOnly = false
 				break
 			}
-			b.direct.kept = append(b.direct.kept, slot.Index)
+			b.direct.fixed = append(b.direct.fixed, fixedWord{slot: slot.Index})
 		}
 	}
 	// A nil ptWord would mean typeWord did not read a type word (see

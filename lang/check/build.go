@@ -952,6 +952,9 @@ func (b *builder) namespaceOver(pn *names) *names {
 var reservedNames = []string{
 	"role", "members", "true", "false", "nil", "in", "not", "and", "or", "matches",
 	"contains", "startsWith", "endsWith", "let", "if", "else", "because", "me",
+	// has(attr) (SPEC §7.7): an attribute so named would hide the function
+	// from expr-lang, which calls the attribute.
+	"has",
 }
 
 var aggregateNames = []string{"count", "share", "sum", "avg", "min", "max"}
