@@ -955,6 +955,8 @@ var reservedNames = []string{
 	// has(attr) (SPEC §7.7): an attribute so named would hide the function
 	// from expr-lang, which calls the attribute.
 	"has",
+	// taken(action, D) (SPEC §7.6), for the same reason.
+	"taken",
 }
 
 var aggregateNames = []string{"count", "share", "sum", "avg", "min", "max"}
