@@ -59,6 +59,9 @@ type Day struct {
 	Joined  int `json:"joined"`  // joined this day
 	Left    int `json:"left"`    // left this day of their own accord
 	Removed int `json:"removed"` // removed this day by a sanction
+	// Refused counts the members the model brought this day whom the
+	// community's admit condition refused (SPEC §10.7).
+	Refused int `json:"refused,omitempty"`
 
 	// Roles and Badges count members per role and per badge, by name.
 	Roles  map[string]int `json:"roles"`
