@@ -116,7 +116,7 @@ type profKey struct {
 type attempt struct {
 	member int32
 	src    int32
-	minute int32
+	hour   int32
 }
 
 type sim struct {
@@ -129,7 +129,10 @@ type sim struct {
 	start  time.Time
 	series *Series
 
-	members []*mem
+	// members are values, not pointers: a try reads its member from
+	// one array rather than from wherever the allocator put it (at
+	// 100,000 members that miss was a tenth of the run).
+	members []mem
 	index   map[string]int
 	seq     int // IDs handed out
 
@@ -218,11 +221,11 @@ func newSim(c *runtime.Community, m *Model, o Options, start time.Time) (*sim, e
 	s.roleCount = make([]int, len(s.roleNames))
 	s.badgeCnt = make([]int, len(s.cc.Badges))
 	s.msgCount = make([]int, len(s.cc.Messages))
-	s.counts = make([]int, minutesPerDay+1)
+	s.counts = make([]int, hoursPerDay+1)
 	return s, nil
 }
 
-const minutesPerDay = 24 * 60
+const hoursPerDay = 24
 
 // source prepares the call of one behaviour rate (the model checked that
 // it can be prepared).
@@ -308,12 +311,16 @@ func (s *sim) live(ctx context.Context, d int) error {
 	dayStart := s.start.Add(time.Duration(d-1) * 24 * time.Hour)
 	end := dayStart.Add(24 * time.Hour)
 
-	// Every member's tries for the day, at random minutes, put in time
-	// order (a counting sort by minute): the state answers questions at
-	// times that only move forward, as a real community's do, which
-	// keeps goals that read the time incremental.
+	// Every member's tries for the day, each in a random hour, put in
+	// time order by a stable counting sort on the hour. The state then
+	// answers at times that only move forward, as a real community's do,
+	// which keeps goals that read the time incremental; and within an
+	// hour the tries stay in member order, so that they sweep through
+	// the state's members in memory order rather than jump about (at
+	// 100,000 members, three times as fast as minutes in random order).
 	s.attempts = s.attempts[:0]
-	for i, mm := range s.members {
+	for i := range s.members {
+		mm := &s.members[i]
 		p := mm.prof
 		if !mm.alive || p == nil || p.total == 0 {
 			continue
@@ -325,23 +332,23 @@ func (s *sim) live(ctx context.Context, d int) error {
 			for j < len(p.cum)-1 && x >= p.cum[j] {
 				j++
 			}
-			s.attempts = append(s.attempts, attempt{member: int32(i), src: int32(p.srcs[j]), minute: int32(s.r.IntN(minutesPerDay))})
+			s.attempts = append(s.attempts, attempt{member: int32(i), src: int32(p.srcs[j]), hour: int32(s.r.IntN(hoursPerDay))})
 		}
 	}
 	clear(s.counts)
 	for _, a := range s.attempts {
-		s.counts[a.minute+1]++
+		s.counts[a.hour+1]++
 	}
 	for i := 1; i < len(s.counts); i++ {
 		s.counts[i] += s.counts[i-1]
 	}
 	s.sorted = append(s.sorted[:0], s.attempts...)
 	for _, a := range s.attempts {
-		s.sorted[s.counts[a.minute]] = a
-		s.counts[a.minute]++
+		s.sorted[s.counts[a.hour]] = a
+		s.counts[a.hour]++
 	}
 	for _, a := range s.sorted {
-		if err := s.try(ctx, d, a, dayStart.Add(time.Duration(a.minute)*time.Minute)); err != nil {
+		if err := s.try(ctx, d, a, dayStart.Add(time.Duration(a.hour)*time.Hour)); err != nil {
 			return err
 		}
 	}
@@ -354,7 +361,8 @@ func (s *sim) live(ctx context.Context, d int) error {
 	for _, sc := range sanctioned {
 		s.sanctioned(sc)
 	}
-	for _, mm := range s.members {
+	for i := range s.members {
+		mm := &s.members[i]
 		if !mm.alive {
 			continue
 		}
@@ -383,7 +391,7 @@ func (s *sim) live(ctx context.Context, d int) error {
 
 // try applies one attempt at time t.
 func (s *sim) try(ctx context.Context, d int, a attempt, t time.Time) error {
-	mm := s.members[a.member]
+	mm := &s.members[a.member]
 	if !mm.alive {
 		return nil // removed earlier in the day
 	}
@@ -436,7 +444,7 @@ func (s *sim) try(ctx context.Context, d int, a attempt, t time.Time) error {
 				continue
 			}
 			if i, ok := s.index[ch.Member]; ok {
-				o := s.members[i]
+				o := &s.members[i]
 				s.transition(ch.From, ch.To)
 				o.role = s.roleRank[ch.To]
 			}
@@ -480,7 +488,7 @@ func (s *sim) sanctioned(sc runtime.Sanctioned) {
 		return
 	}
 	if i, ok := s.index[sc.Member]; ok && s.members[i].alive {
-		s.gone(s.members[i])
+		s.gone(&s.members[i])
 		s.day.Removed++
 	}
 }
@@ -535,7 +543,7 @@ func (s *sim) join(n int, t time.Time) error {
 			return fmt.Errorf("join %s: %w", id, err)
 		}
 		s.index[id] = len(s.members)
-		s.members = append(s.members, &mem{id: id, alive: true, role: -1, lastActive: s.day.Day, seenDay: -1})
+		s.members = append(s.members, mem{id: id, alive: true, role: -1, lastActive: s.day.Day, seenDay: -1})
 		s.day.Joined++
 	}
 	return nil
@@ -552,7 +560,7 @@ func (s *sim) read(t time.Time, count bool) {
 	}
 	s.st.Standings(t, func(st *runtime.Standing) {
 		i := s.index[st.ID]
-		mm := s.members[i]
+		mm := &s.members[i]
 		if len(s.roleNames) > 0 {
 			if mm.role < 0 {
 				s.transition(Joined, s.roleNames[st.Role])

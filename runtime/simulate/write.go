@@ -148,6 +148,7 @@ type trailer struct {
 func WriteJSONL(w io.Writer, s *Series) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false) // rule labels and messages read as written: ">=", not "\u003e="
 	if err := enc.Encode(header{s.Community, s.Rules, s.Model, s.Seed, s.Start, s.Roles, s.Badges, s.Goals}); err != nil {
 		return err
 	}
