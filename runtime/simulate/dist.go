@@ -22,9 +22,10 @@ type dist struct {
 	lo, hi float64    // normal's optional bounds (±Inf when not given)
 	// pool names whom a member argument picks from: "*" for every member,
 	// or a role or badge.
-	pool string
-	now  bool // a time: the time of the draw
-	raw  any  // a constant the runtime converts (a duration, a list, a time)
+	pool    string
+	poolOff int64 // of the pool's name in the model
+	now     bool  // a time: the time of the draw
+	raw     any   // a constant the runtime converts (a duration, a list, a time)
 }
 
 type distKind int
@@ -323,7 +324,7 @@ func parseDist(n *node, t check.Type, what string) (*dist, error) {
 		if v.kind != nString || v.str == "" {
 			return nil, distError(v, `%s: member takes "*" (any member) or the name of a role or badge`, what)
 		}
-		d.kind, d.pool = dMember, v.str
+		d.kind, d.pool, d.poolOff = dMember, v.str, v.off
 	}
 	return d, nil
 }

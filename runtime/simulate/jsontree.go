@@ -56,8 +56,9 @@ func parseTree(data []byte) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
+	off := p.start()
 	if _, err := p.dec.Token(); err != io.EOF {
-		return nil, &posError{off: p.start(), msg: "more than one JSON value"}
+		return nil, &posError{off: off, msg: "more than one JSON value"}
 	}
 	return n, nil
 }

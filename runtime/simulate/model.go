@@ -382,7 +382,7 @@ func (m *Model) readArgs(n *node, a *check.Action, cc *check.Community) ([]*argD
 			return nil, err
 		}
 		if d.kind == dMember && d.pool != "*" {
-			if _, err := whom(cc, d.pool, k.val.off, fmt.Sprintf("argument %s of %s", p.Name, a.Name)); err != nil {
+			if _, err := whom(cc, d.pool, d.poolOff, fmt.Sprintf("argument %s of %s", p.Name, a.Name)); err != nil {
 				return nil, err
 			}
 			if !slices.Contains(m.pools, d.pool) {

@@ -278,14 +278,14 @@ func (s *sim) run(ctx context.Context) error {
 		return err
 	}
 	s.read(s.start, false)
-	joined := s.day.Joined
+	joined, refused := s.day.Joined, s.day.Refused
 	for d := 1; d <= s.o.Days; d++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		s.day = s.newDay(d)
 		if d == 1 {
-			s.day.Joined = joined
+			s.day.Joined, s.day.Refused = joined, refused
 		}
 		if err := s.live(ctx, d); err != nil {
 			return err
