@@ -28,8 +28,13 @@ type Model struct {
 	name      string
 	start     time.Time
 
-	initial int
-	joins   *dist // per day, a count
+	// groups are the members at the start, each group with its own
+	// attributes over the model's (an owner, two admins, the rest).
+	groups []group
+	joins  *dist // per day, a count
+	// joinPer gives, by action index, the chance that an allowed try of
+	// the action brings a new member (an invitation accepted).
+	joinPer map[int]float64
 	attrs   []attrDist
 	seen    string // a time attribute set when a member acts, or ""
 
@@ -75,6 +80,12 @@ type attrDist struct {
 	name string
 	d    *dist
 	off  int64
+}
+
+type group struct {
+	count int
+	attrs []attrDist
+	off   int64
 }
 
 type leaveRule struct {
@@ -280,53 +291,87 @@ func (m *Model) read(root *node, c *runtime.Community) error {
 	}
 	// A new member's attributes: those the community requires must be
 	// given, and constants must convert.
-	if m.initial > 0 || m.joins.kind != dConst || m.joins.consts[0].I > 0 {
+	check := func(extra []attrDist, off int64) error {
 		values := map[string]any{}
 		r := rand.New(rand.NewPCG(1, 2))
-		for _, a := range m.attrs {
+		for _, a := range append(slices.Clip(m.attrs), extra...) {
 			values[a.name] = a.d.goValue(a.d.draw(r, DefaultStart))
 		}
 		if _, err := c.Member(values); err != nil {
-			off := root.off
-			if n := root.get("members"); n != nil {
-				off = n.off
-			}
-			for _, a := range m.attrs {
+			for _, a := range append(slices.Clip(m.attrs), extra...) {
 				if strings.Contains(err.Error(), a.name) {
 					off = a.off
 				}
 			}
 			return &posError{off: off, msg: fmt.Sprintf("members: attributes of a new member: %v", err)}
 		}
+		return nil
 	}
-	return nil
-}
-
-// argFor returns the distribution of argument param of rs's action: the
-// entry's own, else the model's default.
-func (m *Model) argFor(rs *rateSpec, param string) *argDist {
-	for _, a := range rs.args {
-		if a.param == param {
-			return a
+	membersOff := root.off
+	if n := root.get("members"); n != nil {
+		membersOff = n.off
+	}
+	for _, g := range m.groups {
+		if err := check(g.attrs, g.off); err != nil {
+			return err
 		}
 	}
-	for _, a := range m.defaults[rs.action] {
-		if a.param == param {
-			return a
+	if m.joins.kind != dConst || m.joins.consts[0].I > 0 || len(m.joinPer) > 0 {
+		if err := check(nil, membersOff); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
 func (m *Model) readMembers(n *node, cc *check.Community) error {
-	if err := fields(n, "members", "initial", "join_per_day", "attributes"); err != nil {
+	if err := fields(n, "members", "initial", "join_per_day", "join_per_action", "attributes"); err != nil {
 		return err
 	}
-	if i := n.get("initial"); i != nil {
-		if !isInt(i) || i.str[0] == '-' || len(i.str) > 8 {
-			return distError(i, "members: initial is a whole number of members from 0 to 99999999")
+	if a := n.get("attributes"); a != nil {
+		attrs, err := readAttrs(a, cc)
+		if err != nil {
+			return err
 		}
-		fmt.Sscan(i.str, &m.initial)
+		m.attrs = attrs
+	}
+	if i := n.get("initial"); i != nil {
+		count := func(i *node) (int, error) {
+			if !isInt(i) || i.str[0] == '-' || len(i.str) > 8 {
+				return 0, distError(i, "members: initial is a whole number of members from 0 to 99999999, or an array of {\"count\", \"attributes\"}")
+			}
+			var n int
+			fmt.Sscan(i.str, &n)
+			return n, nil
+		}
+		if i.kind == nArray {
+			for _, e := range i.arr {
+				if err := fields(e, "members: initial", "count", "attributes"); err != nil {
+					return err
+				}
+				c := e.get("count")
+				if c == nil {
+					return distError(e, "members: initial: count is required")
+				}
+				n, err := count(c)
+				if err != nil {
+					return err
+				}
+				g := group{count: n, off: e.off}
+				if a := e.get("attributes"); a != nil {
+					if g.attrs, err = readAttrs(a, cc); err != nil {
+						return err
+					}
+				}
+				m.groups = append(m.groups, g)
+			}
+		} else {
+			n, err := count(i)
+			if err != nil {
+				return err
+			}
+			m.groups = append(m.groups, group{count: n, off: i.off})
+		}
 	}
 	if j := n.get("join_per_day"); j != nil {
 		d, err := parseDist(j, check.Type{Kind: check.Int}, "members: join_per_day")
@@ -335,23 +380,46 @@ func (m *Model) readMembers(n *node, cc *check.Community) error {
 		}
 		m.joins = d
 	}
-	if a := n.get("attributes"); a != nil {
-		if a.kind != nObject {
-			return distError(a, "members: attributes: want an object of attribute values")
+	if j := n.get("join_per_action"); j != nil {
+		if j.kind != nObject {
+			return distError(j, "members: join_per_action: want an object of actions and the chance that an allowed try brings a member")
 		}
-		for _, k := range a.keys {
-			attr := cc.Attr(k.key)
-			if attr == nil {
-				return keyError(k, "members: unknown attribute %q%s; %s declares %s", k.key, suggest(k.key, attrNames(cc)), cc.Name, strings.Join(attrNames(cc), ", "))
-			}
-			d, err := parseDist(k.val, attr.Type, "attribute "+attr.Name)
+		m.joinPer = map[int]float64{}
+		for _, k := range j.keys {
+			a, err := action(cc, k)
 			if err != nil {
 				return err
 			}
-			m.attrs = append(m.attrs, attrDist{attr.Name, d, k.off})
+			x, err := number(k.val, "members: join_per_action: "+a.Name)
+			if err != nil {
+				return err
+			}
+			if x < 0 || x > 1 {
+				return distError(k.val, "members: join_per_action: %s: a chance, from 0 to 1", a.Name)
+			}
+			m.joinPer[a.Index] = x
 		}
 	}
 	return nil
+}
+
+func readAttrs(a *node, cc *check.Community) ([]attrDist, error) {
+	if a.kind != nObject {
+		return nil, distError(a, "members: attributes: want an object of attribute values")
+	}
+	var out []attrDist
+	for _, k := range a.keys {
+		attr := cc.Attr(k.key)
+		if attr == nil {
+			return nil, keyError(k, "members: unknown attribute %q%s; %s declares %s", k.key, suggest(k.key, attrNames(cc)), cc.Name, strings.Join(attrNames(cc), ", "))
+		}
+		d, err := parseDist(k.val, attr.Type, "attribute "+attr.Name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, attrDist{attr.Name, d, k.off})
+	}
+	return out, nil
 }
 
 func (m *Model) readArgs(n *node, a *check.Action, cc *check.Community) ([]*argDist, error) {
@@ -593,4 +661,20 @@ func paramNames(a *check.Action) []string {
 		out = append(out, p.Name)
 	}
 	return out
+}
+
+// argFor returns the distribution of argument param of rs's action: the
+// entry's own, else the model's default.
+func (m *Model) argFor(rs *rateSpec, param string) *argDist {
+	for _, a := range rs.args {
+		if a.param == param {
+			return a
+		}
+	}
+	for _, a := range m.defaults[rs.action] {
+		if a.param == param {
+			return a
+		}
+	}
+	return nil
 }

@@ -68,8 +68,8 @@ func TestModelRequiredAttribute(t *testing.T) {
 	}
 	c := prog.Community("WeChatGroup")
 	_, err = simulate.ParseModel("m.json", []byte(`{"members": {"initial": 3}}`), c)
-	if err == nil || !strings.Contains(err.Error(), "m.json:1:13: members: attributes of a new member:") || !strings.Contains(err.Error(), "joined_at") {
-		t.Errorf("error %v; want one about joined_at at the members field", err)
+	if err == nil || !strings.Contains(err.Error(), "m.json:1:25: members: attributes of a new member:") || !strings.Contains(err.Error(), "joined_at") {
+		t.Errorf("error %v; want one about joined_at at the initial count", err)
 	}
 	if _, err := simulate.ParseModel("m.json", []byte(`{"members": {"initial": 3, "attributes": {"joined_at": "now"}}}`), c); err != nil {
 		t.Errorf("with joined_at: %v", err)

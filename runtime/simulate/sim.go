@@ -163,6 +163,7 @@ type sim struct {
 	trans     map[[2]string]int
 	transSeq  [][2]string
 	total     uint64
+	invited   int // new members the day's allowed tries bring (join_per_action)
 	seenVals  map[string]any
 }
 
@@ -274,8 +275,10 @@ func zeroArg(k check.Kind) any {
 
 func (s *sim) run(ctx context.Context) error {
 	s.day = s.newDay(0)
-	if err := s.join(s.m.initial, s.start); err != nil {
-		return err
+	for _, g := range s.m.groups {
+		if err := s.join(g.count, s.start, g.attrs); err != nil {
+			return err
+		}
 	}
 	s.read(s.start, false)
 	joined, refused := s.day.Joined, s.day.Refused
@@ -381,8 +384,9 @@ func (s *sim) live(ctx context.Context, d int) error {
 			break
 		}
 	}
-	n := s.m.joins.draw(s.r, end).I
-	if err := s.join(int(max(n, 0)), end); err != nil {
+	n := s.m.joins.draw(s.r, end).I + int64(s.invited)
+	s.invited = 0
+	if err := s.join(int(max(n, 0)), end, nil); err != nil {
 		return fmt.Errorf("day %d: %w", d, err)
 	}
 	s.read(end, true)
@@ -429,6 +433,9 @@ func (s *sim) try(ctx context.Context, d int, a attempt, t time.Time) error {
 	if res.Applied {
 		s.day.Allowed++
 		mm.lastActive = d
+		if p, ok := s.m.joinPer[src.action]; ok && (p >= 1 || s.r.Float64() < p) {
+			s.invited++
+		}
 		if s.m.seen != "" && mm.seenDay != d {
 			mm.seenDay = d
 			if s.seenVals == nil {
@@ -523,10 +530,13 @@ func (s *sim) holds(w who, mm *mem) bool {
 }
 
 // join adds n new members at time t, with attributes drawn from the model.
-func (s *sim) join(n int, t time.Time) error {
+func (s *sim) join(n int, t time.Time, extra []attrDist) error {
 	for range n {
 		values := make(map[string]any, len(s.m.attrs))
 		for _, a := range s.m.attrs {
+			values[a.name] = a.d.goValue(a.d.draw(s.r, t))
+		}
+		for _, a := range extra {
 			values[a.name] = a.d.goValue(a.d.draw(s.r, t))
 		}
 		m, err := s.c.Member(values)
