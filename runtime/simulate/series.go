@@ -1,11 +1,3 @@
-// Package simulate runs a compiled community forward in time under a
-// behaviour model and records what it did, day by day (charter simulate).
-//
-// A Series is the whole record of one run: the names that label its
-// columns, one Day per simulated day, and the conversions between roles
-// over the run. The simulation (runtime/simulate) writes it; the report
-// (runtime/simulate/report) draws it; CSV and JSON Lines carry it to other
-// tools.
 package simulate
 
 import "time"
