@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/charterlang/charter/internal/jsonkeys"
@@ -956,11 +957,15 @@ func (k *Call) SetFloat(name string, v float64) error {
 	return nil
 }
 
-// SetString sets the string argument name of a prepared call.
+// SetString sets the string argument name of a prepared call; a string
+// that is not valid UTF-8 is refused, as in an Args map.
 func (k *Call) SetString(name string, v string) error {
 	i, err := k.param(name, check.String)
 	if err != nil {
 		return err
+	}
+	if !utf8.ValidString(v) {
+		return fmt.Errorf("argument %s: a string value must be valid UTF-8", name)
 	}
 	k.args.S[i] = v
 	return nil

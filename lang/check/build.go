@@ -1328,14 +1328,8 @@ func (b *builder) keptAttrs() bool {
 	visit = func(d any) {
 		var els *syntax.Sanction
 		switch d := d.(type) {
-		case *syntax.MustNot:
-			els = d.Else
-		case *syntax.First:
-			els = d.Else
-		case *syntax.Limit:
-			els = d.Else
-		case *syntax.Duty:
-			els = d.Else
+		case syntax.RuleDecl:
+			els = d.RuleElse()
 		case *syntax.When:
 			for _, wd := range d.Decls {
 				visit(wd)

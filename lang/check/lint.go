@@ -127,17 +127,8 @@ func constBool(e *syntax.Expr) (bool, bool) {
 }
 
 func declRange(d syntax.Decl) diag.Range {
-	switch d := d.(type) {
-	case *syntax.May:
-		return d.Range()
-	case *syntax.MustNot:
-		return d.Range()
-	case *syntax.First:
-		return d.Range()
-	case *syntax.Limit:
-		return d.Range()
-	case *syntax.Duty:
-		return d.Range()
+	if r, ok := d.(syntax.RuleDecl); ok {
+		return r.Range()
 	}
 	return diag.Range{}
 }
