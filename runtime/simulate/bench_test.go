@@ -25,6 +25,7 @@ func benchRun(b *testing.B, members, days int) {
 	}
 	b.ReportAllocs()
 	var attempts int
+	cpu0 := cpuTime()
 	for b.Loop() {
 		s, err := simulate.Run(context.Background(), c, m, simulate.Options{Days: days, Seed: 1})
 		if err != nil {
@@ -34,6 +35,9 @@ func benchRun(b *testing.B, members, days int) {
 		for _, d := range s.Days {
 			attempts += d.Attempts
 		}
+	}
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 	}
 	b.ReportMetric(float64(attempts), "tries/op")
 	b.ReportMetric(float64(attempts)*float64(b.N)/b.Elapsed().Seconds(), "tries/s")
