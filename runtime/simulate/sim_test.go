@@ -3,6 +3,8 @@ package simulate_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -272,5 +274,55 @@ func TestRunOptions(t *testing.T) {
 	cancel()
 	if _, err := simulate.Run(ctx, c, m, simulate.Options{Days: 1}); err == nil {
 		t.Error("a cancelled run ran")
+	}
+}
+
+// TestGoalNotANumber: a measure that divides by zero on a day gives a
+// value JSON has no number for; the series still writes and reads back.
+func TestGoalNotANumber(t *testing.T) {
+	c := compile(t, `community Club {
+  member { posts: int }
+  action post()
+  may post
+  on post { posts += 1 }
+  goal ratio "Posts per poster" { measure 1 / count(posts > 0); target >= 1 }
+}`, "Club")
+	s := run(t, c, `{"members": {"initial": 3}}`, 2, 1)
+	if v := s.Days[0].Goals[0].Value; !math.IsInf(v, 1) {
+		t.Fatalf("0/0 gave %v", v)
+	}
+	var b bytes.Buffer
+	if err := simulate.WriteJSONL(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"goals":[{"value":"+Inf","met":true}]`) {
+		t.Errorf("JSON Lines:\n%s", b.String())
+	}
+	back, err := simulate.ReadJSONL(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsInf(back.Days[1].Goals[0].Value, 1) {
+		t.Errorf("read back %v", back.Days[1].Goals[0])
+	}
+}
+
+func TestGoalDayJSON(t *testing.T) {
+	for _, v := range []float64{math.NaN(), math.Inf(-1), math.Inf(1), 2.5, 0} {
+		data, err := json.Marshal(simulate.GoalDay{Value: v, Met: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var g simulate.GoalDay
+		if err := json.Unmarshal(data, &g); err != nil {
+			t.Fatalf("%s: %v", data, err)
+		}
+		if !g.Met || !(g.Value == v || math.IsNaN(v) && math.IsNaN(g.Value)) {
+			t.Errorf("%v: wrote %s, read back %+v", v, data, g)
+		}
+	}
+	var g simulate.GoalDay
+	if err := json.Unmarshal([]byte(`{"value": "lots", "met": true}`), &g); err == nil {
+		t.Error(`"lots" read as a goal value`)
 	}
 }
