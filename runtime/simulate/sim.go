@@ -170,6 +170,10 @@ type sim struct {
 func newSim(c *runtime.Community, m *Model, o Options, start time.Time) (*sim, error) {
 	s := &sim{
 		c: c, cc: c.Checked(), m: m, o: o, start: start,
+		// No skew check: without a clock the reference is the latest
+		// action, and a community quiet for over a year (DefaultMaxGap)
+		// would have its next review refused; simulated time only moves
+		// forward, a day at a time, so there is nothing to guard against.
 		st:       runtime.NewState(c, runtime.MaxSkew(-1)),
 		r:        rand.New(rand.NewPCG(uint64(o.Seed), 0x63686172746572)), // "charter"
 		index:    map[string]int{},
