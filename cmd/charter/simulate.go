@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/charterlang/charter/runtime/simulate"
+	"github.com/charterlang/charter/runtime/simulate/report"
 )
 
 func init() {
@@ -40,6 +41,12 @@ It writes to DIR (made if missing):
   series.jsonl  the same as JSON Lines: a header line with the names,
                 one line per day, and a last line with the conversions
                 between roles
+  report.html   the run as one self-contained page: a summary, the goals,
+                and charts of the roles over time, each goal against its
+                target, the rules that deny most and the conversions
+                between roles
+  roles.svg, goals.svg, denials.svg, transitions.svg
+                each chart on its own, for a README or a slide
 
 The run is deterministic: the same files, model, flags and seed give the
 same output, and the simulated time never reads the clock. On a terminal,
@@ -60,7 +67,8 @@ Example:
   $ charter simulate examples/fanclub --community FanClub \
       --model examples/fanclub/model.json --days 180 --seed 1 --out sim
   180 days of FanClub: 320 joined, 57 left, 263 members at the end; 18,563
-  tries, 17,384 allowed; wrote sim/series.csv, sim/series.jsonl
+  tries, 17,384 allowed; wrote series.csv, series.jsonl, report.html,
+  roles.svg, goals.svg, denials.svg, transitions.svg in sim
 
 Exit status: 0 success, 1 the rule files have errors or the run failed
 (an effect the state refused), 2 usage errors, a bad model and files
@@ -153,6 +161,18 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := write("series.jsonl", simulate.WriteJSONL); err != nil {
 		return fail(exitUsage, err)
 	}
+	if err := write("report.html", report.Write); err != nil {
+		return fail(exitUsage, err)
+	}
+	for _, ch := range report.Charts(series) {
+		svg := ch.SVG
+		if err := write(ch.Name+".svg", func(w io.Writer, _ *simulate.Series) error {
+			_, err := w.Write(svg)
+			return err
+		}); err != nil {
+			return fail(exitUsage, err)
+		}
+	}
 	last := series.Days[len(series.Days)-1]
 	var attempts, allowed, joined, left int
 	for _, d := range series.Days {
@@ -161,10 +181,19 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		joined += d.Joined
 		left += d.Left + d.Removed
 	}
-	fmt.Fprintf(stdout, "%s of %s: %s joined, %s left, %s at the end; %s tries, %s allowed; wrote %s\n",
+	fmt.Fprintf(stdout, "%s of %s: %s joined, %s left, %s at the end; %s tries, %s allowed; wrote %s in %s\n",
 		plural(len(series.Days), "day"), series.Community, thousands(joined), thousands(left), plural(last.Members, "member"),
-		thousands(attempts), thousands(allowed), joinList(written))
+		thousands(attempts), thousands(allowed), joinList(names(written)), *out)
 	return exitOK
+}
+
+// names returns the file names of paths.
+func names(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = filepath.Base(p)
+	}
+	return out
 }
 
 func joinPaths(paths []string) string {

@@ -20,8 +20,18 @@ func TestSimulateWritesSeries(t *testing.T) {
 	if code != exitOK || stderr != "" {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
-	if !strings.HasPrefix(stdout, "12 days of FanClub: ") || !strings.Contains(stdout, filepath.Join(out, "series.csv")) {
+	if !strings.HasPrefix(stdout, "12 days of FanClub: ") || !strings.HasSuffix(stdout, "wrote series.csv, series.jsonl, report.html, roles.svg, goals.svg, denials.svg, transitions.svg in "+out+"\n") {
 		t.Errorf("stdout %q", stdout)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "report.html"))
+	if err != nil || !bytes.Contains(page, []byte("<svg")) || !bytes.Contains(page, []byte("FanClub")) {
+		t.Errorf("report.html: %v, %d bytes", err, len(page))
+	}
+	for _, name := range []string{"roles", "goals", "denials", "transitions"} {
+		svg, err := os.ReadFile(filepath.Join(out, name+".svg"))
+		if err != nil || !bytes.HasPrefix(svg, []byte("<?xml")) {
+			t.Errorf("%s.svg: %v", name, err)
+		}
 	}
 	f, err := os.Open(filepath.Join(out, "series.jsonl"))
 	if err != nil {
