@@ -40,7 +40,8 @@ import (
 )
 
 // EnvChromium names the Chromium binary to use; EnvArtifacts, a directory
-// where screenshots are kept after the test (one subdirectory per test).
+// where screenshots are kept after the test (one subdirectory per package
+// and test).
 const (
 	EnvChromium  = "CHARTER_TEST_CHROMIUM"
 	EnvArtifacts = "CHARTER_TEST_ARTIFACTS"
@@ -329,7 +330,7 @@ func jsString(s string) string {
 
 // Screenshot captures the whole page as PNG into the test's artifact
 // directory and returns the file's path. The directory is
-// $CHARTER_TEST_ARTIFACTS/<test name> when that variable is set (the file
+// $CHARTER_TEST_ARTIFACTS/<package>/<test> when that variable is set (the file
 // then outlives the test; .ci/run sets it), else a temporary directory of
 // the test.
 func (p *Page) Screenshot(name string) string {
@@ -349,15 +350,20 @@ func (p *Page) Screenshot(name string) string {
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
 // ArtifactDir returns a directory for the test's output files:
-// $CHARTER_TEST_ARTIFACTS/<test name> when that variable is set, else a
-// temporary directory removed after the test.
+// $CHARTER_TEST_ARTIFACTS/<package>/<test> when that variable is set, else
+// a temporary directory removed after the test. <package> is the name of
+// the directory go test runs the test in, its package's.
 func ArtifactDir(t testing.TB) string {
 	t.Helper()
 	root := os.Getenv(EnvArtifacts)
 	if root == "" {
 		return t.TempDir()
 	}
-	dir := filepath.Join(root, unsafeName.ReplaceAllString(t.Name(), "_"))
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatalf("browsertest: %v", err)
+	}
+	dir := filepath.Join(root, filepath.Base(wd), unsafeName.ReplaceAllString(t.Name(), "_"))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatalf("browsertest: %s: %v", EnvArtifacts, err)
 	}

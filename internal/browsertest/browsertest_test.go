@@ -106,7 +106,7 @@ func TestArtifactDirKeepsFiles(t *testing.T) {
 	root := t.TempDir()
 	t.Setenv(EnvArtifacts, root)
 	dir := ArtifactDir(t)
-	if want := filepath.Join(root, "TestArtifactDirKeepsFiles"); dir != want {
+	if want := filepath.Join(root, "browsertest", "TestArtifactDirKeepsFiles"); dir != want {
 		t.Errorf("ArtifactDir = %s, want %s", dir, want)
 	}
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {

@@ -205,14 +205,44 @@ func (v *view) xScale(r0, r1 float64) linear {
 	return linear{unix(v.t0), unix(v.t1), r0, r1}
 }
 
-// points returns the x of each day, and for a single day the start and
-// end of that day, so that one day still draws as a band, not a line.
+// xs returns the x of each day's reading.
 func (v *view) xs(x linear) []float64 {
 	out := make([]float64, len(v.dates))
 	for i, t := range v.dates {
 		out[i] = x.at(unix(t))
 	}
 	return out
+}
+
+// maxHoverDays bounds the days that get a hover column: past it the
+// columns would be thinner than a pixel and only weigh the file down.
+const maxHoverDays = 800
+
+// dayColumns lays an invisible column over each day, reaching halfway to
+// its neighbours, whose tooltip gives the day's date and figures: reading
+// a value off a chart by hovering, with no script.
+func (v *view) dayColumns(w *svg, xs []float64, top, bottom float64, figures func(i int) string) {
+	n := len(xs)
+	if n > maxHoverDays || n != len(v.s.Days) {
+		return
+	}
+	w.open("g", "class", "days", "fill", "#FFFFFF", "fill-opacity", "0")
+	for i := range n {
+		x0, x1 := xs[0], xs[n-1]
+		if n == 1 {
+			x0 = xs[0] - 8
+		}
+		if i > 0 {
+			x0 = (xs[i-1] + xs[i]) / 2
+		}
+		if i < n-1 {
+			x1 = (xs[i] + xs[i+1]) / 2
+		}
+		w.open("rect", "x", num(x0), "y", num(top), "width", num(math.Max(x1-x0, 0.5)), "height", num(bottom-top))
+		w.tooltip(fmt.Sprintf("day %d, %s%s", v.s.Days[i].Day, v.dates[i].Format("Jan 2, 2006"), figures(i)))
+		w.close("rect")
+	}
+	w.close("g")
 }
 
 func (v *view) span() string {
@@ -317,6 +347,18 @@ func (v *view) rolesChart() Chart {
 		w.close("path")
 	}
 	w.close("g")
+	v.dayColumns(w, xs, top, plotB, func(i int) string {
+		var b strings.Builder
+		total := 0.0
+		for r := len(v.roles) - 1; r >= 0; r-- {
+			fmt.Fprintf(&b, "\n%s: %s", v.roles[r], count(int(v.counts[r][i])))
+			total += v.counts[r][i]
+		}
+		if len(v.roles) > 1 {
+			fmt.Fprintf(&b, "\nall: %s", count(int(total)))
+		}
+		return b.String()
+	})
 	v.timeAxis(w, x, plotB)
 
 	// The legend lists the highest rung first, as the stack shows it.
@@ -513,6 +555,14 @@ func (v *view) goalsChart() Chart {
 		for _, i := range lone {
 			w.elem("circle", "cx", num(xs[i]), "cy", num(y.at(v.goalAt(j, i).Value)), "r", "3", "fill", "#332288")
 		}
+		v.dayColumns(w, xs, plotT, plotB, func(i int) string {
+			gd := v.goalAt(j, i)
+			met := "not met"
+			if gd.Met {
+				met = "met"
+			}
+			return fmt.Sprintf("\n%s: %s, %s", g.Name, value(gd.Value), met)
+		})
 		v.timeAxis(w, x, plotB)
 		w.close("g")
 	}

@@ -8,7 +8,8 @@
 //	}
 //
 // The page holds a summary table (members, joins, leaves, removals,
-// attempts and how many were allowed, denials, sanctions, messages), a
+// attempts and how many were allowed, denials, sanctions, badge holders,
+// messages), a
 // table of the goals, and four charts:
 //
 //   - roles: members by role over time, a stacked area with the lowest rung
@@ -24,15 +25,16 @@
 //
 // The page needs nothing but itself: the CSS and the SVG are inline, there
 // is no script, no font and no image to fetch, so it opens from a mail
-// attachment or a CI artifact as it does from disk. Hovering over an area,
-// a bar or a cell shows its figures through SVG <title> elements, which
-// screen readers also read; each chart has a title and a description that
-// say in words what it shows. Every name from the rule file or the model
-// is escaped, so a label such as `a < b && "c"` shows as written.
+// attachment or a CI artifact as it does from disk. Hovering over a day
+// of the roles or goals chart, a bar or a cell shows its figures through
+// SVG <title> elements, which screen readers also read; each chart has a
+// title and a description that say in words what it shows. Every name
+// from the rule file or the model is escaped, so a label such as
+// `a < b && "c"` shows as written.
 //
 // The charts are SVG written directly, not drawn by a plotting library:
-// they are a stacked area, lines, bars and a grid of cells, each a few
-// dozen lines here, and writing them keeps text as text (searchable,
+// they are a stacked area, lines, bars and a grid of cells, a hundred-odd
+// lines each here, and writing them keeps text as text (searchable,
 // translatable, readable by screen readers and tests), lets each shape
 // carry data-* attributes naming its series, and adds no dependency to
 // the module.
@@ -44,6 +46,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"time"
 
@@ -99,15 +103,22 @@ func check(s *simulate.Series) error {
 		if len(d.Goals) != len(s.Goals) {
 			return fmt.Errorf("%s: %d goal values for %d goals (Series.Goals)", at, len(d.Goals), len(s.Goals))
 		}
-		for name, n := range map[string]int{"members": d.Members, "joined": d.Joined, "left": d.Left, "removed": d.Removed, "attempts": d.Attempts, "allowed": d.Allowed} {
-			if n < 0 {
-				return fmt.Errorf("%s: %s is %d", at, name, n)
+		for _, f := range []struct {
+			name string
+			n    int
+		}{{"members", d.Members}, {"joined", d.Joined}, {"left", d.Left}, {"removed", d.Removed}, {"attempts", d.Attempts}, {"allowed", d.Allowed}} {
+			if f.n < 0 {
+				return fmt.Errorf("%s: %s is %d", at, f.name, f.n)
 			}
 		}
-		for kind, m := range map[string]map[string]int{"roles": d.Roles, "badges": d.Badges, "denials": d.Denials, "sanctions": d.Sanctions, "messages": d.Messages} {
-			for k, n := range m {
-				if n < 0 {
-					return fmt.Errorf("%s: %s[%q] is %d", at, kind, k, n)
+		for _, f := range []struct {
+			name string
+			m    map[string]int
+		}{{"roles", d.Roles}, {"badges", d.Badges}, {"denials", d.Denials}, {"sanctions", d.Sanctions}, {"messages", d.Messages}} {
+			// Sorted, so that of several bad entries the same one is named.
+			for _, k := range slices.Sorted(maps.Keys(f.m)) {
+				if n := f.m[k]; n < 0 {
+					return fmt.Errorf("%s: %s[%q] is %d", at, f.name, k, n)
 				}
 			}
 		}
@@ -229,9 +240,39 @@ func (v *view) summary() []row {
 		row{Label: "attempts / allowed", Value: f(attempts) + " / " + f(allowed) + share},
 		row{Label: "denials (one per denying rule)", Value: fmt.Sprintf("%s by %d rules", f(denials), len(denialRules))},
 		row{Label: "sanctions", Value: f(nSanctions), Detail: clip(sanctions)},
+		v.badgeRow(),
 		row{Label: "messages (nudges and offers)", Value: f(nMessages), Detail: clip(messages)},
 	)
 	return rows
+}
+
+// badgeRow lists the holders of each badge at the end of the run, in
+// declaration order, then any badge a day counts that Series.Badges lacks.
+func (v *view) badgeRow() row {
+	r := row{Label: "badge holders at the end", Value: "—"}
+	days := v.s.Days
+	if len(days) == 0 {
+		return r
+	}
+	last := days[len(days)-1].Badges
+	names := slices.Clone(v.s.Badges)
+	for _, b := range slices.Sorted(maps.Keys(last)) {
+		if !slices.Contains(names, b) {
+			names = append(names, b)
+		}
+	}
+	if len(names) == 0 {
+		return r
+	}
+	r.Value = fmt.Sprintf("%d badges", len(names))
+	if len(names) == 1 {
+		r.Value = "1 badge"
+	}
+	for _, b := range names {
+		r.Detail = append(r.Detail, kv{b, formatNumber(float64(last[b]), 0)})
+	}
+	r.Detail = clip(r.Detail)
+	return r
 }
 
 func clip(kvs []kv) []kv {
@@ -297,7 +338,7 @@ figcaption { padding: 6px 12px; color: #555; font-size: 13px; border-top: 1px so
 <h2>Summary</h2>
 <table class="summary">
 <tbody>
-{{range .Summary}}<tr><th scope="row">{{.Label}}</th><td class="n">{{.Value}}{{if .Detail}}<ul class="detail">{{range .Detail}}<li><span>{{.Key}}</span><span>{{.Value}}</span></li>{{end}}</ul>{{end}}</td></tr>
+{{range .Summary}}<tr><th scope="row">{{.Label}}</th><td class="n">{{.Value}}{{if .Detail}} <ul class="detail">{{range .Detail}}<li><span>{{.Key}}</span> <span>{{.Value}}</span></li>{{end}}</ul>{{end}}</td></tr>
 {{end}}</tbody>
 </table>
 

@@ -32,6 +32,7 @@ func sample(days int) *simulate.Series {
 		Seed:      1,
 		Start:     start,
 		Roles:     []string{"onlooker", "participant", "creator"},
+		Badges:    []string{"opinion_leader"},
 		Goals: []simulate.GoalInfo{
 			{Name: "engagement", Title: "Most members take part", Op: ">=", Target: 0.4},
 			{Name: "size", Title: "Stay within Dunbar's number", Op: "<=", Target: 5},
@@ -441,6 +442,19 @@ func TestReportInBrowser(t *testing.T) {
 			t.Errorf("area of %s has height %v", s.Roles[i], h)
 		}
 	}
+	// Hovering over a day gives its figures.
+	if n := p.Count("figure#roles g.days rect"); n != 60 {
+		t.Errorf("%d hover columns in the roles chart, want 60", n)
+	}
+	var tip string
+	p.Eval(`document.querySelector("figure#roles g.days rect:last-child title").textContent`, &tip)
+	if want := "day 60, Apr 30, 2026\ncreator: 30\nparticipant: 120\nonlooker: 70\nall: 220"; tip != want {
+		t.Errorf("last day's tooltip = %q, want %q", tip, want)
+	}
+	p.Eval(`document.querySelector("figure#goals g[data-goal=engagement] g.days rect:first-child title").textContent`, &tip)
+	if want := "day 1, Mar 2, 2026\nengagement: 0.1538, not met"; tip != want {
+		t.Errorf("first day's engagement tooltip = %q, want %q", tip, want)
+	}
 	if got := p.Texts("figure#goals .goal-name"); !slices.Equal(got, []string{"engagement — Most members take part", "size — Stay within Dunbar's number"}) {
 		t.Errorf("goal panels = %q", got)
 	}
@@ -459,6 +473,10 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	if got := p.Texts("table.summary th"); !slices.Contains(got, "attempts / allowed") {
 		t.Errorf("summary rows = %q", got)
+	}
+	// Day 60 counts 60/5 opinion leaders.
+	if got := strings.Join(p.Texts("table.summary td"), "\n"); !strings.Contains(got, "1 badge opinion_leader 12") {
+		t.Errorf("summary cells lack the badge holders:\n%s", got)
 	}
 	textInside(t, p)
 	p.Screenshot("report.png")
