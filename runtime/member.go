@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/charterlang/charter/internal/jsonkeys"
@@ -60,8 +61,10 @@ const HistoryKey = "@history"
 // Member builds a member from attribute values: int, int64, float64,
 // json.Number, bool, string, time.Time or an RFC 3339 string for times,
 // time.Duration or a duration string ("36h", "7d") for durations, and
-// slices of those. Missing attributes take their default, except
-// required ones: a record without them is an error naming them. An
+// slices of those. Missing attributes take their default and are not
+// given (SPEC §7.7: has is false for them), except required ones: a
+// record without them is an error naming them. A nil value is an error,
+// not a value left out. An
 // unknown attribute or a value of the wrong type is an error naming the
 // attribute, the expected and the given type. The optional HistoryKey
 // entry lists when each action was taken.
@@ -92,9 +95,15 @@ func (c *Community) Member(values map[string]any) (*Member, error) {
 			}
 			return nil, fmt.Errorf("unknown attribute %q: %s declares %s", k, c.Name, c.attrList())
 		}
+		if v == nil {
+			// Not a way to leave the value out, which has could not tell
+			// from an oversight: say how (SPEC §7.7).
+			return nil, fmt.Errorf("attribute %s: want %s, got null: leave the key out for a value not given", k, c.layout.Slot(i).Type)
+		}
 		if err := c.layout.Set(m.rec(), i, v); err != nil {
 			return nil, err
 		}
+		c.layout.Give(m.rec(), i) // the record gave it (SPEC §7.7)
 	}
 	return m, nil
 }
@@ -187,59 +196,39 @@ type memberWith[W any] struct {
 }
 
 // withWords returns a new zero Member and n words in the same
-// allocation, for n up to 32; ok is false for more. The sizes step by two
-// words, so that a member is at most 8 bytes larger than it needs and
-// falls in the smallest size class it can (FanClub's 13 words: 320 bytes
-// where 16 words made 352).
+// allocation, for n up to 36; ok is false for more. Each array fills a
+// size class of the allocator with the 192-byte Member (240, 256, 288,
+// 320, 352, 384, 416, 448 and 480 bytes): FanClub's 14 words (13, and the
+// given-bit word of SPEC §7.7) take 320 bytes, bench's workload 16 words
+// 320 too, where 200-byte Members with 19 words took 352.
 func withWords(n int) (m *Member, words []int64, ok bool) {
 	switch {
-	case n <= 2:
-		p := new(memberWith[[2]int64])
-		return &p.m, p.w[:n:n], true
-	case n <= 4:
-		p := new(memberWith[[4]int64])
-		return &p.m, p.w[:n:n], true
 	case n <= 6:
 		p := new(memberWith[[6]int64])
 		return &p.m, p.w[:n:n], true
 	case n <= 8:
 		p := new(memberWith[[8]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 10:
-		p := new(memberWith[[10]int64])
-		return &p.m, p.w[:n:n], true
 	case n <= 12:
 		p := new(memberWith[[12]int64])
-		return &p.m, p.w[:n:n], true
-	case n <= 14:
-		p := new(memberWith[[14]int64])
 		return &p.m, p.w[:n:n], true
 	case n <= 16:
 		p := new(memberWith[[16]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 18:
-		p := new(memberWith[[18]int64])
-		return &p.m, p.w[:n:n], true
 	case n <= 20:
 		p := new(memberWith[[20]int64])
-		return &p.m, p.w[:n:n], true
-	case n <= 22:
-		p := new(memberWith[[22]int64])
 		return &p.m, p.w[:n:n], true
 	case n <= 24:
 		p := new(memberWith[[24]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 26:
-		p := new(memberWith[[26]int64])
-		return &p.m, p.w[:n:n], true
 	case n <= 28:
 		p := new(memberWith[[28]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 30:
-		p := new(memberWith[[30]int64])
-		return &p.m, p.w[:n:n], true
 	case n <= 32:
 		p := new(memberWith[[32]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 36:
+		p := new(memberWith[[36]int64])
 		return &p.m, p.w[:n:n], true
 	}
 	return nil, nil, false
@@ -286,6 +275,9 @@ func (c *Community) adopt(m *Member) *Member {
 		for i := 0; i < c.layout.Len(); i++ {
 			if j, ok := m.c.layout.Lookup(c.layout.Name(i)); ok && m.c.layout.Slot(j).Type == c.layout.Slot(i).Type {
 				_ = c.layout.Set(out.rec(), i, m.rec().Get(m.c.layout.Slot(j)))
+				if m.c.layout.Given(m.rec(), j) {
+					c.layout.Give(out.rec(), i)
+				}
 			}
 		}
 		for _, a := range c.actions {
@@ -452,14 +444,26 @@ type direct struct {
 	// floatAttr and timeAttr are the attributes of floats and times, by
 	// the same index, for the errors.
 	floatAttr, timeAttr []int
-	// kept are the byte offsets in the int array of the attributes the
-	// live state keeps for sanctions (warnings, demotions, ...) that the
-	// struct does not bind: fill sets them to their default, 0, so that a
-	// struct without them still fills every slot.
-	kept []uint32
+	// fixed are int words fill sets to a value of their own, whatever
+	// the struct holds: the slots of the attributes the live state keeps
+	// for sanctions (warnings, demotions, ...) that the struct does not
+	// bind, to their default, 0, so that a struct without them still
+	// fills every slot; and the given-bit words (SPEC §7.7), to a bit for
+	// each attribute a field binds that is not a pointer (a nil pointer
+	// gives nothing, so fillWith gives those one by one), which also
+	// clears the bits of a previous fill. One loop for both: the given
+	// word cost a loop of its own 16 instructions (BenchmarkFillFromStruct).
+	fixed []fixedWord
 	// ni, nf and ns are the lengths of the record arrays the offsets are
 	// within: the community's layout.
 	ni, nf, ns int
+}
+
+// fixedWord is a value v for the int word at byte offset dst of a
+// record's int array.
+type fixedWord struct {
+	dst uint32
+	v   int64
 }
 
 // copyOp copies the field at byte offset src of a struct to byte offset
@@ -505,6 +509,10 @@ type fieldBinding struct {
 	index []int
 	attr  int // the attribute's index in the layout
 	slot  int // and its slot's index in its record array
+	// ptr marks a field of pointer type: nil gives no value, the attribute
+	// keeps its default and is not given (SPEC §7.7); otherwise the value
+	// it points to is the field's.
+	ptr bool
 	// set stores the field without boxing it when its Go kind matches the
 	// attribute's type directly; nil means convert through Layout.Set.
 	set func(rec *eval.Record, slot int, v reflect.Value) error
@@ -559,7 +567,10 @@ type bindingKey struct {
 // MemberFromStruct builds a member from a struct (or pointer to one) whose
 // fields carry `charter:"name"` tags. The binding of a struct type to the
 // community's attributes is computed once per type; untagged fields are
-// ignored; a tag naming no attribute is an error.
+// ignored; a tag naming no attribute is an error. Every tagged field
+// gives its attribute (SPEC §7.7: has is true for it), except a field of
+// pointer type that is nil, which leaves the attribute at its default and
+// not given: the way a host's struct says a value is optional.
 func (c *Community) MemberFromStruct(v any) (*Member, error) {
 	if b := c.lastBinding.Load(); b != nil && b.fast {
 		// As in FillFromStruct: a pointer to the struct type bound last
@@ -713,6 +724,16 @@ func (c *Community) fillWith(b *structBinding, m *Member, rv reflect.Value, base
 			continue
 		}
 		fv := rv.FieldByIndex(f.index)
+		if f.ptr {
+			if fv.IsNil() {
+				if c.def.Attrs[f.attr].Required {
+					return fmt.Errorf("member struct %s: %w: field %s is nil", rv.Type(), c.missingRequired(func(name string) bool { return name != c.layout.Name(f.attr) }), rv.Type().FieldByIndex(f.index).Name)
+				}
+				continue // not given: the default stays
+			}
+			fv = fv.Elem()
+		}
+		c.layout.Give(m.rec(), f.attr)
 		if f.set != nil {
 			if err := f.set(m.rec(), f.slot, fv); err != nil {
 				return fmt.Errorf("%s: %w", c.layout.Name(f.attr), err)
@@ -736,8 +757,8 @@ func (c *Community) fillDirect(d *direct, rec *eval.Record, base unsafe.Pointer)
 		return c.notLayout()
 	}
 	ri := unsafe.Pointer(unsafe.SliceData(rec.I))
-	for _, dst := range d.kept {
-		*(*int64)(unsafe.Add(ri, dst)) = 0
+	for _, f := range d.fixed {
+		*(*int64)(unsafe.Add(ri, f.dst)) = f.v
 	}
 	for _, r := range d.words {
 		copyWords(unsafe.Add(ri, r.dst), unsafe.Add(base, r.src), r.n)
@@ -816,8 +837,14 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 			b.err = fmt.Errorf("member struct %s: field %s is tagged %q, which is not an attribute of %s (%s)", t, f.Name, tag, c.Name, c.attrList())
 			break
 		}
-		fb := fieldBinding{index: f.Index, attr: i, slot: c.layout.Slot(i).Index, set: directSetter(f.Type, c.layout.Slot(i).Type)}
-		fb.offset, fb.fast = fastField(t, f, c.layout.Slot(i).Type)
+		ft := f.Type
+		fb := fieldBinding{index: f.Index, attr: i, slot: c.layout.Slot(i).Index}
+		if ft.Kind() == reflect.Pointer {
+			fb.ptr, ft = true, ft.Elem()
+		} else {
+			fb.offset, fb.fast = fastField(t, f, c.layout.Slot(i).Type)
+		}
+		fb.set = directSetter(ft, c.layout.Slot(i).Type)
 		b.fields = append(b.fields, fb)
 	}
 	b.allFast = true
@@ -850,6 +877,21 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 		}
 	}
 	b.complete = !slices.Contains(bound, false)
+	given := make([]int64, (c.layout.Len()+63)/64)
+	for _, f := range b.fields {
+		if f.ptr {
+			// A nil pointer leaves its attribute at the default, which
+			// only a refill from the defaults restores.
+			b.complete, b.allFast = false, false
+			continue
+		}
+		_, bit := c.layout.GivenWord(f.attr)
+		given[f.attr/64] |= int64(bit)
+	}
+	for j, v := range given {
+		at, _ := c.layout.GivenWord(j * 64)
+		b.direct.fixed = append(b.direct.fixed, fixedWord{dst: uint32(at) * 8, v: v})
+	}
 	if b.err == nil {
 		if err := c.missingRequired(func(name string) bool { i, _ := c.layout.Lookup(name); return bound[i] }); err != nil {
 			b.err = fmt.Errorf("member struct %s: %w: tag a field with it", t, err)
@@ -865,7 +907,7 @@ func (c *Community) binding(t reflect.Type) *structBinding {
 				keptOnly = false
 				break
 			}
-			b.direct.kept = append(b.direct.kept, uint32(slot.Index)*8)
+			b.direct.fixed = append(b.direct.fixed, fixedWord{dst: uint32(slot.Index) * 8})
 		}
 	}
 	// A nil ptWord would mean typeWord did not read a type word (see
@@ -1053,11 +1095,15 @@ func (k *Call) SetFloat(name string, v float64) error {
 	return nil
 }
 
-// SetString sets the string argument name of a prepared call.
+// SetString sets the string argument name of a prepared call; a string
+// that is not valid UTF-8 is refused, as in an Args map.
 func (k *Call) SetString(name string, v string) error {
 	i, err := k.param(name, check.String)
 	if err != nil {
 		return err
+	}
+	if !utf8.ValidString(v) {
+		return fmt.Errorf("argument %s: a string value must be valid UTF-8", name)
 	}
 	k.args.S[i] = v
 	return nil

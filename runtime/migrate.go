@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -99,6 +100,15 @@ func (c *Community) Migrate(snap *Snapshot) (*Migration, error) {
 				delete(ms.Attributes, name)
 				mig.Dropped[name]++
 			}
+		}
+		if len(ms.NotGiven) > 0 {
+			// The names of attributes no longer declared go with their
+			// values; an attribute the file adds is not given, as it is
+			// not in the values.
+			ms.NotGiven = slices.DeleteFunc(ms.NotGiven, func(name string) bool {
+				_, ok := c.layout.Lookup(name)
+				return !ok
+			})
 		}
 		for j := 0; j < c.layout.Len(); j++ {
 			if _, ok := ms.Attributes[c.layout.Name(j)]; !ok {

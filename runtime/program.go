@@ -29,6 +29,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -308,6 +309,10 @@ type assign struct {
 	op    string
 	value *eval.Expr
 	def   *check.Assign
+	// givenWord and givenBit are the attribute's given bit in the record
+	// (eval.Layout.GivenWord), which the assignment sets (SPEC §7.7).
+	givenWord int
+	givenBit  int64
 }
 
 type goal struct {
@@ -527,6 +532,10 @@ func (s *scope) Call(name string, args []exprast.Node) (eval.Ref, bool, error) {
 		ref, err := eval.TakenRef(s.c.def, args)
 		return ref, err == nil, err
 	}
+	if name == "has" && s.aggs == nil {
+		ref, err := s.has(args)
+		return ref, err == nil, err
+	}
 	if s.aggs == nil {
 		return eval.Ref{}, false, nil
 	}
@@ -546,6 +555,39 @@ func (s *scope) Call(name string, args []exprast.Node) (eval.Ref, bool, error) {
 		t = check.Type{Kind: check.Int}
 	}
 	return eval.Ref{Kind: eval.RefAgg, Type: t, Index: len(*s.aggs) - 1}, true, nil
+}
+
+// has resolves `has(attr)` and `has(p.attr)` (SPEC §7.7) to the given bit
+// of the attribute in the member's record, or in the record of the member
+// p names; the checker has made sure the argument is one of these.
+func (s *scope) has(args []exprast.Node) (eval.Ref, error) {
+	if len(args) != 1 {
+		return eval.Ref{}, fmt.Errorf("has takes one attribute")
+	}
+	ref := eval.Ref{Kind: eval.RefGiven, Type: check.Type{Kind: check.Bool}}
+	var name string
+	switch a := args[0].(type) {
+	case *exprast.IdentifierNode:
+		name = a.Value
+	case *exprast.MemberNode:
+		obj, _ := a.Node.(*exprast.IdentifierNode)
+		prop, _ := a.Property.(*exprast.StringNode)
+		if obj == nil || prop == nil {
+			break
+		}
+		o, ok := s.LookupField(obj.Value, prop.Value)
+		if !ok || o.Kind != eval.RefOther {
+			return eval.Ref{}, fmt.Errorf("has: %s.%s is no attribute of a member parameter", obj.Value, prop.Value)
+		}
+		ref.Kind, ref.Param, name = eval.RefOtherGiven, o.Param, prop.Value
+	}
+	i, ok := s.c.layout.Lookup(name)
+	if !ok {
+		return eval.Ref{}, fmt.Errorf("has takes an attribute of %s", s.c.Name)
+	}
+	w, bit := s.c.layout.GivenWord(i)
+	ref.Index, ref.Field = w, bits.TrailingZeros64(bit)
+	return ref, nil
 }
 
 // memberUses records in a what the rule condition at root reads of the
@@ -743,6 +785,8 @@ func (cm *compiler) actions() error {
 				return fmt.Errorf("effect of %s assigns unknown attribute %s", a.name, as.Attr.Name)
 			}
 			x := &assign{other: -1, attr: ai, slot: c.layout.Slot(ai), op: as.Op, def: as}
+			w, bit := c.layout.GivenWord(ai)
+			x.givenWord, x.givenBit = w, int64(bit)
 			if as.Param != nil {
 				x.other = a.otherIndex(as.Param.Slot)
 			}

@@ -70,10 +70,16 @@ type ReviewedSnapshot struct {
 // Go duration strings ("36h0m0s"). History lists, per action, whether it was
 // ever taken and the times the rules keep.
 type MemberSnapshot struct {
-	ID         string                    `json:"id"`
-	Attributes map[string]any            `json:"attributes"`
-	History    map[string]ActionSnapshot `json:"history,omitempty"`
-	Sanctions  *SanctionsSnapshot        `json:"sanctions,omitempty"`
+	ID         string         `json:"id"`
+	Attributes map[string]any `json:"attributes"`
+	// NotGiven lists, sorted, the attributes whose value no record,
+	// update or effect gave (SPEC §7.7: has is false for them); their
+	// values are in Attributes all the same. Left out when every
+	// attribute was given, and absent from snapshots written before has
+	// existed, where every attribute with a value counts as given.
+	NotGiven  []string                  `json:"not_given,omitempty"`
+	History   map[string]ActionSnapshot `json:"history,omitempty"`
+	Sanctions *SanctionsSnapshot        `json:"sanctions,omitempty"`
 }
 
 // ActionSnapshot is one action's history in a MemberSnapshot. First is the
@@ -143,7 +149,13 @@ func (c *Community) memberSnapshot(m *Member) MemberSnapshot {
 		default:
 			ms.Attributes[c.layout.Name(i)] = v
 		}
+		// The attributes the state keeps for sanctions are not asked
+		// about with has, and always hold what the state set.
+		if !c.layout.Given(m.rec(), i) && !c.def.Attrs[i].Implicit {
+			ms.NotGiven = append(ms.NotGiven, c.layout.Name(i))
+		}
 	}
+	sort.Strings(ms.NotGiven)
 	for _, a := range c.actions {
 		if !m.hist.done(a.index) {
 			continue
@@ -354,6 +366,18 @@ func (c *Community) RestoreMember(ms MemberSnapshot) (*Member, error) {
 		return nil, fmt.Errorf("member %q: %w", ms.ID, err)
 	}
 	m.ID = ms.ID
+	for j, name := range ms.NotGiven {
+		i, ok := c.layout.Lookup(name)
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("member %q: not_given: %s has no attribute %q", ms.ID, c.Name, name)
+		case c.def.Attrs[i].Required:
+			return nil, fmt.Errorf("member %q: not_given: attribute %s is required, so every member gives it", ms.ID, name)
+		case slices.Contains(ms.NotGiven[:j], name):
+			return nil, fmt.Errorf("member %q: not_given: %s is listed twice", ms.ID, name)
+		}
+		c.layout.Forget(m.rec(), i)
+	}
 	names := make([]string, 0, len(ms.History))
 	for name := range ms.History {
 		names = append(names, name)

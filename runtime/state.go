@@ -335,8 +335,9 @@ func (s *State) Leave(id string) error {
 	return nil
 }
 
-// Update sets attributes of member id, as Community.Member converts them.
-// Either every value is stored or, on an error, none is.
+// Update sets attributes of member id, as Community.Member converts them,
+// and gives them (SPEC §7.7). Either every value is stored or, on an
+// error, none is.
 func (s *State) Update(id string, values map[string]any) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -360,6 +361,7 @@ func (s *State) Update(id string, values map[string]any) error {
 		if err := s.c.layout.Set(rec, i, values[k]); err != nil {
 			return fmt.Errorf("update %q: %w", id, err)
 		}
+		s.c.layout.Give(rec, i) // SPEC §7.7: an update gives what it sets
 	}
 	s.contribute(k, cur, -1)
 	cur.CopyFrom(rec)
@@ -1041,6 +1043,9 @@ func evalValue(as *assign, e *eval.Env) (value, error) {
 // it: a string of at most eval.MaxStringLen bytes, an int or duration in
 // the 64-bit range, a finite float.
 func (as *assign) apply(rec *eval.Record, v value) error {
+	// An assignment gives its attribute (SPEC §7.7), whatever the operator;
+	// on an error the record is dropped, so the bit may be set first.
+	rec.I[as.givenWord] |= as.givenBit
 	idx := as.slot.Index
 	name := as.def.Attr.Name
 	switch as.slot.Type.Kind {

@@ -57,6 +57,7 @@ func TestBadInputMatrix(t *testing.T) {
 		{"NaN float", []string{"roles", club, "--community", "FanClub", "--members", members(`{"id": "a", "reputation": NaN}` + "\n"), at}, 2, "m1.jsonl:1", false},
 		{"huge integer", []string{"eval", club, "--community", "FanClub", "--member", `{"posts": 99999999999999999999999}`, "--action", "introduce()", at}, 2, "posts", false},
 		{"float into int", []string{"eval", club, "--community", "FanClub", "--member", `{"posts": 1.5}`, "--action", "introduce()", at}, 2, "posts", false},
+		{"null for an attribute", []string{"eval", club, "--community", "FanClub", "--member", `{"posts": null}`, "--action", "introduce()", at}, 2, "leave the key out", false},
 		{"odd time format", []string{"eval", club, "--community", "FanClub", "--member", `{"last_seen": "15/01/2026"}`, "--action", "introduce()", at}, 2, "last_seen", false},
 		{"odd --at", []string{"eval", club, "--community", "FanClub", "--action", "introduce()", "--at", "yesterday"}, 2, "--at", false},
 		{"missing --at", []string{"eval", club, "--community", "FanClub", "--action", "introduce()"}, 2, "--at", false},

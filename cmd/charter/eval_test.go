@@ -325,3 +325,29 @@ func TestEvalWithMembersGoals(t *testing.T) {
 		t.Errorf("a bad members line: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
+
+// TestEvalHas: --member gives exactly the keys it holds (SPEC §7.7), an
+// empty string included, and a JSON null is refused rather than read as
+// a value left out.
+func TestEvalHas(t *testing.T) {
+	file := tempFile(t, "has.charter", `community Club {
+  member { email: string }
+  action post()
+  may post if has(email) because "give an email first"
+}
+`)
+	for _, tc := range []struct {
+		member string
+		code   int
+		want   string
+	}{
+		{`{}`, exitOK, "reason: give an email first\n"},
+		{`{"email": ""}`, exitOK, "allow post\n"},
+		{`{"email": null}`, exitUsage, "attribute email: want string, got null"},
+	} {
+		code, out, errOut := charterIn(t, "", "eval", file, "--community", "Club", "--at", at0, "--member", tc.member, "--action", "post()")
+		if code != tc.code || !strings.Contains(out+errOut, tc.want) {
+			t.Errorf("--member %s: exit %d, stdout %q, stderr %q; want %d and %q", tc.member, code, out, errOut, tc.code, tc.want)
+		}
+	}
+}

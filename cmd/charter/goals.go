@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"text/tabwriter"
+
+	"github.com/charterlang/charter/runtime/serve"
 )
 
 func init() {
@@ -60,16 +62,6 @@ roles. On an error, standard output is empty.
 	})
 }
 
-type goalJSON struct {
-	Name     string  `json:"name"`
-	Title    string  `json:"title"`
-	Value    float64 `json:"value"`
-	Op       string  `json:"op"`
-	Target   float64 `json:"target"`
-	Met      bool    `json:"met"`
-	Progress float64 `json:"progress"`
-}
-
 func runGoals(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	q, code := parseMembersQuery(commands["goals"], args, stdin, stderr)
 	if q == nil {
@@ -84,11 +76,7 @@ func runGoals(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	var out bytes.Buffer
 	if *format == "json" {
-		rows := make([]goalJSON, len(goals))
-		for i, g := range goals {
-			rows[i] = goalJSON{Name: g.Name, Title: g.Title, Value: g.Value, Op: g.Op, Target: g.Target, Met: g.Met, Progress: g.Progress}
-		}
-		if err := encodeJSON(&out, rows, "  "); err != nil {
+		if err := encodeJSON(&out, serve.Goals(goals), "  "); err != nil {
 			// Only an infinite value can fail: a sum that overflowed.
 			return fail(err)
 		}

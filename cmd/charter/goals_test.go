@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/charterlang/charter/runtime/serve"
 )
 
 func goalsArgs(members string, flags ...string) []string {
@@ -50,13 +52,13 @@ func TestGoalsJSON(t *testing.T) {
 	if code != exitOK || errOut != "" {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
-	var goals []goalJSON
+	var goals []serve.GoalJSON
 	dec := json.NewDecoder(strings.NewReader(out))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&goals); err != nil {
 		t.Fatalf("%v:\n%s", err, out)
 	}
-	want := []goalJSON{
+	want := []serve.GoalJSON{
 		{Name: "engagement", Title: "Most members take part", Value: 0.8, Op: ">=", Target: 0.4, Met: true, Progress: 1},
 		{Name: "voices", Title: "Two or three opinion leaders activate the rest", Value: 3, Op: ">=", Target: 2, Met: true, Progress: 1},
 		{Name: "size", Title: "Stay within Dunbar's number", Value: 15, Op: "<=", Target: 150, Met: true, Progress: 1},

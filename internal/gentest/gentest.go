@@ -299,6 +299,11 @@ func (h *harness) member(i int) {
 		}
 		values[a.Name] = v
 		gm.Elem().FieldByName(gen.GoName(a.Name)).Set(reflect.ValueOf(v))
+		// A value given: has (SPEC §7.7) reads the field the generated
+		// code has for it, and the runtime the record's keys.
+		if f := gm.Elem().FieldByName(gen.GoName(a.Name) + "Given"); f.IsValid() {
+			f.SetBool(true)
+		}
 	}
 	rm, err := rc.Member(values)
 	if err != nil {

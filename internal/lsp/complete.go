@@ -537,6 +537,10 @@ func (c *completer) expr(ctx exprCtx) {
 	case ctxRole, ctxBadge, ctxRule, ctxDuty, ctxEffect, ctxThat:
 		c.add(ciFunction, "taken(action, D) int: times the member took the action in the last D", "taken")
 	}
+	switch ctx {
+	case ctxRole, ctxBadge, ctxRule, ctxDuty, ctxEffect, ctxThat, ctxAdmit:
+		c.add(ciFunction, "has(attr) bool: whether the member's value of attr was given", "has")
+	}
 	if ctx == ctxMeasure {
 		for _, n := range []string{"count", "share", "sum", "avg", "min", "max"} {
 			c.add(ciFunction, aggregates[n], n)

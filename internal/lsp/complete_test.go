@@ -57,9 +57,9 @@ func TestCompletion(t *testing.T) {
 		{"after a comment", "community K extends Club { /* c */ |\n}\n", []string{"may"}, nil},
 		{"expect message", "community K extends Kids {\n  nudge \"Post more\"\n  test \"x\" {\n    expect no message |\n  }\n}\n", []string{`"Post more"`}, []string{"posts"}},
 		{"settings, named conditions and taken", "community S {\n  member { n: int }\n  settings { cap: int = 3 }\n  let busy = n > cap\n  action a()\n  may a if |\n}\n",
-			[]string{"cap", "busy", "taken", "n"}, nil},
+			[]string{"cap", "busy", "taken", "has", "n"}, nil},
 		{"no taken in a when", "community S {\n  member { n: int }\n  settings { cap: int = 3 }\n  goal g { measure members; target >= 1 }\n  when |\n}\n",
-			[]string{"cap", "g"}, []string{"taken", "n"}},
+			[]string{"cap", "g"}, []string{"taken", "has", "n"}},
 		{"nudge targets", "community K extends Kids {\n  nudge |\n}\n", []string{"creator", "young"}, nil},
 	} {
 		got := complete(t, f.c, uri, tc.src)

@@ -474,9 +474,10 @@ func (s *Server) communitySymbol(t *text, cd *syntax.Community) DocumentSymbol {
 				out = append(out, sym(identName(d.Name), "badge", symBoolean, d.Node, d.Name))
 			case *syntax.Goal:
 				out = append(out, sym(identName(d.Name), "goal", symConstant, d.Node, d.Name))
-			case *syntax.May, *syntax.MustNot, *syntax.First, *syntax.Limit, *syntax.Duty:
+			case syntax.RuleDecl:
 				n, first := ruleHead(d)
-				out = append(out, sym(n, "rule", symEvent, nodeOf(d), first))
+				r := d.Range()
+				out = append(out, sym(n, "rule", symEvent, syntax.Node{Pos: r.Start, EndPos: r.End}, first))
 			case *syntax.Effect:
 				out = append(out, sym("on "+identName(d.Action), "effect", symFunction, d.Node, d.Action))
 			case *syntax.When:
@@ -535,22 +536,6 @@ func ruleHead(d syntax.Decl) (string, *syntax.Ident) {
 		return "must " + identName(d.Action), d.Action
 	}
 	return "", nil
-}
-
-func nodeOf(d syntax.Decl) syntax.Node {
-	switch d := d.(type) {
-	case *syntax.May:
-		return d.Node
-	case *syntax.MustNot:
-		return d.Node
-	case *syntax.First:
-		return d.Node
-	case *syntax.Limit:
-		return d.Node
-	case *syntax.Duty:
-		return d.Node
-	}
-	return syntax.Node{}
 }
 
 func (s *Server) formatting(params json.RawMessage) (any, error) {

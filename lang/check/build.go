@@ -952,6 +952,11 @@ func (b *builder) namespaceOver(pn *names) *names {
 var reservedNames = []string{
 	"role", "members", "true", "false", "nil", "in", "not", "and", "or", "matches",
 	"contains", "startsWith", "endsWith", "let", "if", "else", "because", "me",
+	// has(attr) (SPEC §7.7): an attribute so named would hide the function
+	// from expr-lang, which calls the attribute.
+	"has",
+	// taken(action, D) (SPEC §7.6), for the same reason.
+	"taken",
 }
 
 var aggregateNames = []string{"count", "share", "sum", "avg", "min", "max"}
@@ -1328,14 +1333,8 @@ func (b *builder) keptAttrs() bool {
 	visit = func(d any) {
 		var els *syntax.Sanction
 		switch d := d.(type) {
-		case *syntax.MustNot:
-			els = d.Else
-		case *syntax.First:
-			els = d.Else
-		case *syntax.Limit:
-			els = d.Else
-		case *syntax.Duty:
-			els = d.Else
+		case syntax.RuleDecl:
+			els = d.RuleElse()
 		case *syntax.When:
 			for _, wd := range d.Decls {
 				visit(wd)

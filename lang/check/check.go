@@ -103,8 +103,12 @@ type checker struct {
 	children map[string]int
 	// reads caches the names each expression reads (readNames).
 	reads map[*syntax.Expr][]string
-	// callable is funcNames with taken (§7.6), made once per Check.
+	// callable is funcNames with taken (§7.6) and has (§7.7), made once
+	// per Check.
 	callable []string
+	// hasWarned marks the has calls CH0209 was reported at, so that an
+	// expression checked again (a child's inherited rule) warns once.
+	hasWarned map[diag.Range]bool
 }
 
 func (c *checker) errorf(code diag.Code, r diag.Range, format string, args ...any) *diag.Diagnostic {

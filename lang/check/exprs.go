@@ -525,6 +525,10 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 	if !ok {
 		return Type{}, false
 	}
+	if !b.hasCalls(e, env) {
+		restore()
+		return Type{}, false
+	}
 	defer restore()
 	cfg := b.exprConfig(extra != nil)
 	cfg.EnvObject, cfg.Env, cfg.Strict = env.names, *env.nature(), true
@@ -559,7 +563,7 @@ func (b *builder) exprWith(e *syntax.Expr, env view, extra []expr.Option) (Type,
 	}
 	e.Root = tree.Node
 	if b.checker.callable == nil {
-		b.checker.callable = append(slices.Clip(b.cfg.funcNames), "taken")
+		b.checker.callable = append(slices.Clip(b.cfg.funcNames), "taken", "has")
 	}
 	funcs := b.checker.callable
 	if extra != nil {
@@ -602,6 +606,7 @@ func (b *builder) exprConfig(measures bool) *conf.Config {
 			o(cfg)
 		}
 		takenOption(cfg)
+		hasOption(cfg)
 		if measures {
 			for _, o := range aggregateOptions {
 				o(cfg)
@@ -1090,6 +1095,10 @@ func (b *builder) checkMembers(e *syntax.Expr, v view) bool {
 				if _, known := member.t.(types.Map)[field.Value]; !known {
 					d := b.errorf(diag.UnknownName, e.RangeOf(n.Property), "unknown attribute %s of member parameter %s", field.Value, name)
 					d.Suggestion = suggestKey(b.checker, field.Value, member.t.(types.Map))
+					if field.Value == "has" && d.Suggestion == "" {
+						// to.has(email): has is a function (SPEC §7.7).
+						d.Suggestion = "write has(" + name + ".attr) to ask whether " + name + " gave attr"
+					}
 					ok = false
 				}
 			}

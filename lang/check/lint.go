@@ -127,17 +127,8 @@ func constBool(e *syntax.Expr) (bool, bool) {
 }
 
 func declRange(d syntax.Decl) diag.Range {
-	switch d := d.(type) {
-	case *syntax.May:
-		return d.Range()
-	case *syntax.MustNot:
-		return d.Range()
-	case *syntax.First:
-		return d.Range()
-	case *syntax.Limit:
-		return d.Range()
-	case *syntax.Duty:
-		return d.Range()
+	if r, ok := d.(syntax.RuleDecl); ok {
+		return r.Range()
 	}
 	return diag.Range{}
 }
@@ -306,12 +297,26 @@ func (b *builder) lintUnsetTime() {
 			}
 			return false
 		})
+		var guarded map[string]bool // has(attr) in the same condition
+		if len(found) > 0 {
+			exprast.Find(e.Root, func(n exprast.Node) bool {
+				if c, ok := HasCall(n); ok && len(c.Arguments) == 1 {
+					if id, ok := c.Arguments[0].(*exprast.IdentifierNode); ok {
+						if guarded == nil {
+							guarded = map[string]bool{}
+						}
+						guarded[id.Value] = true
+					}
+				}
+				return false
+			})
+		}
 		for _, a := range found {
-			if warned[a.Name] {
+			if warned[a.Name] || guarded[a.Name] {
 				continue
 			}
 			warned[a.Name] = true
-			b.warnf(diag.UnsetTime, e.Range(), "time attribute %s is neither required nor defaulted, so a member without it reads as the epoch, decades before now; declare it `%s: time required` or give it a default", a.Name, a.Name)
+			b.warnf(diag.UnsetTime, e.Range(), "time attribute %s is neither required nor defaulted, so a member without it reads as the epoch, decades before now; declare it `%s: time required`, give it a default, or guard the read with has(%s)", a.Name, a.Name, a.Name)
 		}
 	}
 	for _, r := range com.Roles {

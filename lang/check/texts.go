@@ -74,17 +74,8 @@ func (b *builder) texts() {
 }
 
 func becauseOf(d syntax.Decl) *syntax.StringLit {
-	switch d := d.(type) {
-	case *syntax.May:
-		return d.Because
-	case *syntax.MustNot:
-		return d.Because
-	case *syntax.First:
-		return d.Because
-	case *syntax.Limit:
-		return d.Because
-	case *syntax.Duty:
-		return d.Because
+	if r, ok := d.(syntax.RuleDecl); ok {
+		return r.RuleBecause()
 	}
 	return nil
 }

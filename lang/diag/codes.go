@@ -53,6 +53,7 @@ const (
 	BadWindow       Code = "CH0126" // an unknown calendar period or time zone
 	LetInLadder     Code = "CH0127" // a rung reads a named condition that reads the role or a badge
 	BadTaken        Code = "CH0128" // a taken(action, D) count that is malformed, misplaced or not compared with a whole number
+	BadHas          Code = "CH0129" // a has(attr) whose argument is not an attribute of the member that records may give
 )
 
 // Lint findings (warnings).
@@ -66,6 +67,7 @@ const (
 	UnboundedTransfer Code = "CH0206" // an effect moves a quantity between members by a parameter no rule bounds below
 	NoAudience        Code = "CH0207" // a standard piece's nudge goes to a badge the community never redeclares
 	UnsetTime         Code = "CH0208" // a time attribute neither required nor defaulted, read against the clock
+	HasRequired       Code = "CH0209" // has(attr) of a required attribute, always true
 )
 
 // CodeInfo describes a code for catalogues (SARIF rules, SPEC.md).
@@ -120,6 +122,7 @@ var Catalogue = []CodeInfo{
 	{BadWindow, Error, "invalid calendar window or time zone"},
 	{LetInLadder, Error, "named condition the ladder cannot read"},
 	{BadTaken, Error, "invalid count over a window"},
+	{BadHas, Error, "invalid has"},
 	{UnusedAttr, Warning, "unused attribute"},
 	{UnusedAction, Warning, "action without rules"},
 	{UnreachableRole, Warning, "unreachable role"},
@@ -129,4 +132,5 @@ var Catalogue = []CodeInfo{
 	{UnboundedTransfer, Warning, "transfer by an unbounded parameter"},
 	{NoAudience, Warning, "piece message without audience"},
 	{UnsetTime, Warning, "time attribute read against the clock without a value"},
+	{HasRequired, Warning, "has of a required attribute"},
 }

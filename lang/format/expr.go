@@ -249,3 +249,45 @@ func joinSafe(a, b syntax.Token) bool {
 	}
 	return apart(a, b)
 }
+
+// Expr returns e as the formatter prints it, on one line: canonical
+// spacing, comments dropped, each line break a space. It is how a tool
+// shows a condition away from its file (the labels of charter graph):
+// the expression as the designer wrote it, named conditions and badges
+// by their names, not as the checker expanded them.
+func Expr(e *syntax.Expr) string {
+	if e == nil {
+		return ""
+	}
+	all, _ := syntax.Lex("", []byte(e.Src))
+	var toks []syntax.Token
+	for _, t := range all {
+		if t.Type != syntax.TokSpace && t.Type != syntax.TokComment {
+			toks = append(toks, t)
+		}
+	}
+	var b strings.Builder
+	stack := []exprBracket{{}}
+	var prev *syntax.Token
+	prevTight := false
+	for k := range toks {
+		t := toks[k]
+		if prev != nil {
+			gap := e.Src[prev.Pos.Offset+len(prev.Value) : t.Pos.Offset]
+			sp := !prevTight && !tightBefore(*prev, t, stack)
+			if gap == "" && sp && !splitSafe(*prev, t) {
+				sp = false
+			} else if gap != "" && !sp && !joinSafe(*prev, t) {
+				sp = true
+			}
+			if sp {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(t.Value)
+		prevTight = tightAfter(toks, k, prev, stack)
+		stack = track(t, prev, stack, 0)
+		prev = &toks[k]
+	}
+	return b.String()
+}

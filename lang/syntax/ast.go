@@ -278,6 +278,49 @@ type Duty struct {
 	Else     *Sanction    `parser:"( \"else\" @@ )?"`
 }
 
+// RuleDecl is a rule declaration — may, must not, first, limit or must —
+// seen through the parts every rule has, so that the checker, the linter
+// and the editor support read them in one place.
+type RuleDecl interface {
+	Decl
+	Range() diag.Range
+	// RuleCond is the rule's `if` condition, nil when it has none.
+	RuleCond() *Expr
+	// RuleBecause is the rule's `because` text, nil when it has none.
+	RuleBecause() *StringLit
+	// RuleElse is the rule's `else` sanction: nil when it has none, and
+	// always for may, which cannot have one.
+	RuleElse() *Sanction
+}
+
+var (
+	_ RuleDecl = (*May)(nil)
+	_ RuleDecl = (*MustNot)(nil)
+	_ RuleDecl = (*First)(nil)
+	_ RuleDecl = (*Limit)(nil)
+	_ RuleDecl = (*Duty)(nil)
+)
+
+func (d *May) RuleCond() *Expr         { return d.Cond }
+func (d *May) RuleBecause() *StringLit { return d.Because }
+func (d *May) RuleElse() *Sanction     { return nil }
+
+func (d *MustNot) RuleCond() *Expr         { return d.Cond }
+func (d *MustNot) RuleBecause() *StringLit { return d.Because }
+func (d *MustNot) RuleElse() *Sanction     { return d.Else }
+
+func (d *First) RuleCond() *Expr         { return d.Cond }
+func (d *First) RuleBecause() *StringLit { return d.Because }
+func (d *First) RuleElse() *Sanction     { return d.Else }
+
+func (d *Limit) RuleCond() *Expr         { return d.Cond }
+func (d *Limit) RuleBecause() *StringLit { return d.Because }
+func (d *Limit) RuleElse() *Sanction     { return d.Else }
+
+func (d *Duty) RuleCond() *Expr         { return d.Cond }
+func (d *Duty) RuleBecause() *StringLit { return d.Because }
+func (d *Duty) RuleElse() *Sanction     { return d.Else }
+
 // Effect is `on action { assignments }`.
 type Effect struct {
 	Node

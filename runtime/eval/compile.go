@@ -229,6 +229,15 @@ func (c *compiler) ref(n ast.Node, name string, ref Ref) (*Expr, *Error) {
 			}
 			return e.M.H.Taken(a, e.At, per)
 		}), nil
+	case RefGiven, RefOtherGiven:
+		if t.Kind != check.Bool || ref.Field < 0 || ref.Field > 63 {
+			return bad("has is a bool, at a bit of a word")
+		}
+		w, bit, p := ref.Index, uint64(1)<<ref.Field, ref.Param
+		if ref.Kind == RefGiven {
+			return boolExpr(func(e *Env) bool { return uint64(e.M.I[w])&bit != 0 }), nil
+		}
+		return boolExpr(func(e *Env) bool { return uint64(e.Others[p].I[w])&bit != 0 }), nil
 	case RefMembers:
 		if t.Kind != check.Int {
 			return bad("members is an int")

@@ -82,6 +82,13 @@ func arrayOf(t check.Type) (array, bool) {
 
 // Layout assigns each declared attribute (or parameter) a Slot. It is
 // immutable once built and safe to share.
+//
+// A record of a layout also says which attributes were given (SPEC §7.7:
+// `has`): bit i%64 of the word I[GivenWord(i)], one word per 64
+// attributes after the int slots. They live in I so that every copy of a
+// record (CopyFrom, Clone, a State's column store, an effect's spare
+// record) carries them with no field of its own, and a new record from
+// NewRecord, as the defaults are, gives nothing.
 type Layout struct {
 	names  []string
 	slots  []Slot
@@ -119,6 +126,30 @@ func (l *Layout) Name(i int) string { return l.names[i] }
 // Slot returns the slot of attribute i.
 func (l *Layout) Slot(i int) Slot { return l.slots[i] }
 
+// GivenWord returns where attribute i's given bit lives: in the word
+// I[word] of a record, at bit.
+func (l *Layout) GivenWord(i int) (word int, bit uint64) {
+	return l.counts[arrI] + i/64, 1 << (i % 64)
+}
+
+// Give marks attribute i of r as given.
+func (l *Layout) Give(r *Record, i int) {
+	w, b := l.GivenWord(i)
+	r.I[w] = int64(uint64(r.I[w]) | b)
+}
+
+// Given reports whether attribute i of r was given.
+func (l *Layout) Given(r *Record, i int) bool {
+	w, b := l.GivenWord(i)
+	return uint64(r.I[w])&b != 0
+}
+
+// Forget marks attribute i of r as not given.
+func (l *Layout) Forget(r *Record, i int) {
+	w, b := l.GivenWord(i)
+	r.I[w] = int64(uint64(r.I[w]) &^ b)
+}
+
 // Lookup returns the index of the attribute called name.
 func (l *Layout) Lookup(name string) (int, bool) {
 	i, ok := l.byName[name]
@@ -129,7 +160,7 @@ func (l *Layout) Lookup(name string) (int, bool) {
 // 0, 0.0, false, "", the Unix epoch, 0s, rank 0 and empty lists.
 func NewRecord(l *Layout) *Record {
 	r := &Record{
-		I: make([]int64, l.counts[arrI]),
+		I: make([]int64, l.counts[arrI]+(len(l.slots)+63)/64),
 		F: make([]float64, l.counts[arrF]),
 		S: make([]string, l.counts[arrS]),
 		L: make([]any, l.counts[arrL]),

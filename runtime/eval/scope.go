@@ -50,6 +50,11 @@ const (
 	// action Index in the window of Const (a time.Duration) ending at
 	// Env.At, as Env.M.H counts; Type is int.
 	RefTaken
+	// RefGiven is `has(attr)`: whether bit Field of the member's int word
+	// Index is set (Layout.GivenWord); Type is bool.
+	RefGiven
+	// RefOtherGiven is `has(to.attr)`: the same bit of Env.Others[Param].
+	RefOtherGiven
 )
 
 // The fields of a goal, for RefGoal.

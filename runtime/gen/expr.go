@@ -90,7 +90,7 @@ type exprCompiler struct {
 // compileBool compiles a condition.
 func (g *generator) compileBool(src *syntax.Expr, action *check.Action, params map[string]string) (*expr, *uses, error) {
 	c := &exprCompiler{g: g, src: src, scope: &scope{c: g.c, action: action, set: g.opts.Settings}, params: params}
-	if err := check.Supported(src.Root, append(stdlib.Names(), "taken")); err != nil {
+	if err := check.Supported(src.Root, append(stdlib.Names(), "taken", "has")); err != nil {
 		return nil, nil, c.evalError(src.Root, err)
 	}
 	_, typed, err := eval.CompileTyped(src.Root, c.scope)
@@ -169,6 +169,9 @@ func (c *exprCompiler) node(n ast.Node) (*expr, error) {
 		if id.Value == "taken" {
 			return c.taken(n)
 		}
+		if id.Value == "has" {
+			return c.has(n)
+		}
 		return c.call(n, id.Value, n.Arguments)
 	case *ast.BuiltinNode:
 		return c.call(n, n.Name, n.Arguments)
@@ -186,6 +189,20 @@ func (c *exprCompiler) evalError(n ast.Node, err error) error {
 		n = ue.Node
 	}
 	return c.errorf(n, "%v", err)
+}
+
+// has reads the Given field of the attribute, as eval's RefGiven reads
+// its bit.
+func (c *exprCompiler) has(n *ast.CallNode) (*expr, error) {
+	ref, _, err := c.scope.Call("has", n.Arguments)
+	if err != nil {
+		return nil, c.errorf(n, "%v", err)
+	}
+	name := "has"
+	if m, ok := n.Arguments[0].(*ast.MemberNode); ok {
+		name = m.Node.(*ast.IdentifierNode).Value + ".has"
+	}
+	return c.ref(n, name, ref)
 }
 
 // taken counts the member's kept takings in the window, as eval's
@@ -248,6 +265,26 @@ func (c *exprCompiler) ref(n ast.Node, name string, ref eval.Ref) (*expr, error)
 		}
 		a := c.g.c.Attrs[ref.Index]
 		return load(t, local+"."+c.g.names.attr[a.Name]), nil
+	case eval.RefGiven, eval.RefOtherGiven:
+		// The field the host sets with the value (SPEC §17.7).
+		a := c.g.c.Attrs[ref.Index]
+		if a.Required {
+			// Every member gives it (SPEC §7.7): no field for the host
+			// to forget to set.
+			return &expr{typ: t, code: "true", prec: precAtom}, nil
+		}
+		c.g.given[ref.Index] = true
+		field := c.g.names.attr[a.Name] + "Given"
+		if ref.Kind == eval.RefGiven {
+			c.uses.env = true
+			return &expr{typ: t, code: "e.m." + field, prec: precAtom}, nil
+		}
+		obj, _, _ := strings.Cut(name, ".")
+		local, ok := c.params[obj]
+		if !ok {
+			return nil, c.errorf(n, "parameter %s is not visible here", obj)
+		}
+		return &expr{typ: t, code: local + "." + field, prec: precAtom}, nil
 	case eval.RefAgg:
 		return nil, c.errorf(n, "%s: aggregates are read only in goal measures, which are not generated", name)
 	}

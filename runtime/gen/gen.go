@@ -98,6 +98,9 @@ func Generate(prog *check.Program, community string, opts Options) ([]byte, erro
 	if err := g.generate(); err != nil {
 		return nil, err
 	}
+	if err := g.givenNames(); err != nil {
+		return nil, err
+	}
 	src := g.assemble()
 	if g.internal != nil {
 		return nil, g.internal
@@ -115,6 +118,7 @@ func newGenerator(prog *check.Program, c *check.Community, opts Options, nm *nam
 	return &generator{
 		prog: prog, c: c, opts: opts, names: nm,
 		values:  map[*expr]any{},
+		given:   map[int]bool{},
 		imports: map[string]bool{"math": true, "math/bits": true, "strconv": true, "time": true},
 		needs:   map[string]bool{},
 		lists:   map[string]string{},
@@ -127,6 +131,10 @@ type generator struct {
 	c     *check.Community
 	opts  Options
 	names *names
+
+	// given marks, by attribute index, the attributes some has reads:
+	// each gets a Given field (SPEC §17.7).
+	given map[int]bool
 
 	values      map[*expr]any // constant values, by literal
 	imports     map[string]bool
@@ -709,6 +717,14 @@ func (g *generator) packageDoc(w *strings.Builder) {
 // Effects, goal measures, messages, duties and admit rules are not here:
 // they need the community's live state, which the runtime keeps.
 `)
+	if len(g.given) > 0 {
+		w.WriteString(`//
+// The rules ask whether some values were given (has): set the field named
+// for each such attribute with Given after it (EmailGiven for email) when
+// the member's record gives that value, as the runtime's member records
+// do; NewMember gives none.
+`)
+	}
 }
 
 func (g *generator) memberDecl(w *strings.Builder) {
@@ -716,6 +732,11 @@ func (g *generator) memberDecl(w *strings.Builder) {
 	fmt.Fprintf(w, "// Member is one member of %s: its attributes and the history of its\n// actions that the rules read. Make one with NewMember.\ntype Member struct {\n", c.Name)
 	for _, a := range c.Attrs {
 		fmt.Fprintf(w, "%s %s // %s: %s\n", g.names.attr[a.Name], fieldType(a.Type), a.Name, a.Type)
+	}
+	for i, a := range c.Attrs {
+		if g.given[i] {
+			fmt.Fprintf(w, "%sGiven bool // has(%s): the host gave %s a value\n", g.names.attr[a.Name], a.Name, a.Name)
+		}
 	}
 	w.WriteString("\nhist history\n}\n\n")
 
@@ -1118,4 +1139,33 @@ func (g *generator) helpersDecl(w *strings.Builder) {
 		}
 		w.WriteString(")\n")
 	}
+}
+
+// givenNames reports a Given field (SPEC §17.7) whose name another field
+// or method of Member has: attributes email and email_given, say.
+func (g *generator) givenNames() error {
+	fields := map[string]string{}
+	for _, s := range []string{"Reset", "Record", "Done", "Role", "Badges", "Decide", "Check"} {
+		fields[s] = "the method Member." + s
+	}
+	for _, a := range g.c.Attrs {
+		fields[g.names.attr[a.Name]] = "attribute " + a.Name
+	}
+	for _, a := range g.c.Actions {
+		fields["Decide"+GoName(a.Name)] = "action " + a.Name
+	}
+	for _, b := range g.c.Badges {
+		fields["HasBadge"+GoName(b.Name)] = "badge " + b.Name
+	}
+	for i, a := range g.c.Attrs {
+		if !g.given[i] {
+			continue
+		}
+		f := g.names.attr[a.Name] + "Given"
+		if o, dup := fields[f]; dup {
+			return diag.Diagnostic{Severity: diag.Error, Code: diag.GoNameClash, Range: declRange(g.c, a.Decl),
+				Message: fmt.Sprintf("has(%s) and %s would both be the Go name %s", a.Name, o, f)}
+		}
+	}
+	return nil
 }

@@ -256,6 +256,8 @@ func TestNameClash(t *testing.T) {
 			"c.charter:3:2: error: attribute daysActive and attribute days_active (c.charter:2:12) would both be the Go name DaysActive [CH0122]"},
 		{"community C {\n  action set()\n  badge set if true\n}\n",
 			"c.charter:3:3: error: badge set and the generated type BadgeSet"},
+		{"community C {\n  member { email: string\n email_given: bool }\n  action a()\n  may a if has(email) || email_given\n}\n",
+			"c.charter:2:12: error: has(email) and attribute email_given would both be the Go name EmailGiven [CH0122]"},
 	} {
 		p := filepath.Join(t.TempDir(), "c.charter")
 		if err := os.WriteFile(p, []byte(tc.src), 0o644); err != nil {
@@ -271,5 +273,33 @@ func TestNameClash(t *testing.T) {
 		if !errors.As(err, &d) || !strings.HasPrefix(d.Error(), tc.want) {
 			t.Errorf("%q: %v, want a diagnostic %s", tc.src, err, tc.want)
 		}
+	}
+}
+
+// TestHasFields checks the Given fields of has (SPEC §17.7): one for
+// each attribute a has reads, none for a required attribute, which every
+// member gives, so that has of it is true without the host's help.
+func TestHasFields(t *testing.T) {
+	src := "community C {\n  member { email: string\n joined: time required\n nick: string }\n  action a(to: member)\n  may a if has(email) && has(joined) && has(to.nick)\n}\n"
+	p := filepath.Join(t.TempDir(), "c.charter")
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(filepath.Dir(p))
+	ls, err := lang.Load("c.charter")
+	if err != nil || ls.Diags.HasErrors() {
+		t.Fatalf("%v %v", err, ls.Diags)
+	}
+	out, err := gen.Generate(ls.Program, "C", gen.Options{Package: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"EmailGiven bool", "NickGiven  bool", "e.m.EmailGiven && true && to.NickGiven"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("generated code lacks %q", want)
+		}
+	}
+	if strings.Contains(string(out), "JoinedGiven") {
+		t.Errorf("generated code has a field for required joined")
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"regexp"
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -140,10 +140,40 @@ func (g *generator) preludeRenamed(name string, pairs ...string) string {
 }
 
 // renameWords replaces, in Go source s, each whole word pairs[i] with
-// pairs[i+1], for even i.
+// pairs[i+1], for even i. A word is whole where the bytes around it are
+// not ASCII letters, digits or '_', as regexp's \b says.
 func renameWords(s string, pairs []string) string {
 	for i := 0; i+1 < len(pairs); i += 2 {
-		s = regexp.MustCompile(`\b`+regexp.QuoteMeta(pairs[i])+`\b`).ReplaceAllLiteralString(s, pairs[i+1])
+		old, repl := pairs[i], pairs[i+1]
+		if old == "" {
+			continue
+		}
+		var b strings.Builder
+		rest, found := s, false
+		for {
+			j := strings.Index(rest, old)
+			if j < 0 {
+				break
+			}
+			found = true
+			end := j + len(old)
+			whole := (j == 0 || !wordByte(rest[j-1])) && (end == len(rest) || !wordByte(rest[end]))
+			b.WriteString(rest[:j])
+			if whole {
+				b.WriteString(repl)
+			} else {
+				b.WriteString(old)
+			}
+			rest = rest[end:]
+		}
+		if found {
+			b.WriteString(rest)
+			s = b.String()
+		}
 	}
 	return s
+}
+
+func wordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -72,13 +73,46 @@ func (s *scope) Lookup(name string) (eval.Ref, bool) {
 	return eval.Ref{}, false
 }
 
-// Call resolves `taken(action, D)` as the runtime's scope does.
+// Call resolves `taken(action, D)` and `has(attr)` as the runtime's scope
+// does. For has, Index is the attribute's index in Community.Attrs and
+// Param the member parameter's Slot (RefOtherGiven).
 func (s *scope) Call(name string, args []exprast.Node) (eval.Ref, bool, error) {
-	if name != "taken" {
-		return eval.Ref{}, false, nil
+	switch name {
+	case "taken":
+		ref, err := eval.TakenRef(s.c, args)
+		return ref, err == nil, err
+	case "has":
+		ref, err := s.has(args)
+		return ref, err == nil, err
 	}
-	ref, err := eval.TakenRef(s.c, args)
-	return ref, err == nil, err
+	return eval.Ref{}, false, nil
+}
+
+func (s *scope) has(args []exprast.Node) (eval.Ref, error) {
+	if len(args) != 1 {
+		return eval.Ref{}, fmt.Errorf("has takes one attribute")
+	}
+	var (
+		o  eval.Ref
+		ok bool
+	)
+	switch a := args[0].(type) {
+	case *exprast.IdentifierNode:
+		o, ok = s.Lookup(a.Value)
+	case *exprast.MemberNode:
+		obj, _ := a.Node.(*exprast.IdentifierNode)
+		prop, _ := a.Property.(*exprast.StringNode)
+		if obj != nil && prop != nil {
+			o, ok = s.LookupField(obj.Value, prop.Value)
+		}
+	}
+	switch {
+	case ok && o.Kind == eval.RefAttr:
+		return eval.Ref{Kind: eval.RefGiven, Type: tBool, Index: o.Index}, nil
+	case ok && o.Kind == eval.RefOther:
+		return eval.Ref{Kind: eval.RefOtherGiven, Type: tBool, Index: o.Index, Param: o.Param}, nil
+	}
+	return eval.Ref{}, fmt.Errorf("has takes an attribute of %s", s.c.Name)
 }
 
 func (s *scope) LookupField(obj, field string) (eval.Ref, bool) {

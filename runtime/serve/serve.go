@@ -812,17 +812,24 @@ type GoalJSON struct {
 	Progress float64 `json:"progress"`
 }
 
+// Goals is goals as GET /goals answers them, and `charter goals
+// --format json` prints them: never null, an empty list when there are
+// none.
+func Goals(goals []runtime.GoalValue) []GoalJSON {
+	out := make([]GoalJSON, len(goals))
+	for i, g := range goals {
+		out[i] = GoalJSON{Name: g.Name, Title: g.Title, Value: g.Value, Op: g.Op, Target: g.Target, Met: g.Met, Progress: g.Progress}
+	}
+	return out
+}
+
 func (h *Handler) goals(w http.ResponseWriter, r *http.Request) {
 	t, bad := h.when(r.URL.Query().Get("at"))
 	if bad != nil {
 		h.fail(w, nil, bad)
 		return
 	}
-	out := []GoalJSON{}
-	for _, g := range h.state.Goals(t) {
-		out = append(out, GoalJSON{Name: g.Name, Title: g.Title, Value: g.Value, Op: g.Op, Target: g.Target, Met: g.Met, Progress: g.Progress})
-	}
-	h.reply(w, http.StatusOK, out)
+	h.reply(w, http.StatusOK, Goals(h.state.Goals(t)))
 }
 
 // Health is the answer to GET /healthz.

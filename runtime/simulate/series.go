@@ -1,11 +1,3 @@
-// Package simulate runs a compiled community forward in time under a
-// behaviour model and records what it did, day by day (charter simulate).
-//
-// A Series is the whole record of one run: the names that label its
-// columns, one Day per simulated day, and the conversions between roles
-// over the run. The simulation (runtime/simulate) writes it; the report
-// (runtime/simulate/report) draws it; CSV and JSON Lines carry it to other
-// tools.
 package simulate
 
 import "time"
@@ -59,6 +51,9 @@ type Day struct {
 	Joined  int `json:"joined"`  // joined this day
 	Left    int `json:"left"`    // left this day of their own accord
 	Removed int `json:"removed"` // removed this day by a sanction
+	// Refused counts the members the model brought this day whom the
+	// community's admit condition refused (SPEC §10.7).
+	Refused int `json:"refused,omitempty"`
 
 	// Roles and Badges count members per role and per badge, by name.
 	Roles  map[string]int `json:"roles"`

@@ -25,6 +25,11 @@
 //
 // Effects, goal measures, messages, duties and admit rules are not here:
 // they need the community's live state, which the runtime keeps.
+//
+// The rules ask whether some values were given (has): set the field named
+// for each such attribute with Given after it (EmailGiven for email) when
+// the member's record gives that value, as the runtime's member records
+// do; NewMember gives none.
 package exprs
 
 import (
@@ -59,6 +64,10 @@ type Member struct {
 	WarnedAt     time.Time       // warned_at: time
 	Demotions    int64           // demotions: int
 	DemotedUntil time.Time       // demoted_until: time
+	KGiven       bool            // has(k): the host gave k a value
+	XGiven       bool            // has(x): the host gave x a value
+	NameGiven    bool            // has(name): the host gave name a value
+	SeenGiven    bool            // has(seen): the host gave seen a value
 
 	hist history
 }
@@ -236,9 +245,10 @@ const (
 	BadgeRanked               // ranked
 	BadgeNamed                // named
 	BadgeBusy                 // busy
+	BadgeGiven                // given
 )
 
-var badgeNames = [...]string{"fresh", "old", "future", "tagged", "mixed", "spender", "ranked", "named", "busy"}
+var badgeNames = [...]string{"fresh", "old", "future", "tagged", "mixed", "spender", "ranked", "named", "busy", "given"}
 
 // String returns the name the rule files give it.
 func (x Badge) String() string {
@@ -301,6 +311,9 @@ func (m *Member) Badges(at time.Time) BadgeSet {
 	}
 	if e.badgeBusy() {
 		s[0] |= 1 << 8
+	}
+	if e.badgeGiven() {
+		s[0] |= 1 << 9
 	}
 	return s
 }
@@ -366,6 +379,13 @@ func (m *Member) HasBadgeNamed(at time.Time) bool {
 func (m *Member) HasBadgeBusy(at time.Time) bool {
 	e := env{m: m, at: nanos(at)}
 	return e.badgeBusy()
+}
+
+// HasBadgeGiven reports whether m holds badge given at time at: has(seen) &&
+// since(seen) < 30d || !has(name) && has(k).
+func (m *Member) HasBadgeGiven(at time.Time) bool {
+	e := env{m: m, at: nanos(at)}
+	return e.badgeGiven()
 }
 
 // GoalValue is one goal's state as conditions read it: name.value,
@@ -532,103 +552,104 @@ var rules = [...]struct {
 	kind, label, reason string
 	sanction            *Sanction
 }{
-	{"must not", "must not any (runtime/gen/testdata/exprs.charter:75:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
-	{"must not", "must not any (runtime/gen/testdata/exprs.charter:75:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
-	{"must not", "must not any (runtime/gen/testdata/exprs.charter:75:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
-	{"must not", "must not any (runtime/gen/testdata/exprs.charter:75:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
-	{"must not", "must not any (runtime/gen/testdata/exprs.charter:75:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
-	{"must not", "must not any (runtime/gen/testdata/exprs.charter:75:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:77:3)", "the state's warnings read like attributes", &Sanction{Name: "warn"}},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:78:3)", "int division is float, x / 0 is Inf", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:79:3)", "x % 0 is 0", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:80:3)", "int addition wraps", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:81:3)", "int product and negation wrap", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:82:3)", "a float product is rounded before the sum", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:83:3)", "mixed float arithmetic", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:84:3)", "powers are floats", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:85:3)", "ints and floats compare as floats", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:86:3)", "precedence", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:87:3)", "constants fold as eval folds them", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:88:3)", "an infinite constant", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:91:3)", "string operators", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:92:3)", "a pattern", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:93:3)", "case", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:94:3)", "trim", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:95:3)", "prefix and suffix", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:96:3)", "length and concatenation", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:97:3)", "string order", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:100:3)", "time plus duration", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:101:3)", "time minus", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:102:3)", "duration arithmetic", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:103:3)", "time comparisons", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:104:3)", "saturating time sums", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:105:3)", "saturation at the latest time", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:106:3)", "saturating time differences", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:107:3)", "floor division of future times", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:110:3)", "between numbers", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:111:3)", "between times and durations", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:112:3)", "least and greatest", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:113:3)", "least and greatest of times", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:114:3)", "clamp", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:115:3)", "clamp with lo above hi", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:116:3)", "rounding", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:119:3)", "constant lists", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:120:3)", "list attributes", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:121:3)", "lists of times, durations and strings", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:122:3)", "ranges and lists of names", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:123:3)", "indexes", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:124:3)", "indexes of every type", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:127:3)", "conditionals", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:128:3)", "conditionals of lists and times", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:129:3)", "conditionals of the member", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:130:3)", "word operators", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:133:3)", "named conditions", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:134:3)", "roles and badges", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:135:3)", "more badges", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:136:3)", "goal fields", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:137:3)", "goal targets", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:138:3)", "texts show 2 and 1.5, not {g1.x} or {x}", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:141:5)", "members is what the snapshot says", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:144:5)", "a when block", &Sanction{Name: "mute", For: 86400000000000}},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:147:5)", "a may under when", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:149:3)", "a may that reads goals", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:150:3)", "a may that reads arguments", nil},
-	{"may", "may lists (runtime/gen/testdata/exprs.charter:152:3)", "may lists", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:153:3)", "list arguments", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:154:3)", "string list arguments", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:155:3)", "an index from an argument", nil},
-	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:156:3)", "nil-coalescing", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:158:3)", "may other", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:160:3)", "not oneself", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:161:3)", "another member's attributes and role", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:162:3)", "another member's time and string", nil},
-	{"may", "may pair (runtime/gen/testdata/exprs.charter:163:3)", "may pair", nil},
-	{"must not", "must not pair (runtime/gen/testdata/exprs.charter:165:3)", "another member's role, which reads the time", nil},
-	{"may", "may other (runtime/gen/testdata/exprs.charter:167:3)", "never", nil},
-	{"must not", "must not other (runtime/gen/testdata/exprs.charter:168:3)", "must not other", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:173:3)", "always", nil},
-	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:174:3)", "after an unconditional denial", nil},
-	{"must not", "must not pair (runtime/gen/testdata/exprs.charter:176:3)", "counts over a window", nil},
-	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:177:3)", "first check then timed: check not done yet", nil},
-	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:178:3)", "limit timed 2 per 1h reached", nil},
-	{"limit", "limit quick 2 per calendar day (runtime/gen/testdata/exprs.charter:181:3)", "twice a calendar day", nil},
-	{"limit", "limit quick 4 per calendar week (runtime/gen/testdata/exprs.charter:182:3)", "four a calendar week", nil},
-	{"limit", "limit quick 6 per calendar month (runtime/gen/testdata/exprs.charter:183:3)", "six a calendar month", nil},
-	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:184:3)", "five a day", &Sanction{Name: "demote", For: 259200000000000}},
-	{"may", "may timed (runtime/gen/testdata/exprs.charter:188:3)", "may timed", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:192:3)", "settings: an int and a float", nil},
-	{"must not", "must not check (runtime/gen/testdata/exprs.charter:193:3)", "settings: a string, a duration and a bool", nil},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:77:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:77:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:77:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:77:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:77:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not any (runtime/gen/testdata/exprs.charter:77:3)", "any covers every action", &Sanction{Name: "mute", For: 3600000000000}},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:79:3)", "the state's warnings read like attributes", &Sanction{Name: "warn"}},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:80:3)", "int division is float, x / 0 is Inf", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:81:3)", "x % 0 is 0", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:82:3)", "int addition wraps", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:83:3)", "int product and negation wrap", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:84:3)", "a float product is rounded before the sum", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:85:3)", "mixed float arithmetic", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:86:3)", "powers are floats", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:87:3)", "ints and floats compare as floats", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:88:3)", "precedence", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:89:3)", "constants fold as eval folds them", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:90:3)", "an infinite constant", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:93:3)", "string operators", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:94:3)", "a pattern", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:95:3)", "case", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:96:3)", "trim", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:97:3)", "prefix and suffix", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:98:3)", "length and concatenation", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:99:3)", "string order", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:102:3)", "time plus duration", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:103:3)", "time minus", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:104:3)", "duration arithmetic", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:105:3)", "time comparisons", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:106:3)", "saturating time sums", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:107:3)", "saturation at the latest time", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:108:3)", "saturating time differences", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:109:3)", "floor division of future times", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:112:3)", "between numbers", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:113:3)", "between times and durations", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:114:3)", "least and greatest", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:115:3)", "least and greatest of times", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:116:3)", "clamp", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:117:3)", "clamp with lo above hi", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:118:3)", "rounding", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:121:3)", "constant lists", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:122:3)", "list attributes", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:123:3)", "lists of times, durations and strings", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:124:3)", "ranges and lists of names", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:125:3)", "indexes", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:126:3)", "indexes of every type", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:129:3)", "conditionals", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:130:3)", "conditionals of lists and times", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:131:3)", "conditionals of the member", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:132:3)", "word operators", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:135:3)", "named conditions", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:136:3)", "roles and badges", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:137:3)", "more badges", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:138:3)", "goal fields", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:139:3)", "goal targets", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:140:3)", "texts show 2 and 1.5, not {g1.x} or {x}", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:143:5)", "members is what the snapshot says", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:146:5)", "a when block", &Sanction{Name: "mute", For: 86400000000000}},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:149:5)", "a may under when", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:151:3)", "a may that reads goals", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:152:3)", "a may that reads arguments", nil},
+	{"may", "may lists (runtime/gen/testdata/exprs.charter:154:3)", "may lists", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:155:3)", "list arguments", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:156:3)", "string list arguments", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:157:3)", "an index from an argument", nil},
+	{"must not", "must not lists (runtime/gen/testdata/exprs.charter:158:3)", "nil-coalescing", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:160:3)", "may other", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:162:3)", "not oneself", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:163:3)", "another member's attributes and role", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:164:3)", "another member's time and string", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:166:3)", "another member's given value", nil},
+	{"may", "may pair (runtime/gen/testdata/exprs.charter:167:3)", "may pair", nil},
+	{"must not", "must not pair (runtime/gen/testdata/exprs.charter:169:3)", "another member's role, which reads the time", nil},
+	{"may", "may other (runtime/gen/testdata/exprs.charter:171:3)", "never", nil},
+	{"must not", "must not other (runtime/gen/testdata/exprs.charter:172:3)", "must not other", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:177:3)", "always", nil},
+	{"must not", "must not quick (runtime/gen/testdata/exprs.charter:178:3)", "after an unconditional denial", nil},
+	{"must not", "must not pair (runtime/gen/testdata/exprs.charter:180:3)", "counts over a window", nil},
+	{"first", "first check then timed (runtime/gen/testdata/exprs.charter:181:3)", "first check then timed: check not done yet", nil},
+	{"limit", "limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:182:3)", "limit timed 2 per 1h reached", nil},
+	{"limit", "limit quick 2 per calendar day (runtime/gen/testdata/exprs.charter:185:3)", "twice a calendar day", nil},
+	{"limit", "limit quick 4 per calendar week (runtime/gen/testdata/exprs.charter:186:3)", "four a calendar week", nil},
+	{"limit", "limit quick 6 per calendar month (runtime/gen/testdata/exprs.charter:187:3)", "six a calendar month", nil},
+	{"limit", "limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:188:3)", "five a day", &Sanction{Name: "demote", For: 259200000000000}},
+	{"may", "may timed (runtime/gen/testdata/exprs.charter:192:3)", "may timed", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:196:3)", "settings: an int and a float", nil},
+	{"must not", "must not check (runtime/gen/testdata/exprs.charter:197:3)", "settings: a string, a duration and a bool", nil},
 }
 
 // actionRules are, per action, the rules that can decide it: the denying
 // ones in order, then the mays. A Decision's bits index them.
 var actionRules = [...][]Rule{
-	ActionCheck: {0, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 84, 85},
+	ActionCheck: {0, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 85, 86},
 	ActionLists: {1, 57, 62, 63, 64, 65, 61},
-	ActionOther: {2, 67, 68, 69, 73, 58, 59, 60, 66, 72},
-	ActionPair:  {3, 71, 76, 70},
-	ActionTimed: {4, 77, 78, 82, 83},
-	ActionQuick: {5, 6, 74, 75, 79, 80, 81},
+	ActionOther: {2, 67, 68, 69, 70, 74, 58, 59, 60, 66, 73},
+	ActionPair:  {3, 72, 77, 71},
+	ActionTimed: {4, 78, 79, 83, 84},
+	ActionQuick: {5, 6, 75, 76, 80, 81, 82},
 }
 
 // CheckArgs are the arguments of check(a: int, b: int, f: float, s: string, t: time, d: duration, on: bool).
@@ -693,167 +714,167 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			on := k.Check.On
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionCheck
-			// must not any (runtime/gen/testdata/exprs.charter:75:3)
+			// must not any (runtime/gen/testdata/exprs.charter:77:3)
 			if e.m.N == 424242 || e.m.Warnings > 6 {
 				d.add(0)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:78:3)
+			// must not check (runtime/gen/testdata/exprs.charter:80:3)
 			if float64(a)/float64(b) > 2.5 {
 				d.add(1)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:79:3)
+			// must not check (runtime/gen/testdata/exprs.charter:81:3)
 			if mod(a, b) == 1 {
 				d.add(2)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:80:3)
+			// must not check (runtime/gen/testdata/exprs.charter:82:3)
 			if a+b > e.m.N {
 				d.add(3)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:81:3)
+			// must not check (runtime/gen/testdata/exprs.charter:83:3)
 			if a*b < 0 || -a > e.m.K {
 				d.add(4)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:82:3)
+			// must not check (runtime/gen/testdata/exprs.charter:84:3)
 			if float64(f*e.m.Y)+e.m.X > 10.0 {
 				d.add(5)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:83:3)
+			// must not check (runtime/gen/testdata/exprs.charter:85:3)
 			if f-e.m.X/3.0 < -2.5 {
 				d.add(6)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:84:3)
+			// must not check (runtime/gen/testdata/exprs.charter:86:3)
 			if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
 				d.add(7)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:85:3)
+			// must not check (runtime/gen/testdata/exprs.charter:87:3)
 			if e.m.X == float64(e.m.N) || float64(a) == f {
 				d.add(8)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:86:3)
+			// must not check (runtime/gen/testdata/exprs.charter:88:3)
 			if e.m.N-e.m.K*2 >= a%4+1 {
 				d.add(9)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:87:3)
+			// must not check (runtime/gen/testdata/exprs.charter:89:3)
 			if 0.30000000000000004 > f && f >= 0.3 {
 				d.add(10)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:88:3)
+			// must not check (runtime/gen/testdata/exprs.charter:90:3)
 			if math.Inf(1) > f || math.Copysign(0, -1) == f {
 				d.add(11)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:91:3)
+			// must not check (runtime/gen/testdata/exprs.charter:93:3)
 			if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
 				d.add(12)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:92:3)
+			// must not check (runtime/gen/testdata/exprs.charter:94:3)
 			if pattern0.MatchString(s) {
 				d.add(13)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:93:3)
+			// must not check (runtime/gen/testdata/exprs.charter:95:3)
 			if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
 				d.add(14)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:94:3)
+			// must not check (runtime/gen/testdata/exprs.charter:96:3)
 			if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
 				d.add(15)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:95:3)
+			// must not check (runtime/gen/testdata/exprs.charter:97:3)
 			if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
 				d.add(16)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:96:3)
+			// must not check (runtime/gen/testdata/exprs.charter:98:3)
 			if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
 				d.add(17)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:97:3)
+			// must not check (runtime/gen/testdata/exprs.charter:99:3)
 			if s < e.m.Name && s != "" {
 				d.add(18)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:100:3)
+			// must not check (runtime/gen/testdata/exprs.charter:102:3)
 			if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
 				d.add(19)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:101:3)
+			// must not check (runtime/gen/testdata/exprs.charter:103:3)
 			if subDuration(nanos(t), int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
 				d.add(20)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:102:3)
+			// must not check (runtime/gen/testdata/exprs.charter:104:3)
 			if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
 				d.add(21)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:103:3)
+			// must not check (runtime/gen/testdata/exprs.charter:105:3)
 			if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
 				d.add(22)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:104:3)
+			// must not check (runtime/gen/testdata/exprs.charter:106:3)
 			if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
 				d.add(23)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:105:3)
+			// must not check (runtime/gen/testdata/exprs.charter:107:3)
 			if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
 				d.add(24)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:106:3)
+			// must not check (runtime/gen/testdata/exprs.charter:108:3)
 			if subTimes(addDuration(nanos(t), int64(dArg)), subDuration(nanos(e.m.Seen), int64(dArg))) < 0 && int64(dArg) > 0 {
 				d.add(25)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:107:3)
+			// must not check (runtime/gen/testdata/exprs.charter:109:3)
 			if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
 				d.add(26)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:110:3)
+			// must not check (runtime/gen/testdata/exprs.charter:112:3)
 			if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
 				d.add(27)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:111:3)
+			// must not check (runtime/gen/testdata/exprs.charter:113:3)
 			if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
 				d.add(28)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:112:3)
+			// must not check (runtime/gen/testdata/exprs.charter:114:3)
 			if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
 				d.add(29)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:113:3)
+			// must not check (runtime/gen/testdata/exprs.charter:115:3)
 			if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
 				d.add(30)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:114:3)
+			// must not check (runtime/gen/testdata/exprs.charter:116:3)
 			if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
 				d.add(31)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:115:3)
+			// must not check (runtime/gen/testdata/exprs.charter:117:3)
 			if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
 				d.add(32)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:116:3)
+			// must not check (runtime/gen/testdata/exprs.charter:118:3)
 			if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
 				d.add(33)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:119:3)
+			// must not check (runtime/gen/testdata/exprs.charter:121:3)
 			if contains(list1, a) || contains(list2, s) || contains(list3, f) {
 				d.add(34)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:120:3)
+			// must not check (runtime/gen/testdata/exprs.charter:122:3)
 			if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
 				d.add(35)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:121:3)
+			// must not check (runtime/gen/testdata/exprs.charter:123:3)
 			if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
 				d.add(36)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:122:3)
+			// must not check (runtime/gen/testdata/exprs.charter:124:3)
 			if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
 				d.add(37)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:123:3)
+			// must not check (runtime/gen/testdata/exprs.charter:125:3)
 			if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
 				d.add(38)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:124:3)
+			// must not check (runtime/gen/testdata/exprs.charter:126:3)
 			if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
 				d.add(39)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:127:3)
+			// must not check (runtime/gen/testdata/exprs.charter:129:3)
 			if func() float64 {
 				if a > 0 {
 					return f
@@ -867,7 +888,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			}() == "x" {
 				d.add(40)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:128:3)
+			// must not check (runtime/gen/testdata/exprs.charter:130:3)
 			if int64(len(func() []int64 {
 				if on {
 					return e.m.Nums
@@ -881,7 +902,7 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			}() > e.at {
 				d.add(41)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:129:3)
+			// must not check (runtime/gen/testdata/exprs.charter:131:3)
 			if func() int64 {
 				if on {
 					return 1
@@ -895,43 +916,43 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			}() > 7200000000000 {
 				d.add(42)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:130:3)
+			// must not check (runtime/gen/testdata/exprs.charter:132:3)
 			if !on && e.m.Flag || a > 1000 {
 				d.add(43)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:133:3)
+			// must not check (runtime/gen/testdata/exprs.charter:135:3)
 			if e.m.N > 50 && e.m.K > 0 && a > 7 || (e.m.N > 50 && e.m.K > 0 || e.m.X > 100.0 && subTimes(nanos(e.m.Seen), e.at) > 3600000000000) && b < -7 {
 				d.add(44)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:134:3)
+			// must not check (runtime/gen/testdata/exprs.charter:136:3)
 			if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
 				d.add(45)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:135:3)
+			// must not check (runtime/gen/testdata/exprs.charter:137:3)
 			if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
 				d.add(46)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:136:3)
+			// must not check (runtime/gen/testdata/exprs.charter:138:3)
 			if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
 				d.add(47)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:137:3)
+			// must not check (runtime/gen/testdata/exprs.charter:139:3)
 			if e.goals != nil && e.goals.G1.Target == f {
 				d.add(48)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:138:3)
+			// must not check (runtime/gen/testdata/exprs.charter:140:3)
 			if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
 				d.add(49)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:141:5)
+			// must not check (runtime/gen/testdata/exprs.charter:143:5)
 			if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
 				d.add(50)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:192:3)
+			// must not check (runtime/gen/testdata/exprs.charter:196:3)
 			if a > 40 && float64(f*1.5) > 10.0 {
 				d.add(51)
 			}
-			// must not check (runtime/gen/testdata/exprs.charter:193:3)
+			// must not check (runtime/gen/testdata/exprs.charter:197:3)
 			if s == "ann" && int64(dArg) > 7200000000000 || false == on {
 				d.add(52)
 			}
@@ -948,34 +969,34 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			ss := k.Lists.Ss
 			e := env{m: m, goals: goals}
 			d.Action = ActionLists
-			// must not any (runtime/gen/testdata/exprs.charter:75:3)
+			// must not any (runtime/gen/testdata/exprs.charter:77:3)
 			if e.m.N == 424242 || e.m.Warnings > 6 {
 				d.add(0)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:144:5)
+			// must not lists (runtime/gen/testdata/exprs.charter:146:5)
 			if e.goals != nil && e.goals.G2.Met {
 				d.add(1)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:153:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:155:3)
 			if contains(xs, a) && containsWidened(xs, f) {
 				d.add(2)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:154:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:156:3)
 			if contains(ss, "vip") || elem(ss, 0) == "a" {
 				d.add(3)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:155:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:157:3)
 			if elem(xs, a) == 1 {
 				d.add(4)
 			}
-			// must not lists (runtime/gen/testdata/exprs.charter:156:3)
+			// must not lists (runtime/gen/testdata/exprs.charter:158:3)
 			if a > 5 || int64(len(ss)) > 2 {
 				d.add(5)
 			}
 			if d.ruled() {
 				return
 			}
-			// may lists (runtime/gen/testdata/exprs.charter:152:3)
+			// may lists (runtime/gen/testdata/exprs.charter:154:3)
 			if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 				d.Allowed = true
 				d.add(6)
@@ -989,65 +1010,69 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			a := k.Other.A
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionOther
-			// must not any (runtime/gen/testdata/exprs.charter:75:3)
+			// must not any (runtime/gen/testdata/exprs.charter:77:3)
 			if e.m.N == 424242 || e.m.Warnings > 6 {
 				d.add(0)
 			}
-			// must not other (runtime/gen/testdata/exprs.charter:160:3)
+			// must not other (runtime/gen/testdata/exprs.charter:162:3)
 			if to == m {
 				d.add(1)
 			}
-			// must not other (runtime/gen/testdata/exprs.charter:161:3)
+			// must not other (runtime/gen/testdata/exprs.charter:163:3)
 			if to.N > e.m.N && (&env{m: to, at: e.at}).ladder() >= 3 {
 				d.add(2)
 			}
-			// must not other (runtime/gen/testdata/exprs.charter:162:3)
+			// must not other (runtime/gen/testdata/exprs.charter:164:3)
 			if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
 				d.add(3)
 			}
-			// must not other (runtime/gen/testdata/exprs.charter:168:3)
+			// must not other (runtime/gen/testdata/exprs.charter:166:3)
+			if to.XGiven && !e.m.XGiven && a > 3 {
+				d.add(4)
+			}
+			// must not other (runtime/gen/testdata/exprs.charter:172:3)
 			// never applies: its condition is always false
 			if d.ruled() {
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:147:5)
+			// may other (runtime/gen/testdata/exprs.charter:149:5)
 			if e.goals != nil && e.goals.G2.Met && a < -90 {
-				d.Allowed = true
-				d.add(5)
-				return
-			}
-			// may other (runtime/gen/testdata/exprs.charter:149:3)
-			if e.goals != nil && e.goals.G1.Value > float64(-a) {
 				d.Allowed = true
 				d.add(6)
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:150:3)
-			if a < -50 {
+			// may other (runtime/gen/testdata/exprs.charter:151:3)
+			if e.goals != nil && e.goals.G1.Value > float64(-a) {
 				d.Allowed = true
 				d.add(7)
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:158:3)
-			if a > 0 {
+			// may other (runtime/gen/testdata/exprs.charter:152:3)
+			if a < -50 {
 				d.Allowed = true
 				d.add(8)
 				return
 			}
-			// may other (runtime/gen/testdata/exprs.charter:167:3)
+			// may other (runtime/gen/testdata/exprs.charter:160:3)
+			if a > 0 {
+				d.Allowed = true
+				d.add(9)
+				return
+			}
+			// may other (runtime/gen/testdata/exprs.charter:171:3)
 			// never applies: its condition is always false
 			// default deny
 			d.Allowed, d.ByDefault = false, true
-			// unmet: may other (runtime/gen/testdata/exprs.charter:147:5)
+			// unmet: may other (runtime/gen/testdata/exprs.charter:149:5)
 			if e.goals != nil && e.goals.G2.Met {
-				d.add(5)
-			}
-			// unmet: may other (runtime/gen/testdata/exprs.charter:149:3)
-			if e.goals != nil {
 				d.add(6)
 			}
-			d.add(7) // unmet: may other (runtime/gen/testdata/exprs.charter:150:3)
-			d.add(9) // unmet: may other (runtime/gen/testdata/exprs.charter:167:3)
+			// unmet: may other (runtime/gen/testdata/exprs.charter:151:3)
+			if e.goals != nil {
+				d.add(7)
+			}
+			d.add(8)  // unmet: may other (runtime/gen/testdata/exprs.charter:152:3)
+			d.add(10) // unmet: may other (runtime/gen/testdata/exprs.charter:171:3)
 			return
 		}
 	} else {
@@ -1056,22 +1081,22 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			q := k.Pair.Q
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionPair
-			// must not any (runtime/gen/testdata/exprs.charter:75:3)
+			// must not any (runtime/gen/testdata/exprs.charter:77:3)
 			if e.m.N == 424242 || e.m.Warnings > 6 {
 				d.add(0)
 			}
-			// must not pair (runtime/gen/testdata/exprs.charter:165:3)
+			// must not pair (runtime/gen/testdata/exprs.charter:169:3)
 			if (&env{m: q, at: e.at}).ladder() == 1 {
 				d.add(1)
 			}
-			// must not pair (runtime/gen/testdata/exprs.charter:176:3)
+			// must not pair (runtime/gen/testdata/exprs.charter:180:3)
 			if int64(e.m.hist.count(ActionTimed, e.at, 1800000000000)) == 2 || e.badgeBusy() {
 				d.add(2)
 			}
 			if d.ruled() {
 				return
 			}
-			// may pair (runtime/gen/testdata/exprs.charter:163:3)
+			// may pair (runtime/gen/testdata/exprs.charter:167:3)
 			if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
 				d.Allowed = true
 				d.add(3)
@@ -1083,26 +1108,26 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 		} else if k.Action == ActionTimed {
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionTimed
-			// must not any (runtime/gen/testdata/exprs.charter:75:3)
+			// must not any (runtime/gen/testdata/exprs.charter:77:3)
 			if e.m.N == 424242 || e.m.Warnings > 6 {
 				d.add(0)
 			}
-			// first check then timed (runtime/gen/testdata/exprs.charter:177:3)
+			// first check then timed (runtime/gen/testdata/exprs.charter:181:3)
 			if !e.m.hist.doneBy(ActionCheck, e.at) {
 				d.add(1)
 			}
-			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:178:3)
+			// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:182:3)
 			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 				d.add(2)
 			}
-			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:184:3)
+			// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:188:3)
 			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 				d.add(3)
 			}
 			if d.ruled() {
 				return
 			}
-			// may timed (runtime/gen/testdata/exprs.charter:188:3)
+			// may timed (runtime/gen/testdata/exprs.charter:192:3)
 			d.Allowed = true
 			d.add(4)
 			return
@@ -1110,29 +1135,29 @@ func (m *Member) Decide(at time.Time, goals *Goals, k *Call) (d Decision) {
 			a := k.Quick.A
 			e := env{m: m, at: nanos(at), goals: goals}
 			d.Action = ActionQuick
-			// must not any (runtime/gen/testdata/exprs.charter:75:3)
+			// must not any (runtime/gen/testdata/exprs.charter:77:3)
 			if e.m.N == 424242 || e.m.Warnings > 6 {
 				d.add(0)
 			}
-			// must not quick (runtime/gen/testdata/exprs.charter:77:3)
+			// must not quick (runtime/gen/testdata/exprs.charter:79:3)
 			if e.m.Warnings >= 2 && subTimes(e.at, nanos(e.m.WarnedAt)) < 604800000000000 {
 				d.add(1)
 			}
-			// must not quick (runtime/gen/testdata/exprs.charter:173:3)
+			// must not quick (runtime/gen/testdata/exprs.charter:177:3)
 			d.add(2)
-			// must not quick (runtime/gen/testdata/exprs.charter:174:3)
+			// must not quick (runtime/gen/testdata/exprs.charter:178:3)
 			if e.rank() == 4 && a > 0 {
 				d.add(3)
 			}
-			// limit quick 2 per calendar day (runtime/gen/testdata/exprs.charter:181:3)
+			// limit quick 2 per calendar day (runtime/gen/testdata/exprs.charter:185:3)
 			if e.m.hist.count(ActionQuick, e.at, calendarWindow(e.at, 1, zone)) >= 2 {
 				d.add(4)
 			}
-			// limit quick 4 per calendar week (runtime/gen/testdata/exprs.charter:182:3)
+			// limit quick 4 per calendar week (runtime/gen/testdata/exprs.charter:186:3)
 			if e.m.hist.count(ActionQuick, e.at, calendarWindow(e.at, 2, zone)) >= 4 {
 				d.add(5)
 			}
-			// limit quick 6 per calendar month (runtime/gen/testdata/exprs.charter:183:3)
+			// limit quick 6 per calendar month (runtime/gen/testdata/exprs.charter:187:3)
 			if e.m.hist.count(ActionQuick, e.at, calendarWindow(e.at, 3, zone)) >= 6 {
 				d.add(6)
 			}
@@ -1349,10 +1374,10 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 				return false, 56, true
 			}
 			if a > 40 && float64(f*1.5) > 10.0 {
-				return false, 84, true
+				return false, 85, true
 			}
 			if s == "ann" && int64(dArg) > 7200000000000 || false == on {
-				return false, 85, true
+				return false, 86, true
 			}
 			return false, 0, false
 		} else if k.Action == ActionLists {
@@ -1399,6 +1424,9 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
 				return false, 69, true
 			}
+			if to.XGiven && !e.m.XGiven && a > 3 {
+				return false, 70, true
+			}
 			if e.goals != nil && e.goals.G2.Met && a < -90 {
 				return true, 58, true
 			}
@@ -1422,13 +1450,13 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 				return false, 3, true
 			}
 			if (&env{m: q, at: e.at}).ladder() == 1 {
-				return false, 71, true
+				return false, 72, true
 			}
 			if int64(e.m.hist.count(ActionTimed, e.at, 1800000000000)) == 2 || e.badgeBusy() {
-				return false, 76, true
+				return false, 77, true
 			}
 			if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
-				return true, 70, true
+				return true, 71, true
 			}
 			return false, 0, false
 		} else if k.Action == ActionTimed {
@@ -1437,15 +1465,15 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 				return false, 4, true
 			}
 			if !e.m.hist.doneBy(ActionCheck, e.at) {
-				return false, 77, true
-			}
-			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 				return false, 78, true
 			}
-			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
-				return false, 82, true
+			if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
+				return false, 79, true
 			}
-			return true, 83, true
+			if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
+				return false, 83, true
+			}
+			return true, 84, true
 		} else if k.Action == ActionQuick {
 			e := env{m: m, at: nanos(at), goals: goals}
 			if e.m.N == 424242 || e.m.Warnings > 6 {
@@ -1454,7 +1482,7 @@ func (m *Member) Check(at time.Time, goals *Goals, k *Call) (allowed bool, first
 			if e.m.Warnings >= 2 && subTimes(e.at, nanos(e.m.WarnedAt)) < 604800000000000 {
 				return false, 6, true
 			}
-			return false, 74, true
+			return false, 75, true
 		}
 	}
 	return false, 0, false
@@ -1649,6 +1677,19 @@ func (e *env) badgeBusy() bool {
 	return e.badgeHeld[0]&bit != 0
 }
 
+// badgeGiven reports whether the member holds badge given: has(seen) &&
+// since(seen) < 30d || !has(name) && has(k).
+func (e *env) badgeGiven() bool {
+	const bit = 1 << 9
+	if e.badgeKnown[0]&bit == 0 {
+		e.badgeKnown[0] |= bit
+		if e.m.SeenGiven && subTimes(e.at, nanos(e.m.Seen)) < 2592000000000000 || !e.m.NameGiven && e.m.KGiven {
+			e.badgeHeld[0] |= bit
+		}
+	}
+	return e.badgeHeld[0]&bit != 0
+}
+
 var (
 	minTime = time.Unix(0, math.MinInt64)
 	maxTime = time.Unix(0, math.MaxInt64)
@@ -1675,167 +1716,167 @@ func nanos(t time.Time) int64 {
 func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f float64, s string, t time.Time, dArg time.Duration, on bool) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionCheck
-	// must not any (runtime/gen/testdata/exprs.charter:75:3)
+	// must not any (runtime/gen/testdata/exprs.charter:77:3)
 	if e.m.N == 424242 || e.m.Warnings > 6 {
 		d.add(0)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:78:3)
+	// must not check (runtime/gen/testdata/exprs.charter:80:3)
 	if float64(a)/float64(b) > 2.5 {
 		d.add(1)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:79:3)
+	// must not check (runtime/gen/testdata/exprs.charter:81:3)
 	if mod(a, b) == 1 {
 		d.add(2)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:80:3)
+	// must not check (runtime/gen/testdata/exprs.charter:82:3)
 	if a+b > e.m.N {
 		d.add(3)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:81:3)
+	// must not check (runtime/gen/testdata/exprs.charter:83:3)
 	if a*b < 0 || -a > e.m.K {
 		d.add(4)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:82:3)
+	// must not check (runtime/gen/testdata/exprs.charter:84:3)
 	if float64(f*e.m.Y)+e.m.X > 10.0 {
 		d.add(5)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:83:3)
+	// must not check (runtime/gen/testdata/exprs.charter:85:3)
 	if f-e.m.X/3.0 < -2.5 {
 		d.add(6)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:84:3)
+	// must not check (runtime/gen/testdata/exprs.charter:86:3)
 	if math.Pow(float64(a), 2.0) > 100.0 || math.Pow(2.0, float64(a)) == 8.0 {
 		d.add(7)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:85:3)
+	// must not check (runtime/gen/testdata/exprs.charter:87:3)
 	if e.m.X == float64(e.m.N) || float64(a) == f {
 		d.add(8)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:86:3)
+	// must not check (runtime/gen/testdata/exprs.charter:88:3)
 	if e.m.N-e.m.K*2 >= a%4+1 {
 		d.add(9)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:87:3)
+	// must not check (runtime/gen/testdata/exprs.charter:89:3)
 	if 0.30000000000000004 > f && f >= 0.3 {
 		d.add(10)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:88:3)
+	// must not check (runtime/gen/testdata/exprs.charter:90:3)
 	if math.Inf(1) > f || math.Copysign(0, -1) == f {
 		d.add(11)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:91:3)
+	// must not check (runtime/gen/testdata/exprs.charter:93:3)
 	if strings.Contains(s, "x") || strings.HasPrefix(s, "@") || strings.HasSuffix(s, ".pdf") {
 		d.add(12)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:92:3)
+	// must not check (runtime/gen/testdata/exprs.charter:94:3)
 	if pattern0.MatchString(s) {
 		d.add(13)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:93:3)
+	// must not check (runtime/gen/testdata/exprs.charter:95:3)
 	if strings.ToLower(s) == "spam" || strings.ToUpper(s) == "ARCHIVE" {
 		d.add(14)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:94:3)
+	// must not check (runtime/gen/testdata/exprs.charter:96:3)
 	if strings.TrimSpace(s) == "" || strings.Trim(s, "x") == "a" {
 		d.add(15)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:95:3)
+	// must not check (runtime/gen/testdata/exprs.charter:97:3)
 	if strings.HasPrefix(s, "a") && strings.HasSuffix(s, "b") {
 		d.add(16)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:96:3)
+	// must not check (runtime/gen/testdata/exprs.charter:98:3)
 	if int64(utf8.RuneCountInString(s)) > 20 || s+e.m.Name == "aann" {
 		d.add(17)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:97:3)
+	// must not check (runtime/gen/testdata/exprs.charter:99:3)
 	if s < e.m.Name && s != "" {
 		d.add(18)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:100:3)
+	// must not check (runtime/gen/testdata/exprs.charter:102:3)
 	if addDuration(nanos(t), int64(dArg)) > e.at && addDuration(nanos(t), int64(dArg)) < nanos(e.m.Seen) {
 		d.add(19)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:101:3)
+	// must not check (runtime/gen/testdata/exprs.charter:103:3)
 	if subDuration(nanos(t), int64(dArg)) < nanos(e.m.Joined) || subTimes(nanos(t), nanos(e.m.Joined)) > 864000000000000 {
 		d.add(20)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:102:3)
+	// must not check (runtime/gen/testdata/exprs.charter:104:3)
 	if int64(dArg)*2 > 10800000000000 || 2*int64(dArg) < -3600000000000 || int64(dArg)-int64(e.m.Spent) == 0 {
 		d.add(21)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:103:3)
+	// must not check (runtime/gen/testdata/exprs.charter:105:3)
 	if int64(dArg)+int64(e.m.Spent) > 8640000000000000 || nanos(e.m.Seen) == nanos(t) || nanos(t) >= e.at {
 		d.add(22)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:104:3)
+	// must not check (runtime/gen/testdata/exprs.charter:106:3)
 	if addDuration(nanos(t), 604800000000000*a) < nanos(e.m.Joined) {
 		d.add(23)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:105:3)
+	// must not check (runtime/gen/testdata/exprs.charter:107:3)
 	if addDuration(nanos(t), int64(dArg)) > nanos(e.m.Seen) && int64(dArg) > 86400000000000000 {
 		d.add(24)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:106:3)
+	// must not check (runtime/gen/testdata/exprs.charter:108:3)
 	if subTimes(addDuration(nanos(t), int64(dArg)), subDuration(nanos(e.m.Seen), int64(dArg))) < 0 && int64(dArg) > 0 {
 		d.add(25)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:107:3)
+	// must not check (runtime/gen/testdata/exprs.charter:109:3)
 	if floorDiv(subTimes(e.at, nanos(t)), 86400000000000) == -1 || floorDiv(subTimes(e.at, nanos(e.m.Seen)), 3600000000000) == -3 {
 		d.add(26)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:110:3)
+	// must not check (runtime/gen/testdata/exprs.charter:112:3)
 	if betweenInt(a, 1, 10) && betweenFloat(f, 0.5, 2.5) {
 		d.add(27)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:111:3)
+	// must not check (runtime/gen/testdata/exprs.charter:113:3)
 	if betweenInt(nanos(t), nanos(e.m.Joined), nanos(e.m.Seen)) || betweenInt(int64(dArg), 3600000000000, 86400000000000) {
 		d.add(28)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:112:3)
+	// must not check (runtime/gen/testdata/exprs.charter:114:3)
 	if min(min(a, b), e.m.N) < -5 || max(max(f, e.m.X), 2.0) > 100.5 {
 		d.add(29)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:113:3)
+	// must not check (runtime/gen/testdata/exprs.charter:115:3)
 	if min(nanos(t), nanos(e.m.Seen)) > nanos(e.m.Joined) || max(max(int64(dArg), int64(e.m.Spent)), 3600000000000) > 259200000000000 {
 		d.add(30)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:114:3)
+	// must not check (runtime/gen/testdata/exprs.charter:116:3)
 	if clampInt(a, 0, 10) == 10 && clampFloat(f, 0.0, 1.0) == 1.0 {
 		d.add(31)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:115:3)
+	// must not check (runtime/gen/testdata/exprs.charter:117:3)
 	if clampInt(b, 10, 0) == 0 && absInt(a) > 1000 {
 		d.add(32)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:116:3)
+	// must not check (runtime/gen/testdata/exprs.charter:118:3)
 	if math.Floor(f) == f && math.Ceil(e.m.X) > 3.0 || math.Round(e.m.Y) == 2.0 || math.Abs(f) > 1e+06 {
 		d.add(33)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:119:3)
+	// must not check (runtime/gen/testdata/exprs.charter:121:3)
 	if contains(list1, a) || contains(list2, s) || contains(list3, f) {
 		d.add(34)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:120:3)
+	// must not check (runtime/gen/testdata/exprs.charter:122:3)
 	if contains(e.m.Nums, a) || containsWidened(e.m.Nums, f) || contains(e.m.Ratios, f) || contains(e.m.Bits, on) {
 		d.add(35)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:121:3)
+	// must not check (runtime/gen/testdata/exprs.charter:123:3)
 	if containsTime(e.m.Dates, nanos(t)) || contains(e.m.Waits, time.Duration(int64(dArg))) || contains(e.m.Tags, s) {
 		d.add(36)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:122:3)
+	// must not check (runtime/gen/testdata/exprs.charter:124:3)
 	if a == e.m.N || a == e.m.K || inRangeFloat(f, 1, 5) || betweenInt(a, e.m.N, e.m.K) {
 		d.add(37)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:123:3)
+	// must not check (runtime/gen/testdata/exprs.charter:125:3)
 	if elem(e.m.Nums, 0) > a || elem(e.m.Nums, -1) == 3 || elem(e.m.Tags, 1) == "x" {
 		d.add(38)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:124:3)
+	// must not check (runtime/gen/testdata/exprs.charter:126:3)
 	if nanos(elem(e.m.Dates, 0)) < nanos(t) || int64(elem(e.m.Waits, -1)) > int64(dArg) || elem(e.m.Ratios, a) > 0.5 || elem(e.m.Bits, b) {
 		d.add(39)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:127:3)
+	// must not check (runtime/gen/testdata/exprs.charter:129:3)
 	if func() float64 {
 		if a > 0 {
 			return f
@@ -1849,7 +1890,7 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 	}() == "x" {
 		d.add(40)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:128:3)
+	// must not check (runtime/gen/testdata/exprs.charter:130:3)
 	if int64(len(func() []int64 {
 		if on {
 			return e.m.Nums
@@ -1863,7 +1904,7 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 	}() > e.at {
 		d.add(41)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:129:3)
+	// must not check (runtime/gen/testdata/exprs.charter:131:3)
 	if func() int64 {
 		if on {
 			return 1
@@ -1877,43 +1918,43 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 	}() > 7200000000000 {
 		d.add(42)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:130:3)
+	// must not check (runtime/gen/testdata/exprs.charter:132:3)
 	if !on && e.m.Flag || a > 1000 {
 		d.add(43)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:133:3)
+	// must not check (runtime/gen/testdata/exprs.charter:135:3)
 	if e.m.N > 50 && e.m.K > 0 && a > 7 || (e.m.N > 50 && e.m.K > 0 || e.m.X > 100.0 && subTimes(nanos(e.m.Seen), e.at) > 3600000000000) && b < -7 {
 		d.add(44)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:134:3)
+	// must not check (runtime/gen/testdata/exprs.charter:136:3)
 	if e.rank() == 4 || e.rank() < 2 && e.badgeFresh() {
 		d.add(45)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:135:3)
+	// must not check (runtime/gen/testdata/exprs.charter:137:3)
 	if e.badgeOld() && !e.badgeTagged() || e.badgeFuture() && e.badgeMixed() {
 		d.add(46)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:136:3)
+	// must not check (runtime/gen/testdata/exprs.charter:138:3)
 	if e.goals != nil && e.goals.G2.Value > 1.0 && e.goals.G1.Progress < 0.5 {
 		d.add(47)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:137:3)
+	// must not check (runtime/gen/testdata/exprs.charter:139:3)
 	if e.goals != nil && e.goals.G1.Target == f {
 		d.add(48)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:138:3)
+	// must not check (runtime/gen/testdata/exprs.charter:140:3)
 	if e.goals != nil && float64(a) > e.goals.G1.Target && float64(b) > e.goals.G2.Target {
 		d.add(49)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:141:5)
+	// must not check (runtime/gen/testdata/exprs.charter:143:5)
 	if e.goals != nil && !e.goals.G1.Met && e.goals.Members < 10 {
 		d.add(50)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:192:3)
+	// must not check (runtime/gen/testdata/exprs.charter:196:3)
 	if a > 40 && float64(f*1.5) > 10.0 {
 		d.add(51)
 	}
-	// must not check (runtime/gen/testdata/exprs.charter:193:3)
+	// must not check (runtime/gen/testdata/exprs.charter:197:3)
 	if s == "ann" && int64(dArg) > 7200000000000 || false == on {
 		d.add(52)
 	}
@@ -1932,34 +1973,34 @@ func (m *Member) DecideCheck(at time.Time, goals *Goals, a int64, b int64, f flo
 func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs []int64, ss []string) (d Decision) {
 	e := env{m: m, goals: goals}
 	d.Action = ActionLists
-	// must not any (runtime/gen/testdata/exprs.charter:75:3)
+	// must not any (runtime/gen/testdata/exprs.charter:77:3)
 	if e.m.N == 424242 || e.m.Warnings > 6 {
 		d.add(0)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:144:5)
+	// must not lists (runtime/gen/testdata/exprs.charter:146:5)
 	if e.goals != nil && e.goals.G2.Met {
 		d.add(1)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:153:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:155:3)
 	if contains(xs, a) && containsWidened(xs, f) {
 		d.add(2)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:154:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:156:3)
 	if contains(ss, "vip") || elem(ss, 0) == "a" {
 		d.add(3)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:155:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:157:3)
 	if elem(xs, a) == 1 {
 		d.add(4)
 	}
-	// must not lists (runtime/gen/testdata/exprs.charter:156:3)
+	// must not lists (runtime/gen/testdata/exprs.charter:158:3)
 	if a > 5 || int64(len(ss)) > 2 {
 		d.add(5)
 	}
 	if d.ruled() {
 		return
 	}
-	// may lists (runtime/gen/testdata/exprs.charter:152:3)
+	// may lists (runtime/gen/testdata/exprs.charter:154:3)
 	if int64(len(xs)) > 0 || int64(len(ss)) == 0 {
 		d.Allowed = true
 		d.add(6)
@@ -1978,65 +2019,69 @@ func (m *Member) DecideLists(at time.Time, goals *Goals, a int64, f float64, xs 
 func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionOther
-	// must not any (runtime/gen/testdata/exprs.charter:75:3)
+	// must not any (runtime/gen/testdata/exprs.charter:77:3)
 	if e.m.N == 424242 || e.m.Warnings > 6 {
 		d.add(0)
 	}
-	// must not other (runtime/gen/testdata/exprs.charter:160:3)
+	// must not other (runtime/gen/testdata/exprs.charter:162:3)
 	if to == m {
 		d.add(1)
 	}
-	// must not other (runtime/gen/testdata/exprs.charter:161:3)
+	// must not other (runtime/gen/testdata/exprs.charter:163:3)
 	if to.N > e.m.N && (&env{m: to, at: e.at}).ladder() >= 3 {
 		d.add(2)
 	}
-	// must not other (runtime/gen/testdata/exprs.charter:162:3)
+	// must not other (runtime/gen/testdata/exprs.charter:164:3)
 	if nanos(to.Seen) > nanos(e.m.Seen) || to.Name == e.m.Name+"x" {
 		d.add(3)
 	}
-	// must not other (runtime/gen/testdata/exprs.charter:168:3)
+	// must not other (runtime/gen/testdata/exprs.charter:166:3)
+	if to.XGiven && !e.m.XGiven && a > 3 {
+		d.add(4)
+	}
+	// must not other (runtime/gen/testdata/exprs.charter:172:3)
 	// never applies: its condition is always false
 	if d.ruled() {
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:147:5)
+	// may other (runtime/gen/testdata/exprs.charter:149:5)
 	if e.goals != nil && e.goals.G2.Met && a < -90 {
-		d.Allowed = true
-		d.add(5)
-		return
-	}
-	// may other (runtime/gen/testdata/exprs.charter:149:3)
-	if e.goals != nil && e.goals.G1.Value > float64(-a) {
 		d.Allowed = true
 		d.add(6)
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:150:3)
-	if a < -50 {
+	// may other (runtime/gen/testdata/exprs.charter:151:3)
+	if e.goals != nil && e.goals.G1.Value > float64(-a) {
 		d.Allowed = true
 		d.add(7)
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:158:3)
-	if a > 0 {
+	// may other (runtime/gen/testdata/exprs.charter:152:3)
+	if a < -50 {
 		d.Allowed = true
 		d.add(8)
 		return
 	}
-	// may other (runtime/gen/testdata/exprs.charter:167:3)
+	// may other (runtime/gen/testdata/exprs.charter:160:3)
+	if a > 0 {
+		d.Allowed = true
+		d.add(9)
+		return
+	}
+	// may other (runtime/gen/testdata/exprs.charter:171:3)
 	// never applies: its condition is always false
 	// default deny
 	d.Allowed, d.ByDefault = false, true
-	// unmet: may other (runtime/gen/testdata/exprs.charter:147:5)
+	// unmet: may other (runtime/gen/testdata/exprs.charter:149:5)
 	if e.goals != nil && e.goals.G2.Met {
-		d.add(5)
-	}
-	// unmet: may other (runtime/gen/testdata/exprs.charter:149:3)
-	if e.goals != nil {
 		d.add(6)
 	}
-	d.add(7) // unmet: may other (runtime/gen/testdata/exprs.charter:150:3)
-	d.add(9) // unmet: may other (runtime/gen/testdata/exprs.charter:167:3)
+	// unmet: may other (runtime/gen/testdata/exprs.charter:151:3)
+	if e.goals != nil {
+		d.add(7)
+	}
+	d.add(8)  // unmet: may other (runtime/gen/testdata/exprs.charter:152:3)
+	d.add(10) // unmet: may other (runtime/gen/testdata/exprs.charter:171:3)
 	return
 }
 
@@ -2048,22 +2093,22 @@ func (m *Member) DecideOther(at time.Time, goals *Goals, to *Member, a int64) (d
 func (m *Member) DecidePair(at time.Time, goals *Goals, p *Member, q *Member) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionPair
-	// must not any (runtime/gen/testdata/exprs.charter:75:3)
+	// must not any (runtime/gen/testdata/exprs.charter:77:3)
 	if e.m.N == 424242 || e.m.Warnings > 6 {
 		d.add(0)
 	}
-	// must not pair (runtime/gen/testdata/exprs.charter:165:3)
+	// must not pair (runtime/gen/testdata/exprs.charter:169:3)
 	if (&env{m: q, at: e.at}).ladder() == 1 {
 		d.add(1)
 	}
-	// must not pair (runtime/gen/testdata/exprs.charter:176:3)
+	// must not pair (runtime/gen/testdata/exprs.charter:180:3)
 	if int64(e.m.hist.count(ActionTimed, e.at, 1800000000000)) == 2 || e.badgeBusy() {
 		d.add(2)
 	}
 	if d.ruled() {
 		return
 	}
-	// may pair (runtime/gen/testdata/exprs.charter:163:3)
+	// may pair (runtime/gen/testdata/exprs.charter:167:3)
 	if p != q && q != m && !p.Flag && (&env{m: p, at: e.at}).ladder() < 4 {
 		d.Allowed = true
 		d.add(3)
@@ -2080,26 +2125,26 @@ func (m *Member) DecidePair(at time.Time, goals *Goals, p *Member, q *Member) (d
 func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionTimed
-	// must not any (runtime/gen/testdata/exprs.charter:75:3)
+	// must not any (runtime/gen/testdata/exprs.charter:77:3)
 	if e.m.N == 424242 || e.m.Warnings > 6 {
 		d.add(0)
 	}
-	// first check then timed (runtime/gen/testdata/exprs.charter:177:3)
+	// first check then timed (runtime/gen/testdata/exprs.charter:181:3)
 	if !e.m.hist.doneBy(ActionCheck, e.at) {
 		d.add(1)
 	}
-	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:178:3)
+	// limit timed 2 per 1h (runtime/gen/testdata/exprs.charter:182:3)
 	if e.m.hist.count(ActionTimed, e.at, 3600000000000) >= 2 {
 		d.add(2)
 	}
-	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:184:3)
+	// limit timed 5 per 1d (runtime/gen/testdata/exprs.charter:188:3)
 	if e.m.hist.count(ActionTimed, e.at, 86400000000000) >= 5 {
 		d.add(3)
 	}
 	if d.ruled() {
 		return
 	}
-	// may timed (runtime/gen/testdata/exprs.charter:188:3)
+	// may timed (runtime/gen/testdata/exprs.charter:192:3)
 	d.Allowed = true
 	d.add(4)
 	return
@@ -2111,29 +2156,29 @@ func (m *Member) DecideTimed(at time.Time, goals *Goals) (d Decision) {
 func (m *Member) DecideQuick(at time.Time, goals *Goals, a int64) (d Decision) {
 	e := env{m: m, at: nanos(at), goals: goals}
 	d.Action = ActionQuick
-	// must not any (runtime/gen/testdata/exprs.charter:75:3)
+	// must not any (runtime/gen/testdata/exprs.charter:77:3)
 	if e.m.N == 424242 || e.m.Warnings > 6 {
 		d.add(0)
 	}
-	// must not quick (runtime/gen/testdata/exprs.charter:77:3)
+	// must not quick (runtime/gen/testdata/exprs.charter:79:3)
 	if e.m.Warnings >= 2 && subTimes(e.at, nanos(e.m.WarnedAt)) < 604800000000000 {
 		d.add(1)
 	}
-	// must not quick (runtime/gen/testdata/exprs.charter:173:3)
+	// must not quick (runtime/gen/testdata/exprs.charter:177:3)
 	d.add(2)
-	// must not quick (runtime/gen/testdata/exprs.charter:174:3)
+	// must not quick (runtime/gen/testdata/exprs.charter:178:3)
 	if e.rank() == 4 && a > 0 {
 		d.add(3)
 	}
-	// limit quick 2 per calendar day (runtime/gen/testdata/exprs.charter:181:3)
+	// limit quick 2 per calendar day (runtime/gen/testdata/exprs.charter:185:3)
 	if e.m.hist.count(ActionQuick, e.at, calendarWindow(e.at, 1, zone)) >= 2 {
 		d.add(4)
 	}
-	// limit quick 4 per calendar week (runtime/gen/testdata/exprs.charter:182:3)
+	// limit quick 4 per calendar week (runtime/gen/testdata/exprs.charter:186:3)
 	if e.m.hist.count(ActionQuick, e.at, calendarWindow(e.at, 2, zone)) >= 4 {
 		d.add(5)
 	}
-	// limit quick 6 per calendar month (runtime/gen/testdata/exprs.charter:183:3)
+	// limit quick 6 per calendar month (runtime/gen/testdata/exprs.charter:187:3)
 	if e.m.hist.count(ActionQuick, e.at, calendarWindow(e.at, 3, zone)) >= 6 {
 		d.add(6)
 	}
