@@ -59,12 +59,9 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	strict := fs.Bool("strict", false, "treat warnings as errors for the exit status")
 	verbose := fs.Bool("v", false, "also show info diagnostics")
 	each := fs.Bool("each", false, "check each file as its own load set")
-	paths, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	paths, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
 	switch *format {
 	case "text", "json", "sarif":
@@ -79,6 +76,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 
 	units := [][]string{paths}
 	if *each {
+		var err error
 		if units, err = lang.Units(paths...); err != nil {
 			fmt.Fprintf(stderr, "charter check: %v\n", err)
 			return exitUsage
@@ -100,6 +98,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if !*verbose {
 		ds = withoutInfo(ds)
 	}
+	var err error
 	switch *format {
 	case "text":
 		err = diag.WriteText(stdout, ds, sources)
@@ -157,6 +156,21 @@ func withoutInfo(ds diag.List) diag.List {
 // parseInterspersed parses flags that may come before, between or after the
 // paths, as in `charter check examples/ --format json`; an argument "--"
 // ends the flags.
+// parseArgs parses a command's flags and paths as parseInterspersed does.
+// When ok is false the command returns code at once: exitOK after -h or
+// --help (the usage is printed), exitUsage after a bad flag (the flag
+// package has said which).
+func parseArgs(fs *flag.FlagSet, args []string) (paths []string, code int, ok bool) {
+	paths, err := parseInterspersed(fs, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return nil, exitOK, false
+	case err != nil:
+		return nil, exitUsage, false
+	}
+	return paths, exitOK, true
+}
+
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var paths []string
 	for {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -59,12 +57,9 @@ func runFmt(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	flags.BoolVar(&o.list, "l", false, "list files whose formatting differs")
 	flags.BoolVar(&o.write, "w", false, "rewrite files in place")
 	flags.BoolVar(&o.diff, "d", false, "print diffs")
-	paths, err := parseInterspersed(flags, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	paths, code, ok := parseArgs(flags, args)
+	if !ok {
+		return code
 	}
 	if len(paths) == 0 {
 		if o.write {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"go/token"
 	"io"
@@ -61,12 +60,9 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	out := fs.String("o", "", "write the Go source to this file")
 	var sets setFlags
 	fs.Var(&sets, "set", "a setting's value, name=value (repeatable)")
-	paths, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	paths, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
 	fail := func(format string, args ...any) int {
 		fmt.Fprintf(stderr, "charter gen: "+format+"\n", args...)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -64,12 +62,9 @@ func runGraph(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	community := fs.String("community", "", "the community to draw")
 	format := fs.String("format", "", "dot or svg")
 	out := fs.String("o", "", "write to this file")
-	paths, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	paths, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
 	fail := func(format string, args ...any) int {
 		fmt.Fprintf(stderr, "charter graph: "+format+"\n", args...)

@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -283,12 +282,9 @@ func parseMembersQuery(c *command, args []string, stdin io.Reader, stderr io.Wri
 	format := fs.String("format", "text", "output format: text or json")
 	var sets setFlags
 	fs.Var(&sets, "set", "a setting's value, name=value (repeatable)")
-	paths, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, exitOK
-		}
-		return nil, exitUsage
+	paths, code, ok := parseArgs(fs, args)
+	if !ok {
+		return nil, code
 	}
 	fail := func(err error) (*membersQuery, int) {
 		fmt.Fprintf(stderr, "charter %s: %v\n", c.name, err)

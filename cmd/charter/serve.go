@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -123,12 +122,9 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 	maxMembers := fs.Int("max-members", serve.DefaultMaxMembers, "refuse joins beyond this many members")
 	maxBody := fs.Int64("max-body", serve.DefaultMaxBody, "the largest request body in bytes")
 	maxID := fs.Int("max-id", serve.DefaultMaxIDLen, "the longest member ID in bytes")
-	paths, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	paths, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "charter serve: %v\n", err)
@@ -162,6 +158,7 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 	var handler atomic.Pointer[serve.Handler]
 	var mem *runtime.State // the state --snapshot writes, when in memory
 	var durable *store.State
+	var err error
 	if *storeDSN != "" {
 		durable, err = store.Open(ctx, com, *storeDSN, store.WithState(runtime.Clock(time.Now)),
 			store.OnCommit(func(d time.Duration) {

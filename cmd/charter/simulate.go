@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -89,12 +88,9 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	startFlag := fs.String("start", "", "the start of day 1, RFC 3339")
 	var sets setFlags
 	fs.Var(&sets, "set", "a setting's value, name=value (repeatable)")
-	paths, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	paths, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
 	fail := func(code int, err error) int {
 		fmt.Fprintf(stderr, "charter simulate: %v\n", err)
@@ -113,6 +109,7 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(exitUsage, fmt.Errorf("--days %d: give a number of days from 1 to 36600", *days))
 	}
 	var start time.Time
+	var err error
 	if *startFlag != "" {
 		if start, err = time.Parse(time.RFC3339, *startFlag); err != nil {
 			return fail(exitUsage, fmt.Errorf("--start %q: want a time in RFC 3339, such as 2026-01-01T00:00:00Z", *startFlag))

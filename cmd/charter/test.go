@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -78,12 +77,9 @@ func runTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	cover := fs.Bool("cover", false, "report the rules, rungs, badges, goals, effects and messages no test exercised")
 	threshold := fs.Float64("threshold", 0, "fail below this percentage exercised, 0 to 100 (implies --cover)")
 	format := fs.String("format", "text", "coverage output format: text or json")
-	paths, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	paths, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(paths) == 0 {
 		fmt.Fprintln(stderr, "charter test: no paths given; run 'charter help test'")
@@ -109,6 +105,7 @@ func runTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	var covered chartertest.Coverage
 	units := [][]string{paths}
 	if *each {
+		var err error
 		if units, err = lang.Units(paths...); err != nil {
 			fmt.Fprintf(stderr, "charter test: %v\n", err)
 			return exitUsage
