@@ -645,15 +645,9 @@ func (c *Community) Messages(m *Member, at time.Time, goals Goals) []Message {
 func (c *Community) messagesIn(e *eval.Env) []Message {
 	var out []Message
 	for _, msg := range c.messages {
-		switch {
-		case msg.role >= 0 && e.Role() != int64(msg.role):
-			continue
-		case msg.badge >= 0 && !e.Badge(msg.badge):
-			continue
-		case msg.when != nil && (e.Goals == nil || !msg.when.Bool(e)):
-			continue
+		if msg.reaches(e) {
+			out = append(out, msg.Message)
 		}
-		out = append(out, msg.Message)
 	}
 	return out
 }

@@ -328,6 +328,20 @@ type message struct {
 	when  *eval.Expr
 }
 
+// reaches reports whether the message reaches the member e is bound to:
+// its role or badge, and its when block's goals (none without goals).
+func (msg *message) reaches(e *eval.Env) bool {
+	switch {
+	case msg.role >= 0 && e.Role() != int64(msg.role):
+		return false
+	case msg.badge >= 0 && !e.Badge(msg.badge):
+		return false
+	case msg.when != nil && (e.Goals == nil || !msg.when.Bool(e)):
+		return false
+	}
+	return true
+}
+
 func compileCommunity(cc *check.Community, compiled map[string]*Community, times timeSummaries) (*Community, error) {
 	return compileWith(cc, compiled, times, nil)
 }

@@ -56,15 +56,9 @@ func (s *State) Standings(at time.Time, f func(*Standing)) {
 			}
 		}
 		for i, msg := range s.c.messages {
-			switch {
-			case msg.role >= 0 && e.Role() != int64(msg.role):
-				continue
-			case msg.badge >= 0 && !e.Badge(msg.badge):
-				continue
-			case msg.when != nil && (e.Goals == nil || !msg.when.Bool(e)):
-				continue
+			if msg.reaches(e) {
+				st.Messages = append(st.Messages, i)
 			}
-			st.Messages = append(st.Messages, i)
 		}
 		f(&st)
 	}
