@@ -23,8 +23,9 @@ type idIndex struct {
 	n     int
 }
 
-// maxMembers bounds a store: k+1 must fit the 32 bits of a slot, and a
-// table three quarters full of that many slots 2^32 of them.
+// maxMembers bounds a store: k+1 must fit the 32 bits of a slot, and home
+// shifts a 32-bit product, so the table has at most 2^32 slots, of which
+// three quarters may be full.
 const maxMembers = 3 << 30
 
 func newIDIndex() idIndex { return idIndex{seed: maphash.MakeSeed()} }
