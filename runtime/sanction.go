@@ -159,7 +159,8 @@ func (s *State) punish(m *Member, ps []pending, t int64, out *[]Sanctioned, chan
 			r.until = stdlib.AddDuration(t, int64(remove.sanction.For))
 		}
 		id := m.ID
-		s.leave(s.st.index[id])
+		k, _ := s.st.find(id)
+		s.leave(k)
 		if s.sanc.removed == nil {
 			s.sanc.removed = map[string]*removal{}
 		}
@@ -220,7 +221,7 @@ func (s *State) demote(m *Member, sn *Sanction, t int64, changes *[]Change) (unt
 // change applies f to member m's record (a view) at t, keeping the goals
 // current and noting role and badge changes.
 func (s *State) change(m *Member, t int64, changes *[]Change, f func(*eval.Record)) {
-	k := s.st.index[m.ID]
+	k, _ := s.st.find(m.ID)
 	before := s.spare(m.rec())
 	s.contribute(k, m.rec(), -1)
 	f(m.rec())

@@ -712,3 +712,54 @@ func TestTwoRemovals(t *testing.T) {
 		}
 	}
 }
+
+// TestFillFromStructKeptMany refills a member from a struct that leaves
+// out all four attributes a community with warn and a timed demote keeps:
+// with the given word, five fixed words, which FillFromStruct's one-step
+// path stores two at a time and the rest in a loop. Each must be reset on
+// every refill, and has must see the struct's fields as given.
+func TestFillFromStructKeptMany(t *testing.T) {
+	prog, err := runtime.CompileSource("kept.charter", []byte(`community Kept {
+  member { posts: int; score: int }
+  action post(links: int)
+  roles {
+    regular if posts >= 10
+    newcomer otherwise
+  }
+  may post
+  must not post if links > 5 else warn
+  must not post if links > 50 else demote 7d
+  badge scored if has(score)
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := prog.Community("Kept")
+	type keptRec struct {
+		Posts int `charter:"posts"`
+		Score int `charter:"score"`
+	}
+	kept := map[string]any{"warnings": 2, "warned_at": t0, "demotions": 1, "demoted_until": t0.Add(time.Hour)}
+	for i := 0; i < 3; i++ { // the binding is made, then reused by the one-step path
+		m := member(t, c, map[string]any{"posts": 3, "warnings": 2, "warned_at": t0, "demotions": 1, "demoted_until": t0.Add(time.Hour)})
+		if got := c.Badges(m, t0); len(got) != 0 {
+			t.Fatalf("score not given: badges %v, want none", got)
+		}
+		if err := c.FillFromStruct(m, &keptRec{Posts: 12, Score: 4}); err != nil {
+			t.Fatal(err)
+		}
+		for name := range kept {
+			v, _ := c.Get(m, name)
+			if v != int64(0) && v != time.Unix(0, 0).UTC() {
+				t.Errorf("round %d: after refill %s = %v, want its zero", i, name, v)
+			}
+		}
+		if p, _ := c.Get(m, "posts"); p != int64(12) {
+			t.Errorf("round %d: posts = %v, want 12", i, p)
+		}
+		if got := c.Badges(m, t0); len(got) != 1 || got[0] != "scored" {
+			t.Errorf("round %d: badges %v, want [scored] (score given by the struct)", i, got)
+		}
+	}
+}

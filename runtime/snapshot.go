@@ -265,7 +265,7 @@ func (s *State) restoreRemoved(rs []RemovalSnapshot) error {
 		if err := checkID(r.ID); err != nil {
 			return fmt.Errorf("removed: %w", err)
 		}
-		if _, ok := s.st.index[r.ID]; ok {
+		if _, ok := s.st.find(r.ID); ok {
 			return fmt.Errorf("removed: %q is also a member", r.ID)
 		}
 		if _, ok := s.sanc.removed[r.ID]; ok {

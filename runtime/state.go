@@ -237,8 +237,11 @@ func (s *State) join(id string, m *Member, at *time.Time) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.st.index[id]; ok {
+	if _, ok := s.st.find(id); ok {
 		return fmt.Errorf("join: member %q is already in %s", id, s.c.Name)
+	}
+	if s.st.full() {
+		return fmt.Errorf("join %q: %s holds %d members, the most a state can hold", id, s.c.Name, s.st.len())
 	}
 	if s.sanc.removed != nil { // a removed member re-joins only once its removal ends
 		if err := s.rejoin(id, at); err != nil {
@@ -325,7 +328,7 @@ func (c *Community) Admitted(candidates []*Member, at time.Time) (in []int, refu
 func (s *State) Leave(id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, ok := s.st.index[id]
+	k, ok := s.st.find(id)
 	if !ok {
 		return fmt.Errorf("leave %q: %w", id, ErrUnknownMember)
 	}
@@ -341,7 +344,7 @@ func (s *State) Leave(id string) error {
 func (s *State) Update(id string, values map[string]any) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, ok := s.st.index[id]
+	k, ok := s.st.find(id)
 	if !ok {
 		return fmt.Errorf("update %q: %w", id, ErrUnknownMember)
 	}
@@ -375,7 +378,7 @@ func (s *State) Update(id string, values map[string]any) error {
 func (s *State) Member(id string) (*Member, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	k, ok := s.st.index[id]
+	k, ok := s.st.find(id)
 	if !ok {
 		return nil, false
 	}
@@ -632,7 +635,7 @@ func (s *State) resolve(id string, k *Call) (*Member, []*Member, error) {
 // load returns a view of member id, reusing the view of this event that
 // already shows it.
 func (s *State) load(id string) (*Member, bool) {
-	k, ok := s.st.index[id]
+	k, ok := s.st.find(id)
 	if !ok {
 		return nil, false
 	}

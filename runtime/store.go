@@ -26,23 +26,29 @@ type store struct {
 	lists          []any
 	ever           []uint64
 	times          []int64
-	index          map[string]int // member ID → k
+	index          idIndex // member ID → k
 }
 
 func newStore(c *Community) store {
 	return store{
 		ni: len(c.defaults.I), nf: len(c.defaults.F), ns: len(c.defaults.S), nl: len(c.defaults.L),
 		ne: (len(c.hist.keep) + 63) / 64, nt: c.hist.size,
-		index: map[string]int{},
+		index: newIDIndex(),
 	}
 }
 
 func (st *store) len() int { return len(st.ids) }
 
+// find returns the k of member id, and whether id is a member.
+func (st *store) find(id string) (int, bool) { return st.index.find(st.ids, id) }
+
+// full reports whether the store holds as many members as it can.
+func (st *store) full() bool { return uint64(len(st.ids)) >= maxMembers }
+
 // add appends a copy of m's record and history under id. m is in the
 // store's community's layout.
 func (st *store) add(id string, m *Member) {
-	st.index[id] = len(st.ids)
+	st.index.add(id, len(st.ids))
 	st.ids = append(st.ids, id)
 	st.ints = append(st.ints, m.rec().I...)
 	st.flts = append(st.flts, m.rec().F...)
@@ -54,11 +60,11 @@ func (st *store) add(id string, m *Member) {
 
 // remove deletes member k by moving the last member into its place.
 func (st *store) remove(k int) {
-	delete(st.index, st.ids[k])
+	st.index.remove(st.ids, st.ids[k])
 	last := len(st.ids) - 1
 	if k != last {
+		st.index.move(st.ids, st.ids[last], k)
 		st.ids[k] = st.ids[last]
-		st.index[st.ids[k]] = k
 		move(st.ints, k, last, st.ni)
 		move(st.flts, k, last, st.nf)
 		move(st.strs, k, last, st.ns)

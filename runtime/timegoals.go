@@ -396,7 +396,8 @@ func (s *State) viewIndex(m *Member) int {
 	if !s.c.timeInc {
 		return -1
 	}
-	return s.st.index[m.ID]
+	k, _ := s.st.find(m.ID)
+	return k
 }
 
 // pastGoals is the memory goalsBefore reuses.
