@@ -82,7 +82,7 @@ func withTests(x *Expr, t test, ts []test) *Expr {
 // intTest is `I[i] (+ I[j]) op c` as a test; j < 0 when there is no
 // second addend. ok is false for a slot beyond an atom's uint32.
 func intTest(op string, i, j int, c int64) (t test, ok bool) {
-	if i < 0 || i > math.MaxUint32 || j > math.MaxUint32 {
+	if i < 0 || uint64(i) > math.MaxUint32 || j >= 0 && uint64(j) > math.MaxUint32 {
 		return test{}, false
 	}
 	lo, hi, never := rangeOf(op, c, c)
@@ -97,7 +97,7 @@ func intTest(op string, i, j int, c int64) (t test, ok bool) {
 // for a slot beyond an atom's uint32 or a constant that is not finite
 // (which Charter has none of).
 func floatTest(op string, i int, c float64) (t test, ok bool) {
-	if i < 0 || i > math.MaxUint32 || math.IsNaN(c) || math.IsInf(c, 0) {
+	if i < 0 || uint64(i) > math.MaxUint32 || math.IsNaN(c) || math.IsInf(c, 0) {
 		return test{}, false
 	}
 	kl, kh := floatKey(c), floatKey(c)
