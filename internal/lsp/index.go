@@ -25,7 +25,7 @@ const (
 	kPiece
 	kFunc      // a standard library function
 	kAggregate // count, share, sum, avg, min, max
-	kBuiltin   // role, members
+	kBuiltin   // role, members, taken(...), has(...)
 	kGoalField // value, target, met, progress
 	kSetting   // a community setting (SPEC §6.4.1)
 	kLet       // a named condition (SPEC §6.7)
@@ -458,6 +458,8 @@ func (b *indexer) name(t syntax.Token, prev []syntax.Token, i int, ctx []*syntax
 	switch c := b.com; {
 	case call && aggregates[n] != "":
 		b.addAt(start, end, kAggregate, n, "", false)
+	case call && (n == "taken" || n == "has"):
+		b.addAt(start, end, kBuiltin, n, "", false)
 	case call:
 		if _, ok := stdlib.Lookup(n); ok {
 			b.addAt(start, end, kFunc, n, "", false)

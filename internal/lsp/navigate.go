@@ -210,10 +210,17 @@ func hoverText(prog *check.Program, o occurrence) string {
 	case kGoalField:
 		fmt.Fprintf(&b, "`%s`: %s", o.name, goalFields[o.name])
 	case kBuiltin:
-		if o.name == "role" {
+		switch o.name {
+		case "role":
 			b.WriteString("`role`: the member's role; roles compare by rank, `role >= creator` holds for creators and those above")
-		} else {
+		case "members":
 			b.WriteString("`members`: int, the number of members")
+		case "taken":
+			code("taken(action, D) int")
+			b.WriteString("\nhow many times the member took action in the last D, the window (T−D, T] as `limit` counts; compared with a whole number, as `taken(visit, 100d) >= 50` (SPEC §7.6)")
+		case "has":
+			code("has(attr) bool")
+			b.WriteString("\nwhether the member's record gave attr — a key of its map or JSON, a struct field, an effect or an update — rather than leaving it at its default; `has(to.email)` for a member parameter (SPEC §7.7)")
 		}
 	case kPiece:
 		name := strings.TrimPrefix(o.name, "std.")

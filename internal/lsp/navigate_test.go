@@ -86,6 +86,39 @@ func TestHover(t *testing.T) {
 	f.c.shutdown()
 }
 
+// taken and has are built in, not library functions: hover says what
+// they count and ask.
+func TestHoverBuiltinCalls(t *testing.T) {
+	const src = `community Keen {
+  member { email: string = "" }
+  action visit()
+  badge keen if taken(visit, 7d) >= 1 && has(email)
+  may visit
+}
+`
+	dir := workspaceDir(t, map[string]string{"keen.charter": src})
+	c := newClient(t)
+	c.initialize()
+	uri := fileURI(dir + "/keen.charter")
+	c.open(uri, src)
+	if ds := c.diagnostics(uri); len(ds) != 0 {
+		t.Fatalf("fixture has diagnostics: %+v", ds)
+	}
+	for _, tc := range []struct{ marker, want string }{
+		{"taken(", "taken(action, D) int"},
+		{"taken(", "SPEC §7.6"},
+		{"has(", "has(attr) bool"},
+		{"has(", "SPEC §7.7"},
+	} {
+		var h *Hover
+		c.mustCall("textDocument/hover", pos(uri, at(src, tc.marker, 0, 1)), &h)
+		if h == nil || !strings.Contains(h.Contents.Value, tc.want) {
+			t.Errorf("hover on %q: %+v, want %q", tc.marker, h, tc.want)
+		}
+	}
+	c.shutdown()
+}
+
 func TestDefinitionAndReferences(t *testing.T) {
 	f := newNav(t)
 	// posts in Kids goes to Club's schema, in the other file.
