@@ -547,7 +547,7 @@ func (s *State) Decide(id, action string, args Args, at time.Time) (Decision, er
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, others, err := s.resolve(id, k)
+	m, others, err := s.resolve(id, nil, k)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -605,12 +605,13 @@ func (s *State) member(id string) (*Member, error) {
 	return m, nil
 }
 
-// resolve finds the acting member and the members that member-typed
-// arguments name, as views of the store: the same member named twice is
-// the same view. The caller holds mu for writing.
-func (s *State) resolve(id string, k *Call) (*Member, []*Member, error) {
+// resolve finds the acting member id (which h, when not nil, is a handle
+// of) and the members that member-typed arguments name, as views of the
+// store: the same member named twice is the same view. The caller holds mu
+// for writing.
+func (s *State) resolve(id string, h *Handle, k *Call) (*Member, []*Member, error) {
 	s.loaded = 0
-	m, ok := s.load(id)
+	m, ok := s.loadAt(s.indexOf(id, h))
 	if !ok {
 		return nil, nil, fmt.Errorf("member %q: %w", id, ErrUnknownMember)
 	}
@@ -633,6 +634,11 @@ func (s *State) resolve(id string, k *Call) (*Member, []*Member, error) {
 // already shows it.
 func (s *State) load(id string) (*Member, bool) {
 	k, ok := s.st.index[id]
+	return s.loadAt(k, ok)
+}
+
+// loadAt is load for the member at index k of the store, when ok.
+func (s *State) loadAt(k int, ok bool) (*Member, bool) {
 	if !ok {
 		return nil, false
 	}
@@ -743,7 +749,7 @@ func (s *State) Apply(ctx context.Context, id, action string, args Args, at time
 	if err := k.fill(args); err != nil {
 		return Result{}, err
 	}
-	return s.applyLocked(ctx, id, k, at)
+	return s.applyLocked(ctx, id, nil, k, at)
 }
 
 // ApplyCall is Apply with a call prepared by Community.Call, for hosts that
@@ -759,16 +765,17 @@ func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.applyLocked(ctx, id, k, at)
+	return s.applyLocked(ctx, id, nil, k, at)
 }
 
-// applyLocked is Apply with s.mu held and the call prepared.
-func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Time) (Result, error) {
+// applyLocked is Apply with s.mu held and the call prepared, for member
+// id, which h (when not nil) is a handle of.
+func (s *State) applyLocked(ctx context.Context, id string, h *Handle, k *Call, at time.Time) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
 	action := k.act.name
-	m, others, err := s.resolve(id, k)
+	m, others, err := s.resolve(id, h, k)
 	if err != nil {
 		return Result{}, err
 	}

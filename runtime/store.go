@@ -27,6 +27,10 @@ type store struct {
 	ever           []uint64
 	times          []int64
 	index          map[string]int // member ID → k
+	// handles[k] is member k's Handle once the host asked for one (nil
+	// before): moving or removing a member moves or voids its handle, so
+	// that a handle's k is always where its member is.
+	handles []*Handle
 }
 
 func newStore(c *Community) store {
@@ -44,6 +48,7 @@ func (st *store) len() int { return len(st.ids) }
 func (st *store) add(id string, m *Member) {
 	st.index[id] = len(st.ids)
 	st.ids = append(st.ids, id)
+	st.handles = append(st.handles, nil)
 	st.ints = append(st.ints, m.rec.I...)
 	st.flts = append(st.flts, m.rec.F...)
 	st.strs = append(st.strs, m.rec.S...)
@@ -55,10 +60,17 @@ func (st *store) add(id string, m *Member) {
 // remove deletes member k by moving the last member into its place.
 func (st *store) remove(k int) {
 	delete(st.index, st.ids[k])
+	if h := st.handles[k]; h != nil {
+		h.k = -1
+	}
 	last := len(st.ids) - 1
 	if k != last {
 		st.ids[k] = st.ids[last]
 		st.index[st.ids[k]] = k
+		st.handles[k] = st.handles[last]
+		if h := st.handles[k]; h != nil {
+			h.k = k
+		}
 		move(st.ints, k, last, st.ni)
 		move(st.flts, k, last, st.nf)
 		move(st.strs, k, last, st.ns)
@@ -69,9 +81,11 @@ func (st *store) remove(k int) {
 	// Clear the vacated tail so that the arrays hold no strings or lists
 	// of a member that left.
 	st.ids[last] = ""
+	st.handles[last] = nil
 	clear(st.strs[last*st.ns:])
 	clear(st.lists[last*st.nl:])
 	st.ids = st.ids[:last]
+	st.handles = st.handles[:last]
 	st.ints = st.ints[:last*st.ni]
 	st.flts = st.flts[:last*st.nf]
 	st.strs = st.strs[:last*st.ns]
