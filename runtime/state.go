@@ -50,7 +50,11 @@ type State struct {
 	// swapped in; the records they replace become the next spares, so
 	// applying an action copies into memory the state already has.
 	spares []*eval.Record
-	accs   []acc
+	// marks and undo are an applied action's memory of the members as
+	// they were (inplace.go).
+	marks marks
+	undo  []undo
+	accs  []acc
 	// tcon holds, when the community's time-reading aggregates are kept
 	// incrementally, member k's contribution to each of them at goalsAt
 	// (tcon[k*len(timeAggIdx)+p]); times orders the members by when those
@@ -797,33 +801,24 @@ func (s *State) applyLocked(ctx context.Context, id string, h *Handle, k *Call, 
 		}
 		return res, nil
 	}
-	// New records for every member touched; a member named twice (or the
-	// actor named as an argument) gets one record, changed in order.
+	// The members the effects write: the actor and those its member
+	// arguments name, each once (a member named twice, or the actor named
+	// as an argument, is one view, changed in order). The effects write
+	// the store in place; an undo log takes back those applied when a
+	// later one fails, so that a failed action changes nothing.
 	var touchedBuf [4]*Member
-	var recsBuf [4]*eval.Record
 	touched := append(touchedBuf[:0], m)
-	newRecs := append(recsBuf[:0], s.spare(m.rec))
-	recFor := func(x *Member) *eval.Record {
-		for i, t := range touched {
-			if t == x {
-				return newRecs[i]
-			}
-		}
-		touched = append(touched, x)
-		newRecs = append(newRecs, s.spare(x.rec))
-		return newRecs[len(newRecs)-1]
-	}
 	var targetsBuf [8]*eval.Record
 	targets := targetsBuf[:0]
-	for range k.act.effect {
-		targets = append(targets, nil)
-	}
-	for i, as := range k.act.effect {
-		if as.other < 0 {
-			targets[i] = newRecs[0]
-		} else {
-			targets[i] = recFor(others[as.other])
+	for _, as := range k.act.effect {
+		x := m
+		if as.other >= 0 {
+			x = others[as.other]
 		}
+		if !slices.Contains(touched, x) {
+			touched = append(touched, x)
+		}
+		targets = append(targets, x.rec)
 	}
 	// Every right-hand side is evaluated against the state before the action.
 	var valsBuf [8]value
@@ -831,12 +826,24 @@ func (s *State) applyLocked(ctx context.Context, id string, h *Handle, k *Call, 
 	for _, as := range k.act.effect {
 		v, err := evalValue(as, e)
 		if err != nil {
-			s.spares = append(s.spares, newRecs...)
 			return Result{}, fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
 		}
 		vals = append(vals, v)
 	}
+	// What the role and badge changes and the goals need of the members
+	// before: when no aggregate reads the time, one evaluation of each
+	// member serves both, and an aggregate is touched only when a
+	// member's contribution to it changes.
+	fast := !s.c.timeAggs
+	s.markBefore(touched, ns, fast)
+	if !fast {
+		for _, t := range touched {
+			s.contribute(s.viewIndex(t), t.rec, -1)
+		}
+	}
+	undo := s.undo[:0]
 	for i, as := range k.act.effect {
+		undo = append(undo, saveSlot(targets[i], as))
 		err := as.apply(targets[i], vals[i])
 		if err == nil && as.slot.Type.Kind == check.String && !utf8.ValidString(targets[i].S[as.slot.Index]) {
 			// Arguments set through Call.SetString or the fast path of
@@ -846,25 +853,41 @@ func (s *State) applyLocked(ctx context.Context, id string, h *Handle, k *Call, 
 			err = fmt.Errorf("%s would not be valid UTF-8", as.def.Attr.Name)
 		}
 		if err != nil {
-			s.spares = append(s.spares, newRecs...)
+			for j := len(undo) - 1; j >= 0; j-- {
+				undo[j].restore()
+			}
+			clear(undo)
+			s.undo = undo[:0]
+			if !fast {
+				for _, t := range touched {
+					s.contribute(s.viewIndex(t), t.rec, +1)
+				}
+			}
 			return Result{}, fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
 		}
 	}
-	// Commit: role and badge changes, aggregates, records, history, goals.
+	clear(undo) // hold no strings or lists the effects replaced
+	s.undo = undo[:0]
+	// Commit: role and badge changes, aggregates, history, goals.
+	changed := !fast
 	for i, t := range touched {
-		res.Changes = append(res.Changes, s.changes(t.ID, t.rec, newRecs[i], ns)...)
-		k := s.viewIndex(t)
-		s.contribute(k, t.rec, -1)
-		t.rec.CopyFrom(newRecs[i]) // t is a view: this writes the store
-		s.spares = append(s.spares, newRecs[i])
-		s.contribute(k, t.rec, +1)
+		t.forgetRole()
+		if s.markAfter(i, t, ns, fast, &res.Changes) {
+			changed = true
+		}
+		if !fast {
+			s.contribute(s.viewIndex(t), t.rec, +1)
+		}
 	}
 	m.hist.record(&s.c.hist, k.act.index, ns)
 	if !s.seen || ns > s.latest {
 		s.latest, s.seen = ns, true
 	}
 	s.events++
-	s.refresh()
+	if changed {
+		// Unchanged aggregates and member count give the same goals.
+		s.refresh()
+	}
 	res.Applied, res.Seq = true, s.events
 	return res, nil
 }
