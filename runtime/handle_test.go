@@ -89,6 +89,21 @@ func handleTwins(t *testing.T, c *runtime.Community, seed uint64, call func(r *r
 			if err != nil {
 				t.Fatal(err)
 			}
+			if to, ok := args["to"].(string); ok && r.IntN(2) == 0 {
+				// The member argument through a handle too: byH's own,
+				// or one stale or another state's, which byID (not
+				// its state) looks up by ID.
+				th, err := byH.Handle(to)
+				if hs := handles[to]; len(hs) > 0 && (err != nil || r.IntN(3) == 0) {
+					th = hs[r.IntN(len(hs))]
+				}
+				if th == nil {
+					th = mustHandle(t, byID, ids, to)
+				}
+				if err := k.SetMemberHandle("to", th); err != nil {
+					t.Fatal(err)
+				}
+			}
 			h, err := byH.Handle(id)
 			if err == nil {
 				if again, _ := byH.Handle(id); again != h {
@@ -229,6 +244,51 @@ func TestHandleAfterLeave(t *testing.T) {
 	if _, err := st.ApplyCallTo(ctx, nil, comment, t0); err == nil {
 		t.Error("apply to a nil handle succeeded")
 	}
+
+	// A member argument given by handle, then by ID: the ID counts.
+	hb, _ := st.Handle("b")
+	tip, err := club.Call("tip", runtime.Args{"to": "c", "amount": 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tip.SetMemberHandle("to", hb); err != nil {
+		t.Fatal(err)
+	}
+	if got := tip.Args()["to"]; got != "b" {
+		t.Errorf("to = %v after SetMemberHandle, want b", got)
+	}
+	if err := tip.SetMember("to", "c"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ApplyCallTo(ctx, hc, tip, t0); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]float64{"b": 1, "c": 1} { // c tipped itself: -1 + 1
+		m, _ := st.Member(id)
+		if v, _ := club.Get(m, "reputation"); v != want {
+			t.Errorf("%s's reputation = %v, want %v", id, v, want)
+		}
+	}
+	if err := tip.SetMemberHandle("to", hb); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ApplyCallTo(ctx, hc, tip, t0); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := st.Member("b"); reputation(club, m) != 2.0 {
+		t.Errorf("b's reputation = %v after a tip to its handle, want 2", reputation(club, m))
+	}
+	if err := tip.SetMemberHandle("amount", hb); err == nil {
+		t.Error("SetMemberHandle of an int parameter succeeded")
+	}
+	if err := tip.SetMemberHandle("to", nil); err == nil {
+		t.Error("SetMemberHandle with a nil handle succeeded")
+	}
+}
+
+func reputation(c *runtime.Community, m *runtime.Member) any {
+	v, _ := c.Get(m, "reputation")
+	return v
 }
 
 func comments(c *runtime.Community, m *runtime.Member) any {

@@ -86,5 +86,26 @@ func (k *Call) SetMember(name, id string) error {
 	oi := k.act.otherIndex(p.Slot)
 	k.others[oi], k.ids[oi] = nil, id
 	k.args.S[k.act.args.Slot(p.Slot).Index] = id
+	if oi < len(k.handles) {
+		k.handles[oi] = nil
+	}
+	return nil
+}
+
+// SetMemberHandle sets the member argument name of a prepared call to
+// the member h names, as SetMember(name, h.ID()) does; a state applying
+// the call finds the member through the handle (see Handle) instead of
+// looking its ID up.
+func (k *Call) SetMemberHandle(name string, h *Handle) error {
+	if h == nil {
+		return fmt.Errorf("argument %s of %s: nil member handle", name, k.act.name)
+	}
+	if err := k.SetMember(name, h.id); err != nil {
+		return err
+	}
+	if k.handles == nil {
+		k.handles = make([]*Handle, len(k.ids))
+	}
+	k.handles[k.act.otherIndex(k.act.def.Param(name).Slot)] = h
 	return nil
 }

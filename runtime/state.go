@@ -45,6 +45,7 @@ type State struct {
 	// members its arguments name), as views of st; loaded counts those in use.
 	views  []*view
 	loaded int
+	others []*Member   // resolve's member arguments, reused
 	scan   eval.Record // a record view for scans of every member
 	// spares are records an event writes its effects into before they are
 	// swapped in; the records they replace become the next spares, so
@@ -621,10 +622,18 @@ func (s *State) resolve(id string, h *Handle, k *Call) (*Member, []*Member, erro
 	}
 	var others []*Member
 	if len(k.ids) > 0 {
-		others = make([]*Member, len(k.ids))
+		// The state's buffer: the views live until the next event too.
+		if len(k.ids) > cap(s.others) {
+			s.others = make([]*Member, len(k.ids))
+		}
+		others = s.others[:len(k.ids)]
 	}
 	for i, oid := range k.ids {
-		o, ok := s.load(oid)
+		var oh *Handle
+		if i < len(k.handles) && k.handles[i] != nil && k.handles[i].id == oid {
+			oh = k.handles[i]
+		}
+		o, ok := s.loadAt(s.indexOf(oid, oh))
 		if !ok {
 			p := k.act.def.Params[k.act.others[i]].Name
 			return nil, nil, fmt.Errorf("argument %s: member %q: %w", p, oid, ErrUnknownMember)

@@ -136,8 +136,11 @@ type sim struct {
 	// one array rather than from wherever the allocator put it (at
 	// 100,000 members that miss was a tenth of the run).
 	members []mem
-	index   map[string]int
-	seq     int // IDs handed out
+	// bySeq[n-1] is the place in members of member "m<n>", -1 for an
+	// ID whose join was refused: reading the number back out of an ID is
+	// cheaper than hashing it (a lookup for each member every day).
+	bySeq []int32
+	seq   int // IDs handed out
 
 	roleNames []string
 	roleRank  map[string]int
@@ -179,7 +182,6 @@ func newSim(c *runtime.Community, m *Model, o Options, start time.Time) (*sim, e
 		// forward, a day at a time, so there is nothing to guard against.
 		st:       runtime.NewState(c, runtime.MaxSkew(-1)),
 		r:        rand.New(rand.NewPCG(uint64(o.Seed), 0x63686172746572)), // "charter"
-		index:    map[string]int{},
 		roleRank: map[string]int{},
 		profiles: map[profKey]*profile{},
 		msgBit:   map[int]uint{},
@@ -410,11 +412,11 @@ func (s *sim) try(ctx context.Context, d int, a attempt, t time.Time) error {
 	k := src.call
 	for i, ad := range src.args {
 		if ad.kind == check.Member {
-			o, ok := s.pick(src.pools[i], int(a.member))
-			if !ok {
+			o := s.pick(src.pools[i], int(a.member))
+			if o == nil {
 				return nil // nobody to name: the member does not try
 			}
-			k.SetMember(ad.param, o)
+			k.SetMemberHandle(ad.param, o)
 			continue
 		}
 		v := ad.d.draw(s.r, t)
@@ -457,7 +459,7 @@ func (s *sim) try(ctx context.Context, d int, a attempt, t time.Time) error {
 			if ch.Kind != "role" {
 				continue
 			}
-			if i, ok := s.index[ch.Member]; ok {
+			if i, ok := s.memberIndex(ch.Member); ok {
 				o := &s.members[i]
 				s.transition(ch.From, ch.To)
 				o.role = s.roleRank[ch.To]
@@ -479,21 +481,33 @@ func (s *sim) try(ctx context.Context, d int, a attempt, t time.Time) error {
 	return nil
 }
 
-// pick returns the ID of a member of pool p other than member self, or
-// false when there is none (a few draws, then gives up on a pool of
+// memberIndex returns the place in s.members of the member with ID id.
+func (s *sim) memberIndex(id string) (int, bool) {
+	if len(id) < 2 || id[0] != 'm' {
+		return 0, false
+	}
+	n, err := strconv.Atoi(id[1:])
+	if err != nil || n < 1 || n > len(s.bySeq) || s.bySeq[n-1] < 0 {
+		return 0, false
+	}
+	return int(s.bySeq[n-1]), true
+}
+
+// pick returns the handle of a member of pool p other than member self,
+// or nil when there is none (a few draws, then gives up on a pool of
 // members gone or of self alone).
-func (s *sim) pick(p, self int) (string, bool) {
+func (s *sim) pick(p, self int) *runtime.Handle {
 	pool := s.pools[p]
 	if len(pool) == 0 {
-		return "", false
+		return nil
 	}
 	for range 8 {
 		j := pool[s.r.IntN(len(pool))]
 		if int(j) != self && s.members[j].alive {
-			return s.members[j].id, true
+			return s.members[j].h
 		}
 	}
-	return "", false
+	return nil
 }
 
 func (s *sim) sanctioned(sc runtime.Sanctioned) {
@@ -501,7 +515,7 @@ func (s *sim) sanctioned(sc runtime.Sanctioned) {
 	if sc.Sanction.Name != "remove" {
 		return
 	}
-	if i, ok := s.index[sc.Member]; ok && s.members[i].alive {
+	if i, ok := s.memberIndex(sc.Member); ok && s.members[i].alive {
 		s.gone(&s.members[i])
 		s.day.Removed++
 	}
@@ -552,6 +566,7 @@ func (s *sim) join(n int, t time.Time, extra []attrDist) error {
 		}
 		s.seq++
 		id := "m" + strconv.Itoa(s.seq)
+		s.bySeq = append(s.bySeq, -1)
 		if err := s.st.JoinAt(id, m, t); err != nil {
 			if errors.Is(err, runtime.ErrNotAdmitted) {
 				s.day.Refused++
@@ -563,7 +578,7 @@ func (s *sim) join(n int, t time.Time, extra []attrDist) error {
 		if err != nil {
 			return fmt.Errorf("join %s: %w", id, err)
 		}
-		s.index[id] = len(s.members)
+		s.bySeq[s.seq-1] = int32(len(s.members))
 		s.members = append(s.members, mem{id: id, h: h, alive: true, role: -1, lastActive: s.day.Day, seenDay: -1})
 		s.day.Joined++
 	}
@@ -580,7 +595,7 @@ func (s *sim) read(t time.Time, count bool) {
 		s.pools[i] = s.pools[i][:0]
 	}
 	s.st.Standings(t, func(st *runtime.Standing) {
-		i := s.index[st.ID]
+		i, _ := s.memberIndex(st.ID)
 		mm := &s.members[i]
 		if len(s.roleNames) > 0 {
 			if mm.role < 0 {
