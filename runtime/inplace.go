@@ -15,36 +15,74 @@ import (
 // record out and back cost more than the effects themselves.
 
 // marks hold, for each member an event touches (by its place in the
-// event's touched list), what it was before the effects.
+// event's touched list), what the event's effects can change of it (the
+// need fields, from the attributes they write: see reach) and what that
+// was before the effects.
 type marks struct {
-	roles  []int64
-	badges []bool    // len(badgeNames) per member
-	cons   []float64 // len(aggs) per member, when no aggregate reads the time
+	needRole []bool
+	needB    []uint64 // badge words per member
+	needA    []uint64 // aggregate words per member
+	roles    []int64
+	badges   []bool    // len(badgeNames) per member
+	cons     []float64 // len(aggs) per member, when no aggregate reads the time
 }
 
-// markBefore records the role and badges of each of touched at time at
-// and, with cons, its contribution to each aggregate (which then does not
-// read the time, so one evaluation of the member serves both).
-func (s *State) markBefore(touched []*Member, at int64, cons bool) {
+// grow returns b resized to n zero elements, reusing its memory.
+func grow[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
+}
+
+// markBefore records, of each of touched, the role and badges that the
+// effects (effect i writing member touched[tix[i]]) can change, at time
+// at, and with cons the contributions to the aggregates they can change
+// (no aggregate then reads the time, so one evaluation of the member
+// serves both).
+func (s *State) markBefore(touched []*Member, effects []*assign, tix []int, at int64, cons bool) {
 	c := s.c
-	mk := &s.marks
-	mk.roles, mk.badges, mk.cons = mk.roles[:0], mk.badges[:0], mk.cons[:0]
 	if len(c.roleNames) == 0 && len(c.badgeNames) == 0 && (!cons || len(c.aggs) == 0) {
 		return
 	}
+	mk := &s.marks
+	nt, nb, na := len(touched), len(c.badgeNames), len(c.aggs)
+	wb, wa := (nb+63)/64, (na+63)/64
+	mk.needRole = grow(mk.needRole, nt)
+	mk.needB = grow(mk.needB, nt*wb)
+	mk.needA = grow(mk.needA, nt*wa)
+	mk.roles = grow(mk.roles, nt)
+	mk.badges = grow(mk.badges, nt*nb)
+	mk.cons = grow(mk.cons, nt*na)
+	for i, as := range effects {
+		r, ti := &c.attrReach[as.attr], tix[i]
+		mk.needRole[ti] = mk.needRole[ti] || r.role
+		for w := range wb {
+			mk.needB[ti*wb+w] |= r.badges[w]
+		}
+		for w := range wa {
+			mk.needA[ti*wa+w] |= r.aggs[w]
+		}
+	}
 	e := s.env2
-	for _, t := range touched {
+	for ti, t := range touched {
 		e.SetMember(t.rec)
 		e.At = at
-		if len(c.roleNames) > 0 {
-			mk.roles = append(mk.roles, e.Role())
+		if mk.needRole[ti] && len(c.roleNames) > 0 {
+			mk.roles[ti] = e.Role()
 		}
-		for i := range c.badgeNames {
-			mk.badges = append(mk.badges, e.Badge(i))
+		for j := range nb {
+			if mk.needB[ti*wb+j/64]>>uint(j%64)&1 != 0 {
+				mk.badges[ti*nb+j] = e.Badge(j)
+			}
 		}
 		if cons {
-			for _, a := range c.aggs {
-				mk.cons = append(mk.cons, a.contribution(e))
+			for j, a := range c.aggs {
+				if mk.needA[ti*wa+j/64]>>uint(j%64)&1 != 0 {
+					mk.cons[ti*na+j] = a.contribution(e)
+				}
 			}
 		}
 	}
@@ -54,23 +92,28 @@ func (s *State) markBefore(touched []*Member, at int64, cons bool) {
 // member of the event's touched list, from the marks to its record now,
 // at time at, in the order State.changes gives them; with cons it moves
 // the aggregates by the contributions that changed, and reports whether
-// any did.
+// any did. What markBefore found the effects cannot change is not looked
+// at: it is the same.
 func (s *State) markAfter(i int, t *Member, at int64, cons bool, changes *[]Change) bool {
 	c := s.c
 	if len(c.roleNames) == 0 && len(c.badgeNames) == 0 && (!cons || len(c.aggs) == 0) {
 		return false
 	}
 	mk := &s.marks
+	nb, na := len(c.badgeNames), len(c.aggs)
+	wb, wa := (nb+63)/64, (na+63)/64
 	e := s.env2
 	e.SetMember(t.rec)
 	e.At = at
-	if len(c.roleNames) > 0 {
+	if mk.needRole[i] && len(c.roleNames) > 0 {
 		if r0, r1 := mk.roles[i], e.Role(); r0 != r1 {
 			*changes = append(*changes, Change{Member: t.ID, Kind: "role", From: c.roleNames[r0], To: c.roleNames[r1]})
 		}
 	}
-	nb := len(c.badgeNames)
 	for j, name := range c.badgeNames {
+		if mk.needB[i*wb+j/64]>>uint(j%64)&1 == 0 {
+			continue
+		}
 		h0, h1 := mk.badges[i*nb+j], e.Badge(j)
 		switch {
 		case !h0 && h1:
@@ -83,8 +126,10 @@ func (s *State) markAfter(i int, t *Member, at int64, cons bool, changes *[]Chan
 		return false
 	}
 	changed := false
-	na := len(c.aggs)
 	for j, a := range c.aggs {
+		if mk.needA[i*wa+j/64]>>uint(j%64)&1 == 0 {
+			continue
+		}
 		old, v := mk.cons[i*na+j], a.contribution(e)
 		if math.Float64bits(old) == math.Float64bits(v) {
 			continue // the aggregate holds the same

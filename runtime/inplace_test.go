@@ -43,12 +43,14 @@ const inplaceSrc = `community P {
   }
   badge loud if f > 5.0
   badge named if has(note) && s != ""
+  badge star if role >= some && f > 1.0
   goal total { measure sum(f); target >= 0 }
   goal mean { measure avg(n); target >= 0 }
   goal lowest { measure min(f); target >= 0 }
   goal highest { measure max(f / n); target >= 0 }
   goal leads { measure count(role >= fan) + share(loud); target >= 0 }
   goal titled { measure count(named); target >= 1 }
+  goal stars { measure count(star); target >= 1 }
   %s
 }
 `

@@ -207,6 +207,10 @@ type Community struct {
 	// that admission needs the goals of the members already in.
 	admits, admitGroup bool
 
+	// attrReach is, by attribute, what writing it can change of its
+	// member (reach.go).
+	attrReach []reach
+
 	// timeAggs is true when some aggregate reads the evaluation time, so
 	// its members' contributions change without events.
 	timeAggs bool
@@ -407,6 +411,7 @@ func compileWith(cc *check.Community, compiled map[string]*Community, times time
 	if err := cm.messages(); err != nil {
 		return nil, err
 	}
+	cm.reaches()
 	if cc.Admit != nil {
 		if c.admit, err = cm.expr(cc.Admit, nil); err != nil {
 			return nil, err
@@ -547,7 +552,7 @@ func (s *scope) Call(name string, args []exprast.Node) (eval.Ref, bool, error) {
 	if err != nil {
 		return eval.Ref{}, false, err
 	}
-	a := &aggregate{kind: kind, arg: arg, readsTime: s.cm.readsTime(args[0])}
+	a := &aggregate{kind: kind, arg: arg, node: args[0], readsTime: s.cm.readsTime(args[0])}
 	a.monotone = a.readsTime && s.cm.monotone(args[0]) != monoNone
 	*s.aggs = append(*s.aggs, a)
 	t := check.Type{Kind: check.Float}

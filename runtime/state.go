@@ -818,16 +818,19 @@ func (s *State) applyLocked(ctx context.Context, id string, h *Handle, k *Call, 
 	var touchedBuf [4]*Member
 	touched := append(touchedBuf[:0], m)
 	var targetsBuf [8]*eval.Record
-	targets := targetsBuf[:0]
+	var tixBuf [8]int
+	targets, tix := targetsBuf[:0], tixBuf[:0]
 	for _, as := range k.act.effect {
 		x := m
 		if as.other >= 0 {
 			x = others[as.other]
 		}
-		if !slices.Contains(touched, x) {
+		ti := slices.Index(touched, x)
+		if ti < 0 {
+			ti = len(touched)
 			touched = append(touched, x)
 		}
-		targets = append(targets, x.rec)
+		targets, tix = append(targets, x.rec), append(tix, ti)
 	}
 	// Every right-hand side is evaluated against the state before the action.
 	var valsBuf [8]value
@@ -844,7 +847,7 @@ func (s *State) applyLocked(ctx context.Context, id string, h *Handle, k *Call, 
 	// member serves both, and an aggregate is touched only when a
 	// member's contribution to it changes.
 	fast := !s.c.timeAggs
-	s.markBefore(touched, ns, fast)
+	s.markBefore(touched, k.act.effect, tix, ns, fast)
 	if !fast {
 		for _, t := range touched {
 			s.contribute(s.viewIndex(t), t.rec, -1)
