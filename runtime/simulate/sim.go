@@ -80,17 +80,13 @@ type mem struct {
 	id string
 	// h is the member's handle in the state: a try through it skips
 	// looking the ID up (a quarter of the run at 100,000 members).
-	h     *runtime.Handle
-	alive bool
+	h *runtime.Handle
 	// role is the member's rank as last seen (-1 before its first
 	// reading), badges its badges as of the last daily reading (bit i for
 	// badge i < 64).
 	role   int
 	badges uint64
-	// lastActive is the day of its latest allowed action (or its join).
-	lastActive int
-	seenDay    int // the day the seen attribute was last set
-	prof       *profile
+	prof   *profile
 }
 
 // source is one way a member comes to try an action: a rate of a
@@ -116,7 +112,12 @@ type profKey struct {
 	msgs   uint64
 }
 
+// attempt is one try of the day. It carries the member's handle so that
+// the tries, in time order, read their members' data from the attempts
+// and a few small arrays rather than from the members (a cache miss each:
+// a tenth of the run at 100,000 members).
 type attempt struct {
+	h      *runtime.Handle
 	member int32
 	src    int32
 	hour   int32
@@ -136,6 +137,13 @@ type sim struct {
 	// one array rather than from wherever the allocator put it (at
 	// 100,000 members that miss was a tenth of the run).
 	members []mem
+	// What a try reads and writes of its member, by place in members,
+	// apart from it: alive (false once the member left), the day of its
+	// latest allowed action (or its join) and the day the seen attribute
+	// was last set.
+	alive      []bool
+	lastActive []int32
+	seenDay    []int32
 	// bySeq[n-1] is the place in members of member "m<n>", -1 for an
 	// ID whose join was refused: reading the number back out of an ID is
 	// cheaper than hashing it (a lookup for each member every day).
@@ -334,7 +342,7 @@ func (s *sim) live(ctx context.Context, d int) error {
 	for i := range s.members {
 		mm := &s.members[i]
 		p := mm.prof
-		if !mm.alive || p == nil || p.total == 0 {
+		if !s.alive[i] || p == nil || p.total == 0 {
 			continue
 		}
 		n := poisson(s.r, p.total)
@@ -344,7 +352,7 @@ func (s *sim) live(ctx context.Context, d int) error {
 			for j < len(p.cum)-1 && x >= p.cum[j] {
 				j++
 			}
-			s.attempts = append(s.attempts, attempt{member: int32(i), src: int32(p.srcs[j]), hour: int32(s.r.IntN(hoursPerDay))})
+			s.attempts = append(s.attempts, attempt{h: mm.h, member: int32(i), src: int32(p.srcs[j]), hour: int32(s.r.IntN(hoursPerDay))})
 		}
 	}
 	clear(s.counts)
@@ -375,11 +383,11 @@ func (s *sim) live(ctx context.Context, d int) error {
 	}
 	for i := range s.members {
 		mm := &s.members[i]
-		if !mm.alive {
+		if !s.alive[i] {
 			continue
 		}
 		for _, l := range s.m.leaves {
-			if !s.holds(l.who, mm) || d-mm.lastActive < l.days {
+			if !s.holds(l.who, mm) || d-int(s.lastActive[i]) < l.days {
 				continue
 			}
 			if l.chance < 1 && s.r.Float64() >= l.chance {
@@ -388,7 +396,7 @@ func (s *sim) live(ctx context.Context, d int) error {
 			if err := s.st.Leave(mm.id); err != nil {
 				return fmt.Errorf("day %d: leave %s: %w", d, mm.id, err)
 			}
-			s.gone(mm)
+			s.gone(i)
 			s.day.Left++
 			break
 		}
@@ -404,8 +412,7 @@ func (s *sim) live(ctx context.Context, d int) error {
 
 // try applies one attempt at time t.
 func (s *sim) try(ctx context.Context, d int, a attempt, t time.Time) error {
-	mm := &s.members[a.member]
-	if !mm.alive {
+	if !s.alive[a.member] {
 		return nil // removed earlier in the day
 	}
 	src := s.srcs[a.src]
@@ -433,26 +440,26 @@ func (s *sim) try(ctx context.Context, d int, a attempt, t time.Time) error {
 			k.SetString(ad.param, v.S)
 		}
 	}
-	res, err := s.st.ApplyCallTo(ctx, mm.h, k, t)
+	res, err := s.st.ApplyCallTo(ctx, a.h, k, t)
 	if err != nil {
-		return fmt.Errorf("day %d: member %s tries %s: %w", d, mm.id, k.Action(), err)
+		return fmt.Errorf("day %d: member %s tries %s: %w", d, a.h.ID(), k.Action(), err)
 	}
 	s.total++
 	s.day.Attempts++
 	if res.Applied {
 		s.day.Allowed++
-		mm.lastActive = d
+		s.lastActive[a.member] = int32(d)
 		if p, ok := s.m.joinPer[src.action]; ok && (p >= 1 || s.r.Float64() < p) {
 			s.invited++
 		}
-		if s.m.seen != "" && mm.seenDay != d {
-			mm.seenDay = d
+		if s.m.seen != "" && s.seenDay[a.member] != int32(d) {
+			s.seenDay[a.member] = int32(d)
 			if s.seenVals == nil {
 				s.seenVals = map[string]any{}
 			}
 			s.seenVals[s.m.seen] = t
-			if err := s.st.Update(mm.id, s.seenVals); err != nil {
-				return fmt.Errorf("day %d: member %s: seen: %w", d, mm.id, err)
+			if err := s.st.Update(a.h.ID(), s.seenVals); err != nil {
+				return fmt.Errorf("day %d: member %s: seen: %w", d, a.h.ID(), err)
 			}
 		}
 		for _, ch := range res.Changes {
@@ -503,7 +510,7 @@ func (s *sim) pick(p, self int) *runtime.Handle {
 	}
 	for range 8 {
 		j := pool[s.r.IntN(len(pool))]
-		if int(j) != self && s.members[j].alive {
+		if int(j) != self && s.alive[j] {
 			return s.members[j].h
 		}
 	}
@@ -515,15 +522,16 @@ func (s *sim) sanctioned(sc runtime.Sanctioned) {
 	if sc.Sanction.Name != "remove" {
 		return
 	}
-	if i, ok := s.memberIndex(sc.Member); ok && s.members[i].alive {
-		s.gone(&s.members[i])
+	if i, ok := s.memberIndex(sc.Member); ok && s.alive[i] {
+		s.gone(i)
 		s.day.Removed++
 	}
 }
 
-// gone marks mm as having left the state.
-func (s *sim) gone(mm *mem) {
-	mm.alive = false
+// gone marks member i as having left the state.
+func (s *sim) gone(i int) {
+	mm := &s.members[i]
+	s.alive[i] = false
 	if len(s.roleNames) > 0 && mm.role >= 0 {
 		s.transition(s.roleNames[mm.role], Left)
 	}
@@ -579,7 +587,10 @@ func (s *sim) join(n int, t time.Time, extra []attrDist) error {
 			return fmt.Errorf("join %s: %w", id, err)
 		}
 		s.bySeq[s.seq-1] = int32(len(s.members))
-		s.members = append(s.members, mem{id: id, h: h, alive: true, role: -1, lastActive: s.day.Day, seenDay: -1})
+		s.members = append(s.members, mem{id: id, h: h, role: -1})
+		s.alive = append(s.alive, true)
+		s.lastActive = append(s.lastActive, int32(s.day.Day))
+		s.seenDay = append(s.seenDay, -1)
 		s.day.Joined++
 	}
 	return nil
