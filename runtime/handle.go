@@ -65,13 +65,3 @@ func (s *State) ApplyCallTo(ctx context.Context, h *Handle, k *Call, at time.Tim
 	defer s.mu.Unlock()
 	return s.applyLocked(ctx, h.id, h, k, at)
 }
-
-// indexOf returns where s keeps member id, which h (when not nil) is a
-// handle of. The caller holds mu.
-func (s *State) indexOf(id string, h *Handle) (int, bool) {
-	if h != nil && h.s == s && h.k >= 0 {
-		return h.k, true
-	}
-	k, ok := s.st.index[id]
-	return k, ok
-}

@@ -38,7 +38,7 @@ func (s *State) Standings(at time.Time, f func(*Standing)) {
 	var v view
 	var st Standing
 	for k := range s.st.len() {
-		s.st.load(s.c, k, &v)
+		s.st.load(s.c, k, &v, s.st.ids[k])
 		var e = s.env
 		if k == 0 {
 			e = s.bindMember(&v.m, ns) // goals and member count, once
@@ -76,20 +76,7 @@ func (s *State) Standings(at time.Time, f func(*Standing)) {
 // applied (State.ApplyCall): a host that applies one call shape to many
 // members changes the argument without building Args.
 func (k *Call) SetMember(name, id string) error {
-	p := k.act.def.Param(name)
-	if p == nil {
-		return fmt.Errorf("%s has no parameter %q (parameters: %s)", k.act.name, name, paramList(k.act.def))
-	}
-	if p.Type.Kind != check.Member {
-		return fmt.Errorf("argument %s of %s: want %s, got member", name, k.act.name, p.Type)
-	}
-	oi := k.act.otherIndex(p.Slot)
-	k.others[oi], k.ids[oi] = nil, id
-	k.args.S[k.act.args.Slot(p.Slot).Index] = id
-	if oi < len(k.handles) {
-		k.handles[oi] = nil
-	}
-	return nil
+	return k.setMember(name, id, nil)
 }
 
 // SetMemberHandle sets the member argument name of a prepared call to
@@ -100,12 +87,26 @@ func (k *Call) SetMemberHandle(name string, h *Handle) error {
 	if h == nil {
 		return fmt.Errorf("argument %s of %s: nil member handle", name, k.act.name)
 	}
-	if err := k.SetMember(name, h.id); err != nil {
-		return err
+	return k.setMember(name, h.id, h)
+}
+
+// setMember is SetMember, with the member's handle when h is not nil.
+func (k *Call) setMember(name, id string, h *Handle) error {
+	p := k.act.def.Param(name)
+	if p == nil {
+		return fmt.Errorf("%s has no parameter %q (parameters: %s)", k.act.name, name, paramList(k.act.def))
 	}
-	if k.handles == nil {
+	if p.Type.Kind != check.Member {
+		return fmt.Errorf("argument %s of %s: want %s, got member", name, k.act.name, p.Type)
+	}
+	oi := k.act.otherIndex(p.Slot)
+	k.others[oi], k.ids[oi] = nil, id
+	k.args.S[k.act.args.Slot(p.Slot).Index] = id
+	if h != nil && k.handles == nil {
 		k.handles = make([]*Handle, len(k.ids))
 	}
-	k.handles[k.act.otherIndex(k.act.def.Param(name).Slot)] = h
+	if oi < len(k.handles) {
+		k.handles[oi] = h
+	}
 	return nil
 }

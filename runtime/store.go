@@ -120,11 +120,11 @@ type view struct {
 	k   int
 }
 
-// load makes v a view of member k of community c's store.
-func (st *store) load(c *Community, k int, v *view) {
+// load makes v a view of member k of community c's store, whose ID is id.
+func (st *store) load(c *Community, k int, v *view, id string) {
 	st.record(k, &v.rec)
 	v.k = k
-	v.m.ID = st.ids[k]
+	v.m.ID = id
 	v.m.c = c
 	v.m.rec = &v.rec
 	v.rec.H = (*taker)(&v.m)
@@ -135,6 +135,6 @@ func (st *store) load(c *Community, k int, v *view) {
 // member returns a copy of member k that shares no memory with the store.
 func (st *store) member(c *Community, k int) *Member {
 	var v view
-	st.load(c, k, &v)
+	st.load(c, k, &v, st.ids[k])
 	return v.m.Clone()
 }

@@ -168,6 +168,7 @@ type sim struct {
 	poolWho []who
 
 	attempts, sorted []attempt
+	drawn            value // a try's argument, drawn into (see drawTo)
 	counts           []int
 
 	day       *Day
@@ -426,7 +427,8 @@ func (s *sim) try(ctx context.Context, d int, a attempt, t time.Time) error {
 			k.SetMemberHandle(ad.param, o)
 			continue
 		}
-		v := ad.d.draw(s.r, t)
+		v := &s.drawn
+		ad.d.drawTo(s.r, t, v)
 		switch ad.kind {
 		case check.Int:
 			k.SetInt(ad.param, v.I)
