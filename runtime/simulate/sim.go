@@ -78,9 +78,6 @@ func Run(ctx context.Context, c *runtime.Community, m *Model, o Options) (*Serie
 // mem is a simulated member, in join order.
 type mem struct {
 	id string
-	// h is the member's handle in the state: a try through it skips
-	// looking the ID up (a quarter of the run at 100,000 members).
-	h *runtime.Handle
 	// role is the member's rank as last seen (-1 before its first
 	// reading), badges its badges as of the last daily reading (bit i for
 	// badge i < 64).
@@ -96,6 +93,9 @@ type source struct {
 	action int
 	args   []*argDist // those drawn at each try; constants are set once
 	pools  []int      // for member arguments: the pool index, by args
+	// strs are the string arguments the call holds, by args: a choice
+	// drawn again is not set again (setting one looks its name up).
+	strs []string
 }
 
 // profile is the behaviour of the members of one role, set of badges and
@@ -144,6 +144,10 @@ type sim struct {
 	alive      []bool
 	lastActive []int32
 	seenDay    []int32
+	// handles are the members' handles in the state: a try through one
+	// skips looking the ID up (a quarter of the run at 100,000 members).
+	// Apart from members too, since tip targets are picked at random.
+	handles []*runtime.Handle
 	// bySeq[n-1] is the place in members of member "m<n>", -1 for an
 	// ID whose join was refused: reading the number back out of an ID is
 	// cheaper than hashing it (a lookup for each member every day).
@@ -276,6 +280,7 @@ func (s *sim) source(rs *rateSpec) (*source, error) {
 		return nil, fmt.Errorf("simulate: %s: %w", a.Name, err) // ParseModel checked it
 	}
 	src.call = k
+	src.strs = make([]string, len(src.args)) // zeroArg set every string to ""
 	return src, nil
 }
 
@@ -353,7 +358,7 @@ func (s *sim) live(ctx context.Context, d int) error {
 			for j < len(p.cum)-1 && x >= p.cum[j] {
 				j++
 			}
-			s.attempts = append(s.attempts, attempt{h: mm.h, member: int32(i), src: int32(p.srcs[j]), hour: int32(s.r.IntN(hoursPerDay))})
+			s.attempts = append(s.attempts, attempt{h: s.handles[i], member: int32(i), src: int32(p.srcs[j]), hour: int32(s.r.IntN(hoursPerDay))})
 		}
 	}
 	clear(s.counts)
@@ -439,7 +444,10 @@ func (s *sim) try(ctx context.Context, d int, a attempt, t time.Time) error {
 		case check.Bool:
 			k.SetBool(ad.param, v.I != 0)
 		case check.String:
-			k.SetString(ad.param, v.S)
+			if v.S != src.strs[i] {
+				k.SetString(ad.param, v.S)
+				src.strs[i] = v.S
+			}
 		}
 	}
 	res, err := s.st.ApplyCallTo(ctx, a.h, k, t)
@@ -513,7 +521,7 @@ func (s *sim) pick(p, self int) *runtime.Handle {
 	for range 8 {
 		j := pool[s.r.IntN(len(pool))]
 		if int(j) != self && s.alive[j] {
-			return s.members[j].h
+			return s.handles[j]
 		}
 	}
 	return nil
@@ -589,7 +597,8 @@ func (s *sim) join(n int, t time.Time, extra []attrDist) error {
 			return fmt.Errorf("join %s: %w", id, err)
 		}
 		s.bySeq[s.seq-1] = int32(len(s.members))
-		s.members = append(s.members, mem{id: id, h: h, role: -1})
+		s.members = append(s.members, mem{id: id, role: -1})
+		s.handles = append(s.handles, h)
 		s.alive = append(s.alive, true)
 		s.lastActive = append(s.lastActive, int32(s.day.Day))
 		s.seenDay = append(s.seenDay, -1)
