@@ -63,5 +63,9 @@ func (s *State) ApplyCallTo(ctx context.Context, h *Handle, k *Call, at time.Tim
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.applyLocked(ctx, h.id, h, k, at)
+	var res Result
+	if err := s.applyLocked(ctx, h.id, h, k, at, &res); err != nil {
+		return Result{}, err
+	}
+	return res, nil
 }

@@ -27,14 +27,27 @@ type marks struct {
 	cons     []float64 // len(aggs) per member, when no aggregate reads the time
 }
 
-// grow returns b resized to n zero elements, reusing its memory.
-func grow[T any](b []T, n int) []T {
+// zeroed returns b resized to n zero elements, reusing its memory; a
+// loop, since the slices are a few words and clear's call cost more.
+func zeroed[T any](b []T, n int) []T {
 	if cap(b) < n {
 		return make([]T, n)
 	}
 	b = b[:n]
-	clear(b)
+	var zero T
+	for i := range b {
+		b[i] = zero
+	}
 	return b
+}
+
+// sized returns b resized to n elements, reusing its memory; markBefore
+// writes each element before markAfter reads it.
+func sized[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	return b[:n]
 }
 
 // markBefore records, of each of touched, the role and badges that the
@@ -50,12 +63,12 @@ func (s *State) markBefore(touched []*Member, effects []*assign, tix []int, at i
 	mk := &s.marks
 	nt, nb, na := len(touched), len(c.badgeNames), len(c.aggs)
 	wb, wa := (nb+63)/64, (na+63)/64
-	mk.needRole = grow(mk.needRole, nt)
-	mk.needB = grow(mk.needB, nt*wb)
-	mk.needA = grow(mk.needA, nt*wa)
-	mk.roles = grow(mk.roles, nt)
-	mk.badges = grow(mk.badges, nt*nb)
-	mk.cons = grow(mk.cons, nt*na)
+	mk.needRole = zeroed(mk.needRole, nt)
+	mk.needB = zeroed(mk.needB, nt*wb)
+	mk.needA = zeroed(mk.needA, nt*wa)
+	mk.roles = sized(mk.roles, nt)
+	mk.badges = sized(mk.badges, nt*nb)
+	mk.cons = sized(mk.cons, nt*na)
 	for i, as := range effects {
 		r, ti := &c.attrReach[as.attr], tix[i]
 		mk.needRole[ti] = mk.needRole[ti] || r.role

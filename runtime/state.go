@@ -782,7 +782,11 @@ func (s *State) Apply(ctx context.Context, id, action string, args Args, at time
 	if err := k.fill(args); err != nil {
 		return Result{}, err
 	}
-	return s.applyLocked(ctx, id, nil, k, at)
+	var res Result
+	if err := s.applyLocked(ctx, id, nil, k, at, &res); err != nil {
+		return Result{}, err
+	}
+	return res, nil
 }
 
 // ApplyCall is Apply with a call prepared by Community.Call, for hosts that
@@ -798,37 +802,43 @@ func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.applyLocked(ctx, id, nil, k, at)
+	var res Result
+	if err := s.applyLocked(ctx, id, nil, k, at, &res); err != nil {
+		return Result{}, err
+	}
+	return res, nil
 }
 
 // applyLocked is Apply with s.mu held and the call prepared, for member
-// id, which h (when not nil) is a handle of.
-func (s *State) applyLocked(ctx context.Context, id string, h *Handle, k *Call, at time.Time) (Result, error) {
+// id, which h (when not nil) is a handle of, into *res, which the caller
+// drops on an error: a Result is too large for registers, and returned
+// by value it was copied twice an event (6% of charter simulate).
+func (s *State) applyLocked(ctx context.Context, id string, h *Handle, k *Call, at time.Time, res *Result) error {
 	if err := ctx.Err(); err != nil {
-		return Result{}, err
+		return err
 	}
 	action := k.act.name
 	m, others, err := s.resolve(id, h, k)
 	if err != nil {
-		return Result{}, err
+		return err
 	}
 	ns := nanos(at)
 	if err := s.checkAhead(ns); err != nil {
-		return Result{}, fmt.Errorf("%s: %w", action, err)
+		return fmt.Errorf("%s: %w", action, err)
 	}
 	if s.sanc.mutes != nil {
 		if mu := s.mutedAt(id, ns); mu != nil {
-			return Result{Decision: mu.decision(action)}, nil
+			res.Decision = mu.decision(action)
+			return nil
 		}
 	}
 	e := s.bind(m, k, others, ns)
-	var res Result
 	res.Decision = s.c.decideFast(e, m, k.act)
 	if !res.Decision.Allowed {
 		if hasSanction(res.Decision.Rules) {
-			s.sanctionDenied(&res, m, ns)
+			s.sanctionDenied(res, m, ns)
 		}
-		return res, nil
+		return nil
 	}
 	// The members the effects write: the actor and those its member
 	// arguments name, each once (a member named twice, or the actor named
@@ -858,7 +868,7 @@ func (s *State) applyLocked(ctx context.Context, id string, h *Handle, k *Call, 
 	for _, as := range k.act.effect {
 		v, err := evalValue(as, e)
 		if err != nil {
-			return Result{}, fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
+			return fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
 		}
 		vals = append(vals, v)
 	}
@@ -895,7 +905,7 @@ func (s *State) applyLocked(ctx context.Context, id string, h *Handle, k *Call, 
 					s.contribute(s.viewIndex(t), t.rec, +1)
 				}
 			}
-			return Result{}, fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
+			return fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
 		}
 	}
 	clear(undo) // hold no strings or lists the effects replaced
@@ -921,7 +931,7 @@ func (s *State) applyLocked(ctx context.Context, id string, h *Handle, k *Call, 
 		s.refresh()
 	}
 	res.Applied, res.Seq = true, s.events
-	return res, nil
+	return nil
 }
 
 // sanctionDenied applies the sanctions of the rules that denied res's
