@@ -70,7 +70,7 @@ func (s *State) markBefore(touched []*Member, effects []*assign, tix []int, at i
 	mk.badges = sized(mk.badges, nt*nb)
 	mk.cons = sized(mk.cons, nt*na)
 	for i, as := range effects {
-		r, ti := &c.attrReach[as.attr], tix[i]
+		r, ti := as.reach, tix[i]
 		mk.needRole[ti] = mk.needRole[ti] || r.role
 		for w := range wb {
 			mk.needB[ti*wb+w] |= r.badges[w]

@@ -207,10 +207,6 @@ type Community struct {
 	// that admission needs the goals of the members already in.
 	admits, admitGroup bool
 
-	// attrReach is, by attribute, what writing it can change of its
-	// member (reach.go).
-	attrReach []reach
-
 	// timeAggs is true when some aggregate reads the evaluation time, so
 	// its members' contributions change without events.
 	timeAggs bool
@@ -317,6 +313,9 @@ type assign struct {
 	// (eval.Layout.GivenWord), which the assignment sets (SPEC §7.7).
 	givenWord int
 	givenBit  int64
+	// reach is what writing the attribute can change of the member
+	// (reach.go).
+	reach *reach
 }
 
 type goal struct {

@@ -23,128 +23,160 @@ type reach struct {
 	aggs   []uint64
 }
 
-// reaches works out c.attrReach from the names the role ladder, the badge
-// conditions and the aggregates' arguments read, through the role and
-// badges they read in turn. A name that is not an attribute (a goal,
-// members, a local name) reads nothing an effect writes; one that shadows
-// an attribute counts as the attribute, which only costs an evaluation.
+// reaches sets the reach of every effect's assignment from the names the
+// role ladder, the badge conditions and the aggregates' arguments read,
+// through the role and badges they read in turn. Only the attributes some
+// effect writes are tracked, as bits, so that a community of many
+// attributes, rungs or badges costs a walk of its expressions and a few
+// words per condition. A name that is not an attribute (a goal, members,
+// a local name) reads nothing an effect writes; one that shadows an
+// attribute counts as the attribute, which only costs an evaluation.
 func (cm *compiler) reaches() {
 	c := cm.c
+	// written numbers the attributes effects assign: bit w of a set.
+	written := map[int]int{}
+	for _, a := range c.actions {
+		for _, as := range a.effect {
+			if _, ok := written[as.attr]; !ok {
+				written[as.attr] = len(written)
+			}
+		}
+	}
+	if len(written) == 0 {
+		return
+	}
+	nw := (len(written) + 63) / 64
 	nb := len(c.def.Badges)
-	badgeIndex := map[string]int{}
+	badgeIndex := make(map[string]int, nb)
 	for i, b := range c.def.Badges {
 		badgeIndex[b.Name] = i
 	}
-	lets := map[string]bool{}
+	var lets map[string]bool
 	for _, l := range c.def.Lets {
+		if lets == nil {
+			lets = map[string]bool{}
+		}
 		lets[l.Name] = true
 	}
-	every := map[int]bool{}
-	for i := range c.layout.Len() {
-		every[i] = true
-	}
-	type reads struct {
-		attrs  map[int]bool
+	// An item (the role, a badge, an aggregate) reads the written
+	// attributes in attrs, the role when role, and the badges in badges.
+	type item struct {
+		attrs  []uint64
 		role   bool
 		badges []int
 	}
-	direct := func(roots ...exprast.Node) reads {
-		r := reads{attrs: map[int]bool{}}
-		for _, root := range roots {
-			if root == nil {
-				continue
-			}
-			callee := map[exprast.Node]bool{}
-			exprast.Find(root, func(n exprast.Node) bool {
-				switch n := n.(type) {
-				case *exprast.CallNode:
-					callee[n.Callee] = true
-				case *exprast.IdentifierNode:
-					if callee[n] {
-						break
-					}
-					if i, ok := c.layout.Lookup(n.Value); ok {
-						r.attrs[i] = true
-					}
-					if n.Value == "role" {
-						r.role = true
-					}
-					if b, ok := badgeIndex[n.Value]; ok {
-						r.badges = append(r.badges, b)
-					}
-					if lets[n.Value] {
-						// The checker expands named conditions in
-						// place; should one be left, it may read any
-						// attribute.
-						r.attrs = every
+	callee := map[exprast.Node]bool{}
+	read := func(it *item, root exprast.Node) {
+		if root == nil {
+			return
+		}
+		clear(callee)
+		exprast.Find(root, func(n exprast.Node) bool {
+			switch n := n.(type) {
+			case *exprast.CallNode:
+				callee[n.Callee] = true
+			case *exprast.IdentifierNode:
+				if callee[n] {
+					break
+				}
+				if i, ok := c.layout.Lookup(n.Value); ok {
+					if w, ok := written[i]; ok {
+						it.attrs[w/64] |= 1 << uint(w%64)
 					}
 				}
-				return false
-			})
-		}
-		return r
+				if n.Value == "role" {
+					it.role = true
+				}
+				if b, ok := badgeIndex[n.Value]; ok {
+					it.badges = append(it.badges, b)
+				}
+				if lets[n.Value] {
+					// The checker expands named conditions in place;
+					// should one be left, it may read any attribute.
+					for w := range it.attrs {
+						it.attrs[w] = ^uint64(0)
+					}
+				}
+			}
+			return false
+		})
 	}
-	var ladder []exprast.Node
+	newItem := func() item { return item{attrs: make([]uint64, nw)} }
+	role := newItem()
 	for _, rung := range c.def.Roles {
 		if rung.Cond != nil {
-			ladder = append(ladder, rung.Cond.Root)
+			read(&role, rung.Cond.Root)
 		}
 	}
-	role := direct(ladder...)
 	if d := c.derived; d != nil && d.Demote {
 		// Demotions count in the rank (eval.Derived.demoted).
 		for _, name := range []string{check.DemotionsAttr, check.DemotedUntilAttr} {
 			if i, ok := c.layout.Lookup(name); ok {
-				role.attrs[i] = true
+				if w, ok := written[i]; ok {
+					role.attrs[w/64] |= 1 << uint(w%64)
+				}
 			}
 		}
 	}
-	badge := make([]reads, nb)
+	badges := make([]item, nb)
 	for i, b := range c.def.Badges {
-		badge[i] = direct(b.Cond.Root)
+		badges[i] = newItem()
+		read(&badges[i], b.Cond.Root)
 	}
-	// full adds to into the attributes r reads through the role and the
-	// badges, each followed once.
-	var full func(r reads, into map[int]bool, seenRole bool, seenBadge []bool)
-	full = func(r reads, into map[int]bool, seenRole bool, seenBadge []bool) {
-		for i := range r.attrs {
-			into[i] = true
-		}
-		if r.role && !seenRole {
-			full(role, into, true, seenBadge)
-		}
-		for _, b := range r.badges {
-			if !seenBadge[b] {
-				seenBadge[b] = true
-				full(badge[b], into, seenRole, seenBadge)
+	// What the role and badges read through one another, to a fixed
+	// point (the checker allows few such reads; a cycle ends too).
+	or := func(into, from []uint64) bool {
+		changed := false
+		for w := range into {
+			if x := into[w] | from[w]; x != into[w] {
+				into[w], changed = x, true
 			}
 		}
+		return changed
 	}
-	closure := func(r reads, isRole bool, isBadge int) map[int]bool {
-		into := map[int]bool{}
-		seen := make([]bool, nb)
-		if isBadge >= 0 {
-			seen[isBadge] = true
+	through := func(it *item) bool {
+		changed := false
+		if it.role && it != &role {
+			changed = or(it.attrs, role.attrs) || changed
 		}
-		full(r, into, isRole, seen)
-		return into
+		for _, b := range it.badges {
+			if &badges[b] != it {
+				changed = or(it.attrs, badges[b].attrs) || changed
+			}
+		}
+		return changed
 	}
-	words := func(n int) int { return (n + 63) / 64 }
-	c.attrReach = make([]reach, c.layout.Len())
-	for i := range c.attrReach {
-		c.attrReach[i] = reach{badges: make([]uint64, words(nb)), aggs: make([]uint64, words(len(c.aggs)))}
-	}
-	for i := range closure(role, true, -1) {
-		c.attrReach[i].role = true
-	}
-	for b := range badge {
-		for i := range closure(badge[b], false, b) {
-			c.attrReach[i].badges[b/64] |= 1 << uint(b%64)
+	for changed := true; changed; {
+		changed = through(&role)
+		for i := range badges {
+			changed = through(&badges[i]) || changed
 		}
 	}
+	aggs := make([]item, len(c.aggs))
 	for j, a := range c.aggs {
-		for i := range closure(direct(a.node), false, -1) {
-			c.attrReach[i].aggs[j/64] |= 1 << uint(j%64)
+		aggs[j] = newItem()
+		read(&aggs[j], a.node)
+		through(&aggs[j])
+	}
+	has := func(set []uint64, w int) bool { return set[w/64]>>uint(w%64)&1 != 0 }
+	reachOf := make([]reach, len(written))
+	for _, w := range written {
+		r := reach{role: has(role.attrs, w), badges: make([]uint64, (nb+63)/64), aggs: make([]uint64, (len(c.aggs)+63)/64)}
+		for i := range badges {
+			if has(badges[i].attrs, w) {
+				r.badges[i/64] |= 1 << uint(i%64)
+			}
+		}
+		for j := range aggs {
+			if has(aggs[j].attrs, w) {
+				r.aggs[j/64] |= 1 << uint(j%64)
+			}
+		}
+		reachOf[w] = r
+	}
+	for _, a := range c.actions {
+		for _, as := range a.effect {
+			as.reach = &reachOf[written[as.attr]]
 		}
 	}
 }
