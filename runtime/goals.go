@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	exprast "github.com/expr-lang/expr/ast"
+
 	"github.com/charterlang/charter/runtime/eval"
 )
 
@@ -27,6 +29,7 @@ var aggregateKinds = map[string]int{
 type aggregate struct {
 	kind      int
 	arg       *eval.Expr
+	node      exprast.Node // arg's source, for what it reads (reach.go)
 	readsTime bool
 	monotone  bool // readsTime, and monotone in the time (timegoals.go)
 }

@@ -964,6 +964,9 @@ type Call struct {
 	args   *eval.Record
 	others []*Member // by member parameter, when given as *Member
 	ids    []string  // by member parameter, when given as IDs
+	// handles are the members' handles given by SetMemberHandle, by
+	// member parameter; one counts only while ids holds its ID.
+	handles []*Handle
 }
 
 // Action returns the name of the called action.

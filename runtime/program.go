@@ -313,6 +313,9 @@ type assign struct {
 	// (eval.Layout.GivenWord), which the assignment sets (SPEC §7.7).
 	givenWord int
 	givenBit  int64
+	// reach is what writing the attribute can change of the member
+	// (reach.go).
+	reach *reach
 }
 
 type goal struct {
@@ -421,6 +424,7 @@ func compileWith(cc *check.Community, compiled map[string]*Community, times time
 	if err := cm.messages(); err != nil {
 		return nil, err
 	}
+	cm.reaches()
 	if cc.Admit != nil {
 		if c.admit, err = cm.expr(cc.Admit, nil); err != nil {
 			return nil, err
@@ -561,7 +565,7 @@ func (s *scope) Call(name string, args []exprast.Node) (eval.Ref, bool, error) {
 	if err != nil {
 		return eval.Ref{}, false, err
 	}
-	a := &aggregate{kind: kind, arg: arg, readsTime: s.cm.readsTime(args[0])}
+	a := &aggregate{kind: kind, arg: arg, node: args[0], readsTime: s.cm.readsTime(args[0])}
 	a.monotone = a.readsTime && s.cm.monotone(args[0]) != monoNone
 	*s.aggs = append(*s.aggs, a)
 	t := check.Type{Kind: check.Float}

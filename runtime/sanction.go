@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/charterlang/charter/lang/check"
@@ -343,8 +344,6 @@ func (s *State) Review(ctx context.Context, at time.Time) ([]Sanctioned, error) 
 	if err := s.checkAhead(t); err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
-	ids := append([]string(nil), s.st.ids...)
-	sort.Strings(ids)
 	goals := s.currentGoals(t)
 	if s.goalBuf == nil {
 		s.goalBuf = make([]eval.GoalValue, 0, len(goals)) // non-nil: see bindMember
@@ -360,14 +359,18 @@ func (s *State) Review(ctx context.Context, at time.Time) ([]Sanctioned, error) 
 	}
 	var dues []due
 	e := s.env
-	for i, id := range ids {
+	// The members are read in the store's order, which walks memory
+	// rather than a sorted copy of the IDs through the index; finding
+	// the dues changes nothing, and they apply in ID order below.
+	for i := range s.st.len() {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
 		s.loaded = 0
-		m, _ := s.load(id)
+		m, _ := s.loadAt(i, true)
+		id := m.ID
 		e.Reset()
 		e.M, e.At, e.Members, e.Goals = m.rec(), t, int64(s.st.len()), s.goalBuf
 		var d due
@@ -394,6 +397,7 @@ func (s *State) Review(ctx context.Context, at time.Time) ([]Sanctioned, error) 
 	if len(dues) == 0 {
 		return nil, nil
 	}
+	slices.SortFunc(dues, func(a, b due) int { return strings.Compare(a.id, b.id) })
 	if s.sanc.marks == nil {
 		s.sanc.marks = map[markKey]int64{}
 	}

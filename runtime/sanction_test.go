@@ -763,3 +763,25 @@ func TestFillFromStructKeptMany(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewInIDOrder: Review reads the members in the order the state
+// keeps them (joins, and a leave moving the last into the gap), and
+// applies the sanctions in ID order all the same.
+func TestReviewInIDOrder(t *testing.T) {
+	c := sanctionForum(t)
+	st := runtime.NewState(c)
+	for _, id := range []string{"zed", "amy", "kit", "bob", "max"} {
+		join(t, st, c, id, map[string]any{"posts": 10})
+	}
+	if err := st.Leave("amy"); err != nil { // max moves into amy's place
+		t.Fatal(err)
+	}
+	got, err := st.Review(context.Background(), time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "bob:warn bob:mute 2h kit:warn kit:mute 2h max:warn max:mute 2h zed:warn zed:mute 2h"
+	if s := strings.Join(names(got), " "); s != want {
+		t.Errorf("review: %s\nwant %s", s, want)
+	}
+}

@@ -100,7 +100,7 @@ func (s *State) Snapshot() *Snapshot {
 	snap := &Snapshot{Community: c.Name, Events: s.events, Members: make([]MemberSnapshot, 0, s.st.len())}
 	var v view // a view of each member in turn (snapshots may run concurrently, so not a shared one)
 	for k := range s.st.len() {
-		s.st.load(c, k, &v)
+		s.st.load(c, k, &v, s.st.ids[k])
 		ms := c.memberSnapshot(&v.m)
 		ms.Sanctions = s.memberSanctions(ms.ID)
 		snap.Members = append(snap.Members, ms)

@@ -38,7 +38,7 @@ func (s *State) Standings(at time.Time, f func(*Standing)) {
 	var v view
 	var st Standing
 	for k := range s.st.len() {
-		s.st.load(s.c, k, &v)
+		s.st.load(s.c, k, &v, s.st.ids[k])
 		var e = s.env
 		if k == 0 {
 			e = s.bindMember(&v.m, ns) // goals and member count, once
@@ -70,6 +70,22 @@ func (s *State) Standings(at time.Time, f func(*Standing)) {
 // applied (State.ApplyCall): a host that applies one call shape to many
 // members changes the argument without building Args.
 func (k *Call) SetMember(name, id string) error {
+	return k.setMember(name, id, nil)
+}
+
+// SetMemberHandle sets the member argument name of a prepared call to
+// the member h names, as SetMember(name, h.ID()) does; a state applying
+// the call finds the member through the handle (see Handle) instead of
+// looking its ID up.
+func (k *Call) SetMemberHandle(name string, h *Handle) error {
+	if h == nil {
+		return fmt.Errorf("argument %s of %s: nil member handle", name, k.act.name)
+	}
+	return k.setMember(name, h.id, h)
+}
+
+// setMember is SetMember, with the member's handle when h is not nil.
+func (k *Call) setMember(name, id string, h *Handle) error {
 	p := k.act.def.Param(name)
 	if p == nil {
 		return fmt.Errorf("%s has no parameter %q (parameters: %s)", k.act.name, name, paramList(k.act.def))
@@ -80,5 +96,11 @@ func (k *Call) SetMember(name, id string) error {
 	oi := k.act.otherIndex(p.Slot)
 	k.others[oi], k.ids[oi] = nil, id
 	k.args.S[k.act.args.Slot(p.Slot).Index] = id
+	if h != nil && k.handles == nil {
+		k.handles = make([]*Handle, len(k.ids))
+	}
+	if oi < len(k.handles) {
+		k.handles[oi] = h
+	}
 	return nil
 }

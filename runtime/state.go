@@ -45,12 +45,17 @@ type State struct {
 	// members its arguments name), as views of st; loaded counts those in use.
 	views  []*view
 	loaded int
+	others []*Member   // resolve's member arguments, reused
 	scan   eval.Record // a record view for scans of every member
 	// spares are records an event writes its effects into before they are
 	// swapped in; the records they replace become the next spares, so
 	// applying an action copies into memory the state already has.
 	spares []*eval.Record
-	accs   []acc
+	// marks and undo are an applied action's memory of the members as
+	// they were (inplace.go).
+	marks marks
+	undo  []undo
+	accs  []acc
 	// tcon holds, when the community's time-reading aggregates are kept
 	// incrementally, member k's contribution to each of them at goalsAt
 	// (tcon[k*len(timeAggIdx)+p]); times orders the members by when those
@@ -550,7 +555,7 @@ func (s *State) Decide(id, action string, args Args, at time.Time) (Decision, er
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, others, err := s.resolve(id, k)
+	m, others, err := s.resolve(id, nil, k)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -608,21 +613,30 @@ func (s *State) member(id string) (*Member, error) {
 	return m, nil
 }
 
-// resolve finds the acting member and the members that member-typed
-// arguments name, as views of the store: the same member named twice is
-// the same view. The caller holds mu for writing.
-func (s *State) resolve(id string, k *Call) (*Member, []*Member, error) {
+// resolve finds the acting member id (which h, when not nil, is a handle
+// of) and the members that member-typed arguments name, as views of the
+// store: the same member named twice is the same view. The caller holds mu
+// for writing.
+func (s *State) resolve(id string, h *Handle, k *Call) (*Member, []*Member, error) {
 	s.loaded = 0
-	m, ok := s.load(id)
+	m, ok := s.find(id, h)
 	if !ok {
 		return nil, nil, fmt.Errorf("member %q: %w", id, ErrUnknownMember)
 	}
 	var others []*Member
 	if len(k.ids) > 0 {
-		others = make([]*Member, len(k.ids))
+		// The state's buffer: the views live until the next event too.
+		if len(k.ids) > cap(s.others) {
+			s.others = make([]*Member, len(k.ids))
+		}
+		others = s.others[:len(k.ids)]
 	}
 	for i, oid := range k.ids {
-		o, ok := s.load(oid)
+		var oh *Handle
+		if i < len(k.handles) && k.handles[i] != nil && k.handles[i].id == oid {
+			oh = k.handles[i]
+		}
+		o, ok := s.find(oid, oh)
 		if !ok {
 			p := k.act.def.Params[k.act.others[i]].Name
 			return nil, nil, fmt.Errorf("argument %s: member %q: %w", p, oid, ErrUnknownMember)
@@ -636,12 +650,34 @@ func (s *State) resolve(id string, k *Call) (*Member, []*Member, error) {
 // already shows it.
 func (s *State) load(id string) (*Member, bool) {
 	k, ok := s.st.find(id)
+	return s.loadAt(k, ok)
+}
+
+// find is load for member id, which h (when not nil) is a handle of.
+func (s *State) find(id string, h *Handle) (*Member, bool) {
+	if h != nil && h.s == s && h.k >= 0 {
+		// The handle holds the store's own ID string: the view takes it
+		// from there rather than from the store's ID array, one cache
+		// miss fewer for each event.
+		return s.loadAs(h.k, h.id), true
+	}
+	return s.load(id)
+}
+
+// loadAt is load for the member at index k of the store, when ok.
+func (s *State) loadAt(k int, ok bool) (*Member, bool) {
 	if !ok {
 		return nil, false
 	}
+	return s.loadAs(k, ""), true
+}
+
+// loadAs is loadAt for a member the store holds at k, with ID id (read
+// from the store when "").
+func (s *State) loadAs(k int, id string) *Member {
 	for _, v := range s.views[:s.loaded] {
 		if v.k == k {
-			return &v.m, true
+			return &v.m
 		}
 	}
 	if s.loaded == len(s.views) {
@@ -649,8 +685,11 @@ func (s *State) load(id string) (*Member, bool) {
 	}
 	v := s.views[s.loaded]
 	s.loaded++
-	s.st.load(s.c, k, v)
-	return &v.m, true
+	if id == "" {
+		id = s.st.ids[k]
+	}
+	s.st.load(s.c, k, v, id)
+	return &v.m
 }
 
 func (s *State) bind(m *Member, k *Call, others []*Member, at int64) *eval.Env {
@@ -746,7 +785,11 @@ func (s *State) Apply(ctx context.Context, id, action string, args Args, at time
 	if err := k.fill(args); err != nil {
 		return Result{}, err
 	}
-	return s.applyLocked(ctx, id, k, at)
+	var res Result
+	if err := s.applyLocked(ctx, id, nil, k, at, &res); err != nil {
+		return Result{}, err
+	}
+	return res, nil
 }
 
 // ApplyCall is Apply with a call prepared by Community.Call, for hosts that
@@ -762,64 +805,65 @@ func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.applyLocked(ctx, id, k, at)
-}
-
-// applyLocked is Apply with s.mu held and the call prepared.
-func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Time) (Result, error) {
-	if err := ctx.Err(); err != nil {
+	var res Result
+	if err := s.applyLocked(ctx, id, nil, k, at, &res); err != nil {
 		return Result{}, err
 	}
+	return res, nil
+}
+
+// applyLocked is Apply with s.mu held and the call prepared, for member
+// id, which h (when not nil) is a handle of, into *res, which the caller
+// drops on an error: a Result is too large for registers, and returned
+// by value it was copied twice an event (6% of charter simulate).
+func (s *State) applyLocked(ctx context.Context, id string, h *Handle, k *Call, at time.Time, res *Result) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	action := k.act.name
-	m, others, err := s.resolve(id, k)
+	m, others, err := s.resolve(id, h, k)
 	if err != nil {
-		return Result{}, err
+		return err
 	}
 	ns := nanos(at)
 	if err := s.checkAhead(ns); err != nil {
-		return Result{}, fmt.Errorf("%s: %w", action, err)
+		return fmt.Errorf("%s: %w", action, err)
 	}
 	if s.sanc.mutes != nil {
 		if mu := s.mutedAt(id, ns); mu != nil {
-			return Result{Decision: mu.decision(action)}, nil
+			res.Decision = mu.decision(action)
+			return nil
 		}
 	}
 	e := s.bind(m, k, others, ns)
-	var res Result
 	res.Decision = s.c.decideFast(e, m, k.act)
 	if !res.Decision.Allowed {
 		if hasSanction(res.Decision.Rules) {
-			s.sanctionDenied(&res, m, ns)
+			s.sanctionDenied(res, m, ns)
 		}
-		return res, nil
+		return nil
 	}
-	// New records for every member touched; a member named twice (or the
-	// actor named as an argument) gets one record, changed in order.
+	// The members the effects write: the actor and those its member
+	// arguments name, each once (a member named twice, or the actor named
+	// as an argument, is one view, changed in order). The effects write
+	// the store in place; an undo log takes back those applied when a
+	// later one fails, so that a failed action changes nothing.
 	var touchedBuf [4]*Member
-	var recsBuf [4]*eval.Record
 	touched := append(touchedBuf[:0], m)
-	newRecs := append(recsBuf[:0], s.spare(m.rec()))
-	recFor := func(x *Member) *eval.Record {
-		for i, t := range touched {
-			if t == x {
-				return newRecs[i]
-			}
-		}
-		touched = append(touched, x)
-		newRecs = append(newRecs, s.spare(x.rec()))
-		return newRecs[len(newRecs)-1]
-	}
 	var targetsBuf [8]*eval.Record
-	targets := targetsBuf[:0]
-	for range k.act.effect {
-		targets = append(targets, nil)
-	}
-	for i, as := range k.act.effect {
-		if as.other < 0 {
-			targets[i] = newRecs[0]
-		} else {
-			targets[i] = recFor(others[as.other])
+	var tixBuf [8]int
+	targets, tix := targetsBuf[:0], tixBuf[:0]
+	for _, as := range k.act.effect {
+		x := m
+		if as.other >= 0 {
+			x = others[as.other]
 		}
+		ti := slices.Index(touched, x)
+		if ti < 0 {
+			ti = len(touched)
+			touched = append(touched, x)
+		}
+		targets, tix = append(targets, x.rec()), append(tix, ti)
 	}
 	// Every right-hand side is evaluated against the state before the action.
 	var valsBuf [8]value
@@ -827,12 +871,24 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 	for _, as := range k.act.effect {
 		v, err := evalValue(as, e)
 		if err != nil {
-			s.spares = append(s.spares, newRecs...)
-			return Result{}, fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
+			return fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
 		}
 		vals = append(vals, v)
 	}
+	// What the role and badge changes and the goals need of the members
+	// before: when no aggregate reads the time, one evaluation of each
+	// member serves both, and an aggregate is touched only when a
+	// member's contribution to it changes.
+	fast := !s.c.timeAggs
+	s.markBefore(touched, k.act.effect, tix, ns, fast)
+	if !fast {
+		for _, t := range touched {
+			s.contribute(s.viewIndex(t), t.rec(), -1)
+		}
+	}
+	undo := s.undo[:0]
 	for i, as := range k.act.effect {
+		undo = append(undo, saveSlot(targets[i], as))
 		err := as.apply(targets[i], vals[i])
 		if err == nil && as.slot.Type.Kind == check.String && !utf8.ValidString(targets[i].S[as.slot.Index]) {
 			// Arguments set through Call.SetString or the fast path of
@@ -842,27 +898,43 @@ func (s *State) applyLocked(ctx context.Context, id string, k *Call, at time.Tim
 			err = fmt.Errorf("%s would not be valid UTF-8", as.def.Attr.Name)
 		}
 		if err != nil {
-			s.spares = append(s.spares, newRecs...)
-			return Result{}, fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
+			for j := len(undo) - 1; j >= 0; j-- {
+				undo[j].restore()
+			}
+			clear(undo)
+			s.undo = undo[:0]
+			if !fast {
+				for _, t := range touched {
+					s.contribute(s.viewIndex(t), t.rec(), +1)
+				}
+			}
+			return fmt.Errorf("%s: effect %s: %w", action, as.def.Decl.Pos, err)
 		}
 	}
-	// Commit: role and badge changes, aggregates, records, history, goals.
+	clear(undo) // hold no strings or lists the effects replaced
+	s.undo = undo[:0]
+	// Commit: role and badge changes, aggregates, history, goals.
+	changed := !fast
 	for i, t := range touched {
-		res.Changes = append(res.Changes, s.changes(t.ID, t.rec(), newRecs[i], ns)...)
-		k := s.viewIndex(t)
-		s.contribute(k, t.rec(), -1)
-		t.rec().CopyFrom(newRecs[i]) // t is a view: this writes the store
-		s.spares = append(s.spares, newRecs[i])
-		s.contribute(k, t.rec(), +1)
+		t.forgetRole()
+		if s.markAfter(i, t, ns, fast, &res.Changes) {
+			changed = true
+		}
+		if !fast {
+			s.contribute(s.viewIndex(t), t.rec(), +1)
+		}
 	}
 	m.hist.record(&s.c.hist, k.act.index, ns)
 	if !s.seen || ns > s.latest {
 		s.latest, s.seen = ns, true
 	}
 	s.events++
-	s.refresh()
+	if changed {
+		// Unchanged aggregates and member count give the same goals.
+		s.refresh()
+	}
 	res.Applied, res.Seq = true, s.events
-	return res, nil
+	return nil
 }
 
 // sanctionDenied applies the sanctions of the rules that denied res's

@@ -27,6 +27,10 @@ type store struct {
 	ever           []uint64
 	times          []int64
 	index          idIndex // member ID → k
+	// handles[k] is member k's Handle once the host asked for one (nil
+	// before): moving or removing a member moves or voids its handle, so
+	// that a handle's k is always where its member is.
+	handles []*Handle
 }
 
 func newStore(c *Community) store {
@@ -50,6 +54,7 @@ func (st *store) full() bool { return uint64(len(st.ids)) >= maxMembers }
 func (st *store) add(id string, m *Member) {
 	st.index.add(id, len(st.ids))
 	st.ids = append(st.ids, id)
+	st.handles = append(st.handles, nil)
 	st.ints = append(st.ints, m.rec().I...)
 	st.flts = append(st.flts, m.rec().F...)
 	st.strs = append(st.strs, m.rec().S...)
@@ -61,10 +66,17 @@ func (st *store) add(id string, m *Member) {
 // remove deletes member k by moving the last member into its place.
 func (st *store) remove(k int) {
 	st.index.remove(st.ids, st.ids[k])
+	if h := st.handles[k]; h != nil {
+		h.k = -1
+	}
 	last := len(st.ids) - 1
 	if k != last {
 		st.index.move(st.ids, st.ids[last], k)
 		st.ids[k] = st.ids[last]
+		st.handles[k] = st.handles[last]
+		if h := st.handles[k]; h != nil {
+			h.k = k
+		}
 		move(st.ints, k, last, st.ni)
 		move(st.flts, k, last, st.nf)
 		move(st.strs, k, last, st.ns)
@@ -75,9 +87,11 @@ func (st *store) remove(k int) {
 	// Clear the vacated tail so that the arrays hold no strings or lists
 	// of a member that left.
 	st.ids[last] = ""
+	st.handles[last] = nil
 	clear(st.strs[last*st.ns:])
 	clear(st.lists[last*st.nl:])
 	st.ids = st.ids[:last]
+	st.handles = st.handles[:last]
 	st.ints = st.ints[:last*st.ni]
 	st.flts = st.flts[:last*st.nf]
 	st.strs = st.strs[:last*st.ns]
@@ -112,11 +126,11 @@ type view struct {
 	k int
 }
 
-// load makes v a view of member k of community c's store.
-func (st *store) load(c *Community, k int, v *view) {
+// load makes v a view of member k of community c's store, whose ID is id.
+func (st *store) load(c *Community, k int, v *view, id string) {
 	st.record(k, &v.m.r)
 	v.k = k
-	v.m.ID = st.ids[k]
+	v.m.ID = id
 	v.m.c = c
 	v.m.r.H = (*taker)(&v.m)
 	v.m.hist = history{ever: block(st.ever, k, st.ne), times: block(st.times, k, st.nt)}
@@ -126,6 +140,6 @@ func (st *store) load(c *Community, k int, v *view) {
 // member returns a copy of member k that shares no memory with the store.
 func (st *store) member(c *Community, k int) *Member {
 	var v view
-	st.load(c, k, &v)
+	st.load(c, k, &v, st.ids[k])
 	return v.m.Clone()
 }

@@ -77,17 +77,13 @@ func Run(ctx context.Context, c *runtime.Community, m *Model, o Options) (*Serie
 
 // mem is a simulated member, in join order.
 type mem struct {
-	id    string
-	alive bool
+	id string
 	// role is the member's rank as last seen (-1 before its first
 	// reading), badges its badges as of the last daily reading (bit i for
 	// badge i < 64).
 	role   int
 	badges uint64
-	// lastActive is the day of its latest allowed action (or its join).
-	lastActive int
-	seenDay    int // the day the seen attribute was last set
-	prof       *profile
+	prof   *profile
 }
 
 // source is one way a member comes to try an action: a rate of a
@@ -97,6 +93,9 @@ type source struct {
 	action int
 	args   []*argDist // those drawn at each try; constants are set once
 	pools  []int      // for member arguments: the pool index, by args
+	// strs are the string arguments the call holds, by args: a choice
+	// drawn again is not set again (setting one looks its name up).
+	strs []string
 }
 
 // profile is the behaviour of the members of one role, set of badges and
@@ -113,7 +112,12 @@ type profKey struct {
 	msgs   uint64
 }
 
+// attempt is one try of the day. It carries the member's handle so that
+// the tries, in time order, read their members' data from the attempts
+// and a few small arrays rather than from the members (a cache miss each:
+// a tenth of the run at 100,000 members).
 type attempt struct {
+	h      *runtime.Handle
 	member int32
 	src    int32
 	hour   int32
@@ -133,8 +137,22 @@ type sim struct {
 	// one array rather than from wherever the allocator put it (at
 	// 100,000 members that miss was a tenth of the run).
 	members []mem
-	index   map[string]int
-	seq     int // IDs handed out
+	// What a try reads and writes of its member, by place in members,
+	// apart from it: alive (false once the member left), the day of its
+	// latest allowed action (or its join) and the day the seen attribute
+	// was last set.
+	alive      []bool
+	lastActive []int32
+	seenDay    []int32
+	// handles are the members' handles in the state: a try through one
+	// skips looking the ID up (a quarter of the run at 100,000 members).
+	// Apart from members too, since tip targets are picked at random.
+	handles []*runtime.Handle
+	// bySeq[n-1] is the place in members of member "m<n>", -1 for an
+	// ID whose join was refused: reading the number back out of an ID is
+	// cheaper than hashing it (a lookup for each member every day).
+	bySeq []int32
+	seq   int // IDs handed out
 
 	roleNames []string
 	roleRank  map[string]int
@@ -154,6 +172,7 @@ type sim struct {
 	poolWho []who
 
 	attempts, sorted []attempt
+	drawn            value // a try's argument, drawn into (see drawTo)
 	counts           []int
 
 	day       *Day
@@ -176,7 +195,6 @@ func newSim(c *runtime.Community, m *Model, o Options, start time.Time) (*sim, e
 		// forward, a day at a time, so there is nothing to guard against.
 		st:       runtime.NewState(c, runtime.MaxSkew(-1)),
 		r:        rand.New(rand.NewPCG(uint64(o.Seed), 0x63686172746572)), // "charter"
-		index:    map[string]int{},
 		roleRank: map[string]int{},
 		profiles: map[profKey]*profile{},
 		msgBit:   map[int]uint{},
@@ -262,6 +280,7 @@ func (s *sim) source(rs *rateSpec) (*source, error) {
 		return nil, fmt.Errorf("simulate: %s: %w", a.Name, err) // ParseModel checked it
 	}
 	src.call = k
+	src.strs = make([]string, len(src.args)) // zeroArg set every string to ""
 	return src, nil
 }
 
@@ -329,7 +348,7 @@ func (s *sim) live(ctx context.Context, d int) error {
 	for i := range s.members {
 		mm := &s.members[i]
 		p := mm.prof
-		if !mm.alive || p == nil || p.total == 0 {
+		if !s.alive[i] || p == nil || p.total == 0 {
 			continue
 		}
 		n := poisson(s.r, p.total)
@@ -339,7 +358,7 @@ func (s *sim) live(ctx context.Context, d int) error {
 			for j < len(p.cum)-1 && x >= p.cum[j] {
 				j++
 			}
-			s.attempts = append(s.attempts, attempt{member: int32(i), src: int32(p.srcs[j]), hour: int32(s.r.IntN(hoursPerDay))})
+			s.attempts = append(s.attempts, attempt{h: s.handles[i], member: int32(i), src: int32(p.srcs[j]), hour: int32(s.r.IntN(hoursPerDay))})
 		}
 	}
 	clear(s.counts)
@@ -370,11 +389,11 @@ func (s *sim) live(ctx context.Context, d int) error {
 	}
 	for i := range s.members {
 		mm := &s.members[i]
-		if !mm.alive {
+		if !s.alive[i] {
 			continue
 		}
 		for _, l := range s.m.leaves {
-			if !s.holds(l.who, mm) || d-mm.lastActive < l.days {
+			if !s.holds(l.who, mm) || d-int(s.lastActive[i]) < l.days {
 				continue
 			}
 			if l.chance < 1 && s.r.Float64() >= l.chance {
@@ -383,7 +402,7 @@ func (s *sim) live(ctx context.Context, d int) error {
 			if err := s.st.Leave(mm.id); err != nil {
 				return fmt.Errorf("day %d: leave %s: %w", d, mm.id, err)
 			}
-			s.gone(mm)
+			s.gone(i)
 			s.day.Left++
 			break
 		}
@@ -399,22 +418,22 @@ func (s *sim) live(ctx context.Context, d int) error {
 
 // try applies one attempt at time t.
 func (s *sim) try(ctx context.Context, d int, a attempt, t time.Time) error {
-	mm := &s.members[a.member]
-	if !mm.alive {
+	if !s.alive[a.member] {
 		return nil // removed earlier in the day
 	}
 	src := s.srcs[a.src]
 	k := src.call
 	for i, ad := range src.args {
 		if ad.kind == check.Member {
-			o, ok := s.pick(src.pools[i], int(a.member))
-			if !ok {
+			o := s.pick(src.pools[i], int(a.member))
+			if o == nil {
 				return nil // nobody to name: the member does not try
 			}
-			k.SetMember(ad.param, o)
+			k.SetMemberHandle(ad.param, o)
 			continue
 		}
-		v := ad.d.draw(s.r, t)
+		v := &s.drawn
+		ad.d.drawTo(s.r, t, v)
 		switch ad.kind {
 		case check.Int:
 			k.SetInt(ad.param, v.I)
@@ -425,36 +444,39 @@ func (s *sim) try(ctx context.Context, d int, a attempt, t time.Time) error {
 		case check.Bool:
 			k.SetBool(ad.param, v.I != 0)
 		case check.String:
-			k.SetString(ad.param, v.S)
+			if v.S != src.strs[i] {
+				k.SetString(ad.param, v.S)
+				src.strs[i] = v.S
+			}
 		}
 	}
-	res, err := s.st.ApplyCall(ctx, mm.id, k, t)
+	res, err := s.st.ApplyCallTo(ctx, a.h, k, t)
 	if err != nil {
-		return fmt.Errorf("day %d: member %s tries %s: %w", d, mm.id, k.Action(), err)
+		return fmt.Errorf("day %d: member %s tries %s: %w", d, a.h.ID(), k.Action(), err)
 	}
 	s.total++
 	s.day.Attempts++
 	if res.Applied {
 		s.day.Allowed++
-		mm.lastActive = d
+		s.lastActive[a.member] = int32(d)
 		if p, ok := s.m.joinPer[src.action]; ok && (p >= 1 || s.r.Float64() < p) {
 			s.invited++
 		}
-		if s.m.seen != "" && mm.seenDay != d {
-			mm.seenDay = d
+		if s.m.seen != "" && s.seenDay[a.member] != int32(d) {
+			s.seenDay[a.member] = int32(d)
 			if s.seenVals == nil {
 				s.seenVals = map[string]any{}
 			}
 			s.seenVals[s.m.seen] = t
-			if err := s.st.Update(mm.id, s.seenVals); err != nil {
-				return fmt.Errorf("day %d: member %s: seen: %w", d, mm.id, err)
+			if err := s.st.Update(a.h.ID(), s.seenVals); err != nil {
+				return fmt.Errorf("day %d: member %s: seen: %w", d, a.h.ID(), err)
 			}
 		}
 		for _, ch := range res.Changes {
 			if ch.Kind != "role" {
 				continue
 			}
-			if i, ok := s.index[ch.Member]; ok {
+			if i, ok := s.memberIndex(ch.Member); ok {
 				o := &s.members[i]
 				s.transition(ch.From, ch.To)
 				o.role = s.roleRank[ch.To]
@@ -476,21 +498,33 @@ func (s *sim) try(ctx context.Context, d int, a attempt, t time.Time) error {
 	return nil
 }
 
-// pick returns the ID of a member of pool p other than member self, or
-// false when there is none (a few draws, then gives up on a pool of
+// memberIndex returns the place in s.members of the member with ID id.
+func (s *sim) memberIndex(id string) (int, bool) {
+	if len(id) < 2 || id[0] != 'm' {
+		return 0, false
+	}
+	n, err := strconv.Atoi(id[1:])
+	if err != nil || n < 1 || n > len(s.bySeq) || s.bySeq[n-1] < 0 {
+		return 0, false
+	}
+	return int(s.bySeq[n-1]), true
+}
+
+// pick returns the handle of a member of pool p other than member self,
+// or nil when there is none (a few draws, then gives up on a pool of
 // members gone or of self alone).
-func (s *sim) pick(p, self int) (string, bool) {
+func (s *sim) pick(p, self int) *runtime.Handle {
 	pool := s.pools[p]
 	if len(pool) == 0 {
-		return "", false
+		return nil
 	}
 	for range 8 {
 		j := pool[s.r.IntN(len(pool))]
-		if int(j) != self && s.members[j].alive {
-			return s.members[j].id, true
+		if int(j) != self && s.alive[j] {
+			return s.handles[j]
 		}
 	}
-	return "", false
+	return nil
 }
 
 func (s *sim) sanctioned(sc runtime.Sanctioned) {
@@ -498,15 +532,16 @@ func (s *sim) sanctioned(sc runtime.Sanctioned) {
 	if sc.Sanction.Name != "remove" {
 		return
 	}
-	if i, ok := s.index[sc.Member]; ok && s.members[i].alive {
-		s.gone(&s.members[i])
+	if i, ok := s.memberIndex(sc.Member); ok && s.alive[i] {
+		s.gone(i)
 		s.day.Removed++
 	}
 }
 
-// gone marks mm as having left the state.
-func (s *sim) gone(mm *mem) {
-	mm.alive = false
+// gone marks member i as having left the state.
+func (s *sim) gone(i int) {
+	mm := &s.members[i]
+	s.alive[i] = false
 	if len(s.roleNames) > 0 && mm.role >= 0 {
 		s.transition(s.roleNames[mm.role], Left)
 	}
@@ -549,6 +584,7 @@ func (s *sim) join(n int, t time.Time, extra []attrDist) error {
 		}
 		s.seq++
 		id := "m" + strconv.Itoa(s.seq)
+		s.bySeq = append(s.bySeq, -1)
 		if err := s.st.JoinAt(id, m, t); err != nil {
 			if errors.Is(err, runtime.ErrNotAdmitted) {
 				s.day.Refused++
@@ -556,8 +592,16 @@ func (s *sim) join(n int, t time.Time, extra []attrDist) error {
 			}
 			return fmt.Errorf("join %s: %w", id, err)
 		}
-		s.index[id] = len(s.members)
-		s.members = append(s.members, mem{id: id, alive: true, role: -1, lastActive: s.day.Day, seenDay: -1})
+		h, err := s.st.Handle(id)
+		if err != nil {
+			return fmt.Errorf("join %s: %w", id, err)
+		}
+		s.bySeq[s.seq-1] = int32(len(s.members))
+		s.members = append(s.members, mem{id: id, role: -1})
+		s.handles = append(s.handles, h)
+		s.alive = append(s.alive, true)
+		s.lastActive = append(s.lastActive, int32(s.day.Day))
+		s.seenDay = append(s.seenDay, -1)
 		s.day.Joined++
 	}
 	return nil
@@ -573,7 +617,7 @@ func (s *sim) read(t time.Time, count bool) {
 		s.pools[i] = s.pools[i][:0]
 	}
 	s.st.Standings(t, func(st *runtime.Standing) {
-		i := s.index[st.ID]
+		i, _ := s.memberIndex(st.ID)
 		mm := &s.members[i]
 		if len(s.roleNames) > 0 {
 			if mm.role < 0 {
