@@ -57,15 +57,5 @@ func (s *State) ApplyCallTo(ctx context.Context, h *Handle, k *Call, at time.Tim
 	if h == nil {
 		return Result{}, fmt.Errorf("apply: nil member handle")
 	}
-	k, ok := s.c.adoptCall(k)
-	if !ok {
-		return Result{}, fmt.Errorf("apply: %s is not an action of %s with the parameters of the call (it was prepared by another community)", k.act.name, s.c.Name)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var res Result
-	if err := s.applyLocked(ctx, h.id, h, k, at, &res); err != nil {
-		return Result{}, err
-	}
-	return res, nil
+	return s.applyCall(ctx, h.id, h, k, at)
 }

@@ -799,6 +799,12 @@ func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time)
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
+	return s.applyCall(ctx, id, nil, k, at)
+}
+
+// applyCall is ApplyCall and ApplyCallTo once the context is checked: h is
+// the handle of member id, or nil.
+func (s *State) applyCall(ctx context.Context, id string, h *Handle, k *Call, at time.Time) (Result, error) {
 	k, ok := s.c.adoptCall(k)
 	if !ok {
 		return Result{}, fmt.Errorf("apply: %s is not an action of %s with the parameters of the call (it was prepared by another community)", k.act.name, s.c.Name)
@@ -806,7 +812,7 @@ func (s *State) ApplyCall(ctx context.Context, id string, k *Call, at time.Time)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var res Result
-	if err := s.applyLocked(ctx, id, nil, k, at, &res); err != nil {
+	if err := s.applyLocked(ctx, id, h, k, at, &res); err != nil {
 		return Result{}, err
 	}
 	return res, nil
