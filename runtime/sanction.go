@@ -41,6 +41,10 @@ func (sc Sanctioned) String() string {
 // sanction removed, while re-joining is refused.
 var ErrRemoved = errors.New("removed by a sanction")
 
+// ErrNotHeld is returned (wrapped) by Lift for a sanction the member does
+// not hold: nothing to lift.
+var ErrNotHeld = errors.New("no such sanction held")
+
 // mute is a member's mute: every action at a time in [from, until) is
 // denied.
 type mute struct {
@@ -430,12 +434,12 @@ func (s *State) Lift(id, sanction string) error {
 	switch sanction {
 	case "mute":
 		if s.sanc.mutes[id] == nil {
-			return fmt.Errorf("lift: member %q holds no mute", id)
+			return fmt.Errorf("lift: member %q holds no mute: %w", id, ErrNotHeld)
 		}
 		delete(s.sanc.mutes, id)
 	case "remove":
 		if s.sanc.removed[id] == nil {
-			return fmt.Errorf("lift: %q was not removed", id)
+			return fmt.Errorf("lift: %q was not removed: %w", id, ErrNotHeld)
 		}
 		delete(s.sanc.removed, id)
 	default:

@@ -56,6 +56,13 @@ type Reviewer interface {
 	Review(ctx context.Context, at time.Time) ([]runtime.Sanctioned, error)
 }
 
+// Lifter is a state that lifts the mutes and removals it carried out
+// (runtime.State.Lift): with it the handler serves
+// DELETE /members/{id}/sanctions/{sanction}.
+type Lifter interface {
+	Lift(id, sanction string) error
+}
+
 // SanctionHolder is a state that keeps the mutes and removals it carried
 // out (runtime.State.Sanctions): with it a member's standing lists them.
 type SanctionHolder interface {
@@ -176,6 +183,9 @@ func New(state State, cfg Config) (*Handler, error) {
 	h.mux.HandleFunc("GET /goals", h.goals)
 	if _, ok := state.(Reviewer); ok {
 		h.mux.HandleFunc("POST /review", h.review)
+	}
+	if _, ok := state.(Lifter); ok {
+		h.mux.HandleFunc("DELETE /members/{id}/sanctions/{sanction}", h.lift)
 	}
 	h.mux.HandleFunc("GET /healthz", h.healthz)
 	h.mux.Handle("GET /metrics", m.handler)
@@ -779,6 +789,38 @@ func (h *Handler) review(w http.ResponseWriter, r *http.Request) {
 	}
 	h.metrics.reviewSanctions.Add(float64(len(scs)))
 	h.reply(w, http.StatusOK, Review{At: stamp(t), Sanctions: sanctioned(scs)})
+}
+
+// Lifted is the answer to DELETE /members/{id}/sanctions/{sanction}: the
+// member and the sanction lifted.
+type Lifted struct {
+	ID     string `json:"id"`
+	Lifted string `json:"lifted"`
+}
+
+// lift ends a member's mute or removal (runtime.State.Lift): a
+// moderator's mistake undone, an appeal granted. The member need not be
+// in the state: a removed one is not.
+func (h *Handler) lift(w http.ResponseWriter, r *http.Request) {
+	id, sanction := r.PathValue("id"), r.PathValue("sanction")
+	bad := h.checkID("the member id", id)
+	if bad == nil && sanction != "mute" && sanction != "remove" {
+		bad = refusef(http.StatusBadRequest, "sanction %q: the state lifts mute or remove; warnings and demotions are attributes, set with PATCH /members/{id}", sanction)
+	}
+	if bad == nil {
+		if err := h.state.(Lifter).Lift(id, sanction); err != nil {
+			if errors.Is(err, runtime.ErrNotHeld) {
+				bad = refuse(http.StatusNotFound, err)
+			} else {
+				bad = h.stateError(err)
+			}
+		}
+	}
+	if bad != nil {
+		h.fail(w, nil, bad)
+		return
+	}
+	h.reply(w, http.StatusOK, Lifted{ID: id, Lifted: sanction})
 }
 
 func decisionJSON(req *ActionRequest, t time.Time, d runtime.Decision) DecisionJSON {

@@ -685,12 +685,64 @@ func TestSanctions(t *testing.T) {
 	}
 }
 
+// TestLift: DELETE /members/{id}/sanctions/{sanction} ends a mute or a
+// removal; lifting what is not held is 404, and anything but mute or
+// remove is 400.
+func TestLift(t *testing.T) {
+	c := compile(t, "Forum", `community Forum {
+  member { posts: int }
+  action post(links: int)
+  may post
+  must not post if links > 5 && links <= 50 because "Spam" else mute 1d
+  must not post if links > 50 because "A link farm" else remove
+}`)
+	st := runtime.NewState(c)
+	_, ts := server(t, st, serve.Config{})
+	doJSON(t, ts, "POST", "/members", `{"id": "ann"}`, 201, nil)
+	var d serve.Applied
+	doJSON(t, ts, "POST", "/actions", `{"member": "ann", "action": "post", "args": {"links": 9}, "at": "`+at+`"}`, 200, &d)
+	if len(d.Sanctioned) != 1 || d.Sanctioned[0].Sanction != "mute 1d" {
+		t.Fatalf("spam = %+v, want ann muted", d)
+	}
+	var l serve.Lifted
+	doJSON(t, ts, "DELETE", "/members/ann/sanctions/mute", "", 200, &l)
+	if l != (serve.Lifted{ID: "ann", Lifted: "mute"}) {
+		t.Errorf("lift = %+v", l)
+	}
+	doJSON(t, ts, "POST", "/actions", `{"member": "ann", "action": "post", "args": {"links": 0}, "at": "2026-01-15T10:00:00Z"}`, 200, &d)
+	if !d.Allowed {
+		t.Errorf("a post after the mute was lifted = %+v, want allowed", d)
+	}
+	if code, body := do(t, ts, "DELETE", "/members/ann/sanctions/mute", ""); code != 404 || !strings.Contains(body, "holds no mute") {
+		t.Errorf("lifting a mute not held: %d %s", code, body)
+	}
+	if code, body := do(t, ts, "DELETE", "/members/ann/sanctions/warn", ""); code != 400 || !strings.Contains(body, "lifts mute or remove") {
+		t.Errorf("lifting a warning: %d %s", code, body)
+	}
+
+	doJSON(t, ts, "POST", "/actions", `{"member": "ann", "action": "post", "args": {"links": 90}, "at": "2026-01-15T11:00:00Z"}`, 200, &d)
+	if len(d.Sanctioned) != 1 || d.Sanctioned[0].Sanction != "remove" {
+		t.Fatalf("a link farm = %+v, want ann removed", d)
+	}
+	if code, body := do(t, ts, "POST", "/members", `{"id": "ann"}`); code != 403 {
+		t.Errorf("re-join after removal: %d %s, want 403", code, body)
+	}
+	doJSON(t, ts, "DELETE", "/members/ann/sanctions/remove", "", 200, &l)
+	doJSON(t, ts, "POST", "/members", `{"id": "ann"}`, 201, nil)
+	if code, _ := do(t, ts, "DELETE", "/members/ann/sanctions/remove", ""); code != 404 {
+		t.Errorf("lifting a removal not held: %d, want 404", code)
+	}
+}
+
 // TestNoReview: a state without reviews (a host's own, say) serves no
 // /review.
 func TestNoReview(t *testing.T) {
 	_, ts := server(t, plainState{runtime.NewState(fanclub(t, "FanClub"))}, serve.Config{})
 	if code, _ := do(t, ts, "POST", "/review", `{"at": "`+at+`"}`); code != http.StatusNotFound {
 		t.Errorf("POST /review: %d, want 404", code)
+	}
+	if code, _ := do(t, ts, "DELETE", "/members/ann/sanctions/mute", ""); code != http.StatusNotFound {
+		t.Errorf("DELETE a sanction of a state without Lift: %d, want 404", code)
 	}
 	var s serve.Standing
 	doJSON(t, ts, "POST", "/members", `{"id": "ann"}`, 201, nil)
