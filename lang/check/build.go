@@ -1004,8 +1004,11 @@ func (b *builder) lookupAction(id *syntax.Ident) *Action {
 
 func (b *builder) countPer(count *syntax.IntLit, cal *syntax.Ident, per *syntax.DurationLit) (int64, time.Duration, Calendar) {
 	n, err := count.Value()
-	if err != nil || n <= 0 {
+	switch {
+	case err != nil || n <= 0:
 		b.errorf(diag.BadCount, count.Range(), "count must be a positive whole number, not %s", count.Raw)
+	case n > MaxCount:
+		b.errorf(diag.BadCount, count.Range(), "count %d is more than %d: a member's history keeps the time of each counted taking (SPEC §13)", n, MaxCount)
 	}
 	if cal != nil {
 		for c := Day; c <= Month; c++ {

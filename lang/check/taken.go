@@ -128,8 +128,13 @@ func (b *builder) takenCalls(e *syntax.Expr, measure bool) (restore func(), ok b
 	return restore, true
 }
 
+// MaxCount bounds the count N of `limit A N per D` and `must A N per D`:
+// to tell whether N takings fall in the window, a member's history keeps
+// the times of the last N, 8 bytes each (SPEC §13).
+const MaxCount = 10000
+
 // MaxTakenCount bounds the whole number a taken count is compared with,
-// as limit bounds its count: every member keeps that many times per
+// as MaxCount bounds a limit's count: every member keeps that many times per
 // action.
 const MaxTakenCount = 10000
 
