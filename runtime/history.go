@@ -27,6 +27,14 @@ type historyShape struct {
 	size  int
 }
 
+// KeptTimes is how many taking times each member's history keeps, across
+// all actions: for each action the largest count of a limit or must rule
+// on it, or of a taken comparison (plus one), and one more for an action a
+// first rule names. Each is 8 bytes of every member a host or a State
+// holds (SPEC §11.2, §13): a host that accepts rule files from others can
+// weigh them by it, as by Cost.
+func (c *Community) KeptTimes() int { return c.hist.size }
+
 // newHistoryShape lays out the kept times of each action, and an earliest
 // time for each action whose firsts entry is true.
 func newHistoryShape(keep []int, firsts []bool) historyShape {

@@ -118,6 +118,12 @@ type testRun struct {
 	explain bool      // failures say why (Options.Explain)
 }
 
+// MaxKeptTimes bounds the taking times the members of one test keep
+// (Community.KeptTimes each, 8 bytes a time): 128 MiB. A `given members N`
+// that would go past it fails the test at that step, so that a file of a
+// million members under a limit of 10,000 does not ask for 80 GB.
+const MaxKeptTimes = 1 << 24
+
 func failAt(n interface{ Range() diag.Range }, format string, args ...any) *failure {
 	return &failure{pos: n.Range().Start, msg: fmt.Sprintf(format, args...)}
 }
@@ -222,6 +228,10 @@ func (tr *testRun) step(s syntax.Step) *failure {
 		return failAt(s, "given settings comes before every other step of a test")
 	case *syntax.GivenMembers:
 		n, _ := s.Count.Value()
+		if kept := int64(c.KeptTimes()); kept > 0 && (int64(tr.st.Len())+n)*kept > MaxKeptTimes {
+			return failAt(s, "given members %d: the test's members would keep %d taking times (%d each: the largest limit, must and taken counts of %s's actions), more than %d (SPEC §13); join fewer members or lower those counts",
+				n, (int64(tr.st.Len())+n)*kept, kept, c.Name, MaxKeptTimes)
+		}
 		vals, f := tr.fields(s.Fields)
 		if f != nil {
 			return f

@@ -1,6 +1,7 @@
 package chartertest_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -163,6 +164,48 @@ func TestEffectGrowthFails(t *testing.T) {
 	r := results[0]
 	if r.FailPos.Line != 7 || !strings.Contains(r.Failure, "effect c.charter:5:13: value of s: the string would be longer than the limit of 1048576 bytes") {
 		t.Errorf("failure at line %d %q", r.FailPos.Line, r.Failure)
+	}
+}
+
+// TestKeptTimesBound: a million members under a limit of 10,000 would keep
+// 80 GB of taking times; the test fails at its given members step instead,
+// naming what to lower. The same step under a small limit runs.
+func TestKeptTimesBound(t *testing.T) {
+	for _, tc := range []struct {
+		limit, members int
+		fails          bool
+	}{{10000, 1_000_000, true}, {10000, 1000, false}, {3, 20000, false}} {
+		src := fmt.Sprintf(`community C {
+  member { posts: int }
+  action hello()
+  action post()
+  may post, hello
+  first hello then post
+  limit post %d per 1d
+  test "many" {
+    given members %d { posts: 1 }
+    expect that members == %d
+  }
+}
+`, tc.limit, tc.members, tc.members+1) // and the test's own member
+		prog, err := runtime.CompileSource("c.charter", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := prog.Community("C").KeptTimes(), tc.limit+1; got != want {
+			t.Errorf("limit %d: KeptTimes = %d, want %d (post's limit and hello's earliest time, for first)", tc.limit, got, want)
+		}
+		results := chartertest.Run(prog)
+		if len(results) != 1 {
+			t.Fatalf("results %v", results)
+		}
+		r := results[0]
+		switch {
+		case tc.fails && (r.Passed || r.FailPos.Line != 9 || !strings.Contains(r.Failure, "more than 16777216 (SPEC §13)")):
+			t.Errorf("limit %d, %d members: passed %v at line %d %q, want a failure at the given members step", tc.limit, tc.members, r.Passed, r.FailPos.Line, r.Failure)
+		case !tc.fails && !r.Passed:
+			t.Errorf("limit %d, %d members: %q, want a pass", tc.limit, tc.members, r.Failure)
+		}
 	}
 }
 
