@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/charterlang/charter/internal/numfmt"
 	"github.com/charterlang/charter/runtime/simulate"
 )
 
@@ -47,7 +48,7 @@ func (b *progressBar) update(p simulate.Progress) {
 	}
 	b.last = t
 	rate := float64(p.Attempts) / elapsed.Seconds()
-	line := fmt.Sprintf("day %d/%d  %s members  %s tries/s", p.Day, p.Days, thousands(p.Members), thousands(int(rate)))
+	line := fmt.Sprintf("day %d/%d  %s members  %s tries/s", p.Day, p.Days, numfmt.Int(int64(p.Members)), numfmt.Int(int64(rate)))
 	pad := max(b.width-len(line), 0)
 	fmt.Fprintf(b.w, "\r%s%*s", line, pad, "")
 	b.width = len(line)

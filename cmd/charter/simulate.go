@@ -8,8 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/charterlang/charter/internal/numfmt"
 	"github.com/charterlang/charter/runtime/simulate"
 	"github.com/charterlang/charter/runtime/simulate/report"
 )
@@ -132,7 +134,7 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	bar := newProgressBar(stderr, isTerminal(stderr), time.Now)
 	series, err := simulate.Run(context.Background(), com, model, simulate.Options{
 		Days: *days, Seed: *seed, Start: start,
-		Rules: joinPaths(paths), Model: *modelPath,
+		Rules: strings.Join(paths, " "), Model: *modelPath,
 		Progress: bar.update,
 	})
 	bar.done()
@@ -179,8 +181,8 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		left += d.Left + d.Removed
 	}
 	fmt.Fprintf(stdout, "%s of %s: %s joined, %s left, %s at the end; %s tries, %s allowed; wrote %s in %s\n",
-		plural(len(series.Days), "day"), series.Community, thousands(joined), thousands(left), plural(last.Members, "member"),
-		thousands(attempts), thousands(allowed), joinList(names(written)), *out)
+		plural(len(series.Days), "day"), series.Community, numfmt.Int(int64(joined)), numfmt.Int(int64(left)), plural(last.Members, "member"),
+		numfmt.Int(int64(attempts)), numfmt.Int(int64(allowed)), strings.Join(names(written), ", "), *out)
 	return exitOK
 }
 
@@ -191,46 +193,4 @@ func names(paths []string) []string {
 		out[i] = filepath.Base(p)
 	}
 	return out
-}
-
-func joinPaths(paths []string) string {
-	s := ""
-	for i, p := range paths {
-		if i > 0 {
-			s += " "
-		}
-		s += p
-	}
-	return s
-}
-
-func joinList(items []string) string {
-	s := ""
-	for i, p := range items {
-		if i > 0 {
-			s += ", "
-		}
-		s += p
-	}
-	return s
-}
-
-// thousands writes n with commas between groups of three digits.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	var out []byte
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	if neg {
-		return "-" + string(out)
-	}
-	return string(out)
 }

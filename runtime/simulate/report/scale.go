@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/charterlang/charter/internal/numfmt"
 )
 
 // linear maps a domain [d0, d1] onto a range [r0, r1].
@@ -133,19 +135,7 @@ func formatNumber(v float64, decimals int) string {
 	s := strconv.FormatFloat(v, 'f', decimals, 64)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if frac != "" {
-		b.WriteByte('.')
-		b.WriteString(frac)
-	}
-	out := b.String()
+	out := numfmt.Group(s)
 	if neg && strings.Trim(out, "0.,") != "" {
 		out = "-" + out
 	}
