@@ -205,8 +205,9 @@ func newSim(c *runtime.Community, m *Model, o Options, start time.Time) (*sim, e
 		s.roleRank[r] = i
 	}
 	s.series = &Series{
-		Community: c.Name, Rules: o.Rules, Model: o.Model, Seed: o.Seed, Start: start,
-		Roles: s.roleNames, Badges: []string{}, Goals: []GoalInfo{}, Days: []Day{}, Transitions: []Transition{},
+		RunInfo: RunInfo{Community: c.Name, Rules: o.Rules, Model: o.Model, Seed: o.Seed, Start: start,
+			Roles: s.roleNames, Badges: []string{}, Goals: []GoalInfo{}},
+		Days: []Day{}, Transitions: []Transition{},
 	}
 	if s.series.Roles == nil {
 		s.series.Roles = []string{}
