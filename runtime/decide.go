@@ -155,6 +155,7 @@ func (c *Community) decideIn(pe *pooledEnv, m *Member, k *Call, at time.Time, go
 	}
 	c.keepRole(e, m)
 	c.finish(pe, pooled)
+	// The same switch as decideFast's, which says why it is not shared.
 	switch {
 	case deny&(deny-1) != 0:
 		return c.deniedBy(a, deny)
@@ -331,6 +332,15 @@ func refused(a *action, err error) Decision {
 
 // decideFast is decide without a trace, in the environment e bound to m
 // and a call of a.
+//
+// Its switch is decideIn's, written twice on purpose. A Decision (seven
+// words) is too large for Go to keep in registers as a value: a helper
+// that returns one, called or inlined, hands it over through memory with
+// the 16-byte moves that stall (see decideIn), and a helper that returns
+// its fields for one composite literal merges four paths into one, which
+// costs every decision about 10 instructions (BenchmarkDecide 747 → 756).
+// Each switch must return its literals itself, after the last call.
+// TestDecidePathsAgree holds the two, and decide's, to one meaning.
 func (c *Community) decideFast(e *eval.Env, m *Member, a *action) Decision {
 	if len(a.deny) > 64 {
 		var d Decision
