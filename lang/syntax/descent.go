@@ -557,38 +557,34 @@ func (p *descent) dflt() *Default {
 
 func (p *descent) schema() *Schema {
 	start := p.start()
-	p.consume()
-	p.expect("{")
-	d := &Schema{}
-	for n := 0; p.isType(TokIdent); n++ {
-		p.count(n)
-		d.Attrs = append(d.Attrs, p.attr())
-		for m := 0; p.is(";") || p.is(","); m++ {
-			p.count(m)
-			p.consume()
-		}
-	}
-	p.expect("}")
+	d := &Schema{Attrs: p.attrBlock()}
 	d.Node = p.node(start)
 	return d
 }
 
 func (p *descent) settings() *Settings {
 	start := p.start()
+	d := &Settings{Attrs: p.attrBlock()}
+	d.Node = p.node(start)
+	return d
+}
+
+// attrBlock is the body of member and settings after their keyword:
+// `{ attr ... }`, the attributes parted by any number of ; or ,.
+func (p *descent) attrBlock() []*Attr {
 	p.consume()
 	p.expect("{")
-	d := &Settings{}
+	var attrs []*Attr
 	for n := 0; p.isType(TokIdent); n++ {
 		p.count(n)
-		d.Attrs = append(d.Attrs, p.attr())
+		attrs = append(attrs, p.attr())
 		for m := 0; p.is(";") || p.is(","); m++ {
 			p.count(m)
 			p.consume()
 		}
 	}
 	p.expect("}")
-	d.Node = p.node(start)
-	return d
+	return attrs
 }
 
 func (p *descent) attr() *Attr {
