@@ -12,9 +12,9 @@ import (
 // rules' outcome to the same Decision, for each kind of outcome: two
 // rules deny, one denies, a may allows, the default denies with and
 // without unmet mays, the default allows, and an action with more than 64
-// denying rules. DecideCall (and Decide and a Scratch) build it in
-// decideIn, a State in decideFast, Explain in decide: three places, kept
-// apart for speed (see decideFast), which this holds to one meaning.
+// denying rules. DecideCall (and Decide and a Scratch) decide in
+// decideIn, a State in decideFast, both through outcome, and Explain in
+// decide, which traces: this holds the two mappings to one meaning.
 func TestDecidePathsAgree(t *testing.T) {
 	var many strings.Builder
 	for i := range 70 {
