@@ -305,19 +305,29 @@ func (p *descent) community() *Community {
 	if p.accept("extends") {
 		c.Extends = p.ident()
 	}
+	c.Decls = block(p, p.decl)
+	c.Node = p.node(start)
+	return c
+}
+
+// block reads `{ item ... }`: the items next reads until it returns nil
+// (none starts here), each followed by any number of semicolons. The
+// bodies of community, when and test.
+func block[T comparable](p *descent, next func() T) []T {
+	var none T
+	var items []T
 	p.expect("{")
 	for n := 0; ; n++ {
-		d := p.decl()
-		if d == nil {
+		x := next()
+		if x == none {
 			break
 		}
 		p.count(n)
-		c.Decls = append(c.Decls, d)
+		items = append(items, x)
 		p.semicolons()
 	}
 	p.expect("}")
-	c.Node = p.node(start)
-	return c
+	return items
 }
 
 // decl reads one of the Decl union, trying its members in participle's
@@ -723,17 +733,7 @@ func (p *descent) when() *When {
 	start := p.start()
 	p.consume()
 	d := &When{Cond: p.expr()}
-	p.expect("{")
-	for n := 0; ; n++ {
-		w := p.whenDecl()
-		if w == nil {
-			break
-		}
-		p.count(n)
-		d.Decls = append(d.Decls, w)
-		p.semicolons()
-	}
-	p.expect("}")
+	d.Decls = block(p, p.whenDecl)
 	d.Node = p.node(start)
 	return d
 }
@@ -758,17 +758,7 @@ func (p *descent) test() *Test {
 	start := p.start()
 	p.consume()
 	d := &Test{Name: p.stringLit()}
-	p.expect("{")
-	for n := 0; ; n++ {
-		s := p.step()
-		if s == nil {
-			break
-		}
-		p.count(n)
-		d.Steps = append(d.Steps, s)
-		p.semicolons()
-	}
-	p.expect("}")
+	d.Steps = block(p, p.step)
 	d.Node = p.node(start)
 	return d
 }
