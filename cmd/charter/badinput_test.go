@@ -109,3 +109,14 @@ func bigSet(t *testing.T) string {
 	}
 	return dir
 }
+
+// TestLSPHeaderWithoutEnd: charter lsp given a header line that never ends
+// (charter lsp < /dev/zero) breaks the framing at once, exit 1, rather
+// than reading the line until memory runs out.
+func TestLSPHeaderWithoutEnd(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"lsp"}, endless{[]byte{0}}, &stdout, &stderr)
+	if code != exitFindings || !strings.Contains(stderr.String(), "header line longer than 1024 bytes") {
+		t.Errorf("exit %d, stderr %q; want 1 and the header line refused", code, stderr.String())
+	}
+}
