@@ -29,11 +29,15 @@ type Token struct {
 	Pos   diag.Pos
 }
 
-// End returns the position just after the token.
+// End returns the position just after the token. A byte of invalid UTF-8
+// (in a comment, which is still a token after its CH0010) is one byte and
+// one column, as the lexer's errors count it.
 func (t Token) End() diag.Pos {
 	p := t.Pos
-	for _, r := range t.Value {
-		p.Offset += utf8.RuneLen(r)
+	for s := t.Value; s != ""; {
+		r, size := utf8.DecodeRuneInString(s)
+		s = s[size:]
+		p.Offset += size
 		if r == '\n' {
 			p.Line++
 			p.Column = 1
