@@ -1,0 +1,309 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charterlang/charter/runtime"
+	"github.com/charterlang/charter/runtime/store"
+)
+
+// newRules is tipsSrc changed so that replaying the old rules' log by it
+// would answer otherwise: a post counts twice and only one is allowed a
+// day (the old rules allow three, counting each once); note is gone and
+// level is new, for the migration to report.
+var newRules = strings.NewReplacer(
+	"    note:   string\n", "    level:  int = 3\n",
+	"limit post 3 per 1d", "limit post 1 per 1d",
+	"posts += 1", "posts += 2",
+).Replace(tipsSrc)
+
+// crashUnderOld opens the store at dsn with the old rules, logs a join
+// and three posts by ann in one day and a workload, and stops as a crash
+// does. It returns the in-memory state the same operations gave.
+func crashUnderOld(t *testing.T, c *runtime.Community, dsn string) *runtime.State {
+	t.Helper()
+	ctx := context.Background()
+	d, err := store.Open(ctx, c, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := runtime.NewState(c)
+	m, _ := c.Member(nil)
+	for _, s := range []mutator{d, mem} {
+		if err := s.Join("ann", m); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			res, err := s.Apply(ctx, "ann", "post", nil, t0.Add(time.Duration(i)*time.Hour))
+			if err != nil || !res.Applied {
+				t.Fatalf("post %d: %v %v", i, res.Decision.Reasons(), err)
+			}
+		}
+	}
+	// A snapshot under the old rules, and a log after it.
+	if err := d.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	workload(t, c, 5, 200, d, mem)
+	if store.Logged(d) == 0 {
+		t.Fatal("the log is empty: the test needs a crash with operations since the snapshot")
+	}
+	store.Abandon(d)
+	return mem
+}
+
+// migrated is want's state migrated to c, as a store migrates a snapshot.
+func migrated(t *testing.T, c *runtime.Community, want *runtime.State) *runtime.State {
+	t.Helper()
+	data, _ := json.Marshal(want.Snapshot())
+	snap, err := runtime.ReadSnapshot(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Migrate(snap); err != nil {
+		t.Fatal(err)
+	}
+	s, err := runtime.Restore(c, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// testRulesChangeAfterCrash: a process logs operations and crashes; the
+// store is opened with a new rule file. It replays the log by the old
+// rules it recorded, migrates what that gives, and compacts.
+func testRulesChangeAfterCrash(t *testing.T, dsn string) {
+	ctx := context.Background()
+	c, c2 := tips(t, tipsSrc), tips(t, newRules)
+	mem := crashUnderOld(t, c, dsn)
+
+	// The new rules could not have replayed the log: they allow one post
+	// a day, and ann posted three.
+	fresh := runtime.NewState(c2)
+	m, _ := c2.Member(nil)
+	fresh.Join("ann", m)
+	fresh.Apply(ctx, "ann", "post", nil, t0)
+	if res, _ := fresh.Apply(ctx, "ann", "post", nil, t0.Add(time.Hour)); res.Applied {
+		t.Fatal("the new rules allow a second post in a day: the test proves nothing")
+	}
+
+	d, err := store.Open(ctx, c2, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := d.Migration().String()
+	if !strings.Contains(rep, "attribute note: no longer declared, dropped from") || !strings.Contains(rep, "attribute level: new,") {
+		t.Errorf("report:\n%s", rep)
+	}
+	sameState(t, c2, d, migrated(t, c2, mem))
+	ann, _ := d.Member("ann")
+	annMem, _ := mem.Member("ann")
+	got, _ := c2.Get(ann, "posts")
+	want, _ := c.Get(annMem, "posts")
+	if got != want {
+		t.Errorf("ann's posts = %v, want %v, as the old rules counted them", got, want)
+	}
+	if n := store.Logged(d); n != 0 {
+		t.Errorf("%d events logged after the migration, want a compacted log", n)
+	}
+	// The store runs the new file now, also after a crash.
+	workload(t, c2, 6, 50, d)
+	store.Abandon(d)
+	d, err = store.Open(ctx, c2, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Migration() != nil {
+		t.Errorf("a second open with the new file migrated again: %v", d.Migration())
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBoltRulesChangeAfterCrash(t *testing.T) {
+	testRulesChangeAfterCrash(t, filepath.Join(t.TempDir(), "t.db"))
+}
+
+// A store written before it kept the rules' source cannot replay a log by
+// them: it refuses the new file as it did. Opened once with the old file,
+// it records them, and follows the next change even after a crash.
+func TestBoltRulesChangeOldStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	testRulesChangeOldStore(t, path, func() {
+		if err := store.SetBoltRules(path, "Tips", nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func testRulesChangeOldStore(t *testing.T, dsn string, forget func()) {
+	ctx := context.Background()
+	c, c2 := tips(t, tipsSrc), tips(t, newRules)
+	mem := crashUnderOld(t, c, dsn)
+	forget()
+	_, err := store.Open(ctx, c2, dsn)
+	if !errors.Is(err, store.ErrRulesChanged) || !strings.Contains(err.Error(), "open the store once with the old file (that compacts it), then with the new one") || !strings.Contains(err.Error(), "before it kept the rules' source") {
+		t.Fatalf("open with new rules over an old store's uncompacted log: %v", err)
+	}
+	// The old file replays, and records its source; a crash again, and
+	// the new file follows.
+	d, err := store.Open(ctx, c, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameState(t, c, d, mem)
+	workload(t, c, 8, 20, d, mem)
+	store.Abandon(d)
+	d, err = store.Open(ctx, c2, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	sameState(t, c2, d, migrated(t, c2, mem))
+}
+
+// A recorded source this binary no longer accepts is ErrRulesChanged,
+// saying why, with the position in the recorded text.
+func TestBoltRecordedRulesDoNotCompile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	testRecordedRulesDoNotCompile(t, path, func(rules []byte) {
+		if err := store.SetBoltRules(path, "Tips", rules); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func testRecordedRulesDoNotCompile(t *testing.T, dsn string, set func([]byte)) {
+	ctx := context.Background()
+	c := tips(t, tipsSrc)
+	crashUnderOld(t, c, dsn)
+	// As if this binary had dropped a function the old rules call.
+	rules, err := store.Rules(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r map[string]any
+	json.Unmarshal(rules, &r)
+	r["source"] = strings.Replace(r["source"].(string), "must not tip if amount < 1", "must not tip if gone_function(amount) < 1", 1)
+	rules, _ = json.Marshal(r)
+	set(rules)
+	_, err = store.Open(ctx, tips(t, newRules), dsn)
+	if !errors.Is(err, store.ErrRulesChanged) {
+		t.Fatalf("open over a recorded source that does not check: %v", err)
+	}
+	for _, want := range []string{"its rules no longer check", "stored-rules-", "gone_function", "with a binary that runs the old file"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	// The old file, as the error says, still opens the store.
+	d, err := store.Open(ctx, c, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+}
+
+// The log is replayed by the standard piece the store recorded, not by
+// the binary's: a newer binary may have changed or dropped it.
+func TestBoltRecordedPiece(t *testing.T) {
+	const src = `community Club {
+  use std.paid
+  member { name: string }
+}
+`
+	ctx := context.Background()
+	comp := func(src string) *runtime.Community {
+		p, err := runtime.CompileSource("club.charter", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Community("Club")
+	}
+	c := comp(src)
+	path := filepath.Join(t.TempDir(), "t.db")
+	d, err := store.Open(ctx, c, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := c.Member(nil)
+	if err := d.Join("ann", m); err != nil {
+		t.Fatal(err)
+	}
+	through := t0.Add(30 * 24 * time.Hour)
+	if res, err := d.Apply(ctx, "ann", "pay", runtime.Args{"through": through}, t0); err != nil || !res.Applied {
+		t.Fatalf("pay: %v", err)
+	}
+	store.Abandon(d)
+	// The piece as an older binary had it: paying gave a day more.
+	rules, _ := store.Rules(c)
+	var r map[string]any
+	json.Unmarshal(rules, &r)
+	pieces := r["pieces"].(map[string]any)
+	old := strings.Replace(pieces["paid"].(string), "paid_until = through }", "paid_until = through + 1d }", 1)
+	if old == pieces["paid"] {
+		t.Fatal("the piece has no `paid_until = through }` to change")
+	}
+	pieces["paid"] = old
+	rules, _ = json.Marshal(r)
+	if err := store.SetBoltRules(path, "Club", rules); err != nil {
+		t.Fatal(err)
+	}
+	c2 := comp(strings.Replace(src, "name: string", "name: string; city: string", 1))
+	d, err = store.Open(ctx, c2, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	ann, _ := d.Member("ann")
+	if v, _ := c2.Get(ann, "paid_until"); v != through.Add(24*time.Hour) {
+		t.Errorf("paid_until = %v, want %v, as the recorded piece set it", v, through.Add(24*time.Hour))
+	}
+}
+
+// The log is replayed with the settings the store recorded, those the
+// process that logged it ran: the host may set others with the new file.
+func TestBoltRecordedSettings(t *testing.T) {
+	src := strings.Replace(tipsSrc, "  must not tip if amount < 1\n", "  settings { max_tip: int = 5; cool: duration = 1h }\n  must not tip if amount < 1 || amount > max_tip\n", 1)
+	ctx := context.Background()
+	c := tips(t, src)
+	c, err := c.WithSettings(map[string]any{"max_tip": 10, "cool": 2 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "t.db")
+	d, err := store.Open(ctx, c, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := c.Member(nil)
+	d.Join("ann", m)
+	d.Join("bob", m)
+	if res, err := d.Apply(ctx, "ann", "tip", runtime.Args{"to": "bob", "amount": 8}, t0); err != nil || !res.Applied {
+		t.Fatalf("a tip of 8 under max_tip 10: %v %v", res.Decision.Reasons(), err)
+	}
+	store.Abandon(d)
+	// The new file, with the host's settings back to their defaults: a
+	// tip of 8 is more than max_tip now.
+	c2 := tips(t, strings.Replace(src, "    note:   string\n", "", 1))
+	d, err = store.Open(ctx, c2, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	bob, _ := d.Member("bob")
+	if v, _ := c2.Get(bob, "points"); v != int64(108) {
+		t.Errorf("bob has %v points, want 108", v)
+	}
+	if res, _ := d.Decide("ann", "tip", runtime.Args{"to": "bob", "amount": 8}, t0.Add(time.Hour)); res.Allowed {
+		t.Error("the new file's max_tip of 5 allows a tip of 8")
+	}
+}
