@@ -564,3 +564,7 @@ func TestPostgresRulesChangeWhileOldRuns(t *testing.T) {
 		t.Errorf("the store was moved back to the old file: opening with the new one migrated %v", again.Migration())
 	}
 }
+
+func TestPostgresSettingsChangeAfterCrash(t *testing.T) {
+	testSettingsChangeAfterCrash(t, pgDSN(t))
+}

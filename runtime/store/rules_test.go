@@ -204,7 +204,10 @@ func testRecordedRulesDoNotCompile(t *testing.T, dsn string, set func([]byte)) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
 	}
-	// The old file, as the error says, still opens the store.
+	// A binary that runs the old file (here: its record as this one
+	// writes it) still opens the store, which the refusal left as it was.
+	good, _ := store.Rules(c)
+	set(good)
 	d, err := store.Open(ctx, c, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -305,5 +308,64 @@ func TestBoltRecordedSettings(t *testing.T) {
 	}
 	if res, _ := d.Decide("ann", "tip", runtime.Args{"to": "bob", "amount": 8}, t0.Add(time.Hour)); res.Allowed {
 		t.Error("the new file's max_tip of 5 allows a tip of 8")
+	}
+}
+
+// A host that changes a setting after a crash, under the same file: the
+// log is replayed with the recorded values, which decided it (with the
+// new ones a tip of 8 would not replay), then the state runs the new
+// ones. Before the store recorded settings, such an open failed.
+func TestBoltSettingsChangeAfterCrash(t *testing.T) {
+	testSettingsChangeAfterCrash(t, filepath.Join(t.TempDir(), "t.db"))
+}
+
+func testSettingsChangeAfterCrash(t *testing.T, path string) {
+	src := strings.Replace(tipsSrc, "  must not tip if amount < 1\n", "  settings { max_tip: int = 5 }\n  must not tip if amount < 1 || amount > max_tip\n", 1)
+	ctx := context.Background()
+	c := tips(t, src)
+	c10, err := c.WithSettings(map[string]any{"max_tip": 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := store.Open(ctx, c10, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := c.Member(nil)
+	d.Join("ann", m)
+	d.Join("bob", m)
+	if res, err := d.Apply(ctx, "ann", "tip", runtime.Args{"to": "bob", "amount": 8}, t0); err != nil || !res.Applied {
+		t.Fatalf("a tip of 8 under max_tip 10: %v %v", res.Decision.Reasons(), err)
+	}
+	store.Abandon(d)
+	d, err = store.Open(ctx, c, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Migration() != nil {
+		t.Errorf("a change of settings migrated: %v", d.Migration())
+	}
+	if n := store.Logged(d); n != 0 {
+		t.Errorf("%d events logged after the replay by the old settings, want a compacted log", n)
+	}
+	bob, _ := d.Member("bob")
+	if v, _ := c.Get(bob, "points"); v != int64(108) {
+		t.Errorf("bob has %v points, want 108", v)
+	}
+	if res, _ := d.Decide("ann", "tip", runtime.Args{"to": "bob", "amount": 8}, t0.Add(time.Hour)); res.Allowed {
+		t.Error("the host's max_tip of 5 allows a tip of 8")
+	}
+	// The record follows: a crash now replays by max_tip 5.
+	if res, _ := d.Apply(ctx, "ann", "tip", runtime.Args{"to": "bob", "amount": 5}, t0.Add(time.Hour)); !res.Applied {
+		t.Fatal("a tip of 5 under max_tip 5 was denied")
+	}
+	store.Abandon(d)
+	d, err = store.Open(ctx, c, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if n := store.Logged(d); n != 1 {
+		t.Errorf("%d events logged, want the one tip, replayed by the same settings", n)
 	}
 }

@@ -253,11 +253,16 @@ func (d *State) load(ctx context.Context, open bool) error {
 		return fmt.Errorf("store: %w: the store runs rule file %s now, and this process %s: restart it with the new file", ErrRulesChanged, short(st.hash), short(d.hash))
 	}
 	snap := st.snap
-	if changed && len(st.events) > 0 {
+	// Under the same file a record differs in the settings' values: the
+	// host changed one, and the log was decided by the recorded values,
+	// which may decide it otherwise.
+	resettled := !changed && open && st.rules != nil && !bytes.Equal(st.rules, d.rules)
+	replayed := false
+	if (changed || resettled) && len(st.events) > 0 {
 		if snap, err = d.replayOld(ctx, st); err != nil {
 			return err
 		}
-		st.events = nil
+		st.events, replayed = nil, true
 	}
 	s, err := d.restore(snap, changed)
 	if err != nil {
@@ -273,6 +278,11 @@ func (d *State) load(ctx context.Context, open bool) error {
 	if changed {
 		// The store now runs the new file: its snapshot is this state's.
 		return d.compactLocked(ctx, true)
+	}
+	if replayed {
+		// The log is the old settings': the snapshot takes it in, and
+		// the record this process's settings.
+		return d.compactLocked(ctx, false)
 	}
 	if !bytes.Equal(st.rules, d.rules) {
 		// A store written before it kept the rules' source, or whose
@@ -292,6 +302,10 @@ func (d *State) replayOld(ctx context.Context, st *stored) ([]byte, error) {
 			ErrRulesChanged, len(st.events), short(st.hash), short(d.hash))
 	}
 	old, err := recordedCommunity(st.rules, d.c.Name, st.hash)
+	if err != nil && st.hash == d.hash {
+		return nil, fmt.Errorf("store: %w: the store holds %d operations decided by rule file %s with the settings it recorded since its last snapshot, and this process sets others; the store cannot replay them by its record, since %w",
+			ErrRulesChanged, len(st.events), short(st.hash), err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: %w: the store holds %d operations decided by rule file %s since its last snapshot, and this is rule file %s; the store cannot replay them by the rule file it recorded, since %w: open the store once with a binary that runs the old file (that compacts it), then with the new one",
 			ErrRulesChanged, len(st.events), short(st.hash), short(d.hash), err)
