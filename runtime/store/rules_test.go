@@ -113,6 +113,9 @@ func testRulesChangeAfterCrash(t *testing.T, dsn string) {
 	if n := store.Logged(d); n != 0 {
 		t.Errorf("%d events logged after the migration, want a compacted log", n)
 	}
+	if dec, _ := d.Decide("ann", "post", nil, t0.Add(4*time.Hour)); dec.Allowed {
+		t.Error("a fourth post the same day is allowed: the new limit of one a day did not see the replayed three")
+	}
 	// The store runs the new file now, also after a crash.
 	workload(t, c2, 6, 50, d)
 	store.Abandon(d)
