@@ -59,3 +59,10 @@ func SetBoltRules(path, name string, rules []byte) error {
 		return cb.Put(keyRules, rules)
 	})
 }
+
+// OnMigrated has f run when Open has migrated a state to a new rule file,
+// before it compacts; until the test ends.
+func OnMigrated(t interface{ Cleanup(func()) }, f func()) {
+	testHookMigrated = f
+	t.Cleanup(func() { testHookMigrated = nil })
+}

@@ -568,3 +568,42 @@ func TestPostgresRulesChangeWhileOldRuns(t *testing.T) {
 func TestPostgresSettingsChangeAfterCrash(t *testing.T) {
 	testSettingsChangeAfterCrash(t, pgDSN(t))
 }
+
+// A process that logs an operation by the old file while another replays
+// a crash's log and migrates it to a new file: the migration is refused
+// (its snapshot would lack the operation, or carry it decided by the old
+// file under the new hash), and the store stays on the old file with
+// every operation; with the old process stopped, the new file opens.
+func TestPostgresRulesChangeRacesOld(t *testing.T) {
+	dsn := pgDSN(t)
+	ctx := context.Background()
+	c, c2 := tips(t, tipsSrc), tips(t, newRules)
+	mem := crashUnderOld(t, c, dsn)
+	old, err := store.Open(ctx, c, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := c.Member(nil)
+	store.OnMigrated(t, func() {
+		if err := old.Join("during", m); err != nil {
+			t.Errorf("a join by the old file during the migration: %v", err)
+		}
+		mem.Join("during", m)
+	})
+	_, err = store.Open(ctx, c2, dsn)
+	if !errors.Is(err, store.ErrRulesChanged) || !strings.Contains(err.Error(), "stop every process before changing the rule file") {
+		t.Fatalf("a migration while the old file logged an operation: %v", err)
+	}
+	store.OnMigrated(t, nil)
+	if err := old.Join("after", m); err != nil {
+		t.Fatalf("the old file after the refused migration: %v", err)
+	}
+	mem.Join("after", m)
+	store.Abandon(old) // a crash again: the log holds both joins
+	d, err := store.Open(ctx, c2, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	sameState(t, c2, d, migrated(t, c2, mem))
+}

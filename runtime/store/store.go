@@ -276,6 +276,9 @@ func (d *State) load(ctx context.Context, open bool) error {
 	d.s.Store(s)
 	d.snapSeq = st.snapSeq
 	if changed {
+		if testHookMigrated != nil {
+			testHookMigrated()
+		}
 		// The store now runs the new file: its snapshot is this state's.
 		return d.compactLocked(ctx, true)
 	}
@@ -292,6 +295,11 @@ func (d *State) load(ctx context.Context, open bool) error {
 	}
 	return nil
 }
+
+// testHookMigrated, when set by a test, runs between Open's migration and
+// its compaction: where another process may log an operation by the old
+// file.
+var testHookMigrated func()
 
 // replayOld replays the log of st by the rules that decided it, those its
 // rules record holds, and returns the JSON of the snapshot that gives: the
