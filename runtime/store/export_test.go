@@ -66,3 +66,8 @@ func OnMigrated(t interface{ Cleanup(func()) }, f func()) {
 	testHookMigrated = f
 	t.Cleanup(func() { testHookMigrated = nil })
 }
+
+// RecordedCommunity compiles a rules record as Open does.
+func RecordedCommunity(rules []byte, name string) (*runtime.Community, error) {
+	return recordedCommunity(rules, name, "test")
+}

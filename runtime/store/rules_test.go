@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -370,5 +372,74 @@ func testSettingsChangeAfterCrash(t *testing.T, path string) {
 	defer d.Close()
 	if n := store.Logged(d); n != 1 {
 		t.Errorf("%d events logged, want the one tip, replayed by the same settings", n)
+	}
+}
+
+// Every example community's rules record compiles back to a community
+// with its hash and its settings: the ones it extends, the pieces it
+// uses and the settings a host gave are all in the record.
+func TestRulesRecordExamples(t *testing.T) {
+	dirs, err := os.ReadDir(filepath.Join("..", "..", "examples"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, extends, pieces, settings := 0, 0, 0, 0
+	for _, dir := range dirs {
+		if !dir.IsDir() {
+			continue
+		}
+		p, err := runtime.CompileFiles(filepath.Join("..", "..", "examples", dir.Name()))
+		if err != nil {
+			continue // a directory of Go, not of rules
+		}
+		for _, c := range p.Communities() {
+			// A host's value for each setting, other than its default.
+			set := map[string]any{}
+			for name, v := range c.Settings() {
+				switch v := v.(type) {
+				case int64:
+					set[name] = v + 1
+				case float64:
+					set[name] = v + 0.5
+				case bool:
+					set[name] = !v
+				case string:
+					set[name] = v + "!"
+				case time.Duration:
+					set[name] = v + time.Minute
+				}
+			}
+			if len(set) > 0 {
+				settings++
+				if c, err = c.WithSettings(set); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rules, err := store.Rules(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rc, err := store.RecordedCommunity(rules, c.Name)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", dir.Name(), c.Name, err)
+			}
+			if store.RulesHash(rc) != store.RulesHash(c) {
+				t.Errorf("%s/%s: the recorded rules hash otherwise", dir.Name(), c.Name)
+			}
+			if !reflect.DeepEqual(rc.Settings(), c.Settings()) {
+				t.Errorf("%s/%s: recorded settings %v, want %v", dir.Name(), c.Name, rc.Settings(), c.Settings())
+			}
+			if c.Checked().Parent != nil {
+				extends++
+			}
+			if strings.Contains(string(rules), `"pieces"`) {
+				pieces++
+			}
+			n++
+		}
+	}
+	t.Logf("%d communities, %d extending another, %d using pieces, %d with settings", n, extends, pieces, settings)
+	if n < 6 || extends == 0 || pieces == 0 || settings == 0 {
+		t.Errorf("%d communities, %d extending another, %d using pieces, %d with settings: the test covers less than it should", n, extends, pieces, settings)
 	}
 }
