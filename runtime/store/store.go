@@ -287,7 +287,7 @@ func (d *State) load(ctx context.Context, open bool) error {
 		// the record this process's settings.
 		return d.compactLocked(ctx, false)
 	}
-	if !bytes.Equal(st.rules, d.rules) {
+	if open && !bytes.Equal(st.rules, d.rules) {
 		// A store written before it kept the rules' source, or whose
 		// host changed a setting: the record follows what this process
 		// runs from now on.
@@ -311,7 +311,7 @@ func (d *State) replayOld(ctx context.Context, st *stored) ([]byte, error) {
 	}
 	old, err := recordedCommunity(st.rules, d.c.Name, st.hash)
 	if err != nil && st.hash == d.hash {
-		return nil, fmt.Errorf("store: %w: the store holds %d operations decided by rule file %s with the settings it recorded since its last snapshot, and this process sets others; the store cannot replay them by its record, since %w",
+		return nil, fmt.Errorf("store: %w: the store holds %d operations since its last snapshot, decided by rule file %s with settings other than this process's; it cannot replay them by the settings it recorded, since %w",
 			ErrRulesChanged, len(st.events), short(st.hash), err)
 	}
 	if err != nil {
