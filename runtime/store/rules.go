@@ -20,6 +20,10 @@ import (
 // has changed, so that a log those rules decided can be replayed by them
 // (see Open).
 type rulesRecord struct {
+	// Hash is the RulesHash of the rules recorded. A process of an
+	// older version moves a store to another file without rewriting the
+	// record: a record of another hash than the store's is stale.
+	Hash string `json:"hash"`
 	// Source is the formatted declarations of the community and of those
 	// it extends, ancestors first: the text RulesHash reads, as one file.
 	Source string `json:"source"`
@@ -37,7 +41,7 @@ type rulesRecord struct {
 // rulesOf returns the rules record of c, as JSON.
 func rulesOf(c *runtime.Community) ([]byte, error) {
 	var decls []*syntax.Community
-	r := rulesRecord{Pieces: map[string]string{}, Settings: map[string]any{}}
+	r := rulesRecord{Hash: RulesHash(c), Pieces: map[string]string{}, Settings: map[string]any{}}
 	for cc := c.Checked(); cc != nil; cc = cc.Parent {
 		if cc.Decl == nil {
 			continue
@@ -62,6 +66,19 @@ func rulesOf(c *runtime.Community) ([]byte, error) {
 		return nil, fmt.Errorf("store: rules record: %w", err)
 	}
 	return data, nil
+}
+
+// recordOf returns data unless it is a stale record, of other rules than
+// those of hash. One that does not read is kept, for compiling it to say
+// so.
+func recordOf(data []byte, hash string) []byte {
+	var r struct {
+		Hash string `json:"hash"`
+	}
+	if data != nil && json.Unmarshal(data, &r) == nil && r.Hash != hash {
+		return nil
+	}
+	return data
 }
 
 // recordedCommunity compiles the rules record data into community name, with the

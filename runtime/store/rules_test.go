@@ -155,7 +155,7 @@ func testRulesChangeOldStore(t *testing.T, dsn string, forget func()) {
 	mem := crashUnderOld(t, c, dsn)
 	forget()
 	_, err := store.Open(ctx, c2, dsn)
-	if !errors.Is(err, store.ErrRulesChanged) || !strings.Contains(err.Error(), "open the store once with the old file (that compacts it), then with the new one") || !strings.Contains(err.Error(), "before it kept the rules' source") {
+	if !errors.Is(err, store.ErrRulesChanged) || !strings.Contains(err.Error(), "open the store once with the old file (that compacts it), then with the new one") || !strings.Contains(err.Error(), "holds no source of that file") {
 		t.Fatalf("open with new rules over an old store's uncompacted log: %v", err)
 	}
 	// The old file replays, and records its source; a crash again, and
@@ -442,4 +442,36 @@ func TestRulesRecordExamples(t *testing.T) {
 	if n < 6 || extends == 0 || pieces == 0 || settings == 0 {
 		t.Errorf("%d communities, %d extending another, %d using pieces, %d with settings: the test covers less than it should", n, extends, pieces, settings)
 	}
+}
+
+// A process of a version before the record moves the store to another
+// file without rewriting the record: the record left is of other rules
+// than those that decided the log, and the store refuses it as if it had
+// none, rather than replay the log by the wrong rules.
+func TestBoltStaleRecord(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	ctx := context.Background()
+	c, c2 := tips(t, tipsSrc), tips(t, newRules)
+	crashUnderOld(t, c, path)
+	other, err := store.Rules(tips(t, strings.Replace(tipsSrc, "limit post 3 per 1d", "limit post 2 per 1d", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SetBoltRules(path, "Tips", other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Open(ctx, c2, path); !errors.Is(err, store.ErrRulesChanged) || !strings.Contains(err.Error(), "holds no source of that file") {
+		t.Fatalf("open over a stale record: %v", err)
+	}
+	// The old file replays and records its own; then the new one opens.
+	d, err := store.Open(ctx, c, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Abandon(d)
+	d, err = store.Open(ctx, c2, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
 }

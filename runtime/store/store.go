@@ -248,6 +248,7 @@ func (d *State) load(ctx context.Context, open bool) error {
 		d.s.Store(runtime.NewState(d.c, d.opts...))
 		return nil
 	}
+	st.rules = recordOf(st.rules, st.hash)
 	changed := st.hash != d.hash
 	if changed && !open {
 		return fmt.Errorf("store: %w: the store runs rule file %s now, and this process %s: restart it with the new file", ErrRulesChanged, short(st.hash), short(d.hash))
@@ -306,7 +307,7 @@ var testHookMigrated func()
 // state the old rules would have left, for the new ones to migrate.
 func (d *State) replayOld(ctx context.Context, st *stored) ([]byte, error) {
 	if st.rules == nil {
-		return nil, fmt.Errorf("store: %w: the store holds %d operations decided by rule file %s since its last snapshot, and this is rule file %s; the store was written before it kept the rules' source, so it cannot replay them: open the store once with the old file (that compacts it), then with the new one",
+		return nil, fmt.Errorf("store: %w: the store holds %d operations decided by rule file %s since its last snapshot, and this is rule file %s; the store holds no source of that file (it was written by a version that did not keep it), so it cannot replay them: open the store once with the old file (that compacts it), then with the new one",
 			ErrRulesChanged, len(st.events), short(st.hash), short(d.hash))
 	}
 	old, err := recordedCommunity(st.rules, d.c.Name, st.hash)
