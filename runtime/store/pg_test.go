@@ -496,6 +496,23 @@ func TestPostgresRulesChangeOldStore(t *testing.T) {
 	own := dsn + "&search_path=charter_old_store"
 	testRulesChangeOldStore(t, own, func() {
 		pgExec(t, own, "ALTER TABLE charter_communities DROP COLUMN rules")
+		// The connection string's search_path must have put the tables
+		// in the test's schema, or the drop was someone else's.
+		conn, err := pgx.Connect(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(context.Background())
+		var tables, columns int
+		err = conn.QueryRow(context.Background(), `SELECT
+			(SELECT count(*) FROM information_schema.tables WHERE table_schema = 'charter_old_store' AND table_name = 'charter_communities'),
+			(SELECT count(*) FROM information_schema.columns WHERE table_schema = 'charter_old_store' AND table_name = 'charter_communities' AND column_name = 'rules')`).Scan(&tables, &columns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tables != 1 || columns != 0 {
+			t.Fatalf("charter_old_store holds %d tables charter_communities, %d with a column rules: want the table, without it", tables, columns)
+		}
 	})
 }
 
