@@ -475,3 +475,24 @@ func TestBoltStaleRecord(t *testing.T) {
 	}
 	d.Close()
 }
+
+// Settings of every type a setting may have come back from the record
+// with the values the host set.
+func TestRulesRecordSettingTypes(t *testing.T) {
+	src := strings.Replace(tipsSrc, "  action post()\n", "  settings { i: int = 1; f: float = 1.5; b: bool = false; s: string = \"x\"; d: duration = 1h }\n  action post()\n", 1)
+	c, err := tips(t, src).WithSettings(map[string]any{"i": 1 << 60, "f": 0.1, "b": true, "s": "«ünï»\n\"q\"", "d": 90*time.Minute + time.Nanosecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := store.Rules(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := store.RecordedCommunity(rules, "Tips")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rc.Settings(), c.Settings()) {
+		t.Errorf("recorded settings %v, want %v", rc.Settings(), c.Settings())
+	}
+}
