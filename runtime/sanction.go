@@ -327,26 +327,41 @@ func (s *State) Sanctions(id string, at time.Time) []Sanctioned {
 	return out
 }
 
+// ReviewResult is what Review did: the counterpart, for a review, of the
+// Result of Apply.
+type ReviewResult struct {
+	// Sanctions lists the sanctions applied, by member ID and then in the
+	// order of the duties.
+	Sanctions []Sanctioned
+	// Changes lists the role and badge changes the sanctions caused (a
+	// demotion's fall down the ladder, a warning that a role or badge
+	// condition reads), in the order of the sanctions.
+	Changes []Change
+	// Seq is the review's place in the state's commit order (the value of
+	// Events right after it); 0 when no sanction applied.
+	Seq uint64
+}
+
 // Review checks every member's duties at time at, as a community's daily
 // job would, and applies the sanction of each unmet duty that has one,
 // once per unmet window: not again while the last time it applied to that
 // member for that duty lies after at minus the duty's period (SPEC
 // §11.5). Every member's duties are found before any sanction applies,
-// with the state's goals at at. It returns the sanctions applied, by
-// member ID and then in the order of the duties. A time later than the
-// state's skew allows (see MaxSkew) is an error, as for Apply.
-func (s *State) Review(ctx context.Context, at time.Time) ([]Sanctioned, error) {
+// with the state's goals at at. It returns the sanctions applied and the
+// role and badge changes they caused. A time later than the state's skew
+// allows (see MaxSkew) is an error, as for Apply.
+func (s *State) Review(ctx context.Context, at time.Time) (ReviewResult, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return ReviewResult{}, err
 	}
 	if len(s.c.duties) == 0 {
-		return nil, nil
+		return ReviewResult{}, nil
 	}
 	t := nanos(at)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.checkAhead(t); err != nil {
-		return nil, fmt.Errorf("review: %w", err)
+		return ReviewResult{}, fmt.Errorf("review: %w", err)
 	}
 	goals := s.currentGoals(t)
 	if s.goalBuf == nil {
@@ -369,7 +384,7 @@ func (s *State) Review(ctx context.Context, at time.Time) ([]Sanctioned, error) 
 	for i := range s.st.len() {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return ReviewResult{}, err
 			}
 		}
 		s.loaded = 0
@@ -399,28 +414,28 @@ func (s *State) Review(ctx context.Context, at time.Time) ([]Sanctioned, error) 
 	}
 	e.Reset()
 	if len(dues) == 0 {
-		return nil, nil
+		return ReviewResult{}, nil
 	}
 	slices.SortFunc(dues, func(a, b due) int { return strings.Compare(a.id, b.id) })
 	if s.sanc.marks == nil {
 		s.sanc.marks = map[markKey]int64{}
 	}
-	var out []Sanctioned
-	var changes []Change
+	var res ReviewResult
 	for _, d := range dues {
 		for _, k := range d.ks {
 			s.sanc.marks[k] = t
 		}
 		s.loaded = 0
 		m, _ := s.load(d.id)
-		s.punish(m, d.ps, t, &out, &changes)
+		s.punish(m, d.ps, t, &res.Sanctions, &res.Changes)
 	}
 	if !s.seen || t > s.latest {
 		s.latest, s.seen = t, true
 	}
 	s.events++
 	s.refresh()
-	return out, nil
+	res.Seq = s.events
+	return res, nil
 }
 
 // Lift ends the sanction that holds member id: "mute" its mute, "remove"

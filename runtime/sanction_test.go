@@ -211,25 +211,28 @@ func TestReview(t *testing.T) {
 	if _, err := st.Apply(ctx, "fay", "visit", nil, at.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	got, err := st.Review(ctx, at)
+	rev, err := st.Review(ctx, at)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := strings.Join(names(got), " "); s != "eve:warn eve:mute 2h fay:mute 2h" {
+	if s := strings.Join(names(rev.Sanctions), " "); s != "eve:warn eve:mute 2h fay:mute 2h" {
 		t.Fatalf("review: %s", s)
 	}
 	ev := st.Events()
+	if rev.Seq != ev {
+		t.Errorf("review's Seq %d, want %d", rev.Seq, ev)
+	}
 	again, err := st.Review(ctx, at)
-	if err != nil || len(again) != 0 || st.Events() != ev {
+	if err != nil || len(again.Sanctions) != 0 || again.Seq != 0 || st.Events() != ev {
 		t.Fatalf("second review at the same time: %v, %v (events %d, want %d)", again, err, st.Events(), ev)
 	}
 	// A day later only the daily duty's window is new.
-	got, _ = st.Review(ctx, at.Add(24*time.Hour))
-	if s := strings.Join(names(got), " "); s != "eve:mute 2h fay:mute 2h" {
+	rev, _ = st.Review(ctx, at.Add(24*time.Hour))
+	if s := strings.Join(names(rev.Sanctions), " "); s != "eve:mute 2h fay:mute 2h" {
 		t.Errorf("review a day later: %s", s)
 	}
-	got, _ = st.Review(ctx, at.Add(7*24*time.Hour))
-	if s := strings.Join(names(got), " "); s != "eve:warn eve:mute 2h fay:warn fay:mute 2h" {
+	rev, _ = st.Review(ctx, at.Add(7*24*time.Hour))
+	if s := strings.Join(names(rev.Sanctions), " "); s != "eve:warn eve:mute 2h fay:warn fay:mute 2h" {
 		t.Errorf("review a week later: %s", s)
 	}
 	m, _ := st.Member("eve")
@@ -307,7 +310,7 @@ func TestSanctionsSnapshot(t *testing.T) {
 	if res, _ := restored.Apply(ctx, "ann", "visit", nil, at.Add(time.Hour)); res.Applied {
 		t.Errorf("the restored mute does not hold: %+v", res)
 	}
-	if got, _ := restored.Review(ctx, at.Add(time.Hour)); len(got) != 0 {
+	if got, _ := restored.Review(ctx, at.Add(time.Hour)); len(got.Sanctions) != 0 {
 		t.Errorf("the restored review marks do not hold: %v", got)
 	}
 	m, _ := c.Member(nil)
@@ -412,9 +415,14 @@ func TestDemote(t *testing.T) {
 	if g := st.Goals(at)[0]; g.Value != 1 {
 		t.Fatalf("leaders = %v", g.Value)
 	}
-	got, err := st.Review(ctx, at)
-	if err != nil || strings.Join(names(got), " ") != "lea:demote" {
-		t.Fatalf("review: %v, %v", names(got), err)
+	rev, err := st.Review(ctx, at)
+	if err != nil || strings.Join(names(rev.Sanctions), " ") != "lea:demote" {
+		t.Fatalf("review: %v, %v", names(rev.Sanctions), err)
+	}
+	// The review reports the role change its demotion caused, as Apply
+	// does for a denial's.
+	if len(rev.Changes) != 1 || rev.Changes[0].String() != "lea: leader → regular" || rev.Seq != st.Events() {
+		t.Errorf("review's changes %v, seq %d (events %d)", rev.Changes, rev.Seq, st.Events())
 	}
 	m, _ := st.Member("lea")
 	if r := c.Role(m, at); r != "regular" {
@@ -424,8 +432,8 @@ func TestDemote(t *testing.T) {
 		t.Errorf("leaders after demote = %v, want 0", g.Value)
 	}
 	// No longer a leader, the member owes no review: a week on changes nothing.
-	if got, _ := st.Review(ctx, at.Add(8*24*time.Hour)); len(got) != 0 {
-		t.Errorf("second review: %v", names(got))
+	if got, _ := st.Review(ctx, at.Add(8*24*time.Hour)); len(got.Sanctions) != 0 || len(got.Changes) != 0 {
+		t.Errorf("second review: %v %v", names(got.Sanctions), got.Changes)
 	}
 	// A plain member answers from its record: the same role.
 	plain, _ := c.Member(map[string]any{"posts": 100, "demotions": 1})
@@ -781,7 +789,7 @@ func TestReviewInIDOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "bob:warn bob:mute 2h kit:warn kit:mute 2h max:warn max:mute 2h zed:warn zed:mute 2h"
-	if s := strings.Join(names(got), " "); s != want {
+	if s := strings.Join(names(got.Sanctions), " "); s != want {
 		t.Errorf("review: %s\nwant %s", s, want)
 	}
 }

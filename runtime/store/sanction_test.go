@@ -51,7 +51,7 @@ func TestBoltSanctions(t *testing.T) {
 	type both interface {
 		Join(string, *runtime.Member) error
 		Apply(context.Context, string, string, runtime.Args, time.Time) (runtime.Result, error)
-		Review(context.Context, time.Time) ([]runtime.Sanctioned, error)
+		Review(context.Context, time.Time) (runtime.ReviewResult, error)
 		Lift(string, string) error
 	}
 	steps := func(s both) []string {
@@ -67,8 +67,8 @@ func TestBoltSanctions(t *testing.T) {
 		}
 		res, err := s.Apply(ctx, "bob", "post", runtime.Args{"links": 99}, t0)
 		note(res.Applied, res.Seq, res.Sanctions, err)
-		scs, err := s.Review(ctx, t0.Add(9*24*time.Hour))
-		note(scs, err)
+		rev, err := s.Review(ctx, t0.Add(9*24*time.Hour))
+		note(rev.Sanctions, rev.Changes, rev.Seq, err)
 		note(s.Lift("ann", "mute"))
 		note(s.Lift("bob", "remove"))
 		note(s.Lift("cy", "remove")) // cy was not removed: an error, no event
