@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -791,5 +792,154 @@ func TestReviewInIDOrder(t *testing.T) {
 	want := "bob:warn bob:mute 2h kit:warn kit:mute 2h max:warn max:mute 2h zed:warn zed:mute 2h"
 	if s := strings.Join(names(got.Sanctions), " "); s != want {
 		t.Errorf("review: %s\nwant %s", s, want)
+	}
+}
+
+// TestMuteForgotten: once the state's latest event time reaches a mute's
+// end the state forgets the mute (SPEC §11.5): it holds at no time, even
+// for a question or an action dated inside it, it cannot be lifted, and
+// a snapshot leaves it out. Before that it holds, and a snapshot keeps it.
+// A state restored from a snapshot taken at any step answers as the state
+// it was taken of.
+func TestMuteForgotten(t *testing.T) {
+	c := sanctionForum(t)
+	st := runtime.NewState(c)
+	ctx := context.Background()
+	join(t, st, c, "ann", map[string]any{"warnings": 2})
+	join(t, st, c, "bob", nil)
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	inside := at.Add(12 * time.Hour)
+	end := at.Add(24 * time.Hour)
+	if res, _ := st.Apply(ctx, "ann", "post", runtime.Args{"links": 6}, at); len(res.Sanctions) != 2 {
+		t.Fatalf("no mute: %+v", res)
+	}
+	// answers are the questions a host may ask about ann's mute, at a
+	// time inside it and at its end.
+	answers := func(s *runtime.State) string {
+		var b strings.Builder
+		for _, when := range []time.Time{inside, end} {
+			d, err := s.Decide("ann", "visit", nil, when)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "%v %v %v; ", d.Allowed, d.Reasons(), names(s.Sanctions("ann", when)))
+		}
+		return b.String()
+	}
+	same := func(step string, want string) {
+		t.Helper()
+		if got := answers(st); got != want {
+			t.Errorf("%s: %s\nwant %s", step, got, want)
+		}
+		data, err := st.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap, err := runtime.ReadSnapshot(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		restored, err := runtime.Restore(c, snap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := answers(restored); got != want {
+			t.Errorf("%s: restored from its snapshot: %s\nwant %s", step, got, want)
+		}
+		if held := strings.Contains(string(data), `"mute":`); held != strings.HasPrefix(want, "false") {
+			t.Errorf("%s: snapshot holds a mute: %v\n%s", step, held, data)
+		}
+	}
+	muted := "false [muted until 2026-03-02T09:00:00Z: Third strike] [ann:mute 1d]; true [may visit] []; "
+	free := "true [may visit] []; true [may visit] []; "
+	same("muted", muted)
+	// An event before the end, even by another member, leaves the mute.
+	if res, _ := st.Apply(ctx, "bob", "visit", nil, end.Add(-time.Nanosecond)); !res.Applied {
+		t.Fatalf("bob's visit: %+v", res)
+	}
+	same("an event before the end", muted)
+	// bob's visit at the end moves the latest event time to it: ann's
+	// mute is forgotten, though ann did nothing.
+	if res, _ := st.Apply(ctx, "bob", "visit", nil, end); !res.Applied {
+		t.Fatalf("bob's visit: %+v", res)
+	}
+	same("an event at the end", free)
+	if res, _ := st.Apply(ctx, "ann", "visit", nil, inside); !res.Applied {
+		t.Errorf("an action dated inside the forgotten mute: %+v", res)
+	}
+	if err := st.Lift("ann", "mute"); !errors.Is(err, runtime.ErrNotHeld) {
+		t.Errorf("Lift of a forgotten mute = %v, want ErrNotHeld", err)
+	}
+	same("after", free)
+
+	// A mute dated so far back that it ends before the latest event is
+	// reported, and held at no time; a new mute does not join a
+	// forgotten one that it touches.
+	res, _ := st.Apply(ctx, "ann", "post", runtime.Args{"links": 6}, at.Add(-24*time.Hour))
+	if len(res.Sanctions) != 2 || !res.Sanctions[1].Until.Equal(at) {
+		t.Fatalf("a back-dated mute: %+v", res)
+	}
+	if got := st.Sanctions("ann", at.Add(-time.Hour)); len(got) != 0 {
+		t.Errorf("a mute that ended before the latest event holds: %v", got)
+	}
+	if res, _ := st.Apply(ctx, "ann", "post", runtime.Args{"links": 6}, end); len(res.Sanctions) != 2 {
+		t.Fatalf("no mute: %+v", res)
+	}
+	if got := st.Sanctions("ann", end); len(got) != 1 || !got[0].At.Equal(end) {
+		t.Errorf("the new mute = %v, want one from %v", got, end)
+	}
+
+	// A snapshot written before mutes were forgotten may hold one that
+	// has lifted: it restores without it, and without an error.
+	old := `{"community":"Forum","events":3,"latest":"2026-03-05T00:00:00Z","members":[{"id":"ann","attributes":{"warnings":3},` +
+		`"sanctions":{"mute":{"from":"2026-03-01T09:00:00Z","until":"2026-03-02T09:00:00Z","for":"24h0m0s","rule":"r","reason":"Third strike"}}}]}`
+	snap, err := runtime.ReadSnapshot([]byte(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored, err := runtime.Restore(c, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := restored.Sanctions("ann", inside); len(got) != 0 {
+		t.Errorf("an old snapshot's lifted mute holds: %v", got)
+	}
+	if data, _ := restored.MarshalJSON(); strings.Contains(string(data), `"mute"`) {
+		t.Errorf("an old snapshot's lifted mute is written again: %s", data)
+	}
+}
+
+// BenchmarkApplyMuted applies an allowed action in a community of 1,000
+// members each muted once, an hour apart, every mute long lifted: the cost
+// of mutes to an event. The state forgets the lifted mutes (SPEC §11.5),
+// so its events cost what they cost in a state that never muted.
+func BenchmarkApplyMuted(b *testing.B) {
+	prog, err := runtime.CompileSource("forum.charter", []byte(sanctionSrc))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := prog.Community("Forum")
+	st := runtime.NewState(c)
+	ctx := context.Background()
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	for i := range 1000 {
+		m, _ := c.Member(map[string]any{"warnings": 2})
+		id := fmt.Sprint("m", i)
+		if err := st.Join(id, m); err != nil {
+			b.Fatal(err)
+		}
+		if res, err := st.Apply(ctx, id, "post", runtime.Args{"links": 6}, at.Add(time.Duration(i)*time.Hour)); err != nil || len(res.Sanctions) != 2 {
+			b.Fatal(res, err)
+		}
+	}
+	at = at.Add(2000 * time.Hour)
+	args := runtime.Args{"links": 0}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if res, err := st.Apply(ctx, "m7", "post", args, at.Add(time.Duration(i))); err != nil || !res.Applied {
+			b.Fatal(res, err)
+		}
+		i++
 	}
 }
