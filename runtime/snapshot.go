@@ -166,8 +166,8 @@ func (c *Community) memberSnapshot(m *Member) MemberSnapshot {
 			as.First = &ft
 		}
 		k := c.hist.keep[a.index]
-		for _, t := range m.hist.times[c.hist.off[a.index] : c.hist.off[a.index]+k] {
-			if t != noTime {
+		for i := c.hist.off[a.index]; i < c.hist.off[a.index]+k; i++ {
+			if t := m.hist.time(i); t != noTime {
 				as.Times = append(as.Times, stdlib.Time(t))
 			}
 		}
@@ -420,7 +420,7 @@ func (c *Community) RestoreMember(ms MemberSnapshot) (*Member, error) {
 				ns = earliest
 			}
 			m.hist.ever[a.index/64] |= 1 << (a.index % 64)
-			m.hist.times[c.hist.first[a.index]] = ns
+			m.hist.slots(&c.hist)[c.hist.first[a.index]] = ns
 		}
 	}
 	return m, nil
