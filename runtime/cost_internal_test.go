@@ -18,12 +18,13 @@ import (
 // holds each stored length to the bound Cost gives the effect's value, and
 // the effect's Cost to the bytes built. A valid rune grows at most from 2
 // bytes to 3 (U+023A 'Ⱥ' in lower case, U+023F 'ȿ' in upper case), however
-// many times the case is changed. A literal's "\xff" is U+00FF 'ÿ', two
-// bytes of valid UTF-8, as every string an expression sees is valid.
+// many times the case is changed. Every string an expression sees is
+// valid UTF-8: an escape of a byte above 0x7F ("\xff", which expr-lang
+// read as 'ÿ') is refused (SPEC §2.8), so the last case writes 'ÿ' itself.
 func TestStringBoundsHoldTheirWorstCase(t *testing.T) {
 	grows := strings.Repeat("Ⱥ", 1000)   // 2,000 bytes whose lower case takes 3,000
 	shrinks := strings.Repeat("ȿ", 1000) // 2,000 bytes whose upper case takes 3,000
-	escaped := strings.Repeat(`\xff`, 1000)
+	escaped := strings.Repeat("ÿ", 1000)
 	cases := []struct {
 		value string
 		want  string // what the effect stores
