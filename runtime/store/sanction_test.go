@@ -51,7 +51,7 @@ func TestBoltSanctions(t *testing.T) {
 	type both interface {
 		Join(string, *runtime.Member) error
 		Apply(context.Context, string, string, runtime.Args, time.Time) (runtime.Result, error)
-		Review(context.Context, time.Time) ([]runtime.Sanctioned, error)
+		Review(context.Context, time.Time) (runtime.ReviewResult, error)
 		Lift(string, string) error
 	}
 	steps := func(s both) []string {
@@ -67,8 +67,8 @@ func TestBoltSanctions(t *testing.T) {
 		}
 		res, err := s.Apply(ctx, "bob", "post", runtime.Args{"links": 99}, t0)
 		note(res.Applied, res.Seq, res.Sanctions, err)
-		scs, err := s.Review(ctx, t0.Add(9*24*time.Hour))
-		note(scs, err)
+		rev, err := s.Review(ctx, t0.Add(9*24*time.Hour))
+		note(rev.Sanctions, rev.Changes, rev.Seq, err)
 		note(s.Lift("ann", "mute"))
 		note(s.Lift("bob", "remove"))
 		note(s.Lift("cy", "remove")) // cy was not removed: an error, no event
@@ -88,4 +88,77 @@ func TestBoltSanctions(t *testing.T) {
 	if d.Events() != mem.Events() {
 		t.Errorf("events %d, want %d", d.Events(), mem.Events())
 	}
+}
+
+// TestBoltForgetsLiftedMutes: a mute the state has forgotten (the latest
+// event reached its end) is forgotten alike by a reopened store, from the
+// log after a crash and from the snapshot after a compaction: the
+// back-dated action it no longer denies replays as applied, the lift of it
+// is refused and not logged, and the answers at a time inside it agree.
+func TestBoltForgetsLiftedMutes(t *testing.T) {
+	p, err := runtime.CompileSource("forum.charter", []byte(sanctionSrc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.Community("Forum")
+	path := filepath.Join(t.TempDir(), "f.db")
+	ctx := context.Background()
+	d, err := store.Open(ctx, c, path, store.CompactEvery(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := runtime.NewState(c)
+	inside := t0.Add(12 * time.Hour)
+	type both interface {
+		Join(string, *runtime.Member) error
+		Apply(context.Context, string, string, runtime.Args, time.Time) (runtime.Result, error)
+		Lift(string, string) error
+		Sanctions(string, time.Time) []runtime.Sanctioned
+		Events() uint64
+	}
+	steps := func(s both) []string {
+		var out []string
+		note := func(v ...any) { out = append(out, fmt.Sprint(v...)) }
+		for _, id := range []string{"ann", "bob"} {
+			m, _ := c.Member(map[string]any{"warnings": 2})
+			note(s.Join(id, m))
+		}
+		res, err := s.Apply(ctx, "ann", "post", runtime.Args{"links": 9}, t0) // muted for a day
+		note(res.Seq, res.Sanctions, err)
+		note(s.Sanctions("ann", inside))
+		res, err = s.Apply(ctx, "bob", "visit", nil, t0.Add(25*time.Hour)) // past ann's mute
+		note(res.Applied, res.Seq, err)
+		note(s.Sanctions("ann", inside))
+		note(s.Lift("ann", "mute"), s.Events())
+		res, err = s.Apply(ctx, "ann", "visit", nil, inside)
+		note(res.Applied, res.Seq, err)
+		return out
+	}
+	got, want := steps(d), steps(mem)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("durable:\n%v\nin memory:\n%v", got, want)
+	}
+	check := func(d *store.State) {
+		t.Helper()
+		sameState(t, c, d, mem)
+		if d.Events() != mem.Events() || len(d.Sanctions("ann", inside)) != 0 {
+			t.Errorf("events %d, want %d; ann's sanctions %v", d.Events(), mem.Events(), d.Sanctions("ann", inside))
+		}
+	}
+	store.Abandon(d) // the log replays
+	if d, err = store.Open(ctx, c, path, store.CompactEvery(0)); err != nil {
+		t.Fatal(err)
+	}
+	check(d)
+	if err := d.Compact(ctx); err != nil { // the snapshot restores
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d, err = store.Open(ctx, c, path); err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	check(d)
 }
