@@ -11,6 +11,7 @@ import (
 
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/runtime/eval"
+	"github.com/charterlang/charter/runtime/internal/statehook"
 	"github.com/charterlang/charter/stdlib"
 )
 
@@ -512,6 +513,15 @@ func (s *State) Review(ctx context.Context, at time.Time) (ReviewResult, error) 
 // which are attributes, the host lowers with Update. Lifting a sanction
 // that is not held, a mute the state has forgotten among them (SPEC
 // §11.5), is an error. A lift counts as an event.
+func init() {
+	statehook.CountEvent = func(x any) {
+		s := x.(*State)
+		s.mu.Lock()
+		s.events++
+		s.mu.Unlock()
+	}
+}
+
 func (s *State) Lift(id, sanction string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

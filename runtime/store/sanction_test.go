@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -161,4 +162,52 @@ func TestBoltForgetsLiftedMutes(t *testing.T) {
 	}
 	defer d.Close()
 	check(d)
+}
+
+// A binary before mutes were forgotten (SPEC §11.5) logged the lift of a
+// mute that had ended as an event; this one refuses such a lift
+// (ErrNotHeld). Its log must still replay after a crash, each event
+// counted, or the store would not open at all.
+func TestBoltReplaysOldLiftOfEndedMute(t *testing.T) {
+	p, err := runtime.CompileSource("forum.charter", []byte(sanctionSrc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.Community("Forum")
+	path := filepath.Join(t.TempDir(), "f.db")
+	ctx := context.Background()
+	d, err := store.Open(ctx, c, path, store.CompactEvery(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"ann", "bob"} {
+		m, _ := c.Member(map[string]any{"warnings": 2})
+		if err := d.Join(id, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res, err := d.Apply(ctx, "ann", "post", runtime.Args{"links": 9}, t0); err != nil || len(res.Sanctions) == 0 {
+		t.Fatalf("ann's spam: %v, %v; want a mute", res, err)
+	}
+	if _, err := d.Apply(ctx, "bob", "visit", nil, t0.Add(25*time.Hour)); err != nil { // past ann's mute
+		t.Fatal(err)
+	}
+	if err := d.Lift("ann", "mute"); !errors.Is(err, runtime.ErrNotHeld) {
+		t.Fatalf("lift of an ended mute: %v, want ErrNotHeld", err)
+	}
+	if err := store.LogRaw(d, []byte(`{"op":"lift","id":"ann","sanction":"mute"}`)); err != nil {
+		t.Fatal(err)
+	}
+	store.Abandon(d)
+	d, err = store.Open(ctx, c, path, store.CompactEvery(0))
+	if err != nil {
+		t.Fatalf("reopening a log with an old lift: %v", err)
+	}
+	defer d.Close()
+	if d.Events() != 5 { // two joins, two applies, the old lift
+		t.Errorf("events %d, want 5", d.Events())
+	}
+	if res, err := d.Apply(ctx, "ann", "visit", nil, t0.Add(26*time.Hour)); err != nil || !res.Applied || res.Seq != 6 {
+		t.Errorf("ann's visit after the replay: %+v, %v", res, err)
+	}
 }
