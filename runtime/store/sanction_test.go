@@ -34,20 +34,26 @@ const sanctionSrc = `community Forum {
 }
 `
 
-// Sanctions a denial applies, reviews and lifts are events of the log:
-// after a crash the reopened state holds them as the in-memory one does.
-func TestBoltSanctions(t *testing.T) {
+// forumStore opens a new bbolt store of sanctionSrc's Forum at path.
+func forumStore(t *testing.T, opts ...store.Option) (c *runtime.Community, path string, d *store.State) {
+	t.Helper()
 	p, err := runtime.CompileSource("forum.charter", []byte(sanctionSrc))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := p.Community("Forum")
-	path := filepath.Join(t.TempDir(), "f.db")
-	ctx := context.Background()
-	d, err := store.Open(ctx, c, path)
-	if err != nil {
+	c = p.Community("Forum")
+	path = filepath.Join(t.TempDir(), "f.db")
+	if d, err = store.Open(context.Background(), c, path, opts...); err != nil {
 		t.Fatal(err)
 	}
+	return c, path, d
+}
+
+// Sanctions a denial applies, reviews and lifts are events of the log:
+// after a crash the reopened state holds them as the in-memory one does.
+func TestBoltSanctions(t *testing.T) {
+	c, path, d := forumStore(t)
+	ctx := context.Background()
 	mem := runtime.NewState(c)
 	type both interface {
 		Join(string, *runtime.Member) error
@@ -80,7 +86,7 @@ func TestBoltSanctions(t *testing.T) {
 		t.Fatalf("durable:\n%v\nin memory:\n%v", got, want)
 	}
 	store.Abandon(d)
-	d, err = store.Open(ctx, c, path)
+	d, err := store.Open(ctx, c, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,17 +103,8 @@ func TestBoltSanctions(t *testing.T) {
 // back-dated action it no longer denies replays as applied, the lift of it
 // is refused and not logged, and the answers at a time inside it agree.
 func TestBoltForgetsLiftedMutes(t *testing.T) {
-	p, err := runtime.CompileSource("forum.charter", []byte(sanctionSrc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := p.Community("Forum")
-	path := filepath.Join(t.TempDir(), "f.db")
+	c, path, d := forumStore(t, store.CompactEvery(0))
 	ctx := context.Background()
-	d, err := store.Open(ctx, c, path, store.CompactEvery(0))
-	if err != nil {
-		t.Fatal(err)
-	}
 	mem := runtime.NewState(c)
 	inside := t0.Add(12 * time.Hour)
 	type both interface {
@@ -147,6 +144,7 @@ func TestBoltForgetsLiftedMutes(t *testing.T) {
 		}
 	}
 	store.Abandon(d) // the log replays
+	var err error
 	if d, err = store.Open(ctx, c, path, store.CompactEvery(0)); err != nil {
 		t.Fatal(err)
 	}
@@ -169,17 +167,8 @@ func TestBoltForgetsLiftedMutes(t *testing.T) {
 // (ErrNotHeld). Its log must still replay after a crash, each event
 // counted, or the store would not open at all.
 func TestBoltReplaysOldLiftOfEndedMute(t *testing.T) {
-	p, err := runtime.CompileSource("forum.charter", []byte(sanctionSrc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := p.Community("Forum")
-	path := filepath.Join(t.TempDir(), "f.db")
+	c, path, d := forumStore(t, store.CompactEvery(0))
 	ctx := context.Background()
-	d, err := store.Open(ctx, c, path, store.CompactEvery(0))
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, id := range []string{"ann", "bob"} {
 		m, _ := c.Member(map[string]any{"warnings": 2})
 		if err := d.Join(id, m); err != nil {
@@ -199,7 +188,7 @@ func TestBoltReplaysOldLiftOfEndedMute(t *testing.T) {
 		t.Fatal(err)
 	}
 	store.Abandon(d)
-	d, err = store.Open(ctx, c, path, store.CompactEvery(0))
+	d, err := store.Open(ctx, c, path, store.CompactEvery(0))
 	if err != nil {
 		t.Fatalf("reopening a log with an old lift: %v", err)
 	}
