@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"reflect"
+	"unicode/utf8"
 
 	exprast "github.com/expr-lang/expr/ast"
 
@@ -17,11 +18,14 @@ import (
 // list or a string counts as many steps as its longest possible length.
 // A list scan counts eval.MaxListLen; a string the host gives counts
 // eval.MaxStringLen bytes, a concatenation the sum of its operands' bounds
-// (it copies them), and a `matches` the input's bound times the size of
-// the pattern's program (Go's regexp is linear in both). In an effect a
+// (it copies them), lower and upper the bound of what they build (half as
+// long again as their argument, or three times its invalid UTF-8: see
+// strBound), and a `matches` the input's bound times the size of the
+// pattern's program (Go's regexp is linear in both). In an effect a
 // string past eval.MaxStringLen is refused before it is built, so a
-// concatenation there copies at most that much and bounds stop at half as
-// much again (what lower and upper may build before the refusal). Charter expressions have no loops and no
+// concatenation there copies at most that much and a string's bound stops
+// at half as much again (what lower and upper may build before the
+// refusal). Charter expressions have no loops and no
 // recursion, so every decision finishes within this bound; a host that
 // accepts rule files from untrusted users can refuse files whose cost it
 // finds too high, as CEL's cost estimate allows.
@@ -34,11 +38,16 @@ func (c *Community) Cost(action string) (int64, error) {
 	var readsRole bool
 	otherRoles := int64(0) // p.role reads: each evaluates the ladder on p's record
 	badges := map[string]bool{}
+	inRule, inEffect := newCoster(c.def, false), newCoster(c.def, true)
 	add := func(e *syntax.Expr, effect bool) {
 		if e == nil || e.Root == nil {
 			return
 		}
-		total = satAdd(total, exprCost(e.Root, effect))
+		k := inRule
+		if effect {
+			k = inEffect
+		}
+		total = satAdd(total, k.exprCost(e.Root))
 		exprast.Find(e.Root, func(n exprast.Node) bool {
 			if m, ok := n.(*exprast.MemberNode); ok {
 				if id, ok := m.Node.(*exprast.IdentifierNode); ok {
@@ -84,7 +93,7 @@ func (c *Community) Cost(action string) (int64, error) {
 		var ladder int64
 		for _, r := range c.def.Roles {
 			if r.Cond != nil && r.Cond.Root != nil {
-				ladder = satAdd(ladder, exprCost(r.Cond.Root, false))
+				ladder = satAdd(ladder, inRule.exprCost(r.Cond.Root))
 			}
 		}
 		if readsRole {
@@ -95,10 +104,35 @@ func (c *Community) Cost(action string) (int64, error) {
 	return total, nil
 }
 
+// coster counts the cost of expressions (exprCost) and bounds their
+// strings (strBound).
+type coster struct {
+	// effect is set in an effect's value, whose strings past
+	// eval.MaxStringLen are refused (eval.CompileEffect).
+	effect bool
+	// stored bounds the bytes of invalid UTF-8 a string attribute or
+	// setting may hold. A host's strings and an effect's stored ones are
+	// valid UTF-8 (refused otherwise), but a declared default is a
+	// constant, and a literal's escapes ("\xff") may make any bytes.
+	stored int64
+}
+
+// newCoster returns the coster of community c's expressions.
+func newCoster(c *check.Community, effect bool) coster {
+	k := coster{effect: effect}
+	for _, as := range [][]*check.Attr{c.Attrs, c.Settings} {
+		for _, a := range as {
+			if v, ok := a.Default.(string); ok {
+				k.stored = max(k.stored, invalidBytes(v))
+			}
+		}
+	}
+	return k
+}
+
 // exprCost counts the nodes of n, and for each node that works on a list
-// or string the length it may work on. In an effect (effect set), strings
-// are bounded by eval.MaxStringLen.
-func exprCost(n exprast.Node, effect bool) int64 {
+// or string the length it may work on.
+func (k coster) exprCost(n exprast.Node) int64 {
 	var cost int64
 	exprast.Find(n, func(n exprast.Node) bool {
 		cost = satAdd(cost, 1)
@@ -110,25 +144,27 @@ func exprCost(n exprast.Node, effect bool) int64 {
 					cost = satAdd(cost, eval.MaxListLen)
 				}
 			case "contains", "startsWith", "endsWith":
-				cost = satAdd(cost, strBound(n.Left, effect))
+				cost = satAdd(cost, k.strLen(n.Left))
 			case "matches":
-				cost = satAdd(cost, satMul(patternInsts(n.Right), strBound(n.Left, effect)))
+				cost = satAdd(cost, satMul(patternInsts(n.Right), k.strLen(n.Left)))
 			case "+":
 				if isString(n) {
-					k := strBound(n, effect)
-					if effect { // a longer result is refused before it is built
-						k = min(k, eval.MaxStringLen)
+					b := k.strLen(n)
+					if k.effect { // a longer result is refused before it is built
+						b = min(b, eval.MaxStringLen)
 					}
-					cost = satAdd(cost, k)
+					cost = satAdd(cost, b)
 				}
 			}
 		case *exprast.CallNode:
 			if id, ok := n.Callee.(*exprast.IdentifierNode); ok && len(n.Arguments) > 0 {
 				switch id.Value {
-				case "len", "lower", "upper", "trim", "starts_with", "ends_with":
+				case "len", "trim", "starts_with", "ends_with":
 					if isString(n.Arguments[0]) { // len of a list takes one step
-						cost = satAdd(cost, strBound(n.Arguments[0], effect))
+						cost = satAdd(cost, k.strLen(n.Arguments[0]))
 					}
+				case "lower", "upper": // they read their argument and build a string
+					cost = satAdd(cost, k.strLen(n))
 				}
 			}
 		}
@@ -137,44 +173,91 @@ func exprCost(n exprast.Node, effect bool) int64 {
 	return cost
 }
 
-// strBound bounds the length in bytes of the string n evaluates to.
-func strBound(n exprast.Node, effect bool) int64 {
-	var b int64
+// strLen bounds the length in bytes of the string n evaluates to.
+func (k coster) strLen(n exprast.Node) int64 {
+	b, _ := k.strBound(n)
+	return b
+}
+
+// strBound bounds the length in bytes of the string n evaluates to (b),
+// and the bytes of invalid UTF-8 in what it was built from (bad).
+//
+// Case mapping is what makes a string longer than its parts: Go's
+// strings.ToLower and ToUpper (lower and upper) map a valid rune to one
+// at most half as long again (U+023A 'Ⱥ', 2 bytes, to U+2C65, 3 bytes; no
+// rune grows more, however often its case changes, and ASCII stays ASCII)
+// but replace each byte of invalid UTF-8 by U+FFFD, 3 bytes: their result
+// is at most 1.5 b + 1.5 bad bytes long. Every string an expression sees
+// is valid UTF-8 today (a host's and a stored one are checked, and a
+// literal's escapes make code points: "\xff" is U+00FF), so bad is 0 but
+// for an unusual node; the bound stays sound should that change.
+// Concatenating two strings makes no invalid byte that was not in one of
+// them (a valid rune of either decodes the same in the whole), and trim
+// returns a substring cut at decoded runes. bad is not lowered by a case
+// mapping, so that it bounds the invalid bytes of whatever string a
+// chain of them started from.
+func (k coster) strBound(n exprast.Node) (b, bad int64) {
 	switch n := n.(type) {
 	case *exprast.StringNode:
-		return int64(len(n.Value))
+		b, bad = int64(len(n.Value)), invalidBytes(n.Value)
 	case *exprast.ChainNode:
-		return strBound(n.Node, effect)
+		return k.strBound(n.Node)
+	case *exprast.IdentifierNode, *exprast.MemberNode:
+		// An attribute, setting or parameter: the host's value, an
+		// effect's or a declared default.
+		b, bad = eval.MaxStringLen, min(eval.MaxStringLen, k.stored)
 	case *exprast.BinaryNode:
 		if n.Operator != "+" {
-			return eval.MaxStringLen
+			return eval.MaxStringLen, eval.MaxStringLen
 		}
-		b = satAdd(strBound(n.Left, effect), strBound(n.Right, effect))
+		lb, lbad := k.strBound(n.Left)
+		rb, rbad := k.strBound(n.Right)
+		b, bad = satAdd(lb, rb), satAdd(lbad, rbad)
 	case *exprast.ConditionalNode:
-		b = max(strBound(n.Exp1, effect), strBound(n.Exp2, effect))
+		b1, bad1 := k.strBound(n.Exp1)
+		b2, bad2 := k.strBound(n.Exp2)
+		b, bad = max(b1, b2), max(bad1, bad2)
 	case *exprast.CallNode:
 		id, ok := n.Callee.(*exprast.IdentifierNode)
 		if !ok || len(n.Arguments) == 0 {
-			return eval.MaxStringLen
+			return eval.MaxStringLen, eval.MaxStringLen
 		}
 		switch id.Value {
-		case "lower", "upper": // a letter's other case may take half as many bytes again
-			x := strBound(n.Arguments[0], effect)
-			b = satAdd(x, x/2+1)
+		case "lower", "upper":
+			x, xbad := k.strBound(n.Arguments[0])
+			b, bad = satAdd(satAdd(x, x/2+1), satAdd(xbad, xbad/2+1)), xbad
 		case "trim":
-			b = strBound(n.Arguments[0], effect)
+			b, bad = k.strBound(n.Arguments[0])
 		default:
-			return eval.MaxStringLen
+			return eval.MaxStringLen, eval.MaxStringLen
 		}
 	default:
-		return eval.MaxStringLen
+		return eval.MaxStringLen, eval.MaxStringLen
 	}
-	if effect {
-		// A longer value is refused as soon as it is seen; lower and upper
-		// may build one half as long again before that.
-		b = min(b, eval.MaxStringLen+eval.MaxStringLen/2)
+	if k.effect {
+		// Every string of an effect is a chain of lower, upper and trim
+		// over one of at most eval.MaxStringLen bytes, since a longer
+		// concatenation is refused before it is built (yielding its left
+		// operand); the chain makes it at most half as long again, and 3
+		// bytes of each invalid one.
+		bad = min(bad, eval.MaxStringLen)
+		b = min(b, satAdd(eval.MaxStringLen+eval.MaxStringLen/2, bad+bad/2+1))
 	}
-	return b
+	return b, bad
+}
+
+// invalidBytes counts the bytes of s that are not part of valid UTF-8:
+// those lower and upper replace by U+FFFD.
+func invalidBytes(s string) int64 {
+	var n int64
+	for len(s) > 0 {
+		r, size := utf8.DecodeRuneInString(s)
+		if r == utf8.RuneError && size == 1 {
+			n++
+		}
+		s = s[size:]
+	}
+	return n
 }
 
 // patternInsts is the program size of a constant pattern, or the largest

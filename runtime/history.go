@@ -9,8 +9,14 @@ import "math"
 // count of any `limit` or `must` rule on it (for windows). Times are Unix
 // nanoseconds, kept in ascending order.
 type history struct {
-	ever  []uint64 // bit i: action i was taken at least once
-	times []int64  // per action a, times[off[a] : off[a]+keep[a]] and times[first[a]]; empty slots hold noTime
+	ever []uint64 // bit i: action i was taken at least once
+	// times holds, per action a, times[off[a] : off[a]+keep[a]] and
+	// times[first[a]]; empty slots hold noTime. A member outside a State
+	// gets it at its first recorded taking (nil until then reads as every
+	// slot empty): a member built per question (MemberFromStruct) then
+	// costs no kept times, which a rule file can make 80 KB an action
+	// (SPEC §13's count of 10,000).
+	times []int64
 }
 
 const noTime = math.MinInt64
@@ -30,9 +36,10 @@ type historyShape struct {
 // KeptTimes is how many taking times each member's history keeps, across
 // all actions: for each action the largest count of a limit or must rule
 // on it, or of a taken comparison (plus one), and one more for an action a
-// first rule names. Each is 8 bytes of every member a host or a State
-// holds (SPEC §11.2, §13): a host that accepts rule files from others can
-// weigh them by it, as by Cost.
+// first rule names. Each is 8 bytes of every member a State holds, and
+// of every other member once a taking is recorded in it (SPEC §11.2,
+// §13): a host that accepts rule files from others can weigh them by it,
+// as by Cost.
 func (c *Community) KeptTimes() int { return c.hist.size }
 
 // newHistoryShape lays out the kept times of each action, and an earliest
@@ -54,7 +61,29 @@ func newHistoryShape(keep []int, firsts []bool) historyShape {
 }
 
 func (h *history) clone() history {
-	return history{ever: append([]uint64(nil), h.ever...), times: append([]int64(nil), h.times...)}
+	var times []int64
+	if h.times != nil {
+		times = append([]int64(nil), h.times...)
+	}
+	return history{ever: append([]uint64(nil), h.ever...), times: times}
+}
+
+// slots returns h's kept times, laid out as s says, making them (every
+// slot empty) when h has none yet.
+func (h *history) slots(s *historyShape) []int64 {
+	if h.times == nil && s.size > 0 {
+		h.times = make([]int64, s.size)
+		h.clearTimes()
+	}
+	return h.times
+}
+
+// time returns the kept time in slot i, noTime while h keeps none.
+func (h *history) time(i int) int64 {
+	if h.times == nil {
+		return noTime
+	}
+	return h.times[i]
 }
 
 // reset empties h: no action taken, no time kept. A time is kept only
@@ -90,15 +119,16 @@ func (h *history) doneBy(s *historyShape, action int, at int64) bool {
 		return false
 	}
 	f := s.first[action]
-	return f < 0 || h.times[f] <= at // noTime, the least int64, is before any at
+	return f < 0 || h.time(f) <= at // noTime, the least int64, is before any at
 }
 
 // record notes that action was taken at t.
 func (h *history) record(s *historyShape, action int, t int64) {
+	times := h.slots(s)
 	if f := s.first[action]; f >= 0 {
 		// An action already done at an unknown time (noTime) stays so.
-		if !h.done(action) || (h.times[f] != noTime && t < h.times[f]) {
-			h.times[f] = t
+		if !h.done(action) || (times[f] != noTime && t < times[f]) {
+			times[f] = t
 		}
 	}
 	h.ever[action/64] |= 1 << (action % 64)
@@ -106,7 +136,7 @@ func (h *history) record(s *historyShape, action int, t int64) {
 	if k == 0 {
 		return
 	}
-	ts := h.times[s.off[action] : s.off[action]+k]
+	ts := times[s.off[action] : s.off[action]+k]
 	if ts[0] != noTime && t < ts[0] {
 		return // older than everything kept: it cannot matter to any window
 	}
@@ -122,6 +152,9 @@ func (h *history) record(s *historyShape, action int, t int64) {
 
 // count returns how many of the kept takings of action fall in (at-per, at].
 func (h *history) count(s *historyShape, action int, at, per int64) int {
+	if h.times == nil {
+		return 0
+	}
 	k := s.keep[action]
 	ts := h.times[s.off[action] : s.off[action]+k]
 	from := at - per
@@ -141,6 +174,9 @@ func (h *history) count(s *historyShape, action int, at, per int64) int {
 // kept returns the kept times of action (empty slots hold noTime) and its
 // earliest time, when it has a slot for it.
 func (h *history) kept(s *historyShape, action int) []int64 {
+	if h.times == nil {
+		return nil
+	}
 	ts := h.times[s.off[action] : s.off[action]+s.keep[action]]
 	if f := s.first[action]; f >= 0 {
 		ts = append(ts[:len(ts):len(ts)], h.times[f])
@@ -152,7 +188,7 @@ func (h *history) kept(s *historyShape, action int) []int64 {
 // that is not kept or not known.
 func (h *history) firstTime(s *historyShape, action int) (int64, bool) {
 	f := s.first[action]
-	if f < 0 || !h.done(action) || h.times[f] == noTime {
+	if f < 0 || !h.done(action) || h.time(f) == noTime {
 		return 0, false
 	}
 	return h.times[f], true
@@ -165,9 +201,11 @@ func (h *history) copyAction(s *historyShape, a int, src *history, ss *historySh
 		return
 	}
 	h.ever[a/64] |= 1 << (a % 64)
-	for _, t := range src.times[ss.off[b] : ss.off[b]+ss.keep[b]] {
-		if t != noTime {
-			h.record(s, a, t)
+	if src.times != nil {
+		for _, t := range src.times[ss.off[b] : ss.off[b]+ss.keep[b]] {
+			if t != noTime {
+				h.record(s, a, t)
+			}
 		}
 	}
 	if f := s.first[a]; f >= 0 {
@@ -175,6 +213,6 @@ func (h *history) copyAction(s *historyShape, a int, src *history, ss *historySh
 		if !ok {
 			ft = noTime // earliest unknown: counts as done at any time
 		}
-		h.times[f] = ft
+		h.slots(s)[f] = ft
 	}
 }

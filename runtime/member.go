@@ -165,25 +165,25 @@ func (c *Community) newMember(id string) *Member {
 	m := c.block.alloc()
 	m.ID, m.c = id, c
 	m.rec().CopyFrom(c.defaults)
-	m.hist.clearTimes()
 	return m
 }
 
 // memberBlock says how a new member of one community is laid out: the
-// Member with its Record inline, its ints, floats, history bits and kept
-// times in one pointer-free array, and its strings and lists (when the
-// layout has any) in their own. When that array is small, it sits in the
+// Member with its Record inline, its ints, floats and history bits in one
+// pointer-free array, and its strings and lists (when the layout has any)
+// in their own. Its kept times come at its first recorded taking
+// (history.slots): most members built per question never record one. When that array is small, it sits in the
 // Member's own allocation (memberWith): for FanClub and bench's workload
 // a new member is one allocation where it was seven
 // (BenchmarkDecideArgs, the path README shows first: a member from the
 // host's struct per question).
 type memberBlock struct {
-	ni, nf, ns, nl, never, ntimes int
+	ni, nf, ns, nl, never int
 }
 
-func newMemberBlock(l *eval.Layout, h *historyShape, nActions int) memberBlock {
+func newMemberBlock(l *eval.Layout, nActions int) memberBlock {
 	r := eval.NewRecord(l)
-	return memberBlock{ni: len(r.I), nf: len(r.F), ns: len(r.S), nl: len(r.L), never: (nActions + 63) / 64, ntimes: h.size}
+	return memberBlock{ni: len(r.I), nf: len(r.F), ns: len(r.S), nl: len(r.L), never: (nActions + 63) / 64}
 }
 
 // memberWith is a Member followed by its words, allocated together. A few
@@ -198,9 +198,10 @@ type memberWith[W any] struct {
 // withWords returns a new zero Member and n words in the same
 // allocation, for n up to 36; ok is false for more. Each array fills a
 // size class of the allocator with the 192-byte Member (240, 256, 288,
-// 320, 352, 384, 416, 448 and 480 bytes): FanClub's 14 words (13, and the
-// given-bit word of SPEC §7.7) take 320 bytes, bench's workload 16 words
-// 320 too, where 200-byte Members with 19 words took 352.
+// 320, 352, 384, 416, 448 and 480 bytes): FanClub's 10 words (eight ints
+// with the given-bit word of SPEC §7.7 and demotions, a float, the
+// history bits) take 288 bytes, where 200-byte Members with 19 words took
+// 352 and the kept times, before they came at the first taking, 320.
 func withWords(n int) (m *Member, words []int64, ok bool) {
 	switch {
 	case n <= 6:
@@ -238,7 +239,7 @@ func withWords(n int) (m *Member, words []int64, ok bool) {
 // share the pointer-free array with the ints: they are eight bytes each
 // and hold no pointers, so the garbage collector need not tell them apart.
 func (b *memberBlock) alloc() *Member {
-	n := b.ni + b.nf + b.never + b.ntimes
+	n := b.ni + b.nf + b.never
 	m, words, ok := withWords(n)
 	if !ok {
 		m, words = &Member{}, make([]int64, n)
@@ -253,7 +254,6 @@ func (b *memberBlock) alloc() *Member {
 	if b.never > 0 {
 		m.hist.ever = unsafe.Slice((*uint64)(unsafe.Pointer(&rest[0])), b.never)
 	}
-	m.hist.times = rest[b.never:]
 	if b.ns > 0 {
 		m.r.S = make([]string, b.ns)
 	}
@@ -396,7 +396,9 @@ func (m *Member) Clone() *Member {
 	cp.ID, cp.c = m.ID, m.c
 	cp.rec().CopyFrom(m.rec())
 	copy(cp.hist.ever, m.hist.ever)
-	copy(cp.hist.times, m.hist.times)
+	if m.hist.times != nil {
+		copy(cp.hist.slots(&m.c.hist), m.hist.times)
+	}
 	return cp
 }
 
@@ -599,7 +601,6 @@ func (c *Community) MemberFromStruct(v any) (*Member, error) {
 		if ef := (*eface)(unsafe.Pointer(&v)); ef.typ == b.ptWord && ef.data != nil {
 			m := c.block.alloc()
 			m.c = c
-			m.hist.clearTimes() // new: no bit set, the times are zero
 			if err := c.fillDirect(&b.direct, m.rec(), ef.data); err != nil {
 				return nil, err
 			}

@@ -29,21 +29,24 @@ func TestEfaceLayout(t *testing.T) {
 	}
 }
 
-// TestMemberBlockDisjoint checks that the ints, floats, history bits and
-// kept times alloc lays over one array do not overlap: writing each part
-// leaves the others as written.
+// TestMemberBlockDisjoint checks that the ints, floats and history bits
+// alloc lays over one array, and the kept times made at the first
+// taking, do not overlap: writing each part leaves the others as written.
 func TestMemberBlockDisjoint(t *testing.T) {
-	// 11, 19 and 35 words (the largest of their arrays) sit in the
+	// 7, 19 and 35 words (the largest of their arrays) sit in the
 	// Member's own allocation; 40 in an array of their own.
-	for _, b := range []memberBlock{{ni: 3, nf: 2, never: 2, ntimes: 4}, {ni: 3, nf: 2, never: 2, ntimes: 12}, {ni: 3, nf: 2, never: 2, ntimes: 28}, {ni: 3, nf: 2, never: 2, ntimes: 33}} {
-		memberBlockDisjoint(t, b)
+	for _, b := range []memberBlock{{ni: 3, nf: 2, never: 2}, {ni: 10, nf: 7, never: 2}, {ni: 20, nf: 13, never: 2}, {ni: 30, nf: 8, never: 2}} {
+		memberBlockDisjoint(t, b, &historyShape{size: 5})
 	}
 }
 
-func memberBlockDisjoint(t *testing.T, b memberBlock) {
+func memberBlockDisjoint(t *testing.T, b memberBlock, h *historyShape) {
 	m := b.alloc()
-	if len(m.r.I) != b.ni || cap(m.r.I) != b.ni || len(m.r.F) != b.nf || len(m.hist.ever) != b.never || len(m.hist.times) != b.ntimes {
-		t.Fatalf("lengths: I %d (cap %d), F %d, ever %d, times %d", len(m.r.I), cap(m.r.I), len(m.r.F), len(m.hist.ever), len(m.hist.times))
+	if len(m.r.I) != b.ni || cap(m.r.I) != b.ni || len(m.r.F) != b.nf || len(m.hist.ever) != b.never || m.hist.times != nil {
+		t.Fatalf("lengths: I %d (cap %d), F %d, ever %d, times %d (want none before a taking)", len(m.r.I), cap(m.r.I), len(m.r.F), len(m.hist.ever), len(m.hist.times))
+	}
+	if ts := m.hist.slots(h); len(ts) != h.size || ts[0] != noTime || ts[h.size-1] != noTime {
+		t.Fatalf("kept times made at the first taking: %v, want %d empty", ts, h.size)
 	}
 	if m.rec() != &m.r {
 		t.Errorf("rec does not point at the member's own record")

@@ -166,8 +166,8 @@ func (c *Community) memberSnapshot(m *Member) MemberSnapshot {
 			as.First = &ft
 		}
 		k := c.hist.keep[a.index]
-		for _, t := range m.hist.times[c.hist.off[a.index] : c.hist.off[a.index]+k] {
-			if t != noTime {
+		for i := c.hist.off[a.index]; i < c.hist.off[a.index]+k; i++ {
+			if t := m.hist.time(i); t != noTime {
 				as.Times = append(as.Times, stdlib.Time(t))
 			}
 		}
@@ -183,7 +183,7 @@ func (c *Community) memberSnapshot(m *Member) MemberSnapshot {
 // holds none.
 func (s *State) memberSanctions(id string) *SanctionsSnapshot {
 	var out SanctionsSnapshot
-	if mu := s.sanc.mutes[id]; mu != nil {
+	if mu := s.sanc.mutes[id]; mu != nil && !s.lifted(mu) {
 		out.Mute = &MuteSnapshot{From: stdlib.Time(mu.from), Until: stdlib.Time(mu.until), For: mu.sanction.For.String(), Rule: mu.rule, Reason: mu.reason}
 	}
 	if s.sanc.marks != nil {
@@ -234,10 +234,14 @@ func (s *State) restoreSanctions(id string, ss *SanctionsSnapshot) error {
 		if until <= from {
 			return fmt.Errorf("mute: until %s is not after from %s", mu.Until.Format(time.RFC3339Nano), mu.From.Format(time.RFC3339Nano))
 		}
-		if s.sanc.mutes == nil {
-			s.sanc.mutes = map[string]*mute{}
+		// A snapshot written before lifted mutes were forgotten may hold
+		// one: it holds at no time, so the restored state need not keep it.
+		if m := (&mute{from: from, until: until, sanction: &Sanction{Name: "mute", For: d}, rule: mu.Rule, reason: mu.Reason}); !s.lifted(m) {
+			if s.sanc.mutes == nil {
+				s.sanc.mutes = map[string]*mute{}
+			}
+			s.sanc.mutes[id] = m
 		}
-		s.sanc.mutes[id] = &mute{from: from, until: until, sanction: &Sanction{Name: "mute", For: d}, rule: mu.Rule, reason: mu.Reason}
 	}
 	if len(ss.Reviewed) > 0 {
 		keys := s.c.dutyKeys()
@@ -416,7 +420,7 @@ func (c *Community) RestoreMember(ms MemberSnapshot) (*Member, error) {
 				ns = earliest
 			}
 			m.hist.ever[a.index/64] |= 1 << (a.index % 64)
-			m.hist.times[c.hist.first[a.index]] = ns
+			m.hist.slots(&c.hist)[c.hist.first[a.index]] = ns
 		}
 	}
 	return m, nil

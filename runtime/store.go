@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"slices"
+
 	"github.com/charterlang/charter/runtime/eval"
 )
 
@@ -60,7 +62,11 @@ func (st *store) add(id string, m *Member) {
 	st.strs = append(st.strs, m.rec().S...)
 	st.lists = append(st.lists, m.rec().L...)
 	st.ever = append(st.ever, m.hist.ever...)
-	st.times = append(st.times, m.hist.times...)
+	if m.hist.times != nil {
+		st.times = append(st.times, m.hist.times...)
+	} else {
+		st.times = appendEmptyTimes(st.times, st.nt)
+	}
 }
 
 // remove deletes member k by moving the last member into its place.
@@ -142,4 +148,14 @@ func (st *store) member(c *Community, k int) *Member {
 	var v view
 	st.load(c, k, &v, st.ids[k])
 	return v.m.Clone()
+}
+
+// appendEmptyTimes appends n empty kept times (noTime): the history of a
+// member that has recorded no taking yet.
+func appendEmptyTimes(ts []int64, n int) []int64 {
+	ts = slices.Grow(ts, n)
+	for range n {
+		ts = append(ts, noTime)
+	}
+	return ts
 }

@@ -69,6 +69,7 @@ func TestBadInputMatrix(t *testing.T) {
 		{"duties without --members", []string{"duties", club, "--community", "FanClub", at}, 2, "--members is required", false},
 		{"messages with a bad line", []string{"messages", club, "--community", "FanClub", "--members", members("{\"id\": \"a\", \"posts\": \"x\"}\n"), at}, 2, "m6.jsonl:1", false},
 		{"duties with a bad --format", []string{"duties", club, "--community", "FanClub", "--members", members("{\"id\": \"a\"}\n"), at, "--format", "xml"}, 2, "unknown format", false},
+		{"members over --max-members-size", []string{"roles", club, "--community", "FanClub", "--members", members("{\"id\": \"a\"}\n{\"id\": \"b\"}\n"), "--max-members-size", "20", at}, 2, "m8.jsonl:2: the members come to more than 20 bytes", false},
 		{"tests over the file's limit, checked", []string{"check", write("crowd_test.charter", []byte(crowd))}, 1, "CH0012", true},
 		{"tests over the file's limit, tested", []string{"test", write("crowd2_test.charter", []byte(crowd))}, 1, "CH0012", true},
 		{"load set over 8 MiB", []string{"check", bigSet(t)}, 1, "CH0011", true},
@@ -107,4 +108,15 @@ func bigSet(t *testing.T) string {
 		}
 	}
 	return dir
+}
+
+// TestLSPHeaderWithoutEnd: charter lsp given a header line that never ends
+// (charter lsp < /dev/zero) breaks the framing at once, exit 1, rather
+// than reading the line until memory runs out.
+func TestLSPHeaderWithoutEnd(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"lsp"}, endless{[]byte{0}}, &stdout, &stderr)
+	if code != exitFindings || !strings.Contains(stderr.String(), "header line longer than 1024 bytes") {
+		t.Errorf("exit %d, stderr %q; want 1 and the header line refused", code, stderr.String())
+	}
 }

@@ -82,3 +82,49 @@ func TestFmtWriteKeepsSymlink(t *testing.T) {
 		t.Errorf("unexpected files after -w: %v", entries)
 	}
 }
+
+// TestEndlessInputFiles: a file flag that names something without end or
+// that waits for a writer is refused at once, not read until memory runs
+// out or waited on for ever: --snapshot of charter serve is refused unless
+// a regular file (the server writes it as one), and the model of charter
+// simulate is read at most one byte past its 8 MiB limit (a pipe stays
+// allowed there, for --model <(...)).
+func TestEndlessInputFiles(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	fifo := filepath.Join(t.TempDir(), "state.json")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	club := "../../examples/fanclub/fanclub.charter"
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"serve --snapshot FIFO", []string{"serve", club, "--community", "FanClub", "--addr", "127.0.0.1:0", "--snapshot", fifo}, "--snapshot: read " + fifo + ": is a named pipe, not a regular file"},
+		{"serve --snapshot /dev/zero", []string{"serve", club, "--community", "FanClub", "--addr", "127.0.0.1:0", "--snapshot", "/dev/zero"}, "--snapshot: read /dev/zero: is a device, not a regular file"},
+		{"simulate --model /dev/zero", []string{"simulate", club, "--community", "FanClub", "--model", "/dev/zero", "--out", t.TempDir()}, "/dev/zero: the model is larger than 8388608 bytes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			type result struct {
+				code           int
+				stdout, stderr string
+			}
+			done := make(chan result, 1)
+			go func() {
+				code, out, errs := runCmd("", tc.args...)
+				done <- result{code, out, errs}
+			}()
+			select {
+			case r := <-done:
+				if r.code != exitUsage || !strings.Contains(r.stderr, tc.want) {
+					t.Errorf("exit %d, stderr %q; want 2 and %q", r.code, r.stderr, tc.want)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("did not return within 5s")
+			}
+		})
+	}
+}

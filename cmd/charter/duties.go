@@ -13,7 +13,8 @@ func init() {
 		name:    "duties",
 		summary: "print the duties each member has not met",
 		usage: `usage: charter duties FILE... --community NAME --members PATH --at TIME
-                      [--set NAME=VALUE]... [--format text|json]
+                      [--max-members-size BYTES] [--set NAME=VALUE]...
+                      [--format text|json]
 
 Duties prints, for each member, every duty (must ACTION N per D) it has
 not met at a time: the action, how many times it was done in the window
@@ -27,6 +28,10 @@ Flags:
   --members PATH    the members, as JSON Lines (required; - for standard
                     input), read as charter roles reads them; a member's
                     "@history" gives the times it took each action
+  --max-members-size BYTES
+                    the most bytes --members may hold, blank lines and
+                    line ends counted (default 268435456: 256 MiB); the
+                    line that goes over is an error
   --at TIME         the evaluation time in RFC 3339, such as
                     2026-01-15T00:00:00Z (required: windows end there)
   --set NAME=VALUE  a value for the community's setting NAME in place of

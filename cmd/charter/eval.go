@@ -19,6 +19,7 @@ func init() {
 		summary: "decide one action of one member",
 		usage: `usage: charter eval FILE... --community NAME --action CALL --at TIME
                     [--member JSON|@PATH] [--members PATH] [--as ID]
+                    [--max-members-size BYTES]
                     [--explain] [--set NAME=VALUE]... [--format text|json]
 
 Eval decides whether a member may take an action at a time, as the rules
@@ -52,6 +53,10 @@ Flags:
                     State holding them. The --member need not be among
                     them. A member argument names one of them by id, so
                     that rules such as 'to.points > 0' read it
+  --max-members-size BYTES
+                    the most bytes --members may hold, blank lines and
+                    line ends counted (default 268435456: 256 MiB); the
+                    line that goes over is an error
   --as ID           the acting member's id, which rules such as
                     'to != me' compare: with --member, the id of that
                     member; without it, the member of --members with
@@ -123,6 +128,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	as := fs.String("as", "", "the acting member's id (with --members alone: the member of --members)")
 	explain := fs.Bool("explain", false, "print every condition evaluated")
 	format := fs.String("format", "text", "output format: text or json")
+	maxSize := fs.Int64("max-members-size", defaultMaxMembersSize, "the most bytes --members may hold")
 	var sets setFlags
 	fs.Var(&sets, "set", "a setting's value, name=value (repeatable)")
 	paths, code, ok := parseArgs(fs, args)
@@ -134,6 +140,9 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if err := checkFormat(*format); err != nil {
+		return fail("%v", err)
+	}
+	if err := checkMaxSize(*maxSize); err != nil {
 		return fail("%v", err)
 	}
 	if len(paths) == 0 {
@@ -176,7 +185,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if *membersPath == "-" && *memberArg == "@-" {
 			return fail("--member @- and --members - both read standard input: give one of them as a file")
 		}
-		members, err := readMembersFile(*membersPath, stdin, com)
+		members, err := readMembersFile(*membersPath, stdin, com, *maxSize)
 		if err != nil {
 			return fail("--members: %v", err)
 		}

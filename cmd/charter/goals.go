@@ -16,7 +16,8 @@ func init() {
 		name:    "goals",
 		summary: "compute the community's goals over its members",
 		usage: `usage: charter goals FILE... --community NAME --members PATH --at TIME
-                     [--set NAME=VALUE]... [--format text|json]
+                     [--max-members-size BYTES] [--set NAME=VALUE]...
+                     [--format text|json]
 
 Goals computes each goal of a community over a set of members at a time:
 the measure's value, the target, whether it is met and the progress
@@ -31,6 +32,10 @@ Flags:
   --community NAME  the community whose goals to compute (required)
   --members PATH    the members, as JSON Lines (required; - for standard
                     input), read as charter roles reads them
+  --max-members-size BYTES
+                    the most bytes --members may hold, blank lines and
+                    line ends counted (default 268435456: 256 MiB); the
+                    line that goes over is an error
   --at TIME         the evaluation time in RFC 3339, such as
                     2026-01-15T00:00:00Z (required: measures may read it
                     through roles and badges)

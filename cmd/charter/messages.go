@@ -11,7 +11,8 @@ func init() {
 		name:    "messages",
 		summary: "print the nudges and offers that reach each member",
 		usage: `usage: charter messages FILE... --community NAME --members PATH --at TIME
-                        [--set NAME=VALUE]... [--format text|json]
+                        [--max-members-size BYTES] [--set NAME=VALUE]...
+                        [--format text|json]
 
 Messages prints, for each member, the nudges and offers that reach it at a
 time: those for everyone, for its role or for a badge it holds, whose when
@@ -23,6 +24,10 @@ Flags:
   --community NAME  the community whose messages apply (required)
   --members PATH    the members, as JSON Lines (required; - for standard
                     input), read as charter roles reads them
+  --max-members-size BYTES
+                    the most bytes --members may hold, blank lines and
+                    line ends counted (default 268435456: 256 MiB); the
+                    line that goes over is an error
   --at TIME         the evaluation time in RFC 3339, such as
                     2026-01-15T00:00:00Z (required: roles, badges and
                     goals may read it)

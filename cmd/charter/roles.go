@@ -12,7 +12,8 @@ func init() {
 		name:    "roles",
 		summary: "print the role and badges of each member",
 		usage: `usage: charter roles FILE... --community NAME --members PATH --at TIME
-                     [--set NAME=VALUE]... [--format text|json]
+                     [--max-members-size BYTES] [--set NAME=VALUE]...
+                     [--format text|json]
 
 Roles prints the role and the badges each member holds at a time. A FILE
 is a Charter file or a directory of them, as for charter check. For a
@@ -28,6 +29,10 @@ Flags:
                     unique in the file, and the member's attributes, as
                     --member of charter eval takes them ("@history"
                     included). Blank lines are skipped
+  --max-members-size BYTES
+                    the most bytes --members may hold, blank lines and
+                    line ends counted (default 268435456: 256 MiB); the
+                    line that goes over is an error
   --at TIME         the evaluation time in RFC 3339, such as
                     2026-01-15T00:00:00Z (required: badges such as
                     "inactive" read it)

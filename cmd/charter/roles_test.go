@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -157,6 +158,77 @@ func TestRolesUsageErrors(t *testing.T) {
 			code, out, errOut := charterIn(t, "", tc.args...)
 			if code != exitUsage || out != "" || !strings.Contains(errOut, tc.want) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want %d, nothing, and %q", code, out, errOut, exitUsage, tc.want)
+			}
+		})
+	}
+}
+
+// endless is a members stream that never ends: a line, over and over.
+type endless struct{ line []byte }
+
+func (e endless) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		n += copy(p[n:], e.line)
+	}
+	return n, nil
+}
+
+// TestMembersTotalBound holds a members stream to --max-members-size:
+// the line that takes the total over it is the error, with its number and
+// the flag to raise, and nothing is printed; a stream of exactly the size
+// is read.
+func TestMembersTotalBound(t *testing.T) {
+	three := "{\"id\": \"a\"}\n{\"id\": \"b\"}\n{\"id\": \"c\"}\n" // 36 bytes
+	over := func(t *testing.T, wantLine string, code int, out, errOut string) {
+		t.Helper()
+		want := wantLine + ": the members come to more than"
+		if code != exitUsage || out != "" || !strings.Contains(errOut, want) || !strings.Contains(errOut, "--max-members-size") {
+			t.Errorf("exit %d, stdout %q, stderr %q; want %d, nothing, and %q naming the flag", code, out, errOut, exitUsage, want)
+		}
+	}
+	t.Run("exactly the size", func(t *testing.T) {
+		code, out, errOut := charterIn(t, "", rolesArgs(tempFile(t, "m.jsonl", three), "--max-members-size", "36")...)
+		if code != exitOK || strings.Count(out, "\n") != 3 {
+			t.Errorf("exit %d, stdout %q, stderr %q; want the three members", code, out, errOut)
+		}
+	})
+	t.Run("one byte over", func(t *testing.T) {
+		code, out, errOut := charterIn(t, "", rolesArgs(tempFile(t, "m.jsonl", three), "--max-members-size", "35")...)
+		over(t, "m.jsonl:3", code, out, errOut)
+	})
+	t.Run("the last line without its newline", func(t *testing.T) {
+		code, out, errOut := charterIn(t, "", rolesArgs(tempFile(t, "m.jsonl", strings.TrimSuffix(three, "\n")), "--max-members-size", "34")...)
+		over(t, "m.jsonl:3", code, out, errOut)
+	})
+	t.Run("blank lines count", func(t *testing.T) {
+		code, out, errOut := charterIn(t, strings.Repeat("\n", 1000), rolesArgs("-", "--max-members-size", "100")...)
+		over(t, "stdin:101", code, out, errOut)
+	})
+	for _, cmd := range []string{"goals", "duties", "messages"} {
+		t.Run(cmd, func(t *testing.T) {
+			args := rolesArgs(tempFile(t, "m.jsonl", three), "--max-members-size", "20")
+			args[0] = cmd
+			code, out, errOut := charterIn(t, "", args...)
+			over(t, "m.jsonl:2", code, out, errOut)
+		})
+	}
+	t.Run("eval", func(t *testing.T) {
+		code, out, errOut := charterIn(t, "", "eval", fanclubFile, "--community", "FanClub", "--action", "introduce()", "--at", at0,
+			"--members", tempFile(t, "m.jsonl", three), "--max-members-size", "20")
+		over(t, "m.jsonl:2", code, out, errOut)
+	})
+	t.Run("an endless stream", func(t *testing.T) {
+		// Before the bound, this read until memory ran out.
+		var stdout, stderr bytes.Buffer
+		code := run(rolesArgs("-", "--max-members-size", "1000000"), endless{[]byte("\n")}, &stdout, &stderr)
+		over(t, "stdin:1000001", code, stdout.String(), stderr.String())
+	})
+	for _, v := range []string{"0", "-1"} {
+		t.Run("--max-members-size "+v, func(t *testing.T) {
+			code, out, errOut := charterIn(t, "", rolesArgs(tempFile(t, "m.jsonl", three), "--max-members-size", v)...)
+			if code != exitUsage || out != "" || !strings.Contains(errOut, "want a positive number of bytes") {
+				t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
 			}
 		})
 	}

@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/charterlang/charter/lang"
 	"github.com/charterlang/charter/runtime"
 	"github.com/charterlang/charter/runtime/serve"
 	"github.com/charterlang/charter/runtime/store"
@@ -276,10 +277,17 @@ func openState(com *runtime.Community, path string) (*runtime.State, error) {
 	if path == "" {
 		return runtime.NewState(com, opts...), nil
 	}
-	data, err := os.ReadFile(path)
+	// A pipe or device would never end (/dev/zero) or wait for a writer;
+	// the server writes its snapshot to a regular file.
+	f, _, err := lang.OpenSource(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return runtime.NewState(com, opts...), nil
 	}
+	if err != nil {
+		return nil, fmt.Errorf("--snapshot: %w", err)
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
 	if err != nil {
 		return nil, fmt.Errorf("--snapshot: %w", err)
 	}

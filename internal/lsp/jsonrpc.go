@@ -16,6 +16,11 @@ import (
 // are at most syntax.MaxFileSize (1 MiB); JSON escaping can double that.
 const MaxMessage = 16 << 20
 
+// maxHeaderLine bounds one header line, which the base protocol keeps to
+// a name and a number: it must fit the reader's buffer (bufio's default
+// is 4096 bytes).
+const maxHeaderLine = 1024
+
 // message is a JSON-RPC 2.0 request, notification or response: a request
 // has an ID and a Method, a notification only a Method, a response an ID
 // and a Result or an Error.
@@ -56,18 +61,20 @@ func readMessage(r *bufio.Reader) ([]byte, error) {
 	length := -1
 	first := true
 	for {
-		line, err := r.ReadString('\n')
+		// ReadSlice stops when its buffer is full, so that a header line
+		// that never ends is not read whole into memory.
+		raw, err := r.ReadSlice('\n')
+		if len(raw) > maxHeaderLine || errors.Is(err, bufio.ErrBufferFull) {
+			return nil, fmt.Errorf("header line longer than %d bytes", maxHeaderLine)
+		}
 		if err != nil {
-			if err == io.EOF && first && line == "" {
+			if err == io.EOF && first && len(raw) == 0 {
 				return nil, io.EOF
 			}
 			return nil, fmt.Errorf("reading header: %w", unexpectedEOF(err))
 		}
 		first = false
-		if len(line) > 1024 {
-			return nil, errors.New("header line longer than 1024 bytes")
-		}
-		line = strings.TrimRight(line, "\r\n")
+		line := strings.TrimRight(string(raw), "\r\n")
 		if line == "" {
 			break
 		}

@@ -29,11 +29,15 @@ type Token struct {
 	Pos   diag.Pos
 }
 
-// End returns the position just after the token.
+// End returns the position just after the token. A byte of invalid UTF-8
+// (in a comment, which is still a token after its CH0010) is one byte and
+// one column, as the lexer's errors count it.
 func (t Token) End() diag.Pos {
 	p := t.Pos
-	for _, r := range t.Value {
-		p.Offset += utf8.RuneLen(r)
+	for s := t.Value; s != ""; {
+		r, size := utf8.DecodeRuneInString(s)
+		s = s[size:]
+		p.Offset += size
 		if r == '\n' {
 			p.Line++
 			p.Column = 1
@@ -347,7 +351,55 @@ func (s *scanner) string(start diag.Pos, quote byte) {
 		s.errorf(diag.Lex, start, s.pos, "malformed string %s: %v", raw, err)
 		return
 	}
+	if quote != '`' {
+		if i, esc := highByteEscape(raw); i >= 0 {
+			at := start
+			at.Offset += i
+			at.Column += utf8.RuneCountInString(raw[:i])
+			end := at
+			end.Offset += len(esc)
+			end.Column += len(esc)
+			s.errorf(diag.Lex, at, end, "escape %s names a byte above 0x7F, which expressions read as a character and texts as a byte: write the character itself, or \\u%04X for U+%04X", esc, highByteValue(esc), highByteValue(esc))
+			return
+		}
+	}
 	s.emit(TokString, start)
+}
+
+// highByteEscape returns the offset in raw, an interpreted string literal
+// that unquotes, of its first \xHH or \OOO escape naming a byte above
+// 0x7F, and the escape; -1 when there is none. expr-lang reads such an
+// escape in an expression as the code point U+00HH, Go's strconv (texts,
+// SPEC §2.8) as the byte: "caf\xe9" was é in a condition and invalid
+// UTF-8 in a reason. Below 0x80 the two agree.
+func highByteEscape(raw string) (int, string) {
+	for i := 0; i+1 < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		switch c := raw[i+1]; {
+		case c == 'x' && i+3 < len(raw):
+			if v, err := strconv.ParseUint(raw[i+2:i+4], 16, 8); err == nil && v > 0x7F {
+				return i, raw[i : i+4]
+			}
+		case c >= '0' && c <= '7' && i+3 < len(raw):
+			if v, err := strconv.ParseUint(raw[i+1:i+4], 8, 8); err == nil && v > 0x7F {
+				return i, raw[i : i+4]
+			}
+		}
+		i++ // the escaped character: \\ is one escape, not the start of another
+	}
+	return -1, ""
+}
+
+// highByteValue is the byte a \xHH or \OOO escape names.
+func highByteValue(esc string) uint64 {
+	if esc[1] == 'x' {
+		v, _ := strconv.ParseUint(esc[2:], 16, 8)
+		return v
+	}
+	v, _ := strconv.ParseUint(esc[1:], 8, 8)
+	return v
 }
 
 // Unquote returns the value of a string literal as written in a source file.

@@ -120,3 +120,29 @@ func TestSyntaxErrorAtOffendingToken(t *testing.T) {
 		}
 	}
 }
+
+// TestEndAfterInvalidUTF8: a comment holding invalid UTF-8 is a lexical
+// error (CH0010) but still a token, which Parse keeps among the file's
+// comments and ends the file with. Each invalid byte is one byte and one
+// column, as the error's column counts it, not the three bytes of the
+// U+FFFD that ranging over the string yields for it.
+func TestEndAfterInvalidUTF8(t *testing.T) {
+	src := []byte("community A {}\n// caf\xe9 \xff\xfe")
+	f, ds := Parse("a.charter", src)
+	if len(ds) == 0 || ds[0].Code != diag.Encoding {
+		t.Fatalf("diagnostics %v, want CH0010", ds)
+	}
+	want := diag.Pos{Filename: "a.charter", Offset: len(src), Line: 2, Column: 11}
+	if f.EndPos != want {
+		t.Errorf("the file ends at %+v, want %+v", f.EndPos, want)
+	}
+	if len(f.Comments) != 1 || f.Comments[0].EndPos != want {
+		t.Errorf("comments %+v, want one ending at %+v", f.Comments, want)
+	}
+	toks, _ := Lex("a.charter", src)
+	for _, tok := range toks {
+		if end := tok.End(); end.Offset > len(src) {
+			t.Errorf("token %q ends at offset %d, past the source's %d bytes", tok.Value, end.Offset, len(src))
+		}
+	}
+}

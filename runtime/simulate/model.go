@@ -3,6 +3,7 @@ package simulate
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -94,9 +95,16 @@ type leaveRule struct {
 	chance float64
 }
 
-// ReadModel reads a behaviour model from a JSON file for community c.
+// ReadModel reads a behaviour model from a JSON file for community c. It
+// reads at most one byte more than a model may hold, so that a file
+// without end (/dev/zero, a pipe) is refused, not read into memory.
 func ReadModel(path string, c *runtime.Community) (*Model, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxModelSize+1))
 	if err != nil {
 		return nil, err
 	}

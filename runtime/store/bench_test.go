@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -170,4 +172,56 @@ func BenchmarkSnapshot(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkRecoveryNewRules reopens, after a crash, a bbolt store whose
+// log holds 100,000 events after an empty snapshot (CHARTER_BENCH_EVENTS
+// sets another count): with the same rule file (Open replays the log),
+// and with a new one (Open compiles the recorded rules, replays the log
+// by them, migrates and compacts). Each open starts from a copy of the
+// crashed file.
+func BenchmarkRecoveryNewRules(b *testing.B) {
+	n := envInt("CHARTER_BENCH_EVENTS", 100_000)
+	c := tips(b, tipsSrc)
+	crashed := filepath.Join(b.TempDir(), "crashed.db")
+	d, err := store.Open(context.Background(), c, crashed, store.CompactEvery(0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	store.NoSync(d)
+	joinTippers(b, c, d, 100)
+	applyTips(&testing.B{N: n - 100}, 64, d)
+	events := d.Events()
+	store.Abandon(d)
+	data, err := os.ReadFile(crashed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c2 := tips(b, strings.Replace(tipsSrc, "    note:   string\n", "", 1))
+	for _, r := range []struct {
+		name string
+		c    *runtime.Community
+	}{{"same", c}, {"new", c2}} {
+		b.Run("rules="+r.name, func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "r.db")
+			for range b.N {
+				b.StopTimer()
+				if err := os.WriteFile(path, data, 0o600); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				d, err := store.Open(context.Background(), r.c, path, store.CompactEvery(0))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if d.Events() != events {
+					b.Fatalf("recovered %d events of %d", d.Events(), events)
+				}
+				b.StopTimer()
+				store.Abandon(d)
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(events), "events")
+		})
+	}
 }

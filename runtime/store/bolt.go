@@ -14,14 +14,16 @@ import (
 )
 
 // The bbolt file holds, per community, a bucket named after it with the
-// keys "hash" (the rule file), "seq" (the event the snapshot holds) and
-// "snapshot", and a nested bucket "log" of events by big-endian sequence
-// number.
+// keys "hash" (the rule file), "rules" (its rules record: missing in a
+// file written before the store kept it), "seq" (the event the snapshot
+// holds) and "snapshot", and a nested bucket "log" of events by
+// big-endian sequence number.
 var (
-	keyHash = []byte("hash")
-	keySeq  = []byte("seq")
-	keySnap = []byte("snapshot")
-	keyLog  = []byte("log")
+	keyHash  = []byte("hash")
+	keyRules = []byte("rules")
+	keySeq   = []byte("seq")
+	keySnap  = []byte("snapshot")
+	keyLog   = []byte("log")
 )
 
 // boltLog is a bbolt file. Its writes go through one goroutine, which
@@ -39,17 +41,20 @@ type boltLog struct {
 	onCommit func(time.Duration) // OnCommit's, or nil
 }
 
-// write is one queued change: an event to append, or a compaction.
+// write is one queued change: an event to append, a compaction, or a new
+// rules record.
 type write struct {
 	ev      *event
 	compact *compaction
+	rules   []byte
 	result  chan error
 }
 
 type compaction struct {
-	seq  uint64
-	hash string
-	snap []byte
+	seq   uint64
+	hash  string
+	rules []byte
+	snap  []byte
 }
 
 func openBolt(path string) (*boltLog, error) {
@@ -76,6 +81,9 @@ func (b *boltLog) load(ctx context.Context, name string) (*stored, error) {
 			return nil
 		}
 		st = &stored{hash: string(cb.Get(keyHash))}
+		if r := cb.Get(keyRules); r != nil {
+			st.rules = append([]byte(nil), r...)
+		}
 		seq, err := strconv.ParseUint(string(cb.Get(keySeq)), 10, 64)
 		if err != nil {
 			return fmt.Errorf("store: community %s: bad snapshot sequence %q", name, cb.Get(keySeq))
@@ -132,19 +140,31 @@ func (b *boltLog) enqueue(w *write) error {
 	return nil
 }
 
-func (t boltTx) compact(ctx context.Context, seq uint64, hash string, snap []byte) error {
-	w := &write{compact: &compaction{seq, hash, snap}, result: make(chan error, 1)}
-	if err := t.b.enqueue(w); err != nil {
+func (t boltTx) compact(ctx context.Context, seq uint64, hash string, rules, snap []byte) error {
+	return t.b.write(&write{compact: &compaction{seq, hash, rules, snap}})
+}
+
+// write queues w and waits for its commit.
+func (b *boltLog) write(w *write) error {
+	w.result = make(chan error, 1)
+	if err := b.enqueue(w); err != nil {
 		return err
 	}
 	return <-w.result
 }
 
-func (b *boltLog) init(ctx context.Context, hash string) error {
-	return boltTx{b}.compact(ctx, 0, hash, nil)
+func (b *boltLog) init(ctx context.Context, hash string, rules []byte) error {
+	return boltTx{b}.compact(ctx, 0, hash, rules, nil)
 }
 
-func (b *boltLog) since(ctx context.Context, seq uint64) ([]event, error) { return nil, nil }
+// record: one process owns the file, and it runs rule file hash.
+func (b *boltLog) record(ctx context.Context, hash string, rules []byte) error {
+	return b.write(&write{rules: rules})
+}
+
+func (b *boltLog) since(ctx context.Context, seq uint64) ([]event, string, error) {
+	return nil, "", nil
+}
 
 // commits writes the queued changes, as many at once as have queued.
 func (b *boltLog) commits() {
@@ -206,6 +226,9 @@ func (b *boltLog) apply(tx *bolt.Tx, batch []*write) error {
 			if err := cb.Put(keyHash, []byte(c.hash)); err != nil {
 				return err
 			}
+			if err := cb.Put(keyRules, c.rules); err != nil {
+				return err
+			}
 			if err := cb.Put(keySeq, strconv.AppendUint(nil, c.seq, 10)); err != nil {
 				return err
 			}
@@ -213,6 +236,12 @@ func (b *boltLog) apply(tx *bolt.Tx, batch []*write) error {
 				if err := cb.Put(keySnap, c.snap); err != nil {
 					return err
 				}
+			}
+			continue
+		}
+		if w.rules != nil {
+			if err := tx.Bucket(b.name).Put(keyRules, w.rules); err != nil {
+				return err
 			}
 			continue
 		}

@@ -24,8 +24,10 @@
 // The log holds operations, not their effects: recovery replays them
 // through the State, which decides them as it did (time is an input, so
 // the replay is exact). A store records the rule file its State runs (a
-// hash of the community's source); opened with a changed file it migrates
-// its snapshot (runtime.Community.Migrate) and reports what changed.
+// hash of the community's source, and the source itself with the standard
+// pieces and settings it ran); opened with a changed file it migrates its
+// snapshot (runtime.Community.Migrate) and reports what changed, after
+// replaying a crash's log by the recorded rules that decided it.
 //
 // With PostgreSQL, several processes apply to one community: each
 // operation locks the community's row, replays the events the others

@@ -15,7 +15,9 @@ import (
 
 // The PostgreSQL schema: one row per community, locked by each operation
 // so that operations on one community are serialised across processes,
-// and its events by sequence number.
+// and its events by sequence number. The column rules (the rules record)
+// came later: a table made before gains it, NULL in its rows until a
+// process of this version writes them.
 const pgSchema = `
 CREATE TABLE IF NOT EXISTS charter_communities (
 	name         text PRIMARY KEY,
@@ -23,6 +25,7 @@ CREATE TABLE IF NOT EXISTS charter_communities (
 	snapshot_seq bigint NOT NULL,
 	snapshot     bytea
 );
+ALTER TABLE charter_communities ADD COLUMN IF NOT EXISTS rules bytea;
 CREATE TABLE IF NOT EXISTS charter_events (
 	community text NOT NULL,
 	seq       bigint NOT NULL,
@@ -76,7 +79,7 @@ func (b *pgLog) load(ctx context.Context, name string) (*stored, error) {
 	err := pgx.BeginTxFunc(ctx, b.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		var s stored
 		var seq int64
-		err := tx.QueryRow(ctx, "SELECT rules_hash, snapshot_seq, snapshot FROM charter_communities WHERE name = $1", name).Scan(&s.hash, &seq, &s.snap)
+		err := tx.QueryRow(ctx, "SELECT rules_hash, rules, snapshot_seq, snapshot FROM charter_communities WHERE name = $1", name).Scan(&s.hash, &s.rules, &seq, &s.snap)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
@@ -116,10 +119,20 @@ func pgEvents(ctx context.Context, q querier, name string, after uint64) ([]even
 	return evs, rows.Err()
 }
 
-func (b *pgLog) init(ctx context.Context, hash string) error {
-	_, err := b.pool.Exec(ctx, "INSERT INTO charter_communities (name, rules_hash, snapshot_seq) VALUES ($1, $2, 0) ON CONFLICT (name) DO NOTHING", b.name, hash)
+func (b *pgLog) init(ctx context.Context, hash string, rules []byte) error {
+	_, err := b.pool.Exec(ctx, "INSERT INTO charter_communities (name, rules_hash, rules, snapshot_seq) VALUES ($1, $2, $3, 0) ON CONFLICT (name) DO NOTHING", b.name, hash, rules)
 	if err != nil {
 		return fmt.Errorf("store: postgres: %w", err)
+	}
+	return nil
+}
+
+// record leaves a store another process moved to another rule file as it
+// is: that process's record is the one its log needs.
+func (b *pgLog) record(ctx context.Context, hash string, rules []byte) error {
+	_, err := b.pool.Exec(ctx, "UPDATE charter_communities SET rules = $3 WHERE name = $1 AND rules_hash = $2", b.name, hash, rules)
+	if err != nil {
+		return fmt.Errorf("store: postgres: record the rules: %w", err)
 	}
 	return nil
 }
@@ -159,13 +172,15 @@ func gapped(seq, snapSeq uint64, evs []event) error {
 	return nil
 }
 
-func (b *pgLog) since(ctx context.Context, seq uint64) ([]event, error) {
+func (b *pgLog) since(ctx context.Context, seq uint64) ([]event, string, error) {
 	var evs []event
-	// One snapshot of the database for the snapshot's place and the
-	// events, so that a compaction between the two cannot hide a gap.
+	var hash string
+	// One snapshot of the database for the snapshot's place, the rule
+	// file and the events, so that a compaction between them cannot hide
+	// a gap or a change of rule file.
 	err := pgx.BeginTxFunc(ctx, b.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		var snapSeq int64
-		if err := tx.QueryRow(ctx, "SELECT snapshot_seq FROM charter_communities WHERE name = $1", b.name).Scan(&snapSeq); err != nil {
+		if err := tx.QueryRow(ctx, "SELECT rules_hash, snapshot_seq FROM charter_communities WHERE name = $1", b.name).Scan(&hash, &snapSeq); err != nil {
 			return err
 		}
 		var err error
@@ -175,9 +190,9 @@ func (b *pgLog) since(ctx context.Context, seq uint64) ([]event, error) {
 		return gapped(seq, uint64(snapSeq), evs)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store: postgres: %w", err)
+		return nil, "", fmt.Errorf("store: postgres: %w", err)
 	}
-	return evs, nil
+	return evs, hash, nil
 }
 
 type pgTx struct {
@@ -210,12 +225,12 @@ func (t *pgTx) end(ctx context.Context, ev *event) (func() error, error) {
 // compact keeps the events of the snapshot before this one: a process
 // that lags behind by less than a snapshot catches up from the log, one
 // further behind reloads the snapshot.
-func (t *pgTx) compact(ctx context.Context, seq uint64, hash string, snap []byte) error {
+func (t *pgTx) compact(ctx context.Context, seq uint64, hash string, rules, snap []byte) error {
 	defer t.t.Rollback(context.Background())
 	var prev int64
 	err := t.t.QueryRow(ctx, "SELECT snapshot_seq FROM charter_communities WHERE name = $1", t.b.name).Scan(&prev)
 	if err == nil {
-		_, err = t.t.Exec(ctx, "UPDATE charter_communities SET rules_hash = $2, snapshot_seq = $3, snapshot = $4 WHERE name = $1", t.b.name, hash, int64(seq), snap)
+		_, err = t.t.Exec(ctx, "UPDATE charter_communities SET rules_hash = $2, rules = $3, snapshot_seq = $4, snapshot = $5 WHERE name = $1", t.b.name, hash, rules, int64(seq), snap)
 	}
 	if err == nil {
 		_, err = t.t.Exec(ctx, "DELETE FROM charter_events WHERE community = $1 AND seq <= $2", t.b.name, prev)

@@ -3,6 +3,7 @@ package store_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -464,4 +465,162 @@ func waitQuiet(t *testing.T, dsn string) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// pgExec runs q on the test database.
+func pgExec(t *testing.T, dsn, q string, args ...any) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, q, args...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPostgresRulesChangeAfterCrash(t *testing.T) {
+	testRulesChangeAfterCrash(t, pgDSN(t))
+}
+
+// An old store: its table made before the column rules existed. The
+// tables live in a schema of the test's own, so that dropping the column
+// disturbs no one else's tests.
+func TestPostgresRulesChangeOldStore(t *testing.T) {
+	dsn := pgDSN(t)
+	pgExec(t, dsn, "DROP SCHEMA IF EXISTS charter_old_store CASCADE")
+	pgExec(t, dsn, "CREATE SCHEMA charter_old_store")
+	t.Cleanup(func() { pgExec(t, dsn, "DROP SCHEMA IF EXISTS charter_old_store CASCADE") })
+	own := dsn + "&search_path=charter_old_store"
+	testRulesChangeOldStore(t, own, func() {
+		pgExec(t, own, "ALTER TABLE charter_communities DROP COLUMN rules")
+		// The connection string's search_path must have put the tables
+		// in the test's schema, or the drop was someone else's.
+		conn, err := pgx.Connect(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(context.Background())
+		var tables, columns int
+		err = conn.QueryRow(context.Background(), `SELECT
+			(SELECT count(*) FROM information_schema.tables WHERE table_schema = 'charter_old_store' AND table_name = 'charter_communities'),
+			(SELECT count(*) FROM information_schema.columns WHERE table_schema = 'charter_old_store' AND table_name = 'charter_communities' AND column_name = 'rules')`).Scan(&tables, &columns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tables != 1 || columns != 0 {
+			t.Fatalf("charter_old_store holds %d tables charter_communities, %d with a column rules: want the table, without it", tables, columns)
+		}
+	})
+}
+
+func TestPostgresRecordedRulesDoNotCompile(t *testing.T) {
+	dsn := pgDSN(t)
+	testRecordedRulesDoNotCompile(t, dsn, func(rules []byte) {
+		pgExec(t, dsn, "UPDATE charter_communities SET rules = $1 WHERE name = 'Tips'", rules)
+	})
+}
+
+// A process still running the old file while another recovers a crash's
+// log with the new one: the old one is refused its changes and its
+// refreshes, and never moves the store back to the old file, not even
+// when it finds the log compacted past its state and reloads.
+func TestPostgresRulesChangeWhileOldRuns(t *testing.T) {
+	dsn := pgDSN(t)
+	ctx := context.Background()
+	c, c2 := tips(t, tipsSrc), tips(t, newRules)
+	mem := crashUnderOld(t, c, dsn)
+	old, err := store.Open(ctx, c, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	seen := old.Events()
+	d, err := store.Open(ctx, c2, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	sameState(t, c2, d, migrated(t, c2, mem))
+	if err := old.Refresh(ctx); err == nil || !strings.Contains(err.Error(), "restart it with the new file") {
+		t.Errorf("a refresh by the old file after the change: %v", err)
+	}
+	m, _ := c.Member(nil)
+	if err := old.Join("late", m); err == nil || !strings.Contains(err.Error(), "restart it with the new file") {
+		t.Errorf("a change by the old file: %v", err)
+	}
+	// Two compactions with events between: the log no longer holds the
+	// event after the old process's last, so its refresh finds a gap and
+	// reloads, and the reload must not migrate the store back.
+	m2, _ := c2.Member(nil)
+	for _, id := range []string{"new1", "new2"} {
+		if err := d.Join(id, m2); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Compact(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := old.Refresh(ctx); !errors.Is(err, store.ErrRulesChanged) {
+		t.Errorf("a refresh by the old file over a gap: %v", err)
+	}
+	if old.Events() != seen {
+		t.Errorf("the old process's state moved from event %d to %d under rules it does not run", seen, old.Events())
+	}
+	if err := d.Join("new3", m2); err != nil {
+		t.Fatalf("the new file after the old process reloaded: %v", err)
+	}
+	again, err := store.Open(ctx, c2, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if again.Migration() != nil {
+		t.Errorf("the store was moved back to the old file: opening with the new one migrated %v", again.Migration())
+	}
+}
+
+func TestPostgresSettingsChangeAfterCrash(t *testing.T) {
+	testSettingsChangeAfterCrash(t, pgDSN(t))
+}
+
+// A process that logs an operation by the old file while another replays
+// a crash's log and migrates it to a new file: the migration is refused
+// (its snapshot would lack the operation, or carry it decided by the old
+// file under the new hash), and the store stays on the old file with
+// every operation; with the old process stopped, the new file opens.
+func TestPostgresRulesChangeRacesOld(t *testing.T) {
+	dsn := pgDSN(t)
+	ctx := context.Background()
+	c, c2 := tips(t, tipsSrc), tips(t, newRules)
+	mem := crashUnderOld(t, c, dsn)
+	old, err := store.Open(ctx, c, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := c.Member(nil)
+	store.OnMigrated(t, func() {
+		if err := old.Join("during", m); err != nil {
+			t.Errorf("a join by the old file during the migration: %v", err)
+		}
+		mem.Join("during", m)
+	})
+	_, err = store.Open(ctx, c2, dsn)
+	if !errors.Is(err, store.ErrRulesChanged) || !strings.Contains(err.Error(), "stop every process before changing the rule file") {
+		t.Fatalf("a migration while the old file logged an operation: %v", err)
+	}
+	store.OnMigrated(t, nil)
+	if err := old.Join("after", m); err != nil {
+		t.Fatalf("the old file after the refused migration: %v", err)
+	}
+	mem.Join("after", m)
+	store.Abandon(old) // a crash again: the log holds both joins
+	d, err := store.Open(ctx, c2, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	sameState(t, c2, d, migrated(t, c2, mem))
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/charterlang/charter/lang/format"
 	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime"
+	"github.com/charterlang/charter/runtime/internal/statehook"
 	"github.com/charterlang/charter/stdlib"
 )
 
@@ -31,6 +32,9 @@ type State struct {
 	opts []runtime.StateOption
 	cfg  config
 	hash string
+	// rules is the record of the rule file c runs (see rulesRecord), as
+	// the store keeps it next to hash.
+	rules []byte
 
 	mu sync.Mutex // serialises the mutators: the log's order is the State's
 	s  atomic.Pointer[runtime.State]
@@ -96,17 +100,21 @@ type backend interface {
 	// load returns what the store holds of community name: nil when
 	// it holds nothing of it yet.
 	load(ctx context.Context, name string) (*stored, error)
-	// init records a new community's rule hash, unless another process
-	// recorded one first.
-	init(ctx context.Context, hash string) error
+	// init records a new community's rule hash and rules record, unless
+	// another process recorded one first.
+	init(ctx context.Context, hash string, rules []byte) error
+	// record replaces the rules record of a store that runs rule file
+	// hash (one that runs another is left as it is).
+	record(ctx context.Context, hash string, rules []byte) error
 	// begin starts an operation on the state whose last event is seq: it
 	// returns the events others committed after seq (for PostgreSQL, with
 	// the community locked until end), and the rule hash the store records
 	// ("": the store cannot have changed it since load).
 	begin(ctx context.Context, seq uint64) (tx, []event, string, error)
 	// since returns the events others committed after seq, without
-	// locking: for questions to see them.
-	since(ctx context.Context, seq uint64) ([]event, error)
+	// locking: for questions to see them; and the rule hash the store
+	// records ("" as for begin).
+	since(ctx context.Context, seq uint64) ([]event, string, error)
 	// rebuildable reports whether a State can rebuild itself from the
 	// store after a failed write (false: it refuses every later one).
 	rebuildable() bool
@@ -118,14 +126,16 @@ type tx interface {
 	// end appends ev (nil: nothing changed) and ends the operation. wait,
 	// when not nil, returns once ev is durable.
 	end(ctx context.Context, ev *event) (wait func() error, err error)
-	// compact writes snap as the snapshot of event seq under rule hash,
-	// drops the log up to it, and ends the operation.
-	compact(ctx context.Context, seq uint64, hash string, snap []byte) error
+	// compact writes snap as the snapshot of event seq under rule hash
+	// and its rules record, drops the log up to it, and ends the
+	// operation.
+	compact(ctx context.Context, seq uint64, hash string, rules, snap []byte) error
 }
 
 // stored is what a store holds of a community.
 type stored struct {
 	hash    string
+	rules   []byte // the rules record; nil in a store written before it
 	snapSeq uint64
 	snap    []byte // the JSON of a runtime.Snapshot; nil before the first
 	events  []event
@@ -163,15 +173,19 @@ var ErrRulesChanged = errors.New("rule file changed")
 // made when missing. It loads the last snapshot and replays the log after
 // it, so the state holds every operation acknowledged before.
 //
-// The store records the rule file its state runs (RulesHash). Opened with
-// another, the state keeps every member: the snapshot is migrated
+// The store records the rule file its state runs: its hash (RulesHash),
+// and its source, with the standard pieces it uses and the values of its
+// settings, so that it can run those rules again. Opened with another
+// file, the state keeps every member: the snapshot is migrated
 // (runtime.Community.Migrate: removed attributes dropped, added ones take
 // their defaults, int becomes float; a type change that would lose values
 // is an error naming the attribute) and Migration reports what changed.
-// Operations logged since the last snapshot were decided by the old rules
-// and cannot be replayed by the new ones: Close compacts them away, and so
-// does opening with the old file; a store that holds some (its process
-// stopped without Close) refuses the new file with ErrRulesChanged.
+// Operations logged since the last snapshot (the process stopped without
+// Close) were decided by the old rules: the store compiles the recorded
+// source, replays them by it, then migrates the state that gives and
+// compacts. A store written before it recorded the source, or whose
+// recorded source this binary no longer compiles, cannot replay them:
+// it refuses the new file with ErrRulesChanged, saying why.
 func Open(ctx context.Context, c *runtime.Community, dsn string, opts ...Option) (*State, error) {
 	if c == nil {
 		return nil, fmt.Errorf("store: no community")
@@ -197,8 +211,13 @@ func Open(ctx context.Context, c *runtime.Community, dsn string, opts ...Option)
 	case *pgLog:
 		l.onCommit = cfg.onCommit
 	}
-	d := &State{c: c, opts: cfg.state, cfg: cfg, hash: RulesHash(c), b: b}
-	if err := d.load(ctx); err != nil {
+	rules, err := rulesOf(c)
+	if err != nil {
+		b.close()
+		return nil, err
+	}
+	d := &State{c: c, opts: cfg.state, cfg: cfg, hash: RulesHash(c), rules: rules, b: b}
+	if err := d.load(ctx, true); err != nil {
 		b.close()
 		return nil, err
 	}
@@ -214,25 +233,40 @@ func Open(ctx context.Context, c *runtime.Community, dsn string, opts ...Option)
 	return d, nil
 }
 
-// load builds the State from the store: snapshot, migration, log.
-func (d *State) load(ctx context.Context) error {
+// load builds the State from the store: snapshot, migration, log. open
+// says Open calls it; a running State reloads (after a gap, or a failed
+// write) only under the rules it runs, and never migrates: another
+// process moved the store to another file, and this one must restart.
+func (d *State) load(ctx context.Context, open bool) error {
 	st, err := d.b.load(ctx, d.c.Name)
 	if err != nil {
 		return err
 	}
 	if st == nil { // a new store: record the rule file
-		if err := d.b.init(ctx, d.hash); err != nil {
+		if err := d.b.init(ctx, d.hash, d.rules); err != nil {
 			return err
 		}
 		d.s.Store(runtime.NewState(d.c, d.opts...))
 		return nil
 	}
+	st.rules = recordOf(st.rules, st.hash)
 	changed := st.hash != d.hash
-	if changed && len(st.events) > 0 {
-		return fmt.Errorf("store: %w: the store holds %d operations decided by rule file %s since its last snapshot, and this is rule file %s; open the store once with the old file (that compacts it), then with the new one",
-			ErrRulesChanged, len(st.events), short(st.hash), short(d.hash))
+	if changed && !open {
+		return fmt.Errorf("store: %w: the store runs rule file %s now, and this process %s: restart it with the new file", ErrRulesChanged, short(st.hash), short(d.hash))
 	}
-	s, err := d.restore(st.snap, changed)
+	snap := st.snap
+	// Under the same file a record differs in the settings' values: the
+	// host changed one, and the log was decided by the recorded values,
+	// which may decide it otherwise.
+	resettled := !changed && open && st.rules != nil && !bytes.Equal(st.rules, d.rules)
+	replayed := false
+	if (changed || resettled) && len(st.events) > 0 {
+		if snap, err = d.replayOld(ctx, st); err != nil {
+			return err
+		}
+		st.events, replayed = nil, true
+	}
+	s, err := d.restore(snap, changed)
 	if err != nil {
 		return err
 	}
@@ -244,10 +278,68 @@ func (d *State) load(ctx context.Context) error {
 	d.s.Store(s)
 	d.snapSeq = st.snapSeq
 	if changed {
+		if testHookMigrated != nil {
+			testHookMigrated()
+		}
 		// The store now runs the new file: its snapshot is this state's.
 		return d.compactLocked(ctx, true)
 	}
+	if replayed {
+		// The log is the old settings': the snapshot takes it in, and
+		// the record this process's settings.
+		return d.compactLocked(ctx, false)
+	}
+	if open && !bytes.Equal(st.rules, d.rules) {
+		// A store written before it kept the rules' source, or whose
+		// host changed a setting: the record follows what this process
+		// runs from now on.
+		return d.b.record(ctx, d.hash, d.rules)
+	}
 	return nil
+}
+
+// testHookMigrated, when set by a test, runs between Open's migration and
+// its compaction: where another process may log an operation by the old
+// file.
+var testHookMigrated func()
+
+// replayOld replays the log of st by the rules that decided it, those its
+// rules record holds, and returns the JSON of the snapshot that gives: the
+// state the old rules would have left, for the new ones to migrate.
+func (d *State) replayOld(ctx context.Context, st *stored) ([]byte, error) {
+	if st.rules == nil {
+		return nil, fmt.Errorf("store: %w: the store holds %d operations decided by rule file %s since its last snapshot, and this is rule file %s; the store holds no source of that file (it was written by a version that did not keep it), so it cannot replay them: open the store once with the old file (that compacts it), then with the new one",
+			ErrRulesChanged, len(st.events), short(st.hash), short(d.hash))
+	}
+	old, err := recordedCommunity(st.rules, d.c.Name, st.hash)
+	if err != nil && st.hash == d.hash {
+		return nil, fmt.Errorf("store: %w: the store holds %d operations since its last snapshot, decided by rule file %s with settings other than this process's; it cannot replay them by the settings it recorded, since %w",
+			ErrRulesChanged, len(st.events), short(st.hash), err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: %w: the store holds %d operations decided by rule file %s since its last snapshot, and this is rule file %s; the store cannot replay them by the rule file it recorded, since %w: open the store once with a binary that runs the old file (that compacts it), then with the new one",
+			ErrRulesChanged, len(st.events), short(st.hash), short(d.hash), err)
+	}
+	s := runtime.NewState(old, d.opts...)
+	if st.snap != nil {
+		snap, err := decodeSnapshot(st.snap)
+		if err != nil {
+			return nil, err
+		}
+		if s, err = runtime.Restore(old, snap, d.opts...); err != nil {
+			return nil, fmt.Errorf("store: snapshot under rule file %s: %w", short(st.hash), err)
+		}
+	}
+	for _, ev := range st.events {
+		if err := d.replay(ctx, s, ev); err != nil {
+			return nil, fmt.Errorf("store: replaying the log by rule file %s: %w", short(st.hash), err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(s.Snapshot()); err != nil {
+		return nil, fmt.Errorf("store: snapshot: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 // restore builds a state from a snapshot's JSON (nil: none), migrating it
@@ -349,7 +441,15 @@ func (o *op) run(ctx context.Context, s *runtime.State) error {
 		_, err := s.Review(ctx, *o.At)
 		return err
 	case "lift":
-		return s.Lift(o.ID, o.Sanction)
+		err := s.Lift(o.ID, o.Sanction)
+		if errors.Is(err, runtime.ErrNotHeld) && o.Sanction == "mute" {
+			// Logged by a binary that counted the lift of a mute that
+			// had ended as an event; this one forgets such a mute
+			// (SPEC §11.5), and the lift changes no answer either way.
+			statehook.CountEvent(s)
+			return nil
+		}
+		return err
 	case "apply":
 		if o.At == nil {
 			return fmt.Errorf("apply without a time")
@@ -446,7 +546,7 @@ func (d *State) mutate(ctx context.Context, o *op, f func(s *runtime.State) erro
 // holds mu.
 func (d *State) fail(ctx context.Context, cause error) {
 	if d.b.rebuildable() {
-		if err := d.load(ctx); err == nil {
+		if err := d.load(ctx, false); err == nil {
 			return
 		}
 	}
@@ -610,7 +710,7 @@ func (d *State) compactLocked(ctx context.Context, migrated bool) error {
 		t.end(ctx, nil)
 		return fmt.Errorf("store: snapshot: %w", err)
 	}
-	if err := t.compact(ctx, snap.Events, d.hash, buf.Bytes()); err != nil {
+	if err := t.compact(ctx, snap.Events, d.hash, d.rules, buf.Bytes()); err != nil {
 		return err
 	}
 	d.snapSeq = snap.Events
@@ -629,12 +729,17 @@ func (d *State) Refresh(ctx context.Context) error {
 		return err
 	}
 	s := d.s.Load()
-	evs, err := d.b.since(ctx, s.Events())
+	evs, hash, err := d.b.since(ctx, s.Events())
 	if errors.Is(err, errGap) {
 		return d.gap(ctx, err)
 	}
 	if err != nil {
 		return err
+	}
+	if hash != "" && hash != d.hash {
+		// Events after a change of rule file were decided by the new
+		// file: replayed by this one they could decide otherwise.
+		return fmt.Errorf("store: %w: the store runs rule file %s now, and this process %s: restart it with the new file", ErrRulesChanged, short(hash), short(d.hash))
 	}
 	for _, ev := range evs {
 		if err := d.replay(ctx, s, ev); err != nil {
@@ -649,9 +754,13 @@ func (d *State) Refresh(ctx context.Context) error {
 // snapshot; any other error breaks the state. The caller holds mu.
 func (d *State) gap(ctx context.Context, err error) error {
 	if errors.Is(err, errGap) && d.b.rebuildable() {
-		if lerr := d.load(ctx); lerr == nil {
+		lerr := d.load(ctx, false)
+		if lerr == nil {
 			return nil
 		}
+		// Why it could not reload (another process moved the store to
+		// another rule file, say) says more than the gap.
+		err = lerr
 	}
 	d.broken = err
 	return err

@@ -312,10 +312,9 @@ func TestBoltRulesChange(t *testing.T) {
 	if store.RulesHash(c2) == store.RulesHash(c) {
 		t.Fatal("the hash did not change with the rules")
 	}
-	if _, err := store.Open(ctx, c2, path); !errors.Is(err, store.ErrRulesChanged) || !strings.Contains(err.Error(), "open the store once with the old file") {
-		t.Fatalf("open with new rules over an uncompacted log: %v", err)
-	}
-	// Opening with the old file replays; closing compacts.
+	// (Opening with the new file now would replay the log by the old
+	// rules: TestBoltRulesChangeAfterCrash.) Opening with the old file
+	// replays; closing compacts.
 	d, err = store.Open(ctx, c, path)
 	if err != nil {
 		t.Fatal(err)
