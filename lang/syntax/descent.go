@@ -567,34 +567,37 @@ func (p *descent) dflt() *Default {
 
 func (p *descent) schema() *Schema {
 	start := p.start()
-	d := &Schema{Attrs: p.attrBlock()}
+	p.consume()
+	d := &Schema{Attrs: named(p, p.attr)}
 	d.Node = p.node(start)
 	return d
 }
 
 func (p *descent) settings() *Settings {
 	start := p.start()
-	d := &Settings{Attrs: p.attrBlock()}
+	p.consume()
+	d := &Settings{Attrs: named(p, p.attr)}
 	d.Node = p.node(start)
 	return d
 }
 
-// attrBlock is the body of member and settings after their keyword:
-// `{ attr ... }`, the attributes parted by any number of ; or ,.
-func (p *descent) attrBlock() []*Attr {
-	p.consume()
+// named reads `{ item ... }` of items that start with a name (the
+// attributes of member and settings, the fields of given and update), as
+// many as there are names, parted by any number of , or ;: the grammar's
+// "{" ( @@ ( "," | ";" )* )* "}".
+func named[T any](p *descent, next func() T) []T {
 	p.expect("{")
-	var attrs []*Attr
+	var items []T
 	for n := 0; p.isType(TokIdent); n++ {
 		p.count(n)
-		attrs = append(attrs, p.attr())
-		for m := 0; p.is(";") || p.is(","); m++ {
+		items = append(items, next())
+		for m := 0; p.is(",") || p.is(";"); m++ {
 			p.count(m)
 			p.consume()
 		}
 	}
 	p.expect("}")
-	return attrs
+	return items
 }
 
 func (p *descent) attr() *Attr {
@@ -777,7 +780,7 @@ func (p *descent) step() Step {
 			p.consume()
 			p.consume()
 			s := &Given{Name: p.optIdent()}
-			s.Fields = p.fieldBlock()
+			s.Fields = named(p, p.field)
 			if p.accept("did") {
 				s.Did = append(s.Did, p.did())
 				for n := 0; p.is(","); n++ {
@@ -792,13 +795,13 @@ func (p *descent) step() Step {
 			p.consume()
 			p.consume()
 			s := &GivenMembers{Count: p.intLit()}
-			s.Fields = p.fieldBlock()
+			s.Fields = named(p, p.field)
 			s.Node = p.node(start)
 			return s
 		case "settings":
 			p.consume()
 			p.consume()
-			s := &GivenSettings{Fields: p.fieldBlock()}
+			s := &GivenSettings{Fields: named(p, p.field)}
 			s.Node = p.node(start)
 			return s
 		}
@@ -830,7 +833,7 @@ func (p *descent) step() Step {
 	case "update":
 		p.consume()
 		s := &Update{Name: p.optIdent()}
-		s.Fields = p.fieldBlock()
+		s.Fields = named(p, p.field)
 		s.Node = p.node(start)
 		return s
 	case "expect":
@@ -862,22 +865,6 @@ func (p *descent) did() *Did {
 	d.At = p.stringLit()
 	d.Node = p.node(start)
 	return d
-}
-
-// fieldBlock reads "{" ( @@ ( "," | ";" )* )* "}" of Fields.
-func (p *descent) fieldBlock() []*Field {
-	p.expect("{")
-	var fs []*Field
-	for n := 0; p.isType(TokIdent); n++ {
-		p.count(n)
-		fs = append(fs, p.field())
-		for m := 0; p.is(",") || p.is(";"); m++ {
-			p.count(m)
-			p.consume()
-		}
-	}
-	p.expect("}")
-	return fs
 }
 
 func (p *descent) field() *Field {
