@@ -162,8 +162,7 @@ func (c *Community) attrList() string {
 }
 
 func (c *Community) newMember(id string) *Member {
-	m := c.block.alloc()
-	m.ID, m.c = id, c
+	m := c.block.alloc(id, c)
 	m.rec().CopyFrom(c.defaults)
 	return m
 }
@@ -197,11 +196,12 @@ type memberWith[W any] struct {
 
 // withWords returns a new zero Member and n words in the same
 // allocation, for n up to 36; ok is false for more. Each array fills a
-// size class of the allocator with the 192-byte Member (240, 256, 288,
-// 320, 352, 384, 416, 448 and 480 bytes): FanClub's 10 words (eight ints
-// with the given-bit word of SPEC §7.7 and demotions, a float, the
-// history bits) take 288 bytes, where 200-byte Members with 19 words took
-// 352 and the kept times, before they came at the first taking, 320.
+// size class of the allocator with the 160-byte Member (208, 224, 240,
+// 256, 288, 320, 352, 384, 416 and 448 bytes): FanClub's 10 words (eight
+// ints with the given-bit word of SPEC §7.7 and demotions, a float, the
+// history bits) take 240 bytes, where the 192-byte Member (the history's
+// two slice headers) took 288, 200-byte Members with 19 words 352, and
+// the kept times, before they came at the first taking, 320.
 func withWords(n int) (m *Member, words []int64, ok bool) {
 	switch {
 	case n <= 6:
@@ -209,6 +209,9 @@ func withWords(n int) (m *Member, words []int64, ok bool) {
 		return &p.m, p.w[:n:n], true
 	case n <= 8:
 		p := new(memberWith[[8]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 10:
+		p := new(memberWith[[10]int64])
 		return &p.m, p.w[:n:n], true
 	case n <= 12:
 		p := new(memberWith[[12]int64])
@@ -235,25 +238,34 @@ func withWords(n int) (m *Member, words []int64, ok bool) {
 	return nil, nil, false
 }
 
-// alloc returns a zero member laid out as b says. Floats and history bits
-// share the pointer-free array with the ints: they are eight bytes each
-// and hold no pointers, so the garbage collector need not tell them apart.
-func (b *memberBlock) alloc() *Member {
+// alloc returns a member of c with ID id, its values zero, laid out as b
+// says. Floats and history bits share the pointer-free array with the
+// ints: they are eight bytes each and hold no pointers, so the garbage
+// collector need not tell them apart.
+//
+// The member's pointers are stored together, with no branch between
+// them, so that the compiler tests the write barrier once and, while the
+// collector marks, buffers all six in two calls (gcWriteBarrier8 and 4)
+// rather than six calls of gcWriteBarrier2 spread over the branches that
+// lay the arrays out.
+func (b *memberBlock) alloc(id string, c *Community) *Member {
 	n := b.ni + b.nf + b.never
 	m, words, ok := withWords(n)
 	if !ok {
 		m, words = &Member{}, make([]int64, n)
 	}
-	m.r.H = (*taker)(m)
-	m.r.I = words[:b.ni:b.ni]
+	ints := words[:b.ni:b.ni]
 	rest := words[b.ni:]
+	var flts []float64
 	if b.nf > 0 {
-		m.r.F = unsafe.Slice((*float64)(unsafe.Pointer(&rest[0])), b.nf)
+		flts = unsafe.Slice((*float64)(unsafe.Pointer(&rest[0])), b.nf)
 	}
 	rest = rest[b.nf:]
+	var ever *uint64
 	if b.never > 0 {
-		m.hist.ever = unsafe.Slice((*uint64)(unsafe.Pointer(&rest[0])), b.never)
+		ever = (*uint64)(unsafe.Pointer(&rest[0]))
 	}
+	m.ID, m.c, m.r.H, m.r.I, m.r.F, m.hist.ever = id, c, (*taker)(m), ints, flts, ever
 	if b.ns > 0 {
 		m.r.S = make([]string, b.ns)
 	}
@@ -388,16 +400,16 @@ func (c *Community) Values(m *Member) map[string]any {
 // Clone returns a copy of m that shares no mutable memory with it.
 func (m *Member) Clone() *Member {
 	if m.c == nil {
-		cp := &Member{ID: m.ID, hist: m.hist.clone()}
+		cp := &Member{ID: m.ID} // no community: no actions, no history
 		cp.r.CopyFrom(&m.r)
 		return cp
 	}
-	cp := m.c.block.alloc()
-	cp.ID, cp.c = m.ID, m.c
+	cp := m.c.block.alloc(m.ID, m.c)
 	cp.rec().CopyFrom(m.rec())
-	copy(cp.hist.ever, m.hist.ever)
+	s := &m.c.hist
+	copy(cp.hist.bits(s), m.hist.bits(s))
 	if m.hist.times != nil {
-		copy(cp.hist.slots(&m.c.hist), m.hist.times)
+		copy(cp.hist.slots(s), m.hist.all(s))
 	}
 	return cp
 }
@@ -599,8 +611,7 @@ func (c *Community) MemberFromStruct(v any) (*Member, error) {
 		// As in FillFromStruct: a pointer to the struct type bound last
 		// sets every attribute, so the defaults need not be copied first.
 		if ef := (*eface)(unsafe.Pointer(&v)); ef.typ == b.ptWord && ef.data != nil {
-			m := c.block.alloc()
-			m.c = c
+			m := c.block.alloc("", c)
 			if err := c.fillDirect(&b.direct, m.rec(), ef.data); err != nil {
 				return nil, err
 			}
@@ -638,7 +649,7 @@ func (c *Community) FillFromStruct(m *Member, v any) error {
 		// cost a ninth of BenchmarkFillFromStruct.
 		if ef := (*eface)(unsafe.Pointer(&v)); ef.typ == b.ptWord && ef.data != nil {
 			m.forgetRole()
-			m.hist.reset()
+			m.hist.reset(&c.hist)
 			if err := c.fillDirect(&b.direct, m.rec(), ef.data); err != nil {
 				m.rec().CopyFrom(c.defaults)
 				return err
@@ -676,7 +687,7 @@ func (c *Community) fillFromStruct(m *Member, v any) error {
 		// it binds all of them, fill overwrites every slot.
 		m.rec().CopyFrom(c.defaults)
 	}
-	m.hist.reset()
+	m.hist.reset(&c.hist)
 	if err := c.fillWith(b, m, rv, base); err != nil {
 		m.rec().CopyFrom(c.defaults)
 		return err

@@ -61,9 +61,9 @@ func (st *store) add(id string, m *Member) {
 	st.flts = append(st.flts, m.rec().F...)
 	st.strs = append(st.strs, m.rec().S...)
 	st.lists = append(st.lists, m.rec().L...)
-	st.ever = append(st.ever, m.hist.ever...)
+	st.ever = append(st.ever, m.hist.bits(&m.c.hist)...)
 	if m.hist.times != nil {
-		st.times = append(st.times, m.hist.times...)
+		st.times = append(st.times, m.hist.all(&m.c.hist)...)
 	} else {
 		st.times = appendEmptyTimes(st.times, st.nt)
 	}
@@ -139,7 +139,7 @@ func (st *store) load(c *Community, k int, v *view, id string) {
 	v.m.ID = id
 	v.m.c = c
 	v.m.r.H = (*taker)(&v.m)
-	v.m.hist = history{ever: block(st.ever, k, st.ne), times: block(st.times, k, st.nt)}
+	v.m.hist = history{ever: elem0(block(st.ever, k, st.ne)), times: elem0(block(st.times, k, st.nt))}
 	v.m.forgetRole()
 }
 
