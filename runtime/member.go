@@ -182,7 +182,7 @@ type memberBlock struct {
 
 func newMemberBlock(l *eval.Layout, nActions int) memberBlock {
 	r := eval.NewRecord(l)
-	return memberBlock{ni: len(r.I), nf: len(r.F), ns: len(r.S), nl: len(r.L), never: (nActions + 63) / 64}
+	return memberBlock{ni: len(r.I), nf: len(r.F), ns: len(r.Strings()), nl: len(r.Lists()), never: (nActions + 63) / 64}
 }
 
 // memberWith is a Member followed by its words, allocated together. A few
@@ -195,47 +195,90 @@ type memberWith[W any] struct {
 }
 
 // withWords returns a new zero Member and n words in the same
-// allocation, for n up to 36; ok is false for more. Each array fills a
-// size class of the allocator with the 160-byte Member (208, 224, 240,
-// 256, 288, 320, 352, 384, 416 and 448 bytes): FanClub's 10 words (eight
-// ints with the given-bit word of SPEC §7.7 and demotions, a float, the
-// history bits) take 240 bytes, where the 192-byte Member (the history's
-// two slice headers) took 288, 200-byte Members with 19 words 352, and
-// the kept times, before they came at the first taking, 320.
+// allocation, for n up to 37; ok is false for more. Each array fills a
+// size class of the allocator with the 120-byte Member (160, 176, 192,
+// 208, 224, 240, 256, 288, 320, 352, 384 and 416 bytes): FanClub's 10
+// words (eight ints with the given-bit word of SPEC §7.7 and demotions, a
+// float, the history bits) take 208 bytes, where the 160-byte Member (the
+// record's strings and lists inline) took 240, the 192-byte one (the
+// history's two slice headers) 288, 200-byte Members with 19 words 352,
+// and the kept times, before they came at the first taking, 320.
 func withWords(n int) (m *Member, words []int64, ok bool) {
 	switch {
-	case n <= 6:
-		p := new(memberWith[[6]int64])
+	case n <= 5:
+		p := new(memberWith[[5]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 8:
-		p := new(memberWith[[8]int64])
+	case n <= 7:
+		p := new(memberWith[[7]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 10:
-		p := new(memberWith[[10]int64])
+	case n <= 9:
+		p := new(memberWith[[9]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 12:
-		p := new(memberWith[[12]int64])
+	case n <= 11:
+		p := new(memberWith[[11]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 16:
-		p := new(memberWith[[16]int64])
+	case n <= 13:
+		p := new(memberWith[[13]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 20:
-		p := new(memberWith[[20]int64])
+	case n <= 15:
+		p := new(memberWith[[15]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 24:
-		p := new(memberWith[[24]int64])
+	case n <= 17:
+		p := new(memberWith[[17]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 28:
-		p := new(memberWith[[28]int64])
+	case n <= 21:
+		p := new(memberWith[[21]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 32:
-		p := new(memberWith[[32]int64])
+	case n <= 25:
+		p := new(memberWith[[25]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 36:
-		p := new(memberWith[[36]int64])
+	case n <= 29:
+		p := new(memberWith[[29]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 33:
+		p := new(memberWith[[33]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 37:
+		p := new(memberWith[[37]int64])
 		return &p.m, p.w[:n:n], true
 	}
 	return nil, nil, false
+}
+
+// slWith is a record's strings and lists with its strings, allocated
+// together.
+type slWith[S any] struct {
+	sl eval.SL
+	s  S
+}
+
+// withStrings returns a record's SL and n strings in one allocation, as
+// the strings alone were before SL left the Member, for n up to 32 (two
+// allocations for more).
+func withStrings(n int) (*eval.SL, []string) {
+	switch {
+	case n == 0:
+		return new(eval.SL), nil
+	case n <= 1:
+		p := new(slWith[[1]string])
+		return &p.sl, p.s[:n:n]
+	case n <= 2:
+		p := new(slWith[[2]string])
+		return &p.sl, p.s[:n:n]
+	case n <= 4:
+		p := new(slWith[[4]string])
+		return &p.sl, p.s[:n:n]
+	case n <= 8:
+		p := new(slWith[[8]string])
+		return &p.sl, p.s[:n:n]
+	case n <= 16:
+		p := new(slWith[[16]string])
+		return &p.sl, p.s[:n:n]
+	case n <= 32:
+		p := new(slWith[[32]string])
+		return &p.sl, p.s[:n:n]
+	}
+	return new(eval.SL), make([]string, n)
 }
 
 // alloc returns a member of c with ID id, its values zero, laid out as b
@@ -266,11 +309,13 @@ func (b *memberBlock) alloc(id string, c *Community) *Member {
 		ever = (*uint64)(unsafe.Pointer(&rest[0]))
 	}
 	m.ID, m.c, m.r.H, m.r.I, m.r.F, m.hist.ever = id, c, (*taker)(m), ints, flts, ever
-	if b.ns > 0 {
-		m.r.S = make([]string, b.ns)
-	}
-	if b.nl > 0 {
-		m.r.L = make([]any, b.nl)
+	if b.ns+b.nl > 0 {
+		sl, strs := withStrings(b.ns)
+		sl.S = strs
+		m.r.SL = sl
+		if b.nl > 0 {
+			m.r.L = make([]any, b.nl)
+		}
 	}
 	return m
 }
@@ -828,7 +873,7 @@ func (c *Community) fillDirect(d *direct, rec *eval.Record, base unsafe.Pointer)
 		}
 	}
 	if len(d.strs) > 0 {
-		if len(rec.S) != d.ns {
+		if len(rec.Strings()) != d.ns {
 			return c.notLayout()
 		}
 		rs := unsafe.Pointer(unsafe.SliceData(rec.S))

@@ -30,15 +30,15 @@ func TestEfaceLayout(t *testing.T) {
 }
 
 // TestMemberSize checks the size withWords' arrays were chosen for: each
-// fills a size class of the allocator after a 160-byte Member (FanClub's
-// 10 words, 240 bytes). A Member of another size wastes up to 16 bytes of
+// fills a size class of the allocator after a 120-byte Member (FanClub's
+// 10 words, 208 bytes). A Member of another size wastes up to 16 bytes of
 // every new member until the arrays are chosen again.
 func TestMemberSize(t *testing.T) {
-	if s := unsafe.Sizeof(Member{}); s != 160 {
+	if s := unsafe.Sizeof(Member{}); s != 120 {
 		t.Errorf("Member is %d bytes: choose withWords' arrays again for the allocator's size classes", s)
 	}
-	if s := unsafe.Sizeof(memberWith[[10]int64]{}); s != 240 {
-		t.Errorf("a Member with 10 words is %d bytes, want 240", s)
+	if s := unsafe.Sizeof(memberWith[[11]int64]{}); s != 208 {
+		t.Errorf("a Member with 11 words is %d bytes, want 208", s)
 	}
 }
 
@@ -46,9 +46,9 @@ func TestMemberSize(t *testing.T) {
 // alloc lays over one array, and the kept times made at the first
 // taking, do not overlap: writing each part leaves the others as written.
 func TestMemberBlockDisjoint(t *testing.T) {
-	// 7, 19 and 35 words (the largest of their arrays) sit in the
+	// 7, 21 and 37 words (the largest of their arrays) sit in the
 	// Member's own allocation; 40 in an array of their own.
-	for _, b := range []memberBlock{{ni: 3, nf: 2, never: 2}, {ni: 10, nf: 7, never: 2}, {ni: 20, nf: 13, never: 2}, {ni: 30, nf: 8, never: 2}} {
+	for _, b := range []memberBlock{{ni: 3, nf: 2, never: 2}, {ni: 12, nf: 7, never: 2}, {ni: 22, nf: 13, never: 2}, {ni: 30, nf: 8, never: 2}} {
 		memberBlockDisjoint(t, b, &historyShape{size: 5, never: b.never})
 	}
 }
