@@ -394,7 +394,7 @@ func (c *Community) RestoreMember(ms MemberSnapshot) (*Member, error) {
 			return nil, fmt.Errorf("member %q: unknown action %q in history", ms.ID, name)
 		}
 		if as.Ever {
-			m.hist.ever[a.index/64] |= 1 << (a.index % 64)
+			m.hist.bits(&c.hist)[a.index/64] |= 1 << (a.index % 64)
 		}
 		earliest, kept := int64(0), false
 		for _, t := range as.Times {
@@ -419,7 +419,7 @@ func (c *Community) RestoreMember(ms MemberSnapshot) (*Member, error) {
 			if kept && earliest < ns {
 				ns = earliest
 			}
-			m.hist.ever[a.index/64] |= 1 << (a.index % 64)
+			m.hist.bits(&c.hist)[a.index/64] |= 1 << (a.index % 64)
 			m.hist.slots(&c.hist)[c.hist.first[a.index]] = ns
 		}
 	}
