@@ -187,6 +187,15 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 		if m := durable.Migration(); m != nil {
 			errorLog.Printf("--store: the rule file changed since the store was written: %s", migrationText(m))
 		}
+		// Close compacts the log into a snapshot: the next start reads
+		// one snapshot instead of replaying the log. It runs on every
+		// return from here, a refusal below included, so that the file
+		// is not left open (and locked) in this process.
+		defer func() {
+			if err := durable.Close(); err != nil {
+				errorLog.Printf("--store: %v", err)
+			}
+		}()
 	}
 	// Serving a state already over the bound would refuse every join
 	// while holding more than the operator asked for: the flag would
@@ -196,9 +205,6 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 		from := "--snapshot " + *snapPath
 		if durable != nil {
 			from = "--store"
-			if err := durable.Close(); err != nil {
-				errorLog.Printf("--store: %v", err)
-			}
 		}
 		return fail(fmt.Errorf("%s holds %d members, more than --max-members %d: give --max-members %d or more to serve it", from, n, *maxMembers, n))
 	}
@@ -215,15 +221,6 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 		}
 		defer logFile.Close()
 		cfg.DecisionLog = logFile
-	}
-	if durable != nil {
-		defer func() {
-			// Close compacts the log into a snapshot: the next start reads
-			// one snapshot instead of replaying the log.
-			if err := durable.Close(); err != nil {
-				cfg.ErrorLog.Printf("--store: %v", err)
-			}
-		}()
 	}
 	h, err := serve.New(state, cfg)
 	if err != nil {

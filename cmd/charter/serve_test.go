@@ -645,3 +645,17 @@ func loggedOps(t *testing.T, path, community string) int {
 	}
 	return n
 }
+
+// TestServeStoreClosedOnRefusal: a start refused after the store opened
+// (here, a --decision-log that cannot be opened) closes the store, so
+// that the same process can open it again (bbolt locks the file while it
+// is open).
+func TestServeStoreClosedOnRefusal(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{fanclubFile, "--community", "FanClub", "--store", filepath.Join(dir, "club.db"), "--addr", "127.0.0.1:0"}
+	var errOut strings.Builder
+	if code := serveUntil(context.Background(), append(args, "--decision-log", dir), &errOut, nil); code != exitUsage || !strings.Contains(errOut.String(), "--decision-log: open") {
+		t.Fatalf("a directory for --decision-log: exit %d, %q", code, errOut.String())
+	}
+	serveJoins(t, args, "ann")
+}
