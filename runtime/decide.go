@@ -148,22 +148,10 @@ func (c *Community) decideIn(pe *pooledEnv, m *Member, k *Call, at time.Time, go
 		c.bindOthers(e, m, k)
 	}
 	c.seedRole(e, m)
-	deny, may := c.outcome(e, m, a)
-	var unmet []*Rule
-	if deny == 0 && may < 0 && a.unmet != nil && !c.defaultAllow {
-		unmet = unmetMays(e, a)
-	}
+	allowed, byDefault, rules := c.outcome(e, m, a)
 	c.keepRole(e, m)
 	c.finish(pe, pooled)
-	switch {
-	case deny&(deny-1) != 0:
-		return c.deniedBy(a, deny)
-	case deny != 0:
-		return Decision{Action: a.name, Rules: a.deny[bits.TrailingZeros64(deny)].self}
-	case may >= 0:
-		return Decision{Action: a.name, Allowed: true, Rules: a.may[may].self}
-	}
-	return Decision{Action: a.name, Allowed: c.defaultAllow, ByDefault: true, Rules: unmet}
+	return Decision{Action: a.name, Allowed: allowed, ByDefault: byDefault, Rules: rules}
 }
 
 // unmetMays returns the mays of a with a because text that are active in
@@ -337,27 +325,24 @@ func (c *Community) decideFast(e *eval.Env, m *Member, a *action) Decision {
 		c.decide(&d, e, m, a, nil)
 		return d
 	}
-	deny, may := c.outcome(e, m, a)
-	switch {
-	case deny&(deny-1) != 0:
-		return c.deniedBy(a, deny)
-	case deny != 0:
-		return Decision{Action: a.name, Rules: a.deny[bits.TrailingZeros64(deny)].self}
-	case may >= 0:
-		return Decision{Action: a.name, Allowed: true, Rules: a.may[may].self}
-	case !c.defaultAllow && a.unmet != nil:
-		return Decision{Action: a.name, ByDefault: true, Rules: unmetMays(e, a)}
-	}
-	return Decision{Action: a.name, Allowed: c.defaultAllow, ByDefault: true}
+	allowed, byDefault, rules := c.outcome(e, m, a)
+	return Decision{Action: a.name, Allowed: allowed, ByDefault: byDefault, Rules: rules}
 }
 
-// outcome evaluates the rules of a, which has at most 64 denying rules:
-// bit i of deny is set when a.deny[i] denies, and may is the index of the
-// first may that allows, or -1 (not evaluated when a rule denies). The
-// deciding rules are bits rather than a growing slice so that little stays
-// live across the calls of the conditions, which spill and reload every
-// live register.
-func (c *Community) outcome(e *eval.Env, m *Member, a *action) (deny uint64, may int) {
+// outcome decides a call of a, which has at most 64 denying rules, in e:
+// the fields of its Decision but the action. It is the one place the
+// fast paths (decideIn, decideFast) map the rules' outcome to a decision;
+// decide is the same with a trace. It returns the fields, not a Decision,
+// which Go cannot keep in registers (seven words): handed over as a value
+// it goes through memory with the 16-byte moves that stall (see
+// decideIn), where three results come back in registers for the caller's
+// own composite literal.
+//
+// While it evaluates, the denying rules are bits rather than a growing
+// slice, so that little stays live across the calls of the conditions,
+// which spill and reload every live register.
+func (c *Community) outcome(e *eval.Env, m *Member, a *action) (allowed, byDefault bool, rules []*Rule) {
+	var deny uint64
 	for i, r := range a.deny {
 		if r.plain {
 			if r.test == nil || r.test(e) {
@@ -367,29 +352,35 @@ func (c *Community) outcome(e *eval.Env, m *Member, a *action) (deny uint64, may
 			deny |= 1 << uint(i)
 		}
 	}
-	if deny != 0 {
-		return deny, -1
+	switch {
+	case deny&(deny-1) != 0:
+		return false, false, deniedBy(a, deny)
+	case deny != 0:
+		return false, false, a.deny[bits.TrailingZeros64(deny)].self
 	}
-	for i, r := range a.may {
+	for _, r := range a.may {
 		if r.plain {
 			if r.test == nil || r.test(e) {
-				return 0, i
+				return true, false, r.self
 			}
 		} else if r.applies(e, nil) {
-			return 0, i
+			return true, false, r.self
 		}
 	}
-	return 0, -1
+	if !c.defaultAllow && a.unmet != nil {
+		return false, true, unmetMays(e, a)
+	}
+	return c.defaultAllow, true, nil
 }
 
-// deniedBy is the Decision of a call of a denied by two or more rules,
+// deniedBy returns the rules of a that deny a call when two or more do:
 // the bits of deny (see outcome).
-func (c *Community) deniedBy(a *action, deny uint64) Decision {
+func deniedBy(a *action, deny uint64) []*Rule {
 	rules := make([]*Rule, 0, bits.OnesCount64(deny))
 	for ; deny != 0; deny &= deny - 1 {
 		rules = append(rules, &a.deny[bits.TrailingZeros64(deny)].Rule)
 	}
-	return Decision{Action: a.name, Rules: rules}
+	return rules
 }
 
 // denies reports whether the denying rule r, which is not plain, denies.

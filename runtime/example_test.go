@@ -324,7 +324,7 @@ func ExampleState_Review() {
 
 	for _, day := range []int{0, 1, 7} {
 		got, _ := st.Review(ctx, at.Add(time.Duration(day)*24*time.Hour))
-		fmt.Println("day", day, got)
+		fmt.Println("day", day, got.Sanctions)
 	}
 	// Output:
 	// ann: mute 1d at 2026-03-02T09:00:00Z by must not post (forum.charter:10:3) until 2026-03-03T09:00:00Z

@@ -1,6 +1,9 @@
 package runtime
 
-import "math"
+import (
+	"math"
+	"unsafe"
+)
 
 // history is what one member has done, as much as the rules need: whether
 // each action was ever taken and, for an action a `first` rule names, the
@@ -8,15 +11,46 @@ import "math"
 // not count it); and the times of its last K takings, K being the largest
 // count of any `limit` or `must` rule on it (for windows). Times are Unix
 // nanoseconds, kept in ascending order.
+//
+// Both arrays are held by a pointer to their first element, their lengths
+// being the community's (historyShape.never and size): two slice headers
+// were 32 bytes more of every new member, which took FanClub's from the
+// allocator's 240-byte size class to its 288 (BenchmarkDecideArgs, the
+// path README shows first). bits and all return them as slices.
 type history struct {
-	ever []uint64 // bit i: action i was taken at least once
+	ever *uint64 // never words; bit i: action i was taken at least once
 	// times holds, per action a, times[off[a] : off[a]+keep[a]] and
 	// times[first[a]]; empty slots hold noTime. A member outside a State
 	// gets it at its first recorded taking (nil until then reads as every
 	// slot empty): a member built per question (MemberFromStruct) then
 	// costs no kept times, which a rule file can make 80 KB an action
 	// (SPEC §13's count of 10,000).
-	times []int64
+	times *int64
+}
+
+// bits returns h's ever bits, laid out as s says (nil without actions).
+func (h *history) bits(s *historyShape) []uint64 {
+	if h.ever == nil {
+		return nil
+	}
+	return unsafe.Slice(h.ever, s.never)
+}
+
+// all returns h's kept times, laid out as s says, nil while h keeps none.
+func (h *history) all(s *historyShape) []int64 {
+	if h.times == nil {
+		return nil
+	}
+	return unsafe.Slice(h.times, s.size)
+}
+
+// elem0 returns the address of a's first element, nil for an empty a:
+// how a history holds its arrays.
+func elem0[T any](a []T) *T {
+	if len(a) == 0 {
+		return nil
+	}
+	return &a[0]
 }
 
 const noTime = math.MinInt64
@@ -31,6 +65,7 @@ type historyShape struct {
 	// that gives only "ever"): then it counts as taken at any time.
 	first []int
 	size  int
+	never int // words of ever bits: one per 64 actions
 }
 
 // KeptTimes is how many taking times each member's history keeps, across
@@ -45,7 +80,7 @@ func (c *Community) KeptTimes() int { return c.hist.size }
 // newHistoryShape lays out the kept times of each action, and an earliest
 // time for each action whose firsts entry is true.
 func newHistoryShape(keep []int, firsts []bool) historyShape {
-	s := historyShape{keep: keep, off: make([]int, len(keep)), first: make([]int, len(keep))}
+	s := historyShape{keep: keep, off: make([]int, len(keep)), first: make([]int, len(keep)), never: (len(keep) + 63) / 64}
 	for i, k := range keep {
 		s.off[i] = s.size
 		s.size += k
@@ -60,22 +95,32 @@ func newHistoryShape(keep []int, firsts []bool) historyShape {
 	return s
 }
 
-func (h *history) clone() history {
-	var times []int64
-	if h.times != nil {
-		times = append([]int64(nil), h.times...)
-	}
-	return history{ever: append([]uint64(nil), h.ever...), times: times}
-}
-
 // slots returns h's kept times, laid out as s says, making them (every
 // slot empty) when h has none yet.
 func (h *history) slots(s *historyShape) []int64 {
 	if h.times == nil && s.size > 0 {
-		h.times = make([]int64, s.size)
-		h.clearTimes()
+		ts := make([]int64, s.size)
+		for i := range ts {
+			ts[i] = noTime
+		}
+		h.times = &ts[0]
 	}
-	return h.times
+	return h.all(s)
+}
+
+// word and slot return the address of ever word i and of kept time i.
+// They check no bounds: the paths that decide (done, time, count) read
+// them, where a slice made from the pointer and the shape's length cost
+// Decide 7% more instructions and doneBy its inlining. Callers index by
+// an action of the community (word action/64) or a slot of its shape;
+// under -race, checkptr checks that the address stays in the array's
+// allocation.
+func (h *history) word(i int) *uint64 {
+	return (*uint64)(unsafe.Add(unsafe.Pointer(h.ever), uintptr(i)*8))
+}
+
+func (h *history) slot(i int) *int64 {
+	return (*int64)(unsafe.Add(unsafe.Pointer(h.times), uintptr(i)*8))
 }
 
 // time returns the kept time in slot i, noTime while h keeps none.
@@ -83,7 +128,7 @@ func (h *history) time(i int) int64 {
 	if h.times == nil {
 		return noTime
 	}
-	return h.times[i]
+	return *h.slot(i)
 }
 
 // reset empties h: no action taken, no time kept. A time is kept only
@@ -91,25 +136,24 @@ func (h *history) time(i int) int64 {
 // already empty and reset reads only its bits: a host refilling one
 // member per question (BenchmarkFillFromStruct) pays nothing for a
 // history it never recorded.
-func (h *history) reset() {
-	for _, w := range h.ever {
-		if w != 0 {
-			clear(h.ever)
-			h.clearTimes()
+func (h *history) reset(s *historyShape) {
+	if h.ever == nil {
+		return
+	}
+	for i := range s.never {
+		if *h.word(i) != 0 {
+			clear(h.bits(s))
+			ts := h.all(s)
+			for i := range ts {
+				ts[i] = noTime
+			}
 			return
 		}
 	}
 }
 
-// clearTimes sets every kept time to noTime, as in a new history.
-func (h *history) clearTimes() {
-	for i := range h.times {
-		h.times[i] = noTime
-	}
-}
-
 func (h *history) done(action int) bool {
-	return h.ever != nil && h.ever[action/64]&(1<<(action%64)) != 0
+	return h.ever != nil && *h.word(int(uint(action) / 64))&(1<<(uint(action)%64)) != 0
 }
 
 // doneBy reports whether action was taken at or before at: a taking dated
@@ -131,7 +175,7 @@ func (h *history) record(s *historyShape, action int, t int64) {
 			times[f] = t
 		}
 	}
-	h.ever[action/64] |= 1 << (action % 64)
+	h.bits(s)[action/64] |= 1 << (action % 64)
 	k := s.keep[action]
 	if k == 0 {
 		return
@@ -155,12 +199,11 @@ func (h *history) count(s *historyShape, action int, at, per int64) int {
 	if h.times == nil {
 		return 0
 	}
-	k := s.keep[action]
-	ts := h.times[s.off[action] : s.off[action]+k]
+	k, off := s.keep[action], s.off[action]
 	from := at - per
 	n := 0
 	for i := k - 1; i >= 0; i-- {
-		t := ts[i]
+		t := *h.slot(off + i)
 		if t == noTime || t <= from {
 			break
 		}
@@ -177,9 +220,10 @@ func (h *history) kept(s *historyShape, action int) []int64 {
 	if h.times == nil {
 		return nil
 	}
-	ts := h.times[s.off[action] : s.off[action]+s.keep[action]]
+	all := h.all(s)
+	ts := all[s.off[action] : s.off[action]+s.keep[action]]
 	if f := s.first[action]; f >= 0 {
-		ts = append(ts[:len(ts):len(ts)], h.times[f])
+		ts = append(ts[:len(ts):len(ts)], all[f])
 	}
 	return ts
 }
@@ -191,7 +235,7 @@ func (h *history) firstTime(s *historyShape, action int) (int64, bool) {
 	if f < 0 || !h.done(action) || h.time(f) == noTime {
 		return 0, false
 	}
-	return h.times[f], true
+	return *h.slot(f), true
 }
 
 // copyAction makes action a of h, of shape s, what action b of src, of
@@ -200,9 +244,9 @@ func (h *history) copyAction(s *historyShape, a int, src *history, ss *historySh
 	if !src.done(b) {
 		return
 	}
-	h.ever[a/64] |= 1 << (a % 64)
+	h.bits(s)[a/64] |= 1 << (a % 64)
 	if src.times != nil {
-		for _, t := range src.times[ss.off[b] : ss.off[b]+ss.keep[b]] {
+		for _, t := range src.all(ss)[ss.off[b] : ss.off[b]+ss.keep[b]] {
 			if t != noTime {
 				h.record(s, a, t)
 			}

@@ -162,8 +162,7 @@ func (c *Community) attrList() string {
 }
 
 func (c *Community) newMember(id string) *Member {
-	m := c.block.alloc()
-	m.ID, m.c = id, c
+	m := c.block.alloc(id, c)
 	m.rec().CopyFrom(c.defaults)
 	return m
 }
@@ -183,7 +182,7 @@ type memberBlock struct {
 
 func newMemberBlock(l *eval.Layout, nActions int) memberBlock {
 	r := eval.NewRecord(l)
-	return memberBlock{ni: len(r.I), nf: len(r.F), ns: len(r.S), nl: len(r.L), never: (nActions + 63) / 64}
+	return memberBlock{ni: len(r.I), nf: len(r.F), ns: len(r.Strings()), nl: len(r.Lists()), never: (nActions + 63) / 64}
 }
 
 // memberWith is a Member followed by its words, allocated together. A few
@@ -196,69 +195,127 @@ type memberWith[W any] struct {
 }
 
 // withWords returns a new zero Member and n words in the same
-// allocation, for n up to 36; ok is false for more. Each array fills a
-// size class of the allocator with the 192-byte Member (240, 256, 288,
-// 320, 352, 384, 416, 448 and 480 bytes): FanClub's 10 words (eight ints
-// with the given-bit word of SPEC §7.7 and demotions, a float, the
-// history bits) take 288 bytes, where 200-byte Members with 19 words took
-// 352 and the kept times, before they came at the first taking, 320.
+// allocation, for n up to 37; ok is false for more. Each array fills a
+// size class of the allocator with the 120-byte Member (160, 176, 192,
+// 208, 224, 240, 256, 288, 320, 352, 384 and 416 bytes): FanClub's 10
+// words (eight ints with the given-bit word of SPEC §7.7 and demotions, a
+// float, the history bits) take 208 bytes, where the 160-byte Member (the
+// record's strings and lists inline) took 240, the 192-byte one (the
+// history's two slice headers) 288, 200-byte Members with 19 words 352,
+// and the kept times, before they came at the first taking, 320.
 func withWords(n int) (m *Member, words []int64, ok bool) {
 	switch {
-	case n <= 6:
-		p := new(memberWith[[6]int64])
+	case n <= 5:
+		p := new(memberWith[[5]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 8:
-		p := new(memberWith[[8]int64])
+	case n <= 7:
+		p := new(memberWith[[7]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 12:
-		p := new(memberWith[[12]int64])
+	case n <= 9:
+		p := new(memberWith[[9]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 16:
-		p := new(memberWith[[16]int64])
+	case n <= 11:
+		p := new(memberWith[[11]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 20:
-		p := new(memberWith[[20]int64])
+	case n <= 13:
+		p := new(memberWith[[13]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 24:
-		p := new(memberWith[[24]int64])
+	case n <= 15:
+		p := new(memberWith[[15]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 28:
-		p := new(memberWith[[28]int64])
+	case n <= 17:
+		p := new(memberWith[[17]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 32:
-		p := new(memberWith[[32]int64])
+	case n <= 21:
+		p := new(memberWith[[21]int64])
 		return &p.m, p.w[:n:n], true
-	case n <= 36:
-		p := new(memberWith[[36]int64])
+	case n <= 25:
+		p := new(memberWith[[25]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 29:
+		p := new(memberWith[[29]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 33:
+		p := new(memberWith[[33]int64])
+		return &p.m, p.w[:n:n], true
+	case n <= 37:
+		p := new(memberWith[[37]int64])
 		return &p.m, p.w[:n:n], true
 	}
 	return nil, nil, false
 }
 
-// alloc returns a zero member laid out as b says. Floats and history bits
-// share the pointer-free array with the ints: they are eight bytes each
-// and hold no pointers, so the garbage collector need not tell them apart.
-func (b *memberBlock) alloc() *Member {
+// slWith is a record's strings and lists with its strings, allocated
+// together.
+type slWith[S any] struct {
+	sl eval.SL
+	s  S
+}
+
+// withStrings returns a record's SL and n strings in one allocation, as
+// the strings alone were before SL left the Member, for n up to 32 (two
+// allocations for more).
+func withStrings(n int) (*eval.SL, []string) {
+	switch {
+	case n == 0:
+		return new(eval.SL), nil
+	case n <= 1:
+		p := new(slWith[[1]string])
+		return &p.sl, p.s[:n:n]
+	case n <= 2:
+		p := new(slWith[[2]string])
+		return &p.sl, p.s[:n:n]
+	case n <= 4:
+		p := new(slWith[[4]string])
+		return &p.sl, p.s[:n:n]
+	case n <= 8:
+		p := new(slWith[[8]string])
+		return &p.sl, p.s[:n:n]
+	case n <= 16:
+		p := new(slWith[[16]string])
+		return &p.sl, p.s[:n:n]
+	case n <= 32:
+		p := new(slWith[[32]string])
+		return &p.sl, p.s[:n:n]
+	}
+	return new(eval.SL), make([]string, n)
+}
+
+// alloc returns a member of c with ID id, its values zero, laid out as b
+// says. Floats and history bits share the pointer-free array with the
+// ints: they are eight bytes each and hold no pointers, so the garbage
+// collector need not tell them apart.
+//
+// The member's pointers are stored together, with no branch between
+// them, so that the compiler tests the write barrier once and, while the
+// collector marks, buffers all six in two calls (gcWriteBarrier8 and 4)
+// rather than six calls of gcWriteBarrier2 spread over the branches that
+// lay the arrays out.
+func (b *memberBlock) alloc(id string, c *Community) *Member {
 	n := b.ni + b.nf + b.never
 	m, words, ok := withWords(n)
 	if !ok {
 		m, words = &Member{}, make([]int64, n)
 	}
-	m.r.H = (*taker)(m)
-	m.r.I = words[:b.ni:b.ni]
+	ints := words[:b.ni:b.ni]
 	rest := words[b.ni:]
+	var flts []float64
 	if b.nf > 0 {
-		m.r.F = unsafe.Slice((*float64)(unsafe.Pointer(&rest[0])), b.nf)
+		flts = unsafe.Slice((*float64)(unsafe.Pointer(&rest[0])), b.nf)
 	}
 	rest = rest[b.nf:]
+	var ever *uint64
 	if b.never > 0 {
-		m.hist.ever = unsafe.Slice((*uint64)(unsafe.Pointer(&rest[0])), b.never)
+		ever = (*uint64)(unsafe.Pointer(&rest[0]))
 	}
-	if b.ns > 0 {
-		m.r.S = make([]string, b.ns)
-	}
-	if b.nl > 0 {
-		m.r.L = make([]any, b.nl)
+	m.ID, m.c, m.r.H, m.r.I, m.r.F, m.hist.ever = id, c, (*taker)(m), ints, flts, ever
+	if b.ns+b.nl > 0 {
+		sl, strs := withStrings(b.ns)
+		sl.S = strs
+		m.r.SL = sl
+		if b.nl > 0 {
+			m.r.L = make([]any, b.nl)
+		}
 	}
 	return m
 }
@@ -388,16 +445,16 @@ func (c *Community) Values(m *Member) map[string]any {
 // Clone returns a copy of m that shares no mutable memory with it.
 func (m *Member) Clone() *Member {
 	if m.c == nil {
-		cp := &Member{ID: m.ID, hist: m.hist.clone()}
+		cp := &Member{ID: m.ID} // no community: no actions, no history
 		cp.r.CopyFrom(&m.r)
 		return cp
 	}
-	cp := m.c.block.alloc()
-	cp.ID, cp.c = m.ID, m.c
+	cp := m.c.block.alloc(m.ID, m.c)
 	cp.rec().CopyFrom(m.rec())
-	copy(cp.hist.ever, m.hist.ever)
+	s := &m.c.hist
+	copy(cp.hist.bits(s), m.hist.bits(s))
 	if m.hist.times != nil {
-		copy(cp.hist.slots(&m.c.hist), m.hist.times)
+		copy(cp.hist.slots(s), m.hist.all(s))
 	}
 	return cp
 }
@@ -599,8 +656,7 @@ func (c *Community) MemberFromStruct(v any) (*Member, error) {
 		// As in FillFromStruct: a pointer to the struct type bound last
 		// sets every attribute, so the defaults need not be copied first.
 		if ef := (*eface)(unsafe.Pointer(&v)); ef.typ == b.ptWord && ef.data != nil {
-			m := c.block.alloc()
-			m.c = c
+			m := c.block.alloc("", c)
 			if err := c.fillDirect(&b.direct, m.rec(), ef.data); err != nil {
 				return nil, err
 			}
@@ -638,7 +694,7 @@ func (c *Community) FillFromStruct(m *Member, v any) error {
 		// cost a ninth of BenchmarkFillFromStruct.
 		if ef := (*eface)(unsafe.Pointer(&v)); ef.typ == b.ptWord && ef.data != nil {
 			m.forgetRole()
-			m.hist.reset()
+			m.hist.reset(&c.hist)
 			if err := c.fillDirect(&b.direct, m.rec(), ef.data); err != nil {
 				m.rec().CopyFrom(c.defaults)
 				return err
@@ -676,7 +732,7 @@ func (c *Community) fillFromStruct(m *Member, v any) error {
 		// it binds all of them, fill overwrites every slot.
 		m.rec().CopyFrom(c.defaults)
 	}
-	m.hist.reset()
+	m.hist.reset(&c.hist)
 	if err := c.fillWith(b, m, rv, base); err != nil {
 		m.rec().CopyFrom(c.defaults)
 		return err
@@ -817,7 +873,7 @@ func (c *Community) fillDirect(d *direct, rec *eval.Record, base unsafe.Pointer)
 		}
 	}
 	if len(d.strs) > 0 {
-		if len(rec.S) != d.ns {
+		if len(rec.Strings()) != d.ns {
 			return c.notLayout()
 		}
 		rs := unsafe.Pointer(unsafe.SliceData(rec.S))

@@ -210,8 +210,8 @@ func TestMigrateDroppedDuty(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 1, 9, 0, 0, 0, 0, time.UTC)
-	if scs, err := s.Review(t.Context(), at); err != nil || len(scs) != 2 {
-		t.Fatal(scs, err)
+	if res, err := s.Review(t.Context(), at); err != nil || len(res.Sanctions) != 2 {
+		t.Fatal(res, err)
 	}
 	p2, err := runtime.CompileSource("f.charter", []byte(strings.Replace(src, "  must visit 1 per 7d if role == regular because \"Regulars visit weekly\" else warn\n", "", 1)))
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/charterlang/charter/lang/check"
 	"github.com/charterlang/charter/runtime/eval"
+	"github.com/charterlang/charter/runtime/internal/statehook"
 	"github.com/charterlang/charter/stdlib"
 )
 
@@ -68,15 +69,26 @@ type markKey struct {
 }
 
 // sanctions is what the State keeps of the sanctions it carried out. The
-// maps stay nil until a sanction applies, so that Apply pays one length
-// test for them.
+// maps stay nil until a sanction applies, and mutes becomes nil again when
+// the sweeps empty it, so that Apply pays one nil test for them.
 type sanctions struct {
+	// mutes holds each member's mute until the state's latest event time
+	// reaches its end (see lifted), and a little longer: Apply drops the
+	// actor's lifted mute when it looks it up, Review and every sweepEvery
+	// events the others (pruneMutes).
 	mutes   map[string]*mute
 	removed map[string]*removal
 	// marks holds, per member and duty, the last time the duty's sanction
 	// applied at a review: it applies once per unmet window.
 	marks map[markKey]int64
+	// sweepAt is the event count at which Apply next sweeps the mutes.
+	sweepAt uint64
 }
+
+// sweepEvery is the least number of events between two sweeps of the
+// mutes by Apply; a sweep costs a pass over the mutes, so sweeps at least
+// as many events apart as there are mutes cost O(1) an event.
+const sweepEvery = 1024
 
 // warnSlots returns the slots of warnings and warned_at, and false when
 // the community keeps no warnings.
@@ -93,10 +105,56 @@ func (c *Community) warnSlots() (n, at eval.Slot, ok bool) {
 // mutedAt returns the mute that holds for member id at t, or nil.
 func (s *State) mutedAt(id string, t int64) *mute {
 	mu := s.sanc.mutes[id]
+	if mu == nil || t < mu.from || t >= mu.until || s.lifted(mu) {
+		return nil
+	}
+	return mu
+}
+
+// lifted reports whether the state has forgotten mute mu: its end is at
+// or before the latest event time (SPEC §11.5). Once an event is dated at
+// or after its end the mute holds at no time, not even for a question or
+// an action dated inside it, as the history keeps only the times windows
+// ending at the latest event need (§11.2). Defined by the latest event
+// time, not by when a sweep happens to run, the answers do not depend on
+// the sweeps, and a snapshot, which carries that time, and a durable
+// store's replay give the same ones.
+func (s *State) lifted(mu *mute) bool {
+	return s.seen && mu.until <= s.latest
+}
+
+// muteOnApply returns the mute that holds for actor id at t, or nil,
+// dropping the actor's mute when it has lifted and, every so many events,
+// the other lifted ones. Apply calls it only when some member holds a
+// mute.
+func (s *State) muteOnApply(id string, t int64) *mute {
+	mu := s.sanc.mutes[id]
+	if mu != nil && s.lifted(mu) {
+		delete(s.sanc.mutes, id)
+		mu = nil
+	}
+	if s.events >= s.sanc.sweepAt || len(s.sanc.mutes) == 0 {
+		s.pruneMutes()
+	}
 	if mu == nil || t < mu.from || t >= mu.until {
 		return nil
 	}
 	return mu
+}
+
+// pruneMutes drops every lifted mute, so that a long-running community
+// keeps only the mutes that may still hold, and sets when Apply next
+// sweeps.
+func (s *State) pruneMutes() {
+	for id, mu := range s.sanc.mutes {
+		if s.lifted(mu) {
+			delete(s.sanc.mutes, id)
+		}
+	}
+	if len(s.sanc.mutes) == 0 {
+		s.sanc.mutes = nil // Apply tests for nil
+	}
+	s.sanc.sweepAt = s.events + uint64(max(len(s.sanc.mutes), sweepEvery))
 }
 
 // decision is the decision of action while the mute holds.
@@ -237,14 +295,20 @@ func (s *State) change(m *Member, t int64, changes *[]Change, f func(*eval.Recor
 }
 
 // mute gives member id the mute mu, joined with the one it holds when
-// the two overlap or touch, else the one that ends later.
+// the two overlap or touch, else the one that ends later. A lifted mute
+// (see lifted) is none: one dated so far back that it ends before the
+// latest event is not kept, and one the member held that has lifted is
+// not joined with the new one.
 func (s *State) mute(id string, mu *mute) {
+	if s.lifted(mu) {
+		return
+	}
 	if s.sanc.mutes == nil {
 		s.sanc.mutes = map[string]*mute{}
 	}
 	cur := s.sanc.mutes[id]
 	switch {
-	case cur == nil:
+	case cur == nil || s.lifted(cur):
 	case mu.from <= cur.until && cur.from <= mu.until: // overlap or touch: one interval
 		if cur.until > mu.until {
 			cur.from = min(cur.from, mu.from)
@@ -307,8 +371,9 @@ func (s *State) reference() (int64, bool) {
 }
 
 // Sanctions returns the sanctions that hold for member id at time at: its
-// mute, when at falls in it, and its removal, while re-joining is refused
-// (at is before its end, or it has none).
+// mute, when at falls in it and the state has not forgotten it (its end is
+// after the latest event time, SPEC §11.5), and its removal, while
+// re-joining is refused (at is before its end, or it has none).
 func (s *State) Sanctions(id string, at time.Time) []Sanctioned {
 	t := nanos(at)
 	s.mu.RLock()
@@ -327,26 +392,41 @@ func (s *State) Sanctions(id string, at time.Time) []Sanctioned {
 	return out
 }
 
+// ReviewResult is what Review did: the counterpart, for a review, of the
+// Result of Apply.
+type ReviewResult struct {
+	// Sanctions lists the sanctions applied, by member ID and then in the
+	// order of the duties.
+	Sanctions []Sanctioned
+	// Changes lists the role and badge changes the sanctions caused (a
+	// demotion's fall down the ladder, a warning that a role or badge
+	// condition reads), in the order of the sanctions.
+	Changes []Change
+	// Seq is the review's place in the state's commit order (the value of
+	// Events right after it); 0 when no sanction applied.
+	Seq uint64
+}
+
 // Review checks every member's duties at time at, as a community's daily
 // job would, and applies the sanction of each unmet duty that has one,
 // once per unmet window: not again while the last time it applied to that
 // member for that duty lies after at minus the duty's period (SPEC
 // §11.5). Every member's duties are found before any sanction applies,
-// with the state's goals at at. It returns the sanctions applied, by
-// member ID and then in the order of the duties. A time later than the
-// state's skew allows (see MaxSkew) is an error, as for Apply.
-func (s *State) Review(ctx context.Context, at time.Time) ([]Sanctioned, error) {
+// with the state's goals at at. It returns the sanctions applied and the
+// role and badge changes they caused. A time later than the state's skew
+// allows (see MaxSkew) is an error, as for Apply.
+func (s *State) Review(ctx context.Context, at time.Time) (ReviewResult, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return ReviewResult{}, err
 	}
 	if len(s.c.duties) == 0 {
-		return nil, nil
+		return ReviewResult{}, nil
 	}
 	t := nanos(at)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.checkAhead(t); err != nil {
-		return nil, fmt.Errorf("review: %w", err)
+		return ReviewResult{}, fmt.Errorf("review: %w", err)
 	}
 	goals := s.currentGoals(t)
 	if s.goalBuf == nil {
@@ -369,7 +449,7 @@ func (s *State) Review(ctx context.Context, at time.Time) ([]Sanctioned, error) 
 	for i := range s.st.len() {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return ReviewResult{}, err
 			}
 		}
 		s.loaded = 0
@@ -399,41 +479,59 @@ func (s *State) Review(ctx context.Context, at time.Time) ([]Sanctioned, error) 
 	}
 	e.Reset()
 	if len(dues) == 0 {
-		return nil, nil
+		s.pruneMutes()
+		return ReviewResult{}, nil
 	}
 	slices.SortFunc(dues, func(a, b due) int { return strings.Compare(a.id, b.id) })
 	if s.sanc.marks == nil {
 		s.sanc.marks = map[markKey]int64{}
 	}
-	var out []Sanctioned
-	var changes []Change
+	var res ReviewResult
 	for _, d := range dues {
 		for _, k := range d.ks {
 			s.sanc.marks[k] = t
 		}
 		s.loaded = 0
 		m, _ := s.load(d.id)
-		s.punish(m, d.ps, t, &out, &changes)
+		s.punish(m, d.ps, t, &res.Sanctions, &res.Changes)
 	}
 	if !s.seen || t > s.latest {
 		s.latest, s.seen = t, true
 	}
 	s.events++
+	// A review passes over every member anyway: a pass over the mutes
+	// costs no more, and frees those of members who no longer act.
+	s.pruneMutes()
 	s.refresh()
-	return out, nil
+	res.Seq = s.events
+	return res, nil
 }
 
 // Lift ends the sanction that holds member id: "mute" its mute, "remove"
 // the removal that refuses its re-join. It is the host's way to undo a
 // sanction (a moderator's mistake, an appeal); warnings and demotions,
 // which are attributes, the host lowers with Update. Lifting a sanction
-// that is not held is an error. A lift counts as an event.
+// that is not held, a mute the state has forgotten among them (SPEC
+// §11.5), is an error. A lift counts as an event.
+func init() {
+	statehook.CountEvent = func(x any) {
+		s := x.(*State)
+		s.mu.Lock()
+		s.events++
+		s.mu.Unlock()
+	}
+}
+
 func (s *State) Lift(id, sanction string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch sanction {
 	case "mute":
-		if s.sanc.mutes[id] == nil {
+		mu := s.sanc.mutes[id]
+		if mu == nil || s.lifted(mu) {
+			// A lifted mute holds at no time, so there is nothing to
+			// lift; forgetting it changes no answer.
+			delete(s.sanc.mutes, id)
 			return fmt.Errorf("lift: member %q holds no mute: %w", id, ErrNotHeld)
 		}
 		delete(s.sanc.mutes, id)

@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -211,25 +212,28 @@ func TestReview(t *testing.T) {
 	if _, err := st.Apply(ctx, "fay", "visit", nil, at.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	got, err := st.Review(ctx, at)
+	rev, err := st.Review(ctx, at)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := strings.Join(names(got), " "); s != "eve:warn eve:mute 2h fay:mute 2h" {
+	if s := strings.Join(names(rev.Sanctions), " "); s != "eve:warn eve:mute 2h fay:mute 2h" {
 		t.Fatalf("review: %s", s)
 	}
 	ev := st.Events()
+	if rev.Seq != ev {
+		t.Errorf("review's Seq %d, want %d", rev.Seq, ev)
+	}
 	again, err := st.Review(ctx, at)
-	if err != nil || len(again) != 0 || st.Events() != ev {
+	if err != nil || len(again.Sanctions) != 0 || again.Seq != 0 || st.Events() != ev {
 		t.Fatalf("second review at the same time: %v, %v (events %d, want %d)", again, err, st.Events(), ev)
 	}
 	// A day later only the daily duty's window is new.
-	got, _ = st.Review(ctx, at.Add(24*time.Hour))
-	if s := strings.Join(names(got), " "); s != "eve:mute 2h fay:mute 2h" {
+	rev, _ = st.Review(ctx, at.Add(24*time.Hour))
+	if s := strings.Join(names(rev.Sanctions), " "); s != "eve:mute 2h fay:mute 2h" {
 		t.Errorf("review a day later: %s", s)
 	}
-	got, _ = st.Review(ctx, at.Add(7*24*time.Hour))
-	if s := strings.Join(names(got), " "); s != "eve:warn eve:mute 2h fay:warn fay:mute 2h" {
+	rev, _ = st.Review(ctx, at.Add(7*24*time.Hour))
+	if s := strings.Join(names(rev.Sanctions), " "); s != "eve:warn eve:mute 2h fay:warn fay:mute 2h" {
 		t.Errorf("review a week later: %s", s)
 	}
 	m, _ := st.Member("eve")
@@ -307,7 +311,7 @@ func TestSanctionsSnapshot(t *testing.T) {
 	if res, _ := restored.Apply(ctx, "ann", "visit", nil, at.Add(time.Hour)); res.Applied {
 		t.Errorf("the restored mute does not hold: %+v", res)
 	}
-	if got, _ := restored.Review(ctx, at.Add(time.Hour)); len(got) != 0 {
+	if got, _ := restored.Review(ctx, at.Add(time.Hour)); len(got.Sanctions) != 0 {
 		t.Errorf("the restored review marks do not hold: %v", got)
 	}
 	m, _ := c.Member(nil)
@@ -412,9 +416,14 @@ func TestDemote(t *testing.T) {
 	if g := st.Goals(at)[0]; g.Value != 1 {
 		t.Fatalf("leaders = %v", g.Value)
 	}
-	got, err := st.Review(ctx, at)
-	if err != nil || strings.Join(names(got), " ") != "lea:demote" {
-		t.Fatalf("review: %v, %v", names(got), err)
+	rev, err := st.Review(ctx, at)
+	if err != nil || strings.Join(names(rev.Sanctions), " ") != "lea:demote" {
+		t.Fatalf("review: %v, %v", names(rev.Sanctions), err)
+	}
+	// The review reports the role change its demotion caused, as Apply
+	// does for a denial's.
+	if len(rev.Changes) != 1 || rev.Changes[0].String() != "lea: leader → regular" || rev.Seq != st.Events() {
+		t.Errorf("review's changes %v, seq %d (events %d)", rev.Changes, rev.Seq, st.Events())
 	}
 	m, _ := st.Member("lea")
 	if r := c.Role(m, at); r != "regular" {
@@ -424,8 +433,8 @@ func TestDemote(t *testing.T) {
 		t.Errorf("leaders after demote = %v, want 0", g.Value)
 	}
 	// No longer a leader, the member owes no review: a week on changes nothing.
-	if got, _ := st.Review(ctx, at.Add(8*24*time.Hour)); len(got) != 0 {
-		t.Errorf("second review: %v", names(got))
+	if got, _ := st.Review(ctx, at.Add(8*24*time.Hour)); len(got.Sanctions) != 0 || len(got.Changes) != 0 {
+		t.Errorf("second review: %v %v", names(got.Sanctions), got.Changes)
 	}
 	// A plain member answers from its record: the same role.
 	plain, _ := c.Member(map[string]any{"posts": 100, "demotions": 1})
@@ -781,7 +790,156 @@ func TestReviewInIDOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "bob:warn bob:mute 2h kit:warn kit:mute 2h max:warn max:mute 2h zed:warn zed:mute 2h"
-	if s := strings.Join(names(got), " "); s != want {
+	if s := strings.Join(names(got.Sanctions), " "); s != want {
 		t.Errorf("review: %s\nwant %s", s, want)
+	}
+}
+
+// TestMuteForgotten: once the state's latest event time reaches a mute's
+// end the state forgets the mute (SPEC §11.5): it holds at no time, even
+// for a question or an action dated inside it, it cannot be lifted, and
+// a snapshot leaves it out. Before that it holds, and a snapshot keeps it.
+// A state restored from a snapshot taken at any step answers as the state
+// it was taken of.
+func TestMuteForgotten(t *testing.T) {
+	c := sanctionForum(t)
+	st := runtime.NewState(c)
+	ctx := context.Background()
+	join(t, st, c, "ann", map[string]any{"warnings": 2})
+	join(t, st, c, "bob", nil)
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	inside := at.Add(12 * time.Hour)
+	end := at.Add(24 * time.Hour)
+	if res, _ := st.Apply(ctx, "ann", "post", runtime.Args{"links": 6}, at); len(res.Sanctions) != 2 {
+		t.Fatalf("no mute: %+v", res)
+	}
+	// answers are the questions a host may ask about ann's mute, at a
+	// time inside it and at its end.
+	answers := func(s *runtime.State) string {
+		var b strings.Builder
+		for _, when := range []time.Time{inside, end} {
+			d, err := s.Decide("ann", "visit", nil, when)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "%v %v %v; ", d.Allowed, d.Reasons(), names(s.Sanctions("ann", when)))
+		}
+		return b.String()
+	}
+	same := func(step string, want string) {
+		t.Helper()
+		if got := answers(st); got != want {
+			t.Errorf("%s: %s\nwant %s", step, got, want)
+		}
+		data, err := st.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap, err := runtime.ReadSnapshot(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		restored, err := runtime.Restore(c, snap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := answers(restored); got != want {
+			t.Errorf("%s: restored from its snapshot: %s\nwant %s", step, got, want)
+		}
+		if held := strings.Contains(string(data), `"mute":`); held != strings.HasPrefix(want, "false") {
+			t.Errorf("%s: snapshot holds a mute: %v\n%s", step, held, data)
+		}
+	}
+	muted := "false [muted until 2026-03-02T09:00:00Z: Third strike] [ann:mute 1d]; true [may visit] []; "
+	free := "true [may visit] []; true [may visit] []; "
+	same("muted", muted)
+	// An event before the end, even by another member, leaves the mute.
+	if res, _ := st.Apply(ctx, "bob", "visit", nil, end.Add(-time.Nanosecond)); !res.Applied {
+		t.Fatalf("bob's visit: %+v", res)
+	}
+	same("an event before the end", muted)
+	// bob's visit at the end moves the latest event time to it: ann's
+	// mute is forgotten, though ann did nothing.
+	if res, _ := st.Apply(ctx, "bob", "visit", nil, end); !res.Applied {
+		t.Fatalf("bob's visit: %+v", res)
+	}
+	same("an event at the end", free)
+	if res, _ := st.Apply(ctx, "ann", "visit", nil, inside); !res.Applied {
+		t.Errorf("an action dated inside the forgotten mute: %+v", res)
+	}
+	if err := st.Lift("ann", "mute"); !errors.Is(err, runtime.ErrNotHeld) {
+		t.Errorf("Lift of a forgotten mute = %v, want ErrNotHeld", err)
+	}
+	same("after", free)
+
+	// A mute dated so far back that it ends before the latest event is
+	// reported, and held at no time; a new mute does not join a
+	// forgotten one that it touches.
+	res, _ := st.Apply(ctx, "ann", "post", runtime.Args{"links": 6}, at.Add(-24*time.Hour))
+	if len(res.Sanctions) != 2 || !res.Sanctions[1].Until.Equal(at) {
+		t.Fatalf("a back-dated mute: %+v", res)
+	}
+	if got := st.Sanctions("ann", at.Add(-time.Hour)); len(got) != 0 {
+		t.Errorf("a mute that ended before the latest event holds: %v", got)
+	}
+	if res, _ := st.Apply(ctx, "ann", "post", runtime.Args{"links": 6}, end); len(res.Sanctions) != 2 {
+		t.Fatalf("no mute: %+v", res)
+	}
+	if got := st.Sanctions("ann", end); len(got) != 1 || !got[0].At.Equal(end) {
+		t.Errorf("the new mute = %v, want one from %v", got, end)
+	}
+
+	// A snapshot written before mutes were forgotten may hold one that
+	// has lifted: it restores without it, and without an error.
+	old := `{"community":"Forum","events":3,"latest":"2026-03-05T00:00:00Z","members":[{"id":"ann","attributes":{"warnings":3},` +
+		`"sanctions":{"mute":{"from":"2026-03-01T09:00:00Z","until":"2026-03-02T09:00:00Z","for":"24h0m0s","rule":"r","reason":"Third strike"}}}]}`
+	snap, err := runtime.ReadSnapshot([]byte(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored, err := runtime.Restore(c, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := restored.Sanctions("ann", inside); len(got) != 0 {
+		t.Errorf("an old snapshot's lifted mute holds: %v", got)
+	}
+	if data, _ := restored.MarshalJSON(); strings.Contains(string(data), `"mute"`) {
+		t.Errorf("an old snapshot's lifted mute is written again: %s", data)
+	}
+}
+
+// BenchmarkApplyMuted applies an allowed action in a community of 1,000
+// members each muted once, an hour apart, every mute long lifted: the cost
+// of mutes to an event. The state forgets the lifted mutes (SPEC §11.5),
+// so its events cost what they cost in a state that never muted.
+func BenchmarkApplyMuted(b *testing.B) {
+	prog, err := runtime.CompileSource("forum.charter", []byte(sanctionSrc))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := prog.Community("Forum")
+	st := runtime.NewState(c)
+	ctx := context.Background()
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	for i := range 1000 {
+		m, _ := c.Member(map[string]any{"warnings": 2})
+		id := fmt.Sprint("m", i)
+		if err := st.Join(id, m); err != nil {
+			b.Fatal(err)
+		}
+		if res, err := st.Apply(ctx, id, "post", runtime.Args{"links": 6}, at.Add(time.Duration(i)*time.Hour)); err != nil || len(res.Sanctions) != 2 {
+			b.Fatal(res, err)
+		}
+	}
+	at = at.Add(2000 * time.Hour)
+	args := runtime.Args{"links": 0}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if res, err := st.Apply(ctx, "m7", "post", args, at.Add(time.Duration(i))); err != nil || !res.Applied {
+			b.Fatal(res, err)
+		}
+		i++
 	}
 }

@@ -183,7 +183,7 @@ func (c *Community) memberSnapshot(m *Member) MemberSnapshot {
 // holds none.
 func (s *State) memberSanctions(id string) *SanctionsSnapshot {
 	var out SanctionsSnapshot
-	if mu := s.sanc.mutes[id]; mu != nil {
+	if mu := s.sanc.mutes[id]; mu != nil && !s.lifted(mu) {
 		out.Mute = &MuteSnapshot{From: stdlib.Time(mu.from), Until: stdlib.Time(mu.until), For: mu.sanction.For.String(), Rule: mu.rule, Reason: mu.reason}
 	}
 	if s.sanc.marks != nil {
@@ -234,10 +234,14 @@ func (s *State) restoreSanctions(id string, ss *SanctionsSnapshot) error {
 		if until <= from {
 			return fmt.Errorf("mute: until %s is not after from %s", mu.Until.Format(time.RFC3339Nano), mu.From.Format(time.RFC3339Nano))
 		}
-		if s.sanc.mutes == nil {
-			s.sanc.mutes = map[string]*mute{}
+		// A snapshot written before lifted mutes were forgotten may hold
+		// one: it holds at no time, so the restored state need not keep it.
+		if m := (&mute{from: from, until: until, sanction: &Sanction{Name: "mute", For: d}, rule: mu.Rule, reason: mu.Reason}); !s.lifted(m) {
+			if s.sanc.mutes == nil {
+				s.sanc.mutes = map[string]*mute{}
+			}
+			s.sanc.mutes[id] = m
 		}
-		s.sanc.mutes[id] = &mute{from: from, until: until, sanction: &Sanction{Name: "mute", For: d}, rule: mu.Rule, reason: mu.Reason}
 	}
 	if len(ss.Reviewed) > 0 {
 		keys := s.c.dutyKeys()
@@ -390,7 +394,7 @@ func (c *Community) RestoreMember(ms MemberSnapshot) (*Member, error) {
 			return nil, fmt.Errorf("member %q: unknown action %q in history", ms.ID, name)
 		}
 		if as.Ever {
-			m.hist.ever[a.index/64] |= 1 << (a.index % 64)
+			m.hist.bits(&c.hist)[a.index/64] |= 1 << (a.index % 64)
 		}
 		earliest, kept := int64(0), false
 		for _, t := range as.Times {
@@ -415,7 +419,7 @@ func (c *Community) RestoreMember(ms MemberSnapshot) (*Member, error) {
 			if kept && earliest < ns {
 				ns = earliest
 			}
-			m.hist.ever[a.index/64] |= 1 << (a.index % 64)
+			m.hist.bits(&c.hist)[a.index/64] |= 1 << (a.index % 64)
 			m.hist.slots(&c.hist)[c.hist.first[a.index]] = ns
 		}
 	}

@@ -836,7 +836,7 @@ func (s *State) applyLocked(ctx context.Context, id string, h *Handle, k *Call, 
 		return fmt.Errorf("%s: %w", action, err)
 	}
 	if s.sanc.mutes != nil {
-		if mu := s.mutedAt(id, ns); mu != nil {
+		if mu := s.muteOnApply(id, ns); mu != nil {
 			res.Decision = mu.decision(action)
 			return nil
 		}

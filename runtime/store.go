@@ -37,7 +37,7 @@ type store struct {
 
 func newStore(c *Community) store {
 	return store{
-		ni: len(c.defaults.I), nf: len(c.defaults.F), ns: len(c.defaults.S), nl: len(c.defaults.L),
+		ni: len(c.defaults.I), nf: len(c.defaults.F), ns: len(c.defaults.Strings()), nl: len(c.defaults.Lists()),
 		ne: (len(c.hist.keep) + 63) / 64, nt: c.hist.size,
 		index: newIDIndex(),
 	}
@@ -59,11 +59,11 @@ func (st *store) add(id string, m *Member) {
 	st.handles = append(st.handles, nil)
 	st.ints = append(st.ints, m.rec().I...)
 	st.flts = append(st.flts, m.rec().F...)
-	st.strs = append(st.strs, m.rec().S...)
-	st.lists = append(st.lists, m.rec().L...)
-	st.ever = append(st.ever, m.hist.ever...)
+	st.strs = append(st.strs, m.rec().Strings()...)
+	st.lists = append(st.lists, m.rec().Lists()...)
+	st.ever = append(st.ever, m.hist.bits(&m.c.hist)...)
 	if m.hist.times != nil {
-		st.times = append(st.times, m.hist.times...)
+		st.times = append(st.times, m.hist.all(&m.c.hist)...)
 	} else {
 		st.times = appendEmptyTimes(st.times, st.nt)
 	}
@@ -121,8 +121,13 @@ func block[T any](a []T, k, n int) []T {
 func (st *store) record(k int, rec *eval.Record) {
 	rec.I = block(st.ints, k, st.ni)
 	rec.F = block(st.flts, k, st.nf)
-	rec.S = block(st.strs, k, st.ns)
-	rec.L = block(st.lists, k, st.nl)
+	if st.ns+st.nl > 0 {
+		if rec.SL == nil {
+			rec.SL = new(eval.SL) // rec's own: a view's or a scan's, reused
+		}
+		rec.S = block(st.strs, k, st.ns)
+		rec.L = block(st.lists, k, st.nl)
+	}
 }
 
 // view is a Member that reads and writes member k of a store: its
@@ -139,7 +144,7 @@ func (st *store) load(c *Community, k int, v *view, id string) {
 	v.m.ID = id
 	v.m.c = c
 	v.m.r.H = (*taker)(&v.m)
-	v.m.hist = history{ever: block(st.ever, k, st.ne), times: block(st.times, k, st.nt)}
+	v.m.hist = history{ever: elem0(block(st.ever, k, st.ne)), times: elem0(block(st.times, k, st.nt))}
 	v.m.forgetRole()
 }
 

@@ -49,11 +49,7 @@ type frame struct {
 // the tokens before the cursor, not the syntax tree, so it works in a
 // half-typed declaration; the names come from the load set's model.
 func (s *Server) completion(params json.RawMessage) (any, error) {
-	p, err := decode[TextDocumentPositionParams](params)
-	if err != nil {
-		return nil, err
-	}
-	d, a, off, err := s.lookup(*p)
+	d, a, off, err := s.lookupParams(params)
 	if err != nil {
 		return nil, err
 	}

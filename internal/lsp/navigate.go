@@ -30,15 +30,50 @@ func init() {
 	capabilities["documentHighlightProvider"] = true
 }
 
+// opened returns the open document of uri; a request about a document
+// the client has not opened is an error.
+func (s *Server) opened(uri string) (*document, error) {
+	d, ok := s.byURI[uri]
+	if !ok {
+		return nil, fmt.Errorf("%s is not open", uri)
+	}
+	return d, nil
+}
+
 // lookup finds the open document and analysis of a position request, and
 // the byte offset of the position.
 func (s *Server) lookup(p TextDocumentPositionParams) (*document, *analysis, int, error) {
-	d, ok := s.byURI[p.TextDocument.URI]
-	if !ok {
-		return nil, nil, 0, fmt.Errorf("%s is not open", p.TextDocument.URI)
+	d, err := s.opened(p.TextDocument.URI)
+	if err != nil {
+		return nil, nil, 0, err
 	}
 	a := s.ws.get(d.name)
 	return d, a, d.text.offset(p.Position, s.enc), nil
+}
+
+// documentParams finds the open document of a request about a whole
+// document (its params hold only the document), and its analysis.
+func (s *Server) documentParams(params json.RawMessage) (*document, *analysis, error) {
+	p, err := decode[struct {
+		TextDocument TextDocumentIdentifier `json:"textDocument"`
+	}](params)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := s.opened(p.TextDocument.URI)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, s.ws.get(d.name), nil
+}
+
+// lookupParams is lookup of the position request params.
+func (s *Server) lookupParams(params json.RawMessage) (*document, *analysis, int, error) {
+	p, err := decode[TextDocumentPositionParams](params)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return s.lookup(*p)
 }
 
 // location is the LSP location of a byte range of a load-set file.
@@ -51,11 +86,7 @@ func (s *Server) location(a *analysis, file string, start, end int) (Location, b
 }
 
 func (s *Server) hover(params json.RawMessage) (any, error) {
-	p, err := decode[TextDocumentPositionParams](params)
-	if err != nil {
-		return nil, err
-	}
-	d, a, off, err := s.lookup(*p)
+	d, a, off, err := s.lookupParams(params)
 	if err != nil {
 		return nil, err
 	}
@@ -338,11 +369,7 @@ func formatValue(v any) string {
 }
 
 func (s *Server) definition(params json.RawMessage) (any, error) {
-	p, err := decode[TextDocumentPositionParams](params)
-	if err != nil {
-		return nil, err
-	}
-	d, a, off, err := s.lookup(*p)
+	d, a, off, err := s.lookupParams(params)
 	if err != nil {
 		return nil, err
 	}
@@ -396,17 +423,10 @@ func (s *Server) references(params json.RawMessage) (any, error) {
 }
 
 func (s *Server) documentSymbol(params json.RawMessage) (any, error) {
-	p, err := decode[struct {
-		TextDocument TextDocumentIdentifier `json:"textDocument"`
-	}](params)
+	d, a, err := s.documentParams(params)
 	if err != nil {
 		return nil, err
 	}
-	d, ok := s.byURI[p.TextDocument.URI]
-	if !ok {
-		return nil, fmt.Errorf("%s is not open", p.TextDocument.URI)
-	}
-	a := s.ws.get(d.name)
 	out := []DocumentSymbol{}
 	// The model's files: a file with lexical errors is there as mended.
 	files := a.model.Files
@@ -550,9 +570,9 @@ func (s *Server) formatting(params json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, ok := s.byURI[p.TextDocument.URI]
-	if !ok {
-		return nil, fmt.Errorf("%s is not open", p.TextDocument.URI)
+	d, err := s.opened(p.TextDocument.URI)
+	if err != nil {
+		return nil, err
 	}
 	out, ds := format.Bytes(d.name, d.text.src)
 	if ds.HasErrors() {
@@ -574,11 +594,7 @@ func before(a, b Position) bool {
 // highlight marks the occurrences in the document of the symbol at the
 // position: the declaration as a write (3), the others as reads (2).
 func (s *Server) highlight(params json.RawMessage) (any, error) {
-	p, err := decode[TextDocumentPositionParams](params)
-	if err != nil {
-		return nil, err
-	}
-	d, a, off, err := s.lookup(*p)
+	d, a, off, err := s.lookupParams(params)
 	if err != nil {
 		return nil, err
 	}

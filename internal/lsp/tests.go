@@ -23,17 +23,10 @@ func init() {
 // codeLens puts "run test" above each test block of the document and
 // "run N tests" above each community that has tests.
 func (s *Server) codeLens(params json.RawMessage) (any, error) {
-	p, err := decode[struct {
-		TextDocument TextDocumentIdentifier `json:"textDocument"`
-	}](params)
+	d, a, err := s.documentParams(params)
 	if err != nil {
 		return nil, err
 	}
-	d, ok := s.byURI[p.TextDocument.URI]
-	if !ok {
-		return nil, fmt.Errorf("%s is not open", p.TextDocument.URI)
-	}
-	a := s.ws.get(d.name)
 	lenses := []CodeLens{}
 	arg := func(v string) json.RawMessage { b, _ := json.Marshal(v); return b }
 	for _, c := range a.model.Communities {

@@ -91,13 +91,17 @@ func (b *builder) hasCalls(e *syntax.Expr, v view) bool {
 }
 
 // HasCall reports whether n is a call of has (SPEC §7.7).
-func HasCall(n exprast.Node) (*exprast.CallNode, bool) {
+func HasCall(n exprast.Node) (*exprast.CallNode, bool) { return callOf(n, "has") }
+
+// callOf reports whether n is a call of the function name, and returns
+// the call.
+func callOf(n exprast.Node, name string) (*exprast.CallNode, bool) {
 	c, ok := n.(*exprast.CallNode)
 	if !ok {
 		return nil, false
 	}
 	id, ok := c.Callee.(*exprast.IdentifierNode)
-	return c, ok && id.Value == "has"
+	return c, ok && id.Value == name
 }
 
 // isParam reports whether name is a parameter visible in v (me aside).

@@ -265,12 +265,8 @@ func (b *builder) lintUnsetTime() {
 		return a
 	}
 	isNow := func(n exprast.Node) bool {
-		c, ok := n.(*exprast.CallNode)
-		if !ok {
-			return false
-		}
-		id, ok := c.Callee.(*exprast.IdentifierNode)
-		return ok && id.Value == "now"
+		_, ok := callOf(n, "now")
+		return ok
 	}
 	look := func(e *syntax.Expr) {
 		if e == nil || e.Root == nil {

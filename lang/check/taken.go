@@ -140,11 +140,4 @@ const MaxTakenCount = 10000
 
 func noRestore() {}
 
-func takenCall(n exprast.Node) (*exprast.CallNode, bool) {
-	c, ok := n.(*exprast.CallNode)
-	if !ok {
-		return nil, false
-	}
-	id, ok := c.Callee.(*exprast.IdentifierNode)
-	return c, ok && id.Value == "taken"
-}
+func takenCall(n exprast.Node) (*exprast.CallNode, bool) { return callOf(n, "taken") }

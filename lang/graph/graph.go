@@ -24,7 +24,9 @@
 //     The change has a direction when it is += or -= of a constant
 //     (a member added to or taken from a list counts as one), = true or
 //     = false, = now() on a time (taken to be no earlier than the time it
-//     replaces), or = [] on a list.
+//     replaces), or = [] on a list. has(x) grows with every assignment
+//     to x, whatever it assigns: an effect gives x, and once given x
+//     stays given (SPEC §7.7).
 //   - Down: every change makes it harder to meet.
 //   - Changes: the analysis cannot tell the direction: an == or !=, a
 //     value not known when the rules are read (+= amount), an attribute
@@ -281,12 +283,22 @@ func (b *builder) connect(id string, kind Kind, name, action string, changes []c
 		var lines []string
 		var kinds []sign
 		for _, ch := range changes {
-			d, ok := dirs[ch.attr]
-			if !ok {
+			d, reads := dirs[ch.attr]
+			// An effect's assignment gives its attribute, so has of it
+			// becomes or stays true: a move in has's direction. A
+			// sanction's bookkeeping gives nothing (SPEC §7.7).
+			h, asks := dirs[hasKey(ch.attr)]
+			asks = asks && kind != Rule
+			if !reads && !asks {
 				continue
 			}
 			lines = append(lines, ch.text)
-			kinds = append(kinds, ch.dir*d)
+			if reads {
+				kinds = append(kinds, ch.dir*d)
+			}
+			if asks {
+				kinds = append(kinds, h)
+			}
 		}
 		if call, ok := b.taken[t][action]; ok && counts {
 			lines = append(lines, "counts in "+call)
@@ -733,6 +745,15 @@ func (w *walker) walk(n exprast.Node, s sign) {
 			case "until", "min", "max", "len":
 				w.args(n.Arguments, s)
 				return
+			case "has":
+				// has(x) is a reading of whether x was given, not of
+				// x's value: its own entry in dirs (hasKey).
+				if len(n.Arguments) == 1 {
+					if a, ok := n.Arguments[0].(*exprast.IdentifierNode); ok && w.c.Attr(a.Value) != nil {
+						w.note(hasKey(a.Value), s)
+						return
+					}
+				}
 			case "clamp":
 				if len(n.Arguments) == 3 {
 					w.walk(n.Arguments[0], s)
@@ -764,6 +785,10 @@ func (w *walker) walk(n exprast.Node, s sign) {
 		return false
 	})
 }
+
+// hasKey is the key in a condition's directions of has(attr), beside
+// attr's own (no attribute's name holds a colon).
+func hasKey(attr string) string { return "has:" + attr }
 
 func (w *walker) args(ns []exprast.Node, s sign) {
 	for _, a := range ns {

@@ -260,6 +260,43 @@ func TestDirections(t *testing.T) {
 			"action:clear -> badge:popular down: clear: fans = []",
 			"rung:star -> badge:popular reads",
 		},
+	}, {
+		name: "an assignment gives its attribute: has moves up, whatever the value",
+		src: `community C {
+  member { referrer: string; email: string; verified: time; score: int }
+  action refer(by: string)
+  action forget()
+  action verify()
+  action tell(to: member, address: string)
+  action rate(n: int)
+  action like()
+  roles {
+    trusted if has(verified) && days_since(verified) >= 30
+    newcomer otherwise
+  }
+  badge referred if has(referrer)
+  badge anonymous if !has(email)
+  badge rated if has(score) && score > 0
+  badge odd if has(score) == has(email)
+  may refer, forget, verify, tell, rate, like
+  on refer { referrer = by }
+  on forget { referrer = "" }
+  on verify { verified = now() }
+  on tell { to.email = address }
+  on rate { score -= 1 }
+  on like { score += 1 }
+}`,
+		want: []string{
+			"action:refer -> badge:referred up: refer: referrer = by",
+			"action:forget -> badge:referred up: forget: referrer = \"\"",
+			"action:verify -> rung:trusted changes: verify: verified = now()",
+			"action:tell -> badge:anonymous down: tell: to.email = address",
+			"action:tell -> badge:odd changes: tell: to.email = address",
+			"action:rate -> badge:rated changes: rate: score -= 1",
+			"action:rate -> badge:odd changes: rate: score -= 1",
+			"action:like -> badge:rated up: like: score += 1",
+			"action:like -> badge:odd changes: like: score += 1",
+		},
 	}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -181,6 +181,27 @@ func (b *box) textHeight() float64 { return nodeLine*float64(1+len(b.lines)) + p
 // slot is where an edge's label ends on a box: its height.
 func slotHeight(lines []string) float64 { return labelLine*float64(len(lines)) + 6 }
 
+// slotsHeight is the height of the slots of the edges es on one box.
+func slotsHeight(es []*Edge) float64 {
+	h := 0.0
+	for _, e := range es {
+		h += slotHeight(edgeLines(e))
+	}
+	return h
+}
+
+// stack places the boxes bs one under another at x from y, each tall
+// enough for its text and for the slots of the edges that end on it, and
+// returns the y where a next box would go.
+func stack(bs []*box, x, y float64, slots map[*Node][]*Edge) float64 {
+	for _, b := range bs {
+		b.r.x, b.r.y = x, y
+		b.r.h = max(b.textHeight(), 8+slotsHeight(slots[b.node]))
+		y += b.r.h + rungGap
+	}
+	return y
+}
+
 func edgeLines(e *Edge) []string {
 	var out []string
 	for _, l := range e.Lines {
@@ -334,20 +355,7 @@ func (g *Graph) layout() *layout {
 	// The ladder: the frame, its band (with the slots of edges into the
 	// ladder as a whole), the rungs under it.
 	if len(rungs) > 0 {
-		band := frameBand
-		for _, e := range slots[g.Ladder] {
-			band += slotHeight(edgeLines(e))
-		}
-		y := top + band
-		for _, b := range rungs {
-			need := 8.0
-			for _, e := range slots[b.node] {
-				need += slotHeight(edgeLines(e))
-			}
-			b.r.x, b.r.y = rungX, y
-			b.r.h = max(b.textHeight(), need)
-			y += b.r.h + rungGap
-		}
+		y := stack(rungs, rungX, top+frameBand+slotsHeight(slots[g.Ladder]), slots)
 		fr := rect{frameX, top, frameW, y - rungGap + framePad - top}
 		L.frame = &fr
 		bottom = fr.y + fr.h
@@ -360,15 +368,7 @@ func (g *Graph) layout() *layout {
 		L.captions = append(L.captions, text{x: rightX, y: y + 12, lines: []string{"badges"}, colour: "#555555"})
 		y += 20
 	}
-	for _, b := range badges {
-		need := 8.0
-		for _, e := range slots[b.node] {
-			need += slotHeight(edgeLines(e))
-		}
-		b.r.x, b.r.y = rightX, y
-		b.r.h = max(b.textHeight(), need)
-		y += b.r.h + rungGap
-	}
+	y = stack(badges, rightX, y, slots)
 	if len(lets) > 0 {
 		y += 8
 		L.captions = append(L.captions, text{x: rightX, y: y + 12, lines: []string{"named conditions"}, colour: "#555555"})

@@ -305,19 +305,29 @@ func (p *descent) community() *Community {
 	if p.accept("extends") {
 		c.Extends = p.ident()
 	}
+	c.Decls = block(p, p.decl)
+	c.Node = p.node(start)
+	return c
+}
+
+// block reads `{ item ... }`: the items next reads until it returns nil
+// (none starts here), each followed by any number of semicolons. The
+// bodies of community, when and test.
+func block[T comparable](p *descent, next func() T) []T {
+	var none T
+	var items []T
 	p.expect("{")
 	for n := 0; ; n++ {
-		d := p.decl()
-		if d == nil {
+		x := next()
+		if x == none {
 			break
 		}
 		p.count(n)
-		c.Decls = append(c.Decls, d)
+		items = append(items, x)
 		p.semicolons()
 	}
 	p.expect("}")
-	c.Node = p.node(start)
-	return c
+	return items
 }
 
 // decl reads one of the Decl union, trying its members in participle's
@@ -558,17 +568,7 @@ func (p *descent) dflt() *Default {
 func (p *descent) schema() *Schema {
 	start := p.start()
 	p.consume()
-	p.expect("{")
-	d := &Schema{}
-	for n := 0; p.isType(TokIdent); n++ {
-		p.count(n)
-		d.Attrs = append(d.Attrs, p.attr())
-		for m := 0; p.is(";") || p.is(","); m++ {
-			p.count(m)
-			p.consume()
-		}
-	}
-	p.expect("}")
+	d := &Schema{Attrs: named(p, p.attr)}
 	d.Node = p.node(start)
 	return d
 }
@@ -576,19 +576,28 @@ func (p *descent) schema() *Schema {
 func (p *descent) settings() *Settings {
 	start := p.start()
 	p.consume()
+	d := &Settings{Attrs: named(p, p.attr)}
+	d.Node = p.node(start)
+	return d
+}
+
+// named reads `{ item ... }` of items that start with a name (the
+// attributes of member and settings, the fields of given and update), as
+// many as there are names, parted by any number of , or ;: the grammar's
+// "{" ( @@ ( "," | ";" )* )* "}".
+func named[T any](p *descent, next func() T) []T {
 	p.expect("{")
-	d := &Settings{}
+	var items []T
 	for n := 0; p.isType(TokIdent); n++ {
 		p.count(n)
-		d.Attrs = append(d.Attrs, p.attr())
-		for m := 0; p.is(";") || p.is(","); m++ {
+		items = append(items, next())
+		for m := 0; p.is(",") || p.is(";"); m++ {
 			p.count(m)
 			p.consume()
 		}
 	}
 	p.expect("}")
-	d.Node = p.node(start)
-	return d
+	return items
 }
 
 func (p *descent) attr() *Attr {
@@ -727,17 +736,7 @@ func (p *descent) when() *When {
 	start := p.start()
 	p.consume()
 	d := &When{Cond: p.expr()}
-	p.expect("{")
-	for n := 0; ; n++ {
-		w := p.whenDecl()
-		if w == nil {
-			break
-		}
-		p.count(n)
-		d.Decls = append(d.Decls, w)
-		p.semicolons()
-	}
-	p.expect("}")
+	d.Decls = block(p, p.whenDecl)
 	d.Node = p.node(start)
 	return d
 }
@@ -762,17 +761,7 @@ func (p *descent) test() *Test {
 	start := p.start()
 	p.consume()
 	d := &Test{Name: p.stringLit()}
-	p.expect("{")
-	for n := 0; ; n++ {
-		s := p.step()
-		if s == nil {
-			break
-		}
-		p.count(n)
-		d.Steps = append(d.Steps, s)
-		p.semicolons()
-	}
-	p.expect("}")
+	d.Steps = block(p, p.step)
 	d.Node = p.node(start)
 	return d
 }
@@ -791,7 +780,7 @@ func (p *descent) step() Step {
 			p.consume()
 			p.consume()
 			s := &Given{Name: p.optIdent()}
-			s.Fields = p.fieldBlock()
+			s.Fields = named(p, p.field)
 			if p.accept("did") {
 				s.Did = append(s.Did, p.did())
 				for n := 0; p.is(","); n++ {
@@ -806,13 +795,13 @@ func (p *descent) step() Step {
 			p.consume()
 			p.consume()
 			s := &GivenMembers{Count: p.intLit()}
-			s.Fields = p.fieldBlock()
+			s.Fields = named(p, p.field)
 			s.Node = p.node(start)
 			return s
 		case "settings":
 			p.consume()
 			p.consume()
-			s := &GivenSettings{Fields: p.fieldBlock()}
+			s := &GivenSettings{Fields: named(p, p.field)}
 			s.Node = p.node(start)
 			return s
 		}
@@ -844,7 +833,7 @@ func (p *descent) step() Step {
 	case "update":
 		p.consume()
 		s := &Update{Name: p.optIdent()}
-		s.Fields = p.fieldBlock()
+		s.Fields = named(p, p.field)
 		s.Node = p.node(start)
 		return s
 	case "expect":
@@ -876,22 +865,6 @@ func (p *descent) did() *Did {
 	d.At = p.stringLit()
 	d.Node = p.node(start)
 	return d
-}
-
-// fieldBlock reads "{" ( @@ ( "," | ";" )* )* "}" of Fields.
-func (p *descent) fieldBlock() []*Field {
-	p.expect("{")
-	var fs []*Field
-	for n := 0; p.isType(TokIdent); n++ {
-		p.count(n)
-		fs = append(fs, p.field())
-		for m := 0; p.is(",") || p.is(";"); m++ {
-			p.count(m)
-			p.consume()
-		}
-	}
-	p.expect("}")
-	return fs
 }
 
 func (p *descent) field() *Field {

@@ -25,19 +25,7 @@ import (
 // Conditions keep Compile's semantics (evaluation never fails, §10.8); only
 // effects, whose values are stored, refuse what cannot be stored.
 func CompileEffect(node ast.Node, scope Scope) (*Expr, error) {
-	if node == nil {
-		return nil, &Error{Msg: "no expression"}
-	}
-	if scope == nil {
-		scope = Refs(nil)
-	}
-	c := &compiler{scope: scope, checked: true}
-	c.calls, _ = scope.(CallScope)
-	x, err := c.compile(node)
-	if err != nil {
-		return nil, err
-	}
-	return x, nil
+	return compileWith(&compiler{checked: true}, node, scope)
 }
 
 // IsLimit reports whether err is a limit error recorded by an expression

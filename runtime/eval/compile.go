@@ -26,13 +26,19 @@ const maxRange = 1 << 16
 //
 // The error, when there is one, is an *Error naming the node at fault.
 func Compile(node ast.Node, scope Scope) (*Expr, error) {
+	return compileWith(&compiler{}, node, scope)
+}
+
+// compileWith is Compile by c, a compiler with its options set (planning,
+// checked), which it gives scope.
+func compileWith(c *compiler, node ast.Node, scope Scope) (*Expr, error) {
 	if node == nil {
 		return nil, &Error{Msg: "no expression"}
 	}
 	if scope == nil {
 		scope = Refs(nil)
 	}
-	c := &compiler{scope: scope}
+	c.scope = scope
 	c.calls, _ = scope.(CallScope)
 	x, err := c.compile(node)
 	if err != nil {
@@ -45,19 +51,7 @@ func Compile(node ast.Node, scope Scope) (*Expr, error) {
 // records, on the expressions that have one, the form Derived.Plan walks
 // as data. Other conditions need not pay for it (BenchmarkCompile1000).
 func CompileRung(node ast.Node, scope Scope) (*Expr, error) {
-	if node == nil {
-		return nil, &Error{Msg: "no expression"}
-	}
-	if scope == nil {
-		scope = Refs(nil)
-	}
-	c := &compiler{scope: scope, planning: true}
-	c.calls, _ = scope.(CallScope)
-	x, err := c.compile(node)
-	if err != nil {
-		return nil, err
-	}
-	return x, nil
+	return compileWith(&compiler{planning: true}, node, scope)
 }
 
 type compiler struct {

@@ -31,13 +31,41 @@ const (
 type Record struct {
 	I []int64
 	F []float64
-	S []string
-	L []any
+	// SL holds the strings and lists, nil for a layout with neither
+	// (Strings and Lists read it either way): its fields read as the
+	// record's own, r.S and r.L. Behind a pointer, they are 8 bytes of a
+	// record where they were 48, and a member of a community with no
+	// string or list attribute, such as FanClub, one size class smaller
+	// (runtime's BenchmarkDecideArgs, a new member per question).
+	*SL
 	// H is the member's action history, which `taken` reads (SPEC §7.6);
 	// nil for a record with none (an action's arguments), where every
 	// count is 0. It lives in the record, not the Env, so that a rung
 	// evaluated on another member (to.role) reads that member's history.
 	H Taker
+}
+
+// SL is the part of a Record that holds strings (S: string and member
+// values) and lists (L).
+type SL struct {
+	S []string
+	L []any
+}
+
+// Strings returns r's strings, nil when it has none.
+func (r *Record) Strings() []string {
+	if r.SL == nil {
+		return nil
+	}
+	return r.S
+}
+
+// Lists returns r's lists, nil when it has none.
+func (r *Record) Lists() []any {
+	if r.SL == nil {
+		return nil
+	}
+	return r.L
 }
 
 // Taker counts a member's takings of an action (by index) in the window
@@ -162,8 +190,9 @@ func NewRecord(l *Layout) *Record {
 	r := &Record{
 		I: make([]int64, l.counts[arrI]+(len(l.slots)+63)/64),
 		F: make([]float64, l.counts[arrF]),
-		S: make([]string, l.counts[arrS]),
-		L: make([]any, l.counts[arrL]),
+	}
+	if l.counts[arrS]+l.counts[arrL] > 0 {
+		r.SL = &SL{S: make([]string, l.counts[arrS]), L: make([]any, l.counts[arrL])}
 	}
 	for _, s := range l.slots {
 		if s.Type.Kind == check.List {
@@ -288,8 +317,13 @@ func (r *Record) Clone() *Record {
 func (r *Record) CopyFrom(src *Record) {
 	r.I = append(r.I[:0], src.I...)
 	r.F = append(r.F[:0], src.F...)
-	r.S = append(r.S[:0], src.S...)
-	r.L = append(r.L[:0], src.L...)
+	if src.SL != nil || r.SL != nil {
+		if r.SL == nil {
+			r.SL = new(SL)
+		}
+		r.S = append(r.S[:0], src.Strings()...)
+		r.L = append(r.L[:0], src.Lists()...)
+	}
 }
 
 // ValueError reports a Go value that does not fit an attribute's type.

@@ -53,7 +53,7 @@ type State interface {
 // Reviewer is a state that carries out the sanctions of unmet duties
 // (runtime.State.Review): with it the handler serves POST /review.
 type Reviewer interface {
-	Review(ctx context.Context, at time.Time) ([]runtime.Sanctioned, error)
+	Review(ctx context.Context, at time.Time) (runtime.ReviewResult, error)
 }
 
 // Lifter is a state that lifts the mutes and removals it carried out
@@ -673,7 +673,7 @@ type Applied struct {
 	Sanctioned []SanctionedJSON `json:"sanctioned"`
 }
 
-// Change is a role or badge change an applied action caused.
+// Change is a role or badge change an action or a review caused.
 type Change struct {
 	Member string `json:"member"`
 	Kind   string `json:"kind"` // "role", "badge+" or "badge-"
@@ -754,10 +754,7 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.decided("apply", req, t, res.Decision, res.Applied)
-	out := Applied{DecisionJSON: decisionJSON(req, t, res.Decision), Applied: res.Applied, Changes: []Change{}}
-	for _, ch := range res.Changes {
-		out.Changes = append(out.Changes, Change{Member: ch.Member, Kind: ch.Kind, From: ch.From, To: ch.To})
-	}
+	out := Applied{DecisionJSON: decisionJSON(req, t, res.Decision), Applied: res.Applied, Changes: changes(res.Changes)}
 	out.Sanctioned = sanctioned(res.Sanctions)
 	h.reply(w, http.StatusOK, out)
 }
@@ -768,10 +765,12 @@ type ReviewRequest struct {
 }
 
 // Review is the answer to POST /review: the sanctions of unmet duties the
-// review carried out, by member and then in the order of the duties.
+// review carried out, by member and then in the order of the duties, and
+// the role and badge changes they caused (a demotion's new role).
 type Review struct {
 	At        string           `json:"at"`
 	Sanctions []SanctionedJSON `json:"sanctions"`
+	Changes   []Change         `json:"changes"`
 }
 
 func (h *Handler) review(w http.ResponseWriter, r *http.Request) {
@@ -785,7 +784,7 @@ func (h *Handler) review(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, body, bad)
 		return
 	}
-	scs, err := h.state.(Reviewer).Review(r.Context(), t)
+	res, err := h.state.(Reviewer).Review(r.Context(), t)
 	if err != nil {
 		if r.Context().Err() != nil {
 			return
@@ -793,8 +792,17 @@ func (h *Handler) review(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, body, h.stateError(err))
 		return
 	}
-	h.metrics.reviewSanctions.Add(float64(len(scs)))
-	h.reply(w, http.StatusOK, Review{At: stamp(t), Sanctions: sanctioned(scs)})
+	h.metrics.reviewSanctions.Add(float64(len(res.Sanctions)))
+	h.reply(w, http.StatusOK, Review{At: stamp(t), Sanctions: sanctioned(res.Sanctions), Changes: changes(res.Changes)})
+}
+
+// changes is the JSON of role and badge changes: [] for none.
+func changes(chs []runtime.Change) []Change {
+	out := make([]Change, 0, len(chs))
+	for _, ch := range chs {
+		out = append(out, Change{Member: ch.Member, Kind: ch.Kind, From: ch.From, To: ch.To})
+	}
+	return out
 }
 
 // Lifted is the answer to DELETE /members/{id}/sanctions/{sanction}: the

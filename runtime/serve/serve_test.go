@@ -700,6 +700,43 @@ func TestSanctions(t *testing.T) {
 	}
 }
 
+// TestReviewChanges: a review's answer lists the role changes its
+// demotions caused, as an action's does, so a host that tells members of
+// their new role hears of these too; none is an empty list.
+func TestReviewChanges(t *testing.T) {
+	c := compile(t, "Guild", `community Guild {
+  member { posts: int }
+  action visit()
+  roles {
+    leader  if posts >= 10
+    regular if posts >= 1
+    guest   otherwise
+  }
+  may visit
+  must visit 1 per 7d if role == leader else demote
+}`)
+	st := runtime.NewState(c)
+	_, ts := server(t, st, serve.Config{})
+	doJSON(t, ts, "POST", "/members", `{"id": "lea", "attributes": {"posts": 10}}`, 201, nil)
+	doJSON(t, ts, "POST", "/members", `{"id": "reg", "attributes": {"posts": 1}}`, 201, nil)
+	code, body := do(t, ts, "POST", "/review", `{"at": "`+at+`"}`)
+	want := `"changes": [
+    {
+      "member": "lea",
+      "kind": "role",
+      "from": "leader",
+      "to": "regular"
+    }
+  ]`
+	if code != 200 || !strings.Contains(body, want) || !strings.Contains(body, `"sanction": "demote"`) {
+		t.Errorf("review: %d %s\nwant %s", code, body, want)
+	}
+	code, body = do(t, ts, "POST", "/review", `{"at": "`+at+`"}`)
+	if code != 200 || !strings.Contains(body, `"changes": []`) {
+		t.Errorf("a review that changes nothing: %d %s", code, body)
+	}
+}
+
 // TestLift: DELETE /members/{id}/sanctions/{sanction} ends a mute or a
 // removal; lifting what is not held is 404, and anything but mute or
 // remove is 400.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -188,7 +189,7 @@ func parseDist(n *node, t check.Type, what string) (*dist, error) {
 		return nil, &posError{off: form.off, msg: fmt.Sprintf("%s: unknown distribution %q%s; the distributions are %s", what, form.key, suggest(form.key, distList), distNames)}
 	}
 	for _, k := range n.keys[1:] {
-		if !contains(extras, k.key) {
+		if !slices.Contains(extras, k.key) {
 			if len(extras) == 0 {
 				return nil, &posError{off: k.off, msg: fmt.Sprintf("%s: %s takes no %q", what, form.key, k.key)}
 			}
@@ -460,15 +461,6 @@ func number(n *node, what string) (float64, error) {
 		return 0, distError(n, "%s: %s is out of range", what, n.str)
 	}
 	return f, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // suggest returns " (did you mean X?)" for the name in names closest to

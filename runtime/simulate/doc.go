@@ -38,9 +38,11 @@
 //
 // The members at the start ("initial") join at the start of day 1 and count
 // in day 1's Joined. New members are called m1, m2, ... in the order they
-// join. A role change is counted in Series.Transitions when an action
-// causes it (runtime.Result.Changes) and otherwise when the daily reading
-// finds it (time moved a member, a review's warning or demotion).
+// join. A role change is counted in Series.Transitions when an action, a
+// denial's sanction or the review causes it (runtime.Result.Changes,
+// runtime.ReviewResult.Changes), and the member then holds its new role
+// for the day's leave rules; otherwise the daily reading finds it (time
+// moved a member).
 //
 // The run is deterministic: random numbers come from a PCG seeded with
 // Options.Seed, members are visited in join order, and nothing reads the

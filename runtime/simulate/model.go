@@ -152,7 +152,7 @@ func fields(n *node, what string, known ...string) error {
 		return distError(n, "%s: want an object, got %s", what, describe(n))
 	}
 	for _, k := range n.keys {
-		if !contains(known, k.key) {
+		if !slices.Contains(known, k.key) {
 			return keyError(k, "%s: unknown field %q%s; the fields are %s", what, k.key, suggest(k.key, known), strings.Join(known, ", "))
 		}
 	}

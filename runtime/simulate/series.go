@@ -4,6 +4,20 @@ import "time"
 
 // Series is the record of one simulation run.
 type Series struct {
+	RunInfo
+
+	Days []Day `json:"days"`
+
+	// Transitions counts, over the whole run, members moving from one role
+	// to another, in the order first seen. A member joining comes From
+	// Joined; one leaving (of its own accord or removed) goes To Left.
+	Transitions []Transition `json:"transitions"`
+}
+
+// RunInfo is what ran and the names its days count by: the first line of
+// the JSON Lines form (WriteJSONL), and the start of a Series, whose JSON
+// has its fields inline.
+type RunInfo struct {
 	// Community, Rules, Model and Seed say what ran: the community's name,
 	// the rule file and model file as given, and the seed.
 	Community string `json:"community"`
@@ -19,13 +33,6 @@ type Series struct {
 	Badges []string `json:"badges"`
 	// Goals are the community's goals in declaration order.
 	Goals []GoalInfo `json:"goals"`
-
-	Days []Day `json:"days"`
-
-	// Transitions counts, over the whole run, members moving from one role
-	// to another, in the order first seen. A member joining comes From
-	// Joined; one leaving (of its own accord or removed) goes To Left.
-	Transitions []Transition `json:"transitions"`
 }
 
 // Joined and Left stand for "outside the community" in a Transition.

@@ -205,8 +205,9 @@ func newSim(c *runtime.Community, m *Model, o Options, start time.Time) (*sim, e
 		s.roleRank[r] = i
 	}
 	s.series = &Series{
-		Community: c.Name, Rules: o.Rules, Model: o.Model, Seed: o.Seed, Start: start,
-		Roles: s.roleNames, Badges: []string{}, Goals: []GoalInfo{}, Days: []Day{}, Transitions: []Transition{},
+		RunInfo: RunInfo{Community: c.Name, Rules: o.Rules, Model: o.Model, Seed: o.Seed, Start: start,
+			Roles: s.roleNames, Badges: []string{}, Goals: []GoalInfo{}},
+		Days: []Day{}, Transitions: []Transition{},
 	}
 	if s.series.Roles == nil {
 		s.series.Roles = []string{}
@@ -380,11 +381,14 @@ func (s *sim) live(ctx context.Context, d int) error {
 	}
 
 	// The day's end: review, leaves, joins, and the reading.
-	sanctioned, err := s.st.Review(ctx, end)
+	rev, err := s.st.Review(ctx, end)
 	if err != nil {
 		return fmt.Errorf("day %d: review: %w", d, err)
 	}
-	for _, sc := range sanctioned {
+	// The role changes first: a member the review demotes and then
+	// removes leaves from the role it fell to.
+	s.roleChanges(rev.Changes)
+	for _, sc := range rev.Sanctions {
 		s.sanctioned(sc)
 	}
 	for i := range s.members {
@@ -472,16 +476,7 @@ func (s *sim) try(ctx context.Context, d int, a attempt, t time.Time) error {
 				return fmt.Errorf("day %d: member %s: seen: %w", d, a.h.ID(), err)
 			}
 		}
-		for _, ch := range res.Changes {
-			if ch.Kind != "role" {
-				continue
-			}
-			if i, ok := s.memberIndex(ch.Member); ok {
-				o := &s.members[i]
-				s.transition(ch.From, ch.To)
-				o.role = s.roleRank[ch.To]
-			}
-		}
+		s.roleChanges(res.Changes)
 		return nil
 	}
 	d0 := &res.Decision
@@ -492,10 +487,29 @@ func (s *sim) try(ctx context.Context, d int, a attempt, t time.Time) error {
 			s.day.Denials[r.Label]++
 		}
 	}
+	// A denial's demotion (or warning a role reads) moves the member now,
+	// as an applied action's effects do.
+	s.roleChanges(res.Changes)
 	for _, sc := range res.Sanctions {
 		s.sanctioned(sc)
 	}
 	return nil
+}
+
+// roleChanges counts the role changes an action or a review reports as
+// transitions, and moves the members to their new roles, so that the
+// day's leave rules and the reading see them.
+func (s *sim) roleChanges(changes []runtime.Change) {
+	for _, ch := range changes {
+		if ch.Kind != "role" {
+			continue
+		}
+		if i, ok := s.memberIndex(ch.Member); ok {
+			o := &s.members[i]
+			s.transition(ch.From, ch.To)
+			o.role = s.roleRank[ch.To]
+		}
+	}
 }
 
 // memberIndex returns the place in s.members of the member with ID id.

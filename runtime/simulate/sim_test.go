@@ -326,3 +326,58 @@ func TestGoalDayJSON(t *testing.T) {
 		t.Error(`"lots" read as a goal value`)
 	}
 }
+
+// TestReviewDemotionsCounted: a review's demotion is a transition, counted
+// when the review makes it, so a member the same review (or the day's
+// leave rules) then takes out leaves from the role it fell to, and a
+// denial's demotion likewise.
+func TestReviewDemotionsCounted(t *testing.T) {
+	c := compile(t, `community Guild {
+  member { posts: int }
+  action visit()
+  action post(links: int)
+  roles {
+    leader  if posts >= 5
+    regular otherwise
+  }
+  may visit, post
+  must not post if links > 0 else demote
+  must visit 1 per 1d if role == leader else demote
+  must visit 1 per 1d if role == leader && posts >= 9 else remove
+}`, "Guild")
+	tr := func(s *simulate.Series) map[[2]string]int {
+		m := map[[2]string]int{}
+		for _, x := range s.Transitions {
+			m[[2]string{x.From, x.To}] = x.Count
+		}
+		return m
+	}
+	// 10 leaders fall to regular at the first review; 5 more fall and are
+	// removed by it; the regulars, left idle, then leave.
+	s := run(t, c, `{
+	  "members": {"initial": [{"count": 10, "attributes": {"posts": 5}}, {"count": 5, "attributes": {"posts": 9}}]},
+	  "leave": [{"who": "regular", "inactive_days": 0}]
+	}`, 1, 1)
+	got := tr(s)
+	want := map[[2]string]int{
+		{simulate.Joined, "leader"}: 15,
+		{"leader", "regular"}:       15,
+		{"regular", simulate.Left}:  15,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("transitions %v, want %v", got, want)
+	}
+	if d := s.Days[0]; d.Sanctions["demote"] != 15 || d.Removed != 5 || d.Left != 10 || d.Members != 0 {
+		t.Errorf("day 1: %+v", d)
+	}
+	// A denied post demotes at once: the transition is the denial's.
+	s = run(t, c, `{
+	  "members": {"initial": [{"count": 20, "attributes": {"posts": 5}}]},
+	  "behaviour": {"leader": {"post": {"per_day": 3, "args": {"links": 1}}}},
+	  "leave": [{"who": "regular", "inactive_days": 0}]
+	}`, 1, 2)
+	got = tr(s)
+	if n := got[[2]string{"leader", "regular"}]; n != 20 || got[[2]string{"regular", simulate.Left}] != 20 || got[[2]string{"leader", simulate.Left}] != 0 {
+		t.Errorf("transitions %v: want 20 leaders to regular, then to %s", got, simulate.Left)
+	}
+}

@@ -123,33 +123,20 @@ func WriteCSV(w io.Writer, s *Series) error {
 	return cw.Error()
 }
 
-// header is the first line of the JSON Lines form: the Series without its
-// days and transitions.
-type header struct {
-	Community string     `json:"community"`
-	Rules     string     `json:"rules"`
-	Model     string     `json:"model"`
-	Seed      int64      `json:"seed"`
-	Start     time.Time  `json:"start"`
-	Roles     []string   `json:"roles"`
-	Badges    []string   `json:"badges"`
-	Goals     []GoalInfo `json:"goals"`
-}
-
 type trailer struct {
 	Transitions []Transition `json:"transitions"`
 }
 
 // WriteJSONL writes s as JSON Lines: a first line with the run and its
-// names ({"community", "rules", "model", "seed", "start", "roles",
-// "badges", "goals"}: the fields of Series but its days and transitions),
+// names, s.RunInfo ({"community", "rules", "model", "seed", "start",
+// "roles", "badges", "goals"}),
 // one line per Day in the form of Day's JSON, and a last line
 // {"transitions": [...]}. ReadJSONL reads it back.
 func WriteJSONL(w io.Writer, s *Series) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false) // rule labels and messages read as written: ">=", not "\u003e="
-	if err := enc.Encode(header{s.Community, s.Rules, s.Model, s.Seed, s.Start, s.Roles, s.Badges, s.Goals}); err != nil {
+	if err := enc.Encode(&s.RunInfo); err != nil {
 		return err
 	}
 	for i := range s.Days {
@@ -167,11 +154,10 @@ func WriteJSONL(w io.Writer, s *Series) error {
 func ReadJSONL(r io.Reader) (*Series, error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
-	var h header
-	if err := dec.Decode(&h); err != nil {
+	s := &Series{}
+	if err := dec.Decode(&s.RunInfo); err != nil {
 		return nil, fmt.Errorf("series line 1: %w", err)
 	}
-	s := &Series{Community: h.Community, Rules: h.Rules, Model: h.Model, Seed: h.Seed, Start: h.Start, Roles: h.Roles, Badges: h.Badges, Goals: h.Goals}
 	// Each further line is a day, but the last, which holds the
 	// transitions: read each as raw JSON and tell them apart by their key.
 	for line := 2; ; line++ {

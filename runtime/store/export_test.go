@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/charterlang/charter/runtime"
@@ -70,4 +72,23 @@ func OnMigrated(t interface{ Cleanup(func()) }, f func()) {
 // RecordedCommunity compiles a rules record as Open does.
 func RecordedCommunity(rules []byte, name string) (*runtime.Community, error) {
 	return recordedCommunity(rules, name, "test")
+}
+
+// LogRaw appends the operation data (its JSON) to d's log as the next
+// event without running it, as an older binary may have logged it.
+func LogRaw(d *State, data []byte) error {
+	ctx := context.Background()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	seq := d.s.Load().Events()
+	t, evs, _, err := d.b.begin(ctx, seq)
+	if err != nil {
+		return err
+	}
+	if len(evs) > 0 {
+		t.end(ctx, nil)
+		return errGap
+	}
+	_, err = t.end(ctx, &event{seq: seq + 1, data: data})
+	return err
 }

@@ -8,20 +8,22 @@ import (
 )
 
 // Review checks every member's duties at time at and applies the sanction
-// of each unmet duty that has one, as runtime.State.Review does; the
-// sanctions it applied are durable when it returns.
-func (d *State) Review(ctx context.Context, at time.Time) ([]runtime.Sanctioned, error) {
+// of each unmet duty that has one, as runtime.State.Review does, and
+// reports what it did likewise (the sanctions and the role and badge
+// changes they caused); the sanctions it applied are durable when it
+// returns.
+func (d *State) Review(ctx context.Context, at time.Time) (runtime.ReviewResult, error) {
 	o := &op{Op: "review", At: &at}
-	var out []runtime.Sanctioned
+	var res runtime.ReviewResult
 	err := d.mutate(ctx, o, func(s *runtime.State) error {
 		var err error
-		out, err = s.Review(ctx, at)
+		res, err = s.Review(ctx, at)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return runtime.ReviewResult{}, err
 	}
-	return out, nil
+	return res, nil
 }
 
 // Lift ends the sanction ("mute" or "remove") that holds member id, as

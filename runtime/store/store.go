@@ -17,6 +17,7 @@ import (
 	"github.com/charterlang/charter/lang/format"
 	"github.com/charterlang/charter/lang/syntax"
 	"github.com/charterlang/charter/runtime"
+	"github.com/charterlang/charter/runtime/internal/statehook"
 	"github.com/charterlang/charter/stdlib"
 )
 
@@ -440,7 +441,15 @@ func (o *op) run(ctx context.Context, s *runtime.State) error {
 		_, err := s.Review(ctx, *o.At)
 		return err
 	case "lift":
-		return s.Lift(o.ID, o.Sanction)
+		err := s.Lift(o.ID, o.Sanction)
+		if errors.Is(err, runtime.ErrNotHeld) && o.Sanction == "mute" {
+			// Logged by a binary that counted the lift of a mute that
+			// had ended as an event; this one forgets such a mute
+			// (SPEC §11.5), and the lift changes no answer either way.
+			statehook.CountEvent(s)
+			return nil
+		}
+		return err
 	case "apply":
 		if o.At == nil {
 			return fmt.Errorf("apply without a time")

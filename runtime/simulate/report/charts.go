@@ -170,6 +170,12 @@ func begin(w *svg, name, title, desc string, height float64) {
 }
 
 // empty writes a message in place of a chart's data.
+// end closes the <svg> begin opened and returns the chart.
+func end(w *svg, name, title string) Chart {
+	w.close("svg")
+	return Chart{Name: name, Title: title, SVG: w.b.Bytes()}
+}
+
 func empty(w *svg, msg string, y float64) {
 	w.textElem("text", msg, "x", num(width/2), "y", num(y), "text-anchor", "middle", "fill", muted, "class", "empty")
 }
@@ -291,8 +297,7 @@ func (v *view) rolesChart() Chart {
 	begin(w, name, title, desc.String(), height)
 	if n == 0 {
 		empty(w, "No days were simulated.", top+10)
-		w.close("svg")
-		return Chart{Name: name, Title: title, SVG: w.b.Bytes()}
+		return end(w, name, title)
 	}
 
 	// Stack bottom-up; totals give the y domain.
@@ -374,8 +379,7 @@ func (v *view) rolesChart() Chart {
 		w.close("g")
 	}
 	w.close("g")
-	w.close("svg")
-	return Chart{Name: name, Title: title, SVG: w.b.Bytes()}
+	return end(w, name, title)
 }
 
 var opText = map[string]string{">=": "≥", "<=": "≤", "==": "=", ">": ">", "<": "<", "!=": "≠"}
@@ -446,8 +450,7 @@ func (v *view) goalsChart() Chart {
 		empty(w, "No days were simulated.", top+20)
 	}
 	if len(goals) == 0 || n == 0 {
-		w.close("svg")
-		return Chart{Name: name, Title: title, SVG: w.b.Bytes()}
+		return end(w, name, title)
 	}
 
 	x := v.xScale(left, width-right)
@@ -566,8 +569,7 @@ func (v *view) goalsChart() Chart {
 		v.timeAxis(w, x, plotB)
 		w.close("g")
 	}
-	w.close("svg")
-	return Chart{Name: name, Title: title, SVG: w.b.Bytes()}
+	return end(w, name, title)
 }
 
 // topDenials is how many rules the denials chart names; the rest share one
@@ -641,8 +643,7 @@ func (v *view) denialsChart() Chart {
 			msg = "No days were simulated."
 		}
 		empty(w, msg, top+20)
-		w.close("svg")
-		return Chart{Name: name, Title: title, SVG: w.b.Bytes()}
+		return end(w, name, title)
 	}
 	labelW := 0.0
 	for _, b := range bars {
@@ -690,8 +691,7 @@ func (v *view) denialsChart() Chart {
 		w.tooltip(fmt.Sprintf("%s: %d denials%s", b.label, b.n, share))
 		w.close("g")
 	}
-	w.close("svg")
-	return Chart{Name: name, Title: title, SVG: w.b.Bytes()}
+	return end(w, name, title)
 }
 
 // transitionOrder returns the rows (from) and columns (to) of the
@@ -786,8 +786,7 @@ func (v *view) transitionsChart() Chart {
 			msg = "No days were simulated."
 		}
 		empty(w, msg, top+20)
-		w.close("svg")
-		return Chart{Name: name, Title: title, SVG: w.b.Bytes()}
+		return end(w, name, title)
 	}
 
 	w.open("g", "class", "cols", "fill", ink)
@@ -828,8 +827,7 @@ func (v *view) transitionsChart() Chart {
 			w.close("g")
 		}
 	}
-	w.close("svg")
-	return Chart{Name: name, Title: title, SVG: w.b.Bytes()}
+	return end(w, name, title)
 }
 
 // blue interpolates from a pale to a dark blue, t in [0, 1].

@@ -15,13 +15,15 @@ import (
 func Example() {
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s := &simulate.Series{
-		Community: "FanClub",
-		Rules:     "club.charter",
-		Model:     "club.model.json",
-		Seed:      1,
-		Start:     start,
-		Roles:     []string{"onlooker", "creator"},
-		Goals:     []simulate.GoalInfo{{Name: "size", Op: "<=", Target: 150}},
+		RunInfo: simulate.RunInfo{
+			Community: "FanClub",
+			Rules:     "club.charter",
+			Model:     "club.model.json",
+			Seed:      1,
+			Start:     start,
+			Roles:     []string{"onlooker", "creator"},
+			Goals:     []simulate.GoalInfo{{Name: "size", Op: "<=", Target: 150}},
+		},
 		Transitions: []simulate.Transition{
 			{From: simulate.Joined, To: "onlooker", Count: 12},
 			{From: "onlooker", To: "creator", Count: 2},

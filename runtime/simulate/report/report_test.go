@@ -26,16 +26,18 @@ var start = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 // them with markup in its label.
 func sample(days int) *simulate.Series {
 	s := &simulate.Series{
-		Community: "FanClub",
-		Rules:     "club.charter",
-		Model:     "club.model.json",
-		Seed:      1,
-		Start:     start,
-		Roles:     []string{"onlooker", "participant", "creator"},
-		Badges:    []string{"opinion_leader"},
-		Goals: []simulate.GoalInfo{
-			{Name: "engagement", Title: "Most members take part", Op: ">=", Target: 0.4},
-			{Name: "size", Title: "Stay within Dunbar's number", Op: "<=", Target: 5},
+		RunInfo: simulate.RunInfo{
+			Community: "FanClub",
+			Rules:     "club.charter",
+			Model:     "club.model.json",
+			Seed:      1,
+			Start:     start,
+			Roles:     []string{"onlooker", "participant", "creator"},
+			Badges:    []string{"opinion_leader"},
+			Goals: []simulate.GoalInfo{
+				{Name: "engagement", Title: "Most members take part", Op: ">=", Target: 0.4},
+				{Name: "size", Title: "Stay within Dunbar's number", Op: "<=", Target: 5},
+			},
 		},
 		Transitions: []simulate.Transition{
 			{From: simulate.Joined, To: "onlooker", Count: 40},
@@ -97,7 +99,7 @@ func wellFormed(t *testing.T, name string, doc []byte) {
 func edgeCases() map[string]*simulate.Series {
 	cases := map[string]*simulate.Series{
 		"sample":  sample(30),
-		"no days": {Community: "Empty", Roles: []string{"a", "b"}, Goals: []simulate.GoalInfo{{Name: "g", Op: ">=", Target: 1}}},
+		"no days": {RunInfo: simulate.RunInfo{Community: "Empty", Roles: []string{"a", "b"}, Goals: []simulate.GoalInfo{{Name: "g", Op: ">=", Target: 1}}}},
 		"one day": sample(1),
 		"zero":    {},
 	}
