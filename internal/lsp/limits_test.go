@@ -3,6 +3,8 @@ package lsp
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -131,4 +133,49 @@ func TestOpenBytesBounded(t *testing.T) {
 		t.Errorf("after a close: %v", err)
 	}
 	c.shutdown()
+}
+
+// TestDiskCacheBounded: the files read from disk for the load sets of
+// documents since closed stay cached, up to MaxHeld: a client opening and
+// closing a document in one directory after another does not make the
+// server keep every directory's files.
+func TestDiskCacheBounded(t *testing.T) {
+	// Each directory holds four files just under MaxFileSize: 8 MiB, the
+	// most a load set reads (lang.MaxLoadSize).
+	line := "// " + strings.Repeat("x", 60) + "\n"
+	file := strings.Repeat(line, (2<<20-64)/len(line))
+	const dirs = 9 // 72 MiB, over MaxHeld
+	root := t.TempDir()
+	c := newClient(t)
+	c.initialize()
+	for i := range dirs {
+		dir := filepath.Join(root, fmt.Sprint("d", i))
+		files := map[string]string{}
+		for k := range 4 {
+			files[fmt.Sprintf("f%d.charter", k)] = file
+		}
+		for name, src := range files {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		uri := fileURI(filepath.Join(dir, "doc.charter"))
+		c.open(uri, "community A {}\n")
+		c.diagnostics(uri)
+		c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
+	}
+	c.shutdown()
+	held := int64(0)
+	for _, f := range c.srv.ws.disk {
+		held += int64(len(f.src))
+	}
+	if held > MaxHeld || held < 8<<20-256 {
+		t.Errorf("the disk cache holds %s after %d directories of 8 MiB, want at most MaxHeld (%s) and the last directory's files", mib(held), dirs, mib(MaxHeld))
+	}
+	if held != c.srv.ws.diskHeld {
+		t.Errorf("the disk cache holds %d bytes, counted as %d", held, c.srv.ws.diskHeld)
+	}
 }

@@ -47,7 +47,8 @@ const maxDelay = 200 * time.Millisecond
 // client opening documents without end, or growing one by incremental
 // changes, is refused rather than given the memory. MaxHeld counts each
 // document's text and its line index (docSize); 64 MiB is eight load
-// sets at lang.MaxLoadSize, far beyond what an editor keeps open.
+// sets at lang.MaxLoadSize, far beyond what an editor keeps open. The
+// files read from disk are cached up to MaxHeld too (workspace.read).
 const (
 	MaxDocuments = 1000
 	MaxHeld      = 64 << 20
