@@ -54,7 +54,9 @@ Flags:
   --store postgres://USER@HOST/DB
                         keep it in PostgreSQL instead, for several servers
                         applying to one community: each decision is made
-                        against the latest committed state
+                        against the latest committed state. A store
+                        written under another rule file is migrated at
+                        start, and the log says what that changed
   --snapshot FILE       keep the state in FILE: read at start when it
                         exists, written (whole, then renamed over FILE)
                         every --snapshot-every and at shutdown. A crash
@@ -63,8 +65,10 @@ Flags:
                         changed (default 1m; 0 writes only at shutdown)
   --decision-log FILE   append one JSON line per decision to FILE, for
                         audit: {"time", "at", "endpoint", "member",
-                        "action", "verdict", "rules", "applied"}
-  --max-members N       refuse joins beyond N members (default 1000000)
+                        "action", "verdict", "rules", "applied"}. A named
+                        pipe holds the start until a reader opens it
+  --max-members N       refuse joins beyond N members (default 1000000),
+                        and a snapshot or store that holds more at start
   --max-body BYTES      refuse larger request bodies with 413 (default
                         1048576)
   --max-id BYTES        refuse longer member IDs (default 256)
@@ -178,10 +182,36 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 		}
 		state = mem
 	}
+	errorLog := log.New(stderr, "charter serve: ", log.LstdFlags)
+	if durable != nil {
+		if m := durable.Migration(); m != nil {
+			errorLog.Printf("--store: the rule file changed since the store was written: %s", migrationText(m))
+		}
+		// Close compacts the log into a snapshot: the next start reads
+		// one snapshot instead of replaying the log. It runs on every
+		// return from here, a refusal below included, so that the file
+		// is not left open (and locked) in this process.
+		defer func() {
+			if err := durable.Close(); err != nil {
+				errorLog.Printf("--store: %v", err)
+			}
+		}()
+	}
+	// Serving a state already over the bound would refuse every join
+	// while holding more than the operator asked for: the flag would
+	// silently not be the bound. Refusing loses nothing: the snapshot is
+	// left as it was, and the store keeps every member.
+	if n := state.Len(); n > *maxMembers {
+		from := "--snapshot " + *snapPath
+		if durable != nil {
+			from = "--store"
+		}
+		return fail(fmt.Errorf("%s holds %d members, more than --max-members %d: give --max-members %d or more to serve it", from, n, *maxMembers, n))
+	}
 	cfg := serve.Config{
 		Limits:   serve.Limits{MaxMembers: *maxMembers, MaxBody: *maxBody, MaxIDLen: *maxID},
 		Clock:    time.Now,
-		ErrorLog: log.New(stderr, "charter serve: ", log.LstdFlags),
+		ErrorLog: errorLog,
 	}
 	var logFile *os.File
 	if *logPath != "" {
@@ -191,18 +221,6 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 		}
 		defer logFile.Close()
 		cfg.DecisionLog = logFile
-	}
-	if durable != nil {
-		defer func() {
-			// Close compacts the log into a snapshot: the next start reads
-			// one snapshot instead of replaying the log.
-			if err := durable.Close(); err != nil {
-				cfg.ErrorLog.Printf("--store: %v", err)
-			}
-		}()
-		if m := durable.Migration(); m != nil {
-			cfg.ErrorLog.Printf("--store: the rule file changed since the store was written: %s", migrationText(m))
-		}
 	}
 	h, err := serve.New(state, cfg)
 	if err != nil {

@@ -12,11 +12,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // TestMain lets a test run this binary as the charter command itself:
@@ -476,4 +479,183 @@ func TestServeStore(t *testing.T) {
 	if code != exitUsage || !strings.Contains(errOut, "--store and --snapshot both keep the state") {
 		t.Errorf("--store with --snapshot: exit %d, %q", code, errOut)
 	}
+}
+
+// TestServeRestoreOverMaxMembers: a snapshot or a store holding more
+// members than --max-members is refused at start, naming the count, the
+// limit and the flag, and is left whole: a start with the limit raised
+// serves every member.
+func TestServeRestoreOverMaxMembers(t *testing.T) {
+	dir := t.TempDir()
+	snap := filepath.Join(dir, "state.json")
+	for _, tc := range []struct {
+		keep []string
+		says string // the store's name is not repeated: a postgres:// URL may hold a password
+	}{
+		{[]string{"--snapshot", snap}, "--snapshot " + snap},
+		{[]string{"--store", filepath.Join(dir, "club.db")}, "--store"},
+	} {
+		t.Run(tc.keep[0], func(t *testing.T) {
+			args := append([]string{fanclubFile, "--community", "FanClub", "--addr", "127.0.0.1:0"}, tc.keep...)
+			serveJoins(t, args, "ann", "bob", "cid")
+			// A server that starts anyway is stopped as soon as it listens.
+			ctx, cancel := context.WithCancel(context.Background())
+			var errOut strings.Builder
+			listened := false
+			code := serveUntil(ctx, append(args, "--max-members", "2"), &errOut, func(string) { listened = true; cancel() })
+			cancel()
+			want := tc.says + " holds 3 members, more than --max-members 2: give --max-members 3 or more"
+			if listened || code != exitUsage || !strings.Contains(errOut.String(), want) {
+				t.Errorf("listened %v, exit %d, stderr %q; want %d and %q", listened, code, errOut.String(), exitUsage, want)
+			}
+			addr := startServe(t, append(args, "--max-members", "3"))
+			if _, body := curl(t, []string{addr + "/healthz"}); !strings.Contains(body, `"members": 3`) {
+				t.Errorf("with --max-members 3: %s, want the 3 members", body)
+			}
+			if code, body := curl(t, []string{"-X", "POST", addr + "/members", "-d", `{"id": "dan"}`}); code != http.StatusConflict {
+				t.Errorf("a fourth join under --max-members 3: %d %s, want 409", code, body)
+			}
+		})
+	}
+}
+
+// serveJoins runs charter serve in this process, joins the members ids
+// and shuts it down gracefully.
+func serveJoins(t *testing.T, args []string, ids ...string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addrs := make(chan string, 1)
+	done := make(chan int, 1)
+	stderr := &syncBuilder{b: &strings.Builder{}}
+	go func() { done <- serveUntil(ctx, args, stderr, func(a string) { addrs <- a }) }()
+	var addr string
+	select {
+	case addr = <-addrs:
+	case code := <-done:
+		t.Fatalf("exit %d before listening:\n%s", code, stderr)
+	}
+	for _, id := range ids {
+		if code, body := curl(t, []string{"-X", "POST", addr + "/members", "-d", `{"id": "` + id + `"}`}); code != http.StatusCreated {
+			t.Fatalf("join %s: %d %s", id, code, body)
+		}
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+}
+
+// TestServeStoreRuleChangeAfterCrash: a server on a bbolt store is killed
+// with operations in its log (SIGKILL: no compaction), and started again
+// with a changed rule file. The log is replayed by the rules that decided
+// it (three posts allowed, each +1), then migrated to the new file (note
+// dropped, level defaulted), and the server logs the migration; the new
+// file decides what comes next (its limit denies a fourth post).
+func TestServeStoreRuleChangeAfterCrash(t *testing.T) {
+	dir := t.TempDir()
+	rules := filepath.Join(dir, "club.charter")
+	db := filepath.Join(dir, "club.db")
+	write := func(src string) {
+		if err := os.WriteFile(rules, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`community Club {
+  member {
+    posts: int
+    note: string
+  }
+  action post()
+  may post
+  limit post 3 per 1d
+  on post { posts += 1 }
+}
+`)
+	args := []string{"serve", rules, "--community", "Club", "--addr", "127.0.0.1:0", "--store", db}
+	p := spawn(t, args...)
+	if code, body := p.post(t, "/members", `{"id": "ann", "attributes": {"note": "hi"}}`); code != 201 {
+		t.Fatalf("join: %d %s", code, body)
+	}
+	for i := range 3 {
+		if code, body := p.post(t, "/actions", `{"member": "ann", "action": "post"}`); code != 200 || !strings.Contains(body, `"applied": true`) {
+			t.Fatalf("post %d: %d %s", i+1, code, body)
+		}
+	}
+	p.stop(t, syscall.SIGKILL)
+	if n := loggedOps(t, db, "Club"); n != 4 {
+		t.Fatalf("the store's log holds %d operations after SIGKILL, want the join and the 3 posts", n)
+	}
+
+	write(`community Club {
+  member {
+    posts: int
+    level: int = 3
+  }
+  action post()
+  may post
+  limit post 1 per 1d
+  on post { posts += 2 }
+}
+`)
+	p = spawn(t, args...)
+	code, body := curl(t, []string{p.addr + "/members/ann"})
+	var ann struct{ Attributes map[string]any }
+	if err := json.Unmarshal([]byte(body), &ann); code != 200 || err != nil {
+		t.Fatalf("ann after the change: %d %s", code, body)
+	}
+	if a := ann.Attributes; a["posts"] != 3.0 || a["level"] != 3.0 || a["note"] != nil {
+		t.Errorf("ann after the change: %s, want posts 3 (the old rules' three posts), level 3 and no note", body)
+	}
+	if code, body := p.post(t, "/decide", `{"member": "ann", "action": "post"}`); code != 200 || !strings.Contains(body, `"allowed": false`) || !strings.Contains(body, "limit post 1 per 1d") {
+		t.Errorf("a fourth post under the new limit: %d %s, want it denied by it", code, body)
+	}
+	code, lines := p.stop(t, syscall.SIGTERM)
+	if code != exitOK {
+		t.Errorf("exit %d after SIGTERM: %q", code, lines)
+	}
+	const want = "--store: the rule file changed since the store was written: attribute note dropped (1 member); attribute level takes its default (1 member)"
+	if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasSuffix(l, want) }) {
+		t.Errorf("log %q, want the migration: %q", lines, want)
+	}
+}
+
+// loggedOps counts the operations in the log of a bbolt store, after its
+// snapshot.
+func loggedOps(t *testing.T, path, community string) int {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	n := 0
+	err = db.View(func(tx *bolt.Tx) error {
+		cb := tx.Bucket([]byte(community))
+		if cb == nil {
+			return fmt.Errorf("no bucket %s", community)
+		}
+		if lb := cb.Bucket([]byte("log")); lb != nil {
+			n = lb.Stats().KeyN
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestServeStoreClosedOnRefusal: a start refused after the store opened
+// (here, a --decision-log that cannot be opened) closes the store, so
+// that the same process can open it again (bbolt locks the file while it
+// is open).
+func TestServeStoreClosedOnRefusal(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{fanclubFile, "--community", "FanClub", "--store", filepath.Join(dir, "club.db"), "--addr", "127.0.0.1:0"}
+	var errOut strings.Builder
+	if code := serveUntil(context.Background(), append(args, "--decision-log", dir), &errOut, nil); code != exitUsage || !strings.Contains(errOut.String(), "--decision-log: open") {
+		t.Fatalf("a directory for --decision-log: exit %d, %q", code, errOut.String())
+	}
+	serveJoins(t, args, "ann")
 }

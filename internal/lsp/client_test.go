@@ -23,6 +23,8 @@ type client struct {
 	// notes holds notifications read while waiting for something else.
 	notes []*message
 	done  chan error
+	// srv is the server, for a test to look at once done has answered.
+	srv *Server
 }
 
 const timeout = 10 * time.Second
@@ -32,6 +34,7 @@ func newClient(t testing.TB) *client {
 	sr, cw := io.Pipe() // client to server
 	c := &client{t: t, w: cw, msgs: make(chan *message, 256), done: make(chan error, 1)}
 	srv := NewServer(sr, sw)
+	c.srv = srv
 	go func() {
 		err := srv.Run()
 		sw.Close()

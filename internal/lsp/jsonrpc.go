@@ -13,7 +13,8 @@ import (
 
 // MaxMessage bounds the body of one JSON-RPC message: a client that
 // announces more is refused rather than given that much memory. Sources
-// are at most syntax.MaxFileSize (1 MiB); JSON escaping can double that.
+// are at most syntax.MaxFileSize (2 MiB); JSON escaping can double that.
+// MaxDocuments and MaxHeld bound what the open documents hold together.
 const MaxMessage = 16 << 20
 
 // maxHeaderLine bounds one header line, which the base protocol keeps to

@@ -27,7 +27,9 @@ type Server struct {
 
 	docs  map[string]*document // open documents, by load-set file name
 	byURI map[string]*document
-	ws    *workspace
+	// held is what the open documents hold, as docSize counts it.
+	held int64
+	ws   *workspace
 	// dirty holds the load sets whose diagnostics are out of date.
 	dirty map[string]bool
 	// published holds the URIs whose last published diagnostics were not
@@ -39,6 +41,23 @@ type Server struct {
 
 // maxDelay bounds how long diagnostics wait for the client to pause.
 const maxDelay = 200 * time.Millisecond
+
+// MaxDocuments and MaxHeld bound what a client can make the server keep
+// by opening documents, which MaxMessage bounds only one at a time: a
+// client opening documents without end, or growing one by incremental
+// changes, is refused rather than given the memory. MaxHeld counts each
+// document's text and its line index (docSize); 64 MiB is eight load
+// sets at lang.MaxLoadSize, far beyond what an editor keeps open. The
+// files read from disk are cached up to MaxHeld too (workspace.read).
+const (
+	MaxDocuments = 1000
+	MaxHeld      = 64 << 20
+)
+
+// docSize is what a document's text holds in memory: its bytes and, for
+// its line index, 8 bytes per line, so that a text of newlines counts
+// what it costs.
+func docSize(t *text) int64 { return int64(len(t.src)) + 8*int64(len(t.lines)) }
 
 // document is an open text document.
 type document struct {
@@ -241,13 +260,40 @@ func (s *Server) didOpen(params json.RawMessage) (any, error) {
 	}
 	name := fileName(p.TextDocument.URI)
 	d := &document{uri: p.TextDocument.URI, name: name, version: p.TextDocument.Version, text: newText([]byte(p.TextDocument.Text))}
-	if old, ok := s.byURI[d.uri]; ok {
+	open, held := len(s.byURI), s.held
+	old, reopened := s.byURI[d.uri]
+	if reopened {
+		open--
+		held -= docSize(old.text)
+	}
+	if open >= MaxDocuments {
+		s.showError("not opening %s: %d documents are open, the most the server follows (MaxDocuments): close some and open it again", d.uri, open)
+		s.forget(old)
+		return nil, nil
+	}
+	if n := docSize(d.text); held+n > MaxHeld {
+		s.showError("not opening %s: its %s with the %s the open documents hold is over the %s the server follows (MaxHeld): close some and open it again", d.uri, mib(n), mib(held), mib(MaxHeld))
+		s.forget(old)
+		return nil, nil
+	}
+	if reopened {
 		delete(s.docs, old.name)
 	}
 	s.docs[name] = d
 	s.byURI[d.uri] = d
+	s.held = held + docSize(d.text)
 	s.changed(name)
 	return nil, nil
+}
+
+// mib writes n bytes in MiB, for the limits' messages.
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+
+// showError tells the user of a limit the server holds to, in the editor
+// (window/showMessage, type Error): the notification that ran into it has
+// no answer to carry an error.
+func (s *Server) showError(format string, args ...any) {
+	s.notify("window/showMessage", map[string]any{"type": 1, "message": "charter lsp: " + fmt.Sprintf(format, args...)})
 }
 
 func (s *Server) didChange(params json.RawMessage) (any, error) {
@@ -259,6 +305,7 @@ func (s *Server) didChange(params json.RawMessage) (any, error) {
 	if !ok {
 		return nil, fmt.Errorf("change to %s, which is not open", p.TextDocument.URI)
 	}
+	was := d.text
 	for _, c := range p.ContentChanges {
 		if c.Range == nil {
 			d.text = newText([]byte(c.Text))
@@ -272,6 +319,16 @@ func (s *Server) didChange(params json.RawMessage) (any, error) {
 		src := slices.Concat(d.text.src[:start], []byte(c.Text), d.text.src[end:])
 		d.text = newText(src)
 	}
+	// The client has the changed text whatever the server does: keeping
+	// the old one would answer every later question from a text the
+	// client no longer has, so the document is no longer followed.
+	if held := s.held - docSize(was) + docSize(d.text); held > MaxHeld {
+		d.text = was
+		s.showError("no longer following %s: with this change the open documents would hold %s, over the %s the server follows (MaxHeld): close some, then close it and open it again", d.uri, mib(held), mib(MaxHeld))
+		s.forget(d)
+		return nil, nil
+	}
+	s.held += docSize(d.text) - docSize(was)
 	d.version = p.TextDocument.Version
 	s.changed(d.name)
 	return nil, nil
@@ -286,16 +343,25 @@ func (s *Server) didClose(params json.RawMessage) (any, error) {
 	if !ok {
 		return nil, nil
 	}
+	s.forget(d)
+	return nil, nil
+}
+
+// forget drops the open document d (none when nil) and what it held:
+// the file on disk (if any) now stands for it in its load set, and an
+// editor shows no diagnostics for a file the server does not follow.
+func (s *Server) forget(d *document) {
+	if d == nil {
+		return
+	}
 	delete(s.byURI, d.uri)
 	delete(s.docs, d.name)
-	// The file on disk (if any) now stands for it in its load set, and an
-	// editor shows no diagnostics for a closed file.
+	s.held -= docSize(d.text)
 	s.changed(d.name)
 	if s.published[d.uri] {
 		s.notify("textDocument/publishDiagnostics", PublishDiagnosticsParams{URI: d.uri, Diagnostics: []Diagnostic{}})
 		delete(s.published, d.uri)
 	}
-	return nil, nil
 }
 
 func (s *Server) didChangeWatched(json.RawMessage) (any, error) {

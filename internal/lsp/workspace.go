@@ -28,6 +28,11 @@ type workspace struct {
 	s    *Server
 	sets map[string]*analysis // by key: a directory, or "untitled:" URI
 	disk map[string]diskFile  // files read from disk, by name
+	// diskHeld is the bytes the disk cache holds, at most MaxHeld: the
+	// load sets of closed documents leave their files in it, so that a
+	// client opening and closing documents across directories would
+	// otherwise grow it with every directory.
+	diskHeld int64
 }
 
 type diskFile struct {
@@ -40,7 +45,7 @@ func newWorkspace(s *Server) *workspace {
 	return &workspace{s: s, sets: map[string]*analysis{}, disk: map[string]diskFile{}}
 }
 
-func (w *workspace) forgetDisk() { w.disk = map[string]diskFile{} }
+func (w *workspace) forgetDisk() { w.disk, w.diskHeld = map[string]diskFile{}, 0 }
 
 // keyOf is the key of the load set holding the file name.
 func (w *workspace) keyOf(name string) string {
@@ -255,7 +260,15 @@ func (w *workspace) read(name string) ([]byte, bool) {
 		return nil, false
 	}
 	if len(src) <= syntax.MaxFileSize {
+		if old, ok := w.disk[name]; ok {
+			w.diskHeld -= int64(len(old.src))
+		}
+		// Dropping a cache costs only reading the files again.
+		if w.diskHeld+int64(len(src)) > MaxHeld {
+			w.forgetDisk()
+		}
 		w.disk[name] = diskFile{size: info.Size(), modTime: info.ModTime().UnixNano(), src: src}
+		w.diskHeld += int64(len(src))
 	}
 	return src, true
 }

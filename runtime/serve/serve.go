@@ -84,7 +84,8 @@ type Limits struct {
 	// MaxBody is the largest request body in bytes (default 1 MiB).
 	MaxBody int64
 	// MaxMembers is how many members the community may hold; a join
-	// beyond it is refused with 409 (default 1,000,000).
+	// beyond it is refused with 409 (default 1,000,000), and New refuses
+	// a state that already holds more.
 	MaxMembers int
 	// MaxIDLen is the longest member ID in bytes (default 256).
 	MaxIDLen int
@@ -165,6 +166,11 @@ func New(state State, cfg Config) (*Handler, error) {
 	setDefault(&l.ReadTimeout, DefaultReadTimeout)
 	setDefault(&l.WriteTimeout, DefaultWriteTimeout)
 	setDefault(&l.IdleTimeout, DefaultIdleTimeout)
+	// A state already over the bound would be served over it, refusing
+	// every join: the bound would silently not hold.
+	if n := state.Len(); n > l.MaxMembers {
+		return nil, fmt.Errorf("serve: the state holds %d members, more than MaxMembers %d", n, l.MaxMembers)
+	}
 	h := &Handler{state: state, c: state.Community(), cfg: cfg, mux: http.NewServeMux()}
 	m, err := newMetrics(cfg.Registry)
 	if err != nil {

@@ -430,6 +430,21 @@ func TestNew(t *testing.T) {
 	if _, err := serve.New(st, serve.Config{Limits: serve.Limits{MaxIDLen: -1}}); err == nil || !strings.Contains(err.Error(), "MaxIDLen is negative") {
 		t.Errorf("negative limit: %v", err)
 	}
+	for _, id := range []string{"ann", "bob", "cid"} {
+		m, err := st.Community().Member(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Join(id, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := serve.New(st, serve.Config{Limits: serve.Limits{MaxMembers: 2}}); err == nil || !strings.Contains(err.Error(), "holds 3 members, more than MaxMembers 2") {
+		t.Errorf("a state over MaxMembers: %v", err)
+	}
+	if _, err := serve.New(st, serve.Config{Limits: serve.Limits{MaxMembers: 3}}); err != nil {
+		t.Errorf("a state at MaxMembers: %v", err)
+	}
 	h, err := serve.New(st, serve.Config{})
 	if err != nil {
 		t.Fatal(err)
