@@ -507,12 +507,8 @@ func (s *State) Review(ctx context.Context, at time.Time) (ReviewResult, error) 
 	return res, nil
 }
 
-// Lift ends the sanction that holds member id: "mute" its mute, "remove"
-// the removal that refuses its re-join. It is the host's way to undo a
-// sanction (a moderator's mistake, an appeal); warnings and demotions,
-// which are attributes, the host lowers with Update. Lifting a sanction
-// that is not held, a mute the state has forgotten among them (SPEC
-// §11.5), is an error. A lift counts as an event.
+// statehook.CountEvent counts, on a durable store's replay, an event an
+// older binary logged that this one refuses (see runtime/store).
 func init() {
 	statehook.CountEvent = func(x any) {
 		s := x.(*State)
@@ -522,6 +518,12 @@ func init() {
 	}
 }
 
+// Lift ends the sanction that holds member id: "mute" its mute, "remove"
+// the removal that refuses its re-join. It is the host's way to undo a
+// sanction (a moderator's mistake, an appeal); warnings and demotions,
+// which are attributes, the host lowers with Update. Lifting a sanction
+// that is not held, a mute the state has forgotten among them (SPEC
+// §11.5), is an error. A lift counts as an event.
 func (s *State) Lift(id, sanction string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
