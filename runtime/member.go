@@ -171,11 +171,11 @@ func (c *Community) newMember(id string) *Member {
 // Member with its Record inline, its ints, floats and history bits in one
 // pointer-free array, and its strings and lists (when the layout has any)
 // in their own. Its kept times come at its first recorded taking
-// (history.slots): most members built per question never record one. When that array is small, it sits in the
-// Member's own allocation (memberWith): for FanClub and bench's workload
-// a new member is one allocation where it was seven
-// (BenchmarkDecideArgs, the path README shows first: a member from the
-// host's struct per question).
+// (history.slots): most members built per question never record one.
+// When the array is small, it sits in the Member's own allocation
+// (memberWith): for FanClub and bench's workload a new member is one
+// allocation where it was seven (BenchmarkDecideArgs, the path README
+// shows first: a member from the host's struct per question).
 type memberBlock struct {
 	ni, nf, ns, nl, never int
 }
