@@ -93,7 +93,7 @@ func BenchmarkDecideArgs(b *testing.B) {
 // BenchmarkDecideArgsParts times the parts of BenchmarkDecideArgs
 // alone, to show where its time goes: the caller's Args map (built on the
 // stack, as in the full path), MemberFromStruct, and Decide on a member
-// already built.
+// already built; and the whole path with the member refilled, not new.
 func BenchmarkDecideArgsParts(b *testing.B) {
 	_, club := fanclub(b)
 	src := &fanRecord{Posts: 7, Comments: 3, Saves: 1, Followers: 40, Reputation: 2.5, Introduced: true, LastSeen: t0}
@@ -118,6 +118,24 @@ func BenchmarkDecideArgsParts(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for b.Loop() {
+			if _, err := club.Decide(m, "post", runtime.Args{"length": 120, "topic": "x"}, t0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// refill is the whole path with the member kept and refilled
+	// (FillFromStruct) instead of made anew: what a host that keeps one
+	// member per goroutine pays, the Args map and the names as they are.
+	b.Run("refill", func(b *testing.B) {
+		m, err := club.MemberFromStruct(src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := club.FillFromStruct(m, src); err != nil {
+				b.Fatal(err)
+			}
 			if _, err := club.Decide(m, "post", runtime.Args{"length": 120, "topic": "x"}, t0); err != nil {
 				b.Fatal(err)
 			}
