@@ -292,9 +292,7 @@ func TestBoltRecordedSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _ := c.Member(nil)
-	d.Join("ann", m)
-	d.Join("bob", m)
+	joinAnnAndBob(t, c, d)
 	if res, err := d.Apply(ctx, "ann", "tip", runtime.Args{"to": "bob", "amount": 8}, t0); err != nil || !res.Applied {
 		t.Fatalf("a tip of 8 under max_tip 10: %v %v", res.Decision.Reasons(), err)
 	}
@@ -336,9 +334,7 @@ func testSettingsChangeAfterCrash(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _ := c.Member(nil)
-	d.Join("ann", m)
-	d.Join("bob", m)
+	joinAnnAndBob(t, c, d)
 	if res, err := d.Apply(ctx, "ann", "tip", runtime.Args{"to": "bob", "amount": 8}, t0); err != nil || !res.Applied {
 		t.Fatalf("a tip of 8 under max_tip 10: %v %v", res.Decision.Reasons(), err)
 	}
@@ -494,5 +490,19 @@ func TestRulesRecordSettingTypes(t *testing.T) {
 	}
 	if !reflect.DeepEqual(rc.Settings(), c.Settings()) {
 		t.Errorf("recorded settings %v, want %v", rc.Settings(), c.Settings())
+	}
+}
+
+// joinAnnAndBob joins ann and bob, each with c's defaults, to d.
+func joinAnnAndBob(t *testing.T, c *runtime.Community, d *store.State) {
+	t.Helper()
+	for _, id := range []string{"ann", "bob"} {
+		m, err := c.Member(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Join(id, m); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
