@@ -100,12 +100,18 @@ func newHistoryShape(keep []int, firsts []bool) historyShape {
 func (h *history) slots(s *historyShape) []int64 {
 	if h.times == nil && s.size > 0 {
 		ts := make([]int64, s.size)
-		for i := range ts {
-			ts[i] = noTime
-		}
+		emptyTimes(ts)
 		h.times = &ts[0]
 	}
 	return h.all(s)
+}
+
+// emptyTimes sets every kept time of ts to noTime, as in a history that
+// recorded no taking.
+func emptyTimes(ts []int64) {
+	for i := range ts {
+		ts[i] = noTime
+	}
 }
 
 // word and slot return the address of ever word i and of kept time i.
@@ -143,10 +149,7 @@ func (h *history) reset(s *historyShape) {
 	for i := range s.never {
 		if *h.word(i) != 0 {
 			clear(h.bits(s))
-			ts := h.all(s)
-			for i := range ts {
-				ts[i] = noTime
-			}
+			emptyTimes(h.all(s))
 			return
 		}
 	}

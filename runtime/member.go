@@ -180,9 +180,9 @@ type memberBlock struct {
 	ni, nf, ns, nl, never int
 }
 
-func newMemberBlock(l *eval.Layout, nActions int) memberBlock {
+func newMemberBlock(l *eval.Layout, h *historyShape) memberBlock {
 	r := eval.NewRecord(l)
-	return memberBlock{ni: len(r.I), nf: len(r.F), ns: len(r.Strings()), nl: len(r.Lists()), never: (nActions + 63) / 64}
+	return memberBlock{ni: len(r.I), nf: len(r.F), ns: len(r.Strings()), nl: len(r.Lists()), never: h.never}
 }
 
 // memberWith is a Member followed by its words, allocated together. A few

@@ -437,7 +437,7 @@ func compileWith(cc *check.Community, compiled map[string]*Community, times time
 		c.admitGroup = c.admitGroup || p.admitGroup
 	}
 	c.envs.New = func() any { return &pooledEnv{Env: eval.Env{Derived: c.derived}} }
-	c.block = newMemberBlock(c.layout, len(c.actions))
+	c.block = newMemberBlock(c.layout, &c.hist) // after cm.actions, which lays out c.hist
 	return c, nil
 }
 

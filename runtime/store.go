@@ -38,7 +38,7 @@ type store struct {
 func newStore(c *Community) store {
 	return store{
 		ni: len(c.defaults.I), nf: len(c.defaults.F), ns: len(c.defaults.Strings()), nl: len(c.defaults.Lists()),
-		ne: (len(c.hist.keep) + 63) / 64, nt: c.hist.size,
+		ne: c.hist.never, nt: c.hist.size,
 		index: newIDIndex(),
 	}
 }
@@ -159,8 +159,7 @@ func (st *store) member(c *Community, k int) *Member {
 // member that has recorded no taking yet.
 func appendEmptyTimes(ts []int64, n int) []int64 {
 	ts = slices.Grow(ts, n)
-	for range n {
-		ts = append(ts, noTime)
-	}
+	ts = ts[:len(ts)+n]
+	emptyTimes(ts[len(ts)-n:])
 	return ts
 }
