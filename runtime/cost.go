@@ -112,8 +112,9 @@ type coster struct {
 	effect bool
 	// stored bounds the bytes of invalid UTF-8 a string attribute or
 	// setting may hold. A host's strings and an effect's stored ones are
-	// valid UTF-8 (refused otherwise), but a declared default is a
-	// constant, and a literal's escapes ("\xff") may make any bytes.
+	// valid UTF-8 (refused otherwise), and so is a declared default since
+	// a literal's escape may not name a byte above 0x7F (SPEC §2.8); it
+	// is counted all the same, so that the bound does not rest on that.
 	stored int64
 }
 
@@ -189,8 +190,9 @@ func (k coster) strLen(n exprast.Node) int64 {
 // but replace each byte of invalid UTF-8 by U+FFFD, 3 bytes: their result
 // is at most 1.5 b + 1.5 bad bytes long. Every string an expression sees
 // is valid UTF-8 today (a host's and a stored one are checked, and a
-// literal's escapes make code points: "\xff" is U+00FF), so bad is 0 but
-// for an unusual node; the bound stays sound should that change.
+// literal's escape may not name a byte above 0x7F: SPEC §2.8), so bad is
+// 0 but for a node built otherwise; the bound stays sound should that
+// change.
 // Concatenating two strings makes no invalid byte that was not in one of
 // them (a valid rune of either decodes the same in the whole), and trim
 // returns a substring cut at decoded runes. bad is not lowered by a case
