@@ -80,9 +80,8 @@ func TestStringBoundsHoldTheirWorstCase(t *testing.T) {
 // TestStringBoundsOfInvalidUTF8: were a string of invalid UTF-8 to reach
 // lower or upper (no input gives one today: the host's strings and the
 // stored ones are checked, and a literal's escape names no byte above
-// 0x7F), each
-// invalid byte would become U+FFFD, 3 bytes. The bounds hold that case
-// too, measured against the functions the runtime calls.
+// 0x7F), each invalid byte would become U+FFFD, 3 bytes. The bounds hold
+// that case too, measured against the functions the runtime calls.
 func TestStringBoundsOfInvalidUTF8(t *testing.T) {
 	bad := strings.Repeat("\xff", 1000)
 	mixed := strings.Repeat("Ⱥ", 500) + bad
