@@ -197,17 +197,6 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 			}
 		}()
 	}
-	// Serving a state already over the bound would refuse every join
-	// while holding more than the operator asked for: the flag would
-	// silently not be the bound. Refusing loses nothing: the snapshot is
-	// left as it was, and the store keeps every member.
-	if n := state.Len(); n > *maxMembers {
-		from := "--snapshot " + *snapPath
-		if durable != nil {
-			from = "--store"
-		}
-		return fail(fmt.Errorf("%s holds %d members, more than --max-members %d: give --max-members %d or more to serve it", from, n, *maxMembers, n))
-	}
 	cfg := serve.Config{
 		Limits:   serve.Limits{MaxMembers: *maxMembers, MaxBody: *maxBody, MaxIDLen: *maxID},
 		Clock:    time.Now,
@@ -223,6 +212,17 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 		cfg.DecisionLog = logFile
 	}
 	h, err := serve.New(state, cfg)
+	// serve.New refuses a state already over the bound, which would
+	// refuse every join while holding more than the operator asked for.
+	// Refusing loses nothing: the snapshot is left as it was, and the
+	// store keeps every member.
+	if over := (*serve.OverMaxMembersError)(nil); errors.As(err, &over) {
+		from := "--snapshot " + *snapPath
+		if durable != nil {
+			from = "--store"
+		}
+		return fail(fmt.Errorf("%s holds %d members, more than --max-members %d: give --max-members %d or more to serve it", from, over.Members, over.Max, over.Members))
+	}
 	if err != nil {
 		return fail(err)
 	}

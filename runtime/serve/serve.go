@@ -50,6 +50,17 @@ type State interface {
 	Apply(ctx context.Context, id, action string, args runtime.Args, at time.Time) (runtime.Result, error)
 }
 
+// OverMaxMembersError is New's error for a state that already holds more
+// members than Limits.MaxMembers: served, it would stay over the bound
+// and refuse every join.
+type OverMaxMembersError struct {
+	Members, Max int
+}
+
+func (e *OverMaxMembersError) Error() string {
+	return fmt.Sprintf("serve: the state holds %d members, more than MaxMembers %d", e.Members, e.Max)
+}
+
 // Reviewer is a state that carries out the sanctions of unmet duties
 // (runtime.State.Review): with it the handler serves POST /review.
 type Reviewer interface {
@@ -169,7 +180,7 @@ func New(state State, cfg Config) (*Handler, error) {
 	// A state already over the bound would be served over it, refusing
 	// every join: the bound would silently not hold.
 	if n := state.Len(); n > l.MaxMembers {
-		return nil, fmt.Errorf("serve: the state holds %d members, more than MaxMembers %d", n, l.MaxMembers)
+		return nil, &OverMaxMembersError{Members: n, Max: l.MaxMembers}
 	}
 	h := &Handler{state: state, c: state.Community(), cfg: cfg, mux: http.NewServeMux()}
 	m, err := newMetrics(cfg.Registry)
