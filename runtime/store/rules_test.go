@@ -288,19 +288,11 @@ func TestBoltRecordedSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "t.db")
-	d, err := store.Open(ctx, c, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	joinAnnAndBob(t, c, d)
-	if res, err := d.Apply(ctx, "ann", "tip", runtime.Args{"to": "bob", "amount": 8}, t0); err != nil || !res.Applied {
-		t.Fatalf("a tip of 8 under max_tip 10: %v %v", res.Decision.Reasons(), err)
-	}
-	store.Abandon(d)
+	tipThenCrash(t, c, path)
 	// The new file, with the host's settings back to their defaults: a
 	// tip of 8 is more than max_tip now.
 	c2 := tips(t, strings.Replace(src, "    note:   string\n", "", 1))
-	d, err = store.Open(ctx, c2, path)
+	d, err := store.Open(ctx, c2, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,16 +322,8 @@ func testSettingsChangeAfterCrash(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := store.Open(ctx, c10, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	joinAnnAndBob(t, c, d)
-	if res, err := d.Apply(ctx, "ann", "tip", runtime.Args{"to": "bob", "amount": 8}, t0); err != nil || !res.Applied {
-		t.Fatalf("a tip of 8 under max_tip 10: %v %v", res.Decision.Reasons(), err)
-	}
-	store.Abandon(d)
-	d, err = store.Open(ctx, c, path)
+	tipThenCrash(t, c10, path)
+	d, err := store.Open(ctx, c, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -491,6 +475,23 @@ func TestRulesRecordSettingTypes(t *testing.T) {
 	if !reflect.DeepEqual(rc.Settings(), c.Settings()) {
 		t.Errorf("recorded settings %v, want %v", rc.Settings(), c.Settings())
 	}
+}
+
+// tipThenCrash opens a store of c at path, joins ann and bob, logs ann's
+// tip of 8 to bob (allowed under a max_tip of 10), and stops as a crash
+// would, so that the next Open replays the log.
+func tipThenCrash(t *testing.T, c *runtime.Community, path string) {
+	t.Helper()
+	ctx := context.Background()
+	d, err := store.Open(ctx, c, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	joinAnnAndBob(t, c, d)
+	if res, err := d.Apply(ctx, "ann", "tip", runtime.Args{"to": "bob", "amount": 8}, t0); err != nil || !res.Applied {
+		t.Fatalf("a tip of 8 under max_tip 10: %v %v", res.Decision.Reasons(), err)
+	}
+	store.Abandon(d)
 }
 
 // joinAnnAndBob joins ann and bob, each with c's defaults, to d.
